@@ -1,0 +1,71 @@
+// The panel's static skeleton. Only fixed markup here (no run data, no inline styles or
+// scripts, which the Content Security Policy forbids); the views fill in text afterwards.
+
+export function renderLayout(app: HTMLElement): void {
+  app.innerHTML = `
+<header class="run-header">
+  <div class="title-row">
+    <h1 id="model-name">Training</h1>
+    <span id="status" class="badge status-waiting" role="status" aria-live="polite">waiting</span>
+    <span id="status-reason" class="status-reason"></span>
+    <span class="spacer"></span>
+    <vscode-button id="stop" aria-label="Stop training" disabled>Stop</vscode-button>
+  </div>
+  <dl class="facts">
+    <div><dt>Engine</dt><dd id="engine">–</dd></div>
+    <div><dt>Epoch</dt><dd id="epoch">–</dd></div>
+    <div><dt>ETA</dt><dd id="eta">–</dd></div>
+    <div><dt>Samples/s</dt><dd id="speed">–</dd></div>
+    <div><dt>Parameters</dt><dd id="params">–</dd></div>
+  </dl>
+  <div id="progress" class="progress" role="progressbar" aria-label="Training progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="progress-fill"></div></div>
+</header>
+<section class="toolbar" aria-label="Chart controls">
+  <label class="slider" for="smoothing">Smoothing
+    <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6" aria-describedby="smoothing-value">
+    <output id="smoothing-value" for="smoothing">0.60</output>
+  </label>
+  <vscode-checkbox id="log-loss" label="Log scale (loss)"></vscode-checkbox>
+  <span class="spacer"></span>
+  <vscode-button id="compare" secondary aria-label="Compare with earlier runs">Compare runs…</vscode-button>
+  <vscode-button id="export-csv" secondary aria-label="Export all values as CSV">Export CSV</vscode-button>
+  <vscode-button id="export-png" secondary aria-label="Export the charts as a PNG image">Export PNG</vscode-button>
+</section>
+<section id="run-picker" class="run-picker" hidden aria-labelledby="run-picker-title">
+  <h2 id="run-picker-title">Overlay earlier runs</h2>
+  <div id="run-list" class="run-list"></div>
+  <div class="row">
+    <vscode-button id="apply-overlay">Show selected</vscode-button>
+    <vscode-button id="close-picker" secondary>Cancel</vscode-button>
+  </div>
+</section>
+<main>
+  <h2 class="visually-hidden">Training curves</h2>
+  <p id="empty" class="empty">Waiting for the first batch…</p>
+  <div id="charts" class="charts"></div>
+</main>
+<section id="evaluation" class="evaluation" hidden aria-labelledby="evaluation-title">
+  <h2 id="evaluation-title">Test set</h2>
+  <dl id="test-metrics" class="facts"></dl>
+  <div class="evaluation-grid">
+    <div id="confusion-section" hidden>
+      <h3 id="confusion-title">Confusion matrix</h3>
+      <div id="confusion" class="confusion"></div>
+    </div>
+    <div id="samples-section" hidden>
+      <h3 id="samples-title">Sample predictions <span class="hint">(mistakes first)</span></h3>
+      <div id="samples" class="samples" role="list" aria-labelledby="samples-title"></div>
+    </div>
+  </div>
+</section>
+<section id="events-section" class="events" hidden aria-labelledby="events-title">
+  <h2 id="events-title">Events</h2>
+  <ul id="events" class="event-list"></ul>
+</section>`;
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`panel: #${id} missing`);
+  return el as T;
+}

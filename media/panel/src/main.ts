@@ -1,0 +1,165 @@
+// The training panel: wires the host messages, the run model and the views together.
+// Runs in a VS Code webview, and in the saved report.html (with a stand-in host).
+
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import type uPlot from 'uplot';
+import { ChartGrid, type ChartSettings } from './charts';
+import type { Overlay } from './chartData';
+import { runToCsv } from './csv';
+import { renderEvaluation } from './evaluation';
+import { renderEventLog, resetEventLog } from './eventLog';
+import { chartsToPng } from './exportPng';
+import { renderHeader } from './header';
+import { byId, renderLayout } from './layout';
+import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
+import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
+import { showRunPicker } from './runPicker';
+import { createRenderScheduler } from './scheduler';
+import { readPalette, watchTheme } from './theme';
+import { connectToHost } from './vscodeApi';
+
+/** Read-only handle for tests and debugging in the webview's developer tools. */
+export interface PanelInspector {
+  plots(): Map<string, uPlot>;
+  readonly renders: number;
+  readonly pendingRender: boolean;
+  run(): RunModel;
+}
+declare global {
+  interface Window {
+    modelspecPanel?: PanelInspector;
+  }
+}
+
+const host = connectToHost();
+const saved = host.getState();
+const app = document.getElementById('app') ?? document.body;
+renderLayout(app);
+
+let runId = saved.runId;
+let run = emptyRun();
+let overlays: Overlay[] = [];
+let overlayRunDirs = saved.overlayRunDirs;
+let title = app.dataset.title || 'Training';
+let staticView = false;
+let stopRequested = false;
+let shownEvaluation: Evaluated | undefined;
+const settings: ChartSettings = { smoothing: saved.smoothing ?? 0.6, logLoss: saved.logLoss ?? false };
+
+const charts = new ChartGrid(byId('charts'), readPalette());
+const scheduler = createRenderScheduler(render);
+
+function saveState(): void {
+  host.setState({ runId, overlayRunDirs, smoothing: settings.smoothing, logLoss: settings.logLoss });
+}
+
+function render(): void {
+  renderHeader(run, title, runId !== undefined && !staticView && !stopRequested, staticView);
+  charts.update(run, overlays, settings);
+  byId('empty').hidden = run.batchX.length > 0 || run.epochs.length > 0;
+  if (run.evaluated !== shownEvaluation) {
+    shownEvaluation = run.evaluated;
+    renderEvaluation(run.evaluated);
+  }
+  renderEventLog(run);
+}
+
+function handle(m: HostToPanelMessage): void {
+  switch (m.type) {
+    case 'reset':
+      runId = m.runId;
+      title = m.model;
+      run = emptyRun();
+      stopRequested = false;
+      charts.clear();
+      resetEventLog();
+      saveState();
+      break;
+    case 'events':
+      if (runId === undefined) {
+        runId = m.runId;
+        saveState();
+      } else if (m.runId !== runId) {
+        return; // a late batch from a previous run
+      }
+      for (const e of m.events) applyEvent(run, e);
+      break;
+    case 'runs':
+      showRunPicker(m.runs, overlayRunDirs, (runDirs) => {
+        overlayRunDirs = runDirs;
+        saveState();
+        host.postMessage({ type: 'pickOverlay', runDirs });
+      });
+      return;
+    case 'overlay':
+      overlays = m.runs.map((r) => ({ label: r.label, run: runFromEvents(r.events) }));
+      break;
+    case 'theme':
+      charts.setPalette(readPalette());
+      break;
+    case 'static':
+      staticView = true;
+      byId('compare').hidden = true;
+      break;
+  }
+  scheduler.request();
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  if (isHostToPanelMessage(event.data)) handle(event.data);
+});
+
+byId('stop').addEventListener('click', () => {
+  if (byId('stop').hasAttribute('disabled') || runId === undefined) return;
+  stopRequested = true;
+  byId('stop').toggleAttribute('disabled', true);
+  host.postMessage({ type: 'stop', runId });
+});
+
+const slider = byId<HTMLInputElement>('smoothing');
+slider.value = String(settings.smoothing);
+const showSmoothing = () => (byId('smoothing-value').textContent = settings.smoothing.toFixed(2));
+showSmoothing();
+slider.addEventListener('input', () => {
+  settings.smoothing = Number(slider.value);
+  showSmoothing();
+  saveState();
+  scheduler.request();
+});
+
+const logToggle = byId<HTMLElement & { checked: boolean }>('log-loss');
+logToggle.toggleAttribute('checked', settings.logLoss);
+logToggle.addEventListener('change', () => {
+  settings.logLoss = logToggle.checked;
+  saveState();
+  scheduler.request();
+});
+
+byId('compare').addEventListener('click', () => host.postMessage({ type: 'requestRuns' }));
+byId('export-csv').addEventListener('click', () => host.postMessage({ type: 'exportCsv', csv: runToCsv(run) }));
+byId('export-png').addEventListener('click', () =>
+  host.postMessage({ type: 'exportPng', dataUrl: chartsToPng(charts.plots(), readPalette(), title) }),
+);
+
+watchTheme(() => {
+  charts.setPalette(readPalette());
+  scheduler.request();
+});
+
+window.modelspecPanel = {
+  plots: () => charts.plots(),
+  get renders() {
+    return scheduler.renders;
+  },
+  get pendingRender() {
+    return scheduler.pending;
+  },
+  run: () => run,
+};
+
+host.postMessage({ type: 'ready' });
+if (overlayRunDirs.length) host.postMessage({ type: 'pickOverlay', runDirs: overlayRunDirs });
+scheduler.request();

@@ -1,0 +1,79 @@
+// The messages between the extension host and the training panel (a webview).
+// Imported by both sides, so this file must stay free of DOM and `vscode` imports.
+
+import type { RunEvent } from '../../../server/src/training/protocol';
+
+export type { RunEvent };
+
+/** An earlier run of the same model that the user may overlay on the charts. */
+export interface RunSummary {
+  runDir: string;
+  /** Shown in the picker and the chart legends, e.g. "run 3 · 12:04". */
+  label: string;
+}
+
+export type HostToPanelMessage =
+  /** Start showing a (new) run: clears the charts. */
+  | { type: 'reset'; runId: string; model: string; runDir: string }
+  /** Events of the current run, in order, coalesced by the host. */
+  | { type: 'events'; runId: string; events: RunEvent[] }
+  /** Answer to `requestRuns`: earlier runs that can be overlaid. */
+  | { type: 'runs'; runs: RunSummary[] }
+  /** Earlier runs to draw faded behind the current one (replaces any previous overlay). */
+  | { type: 'overlay'; runs: { label: string; events: RunEvent[] }[] }
+  /** The colour theme changed (the panel also watches body classes itself). */
+  | { type: 'theme' }
+  /** A read-only view (the saved report.html): no Stop button, no run picker. */
+  | { type: 'static' };
+
+export type PanelToHostMessage =
+  | { type: 'ready' }
+  | { type: 'stop'; runId: string }
+  | { type: 'requestRuns' }
+  | { type: 'pickOverlay'; runDirs: string[] }
+  | { type: 'exportCsv'; csv: string }
+  | { type: 'exportPng'; dataUrl: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The host checks every message from the webview with this before acting on it. */
+export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
+  if (!isRecord(x) || typeof x.type !== 'string') return false;
+  switch (x.type) {
+    case 'ready':
+    case 'requestRuns':
+      return true;
+    case 'stop':
+      return typeof x.runId === 'string';
+    case 'pickOverlay':
+      return Array.isArray(x.runDirs) && x.runDirs.every((d) => typeof d === 'string');
+    case 'exportCsv':
+      return typeof x.csv === 'string';
+    case 'exportPng':
+      return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
+    default:
+      return false;
+  }
+}
+
+/** The panel checks messages arriving on `window` (anything can post there) with this. */
+export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
+  if (!isRecord(x) || typeof x.type !== 'string') return false;
+  switch (x.type) {
+    case 'reset':
+      return typeof x.runId === 'string' && typeof x.model === 'string' && typeof x.runDir === 'string';
+    case 'events':
+      return typeof x.runId === 'string' && Array.isArray(x.events) && x.events.every(isRecord);
+    case 'runs':
+      return Array.isArray(x.runs) && x.runs.every((r) => isRecord(r) && typeof r.runDir === 'string');
+    case 'overlay':
+      return Array.isArray(x.runs) && x.runs.every((r) => isRecord(r) && Array.isArray(r.events));
+    case 'theme':
+    case 'static':
+      return true;
+    default:
+      return false;
+  }
+}

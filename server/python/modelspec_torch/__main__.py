@@ -1,0 +1,113 @@
+"""Command line of the PyTorch engine.
+
+    python3 -m modelspec_torch RUNSPEC.json             train; events on stdout + <runDir>/events.jsonl
+    python3 -m modelspec_torch --probe                  one JSON line: torch version, CUDA, MPS, threads
+    python3 -m modelspec_torch --describe SPEC.json     per-layer output shapes and parameter counts
+    python3 -m modelspec_torch --first-batch-loss SPEC.json   loss on the first batch, no update
+
+SPEC.json for --describe may be a RunSpec or just the Keras model JSON. During training a
+line {"type": "stop"} on stdin, or SIGINT, stops within one batch and still saves the model.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+
+if __package__ in (None, ''):  # run as a file: server/python/modelspec_torch/__main__.py
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    __package__ = 'modelspec_torch'
+
+from modelspec_torch.device import configure_threads, probe  # noqa: E402
+
+
+def _load(path: str):
+    with open(path) as f:
+        return json.load(f)
+
+
+def _print(obj) -> None:
+    sys.stdout.write(json.dumps(obj) + '\n')
+    sys.stdout.flush()
+
+
+def _listen_for_stop(stop) -> None:
+    def handler(signum, frame):
+        stop.request('stopped by the user (SIGINT)' if signum == signal.SIGINT else 'stopped (SIGTERM)')
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+    def read_stdin():
+        try:
+            for line in sys.stdin:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(message, dict) and message.get('type') == 'stop':
+                    stop.request(str(message.get('reason') or 'stopped by the user'))
+        except (OSError, ValueError):
+            pass
+    threading.Thread(target=read_stdin, name='stdin-stop', daemon=True).start()
+
+
+def run(spec_path: str) -> int:
+    from modelspec_torch.protocol import EventSink, now_iso, set_sink
+    from modelspec_torch.train import RunFailed, StopRequest, Trainer
+    spec = _load(spec_path)
+    sink = EventSink(spec.get('runDir'))
+    set_sink(sink)
+    stop = StopRequest()
+    _listen_for_stop(stop)
+    trainer = Trainer(spec, sink, stop)
+    try:
+        return trainer.run()
+    except RunFailed as e:
+        event = {'type': 'failed', 'time': now_iso(), 'message': str(e)}
+        if e.epoch is not None:
+            event['epoch'] = e.epoch
+        if e.batch is not None:
+            event['batch'] = e.batch
+        sink.emit(event)
+        return 1
+    except Exception as e:  # noqa: BLE001 - every failure becomes a `failed` event
+        detail = traceback.format_exc()
+        sys.stderr.write(detail)
+        if spec.get('runDir'):
+            with open(os.path.join(spec['runDir'], 'error.log'), 'w') as f:
+                f.write(detail)
+        sink.emit({'type': 'failed', 'time': now_iso(), 'message': f'{type(e).__name__}: {e}'})
+        return 1
+    finally:
+        sink.close()
+
+
+def main(argv) -> int:
+    configure_threads()
+    if not argv or argv[0] in ('-h', '--help'):
+        print(__doc__)
+        return 0 if argv else 2
+    if argv[0] == '--probe':
+        _print(probe())
+        return 0
+    if argv[0] == '--describe':
+        from modelspec_torch.model import KerasSequential, describe
+        spec = _load(argv[1])
+        try:
+            _print(describe(KerasSequential(spec.get('model', spec))))
+        except (ValueError, KeyError) as e:
+            _print({'error': str(e)})
+            return 1
+        return 0
+    if argv[0] in ('--first-batch-loss', '--loss-on-first-batch'):
+        from modelspec_torch.train import first_batch_loss
+        _print(first_batch_loss(_load(argv[1])))
+        return 0
+    return run(argv[0])
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,61 @@
+"""Which device to train on, how many CPU threads, and what the machine offers (--probe)."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Tuple
+
+import torch
+
+
+def cpu_threads() -> int:
+    env = os.environ.get('MODELSPEC_TORCH_THREADS')
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def configure_threads() -> int:
+    n = cpu_threads()
+    torch.set_num_threads(n)
+    return n
+
+
+def mps_available() -> bool:
+    mps = getattr(torch.backends, 'mps', None)
+    return bool(mps is not None and mps.is_available())
+
+
+def probe() -> Dict[str, Any]:
+    cuda = torch.cuda.is_available()
+    return {
+        'torch': torch.__version__,
+        'cuda': cuda,
+        'cudaDevice': torch.cuda.get_device_name(0) if cuda else None,
+        'mps': mps_available(),
+        'threads': cpu_threads(),
+    }
+
+
+def choose_device(backend: str) -> Tuple[torch.device, str, str]:
+    """(device, description, reason) for fit.backend: 'auto', 'torch' or 'torch:<device>'."""
+    requested = backend.split(':', 1)[1] if ':' in backend else 'auto'
+    if backend not in ('auto', 'torch') and not backend.startswith('torch'):
+        requested = 'auto'
+    if requested == 'cuda' or (requested == 'auto' and torch.cuda.is_available()):
+        if not torch.cuda.is_available():
+            raise RuntimeError("backend 'torch:cuda' was requested but PyTorch sees no CUDA GPU")
+        reason = 'requested torch:cuda' if requested == 'cuda' else 'auto: CUDA GPU found'
+        return torch.device('cuda'), torch.cuda.get_device_name(0), reason
+    if requested == 'mps' or (requested == 'auto' and mps_available()):
+        if not mps_available():
+            raise RuntimeError("backend 'torch:mps' was requested but PyTorch sees no Apple MPS device")
+        reason = 'requested torch:mps' if requested == 'mps' else 'auto: Apple GPU (MPS) found'
+        return torch.device('mps'), 'Apple GPU (MPS)', reason
+    if requested not in ('auto', 'cpu'):
+        raise RuntimeError(f"unknown torch device '{requested}' (expected cuda, mps or cpu)")
+    threads = torch.get_num_threads()
+    reason = 'requested torch:cpu' if requested == 'cpu' else 'auto: no GPU found, using the CPU'
+    return torch.device('cpu'), f'CPU ({threads} thread{"s" if threads != 1 else ""})', reason

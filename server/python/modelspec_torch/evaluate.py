@@ -1,0 +1,62 @@
+"""Evaluation on a split: loss and metrics, and for classification a confusion matrix and
+a few sample predictions (mistakes first) with PNG thumbnails for image data."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import torch
+
+from .png import png_base64
+
+MAX_SAMPLES = 16
+
+
+def class_name(classes: Optional[List[str]], index: int) -> str:
+    if classes and 0 <= index < len(classes):
+        return str(classes[index])
+    return str(index)
+
+
+def is_classification(data: Dict[str, Any], output_units: int) -> bool:
+    return data.get('labelEncoding') in ('onehot', 'index') or (bool(data.get('classes')) and output_units > 1)
+
+
+def confusion_matrix(true_idx: np.ndarray, pred_idx: np.ndarray, n: int) -> List[List[int]]:
+    m = np.zeros((n, n), dtype=np.int64)
+    np.add.at(m, (true_idx, pred_idx), 1)
+    return m.tolist()
+
+
+def pick_samples(true_idx: np.ndarray, pred_idx: np.ndarray, confidence: np.ndarray, raw_x: np.ndarray,
+                 classes: Optional[List[str]], is_image: bool) -> List[Dict[str, Any]]:
+    """Mistakes first (most confident mistakes first), then correct ones, up to 16."""
+    wrong = np.nonzero(true_idx != pred_idx)[0]
+    wrong = wrong[np.argsort(-confidence[wrong], kind='stable')]
+    right = np.nonzero(true_idx == pred_idx)[0]
+    chosen = list(wrong[:MAX_SAMPLES]) + list(right[:max(0, MAX_SAMPLES - len(wrong))])
+    samples = []
+    for i in chosen:
+        entry: Dict[str, Any] = {'index': int(i), 'label': class_name(classes, int(true_idx[i])),
+                                 'predicted': class_name(classes, int(pred_idx[i])),
+                                 'confidence': float(confidence[i])}
+        if is_image and raw_x.ndim in (3, 4):
+            entry['image'] = png_base64(raw_x[i])
+        samples.append(entry)
+    return samples
+
+
+def true_class_indices(y: torch.Tensor, encoding: str) -> torch.Tensor:
+    if encoding == 'onehot' or (y.dim() > 1 and y.shape[-1] > 1):
+        return y.argmax(dim=-1)
+    return y.reshape(-1).round().long()
+
+
+def predicted_class_indices(p: torch.Tensor):
+    """(index, confidence): argmax for several units, threshold 0.5 for one sigmoid unit."""
+    if p.shape[-1] == 1:
+        q = p.reshape(-1)
+        idx = (q > 0.5).long()
+        return idx, torch.where(idx == 1, q, 1 - q)
+    conf, idx = p.max(dim=-1)
+    return idx, conf

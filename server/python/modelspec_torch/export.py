@@ -1,0 +1,61 @@
+"""Saving a trained model: torch state dict, Keras-ordered weights, and ONNX when possible."""
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from typing import Optional
+
+import numpy as np
+import torch
+
+from .model import KerasSequential, all_keras_weights, keras_weights
+
+
+def save_model(model: KerasSequential, directory: str) -> str:
+    """Writes model.pt (state dict), keras_weights.npz (arr_0, arr_1, ... in Keras's
+    get_weights() order) and keras_weights.json (layer/weight names, shapes). Returns the
+    model.pt path."""
+    os.makedirs(directory, exist_ok=True)
+    pt_path = os.path.join(directory, 'model.pt')
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    _atomic(pt_path, lambda p: torch.save(state, p))
+    arrays = keras_weights(model)
+    _atomic(os.path.join(directory, 'keras_weights.npz'), lambda p: np.savez(p, *arrays), suffix='.npz')
+    manifest = [{'layer': layer.layer_name, 'className': layer.class_name, 'name': w.name,
+                 'shape': list(w.shape), 'trainable': w.trainable} for layer, w in all_keras_weights(model)]
+    with open(os.path.join(directory, 'keras_weights.json'), 'w') as f:
+        json.dump({'weights': manifest}, f, indent=1)
+    return pt_path
+
+
+def _atomic(path: str, write, suffix: str = '') -> None:
+    """Write to a temporary name and rename, so a kill never leaves a half-written file."""
+    tmp = path[:-len(suffix)] + '.tmp' + suffix if suffix else path + '.tmp'
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def export_onnx(model: KerasSequential, path: str) -> Optional[str]:
+    """Returns None on success, else why it failed (the run does not fail for this)."""
+    try:
+        was_training = model.training
+        model.eval()
+        device = next(model.parameters()).device
+        dummy = torch.zeros((1,) + tuple(model.input_shape), device=device)
+        kwargs = dict(input_names=['input'], output_names=['output'],
+                      dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}, opset_version=13)
+        if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
+            kwargs['dynamo'] = False  # the TorchScript exporter needs no onnx/onnxscript packages
+        tmp = path + '.tmp'
+        with torch.no_grad():
+            torch.onnx.export(model, dummy, tmp, **kwargs)
+        os.replace(tmp, path)
+        model.train(was_training)
+        return None
+    except Exception as e:  # noqa: BLE001 - any exporter problem is reported, never fatal
+        try:
+            os.remove(path + '.tmp')
+        except OSError:
+            pass
+        return f'{type(e).__name__}: {e}'.splitlines()[0][:300]

@@ -1,0 +1,139 @@
+"""The base every layer module shares: Keras-ordered weights and TF's padding arithmetic.
+
+Tensors between layers are channels_last, as in Keras. Each layer keeps its torch
+parameters in whatever layout torch's kernels want, and describes its Keras weights with
+KerasWeight records (name, Keras shape, getter and setter in the Keras layout). Weight
+initialisation, parameter counting, and weight import/export all go through these records,
+so the three cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Sequence, Tuple
+
+import torch
+from torch import nn
+
+from . import initializers
+
+Shape = Tuple[int, ...]  # without the batch axis
+
+
+@dataclass
+class KerasWeight:
+    name: str
+    shape: Shape
+    trainable: bool
+    get: Callable[[], torch.Tensor]  # returns the value in Keras layout
+    set: Callable[[torch.Tensor], None]  # takes a value in Keras layout
+
+
+class KerasLayer(nn.Module):
+    """A Keras layer as a torch module. Subclasses fill self.keras_weights in Keras order."""
+
+    def __init__(self, config: Dict[str, Any], input_shape: Shape):
+        super().__init__()
+        self.config = config
+        self.layer_name = str(config.get('name', type(self).__name__.lower()))
+        self.input_shape = tuple(input_shape)
+        self.trainable_layer = bool(config.get('trainable', True))
+        self.keras_weights: List[KerasWeight] = []
+
+    # Weight helpers -----------------------------------------------------------------------
+
+    def add_weight(self, name: str, shape: Sequence[int], param: torch.Tensor,
+                   to_keras: Callable[[torch.Tensor], torch.Tensor],
+                   from_keras: Callable[[torch.Tensor], torch.Tensor],
+                   initializer: Any, trainable: bool = True) -> None:
+        """Register one Keras weight stored in `param` and initialise it the Keras way."""
+        shape = tuple(int(d) for d in shape)
+
+        def get() -> torch.Tensor:
+            return to_keras(param.detach())
+
+        def set_(value: torch.Tensor) -> None:
+            with torch.no_grad():
+                param.copy_(from_keras(value.to(param.dtype)).reshape(param.shape))
+
+        weight = KerasWeight(name, shape, trainable and self.trainable_layer, get, set_)
+        self.keras_weights.append(weight)
+        if initializer is not None:
+            set_(initializers.make(initializer, shape))
+        if isinstance(param, nn.Parameter):
+            param.requires_grad_(weight.trainable)
+
+    def add_composite_weight(self, name: str, shape: Sequence[int], get: Callable[[], torch.Tensor],
+                             set_: Callable[[torch.Tensor], None], initializer: Any,
+                             trainable: bool = True) -> KerasWeight:
+        """A Keras weight spread over several torch tensors (e.g. GRU's two bias vectors)."""
+        weight = KerasWeight(name, tuple(int(d) for d in shape), trainable and self.trainable_layer,
+                             lambda: get().detach(), set_)
+        self.keras_weights.append(weight)
+        if initializer is not None:
+            set_(initializers.make(initializer, weight.shape))
+        return weight
+
+    def new_param(self, *torch_shape: int) -> nn.Parameter:
+        return nn.Parameter(torch.empty(*torch_shape))
+
+
+def identity(t: torch.Tensor) -> torch.Tensor:
+    return t
+
+
+# channels_last <-> channels_first. movedim returns views: on a contiguous channels_last
+# tensor the channels_first view is exactly torch's channels_last memory format, which
+# cuDNN and oneDNN run natively, so these permutes cost no copies.
+def to_channels_first(x: torch.Tensor) -> torch.Tensor:
+    return x.movedim(-1, 1)
+
+
+def to_channels_last(x: torch.Tensor) -> torch.Tensor:
+    return x.movedim(1, -1)
+
+
+def as_tuple(value: Any, n: int) -> Tuple[int, ...]:
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1 and n > 1:
+            return tuple(int(value[0]) for _ in range(n))
+        return tuple(int(v) for v in value)
+    return tuple(int(value) for _ in range(n))
+
+
+def conv_output_size(size: int, kernel: int, stride: int, dilation: int, padding: str) -> int:
+    """Keras/TF output length along one axis."""
+    effective = (kernel - 1) * dilation + 1
+    if padding == 'same':
+        return -(-size // stride)
+    if padding == 'causal':
+        return -(-size // stride)  # left-padded by (k-1)*d, then 'valid'
+    return (size - effective) // stride + 1
+
+
+def tf_same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> Tuple[int, int]:
+    """TF's 'same' padding along one axis: (before, after); the extra one goes at the end."""
+    effective = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def spatial_padding(padding: str, sizes: Sequence[int], kernels: Sequence[int],
+                    strides: Sequence[int], dilations: Sequence[int]) -> List[Tuple[int, int]]:
+    """Per spatial axis (before, after) padding for Keras's 'valid', 'same' or 'causal'."""
+    padding = padding.lower()
+    if padding == 'valid':
+        return [(0, 0) for _ in sizes]
+    if padding == 'same':
+        return [tf_same_padding(s, k, st, d) for s, k, st, d in zip(sizes, kernels, strides, dilations)]
+    if padding == 'causal':
+        return [((k - 1) * d, 0) for k, d in zip(kernels, dilations)]
+    raise ValueError(f"unknown padding '{padding}' (expected 'valid', 'same' or 'causal')")
+
+
+def torch_pad_arg(pads: Sequence[Tuple[int, int]]) -> List[int]:
+    """F.pad wants the last axis first: (w_before, w_after, h_before, h_after, ...)."""
+    flat: List[int] = []
+    for before, after in reversed(list(pads)):
+        flat += [before, after]
+    return flat

@@ -1,0 +1,290 @@
+"""Core, activation, regularisation and normalisation layers (channels_last in and out)."""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .activations import get_activation, is_linear
+from .layers_base import KerasLayer, Shape, identity
+
+
+def _transpose(t: torch.Tensor) -> torch.Tensor:
+    return t.t()
+
+
+class InputLayer(KerasLayer):
+    def forward(self, x):
+        return x
+
+
+class Dense(KerasLayer):
+    """Keras kernel (in, out) kept in that layout: x @ kernel applies to the last axis."""
+
+    def __init__(self, config: Dict[str, Any], input_shape: Shape):
+        super().__init__(config, input_shape)
+        units, fan_in = int(config['units']), int(input_shape[-1])
+        self.kernel = self.new_param(fan_in, units)
+        self.add_weight('kernel', (fan_in, units), self.kernel, identity, identity,
+                        config.get('kernel_initializer', 'glorot_uniform'))
+        self.bias = None
+        if config.get('use_bias', True):
+            self.bias = self.new_param(units)
+            self.add_weight('bias', (units,), self.bias, identity, identity,
+                            config.get('bias_initializer', 'zeros'))
+        self.activation = get_activation(config.get('activation'))
+
+    def forward(self, x):
+        if self.bias is not None and x.dim() == 2:
+            y = torch.addmm(self.bias, x, self.kernel)
+        else:
+            y = x @ self.kernel
+            if self.bias is not None:
+                y = y + self.bias
+        return self.activation(y)
+
+
+class Activation(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.activation = get_activation(config.get('activation'))
+
+    def forward(self, x):
+        return self.activation(x)
+
+
+class ReLU(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.max_value = config.get('max_value')
+        self.negative_slope = float(config.get('negative_slope', 0.0) or 0.0)
+        self.threshold = float(config.get('threshold', 0.0) or 0.0)
+
+    def forward(self, x):
+        if self.negative_slope == 0 and self.threshold == 0:
+            y = torch.relu(x)
+        else:
+            y = torch.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold))
+        if self.max_value is not None:
+            y = torch.clamp(y, max=float(self.max_value))
+        return y
+
+
+class LeakyReLU(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        # Keras 3 calls it negative_slope (default 0.3); Keras 2 called it alpha.
+        slope = config.get('negative_slope', config.get('alpha', 0.3))
+        self.slope = float(0.3 if slope is None else slope)
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.slope)
+
+
+class ELU(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.alpha = float(config.get('alpha', 1.0))
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+
+class Softmax(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        axis = config.get('axis', -1)
+        self.axis = int(axis[0] if isinstance(axis, list) else axis)
+
+    def forward(self, x):
+        return torch.softmax(x, dim=self.axis if self.axis < 0 else self.axis)
+
+
+class PReLU(KerasLayer):
+    """alpha has the input's shape, with size 1 on shared_axes (1-based, batch excluded)."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        shared = config.get('shared_axes') or []
+        shared = [shared] if isinstance(shared, int) else shared
+        shape = [1 if (i + 1) in shared else d for i, d in enumerate(input_shape)]
+        self.alpha = self.new_param(*shape)
+        self.add_weight('alpha', shape, self.alpha, identity, identity,
+                        config.get('alpha_initializer', 'zeros'))
+
+    def forward(self, x):
+        return torch.where(x >= 0, x, self.alpha * x)
+
+
+class Dropout(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.rate = float(config.get('rate', 0.0))
+
+    def forward(self, x):
+        return F.dropout(x, self.rate, self.training) if self.rate > 0 else x
+
+
+class SpatialDropout(KerasLayer):
+    """Drops whole channels: one mask value per (sample, channel), shared over space."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.rate = float(config.get('rate', 0.0))
+
+    def forward(self, x):
+        if not self.training or self.rate <= 0:
+            return x
+        mask_shape = (x.shape[0],) + (1,) * (x.dim() - 2) + (x.shape[-1],)
+        keep = torch.empty(mask_shape, device=x.device, dtype=x.dtype).bernoulli_(1 - self.rate)
+        return x * keep / (1 - self.rate)
+
+
+class GaussianNoise(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.stddev = float(config.get('stddev', 0.0))
+
+    def forward(self, x):
+        return x + torch.randn_like(x) * self.stddev if self.training else x
+
+
+class GaussianDropout(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.rate = float(config.get('rate', 0.0))
+
+    def forward(self, x):
+        if not self.training or self.rate <= 0:
+            return x
+        std = math.sqrt(self.rate / (1 - self.rate))
+        return x * (1 + torch.randn_like(x) * std)
+
+
+class Flatten(KerasLayer):
+    # Tensors are channels_last already, so this is Keras's flatten order.
+    def forward(self, x):
+        return x.reshape(x.shape[0], -1)
+
+
+class Reshape(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.target = tuple(int(d) for d in config['target_shape'])
+
+    def forward(self, x):
+        return x.reshape((x.shape[0],) + self.target)
+
+
+class Permute(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.order = (0,) + tuple(int(d) for d in config['dims'])  # Keras dims are 1-based
+
+    def forward(self, x):
+        return x.permute(self.order)
+
+
+class RepeatVector(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.n = int(config['n'])
+
+    def forward(self, x):
+        return x.unsqueeze(1).expand(x.shape[0], self.n, x.shape[-1])
+
+
+class Embedding(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        n, dim = int(config['input_dim']), int(config['output_dim'])
+        self.embeddings = self.new_param(n, dim)
+        self.add_weight('embeddings', (n, dim), self.embeddings, identity, identity,
+                        config.get('embeddings_initializer', 'uniform'))
+
+    def forward(self, x):
+        return F.embedding(x.long(), self.embeddings)
+
+
+class BatchNormalization(KerasLayer):
+    """Keras BatchNormalization on the last axis. Keras's moving = m*moving + (1-m)*batch is
+    torch's momentum 1-m. A layer with trainable=False runs in inference mode, as in Keras."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        axis = config.get('axis', -1)
+        axis = axis[0] if isinstance(axis, list) else axis
+        if axis not in (-1, len(input_shape)):
+            raise ValueError('BatchNormalization supports only the channels (last) axis')
+        c = int(input_shape[-1])
+        self.eps = float(config.get('epsilon', 1e-3))
+        self.momentum = 1.0 - float(config.get('momentum', 0.99))
+        self.gamma = self.new_param(c) if config.get('scale', True) else None
+        self.beta = self.new_param(c) if config.get('center', True) else None
+        if self.gamma is not None:
+            self.add_weight('gamma', (c,), self.gamma, identity, identity, config.get('gamma_initializer', 'ones'))
+        if self.beta is not None:
+            self.add_weight('beta', (c,), self.beta, identity, identity, config.get('beta_initializer', 'zeros'))
+        self.register_buffer('moving_mean', torch.zeros(c))
+        self.register_buffer('moving_variance', torch.ones(c))
+        self.add_weight('moving_mean', (c,), self.moving_mean, identity, identity,
+                        config.get('moving_mean_initializer', 'zeros'), trainable=False)
+        self.add_weight('moving_variance', (c,), self.moving_variance, identity, identity,
+                        config.get('moving_variance_initializer', 'ones'), trainable=False)
+
+    def forward(self, x):
+        training = self.training and self.trainable_layer
+        y = F.batch_norm(x.movedim(-1, 1), self.moving_mean, self.moving_variance, self.gamma, self.beta,
+                         training, self.momentum, self.eps)
+        return y.movedim(1, -1)
+
+
+class LayerNormalization(KerasLayer):
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        axis = config.get('axis', -1)
+        axes = axis if isinstance(axis, list) else [axis]
+        axes = sorted(a % (len(input_shape) + 1) for a in axes)
+        if axes != list(range(len(input_shape) + 1 - len(axes), len(input_shape) + 1)):
+            raise ValueError('LayerNormalization supports only trailing axes')
+        self.norm_shape = tuple(int(input_shape[a - 1]) for a in axes)
+        self.eps = float(config.get('epsilon', 1e-3))
+        self.gamma = self.new_param(*self.norm_shape) if config.get('scale', True) else None
+        self.beta = self.new_param(*self.norm_shape) if config.get('center', True) else None
+        if self.gamma is not None:
+            self.add_weight('gamma', self.norm_shape, self.gamma, identity, identity,
+                            config.get('gamma_initializer', 'ones'))
+        if self.beta is not None:
+            self.add_weight('beta', self.norm_shape, self.beta, identity, identity,
+                            config.get('beta_initializer', 'zeros'))
+
+    def forward(self, x):
+        return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)
+
+
+LAYERS = {
+    'InputLayer': InputLayer,
+    'Dense': Dense,
+    'Activation': Activation,
+    'ReLU': ReLU,
+    'LeakyReLU': LeakyReLU,
+    'ELU': ELU,
+    'Softmax': Softmax,
+    'PReLU': PReLU,
+    'Dropout': Dropout,
+    'SpatialDropout1D': SpatialDropout,
+    'SpatialDropout2D': SpatialDropout,
+    'SpatialDropout3D': SpatialDropout,
+    'GaussianNoise': GaussianNoise,
+    'GaussianDropout': GaussianDropout,
+    'Flatten': Flatten,
+    'Reshape': Reshape,
+    'Permute': Permute,
+    'RepeatVector': RepeatVector,
+    'Embedding': Embedding,
+    'BatchNormalization': BatchNormalization,
+    'LayerNormalization': LayerNormalization,
+}

@@ -1,0 +1,201 @@
+"""SimpleRNN, LSTM, GRU and the Bidirectional/TimeDistributed wrappers, with Keras semantics.
+
+The recurrent layers hold a torch nn.LSTM/GRU/RNN, so the default configuration runs on
+cuDNN/oneDNN. Keras's weights map onto it as follows:
+- LSTM: gate order i,f,c,o is torch's i,f,g,o; Keras has one bias, torch two, so torch's
+  recurrent bias is held at zero and frozen.
+- GRU (reset_after=True): the same equations as torch's GRU; Keras's gate order z,r,h is
+  torch's r,z,n with the first two blocks swapped; Keras's bias (2, 3u) is torch's
+  (input bias, recurrent bias).
+Non-default activations or recurrent_dropout run a plain Python loop over time steps using
+the same parameters, so weights and counts do not depend on the path taken.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import initializers
+from .activations import get_activation
+from .layers_base import KerasLayer, Shape
+
+GATES = {'LSTM': 4, 'GRU': 3, 'SimpleRNN': 1}
+
+
+def _swap_first_blocks(t: torch.Tensor, units: int) -> torch.Tensor:
+    """Keras z,r,h <-> torch r,z,n along axis 0 (an involution)."""
+    return torch.cat([t[units:2 * units], t[:units], t[2 * units:]], dim=0)
+
+
+def _dropout_mask(x: torch.Tensor, shape, rate: float) -> torch.Tensor:
+    return torch.empty(shape, device=x.device, dtype=x.dtype).bernoulli_(1 - rate) / (1 - rate)
+
+
+class Recurrent(KerasLayer):
+    def __init__(self, config: Dict[str, Any], input_shape: Shape, kind: str):
+        super().__init__(config, input_shape)
+        if len(input_shape) != 2:
+            raise ValueError(f'{kind} expects (timesteps, features) input, got {tuple(input_shape)}')
+        if kind == 'GRU' and not config.get('reset_after', True):
+            raise ValueError('GRU(reset_after=False) is not supported; Keras 3 defaults to reset_after=True')
+        if config.get('stateful') or config.get('return_state'):
+            raise ValueError(f'{kind}: stateful and return_state are not supported in a Sequential model')
+        self.kind = kind
+        features, units = int(input_shape[-1]), int(config['units'])
+        self.units = units
+        g = GATES[kind]
+        act_name = str(config.get('activation', 'tanh') or 'linear')
+        rec_name = str(config.get('recurrent_activation', 'sigmoid') or 'linear')
+        self.activation = get_activation(act_name)
+        self.recurrent_activation = get_activation(rec_name)
+        self.return_sequences = bool(config.get('return_sequences', False))
+        self.go_backwards = bool(config.get('go_backwards', False))
+        self.dropout = float(config.get('dropout', 0.0) or 0.0)
+        self.recurrent_dropout = float(config.get('recurrent_dropout', 0.0) or 0.0)
+        use_bias = bool(config.get('use_bias', True))
+        if kind == 'LSTM':
+            self.rnn = nn.LSTM(features, units, batch_first=True, bias=use_bias)
+        elif kind == 'GRU':
+            self.rnn = nn.GRU(features, units, batch_first=True, bias=use_bias)
+        else:
+            nonlinearity = act_name if act_name in ('tanh', 'relu') else 'tanh'
+            self.rnn = nn.RNN(features, units, batch_first=True, bias=use_bias, nonlinearity=nonlinearity)
+        defaults = act_name == 'tanh' and rec_name == 'sigmoid'
+        if kind == 'SimpleRNN':
+            defaults = act_name in ('tanh', 'relu')
+        self.fast = defaults and self.recurrent_dropout == 0
+
+        reorder = (lambda t: _swap_first_blocks(t, units)) if kind == 'GRU' else (lambda t: t)
+        self.add_weight('kernel', (features, g * units), self.rnn.weight_ih_l0, lambda w: reorder(w).t(),
+                        lambda k: reorder(k.t()), config.get('kernel_initializer', 'glorot_uniform'))
+        self.add_weight('recurrent_kernel', (units, g * units), self.rnn.weight_hh_l0, lambda w: reorder(w).t(),
+                        lambda k: reorder(k.t()), config.get('recurrent_initializer', 'orthogonal'))
+        if use_bias:
+            self._add_bias(kind, units, g, reorder, config)
+
+    def _add_bias(self, kind, units, g, reorder, config):
+        b_ih, b_hh = self.rnn.bias_ih_l0, self.rnn.bias_hh_l0
+        init = config.get('bias_initializer', 'zeros')
+        if kind == 'GRU':
+            def get():
+                return torch.stack([reorder(b_ih), reorder(b_hh)])
+
+            def set_(v):
+                with torch.no_grad():
+                    b_ih.copy_(reorder(v[0])), b_hh.copy_(reorder(v[1]))
+            self.add_composite_weight('bias', (2, g * units), get, set_, init, trainable=True)
+            for p in (b_ih, b_hh):
+                p.requires_grad_(self.trainable_layer)
+            return
+        # One Keras bias: torch's input bias; torch's recurrent bias stays zero and frozen.
+        def set_one(v):
+            with torch.no_grad():
+                b_ih.copy_(v), b_hh.zero_()
+        weight = self.add_composite_weight('bias', (g * units,), lambda: b_ih, set_one, None)
+        value = initializers.make(init, (g * units,))
+        if kind == 'LSTM' and config.get('unit_forget_bias', True):
+            value[units:2 * units] = 1.0  # Keras: forget-gate bias starts at one
+        weight.set(value)
+        b_ih.requires_grad_(self.trainable_layer)
+        b_hh.requires_grad_(False)
+
+    def forward(self, x):
+        if self.go_backwards:
+            x = x.flip(1)
+        if self.training and self.dropout > 0:  # Keras 3: one input mask shared by all steps
+            x = x * _dropout_mask(x, (x.shape[0], 1, x.shape[2]), self.dropout)
+        if self.fast:
+            out, _ = self.rnn(x)
+        else:
+            out = self._loop(x)
+        return out if self.return_sequences else out[:, -1]
+
+    def _loop(self, x):
+        r = self.rnn
+        b_ih = r.bias_ih_l0 if r.bias else None
+        b_hh = r.bias_hh_l0 if r.bias else None
+        xp = F.linear(x, r.weight_ih_l0, b_ih)
+        h = x.new_zeros(x.shape[0], self.units)
+        c = h
+        mask = None
+        if self.training and self.recurrent_dropout > 0:
+            mask = _dropout_mask(x, h.shape, self.recurrent_dropout)
+        act, ract = self.activation, self.recurrent_activation
+        outs = []
+        for t in range(x.shape[1]):
+            hp = F.linear(h * mask if mask is not None else h, r.weight_hh_l0, b_hh)
+            if self.kind == 'LSTM':
+                i, f, g, o = (xp[:, t] + hp).chunk(4, dim=-1)
+                c = ract(f) * c + ract(i) * act(g)
+                h = ract(o) * act(c)
+            elif self.kind == 'GRU':
+                xr, xz, xn = xp[:, t].chunk(3, dim=-1)
+                hr, hz, hn = hp.chunk(3, dim=-1)
+                rr, z = ract(xr + hr), ract(xz + hz)
+                h = z * h + (1 - z) * act(xn + rr * hn)
+            else:
+                h = act(xp[:, t] + hp)
+            outs.append(h)
+        return torch.stack(outs, dim=1)
+
+
+class Bidirectional(KerasLayer):
+    """Keras weights: the forward layer's, then the backward layer's."""
+
+    def __init__(self, config, input_shape: Shape):
+        super().__init__(config, input_shape)
+        from .model import build_layer  # wrappers build their inner layer like any other
+        inner = config['layer']
+        fwd_cfg = copy.deepcopy(inner)
+        bwd_cfg = copy.deepcopy(inner)
+        bwd_cfg['config']['go_backwards'] = not bool(inner['config'].get('go_backwards', False))
+        for cfg in (fwd_cfg, bwd_cfg):
+            cfg['config'].setdefault('trainable', self.trainable_layer)
+        self.forward_layer = build_layer(fwd_cfg, input_shape)
+        self.backward_layer = build_layer(bwd_cfg, input_shape)
+        self.return_sequences = bool(inner['config'].get('return_sequences', False))
+        self.merge_mode = config.get('merge_mode', 'concat')
+        if self.merge_mode not in ('concat', 'sum', 'mul', 'ave'):
+            raise ValueError(f"Bidirectional merge_mode '{self.merge_mode}' is not supported")
+        self.keras_weights = self.forward_layer.keras_weights + self.backward_layer.keras_weights
+
+    def forward(self, x):
+        y_fwd = self.forward_layer(x)
+        y_bwd = self.backward_layer(x)
+        if self.return_sequences:  # Keras re-aligns the backward sequence with the input's time
+            y_bwd = y_bwd.flip(1)
+        if self.merge_mode == 'concat':
+            return torch.cat([y_fwd, y_bwd], dim=-1)
+        if self.merge_mode == 'sum':
+            return y_fwd + y_bwd
+        if self.merge_mode == 'mul':
+            return y_fwd * y_bwd
+        return (y_fwd + y_bwd) / 2
+
+
+class TimeDistributed(KerasLayer):
+    def __init__(self, config, input_shape: Shape):
+        super().__init__(config, input_shape)
+        from .model import build_layer
+        inner = copy.deepcopy(config['layer'])
+        inner['config'].setdefault('trainable', self.trainable_layer)
+        self.inner = build_layer(inner, tuple(input_shape[1:]))
+        self.keras_weights = self.inner.keras_weights
+
+    def forward(self, x):
+        b, t = x.shape[0], x.shape[1]
+        y = self.inner(x.reshape((b * t,) + tuple(x.shape[2:])))
+        return y.reshape((b, t) + tuple(y.shape[1:]))
+
+
+LAYERS = {
+    'LSTM': lambda c, s: Recurrent(c, s, 'LSTM'),
+    'GRU': lambda c, s: Recurrent(c, s, 'GRU'),
+    'SimpleRNN': lambda c, s: Recurrent(c, s, 'SimpleRNN'),
+    'Bidirectional': Bidirectional,
+    'TimeDistributed': TimeDistributed,
+}

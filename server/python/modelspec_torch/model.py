@@ -1,0 +1,127 @@
+"""Builds a torch module from Keras's Sequential JSON config, with Keras's weights and counts."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence, Tuple
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import layers_conv, layers_core, layers_recurrent
+from .layers_base import KerasLayer, KerasWeight, Shape
+
+LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS}
+
+
+def build_layer(layer: Dict[str, Any], input_shape: Shape) -> KerasLayer:
+    name = layer.get('class_name')
+    if name not in LAYERS:
+        raise ValueError(f"layer '{name}' is not supported by the PyTorch engine "
+                         f"(supported: {', '.join(sorted(LAYERS))})")
+    try:
+        module = LAYERS[name](layer.get('config') or {}, tuple(input_shape))
+        module.class_name = name
+        return module
+    except (KeyError, ValueError, TypeError) as e:
+        raise ValueError(f"cannot build {name} '{(layer.get('config') or {}).get('name', '')}' "
+                         f"on input {_fmt(input_shape)}: {e}") from e
+
+
+def _fmt(shape: Sequence[Any]) -> str:
+    return '(None, ' + ', '.join(str(d) for d in shape) + ')'
+
+
+def input_shape_of(layers: List[Dict[str, Any]]) -> Shape:
+    first = layers[0].get('config') or {}
+    shape = first.get('batch_input_shape') or first.get('batch_shape')
+    if shape is None:
+        raise ValueError('the first layer has no batch_input_shape: the model needs an input shape')
+    shape = tuple(shape[1:])
+    if any(d is None for d in shape):
+        raise ValueError(f'the input shape {_fmt(shape)} has an unknown dimension; the engine needs all of them')
+    return tuple(int(d) for d in shape)
+
+
+class KerasSequential(nn.Module):
+    """The model: layers applied in order on channels_last tensors."""
+
+    def __init__(self, model_json: Dict[str, Any]):
+        super().__init__()
+        layer_cfgs = model_json['config']['layers']
+        self.input_shape: Shape = input_shape_of(layer_cfgs)
+        self.layer_list = nn.ModuleList()
+        self.output_shapes: List[Shape] = []
+        shape = self.input_shape
+        probe = torch.zeros((2,) + shape)
+        for cfg in layer_cfgs:
+            layer = build_layer(cfg, shape)
+            layer.eval()
+            with torch.no_grad():  # Keras infers shapes symbolically; a 2-sample forward is as exact
+                probe = layer(probe)
+            shape = tuple(probe.shape[1:])
+            if any(d <= 0 for d in shape):
+                raise ValueError(f"layer '{layer.layer_name}' gives output {_fmt(shape)}")
+            self.layer_list.append(layer)
+            self.output_shapes.append(shape)
+        self.output_shape: Shape = shape
+        self.train()
+
+    def forward(self, x):
+        for layer in self.layer_list:
+            x = layer(x)
+        return x
+
+
+def all_keras_weights(module: KerasSequential) -> List[Tuple[KerasLayer, KerasWeight]]:
+    return [(layer, w) for layer in module.layer_list for w in layer.keras_weights]
+
+
+def keras_weights(module: KerasSequential) -> List[np.ndarray]:
+    """The weights as Keras's model.get_weights() lists them: layer by layer, Keras shapes."""
+    return [w.get().float().cpu().contiguous().numpy() for _, w in all_keras_weights(module)]
+
+
+def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray]) -> None:
+    """The inverse of keras_weights (as Keras's model.set_weights)."""
+    pairs = all_keras_weights(module)
+    if len(arrays) != len(pairs):
+        raise ValueError(f'expected {len(pairs)} weight arrays in Keras order, got {len(arrays)}')
+    for (layer, w), value in zip(pairs, arrays):
+        value = np.asarray(value, dtype=np.float32)
+        if tuple(value.shape) != w.shape:
+            if int(np.prod(value.shape)) != int(np.prod(w.shape)):
+                raise ValueError(f"weight {layer.layer_name}/{w.name}: expected shape {w.shape}, "
+                                 f"got {tuple(value.shape)}")
+            value = value.reshape(w.shape)
+        device = next(iter(module.parameters())).device
+        w.set(torch.from_numpy(value).to(device))
+
+
+def param_counts(module: KerasSequential) -> Dict[str, int]:
+    trainable = sum(int(np.prod(w.shape)) for _, w in all_keras_weights(module) if w.trainable)
+    total = sum(int(np.prod(w.shape)) for _, w in all_keras_weights(module))
+    return {'total': total, 'trainable': trainable, 'nonTrainable': total - trainable}
+
+
+def describe(module: KerasSequential) -> Dict[str, Any]:
+    """Per-layer output shapes and parameter counts, as Keras's model.summary() shows them."""
+    layers = []
+    for layer, shape in zip(module.layer_list, module.output_shapes):
+        total = sum(int(np.prod(w.shape)) for w in layer.keras_weights)
+        trainable = sum(int(np.prod(w.shape)) for w in layer.keras_weights if w.trainable)
+        layers.append({
+            'name': layer.layer_name,
+            'className': layer.class_name,
+            'outputShape': [None, *shape],
+            'params': total,
+            'trainable': trainable,
+            'nonTrainable': total - trainable,
+            'weights': [{'name': w.name, 'shape': list(w.shape), 'trainable': w.trainable}
+                        for w in layer.keras_weights],
+        })
+    return {'inputShape': [None, *module.input_shape], 'outputShape': [None, *module.output_shape],
+            'layers': layers, **param_counts(module)}
+
+
+def trainable_parameters(module: nn.Module) -> List[nn.Parameter]:
+    return [p for p in module.parameters() if p.requires_grad]

@@ -1,0 +1,375 @@
+"""The training loop: Keras's fit/evaluate with the run protocol's events.
+
+Performance rules: data stays on the device (data.py); the loop never reads a value back
+to the host per batch. Loss, metrics and a "first non-finite batch" marker accumulate on
+the device and are read at most every READ_INTERVAL seconds (and at each epoch end); the
+first batch of a run is always reported at once so a chart appears within seconds.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import random
+import time
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import torch
+
+from . import callbacks as callbacks_mod
+from . import evaluate as evaluate_mod
+from .data import DeviceSplit, build_splits
+from .device import choose_device
+from .export import export_onnx, save_model
+from .losses import canonical_name, get_loss
+from .metrics import Metric, make_metrics, results
+from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
+from .optimizers import make_optimizer
+from .protocol import EventSink, now_iso
+
+READ_INTERVAL = 0.25  # seconds between host reads of the running loss/metrics
+
+
+class RunFailed(Exception):
+    """A failure with a message meant for the user (no traceback needed)."""
+
+    def __init__(self, message: str, epoch: Optional[int] = None, batch: Optional[int] = None):
+        super().__init__(message)
+        self.epoch, self.batch = epoch, batch
+
+
+class StopRequest:
+    """Set from a signal handler or the stdin reader; checked once per batch."""
+
+    def __init__(self):
+        self.requested = False
+        self.reason = ''
+
+    def request(self, reason: str) -> None:
+        if not self.requested:
+            self.reason = reason
+        self.requested = True
+
+
+def seed_everything(seed: Optional[int]) -> int:
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), 'little') & 0x7FFFFFFF
+    random.seed(seed)
+    np.random.seed(seed % (2 ** 32))
+    torch.manual_seed(seed)
+    return seed
+
+
+def read_initial_weights(files: List[Dict[str, Any]]) -> List[np.ndarray]:
+    from .data import read_tensor
+    return [np.asarray(read_tensor(f), dtype=np.float32) for f in files]
+
+
+def build_checked_model(spec: Dict[str, Any]) -> KerasSequential:
+    """The model with Keras's initial weights (or spec.initialWeights), parameter counts
+    checked against the checker's."""
+    model = KerasSequential(spec['model'])
+    expected = spec.get('expectedParams')
+    counts = param_counts(model)
+    if expected and any(int(expected[k]) != counts[k] for k in ('total', 'trainable', 'nonTrainable')):
+        raise RunFailed(
+            f"the PyTorch model has {counts['total']:,} parameters ({counts['trainable']:,} trainable, "
+            f"{counts['nonTrainable']:,} non-trainable) but the checker expects {int(expected['total']):,} "
+            f"({int(expected['trainable']):,} trainable, {int(expected['nonTrainable']):,} non-trainable); "
+            f"this is a bug in one of them")
+    if spec.get('initialWeights'):
+        load_keras_weights(model, read_initial_weights(spec['initialWeights']))
+    return model
+
+
+class Trainer:
+    def __init__(self, spec: Dict[str, Any], sink: EventSink, stop: StopRequest):
+        self.spec = spec
+        self.sink = sink
+        self.stop = stop
+        self.run_dir = spec['runDir']
+        self.fit = spec['fit']
+        self.stop_training = False
+        self.stop_reason = ''
+        self.start_time = time.time()
+
+    # The interface callbacks use ---------------------------------------------------------
+
+    @property
+    def learning_rate(self) -> float:
+        return self.optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self.optimizer.learning_rate = value
+
+    def get_weights(self):
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def set_weights(self, state) -> None:
+        self.model.load_state_dict(state)
+
+    def save_to(self, directory: str) -> str:
+        return save_model(self.model, directory)
+
+    # Setup -------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        spec = self.spec
+        self.seed = seed_everything(self.fit.get('seed'))
+        self.device, self.device_name, self.reason = choose_device(str(self.fit.get('backend', 'auto')))
+        self.model = build_checked_model(spec).to(self.device)
+        data = spec['data']
+        self.train_split, self.val_split, self.test_split, self.augmenter = build_splits(
+            data, self.device, self.model.input_shape, self.model.output_shape)
+        compile_ = spec['compile']
+        self.loss_name = compile_['loss']
+        self.loss_fn = get_loss(self.loss_name)
+        units = int(self.model.output_shape[-1])
+        sparse = data.get('labelEncoding') == 'index'
+        self.metric_names = list(compile_.get('metrics') or [])
+        self.make_metrics = lambda: make_metrics(self.metric_names, self.loss_name, units, sparse)
+        opt = compile_['optimizer']
+        self.optimizer = make_optimizer(opt['name'], dict(opt.get('args') or {}), trainable_parameters(self.model))
+        self.callbacks = callbacks_mod.make_callbacks(self.fit.get('callbacks') or [])
+        self.batch_size = int(self.fit['batchSize'])
+        self.epochs = int(self.fit['epochs'])
+        self.steps = math.ceil(len(self.train_split) / self.batch_size)
+        self._setup_precision()
+        self.forward = self._maybe_compile()
+        # Shuffling draws from its own seeded generator, so the order does not depend on
+        # how many random numbers dropout or augmentation used.
+        self.shuffle_gen = torch.Generator().manual_seed(self.seed)
+
+    def _setup_precision(self) -> None:
+        self.autocast_dtype = None
+        self.scaler = None
+        if self.device.type == 'cuda' and self.fit.get('mixedPrecision', True) is not False:
+            if torch.cuda.is_bf16_supported():
+                self.autocast_dtype = torch.bfloat16  # no loss scaling needed
+            else:
+                self.autocast_dtype = torch.float16
+                self.scaler = torch.cuda.amp.GradScaler()
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+        if self.device.type == 'cuda':
+            torch.backends.cudnn.benchmark = True
+
+    def _autocast(self):
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type='cuda', dtype=self.autocast_dtype)
+
+    def _maybe_compile(self):
+        """torch.compile pays on CUDA for runs long enough to repay the compile time.
+        MODELSPEC_TORCH_COMPILE=0/1 forces it off/on."""
+        env = os.environ.get('MODELSPEC_TORCH_COMPILE')
+        wanted = (self.device.type == 'cuda' and self.epochs * self.steps >= 2000) if env is None else env == '1'
+        if not wanted or not hasattr(torch, 'compile'):
+            return self.model
+        try:
+            self.compiled = True
+            return torch.compile(self.model)
+        except Exception as e:  # noqa: BLE001
+            self.sink.log(f'torch.compile unavailable ({e}); running eagerly', 'warning')
+            return self.model
+
+    # Events ------------------------------------------------------------------------------
+
+    def emit_started(self) -> None:
+        counts = param_counts(self.model)
+        self.sink.emit({
+            'type': 'started', 'time': now_iso(), 'engine': 'torch', 'backend': self.device.type,
+            'device': self.device_name, 'reason': self.reason, 'params': counts,
+            'samples': {'train': len(self.train_split), 'validation': len(self.val_split) if self.val_split else 0,
+                        'test': len(self.test_split) if self.test_split else 0},
+            'epochs': self.epochs, 'batchSize': self.batch_size, 'stepsPerEpoch': self.steps,
+            'runDir': self.run_dir, 'model': self.spec.get('modelName', ''),
+        })
+        if self.autocast_dtype is not None:
+            self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on CUDA')
+
+    # The loop ----------------------------------------------------------------------------
+
+    def _forward_loss(self, x, y):
+        with self._autocast():
+            p = self.forward(x)
+        p = p.float()  # losses and metrics in float32, as Keras's mixed precision does
+        return p, self.loss_fn(y, p).mean()
+
+    def train_epoch(self, epoch: int) -> Optional[Dict[str, float]]:
+        """One epoch; returns the train logs, or None when a stop was requested."""
+        self.model.train()
+        split = self.train_split
+        if self.spec['data'].get('shuffle', True):
+            order = torch.randperm(len(split), generator=self.shuffle_gen).to(split.index_device())
+        else:
+            order = torch.arange(len(split), device=split.index_device())
+        loss_tracker, metrics = Metric('loss'), self.make_metrics()
+        first_bad = torch.full((), -1, dtype=torch.long, device=self.device)
+        epoch_start = time.time()
+        last_read = 0.0
+        seen = 0
+        for b in range(self.steps):
+            if self.stop.requested:
+                return None
+            x, y = split.batch(order[b * self.batch_size:(b + 1) * self.batch_size])
+            if self.augmenter is not None:
+                x = self.augmenter(x)
+            p, loss = self._forward_loss(x, y)
+            self.optimizer.zero_grad(set_to_none=True)
+            if self.scaler is not None:
+                self.scaler.scale(loss).backward()
+                self.scaler.step(self.optimizer)
+                self.scaler.update()
+            else:
+                loss.backward()
+                self.optimizer.step()
+            n = x.shape[0]
+            seen += n
+            loss = loss.detach()
+            loss_tracker._add(loss * n, n)
+            with torch.no_grad():
+                for m in metrics:
+                    m.update(y, p.detach())
+                bad = ~torch.isfinite(loss) & (first_bad < 0)
+                first_bad = torch.where(bad, torch.full_like(first_bad, b + 1), first_bad)
+            now = time.time()
+            if (epoch == 0 and b == 0) or now - last_read >= READ_INTERVAL:
+                last_read = now
+                self._check_finite(first_bad, epoch)
+                logs = results(loss_tracker, metrics)
+                self.sink.emit({'type': 'batch', 'epoch': epoch + 1, 'batch': b + 1, 'batches': self.steps,
+                                'loss': logs.pop('loss'), 'metrics': logs,
+                                'samplesPerSec': seen / max(now - epoch_start, 1e-9),
+                                'time': now - self.start_time})
+        self._check_finite(first_bad, epoch)
+        self.epoch_seconds = time.time() - epoch_start
+        self.epoch_samples = seen
+        return results(loss_tracker, metrics)
+
+    def _check_finite(self, first_bad: torch.Tensor, epoch: int) -> None:
+        bad = int(first_bad.item())
+        if bad >= 0:
+            raise RunFailed(
+                f'the loss became NaN or infinite at epoch {epoch + 1}, batch {bad}; training diverged. '
+                f'Try a lower learning rate (now {self.learning_rate:g}), or check the data for NaN/huge values.',
+                epoch=epoch + 1, batch=bad)
+
+    @torch.no_grad()
+    def evaluate_split(self, split: DeviceSplit, collect: bool = False):
+        """Keras's evaluate: loss and metrics over the split; optionally the predictions."""
+        self.model.eval()
+        loss_tracker, metrics = Metric('loss'), self.make_metrics()
+        preds, trues = [], []
+        for x, y in split.batches(self.batch_size):
+            p, loss = self._forward_loss(x, y)
+            loss_tracker._add(loss * x.shape[0], x.shape[0])
+            for m in metrics:
+                m.update(y, p)
+            if collect:
+                preds.append(p)
+                trues.append(y)
+        self.model.train()
+        logs = results(loss_tracker, metrics)
+        if collect:
+            return logs, torch.cat(preds), torch.cat(trues)
+        return logs
+
+    def run(self) -> int:
+        self.setup()
+        self.emit_started()
+        for cb in self.callbacks:
+            cb.on_train_begin(self)
+        epochs_done = 0
+        try:
+            for epoch in range(self.epochs):
+                train_logs = self.train_epoch(epoch)
+                if train_logs is None:
+                    return self._stopped(epoch + 1)
+                val_logs = self.evaluate_split(self.val_split) if self.val_split is not None else None
+                self._emit_epoch(epoch, train_logs, val_logs)
+                logs = dict(train_logs)
+                if val_logs:
+                    logs.update({f'val_{k}': v for k, v in val_logs.items()})
+                for cb in self.callbacks:
+                    cb.on_epoch_end(epoch, logs, self)
+                epochs_done = epoch + 1
+                if self.stop_training:
+                    self.sink.log(self.stop_reason or 'training stopped by a callback')
+                    break
+                if self.stop.requested:
+                    return self._stopped(epoch + 1)
+        finally:
+            for cb in self.callbacks:
+                cb.on_train_end(self)
+        if self.test_split is not None:
+            self._evaluate_test()
+        model_path = self._save_final()
+        self.sink.emit({'type': 'finished', 'time': now_iso(), 'epochs': epochs_done,
+                        'seconds': time.time() - self.start_time, 'modelPath': model_path})
+        return 0
+
+    def _emit_epoch(self, epoch: int, train_logs: Dict[str, float], val_logs: Optional[Dict[str, float]]) -> None:
+        train_logs = dict(train_logs)
+        event: Dict[str, Any] = {'type': 'epoch', 'epoch': epoch + 1, 'epochs': self.epochs,
+                                 'loss': train_logs.pop('loss'), 'metrics': train_logs,
+                                 'learningRate': self.learning_rate, 'seconds': self.epoch_seconds,
+                                 'samplesPerSec': self.epoch_samples / max(self.epoch_seconds, 1e-9)}
+        if val_logs is not None:
+            val_logs = dict(val_logs)
+            event['valLoss'] = val_logs.pop('loss')
+            event['valMetrics'] = {f'val_{k}': v for k, v in val_logs.items()}
+        self.sink.emit(event)
+
+    def _stopped(self, epoch: int) -> int:
+        model_path = self._save_final(onnx=False)
+        self.sink.emit({'type': 'stopped', 'time': now_iso(), 'reason': self.stop.reason or 'stop requested',
+                        'epoch': epoch, 'modelPath': model_path})
+        return 0
+
+    def _save_final(self, onnx: bool = True) -> str:
+        path = save_model(self.model, self.run_dir)
+        if onnx:
+            problem = export_onnx(self.model, os.path.join(self.run_dir, 'model.onnx'))
+            if problem:
+                self.sink.log(f'ONNX export skipped: {problem}', 'warning')
+        return path
+
+    def _evaluate_test(self) -> None:
+        logs, preds, trues = self.evaluate_split(self.test_split, collect=True)
+        event: Dict[str, Any] = {'type': 'evaluated', 'loss': logs.pop('loss'), 'metrics': logs}
+        data = self.spec['data']
+        units = int(self.model.output_shape[-1])
+        if evaluate_mod.is_classification(data, units) and preds.dim() == 2:
+            classes = data.get('classes')
+            n = max(units, 2)
+            true_idx = evaluate_mod.true_class_indices(trues, data.get('labelEncoding', 'raw')).cpu().numpy()
+            pred_idx, conf = evaluate_mod.predicted_class_indices(preds)
+            pred_idx, conf = pred_idx.cpu().numpy(), conf.float().cpu().numpy()
+            true_idx = np.clip(true_idx, 0, n - 1)
+            event['confusionMatrix'] = evaluate_mod.confusion_matrix(true_idx, pred_idx, n)
+            if classes:
+                event['classes'] = list(classes)
+            raw_x = self.test_split.x.cpu().numpy() if data.get('isImage') else np.zeros((0,))
+            event['samples'] = evaluate_mod.pick_samples(true_idx, pred_idx, conf, raw_x, classes,
+                                                         bool(data.get('isImage')))
+        self.sink.emit(event)
+
+
+def first_batch_loss(spec: Dict[str, Any]) -> Dict[str, Any]:
+    """The loss and metrics of the first training batch (file order, inference mode, no
+    update): for comparing engines on identical weights."""
+    sink = EventSink(None)
+    trainer = Trainer(spec, sink, StopRequest())
+    trainer.setup()
+    trainer.model.eval()
+    x, y = next(trainer.train_split.batches(trainer.batch_size))
+    with torch.no_grad():
+        p, loss = trainer._forward_loss(x, y)
+        metrics = trainer.make_metrics()
+        for m in metrics:
+            m.update(y, p)
+    return {'loss': float(loss.item()), 'metrics': {m.name: m.result() for m in metrics},
+            'batchSize': int(x.shape[0]), 'loss_name': canonical_name(trainer.loss_name)}

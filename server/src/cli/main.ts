@@ -1,0 +1,181 @@
+// `modelspec`: the command-line face of the language core (and, later, of training).
+// Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyze, type Analysis } from '../language/analysis/analyze';
+import { summaryJson, summaryTable } from '../language/services/summary';
+import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostics } from './check';
+import { colourFor, style } from './style';
+import { train } from './train';
+import { reportEngines } from '../training/engines/detect';
+
+const USAGE = `Usage: modelspec <command> [options]
+
+Commands:
+  check [--json] FILE...     Check .model files; print errors and warnings like a compiler.
+  summary [--json] FILE      Print the model's layers, output shapes and parameter counts (Keras style).
+  train FILE [--epochs N] [--backend NAME] [--out DIR] [--json]
+                             Train the model; runs go to runs/<model>/<time>/ (or DIR).
+  engines [--json]           List the training engines and devices found here.
+
+Options:
+  -h, --help                 Show this help.
+  --version                  Show the version.
+
+Exit codes: 0 no errors, 1 the model has errors, 2 usage error or unreadable file.`;
+
+class UsageError extends Error {}
+/** A file that cannot be read: exit 2, without the usage text. */
+class FileError extends UsageError {}
+
+interface Loaded {
+  file: string;
+  analysis: Analysis;
+}
+
+function load(file: string): Loaded {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FileError(
+      code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory, not a .model file` : `${file}: cannot read (${code ?? String(e)})`,
+    );
+  }
+  return { file, analysis: analyze(text, { baseDir: dirname(resolve(file)) }) };
+}
+
+function parseFlags(args: string[], known: string[]): { flags: Set<string>; files: string[] } {
+  const flags = new Set<string>();
+  const files: string[] = [];
+  for (const a of args) {
+    if (a.startsWith('--') || (a.startsWith('-') && a.length > 1)) {
+      if (!known.includes(a)) throw new UsageError(`unknown option '${a}'`);
+      flags.add(a);
+    } else files.push(a);
+  }
+  return { flags, files };
+}
+
+function printDiagnostics(loaded: Loaded[], stream: NodeJS.WriteStream): void {
+  const s = style(colourFor(stream));
+  for (const { file, analysis } of loaded) {
+    for (const d of analysis.diagnostics) stream.write(formatDiagnostic(file, analysis, d, s) + '\n\n');
+  }
+}
+
+function check(args: string[]): number {
+  const { flags, files } = parseFlags(args, ['--json']);
+  if (files.length === 0) throw new UsageError('check needs at least one .model file');
+  const loaded = files.map(load);
+  const results: FileDiagnostics[] = loaded.map((l) => ({ file: l.file, diagnostics: l.analysis.diagnostics }));
+  const all = results.flatMap((r) => r.diagnostics);
+  const { errors, warnings } = countBySeverity(all);
+  if (flags.has('--json')) {
+    process.stdout.write(JSON.stringify(diagnosticsJson(results), null, 2) + '\n');
+  } else {
+    printDiagnostics(loaded, process.stdout);
+    const s = style(colourFor(process.stdout));
+    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    process.stdout.write((errors ? s.red(summary) : s.green(summary)) + '\n');
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function summary(args: string[]): number {
+  const { flags, files } = parseFlags(args, ['--json']);
+  if (files.length !== 1) throw new UsageError('summary takes exactly one .model file');
+  const loaded = load(files[0]);
+  const { errors } = countBySeverity(loaded.analysis.diagnostics);
+  const model = loaded.analysis.model;
+  if (errors > 0 || !model) {
+    printDiagnostics([loaded], process.stderr);
+    if (!model) process.stderr.write(`${loaded.file}: no model block to summarise\n`);
+    return 1;
+  }
+  if (flags.has('--json')) process.stdout.write(JSON.stringify(summaryJson(model), null, 2) + '\n');
+  else process.stdout.write(summaryTable(model) + '\n');
+  return 0;
+}
+
+async function trainCommand(args: string[]): Promise<number> {
+  const options: Record<string, string> = {};
+  const files: string[] = [];
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--epochs' || a === '--backend' || a === '--out') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      options[a.slice(2)] = v;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError('train takes exactly one .model file');
+  const epochs = options.epochs === undefined ? undefined : Number(options.epochs);
+  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number of at least 1, got '${options.epochs}'`);
+  const loaded = load(files[0]);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    process.stderr.write(`modelspec: ${loaded.file} has errors; fix them before training\n`);
+    return 1;
+  }
+  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
+}
+
+function enginesCommand(args: string[]): number {
+  const { flags } = parseFlags(args, ['--json']);
+  const engines = reportEngines();
+  if (flags.has('--json')) process.stdout.write(JSON.stringify(engines, null, 2) + '\n');
+  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${e.detail}\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write('modelspec 0.1.0\n');
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'check':
+        return check(rest);
+      case 'summary':
+        return summary(rest);
+      case 'train':
+        return await trainCommand(rest);
+      case 'engines':
+        return enginesCommand(rest);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof FileError) {
+      process.stderr.write(`modelspec: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`modelspec: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,168 @@
+// `modelspec train`: prepare the data, start the chosen engine in its own process, and show its
+// progress: a live bar on a terminal, plain lines in a log, or the raw events with --json.
+
+import type { Analysis } from '../language/analysis/analyze';
+import { summaryTable } from '../language/services/summary';
+import { chooseEngine } from '../training/engines/detect';
+import type { RunEvent } from '../training/protocol';
+import { finalizeRunFolder, outcome, readEvents } from '../training/run-folder';
+import { startRun } from '../training/run-process';
+import { buildRunSpec, trainingBlocker } from '../training/run-spec';
+import { colourFor, style } from './style';
+
+export interface TrainArgs {
+  file: string;
+  analysis: Analysis;
+  epochs?: number;
+  backend?: string;
+  out?: string;
+  json: boolean;
+}
+
+export async function train(args: TrainArgs): Promise<number> {
+  const blocker = trainingBlocker(args.analysis);
+  if (blocker) {
+    process.stderr.write(`modelspec: cannot train ${args.file}: ${blocker}\n`);
+    return 1;
+  }
+  const s = style(colourFor(process.stderr));
+  const say = (line: string) => {
+    if (!args.json) process.stderr.write(line + '\n');
+  };
+  let spec;
+  try {
+    spec = await buildRunSpec(args.analysis, args.file, { epochs: args.epochs, backend: args.backend, runsDir: args.out, onProgress: (m) => say(s.dim(m)) });
+  } catch (e) {
+    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  let choice;
+  try {
+    choice = chooseEngine(spec.fit.backend);
+  } catch (e) {
+    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  say(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
+  say(s.dim(`Run folder: ${spec.runDir}`));
+
+  const progress = args.json ? undefined : new Progress(process.stderr.isTTY === true);
+  const handle = startRun(
+    spec,
+    choice,
+    (event) => {
+      if (args.json) process.stdout.write(JSON.stringify(event) + '\n');
+      else progress?.show(event);
+    },
+    (line) => {
+      if (!args.json && process.env.MODELSPEC_DEBUG) process.stderr.write(s.dim(line) + '\n');
+    },
+  );
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      say('\nStopping after this batch (Ctrl+C again to kill)...');
+      handle.stop();
+    } else if (handle.pid) process.kill(handle.pid, 'SIGKILL');
+  };
+  process.on('SIGINT', onSigint);
+  const final = await handle.done;
+  process.off('SIGINT', onSigint);
+  progress?.end();
+
+  try {
+    finalizeRunFolder(spec.runDir, args.analysis.model ? summaryTable(args.analysis.model) : '', `${spec.modelName} · ${spec.runDir}`);
+  } catch (e) {
+    say(`modelspec: could not write the run's report: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!args.json) {
+    process.stdout.write(`${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
+  }
+  return final.type === 'failed' ? 1 : 0;
+}
+
+/** Renders events for people: one redrawn line on a terminal, one line per epoch otherwise. */
+class Progress {
+  readonly events: RunEvent[] = [];
+  private lineOpen = false;
+  private lastDraw = 0;
+
+  constructor(private readonly tty: boolean) {}
+
+  show(e: RunEvent): void {
+    this.events.push(e);
+    const out = process.stderr;
+    switch (e.type) {
+      case 'started':
+        this.println(`${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples, ${e.samples.validation} validation, ${e.samples.test} test`);
+        break;
+      case 'batch': {
+        if (!this.tty) break;
+        const now = Date.now();
+        if (now - this.lastDraw < 100 && e.batch !== e.batches) break;
+        this.lastDraw = now;
+        const width = 24;
+        const done = Math.round((e.batch / e.batches) * width);
+        const bar = '='.repeat(Math.max(0, done - 1)) + (done ? '>' : '') + ' '.repeat(width - done);
+        const remaining = e.samplesPerSec > 0 ? ((e.batches - e.batch) * this.batchSize()) / e.samplesPerSec : 0;
+        const text = `Epoch ${e.epoch}/${this.epochs()} [${bar}] ${e.batch}/${e.batches} ETA ${clock(remaining)} · ${metricText(e.loss, e.metrics)} · ${Math.round(e.samplesPerSec)} samples/s`;
+        out.write(`\r${text.slice(0, (out.columns ?? 120) - 1)}\x1b[K`);
+        this.lineOpen = true;
+        break;
+      }
+      case 'epoch': {
+        const val = e.valLoss !== undefined ? ` · val ${metricText(e.valLoss, e.valMetrics ?? {})}` : '';
+        this.println(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metricText(e.loss, e.metrics)}${val} · lr ${e.learningRate.toPrecision(3)}`);
+        break;
+      }
+      case 'checkpoint':
+        this.println(`Saved checkpoint (epoch ${e.epoch}${e.monitor ? `, ${e.monitor} ${e.value?.toFixed(4)}` : ''}) to ${e.path}`);
+        break;
+      case 'evaluated':
+        this.println(`Test: ${metricText(e.loss, e.metrics)}`);
+        break;
+      case 'log':
+        this.println(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'stopped':
+        this.println(`Stopped: ${e.reason}`);
+        break;
+      case 'failed':
+        this.println(`Failed: ${e.message}`);
+        break;
+      case 'finished':
+        break;
+    }
+  }
+
+  end(): void {
+    if (this.lineOpen) process.stderr.write('\n');
+    this.lineOpen = false;
+  }
+
+  private println(text: string): void {
+    if (this.lineOpen) process.stderr.write('\r\x1b[K');
+    this.lineOpen = false;
+    process.stderr.write(text + '\n');
+  }
+
+  private started() {
+    return this.events.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started');
+  }
+  private epochs(): number {
+    return this.started()?.epochs ?? 0;
+  }
+  private batchSize(): number {
+    return this.started()?.batchSize ?? 32;
+  }
+}
+
+function metricText(loss: number, metrics: Record<string, number>): string {
+  return [`loss ${loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
+}
+
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

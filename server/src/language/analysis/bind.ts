@@ -1,0 +1,130 @@
+// Binding a call's arguments to its parameters the way Python does: positional arguments in
+// Keras's order, then keywords; unknown, repeated and missing arguments become diagnostics.
+
+import type { ArgSpec, ArgValue } from '../catalog/types';
+import type { Argument, CallValue } from '../syntax/ast';
+import { diagnostic, type Diagnostic } from './diagnostics';
+import { checkValue, closest, type ValueContext } from './values';
+
+export interface BoundCall {
+  /** Values by parameter name, defaults applied for what was not written. */
+  args: Record<string, ArgValue>;
+  /** The syntax node each written argument came from, by parameter name. */
+  written: Record<string, Argument>;
+  /** True when every argument the layer needs has a checked value (shape rules run only then).
+   *  An unknown extra argument does not clear it: the shapes are still known. */
+  ok: boolean;
+}
+
+export function bindCall(
+  call: CallValue,
+  calleeLabel: string,
+  params: readonly ArgSpec[],
+  ctx: ValueContext,
+  out: Diagnostic[],
+): BoundCall {
+  const args: Record<string, ArgValue> = {};
+  const written: Record<string, Argument> = {};
+  let ok = call.args.every((a) => a.value.kind !== 'error');
+  const positionalParams = params.filter((p) => !p.keywordOnly);
+  let positionalIndex = 0;
+  let seenKeyword = false;
+
+  for (const arg of call.args) {
+    let param: ArgSpec | undefined;
+    if (arg.name) {
+      seenKeyword = true;
+      param = findParam(arg.name.name, params);
+      if (!param) {
+        const names = params.map((p) => p.name);
+        const guess = closest(arg.name.name, names);
+        out.push(
+          diagnostic(
+            'unknown-argument',
+            arg.name.range,
+            `${calleeLabel} has no argument '${arg.name.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+            guess ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] } : {},
+          ),
+        );
+        continue;
+      }
+      if (param.name !== arg.name.name) {
+        out.push(
+          diagnostic(
+            'deprecated-argument',
+            arg.name.range,
+            `'${arg.name.name}' is the Keras 2 name; Keras 3 calls it '${param.name}'. Write ${param.name}=`,
+            {
+              fixes: [{ kind: 'replace', range: arg.name.range, text: param.name, title: `Rename to '${param.name}'` }],
+              tags: ['deprecated'],
+            },
+          ),
+        );
+      }
+    } else {
+      if (seenKeyword) {
+        out.push(
+          diagnostic('positional-after-keyword', arg.range, `A positional argument cannot follow keyword arguments; write it as name=value`),
+        );
+        ok = false;
+        continue;
+      }
+      param = positionalParams[positionalIndex++];
+      if (!param) {
+        out.push(
+          diagnostic(
+            'too-many-arguments',
+            arg.range,
+            `${calleeLabel} takes at most ${positionalParams.length} positional argument${positionalParams.length === 1 ? '' : 's'}` +
+              (positionalParams.length ? ` (${positionalParams.map((p) => p.name).join(', ')})` : '') +
+              `; name the others, like name=value`,
+          ),
+        );
+        ok = false;
+        continue;
+      }
+    }
+    if (written[param.name]) {
+      out.push(
+        diagnostic('duplicate-argument', arg.range, `${calleeLabel} got '${param.name}' twice`, {
+          related: [{ range: written[param.name].range, message: `'${param.name}' is first given here` }],
+        }),
+      );
+      continue;
+    }
+    written[param.name] = arg;
+    const checked = checkValue(arg.value, param.type, param.name, ctx);
+    out.push(...checked.diagnostics);
+    if (checked.value !== undefined) args[param.name] = checked.value;
+    else ok = false;
+  }
+
+  for (const param of params) {
+    if (written[param.name]) continue;
+    if (param.required) {
+      out.push(
+        diagnostic(
+          'missing-argument',
+          call.callee.range,
+          `${calleeLabel} needs '${param.name}': ${param.doc}`,
+        ),
+      );
+      ok = false;
+    } else if (param.default !== undefined) {
+      args[param.name] = param.default;
+    }
+  }
+  return { args, written, ok };
+}
+
+function findParam(name: string, params: readonly ArgSpec[]): ArgSpec | undefined {
+  return params.find((p) => p.name === name) ?? params.find((p) => p.deprecatedAliases?.includes(name));
+}
+
+/** The argument of `call` that sets parameter `name`, written by keyword or by position. */
+export function argumentNode(call: CallValue, params: readonly ArgSpec[], name: string): Argument | undefined {
+  const byName = call.args.find((a) => a.name && (a.name.name === name || params.find((p) => p.name === name)?.deprecatedAliases?.includes(a.name.name)));
+  if (byName) return byName;
+  const index = params.filter((p) => !p.keywordOnly).findIndex((p) => p.name === name);
+  return index >= 0 ? call.args.filter((a) => !a.name)[index] : undefined;
+}

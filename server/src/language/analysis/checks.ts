@@ -1,0 +1,165 @@
+// The model against what it will be trained on: the output against the labels and the loss, and
+// the data's sample shape against the model's input.
+
+import { getLoss } from '../catalog';
+import type { ArgSpec, Shape } from '../catalog/types';
+import type { Range } from '../syntax';
+import { argumentNode } from './bind';
+import { diagnostic, type Diagnostic, type FixData } from './diagnostics';
+import { formatShape } from './format-values';
+import type { LayerInfo, ModelAnalysis } from './model';
+
+export interface TrainingFacts {
+  loss?: string;
+  lossRange?: Range;
+  /** How the data block names the training source: `mnist`, `csv('houses.csv')`. */
+  dataset?: string;
+  datasetRange?: Range;
+  /** Number of classes of the training labels, when known. */
+  classes?: number;
+  sampleShape?: number[];
+}
+
+/** Layers that pass shapes through unchanged; the activation before them still decides the output. */
+const PASS_THROUGH = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'Flatten', 'Reshape']);
+
+export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingFacts, out: Diagnostic[]): void {
+  checkDataAgainstInput(model, facts, out);
+  const output = model.outputShape;
+  const last = model.layers[model.layers.length - 1];
+  if (!output || !last) return;
+  const loss = facts.loss ? getLoss(facts.loss) : undefined;
+  const classification = loss && (loss.labels === 'one-hot' || loss.labels === 'integer');
+
+  if (classification && facts.classes !== undefined) {
+    const labels = loss.labels === 'one-hot' ? `(None, ${facts.classes})` : '(None,) class indices';
+    if (output.length !== 1) {
+      const culprit = firstDenseOnHighRank(model) ?? last;
+      out.push(
+        diagnostic(
+          'output-shape-mismatch',
+          last.call.callee.range,
+          `The model outputs ${formatShape(output)}, but ${loss.name} on ${facts.dataset} (${facts.classes} classes, labels ${labels}) needs ${formatShape([facts.classes])}; add Flatten() before ${culprit.name}`,
+          {
+            related: culprit !== last && culprit.input ? [{ range: culprit.call.range, message: `${culprit.name} gets ${formatShape(culprit.input)}, still with spatial axes` }] : undefined,
+            fixes: [{ kind: 'insert-layer', before: culprit.call.range, text: 'Flatten()', title: `Insert Flatten() before ${culprit.spec.name}` }],
+          },
+        ),
+      );
+      return;
+    }
+    if (output[0] !== null && output[0] !== facts.classes) {
+      const units = last.spec.args.some((a) => a.name === 'units') ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units') : undefined;
+      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units to ${facts.classes}` }] : [];
+      out.push(
+        diagnostic(
+          'class-count-mismatch',
+          units?.value.range ?? last.call.callee.range,
+          `${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}); ${loss.name} needs one output per class: use ${last.spec.name}(${facts.classes}, …)`,
+          { fixes: fix, related: facts.datasetRange ? [{ range: facts.datasetRange, message: `${facts.dataset}: ${facts.classes} classes` }] : undefined },
+        ),
+      );
+      return;
+    }
+  }
+  if (loss) checkLossAgainstActivation(model, loss.name, loss.labels, facts, out);
+}
+
+function checkLossAgainstActivation(
+  model: ModelAnalysis,
+  lossName: string,
+  labels: string,
+  facts: TrainingFacts,
+  out: Diagnostic[],
+): void {
+  const final = finalActivation(model);
+  if (!final || !model.outputShape || !facts.lossRange) return;
+  const units = model.outputShape[model.outputShape.length - 1];
+  const { activation, layer } = final;
+  const related = [{ range: layer.call.range, message: `${layer.name} ends with activation '${activation}'` }];
+  const fixes = activationFix(layer, 'softmax');
+  if ((labels === 'one-hot' || labels === 'integer') && activation !== 'softmax' && units !== 1) {
+    out.push(
+      diagnostic(
+        'loss-activation-mismatch',
+        facts.lossRange,
+        `${lossName} expects class probabilities that sum to 1, but the model ends with activation '${activation}'; use activation='softmax' on the last layer`,
+        { related, fixes },
+      ),
+    );
+  } else if (labels === 'binary' && activation === 'softmax' && units !== null && units > 1) {
+    out.push(
+      diagnostic(
+        'loss-activation-mismatch',
+        facts.lossRange,
+        `${lossName} treats each of the ${units} outputs as its own yes/no probability, but softmax makes them compete; use 'categorical_crossentropy' for one class per sample, or activation='sigmoid' for independent labels`,
+        { related },
+      ),
+    );
+  } else if (labels === 'binary' && facts.classes !== undefined && facts.classes > 2 && units === 1) {
+    out.push(
+      diagnostic(
+        'loss-activation-mismatch',
+        facts.lossRange,
+        `${lossName} with one output is for two classes, but ${facts.dataset} has ${facts.classes}; use 'categorical_crossentropy' with Dense(${facts.classes}, activation='softmax')`,
+        { related },
+      ),
+    );
+  }
+}
+
+/** The activation that produces the model's output, looking through Dropout and Flatten. */
+function finalActivation(model: ModelAnalysis): { activation: string; layer: LayerInfo } | undefined {
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const layer = model.layers[i];
+    const name = layer.spec.name;
+    if (PASS_THROUGH.has(name)) continue;
+    if (name === 'Activation' && typeof layer.args.activation === 'string') return { activation: layer.args.activation, layer };
+    if (name === 'Softmax') return { activation: 'softmax', layer };
+    if (name === 'ReLU' || name === 'LeakyReLU' || name === 'ELU' || name === 'PReLU') return { activation: name.toLowerCase(), layer };
+    if (layer.spec.hasActivationArg) return { activation: typeof layer.args.activation === 'string' ? layer.args.activation : 'linear', layer };
+    return undefined;
+  }
+  return undefined;
+}
+
+function activationFix(layer: LayerInfo, activation: string): FixData[] {
+  if (!layer.spec.hasActivationArg) return [];
+  const node = argumentNode(layer.call, layer.spec.args as readonly ArgSpec[], 'activation');
+  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}'` }];
+  const call = layer.call;
+  if (!call.closed) return [];
+  const end = { ...call.argsRange.end, character: call.argsRange.end.character - 1, offset: call.argsRange.end.offset - 1 };
+  const text = call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
+  return [{ kind: 'replace', range: { start: end, end }, text, title: `Add activation='${activation}'` }];
+}
+
+function firstDenseOnHighRank(model: ModelAnalysis): LayerInfo | undefined {
+  return model.layers.find((l) => l.spec.name === 'Dense' && l.input && l.input.length > 1);
+}
+
+function checkDataAgainstInput(model: ModelAnalysis, facts: TrainingFacts, out: Diagnostic[]): void {
+  const input = model.inputShape;
+  const sample = facts.sampleShape;
+  if (!input || !sample || model.inputSource?.kind === 'data' || !facts.datasetRange) return;
+  const inputCount = count(input);
+  const sampleCount = count(sample);
+  if (inputCount === undefined || sampleCount === undefined || inputCount === sampleCount) return;
+  out.push(
+    diagnostic(
+      'data-shape-mismatch',
+      facts.datasetRange,
+      `${facts.dataset} samples are ${formatShape(sample, false)} (${sampleCount} values), but the model's input ${formatShape(input)} takes ${inputCount} per sample; use Input(shape=${formatShape(sample, false)})`,
+      { related: model.inputSource ? [{ range: model.inputSource.range, message: `the model's input is ${formatShape(input)}` }] : undefined },
+    ),
+  );
+}
+
+function count(shape: Shape | number[]): number | undefined {
+  let n = 1;
+  for (const d of shape) {
+    if (d === null) return undefined;
+    n *= d;
+  }
+  return n;
+}

@@ -1,0 +1,92 @@
+// Diagnostics as the language core reports them: plain data, no LSP types. The LSP adapter and
+// the CLI translate them. Every code is stable (tests, docs and quick fixes key on it).
+
+import type { Range } from '../syntax/ast';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Every diagnostic code the checker can report, with the severity it carries. */
+export const DIAGNOSTIC_CODES = {
+  // Syntax
+  'syntax-error': 'error',
+  'unterminated-string': 'error',
+  'invalid-character': 'error',
+  // Structure
+  'missing-model': 'error',
+  'duplicate-model': 'error',
+  'duplicate-block': 'error',
+  'duplicate-setting': 'error',
+  'duplicate-argument': 'error',
+  'empty-model': 'error',
+  // Names
+  'unknown-layer': 'error',
+  'unknown-argument': 'error',
+  'unknown-setting': 'error',
+  'unknown-activation': 'error',
+  'unknown-loss': 'error',
+  'unknown-optimizer': 'error',
+  'unknown-metric': 'error',
+  'unknown-dataset': 'error',
+  'unknown-callback': 'error',
+  'unknown-name': 'error',
+  // Arguments
+  'missing-argument': 'error',
+  'too-many-arguments': 'error',
+  'positional-after-keyword': 'error',
+  'wrong-type': 'error',
+  'out-of-range': 'error',
+  'deprecated-argument': 'warning',
+  // Shapes
+  'missing-input-shape': 'error',
+  'input-not-first': 'error',
+  'shape-rank': 'error',
+  'shape-nonpositive': 'error',
+  'shape-mismatch': 'error',
+  'shape-unknown': 'error',
+  // Model against labels, loss and data
+  'output-shape-mismatch': 'error',
+  'class-count-mismatch': 'error',
+  'softmax-one-unit': 'error',
+  'loss-activation-mismatch': 'warning',
+  'data-shape-mismatch': 'error',
+  'data-missing': 'error',
+  'data-column': 'error',
+  'data-format': 'error',
+  // Suspicious but legal
+  'dense-on-high-rank': 'warning',
+  'redundant-activation': 'warning',
+  'dropout-last': 'warning',
+} as const satisfies Record<string, Severity>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface RelatedInfo {
+  range: Range;
+  message: string;
+}
+
+/** A machine-readable fix the code-action service turns into an edit. */
+export type FixData =
+  | { kind: 'replace'; range: Range; text: string; title: string }
+  | { kind: 'insert-layer'; before: Range; text: string; title: string }
+  | { kind: 'remove'; range: Range; title: string };
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  related?: RelatedInfo[];
+  fixes?: FixData[];
+  /** Marks code as unnecessary/deprecated for editors that fade or strike it. */
+  tags?: ('unnecessary' | 'deprecated')[];
+}
+
+export function diagnostic(
+  code: DiagnosticCode,
+  range: Range,
+  message: string,
+  extra: Partial<Pick<Diagnostic, 'related' | 'fixes' | 'tags'>> = {},
+): Diagnostic {
+  return { range, severity: DIAGNOSTIC_CODES[code], code, message, ...extra };
+}

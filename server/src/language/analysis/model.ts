@@ -1,0 +1,243 @@
+// The model block: bind each layer call, find the input shape, then fold Keras's shape rules and
+// parameter counts over the stack. A layer that cannot be computed stops the chain there, so one
+// mistake gives one diagnostic, under the layer that breaks.
+
+import { declaredInputShape, getLayer, layerNames, suggest } from '../catalog';
+import { ShapeError, type ArgValue, type CallArg, type LayerSpec, type ParamCount, type Shape } from '../catalog/types';
+import type { CallValue, ModelBlock, Range } from '../syntax/ast';
+import { bindCall, type BoundCall } from './bind';
+import { diagnostic, type Diagnostic } from './diagnostics';
+import { formatShape } from './format-values';
+import type { ValueContext } from './values';
+
+export interface LayerInfo {
+  /** The call as written (for an expanded application, the application's call). */
+  call: CallValue;
+  spec: LayerSpec;
+  /** Keras's name: `dense`, `dense_1`, or the name= given. */
+  name: string;
+  args: Record<string, ArgValue>;
+  /** For Bidirectional/TimeDistributed: the wrapped layer, bound. */
+  inner?: { spec: LayerSpec; args: Record<string, ArgValue> };
+  input?: Shape;
+  output?: Shape;
+  params?: ParamCount;
+  /** Set on the layers an application (VGG16) expands to. */
+  expandedFrom?: string;
+}
+
+export type InputSource =
+  | { kind: 'Input'; range: Range }
+  | { kind: 'input_shape' | 'input_dim'; range: Range }
+  | { kind: 'data'; dataset: string; range: Range };
+
+export interface ModelAnalysis {
+  block: ModelBlock;
+  name: string;
+  inputShape?: Shape;
+  inputSource?: InputSource;
+  /** Layer rows as Keras's summary lists them (Input is not a row). */
+  layers: LayerInfo[];
+  /** Present only when every layer's count is known. */
+  totals?: { total: number; trainable: number; nonTrainable: number };
+  /** The last layer's output, when the whole chain computed. */
+  outputShape?: Shape;
+}
+
+export interface ModelContext extends ValueContext {
+  /** The training data's sample shape, when known, to infer the input shape from. */
+  dataSample?: { shape: Shape; dataset: string; range: Range };
+}
+
+export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnostic[]): ModelAnalysis {
+  const name = block.name?.name ?? 'model';
+  const layers: LayerInfo[] = [];
+  const counters = new Map<string, number>();
+  let inputShape: Shape | undefined;
+  let inputSource: InputSource | undefined;
+  let chainOk = true;
+
+  const autoName = (spec: LayerSpec, given: ArgValue | undefined): string => {
+    if (typeof given === 'string') return given;
+    const n = counters.get(spec.kerasName) ?? 0;
+    counters.set(spec.kerasName, n + 1);
+    return n === 0 ? spec.kerasName : `${spec.kerasName}_${n}`;
+  };
+
+  block.layers.forEach((call, index) => {
+    const spec = getLayer(call.callee.name);
+    if (!spec) {
+      reportUnknownLayer(call, out);
+      // Still bind nothing; later shapes are unknown.
+      chainOk = false;
+      return;
+    }
+    const bound = bindLayer(call, spec, ctx, out);
+
+    if (spec.name === 'Input') {
+      if (index !== 0) {
+        out.push(diagnostic('input-not-first', call.callee.range, `Input(...) must be the first line of the model; move it above the first layer`));
+        return;
+      }
+      const shape = bound.args.shape;
+      if (Array.isArray(shape)) {
+        inputShape = shape as Shape;
+        inputSource = { kind: 'Input', range: call.range };
+      } else if (bound.ok && !bound.written.shape) {
+        out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
+      }
+      return;
+    }
+
+    // Keras 2 style: input_shape= / input_dim= on the first layer (or an application's default input).
+    if (layers.length === 0 && inputShape === undefined) {
+      const declared = declaredInputShape(spec, bound.args);
+      if (declared) {
+        const kind = bound.written.input_dim && !bound.written.input_shape ? 'input_dim' : 'input_shape';
+        inputShape = declared;
+        inputSource = { kind, range: (bound.written[kind] ?? bound.written.input_length)?.range ?? call.range };
+      }
+    }
+    if (spec.expand) {
+      for (const part of spec.expand(bound.args)) {
+        const partSpec = getLayer(part.layer);
+        if (!partSpec) continue; // the catalog's own expansions always name catalog layers
+        const args = { ...defaultsOf(partSpec), ...part.args };
+        layers.push({ call, spec: partSpec, name: autoName(partSpec, args.name), args, expandedFrom: spec.name });
+      }
+      if (!bound.ok) chainOk = false;
+      return;
+    }
+    const inner = innerLayer(bound.args.layer);
+    layers.push({ call, spec, name: autoName(spec, bound.args.name), args: bound.args, inner });
+    if (!bound.ok) chainOk = false;
+  });
+
+  if (inputShape === undefined && ctx.dataSample && layers.length > 0) {
+    inputShape = ctx.dataSample.shape;
+    inputSource = { kind: 'data', dataset: ctx.dataSample.dataset, range: ctx.dataSample.range };
+  }
+
+  // Fold shapes and counts over the stack.
+  let shape = inputShape;
+  let previous: LayerInfo | undefined;
+  let allCounted = chainOk && shape !== undefined;
+  for (const layer of layers) {
+    if (!chainOk || shape === undefined) {
+      allCounted = false;
+      break;
+    }
+    layer.input = shape;
+    try {
+      layer.output = layer.spec.outputShape({ args: layer.args, input: shape, inner: layer.inner });
+      layer.params = layer.spec.params({ args: layer.args, input: shape, inner: layer.inner });
+    } catch (e) {
+      // A rule that fails for another reason (a value it did not expect) leaves the shape unknown.
+      if (!(e instanceof ShapeError)) {
+        allCounted = false;
+        break;
+      }
+      const related = previous?.output
+        ? [{ range: previous.call.range, message: `${previous.name} outputs ${formatShape(previous.output)}` }]
+        : inputSource
+          ? [{ range: inputSource.range, message: `the model's input is ${formatShape(shape)}` }]
+          : [];
+      out.push(
+        diagnostic(e.code, layer.expandedFrom ? layer.call.callee.range : layer.call.callee.range, layer.expandedFrom ? `${layer.name} (in ${layer.expandedFrom}): ${e.message}` : e.message, {
+          related,
+          fixes: shapeFixes(e, layer, shape),
+        }),
+      );
+      allCounted = false;
+      break;
+    }
+    shape = layer.output;
+    previous = layer;
+  }
+
+  if (inputShape === undefined && layers.length > 0 && chainOk) {
+    const first = layers[0];
+    out.push(
+      diagnostic(
+        'missing-input-shape',
+        first.call.callee.range,
+        `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
+        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: 'Input(shape=(28, 28, 1))', title: 'Add Input(shape=(28, 28, 1))' }] },
+      ),
+    );
+  }
+  if (block.layers.length === 0) {
+    out.push(diagnostic('empty-model', block.name?.range ?? block.keyword, `The model '${name}' has no layers; add one per line, e.g. Dense(10, activation='softmax')`));
+  }
+
+  const totals = allCounted
+    ? layers.reduce(
+        (t, l) => {
+          const p = l.params ?? { trainable: 0, nonTrainable: 0 };
+          return { total: t.total + p.trainable + p.nonTrainable, trainable: t.trainable + p.trainable, nonTrainable: t.nonTrainable + p.nonTrainable };
+        },
+        { total: 0, trainable: 0, nonTrainable: 0 },
+      )
+    : undefined;
+  const outputShape = allCounted ? (layers.length ? layers[layers.length - 1].output : inputShape) : undefined;
+  return { block, name, inputShape, inputSource, layers, totals, outputShape };
+}
+
+function bindLayer(call: CallValue, spec: LayerSpec, ctx: ValueContext, out: Diagnostic[]): BoundCall {
+  return bindCall(call, spec.name, spec.args, ctx, out);
+}
+
+/** Binds a nested layer call (Bidirectional(LSTM(64))) for the value checker. */
+export function bindNestedLayer(call: CallValue, ctx: ValueContext, out: Diagnostic[]): CallArg | undefined {
+  const spec = getLayer(call.callee.name);
+  if (!spec) {
+    reportUnknownLayer(call, out);
+    return undefined;
+  }
+  const bound = bindLayer(call, spec, ctx, out);
+  return bound.ok ? { call: spec.name, args: bound.args } : undefined;
+}
+
+function innerLayer(value: ArgValue | undefined): LayerInfo['inner'] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const spec = getLayer(value.call);
+  return spec ? { spec, args: value.args } : undefined;
+}
+
+function defaultsOf(spec: LayerSpec): Record<string, ArgValue> {
+  const args: Record<string, ArgValue> = {};
+  for (const a of spec.args) if (a.default !== undefined) args[a.name] = a.default;
+  return args;
+}
+
+function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
+  const name = call.callee.name;
+  const guesses = suggest(name, layerNames());
+  out.push(
+    diagnostic(
+      'unknown-layer',
+      call.callee.range,
+      `Unknown layer '${name}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
+      { fixes: guesses.slice(0, 3).map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change to '${g}'` })) },
+    ),
+  );
+}
+
+/** Quick fixes for shape errors that have one obvious repair. */
+function shapeFixes(e: ShapeError, layer: LayerInfo, input: Shape) {
+  if (e.code === 'shape-rank' && input.length > 1 && layer.spec.inputRanks?.every((r) => r < input.length)) {
+    return [{ kind: 'insert-layer' as const, before: layer.call.range, text: 'Flatten()', title: `Insert Flatten() before ${layer.spec.name}` }];
+  }
+  if (e.code === 'shape-nonpositive' && 'padding' in layer.args && layer.args.padding === 'valid') {
+    const written = layer.call.args.find((a) => a.name?.name === 'padding');
+    if (written) return [{ kind: 'replace' as const, range: written.value.range, text: "'same'", title: "Use padding='same'" }];
+    return [{ kind: 'replace' as const, range: endOfArgs(layer.call), text: ", padding='same'", title: "Add padding='same'" }];
+  }
+  return [];
+}
+
+/** A zero-width range just before the call's closing parenthesis. */
+export function endOfArgs(call: CallValue): Range {
+  const end = call.closed ? { ...call.argsRange.end, character: call.argsRange.end.character - 1, offset: call.argsRange.end.offset - 1 } : call.argsRange.end;
+  return { start: end, end };
+}

@@ -1,0 +1,42 @@
+// Regularization layers that leave the shape alone: SpatialDropout1D/2D/3D (drop whole channels),
+// GaussianNoise, GaussianDropout. Dropout itself lives with the core layers.
+
+import { arg, float, fraction, required, seed } from '../arg-types';
+import { dataFormatArg } from '../common-args';
+import { defineLayer } from '../define-layer';
+import type { LayerSpec } from '../types';
+
+const seedArg = arg('seed', seed, null, 'Random seed.');
+
+function spatialDropout(rank: 1 | 2 | 3): LayerSpec {
+  return defineLayer({
+    name: `SpatialDropout${rank}D`,
+    category: 'regularization',
+    doc: `Like Dropout, but drops entire channels (feature maps) of a ${rank}D input instead of single elements.`,
+    inputRanks: [rank + 1],
+    args: [required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).'), ...(rank === 1 ? [] : [dataFormatArg]), seedArg],
+    outputShape: (ctx) => ctx.input,
+  });
+}
+
+export const SpatialDropout1D = spatialDropout(1);
+export const SpatialDropout2D = spatialDropout(2);
+export const SpatialDropout3D = spatialDropout(3);
+
+export const GaussianNoise: LayerSpec = defineLayer({
+  name: 'GaussianNoise',
+  category: 'regularization',
+  doc: 'Adds zero-centred Gaussian noise with standard deviation stddev during training; does nothing at inference.',
+  args: [required('stddev', float(0), 'Standard deviation of the noise.'), seedArg],
+  outputShape: (ctx) => ctx.input,
+});
+
+export const GaussianDropout: LayerSpec = defineLayer({
+  name: 'GaussianDropout',
+  category: 'regularization',
+  doc: 'Multiplies inputs by 1-centred Gaussian noise with stddev sqrt(rate / (1 - rate)) during training.',
+  args: [required('rate', fraction, 'Drop probability, as for Dropout, in [0, 1).'), seedArg],
+  outputShape: (ctx) => ctx.input,
+});
+
+export const REGULARIZATION_LAYERS: readonly LayerSpec[] = [SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout];

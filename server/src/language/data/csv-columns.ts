@@ -1,0 +1,20 @@
+// Choosing the label column of a CSV file: by name (label='price'), else the last column.
+// Shared by the checker's probe and by training so both report the same error.
+
+import { DataError } from './errors';
+import { closestName } from './suggest';
+
+export function labelColumnIndex(columns: string[], label: unknown, file: string): number {
+  if (label === undefined || label === null) return columns.length - 1;
+  if (typeof label !== 'string') {
+    throw new DataError('data-format', `csv(label=…) must be a column name in quotes, like label='${columns[columns.length - 1] ?? 'label'}'`, 'label');
+  }
+  const index = columns.indexOf(label);
+  if (index >= 0) return index;
+  const guess = closestName(label, columns);
+  throw new DataError(
+    'data-column',
+    `${file} has no column '${label}'${guess ? `; did you mean '${guess}'?` : ''} Its columns are: ${columns.join(', ')}`,
+    'label',
+  );
+}

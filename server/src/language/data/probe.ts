@@ -1,0 +1,236 @@
+// probeSource: what the checker needs to know about a data source (sample shape, classes,
+// columns), read from headers and folder listings only. Called on every keystroke, so:
+// built-in sets are answered from the catalog without I/O, file reads are bounded (a few KiB of
+// headers, whole files only when small), and results are cached by path + size + mtime.
+
+import { readdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { csvHeader, csvRecords, parseCsvNumber } from './csv-text';
+import { labelColumnIndex } from './csv-columns';
+import { DataError } from './errors';
+import { listImageFolder, imageOptions } from './image-folder';
+import { readImageHeaderSync } from './image-header';
+import { isGzip, readIdxHeaderSync, readStart } from './idx-header';
+import { readNpyHeaderSync } from './npy-header';
+import { csvDelimiter, pathArg } from './source-args';
+import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
+
+/** Files up to this size are read whole (CSV rows and labels, IDX labels) to count samples and classes. */
+const SMALL_FILE_BYTES = 1 << 20;
+const CACHE_ENTRIES = 200;
+
+const cache = new Map<string, { stamp: string; info: SourceInfo }>();
+
+export function probeSource(ref: SourceRef, baseDir: string): SourceInfo {
+  try {
+    if (isBuiltinSource(ref.name)) return probeBuiltin(ref);
+    const key = JSON.stringify([ref.name, ref.args, baseDir]);
+    const stamp = stampOf(ref, baseDir);
+    const hit = cache.get(key);
+    if (hit && hit.stamp === stamp) return hit.info;
+    const info = probeFiles(ref, baseDir);
+    cache.delete(key);
+    cache.set(key, { stamp, info });
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    return info;
+  } catch (e) {
+    if (e instanceof DataError) return { ok: false, code: e.code, message: e.message, ...(e.argName && { argName: e.argName }) };
+    return { ok: false, code: 'data-format', message: `Could not read the data: ${(e as Error).message}` };
+  }
+}
+
+/** Forgets cached results (tests; or when the user asks to re-check). */
+export function clearProbeCache(): void {
+  cache.clear();
+}
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+function probeBuiltin(ref: SourceRef): SourceInfo {
+  const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
+  const split = ref.args.split ?? 'train';
+  if (split !== 'train' && split !== 'test') {
+    return { ok: false, code: 'data-format', message: `${ref.name}(split=…) must be 'train' or 'test'`, argName: 'split' };
+  }
+  const samples = set.samples[split];
+  return {
+    ok: true,
+    sampleShape: set.sampleShape,
+    classes: set.classes,
+    classCount: set.classes.length,
+    samples,
+    description: `${set.title}: ${thousands(samples)} ${split} images, 28×28 grayscale, ${set.classes.length} classes`,
+  };
+}
+
+/** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache. */
+function stampOf(ref: SourceRef, baseDir: string): string {
+  const paths = pathArgsOf(ref).map((name) => pathArg(ref, name, baseDir).path);
+  const parts: string[] = [];
+  for (const p of paths) {
+    const s = statSync(p);
+    parts.push(`${p}:${s.size}:${s.mtimeMs}`);
+    if (s.isDirectory()) {
+      // Adding or removing an image changes its class folder's mtime.
+      for (const e of readdirSync(p, { withFileTypes: true })) {
+        if (e.isDirectory()) parts.push(`${e.name}:${statSync(`${p}/${e.name}`).mtimeMs}`);
+      }
+    }
+  }
+  return parts.join('|');
+}
+
+function pathArgsOf(ref: SourceRef): string[] {
+  switch (ref.name) {
+    case 'idx':
+      return ['images', 'labels'];
+    case 'csv':
+      return ['path'];
+    case 'images':
+      return ['directory'];
+    case 'npy':
+      return ['x', 'y'];
+    default:
+      return [];
+  }
+}
+
+function probeFiles(ref: SourceRef, baseDir: string): SourceInfo {
+  switch (ref.name) {
+    case 'csv':
+      return probeCsv(ref, baseDir);
+    case 'idx':
+      return probeIdx(ref, baseDir);
+    case 'npy':
+      return probeNpy(ref, baseDir);
+    case 'images':
+      return probeImages(ref, baseDir);
+    default:
+      throw new DataError('data-format', `unknown data source ${ref.name}`);
+  }
+}
+
+function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
+  const { path, written } = pathArg(ref, 'path', baseDir);
+  const delimiter = csvDelimiter(ref);
+  const size = statSync(path).size;
+  const whole = size <= SMALL_FILE_BYTES;
+  let text = Buffer.from(readStart(path, whole ? size : 64 * 1024)).toString('utf8');
+  if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
+  const columns = csvHeader(text, delimiter);
+  if (columns.length === 0) throw new DataError('data-format', `${written} is empty; it needs a header row with the column names`, 'path');
+  if (columns.length < 2) {
+    throw new DataError(
+      'data-format',
+      `${written} has one column ('${columns[0]}'); it needs feature columns and a label column${delimiter === ',' ? " (if it uses ';' or tabs, write delimiter=';')" : ''}`,
+      'path',
+    );
+  }
+  const labelIndex = labelColumnIndex(columns, ref.args.label, written);
+  const label = columns[labelIndex];
+  const info: SourceInfo = {
+    ok: true,
+    sampleShape: [columns.length - 1],
+    columns,
+    description: `${written}: ${columns.length - 1} feature columns, label '${label}'`,
+  };
+  if (whole) {
+    // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
+    const labels: string[] = [];
+    let first = true;
+    for (const { fields } of csvRecords(text, delimiter)) {
+      if (first) first = false;
+      else labels.push(fields[labelIndex] ?? '');
+    }
+    info.samples = labels.length;
+    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${label}'`;
+    const values = labels.filter((l) => l !== '');
+    if (values.length > 0 && values.some((v) => parseCsvNumber(v) === undefined)) {
+      info.classes = [...new Set(values)].sort();
+      info.classCount = info.classes.length;
+      info.description += ` (${info.classCount} classes)`;
+    }
+  }
+  return info;
+}
+
+function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
+  const images = pathArg(ref, 'images', baseDir);
+  const labels = pathArg(ref, 'labels', baseDir);
+  const x = withArg('images', () => readIdxHeaderSync(images.path));
+  const y = withArg('labels', () => readIdxHeaderSync(labels.path));
+  const samples = x.dims[0];
+  if (y.dims.length !== 1 || y.dims[0] !== samples) {
+    throw new DataError(
+      'data-format',
+      `${labels.written} holds ${y.dims.join('×')} labels but ${images.written} holds ${samples} samples; they must be one label per sample`,
+      'labels',
+    );
+  }
+  const sampleShape = x.dims.length === 3 ? [...x.dims.slice(1), 1] : x.dims.slice(1);
+  const info: SourceInfo = {
+    ok: true,
+    sampleShape,
+    samples,
+    description: `${basename(images.written)}: ${thousands(samples)} samples of ${x.dims.slice(1).join('×')}`,
+  };
+  if (statSync(labels.path).size <= SMALL_FILE_BYTES) {
+    let bytes = readStart(labels.path, SMALL_FILE_BYTES);
+    if (isGzip(bytes)) bytes = gunzipSync(bytes);
+    let max = 0;
+    for (let i = y.dataOffset; i < bytes.length; i++) if (bytes[i] > max) max = bytes[i];
+    info.classCount = max + 1;
+    info.description += `, ${info.classCount} classes`;
+  }
+  return info;
+}
+
+function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
+  const xArg = pathArg(ref, 'x', baseDir);
+  const yArg = pathArg(ref, 'y', baseDir);
+  const x = withArg('x', () => readNpyHeaderSync(xArg.path));
+  const y = withArg('y', () => readNpyHeaderSync(yArg.path));
+  if (x.shape.length === 0 || y.shape.length === 0 || x.shape[0] !== y.shape[0]) {
+    throw new DataError(
+      'data-format',
+      `${xArg.written} has shape (${x.shape.join(', ')}) and ${yArg.written} has (${y.shape.join(', ')}); they need the same number of samples (first axis)`,
+      'y',
+    );
+  }
+  // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
+  const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
+  return {
+    ok: true,
+    sampleShape,
+    samples: x.shape[0],
+    // A 2-D y is one-hot: its width is the number of classes.
+    ...(y.shape.length === 2 && y.shape[1] > 1 && { classCount: y.shape[1] }),
+    description: `${xArg.written}: ${thousands(x.shape[0])} samples of shape (${x.shape.slice(1).join(', ')})`,
+  };
+}
+
+function probeImages(ref: SourceRef, baseDir: string): SourceInfo {
+  const { path, written } = pathArg(ref, 'directory', baseDir);
+  const { height, width, channels, colorMode } = imageOptions(ref.args);
+  const folder = listImageFolder(path, written);
+  withArg('directory', () => readImageHeaderSync(folder.files[0].path)); // the first image must at least be an image
+  return {
+    ok: true,
+    sampleShape: [height, width, channels],
+    classes: folder.classes,
+    classCount: folder.classes.length,
+    samples: folder.files.length,
+    description: `${written}: ${thousands(folder.files.length)} images in ${folder.classes.length} classes, resized to ${height}×${width} ${colorMode}`,
+  };
+}
+
+/** Runs a header read, attributing a DataError without an argument to `argName`. */
+function withArg<T>(argName: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DataError && !e.argName) throw new DataError(e.code, e.message, argName);
+    throw e;
+  }
+}

@@ -1,0 +1,68 @@
+// The outline: the model with one child per layer (named as Keras names them), and the compile,
+// data and fit blocks with their settings.
+
+import type { Analysis } from '../analysis/analyze';
+import { formatCount, formatShape } from '../analysis/format-values';
+import type { SettingsBlock } from '../syntax';
+import type { SymbolEntry } from './types';
+
+export function documentSymbols(analysis: Analysis): SymbolEntry[] {
+  const symbols: SymbolEntry[] = [];
+  for (const block of analysis.parse.file.blocks) {
+    if (block.kind === 'model') {
+      const model = analysis.model?.block === block ? analysis.model : undefined;
+      const layers: SymbolEntry[] = (model?.layers ?? [])
+        // An application (VGG16) is one line in the source: show it once, under its own name.
+        .filter((l, i, all) => !l.expandedFrom || all.findIndex((o) => o.call === l.call) === i)
+        .map((l) => {
+          const expanded = l.expandedFrom ? model?.layers.filter((o) => o.call === l.call) ?? [l] : [l];
+          const last = expanded[expanded.length - 1];
+          const className = l.expandedFrom ?? l.spec.name;
+          return {
+            name: l.expandedFrom ? l.expandedFrom : l.name,
+            detail: last.output ? `${className} → ${formatShape(last.output)}` : className,
+            kind: 'layer' as const,
+            range: l.call.range,
+            selectionRange: l.call.callee.range,
+            children: [],
+          };
+        });
+      const totals = model?.totals;
+      symbols.push({
+        name: block.name?.name ?? 'model',
+        detail: totals ? `${formatCount(totals.total)} params` : undefined,
+        kind: 'model',
+        range: block.range,
+        selectionRange: block.name?.range ?? block.keyword,
+        children: layers,
+      });
+    } else {
+      symbols.push(settingsSymbol(block, analysis.text));
+    }
+  }
+  return symbols;
+}
+
+function settingsSymbol(block: SettingsBlock, text: string): SymbolEntry {
+  return {
+    name: block.kind,
+    kind: 'block',
+    range: block.range,
+    selectionRange: block.keyword,
+    children: block.settings.map((s) => ({
+      name: s.key.name,
+      detail: valueText(text, s.value.range.start.offset, s.value.range.end.offset),
+      kind: 'setting' as const,
+      range: s.range,
+      selectionRange: s.key.range,
+      children: [],
+    })),
+  };
+}
+
+/** The value as written, on one line and shortened: the outline's detail for a setting. */
+function valueText(text: string, start: number, end: number): string | undefined {
+  const written = text.slice(start, end).replace(/\s+/g, ' ').trim();
+  if (!written) return undefined;
+  return written.length > 60 ? `${written.slice(0, 59)}…` : written;
+}

@@ -1,0 +1,164 @@
+// Downloads dataset files once into a cache folder: mirrors tried in order, each file written to
+// `<name>.part` and resumed with an HTTP Range request after a cut connection, verified against
+// its SHA-256, then renamed into place (so a file under its final name is always complete).
+// Files already in the folder (downloaded earlier or put there by hand) are used without network.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DataError } from '../../language/data/errors';
+
+export interface RemoteFile {
+  name: string;
+  sha256: string;
+}
+
+export interface DownloadOptions {
+  /** The folder the files end up in, e.g. ~/.cache/modelspec/mnist. */
+  dir: string;
+  files: readonly RemoteFile[];
+  /** Base URLs tried in order; a file's URL is base + name. */
+  mirrors: readonly string[];
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+  /** Requests per mirror and file; a cut connection is resumed while attempts remain. */
+  attempts?: number;
+  /** Seconds without data before a request is given up. */
+  idleTimeoutSeconds?: number;
+}
+
+/** Returns the local path of each file, downloading the missing ones. Throws DataError('data-missing'). */
+export async function ensureFiles(options: DownloadOptions): Promise<string[]> {
+  await mkdir(options.dir, { recursive: true });
+  const paths: string[] = [];
+  for (const file of options.files) {
+    const local = existingCopy(options.dir, file.name);
+    if (local) {
+      paths.push(local);
+      continue;
+    }
+    paths.push(await downloadFromMirrors(file, options));
+  }
+  return paths;
+}
+
+/** A copy under the file's name, or uncompressed without `.gz` (as some people unpack them). */
+function existingCopy(dir: string, name: string): string | undefined {
+  for (const candidate of [name, name.replace(/\.gz$/, '')]) {
+    if (existsSync(join(dir, candidate))) return join(dir, candidate);
+  }
+  return undefined;
+}
+
+async function downloadFromMirrors(file: RemoteFile, options: DownloadOptions): Promise<string> {
+  const target = join(options.dir, file.name);
+  const part = `${target}.part`;
+  const failures: string[] = [];
+  for (const mirror of options.mirrors) {
+    const url = mirror.endsWith('/') ? mirror + file.name : `${mirror}/${file.name}`;
+    try {
+      await downloadResuming(url, part, file.name, options);
+      const actual = await sha256Of(part);
+      if (actual !== file.sha256) {
+        await rm(part, { force: true }); // a wrong file must not be resumed from
+        throw new Error(`SHA-256 is ${actual}, expected ${file.sha256} (a damaged download or a changed mirror)`);
+      }
+      await rename(part, target);
+      return target;
+    } catch (e) {
+      if (options.signal?.aborted) throw e;
+      failures.push(`${url}: ${(e as Error).message}`);
+    }
+  }
+  const names = options.files.map((f) => f.name).join(', ');
+  throw new DataError(
+    'data-missing',
+    `Could not download ${file.name} (${failures.join('; ')}). ` +
+      `Put the files ${names} into ${options.dir} and run again.`,
+  );
+}
+
+/** Fetches url into `part`, continuing from what `part` already holds, retrying cut connections. */
+async function downloadResuming(url: string, part: string, name: string, options: DownloadOptions): Promise<void> {
+  const attempts = options.attempts ?? 4;
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const have = existsSync(part) ? (await stat(part)).size : 0;
+    try {
+      const complete = await fetchOnce(url, part, have, name, options);
+      if (complete) return;
+      lastError = new Error('the connection closed before the end of the file');
+    } catch (e) {
+      if (options.signal?.aborted) throw e;
+      lastError = e as Error;
+      if (lastError instanceof HttpStatusError) throw lastError; // 404 and the like: no point retrying
+    }
+  }
+  throw lastError ?? new Error('download failed');
+}
+
+class HttpStatusError extends Error {}
+
+/** One GET (with Range when resuming). Returns true when the whole file is in `part`. */
+async function fetchOnce(url: string, part: string, offset: number, name: string, options: DownloadOptions): Promise<boolean> {
+  const response = await request(url, offset > 0 ? { Range: `bytes=${offset}-` } : {}, options);
+  let start = offset;
+  if (response.statusCode === 200) start = 0; // the server ignored Range: start over
+  else if (response.statusCode === 416) {
+    response.resume();
+    await rm(part, { force: true }); // our partial file is longer than the remote one: start over
+    return false;
+  } else if (response.statusCode !== 206) {
+    response.resume();
+    throw new HttpStatusError(`HTTP ${response.statusCode}`);
+  }
+  const length = Number(response.headers['content-length'] ?? NaN);
+  const total = start + length;
+  let received = 0;
+  let lastReport = 0;
+  response.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    const now = Date.now();
+    if (options.onProgress && now - lastReport > 500) {
+      lastReport = now;
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      options.onProgress(`Downloading ${name}: ${mb(start + received)}${Number.isFinite(total) ? ` / ${mb(total)}` : ''} MB`);
+    }
+  });
+  try {
+    await pipeline(response, createWriteStream(part, { flags: start === 0 ? 'w' : 'a' }));
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    return false; // cut mid-file: what arrived is kept in `part` and resumed
+  }
+  return Number.isFinite(length) ? received === length : true;
+}
+
+function request(url: string, headers: Record<string, string>, options: DownloadOptions, redirects = 5): Promise<IncomingMessage> {
+  const get = url.startsWith('https:') ? httpsGet : url.startsWith('http:') ? httpGet : undefined;
+  if (!get) return Promise.reject(new HttpStatusError(`unsupported URL (use http:// or https://)`));
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers: { 'User-Agent': 'modelspec', ...headers }, signal: options.signal }, (res) => {
+      const location = res.headers.location;
+      if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects > 0) {
+        res.resume();
+        resolve(request(new URL(location, url).toString(), headers, options, redirects - 1));
+        return;
+      }
+      res.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () => res.destroy(new Error('no data received for a while')));
+      resolve(res);
+    });
+    req.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () => req.destroy(new Error('the server did not answer')));
+    req.on('error', reject);
+  });
+}
+
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,22 @@
+// Which loader reads which source.
+
+import { fashionMnistSource, digitsSource, mnistSource } from './builtin-sources';
+import { csvSource } from './csv';
+import { idxSource } from './idx-source';
+import { imagesSource } from './images';
+import { npySource } from './npy';
+import type { SourceLoader, SourceName, SourceRef } from './types';
+
+const LOADERS: Record<SourceName, SourceLoader> = {
+  digits: digitsSource,
+  mnist: mnistSource,
+  fashion_mnist: fashionMnistSource,
+  idx: idxSource,
+  csv: csvSource,
+  images: imagesSource,
+  npy: npySource,
+};
+
+export function loaderFor(ref: SourceRef): SourceLoader {
+  return LOADERS[ref.name];
+}

@@ -1,0 +1,88 @@
+// Prepared tensors in the cache: <cacheDir>/prepared/<key>/ holds x.bin, y.bin and meta.json.
+// The key is a hash of everything the result depends on (source, arguments, the input files'
+// sizes and modification times, the model's input shape, the label encoding), so a repeated run
+// finds its tensors and skips loading. A folder appears under its key only once complete.
+
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TensorFile } from '../protocol';
+
+/** Bump when the layout of prepared files changes, so old caches are not reused. */
+const FORMAT_VERSION = 1;
+
+export interface StoredSplit {
+  x: TensorFile;
+  y: TensorFile;
+  classes?: string[];
+  isImage: boolean;
+  count: number;
+}
+
+export async function recipeKey(recipe: unknown, files: string[]): Promise<string> {
+  const stamps = await Promise.all(
+    files.map(async (f) => {
+      const s = await stat(f);
+      return [f, s.size, s.mtimeMs];
+    }),
+  );
+  return createHash('sha256')
+    .update(JSON.stringify({ version: FORMAT_VERSION, recipe, stamps }))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export async function readStored(cacheDir: string, key: string): Promise<StoredSplit | undefined> {
+  const meta = join(cacheDir, 'prepared', key, 'meta.json');
+  if (!existsSync(meta)) return undefined;
+  try {
+    const stored = JSON.parse(await readFile(meta, 'utf8')) as StoredSplit;
+    return existsSync(stored.x.path) && existsSync(stored.y.path) ? stored : undefined;
+  } catch {
+    return undefined; // unreadable: prepare again
+  }
+}
+
+type TypedData = Uint8Array | Int32Array | Float32Array;
+
+export interface TensorToWrite {
+  dtype: TensorFile['dtype'];
+  shape: number[];
+  data: TypedData;
+}
+
+/** Writes x and y under the key and returns where they are. */
+export async function writeStored(
+  cacheDir: string,
+  key: string,
+  x: TensorToWrite,
+  y: TensorToWrite,
+  info: { classes?: string[]; isImage: boolean; count: number },
+): Promise<StoredSplit> {
+  const finalDir = join(cacheDir, 'prepared', key);
+  const tmpDir = `${finalDir}.${process.pid}.${Date.now()}.tmp`;
+  await mkdir(tmpDir, { recursive: true });
+  const stored: StoredSplit = {
+    x: { path: join(finalDir, 'x.bin'), dtype: x.dtype, shape: x.shape },
+    y: { path: join(finalDir, 'y.bin'), dtype: y.dtype, shape: y.shape },
+    ...info,
+  };
+  await writeFile(join(tmpDir, 'x.bin'), littleEndianBytes(x.data));
+  await writeFile(join(tmpDir, 'y.bin'), littleEndianBytes(y.data));
+  await writeFile(join(tmpDir, 'meta.json'), JSON.stringify(stored, null, 1));
+  await rm(finalDir, { recursive: true, force: true });
+  try {
+    await rename(tmpDir, finalDir);
+  } catch (e) {
+    // Another run prepared the same key at the same moment: use theirs.
+    await rm(tmpDir, { recursive: true, force: true });
+    if (!existsSync(join(finalDir, 'meta.json'))) throw e;
+  }
+  return stored;
+}
+
+/** The bytes of a typed array as little-endian (every platform Node runs on is little-endian). */
+function littleEndianBytes(data: TypedData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,147 @@
+// Which engines and devices this machine has, and which one a run should use.
+// PyTorch is found through a configured interpreter, then `python3` on PATH, then the system
+// `/usr/bin/python3` (where Debian's python3-torch lives), whichever imports torch.
+
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from '../../common/package-root';
+import type { EngineName } from '../protocol';
+
+export interface TorchProbe {
+  python: string;
+  torch: string;
+  cuda: boolean;
+  cudaDevice: string | null;
+  mps: boolean;
+  threads: number;
+}
+
+export interface EngineReport {
+  engine: EngineName;
+  available: boolean;
+  /** The device it would use: 'cuda', 'mps', 'cpu', 'tensorflow', 'wasm'. */
+  device?: string;
+  detail: string;
+}
+
+export interface EngineChoice {
+  engine: EngineName;
+  /** For torch: the interpreter; for tfjs: undefined. */
+  python?: string;
+  reason: string;
+}
+
+export function pythonPath(): string {
+  return join(packageRoot(), 'server', 'python');
+}
+
+/** Interpreters to try, in order, without duplicates. */
+export function pythonCandidates(configured?: string): string[] {
+  const list = [configured, process.env.MODELSPEC_PYTHON, 'python3', '/usr/bin/python3', process.platform === 'win32' ? 'python' : undefined];
+  return [...new Set(list.filter((p): p is string => !!p))];
+}
+
+const probeCache = new Map<string, TorchProbe | string>();
+
+/** Asks one interpreter about torch; returns the probe or why it failed. */
+export function probeTorch(python: string): TorchProbe | string {
+  const cached = probeCache.get(python);
+  if (cached) return cached;
+  const r = spawnSync(python, ['-m', 'modelspec_torch', '--probe'], {
+    env: { ...process.env, PYTHONPATH: pythonPath() },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  let result: TorchProbe | string;
+  if (r.error) result = `${python}: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : r.error.message}`;
+  else if (r.status !== 0) result = `${python}: ${lastLine(r.stderr) || `exit ${r.status}`}`;
+  else {
+    try {
+      result = { python, ...(JSON.parse(lastLine(r.stdout)) as Omit<TorchProbe, 'python'>) };
+    } catch {
+      result = `${python}: unexpected probe output`;
+    }
+  }
+  probeCache.set(python, result);
+  return result;
+}
+
+/** The first interpreter that imports torch, and the reasons the others did not. */
+export function findTorch(configured?: string): { probe?: TorchProbe; tried: string[] } {
+  const tried: string[] = [];
+  for (const python of pythonCandidates(configured)) {
+    const p = probeTorch(python);
+    if (typeof p !== 'string') return { probe: p, tried };
+    tried.push(p);
+  }
+  return { tried };
+}
+
+/** Whether the native TensorFlow binding (an optional dependency) loads here. */
+export function tfjsNativeAvailable(): string | undefined {
+  const require = createRequire(join(packageRoot(), 'package.json'));
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      require.resolve(name);
+      return name;
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+/** Every engine with what it would run on, for `Select Training Backend` and messages. */
+export function reportEngines(configuredPython?: string): EngineReport[] {
+  const torch = findTorch(configuredPython);
+  const native = tfjsNativeAvailable();
+  const torchReport: EngineReport = torch.probe
+    ? {
+        engine: 'torch',
+        available: true,
+        device: torch.probe.cuda ? 'cuda' : torch.probe.mps ? 'mps' : 'cpu',
+        detail: `PyTorch ${torch.probe.torch} (${torch.probe.python}) on ${torch.probe.cuda ? `CUDA: ${torch.probe.cudaDevice}` : torch.probe.mps ? 'Apple MPS' : `CPU, ${torch.probe.threads} threads`}`,
+      }
+    : { engine: 'torch', available: false, detail: `PyTorch not found (${torch.tried.join('; ') || 'no Python interpreter'})` };
+  return [
+    torchReport,
+    {
+      engine: 'tfjs',
+      available: true,
+      device: native ? 'tensorflow' : 'wasm',
+      detail: native ? `TensorFlow.js with ${native}` : 'TensorFlow.js on WebAssembly (install @tensorflow/tfjs-node for native speed)',
+    },
+  ];
+}
+
+/**
+ * `backend: 'auto'` takes a GPU first (PyTorch CUDA/MPS), then the fastest CPU engine present
+ * (PyTorch's CPU kernels are many times faster than WebAssembly for convolutions); a named
+ * engine ('tfjs', 'torch', or 'torch:cpu' style) is used as asked, or refused with the reason.
+ */
+export function chooseEngine(backend: string, configuredPython?: string): EngineChoice {
+  const [engine] = backend.split(':');
+  if (engine === 'tfjs') return { engine: 'tfjs', reason: `backend '${backend}' asked for TensorFlow.js` };
+  const torch = findTorch(configuredPython);
+  if (engine === 'torch') {
+    if (!torch.probe) {
+      throw new Error(
+        `backend '${backend}' needs PyTorch, but no Python interpreter here imports torch (${torch.tried.join('; ')}). ` +
+          `Install PyTorch (pip install torch, or apt-get install python3-torch), set MODELSPEC_PYTHON to an interpreter that has it, or use backend: 'tfjs'`,
+      );
+    }
+    return { engine: 'torch', python: torch.probe.python, reason: `backend '${backend}' asked for PyTorch` };
+  }
+  if (torch.probe?.cuda) return { engine: 'torch', python: torch.probe.python, reason: `auto: CUDA GPU found (${torch.probe.cudaDevice})` };
+  if (torch.probe?.mps) return { engine: 'torch', python: torch.probe.python, reason: 'auto: Apple GPU (MPS) found' };
+  const native = tfjsNativeAvailable();
+  if (native?.endsWith('-gpu')) return { engine: 'tfjs', reason: `auto: ${native} found` };
+  if (torch.probe) return { engine: 'torch', python: torch.probe.python, reason: `auto: no GPU; PyTorch ${torch.probe.torch} is the fastest CPU engine here` };
+  return { engine: 'tfjs', reason: `auto: no GPU and no PyTorch (${torch.tried.join('; ')}); using TensorFlow.js` };
+}
+
+function lastLine(s: string | null | undefined): string {
+  const lines = (s ?? '').trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}

@@ -1,0 +1,62 @@
+// Rewrites Keras's model.to_json() config (Keras 2 or Keras 3 flavour) into the form TF.js's
+// modelFromJSON reads: the input shape moves from an InputLayer onto the first layer, Keras 3
+// dtype policies become plain dtype names, renamed arguments get TF.js's names, and
+// initializers without a seed get one drawn from fit.seed so a seeded run repeats exactly.
+import type { RunSpec } from '../../protocol';
+import { Random } from './random';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const REGULARIZERS: Record<string, (c: Json) => Json> = {
+  L1: (c) => ({ l1: c['l1'] ?? 0.01, l2: 0 }),
+  L2: (c) => ({ l1: 0, l2: c['l2'] ?? 0.01 }),
+  L1L2: (c) => ({ l1: c['l1'] ?? 0, l2: c['l2'] ?? 0 }),
+};
+
+function normaliseValue(key: string, value: unknown, random?: Random): unknown {
+  if (!isObject(value)) return value;
+  // Keras 3: {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}
+  if (key === 'dtype' && isObject(value['config'])) return value['config']['name'];
+  const className = value['class_name'];
+  const config = isObject(value['config']) ? value['config'] : {};
+  if (key.endsWith('_regularizer') && typeof className === 'string' && REGULARIZERS[className]) {
+    return { class_name: 'L1L2', config: REGULARIZERS[className]!(config) };
+  }
+  if (key.endsWith('_initializer') && random && 'seed' in config && config['seed'] == null) {
+    return { ...value, config: { ...config, seed: random.int() } };
+  }
+  if (key === 'layer' && typeof className === 'string') return normaliseLayer(value, random);
+  return value;
+}
+
+export function normaliseLayer(layer: Json, random?: Random): Json {
+  const config: Json = { ...(isObject(layer['config']) ? layer['config'] : {}) };
+  for (const [k, v] of Object.entries(config)) config[k] = normaliseValue(k, v, random);
+  const className = String(layer['class_name']);
+  if (className === 'LeakyReLU' && 'negative_slope' in config) {
+    config['alpha'] = config['negative_slope'];
+    delete config['negative_slope'];
+  }
+  if ('batch_shape' in config) {
+    config['batch_input_shape'] = config['batch_shape'];
+    delete config['batch_shape'];
+  }
+  return { class_name: className, config };
+}
+
+/** The TF.js-readable topology of `model`; `seed` seeds every unseeded initializer. */
+export function toTfjsTopology(model: RunSpec['model'], seed?: number): Json {
+  const random = seed === undefined ? undefined : new Random(seed);
+  const layers = model.config.layers.map((l) => normaliseLayer(l as unknown as Json, random));
+  const first = layers[0];
+  if (first && first['class_name'] === 'InputLayer') {
+    layers.shift();
+    const inputConfig = first['config'] as Json;
+    const next = layers[0];
+    if (!next) throw new Error('model: an Input with no layers after it');
+    (next['config'] as Json)['batch_input_shape'] = inputConfig['batch_input_shape'];
+    if (inputConfig['dtype'] && !(next['config'] as Json)['dtype']) (next['config'] as Json)['dtype'] = inputConfig['dtype'];
+  }
+  return { class_name: 'Sequential', config: { name: model.config.name, layers } };
+}

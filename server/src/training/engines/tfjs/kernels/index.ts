@@ -1,0 +1,42 @@
+// Completes the WebAssembly backend for training: registers conv gradients built on XNNPACK's
+// forward convolution, and a cpu fallback for every other kernel wasm lacks (depthwise conv
+// gradients, UnsortedSegmentSum for Embedding, ...).
+import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dGradKernels } from './conv2d-grads';
+import { batchMatMulKernel } from './batch-matmul';
+import { cpuFallbackKernel } from './cpu-fallback';
+import { poolGradKernels } from './pool-grads';
+
+const BACKEND = 'wasm';
+let registered = false;
+/** Kernel names that run through the cpu fallback, for tests and messages. */
+export const cpuFallbackKernels: string[] = [];
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+export function registerWasmGradientKernels(): void {
+  if (registered) return;
+  registered = true;
+  const wasmNames = new Set(getKernelsForBackend(BACKEND).map((k) => k.kernelName));
+  for (const k of getKernelsForBackend('cpu')) {
+    if (wasmNames.has(k.kernelName)) continue;
+    const fallback = cpuFallbackKernel(k.kernelName, BACKEND);
+    if (fallback) {
+      registerKernel(fallback);
+      cpuFallbackKernels.push(k.kernelName);
+    }
+  }
+  const nativeInput = getKernel('Conv2DBackpropInput', BACKEND);
+  const filterFallback = getKernel('Conv2DBackpropFilter', BACKEND)?.kernelFunc;
+  for (const k of conv2dGradKernels(BACKEND, nativeInput?.kernelFunc, filterFallback)) {
+    // The native kernel binds its wasm function in setupFunc, which the backend calls at init.
+    if (k.kernelName === 'Conv2DBackpropInput' && nativeInput?.setupFunc) k.setupFunc = nativeInput.setupFunc;
+    replace(k);
+  }
+  const matmul = getKernel('BatchMatMul', BACKEND);
+  if (matmul) replace(batchMatMulKernel(BACKEND, matmul));
+  for (const k of poolGradKernels(BACKEND)) replace(k);
+}

@@ -1,0 +1,67 @@
+// Builds the TF.js model from the run's Keras JSON, checks its parameter counts against the
+// checker's (Keras's) numbers, and loads optional initial weights.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { RunSpec, TensorFile } from '../../protocol';
+import { toTfjsTopology } from './keras-json';
+import { registerKerasLayers } from './layers';
+import { readTensorFile } from './tensor-files';
+
+export interface ParamCounts {
+  total: number;
+  trainable: number;
+  nonTrainable: number;
+}
+
+export function countParams(model: tfl.LayersModel): ParamCounts {
+  const size = (ws: tfl.LayerVariable[]) => ws.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
+  const trainable = size(model.trainableWeights);
+  const nonTrainable = size(model.nonTrainableWeights);
+  return { total: trainable + nonTrainable, trainable, nonTrainable };
+}
+
+export async function buildModel(spec: Pick<RunSpec, 'model'>, seed?: number): Promise<tfl.LayersModel> {
+  registerKerasLayers();
+  const topology = toTfjsTopology(spec.model, seed);
+  // modelFromJSON reads Keras's snake_case JSON, converting keys and class names itself.
+  return tfl.models.modelFromJSON({ modelTopology: topology } as unknown as tfl.ModelAndWeightsConfig);
+}
+
+/** Throws a message naming each layer's count when TF.js's counts differ from Keras's. */
+export function checkParams(model: tfl.LayersModel, expected: ParamCounts): void {
+  const got = countParams(model);
+  if (got.total === expected.total && got.trainable === expected.trainable && got.nonTrainable === expected.nonTrainable) return;
+  const perLayer = model.layers.map((l) => `${l.name} (${l.getClassName()}): ${l.countParams()}`).join('; ');
+  throw new Error(
+    `parameter counts differ from Keras: TF.js built ${got.total} (trainable ${got.trainable}, non-trainable ${got.nonTrainable}), ` +
+      `Keras expects ${expected.total} (trainable ${expected.trainable}, non-trainable ${expected.nonTrainable}). Layers: ${perLayer}`,
+  );
+}
+
+/** Sets weights from Keras-ordered float32 files (the order of model.get_weights()). */
+export function loadInitialWeights(model: tfl.LayersModel, files: TensorFile[]): void {
+  const weights = model.weights;
+  if (files.length !== weights.length) {
+    throw new Error(`initialWeights: ${files.length} tensors given, the model has ${weights.length} weights`);
+  }
+  const tensors = files.map((f, i) => {
+    const w = weights[i]!;
+    const host = readTensorFile(f);
+    if (host.shape.join(',') !== w.shape.join(',')) {
+      throw new Error(`initialWeights[${i}] has shape [${host.shape}], ${w.name} needs [${w.shape}]`);
+    }
+    return tf.tensor(host.data, host.shape, 'float32');
+  });
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+export function inputShapeOf(model: tfl.LayersModel): number[] {
+  const s = model.inputs[0]!.shape.slice(1);
+  if (s.some((d) => d == null)) throw new Error(`model: the input shape (${s.join(', ')}) must be fully known to train`);
+  return s as number[];
+}
+
+export function outputShapeOf(model: tfl.LayersModel): number[] {
+  return model.outputs[0]!.shape.slice(1).map((d) => d ?? 1);
+}

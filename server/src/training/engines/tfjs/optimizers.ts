@@ -1,0 +1,252 @@
+// Keras 3 optimizers, written out so the update rules and defaults are Keras's exactly
+// (TF.js's differ in where epsilon goes, has no Nadam, and hides the learning rate).
+// `learningRate` is a plain number that ReduceLROnPlateau may change between steps.
+import * as tf from '@tensorflow/tfjs-core';
+
+type Args = Record<string, number | boolean>;
+
+export abstract class KerasOptimizer {
+  learningRate: number;
+  /** Steps taken so far (Keras's `iterations`). */
+  iterations = 0;
+  private readonly slots = new Map<string, tf.Variable[]>();
+
+  constructor(
+    readonly name: string,
+    args: Args,
+    defaultLearningRate: number,
+  ) {
+    this.learningRate = Number(args['learning_rate'] ?? args['lr'] ?? defaultLearningRate);
+  }
+
+  /** Number of per-variable slot tensors this optimizer keeps (momentum, velocity, ...). */
+  protected abstract slotCount(): number;
+  /** Per-variable slots' initial value. */
+  protected slotInit(_index: number): number {
+    return 0;
+  }
+  /** Computes the new value of `w` and updates `slots`; runs inside tf.tidy. */
+  protected abstract update(w: tf.Variable, g: tf.Tensor, slots: tf.Variable[], lr: tf.Scalar, t: number): tf.Tensor;
+
+  private slotsFor(w: tf.Variable): tf.Variable[] {
+    let s = this.slots.get(w.name);
+    if (!s) {
+      s = [];
+      for (let i = 0; i < this.slotCount(); i++) s.push(tf.variable(tf.fill(w.shape, this.slotInit(i)), false));
+      this.slots.set(w.name, s);
+    }
+    return s;
+  }
+
+  applyGradients(variables: tf.Variable[], grads: tf.Tensor[]): void {
+    this.iterations++;
+    const t = this.iterations;
+    tf.tidy(() => {
+      const lr = tf.scalar(this.learningRate);
+      variables.forEach((w, i) => {
+        const g = grads[i];
+        if (!g) return;
+        w.assign(this.update(w, g, this.slotsFor(w), lr, t));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) s.forEach((v) => v.dispose());
+    this.slots.clear();
+  }
+}
+
+const num = (args: Args, k: string, d: number) => Number(args[k] ?? d);
+
+class SGD extends KerasOptimizer {
+  private readonly momentum: number;
+  private readonly nesterov: boolean;
+  constructor(args: Args) {
+    super('SGD', args, 0.01);
+    this.momentum = num(args, 'momentum', 0);
+    this.nesterov = Boolean(args['nesterov'] ?? false);
+  }
+  protected slotCount() {
+    return this.momentum ? 1 : 0;
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [m]: tf.Variable[], lr: tf.Scalar) {
+    if (!m) return tf.sub(w, tf.mul(lr, g));
+    const mNew = tf.sub(tf.mul(this.momentum, m), tf.mul(lr, g));
+    m.assign(mNew);
+    return this.nesterov ? tf.add(w, tf.sub(tf.mul(this.momentum, mNew), tf.mul(lr, g))) : tf.add(w, mNew);
+  }
+}
+
+class Adam extends KerasOptimizer {
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  constructor(args: Args) {
+    super('Adam', args, 0.001);
+    this.b1 = num(args, 'beta_1', 0.9);
+    this.b2 = num(args, 'beta_2', 0.999);
+    this.eps = num(args, 'epsilon', 1e-7);
+  }
+  protected slotCount() {
+    return 2;
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [m, v]: tf.Variable[], lr: tf.Scalar, t: number) {
+    const alpha = tf.mul(lr, Math.sqrt(1 - this.b2 ** t) / (1 - this.b1 ** t));
+    const mNew = tf.add(m!, tf.mul(tf.sub(g, m!), 1 - this.b1));
+    const vNew = tf.add(v!, tf.mul(tf.sub(tf.square(g), v!), 1 - this.b2));
+    m!.assign(mNew);
+    v!.assign(vNew);
+    return tf.sub(w, tf.div(tf.mul(alpha, mNew), tf.add(tf.sqrt(vNew), this.eps)));
+  }
+}
+
+class Adamax extends KerasOptimizer {
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  constructor(args: Args) {
+    super('Adamax', args, 0.001);
+    this.b1 = num(args, 'beta_1', 0.9);
+    this.b2 = num(args, 'beta_2', 0.999);
+    this.eps = num(args, 'epsilon', 1e-7);
+  }
+  protected slotCount() {
+    return 2;
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [m, u]: tf.Variable[], lr: tf.Scalar, t: number) {
+    const mNew = tf.add(m!, tf.mul(tf.sub(g, m!), 1 - this.b1));
+    const uNew = tf.maximum(tf.mul(this.b2, u!), tf.abs(g));
+    m!.assign(mNew);
+    u!.assign(uNew);
+    return tf.sub(w, tf.div(tf.mul(lr, mNew), tf.mul(1 - this.b1 ** t, tf.add(uNew, this.eps))));
+  }
+}
+
+class Nadam extends KerasOptimizer {
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly eps: number;
+  /** Keras's u_product: the running product of the momentum schedule. */
+  private uProduct = 1;
+  private uProductStep = 0;
+  constructor(args: Args) {
+    super('Nadam', args, 0.001);
+    this.b1 = num(args, 'beta_1', 0.9);
+    this.b2 = num(args, 'beta_2', 0.999);
+    this.eps = num(args, 'epsilon', 1e-7);
+  }
+  protected slotCount() {
+    return 2;
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [m, v]: tf.Variable[], lr: tf.Scalar, t: number) {
+    const uT = this.b1 * (1 - 0.5 * 0.96 ** (t * 0.004));
+    const uT1 = this.b1 * (1 - 0.5 * 0.96 ** ((t + 1) * 0.004));
+    if (this.uProductStep !== t) {
+      // Once per step, shared by all variables.
+      this.uProduct *= uT;
+      this.uProductStep = t;
+    }
+    const uProductT = this.uProduct;
+    const uProductT1 = uProductT * uT1;
+    const mNew = tf.add(m!, tf.mul(tf.sub(g, m!), 1 - this.b1));
+    const vNew = tf.add(v!, tf.mul(tf.sub(tf.square(g), v!), 1 - this.b2));
+    m!.assign(mNew);
+    v!.assign(vNew);
+    const mHat = tf.add(tf.mul(mNew, uT1 / (1 - uProductT1)), tf.mul(g, (1 - uT) / (1 - uProductT)));
+    const vHat = tf.div(vNew, 1 - this.b2 ** t);
+    return tf.sub(w, tf.div(tf.mul(lr, mHat), tf.add(tf.sqrt(vHat), this.eps)));
+  }
+}
+
+class RMSprop extends KerasOptimizer {
+  private readonly rho: number;
+  private readonly momentum: number;
+  private readonly eps: number;
+  private readonly centered: boolean;
+  constructor(args: Args) {
+    super('RMSprop', args, 0.001);
+    this.rho = num(args, 'rho', 0.9);
+    this.momentum = num(args, 'momentum', 0);
+    this.eps = num(args, 'epsilon', 1e-7);
+    this.centered = Boolean(args['centered'] ?? false);
+  }
+  protected slotCount() {
+    return 3; // velocity, average gradient (centered), momentum
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [vel, avg, mom]: tf.Variable[], lr: tf.Scalar) {
+    const velNew = tf.add(tf.mul(this.rho, vel!), tf.mul(1 - this.rho, tf.square(g)));
+    vel!.assign(velNew);
+    let denom = tf.add(velNew, this.eps);
+    if (this.centered) {
+      const avgNew = tf.add(tf.mul(this.rho, avg!), tf.mul(1 - this.rho, g));
+      avg!.assign(avgNew);
+      denom = tf.sub(denom, tf.square(avgNew));
+    }
+    const increment = tf.div(tf.mul(lr, g), tf.sqrt(denom));
+    if (this.momentum > 0) {
+      const momNew = tf.add(tf.mul(this.momentum, mom!), increment);
+      mom!.assign(momNew);
+      return tf.sub(w, momNew);
+    }
+    return tf.sub(w, increment);
+  }
+}
+
+class Adagrad extends KerasOptimizer {
+  private readonly initial: number;
+  private readonly eps: number;
+  constructor(args: Args) {
+    super('Adagrad', args, 0.001);
+    this.initial = num(args, 'initial_accumulator_value', 0.1);
+    this.eps = num(args, 'epsilon', 1e-7);
+  }
+  protected slotCount() {
+    return 1;
+  }
+  protected override slotInit() {
+    return this.initial;
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [acc]: tf.Variable[], lr: tf.Scalar) {
+    const accNew = tf.add(acc!, tf.square(g));
+    acc!.assign(accNew);
+    return tf.sub(w, tf.div(tf.mul(lr, g), tf.sqrt(tf.add(accNew, this.eps))));
+  }
+}
+
+class Adadelta extends KerasOptimizer {
+  private readonly rho: number;
+  private readonly eps: number;
+  constructor(args: Args) {
+    super('Adadelta', args, 0.001);
+    this.rho = num(args, 'rho', 0.95);
+    this.eps = num(args, 'epsilon', 1e-7);
+  }
+  protected slotCount() {
+    return 2; // accumulated gradient, accumulated delta
+  }
+  protected update(w: tf.Variable, g: tf.Tensor, [accG, accD]: tf.Variable[], lr: tf.Scalar) {
+    const accGNew = tf.add(tf.mul(this.rho, accG!), tf.mul(1 - this.rho, tf.square(g)));
+    accG!.assign(accGNew);
+    const delta = tf.mul(tf.neg(tf.div(tf.sqrt(tf.add(accD!, this.eps)), tf.sqrt(tf.add(accGNew, this.eps)))), g);
+    accD!.assign(tf.add(tf.mul(this.rho, accD!), tf.mul(1 - this.rho, tf.square(delta))));
+    return tf.add(w, tf.mul(lr, delta));
+  }
+}
+
+const OPTIMIZERS: Record<string, new (args: Args) => KerasOptimizer> = {
+  sgd: SGD,
+  adam: Adam,
+  adamax: Adamax,
+  nadam: Nadam,
+  rmsprop: RMSprop,
+  adagrad: Adagrad,
+  adadelta: Adadelta,
+};
+
+/** Builds an optimizer from its Keras name ('adam', 'Adam', 'SGD') and Keras arguments. */
+export function createOptimizer(name: string, args: Args = {}): KerasOptimizer {
+  const ctor = OPTIMIZERS[name.toLowerCase()];
+  if (!ctor) throw new Error(`unknown optimizer '${name}'; known: SGD, Adam, Adamax, Nadam, RMSprop, Adagrad, Adadelta`);
+  return new ctor(args);
+}

@@ -1,0 +1,140 @@
+// The run protocol: what an engine process is given (RunSpec) and the typed JSON events it
+// streams back, one per line on stdout and appended to <runDir>/events.jsonl as they happen.
+// The CLI, the VS Code extension and the training panel all consume these events; both engines
+// (TensorFlow.js in Node, PyTorch in Python) produce them. Keep this file and
+// server/python/modelspec_torch/protocol.py in step.
+
+import type { KerasLayerConfig } from '../language/catalog/types';
+
+export type EngineName = 'tfjs' | 'torch';
+
+/** A tensor stored as raw little-endian bytes in a file (row-major), read by both engines. */
+export interface TensorFile {
+  path: string;
+  dtype: 'uint8' | 'float32' | 'int32';
+  shape: number[];
+}
+
+/** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
+export interface PreparedSplit {
+  x: TensorFile;
+  y: TensorFile;
+}
+
+export interface PreparedData {
+  /** Where the data came from, for messages: `digits`, `csv('houses.csv')`. */
+  source: string;
+  train: PreparedSplit;
+  /** A separate validation source; otherwise validationSplit takes the last fraction of train (as Keras does). */
+  validation?: PreparedSplit;
+  test?: PreparedSplit;
+  validationSplit: number;
+  /** Multiply x by this (rescale=1/255; uint8 images default to 1/255). */
+  rescale: number;
+  /** Class names in index order for classification; absent for regression. */
+  classes?: string[];
+  /** How labels are fed to the loss: one-hot vectors or integer indices (sparse losses) or raw targets. */
+  labelEncoding: 'onehot' | 'index' | 'raw';
+  shuffle: boolean;
+  /** Keras ImageDataGenerator arguments, applied per batch to training images only. */
+  augment?: Record<string, number | boolean>;
+  /** True when samples are images (x is N×H×W×C) so panels can show them. */
+  isImage: boolean;
+}
+
+export interface CallbackSpec {
+  /** EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, CSVLogger. */
+  name: string;
+  /** Keras arguments with Keras defaults applied. */
+  args: Record<string, unknown>;
+}
+
+export interface RunSpec {
+  /** The model in Keras's JSON format (`model.to_json()`), which TF.js's modelFromJSON also reads. */
+  model: { class_name: 'Sequential'; config: { name: string; layers: KerasLayerConfig[] } };
+  modelName: string;
+  sourceFile: string;
+  compile: {
+    loss: string;
+    optimizer: { name: string; args: Record<string, number | boolean> };
+    metrics: string[];
+  };
+  data: PreparedData;
+  fit: {
+    epochs: number;
+    batchSize: number;
+    seed?: number;
+    callbacks: CallbackSpec[];
+    /** 'auto', an engine ('tfjs', 'torch'), or engine:device ('torch:cuda', 'tfjs:wasm'). */
+    backend: string;
+    mixedPrecision: boolean;
+  };
+  /** Parameter counts from the checker, which each engine must reproduce exactly. */
+  expectedParams: { total: number; trainable: number; nonTrainable: number };
+  runDir: string;
+  /** Optional initial weights (Keras order, float32 files) for parity tests. */
+  initialWeights?: TensorFile[];
+}
+
+export interface Metrics {
+  [name: string]: number;
+}
+
+export type RunEvent =
+  | {
+      type: 'started';
+      time: string;
+      engine: EngineName;
+      /** e.g. 'wasm', 'tensorflow', 'cpu', 'cuda', 'mps'. */
+      backend: string;
+      /** Human description: 'NVIDIA H100 80GB HBM3', 'CPU (2 threads, SIMD)'. */
+      device: string;
+      /** Why this engine/device was chosen, e.g. 'auto: CUDA GPU found'. */
+      reason: string;
+      params: { total: number; trainable: number; nonTrainable: number };
+      samples: { train: number; validation: number; test: number };
+      epochs: number;
+      batchSize: number;
+      stepsPerEpoch: number;
+      runDir: string;
+      model: string;
+    }
+  | {
+      type: 'batch';
+      epoch: number; // 1-based
+      batch: number; // 1-based within the epoch
+      batches: number;
+      loss: number;
+      metrics: Metrics;
+      samplesPerSec: number;
+      time: number; // seconds since start
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      loss: number;
+      metrics: Metrics;
+      valLoss?: number;
+      valMetrics?: Metrics;
+      learningRate: number;
+      seconds: number;
+      samplesPerSec: number;
+    }
+  | { type: 'checkpoint'; epoch: number; path: string; monitor?: string; value?: number; best: boolean }
+  | {
+      type: 'evaluated';
+      loss: number;
+      metrics: Metrics;
+      /** rows = true class, columns = predicted class. */
+      confusionMatrix?: number[][];
+      classes?: string[];
+      /** A few predictions, mistakes first; image holds the sample as PNG base64 when the data are images. */
+      samples?: { index: number; label: string; predicted: string; confidence: number; image?: string }[];
+    }
+  | { type: 'log'; level: 'info' | 'warning'; message: string }
+  | { type: 'finished'; time: string; epochs: number; seconds: number; modelPath: string }
+  | { type: 'stopped'; time: string; reason: string; epoch: number; modelPath?: string }
+  | { type: 'failed'; time: string; message: string; epoch?: number; batch?: number };
+
+export type RunEventType = RunEvent['type'];

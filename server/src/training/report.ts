@@ -1,0 +1,102 @@
+// report.html: a self-contained page for a run folder that shows the same charts as the training
+// panel, offline. The built panel (media/dist/panel.js and panel.css) is inlined, the run's events
+// are embedded as JSON, and a tiny stand-in for VS Code's webview API replays them to the panel.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RunEvent } from './protocol';
+
+export interface ReportOptions {
+  title: string;
+  /** Folder holding panel.js and panel.css; defaults to media/dist of the modelspec package. */
+  assetsDir?: string;
+}
+
+function isModelspecRoot(dir: string): boolean {
+  const pkg = join(dir, 'package.json');
+  if (!existsSync(pkg)) return false;
+  try {
+    return JSON.parse(readFileSync(pkg, 'utf8')).name === 'modelspec';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The modelspec package folder. This module runs from the sources (tsx, tests) and bundled into
+ * dist/*.cjs (extension, CLI), so it walks up from where it runs rather than trusting one layout.
+ */
+export function findPackageRoot(): string {
+  const starts = [typeof __dirname === 'string' ? __dirname : undefined, process.argv[1] ? dirname(process.argv[1]) : undefined, process.cwd()];
+  for (const start of starts) {
+    if (!start) continue;
+    for (let dir = start; ; dir = dirname(dir)) {
+      if (isModelspecRoot(dir)) return dir;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('modelspec: cannot find the package folder (with media/dist/panel.js) to build report.html');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside <script>: `<` only occurs in strings, where \u003c means the same. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** Plays the extension host for the panel: on `ready` it sends the run, and exports become downloads. */
+const hostShim = `(function () {
+  var data = JSON.parse(document.getElementById('modelspec-report-data').textContent);
+  var state;
+  function download(name, href) {
+    var a = document.createElement('a');
+    a.href = href;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  window.acquireVsCodeApi = function () {
+    return {
+      getState: function () { return state; },
+      setState: function (s) { state = s; },
+      postMessage: function (m) {
+        if (m.type === 'ready') {
+          window.postMessage({ type: 'static' }, '*');
+          window.postMessage({ type: 'reset', runId: 'report', model: data.title, runDir: '' }, '*');
+          window.postMessage({ type: 'events', runId: 'report', events: data.events }, '*');
+        } else if (m.type === 'exportCsv') {
+          download('training.csv', 'data:text/csv;charset=utf-8,' + encodeURIComponent(m.csv));
+        } else if (m.type === 'exportPng') {
+          download('training.png', m.dataUrl);
+        }
+      }
+    };
+  };
+})();`;
+
+export function renderReport(events: RunEvent[], opts: ReportOptions): string {
+  const dir = opts.assetsDir ?? join(findPackageRoot(), 'media', 'dist');
+  const js = readFileSync(join(dir, 'panel.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  const css = readFileSync(join(dir, 'panel.css'), 'utf8').replace(/<\/(style)/gi, '<\\/$1');
+  const title = escapeHtml(opts.title);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${title}</title>
+<style>${css}</style>
+</head>
+<body>
+<div id="app" data-title="${title}"></div>
+<script type="application/json" id="modelspec-report-data">${jsonForScript({ title: opts.title, events })}</script>
+<script>${hostShim}</script>
+<script>${js}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,68 @@
+// What a run folder holds besides what the engine writes (events.jsonl, the model, checkpoints):
+// history.csv, summary.txt and report.html, all derived from events.jsonl, so they can be
+// rebuilt for a run that crashed or was killed.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEvent } from './run-process';
+import type { RunEvent } from './protocol';
+import { renderReport } from './report';
+
+export function readEvents(runDir: string): RunEvent[] {
+  const file = join(runDir, 'events.jsonl');
+  if (!existsSync(file)) return [];
+  // A line cut short by a kill is skipped; every complete line before it counts.
+  return readFileSync(file, 'utf8').split('\n').map(parseEvent).filter((e): e is RunEvent => e !== undefined);
+}
+
+/** Keras's CSVLogger layout: epoch, then each metric in order, validation ones after. */
+export function historyCsv(events: RunEvent[]): string {
+  const epochs = events.filter((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch');
+  const columns = new Set<string>(['loss']);
+  for (const e of epochs) {
+    Object.keys(e.metrics).forEach((k) => columns.add(k));
+    if (e.valLoss !== undefined) columns.add('val_loss');
+    Object.keys(e.valMetrics ?? {}).forEach((k) => columns.add(`val_${k}`));
+  }
+  columns.add('learning_rate');
+  const header = ['epoch', ...columns];
+  const rows = epochs.map((e) => {
+    const values: Record<string, number | undefined> = { loss: e.loss, val_loss: e.valLoss, learning_rate: e.learningRate, ...e.metrics };
+    for (const [k, v] of Object.entries(e.valMetrics ?? {})) values[`val_${k}`] = v;
+    return [String(e.epoch - 1), ...[...columns].map((c) => (values[c] === undefined ? '' : String(values[c])))].join(',');
+  });
+  return [header.join(','), ...rows].join('\n') + '\n';
+}
+
+/** Writes history.csv, summary.txt and report.html next to events.jsonl. */
+export function finalizeRunFolder(runDir: string, summaryTable: string, title: string): void {
+  const events = readEvents(runDir);
+  writeFileSync(join(runDir, 'history.csv'), historyCsv(events));
+  writeFileSync(join(runDir, 'summary.txt'), `${summaryTable}\n\n${outcome(events)}\n`);
+  writeFileSync(join(runDir, 'report.html'), renderReport(events, { title }));
+}
+
+/** A few lines on how the run ended and what it measured. */
+export function outcome(events: RunEvent[]): string {
+  const lines: string[] = [];
+  const started = events.find((e) => e.type === 'started');
+  if (started?.type === 'started') lines.push(`Engine: ${started.engine} (${started.backend}) on ${started.device}; ${started.reason}`);
+  const epochs = events.filter((e) => e.type === 'epoch');
+  const last = epochs[epochs.length - 1];
+  if (last?.type === 'epoch') {
+    const metrics = [`loss ${last.loss.toFixed(4)}`, ...Object.entries(last.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)];
+    if (last.valLoss !== undefined) metrics.push(`val_loss ${last.valLoss.toFixed(4)}`);
+    for (const [k, v] of Object.entries(last.valMetrics ?? {})) metrics.push(`val_${k} ${v.toFixed(4)}`);
+    lines.push(`Epoch ${last.epoch}/${last.epochs}: ${metrics.join(', ')}`);
+  }
+  const evaluated = events.find((e) => e.type === 'evaluated');
+  if (evaluated?.type === 'evaluated') {
+    lines.push(`Test: ${[`loss ${evaluated.loss.toFixed(4)}`, ...Object.entries(evaluated.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', ')}`);
+  }
+  const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
+  if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epochs in ${end.seconds.toFixed(1)} s`);
+  else if (end?.type === 'stopped') lines.push(`Stopped at epoch ${end.epoch}: ${end.reason}`);
+  else if (end?.type === 'failed') lines.push(`Failed: ${end.message}`);
+  else lines.push('The run did not record an ending (it may have been killed)');
+  return lines.join('\n');
+}

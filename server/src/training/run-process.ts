@@ -1,0 +1,99 @@
+// Starting an engine in its own process and following its events. The engine appends every
+// event to <runDir>/events.jsonl itself, so nothing is lost if this side dies; if the engine dies
+// without a final event, this side appends a `failed` event that says how it ended.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { packageRoot } from '../common/package-root';
+import { pythonPath, type EngineChoice } from './engines/detect';
+import type { RunEvent, RunSpec } from './protocol';
+
+export interface RunHandle {
+  /** Asks the engine to stop after the current batch (it saves the model and emits `stopped`). */
+  stop(): void;
+  /** Resolves with the final event (finished, stopped or failed). */
+  done: Promise<RunEvent>;
+  pid: number | undefined;
+}
+
+const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
+
+export function engineCommand(choice: EngineChoice, specPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  if (choice.engine === 'torch') {
+    return {
+      command: choice.python ?? 'python3',
+      args: ['-u', '-m', 'modelspec_torch', specPath],
+      env: { ...process.env, PYTHONPATH: pythonPath(), PYTHONUNBUFFERED: '1' },
+    };
+  }
+  return { command: process.execPath, args: [join(packageRoot(), 'dist', 'engine-tfjs.cjs'), specPath], env: { ...process.env } };
+}
+
+export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEvent) => void, onLog?: (line: string) => void): RunHandle {
+  const specPath = join(spec.runDir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(spec, null, 2));
+  const { command, args, env } = engineCommand(choice, specPath);
+  const child: ChildProcess = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let final: RunEvent | undefined;
+  let last: RunEvent | undefined;
+  let stderrTail = '';
+
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const event = parseEvent(line);
+    if (!event) {
+      if (line.trim()) onLog?.(line);
+      return;
+    }
+    last = event;
+    if (FINAL.has(event.type)) final = event;
+    onEvent(event);
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail = (stderrTail + line + '\n').slice(-4000);
+    onLog?.(line);
+  });
+  child.stdin?.on('error', () => undefined); // the engine may exit before reading a stop message
+
+  const done = new Promise<RunEvent>((resolve) => {
+    const finish = (how: string) => {
+      if (final) return resolve(final);
+      const epoch = last && 'epoch' in last ? last.epoch : undefined;
+      const event: RunEvent = {
+        type: 'failed',
+        time: new Date().toISOString(),
+        message: `The ${choice.engine} engine ${how} without finishing${stderrTail ? `: ${lastLines(stderrTail, 6)}` : ''}`,
+        epoch,
+      };
+      appendFileSync(join(spec.runDir, 'events.jsonl'), JSON.stringify(event) + '\n');
+      onEvent(event);
+      resolve(event);
+    };
+    child.on('error', (e) => finish(`could not start (${e.message})`));
+    child.on('close', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  });
+
+  return {
+    pid: child.pid,
+    done,
+    stop() {
+      if (child.exitCode !== null) return;
+      child.stdin?.write(JSON.stringify({ type: 'stop' }) + '\n');
+    },
+  };
+}
+
+export function parseEvent(line: string): RunEvent | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(line) as { type?: unknown };
+    return typeof v.type === 'string' ? (v as RunEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLines(s: string, n: number): string {
+  return s.trim().split('\n').slice(-n).join('\n');
+}

@@ -1,0 +1,313 @@
+// Every diagnostic code the checker reports, each on the smallest file that triggers it: the code,
+// where it points, and that its message names the numbers and the fix.
+
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
+import { DIAGNOSTIC_CODES, type Diagnostic } from '../../../server/src/language/analysis/diagnostics';
+
+const COMPILE = `compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\ndata {\n    train: digits\n}\n`;
+
+function model(layers: string, rest = COMPILE): string {
+  return `model m {\n${layers
+    .trim()
+    .split('\n')
+    .map((l) => `    ${l.trim()}`)
+    .join('\n')}\n}\n${rest}`;
+}
+
+/** The diagnostics with `code`, and the source text each one underlines. */
+function find(a: Analysis, code: string): { d: Diagnostic; text: string }[] {
+  return a.diagnostics.filter((d) => d.code === code).map((d) => ({ d, text: a.text.slice(d.range.start.offset, d.range.end.offset) }));
+}
+
+function one(text: string, code: string, options = {}): { d: Diagnostic; text: string; a: Analysis } {
+  const a = analyze(text, options);
+  const found = find(a, code);
+  assert.equal(found.length, 1, `expected one '${code}', got: ${JSON.stringify(a.diagnostics.map((d) => [d.code, d.message]), null, 1)}`);
+  return { ...found[0], a };
+}
+
+function codes(text: string, options = {}): string[] {
+  return analyze(text, options).diagnostics.map((d) => d.code);
+}
+
+describe('clean files', () => {
+  it('the LANGUAGE.md example checks clean', () => {
+    const text = `model digits_cnn {
+    Input(shape=(28, 28, 1))
+    Conv2D(32, kernel_size=(3, 3), activation='relu')
+    Conv2D(64, (3, 3), activation='relu')
+    MaxPooling2D(pool_size=(2, 2))
+    Dropout(0.25)
+    Flatten()
+    Dense(128, activation='relu')
+    Dropout(0.5)
+    Dense(10, activation='softmax')
+}
+compile {
+    loss: 'categorical_crossentropy'
+    optimizer: Adadelta(learning_rate=1.0)
+    metrics: ['accuracy']
+}
+data {
+    train: mnist
+    test: mnist(split='test')
+    validation_split: 0.1
+    augment: ImageDataGenerator(rotation_range=10, width_shift_range=0.1)
+}
+fit {
+    epochs: 12
+    batch_size: 128
+    callbacks: [EarlyStopping(monitor='val_loss', patience=2)]
+}`;
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics, []);
+    assert.equal(a.model?.totals?.total, 1_199_882);
+  });
+});
+
+describe('syntax', () => {
+  it('reports several syntax errors and still checks the rest', () => {
+    const a = analyze(model(`Dense(10\nDense(5, activation='relu'\nDense(3, activaton='relu')`, ''));
+    assert.ok(a.diagnostics.filter((d) => d.code === 'syntax-error').length >= 2);
+    assert.ok(a.diagnostics.some((d) => d.code === 'unknown-argument'), 'checking continues after syntax errors');
+  });
+  it('invalid character', () => {
+    assert.ok(codes(model(`Input(shape=(4,))\nDense(10) $`, '')).includes('invalid-character'));
+  });
+  it('unterminated string', () => {
+    assert.ok(codes(model(`Dense(10, activation='relu)`, '')).includes('unterminated-string'));
+  });
+});
+
+describe('structure', () => {
+  it('missing model', () => {
+    one(COMPILE, 'missing-model');
+  });
+  it('two models', () => {
+    const { d } = one(`model a {\n Dense(1, input_shape=(3,))\n}\nmodel b {\n Dense(1, input_shape=(3,))\n}\n`, 'duplicate-model');
+    assert.equal(d.range.start.line, 3);
+    assert.equal(d.related?.[0].range.start.line, 0);
+  });
+  it('two compile blocks', () => {
+    one(model(`Input(shape=(4,))\nDense(10, activation='softmax')`) + COMPILE.split('data')[0], 'duplicate-block');
+  });
+  it('a setting given twice', () => {
+    one(model(`Input(shape=(4,))\nDense(1)`, `fit {\n epochs: 2\n epochs: 3\n}\n`), 'duplicate-setting');
+  });
+  it('an argument given twice', () => {
+    const { text } = one(model(`Input(shape=(4,))\nDense(10, units=3)`, ''), 'duplicate-argument');
+    assert.equal(text, 'units=3');
+  });
+  it('empty model', () => {
+    one(`model m {\n}\n`, 'empty-model');
+  });
+});
+
+describe('unknown names, with did-you-mean and a fix', () => {
+  it('unknown layer', () => {
+    const { d, text } = one(model(`Input(shape=(4,))\nDnese(10)`, ''), 'unknown-layer');
+    assert.equal(text, 'Dnese');
+    assert.match(d.message, /Did you mean 'Dense'/);
+    assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, 'Dense');
+  });
+  it('unknown argument', () => {
+    const { d, text } = one(model(`Input(shape=(4,))\nDense(10, activaton='relu')`, ''), 'unknown-argument');
+    assert.equal(text, 'activaton');
+    assert.match(d.message, /Did you mean 'activation'/);
+  });
+  it('unknown setting', () => {
+    const { d } = one(model(`Input(shape=(4,))\nDense(1)`, `fit {\n epoch: 2\n}\n`), 'unknown-setting');
+    assert.match(d.message, /Did you mean 'epochs'/);
+  });
+  it('unknown activation', () => {
+    const { d, text } = one(model(`Input(shape=(4,))\nDense(10, activation='rellu')`, ''), 'unknown-activation');
+    assert.equal(text, "'rellu'");
+    assert.match(d.message, /'relu'/);
+  });
+  it('unknown loss', () => {
+    const { d } = one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'categorical_crossentropyy'\n}\n`), 'unknown-loss');
+    assert.match(d.message, /categorical_crossentropy/);
+  });
+  it('unknown optimizer, by name and as a call', () => {
+    one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: 'adamm'\n}\n`), 'unknown-optimizer');
+    const { d } = one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: Adamm(learning_rate=0.1)\n}\n`), 'unknown-optimizer');
+    assert.match(d.message, /Adam/);
+  });
+  it('unknown metric', () => {
+    one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n metrics: ['acuracy']\n}\n`), 'unknown-metric');
+  });
+  it('unknown dataset', () => {
+    const { d } = one(model(`Input(shape=(784,))\nDense(10)`, `data {\n train: mnsit\n}\n`), 'unknown-dataset');
+    assert.match(d.message, /mnist/);
+  });
+  it('unknown initializer (and other names)', () => {
+    const { d } = one(model(`Input(shape=(4,))\nDense(10, kernel_initializer='glorot_unifrm')`, ''), 'unknown-name');
+    assert.match(d.message, /glorot_uniform/);
+  });
+  it('unknown callback', () => {
+    one(model(`Input(shape=(4,))\nDense(1)`, `fit {\n callbacks: [EarlyStop(patience=2)]\n}\n`), 'unknown-callback');
+  });
+});
+
+describe('arguments', () => {
+  it('a missing required argument', () => {
+    const { d, text } = one(model(`Input(shape=(4,))\nDense(activation='relu')`, ''), 'missing-argument');
+    assert.equal(text, 'Dense');
+    assert.match(d.message, /units/);
+  });
+  it('too many positional arguments', () => {
+    one(model(`Input(shape=(4,))\nDropout(0.5, None, 3, 4)`, ''), 'too-many-arguments');
+  });
+  it('a positional argument after a keyword', () => {
+    one(model(`Input(shape=(4,))\nDense(units=3, 'relu')`, ''), 'positional-after-keyword');
+  });
+  it('wrong type: a fraction for units', () => {
+    const { d, text } = one(model(`Input(shape=(4,))\nDense(2.5)`, ''), 'wrong-type');
+    assert.equal(text, '2.5');
+    assert.match(d.message, /whole number/);
+  });
+  it('out of range: units=0 and rate=1.5', () => {
+    const { d } = one(model(`Input(shape=(4,))\nDense(0)`, ''), 'out-of-range');
+    assert.match(d.message, /at least 1, got 0/);
+    const drop = one(model(`Input(shape=(4,))\nDropout(1.5)\nDense(1)`, ''), 'out-of-range');
+    assert.match(drop.d.message, /1\.5/);
+  });
+  it('out of range: an unknown padding mode suggests the right one', () => {
+    const { d } = one(model(`Input(shape=(28, 28, 1))\nConv2D(8, 3, padding='sme')`, ''), 'out-of-range');
+    assert.match(d.message, /Did you mean 'same'/);
+  });
+  it('lr= is accepted with a hint to write learning_rate=', () => {
+    const { d, text, a } = one(model(`Input(shape=(4,))\nDense(1)`, `compile {\n loss: 'mse'\n optimizer: Adam(lr=0.01)\n}\n`), 'deprecated-argument');
+    assert.equal(text, 'lr');
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, 'learning_rate');
+    assert.equal(a.compile?.values.optimizer && typeof a.compile.values.optimizer === 'object' && !Array.isArray(a.compile.values.optimizer) ? a.compile.values.optimizer.args.learning_rate : undefined, 0.01);
+  });
+});
+
+describe('shapes', () => {
+  it('missing input shape (no Input, no input_shape, no data)', () => {
+    const { text } = one(`model m {\n    Dense(10)\n}\n`, 'missing-input-shape');
+    assert.equal(text, 'Dense');
+  });
+  it('the input shape is inferred from the training data', () => {
+    const a = analyze(model(`Flatten()\nDense(10, activation='softmax')`));
+    assert.deepEqual(a.diagnostics, []);
+    assert.deepEqual(a.model?.inputShape, [28, 28, 1]);
+    assert.equal(a.model?.inputSource?.kind, 'data');
+  });
+  it('Input not first', () => {
+    one(`model m {\n    Dense(10, input_shape=(4,))\n    Input(shape=(4,))\n}\n`, 'input-not-first');
+  });
+  it('a layer given a rank it cannot take, with related info on the layer before', () => {
+    const { d, text } = one(model(`Input(shape=(784,))\nDense(64)\nConv2D(32, (3, 3))`, ''), 'shape-rank');
+    assert.equal(text, 'Conv2D');
+    assert.match(d.message, /\(None, 64\)/);
+    assert.equal(d.related?.[0].range.start.line, 2, 'points at the Dense that produced (None, 64)');
+  });
+  it('a dimension that goes to zero or below', () => {
+    const { d } = one(model(`Input(shape=(4, 4, 1))\nConv2D(8, (5, 5))`, ''), 'shape-nonpositive');
+    assert.match(d.message, /5/);
+    assert.ok(d.fixes?.some((f) => f.title.includes("padding='same'")));
+  });
+  it('a Reshape whose element count differs', () => {
+    const { d } = one(model(`Input(shape=(784,))\nReshape((7, 7, 32))`, ''), 'shape-mismatch');
+    assert.match(d.message, /1568/);
+    assert.match(d.message, /784/);
+  });
+  it('a dimension a layer needs for its weights is None', () => {
+    const { d } = one(model(`Input(shape=(None, 8))\nFlatten()\nDense(4)`, ''), 'shape-unknown');
+    assert.match(d.message, /None/);
+  });
+  it('stops at the first broken layer: one mistake, one diagnostic', () => {
+    const a = analyze(model(`Input(shape=(784,))\nConv2D(32, 3)\nConv2D(32, 3)\nConv2D(32, 3)`, ''));
+    assert.equal(a.diagnostics.filter((d) => d.code === 'shape-rank').length, 1);
+  });
+});
+
+describe('model against labels and loss', () => {
+  it('Dense(10) after Conv2D without Flatten: (None, 26, 26, 10) against (None, 10)', () => {
+    const { d } = one(model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`), 'output-shape-mismatch');
+    assert.match(d.message, /\(None, 26, 26, 10\)/);
+    assert.match(d.message, /\(None, 10\)/);
+    assert.match(d.message, /Flatten\(\)/);
+    assert.equal(d.fixes?.[0].kind, 'insert-layer');
+  });
+  it('categorical_crossentropy with 8 units on 10 classes', () => {
+    const { d, text } = one(model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`), 'class-count-mismatch');
+    assert.equal(text, '8');
+    assert.match(d.message, /10 classes/);
+    assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, '10');
+  });
+  it('softmax on one unit', () => {
+    const { text, d } = one(model(`Input(shape=(4,))\nDense(1, activation='softmax')`, ''), 'softmax-one-unit');
+    assert.equal(text, "'softmax'");
+    assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, "'sigmoid'");
+  });
+  it('a loss that does not fit the last activation', () => {
+    const { d } = one(model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`), 'loss-activation-mismatch');
+    assert.match(d.message, /softmax/);
+  });
+});
+
+describe('data against the model', () => {
+  it('a sample shape that cannot feed the input', () => {
+    const { d, text } = one(model(`Input(shape=(100,))\nDense(10, activation='softmax')`), 'data-shape-mismatch');
+    assert.equal(text, 'digits');
+    assert.match(d.message, /784/);
+    assert.match(d.message, /100/);
+  });
+  it("MNIST's 28×28 feeds Input(shape=(784,))", () => {
+    assert.deepEqual(codes(model(`Input(shape=(784,))\nDense(10, activation='softmax')`)), []);
+  });
+  it('a missing data file is a diagnostic on the path, not a crash', () => {
+    const { text } = one(model(`Input(shape=(4,))\nDense(1)`, `data {\n train: csv('nope.csv', label='y')\n}\n`), 'data-missing', { baseDir: tmpdir() });
+    assert.equal(text, "'nope.csv'");
+  });
+  it('a file that is not what its source says is data-format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
+    writeFileSync(join(dir, 'x.npy'), 'not a numpy file');
+    writeFileSync(join(dir, 'y.npy'), 'not a numpy file');
+    one(model(`Input(shape=(4,))\nDense(1)`, `compile {\n loss: 'mse'\n}\ndata {\n train: npy(x='x.npy', y='y.npy')\n}\n`), 'data-format', { baseDir: dir });
+  });
+  it('a CSV label column that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
+    writeFileSync(join(dir, 'houses.csv'), 'rooms,area,price\n3,70,200\n4,90,250\n');
+    const { d, text } = one(model(`Input(shape=(2,))\nDense(1)`, `compile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv', label='prize')\n}\n`), 'data-column', { baseDir: dir });
+    assert.equal(text, "'prize'");
+    assert.match(d.message, /price/);
+  });
+});
+
+describe('warnings for legal but suspicious code', () => {
+  it('Dense on an input of rank above 1 offers Flatten()', () => {
+    const { d } = one(model(`Input(shape=(28, 28, 1))\nConv2D(8, 3)\nDense(16)`, ''), 'dense-on-high-rank');
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.fixes?.[0].kind === 'insert-layer' && d.fixes[0].text, 'Flatten()');
+  });
+  it('Dense after an LSTM with return_sequences is not flagged', () => {
+    assert.ok(!codes(model(`Input(shape=(10, 8))\nLSTM(16, return_sequences=True)\nDense(4)`, '')).includes('dense-on-high-rank'));
+  });
+  it('Activation after a layer that already has one', () => {
+    const { d } = one(model(`Input(shape=(4,))\nDense(8, activation='relu')\nActivation('relu')\nDense(1)`, ''), 'redundant-activation');
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.fixes?.[0].kind, 'remove');
+  });
+  it('Dropout as the last layer', () => {
+    one(model(`Input(shape=(4,))\nDense(8)\nDropout(0.5)`, ''), 'dropout-last');
+  });
+});
+
+describe('the code table', () => {
+  it('every code is exercised by this file', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL(import.meta.url), 'utf8');
+    const untested = Object.keys(DIAGNOSTIC_CODES).filter((c) => !source.includes(`'${c}'`));
+    assert.deepEqual(untested, []);
+  });
+});

@@ -1,0 +1,215 @@
+// Properties every catalog entry must have: Keras configs for every layer, defaults that pass
+// their own types, the base-layer arguments, and Keras's auto-name prefixes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  allAugmentations,
+  allCallbacks,
+  allConstraints,
+  allDatasets,
+  allInitializers,
+  allLayers,
+  allOptimizers,
+  allRegularizers,
+  blockSettings,
+  getLayer,
+  layerNames,
+  matchesType,
+  type ArgSpec,
+  type ArgValue,
+  type Shape,
+} from '../../../server/src/language/catalog';
+import { toSnakeCase } from '../../../server/src/language/catalog/define-layer';
+import { call, context } from './helpers';
+
+/** One valid call per layer; a layer added without a sample here fails the first test. */
+const SAMPLES: Record<string, { args: Record<string, ArgValue>; input: Shape }> = {
+  Input: { args: { shape: [28, 28, 1] }, input: [] },
+  Dense: { args: { units: 4, kernel_regularizer: call('l2', { l2: 0.001 }) }, input: [8] },
+  Activation: { args: { activation: 'relu' }, input: [8] },
+  Dropout: { args: { rate: 0.5 }, input: [8] },
+  Flatten: { args: {}, input: [4, 4, 2] },
+  Reshape: { args: { target_shape: [4, 8] }, input: [32] },
+  Permute: { args: { dims: [2, 1] }, input: [4, 8] },
+  RepeatVector: { args: { n: 3 }, input: [8] },
+  Embedding: { args: { input_dim: 100, output_dim: 8 }, input: [10] },
+  Conv1D: { args: { filters: 4, kernel_size: 3, padding: 'causal' }, input: [10, 2] },
+  Conv2D: { args: { filters: 4, kernel_size: 3, kernel_initializer: 'he_normal' }, input: [8, 8, 1] },
+  Conv3D: { args: { filters: 4, kernel_size: 3 }, input: [8, 8, 8, 1] },
+  Conv2DTranspose: { args: { filters: 4, kernel_size: 3, strides: 2 }, input: [8, 8, 1] },
+  SeparableConv2D: { args: { filters: 4, kernel_size: 3 }, input: [8, 8, 2] },
+  DepthwiseConv2D: { args: { kernel_size: 3 }, input: [8, 8, 2] },
+  MaxPooling1D: { args: {}, input: [8, 2] },
+  MaxPooling2D: { args: {}, input: [8, 8, 2] },
+  MaxPooling3D: { args: {}, input: [8, 8, 8, 2] },
+  AveragePooling1D: { args: {}, input: [8, 2] },
+  AveragePooling2D: { args: {}, input: [8, 8, 2] },
+  AveragePooling3D: { args: {}, input: [8, 8, 8, 2] },
+  GlobalMaxPooling1D: { args: {}, input: [8, 2] },
+  GlobalMaxPooling2D: { args: {}, input: [8, 8, 2] },
+  GlobalMaxPooling3D: { args: {}, input: [8, 8, 8, 2] },
+  GlobalAveragePooling1D: { args: {}, input: [8, 2] },
+  GlobalAveragePooling2D: { args: {}, input: [8, 8, 2] },
+  GlobalAveragePooling3D: { args: {}, input: [8, 8, 8, 2] },
+  UpSampling1D: { args: {}, input: [8, 2] },
+  UpSampling2D: { args: {}, input: [8, 8, 2] },
+  UpSampling3D: { args: {}, input: [8, 8, 8, 2] },
+  ZeroPadding1D: { args: {}, input: [8, 2] },
+  ZeroPadding2D: { args: {}, input: [8, 8, 2] },
+  ZeroPadding3D: { args: {}, input: [8, 8, 8, 2] },
+  Cropping1D: { args: {}, input: [8, 2] },
+  Cropping2D: { args: {}, input: [8, 8, 2] },
+  Cropping3D: { args: {}, input: [8, 8, 8, 2] },
+  SimpleRNN: { args: { units: 4 }, input: [10, 2] },
+  LSTM: { args: { units: 4 }, input: [10, 2] },
+  GRU: { args: { units: 4 }, input: [10, 2] },
+  Bidirectional: { args: { layer: call('LSTM', { units: 4 }) }, input: [10, 2] },
+  TimeDistributed: { args: { layer: call('Dense', { units: 4 }) }, input: [10, 2] },
+  BatchNormalization: { args: {}, input: [8, 8, 2] },
+  LayerNormalization: { args: {}, input: [8] },
+  SpatialDropout1D: { args: { rate: 0.1 }, input: [8, 2] },
+  SpatialDropout2D: { args: { rate: 0.1 }, input: [8, 8, 2] },
+  SpatialDropout3D: { args: { rate: 0.1 }, input: [8, 8, 8, 2] },
+  GaussianNoise: { args: { stddev: 0.1 }, input: [8] },
+  GaussianDropout: { args: { rate: 0.1 }, input: [8] },
+  ReLU: { args: {}, input: [8] },
+  LeakyReLU: { args: {}, input: [8] },
+  PReLU: { args: {}, input: [8] },
+  ELU: { args: {}, input: [8] },
+  Softmax: { args: {}, input: [8] },
+  VGG16: { args: { include_top: false }, input: [32, 32, 3] },
+  VGG19: { args: { include_top: false }, input: [32, 32, 3] },
+};
+
+test('the catalog has every layer LANGUAGE.md lists, and a sample for each', () => {
+  assert.deepEqual(layerNames().sort(), Object.keys(SAMPLES).sort());
+});
+
+test('toKeras gives a JSON-serialisable config with the Keras class name, name, trainable and dtype', () => {
+  for (const spec of allLayers()) {
+    const { args, input } = SAMPLES[spec.name];
+    const ctx = context(spec.name, args, input);
+    spec.outputShape(ctx); // the sample itself must be valid
+    const k = spec.toKeras(ctx, 'layer_x');
+    const expected = spec.name === 'Input' ? 'InputLayer' : spec.category === 'application' ? 'Sequential' : spec.name;
+    assert.equal(k.class_name, expected, spec.name);
+    assert.equal(k.config.name, 'layer_x', spec.name);
+    assert.deepEqual(JSON.parse(JSON.stringify(k)), k, `${spec.name} survives JSON`);
+    if (spec.name !== 'Input' && spec.category !== 'application') {
+      assert.equal(k.config.trainable, true, spec.name);
+      assert.equal(k.config.dtype, 'float32', spec.name);
+    }
+  }
+});
+
+test('Dense config has the standard Keras keys', () => {
+  const k = getLayer('Dense')!.toKeras(context('Dense', SAMPLES.Dense.args, [8]), 'dense');
+  assert.deepEqual(k, {
+    class_name: 'Dense',
+    config: {
+      name: 'dense',
+      trainable: true,
+      dtype: 'float32',
+      units: 4,
+      activation: 'linear',
+      use_bias: true,
+      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+      bias_initializer: { class_name: 'Zeros', config: {} },
+      kernel_regularizer: { class_name: 'L2', config: { l2: 0.001 } },
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    },
+  });
+});
+
+test('Conv2D config writes tuples as arrays and data_format as channels_last', () => {
+  const c = getLayer('Conv2D')!.toKeras(context('Conv2D', { filters: 4, kernel_size: 3, activation: 'relu' }, [8, 8, 1]), 'conv2d').config;
+  assert.deepEqual(c.kernel_size, [3, 3]);
+  assert.deepEqual(c.strides, [1, 1]);
+  assert.deepEqual(c.dilation_rate, [1, 1]);
+  assert.equal(c.data_format, 'channels_last');
+  assert.equal(c.activation, 'relu');
+  assert.equal(c.groups, 1);
+});
+
+test('Input lowers to an InputLayer with batch_input_shape', () => {
+  const k = getLayer('Input')!.toKeras(context('Input', { shape: [28, 28, 1] }, []), 'input_layer');
+  assert.deepEqual(k.config.batch_input_shape, [null, 28, 28, 1]);
+});
+
+function checkDefaults(owner: string, args: readonly ArgSpec[]) {
+  for (const a of args) {
+    if (a.required) {
+      assert.equal(a.default, undefined, `${owner}.${a.name} is required and has no default`);
+      continue;
+    }
+    assert.notEqual(a.default, undefined, `${owner}.${a.name} has a default`);
+    assert.ok(matchesType(a.type, a.default!), `${owner}.${a.name} default ${JSON.stringify(a.default)} fits its type`);
+    assert.ok(a.doc.length > 0, `${owner}.${a.name} has a doc`);
+  }
+  const names = args.map((a) => a.name);
+  assert.equal(new Set(names).size, names.length, `${owner} has no duplicate arguments`);
+}
+
+test('every default passes its own ArgType (layers, tables, blocks)', () => {
+  for (const spec of allLayers()) checkDefaults(spec.name, spec.args);
+  for (const entry of [...allOptimizers(), ...allInitializers(), ...allRegularizers(), ...allConstraints(), ...allCallbacks(), ...allDatasets(), ...allAugmentations()]) {
+    checkDefaults(entry.name, entry.args);
+  }
+  for (const block of ['compile', 'data', 'fit'] as const) checkDefaults(block, blockSettings(block));
+});
+
+test('every layer but Input and the applications takes the keyword-only base arguments', () => {
+  const base = ['name', 'input_shape', 'input_dim', 'batch_size', 'dtype', 'trainable'];
+  for (const spec of allLayers()) {
+    if (spec.name === 'Input' || spec.category === 'application') continue;
+    for (const b of base) {
+      const a = spec.args.find((x) => x.name === b);
+      assert.ok(a, `${spec.name} has ${b}`);
+      if (!(spec.name === 'Embedding' && b === 'input_dim')) assert.equal(a.keywordOnly, true, `${spec.name}.${b} is keyword-only`);
+    }
+  }
+});
+
+test('auto-name prefixes are Keras\'s snake_case of the class name', () => {
+  assert.equal(toSnakeCase('Conv2D'), 'conv2d');
+  assert.equal(toSnakeCase('MaxPooling2D'), 'max_pooling2d');
+  assert.equal(toSnakeCase('BatchNormalization'), 'batch_normalization');
+  assert.equal(toSnakeCase('LeakyReLU'), 'leaky_re_lu');
+  assert.equal(toSnakeCase('SimpleRNN'), 'simple_rnn');
+  assert.equal(toSnakeCase('Conv2DTranspose'), 'conv2d_transpose');
+  assert.equal(getLayer('Dense')!.kerasName, 'dense');
+  assert.equal(getLayer('GlobalAveragePooling2D')!.kerasName, 'global_average_pooling2d');
+  assert.equal(getLayer('TimeDistributed')!.kerasName, 'time_distributed');
+  assert.equal(getLayer('Input')!.kerasName, 'input_layer');
+});
+
+test('hasActivationArg marks the layers with an activation argument', () => {
+  assert.equal(getLayer('Dense')!.hasActivationArg, true);
+  assert.equal(getLayer('Conv2D')!.hasActivationArg, true);
+  assert.equal(getLayer('Dropout')!.hasActivationArg, false);
+  assert.equal(getLayer('Flatten')!.hasActivationArg, false);
+});
+
+test('data_format accepts only None and channels_last', () => {
+  const df = getLayer('Conv2D')!.args.find((a) => a.name === 'data_format')!;
+  assert.equal(matchesType(df.type, 'channels_last'), true);
+  assert.equal(matchesType(df.type, null), true);
+  assert.equal(matchesType(df.type, 'channels_first'), false);
+});
+
+test('ranges: units and filters >= 1, kernel sizes >= 1', () => {
+  const arg = (layer: string, name: string) => getLayer(layer)!.args.find((a) => a.name === name)!.type;
+  assert.equal(matchesType(arg('Dense', 'units'), 0), false);
+  assert.equal(matchesType(arg('Dense', 'units'), 1), true);
+  assert.equal(matchesType(arg('Dense', 'units'), 1.5), false);
+  assert.equal(matchesType(arg('Conv2D', 'filters'), 0), false);
+  assert.equal(matchesType(arg('Conv2D', 'kernel_size'), 0), false);
+  assert.equal(matchesType(arg('Conv2D', 'kernel_size'), [3, 0]), false);
+  assert.equal(matchesType(arg('Conv2D', 'kernel_size'), [3, 3]), true);
+  assert.equal(matchesType(arg('Conv2D', 'kernel_size'), [3, 3, 3]), false);
+  assert.equal(matchesType(arg('Conv1D', 'padding'), 'causal'), true);
+  assert.equal(matchesType(arg('Conv2D', 'padding'), 'causal'), false);
+});
