@@ -12,6 +12,11 @@ function find(dir) {
   });
 }
 
+// Process-level tests run the bundles (CLI, language server, engines, panel): build them first,
+// once, rather than from many test files at the same time.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const only = process.argv.slice(2);
 const files = (only.length ? only : find('test')).sort();
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

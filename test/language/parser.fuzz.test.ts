@@ -72,10 +72,16 @@ function checkRanges(text: string, root: unknown): void {
   }
 }
 
-function parseChecked(text: string): void {
+function timedParse(text: string): { result: ReturnType<typeof parse>; elapsed: number } {
   const started = performance.now();
   const result = parse(text);
-  const elapsed = performance.now() - started;
+  return { result, elapsed: performance.now() - started };
+}
+
+function parseChecked(text: string): void {
+  let { result, elapsed } = timedParse(text);
+  // A garbage collection or a busy machine can stall one parse; a slow input is slow every time.
+  if (elapsed >= 200) ({ result, elapsed } = timedParse(text));
   assert.ok(elapsed < 200, `parse took ${elapsed.toFixed(0)} ms`);
   checkRanges(text, result);
 }

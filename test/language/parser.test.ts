@@ -224,6 +224,8 @@ describe('numeric expressions', () => {
     ['1 + 2 * 3', 7, true, '1+2*3'],
     ['10 - 4 - 3', 3, true, '10-4-3'],
     ['-(2 + 3)', -5, true, '-(2+3)'],
+    ['--2', 2, true, '--2'],
+    ['-2*-3', 6, true, '-2*-3'],
     ['4/2', 2, false, '4/2'],
   ];
   for (const [source, value, isInteger, text] of cases) {
@@ -427,6 +429,8 @@ describe('error recovery', () => {
     const result = parse(`model m { Dense(${'('.repeat(100_000)}) }\nfit { epochs: 1 }`);
     assert.ok(messages(result).includes('Values nested more than 64 deep are not supported'));
     assert.equal(settings(result, 'fit').settings.length, 1);
+    const signs = parse(`model m { Dense(${'-'.repeat(100_000)}1) }`);
+    assert.deepEqual(signs.errors, []);
     const closed = parse(`model m { Dense(${'['.repeat(5000)}${']'.repeat(5000)}) }`);
     assert.deepEqual(messages(closed), ['Values nested more than 64 deep are not supported']);
     assert.equal(model(closed).layers[0].closed, true);

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { smoothEma } from '../../media/panel/src/smoothing';
 import type { RunEvent } from '../../server/src/training/protocol';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, THEMES, type ChartSnapshot, type PanelPage } from './fixtures/panelPage';
@@ -147,6 +148,17 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.equal(await panel.page.locator('#samples figure.mistake').count(), MISTAKES.length);
   });
 
+  it('shows the values under the cursor in the legend', async () => {
+    const over = panel.page.locator('section[data-quantity="loss"] .u-over');
+    const box = (await over.boundingBox())!;
+    // Hover at epoch 6 (half-way along the 0..12 axis).
+    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const values = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
+    assert.match(values[0], /^(5\.9\d|6\.0\d)$/, 'x in epochs');
+    assert.ok(values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)), `legend: ${values}`);
+    await panel.page.mouse.move(0, 0);
+  });
+
   it('disables Stop once the run has finished', async () => {
     assert.equal(await panel.page.locator('#stop').getAttribute('disabled'), '');
   });
@@ -196,7 +208,7 @@ describe('training panel, a run in progress', () => {
     const columns = () =>
       panel.page.evaluate(`(() => { const u = window.modelspecPanel.plots().get('loss'); return [u.data[1], u.data[2]]; })()`) as Promise<number[][]>;
     const [raw, smoothedDefault] = await columns();
-    assert.equal(smoothedDefault[0], raw[0], 'debiased: the first smoothed point is the first value');
+    assert.ok(Math.abs(smoothedDefault[0] - raw[0]) < 1e-12, 'debiased: the first smoothed point is the first value');
     assert.notDeepEqual(smoothedDefault, raw);
     await panel.page.locator('#smoothing').fill('0');
     await panel.settle();
@@ -205,7 +217,10 @@ describe('training panel, a run in progress', () => {
     await panel.page.locator('#smoothing').fill('0.95');
     await panel.settle();
     const [, heavy] = await columns();
-    const roughness = (xs: number[]) => xs.slice(1).reduce((sum, x, i) => sum + Math.abs(x - xs[i]), 0);
+    const expected = smoothEma(raw, 0.95);
+    assert.ok(heavy.every((v, i) => Math.abs(v - expected[i]!) < 1e-9), 'the panel smooths as smoothEma does');
+    // Roughness: how much the slope changes from point to point (the trend itself cancels out).
+    const roughness = (xs: number[]) => xs.slice(2).reduce((sum, x, i) => sum + Math.abs(x - 2 * xs[i + 1] + xs[i]), 0);
     assert.ok(roughness(heavy) < roughness(smoothedDefault) / 2, 'heavier smoothing is smoother');
     assert.equal(await panel.page.locator('#smoothing-value').textContent(), '0.95');
   });
@@ -250,6 +265,19 @@ describe('training panel, a run in progress', () => {
     await panel.send({ type: 'events', runId: 'old-run', events: events.slice(400, 450) });
     await panel.settle();
     assert.deepEqual(chart(await panel.inspect(), 'loss').counts, [250, 250, 5, 5]);
+  });
+});
+
+describe('training panel, reopened', () => {
+  it('restores its settings and asks the host again for the overlaid runs', async () => {
+    const panel = await openPanel(browser, 'dark', { runId: RUN_ID, overlayRunDirs: ['/runs/mnist_mlp/b'], smoothing: 0.3, logLoss: true });
+    assert.deepEqual(await panel.posted(), [{ type: 'ready' }, { type: 'pickOverlay', runDirs: ['/runs/mnist_mlp/b'] }]);
+    assert.equal(await panel.page.locator('#smoothing').inputValue(), '0.3');
+    // The host replays the run; events for the saved run id are shown without a reset.
+    await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(0, 200) });
+    await panel.settle();
+    assert.equal(chart(await panel.inspect(), 'loss').yDistr, 3, 'log scale kept');
+    await panel.page.close();
   });
 });
 
@@ -306,6 +334,22 @@ describe('training panel, light theme and theme switches', () => {
     const loss = chart(await panel.inspect(), 'loss');
     assert.equal(loss.strokes[1], 'rgb(55, 148, 255)');
     assert.deepEqual(loss.counts, [600, 600, 12, 12]);
+  });
+});
+
+describe('training panel, high contrast theme', () => {
+  it('outlines charts with the contrast border and shows a failed run with its message', async () => {
+    const panel = await openPanel(browser, 'highContrast');
+    const failed: RunEvent = { type: 'failed', time: 't', message: 'NaN loss at epoch 3, batch 7', epoch: 3, batch: 7 };
+    await replay(panel, [...events.slice(0, 1 + 2 * 51 + 7), failed]);
+    assert.equal(await panel.page.locator('#status').textContent(), 'failed');
+    assert.equal(await panel.page.locator('#status-reason').textContent(), 'NaN loss at epoch 3, batch 7');
+    assert.equal(await panel.page.locator('#eta').textContent(), 'ended after 9s');
+    assert.equal(await panel.page.locator('#stop').getAttribute('disabled'), '');
+    const border = await panel.page.evaluate(`getComputedStyle(document.querySelector('section.chart')).borderTopColor`);
+    assert.equal(border, 'rgb(111, 195, 223)');
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/failed-high-contrast.png`, fullPage: true });
+    await panel.page.close();
   });
 });
 

@@ -198,6 +198,7 @@ export class ChartGrid {
     const dpr = devicePixelRatio || 1;
     const fontPx = Math.round((p.fontSize - 2) * dpr);
     ctx.save();
+    ctx.setLineDash([]); // uPlot leaves the last series' dash pattern set
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();

@@ -13,6 +13,20 @@ export function formatDuration(seconds: number): string {
   return `${sec}s`;
 }
 
+function etaText(status: RunModel['status'], etaSeconds: number | undefined, elapsed: number): string {
+  switch (status) {
+    case 'running':
+      return etaSeconds === undefined ? '–' : formatDuration(etaSeconds);
+    case 'finished':
+      return `done in ${formatDuration(elapsed)}`;
+    case 'stopped':
+    case 'failed':
+      return `ended after ${formatDuration(elapsed)}`;
+    default:
+      return '–';
+  }
+}
+
 /** `stoppable`: a live run (known to the host) that has not ended; false in the saved report. */
 export function renderHeader(run: RunModel, fallbackTitle: string, stoppable: boolean, staticView: boolean): void {
   const st = run.started;
@@ -23,9 +37,7 @@ export function renderHeader(run: RunModel, fallbackTitle: string, stoppable: bo
 
   const p = progress(run);
   byId('epoch').textContent = p.epochs ? `${p.epoch} / ${p.epochs}` : '–';
-  byId('eta').textContent =
-    run.status === 'running' && p.etaSeconds !== undefined ? formatDuration(p.etaSeconds) : run.status === 'running' ? '–' : `done in ${formatDuration(run.elapsed)}`;
-  if (run.status === 'waiting') byId('eta').textContent = '–';
+  byId('eta').textContent = etaText(run.status, p.etaSeconds, run.elapsed);
   byId('speed').textContent = p.samplesPerSec !== undefined ? Math.round(p.samplesPerSec).toLocaleString('en-US') : '–';
 
   const bar = byId('progress');

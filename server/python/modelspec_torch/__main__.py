@@ -3,6 +3,7 @@
     python3 -m modelspec_torch RUNSPEC.json             train; events on stdout + <runDir>/events.jsonl
     python3 -m modelspec_torch --probe                  one JSON line: torch version, CUDA, MPS, threads
     python3 -m modelspec_torch --describe SPEC.json     per-layer output shapes and parameter counts
+                                                        (a JSON list of models gives a list)
     python3 -m modelspec_torch --first-batch-loss SPEC.json   loss on the first batch, no update
 
 SPEC.json for --describe may be a RunSpec or just the Keras model JSON. During training a
@@ -96,12 +97,16 @@ def main(argv) -> int:
     if argv[0] == '--describe':
         from modelspec_torch.model import KerasSequential, describe
         spec = _load(argv[1])
-        try:
-            _print(describe(KerasSequential(spec.get('model', spec))))
-        except (ValueError, KeyError) as e:
-            _print({'error': str(e)})
-            return 1
-        return 0
+
+        def one(model_json):
+            try:
+                return describe(KerasSequential(model_json.get('model', model_json)))
+            except (ValueError, KeyError, TypeError) as e:
+                return {'error': str(e)}
+        # A list of models gives a list of descriptions: one process for many checks.
+        result = [one(m) for m in spec] if isinstance(spec, list) else one(spec)
+        _print(result)
+        return 0 if isinstance(spec, list) or 'error' not in result else 1
     if argv[0] in ('--first-batch-loss', '--loss-on-first-batch'):
         from modelspec_torch.train import first_batch_loss
         _print(first_batch_loss(_load(argv[1])))

@@ -93,8 +93,11 @@ class DeviceSplit:
 
     def batch(self, index: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """index: sample indices on the storage device of x."""
-        xb = self.x.index_select(0, index).to(self.device, non_blocking=True)
-        yb = self.y.index_select(0, index).to(self.device, non_blocking=True)
+        xb, yb = self.x.index_select(0, index), self.y.index_select(0, index)
+        if xb.device.type == 'cpu' and self.device.type != 'cpu':
+            if self.device.type == 'cuda':  # gathered rows are pageable: pin them so the copy is async
+                xb, yb = xb.pin_memory(), yb.pin_memory()
+            xb, yb = xb.to(self.device, non_blocking=True), yb.to(self.device, non_blocking=True)
         return self.prepare_x(xb), self.prepare_y(yb)
 
     def prepare_x(self, xb: torch.Tensor) -> torch.Tensor:

@@ -2,7 +2,7 @@
 a few sample predictions (mistakes first) with PNG thumbnails for image data."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import torch
@@ -28,9 +28,10 @@ def confusion_matrix(true_idx: np.ndarray, pred_idx: np.ndarray, n: int) -> List
     return m.tolist()
 
 
-def pick_samples(true_idx: np.ndarray, pred_idx: np.ndarray, confidence: np.ndarray, raw_x: np.ndarray,
-                 classes: Optional[List[str]], is_image: bool) -> List[Dict[str, Any]]:
-    """Mistakes first (most confident mistakes first), then correct ones, up to 16."""
+def pick_samples(true_idx: np.ndarray, pred_idx: np.ndarray, confidence: np.ndarray,
+                 classes: Optional[List[str]], image_of: Optional[Callable[[int], np.ndarray]]) -> List[Dict[str, Any]]:
+    """Mistakes first (most confident mistakes first), then correct ones, up to 16.
+    image_of(i) gives sample i as stored (H, W, C) for a thumbnail, when the data are images."""
     wrong = np.nonzero(true_idx != pred_idx)[0]
     wrong = wrong[np.argsort(-confidence[wrong], kind='stable')]
     right = np.nonzero(true_idx == pred_idx)[0]
@@ -40,8 +41,10 @@ def pick_samples(true_idx: np.ndarray, pred_idx: np.ndarray, confidence: np.ndar
         entry: Dict[str, Any] = {'index': int(i), 'label': class_name(classes, int(true_idx[i])),
                                  'predicted': class_name(classes, int(pred_idx[i])),
                                  'confidence': float(confidence[i])}
-        if is_image and raw_x.ndim in (3, 4):
-            entry['image'] = png_base64(raw_x[i])
+        if image_of is not None:
+            image = image_of(int(i))
+            if image.ndim in (2, 3):
+                entry['image'] = png_base64(image)
         samples.append(entry)
     return samples
 

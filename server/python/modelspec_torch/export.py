@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import warnings
 from typing import Optional
 
 import numpy as np
@@ -48,7 +49,8 @@ def export_onnx(model: KerasSequential, path: str) -> Optional[str]:
         if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
             kwargs['dynamo'] = False  # the TorchScript exporter needs no onnx/onnxscript packages
         tmp = path + '.tmp'
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter('ignore')  # exporter chatter (RNN batch-size notes) is not actionable here
             torch.onnx.export(model, dummy, tmp, **kwargs)
         os.replace(tmp, path)
         model.train(was_training)

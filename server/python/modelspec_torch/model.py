@@ -56,8 +56,12 @@ class KerasSequential(nn.Module):
         for cfg in layer_cfgs:
             layer = build_layer(cfg, shape)
             layer.eval()
-            with torch.no_grad():  # Keras infers shapes symbolically; a 2-sample forward is as exact
-                probe = layer(probe)
+            try:
+                with torch.no_grad():  # Keras infers shapes symbolically; a 2-sample forward is as exact
+                    probe = layer(probe)
+            except RuntimeError as e:
+                raise ValueError(f"{cfg.get('class_name')} '{layer.layer_name}' cannot take input "
+                                 f"{_fmt(shape)}: {str(e).splitlines()[0]}") from e
             shape = tuple(probe.shape[1:])
             if any(d <= 0 for d in shape):
                 raise ValueError(f"layer '{layer.layer_name}' gives output {_fmt(shape)}")

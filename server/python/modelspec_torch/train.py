@@ -83,6 +83,24 @@ def build_checked_model(spec: Dict[str, Any]) -> KerasSequential:
     return model
 
 
+class CompiledOrEager:
+    """Calls the torch.compile'd model; if compiling fails, logs it once and continues eagerly."""
+
+    def __init__(self, compiled, eager, sink):
+        self.compiled, self.eager, self.sink = compiled, eager, sink
+        self.failed = False
+
+    def __call__(self, x):
+        if not self.failed:
+            try:
+                return self.compiled(x)
+            except Exception as e:  # noqa: BLE001 - compiler problems must not end the run
+                self.failed = True
+                self.sink.log(f'torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0][:200]}); '
+                              f'running eagerly', 'warning')
+        return self.eager(x)
+
+
 class Trainer:
     def __init__(self, spec: Dict[str, Any], sink: EventSink, stop: StopRequest):
         self.spec = spec
@@ -150,7 +168,8 @@ class Trainer:
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:
                 self.autocast_dtype = torch.float16
-                self.scaler = torch.cuda.amp.GradScaler()
+                amp = getattr(torch, 'amp', None)
+                self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
         if self.device.type == 'cuda':
@@ -169,8 +188,7 @@ class Trainer:
         if not wanted or not hasattr(torch, 'compile'):
             return self.model
         try:
-            self.compiled = True
-            return torch.compile(self.model)
+            return CompiledOrEager(torch.compile(self.model), self.model, self.sink)
         except Exception as e:  # noqa: BLE001
             self.sink.log(f'torch.compile unavailable ({e}); running eagerly', 'warning')
             return self.model
@@ -352,9 +370,11 @@ class Trainer:
             event['confusionMatrix'] = evaluate_mod.confusion_matrix(true_idx, pred_idx, n)
             if classes:
                 event['classes'] = list(classes)
-            raw_x = self.test_split.x.cpu().numpy() if data.get('isImage') else np.zeros((0,))
-            event['samples'] = evaluate_mod.pick_samples(true_idx, pred_idx, conf, raw_x, classes,
-                                                         bool(data.get('isImage')))
+            image_of = None
+            if data.get('isImage'):
+                images = self.test_split.x
+                image_of = lambda i: images[i].cpu().numpy()  # noqa: E731 - one sample at a time
+            event['samples'] = evaluate_mod.pick_samples(true_idx, pred_idx, conf, classes, image_of)
         self.sink.emit(event)
 
 

@@ -193,15 +193,18 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(
     guarded('code action', (params) =>
       withDocument(params.textDocument.uri, [] as CodeAction[], (doc, analysis) =>
-        codeActions(analysis, params.range).map((a) => ({
+        codeActions(analysis, params.range).map((a) => {
+          const fixes = a.diagnostic;
+          return {
           title: a.title,
           kind: a.kind === 'quickfix' ? CodeActionKind.QuickFix : a.kind === 'refactor' ? CodeActionKind.Refactor : CodeActionKind.Source,
           isPreferred: a.isPreferred,
-          diagnostics: a.diagnostic
-            ? params.context.diagnostics.filter((d) => d.code === a.diagnostic?.code && sameRange(d.range, lspRange(a.diagnostic.range)))
+          diagnostics: fixes
+            ? params.context.diagnostics.filter((d) => d.code === fixes.code && sameRange(d.range, lspRange(fixes.range)))
             : undefined,
           edit: { changes: { [doc.uri]: a.edits.map((e) => ({ range: lspRange(e.range), newText: e.newText })) } },
-        })),
+          };
+        }),
       ),
     ),
   );

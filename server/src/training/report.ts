@@ -47,6 +47,22 @@ function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/** Outside VS Code nothing defines the theme variables the buttons and checkbox use. */
+const controlColours = `:root {
+  --vscode-foreground: #3b3b3b;
+  --vscode-button-background: #005fb8; --vscode-button-foreground: #ffffff; --vscode-button-hoverBackground: #0258a8;
+  --vscode-button-secondaryBackground: #e5e5e5; --vscode-button-secondaryForeground: #3b3b3b; --vscode-button-secondaryHoverBackground: #cccccc;
+  --vscode-settings-checkboxBackground: #f8f8f8; --vscode-settings-checkboxBorder: #cecece; --vscode-settings-checkboxForeground: #3b3b3b;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --vscode-foreground: #cccccc;
+    --vscode-button-background: #0078d4; --vscode-button-hoverBackground: #026ec1;
+    --vscode-button-secondaryBackground: #313131; --vscode-button-secondaryForeground: #cccccc; --vscode-button-secondaryHoverBackground: #3c3c3c;
+    --vscode-settings-checkboxBackground: #313131; --vscode-settings-checkboxBorder: #3c3c3c; --vscode-settings-checkboxForeground: #cccccc;
+  }
+}`;
+
 /** Plays the extension host for the panel: on `ready` it sends the run, and exports become downloads. */
 const hostShim = `(function () {
   var data = JSON.parse(document.getElementById('modelspec-report-data').textContent);
@@ -89,7 +105,8 @@ export function renderReport(events: RunEvent[], opts: ReportOptions): string {
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${title}</title>
-<style>${css}</style>
+<style>${controlColours}
+${css}</style>
 </head>
 <body>
 <div id="app" data-title="${title}"></div>

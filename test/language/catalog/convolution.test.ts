@@ -55,7 +55,7 @@ test('Conv2D rejects strides > 1 with dilation_rate > 1, as Keras does', () => {
 });
 
 test('Conv2D needs a rank-3 input', () => {
-  assert.throws(() => shapeOf('Conv2D', { filters: 8, kernel_size: 3 }, [784]), isShapeError('shape-rank', /Conv2D expects a rank-3 input.*\(None, 784\)/));
+  assert.throws(() => shapeOf('Conv2D', { filters: 8, kernel_size: 3 }, [784]), isShapeError('shape-rank', /Conv2D expects a rank-3 input.*\(None, 784\).*add Reshape\(\(28, 28, 1\)\) before it/));
   assert.throws(() => shapeOf('Conv2D', { filters: 8, kernel_size: 3 }, [2, 28, 28, 1]), isShapeError('shape-rank'));
 });
 

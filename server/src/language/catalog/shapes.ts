@@ -44,7 +44,7 @@ export function knownDim(layer: string, input: Shape, axis: number, what: string
 /** What each accepted rank means, for rank messages. */
 const AXIS_NAMES: Record<number, string> = {
   1: '(features)',
-  2: '(steps, channels)',
+  2: '(steps, features)',
   3: '(height, width, channels)',
   4: '(depth, height, width, channels)',
 };
@@ -66,7 +66,8 @@ export function checkRank(layer: string, input: Shape, ranks?: readonly number[]
     expected = `an input of rank ${minRank} or more after the batch axis`;
   }
   const wanted = ranks ? Math.max(...ranks) : minRank;
-  const fix = rank > wanted ? 'add Flatten() or a Reshape before it' : `add ${reshapeHint(input, wanted)} before it`;
+  const fix =
+    rank < wanted ? `add ${reshapeHint(input, wanted)} before it` : wanted === 1 ? 'add Flatten() before it' : `add a Reshape to rank ${wanted} before it`;
   throw new ShapeError('shape-rank', `${layer} expects ${expected}, but gets ${formatShape(input)} of rank ${rank}; ${fix}`);
 }
 

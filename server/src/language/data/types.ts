@@ -12,17 +12,6 @@ export interface SourceRef {
   args: Record<string, ArgValue>;
 }
 
-/** The argument names each source takes, in positional order (the catalog binds positional args to these). */
-export const SOURCE_ARGS: Readonly<Record<SourceName, readonly string[]>> = {
-  digits: ['split'],
-  mnist: ['split'],
-  fashion_mnist: ['split'],
-  idx: ['images', 'labels'],
-  csv: ['path', 'label', 'delimiter'],
-  images: ['directory', 'size', 'color_mode'],
-  npy: ['x', 'y'],
-};
-
 export type SourceErrorCode = 'data-missing' | 'data-column' | 'data-format';
 
 /** What a probe learned about a source from headers and listings only. */

@@ -54,7 +54,8 @@ export function resolveCallable(name: string, expected: ArgType | undefined, inM
   const tables = [...refTablesOf(expected), ...EVERY_TABLE];
   for (const table of tables) {
     const entry = findRef(table, name);
-    if (entry?.args) return { name: entry.name, kind: table, doc: entry.doc, args: entry.args };
+    // Keep the spelling written (RandomNormal, not random_normal): signatures echo the source.
+    if (entry?.args) return { name, kind: table, doc: entry.doc, args: entry.args };
   }
   const augmentation = getAugmentation(name);
   if (augmentation) return { name: augmentation.name, kind: 'augmentation', doc: augmentation.doc, args: augmentation.args };
@@ -72,13 +73,13 @@ export function signatureOf(callable: Callable, options: { maxOptional?: number 
   let label = `${callable.name}(`;
   const maxOptional = options.maxOptional ?? Infinity;
   let optionalShown = 0;
-  callable.args.forEach((arg, i) => {
+  callable.args.forEach((arg) => {
     const text = parameterText(arg);
     if (!arg.required) {
       if (optionalShown >= maxOptional) return;
       optionalShown++;
     }
-    if (i > 0 && spans.length > 0) label += ', ';
+    if (spans.length > 0) label += ', ';
     spans.push([label.length, label.length + text.length]);
     label += text;
   });

@@ -148,8 +148,10 @@ function refValues(table: RefTable): ItemTemplate[] {
     return entries.map((e) => {
       const spec = e as CallableSpec;
       const needsArgs = spec.args?.some((a) => a.required);
+      // csv('path', label='price') and images('dir', size=(224, 224)) are rarely written without these.
+      const usual = spec.args.filter((a) => a.name === 'label' || a.name === 'size');
       return needsArgs
-        ? call(spec, table, 'dataset')
+        ? call(spec, table, 'dataset', spec.name, usual)
         : { label: e.name, kind: 'dataset' as const, insertText: e.name, detail: 'built-in dataset', data: { kind: 'dataset' as const, name: e.name, owner: table } };
     });
   }
@@ -170,8 +172,8 @@ function refValues(table: RefTable): ItemTemplate[] {
 }
 
 /** `EarlyStopping(monitor=${1:'val_loss'})`: a call with its required (or first) arguments. */
-function call(spec: CallableSpec, table: RefTable | 'augmentation', kind: CompletionEntry['kind'], name = spec.name): ItemTemplate {
-  const first = spec.args.some((a) => a.required) ? [] : spec.args.slice(0, 1);
+function call(spec: CallableSpec, table: RefTable | 'augmentation', kind: CompletionEntry['kind'], name = spec.name, usual: readonly ArgSpec[] = []): ItemTemplate {
+  const first = spec.args.some((a) => a.required) ? usual : spec.args.slice(0, 1);
   return {
     label: `${spec.name}(…)`,
     kind,

@@ -3,7 +3,7 @@
 // blocks; inside compile/data/fit, the settings not yet written and, after `key:`, their values.
 
 import type { Analysis } from '../analysis/analyze';
-import { blockSettings, findRef, getAugmentation, getDataset, getLayer, type ArgSpec, type ArgType } from '../catalog';
+import { BASE_ARGS, blockSettings, findRef, getAugmentation, getDataset, getLayer, type ArgSpec, type ArgType, type RefTable } from '../catalog';
 import type { Block } from '../syntax';
 import { parameterText, resolveCallable, signatureOf } from './callables';
 import {
@@ -20,7 +20,10 @@ import type { CompletionEntry, LineCharacter } from './types';
 export function complete(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
   const context = cursorContext(analysis, offsetAt(analysis, pos));
   const replace = rangeAt(analysis, context.word.start, Math.max(context.word.end, context.offset));
-  const withRange = (items: readonly ItemTemplate[]): CompletionEntry[] => items.map((i) => ({ ...i, replace }));
+  // A quoted value ('relu') should match what is typed with or without the opening quote.
+  const quoted = /^['"]/.test(context.word.text);
+  const withRange = (items: readonly ItemTemplate[]): CompletionEntry[] =>
+    items.map((i) => (!quoted && i.filterText?.startsWith("'") ? { ...i, filterText: i.filterText.replace(/'/g, ''), replace } : { ...i, replace }));
   const slot = context.slot;
   switch (slot.kind) {
     case 'top':
@@ -154,7 +157,8 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
       if (!spec) return undefined;
       const callable = resolveCallable(spec.name, undefined, true);
       const args = spec.args
-        .filter((a) => !['name', 'input_shape', 'input_dim', 'batch_size', 'dtype', 'trainable'].includes(a.name) || spec.name === 'Input')
+        // The base-layer arguments every layer shares would drown the layer's own.
+        .filter((a) => spec.name === 'Input' || !BASE_ARGS.some((b) => b.name === a.name))
         .map((a) => `- \`${parameterText(a)}\`: ${a.doc}`);
       return [callable ? fence(signatureOf(callable).label) : '', spec.doc, args.join('\n')].filter(Boolean).join('\n\n');
     }
@@ -166,8 +170,8 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
         const spec = getAugmentation(data.name);
         return spec ? `${fence(signatureOf({ ...spec, kind: 'augmentation' }).label)}\n\n${spec.doc}` : undefined;
       }
-      if (!table) return undefined;
-      const entry = findRef(table as Parameters<typeof findRef>[0], data.name);
+      if (!table || !REF_TABLES.has(table)) return undefined;
+      const entry = findRef(table as RefTable, data.name);
       if (!entry) return undefined;
       return entry.args?.length ? `${fence(signatureOf({ name: entry.className ?? entry.name, kind: 'dataset', doc: entry.doc, args: entry.args }).label)}\n\n${entry.doc}` : entry.doc;
     }
@@ -182,6 +186,8 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
       return undefined;
   }
 }
+
+const REF_TABLES = new Set<string>(['activation', 'initializer', 'regularizer', 'constraint', 'loss', 'metric', 'optimizer', 'callback', 'dataset'] satisfies RefTable[]);
 
 function fence(code: string): string {
   return '```python\n' + code + '\n```';

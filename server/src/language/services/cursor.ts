@@ -7,7 +7,7 @@
 import type { Analysis } from '../analysis/analyze';
 import { blockSettings, type ArgSpec, type ArgType } from '../catalog';
 import type { Block, CallValue, ModelBlock, SettingsBlock, Value } from '../syntax';
-import { tokenize, type Token } from '../syntax/lexer';
+import { endOf, startOf, tokenize, type Token as LexToken } from '../syntax/lexer';
 import { resolveCallable, type Callable } from './callables';
 
 /** A call the cursor is inside of. */
@@ -59,12 +59,14 @@ export interface CursorContext {
   slot: Slot;
   /** Innermost call first; for signature help. */
   calls: CallFrame[];
-  block?: Block;
 }
 
 export function cursorContext(analysis: Analysis, offset: number): CursorContext {
   const text = analysis.text;
   const blocks = analysis.parse.file.blocks;
+  if (analysis.parse.file.comments.some((c) => c.range.start.offset < offset && offset <= c.range.end.offset)) {
+    return { offset, word: { start: offset, end: offset, text: '' }, slot: { kind: 'none' }, calls: [] };
+  }
   const found = blockAt(text, blocks, offset);
   if (!found) {
     const word = wordAt(text, offset);
@@ -73,19 +75,32 @@ export function cursorContext(analysis: Analysis, offset: number): CursorContext
   const { block } = found;
   const anchor = anchorOf(block, offset, found.bodyStart);
   const lineEnd = endOfLine(text, offset);
-  const lexed = tokenize(text.slice(anchor.start, lineEnd)).tokens.map((t) => shift(t, anchor.start));
+  const lexed = tokenize(text.slice(anchor.start, lineEnd)).tokens.map((t) => toToken(t, anchor.start));
   const scan = new Scanner(text, block, anchor.item, offset);
   for (let i = 0; i < lexed.length; i++) {
     const t = lexed[i];
     if (t.kind === 'eof') break;
-    if (isWordToken(t) && t.start.offset < offset && offset <= t.end.offset) {
+    if (isWordToken(t) && t.start < offset && offset <= t.end) {
       scan.word = t;
       break;
     }
-    if (t.start.offset >= offset) break;
+    if (t.start >= offset) break;
     scan.feed(t, lexed[i + 1]);
   }
   return scan.result();
+}
+
+/** A token with absolute offsets (the slice was lexed on its own). */
+interface Token {
+  kind: LexToken['kind'];
+  image: string;
+  start: number;
+  end: number;
+  firstOnLine: boolean;
+}
+
+function toToken(t: LexToken, base: number): Token {
+  return { kind: t.kind, image: t.image, start: startOf(t).offset + base, end: endOf(t).offset + base, firstOnLine: t.firstOnLine };
 }
 
 function isWordToken(t: Token): boolean {
@@ -95,7 +110,7 @@ function isWordToken(t: Token): boolean {
 class Scanner {
   readonly frames: Frame[] = [];
   word?: Token;
-  last?: Token;
+  private last?: Token;
   /** Settings blocks: where in `key: value` the scan is. */
   private phase: 'key' | 'colon' | 'value' | 'afterValue' = 'key';
   private key?: string;
@@ -111,7 +126,7 @@ class Scanner {
     const top = this.frames[this.frames.length - 1];
     switch (t.kind) {
       case '(':
-        if (this.last?.kind === 'name' && this.last.end.offset === t.start.offset) this.openCall(this.last);
+        if (this.last?.kind === 'name' && this.last.end === t.start) this.openCall(this.last);
         else this.frames.push({ kind: 'tuple' });
         break;
       case '[':
@@ -158,13 +173,13 @@ class Scanner {
     const frame: CallFrame = {
       kind: 'call',
       callee: name.image,
-      calleeStart: name.start.offset,
+      calleeStart: name.start,
       callable: resolveCallable(name.image, expected, inModelBody),
       argIndex: 0,
       positional: 0,
       given: new Set(),
     };
-    frame.node = this.item ? findCall(this.item, name.start.offset) : undefined;
+    frame.node = this.item ? findCall(this.item, name.start) : undefined;
     for (const arg of frame.node?.args ?? []) if (arg.name) frame.given.add(arg.name.name);
     this.frames.push(frame);
   }
@@ -192,10 +207,10 @@ class Scanner {
 
   result(): CursorContext {
     const word = this.word
-      ? { start: this.word.start.offset, end: this.word.end.offset, text: this.word.image }
+      ? { start: this.word.start, end: this.word.end, text: this.word.image }
       : { start: this.offset, end: this.offset, text: '' };
     const calls = this.frames.filter((f): f is CallFrame => f.kind === 'call').reverse();
-    return { offset: this.offset, word, slot: this.slot(), calls, block: this.block };
+    return { offset: this.offset, word, slot: this.slot(), calls };
   }
 
   private slot(): Slot {
@@ -204,7 +219,7 @@ class Scanner {
     if (!top) {
       if (this.block.kind === 'model') {
         if (this.word && this.word.kind !== 'name') return { kind: 'none' };
-        const after = this.word ? this.word.end.offset : this.offset;
+        const after = this.word ? this.word.end : this.offset;
         return { kind: 'layer', model: this.block, beforeParen: this.text[after] === '(' };
       }
       if (this.phase === 'key' || (this.phase === 'colon' && this.word)) return { kind: 'settingKey', block: this.block };
@@ -221,7 +236,13 @@ class Scanner {
         const param = paramOf(top);
         return param ? { kind: 'value', call: top, param } : { kind: 'none' };
       }
-      return atItemStart ? { kind: 'argument', call: top } : { kind: 'none' };
+      if (!atItemStart || this.word?.kind === 'number') return { kind: 'none' };
+      if (this.word && this.word.kind !== 'name') {
+        // A string being typed in a positional slot: Activation('re|').
+        const param = paramOf(top);
+        return param ? { kind: 'value', call: top, param } : { kind: 'none' };
+      }
+      return { kind: 'argument', call: top };
     }
     if (top.kind === 'list' && atItemStart && top.itemType) {
       const setting = this.frames.length === 1 ? this.setting() : undefined;
@@ -233,8 +254,8 @@ class Scanner {
 
   private newLineSince(t: Token | undefined): boolean {
     if (!t) return true;
-    const end = this.word ? this.word.start.offset : this.offset;
-    return /[\r\n]/.test(this.text.slice(t.end.offset, end));
+    const end = this.word ? this.word.start : this.offset;
+    return /[\r\n]/.test(this.text.slice(t.end, end));
   }
 }
 
@@ -315,15 +336,6 @@ function endOfLine(text: string, offset: number): number {
   let i = offset;
   while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
   return i;
-}
-
-function shift(t: Token, by: number): Token {
-  if (by === 0) return t;
-  return {
-    ...t,
-    start: { ...t.start, offset: t.start.offset + by },
-    end: { ...t.end, offset: t.end.offset + by },
-  };
 }
 
 /** The identifier touching `offset` at the top level (where there is no block to scan). */

@@ -128,8 +128,8 @@ function printFile(file: ModelFile, source: SourceLines): string[] {
   return out;
 }
 
-function commentEntry(c: Comment, startOffset: number, indent = ''): Entry {
-  const line = c.range.start.line;
+/** `startOffset` and `line` say where the comment goes (its own place, unless it was moved). */
+function commentEntry(c: Comment, startOffset: number, indent = '', line = c.range.start.line): Entry {
   return { startOffset, startLine: line, endLine: line, isBlock: false, lines: [indent + commentText(c)] };
 }
 
@@ -186,7 +186,7 @@ function printBlock(block: Block, comments: Comment[], source: SourceLines): str
     const last = item.comments[item.comments.length - 1];
     const trailing = last && !source.ownLine(last) ? last : undefined;
     for (const c of item.comments) {
-      if (c !== trailing) entries.push(commentEntry(c, item.start.offset - 0.5, INDENT));
+      if (c !== trailing) entries.push(commentEntry(c, item.start.offset - 0.5, INDENT, item.start.line));
     }
     entries.push({
       startOffset: item.start.offset,

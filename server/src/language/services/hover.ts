@@ -10,10 +10,11 @@ import { blockSettings, findRef, getDataset, type ArgSpec, type ArgType, type Re
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
 import { summaryTable } from './summary';
-import { offsetAt, touches } from './text-positions';
+import { isInDocument, offsetAt, touches } from './text-positions';
 import type { HoverResult, LineCharacter } from './types';
 
 export function hover(analysis: Analysis, pos: LineCharacter): HoverResult | undefined {
+  if (!isInDocument(analysis, pos)) return undefined;
   const offset = offsetAt(analysis, pos);
   for (const block of analysis.parse.file.blocks) {
     if (touches(block.range, offset)) return hoverInBlock(analysis, block, offset);

@@ -16,6 +16,11 @@ export function lineIndexOf(analysis: Analysis): LineIndex {
   return index;
 }
 
+/** True when the position names a line of the document (editors may send stale or bogus ones). */
+export function isInDocument(analysis: Analysis, pos: LineCharacter): boolean {
+  return pos.line >= 0 && pos.line < lineIndexOf(analysis).lineStarts.length && pos.character >= 0;
+}
+
 /** The offset of an editor position, clamped into the text (a bogus position never throws). */
 export function offsetAt(analysis: Analysis, pos: LineCharacter): number {
   const starts = lineIndexOf(analysis).lineStarts;

@@ -1,4 +1,4 @@
-// A recursive-descent parser over the chevrotain tokens, written by hand so that recovery and
+// A hand-written recursive-descent parser over the tokens of lexer.ts, so that recovery and
 // messages fit the language: every error names what was expected in plain words, partial input
 // (`Conv2D(32, `, `Dense(`, `activation=`) still yields nodes, and one mistake never hides the
 // rest of the file. Grammar: LANGUAGE.md, "Syntax".
@@ -28,7 +28,7 @@ import type {
   SyntaxError,
   Value,
 } from './ast';
-import { stringValue, type Token, type TokenKind } from './lexer';
+import { endOf, startOf, stringValue, type Token, type TokenKind } from './lexer';
 
 const BLOCK_KEYWORDS = new Set(['model', 'compile', 'data', 'fit']);
 const VALUE_START = new Set<TokenKind>(['number', 'string', 'badString', 'name', '(', '[', '-', '+']);
@@ -74,50 +74,27 @@ export class Parser {
       const after = name ? `'model ${name.name}'` : `'${kind}'`;
       this.missing(`Expected '{' after ${after} to start the block`);
     }
-    const bodyStart = open ? open.start : this.previousEnd();
+    const bodyStart = open ? startOf(open) : this.previousEnd();
 
     const layers: CallValue[] = [];
     const settings: Setting[] = [];
-    let afterItem = false;
-    let close: Token | undefined;
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === '}') {
-        close = this.next();
-        break;
-      }
-      if (t.kind === 'eof' || this.isBlockStart(this.index)) {
-        if (open) this.missing(`Expected '}' to close the ${kind} block opened at line ${open.start.line + 1}`);
-        break;
-      }
-      if (t.kind === ',') {
-        if (!afterItem) this.error(t, `Expected ${kind === 'model' ? 'a layer' : 'a setting'} before ','`);
-        this.next();
-        afterItem = false;
-        continue;
-      }
-      if (kind === 'model') {
-        if (t.kind === 'name' && this.startsLayer()) {
-          layers.push(this.parseLayer());
-          afterItem = true;
-          continue;
-        }
-        this.skipLine(`Expected a layer call such as Dense(10), found ${describe(t)}`);
-      } else {
-        if (t.kind === 'name' && this.peek(1).kind !== '(') {
-          settings.push(this.parseSetting());
-          afterItem = true;
-          continue;
-        }
-        this.skipLine(`Expected a setting such as 'epochs: 12', found ${describe(t)}`);
-      }
-      afterItem = false;
-    }
+    const close =
+      kind === 'model'
+        ? this.parseBody(kind, open, 'a layer', 'a layer call such as Dense(10)', () => {
+            if (this.peek().kind !== 'name' || !this.startsLayer()) return false;
+            layers.push(this.parseLayer());
+            return true;
+          })
+        : this.parseBody(kind, open, 'a setting', "a setting such as 'epochs: 12'", () => {
+            if (this.peek().kind !== 'name' || this.peek(1).kind === '(') return false;
+            settings.push(this.parseSetting());
+            return true;
+          });
 
-    const end = close ? close.end : this.previousEnd();
-    const range = { start: keyword.start, end };
+    const end = close ? endOf(close) : this.previousEnd();
+    const range = { start: startOf(keyword), end };
     const bodyRange = { start: bodyStart, end };
-    const keywordRange = { start: keyword.start, end: keyword.end };
+    const keywordRange = { start: startOf(keyword), end: endOf(keyword) };
     if (kind === 'model') {
       const block: ModelBlock = { kind, keyword: keywordRange, layers, bodyRange, range };
       if (name) block.name = name;
@@ -125,6 +102,33 @@ export class Parser {
     }
     const block: SettingsBlock = { kind, keyword: keywordRange, settings, bodyRange, range };
     return block;
+  }
+
+  /**
+   * Parses a block body up to its `}` (returned, or undefined when missing). `parseItem` parses
+   * one layer or setting and returns true, or returns false when none starts here; then the
+   * rest of the line is skipped with an error. Items may be separated by commas.
+   */
+  private parseBody(kind: string, open: Token | undefined, item: string, example: string, parseItem: () => boolean): Token | undefined {
+    let afterItem = false;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === '}') return this.next();
+      if (t.kind === 'eof' || this.isBlockStart(this.index)) {
+        if (open) this.missing(`Expected '}' to close the ${kind} block opened at line ${open.line + 1}`);
+        return undefined;
+      }
+      if (t.kind === ',') {
+        if (!afterItem) this.error(t, `Expected ${item} before ','`);
+        this.next();
+        afterItem = false;
+      } else if (parseItem()) {
+        afterItem = true;
+      } else {
+        this.skipLine(`Expected ${example}, found ${describe(t)}`);
+        afterItem = false;
+      }
+    }
   }
 
   /** `Name(`, or a bare name alone on its line (a layer still being typed). */
@@ -143,7 +147,7 @@ export class Parser {
       kind: 'call',
       callee,
       args: [],
-      argsRange: { start: nameToken.end, end: nameToken.end },
+      argsRange: { start: endOf(nameToken), end: endOf(nameToken) },
       closed: false,
       range: callee.range,
     };
@@ -198,7 +202,7 @@ export class Parser {
     // Stray punctuation such as `=` or `:` where the value should be: it becomes the error value.
     this.error(t, `${message}, found ${describe(t)}`);
     this.next();
-    return errorValue(t.start, t.end);
+    return errorValue(startOf(t), endOf(t));
   }
 
   private parseValue(): Value {
@@ -214,13 +218,15 @@ export class Parser {
     const first = this.peek();
     this.error(first, `Values nested more than ${MAX_DEPTH} deep are not supported`);
     const closer = this.closerOf[this.index];
-    if (closer > 0) {
+    if (first.kind !== '(' && first.kind !== '[') {
+      this.next();
+    } else if (closer >= 0) {
       this.index = closer;
       this.next();
     } else {
       while (!this.endsEverything(this.index)) this.next();
     }
-    return errorValue(first.start, this.previousEnd());
+    return errorValue(startOf(first), this.previousEnd());
   }
 
   private parseValueInside(): Value {
@@ -265,12 +271,12 @@ export class Parser {
     const open = this.next();
     const args: Argument[] = [];
     const { close } = this.parseItems(openIndex, ')', `the call to ${callee.name}`, 'arguments', args, () => this.parseArgument());
-    const end = close ? close.end : this.previousEnd();
+    const end = close ? endOf(close) : this.previousEnd();
     return {
       kind: 'call',
       callee,
       args,
-      argsRange: { start: open.start, end },
+      argsRange: { start: startOf(open), end },
       closed: close !== undefined,
       range: { start: callee.range.start, end },
     };
@@ -292,7 +298,7 @@ export class Parser {
     const open = this.next();
     const items: Value[] = [];
     const { close } = this.parseItems(openIndex, ']', 'the list', 'items', items, () => this.parseValue());
-    return { kind: 'list', items, range: { start: open.start, end: close ? close.end : this.previousEnd() } };
+    return { kind: 'list', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } };
   }
 
   /** `()` is an empty tuple, `(3,)` and `(3, 3)` are tuples, `(3)` is just 3. */
@@ -300,17 +306,13 @@ export class Parser {
     const openIndex = this.index;
     const open = this.next();
     const items: Value[] = [];
-    if (this.peek().kind !== ')' && this.canStartValue(this.index)) {
+    if (this.canStartValue(this.index)) {
       items.push(this.parseValue());
-      const after = this.peek().kind;
-      if (after === ')') {
-        const close = this.next();
-        return parenthesised(items[0], open, close);
-      }
+      if (this.peek().kind === ')') return parenthesised(items[0], open, this.next());
     }
     const { close, sawComma } = this.parseItems(openIndex, ')', "the '('", 'items', items, () => this.parseValue());
     if (!sawComma && items.length === 1 && !close) return items[0];
-    return { kind: 'tuple', items, range: { start: open.start, end: close ? close.end : this.previousEnd() } };
+    return { kind: 'tuple', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } };
   }
 
   /**
@@ -359,7 +361,7 @@ export class Parser {
         this.next();
       }
     }
-    this.missing(`Expected '${closer}' to close ${what} opened at line ${open.start.line + 1}`);
+    this.missing(`Expected '${closer}' to close ${what} opened at line ${open.line + 1}`);
     return { sawComma };
   }
 
@@ -371,7 +373,7 @@ export class Parser {
 
   /** A line starting at or left of the opener's line that reads `Name(` or `name:`. */
   private startsOuterItem(t: Token, open: Token): boolean {
-    if (!t.firstOnLine || t.kind !== 'name' || t.start.character > open.lineIndent) return false;
+    if (!t.firstOnLine || t.kind !== 'name' || t.character > open.lineIndent) return false;
     const next = this.peek(1).kind;
     return next === '(' || next === ':';
   }
@@ -396,19 +398,28 @@ export class Parser {
     return left;
   }
 
+  /** Signs are collected in a loop, not by recursion, so `- - - … 1` cannot overflow the stack. */
   private parseUnary(): Value {
-    const t = this.peek();
-    if (t.kind !== '-' && t.kind !== '+') return this.parsePrimary();
-    this.next();
-    const operand = this.parseUnary();
-    const range = { start: t.start, end: operand.range.end };
-    if (operand.kind === 'error') return errorValue(range.start, range.end);
-    if (operand.kind !== 'number') {
-      this.error(t, `'${t.image}' needs a number after it`);
-      return errorValue(range.start, range.end);
+    const signs: Token[] = [];
+    while (this.peek().kind === '-' || this.peek().kind === '+') signs.push(this.next());
+    let value = this.parsePrimary();
+    for (let i = signs.length - 1; i >= 0; i--) {
+      const sign = signs[i];
+      const range = { start: startOf(sign), end: value.range.end };
+      if (value.kind === 'error') return errorValue(range.start, range.end);
+      if (value.kind !== 'number') {
+        this.error(sign, `'${sign.image}' needs a number after it`);
+        return errorValue(range.start, range.end);
+      }
+      value = {
+        kind: 'number',
+        value: sign.kind === '-' ? -value.value : value.value,
+        text: sign.image + value.text,
+        isInteger: value.isInteger,
+        range,
+      };
     }
-    const value = t.kind === '-' ? -operand.value : operand.value;
-    return { kind: 'number', value, text: t.image + operand.text, isInteger: operand.isInteger, range };
+    return value;
   }
 
   private parsePrimary(): Value {
@@ -463,7 +474,7 @@ export class Parser {
 
   /** End of the last consumed token: where a missing token would go. */
   private previousEnd(): Position {
-    return this.index > 0 ? this.tokens[this.index - 1].end : this.tokens[0].start;
+    return this.index > 0 ? endOf(this.tokens[this.index - 1]) : startOf(this.tokens[0]);
   }
 
   private error(at: Token, message: string): void {
@@ -477,7 +488,7 @@ export class Parser {
 }
 
 function rangeOf(t: Token): Range {
-  return { start: t.start, end: t.end };
+  return { start: startOf(t), end: endOf(t) };
 }
 
 function identifier(t: Token): Identifier {
@@ -496,7 +507,7 @@ function parenthesised(inner: Value, open: Token, close: Token): Value {
     value: inner.value,
     text: `(${inner.text})`,
     isInteger: inner.isInteger,
-    range: { start: open.start, end: close.end },
+    range: { start: startOf(open), end: endOf(close) },
   };
   return number;
 }
@@ -532,7 +543,7 @@ function arithmetic(left: Value, op: Token, right: Value, errors: SyntaxError[])
 }
 
 /** How a token reads in an error message. */
-export function describe(t: Token): string {
+function describe(t: Token): string {
   switch (t.kind) {
     case 'eof':
       return 'the end of the file';

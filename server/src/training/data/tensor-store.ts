@@ -71,13 +71,20 @@ export async function writeStored(
   await writeFile(join(tmpDir, 'x.bin'), littleEndianBytes(x.data));
   await writeFile(join(tmpDir, 'y.bin'), littleEndianBytes(y.data));
   await writeFile(join(tmpDir, 'meta.json'), JSON.stringify(stored, null, 1));
-  await rm(finalDir, { recursive: true, force: true });
+  // Another run may have prepared the same key meanwhile: keep theirs (an engine may be reading it).
+  const theirs = await readStored(cacheDir, key);
+  if (theirs) {
+    await rm(tmpDir, { recursive: true, force: true });
+    return theirs;
+  }
+  await rm(finalDir, { recursive: true, force: true }); // an unreadable leftover
   try {
     await rename(tmpDir, finalDir);
   } catch (e) {
-    // Another run prepared the same key at the same moment: use theirs.
     await rm(tmpDir, { recursive: true, force: true });
-    if (!existsSync(join(finalDir, 'meta.json'))) throw e;
+    const raced = await readStored(cacheDir, key);
+    if (!raced) throw e;
+    return raced;
   }
   return stored;
 }

@@ -2,7 +2,7 @@
 // (tfjs-node-gpu, tfjs-node), else WebAssembly with SIMD, else plain JavaScript (cpu).
 // The native packages are optional and loaded at run time, so every path works without them.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -88,6 +88,8 @@ function cpuDescription(): string {
  * name is gpu, node/tensorflow, wasm or cpu. A forced backend that is unavailable is an error.
  */
 export async function selectBackend(requested = 'auto'): Promise<BackendChoice> {
+  // Importing the package registers 'cpu'; bundlers may drop a bare import, so make sure.
+  if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
   // Production mode skips debug checks and the cpu backend's console banner.
   tf.enableProdMode();
   const forced = requested.startsWith('tfjs:') ? requested.slice(5) : undefined;

@@ -1,11 +1,12 @@
-// Conv2D gradients on the WebAssembly backend, expressed as forward convolutions so they run
-// on XNNPACK's fast convolution. tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, and
-// its Conv2DBackpropInput is a plain loop about 4x slower than XNNPACK's forward Conv2D.
+// Conv2D gradients on the WebAssembly backend, built on XNNPACK's fast kernels.
+// tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, and its Conv2DBackpropInput is a
+// plain loop about 4x slower than XNNPACK's forward Conv2D.
 //
 //   dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh*s+kh-pad, ow*s+kw-pad, ci] * dy[n,oh,ow,co]
 // is a convolution whose "batch" is ci, whose "channels" are n and whose filter is dy, dilated by
-// the stride. dX for stride 1 is the convolution of the zero-padded dy with the filter rotated
-// by 180 degrees and its channel axes swapped.
+// the stride (measured faster here than im2col + MatMul). dX for stride 1 is the
+// convolution of the zero-padded dy with the filter rotated by 180 degrees and its channel axes
+// swapped.
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelCaller } from './kernel-calls';
 

@@ -23,7 +23,13 @@ export class KernelCaller {
     return info;
   }
 
-  /** Frees every temporary made by run(). */
+  /** Frees `t` with the other temporaries (for outputs made directly by the backend). */
+  track(t: TensorInfo): TensorInfo {
+    this.temporaries.push(t);
+    return t;
+  }
+
+  /** Frees every temporary made by run() or tracked. */
   dispose(): void {
     for (const t of this.temporaries) this.backend.disposeData(t.dataId);
     this.temporaries.length = 0;

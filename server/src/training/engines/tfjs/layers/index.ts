@@ -1,7 +1,23 @@
 // Keras layers and activations that TF.js lacks or defines differently, registered under
-// Keras's class names so modelFromJSON reads them.
+// Keras's class names so modelFromJSON reads them (registerClass replaces TF.js's entry).
+import * as tf from '@tensorflow/tfjs-core';
+import { registerActivations } from './activations';
+import { SpatialDropout2D, SpatialDropout3D } from './dropout';
+import { KerasGRU, KerasGRUCell } from './gru';
+import { KerasOrthogonal } from './orthogonal';
+import { KerasReLU } from './relu';
+import { RESHAPING_LAYERS } from './reshaping';
+import { polyfillTensorMethods } from './tensor-methods';
+
 let registered = false;
+
 export function registerKerasLayers(): void {
   if (registered) return;
   registered = true;
+  polyfillTensorMethods();
+  registerActivations();
+  const classes: unknown[] = [...RESHAPING_LAYERS, SpatialDropout2D, SpatialDropout3D, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal];
+  for (const cls of classes) {
+    tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  }
 }

@@ -1,0 +1,185 @@
+// Keras layers TF.js lacks that only move values around: UpSampling1D/3D, ZeroPadding1D/3D,
+// Cropping1D/3D and GlobalMax/AveragePooling3D. Arguments arrive camel-cased from modelFromJSON.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+type Shape = (number | null)[];
+type Args = Record<string, unknown> & { name?: string; batchInputShape?: Shape; inputShape?: Shape; dtype?: string; trainable?: boolean };
+
+/** The common Layer arguments (name, input shape, dtype) to pass to the base constructor. */
+function baseArgs(args: Args): object {
+  const { name, batchInputShape, inputShape, dtype, trainable } = args;
+  return { name, batchInputShape, inputShape, dtype, trainable };
+}
+
+/** Keras's int | (a, b) | ((a, b), ...) padding/cropping argument as [before, after] per axis. */
+export function pairs(value: unknown, dims: number, fallback: number): [number, number][] {
+  if (value == null) return Array.from({ length: dims }, () => [fallback, fallback]);
+  if (typeof value === 'number') return Array.from({ length: dims }, () => [value, value]);
+  const list = value as unknown[];
+  if (dims === 1 && list.length === 2 && typeof list[0] === 'number') return [[list[0] as number, list[1] as number]];
+  return list.map((v) => (typeof v === 'number' ? [v, v] : [(v as number[])[0]!, (v as number[])[1]!]));
+}
+
+function repeatAxis(x: tf.Tensor, axis: number, times: number): tf.Tensor {
+  if (times === 1) return x;
+  const expanded = tf.expandDims(x, axis + 1);
+  const reps = expanded.shape.map((_, i) => (i === axis + 1 ? times : 1));
+  const shape = x.shape.slice();
+  shape[axis] = shape[axis]! * times;
+  return tf.reshape(tf.tile(expanded, reps), shape);
+}
+
+abstract class SimpleLayer extends tfl.layers.Layer {
+  protected readonly keras: Args;
+  constructor(args: Args) {
+    super(baseArgs(args));
+    this.keras = args;
+  }
+  protected abstract mapShape(s: Shape): Shape;
+  protected abstract apply1(x: tf.Tensor): tf.Tensor;
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    return this.mapShape(inputShape as Shape) as tfl.Shape;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => this.apply1(Array.isArray(inputs) ? inputs[0]! : inputs));
+  }
+}
+
+const scaled = (d: number | null, k: number) => (d == null ? null : d * k);
+const grown = (d: number | null, [a, b]: [number, number]) => (d == null ? null : d + a + b);
+const shrunk = (d: number | null, [a, b]: [number, number]) => (d == null ? null : d - a - b);
+
+export class UpSampling1D extends SimpleLayer {
+  static readonly className = 'UpSampling1D';
+  private get size() {
+    return Number(this.keras['size'] ?? 2);
+  }
+  protected mapShape(s: Shape): Shape {
+    return [s[0]!, scaled(s[1]!, this.size), s[2]!];
+  }
+  protected apply1(x: tf.Tensor) {
+    return repeatAxis(x, 1, this.size);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), size: this.size };
+  }
+}
+
+export class UpSampling3D extends SimpleLayer {
+  static readonly className = 'UpSampling3D';
+  private get size(): number[] {
+    const s = this.keras['size'] ?? 2;
+    return typeof s === 'number' ? [s, s, s] : (s as number[]);
+  }
+  protected mapShape(s: Shape): Shape {
+    return [s[0]!, ...this.size.map((k, i) => scaled(s[i + 1]!, k)), s[4]!];
+  }
+  protected apply1(x: tf.Tensor) {
+    return this.size.reduce((t, k, i) => repeatAxis(t, i + 1, k), x);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), size: this.size };
+  }
+}
+
+abstract class PadOrCrop extends SimpleLayer {
+  protected abstract readonly dims: number;
+  protected abstract readonly key: 'padding' | 'cropping';
+  protected get amounts() {
+    return pairs(this.keras[this.key], this.dims, 1);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), [this.key]: this.amounts };
+  }
+}
+
+class ZeroPadding extends PadOrCrop {
+  protected readonly key = 'padding' as const;
+  constructor(
+    args: Args,
+    protected readonly dims: number,
+  ) {
+    super(args);
+  }
+  protected mapShape(s: Shape): Shape {
+    return s.map((d, i) => (i >= 1 && i <= this.dims ? grown(d, this.amounts[i - 1]!) : d));
+  }
+  protected apply1(x: tf.Tensor) {
+    return tf.pad(x, [[0, 0], ...this.amounts, [0, 0]]);
+  }
+}
+
+class Cropping extends PadOrCrop {
+  protected readonly key = 'cropping' as const;
+  constructor(
+    args: Args,
+    protected readonly dims: number,
+  ) {
+    super(args);
+  }
+  protected mapShape(s: Shape): Shape {
+    return s.map((d, i) => (i >= 1 && i <= this.dims ? shrunk(d, this.amounts[i - 1]!) : d));
+  }
+  protected apply1(x: tf.Tensor) {
+    const begin = [0, ...this.amounts.map(([a]) => a), 0];
+    const size = x.shape.map((d, i) => (i >= 1 && i <= this.dims ? d - this.amounts[i - 1]![0] - this.amounts[i - 1]![1] : -1));
+    return tf.slice(x, begin, size);
+  }
+}
+
+export class ZeroPadding1D extends ZeroPadding {
+  static readonly className = 'ZeroPadding1D';
+  constructor(args: Args) {
+    super(args, 1);
+  }
+}
+export class ZeroPadding3D extends ZeroPadding {
+  static readonly className = 'ZeroPadding3D';
+  constructor(args: Args) {
+    super(args, 3);
+  }
+}
+export class Cropping1D extends Cropping {
+  static readonly className = 'Cropping1D';
+  constructor(args: Args) {
+    super(args, 1);
+  }
+}
+export class Cropping3D extends Cropping {
+  static readonly className = 'Cropping3D';
+  constructor(args: Args) {
+    super(args, 3);
+  }
+}
+
+abstract class GlobalPooling3D extends SimpleLayer {
+  protected abstract reduce(x: tf.Tensor, axes: number[], keep: boolean): tf.Tensor;
+  private get keepdims() {
+    return this.keras['keepdims'] === true;
+  }
+  protected mapShape(s: Shape): Shape {
+    return this.keepdims ? [s[0]!, 1, 1, 1, s[4]!] : [s[0]!, s[4]!];
+  }
+  protected apply1(x: tf.Tensor) {
+    return this.reduce(x, [1, 2, 3], this.keepdims);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), keepdims: this.keepdims };
+  }
+}
+
+export class GlobalMaxPooling3D extends GlobalPooling3D {
+  static readonly className = 'GlobalMaxPooling3D';
+  protected reduce(x: tf.Tensor, axes: number[], keep: boolean) {
+    return tf.max(x, axes, keep);
+  }
+}
+export class GlobalAveragePooling3D extends GlobalPooling3D {
+  static readonly className = 'GlobalAveragePooling3D';
+  protected reduce(x: tf.Tensor, axes: number[], keep: boolean) {
+    return tf.mean(x, axes, keep);
+  }
+}
+
+export const RESHAPING_LAYERS = [UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { codeActions } from '../../../server/src/language/services/code-actions';
+import type { CodeActionEntry } from '../../../server/src/language/services/types';
+import { analyzed, applyEdits } from './helpers';
+
+const WHOLE = { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } };
+
+/** The text after applying the action titled `title` (which must exist). */
+function fixed(text: string, title: string | RegExp): { text: string; action: CodeActionEntry } {
+  const actions = codeActions(analyzed(text), WHOLE);
+  const action = actions.find((a) => (typeof title === 'string' ? a.title === title : title.test(a.title)));
+  assert.ok(action, `no action ${title}; got ${actions.map((a) => a.title).join(', ')}`);
+  return { text: applyEdits(text, action.edits), action };
+}
+
+test('Dense after Conv2D without Flatten: insert Flatten() on its own line, indented like the layer', () => {
+  const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(8, 3)\n    Dense(10, activation='softmax')\n}\ncompile {\n    loss: 'categorical_crossentropy'\n}\ndata {\n    train: mnist\n}\n`;
+  const { text: after, action } = fixed(text, /^Insert Flatten\(\) before Dense/);
+  assert.equal(after, text.replace("    Dense(10", "    Flatten()\n    Dense(10"));
+  assert.equal(action.kind, 'quickfix');
+  assert.equal(action.isPreferred, true);
+  assert.equal(analyzed(after).diagnostics.filter((d) => d.severity === 'error').length, 0);
+});
+
+test('an unknown layer offers the closest names, the first preferred', () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dnese(2)\n}\n`;
+  const actions = codeActions(analyzed(text), WHOLE);
+  assert.equal(actions[0].title, "Change to 'Dense'");
+  assert.equal(actions[0].isPreferred, true);
+  assert.equal(applyEdits(text, actions[0].edits), text.replace('Dnese', 'Dense'));
+  assert.ok(actions.slice(1).every((a) => !a.isPreferred));
+});
+
+test("Keras 2's lr= is renamed to learning_rate=", () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dense(2)\n}\ncompile {\n  loss: 'mse'\n  optimizer: Adam(lr=0.01)\n}\n`;
+  assert.equal(fixed(text, "Rename to 'learning_rate'").text, text.replace('lr=', 'learning_rate='));
+});
+
+test('units of the last layer become the class count of the data', () => {
+  const text = `model m {\n  Input(shape=(28, 28, 1))\n  Flatten()\n  Dense(8, activation='softmax')\n}\ncompile {\n  loss: 'categorical_crossentropy'\n}\ndata {\n  train: mnist\n}\n`;
+  assert.equal(fixed(text, 'Change units to 10').text, text.replace('Dense(8,', 'Dense(10,'));
+});
+
+test('softmax on one unit becomes sigmoid', () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dense(1, activation='softmax')\n}\n`;
+  assert.equal(fixed(text, "Use activation='sigmoid'").text, text.replace("'softmax'", "'sigmoid'"));
+});
+
+test('a redundant Activation is removed with its whole line', () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dense(3, activation='relu')\n  Activation('relu')\n  Dense(1)\n}\n`;
+  const { text: after } = fixed(text, /^Remove Activation/);
+  assert.equal(after, `model m {\n  Input(shape=(4,))\n  Dense(3, activation='relu')\n  Dense(1)\n}\n`);
+});
+
+test('only diagnostics overlapping the requested range give actions', () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dnese(2)\n}\n`;
+  const analysis = analyzed(text);
+  assert.equal(codeActions(analysis, { start: { line: 0, character: 0 }, end: { line: 1, character: 3 } }).length, 0);
+  assert.ok(codeActions(analysis, { start: { line: 2, character: 3 }, end: { line: 2, character: 3 } }).length > 0);
+});

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hover } from '../../../server/src/language/services/hover';
+import { analyzed, DIGITS_CNN, positionOf } from './helpers';
+
+function hoverAt(text: string, needle: string, occurrence = 0, delta = 1) {
+  return hover(analyzed(text), positionOf(text, needle, occurrence, delta));
+}
+
+test('a layer shows its signature, doc, Keras name, shapes and parameter counts', () => {
+  const h = hoverAt(DIGITS_CNN, 'Conv2D', 1);
+  assert.ok(h);
+  assert.match(h.contents, /```python\nConv2D\(filters, kernel_size, /);
+  assert.match(h.contents, /Keras name: `conv2d_1`/);
+  assert.match(h.contents, /Input: `\(None, 26, 26, 32\)`/);
+  assert.match(h.contents, /Output: `\(None, 24, 24, 64\)`/);
+  assert.match(h.contents, /Parameters: 18,496 \(18,496 trainable, 0 non-trainable\)/);
+  assert.equal(DIGITS_CNN.slice(h.range.start.offset, h.range.end.offset), 'Conv2D');
+});
+
+test('the first layer says where the input shape came from when it came from the data', () => {
+  const text = `model m {\n  Flatten()\n  Dense(10, activation='softmax')\n}\ndata {\n  train: mnist\n}\n`;
+  const h = hoverAt(text, 'Flatten');
+  assert.match(h?.contents ?? '', /inferred from mnist/);
+  assert.match(h?.contents ?? '', /Output: `\(None, 784\)`/);
+});
+
+test('the model name shows the whole Keras summary table', () => {
+  const h = hoverAt(DIGITS_CNN, 'digits_cnn');
+  assert.ok(h);
+  assert.match(h.contents, /Model: "digits_cnn"/);
+  assert.match(h.contents, /│ dense_1 \(Dense\)                 │ \(None, 10\)             │         1,290 │/);
+  assert.match(h.contents, / Total params: 1,199,882 \(4\.58 MB\)/);
+});
+
+test('an argument name shows its doc, type and default', () => {
+  const h = hoverAt(DIGITS_CNN, 'kernel_size');
+  assert.ok(h);
+  assert.match(h.contents, /\*\*kernel_size\*\* \(argument of Conv2D\)/);
+  assert.match(h.contents, /Type: `int or tuple of 2`/);
+  const lr = hoverAt(DIGITS_CNN, 'learning_rate');
+  assert.match(lr?.contents ?? '', /Default: `0\.001`/);
+  assert.match(lr?.contents ?? '', /Keras 2 spelling: `lr`/);
+  const key = hoverAt(DIGITS_CNN, 'batch_size');
+  assert.match(key?.contents ?? '', /\*\*batch_size\*\* \(fit setting\)/);
+  assert.match(key?.contents ?? '', /Default: `32`/);
+});
+
+test('values show what they mean: activations, losses, optimizers, metrics, callbacks', () => {
+  assert.match(hoverAt(DIGITS_CNN, "'relu'")?.contents ?? '', /\*\*relu\*\* \(activation\)\n\nRectified linear unit/);
+  assert.match(hoverAt(DIGITS_CNN, "'categorical_crossentropy'")?.contents ?? '', /\*\*categorical_crossentropy\*\* \(loss\)/);
+  assert.match(hoverAt(DIGITS_CNN, 'Adadelta')?.contents ?? '', /```python\nAdadelta\(learning_rate=0\.001/);
+  assert.match(hoverAt(DIGITS_CNN, "'accuracy'")?.contents ?? '', /\*\*accuracy\*\* \(metric\)/);
+  assert.match(hoverAt(DIGITS_CNN, 'EarlyStopping')?.contents ?? '', /Stops training/);
+  const mse = `model m {\n  Input(shape=(2,))\n  Dense(1)\n}\ncompile {\n  loss: mse\n}\n`;
+  assert.match(hoverAt(mse, 'mse', 0, 1)?.contents ?? '', /\*\*mean_squared_error\*\* \(loss\)[\s\S]*Also written: 'mse'/);
+});
+
+test('a dataset shows its description: shape, classes, samples', () => {
+  const h = hoverAt(DIGITS_CNN, 'mnist', 0, 1);
+  assert.ok(h);
+  assert.match(h.contents, /\*\*mnist\*\* \(dataset\)/);
+  assert.match(h.contents, /28/);
+  assert.match(h.contents, /10 classes|Classes: 10/);
+  const test2 = `model m {\n  Input(shape=(28, 28, 1))\n}\ndata {\n  test: fashion_mnist(split='test')\n}\n`;
+  const f = hoverAt(test2, 'fashion_mnist');
+  assert.match(f?.contents ?? '', /Fashion-MNIST/);
+});
+
+test('whitespace, comments and bogus positions give no hover and never throw', () => {
+  const analysis = analyzed(DIGITS_CNN);
+  assert.equal(hover(analysis, { line: 11, character: 0 }), undefined);
+  assert.equal(hover(analysis, { line: 500, character: 3 }), undefined);
+  assert.equal(hover(analysis, { line: -1, character: -5 }), undefined);
+});

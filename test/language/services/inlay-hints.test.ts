@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlayHints } from '../../../server/src/language/services/inlay-hints';
+import { analyzed, DIGITS_CNN } from './helpers';
+
+test('every layer of the digits CNN gets its output shape, and its parameter count when it has any', () => {
+  const hints = inlayHints(analyzed(DIGITS_CNN));
+  assert.deepEqual(
+    hints.map((h) => h.label),
+    [
+      '(None, 28, 28, 1)',
+      '(None, 26, 26, 32) · 320',
+      '(None, 24, 24, 64) · 18,496',
+      '(None, 12, 12, 64)',
+      '(None, 12, 12, 64)',
+      '(None, 9216)',
+      '(None, 128) · 1,179,776',
+      '(None, 128)',
+      '(None, 10) · 1,290',
+    ],
+  );
+  // Each hint sits at the end of its call.
+  const lines = DIGITS_CNN.split('\n');
+  for (const h of hints) assert.equal(h.position.character, lines[h.position.line].length);
+  assert.equal(hints[1].position.line, 2);
+  assert.match(hints[1].tooltip ?? '', /conv2d \(Conv2D\).*320 trainable, 0 non-trainable/);
+  assert.ok(hints.every((h) => h.paddingLeft));
+});
+
+test('only hints inside the requested range are returned', () => {
+  const hints = inlayHints(analyzed(DIGITS_CNN), { start: { line: 3, character: 0 }, end: { line: 4, character: 100 } });
+  assert.deepEqual(
+    hints.map((h) => h.label),
+    ['(None, 24, 24, 64) · 18,496', '(None, 12, 12, 64)'],
+  );
+});
+
+test('an application gets one hint: the output of its last layer and the sum of its parameters', () => {
+  const hints = inlayHints(analyzed(`model m {\n  VGG16(include_top=False, input_shape=(224, 224, 3))\n}\n`));
+  assert.deepEqual(hints.map((h) => h.label), ['(None, 7, 7, 512) · 14,714,688']);
+});
+
+test('with the input shape from the data, hints start at the first layer; a broken chain gets none', () => {
+  const hints = inlayHints(analyzed(`model m {\n  Flatten()\n  Dense(0)\n  Dense(10)\n}\ndata {\n  train: digits\n}\n`));
+  assert.deepEqual(hints.map((h) => h.label), []);
+  const ok = inlayHints(analyzed(`model m {\n  Flatten()\n  Dense(10)\n}\ndata {\n  train: digits\n}\n`));
+  assert.deepEqual(ok.map((h) => h.label), ['(None, 784)', '(None, 10) · 7,850']);
+});

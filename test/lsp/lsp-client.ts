@@ -1,0 +1,68 @@
+// A JSON-RPC client for the real language server (dist/server.cjs over stdio), shared by the
+// LSP test and the benchmark. Builds the bundle first when it is missing or older than the sources.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const SERVER = join(ROOT, 'dist', 'server.cjs');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    newest = Math.max(newest, s.isDirectory() ? newestSource(p) : s.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/server.cjs unless it is newer than every file under server/src. */
+export function ensureServerBuilt(): void {
+  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource(join(ROOT, 'server', 'src'))) return;
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  if (r.status !== 0 || !existsSync(SERVER)) throw new Error('npm run build failed; run it to see why');
+}
+
+export interface ServerSession {
+  connection: ProtocolConnection;
+  child: ChildProcess;
+  /** Resolves with the next publishDiagnostics for `uri` with `version` (or any version when omitted). */
+  diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
+  /** Messages the server wrote to stderr (crashes would show here). */
+  stderr: () => string;
+}
+
+export function startServer(): ServerSession {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const received: PublishDiagnosticsParams[] = [];
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    const i = waiting.findIndex((w) => w.uri === params.uri && (w.version === undefined || w.version === params.version));
+    if (i >= 0) waiting.splice(i, 1)[0].resolve(params);
+    else received.push(params);
+  });
+  connection.listen();
+  return {
+    connection,
+    child,
+    stderr: () => stderr,
+    diagnostics(uri, version) {
+      const i = received.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
+      if (i >= 0) return Promise.resolve(received.splice(i, 1)[0]);
+      return new Promise((resolve) => waiting.push({ uri, version, resolve }));
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// The real server over stdio, as an editor talks to it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  CompletionResolveRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InlayHintRequest,
+  SemanticTokensRequest,
+  ShutdownRequest,
+  SignatureHelpRequest,
+  type CompletionItem,
+  type CompletionList,
+  type DocumentSymbol,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
+import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+
+const URI = 'file:///tmp/modelspec-lsp-test/digits.model';
+const BROKEN = `model digits_cnn {
+    Input(shape=(28, 28, 1))
+    Conv2D(32, kernel_size=(3, 3), activation='relu')
+    Dnese(10)
+}
+`;
+const GOOD = `model digits_cnn {
+    Input(shape=(28, 28, 1))
+    Conv2D(32, kernel_size=(3, 3), activation='relu')
+    Flatten()
+    Dense(10,activation='softmax')
+}
+
+compile {
+    loss: 'categorical_crossentropy'
+    optimizer: Adam(learning_rate=0.001)
+}
+`;
+
+let server: ServerSession;
+
+before(async () => {
+  ensureServerBuilt();
+  server = startServer();
+  const result = await server.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
+  const caps = result.capabilities;
+  assert.ok(caps.completionProvider?.resolveProvider);
+  assert.ok(caps.hoverProvider && caps.inlayHintProvider && caps.semanticTokensProvider && caps.signatureHelpProvider);
+  await server.connection.sendNotification(InitializedNotification.type, {});
+});
+
+after(() => {
+  if (server && server.child.exitCode === null) server.child.kill();
+});
+
+test('open: diagnostics arrive with codes and ranges', async () => {
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: BROKEN },
+  });
+  const published = await server.diagnostics(URI, 1);
+  const unknown = published.diagnostics.find((d) => d.code === 'unknown-layer');
+  assert.ok(unknown, JSON.stringify(published.diagnostics));
+  assert.deepEqual(unknown.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } });
+  assert.match(String(unknown.message), /Did you mean 'Dense'/);
+  assert.equal(unknown.source, 'modelspec');
+});
+
+test('code actions: the did-you-mean fix as a workspace edit', async () => {
+  const published = await server.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI },
+    range: { start: { line: 3, character: 5 }, end: { line: 3, character: 5 } },
+    context: { diagnostics: [] },
+  });
+  const actions = published ?? [];
+  const change = actions.find((a) => 'title' in a && a.title === "Change to 'Dense'");
+  assert.ok(change && 'edit' in change);
+  assert.deepEqual(change.edit?.changes?.[URI], [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, newText: 'Dense' }]);
+  assert.equal(change.isPreferred, true);
+});
+
+test('change: fresh diagnostics for the new version', async () => {
+  await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: URI, version: 2 },
+    contentChanges: [{ text: GOOD }],
+  });
+  const published = await server.diagnostics(URI, 2);
+  assert.deepEqual(published.diagnostics.filter((d) => d.severity === 1), []);
+});
+
+test('completion and resolve', async () => {
+  const result = (await server.connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 3, character: 4 },
+  })) as CompletionItem[] | CompletionList | null;
+  const items = Array.isArray(result) ? result : result?.items ?? [];
+  const conv = items.find((i) => i.label === 'Conv2D');
+  assert.ok(conv);
+  assert.equal(conv.insertTextFormat, 2, 'a snippet');
+  const resolved = await server.connection.sendRequest(CompletionResolveRequest.type, conv);
+  assert.match((resolved.documentation as MarkupContent).value, /2D convolution/);
+
+  const values = (await server.connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 8, character: 10 },
+  })) as CompletionItem[];
+  assert.ok(values.some((i) => i.label === "'categorical_crossentropy'"));
+});
+
+test('hover, inlay hints, signature help', async () => {
+  const h = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 2, character: 6 } });
+  assert.match((h?.contents as MarkupContent).value, /Output: `\(None, 26, 26, 32\)`/);
+
+  const hints = await server.connection.sendRequest(InlayHintRequest.type, {
+    textDocument: { uri: URI },
+    range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+  });
+  assert.deepEqual(hints?.map((x) => x.label), ['(None, 28, 28, 1)', '(None, 26, 26, 32) · 320', '(None, 21632)', '(None, 10) · 216,330']);
+
+  const sig = await server.connection.sendRequest(SignatureHelpRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 2, character: 15 },
+  });
+  assert.ok(sig);
+  const signature = sig.signatures[0];
+  const active = signature.parameters?.[sig.activeParameter ?? -1]?.label as [number, number];
+  assert.equal(signature.label.slice(active[0], active[1]), 'kernel_size');
+});
+
+test('formatting, document symbols, semantic tokens, and the summary request', async () => {
+  const edits = await server.connection.sendRequest(DocumentFormattingRequest.type, {
+    textDocument: { uri: URI },
+    options: { tabSize: 4, insertSpaces: true },
+  });
+  assert.equal(edits?.length, 1);
+  assert.match(edits?.[0].newText ?? '', /Dense\(10, activation='softmax'\)/);
+
+  const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: URI } })) as DocumentSymbol[];
+  assert.deepEqual(symbols.map((s) => s.name), ['digits_cnn', 'compile']);
+  assert.deepEqual(symbols[0].children?.map((c) => c.name), ['conv2d', 'flatten', 'dense']);
+
+  const tokens = await server.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: URI } });
+  assert.ok(tokens && tokens.data.length > 0 && tokens.data.length % 5 === 0);
+  assert.deepEqual(tokens.data.slice(0, 5), [0, 0, 5, 0, 0], "'model' is the first token, a keyword");
+
+  const summary = await server.connection.sendRequest<string | null>('modelspec/summary', { uri: URI });
+  assert.match(summary ?? '', /^Model: "digits_cnn"\n┏/);
+  assert.match(summary ?? '', / Total params: 216,650 \(846\.29 KB\)/);
+});
+
+test('bogus positions and unknown documents get answers, and the server keeps going', async () => {
+  const far = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 9999, character: 9999 } });
+  assert.equal(far, null);
+  const unknown = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nope.model' }, position: { line: 0, character: 0 } });
+  assert.equal(unknown, null);
+  const completion = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: URI }, position: { line: -3, character: 2 } });
+  assert.ok(Array.isArray(completion));
+  const summary = await server.connection.sendRequest('modelspec/summary', { uri: 'file:///nope.model' });
+  assert.equal(summary, null);
+  // Still alive and answering.
+  const h = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 2, character: 6 } });
+  assert.ok(h);
+  assert.doesNotMatch(server.stderr(), /TypeError|RangeError/);
+});
+
+test('shutdown and exit end the process cleanly', async () => {
+  await server.connection.sendRequest(ShutdownRequest.type);
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  await server.connection.sendNotification(ExitNotification.type);
+  assert.equal(await exited, 0);
+});

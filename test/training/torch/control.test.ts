@@ -1,0 +1,82 @@
+// Stopping a run: a stop line on stdin or SIGINT ends it within one batch and keeps the model;
+// SIGKILL leaves events.jsonl with complete lines only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { RunEvent, RunSpec } from '../../../server/src/training/protocol';
+import { SKIP, mlpSpec, ofType, parseLines, startRun, tempDir, writeSpec } from './helpers';
+
+/** A long run: one-sample batches, many of them. */
+function longSpec(dir: string): RunSpec {
+  const spec = mlpSpec(dir, { n: 5000 });
+  spec.fit.batchSize = 1;
+  spec.fit.epochs = 50;
+  return spec;
+}
+
+/** Collects stdout events; resolves `until` when a predicate first holds. */
+function watch(child: ChildProcess) {
+  const events: RunEvent[] = [];
+  let buffer = '';
+  const waiters: { pred: (e: RunEvent[]) => boolean; resolve: () => void }[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const cut = buffer.lastIndexOf('\n');
+    if (cut < 0) return;
+    events.push(...parseLines(buffer.slice(0, cut)));
+    buffer = buffer.slice(cut + 1);
+    for (const w of waiters.splice(0)) (w.pred(events) ? w.resolve() : waiters.push(w));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = (pred: (e: RunEvent[]) => boolean) =>
+    new Promise<void>((resolve) => (pred(events) ? resolve() : waiters.push({ pred, resolve })));
+  return { events, until, exited };
+}
+
+async function stopsWithinABatch(send: (child: ChildProcess) => void, reason: RegExp) {
+  const dir = tempDir();
+  const spec = longSpec(dir);
+  const child = startRun(writeSpec(dir, spec));
+  const run = watch(child);
+  await run.until((e) => ofType(e, 'batch').length >= 2);
+  const sentAt = Date.now();
+  send(child);
+  const code = await run.exited;
+  const elapsed = Date.now() - sentAt;
+  assert.equal(code, 0);
+  const stopped = ofType(run.events, 'stopped')[0]!;
+  assert.ok(stopped, 'a stopped event');
+  assert.match(stopped.reason, reason);
+  assert.equal(stopped.epoch, 1, 'stopped inside the first epoch, not at its end');
+  assert.equal(ofType(run.events, 'epoch').length, 0);
+  // An epoch takes over a minute here; saving the model takes well under that.
+  assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
+  assert.equal(stopped.modelPath, join(spec.runDir, 'model.pt'));
+  assert.ok(existsSync(stopped.modelPath!));
+  assert.deepEqual(parseLines(readFileSync(join(spec.runDir, 'events.jsonl'), 'utf8')), run.events);
+}
+
+test('a {"type":"stop"} line on stdin stops within one batch and saves the model', { skip: SKIP }, async () => {
+  await stopsWithinABatch((child) => child.stdin!.write('{"type":"stop"}\n'), /stopped by the user/);
+});
+
+test('SIGINT stops within one batch and saves the model', { skip: SKIP }, async () => {
+  await stopsWithinABatch((child) => child.kill('SIGINT'), /SIGINT/);
+});
+
+test('kill -9 mid-run leaves events.jsonl with complete JSON lines', { skip: SKIP }, async () => {
+  const dir = tempDir();
+  const spec = longSpec(dir);
+  const child = startRun(writeSpec(dir, spec));
+  const run = watch(child);
+  await run.until((e) => ofType(e, 'batch').length >= 3);
+  child.kill('SIGKILL');
+  await run.exited;
+  const text = readFileSync(join(spec.runDir, 'events.jsonl'), 'utf8');
+  assert.ok(text.endsWith('\n'));
+  const events = parseLines(text);
+  assert.equal(events[0]!.type, 'started');
+  assert.ok(ofType(events, 'batch').length >= 3);
+});

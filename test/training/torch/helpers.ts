@@ -1,0 +1,171 @@
+// Helpers for the PyTorch engine's tests: find a Python with torch, write tensor files and
+// RunSpecs into a temp folder, run `python3 -m modelspec_torch` and read its events.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
+import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
+
+export const PYTHON_DIR = resolve('server/python');
+
+/** An interpreter that can import torch: $MODELSPEC_TORCH_PYTHON, Debian's, then PATH's. */
+function findTorchPython(): string | undefined {
+  const candidates = [process.env.MODELSPEC_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+    if (r.status === 0) return python;
+  }
+  return undefined;
+}
+
+export const PYTHON = findTorchPython();
+/** For `test(name, { skip: SKIP }, ...)`: a visible reason when no torch is installed. */
+export const SKIP: string | false = PYTHON ? false : 'no Python interpreter with torch and numpy found (install python3-torch)';
+
+const ENV = { ...process.env, PYTHONPATH: PYTHON_DIR, MODELSPEC_TORCH_THREADS: '1', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+
+export function tempDir(prefix = 'torch-engine-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeTensor(dir: string, name: string, dtype: TensorFile['dtype'], shape: number[],
+  data: Uint8Array | Int32Array | Float32Array): TensorFile {
+  const path = join(dir, name);
+  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return { path, dtype, shape };
+}
+
+export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => ({ class_name, config });
+
+/** Runs the engine synchronously with arguments; returns stdout, stderr and the exit code. */
+export function runPython(args: string[], options: { input?: string; timeoutMs?: number } = {}) {
+  const r = spawnSync(PYTHON!, ['-m', 'modelspec_torch', ...args], {
+    cwd: PYTHON_DIR, env: ENV, encoding: 'utf8', input: options.input ?? '', timeout: options.timeoutMs ?? 60_000,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Starts a run in the background (for stop and kill tests). */
+export function startRun(specPath: string): ChildProcess {
+  return spawn(PYTHON!, ['-m', 'modelspec_torch', specPath], { cwd: PYTHON_DIR, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** A RunSpec written to `<dir>/spec.json`; returns the spec and its path. */
+export function writeSpec(dir: string, spec: RunSpec): string {
+  const path = join(dir, 'spec.json');
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+/** Runs a spec to the end and returns its events (from stdout) and the exit code. */
+export function train(dir: string, spec: RunSpec, timeoutMs = 60_000): { events: RunEvent[]; status: number | null; stderr: string } {
+  const r = runPython([writeSpec(dir, spec)], { timeoutMs });
+  return { events: parseLines(r.stdout), status: r.status, stderr: r.stderr };
+}
+
+export function parseLines(text: string): RunEvent[] {
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RunEvent);
+}
+
+export function readEvents(runDir: string): RunEvent[] {
+  const file = join(runDir, 'events.jsonl');
+  return existsSync(file) ? parseLines(readFileSync(file, 'utf8')) : [];
+}
+
+export function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so tests need no seed plumbing. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A separable classification problem: `classes` Gaussian blobs in `features` dimensions,
+ * well apart. x float32 [n, features], y int32 [n].
+ */
+export function blobs(n: number, features: number, classes: number, seed = 1): { x: Float32Array; y: Int32Array } {
+  const r = rng(seed);
+  const centers = Array.from({ length: classes }, () => Array.from({ length: features }, () => (r() - 0.5) * 8));
+  const x = new Float32Array(n * features);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    y[i] = c;
+    for (let f = 0; f < features; f++) x[i * features + f] = centers[c]![f]! + (r() - 0.5) * 2;
+  }
+  return { x, y };
+}
+
+export function blobFiles(dir: string, name: string, n: number, features: number, classes: number, seed = 1) {
+  const { x, y } = blobs(n, features, classes, seed);
+  return { x: writeTensor(dir, `${name}-x.bin`, 'float32', [n, features], x), y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y) };
+}
+
+/** Small images (n, size, size, 1) uint8 where the class is which quadrant is bright. */
+export function quadrantImages(dir: string, name: string, n: number, size = 8, seed = 2) {
+  const r = rng(seed);
+  const x = new Uint8Array(n * size * size);
+  const y = new Int32Array(n);
+  const half = size / 2;
+  for (let i = 0; i < n; i++) {
+    const c = i % 4;
+    y[i] = c;
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) {
+        const bright = (row < half ? 0 : 2) + (col < half ? 0 : 1) === c;
+        x[i * size * size + row * size + col] = Math.round((bright ? 180 : 20) + r() * 60);
+      }
+    }
+  }
+  return { x: writeTensor(dir, `${name}-x.bin`, 'uint8', [n, size, size], x), y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y) };
+}
+
+export const dense = (name: string, units: number, activation: string, extra: Record<string, unknown> = {}) =>
+  layer('Dense', { name, units, activation, ...extra });
+
+/** An MLP spec on blobs: features -> hidden (relu) -> classes (softmax). */
+export function mlpSpec(dir: string, opts: { n?: number; features?: number; classes?: number; hidden?: number } = {}): RunSpec {
+  const { n = 600, features = 8, classes = 3, hidden = 16 } = opts;
+  const params = features * hidden + hidden + hidden * classes + classes;
+  return {
+    model: { class_name: 'Sequential', config: { name: 'mlp', layers: [
+      layer('InputLayer', { name: 'input', batch_shape: [null, features] }),
+      dense('dense', hidden, 'relu'),
+      dense('dense_1', classes, 'softmax'),
+    ] } },
+    modelName: 'mlp',
+    sourceFile: join(dir, 'mlp.model'),
+    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: { learning_rate: 0.01 } }, metrics: ['accuracy'] },
+    data: {
+      source: 'blobs',
+      train: blobFiles(dir, 'train', n, features, classes, 1),
+      test: blobFiles(dir, 'test', 90, features, classes, 1),
+      validationSplit: 0.2,
+      rescale: 1,
+      classes: Array.from({ length: classes }, (_, i) => `class${i}`),
+      labelEncoding: 'onehot',
+      shuffle: true,
+      isImage: false,
+    },
+    fit: { epochs: 5, batchSize: 32, seed: 1, callbacks: [], backend: 'torch:cpu', mixedPrecision: true },
+    expectedParams: { total: params, trainable: params, nonTrainable: 0 },
+    runDir: join(dir, 'run'),
+  };
+}
+
+/** Runs a Python snippet with the engine importable; returns its stdout (throws on failure). */
+export function pythonEval(code: string): string {
+  const r = spawnSync(PYTHON!, ['-c', code], { cwd: PYTHON_DIR, env: ENV, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return r.stdout;
+}
