@@ -1,29 +1,51 @@
-// The VS Code side: starts the ModelSpec language server for .model files (over IPC, as a
-// separate Node process) and passes the extension's settings to it.
+// The VS Code side: starts the language server for .model files and registers the commands,
+// the code lens, the status bar and the training panel. Training runs in its own process
+// (RunSession), never in the extension host.
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ModelCodeLenses } from './code-lens';
+import { openRun } from './commands/open-run';
+import { selectBackend } from './commands/select-backend';
+import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
+import { Trainer } from './commands/train';
+import { createLanguageClient } from './language-client';
+import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
+import { RunStatusBar } from './status-bar';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.cjs'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'modelspec' },
-      { scheme: 'untitled', language: 'modelspec' },
-    ],
-    synchronize: { configurationSection: 'modelspec' },
-    initializationOptions: {
-      inlayHints: vscode.workspace.getConfiguration('modelspec').get<boolean>('inlayHints.enabled', true),
-    },
-  };
-  client = new LanguageClient('modelspec', 'ModelSpec Language Server', serverOptions, clientOptions);
+  const output = vscode.window.createOutputChannel('ModelSpec');
+  const statusBar = new RunStatusBar();
+  const trainer = new Trainer(context.extensionUri, output, statusBar);
+  const summaries = new SummaryDocuments(() => client);
+  const extensionUri = context.extensionUri;
+
+  context.subscriptions.push(
+    output,
+    statusBar,
+    vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
+    vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
+    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, uri)),
+    vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
+    vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
+    vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
+      const session = trainer.last;
+      if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });
+      else return vscode.commands.executeCommand('modelspec.openRun');
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
+    vscode.languages.registerCodeLensProvider({ language: 'modelspec' }, new ModelCodeLenses(false)),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state) {
+        TrainingPanel.revive(panel, extensionUri, state, (runDir) => (trainer.current?.runId === runDir ? trainer.current : undefined));
+      },
+    }),
+    { dispose: () => trainer.current?.stop() },
+  );
+
+  client = createLanguageClient(context);
   context.subscriptions.push(client);
   await client.start();
 }

@@ -121,7 +121,7 @@ export class ChartGrid {
     note.setAttribute('role', 'note');
     note.hidden = true;
     section.append(heading, plotEl, note);
-    // Keep the order of run.quantities (loss first) even when a metric's chart appears later.
+    // Charts are created in the order of run.quantities, so loss comes first.
     this.container.append(section);
 
     const log = quantity === 'loss' && settings.logLoss;

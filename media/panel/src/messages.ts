@@ -1,5 +1,13 @@
 // The messages between the extension host and the training panel (a webview).
 // Imported by both sides, so this file must stay free of DOM and `vscode` imports.
+//
+// The conversation:
+// - the panel posts `ready` whenever it (re)loads; the host answers with `reset` for the current
+//   run and then `events` with everything so far (the webview may have been reloaded);
+// - while training, the host posts `events` in batches (coalesce: a few messages a second);
+// - `stop` asks the host to stop the run; `requestRuns` → `runs`; `pickOverlay` → `overlay`
+//   (also sent on reload when the panel had an overlay, so the host re-reads those runs);
+// - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
 
 import type { RunEvent } from '../../../server/src/training/protocol';
 

@@ -51,9 +51,13 @@ export function readPalette(root: HTMLElement = document.body): Palette {
   return palette;
 }
 
-/** Calls `onChange` when VS Code switches theme (it swaps vscode-light/dark/high-contrast on body). */
+/**
+ * Calls `onChange` when VS Code switches theme: it swaps vscode-light/dark/high-contrast on body
+ * and rewrites the --vscode-* variables in <html>'s style attribute.
+ */
 export function watchTheme(onChange: () => void): MutationObserver {
   const observer = new MutationObserver(() => onChange());
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
   return observer;
 }

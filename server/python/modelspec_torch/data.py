@@ -87,12 +87,19 @@ class DeviceSplit:
             x, y = x.pin_memory(), y.pin_memory()
         self.x, self.y = x, y
         self.n = int(x.shape[0])
+        # Labels encoded once up front when they live on the device (one-hot of a whole split
+        # is small), so a batch is a single gather.
+        self.y_encoded = None
+        if keep_on_device and self.n * self.num_classes * 4 < 256 * 1024 * 1024:
+            self.y_encoded = self.prepare_y(y)
 
     def __len__(self) -> int:
         return self.n
 
     def batch(self, index: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """index: sample indices on the storage device of x."""
+        if self.y_encoded is not None:
+            return self.prepare_x(self.x.index_select(0, index)), self.y_encoded.index_select(0, index)
         xb, yb = self.x.index_select(0, index), self.y.index_select(0, index)
         if xb.device.type == 'cpu' and self.device.type != 'cpu':
             if self.device.type == 'cuda':  # gathered rows are pageable: pin them so the copy is async

@@ -5,6 +5,11 @@ placement, RMSprop's epsilon inside the square root, SGD momentum's learning-rat
 Adagrad's initial accumulator, Adadelta's learning-rate scaling. So every rule is written
 out here, following keras/src/optimizers/*.py. `iterations` counts updates from 1 as Keras's
 local_step does.
+
+Each rule updates all parameters at once: `p`, `g` and the slots (`m`, `v`...) are
+TensorGroups, whose arithmetic runs as one fused kernel launch over every tensor. The hot
+rules use in-place addcmul_/addcdiv_ to avoid temporaries; the Keras formula is in the
+comment beside each line.
 """
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import math
 from typing import Any, Dict, Iterable
 
 import torch
+
+from .tensor_group import TensorGroup
 
 
 class KerasOptimizer(torch.optim.Optimizer):
@@ -25,6 +32,7 @@ class KerasOptimizer(torch.optim.Optimizer):
             options[key] = value
         self.options = options
         self.iterations = 0
+        self.slots: Dict[str, TensorGroup] = {}
         super().__init__(params, {'lr': float(options['learning_rate'])})
 
     @property
@@ -40,127 +48,128 @@ class KerasOptimizer(torch.optim.Optimizer):
         o = self.options
         if o.get('global_clipnorm'):
             torch.nn.utils.clip_grad_norm_(params, float(o['global_clipnorm']))
-        for p in params:
+        if not (o.get('clipnorm') or o.get('clipvalue')):
+            return
+        for p in params:  # Keras clips each variable on its own
             if o.get('clipnorm'):
                 norm = p.grad.norm()
                 p.grad.mul_(float(o['clipnorm']) / torch.clamp(norm, min=float(o['clipnorm'])))
             if o.get('clipvalue'):
                 p.grad.clamp_(-float(o['clipvalue']), float(o['clipvalue']))
 
+    def slot(self, name: str, like: TensorGroup, fill: float = 0.0) -> TensorGroup:
+        """Per-parameter optimizer state (Keras's momentums, velocities...), created on first use."""
+        if name not in self.slots:
+            self.slots[name] = TensorGroup.zeros_like(like, fill)
+        return self.slots[name]
+
     @torch.no_grad()
     def step(self, closure=None):
         self.iterations += 1
         lr = self.learning_rate
-        params = [p for g in self.param_groups for p in g['params'] if p.grad is not None]
-        self._clip(params)
-        wd = float(self.options.get('weight_decay') or 0.0)
+        params = [p for g in self.param_groups for p in g['params']]
         for p in params:
-            if wd:  # Keras 3: decoupled weight decay applied before the update
-                p.sub_(p * (wd * lr))
-            self.update(p, p.grad, self.state[p], lr, self.iterations)
+            if p.grad is None:  # a parameter the loss does not reach: a zero gradient, as in Keras
+                p.grad = torch.zeros_like(p)
+        self._clip(params)
+        p, g = TensorGroup(params), TensorGroup([q.grad for q in params])
+        wd = float(self.options.get('weight_decay') or 0.0)
+        if wd:  # Keras 3: decoupled weight decay applied before the update
+            p.sub_(p * (wd * lr))
+        self.update(p, g, lr, self.iterations)
         return None
 
-    def update(self, p, g, state, lr: float, t: int) -> None:
+    def update(self, p: TensorGroup, g: TensorGroup, lr: float, t: int) -> None:
         raise NotImplementedError
 
 
 class SGD(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.01, 'momentum': 0.0, 'nesterov': False}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         momentum = float(self.options['momentum'])
         if momentum == 0:
-            p.sub_(g * lr)
+            p.add_(g, alpha=-lr)  # w -= lr * g
             return
-        m = state.setdefault('m', torch.zeros_like(p))
-        m.mul_(momentum).sub_(g * lr)
+        m = self.slot('m', p)
+        m.mul_(momentum).add_(g, alpha=-lr)  # m = momentum * m - lr * g
         if self.options['nesterov']:
-            p.add_(m * momentum - g * lr)
+            p.add_(m, alpha=momentum).add_(g, alpha=-lr)  # w += momentum * m - lr * g
         else:
-            p.add_(m)
+            p.add_(m)  # w += m
 
 
 class Adam(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': False}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
-        m = state.setdefault('m', torch.zeros_like(p))
-        v = state.setdefault('v', torch.zeros_like(p))
+        m, v = self.slot('m', p), self.slot('v', p)
         alpha = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-        m.add_((g - m) * (1 - b1))
-        v.add_((g * g - v) * (1 - b2))
+        m.mul_(b1).add_(g, alpha=1 - b1)  # m += (g - m) * (1 - b1)
+        v.mul_(b2).addcmul_(g, g, value=1 - b2)  # v += (g^2 - v) * (1 - b2)
         if self.options['amsgrad']:
-            v_hat = state.setdefault('v_hat', torch.zeros_like(p))
-            torch.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        p.sub_(m * alpha / (v.sqrt() + eps))
+            v_hat = self.slot('v_hat', p)
+            v = v_hat.copy_(v_hat.maximum(v))
+        p.addcdiv_(m, v.sqrt().add_(eps), value=-alpha)  # w -= alpha * m / (sqrt(v) + eps)
 
 
 class Adamax(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
-        m = state.setdefault('m', torch.zeros_like(p))
-        u = state.setdefault('u', torch.zeros_like(p))
+        m, u = self.slot('m', p), self.slot('u', p)
         m.add_((g - m) * (1 - b1))
-        torch.maximum(u * b2, g.abs(), out=u)
+        u.copy_((u * b2).maximum(g.abs()))
         p.sub_(m * (lr / (1 - b1 ** t)) / (u + eps))
 
 
 class Nadam(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7}
 
-    def step(self, closure=None):
-        # Keras keeps one running momentum-decay product for the whole optimizer.
-        t = self.iterations + 1
-        b1 = float(self.options['beta_1'])
-        self._u_t = b1 * (1.0 - 0.5 * 0.96 ** t)  # Keras 3 dropped Keras 2's 0.004 factor
-        self._u_t1 = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
-        self._u_prod = getattr(self, '_u_prod', 1.0) * self._u_t
-        return super().step(closure)
-
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
-        u_t, u_t1, u_prod = self._u_t, self._u_t1, self._u_prod
-        m = state.setdefault('m', torch.zeros_like(p))
-        v = state.setdefault('v', torch.zeros_like(p))
+        # Keras keeps one running product of the momentum schedule for the whole optimizer
+        # (Keras 3 dropped Keras 2's 0.004 factor in the exponent).
+        u_t = b1 * (1.0 - 0.5 * 0.96 ** t)
+        u_t1 = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        self.u_product = getattr(self, 'u_product', 1.0) * u_t
+        m, v = self.slot('m', p), self.slot('v', p)
         m.add_((g - m) * (1 - b1))
         v.add_((g * g - v) * (1 - b2))
-        m_hat = m * (u_t1 / (1 - u_prod * u_t1)) + g * ((1 - u_t) / (1 - u_prod))
-        v_hat = v / (1 - b2 ** t)
+        m_hat = m * (u_t1 / (1 - self.u_product * u_t1)) + g * ((1 - u_t) / (1 - self.u_product))
+        v_hat = v * (1 / (1 - b2 ** t))
         p.sub_(m_hat * lr / (v_hat.sqrt() + eps))
 
 
 class RMSprop(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'rho': 0.9, 'momentum': 0.0, 'epsilon': 1e-7, 'centered': False}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         rho, eps, momentum = float(self.options['rho']), float(self.options['epsilon']), float(self.options['momentum'])
-        v = state.setdefault('v', torch.zeros_like(p))
-        v.mul_(rho).add_(g * g * (1 - rho))
+        v = self.slot('v', p)
+        v.mul_(rho).addcmul_(g, g, value=1 - rho)  # v = rho * v + (1 - rho) * g^2
         if self.options['centered']:
-            a = state.setdefault('a', torch.zeros_like(p))
-            a.mul_(rho).add_(g * (1 - rho))
-            denominator = v - a * a + eps
+            a = self.slot('a', p)
+            a.mul_(rho).add_(g, alpha=1 - rho)  # a = rho * a + (1 - rho) * g
+            denominator = (v - a * a + eps).sqrt_()
         else:
-            denominator = v + eps
-        increment = g * lr / denominator.sqrt()  # Keras: epsilon inside the square root
+            denominator = (v + eps).sqrt_()  # Keras: epsilon inside the square root
         if momentum > 0:
-            m = state.setdefault('m', torch.zeros_like(p))
-            m.mul_(momentum).add_(increment)
+            m = self.slot('m', p)
+            m.mul_(momentum).addcdiv_(g, denominator, value=lr)  # m = momentum * m + lr * g / denominator
             p.sub_(m)
         else:
-            p.sub_(increment)
+            p.addcdiv_(g, denominator, value=-lr)  # w -= lr * g / denominator
 
 
 class Adagrad(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'initial_accumulator_value': 0.1, 'epsilon': 1e-7}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         eps = float(self.options['epsilon'])
-        acc = state.setdefault('acc', torch.full_like(p, float(self.options['initial_accumulator_value'])))
+        acc = self.slot('acc', p, fill=float(self.options['initial_accumulator_value']))
         acc.add_(g * g)
         p.sub_(g * lr / (acc + eps).sqrt())
 
@@ -168,14 +177,15 @@ class Adagrad(KerasOptimizer):
 class Adadelta(KerasOptimizer):
     defaults_keras = {'learning_rate': 0.001, 'rho': 0.95, 'epsilon': 1e-7}
 
-    def update(self, p, g, state, lr, t):
+    def update(self, p, g, lr, t):
         rho, eps = float(self.options['rho']), float(self.options['epsilon'])
-        acc_g = state.setdefault('acc_grad', torch.zeros_like(p))
-        acc_d = state.setdefault('acc_delta', torch.zeros_like(p))
-        acc_g.mul_(rho).add_(g * g * (1 - rho))
-        delta = -((acc_d + eps).sqrt() / (acc_g + eps).sqrt()) * g
-        acc_d.mul_(rho).add_(delta * delta * (1 - rho))
-        p.add_(delta * lr)
+        acc_g, acc_d = self.slot('acc_grad', p), self.slot('acc_delta', p)
+        acc_g.mul_(rho).addcmul_(g, g, value=1 - rho)  # acc_g = rho * acc_g + (1 - rho) * g^2
+        # step = sqrt(acc_d + eps) / sqrt(acc_g + eps) * g   (Keras's delta is -step)
+        step = (acc_d + eps).sqrt_().div_((acc_g + eps).sqrt_())
+        step = step * g
+        acc_d.mul_(rho).addcmul_(step, step, value=1 - rho)  # acc_d = rho * acc_d + (1 - rho) * delta^2
+        p.add_(step, alpha=-lr)  # w += lr * delta
 
 
 OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Adam, Adamax, Nadam, RMSprop, Adagrad, Adadelta)}

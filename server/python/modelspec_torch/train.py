@@ -224,8 +224,10 @@ class Trainer:
             order = torch.randperm(len(split), generator=self.shuffle_gen).to(split.index_device())
         else:
             order = torch.arange(len(split), device=split.index_device())
-        loss_tracker, metrics = Metric('loss'), self.make_metrics()
-        first_bad = torch.full((), -1, dtype=torch.long, device=self.device)
+        metrics = self.make_metrics()
+        # Each batch's mean loss stays on the device; reads weight them by batch size (as
+        # Keras's loss tracker does) and find the first non-finite one.
+        batch_losses = torch.zeros(self.steps, device=self.device)
         epoch_start = time.time()
         last_read = 0.0
         seen = 0
@@ -244,36 +246,38 @@ class Trainer:
             else:
                 loss.backward()
                 self.optimizer.step()
-            n = x.shape[0]
-            seen += n
-            loss = loss.detach()
-            loss_tracker._add(loss * n, n)
+            seen += x.shape[0]
+            batch_losses[b] = loss.detach()
             with torch.no_grad():
                 for m in metrics:
                     m.update(y, p.detach())
-                bad = ~torch.isfinite(loss) & (first_bad < 0)
-                first_bad = torch.where(bad, torch.full_like(first_bad, b + 1), first_bad)
             now = time.time()
             if (epoch == 0 and b == 0) or now - last_read >= READ_INTERVAL:
                 last_read = now
-                self._check_finite(first_bad, epoch)
-                logs = results(loss_tracker, metrics)
+                logs = {'loss': self._mean_loss(batch_losses, b + 1, seen, epoch)}
+                logs.update({m.name: m.result() for m in metrics})
                 self.sink.emit({'type': 'batch', 'epoch': epoch + 1, 'batch': b + 1, 'batches': self.steps,
                                 'loss': logs.pop('loss'), 'metrics': logs,
                                 'samplesPerSec': seen / max(now - epoch_start, 1e-9),
                                 'time': now - self.start_time})
-        self._check_finite(first_bad, epoch)
+        logs = {'loss': self._mean_loss(batch_losses, self.steps, seen, epoch)}
+        logs.update({m.name: m.result() for m in metrics})
         self.epoch_seconds = time.time() - epoch_start
         self.epoch_samples = seen
-        return results(loss_tracker, metrics)
+        return logs
 
-    def _check_finite(self, first_bad: torch.Tensor, epoch: int) -> None:
-        bad = int(first_bad.item())
-        if bad >= 0:
+    def _mean_loss(self, batch_losses: torch.Tensor, batches: int, seen: int, epoch: int) -> float:
+        """The batch-size-weighted mean of the first `batches` losses; fails on NaN/Inf."""
+        losses = batch_losses[:batches]
+        last_size = seen - (batches - 1) * self.batch_size
+        total = float((losses[:-1].sum() * self.batch_size + losses[-1] * last_size).item())
+        if not math.isfinite(total):
+            bad = int(torch.nonzero(~torch.isfinite(losses))[0, 0].item()) + 1
             raise RunFailed(
                 f'the loss became NaN or infinite at epoch {epoch + 1}, batch {bad}; training diverged. '
                 f'Try a lower learning rate (now {self.learning_rate:g}), or check the data for NaN/huge values.',
                 epoch=epoch + 1, batch=bad)
+        return total / seen
 
     @torch.no_grad()
     def evaluate_split(self, split: DeviceSplit, collect: bool = False):

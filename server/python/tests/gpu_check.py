@@ -23,7 +23,11 @@ from modelspec_torch.train import StopRequest, Trainer, first_batch_loss
 
 
 def out(**kw):
-    print(json.dumps(kw), flush=True)
+    line = json.dumps(kw)
+    print(line, flush=True)
+    if os.environ.get('OUT'):  # the device runner collects files written under $OUT
+        with open(os.path.join(os.environ['OUT'], 'gpu_check.jsonl'), 'a') as f:
+            f.write(line + '\n')
 
 
 def spec_for(kind, tmp, n, backend, epochs=2, mixed=True):
@@ -90,18 +94,20 @@ def main():
             spec['fit']['backend'] = 'torch:cuda'
             gpu = first_batch_loss(spec)
             out(check='parity', kind=kind, cpu=cpu['loss'], cuda=gpu['loss'], diff=abs(cpu['loss'] - gpu['loss']))
-    for kind, n in (('mlp', 60000), ('cnn', 60000), ('rnn', 20000)):
-        for compile_ in (False, True):
-            try:
-                train_run(kind, n, compile_)
-            except Exception:  # noqa: BLE001
-                out(check='train', kind=kind, compile=compile_, error=traceback.format_exc()[-1500:])
+    for kind, n, compile_ in (('mlp', 60000, False), ('mlp', 60000, True), ('cnn', 60000, False), ('cnn', 60000, True),
+                              ('rnn', 20000, False)):
+        try:
+            train_run(kind, n, compile_)
+        except Exception:  # noqa: BLE001
+            out(check='train', kind=kind, compile=compile_, error=traceback.format_exc()[-1500:])
     try:
         train_run('mlp', 20000, False, mixed=False)
     except Exception:  # noqa: BLE001
         out(check='train', kind='mlp-fp32', error=traceback.format_exc()[-1500:])
     os.environ['MODELSPEC_TORCH_COMPILE'] = '0'
-    bench.main(['--backend', 'torch:cuda', '--samples', '60000'])
+    for kind in ('mlp', 'cnn'):
+        for line in bench.run(kind, 'torch:cuda', 60000, 128, rounds=2):
+            out(check='bench', **line)
 
 
 if __name__ == '__main__':

@@ -27,10 +27,15 @@ def keras_steps(name, args, grads, w0):
             s['m'] = s.get('m', 0) + (g - s.get('m', 0)) * (1 - b1)
             s['v'] = s.get('v', 0) + (g * g - s.get('v', 0)) * (1 - b2)
             alpha = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-            w = w - alpha * s['m'] / (np.sqrt(s['v']) + eps)
+            v = s['v']
+            if args.get('amsgrad'):
+                v = s['v_hat'] = np.maximum(s.get('v_hat', 0), s['v'])
+            w = w - alpha * s['m'] / (np.sqrt(v) + eps)
         elif name == 'RMSprop':
             s['v'] = 0.9 * s.get('v', 0) + 0.1 * g * g
-            w = w - lr * g / np.sqrt(s['v'] + 1e-7)
+            increment = lr * g / np.sqrt(s['v'] + 1e-7)
+            s['m'] = args['momentum'] * s.get('m', 0) + increment
+            w = w - (s['m'] if args['momentum'] else increment)
         elif name == 'Adagrad':
             s['a'] = s.get('a', 0.1) + g * g
             w = w - lr * g / np.sqrt(s['a'] + 1e-7)
@@ -63,17 +68,22 @@ class OptimizerTest(unittest.TestCase):
         grads = [rng.normal(size=5) for _ in range(4)]
         cases = [('SGD', {'learning_rate': 0.1, 'momentum': 0.9, 'nesterov': True}),
                  ('SGD', {'learning_rate': 0.1, 'momentum': 0.5, 'nesterov': False}),
-                 ('Adam', {'learning_rate': 0.01}), ('RMSprop', {'learning_rate': 0.01}),
+                 ('Adam', {'learning_rate': 0.01}), ('Adam', {'learning_rate': 0.01, 'amsgrad': True}),
+                 ('RMSprop', {'learning_rate': 0.01}), ('RMSprop', {'learning_rate': 0.01, 'momentum': 0.5}),
                  ('Adagrad', {'learning_rate': 0.1}), ('Adadelta', {'learning_rate': 1.0}),
                  ('Adamax', {'learning_rate': 0.01}), ('Nadam', {'learning_rate': 0.01})]
         for name, args in cases:
+            # Two parameters updated together (one fused group), each must follow the rule.
             p = torch.nn.Parameter(torch.tensor(w0, dtype=torch.float64))
-            opt = make_optimizer(name, dict(args), [p])
+            q = torch.nn.Parameter(torch.tensor(w0[:2] * 2, dtype=torch.float64))
+            opt = make_optimizer(name, dict(args), [p, q])
             for g in grads:
-                p.grad = torch.tensor(g)
+                p.grad, q.grad = torch.tensor(g), torch.tensor(g[:2] * 3)
                 opt.step()
-            expected = keras_steps(name, {'momentum': 0, 'nesterov': False, **args}, grads, w0)
-            np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-10, err_msg=f'{name} {args}')
+            full = {'momentum': 0, 'nesterov': False, **args}
+            np.testing.assert_allclose(p.detach().numpy(), keras_steps(name, full, grads, w0), rtol=1e-10, err_msg=f'{name} {args}')
+            np.testing.assert_allclose(q.detach().numpy(), keras_steps(name, full, [g[:2] * 3 for g in grads], w0[:2] * 2),
+                                       rtol=1e-10, err_msg=f'{name} {args} (second tensor)')
 
     def test_keras_defaults_and_lr_alias(self):
         p = torch.nn.Parameter(torch.zeros(1))

@@ -1,7 +1,9 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { exportKeras } from '../export/keras';
+import { exportPytorch } from '../export/pytorch';
 import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
 import { summaryJson, summaryTable } from '../language/services/summary';
@@ -17,6 +19,8 @@ Commands:
   summary [--json] FILE      Print the model's layers, output shapes and parameter counts (Keras style).
   train FILE [--epochs N] [--backend NAME] [--out DIR] [--json]
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
+  export FILE --to keras|pytorch [--out FILE.py]
+                             Write a runnable Python script that builds and trains the model.
   engines [--json]           List the training engines and devices found here.
 
 Options:
@@ -126,6 +130,40 @@ async function trainCommand(args: string[]): Promise<number> {
   return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
 }
 
+function exportCommand(args: string[]): number {
+  let to: string | undefined;
+  let out: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--to' || args[i] === '--out') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${args[i - 1]} needs a value`);
+      if (args[i - 1] === '--to') to = v;
+      else out = v;
+    } else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
+    else files.push(args[i]);
+  }
+  if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
+  if (to !== 'keras' && to !== 'pytorch') throw new UsageError(`export needs --to keras or --to pytorch${to ? `, not '${to}'` : ''}`);
+  const loaded = load(files[0]);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    return 1;
+  }
+  let script: string;
+  try {
+    script = to === 'keras' ? exportKeras(loaded.analysis, loaded.file) : exportPytorch(loaded.analysis, loaded.file);
+  } catch (e) {
+    process.stderr.write(`modelspec: cannot export ${loaded.file} to ${to}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (out) {
+    writeFileSync(out, script);
+    process.stderr.write(`Wrote ${out}\n`);
+  } else process.stdout.write(script);
+  return 0;
+}
+
 function enginesCommand(args: string[]): number {
   const { flags } = parseFlags(args, ['--json']);
   const engines = reportEngines();
@@ -152,6 +190,8 @@ async function main(argv: string[]): Promise<number> {
         return summary(rest);
       case 'train':
         return await trainCommand(rest);
+      case 'export':
+        return exportCommand(rest);
       case 'engines':
         return enginesCommand(rest);
       default:

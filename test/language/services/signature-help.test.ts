@@ -25,6 +25,18 @@ test('the label is the Keras signature with a span per parameter', () => {
   assert.match(s.documentation, /convolution/i);
 });
 
+test("base-layer arguments (name=, trainable=, …) appear only when written or being typed", () => {
+  const plain = help('model m {\n  Dense(|)\n}\n');
+  assert.ok(plain);
+  assert.match(plain.label, /bias_constraint=None, …\)$/);
+  assert.doesNotMatch(plain.label, /trainable/);
+  assert.equal(plain.parameters.length, plain.label.split('=').length, 'one span per shown parameter');
+  assert.equal(active('model m {\n  Dense(4, trainable=|)\n}\n'), 'trainable=True');
+  assert.equal(active('model m {\n  Dense(4, na|)\n}\n'), 'name=None');
+  // Input's own name= and dtype= are not hidden.
+  assert.match(help('model m {\n  Input(|)\n}\n')?.label ?? '', /^Input\(shape, batch_size=None, dtype=None, sparse=None, name=None\)$/);
+});
+
 test('the active parameter follows positional arguments', () => {
   assert.equal(active('model m {\n  Conv2D(|\n}\n'), 'filters');
   assert.equal(active('model m {\n  Conv2D(32, |\n}\n'), 'kernel_size');

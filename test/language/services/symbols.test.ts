@@ -38,3 +38,11 @@ test('an incomplete model still has an outline (no totals, layer names as far as
   assert.equal(symbols[0].name, 'broken');
   assert.equal(symbols[0].detail, undefined);
 });
+
+test('an application is one outline entry, detailed with the output of its last layer', () => {
+  const symbols = documentSymbols(analyzed(`model m {\n  VGG16(include_top=False, input_shape=(64, 64, 3))\n  Flatten()\n}\n`));
+  assert.deepEqual(symbols[0].children.map((c) => [c.name, c.detail]), [
+    ['VGG16', 'VGG16 → (None, 2, 2, 512)'],
+    ['flatten', 'Flatten → (None, 2048)'],
+  ]);
+});

@@ -101,3 +101,42 @@ for (const c of CASES) {
     }
   });
 }
+
+test('GRU(reset_after=True) computes Keras\'s equations', async () => {
+  const layers = [layer('InputLayer', { batch_shape: [null, 3, 2] }), layer('GRU', { name: 'g', units: 2, reset_after: true, activation: 'tanh', recurrent_activation: 'sigmoid' })];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers } } });
+  const seq = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + k) * 0.5);
+  const kernel = seq(12, 1); // [2, 6]
+  const recurrent = seq(12, 2); // [2, 6]
+  const bias = seq(12, 3); // [2, 6]
+  model.setWeights([tf.tensor2d(kernel, [2, 6]), tf.tensor2d(recurrent, [2, 6]), tf.tensor2d(bias, [2, 6])]);
+  const xs = seq(6, 4); // one sample, 3 steps of 2 features
+  const got = (model.predict(tf.tensor3d(xs, [1, 3, 2])) as tf.Tensor).dataSync();
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  const dot = (v: number[], m: number[], col: number) => v.reduce((a, vi, i) => a + vi * m[i * 6 + col]!, 0);
+  let h = [0, 0];
+  for (let t = 0; t < 3; t++) {
+    const x = xs.slice(t * 2, t * 2 + 2);
+    const mx = Array.from({ length: 6 }, (_, c) => dot(x, kernel, c) + bias[c]!);
+    const mh = Array.from({ length: 6 }, (_, c) => dot(h, recurrent, c) + bias[6 + c]!);
+    h = [0, 1].map((u) => {
+      const z = sigmoid(mx[u]! + mh[u]!);
+      const r = sigmoid(mx[2 + u]! + mh[2 + u]!);
+      const hh = Math.tanh(mx[4 + u]! + r * mh[4 + u]!);
+      return z * h[u]! + (1 - z) * hh;
+    });
+  }
+  h.forEach((v, i) => assert.ok(Math.abs(v - got[i]!) < 1e-5, `${v} vs ${got[i]}`));
+  model.dispose();
+});
+
+test('hard_sigmoid is Keras 3\'s relu6(x + 3) / 6 and LeakyReLU reads negative_slope', async () => {
+  const layers = [layer('InputLayer', { batch_shape: [null, 3] }), layer('Activation', { name: 'a', activation: 'hard_sigmoid' }), layer('LeakyReLU', { name: 'l', negative_slope: 0.3 })];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers } } });
+  const out = (model.predict(tf.tensor2d([[-4, 0, 1.5]])) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(out).map((v) => Math.round(v * 1e6) / 1e6), [0, 0.5, 0.75]);
+  const leaky = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm2', layers: [layer('InputLayer', { batch_shape: [null, 1] }), layer('LeakyReLU', { name: 'l', negative_slope: 0.3 })] } } });
+  assert.ok(Math.abs((leaky.predict(tf.tensor2d([[-2]])) as tf.Tensor).dataSync()[0]! + 0.6) < 1e-6);
+  model.dispose();
+  leaky.dispose();
+});

@@ -67,25 +67,30 @@ function fromLayer(layer: LayerSpec): Callable {
   return { name: layer.name, kind: 'layer', doc: layer.doc, args: layer.args, layer };
 }
 
-/** `Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', …)` with each parameter's span. */
-export function signatureOf(callable: Callable, options: { maxOptional?: number } = {}): { label: string; spans: [number, number][] } {
+/**
+ * `Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', …)` and each shown parameter's
+ * [start, end) span. `show` picks parameters (default: all); `maxOptional` caps the optional ones
+ * shown. Left-out parameters become `…`.
+ */
+export function signatureOf(
+  callable: Callable,
+  options: { maxOptional?: number; show?: (arg: ArgSpec) => boolean } = {},
+): { label: string; spans: [number, number][]; shown: ArgSpec[] } {
   const spans: [number, number][] = [];
+  const shown: ArgSpec[] = [];
   let label = `${callable.name}(`;
-  const maxOptional = options.maxOptional ?? Infinity;
-  let optionalShown = 0;
-  callable.args.forEach((arg) => {
+  let optionalLeft = options.maxOptional ?? Infinity;
+  for (const arg of callable.args) {
+    if (options.show && !options.show(arg)) continue;
+    if (!arg.required && optionalLeft-- <= 0) continue;
+    if (shown.length > 0) label += ', ';
     const text = parameterText(arg);
-    if (!arg.required) {
-      if (optionalShown >= maxOptional) return;
-      optionalShown++;
-    }
-    if (spans.length > 0) label += ', ';
     spans.push([label.length, label.length + text.length]);
+    shown.push(arg);
     label += text;
-  });
-  const hidden = callable.args.filter((a) => !a.required).length - optionalShown;
-  if (hidden > 0) label += ', …';
-  return { label: `${label})`, spans };
+  }
+  if (shown.length < callable.args.length) label += shown.length > 0 ? ', …' : '…';
+  return { label: `${label})`, spans, shown };
 }
 
 /** `units` for a required parameter, `padding='valid'` for one with a default. */

@@ -3,7 +3,7 @@
 // completion service picks among them by where the cursor is and adds the range to replace.
 
 import { formatArgValue } from '../analysis/format-values';
-import { allAugmentations, allLayers, refEntries, type ArgSpec, type ArgType, type CallableSpec, type RefTable } from '../catalog';
+import { allAugmentations, allLayers, refEntries, type ArgSpec, type ArgType, type CallableSpec, type LayerCategory, type RefTable } from '../catalog';
 import { describeType, signatureOf, type Callable } from './callables';
 import type { CompletionEntry } from './types';
 
@@ -20,13 +20,13 @@ export function layerTemplates(): ItemTemplate[] {
     detail: signatureOf({ name: spec.name, kind: 'layer', doc: spec.doc, args: spec.args }, { maxOptional: 2 }).label,
     insertText: callSnippet(spec.name, spec.args),
     snippet: true,
-    sortText: `${CATEGORY_ORDER[spec.category] ?? 9}${spec.name}`,
+    sortText: `${CATEGORY_ORDER[spec.category]}${spec.name}`,
     data: { kind: 'layer' as const, name: spec.name },
   }));
   return layerItems;
 }
 
-const CATEGORY_ORDER: Record<string, number> = {
+const CATEGORY_ORDER: Record<LayerCategory, number> = {
   input: 0,
   core: 1,
   convolution: 2,
@@ -50,7 +50,7 @@ export function callSnippet(name: string, args: readonly ArgSpec[], extra: reado
   return `${name}(${parts.join(', ')})`;
 }
 
-/** Numbers and strings read better as the argument's name (`units`); tuples as an example. */
+/** A number reads better as the argument's name (`units`); a tuple or a string as an example. */
 function isPlainName(a: ArgSpec): boolean {
   return a.type.kind === 'int' || a.type.kind === 'float';
 }

@@ -22,7 +22,7 @@ export function formatModelFile(text: string): string | undefined {
 
 // ---- values ----
 
-export function printValue(value: Value, bareNames = false): string {
+export function printValue(value: Value, bareNames = false, qualify: (callee: string) => string = (c) => c): string {
   switch (value.kind) {
     case 'number':
       return value.text;
@@ -35,13 +35,13 @@ export function printValue(value: Value, bareNames = false): string {
     case 'name':
       return bareNames ? value.name : quote(value.name);
     case 'tuple':
-      if (value.items.length === 1) return `(${printValue(value.items[0])},)`;
-      return `(${value.items.map((v) => printValue(v)).join(', ')})`;
+      if (value.items.length === 1) return `(${printValue(value.items[0], false, qualify)},)`;
+      return `(${value.items.map((v) => printValue(v, false, qualify)).join(', ')})`;
     case 'list':
-      return `[${value.items.map((v) => printValue(v)).join(', ')}]`;
+      return `[${value.items.map((v) => printValue(v, false, qualify)).join(', ')}]`;
     case 'call': {
-      const args = value.args.map((a) => (a.name ? `${a.name.name}=${printValue(a.value)}` : printValue(a.value)));
-      return `${value.callee.name}(${args.join(', ')})`;
+      const args = value.args.map((a) => (a.name ? `${a.name.name}=${printValue(a.value, false, qualify)}` : printValue(a.value, false, qualify)));
+      return `${qualify(value.callee.name)}(${args.join(', ')})`;
     }
     case 'error':
       // Unreachable: files with errors are not formatted.

@@ -9,6 +9,7 @@ import { sourceLabel } from '../analysis/sources';
 import { blockSettings, findRef, getDataset, type ArgSpec, type ArgType, type RefTable } from '../catalog';
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
+import { groupParams } from './layer-groups';
 import { summaryTable } from './summary';
 import { isInDocument, offsetAt, touches } from './text-positions';
 import type { HoverResult, LineCharacter } from './types';
@@ -17,7 +18,8 @@ export function hover(analysis: Analysis, pos: LineCharacter): HoverResult | und
   if (!isInDocument(analysis, pos)) return undefined;
   const offset = offsetAt(analysis, pos);
   for (const block of analysis.parse.file.blocks) {
-    if (touches(block.range, offset)) return hoverInBlock(analysis, block, offset);
+    const found = touches(block.range, offset) ? hoverInBlock(analysis, block, offset) : undefined;
+    if (found) return found;
   }
   return undefined;
 }
@@ -81,9 +83,9 @@ function layerFacts(infos: LayerInfo[], model: ModelAnalysis | undefined): strin
   lines.push(infos.length > 1 ? `Keras layers: \`${first.name}\` … \`${last.name}\` (${infos.length} layers)` : `Keras name: \`${first.name}\``);
   if (first.input) lines.push(`Input: \`${formatShape(first.input)}\``);
   if (last.output) lines.push(`Output: \`${formatShape(last.output)}\``);
-  if (infos.every((l) => l.params)) {
-    const trainable = infos.reduce((n, l) => n + (l.params?.trainable ?? 0), 0);
-    const nonTrainable = infos.reduce((n, l) => n + (l.params?.nonTrainable ?? 0), 0);
+  const params = groupParams(infos);
+  if (params) {
+    const { trainable, nonTrainable } = params;
     lines.push(`Parameters: ${formatCount(trainable + nonTrainable)} (${formatCount(trainable)} trainable, ${formatCount(nonTrainable)} non-trainable)`);
   }
   const source = model?.inputSource;
@@ -123,7 +125,7 @@ function inValue(analysis: Analysis, value: Value, expected: ArgType | undefined
       if (touches(value.callee.range, offset)) {
         if (!callable) return undefined;
         const extra = callable.kind === 'dataset' ? datasetFacts(analysis, callable.name) : undefined;
-        const parts = [codeBlock(signatureOf(callable).label), callable.doc, extra].filter((p): p is string => !!p);
+        const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label), callable.doc, extra].filter((p): p is string => !!p);
         return { contents: parts.join('\n\n'), range: value.callee.range };
       }
       return inCall(analysis, value, callable, offset);

@@ -3,8 +3,8 @@
 
 import type { Analysis } from '../analysis/analyze';
 import { formatCount, formatShape } from '../analysis/format-values';
-import type { LayerInfo } from '../analysis/model';
 import type { Position } from '../syntax';
+import { groupByCall, groupParams } from './layer-groups';
 import type { InlayHintEntry, LineCharacter } from './types';
 
 export function inlayHints(analysis: Analysis, range?: { start: LineCharacter; end: LineCharacter }): InlayHintEntry[] {
@@ -22,38 +22,25 @@ export function inlayHints(analysis: Analysis, range?: { start: LineCharacter; e
       paddingLeft: true,
     });
   }
-  for (const group of byCall(model.layers)) {
+  for (const group of groupByCall(model.layers)) {
     const last = group[group.length - 1];
     const end = last.call.range.end;
     if (!last.output || !inRange(end)) continue;
-    const known = group.every((l) => l.params);
-    const trainable = group.reduce((n, l) => n + (l.params?.trainable ?? 0), 0);
-    const nonTrainable = group.reduce((n, l) => n + (l.params?.nonTrainable ?? 0), 0);
-    const total = trainable + nonTrainable;
+    const params = groupParams(group);
+    const total = params ? params.trainable + params.nonTrainable : 0;
     const shape = formatShape(last.output);
-    const label = known && total > 0 ? `${shape} · ${formatCount(total)}` : shape;
+    const label = total > 0 ? `${shape} · ${formatCount(total)}` : shape;
     const who = last.expandedFrom ? `${last.expandedFrom} (${group.length} layers, ${group[0].name} … ${last.name})` : `${last.name} (${last.spec.name})`;
     hints.push({
       position: at(end),
       label,
-      tooltip: known
-        ? `${who}: output ${shape}; ${formatCount(trainable)} trainable, ${formatCount(nonTrainable)} non-trainable parameters`
+      tooltip: params
+        ? `${who}: output ${shape}; ${formatCount(params.trainable)} trainable, ${formatCount(params.nonTrainable)} non-trainable parameters`
         : `${who}: output ${shape}`,
       paddingLeft: true,
     });
   }
   return hints;
-}
-
-/** Layers grouped by the source call they come from (an application expands to many). */
-function byCall(layers: readonly LayerInfo[]): LayerInfo[][] {
-  const groups: LayerInfo[][] = [];
-  for (const layer of layers) {
-    const current = groups[groups.length - 1];
-    if (current && current[0].call === layer.call) current.push(layer);
-    else groups.push([layer]);
-  }
-  return groups;
 }
 
 function compare(a: LineCharacter, b: LineCharacter): number {

@@ -4,6 +4,7 @@
 import type { Analysis } from '../analysis/analyze';
 import { formatCount, formatShape } from '../analysis/format-values';
 import type { SettingsBlock } from '../syntax';
+import { groupByCall } from './layer-groups';
 import type { SymbolEntry } from './types';
 
 export function documentSymbols(analysis: Analysis): SymbolEntry[] {
@@ -11,22 +12,20 @@ export function documentSymbols(analysis: Analysis): SymbolEntry[] {
   for (const block of analysis.parse.file.blocks) {
     if (block.kind === 'model') {
       const model = analysis.model?.block === block ? analysis.model : undefined;
-      const layers: SymbolEntry[] = (model?.layers ?? [])
-        // An application (VGG16) is one line in the source: show it once, under its own name.
-        .filter((l, i, all) => !l.expandedFrom || all.findIndex((o) => o.call === l.call) === i)
-        .map((l) => {
-          const expanded = l.expandedFrom ? model?.layers.filter((o) => o.call === l.call) ?? [l] : [l];
-          const last = expanded[expanded.length - 1];
-          const className = l.expandedFrom ?? l.spec.name;
-          return {
-            name: l.expandedFrom ? l.expandedFrom : l.name,
-            detail: last.output ? `${className} → ${formatShape(last.output)}` : className,
-            kind: 'layer' as const,
-            range: l.call.range,
-            selectionRange: l.call.callee.range,
-            children: [],
-          };
-        });
+      const layers: SymbolEntry[] = groupByCall(model?.layers ?? []).map((group) => {
+        // An application (VGG16) is one line in the source: one entry, under its own name.
+        const first = group[0];
+        const last = group[group.length - 1];
+        const className = first.expandedFrom ?? first.spec.name;
+        return {
+          name: first.expandedFrom ?? first.name,
+          detail: last.output ? `${className} → ${formatShape(last.output)}` : className,
+          kind: 'layer' as const,
+          range: first.call.range,
+          selectionRange: first.call.callee.range,
+          children: [],
+        };
+      });
       const totals = model?.totals;
       symbols.push({
         name: block.name?.name ?? 'model',

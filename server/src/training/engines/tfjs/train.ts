@@ -2,6 +2,7 @@
 // callbacks and stopping are under our control. Emits the run protocol's events.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metrics, RunSpec } from '../../protocol';
 import { selectBackend, type BackendChoice } from './backend';
@@ -45,7 +46,9 @@ function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: Lo
     }, variables);
     optimizer.applyGradients(variables, variables.map((v) => grads[v.name]!));
     const batch = x.shape[0]!;
-    return [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) => tf.reshape(tf.cast(t, 'float32'), []));
+    const sums = [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) => tf.reshape(tf.cast(t, 'float32'), []));
+    prediction!.dispose(); // kept out of variableGrads' scope for the metrics only
+    return sums;
   });
 }
 
@@ -66,6 +69,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     if (model) await model.save(fileIO(dir));
   };
   try {
+    mkdirSync(spec.runDir, { recursive: true });
     const requested = spec.fit.backend === 'tfjs' ? 'auto' : spec.fit.backend;
     const choice: BackendChoice = await selectBackend(requested);
     const seed = spec.fit.seed;
@@ -96,6 +100,10 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       runDir: spec.runDir,
       model: spec.modelName,
     });
+
+    if (spec.fit.mixedPrecision) {
+      emit({ type: 'log', level: 'info', message: 'mixed precision is not available in TensorFlow.js; training in float32' });
+    }
 
     if (options.firstBatchLoss) {
       const first: Split = { ...train, rows: train.rows.subarray(0, batchSize) };

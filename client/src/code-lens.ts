@@ -1,0 +1,26 @@
+// "▶ Train · Summary · Export" above the `model NAME {` line.
+
+import * as vscode from 'vscode';
+import { findModelLine } from './model-line';
+
+export class ModelCodeLenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly exportAvailable: boolean) {
+    // Train and Export appear only in trusted workspaces.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const found = findModelLine(doc.getText());
+    if (!found) return [];
+    const range = new vscode.Range(found.line, 0, found.line, 0);
+    const lenses: vscode.CodeLens[] = [];
+    const trusted = vscode.workspace.isTrusted;
+    if (trusted) lenses.push(new vscode.CodeLens(range, { title: '▶ Train', command: 'modelspec.train', arguments: [doc.uri], tooltip: `Train ${found.name}` }));
+    lenses.push(new vscode.CodeLens(range, { title: 'Summary', command: 'modelspec.showSummary', arguments: [doc.uri], tooltip: "Keras's model.summary() table" }));
+    if (trusted && this.exportAvailable) lenses.push(new vscode.CodeLens(range, { title: 'Export', command: 'modelspec.export', arguments: [doc.uri], tooltip: 'Export to Keras or PyTorch code' }));
+    return lenses;
+  }
+}

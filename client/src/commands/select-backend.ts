@@ -1,0 +1,46 @@
+// "ModelSpec: Select Training Backend": lists the engines found here (asked of the CLI in a
+// child process, since probing Python can take seconds) and stores the pick in settings.
+
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { EngineReport } from '../../../server/src/training/engines/detect';
+import { backendChoices } from '../backend-choices';
+import { backendSetting, pythonSetting } from '../settings';
+
+function probeEngines(extensionUri: vscode.Uri, python: string | undefined): Promise<EngineReport[]> {
+  const cli = vscode.Uri.joinPath(extensionUri, 'dist', 'cli.cjs').fsPath;
+  // In desktop VS Code process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(python ? { MODELSPEC_PYTHON: python } : {}) };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cli, 'engines', '--json'], { env, timeout: 90_000 }, (error, stdout) => {
+      if (error) return reject(error);
+      try {
+        resolve(JSON.parse(stdout) as EngineReport[]);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+export async function selectBackend(extensionUri: vscode.Uri): Promise<string | undefined> {
+  const reports = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelSpec: looking for training engines' }, () =>
+    probeEngines(extensionUri, pythonSetting()),
+  );
+  const current = backendSetting();
+  const items = backendChoices(reports).map((c) => ({
+    label: `${c.available ? '' : '$(circle-slash) '}${c.label}${c.value === current ? '  $(check)' : ''}`,
+    description: c.description,
+    detail: c.detail,
+    choice: c,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'ModelSpec: Training Backend', placeHolder: `Now: ${current}`, matchOnDetail: true });
+  if (!picked) return undefined;
+  if (!picked.choice.available) {
+    void vscode.window.showWarningMessage(`ModelSpec: ${picked.choice.label} is not available here: ${picked.choice.detail}`);
+    return undefined;
+  }
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('modelspec').update('backend', picked.choice.value, target);
+  return picked.choice.value;
+}

@@ -1,0 +1,172 @@
+// "ModelSpec: Train Model" and "Stop Training": the editor's version of `modelspec train`
+// (server/src/cli/train.ts). The file is checked first and refused with its errors shown; the
+// engine then runs in its own process, followed by a cancellable progress notification, the
+// status bar, the "ModelSpec" output channel and the training panel.
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { summaryTable } from '../../../server/src/language/services/summary';
+import { chooseEngine } from '../../../server/src/training/engines/detect';
+import type { RunEvent } from '../../../server/src/training/protocol';
+import { outcome } from '../../../server/src/training/run-folder';
+import { buildRunSpec, trainingBlocker } from '../../../server/src/training/run-spec';
+import { analyzeDocument, modelDocument } from '../model-document';
+import { TrainingPanel } from '../panel/training-panel';
+import { RunSession } from '../run-session';
+import { runProgress, statusText } from '../run-status';
+import { backendSetting, pythonSetting, requireTrust, runsRootFor } from '../settings';
+import type { RunStatusBar } from '../status-bar';
+
+/** What the Train command returns (the integration tests read it). */
+export interface TrainResult {
+  started: boolean;
+  reason?: string;
+  runDir?: string;
+}
+
+export class Trainer {
+  private session: RunSession | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly output: vscode.OutputChannel,
+    private readonly statusBar: RunStatusBar,
+  ) {}
+
+  /** The run now going, if any. */
+  get current(): RunSession | undefined {
+    return this.session?.running ? this.session : undefined;
+  }
+
+  /** The last run started in this window, running or not. */
+  get last(): RunSession | undefined {
+    return this.session;
+  }
+
+  async train(uri?: unknown): Promise<TrainResult> {
+    if (!requireTrust('Training')) return { started: false, reason: 'the workspace is not trusted' };
+    if (this.current) {
+      TrainingPanel.show(this.extensionUri, { runDir: this.current.runId, model: this.current.model, session: this.current });
+      void vscode.window.showInformationMessage(`ModelSpec: ${this.current.model} is still training; stop it before starting another run.`);
+      return { started: false, reason: 'a run is already in progress' };
+    }
+    const doc = await modelDocument(uri);
+    if (!doc) return { started: false, reason: 'no .model file' };
+    if (doc.uri.scheme !== 'file') return refuse(`save ${doc.fileName} to a file first`);
+
+    const analysis = analyzeDocument(doc);
+    const name = basename(doc.uri.fsPath);
+    const blocker = trainingBlocker(analysis);
+    if (blocker) {
+      if (analysis.diagnostics.some((d) => d.severity === 'error')) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showErrorMessage(`ModelSpec: cannot train ${name}: ${blocker}.`);
+      return { started: false, reason: blocker };
+    }
+
+    const backend = backendSetting(doc.uri);
+    // The notification lives as long as the run; the command answers as soon as it has started.
+    let answer!: (result: TrainResult) => void;
+    const result = new Promise<TrainResult>((resolve) => (answer = resolve));
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Training ${analysis.model!.name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let session: RunSession;
+        try {
+          progress.report({ message: 'preparing the data…' });
+          const spec = await buildRunSpec(analysis, doc.uri.fsPath, {
+            backend: backend === 'auto' ? undefined : backend,
+            runsDir: runsRootFor(doc.uri),
+            onProgress: (m) => {
+              progress.report({ message: m });
+              this.output.appendLine(m);
+            },
+            signal: abort.signal,
+          });
+          if (token.isCancellationRequested) return answer({ started: false, reason: 'cancelled' });
+          const choice = chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
+          this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
+          this.output.appendLine(`Run folder: ${spec.runDir}`);
+          session = new RunSession(spec, choice, summaryTable(analysis.model!), (line) => this.output.appendLine(line));
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`ModelSpec: ${message}`);
+          this.output.appendLine(`Could not start training: ${message}`);
+          return answer({ started: false, reason: message });
+        }
+        this.begin(session);
+        answer({ started: true, runDir: session.runId });
+        // Cancelling the notification stops the run (after the current batch), like Stop.
+        token.onCancellationRequested(() => session.stop());
+        let reported = 0;
+        let lastReport = 0;
+        const unsubscribe = session.subscribe(() => {
+          if (Date.now() - lastReport < 250) return; // a few updates a second are plenty
+          lastReport = Date.now();
+          const p = runProgress(session.model, session.events);
+          const increment = Math.max(0, p.fraction * 100 - reported);
+          reported += increment;
+          progress.report({ message: statusText(p).slice(session.model.length + 3), increment });
+        });
+        await session.done;
+        unsubscribe();
+      },
+    );
+    return result;
+  }
+
+  stop(): void {
+    const session = this.current;
+    if (!session) {
+      void vscode.window.showInformationMessage('ModelSpec: no training run is in progress.');
+      return;
+    }
+    session.stop();
+    this.output.appendLine('Stopping after the current batch…');
+  }
+
+  private begin(session: RunSession): void {
+    this.session = session;
+    void vscode.commands.executeCommand('setContext', 'modelspec.training', true);
+    this.statusBar.follow(session);
+    TrainingPanel.show(this.extensionUri, { runDir: session.runId, model: session.model, session });
+    session.subscribe((e) => this.log(e));
+    void session.done.then((final) => {
+      if (this.session === session) void vscode.commands.executeCommand('setContext', 'modelspec.training', false);
+      this.output.appendLine(outcome(session.events));
+      this.output.appendLine(`Run folder: ${session.runId}`);
+      if (final.type === 'failed') {
+        void vscode.window.showErrorMessage(`ModelSpec: training ${session.model} failed: ${final.message}`, 'Show Log').then((c) => c && this.output.show(true));
+      } else {
+        void vscode.window.showInformationMessage(`ModelSpec: ${session.model} ${final.type === 'stopped' ? 'stopped' : 'finished training'}. ${outcome(session.events).split('\n').slice(-1)[0]}`);
+      }
+    });
+  }
+
+  /** Epoch-level lines for the output channel (batches would flood it). */
+  private log(e: RunEvent): void {
+    const metrics = (loss: number, m: Record<string, number>) => [`loss ${loss.toFixed(4)}`, ...Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
+    switch (e.type) {
+      case 'started':
+        this.output.appendLine(`${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples`);
+        break;
+      case 'epoch':
+        this.output.appendLine(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metrics(e.loss, e.metrics)}${e.valLoss !== undefined ? ` · val ${metrics(e.valLoss, e.valMetrics ?? {})}` : ''}`);
+        break;
+      case 'log':
+        this.output.appendLine(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'evaluated':
+        this.output.appendLine(`Test: ${metrics(e.loss, e.metrics)}`);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function refuse(reason: string): TrainResult {
+  void vscode.window.showErrorMessage(`ModelSpec: cannot train: ${reason}.`);
+  return { started: false, reason };
+}

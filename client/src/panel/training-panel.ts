@@ -1,0 +1,186 @@
+// The training panel's host side: one WebviewPanel showing either a live RunSession or a run
+// folder replayed from its events.jsonl. The webview only draws; everything it asks for is
+// checked here (isPanelToHostMessage), and it can read only run folders of the model it shows.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { panelHtml } from '../../../media/panel/src/html';
+import { isPanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage } from '../../../media/panel/src/messages';
+import type { RunEvent } from '../../../server/src/training/protocol';
+import { readEvents } from '../../../server/src/training/run-folder';
+import type { RunSession } from '../run-session';
+import { listRuns } from '../runs-folder';
+import { EventBatcher } from './event-batcher';
+
+export const PANEL_VIEW_TYPE = 'modelspec.trainingPanel';
+
+/** What the panel shows: a live session, or a finished (or interrupted) run read from its folder. */
+export interface ShownRun {
+  runDir: string;
+  model: string;
+  session?: RunSession;
+}
+
+/** Model name of a run folder laid out as <runsRoot>/<model>/<timestamp>. */
+export function modelOfRunDir(runDir: string): string {
+  return basename(dirname(runDir));
+}
+
+export class TrainingPanel {
+  private static current: TrainingPanel | undefined;
+  private readonly batcher: EventBatcher<RunEvent>;
+  private unsubscribe: (() => void) | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Shows `run` in the panel, creating the panel or reusing the open one. */
+  static show(extensionUri: vscode.Uri, run: ShownRun): TrainingPanel {
+    if (TrainingPanel.current) {
+      TrainingPanel.current.panel.reveal(undefined, true);
+      TrainingPanel.current.setRun(run);
+      return TrainingPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Training: ${run.model}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    return (TrainingPanel.current = new TrainingPanel(panel, extensionUri, run));
+  }
+
+  /** After a window reload: VS Code hands back the panel, with the state the webview saved. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, liveSession: (runDir: string) => RunSession | undefined): void {
+    const runDir = typeof state === 'object' && state !== null ? (state as { runId?: unknown }).runId : undefined;
+    panel.webview.options = webviewOptions(extensionUri);
+    if (typeof runDir !== 'string' || !existsSync(join(runDir, 'events.jsonl'))) {
+      panel.webview.html = '<!DOCTYPE html><p>This run is no longer available.</p>';
+      return;
+    }
+    TrainingPanel.current?.panel.dispose();
+    TrainingPanel.current = new TrainingPanel(panel, extensionUri, { runDir, model: modelOfRunDir(runDir), session: liveSession(runDir) });
+  }
+
+  static get open(): TrainingPanel | undefined {
+    return TrainingPanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private run: ShownRun,
+  ) {
+    this.batcher = new EventBatcher((events) => this.post({ type: 'events', runId: this.run.runDir, events }));
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })),
+    );
+    panel.webview.html = this.html();
+    this.follow();
+  }
+
+  get shown(): ShownRun {
+    return this.run;
+  }
+
+  private setRun(run: ShownRun): void {
+    this.run = run;
+    this.panel.title = `Training: ${run.model}`;
+    this.follow();
+    this.sendAll();
+  }
+
+  /** Subscribes to the live session, if any, batching its events for the webview. */
+  private follow(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.batcher.clear();
+    const session = this.run.session;
+    if (!session) return;
+    this.unsubscribe = session.subscribe((event) => {
+      this.batcher.push(event);
+      if (event.type === 'finished' || event.type === 'stopped' || event.type === 'failed') this.batcher.flush();
+    });
+  }
+
+  /** Everything so far: on `ready` (the webview loaded or reloaded) and when the run changes. */
+  private sendAll(): void {
+    this.batcher.clear();
+    const events = this.run.session ? [...this.run.session.events] : readEvents(this.run.runDir);
+    this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir });
+    this.post({ type: 'events', runId: this.run.runDir, events });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isPanelToHostMessage(raw)) return; // anything else is ignored, never acted on
+    const m: PanelToHostMessage = raw;
+    switch (m.type) {
+      case 'ready':
+        this.sendAll();
+        return;
+      case 'stop':
+        if (m.runId === this.run.runDir) this.run.session?.stop();
+        return;
+      case 'requestRuns':
+        this.post({ type: 'runs', runs: this.earlierRuns() });
+        return;
+      case 'pickOverlay': {
+        // Only folders this panel offered: the webview does not get to name arbitrary paths.
+        const offered = new Map(this.earlierRuns().map((r) => [r.runDir, r.label]));
+        const runs = m.runDirs.filter((d) => offered.has(d)).map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
+        this.post({ type: 'overlay', runs });
+        return;
+      }
+      case 'exportCsv':
+        await this.save(`${this.run.model}-history.csv`, { CSV: ['csv'] }, Buffer.from(m.csv, 'utf8'));
+        return;
+      case 'exportPng':
+        await this.save(`${this.run.model}-curves.png`, { PNG: ['png'] }, Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+        return;
+    }
+  }
+
+  private earlierRuns() {
+    const root = dirname(dirname(this.run.runDir));
+    return listRuns(root, this.run.model).filter((r) => r.runDir !== this.run.runDir);
+  }
+
+  private async save(name: string, filters: Record<string, string[]>, bytes: Buffer): Promise<void> {
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.run.runDir, name)), filters });
+    if (!target) return;
+    try {
+      if (target.scheme === 'file') writeFileSync(target.fsPath, bytes);
+      else await vscode.workspace.fs.writeFile(target, bytes);
+      void vscode.window.showInformationMessage(`Saved ${basename(target.fsPath)}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private post(message: HostToPanelMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media', 'dist');
+    return panelHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: webview.cspSource,
+      title: this.run.model,
+    });
+  }
+
+  private dispose(): void {
+    this.unsubscribe?.();
+    this.batcher.clear();
+    for (const d of this.disposables) d.dispose();
+    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'dist')],
+  };
+}

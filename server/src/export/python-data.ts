@@ -1,0 +1,102 @@
+// Python snippets shared by the exporters: literals, and loading each data source into numpy
+// arrays shaped for the model (x_<split>, y_<split>).
+
+import type { ArgValue, Shape } from '../language/catalog/types';
+import type { SourceRef } from '../language/data/types';
+
+/** A value as a Python literal: 'relu', (3, 3), None, True, [..]. */
+export function pythonLiteral(v: ArgValue | undefined): string {
+  if (v === undefined || v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(v)) {
+    const items = v.map(pythonLiteral);
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+  }
+  const args = Object.entries(v.args).map(([k, a]) => `${k}=${pythonLiteral(a)}`);
+  return `${v.call}(${args.join(', ')})`;
+}
+
+export function pythonList(v: readonly ArgValue[]): string {
+  return `[${v.map(pythonLiteral).join(', ')}]`;
+}
+
+/** `/ 255` rather than `* 0.00392156862745098`. */
+function scaling(scale: number): string {
+  const inverse = 1 / scale;
+  return Math.abs(inverse - Math.round(inverse)) < 1e-9 ? ` / ${Math.round(inverse)}` : ` * ${scale}`;
+}
+
+/**
+ * Lines that define `x_<name>` (float32, shaped like the model's input) and `y_<name>` (one-hot
+ * when the loss wants it) from a source.
+ */
+export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape, oneHot: boolean, rescale: number | undefined): string[] {
+  const x = `x_${name}`;
+  const y = `y_${name}`;
+  const lines: string[] = [''];
+  let scale = rescale;
+  const split = ref.args.split === 'test' || (ref.args.split == null && name === 'test') ? 1 : 0;
+  switch (ref.name) {
+    case 'digits':
+    case 'mnist':
+    case 'fashion_mnist': {
+      const set = ref.name === 'fashion_mnist' ? 'fashion_mnist' : 'mnist';
+      if (ref.name === 'digits') lines.push("# ModelSpec's bundled `digits` are 10,000 MNIST digits; here Keras downloads the full MNIST.");
+      lines.push(`${x}, ${y} = keras.datasets.${set}.load_data()[${split}]`);
+      scale ??= 1 / 255;
+      break;
+    }
+    case 'csv': {
+      const label = typeof ref.args.label === 'string' ? ref.args.label : null;
+      const delimiter = typeof ref.args.delimiter === 'string' ? ref.args.delimiter : ',';
+      lines.push(
+        'import csv',
+        `with open(${pythonLiteral(ref.args.path)}, newline='') as f:`,
+        `    rows = list(csv.DictReader(f, delimiter=${pythonLiteral(delimiter)}))`,
+        `label = ${label === null ? 'list(rows[0])[-1]' : pythonLiteral(label)}`,
+        'features = [c for c in rows[0] if c != label]',
+        `${x} = np.array([[float(r[c]) for c in features] for r in rows], dtype='float32')`,
+        `labels = [r[label] for r in rows]`,
+        'try:',
+        `    ${y} = np.array([float(v) for v in labels], dtype='float32')`,
+        'except ValueError:  # string labels are classes, in sorted order',
+        '    classes = sorted(set(labels))',
+        `    ${y} = np.array([classes.index(v) for v in labels])`,
+      );
+      break;
+    }
+    case 'npy':
+      lines.push(`${x} = np.load(${pythonLiteral(ref.args.x)})`, `${y} = np.load(${pythonLiteral(ref.args.y)})`);
+      break;
+    case 'idx':
+      lines.push(
+        'import gzip, struct',
+        'def read_idx(path):',
+        "    with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as f:",
+        '        data = f.read()',
+        "    dims = data[3]",
+        "    shape = struct.unpack('>' + 'I' * dims, data[4:4 + 4 * dims])",
+        "    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)",
+        `${x} = read_idx(${pythonLiteral(ref.args.images)})`,
+        `${y} = read_idx(${pythonLiteral(ref.args.labels)})`,
+      );
+      scale ??= 1 / 255;
+      break;
+    case 'images': {
+      const size = Array.isArray(ref.args.size) ? ref.args.size : [256, 256];
+      lines.push(
+        `ds = keras.utils.image_dataset_from_directory(${pythonLiteral(ref.args.directory)}, image_size=${pythonLiteral(size)}, color_mode=${pythonLiteral(ref.args.color_mode ?? 'rgb')}, shuffle=False, batch_size=None)`,
+        `${x} = np.stack([np.asarray(img) for img, _ in ds])`,
+        `${y} = np.array([int(label) for _, label in ds])`,
+      );
+      scale ??= 1 / 255;
+      break;
+    }
+  }
+  const shape = pythonList(inputShape.map((d) => d ?? -1) as number[]).slice(1, -1);
+  lines.push(`${x} = ${x}.reshape((-1, ${shape})).astype('float32')${scale !== undefined ? scaling(scale) : ''}`);
+  if (oneHot) lines.push(`${y} = keras.utils.to_categorical(${y}, num_classes=model.output_shape[-1])`);
+  return lines;
+}

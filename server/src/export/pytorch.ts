@@ -1,0 +1,359 @@
+// `modelspec export --to pytorch`: a runnable, readable PyTorch script that builds the same
+// model (same layers, shapes and parameter counts) and trains it the way Keras would. Tensors
+// stay channels-last between layers, as in Keras; spatial layers switch to PyTorch's
+// channels-first layout inside a small wrapper. Layers without a plain PyTorch counterpart are
+// refused with a message, rather than exported wrongly.
+
+import { basename } from 'node:path';
+import type { Analysis } from '../language/analysis/analyze';
+import type { LayerInfo } from '../language/analysis/model';
+import { sourceRefOf } from '../language/analysis/sources';
+import { getLoss } from '../language/catalog';
+import type { ArgValue } from '../language/catalog/types';
+import { pythonDataLoader, pythonLiteral } from './python-data';
+
+const ACTIVATIONS: Record<string, string | null> = {
+  linear: null,
+  relu: 'nn.ReLU()',
+  relu6: 'nn.ReLU6()',
+  sigmoid: 'nn.Sigmoid()',
+  hard_sigmoid: 'nn.Hardsigmoid()', // Keras 3: relu6(x + 3) / 6, as PyTorch's
+  softmax: 'nn.Softmax(dim=-1)',
+  softplus: 'nn.Softplus()',
+  softsign: 'nn.Softsign()',
+  tanh: 'nn.Tanh()',
+  elu: 'nn.ELU()',
+  selu: 'nn.SELU()',
+  swish: 'nn.SiLU()',
+  silu: 'nn.SiLU()',
+  gelu: 'nn.GELU()',
+  mish: 'nn.Mish()',
+  exponential: 'Exp()',
+};
+
+const LOSSES: Record<string, string> = {
+  categorical_crossentropy: '-(y * torch.log(p.clamp(1e-7, 1.0))).sum(dim=-1).mean()',
+  sparse_categorical_crossentropy: 'nn.functional.nll_loss(torch.log(p.clamp(1e-7, 1.0)), y.long())',
+  binary_crossentropy: 'nn.functional.binary_cross_entropy(p.clamp(1e-7, 1 - 1e-7), y.float().view_as(p))',
+  mean_squared_error: 'nn.functional.mse_loss(p, y.float().view_as(p))',
+  mean_absolute_error: 'nn.functional.l1_loss(p, y.float().view_as(p))',
+  huber: 'nn.functional.huber_loss(p, y.float().view_as(p), delta=1.0)',
+};
+
+const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>) => string> = {
+  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${a.learning_rate ?? 0.01}, momentum=${a.momentum ?? 0}, nesterov=${a.nesterov ? 'True' : 'False'})`,
+  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
+  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${a.learning_rate ?? 0.001}, alpha=${a.rho ?? 0.9}, eps=${a.epsilon ?? 1e-7})`,
+  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${a.learning_rate ?? 0.001}, initial_accumulator_value=${a.initial_accumulator_value ?? 0.1}, eps=${a.epsilon ?? 1e-7})`,
+  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${a.learning_rate ?? 0.001}, rho=${a.rho ?? 0.95}, eps=${a.epsilon ?? 1e-7})`,
+  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
+  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
+};
+
+const num = (v: ArgValue | undefined, fallback = 0): number => (typeof v === 'number' ? v : fallback);
+const tuple = (v: ArgValue | undefined, n: number): number[] =>
+  Array.isArray(v) ? (v as number[]) : new Array<number>(n).fill(typeof v === 'number' ? v : 1);
+
+/** PyTorch modules for one Keras layer (channels-last in and out). */
+function layerModules(layer: LayerInfo): string[] {
+  const { spec, args, input, output } = layer;
+  if (!input || !output) throw new Error(`${layer.name} has no known shape`);
+  const last = (s: (number | null)[]) => s[s.length - 1] ?? 0;
+  const act = (): string[] => {
+    const a = typeof args.activation === 'string' ? args.activation : 'linear';
+    if (!(a in ACTIVATIONS)) throw new Error(`activation '${a}' has no PyTorch export yet`);
+    return ACTIVATIONS[a] ? [ACTIVATIONS[a]!] : [];
+  };
+  const bias = args.use_bias === false ? 'False' : 'True';
+  switch (spec.name) {
+    case 'Dense':
+      return [`nn.Linear(${last(input)}, ${args.units}, bias=${bias})`, ...act()];
+    case 'Conv1D':
+    case 'Conv2D': {
+      const dims = spec.name === 'Conv1D' ? 1 : 2;
+      const k = tuple(args.kernel_size, dims);
+      const s = tuple(args.strides, dims);
+      const d = tuple(args.dilation_rate, dims);
+      const same = args.padding === 'same';
+      const conv = `nn.Conv${dims}d(${last(input)}, ${args.filters}, ${pyTuple(k)}, stride=${pyTuple(s)}, dilation=${pyTuple(d)}, groups=${num(args.groups, 1)}, bias=${bias})`;
+      const body = same ? `nn.Sequential(SamePad(${pyTuple(k)}, ${pyTuple(s)}, ${pyTuple(d)}), ${conv})` : conv;
+      return [`ChannelsFirst(${body})`, ...act()];
+    }
+    case 'MaxPooling1D':
+    case 'MaxPooling2D':
+    case 'AveragePooling1D':
+    case 'AveragePooling2D': {
+      const dims = spec.name.endsWith('1D') ? 1 : 2;
+      const p = tuple(args.pool_size, dims);
+      const s = args.strides === null || args.strides === undefined ? p : tuple(args.strides, dims);
+      const kind = spec.name.startsWith('Max') ? 'Max' : 'Avg';
+      const pool = `nn.${kind}Pool${dims}d(${pyTuple(p)}, stride=${pyTuple(s)}${kind === 'Avg' ? ', count_include_pad=False' : ''})`;
+      const body = args.padding === 'same' ? `nn.Sequential(SamePad(${pyTuple(p)}, ${pyTuple(s)}, ${pyTuple(p.map(() => 1))}, value=${kind === 'Max' ? "float('-inf')" : '0.0'}), ${pool})` : pool;
+      return [`ChannelsFirst(${body})`];
+    }
+    case 'GlobalMaxPooling1D':
+    case 'GlobalMaxPooling2D':
+      return [`GlobalPool('max', dims=${input.length - 1})`];
+    case 'GlobalAveragePooling1D':
+    case 'GlobalAveragePooling2D':
+      return [`GlobalPool('mean', dims=${input.length - 1})`];
+    case 'Flatten':
+      return ['nn.Flatten()'];
+    case 'Reshape':
+      return [`Reshape(${pyTuple(output as number[])})`];
+    case 'Permute':
+      return [`Permute(${pyTuple(tuple(args.dims, input.length))})`];
+    case 'RepeatVector':
+      return [`RepeatVector(${args.n})`];
+    case 'Dropout':
+      return [`nn.Dropout(${num(args.rate)})`];
+    case 'SpatialDropout1D':
+    case 'SpatialDropout2D':
+      return [`ChannelsFirst(nn.Dropout${spec.name.endsWith('1D') ? '1d' : '2d'}(${num(args.rate)}))`];
+    case 'Activation':
+      return act();
+    case 'ReLU':
+      return ['nn.ReLU()'];
+    case 'LeakyReLU':
+      return [`nn.LeakyReLU(${num(args.negative_slope, 0.3)})`];
+    case 'ELU':
+      return [`nn.ELU(${num(args.alpha, 1)})`];
+    case 'Softmax':
+      return ['nn.Softmax(dim=-1)'];
+    case 'BatchNormalization':
+      // Keras momentum m means running = m·running + (1 − m)·batch; PyTorch's is the complement.
+      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${num(args.epsilon, 1e-3)}, momentum=${+(1 - num(args.momentum, 0.99)).toFixed(6)}))`];
+    case 'LayerNormalization':
+      return [`nn.LayerNorm(${last(input)}, eps=${num(args.epsilon, 1e-3)})`];
+    case 'Embedding':
+      return [`Embedding(${args.input_dim}, ${args.output_dim})`];
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU': {
+      const cls = spec.name === 'SimpleRNN' ? 'RNN' : spec.name;
+      return [`Recurrent(nn.${cls}(${last(input)}, ${args.units}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`];
+    }
+    case 'UpSampling2D':
+      return [`ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2))}, mode=${pythonLiteral(args.interpolation ?? 'nearest')}))`];
+    case 'UpSampling1D':
+      return [`ChannelsFirst(nn.Upsample(scale_factor=${num(args.size, 2)}, mode='nearest'))`];
+    case 'ZeroPadding2D':
+      return [`ZeroPad2d(${pythonLiteral(args.padding)})`];
+    case 'GaussianNoise':
+      return [`GaussianNoise(${num(args.stddev)})`];
+    default:
+      throw new Error(`${spec.name} has no PyTorch export yet; export --to keras, or train it with the torch engine (backend: 'torch')`);
+  }
+}
+
+function pyTuple(v: number[]): string {
+  return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
+}
+
+const HELPERS = `
+class ChannelsFirst(nn.Module):
+    """Runs a PyTorch spatial layer (N, C, ...) on Keras's channels-last tensors (N, ..., C)."""
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        return self.inner(x).movedim(1, -1)
+
+
+class SamePad(nn.Module):
+    """Keras/TensorFlow 'same' padding: output = ceil(input / stride), extra padding at the end."""
+    def __init__(self, kernel, stride, dilation, value=0.0):
+        super().__init__()
+        self.kernel, self.stride, self.dilation, self.value = kernel, stride, dilation, value
+    def forward(self, x):
+        pads = []
+        for i in reversed(range(len(self.kernel))):
+            size = x.shape[2 + i]
+            k = (self.kernel[i] - 1) * self.dilation[i] + 1
+            out = -(-size // self.stride[i])
+            total = max((out - 1) * self.stride[i] + k - size, 0)
+            pads += [total // 2, total - total // 2]
+        return nn.functional.pad(x, pads, value=self.value)
+
+
+class GlobalPool(nn.Module):
+    def __init__(self, how, dims):
+        super().__init__()
+        self.how, self.dims = how, tuple(range(1, dims + 1))
+    def forward(self, x):
+        return x.amax(dim=self.dims) if self.how == 'max' else x.mean(dim=self.dims)
+
+
+class Reshape(nn.Module):
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+    def forward(self, x):
+        return x.reshape((x.shape[0],) + self.shape)
+
+
+class Permute(nn.Module):
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+    def forward(self, x):
+        return x.permute((0,) + self.dims)
+
+
+class RepeatVector(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+    def forward(self, x):
+        return x.unsqueeze(1).expand(-1, self.n, -1)
+
+
+class Embedding(nn.Embedding):
+    def forward(self, x):
+        return super().forward(x.long())
+
+
+class Recurrent(nn.Module):
+    """A PyTorch RNN that returns the last step (Keras's default) or every step."""
+    def __init__(self, rnn, return_sequences):
+        super().__init__()
+        self.rnn, self.return_sequences = rnn, return_sequences
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return out if self.return_sequences else out[:, -1]
+
+
+class ZeroPad2d(nn.Module):
+    def __init__(self, padding):
+        super().__init__()
+        (t, b), (l, r) = padding if isinstance(padding, tuple) and isinstance(padding[0], tuple) else ((padding, padding), (padding, padding)) if isinstance(padding, int) else ((padding[0], padding[0]), (padding[1], padding[1]))
+        self.pad = (0, 0, l, r, t, b)
+    def forward(self, x):
+        return nn.functional.pad(x, self.pad)
+
+
+class GaussianNoise(nn.Module):
+    def __init__(self, stddev):
+        super().__init__()
+        self.stddev = stddev
+    def forward(self, x):
+        return x + torch.randn_like(x) * self.stddev if self.training else x
+
+
+class Exp(nn.Module):
+    def forward(self, x):
+        return torch.exp(x)
+`;
+
+export function exportPytorch(analysis: Analysis, file: string): string {
+  const model = analysis.model;
+  if (!model?.totals || analysis.diagnostics.some((d) => d.severity === 'error')) throw new Error(`${file} has errors; fix them before exporting`);
+  const modules = model.layers.flatMap((l) => layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${l.name} (${l.spec.name})` : `${m},`)));
+  const out: string[] = [
+    `"""${model.name}: generated by ModelSpec from ${basename(file)}.`,
+    '',
+    `The same layers as the Keras model (${model.totals.total.toLocaleString('en-US')} parameters), in PyTorch.`,
+    'Tensors are channels-last between layers, as in Keras. Runs with PyTorch and numpy.',
+    '"""',
+    'import numpy as np',
+    'import torch',
+    'from torch import nn',
+    HELPERS,
+    '',
+    `model = nn.Sequential(`,
+    ...modules.map((m) => `    ${m}`),
+    ')',
+    `print(model)`,
+    `print('parameters:', sum(p.numel() for p in model.parameters()))  # Keras: ${model.totals.trainable.toLocaleString('en-US')} trainable`,
+  ];
+  const compile = analysis.compile?.values;
+  const train = sourceRefOf(analysis.data?.values.train);
+  if (!compile || !train) {
+    out.push('', '# Add a compile block and a data block with a training source to train this model.');
+    return out.join('\n') + '\n';
+  }
+  const loss = getLoss(typeof compile.loss === 'string' ? compile.loss : '');
+  const lossExpr = loss && LOSSES[loss.name];
+  if (!loss || !lossExpr) throw new Error(`the loss '${String(compile.loss)}' has no PyTorch export yet; export --to keras instead`);
+  const optimizer = typeof compile.optimizer === 'string' ? { call: compile.optimizer, args: {} } : (compile.optimizer as { call: string; args: Record<string, ArgValue> });
+  const optName = Object.keys(OPTIMIZERS).find((k) => k.toLowerCase() === optimizer.call.toLowerCase());
+  if (!optName) throw new Error(`the optimizer '${optimizer.call}' has no PyTorch export yet`);
+  const data = analysis.data!.values;
+  const fit = analysis.fit?.values ?? {};
+  for (const ref of [train, sourceRefOf(data.test)]) {
+    if (ref?.name === 'images') throw new Error("export --to pytorch does not read images(...) folders yet (the Keras export does); use --to keras");
+  }
+  const oneHot = loss.labels === 'one-hot';
+  const rescale = typeof data.rescale === 'number' ? data.rescale : undefined;
+  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale).map(toNumpyLoader);
+  const test = sourceRefOf(data.test);
+  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale).map(toNumpyLoader));
+  const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
+  out.push(
+    ...MNIST_LOADER,
+    ...loaders,
+    '',
+    `def loss_fn(p, y):`,
+    `    ${oneHot ? `y = nn.functional.one_hot(y.long(), p.shape[-1]).float()\n    ` : ''}return ${lossExpr}`,
+    '',
+    `torch.manual_seed(${typeof fit.seed === 'number' ? fit.seed : 0})`,
+    `device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'`,
+    'model.to(device)',
+    `optimizer = ${OPTIMIZERS[optName](optimizer.args)}`,
+    `split = int(len(x_train) * (1 - ${pythonLiteral(data.validation_split ?? 0)}))  # Keras holds out the last part`,
+    'x_fit, y_fit, x_val, y_val = x_train[:split], y_train[:split], x_train[split:], y_train[split:]',
+    `batch_size, epochs = ${num(fit.batch_size, 32)}, ${num(fit.epochs, 1)}`,
+    '',
+    'def evaluate(x, y):',
+    '    model.eval()',
+    '    with torch.no_grad():',
+    '        p = torch.cat([model(torch.as_tensor(x[i:i + 1024], device=device)) for i in range(0, len(x), 1024)])',
+    '        t = torch.as_tensor(y, device=device)',
+    `        return loss_fn(p, t).item(), ${classify ? '(p.argmax(-1) == t.long()).float().mean().item()' : 'None'}`,
+    '',
+    'for epoch in range(epochs):',
+    '    model.train()',
+    `    order = np.random.permutation(len(x_fit)) if ${data.shuffle === false ? 'False' : 'True'} else np.arange(len(x_fit))`,
+    '    for i in range(0, len(order), batch_size):',
+    '        idx = order[i:i + batch_size]',
+    '        xb = torch.as_tensor(x_fit[idx], device=device)',
+    '        yb = torch.as_tensor(y_fit[idx], device=device)',
+    '        optimizer.zero_grad()',
+    '        loss = loss_fn(model(xb), yb)',
+    '        loss.backward()',
+    '        optimizer.step()',
+    '    val = evaluate(x_val, y_val) if len(x_val) else None',
+    "    print(f'epoch {epoch + 1}/{epochs}: loss {loss.item():.4f}' + (f', val_loss {val[0]:.4f}' if val else '') + (f', val_accuracy {val[1]:.4f}' if val and val[1] is not None else ''))",
+  );
+  if (test) out.push('', "print('test loss, accuracy:', evaluate(x_test, y_test))");
+  out.push(`torch.save(model.state_dict(), ${pythonLiteral(`${model.name}.pt`)})`);
+  return out.join('\n') + '\n';
+}
+
+/** The Keras loaders use keras.datasets for the built-in sets; PyTorch scripts read the IDX files. */
+function toNumpyLoader(line: string): string {
+  return line
+    .replace(/keras\.datasets\.(mnist|fashion_mnist)\.load_data\(\)\[(\d)\]/, (_m, set: string, split: string) => `load_mnist('${set}', ${split === '0' ? "'train'" : "'t10k'"})`);
+}
+
+const MNIST_LOADER = [
+  '',
+  'def load_mnist(name, split):',
+  '    """MNIST or Fashion-MNIST from the canonical mirrors, cached where ModelSpec caches them."""',
+  '    import gzip, os, urllib.request',
+  "    base = {'mnist': 'https://storage.googleapis.com/cvdf-datasets/mnist/', 'fashion_mnist': 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'}[name]",
+  "    folder = os.path.join(os.environ.get('MODELSPEC_CACHE', os.path.expanduser('~/.cache/modelspec')), name)",
+  '    os.makedirs(folder, exist_ok=True)',
+  '    arrays = []',
+  "    for kind in ('images-idx3-ubyte', 'labels-idx1-ubyte'):",
+  "        path = os.path.join(folder, f'{split}-{kind}.gz')",
+  '        if not os.path.exists(path):',
+  "            urllib.request.urlretrieve(base + f'{split}-{kind}.gz', path)",
+  "        with gzip.open(path, 'rb') as f:",
+  '            data = f.read()',
+  '        dims = data[3]',
+  "        shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(dims)]",
+  '        arrays.append(np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape))',
+  '    return arrays[0], arrays[1].astype(np.int64)',
+];

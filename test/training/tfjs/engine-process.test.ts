@@ -1,0 +1,51 @@
+// The engine as a process (node main.ts SPEC.json): stdout carries only event lines, the same
+// lines land in events.jsonl, and a {"type":"stop"} line on stdin or SIGINT ends the run within
+// a batch with the model saved.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '../../../server/src/training/protocol';
+import { makeSpec, tempDir } from './helpers';
+
+async function runProcess(how: 'stdin' | 'SIGINT'): Promise<{ lines: string[]; events: RunEvent[]; runDir: string; code: number | null }> {
+  const dir = tempDir();
+  const spec = makeSpec(dir, { fit: { epochs: 50, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
+  const specPath = join(dir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/training/engines/tfjs/main.ts', specPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buffer = '';
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      lines.push(line);
+      if (!sent && (JSON.parse(line) as RunEvent).type === 'batch') {
+        sent = true;
+        if (how === 'stdin') child.stdin.write('{"type":"stop"}\n');
+        else child.kill('SIGINT');
+      }
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { lines, events: lines.map((l) => JSON.parse(l) as RunEvent), runDir: spec.runDir, code };
+}
+
+for (const how of ['stdin', 'SIGINT'] as const) {
+  test(`a stop via ${how} ends the run in its first epoch with the model saved`, async () => {
+    const { lines, events, runDir, code } = await runProcess(how);
+    assert.equal(code, 0);
+    const last = events[events.length - 1]!;
+    assert.equal(last.type, 'stopped', lines.slice(-3).join('\n'));
+    if (last.type !== 'stopped') return;
+    assert.equal(last.epoch, 1);
+    assert.ok(existsSync(join(runDir, 'model.json')) && existsSync(join(runDir, 'weights.bin')));
+    assert.equal(events.filter((e) => e.type === 'epoch').length, 0);
+    assert.equal(readFileSync(join(runDir, 'events.jsonl'), 'utf8'), lines.map((l) => l + '\n').join(''));
+  });
+}
