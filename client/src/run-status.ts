@@ -46,7 +46,8 @@ export function runProgress(model: string, events: readonly RunEvent[]): RunProg
     const batchesLeft = (epochs - done) * batches;
     etaSeconds = Math.max(0, (batchesLeft * started.batchSize) / lastBatch.samplesPerSec);
   }
-  const epoch = Math.min(epochs, epochsDone + (ended ? 0 : 1)) || epochsDone;
+  // While running: the epoch being trained; once ended: the last epoch that saw a batch.
+  const epoch = ended ? Math.max(epochsDone, lastBatch?.epoch ?? 0) : Math.min(epochs, epochsDone + 1);
   return { model, epoch, epochs, etaSeconds, loss, fraction, ended };
 }
 

@@ -36,3 +36,9 @@ test('clock formats minutes and hours', () => {
   assert.equal(clock(125.4), '2:05');
   assert.equal(clock(3725), '1:02:05');
 });
+
+test('a run stopped during an epoch shows that epoch', () => {
+  const stopped: RunEvent = { type: 'stopped', time: '', reason: 'stop requested', epoch: 1 };
+  const p = runProgress('m', [started, batch(1, 3, 0.7), stopped]);
+  assert.equal(statusText(p), 'm · epoch 1/4 · loss 0.7000 · stopped');
+});

@@ -1,7 +1,6 @@
 """Keras activations by name, as torch functions with Keras 3 definitions."""
 from __future__ import annotations
 
-import math
 from typing import Callable, Optional
 
 import torch
@@ -63,6 +62,3 @@ def get_activation(name: Optional[object]) -> Activation:
         raise ValueError(f"unknown activation '{name}'; known: {', '.join(sorted(ACTIVATIONS))}")
     return ACTIVATIONS[key]
 
-
-def is_linear(fn: Activation) -> bool:
-    return fn is _linear

@@ -92,11 +92,11 @@ class Standardizer:
     def fit(self, x: torch.Tensor, rescale: float, chunk: int = 4096) -> None:
         """x: raw training images (N, ..., C) on any device; statistics in float64 by chunks."""
         c = x.shape[-1]
-        total = torch.zeros(c, dtype=torch.float64, device=x.device)
-        total_sq = torch.zeros(c, dtype=torch.float64, device=x.device)
+        total = torch.zeros(c, dtype=torch.float64)
+        total_sq = torch.zeros(c, dtype=torch.float64)
         count = 0
-        for start in range(0, x.shape[0], chunk):
-            part = x[start:start + chunk].to(torch.float64).reshape(-1, c) * rescale
+        for start in range(0, x.shape[0], chunk):  # on the CPU: MPS has no float64
+            part = x[start:start + chunk].cpu().to(torch.float64).reshape(-1, c) * rescale
             total += part.sum(0)
             total_sq += (part * part).sum(0)
             count += part.shape[0]

@@ -118,6 +118,7 @@ class ReduceLROnPlateau(Callback):
         return current > best + self.min_delta if self.maximize else current < best - self.min_delta
 
     def on_epoch_end(self, epoch, logs, trainer):
+        logs['learning_rate'] = trainer.learning_rate  # Keras 3 adds it, so later callbacks (CSVLogger) see it
         current = self.monitor_value(self.monitor, logs, trainer)
         if current is None:
             return

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .activations import get_activation, is_linear
+from .activations import get_activation
 from .layers_base import KerasLayer, Shape, identity
 
 
@@ -100,7 +100,7 @@ class Softmax(KerasLayer):
         self.axis = int(axis[0] if isinstance(axis, list) else axis)
 
     def forward(self, x):
-        return torch.softmax(x, dim=self.axis if self.axis < 0 else self.axis)
+        return torch.softmax(x, dim=self.axis)  # Keras's axis counts the batch axis too
 
 
 class PReLU(KerasLayer):

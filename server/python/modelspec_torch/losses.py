@@ -113,7 +113,18 @@ def get_loss(name: str) -> LossFn:
     key = name.lower()
     if key not in LOSSES:
         raise ValueError(f"unknown loss '{name}'")
-    return LOSSES[key]
+    fn = LOSSES[key]
+    if fn is sparse_categorical_crossentropy:
+        return fn
+
+    def aligned(y, p):
+        # Targets given as (N,) for predictions (N, 1), e.g. 0/1 labels for one sigmoid unit:
+        # line them up as Keras does instead of broadcasting to (N, N).
+        if y.shape != p.shape and y.numel() == p.numel():
+            y = y.reshape(p.shape)
+        return fn(y.to(p.dtype), p)
+    aligned.__name__ = fn.__name__
+    return aligned
 
 
 def canonical_name(name: str) -> str:

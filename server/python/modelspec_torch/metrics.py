@@ -124,7 +124,7 @@ def make_metric(name: str, loss_name: str, output_units: int, sparse_labels: boo
     if key == 'recall':
         return Precision(name, recall=True)
     if key in losses.LOSSES:
-        return MeanOf(name, losses.LOSSES[key])
+        return MeanOf(name, losses.get_loss(key))
     raise ValueError(f"unknown metric '{name}'")
 
 

@@ -1,6 +1,6 @@
 """A one-shot check of the engine on a CUDA machine (not part of the unit tests):
 
-    cd server/python && python3 -m tests.gpu_check
+    cd server/python && python3 -m tests.gpu_check [--quick]
 
 Prints JSON lines: the probe; CPU-vs-CUDA first-batch loss on identical weights; short
 MLP/CNN/RNN runs on CUDA with mixed precision (eager and torch.compile) with their
@@ -13,7 +13,6 @@ import tempfile
 import time
 import traceback
 
-import numpy as np
 import torch
 
 from modelspec_torch import bench
@@ -94,8 +93,11 @@ def main():
             spec['fit']['backend'] = 'torch:cuda'
             gpu = first_batch_loss(spec)
             out(check='parity', kind=kind, cpu=cpu['loss'], cuda=gpu['loss'], diff=abs(cpu['loss'] - gpu['loss']))
+    quick = '--quick' in sys.argv  # eager runs only (torch.compile is opt-in and slow to start)
     for kind, n, compile_ in (('mlp', 60000, False), ('mlp', 60000, True), ('cnn', 60000, False), ('cnn', 60000, True),
                               ('rnn', 20000, False)):
+        if quick and compile_:
+            continue
         try:
             train_run(kind, n, compile_)
         except Exception:  # noqa: BLE001

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from modelspec_torch import initializers, losses, metrics
-from modelspec_torch.augment import Augmenter
+from modelspec_torch.augment import Augmenter, Standardizer
 from modelspec_torch.optimizers import make_optimizer
 from modelspec_torch.png import encode_png
 
@@ -105,6 +105,12 @@ class LossTest(unittest.TestCase):
         bce = -(np.log(0.8) + np.log(0.6)) / 2
         self.assertAlmostEqual(self.loss('binary_crossentropy', [[1, 0]], [[0.8, 0.4]]), bce, places=6)
 
+    def test_labels_line_up_with_one_sigmoid_unit(self):
+        # (N,) labels against (N, 1) predictions: per-sample pairs, not an (N, N) broadcast.
+        y, p = torch.tensor([1, 0]), torch.tensor([[0.8], [0.4]])
+        bce = float(losses.get_loss('binary_crossentropy')(y, p).mean())
+        self.assertAlmostEqual(bce, -(np.log(0.8) + np.log(0.6)) / 2, places=6)
+
     def test_regression_losses(self):
         y, p = [[1.0, 2.0]], [[2.0, 4.0]]
         self.assertAlmostEqual(self.loss('mse', y, p), 2.5)
@@ -177,6 +183,15 @@ class AugmentTest(unittest.TestCase):
         self.assertTrue(bool((rows >= 0).all() and (rows <= 7).all()))
         self.assertLessEqual(float((rows - x[:, 0, :, 0]).abs().max()), 2.0 + 1e-4)
         self.assertFalse(Augmenter({'rotation_range': 0}).active)
+
+    def test_featurewise_statistics_are_per_channel(self):
+        x = torch.stack([torch.full((4, 4), 10.0), torch.full((4, 4), 30.0)], dim=-1)  # channels 10 and 30
+        x = torch.stack([x, x * 3])  # two images: channel means 20 and 60
+        std = Standardizer({'featurewise_center': True, 'featurewise_std_normalization': True})
+        std.fit(x, rescale=0.5)
+        np.testing.assert_allclose(std.mean.numpy(), [10, 30])
+        np.testing.assert_allclose(std.std.numpy(), [5, 15])
+        np.testing.assert_allclose(std(x[:1] * 0.5)[0, 0, 0].numpy(), [-1, -1], rtol=1e-5)
 
     def test_unsupported_argument_is_named(self):
         with self.assertRaisesRegex(ValueError, 'shear_range'):

@@ -116,6 +116,7 @@ export type RunEvent =
       loss: number;
       metrics: Metrics;
       valLoss?: number;
+      /** Validation metrics under the same keys as `metrics` (accuracy, not val_accuracy). */
       valMetrics?: Metrics;
       learningRate: number;
       seconds: number;

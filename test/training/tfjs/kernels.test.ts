@@ -50,6 +50,7 @@ before(async () => {
 const conv = (stride: number, pad: 'valid' | 'same') => (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad);
 
 test('Conv2D gradients, stride 1 valid', () => assertSameGradients('conv 1 valid', conv(1, 'valid'), [[2, 7, 6, 3], [3, 3, 3, 4]]));
+test('Conv2D gradients, stride 1 same, 8+ input channels', () => assertSameGradients('conv 1 same wide', conv(1, 'same'), [[2, 6, 5, 9], [3, 3, 9, 4]]));
 test('Conv2D gradients, stride 1 same', () => assertSameGradients('conv 1 same', conv(1, 'same'), [[2, 7, 6, 3], [3, 3, 3, 4]]));
 test('Conv2D gradients, stride 2 same, even kernel', () => assertSameGradients('conv 2 same', conv(2, 'same'), [[2, 8, 7, 2], [2, 2, 2, 3]]));
 test('Conv2D gradients, stride 2 valid with leftover rows', () => assertSameGradients('conv 2 valid', conv(2, 'valid'), [[3, 9, 8, 2], [3, 3, 2, 5]]));

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { buildModel, countParams } from '../../../server/src/training/engines/tfjs/model';
+import { buildModel, countParams, regularizationLosses } from '../../../server/src/training/engines/tfjs/model';
 import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
 import { layer } from './helpers';
 
@@ -139,4 +139,62 @@ test('hard_sigmoid is Keras 3\'s relu6(x + 3) / 6 and LeakyReLU reads negative_s
   assert.ok(Math.abs((leaky.predict(tf.tensor2d([[-2]])) as tf.Tensor).dataSync()[0]! + 0.6) < 1e-6);
   model.dispose();
   leaky.dispose();
+});
+
+test("Keras 3's to_json format (InputLayer, dtype policies, module keys, regularizer classes) builds", async () => {
+  const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+  const init = (class_name: string) => ({ module: 'keras.initializers', class_name, config: { seed: null }, registered_name: null });
+  const layers = [
+    { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 8], dtype: 'float32', sparse: false, name: 'input_layer' }, registered_name: null },
+    {
+      module: 'keras.layers',
+      class_name: 'Dense',
+      config: {
+        name: 'dense',
+        trainable: true,
+        dtype: policy,
+        units: 4,
+        activation: 'relu',
+        use_bias: true,
+        kernel_initializer: init('GlorotUniform'),
+        bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null },
+        kernel_regularizer: { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null },
+        bias_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+      },
+      build_config: { input_shape: [null, 8] },
+      registered_name: null,
+    },
+  ];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'k3', layers: layers as never } } }, 1);
+  assert.deepEqual(model.outputs[0]!.shape, [null, 4]);
+  assert.equal(countParams(model).total, 36);
+  // The L2 regularizer contributes 0.01 * sum(kernel^2) to the loss.
+  const kernel = model.getWeights()[0]!;
+  const expected = 0.01 * tf.sum(tf.square(kernel)).dataSync()[0]!;
+  const losses = regularizationLosses(model);
+  assert.equal(losses.length, 1);
+  assert.ok(Math.abs(losses[0]!.dataSync()[0]! - expected) < 1e-6);
+  model.dispose();
+});
+
+test('Dropout and SpatialDropout2D: masks in training only, scaled by 1/(1-rate), whole feature maps for Spatial', async () => {
+  const build = async (cls: string) =>
+    buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, 4, 4, 8] }), layer(cls, { name: 'd', rate: 0.25 })] } } });
+  const x = tf.ones([16, 4, 4, 8]);
+  const dropout = await build('Dropout');
+  const y = (dropout.apply(x, { training: true }) as tf.Tensor).dataSync();
+  const zeros = y.filter((v) => v === 0).length / y.length;
+  assert.ok(Math.abs(zeros - 0.25) < 0.04, `dropped ${zeros}`);
+  assert.ok(y.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6));
+  assert.ok((dropout.apply(x, { training: false }) as tf.Tensor).dataSync().every((v) => v === 1), 'identity in inference');
+  const spatial = await build('SpatialDropout2D');
+  const s = (spatial.apply(x, { training: true }) as tf.Tensor).arraySync() as number[][][][];
+  for (const sample of s) for (let c = 0; c < 8; c++) {
+    const channel = sample.flatMap((row) => row.map((px) => px[c]!));
+    assert.ok(channel.every((v) => v === channel[0]), 'a feature map is kept or dropped whole');
+  }
+  dropout.dispose();
+  spatial.dispose();
 });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
 import { eventWriter } from '../../../server/src/training/engines/tfjs/events';
-import { layer, makeSpec, mnist, mnistFiles, only, runCollect, tempDir, writeTensor } from './helpers';
+import { layer, MLP_LAYERS, makeSpec, mnist, mnistFiles, only, runCollect, tempDir, writeTensor } from './helpers';
 
 test('an MLP learns real MNIST digits well above chance, reports, saves and reloads', async () => {
   const dir = tempDir();
@@ -65,10 +65,12 @@ test('an MLP learns real MNIST digits well above chance, reports, saves and relo
   input.dispose();
 });
 
-test('a seeded run repeats exactly', async () => {
+test('a seeded run repeats exactly (initializers, shuffling, augmentation, dropout)', async () => {
   const dir = tempDir();
+  const [input, hidden, out] = MLP_LAYERS;
+  const layers = [input!, hidden!, layer('Dropout', { name: 'drop', rate: 0.5 }), out!];
   const run = async () => {
-    const spec = makeSpec(dir, { fit: { epochs: 1, batchSize: 50, seed: 11, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
+    const spec = makeSpec(dir, { layers, fit: { epochs: 1, batchSize: 50, seed: 11, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
     spec.data.augment = { rotation_range: 10, width_shift_range: 0.1 };
     spec.data.train = mnistFiles(dir, 'train', 300);
     return only(await runCollect(spec), 'epoch')[0]!.loss;

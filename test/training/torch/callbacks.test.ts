@@ -42,11 +42,19 @@ test('EarlyStopping start_from_epoch and a missing monitor', { skip: SKIP }, () 
 test('ReduceLROnPlateau divides the learning rate with patience, cooldown and min_lr', { skip: SKIP }, () => {
   const dir = tempDir();
   const spec = frozenSpec(dir, 6, 1e-9);
-  spec.fit.callbacks = [{ name: 'ReduceLROnPlateau', args: { monitor: 'loss', factor: 0.5, patience: 1, cooldown: 2, min_lr: 2.5e-10 } }];
+  spec.fit.callbacks = [
+    { name: 'ReduceLROnPlateau', args: { monitor: 'loss', factor: 0.5, patience: 1, cooldown: 2, min_lr: 2.5e-10 } },
+    { name: 'CSVLogger', args: { filename: 'lr.csv' } },
+  ];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
   // The rate each epoch ran with: cut after epoch 2, two cooldown epochs, cut to min_lr, then held.
-  assert.deepEqual(ofType(events, 'epoch').map((e) => e.learningRate), [1e-9, 1e-9, 5e-10, 5e-10, 2.5e-10, 2.5e-10]);
+  const rates = [1e-9, 1e-9, 5e-10, 5e-10, 2.5e-10, 2.5e-10];
+  assert.deepEqual(ofType(events, 'epoch').map((e) => e.learningRate), rates);
+  // As in Keras 3, the callback adds learning_rate to the logs that later callbacks see.
+  const csv = readFileSync(join(spec.runDir, 'lr.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'epoch,accuracy,learning_rate,loss,val_accuracy,val_loss');
+  assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[2])), rates);
 });
 
 test('ModelCheckpoint(save_best_only) saves exactly the improving epochs to best/', { skip: SKIP }, () => {
@@ -104,6 +112,6 @@ test('CSVLogger writes Keras columns (epoch from 0, sorted keys) relative to the
     const e = epochs[i]!;
     assert.equal(epoch, i);
     assert.ok(Math.abs(loss! - e.loss) < 1e-6 && Math.abs(acc! - e.metrics.accuracy!) < 1e-6);
-    assert.ok(Math.abs(valLoss! - e.valLoss!) < 1e-6 && Math.abs(valAcc! - e.valMetrics!.val_accuracy!) < 1e-6);
+    assert.ok(Math.abs(valLoss! - e.valLoss!) < 1e-6 && Math.abs(valAcc! - e.valMetrics!.accuracy!) < 1e-6);
   });
 });

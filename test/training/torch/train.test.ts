@@ -41,7 +41,7 @@ test('an MLP learns a separable problem, with the full event sequence and saved 
   assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3, 4, 5]);
   const last = epochs.at(-1)!;
   assert.ok(last.metrics.accuracy! > 0.95, `train accuracy ${last.metrics.accuracy}`);
-  assert.ok(last.valMetrics!.val_accuracy! > 0.95, `val accuracy ${last.valMetrics!.val_accuracy}`);
+  assert.ok(last.valMetrics!.accuracy! > 0.95, `val accuracy ${last.valMetrics!.accuracy}`);
   assert.ok(last.loss < epochs[0]!.loss, 'the loss goes down');
   assert.equal(last.learningRate, 0.01);
   assert.ok(last.samplesPerSec > 0 && last.seconds > 0);

@@ -7,6 +7,7 @@ import type { Metrics, RunEvent } from '../../protocol';
 import type { DataPipeline, Split } from './data';
 import type { LossFn } from './losses';
 import type { MetricSpec } from './metrics';
+import { regularizationLosses } from './model';
 
 export interface SplitResult {
   loss: number;
@@ -61,8 +62,12 @@ export function evaluateSplit(
       sums[i]![1] += values[2 + 2 * i]!;
     });
   }
+  // Keras adds the layers' regularization penalties to the reported loss, in evaluation too.
+  const penalties = regularizationLosses(model);
+  const regularization = penalties.length ? tf.tidy(() => tf.addN(penalties).dataSync()[0]!) : 0;
+  tf.dispose(penalties);
   const result: SplitResult = {
-    loss: lossSum / Math.max(1, n),
+    loss: lossSum / Math.max(1, n) + regularization,
     metrics: Object.fromEntries(metrics.map((m, i) => [m.name, sums[i]![0]! / Math.max(1e-12, sums[i]![1]!)])),
   };
   if (classify) result.predictions = { predicted, confidence };

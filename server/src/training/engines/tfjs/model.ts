@@ -65,3 +65,8 @@ export function inputShapeOf(model: tfl.LayersModel): number[] {
 export function outputShapeOf(model: tfl.LayersModel): number[] {
   return model.outputs[0]!.shape.slice(1).map((d) => d ?? 1);
 }
+
+/** Regularization penalties of every layer (Sequential's own calculateLosses() misses them). */
+export function regularizationLosses(model: tfl.LayersModel): tf.Scalar[] {
+  return model.layers.flatMap((l) => l.calculateLosses());
+}

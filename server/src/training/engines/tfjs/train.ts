@@ -12,10 +12,11 @@ import { now, type Emit } from './events';
 import { evaluateSplit, testReport } from './evaluate';
 import { getLoss, isClassificationLoss, type LossFn } from './losses';
 import { getMetrics, type MetricSpec } from './metrics';
-import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf } from './model';
+import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf, regularizationLosses } from './model';
 import { fileIO } from './model-io';
 import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
+import { seedDropout } from './layers/dropout';
 
 export interface StopSignal {
   requested: boolean;
@@ -41,7 +42,7 @@ function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: Lo
     const { value, grads } = tf.variableGrads(() => {
       prediction = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
       const loss = tf.mean(lossFn(y, prediction));
-      const regularization = model.calculateLosses();
+      const regularization = regularizationLosses(model);
       return (regularization.length ? tf.addN([loss, ...regularization]) : loss) as tf.Scalar;
     }, variables);
     optimizer.applyGradients(variables, variables.map((v) => grads[v.name]!));
@@ -56,12 +57,84 @@ function ratioMetrics(metrics: MetricSpec[], sums: ArrayLike<number>): Metrics {
   return Object.fromEntries(metrics.map((m, i) => [m.name, sums[1 + 2 * i]! / Math.max(1e-12, sums[2 + 2 * i]!)]));
 }
 
+/** What one epoch of training needs. */
+interface EpochContext {
+  spec: RunSpec;
+  model: tfl.LayersModel;
+  optimizer: KerasOptimizer;
+  data: DataPipeline;
+  lossFn: LossFn;
+  metrics: MetricSpec[];
+  random: Random;
+  emit: Emit;
+  stop: StopSignal;
+  startTime: number;
+  /** Read the running sums after every batch (exact NaN reporting) rather than only for events. */
+  readEveryBatch: boolean;
+  eventInterval: number;
+}
+
+/**
+ * Trains one epoch, emitting throttled batch events (the first at once). Returns the summed
+ * loss and metric parts and the number of samples seen; stops early when a stop is requested.
+ */
+async function trainEpoch(c: EpochContext, epoch: number): Promise<{ sums: Float32Array; seen: number; seconds: number }> {
+  const { spec, data, metrics } = c;
+  const train = data.train;
+  const batchSize = spec.fit.batchSize;
+  const steps = Math.ceil(train.rows.length / batchSize);
+  const epochStart = performance.now();
+  const order = epochOrder(train, spec.data.shuffle, c.random);
+  let totals = tf.zeros([1 + 2 * metrics.length]);
+  let lastEvent = -Infinity;
+  let seen = 0;
+  for (let batch = 1; batch <= steps; batch++) {
+    const rows = order.subarray((batch - 1) * batchSize, Math.min(order.length, batch * batchSize));
+    const next = tf.tidy(() => {
+      const parts = trainStep(c.model, c.optimizer, c.lossFn, metrics, data.batchX(train, rows, true, c.random), data.batchY(train, rows));
+      return tf.add(totals, tf.stack(parts));
+    });
+    totals.dispose();
+    totals = next;
+    seen += rows.length;
+    const t = performance.now();
+    const eventDue = batch === 1 || t - lastEvent >= c.eventInterval || batch === steps;
+    if (c.readEveryBatch || eventDue) {
+      const sums = totals.dataSync();
+      const loss = sums[0]! / seen;
+      if (!Number.isFinite(loss)) {
+        throw new RunError(`the loss became ${loss} at epoch ${epoch}, batch ${batch}: try a lower learning rate (now ${c.optimizer.learningRate})`, epoch, batch);
+      }
+      if (eventDue) {
+        lastEvent = t;
+        c.emit({ type: 'batch', epoch, batch, batches: steps, loss, metrics: ratioMetrics(metrics, sums), samplesPerSec: seen / ((t - epochStart) / 1000), time: (t - c.startTime) / 1000 });
+      }
+    }
+    // Lets SIGINT and stdin's stop line arrive between batches.
+    await yieldToEventLoop();
+    if (c.stop.requested) break;
+  }
+  const sums = totals.dataSync() as Float32Array;
+  totals.dispose();
+  return { sums, seen, seconds: (performance.now() - epochStart) / 1000 };
+}
+
+/** A failure that knows where in training it happened. */
+class RunError extends Error {
+  constructor(
+    message: string,
+    readonly epoch: number,
+    readonly batch: number,
+  ) {
+    super(message);
+  }
+}
+
 export async function train(spec: RunSpec, options: TrainOptions): Promise<void> {
   const { emit } = options;
   const stop = options.stop ?? { requested: false };
   const startTime = performance.now();
   let epoch = 0;
-  let batch = 0;
   let model: tfl.LayersModel | undefined;
   let optimizer: KerasOptimizer | undefined;
   const modelPath = join(spec.runDir, 'model.json');
@@ -74,6 +147,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const choice: BackendChoice = await selectBackend(requested);
     const seed = spec.fit.seed;
     const random = new Random(seed ?? Date.now());
+    seedDropout(random.int());
     model = await buildModel(spec, seed);
     checkParams(model, spec.expectedParams);
     if (spec.initialWeights) loadInitialWeights(model, spec.initialWeights);
@@ -115,62 +189,48 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
 
     const callbacks = createCallbacks(spec.fit.callbacks, spec.runDir);
     const ctx: TrainingContext = { model, optimizer, runDir: spec.runDir, emit, save, stopTraining: false };
-    // Reading values forces a sync; wasm and cpu run synchronously anyway, so read every batch
-    // there (exact NaN reporting) and only at event time on the native backend.
-    const readEveryBatch = choice.backend !== 'tensorflow';
-    const interval = options.batchEventInterval ?? 100;
+    const epochContext: EpochContext = {
+      spec,
+      model,
+      optimizer,
+      data,
+      lossFn,
+      metrics,
+      random,
+      emit,
+      stop,
+      startTime,
+      // Reading values forces a sync; wasm and cpu run synchronously anyway.
+      readEveryBatch: choice.backend !== 'tensorflow',
+      eventInterval: options.batchEventInterval ?? 100,
+    };
     let epochsDone = 0;
 
     for (epoch = 1; epoch <= spec.fit.epochs; epoch++) {
-      const epochStart = performance.now();
-      const order = epochOrder(train, spec.data.shuffle, random);
-      let totals: tf.Tensor | undefined;
-      let lastEvent = -Infinity;
-      let seen = 0;
-      for (batch = 1; batch <= steps; batch++) {
-        const rows = order.subarray((batch - 1) * batchSize, Math.min(order.length, batch * batchSize));
-        const parts = tf.tidy(() => trainStep(model!, optimizer!, lossFn, metrics, data.batchX(train, rows, true, random), data.batchY(train, rows)));
-        const stacked = tf.stack(parts);
-        tf.dispose(parts);
-        const prev: tf.Tensor | undefined = totals;
-        totals = prev ? tf.add(prev, stacked) : stacked.clone();
-        tf.dispose([prev, stacked]);
-        seen += rows.length;
-        const t = performance.now();
-        const eventDue = batch === 1 || t - lastEvent >= interval || batch === steps;
-        if (readEveryBatch || eventDue) {
-          const sums = totals.dataSync();
-          const loss = sums[0]! / seen;
-          if (!Number.isFinite(loss)) {
-            throw Object.assign(new Error(`the loss became ${loss} at epoch ${epoch}, batch ${batch}: try a lower learning rate (now ${optimizer.learningRate})`), { nonFinite: true });
-          }
-          if (eventDue) {
-            lastEvent = t;
-            emit({ type: 'batch', epoch, batch, batches: steps, loss, metrics: ratioMetrics(metrics, sums), samplesPerSec: seen / ((t - epochStart) / 1000), time: (t - startTime) / 1000 });
-          }
-        }
-        await yieldToEventLoop();
-        if (stop.requested) break;
-      }
-      const sums = totals ? totals.dataSync() : new Float32Array(1 + 2 * metrics.length);
-      tf.dispose(totals);
+      const { sums, seen, seconds } = await trainEpoch(epochContext, epoch);
       if (stop.requested) break;
-      const seconds = (performance.now() - epochStart) / 1000;
+      // Keras's logs: loss, metrics, then val_ versions; callbacks read and may extend them.
       const logs: Logs = { loss: sums[0]! / Math.max(1, seen), ...ratioMetrics(metrics, sums) };
-      let valLoss: number | undefined;
-      let valMetrics: Metrics | undefined;
+      let validation: { loss: number; metrics: Metrics } | undefined;
       if (data.validation && data.validation.rows.length) {
-        const v = evaluateSplit(model, data, data.validation, lossFn, metrics, batchSize);
-        valLoss = v.loss;
-        valMetrics = v.metrics;
-        logs['val_loss'] = v.loss;
-        for (const [k, value] of Object.entries(v.metrics)) logs[`val_${k}`] = value;
+        validation = evaluateSplit(model, data, data.validation, lossFn, metrics, batchSize);
+        logs['val_loss'] = validation.loss;
+        for (const [k, value] of Object.entries(validation.metrics)) logs[`val_${k}`] = value;
       }
       const learningRate = optimizer.learningRate;
       for (const cb of callbacks) await cb.onEpochEnd(epoch - 1, logs, ctx);
-      const { loss, val_loss: _v, learning_rate: _lr, ...rest } = logs;
-      const trainMetrics = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('val_')));
-      emit({ type: 'epoch', epoch, epochs: spec.fit.epochs, loss: loss!, metrics: trainMetrics, valLoss, valMetrics, learningRate, seconds, samplesPerSec: seen / seconds });
+      emit({
+        type: 'epoch',
+        epoch,
+        epochs: spec.fit.epochs,
+        loss: logs['loss']!,
+        metrics: ratioMetrics(metrics, sums),
+        valLoss: validation?.loss,
+        valMetrics: validation?.metrics,
+        learningRate,
+        seconds,
+        samplesPerSec: seen / seconds,
+      });
       epochsDone = epoch;
       if (ctx.stopTraining) {
         emit({ type: 'log', level: 'info', message: ctx.stopReason ?? 'a callback stopped training' });
@@ -192,14 +252,8 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     await save(spec.runDir);
     emit({ type: 'finished', time: now(), epochs: epochsDone, seconds: (performance.now() - startTime) / 1000, modelPath });
   } catch (e) {
-    const err = e as Error & { nonFinite?: boolean };
-    emit({
-      type: 'failed',
-      time: now(),
-      message: err.message ?? String(e),
-      ...(epoch > 0 ? { epoch } : {}),
-      ...(epoch > 0 && batch > 0 ? { batch } : {}),
-    });
+    const where = e instanceof RunError ? { epoch: e.epoch, batch: e.batch } : epoch > 0 ? { epoch } : {};
+    emit({ type: 'failed', time: now(), message: (e as Error).message ?? String(e), ...where });
   } finally {
     optimizer?.dispose();
     model?.dispose();

@@ -43,6 +43,20 @@ export function conv2dBackpropFilterViaConv(
   if (top || bottom || left || right) {
     xp = call.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
   }
+  if (info.strideHeight === 1 && info.strideWidth === 1 && ci >= 8) {
+    // Stride 1: use x as the filter and the padded dy as the image, which XNNPACK runs about
+    // 1.6x faster than the form below on mnist_cnn's second convolution. With few input
+    // channels (the output channels here) the form below is faster: 30 vs 47 ms for its first.
+    //   r[co, a, b, ci] = sum_{u,v,n} dyPadded[co, a+u, b+v, n] * x[n, u, v, ci] = dW[kh-1-a, kw-1-b, ci, co]
+    const dyt = call.run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] }); // [co, oh, ow, n]
+    const xf = call.run('Transpose', { x: xp }, { perm: [1, 2, 0, 3] }); // [H, W, n, ci]
+    // XNNPACK pads inside the convolution: no padded copy of dy.
+    const pad = [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]];
+    const r = call.run('Conv2D', { x: dyt, filter: xf }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' });
+    const flipped = call.run('Reverse', { x: r }, { dims: [1, 2] });
+    return call.run('Transpose', { x: flipped }, { perm: [1, 2, 3, 0] }, true);
+  }
+  // Strides above 1: the image is x with batch and channels swapped, the filter is dy dilated by the stride.
   const xt = call.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] }); // [ci, H, W, n]
   const dyt = call.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, n, co]
   let r = call.run(
@@ -85,16 +99,9 @@ export function conv2dBackpropInputViaConv(
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return undefined;
   const flipped = call.run('Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = call.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, co, ci]
-  let dyp = dy;
-  if (top || bottom || left || right) {
-    dyp = call.run('PadV2', { x: dy }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
-  }
-  return call.run(
-    'Conv2D',
-    { x: dyp, filter: swapped },
-    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' },
-    true,
-  );
+  // XNNPACK pads inside the convolution: no padded copy of dy.
+  const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+  return call.run('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' }, true);
 }
 
 /**

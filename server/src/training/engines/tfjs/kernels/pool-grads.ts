@@ -33,9 +33,11 @@ export function maxPoolGrad(dyv: TypedArray, xv: TypedArray, dxv: TypedArray, in
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  // Per channel: the best value so far and where it is; channels innermost reads x contiguously.
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
   dxv.fill(0);
   for (let b = 0; b < n; b++) {
-    const xb = b * h * w * c;
     for (let r = 0; r < oh; r++) {
       const r0 = r * sh - top;
       const rStart = Math.max(0, r0);
@@ -44,22 +46,22 @@ export function maxPoolGrad(dyv: TypedArray, xv: TypedArray, dxv: TypedArray, in
         const q0 = q * sw - left;
         const qStart = Math.max(0, q0);
         const qEnd = Math.min(w, q0 + fw);
-        const dyBase = ((b * oh + r) * ow + q) * c;
-        for (let ch = 0; ch < c; ch++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let i = rStart; i < rEnd; i++) {
-            for (let j = qStart; j < qEnd; j++) {
-              const idx = xb + (i * w + j) * c + ch;
-              const v = xv[idx]!;
-              if (v > best || at < 0) {
-                best = v;
-                at = idx;
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let i = rStart; i < rEnd; i++) {
+          for (let j = qStart; j < qEnd; j++) {
+            const base = ((b * h + i) * w + j) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = xv[base + ch]!;
+              if (v > best[ch]! || at[ch]! < 0) {
+                best[ch] = v;
+                at[ch] = base + ch;
               }
             }
           }
-          if (at >= 0) dxv[at] += dyv[dyBase + ch]!;
         }
+        const dyBase = ((b * oh + r) * ow + q) * c;
+        for (let ch = 0; ch < c; ch++) if (at[ch]! >= 0) dxv[at[ch]!] += dyv[dyBase + ch]!;
       }
     }
   }

@@ -2,7 +2,7 @@
 // Keras's class names so modelFromJSON reads them (registerClass replaces TF.js's entry).
 import * as tf from '@tensorflow/tfjs-core';
 import { registerActivations } from './activations';
-import { SpatialDropout2D, SpatialDropout3D } from './dropout';
+import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { KerasOrthogonal } from './orthogonal';
 import { KerasReLU } from './relu';
@@ -16,7 +16,7 @@ export function registerKerasLayers(): void {
   registered = true;
   polyfillTensorMethods();
   registerActivations();
-  const classes: unknown[] = [...RESHAPING_LAYERS, SpatialDropout2D, SpatialDropout3D, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal];
+  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   }

@@ -1,0 +1,110 @@
+// `npm run bench:train`: training throughput (samples/s) of Keras's mnist_mlp and mnist_cnn on
+// every engine and backend present, beside a hand-written PyTorch loop on the same models, all
+// in one run on this machine, printed as ratios to the hand-written loop.
+//
+// Each engine trains the real bundled digits (batch 128) for two epochs in its own process; the
+// second epoch's samples/s is reported (the first includes start-up and compilation). The
+// hand-written loop and the torch engine come from `python -m modelspec_torch.bench`, which
+// times both on the same data and model. Set BENCH_SAMPLES_CNN / BENCH_SAMPLES_MLP to change
+// how many training samples the TF.js runs use (the WebAssembly CNN is slow).
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../../server/src/language/analysis/analyze';
+import { findTorch, pythonPath } from '../../server/src/training/engines/detect';
+import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
+import { buildRunSpec } from '../../server/src/training/run-spec';
+
+interface Row {
+  model: string;
+  engine: string;
+  samplesPerSec: number | undefined;
+  note?: string;
+}
+
+const MODELS = [
+  { key: 'mlp', file: 'examples/digits.model', title: 'mnist_mlp', samples: Number(process.env.BENCH_SAMPLES_MLP ?? 7040) },
+  { key: 'cnn', file: 'examples/digits-cnn.model', title: 'mnist_cnn', samples: Number(process.env.BENCH_SAMPLES_CNN ?? 1280) },
+] as const;
+
+/** The first `n` samples of a tensor file, as a new file. */
+function head(t: TensorFile, n: number, dir: string, name: string): TensorFile {
+  const per = t.shape.slice(1).reduce((a, b) => a * b, 1) * (t.dtype === 'uint8' ? 1 : 4);
+  const count = Math.min(n, t.shape[0]);
+  const path = join(dir, name);
+  writeFileSync(path, readFileSync(t.path).subarray(0, count * per));
+  return { ...t, path, shape: [count, ...t.shape.slice(1)] };
+}
+
+async function tfjsSpec(model: (typeof MODELS)[number], backend: string): Promise<RunSpec> {
+  const text = readFileSync(model.file, 'utf8');
+  const spec = await buildRunSpec(analyze(text, { baseDir: 'examples' }), model.file, { epochs: 2, backend, runsDir: mkdtempSync(join(tmpdir(), 'bench-runs-')) });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+  spec.data = { ...spec.data, train: { x: head(spec.data.train.x, model.samples, dir, 'x'), y: head(spec.data.train.y, model.samples, dir, 'y') }, test: undefined, validation: undefined, validationSplit: 0, augment: undefined };
+  spec.fit = { ...spec.fit, batchSize: 128, callbacks: [] };
+  return spec;
+}
+
+function runTfjs(spec: RunSpec): number | undefined {
+  mkdirSync(spec.runDir, { recursive: true });
+  const specPath = join(spec.runDir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  const r = spawnSync(process.execPath, ['dist/engine-tfjs.cjs', specPath], { encoding: 'utf8', timeout: 1_800_000 });
+  const epochs = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent)
+    .filter((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch');
+  return epochs[epochs.length - 1]?.samplesPerSec;
+}
+
+function runTorchBench(): Map<string, { runner: number; hand: number }> {
+  const results = new Map<string, { runner: number; hand: number }>();
+  const torch = findTorch().probe;
+  if (!torch) return results;
+  const r = spawnSync(torch.python, ['-m', 'modelspec_torch.bench', '--model', 'both'], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: pythonPath() },
+    timeout: 1_800_000,
+  });
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number };
+    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec });
+  }
+  if (results.size === 0) process.stderr.write(`torch bench printed nothing:\n${r.stderr}\n`);
+  return results;
+}
+
+async function main(): Promise<void> {
+  const torch = findTorch().probe;
+  const torchResults = runTorchBench();
+  const rows: Row[] = [];
+  for (const model of MODELS) {
+    const t = torchResults.get(model.key);
+    if (t) {
+      rows.push({ model: model.title, engine: 'hand-written PyTorch loop (cpu)', samplesPerSec: t.hand });
+      rows.push({ model: model.title, engine: `torch engine (${torch?.cuda ? 'cuda' : torch?.mps ? 'mps' : 'cpu'})`, samplesPerSec: t.runner });
+    }
+    for (const backend of ['tfjs:wasm', 'tfjs:cpu']) {
+      if (backend === 'tfjs:cpu' && model.key === 'cnn' && !process.env.BENCH_ALL) {
+        rows.push({ model: model.title, engine: 'tfjs engine (cpu)', samplesPerSec: undefined, note: 'skipped: pure-JS convolutions take minutes per batch (BENCH_ALL=1 runs it)' });
+        continue;
+      }
+      const spec = await tfjsSpec(model, backend);
+      rows.push({ model: model.title, engine: `tfjs engine (${backend.split(':')[1]})`, samplesPerSec: runTfjs(spec) });
+    }
+  }
+  const hand = new Map(rows.filter((r) => r.engine.startsWith('hand')).map((r) => [r.model, r.samplesPerSec]));
+  const lines = ['| model | engine (backend) | samples/s | × hand-written PyTorch |', '| --- | --- | ---: | ---: |'];
+  for (const r of rows) {
+    const base = hand.get(r.model);
+    const ratio = r.samplesPerSec && base ? `${(r.samplesPerSec / base).toFixed(2)}×` : '';
+    lines.push(`| ${r.model} | ${r.engine} | ${r.samplesPerSec ? Math.round(r.samplesPerSec).toLocaleString('en-US') : r.note ?? 'failed'} | ${ratio} |`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+await main();

@@ -1,0 +1,81 @@
+// `modelspec train` as a process, end to end on real data: the digits MLP (Keras's mnist_mlp)
+// must really learn (≥ 95% test accuracy) on each engine present, and the run folder must hold
+// what the README promises.
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ensureBuilt } from '../helpers/build';
+import { findTorch } from '../../server/src/training/engines/detect';
+import type { RunEvent } from '../../server/src/training/protocol';
+
+const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
+
+function train(engine: string) {
+  const out = mkdtempSync(join(tmpdir(), `modelspec-train-${engine}-`));
+  const r = spawnSync(process.execPath, [CLI, 'train', 'examples/digits.model', '--backend', engine, '--out', out, '--json'], {
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  return { code: r.status, stderr: r.stderr, events, out };
+}
+
+function checkRun(engine: string, run: ReturnType<typeof train>) {
+  assert.equal(run.code, 0, run.stderr);
+  const started = run.events.find((e) => e.type === 'started');
+  assert.ok(started?.type === 'started');
+  assert.equal(started.engine, engine);
+  assert.equal(started.params.total, 669_706, 'the engine builds exactly the checked model');
+  assert.deepEqual(started.samples, { train: 7200, validation: 800, test: 2000 });
+  const epochs = run.events.filter((e) => e.type === 'epoch');
+  assert.equal(epochs.length, 8);
+  const evaluated = run.events.find((e) => e.type === 'evaluated');
+  assert.ok(evaluated?.type === 'evaluated');
+  assert.ok(evaluated.metrics.accuracy >= 0.95, `test accuracy ${evaluated.metrics.accuracy} should be at least 0.95`);
+  assert.equal(evaluated.confusionMatrix?.length, 10);
+  assert.equal(evaluated.confusionMatrix?.flat().reduce((a, b) => a + b, 0), 2000);
+  assert.equal(run.events[run.events.length - 1].type, 'finished');
+
+  const runDir = started.runDir;
+  for (const f of ['events.jsonl', 'history.csv', 'summary.txt', 'report.html']) assert.ok(existsSync(join(runDir, f)), `${f} in the run folder`);
+  const history = readFileSync(join(runDir, 'history.csv'), 'utf8').trim().split('\n');
+  assert.match(history[0], /^epoch,loss,accuracy,val_loss,val_accuracy,learning_rate$/);
+  assert.equal(history.length, 9);
+  assert.match(readFileSync(join(runDir, 'summary.txt'), 'utf8'), /Total params: 669,706/);
+  const written = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(written.length, run.events.length, 'events.jsonl holds every event streamed');
+}
+
+describe('modelspec train examples/digits.model', () => {
+  before(() => ensureBuilt());
+
+  it('learns the digits on TensorFlow.js (≥ 95% test accuracy) and saves a TF.js model', () => {
+    const run = train('tfjs');
+    checkRun('tfjs', run);
+    const started = run.events.find((e) => e.type === 'started');
+    const runDir = started?.type === 'started' ? started.runDir : '';
+    const model = JSON.parse(readFileSync(join(runDir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: unknown };
+    assert.ok(model.modelTopology && model.weightsManifest, 'model.json in TF.js layers format');
+  });
+
+  it('learns the digits on PyTorch (≥ 95% test accuracy) and saves the state dict', { skip: findTorch().probe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
+    const run = train('torch');
+    checkRun('torch', run);
+    const started = run.events.find((e) => e.type === 'started');
+    assert.ok(started?.type === 'started' && existsSync(join(started.runDir, 'model.pt')));
+  });
+
+  it('refuses a file with errors, printing them', () => {
+    const r = spawnSync(process.execPath, [CLI, 'train', 'test/fixtures/broken.model'], { encoding: 'utf8' });
+    assert.equal(r.code ?? r.status, 1);
+    assert.match(r.stderr, /error unknown-layer/);
+    assert.match(r.stderr, /has errors; fix them before training/);
+  });
+});

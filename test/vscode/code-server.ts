@@ -1,0 +1,164 @@
+// Starting a real VS Code (code-server, installed by scripts/install-code-server.mjs) and
+// driving its workbench with Playwright and the system Chromium. Shared by code-server.test.ts
+// (the integration suite inside the extension host) and e2e.test.ts (the workbench as a user).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync) ?? '/usr/bin/chromium';
+
+/** Why the tests in a real VS Code cannot run here, or undefined when they can. */
+export function missingPrerequisite(): string | undefined {
+  if (!existsSync(CODE_SERVER)) return `code-server is not installed (run: node scripts/install-code-server.mjs); looked for ${CODE_SERVER}`;
+  if (!existsSync(CHROMIUM)) return `Chromium is not installed (apt-get install chromium); looked for ${CHROMIUM}`;
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** A temporary workspace holding a copy of examples/, plus any extra files. */
+export function makeWorkspace(files: Record<string, string> = {}): string {
+  const ws = mkdtempSync(join(tmpdir(), 'modelspec-ws-'));
+  cpSync(join(ROOT, 'examples'), ws, { recursive: true, filter: (src) => !src.includes(`${join('examples', 'runs')}`) });
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(ws, name, '..'), { recursive: true });
+    writeFileSync(join(ws, name), text);
+  }
+  return ws;
+}
+
+export interface CodeServer {
+  port: number;
+  /** The workbench URL for a folder, with the extension under development (and tests) loaded. */
+  url(folder: string, extensionTestsPath?: string): string;
+  log(): string;
+  /** Kills code-server's whole process group (extension hosts, language servers, engines). */
+  stop(): Promise<void>;
+}
+
+export async function startCodeServer(): Promise<CodeServer> {
+  const port = await freePort();
+  const home = mkdtempSync(join(tmpdir(), 'modelspec-code-server-'));
+  const userData = join(home, 'user-data');
+  const extensions = join(home, 'extensions');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(extensions, { recursive: true });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'security.workspace.trust.enabled': false,
+      'workbench.enableExperiments': false,
+      'chat.disableAIFeatures': true,
+    }),
+  );
+  let output = '';
+  // detached: its own session and process group (setsid), so stop() can kill all of it.
+  const child: ChildProcess = spawn(
+    CODE_SERVER,
+    ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, '--config', '/dev/null'],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home } },
+  );
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+
+  const stop = async () => {
+    if (child.pid) {
+      for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          break; // the group is gone
+        }
+        const until = Date.now() + 3000;
+        while (!groupGone(child.pid) && Date.now() < until) await sleep(100);
+        if (groupGone(child.pid)) break;
+      }
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`code-server exited:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz within 60 s:\n${output}`);
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (r.ok) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(200);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  return {
+    port,
+    url(folder, extensionTestsPath) {
+      const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+      const payload: [string, string][] = [['extensionDevelopmentPath', remote(ROOT)]];
+      if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+      return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    },
+    log: () => output,
+    stop,
+  };
+}
+
+function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Leaves the workbench first (else extension hosts keep running), then closes the browser. */
+export async function closeBrowser(browser: Browser | undefined, page: Page | undefined): Promise<void> {
+  try {
+    await page?.goto('about:blank', { timeout: 10_000 });
+  } catch {
+    // the page may already be gone
+  }
+  await browser?.close().catch(() => undefined);
+}

@@ -1,0 +1,142 @@
+// The extension as a user meets it, in a real VS Code (code-server) driven through Playwright:
+// inline shapes, a squiggle and the problem count for a broken layer, hover, Train from the
+// command palette, the panel's curves, Stop. A screenshot of each step goes to
+// .test-output/vscode/ for review.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { closeBrowser, launchChromium, makeWorkspace, missingPrerequisite, ROOT, sleep, startCodeServer, type CodeServer } from './code-server';
+
+const skip = missingPrerequisite();
+if (skip) console.log(`# skipping the workbench end-to-end test: ${skip}`);
+
+const SHOTS = join(ROOT, '.test-output', 'vscode');
+
+/**
+ * digits.model, trained for 2 epochs with TensorFlow.js so the run is short; small batches make
+ * it last long enough (tens of seconds) for Stop to arrive mid-run.
+ */
+function shortDigits(): string {
+  const text = readFileSync(join(ROOT, 'examples', 'digits.model'), 'utf8');
+  const short = text.replace(/epochs:\s*\d+/, 'epochs: 2').replace(/batch_size:\s*\d+/, 'batch_size: 16');
+  assert.notEqual(short, text);
+  return short;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await sleep(400); // let notifications and hovers finish animating
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await row.click();
+}
+
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+}
+
+async function statusBarText(page: Page): Promise<string> {
+  const items = page.locator('.statusbar-item', { hasText: 'digits_mlp' });
+  return (await items.count()) ? ((await items.first().textContent()) ?? '') : '';
+}
+
+test('in the workbench: hints, a squiggle, hover, Train from the palette, live curves, Stop', { skip, timeout: 300_000 }, async () => {
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  const workspace = makeWorkspace({
+    'digits.model': shortDigits(),
+    '.vscode/settings.json': JSON.stringify({ 'modelspec.backend': 'tfjs' }),
+  });
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    server = await startCodeServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(server.url(workspace));
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+
+    // Open the file from the explorer; the server's inlay hints show each layer's shape.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits.model' }).first().click();
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.waitFor();
+    // Inlay hints are spans after the layer's text (with non-breaking spaces).
+    await page.locator('.monaco-editor .view-line span', { hasText: /^\(None,\s512\)\s·\s401,920$/ }).first().waitFor({ timeout: 60_000 });
+    assert.match((await editor.textContent()) ?? '', /\(None,\s10\)\s·\s5,130/);
+    await shot(page, '01-inlay-hints');
+
+    // Hover a layer: its shape and parameter count.
+    await page.locator('.monaco-editor .view-line span', { hasText: /^Dense$/ }).first().hover();
+    const hover = page.locator('.monaco-hover-content', { hasText: 'Parameters' }).first();
+    await hover.waitFor({ timeout: 30_000 });
+    const hoverText = (await hover.textContent()) ?? '';
+    assert.match(hoverText, /Output:\s*\(None, 512\)/);
+    assert.match(hoverText, /Parameters: 401,920/);
+    await shot(page, '02-hover');
+    await page.mouse.move(5, 500);
+    await page.keyboard.press('Escape');
+
+    // Break a layer: a Conv2D after a Dense layer. The squiggle and the problem count appear.
+    await page.locator('.monaco-editor .view-line', { hasText: 'Dropout(0.2)' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('Conv2D(32, (3, 3))');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    // While typing, half-written calls count too; the count settles at one error.
+    await page.locator('#status\\.problems[aria-label="Errors: 1"]').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'Conv2D expects a rank-3 input' }).first().waitFor();
+    await shot(page, '03-broken-layer');
+
+    // Put the layer back: clean again, then train from the command palette.
+    await page.locator('.monaco-editor .view-line', { hasText: 'Conv2D' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('Dropout(0.2)');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await runCommand(page, 'ModelSpec: Train Model');
+
+    // The panel opens and draws curves as batches arrive.
+    const panel = panelFrame(page);
+    await panel.locator('#charts canvas').first().waitFor({ timeout: 120_000 });
+    await panel.locator('#empty').waitFor({ state: 'hidden', timeout: 120_000 });
+    await page.locator('.statusbar-item', { hasText: /digits_mlp · epoch \d\/2/ }).first().waitFor({ timeout: 60_000 });
+    assert.match(await statusBarText(page), /digits_mlp · epoch \d\/2/);
+    await shot(page, '04-training');
+
+    // Stop from the panel: the engine stops after the batch and says so.
+    await panel.locator('#stop').click();
+    await page.locator('.statusbar-item', { hasText: /digits_mlp.*(stopped|finished|failed)/ }).first().waitFor({ timeout: 120_000 });
+    const status = await statusBarText(page);
+    await shot(page, '05-stopped');
+
+    // The run folder recorded the run and its ending.
+    const runs = join(workspace, 'runs', 'digits_mlp');
+    const [runDir] = readdirSync(runs);
+    assert.ok(runDir, 'a run folder was written');
+    const events = readFileSync(join(runs, runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; engine?: string });
+    assert.equal(events[0]!.type, 'started');
+    assert.equal(events[0]!.engine, 'tfjs');
+    assert.equal(events.at(-1)!.type, 'stopped');
+    assert.match(status, /stopped/);
+  } catch (e) {
+    if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
+    if (server) console.log(server.log().slice(-3000));
+    throw e;
+  } finally {
+    await closeBrowser(browser, page);
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,110 @@
+// Runs inside a real VS Code's extension host (code-server here; VS Code desktop through
+// run-electron.ts), against a workspace that holds a copy of examples/.
+/// <reference types="mocha" />
+
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'modelspec.modelspec';
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need a workspace folder holding the examples');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n');
+}
+
+function hintText(hint: vscode.InlayHint): string {
+  return typeof hint.label === 'string' ? hint.label : hint.label.map((p) => p.value).join('');
+}
+
+export function registerExtensionTests(): void {
+  suite('ModelSpec in VS Code', () => {
+    let doc: vscode.TextDocument;
+
+    suiteSetup(async () => {
+      doc = await vscode.workspace.openTextDocument(workspaceFile('digits.model'));
+      await vscode.window.showTextDocument(doc);
+    });
+
+    test('opening a .model file activates the extension; the example has no diagnostics', async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext, `${EXTENSION_ID} is loaded`);
+      await until('activation', () => (ext.isActive ? true : undefined));
+      assert.equal(doc.languageId, 'modelspec');
+      // The server has analysed the file once hover answers; diagnostics are published before.
+      await until('hover from the server', async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, 6));
+        return hovers.length ? hovers : undefined;
+      });
+      assert.deepEqual(vscode.languages.getDiagnostics(doc.uri), []);
+    });
+
+    test('hover on a layer gives its output shape and parameters', async () => {
+      const line = doc.getText().split('\n').findIndex((l) => l.includes("Dense(512, activation='relu')"));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 6));
+      const text = hoverText(hovers);
+      assert.match(text, /\(None, 512\)/);
+      assert.match(text, /401,920/);
+    });
+
+    test('inlay hints show each layer’s shape and parameter count', async () => {
+      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+      const labels = hints.map(hintText).join('\n');
+      assert.match(labels, /\(None, 512\)/);
+      assert.match(labels, /\(None, 10\)/);
+      assert.match(labels, /5,130/);
+    });
+
+    test('Show Model Summary returns the Keras table', async () => {
+      const table = await vscode.commands.executeCommand<string>('modelspec.showSummary', doc.uri);
+      assert.match(table, /dense_2 \(Dense\)/);
+      assert.match(table, /Total params: 669,706/);
+      const shown = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'modelspec-summary');
+      assert.ok(shown, 'the summary opens as a read-only document');
+      assert.match(shown.getText(), /Total params: 669,706/);
+    });
+
+    test('breaking a layer produces the shape diagnostic under it, and Train refuses the file', async () => {
+      const line = doc.getText().split('\n').findIndex((l) => l.includes('Dropout(0.2)'));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, doc.lineAt(line).range, '    Conv2D(32, (3, 3))');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const diagnostics = await until('a diagnostic', () => {
+        const d = vscode.languages.getDiagnostics(doc.uri);
+        return d.length ? d : undefined;
+      });
+      assert.equal(diagnostics.length, 1);
+      assert.equal(diagnostics[0]!.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(diagnostics[0]!.code, 'shape-rank');
+      assert.equal(diagnostics[0]!.range.start.line, line);
+      assert.match(diagnostics[0]!.message, /Conv2D expects a rank-3 input/);
+
+      const result = await vscode.commands.executeCommand<{ started: boolean; reason?: string }>('modelspec.train', doc.uri);
+      assert.equal(result.started, false);
+      assert.match(result.reason ?? '', /the file has 1 error/);
+    });
+
+    suiteTeardown(async () => {
+      // Leave the example as it was on disk: the edit was never saved.
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+  });
+}
