@@ -121,6 +121,15 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     const status = await statusBarText(page);
     await shot(page, '05-stopped');
 
+    // Reload the window: the panel comes back (its serializer) and replays the run folder.
+    await page.reload();
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    const restored = panelFrame(page);
+    await restored.locator('#charts canvas').first().waitFor({ timeout: 60_000 });
+    await restored.locator('#empty').waitFor({ state: 'hidden', timeout: 60_000 });
+    assert.match((await restored.locator('#status').textContent()) ?? '', /stopped/i);
+    await shot(page, '06-restored-after-reload');
+
     // The run folder recorded the run and its ending.
     const runs = join(workspace, 'runs', 'digits_mlp');
     const [runDir] = readdirSync(runs);

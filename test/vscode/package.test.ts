@@ -1,4 +1,4 @@
-// `npm run package` makes an offline .vsix holding what the installed extension needs and no
+// `npm run package` (scripts/package-vsix.mjs) makes an offline .vsix holding what the installed extension needs and no
 // sources; unpacked on its own (no node_modules anywhere above it), its bundles still train.
 
 import assert from 'node:assert/strict';
@@ -21,7 +21,9 @@ before(() => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'modelspec-vsix-'));
   vsix = join(dir, 'modelspec.vsix');
-  const r = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+  // What `npm run package` runs, minus the build: scripts/test.mjs has just built dist/, and
+  // rebuilding it here could race with other tests that run the bundles.
+  const r = spawnSync(process.execPath, ['scripts/package-vsix.mjs', '--no-build', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const list = spawnSync(unzip!, ['-l', vsix], { encoding: 'utf8' });
   entries = list.stdout.split('\n').map((l) => l.trim().split(/\s+/).slice(3).join(' ')).filter((n) => n.startsWith('extension/'));

@@ -137,6 +137,9 @@ class Trainer:
         spec = self.spec
         self.seed = seed_everything(self.fit.get('seed'))
         self.device, self.device_name, self.reason = choose_device(str(self.fit.get('backend', 'auto')))
+        # Why this engine was chosen (by the launcher), then why this device (here).
+        if self.fit.get('engineReason'):
+            self.reason = f"{self.fit['engineReason']}; {self.reason}"
         self.model = build_checked_model(spec).to(self.device)
         data = spec['data']
         self.train_split, self.val_split, self.test_split, self.augmenter = build_splits(

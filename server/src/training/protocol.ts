@@ -67,6 +67,8 @@ export interface RunSpec {
     callbacks: CallbackSpec[];
     /** 'auto', an engine ('tfjs', 'torch'), or engine:device ('torch:cuda', 'tfjs:wasm'). */
     backend: string;
+    /** Why the launcher chose this engine ('auto: no GPU; PyTorch is the fastest CPU engine here'). */
+    engineReason?: string;
     mixedPrecision: boolean;
   };
   /** Parameter counts from the checker, which each engine must reproduce exactly. */

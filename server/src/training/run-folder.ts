@@ -60,7 +60,7 @@ export function outcome(events: RunEvent[]): string {
     lines.push(`Test: ${[`loss ${evaluated.loss.toFixed(4)}`, ...Object.entries(evaluated.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', ')}`);
   }
   const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
-  if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epochs in ${end.seconds.toFixed(1)} s`);
+  if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epoch${end.epochs === 1 ? '' : 's'} in ${end.seconds.toFixed(1)} s`);
   else if (end?.type === 'stopped') lines.push(`Stopped at epoch ${end.epoch}: ${end.reason}`);
   else if (end?.type === 'failed') lines.push(`Failed: ${end.message}`);
   else lines.push('The run did not record an ending (it may have been killed)');

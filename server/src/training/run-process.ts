@@ -33,7 +33,7 @@ export function engineCommand(choice: EngineChoice, specPath: string): { command
 
 export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEvent) => void, onLog?: (line: string) => void): RunHandle {
   const specPath = join(spec.runDir, 'spec.json');
-  writeFileSync(specPath, JSON.stringify(spec, null, 2));
+  writeFileSync(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   const { command, args, env } = engineCommand(choice, specPath);
   const child: ChildProcess = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let final: RunEvent | undefined;

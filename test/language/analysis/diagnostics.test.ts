@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
 import { DIAGNOSTIC_CODES, type Diagnostic } from '../../../server/src/language/analysis/diagnostics';
+import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 
 const COMPILE = `compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\ndata {\n    train: digits\n}\n`;
 
@@ -37,34 +38,7 @@ function codes(text: string, options = {}): string[] {
 
 describe('clean files', () => {
   it('the LANGUAGE.md example checks clean', () => {
-    const text = `model digits_cnn {
-    Input(shape=(28, 28, 1))
-    Conv2D(32, kernel_size=(3, 3), activation='relu')
-    Conv2D(64, (3, 3), activation='relu')
-    MaxPooling2D(pool_size=(2, 2))
-    Dropout(0.25)
-    Flatten()
-    Dense(128, activation='relu')
-    Dropout(0.5)
-    Dense(10, activation='softmax')
-}
-compile {
-    loss: 'categorical_crossentropy'
-    optimizer: Adadelta(learning_rate=1.0)
-    metrics: ['accuracy']
-}
-data {
-    train: mnist
-    test: mnist(split='test')
-    validation_split: 0.1
-    augment: ImageDataGenerator(rotation_range=10, width_shift_range=0.1)
-}
-fit {
-    epochs: 12
-    batch_size: 128
-    callbacks: [EarlyStopping(monitor='val_loss', patience=2)]
-}`;
-    const a = analyze(text);
+    const a = analyze(LANGUAGE_EXAMPLE);
     assert.deepEqual(a.diagnostics, []);
     assert.equal(a.model?.totals?.total, 1_199_882);
   });
