@@ -7,9 +7,11 @@ export class ModelCodeLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly exportAvailable: boolean) {
-    // Train and Export appear only in trusted workspaces.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+  constructor(private readonly exportAvailable: boolean) {}
+
+  /** Train and Export appear only in trusted workspaces: call when trust is granted. */
+  refresh(): void {
+    this.changed.fire();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

@@ -21,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const trainer = new Trainer(context.extensionUri, output, statusBar);
   const summaries = new SummaryDocuments(() => client);
   const extensionUri = context.extensionUri;
+  const lenses = new ModelCodeLenses(false); // no Export lens until `modelspec export` exists
 
   context.subscriptions.push(
     output,
@@ -36,7 +37,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else return vscode.commands.executeCommand('modelspec.openRun');
     }),
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
-    vscode.languages.registerCodeLensProvider({ language: 'modelspec' }, new ModelCodeLenses(false)),
+    vscode.languages.registerCodeLensProvider({ language: 'modelspec' }, lenses),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
+    // An open summary follows its source as it is edited.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.languageId !== 'modelspec') return;
+      for (const doc of vscode.workspace.textDocuments) {
+        if (doc.uri.scheme === SUMMARY_SCHEME && doc.uri.query === e.document.uri.toString()) summaries.refresh(doc.uri);
+      }
+    }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {
         TrainingPanel.revive(panel, extensionUri, state, (runDir) => (trainer.current?.runId === runDir ? trainer.current : undefined));

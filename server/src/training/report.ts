@@ -2,40 +2,15 @@
 // panel, offline. The built panel (media/dist/panel.js and panel.css) is inlined, the run's events
 // are embedded as JSON, and a tiny stand-in for VS Code's webview API replays them to the panel.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../common/package-root';
 import type { RunEvent } from './protocol';
 
 export interface ReportOptions {
   title: string;
   /** Folder holding panel.js and panel.css; defaults to media/dist of the modelspec package. */
   assetsDir?: string;
-}
-
-function isModelspecRoot(dir: string): boolean {
-  const pkg = join(dir, 'package.json');
-  if (!existsSync(pkg)) return false;
-  try {
-    return JSON.parse(readFileSync(pkg, 'utf8')).name === 'modelspec';
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The modelspec package folder. This module runs from the sources (tsx, tests) and bundled into
- * dist/*.cjs (extension, CLI), so it walks up from where it runs rather than trusting one layout.
- */
-export function findPackageRoot(): string {
-  const starts = [typeof __dirname === 'string' ? __dirname : undefined, process.argv[1] ? dirname(process.argv[1]) : undefined, process.cwd()];
-  for (const start of starts) {
-    if (!start) continue;
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (isModelspecRoot(dir)) return dir;
-      if (dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('modelspec: cannot find the package folder (with media/dist/panel.js) to build report.html');
 }
 
 function escapeHtml(text: string): string {
@@ -95,7 +70,7 @@ const hostShim = `(function () {
 })();`;
 
 export function renderReport(events: RunEvent[], opts: ReportOptions): string {
-  const dir = opts.assetsDir ?? join(findPackageRoot(), 'media', 'dist');
+  const dir = opts.assetsDir ?? join(packageRoot(), 'media', 'dist');
   const js = readFileSync(join(dir, 'panel.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
   const css = readFileSync(join(dir, 'panel.css'), 'utf8').replace(/<\/(style)/gi, '<\\/$1');
   const title = escapeHtml(opts.title);

@@ -285,3 +285,13 @@ describe('the code table', () => {
     assert.deepEqual(untested, []);
   });
 });
+
+describe('data sources', () => {
+  it('a built-in set without split= takes the part its setting names', () => {
+    const a = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `data {\n    train: mnist\n    test: mnist\n}\n`));
+    const test = a.data?.sources.find((s) => s.key === 'test');
+    assert.equal(test?.ref.args.split, 'test');
+    assert.equal(test?.info.ok && test.info.samples, 10000);
+    assert.equal(a.data?.sources.find((s) => s.key === 'train')?.ref.args.split, 'train');
+  });
+});

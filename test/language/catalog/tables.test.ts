@@ -120,7 +120,7 @@ test('datasets: built-in shapes, classes and sizes; file sources and their requi
   assert.equal(fashion.classNames?.[9], 'Ankle boot');
   assert.deepEqual(getDataset('mnist')!.samples, { train: 60000, test: 10000 });
   assert.deepEqual(getDataset('digits')!.samples, { train: 8000, test: 2000 });
-  assert.equal(withDefaults(getDataset('digits')!, {}).split, 'train');
+  assert.equal(withDefaults(getDataset('digits')!, {}).split, null, 'None: the split that matches the data setting');
   assert.deepEqual(withDefaults(getDataset('images')!, { directory: 'd' }), { directory: 'd', size: [256, 256], color_mode: 'rgb' });
   assert.equal(getDataset('csv')!.args[0].required, true);
   assert.ok(getDataset('idx')!.args.every((a) => a.required));

@@ -13,7 +13,7 @@ import { layer, MLP_LAYERS, makeSpec, mnist, mnistFiles, only, runCollect, tempD
 
 test('an MLP learns real MNIST digits well above chance, reports, saves and reloads', async () => {
   const dir = tempDir();
-  const spec = makeSpec(dir, { fit: { epochs: 3, batchSize: 32, seed: 5, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
+  const spec = makeSpec(dir, { fit: { epochs: 3, batchSize: 32, seed: 5, callbacks: [], backend: 'tfjs:wasm', engineReason: 'auto: no GPU', mixedPrecision: false } });
   spec.data.train = mnistFiles(dir, 'train', 2000);
   const memory: number[] = [];
   const events = await runCollect(spec, { onEvent: (e) => e.type === 'epoch' && memory.push(tf.memory().numTensors) });
@@ -22,6 +22,7 @@ test('an MLP learns real MNIST digits well above chance, reports, saves and relo
   const started = only(events, 'started')[0]!;
   assert.equal(started.engine, 'tfjs');
   assert.equal(started.backend, 'wasm');
+  assert.equal(started.reason, "auto: no GPU; forced: tfjs:wasm", 'the launcher\'s reason, then the backend\'s');
   assert.deepEqual(started.samples, { train: 1800, validation: 200, test: 200 });
   assert.equal(started.stepsPerEpoch, Math.ceil(1800 / 32));
 

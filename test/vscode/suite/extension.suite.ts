@@ -3,6 +3,8 @@
 /// <reference types="mocha" />
 
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'modelspec.modelspec';
@@ -21,6 +23,15 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function eventTypes(runDir: string): string[] {
+  const file = join(runDir, 'events.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { type: string }).type);
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -79,6 +90,24 @@ export function registerExtensionTests(): void {
       const shown = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'modelspec-summary');
       assert.ok(shown, 'the summary opens as a read-only document');
       assert.match(shown.getText(), /Total params: 669,706/);
+    });
+
+    test('Train runs the engine in its own process and opens the panel; Stop ends the run', async () => {
+      await vscode.workspace.getConfiguration('modelspec').update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
+      const result = await vscode.commands.executeCommand<{ started: boolean; runDir?: string; reason?: string }>('modelspec.train', doc.uri);
+      assert.equal(result.started, true, result.reason);
+      const runDir = result.runDir!;
+      assert.equal(eventTypes(runDir)[0] ?? 'started', 'started');
+      await until('the first batch', () => (eventTypes(runDir).includes('batch') ? true : undefined), 60_000);
+      const panelTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training: digits_mlp');
+      assert.ok(panelTab, 'the training panel is open');
+
+      await vscode.commands.executeCommand('modelspec.stop');
+      const end = await until('the run to end', () => eventTypes(runDir).find((t) => t === 'stopped' || t === 'finished' || t === 'failed'), 60_000);
+      assert.equal(end, 'stopped');
+      // The run folder's report is written from events.jsonl once the engine has exited.
+      await until('history.csv', () => (existsSync(join(runDir, 'history.csv')) ? true : undefined), 30_000);
+      assert.ok(existsSync(join(runDir, 'report.html')));
     });
 
     test('breaking a layer produces the shape diagnostic under it, and Train refuses the file', async () => {

@@ -97,7 +97,7 @@ function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diag
   const sources: DataSourceAnalysis[] = [];
   for (const key of ['train', 'test', 'validation'] as const) {
     const setting = data.written[key];
-    const ref = sourceRefOf(data.values[key]);
+    const ref = withSlotSplit(sourceRefOf(data.values[key]), key);
     if (!setting || !ref) continue;
     let info: SourceInfo;
     try {
@@ -112,6 +112,12 @@ function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diag
     }
   }
   return sources;
+}
+
+/** A built-in set without split= takes the part its setting names: `test: mnist` is the test split. */
+function withSlotSplit(ref: SourceRef | undefined, key: 'train' | 'test' | 'validation'): SourceRef | undefined {
+  if (!ref || !('split' in ref.args) || ref.args.split !== null) return ref;
+  return { ...ref, args: { ...ref.args, split: key === 'test' ? 'test' : 'train' } };
 }
 
 function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']): TrainingFacts {

@@ -182,6 +182,8 @@ export interface MetricEntry extends NamedEntry {
 export interface DatasetSpec extends CallableSpec {
   /** Known per-sample shape of x, e.g. [28, 28, 1]; absent when it depends on the files. */
   sampleShape?: readonly number[];
+  /** Short title for hovers and messages, for built-in sets. */
+  title?: string;
   /** Class names in label order, for built-in classification sets. */
   classNames?: readonly string[];
   /** Sample counts per split, for built-in sets. */

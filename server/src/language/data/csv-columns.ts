@@ -2,7 +2,7 @@
 // Shared by the checker's probe and by training so both report the same error.
 
 import { DataError } from './errors';
-import { closestName } from './suggest';
+import { suggest } from '../catalog/suggest';
 
 export function labelColumnIndex(columns: string[], label: unknown, file: string): number {
   if (label === undefined || label === null) return columns.length - 1;
@@ -11,7 +11,7 @@ export function labelColumnIndex(columns: string[], label: unknown, file: string
   }
   const index = columns.indexOf(label);
   if (index >= 0) return index;
-  const guess = closestName(label, columns);
+  const guess = suggest(label, columns, 1)[0];
   throw new DataError(
     'data-column',
     `${file} has no column '${label}'${guess ? `; did you mean '${guess}'?` : ''} Its columns are: ${columns.join(', ')}`,

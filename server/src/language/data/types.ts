@@ -2,6 +2,7 @@
 // cheap probe learned about it. Shared by the checker (language core) and training, so it lives
 // here, with no dependency on server/src/training.
 
+import { getDataset } from '../catalog';
 import type { ArgValue } from '../catalog/types';
 
 export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'idx' | 'csv' | 'images' | 'npy';
@@ -38,7 +39,7 @@ export type SourceInfo =
       argName?: string;
     };
 
-/** A built-in dataset: known shapes and classes, answered without I/O. */
+/** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
   name: 'digits' | 'mnist' | 'fashion_mnist';
   title: string;
@@ -47,31 +48,16 @@ export interface BuiltinDataset {
   samples: { train: number; test: number };
 }
 
-const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+function builtin(name: BuiltinDataset['name']): BuiltinDataset {
+  const spec = getDataset(name);
+  if (!spec?.sampleShape || !spec.classNames || !spec.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
+  return { name, title: spec.title ?? name, sampleShape: [...spec.sampleShape], classes: [...spec.classNames], samples: spec.samples };
+}
 
 export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDataset>> = {
-  digits: {
-    name: 'digits',
-    title: 'MNIST handwritten digits shipped with ModelSpec (no download)',
-    sampleShape: [28, 28, 1],
-    classes: DIGIT_CLASSES,
-    samples: { train: 8000, test: 2000 },
-  },
-  mnist: {
-    name: 'mnist',
-    title: 'MNIST handwritten digits (downloaded once into the cache)',
-    sampleShape: [28, 28, 1],
-    classes: DIGIT_CLASSES,
-    samples: { train: 60000, test: 10000 },
-  },
-  fashion_mnist: {
-    name: 'fashion_mnist',
-    title: 'Fashion-MNIST clothing images (downloaded once into the cache)',
-    sampleShape: [28, 28, 1],
-    // Keras's class names, in label order.
-    classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-    samples: { train: 60000, test: 10000 },
-  },
+  digits: builtin('digits'),
+  mnist: builtin('mnist'),
+  fashion_mnist: builtin('fashion_mnist'),
 };
 
 export function isBuiltinSource(name: SourceName): name is BuiltinDataset['name'] {

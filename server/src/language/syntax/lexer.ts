@@ -1,8 +1,12 @@
-// Splits .model source text into tokens in one pass over the characters. Whitespace is dropped,
-// comments are set aside, and characters that start no token become 'invalid-character' errors.
-// Keywords are ordinary names: the parser decides where `model`, `compile`, `data` and `fit`
-// start a block. (Hand-written rather than chevrotain's lexer: on a 10,000-layer file it ran
-// about twice as fast, and it gives each token its line, column and indentation directly.)
+// Splits .model source text into tokens with chevrotain's Lexer. Whitespace is dropped, comments
+// go to their own group, and characters that start no token become 'invalid-character' errors
+// (chevrotain reports one error per run). Keywords are ordinary names: the parser decides where
+// `model`, `compile`, `data` and `fit` start a block.
+//
+// chevrotain's tokens are adapted into the Token below: the parser (parser.ts, also chevrotain)
+// reads the same objects, and the layout facts the recovery needs (first token on its line, the
+// line's indentation) are worked out here once.
+import { createToken, EOF, Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Comment, Position, SyntaxError } from './ast';
 
 export type TokenKind =
@@ -27,11 +31,11 @@ export type TokenKind =
   | 'eof';
 
 /**
- * A token. Positions are kept as plain numbers (not Position objects) because a large file has
- * hundreds of thousands of tokens; startOf/endOf make Positions for the few that need them.
- * Tokens never span lines.
+ * A token: chevrotain's IToken (what the parser consumes) plus plain-number positions. Positions
+ * are numbers rather than Position objects because a large file has hundreds of thousands of
+ * tokens; startOf/endOf make Positions for the few that need them. Tokens never span lines.
  */
-export interface Token {
+export interface Token extends IToken {
   kind: TokenKind;
   image: string;
   offset: number;
@@ -62,173 +66,204 @@ export interface LexResult {
   end: Position;
 }
 
-const PUNCTUATION: Record<string, TokenKind> = {
-  '(': '(',
-  ')': ')',
-  '[': '[',
-  ']': ']',
-  '{': '{',
-  '}': '}',
-  ',': ',',
-  ':': ':',
-  '=': '=',
-  '+': '+',
-  '-': '-',
-  '*': '*',
-  '/': '/',
-};
+// ---- token types ----
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+/** Every real token (not EOF): what the parser's "skip anything" productions consume. */
+export const AnyToken = createToken({ name: 'AnyToken', pattern: Lexer.NA });
+/** `+` and `-`: signs and additive operators. */
+export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA });
+export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA });
+/** `)` and `]`, the closers of argument lists, tuples and lists. */
+export const Closer = createToken({ name: 'Closer', pattern: Lexer.NA });
+/** Terminated and unterminated strings. */
+export const AnyString = createToken({ name: 'AnyString', pattern: Lexer.NA });
+
+const kindOfType: TokenKind[] = [];
+
+function token(kind: TokenKind, name: string, pattern: RegExp, categories: TokenType[] = []): TokenType {
+  const type = createToken({ name, pattern, categories: [AnyToken, ...categories] });
+  kindOfType[type.tokenTypeIdx!] = kind;
+  return type;
 }
 
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
+const Blank = createToken({ name: 'Blank', pattern: /[ \t\v\f\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+const LineBreak = createToken({ name: 'LineBreak', pattern: /\r\n?|\n/, group: Lexer.SKIPPED, line_breaks: true });
+const CommentToken = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 
-function isNamePart(c: number): boolean {
-  return isNameStart(c) || isDigit(c);
-}
+export const Name = token('name', 'Name', /[A-Za-z_][A-Za-z0-9_]*/);
+/** `12`, `1.`, `.5`, `2e-3` (an `e` without digits after it is not part of the number). */
+export const NumberToken = token('number', 'Number', /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/);
+/** A backslash escapes the next character on the same line. */
+export const StringToken = token('string', 'String', /'(?:[^'\\\r\n]|\\[^\r\n])*'|"(?:[^"\\\r\n]|\\[^\r\n])*"/, [AnyString]);
+/** A string whose closing quote is missing runs to the end of its line. */
+export const BadString = token('badString', 'BadString', /'(?:[^'\\\r\n]|\\[^\r\n]?)*|"(?:[^"\\\r\n]|\\[^\r\n]?)*/, [AnyString]);
+export const LParen = token('(', 'LParen', /\(/);
+export const RParen = token(')', 'RParen', /\)/, [Closer]);
+export const LBracket = token('[', 'LBracket', /\[/);
+export const RBracket = token(']', 'RBracket', /]/, [Closer]);
+export const LBrace = token('{', 'LBrace', /{/);
+export const RBrace = token('}', 'RBrace', /}/);
+export const Comma = token(',', 'Comma', /,/);
+export const Colon = token(':', 'Colon', /:/);
+export const Equals = token('=', 'Equals', /=/);
+export const Plus = token('+', 'Plus', /\+/, [AdditiveOperator]);
+export const Minus = token('-', 'Minus', /-/, [AdditiveOperator]);
+export const Star = token('*', 'Star', /\*/, [MultiplicativeOperator]);
+export const Slash = token('/', 'Slash', /\//, [MultiplicativeOperator]);
 
-/** Spaces, tabs and the other blanks that are not line breaks. */
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
-}
+/** Every token type the parser knows, categories included. */
+export const allTokenTypes: TokenType[] = [
+  Blank,
+  LineBreak,
+  CommentToken,
+  Name,
+  NumberToken,
+  StringToken,
+  BadString,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Colon,
+  Equals,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  AnyToken,
+  AdditiveOperator,
+  MultiplicativeOperator,
+  Closer,
+  AnyString,
+];
 
-function isLineBreak(c: number): boolean {
-  return c === 10 || c === 13;
-}
+const lexer = new Lexer(allTokenTypes.slice(0, 20), {
+  positionTracking: 'onlyStart',
+  ensureOptimizations: true,
+  skipValidations: true,
+  // Lexing errors get our own messages below; chevrotain's text is never shown.
+  errorMessageProvider: {
+    buildUnexpectedCharactersMessage: () => '',
+    buildUnableToPopLexerModeMessage: () => '',
+  },
+});
 
-function startsToken(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return (
-    isBlank(c) ||
-    isLineBreak(c) ||
-    isNameStart(c) ||
-    isDigit(c) ||
-    c === 35 /* # */ ||
-    c === 39 /* ' */ ||
-    c === 34 /* " */ ||
-    (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1))) ||
-    text[i] in PUNCTUATION
-  );
-}
-
-/** End of a number starting at i: `12`, `1.`, `.5`, `2e-3`. */
-function scanNumber(text: string, i: number): number {
-  while (isDigit(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) === 46 /* . */) {
-    i++;
-    while (isDigit(text.charCodeAt(i))) i++;
-  }
-  const e = text.charCodeAt(i);
-  if (e === 101 || e === 69 /* e E */) {
-    let j = i + 1;
-    const sign = text.charCodeAt(j);
-    if (sign === 43 || sign === 45) j++;
-    if (isDigit(text.charCodeAt(j))) {
-      while (isDigit(text.charCodeAt(j))) j++;
-      i = j;
-    }
-  }
-  return i;
-}
-
-/** End of a string starting at i, and whether its closing quote was found before the line end. */
-function scanString(text: string, i: number): { end: number; terminated: boolean } {
-  const quote = text.charCodeAt(i);
-  i++;
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (i >= text.length || isLineBreak(c)) return { end: i, terminated: false };
-    if (c === quote) return { end: i + 1, terminated: true };
-    if (c === 92 /* \ */ && i + 1 < text.length && !isLineBreak(text.charCodeAt(i + 1))) i += 2;
-    else i++;
-  }
-}
+// ---- tokenize ----
 
 export function tokenize(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
+  const lexed = lexer.tokenize(text);
+  const tokens: Token[] = new Array(lexed.tokens.length + 1);
   const errors: SyntaxError[] = [];
-  let line = 0;
-  let lineStart = 0;
+
   let previousLine = -1;
   let indent = 0;
-  const at = (offset: number): Position => ({ line, character: offset - lineStart, offset });
-
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (isBlank(c)) {
-      i++;
-      continue;
-    }
-    if (isLineBreak(c)) {
-      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    const start = i;
-    let kind: TokenKind;
-    if (isNameStart(c)) {
-      i++;
-      while (isNamePart(text.charCodeAt(i))) i++;
-      kind = 'name';
-    } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      i = scanNumber(text, i);
-      kind = 'number';
-    } else if (c === 39 || c === 34) {
-      const scanned = scanString(text, i);
-      i = scanned.end;
-      kind = scanned.terminated ? 'string' : 'badString';
-    } else if (c === 35 /* # */) {
-      while (i < text.length && !isLineBreak(text.charCodeAt(i))) i++;
-      comments.push({ text: text.slice(start, i), range: { start: at(start), end: at(i) } });
-      continue;
-    } else if (text[i] in PUNCTUATION) {
-      i++;
-      kind = PUNCTUATION[text[start]];
-    } else {
-      // One error for a whole run of characters that start no token.
-      i++;
-      while (i < text.length && !startsToken(text, i)) i++;
-      const bad = text.slice(start, i);
-      errors.push({
-        range: { start: at(start), end: at(i) },
-        message: bad.length === 1 ? `Invalid character '${bad}'` : `Invalid characters '${bad}'`,
-        code: 'invalid-character',
-      });
-      continue;
-    }
-
+  for (let i = 0; i < lexed.tokens.length; i++) {
+    const t = lexed.tokens[i];
+    const line = t.startLine! - 1;
+    const character = t.startColumn! - 1;
     const firstOnLine = line !== previousLine;
-    if (firstOnLine) indent = start - lineStart;
+    if (firstOnLine) indent = character;
     previousLine = line;
-    const token: Token = { kind, image: text.slice(start, i), offset: start, line, character: start - lineStart, firstOnLine, lineIndent: indent };
+    const kind = kindOfType[t.tokenTypeIdx];
+    tokens[i] = {
+      kind,
+      image: t.image,
+      offset: t.startOffset,
+      line,
+      character,
+      firstOnLine,
+      lineIndent: indent,
+      startOffset: t.startOffset,
+      tokenType: t.tokenType,
+      tokenTypeIdx: t.tokenTypeIdx,
+    };
     if (kind === 'badString') {
       errors.push({
-        range: { start: at(start), end: at(i) },
-        message: `Unterminated string: add the closing ${text[start]} before the end of the line`,
+        range: { start: { line, character, offset: t.startOffset }, end: { line, character: character + t.image.length, offset: t.startOffset + t.image.length } },
+        message: `Unterminated string: add the closing ${t.image[0]} before the end of the line`,
         code: 'unterminated-string',
       });
     }
-    tokens.push(token);
   }
 
-  const endOfText = at(text.length);
-  const firstOnLine = line !== previousLine;
-  tokens.push({
+  const comments: Comment[] = [];
+  for (const c of lexed.groups.comments ?? []) {
+    const line = c.startLine! - 1;
+    const character = c.startColumn! - 1;
+    comments.push({
+      text: c.image,
+      range: { start: { line, character, offset: c.startOffset }, end: { line, character: character + c.image.length, offset: c.startOffset + c.image.length } },
+    });
+  }
+
+  for (const e of lexed.errors) {
+    const line = e.line! - 1;
+    const character = e.column! - 1;
+    const bad = text.slice(e.offset, e.offset + e.length);
+    errors.push({
+      range: { start: { line, character, offset: e.offset }, end: { line, character: character + e.length, offset: e.offset + e.length } },
+      message: bad.length === 1 ? `Invalid character '${bad}'` : `Invalid characters '${bad}'`,
+      code: 'invalid-character',
+    });
+  }
+  if (errors.length > 1) errors.sort((a, b) => a.range.start.offset - b.range.start.offset);
+
+  const end = endOfText(text, tokens, lexed.tokens.length, comments, errors);
+  const firstOnLine = end.line !== previousLine;
+  tokens[lexed.tokens.length] = {
     kind: 'eof',
     image: '',
-    offset: endOfText.offset,
-    line: endOfText.line,
-    character: endOfText.character,
+    offset: end.offset,
+    line: end.line,
+    character: end.character,
     firstOnLine,
-    lineIndent: firstOnLine ? endOfText.character : indent,
-  });
-  return { tokens, comments, errors, end: endOfText };
+    lineIndent: firstOnLine ? end.character : indent,
+    startOffset: end.offset,
+    tokenType: EOF,
+    tokenTypeIdx: EOF.tokenTypeIdx!,
+  };
+  return { tokens, comments, errors, end };
+}
+
+/**
+ * The position just past the last character: counted on from the end of whatever chevrotain
+ * reported last (a token, comment or error, none of which spans lines), over the blanks after it.
+ */
+function endOfText(text: string, tokens: Token[], count: number, comments: Comment[], errors: SyntaxError[]): Position {
+  let line = 0;
+  let lineStart = 0;
+  let from = 0;
+  const consider = (start: Position, endOffset: number) => {
+    if (endOffset > from || (endOffset === from && start.line > line)) {
+      line = start.line;
+      lineStart = start.offset - start.character;
+      from = endOffset;
+    }
+  };
+  if (count > 0) {
+    const t = tokens[count - 1];
+    consider(startOf(t), t.offset + t.image.length);
+  }
+  if (comments.length > 0) {
+    const c = comments[comments.length - 1].range;
+    consider(c.start, c.end.offset);
+  }
+  for (const e of errors) consider(e.range.start, e.range.end.offset);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      line++;
+      lineStart = i + 1;
+    } else if (c === 10 /* \n */) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: text.length - lineStart, offset: text.length };
 }
 
 /** The value of a string token: quotes removed and backslash escapes decoded as Python does. */

@@ -1,7 +1,14 @@
-// A hand-written recursive-descent parser over the tokens of lexer.ts, so that recovery and
-// messages fit the language: every error names what was expected in plain words, partial input
-// (`Conv2D(32, `, `Dense(`, `activation=`) still yields nodes, and one mistake never hides the
-// rest of the file. Grammar: LANGUAGE.md, "Syntax".
+// The parser: a chevrotain EmbeddedActionsParser over the tokens of lexer.ts that builds the AST
+// of ast.ts directly. Grammar: LANGUAGE.md, "Syntax". One instance is built (and its grammar
+// analysed) once; each parse sets its input.
+//
+// Recovery is written into the grammar as error productions (GATEd alternatives that report and
+// skip) rather than left to chevrotain's automatic re-sync, so that messages fit the language:
+// every error names what was expected in plain words, partial input (`Conv2D(32, `, `Dense(`,
+// `activation=`) still yields nodes, and one mistake never hides the rest of the file. Every
+// CONSUME is reached only where its token is known to be next (by the rule's lookahead or a
+// GATE), so chevrotain never raises a recognition error; should one happen anyway, it gets a
+// readable message (errorMessages below) and the parse still returns.
 //
 // Recovery rules, in short:
 //  - `}`, the end of the file, and `model|compile|data|fit {` end whatever is open.
@@ -11,6 +18,20 @@
 //    at or left of the opening line's indentation and looks like a layer (`Dense(`) or a setting
 //    (`loss:`) ends it, so the following layers still parse. Closed brackets ignore layout.
 //  - A line that cannot start a layer or setting is skipped with one error.
+//
+// Speed: embedded actions run only outside chevrotain's recording phase. The hot rules test
+// RECORDING_PHASE instead of wrapping each action in ACTION(), and build their alternatives once
+// (functions that read the parser's state rather than capture locals), because a closure per
+// rule call doubled the garbage of a parse.
+import {
+  EmbeddedActionsParser,
+  type DSLMethodOpts,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import type {
   Argument,
   Block,
@@ -28,107 +49,758 @@ import type {
   SyntaxError,
   Value,
 } from './ast';
-import { endOf, startOf, stringValue, type Token, type TokenKind } from './lexer';
+import {
+  AdditiveOperator,
+  allTokenTypes,
+  AnyString,
+  AnyToken,
+  Closer,
+  Colon,
+  Comma,
+  endOf,
+  Equals,
+  LBrace,
+  LBracket,
+  LParen,
+  MultiplicativeOperator,
+  Name,
+  NumberToken,
+  RBrace,
+  RParen,
+  startOf,
+  stringValue,
+  type Token,
+  type TokenKind,
+} from './lexer';
 
 const BLOCK_KEYWORDS = new Set(['model', 'compile', 'data', 'fit']);
+const SETTINGS_KEYWORDS = new Set(['compile', 'data', 'fit']);
+const LITERALS = new Set(['True', 'true', 'False', 'false', 'None']);
 const VALUE_START = new Set<TokenKind>(['number', 'string', 'badString', 'name', '(', '[', '-', '+']);
+const OPERATORS = new Set<TokenKind>(['+', '-', '*', '/']);
 
 /** Deeper nesting than this is reported instead of parsed, so deep input cannot overflow the stack. */
 const MAX_DEPTH = 64;
 
-export class Parser {
-  private index = 0;
-  private depth = 0;
-  readonly errors: SyntaxError[] = [];
-  /** For each `(` or `[`, the index of its closing token, or -1 when it is never closed. */
-  private readonly closerOf: Int32Array;
+/** What the `items` rule parses: the inside of a call, a list or a tuple. */
+interface ItemsSpec {
+  /** Token index of the opening bracket (already consumed). */
+  openIndex: number;
+  closer: ')' | ']';
+  /** How the error for a missing closer names the bracket (`the list`); a call's is `the call to Dense`. */
+  what?: string;
+  /** Arguments (which may be `name=value`) rather than plain values. */
+  args: boolean;
+  /** The items so far; a tuple's first item is already there. */
+  items: (Argument | Value)[];
+  /** Set when the caller already finished the bracket (a parenthesised value): parse nothing. */
+  done?: boolean;
+}
 
-  constructor(private readonly tokens: Token[]) {
-    this.closerOf = matchBrackets(tokens);
+/** The state of one `items` rule invocation (brackets nest, so these form a stack). */
+interface ItemsFrame {
+  spec: ItemsSpec;
+  open: Token;
+  unclosed: boolean;
+  needComma: boolean;
+  sawComma: boolean;
+}
+
+interface ItemsResult {
+  close?: Token;
+  sawComma: boolean;
+}
+
+interface BodyResult {
+  layers: CallValue[];
+  settings: Setting[];
+  close?: Token;
+}
+
+interface BodyState extends BodyResult {
+  isModel: boolean;
+  /** A layer or setting came last (so a comma is in place). */
+  afterItem: boolean;
+}
+
+/** Messages for errors chevrotain raises itself; the grammar is written so that none should be. */
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `Expected ${tokenTypeWords(expected)}, found ${describe(actual as Token)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `Unexpected ${describe(firstRedundant as Token)}`,
+  buildNoViableAltMessage: ({ actual }) => `Unexpected ${describe(actual[0] as Token)}`,
+  buildEarlyExitMessage: ({ actual }) => `Unexpected ${describe(actual[0] as Token)}`,
+};
+
+class ModelParser extends EmbeddedActionsParser {
+  private toks: Token[] = [];
+  /** Index of the eof token (chevrotain pads the input with sentinels past it while parsing). */
+  private last = 0;
+  private depth = 0;
+  /** For each `(` or `[`, the index of its closing token, or -1 when it is never closed. */
+  private closerOf: Int32Array = new Int32Array(0);
+  private syntaxErrors: SyntaxError[] = [];
+  /** chevrotain's index of the last consumed token (not in its type declarations). */
+  declare private currIdx: number;
+  /** The innermost `items` invocation. */
+  private frame!: ItemsFrame;
+  /** What the value of `valueOrMissing` comes after (read before any nested value is parsed). */
+  private valueAfter!: Token;
+  private valueAfterSuffix = '';
+  /** The state of the block body being parsed. */
+  private bodyState!: BodyState;
+  /** Whether `parenthesised` just read a first value. */
+  private parenthesisedValue = false;
+
+  // Alternatives of the hot rules are built once and reused: their functions read the parser's
+  // state rather than capturing locals, so parsing allocates little besides the tree.
+  private valueAlternatives?: OrMethodOpts<Value>;
+  private valueOrMissingAlternatives?: OrMethodOpts<Value>;
+  private itemsLoop?: DSLMethodOpts<void>;
+  private itemsCloser?: DSLMethodOpts<Token>;
+  private primaryAlternatives?: IOrAlt<Value>[];
+  private layerAlternatives?: IOrAlt<CallValue>[];
+  private bodyLoop?: DSLMethodOpts<void>;
+  private parenthesisedFirst?: DSLMethodOpts<Value>;
+  private parenthesisedClose?: DSLMethodOpts<Token>;
+  private readonly enterNested = () => {
+    this.depth++;
+  };
+  private readonly leaveNested = () => {
+    this.depth--;
+  };
+
+  /** `validate`: run chevrotain's grammar checks (ambiguities, left recursion…); tests do. */
+  constructor(validate = false) {
+    super(allTokenTypes, {
+      // Recovery is in the grammar (see the top of this file); chevrotain's re-sync stays off.
+      recoveryEnabled: false,
+      // Decisions beyond the next token are GATEs over the token array.
+      maxLookahead: 1,
+      // The checks halve the one-time grammar analysis (about 40 ms); checkGrammar() runs them.
+      skipValidations: !validate,
+      errorMessageProvider: errorMessages,
+    });
+    this.performSelfAnalysis();
   }
 
-  parseFile(end: Position): ModelFile {
-    const blocks: Block[] = [];
-    while (this.peek().kind !== 'eof') {
-      const t = this.peek();
-      if (t.kind === 'name' && BLOCK_KEYWORDS.has(t.image)) blocks.push(this.parseBlock());
-      else this.skipTopLevel();
+  parseFile(tokens: Token[], end: Position): { file: ModelFile; errors: SyntaxError[] } {
+    this.toks = tokens;
+    this.last = tokens.length - 1;
+    this.depth = 0;
+    this.closerOf = matchBrackets(tokens);
+    this.syntaxErrors = [];
+    this.input = tokens;
+    const blocks = this.file() ?? [];
+    for (const e of this.errors) {
+      const t = e.token as Token;
+      const at = t.kind ? startOf(t) : end;
+      this.syntaxErrors.push({ range: { start: at, end: t.kind ? endOf(t) : end }, message: e.message, code: 'syntax-error' });
     }
-    return { blocks, comments: [], range: { start: { line: 0, character: 0, offset: 0 }, end } };
+    const errors = this.syntaxErrors;
+    this.toks = [];
+    this.syntaxErrors = [];
+    return { file: { blocks, comments: [], range: { start: { line: 0, character: 0, offset: 0 }, end } }, errors };
   }
 
   // ---- blocks ----
 
-  private parseBlock(): Block {
-    const keyword = this.next();
-    const kind = keyword.image as 'model' | SettingsBlockKind;
-    let name: Identifier | undefined;
-    if (kind === 'model') {
-      const t = this.peek();
-      if (t.kind === 'name' && !this.isBlockStart(this.index)) name = identifier(this.next());
-      else this.missing("Expected a model name after 'model', e.g. model digits_cnn {");
-    }
+  private readonly file = this.RULE('file', (): Block[] => {
+    const blocks: Block[] = [];
+    this.MANY(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            GATE: () => this.peek().image === 'model',
+            ALT: () => {
+              const block = this.SUBRULE(this.modelBlock);
+              this.ACTION(() => blocks.push(block));
+            },
+          },
+          {
+            GATE: () => this.peek().kind === 'name' && SETTINGS_KEYWORDS.has(this.peek().image),
+            ALT: () => {
+              const block = this.SUBRULE(this.settingsBlock);
+              this.ACTION(() => blocks.push(block));
+            },
+          },
+          { ALT: () => this.SUBRULE(this.skipTopLevel) },
+        ],
+      });
+    });
+    return blocks;
+  });
 
-    const open = this.peek().kind === '{' ? this.next() : undefined;
-    if (!open) {
-      const after = name ? `'model ${name.name}'` : `'${kind}'`;
-      this.missing(`Expected '{' after ${after} to start the block`);
-    }
-    const bodyStart = open ? startOf(open) : this.previousEnd();
-
-    const layers: CallValue[] = [];
-    const settings: Setting[] = [];
-    const close =
-      kind === 'model'
-        ? this.parseBody(kind, open, 'a layer', 'a layer call such as Dense(10)', () => {
-            if (this.peek().kind !== 'name' || !this.startsLayer()) return false;
-            layers.push(this.parseLayer());
-            return true;
-          })
-        : this.parseBody(kind, open, 'a setting', "a setting such as 'epochs: 12'", () => {
-            if (this.peek().kind !== 'name' || this.peek(1).kind === '(') return false;
-            settings.push(this.parseSetting());
-            return true;
-          });
-
-    const end = close ? endOf(close) : this.previousEnd();
-    const range = { start: startOf(keyword), end };
-    const bodyRange = { start: bodyStart, end };
-    const keywordRange = { start: startOf(keyword), end: endOf(keyword) };
-    if (kind === 'model') {
-      const block: ModelBlock = { kind, keyword: keywordRange, layers, bodyRange, range };
-      if (name) block.name = name;
+  private readonly modelBlock = this.RULE('modelBlock', (): ModelBlock => {
+    const keyword = this.CONSUME(Name) as Token;
+    const name = this.OPTION({
+      GATE: () => !this.isBlockStart(this.pos()),
+      DEF: () => this.CONSUME2(Name) as Token,
+    });
+    this.ACTION(() => {
+      if (!name) this.missing("Expected a model name after 'model', e.g. model digits_cnn {");
+    });
+    const open = this.OPTION2(() => this.CONSUME(LBrace) as Token);
+    const bodyStart = this.ACTION(() => {
+      if (!open) this.missing(`Expected '{' after ${name ? `'model ${name.image}'` : "'model'"} to start the block`);
+      return open ? startOf(open) : this.previousEnd();
+    });
+    const body = this.SUBRULE(this.body, { ARGS: ['model', open] });
+    return this.ACTION(() => {
+      const end = body.close ? endOf(body.close) : this.previousEnd();
+      const block: ModelBlock = {
+        kind: 'model',
+        keyword: rangeOf(keyword),
+        layers: body.layers,
+        bodyRange: { start: bodyStart, end },
+        range: { start: startOf(keyword), end },
+      };
+      if (name) block.name = identifier(name);
       return block;
-    }
-    const block: SettingsBlock = { kind, keyword: keywordRange, settings, bodyRange, range };
-    return block;
+    });
+  });
+
+  private readonly settingsBlock = this.RULE('settingsBlock', (): SettingsBlock => {
+    const keyword = this.CONSUME(Name) as Token;
+    const open = this.OPTION(() => this.CONSUME(LBrace) as Token);
+    const bodyStart = this.ACTION(() => {
+      if (!open) this.missing(`Expected '{' after '${keyword.image}' to start the block`);
+      return open ? startOf(open) : this.previousEnd();
+    });
+    const body = this.SUBRULE(this.body, { ARGS: [keyword.image, open] });
+    return this.ACTION(() => {
+      const end = body.close ? endOf(body.close) : this.previousEnd();
+      return {
+        kind: keyword.image as SettingsBlockKind,
+        keyword: rangeOf(keyword),
+        settings: body.settings,
+        bodyRange: { start: bodyStart, end },
+        range: { start: startOf(keyword), end },
+      };
+    });
+  });
+
+  /**
+   * A block body up to its `}` (missing at the end of the file or before the next block). Items
+   * are layers (model) or settings, optionally separated by commas; a line that starts neither
+   * is skipped with an error. Blocks do not nest, so the body's state lives in `this.bodyState`.
+   */
+  private readonly body = this.RULE('body', (kind: string = 'model', open?: Token): BodyResult => {
+    const state: BodyState = { layers: [], settings: [], isModel: kind === 'model', afterItem: false };
+    this.bodyState = state;
+    this.MANY(
+      (this.bodyLoop ??= {
+        GATE: () => !this.endsEverything(this.pos()),
+        DEF: () => this.OR(this.bodyItemAlternatives!),
+      }),
+    );
+    state.close = this.OPTION(() => this.CONSUME(RBrace) as Token);
+    if (!this.RECORDING_PHASE && !state.close && open) this.missing(`Expected '}' to close the ${kind} block opened at line ${open.line + 1}`);
+    return state;
+  });
+
+  private readonly bodyItemAlternatives: OrMethodOpts<void> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        ALT: () => {
+          const comma = this.CONSUME(Comma) as Token;
+          if (this.RECORDING_PHASE) return;
+          const state = this.bodyState;
+          if (!state.afterItem) this.error(comma, `Expected ${state.isModel ? 'a layer' : 'a setting'} before ','`);
+          state.afterItem = false;
+        },
+      },
+      {
+        GATE: () => this.bodyState.isModel && this.startsLayer(),
+        ALT: () => {
+          const layer = this.SUBRULE(this.layer);
+          if (this.RECORDING_PHASE) return;
+          this.bodyState.layers.push(layer);
+          this.bodyState.afterItem = true;
+        },
+      },
+      {
+        GATE: () => !this.bodyState.isModel && this.peek(1).kind !== '(',
+        ALT: () => {
+          const setting = this.SUBRULE(this.setting);
+          if (this.RECORDING_PHASE) return;
+          this.bodyState.settings.push(setting);
+          this.bodyState.afterItem = true;
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.skipLine, { ARGS: [this.bodyState?.isModel ? 'a layer call such as Dense(10)' : "a setting such as 'epochs: 12'"] });
+          if (!this.RECORDING_PHASE) this.bodyState.afterItem = false;
+        },
+      },
+    ],
+  };
+
+  /** A layer is a call; a bare name (a layer still being typed) becomes an unclosed call. */
+  private readonly layer = this.RULE('layer', (): CallValue => {
+    this.CONSUME(Name);
+    return this.OR(
+      (this.layerAlternatives ??= [
+        { ALT: () => this.SUBRULE(this.callArguments) },
+        {
+          ALT: () => {
+            if (this.RECORDING_PHASE) return undefined as never;
+            const nameToken = this.toks[this.pos() - 1];
+            this.error(nameToken, `Expected '(' after '${nameToken.image}': layers are written as calls, e.g. ${nameToken.image}()`);
+            const callee = identifier(nameToken);
+            const at = endOf(nameToken);
+            return { kind: 'call', callee, args: [], argsRange: { start: at, end: at }, closed: false, range: callee.range };
+          },
+        },
+      ]),
+    );
+  });
+
+  private readonly setting = this.RULE('setting', (): Setting => {
+    const keyToken = this.CONSUME(Name) as Token;
+    const value = this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(Colon);
+            this.expectValueAfter(keyToken, ':');
+            return this.SUBRULE(this.valueOrMissing);
+          },
+        },
+        {
+          // `epochs 3`: the value is there, only the colon is missing.
+          GATE: () => this.canStartValue(this.pos()) && !this.peek().firstOnLine,
+          ALT: () => {
+            this.ACTION(() => this.missing(`Expected ':' after '${keyToken.image}'`));
+            return this.SUBRULE(this.value);
+          },
+        },
+        {
+          ALT: () =>
+            this.ACTION(() => {
+              this.missing(`Expected ':' after '${keyToken.image}', e.g. ${keyToken.image}: value`);
+              const at = endOf(keyToken);
+              return errorValue(at, at);
+            }),
+        },
+      ],
+    });
+    return this.ACTION(() => {
+      const key = identifier(keyToken);
+      return { key, value, range: { start: key.range.start, end: value.range.end } };
+    });
+  });
+
+  // ---- values ----
+
+  /**
+   * A value, or an error and an ErrorValue when none is there. The caller names what the value
+   * comes after first (expectValueAfter), for the message: "Expected a value after 'units='".
+   */
+  private readonly valueOrMissing = this.RULE('valueOrMissing', (): Value =>
+    this.OR(
+      (this.valueOrMissingAlternatives ??= {
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.canStartValue(this.pos()), ALT: () => this.SUBRULE(this.value) },
+          {
+            // Stray punctuation such as `=` or `:` where the value should be: it becomes the error value.
+            GATE: () => {
+              const t = this.peek();
+              return !(t.kind === ',' || t.kind === ')' || t.kind === ']' || t.kind === '}' || t.firstOnLine || VALUE_START.has(t.kind));
+            },
+            ALT: () => {
+              const t = this.CONSUME(AnyToken) as Token;
+              if (this.RECORDING_PHASE) return undefined as never;
+              this.error(t, `${this.missingValueMessage()}, found ${describe(t)}`);
+              return errorValue(startOf(t), endOf(t));
+            },
+          },
+          {
+            ALT: () => {
+              if (this.RECORDING_PHASE) return undefined as never;
+              this.missing(this.missingValueMessage());
+              const at = this.previousEnd();
+              return errorValue(at, at);
+            },
+          },
+        ],
+      }),
+    ),
+  );
+
+  /** Before valueOrMissing: the value comes after `token` and `suffix` (`units` and `=`). */
+  private expectValueAfter(token: Token, suffix: string): void {
+    this.valueAfter = token;
+    this.valueAfterSuffix = suffix;
+  }
+
+  private missingValueMessage(): string {
+    return `Expected a value after '${this.valueAfter.image}${this.valueAfterSuffix}'`;
   }
 
   /**
-   * Parses a block body up to its `}` (returned, or undefined when missing). `parseItem` parses
-   * one layer or setting and returns true, or returns false when none starts here; then the
-   * rest of the line is skipped with an error. Items may be separated by commas.
+   * A value. Strings, plain numbers and names are read directly; lists, calls and numeric
+   * expressions go through their rules, counting the nesting depth.
    */
-  private parseBody(kind: string, open: Token | undefined, item: string, example: string, parseItem: () => boolean): Token | undefined {
-    let afterItem = false;
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === '}') return this.next();
-      if (t.kind === 'eof' || this.isBlockStart(this.index)) {
-        if (open) this.missing(`Expected '}' to close the ${kind} block opened at line ${open.line + 1}`);
-        return undefined;
+  private readonly value = this.RULE('value', (): Value =>
+    this.OR(
+      (this.valueAlternatives ??= {
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: () => this.depth >= MAX_DEPTH, ALT: () => this.SUBRULE(this.tooDeep) },
+          {
+            ALT: () => {
+              const t = this.CONSUME(AnyString) as Token;
+              if (this.RECORDING_PHASE) return undefined as never;
+              return { kind: 'string', value: stringValue(t.image), quote: t.image[0] === '"' ? '"' : "'", range: rangeOf(t) };
+            },
+          },
+          {
+            // A number that no operator follows (the common case) needs no expression rules.
+            GATE: () => !OPERATORS.has(this.peek(1).kind),
+            ALT: () => {
+              const t = this.CONSUME(NumberToken) as Token;
+              return this.RECORDING_PHASE ? (undefined as never) : numberValue(t);
+            },
+          },
+          {
+            // `True`/`False`/`None`, or a bare name; `name(` is a call.
+            GATE: () => this.peek(1).kind !== '(' || LITERALS.has(this.peek().image),
+            ALT: () => {
+              const t = this.CONSUME(Name) as Token;
+              return this.RECORDING_PHASE ? (undefined as never) : nameValue(t);
+            },
+          },
+          {
+            ALT: () => {
+              this.ACTION(this.enterNested);
+              const call = this.SUBRULE(this.call);
+              this.ACTION(this.leaveNested);
+              return call;
+            },
+          },
+          {
+            ALT: () => {
+              this.ACTION(this.enterNested);
+              const list = this.SUBRULE(this.list);
+              this.ACTION(this.leaveNested);
+              return list;
+            },
+          },
+          {
+            // `(…)` that no operator follows: a tuple or a parenthesised value.
+            GATE: () => {
+              const closer = this.closerOf[this.pos()];
+              return closer >= 0 && !OPERATORS.has(this.tok(closer + 1).kind);
+            },
+            ALT: () => {
+              this.ACTION(this.enterNested);
+              const value = this.SUBRULE(this.parenthesised);
+              this.ACTION(this.leaveNested);
+              return value;
+            },
+          },
+          {
+            // Numbers, signs and `(`; last, since after a sign the number may be missing.
+            ALT: () => {
+              this.ACTION(this.enterNested);
+              const expression = this.SUBRULE(this.additive);
+              this.ACTION(this.leaveNested);
+              return expression;
+            },
+          },
+        ],
+      }),
+    ),
+  );
+
+  /** Reports a value nested too deeply and skips it, brackets and all. */
+  private readonly tooDeep = this.RULE('tooDeep', (): Value => {
+    const first = this.CONSUME(AnyToken) as Token;
+    return this.ACTION(() => {
+      this.error(first, `Values nested more than ${MAX_DEPTH} deep are not supported`);
+      if (first.kind === '(' || first.kind === '[') {
+        const closer = this.closerOf[this.pos() - 1];
+        if (closer >= 0) this.currIdx = closer;
+        else while (!this.endsEverything(this.pos())) this.SKIP_TOKEN();
       }
-      if (t.kind === ',') {
-        if (!afterItem) this.error(t, `Expected ${item} before ','`);
-        this.next();
-        afterItem = false;
-      } else if (parseItem()) {
-        afterItem = true;
-      } else {
-        this.skipLine(`Expected ${example}, found ${describe(t)}`);
-        afterItem = false;
-      }
+      return errorValue(startOf(first), this.previousEnd());
+    });
+  });
+
+  /** `Name(args…)` as a value. */
+  private readonly call = this.RULE('call', (): CallValue => {
+    this.CONSUME(Name);
+    return this.SUBRULE(this.callArguments);
+  });
+
+  /** `(args…)` after the callee name, which is the token just consumed. */
+  private readonly callArguments = this.RULE('callArguments', (): CallValue => {
+    const openIndex = this.pos();
+    const open = this.CONSUME(LParen) as Token;
+    const args: Argument[] = [];
+    const { close } = this.SUBRULE(this.items, { ARGS: [{ openIndex, closer: ')', args: true, items: args }] });
+    if (this.RECORDING_PHASE) return undefined as never;
+    const callee = identifier(this.toks[openIndex - 1]);
+    const end = close ? endOf(close) : this.previousEnd();
+    return { kind: 'call', callee, args, argsRange: { start: startOf(open), end }, closed: close !== undefined, range: { start: callee.range.start, end } };
+  });
+
+  private readonly list = this.RULE('list', (): Value => {
+    const openIndex = this.pos();
+    const open = this.CONSUME(LBracket) as Token;
+    const items: Value[] = [];
+    const { close } = this.SUBRULE(this.items, { ARGS: [{ openIndex, closer: ']', what: 'the list', args: false, items }] });
+    return this.ACTION((): Value => ({ kind: 'list', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } }));
+  });
+
+  /** `()` is an empty tuple, `(3,)` and `(3, 3)` are tuples, `(3)` is just 3. */
+  private readonly parenthesised = this.RULE('parenthesised', (): Value => {
+    const openIndex = this.pos();
+    const open = this.CONSUME(LParen) as Token;
+    const first = this.OPTION(
+      (this.parenthesisedFirst ??= {
+        GATE: () => this.canStartValue(this.pos()),
+        DEF: () => this.SUBRULE(this.value),
+      }),
+    );
+    this.parenthesisedValue = first !== undefined;
+    // `(value)` right away: no items to parse.
+    const single = this.OPTION2((this.parenthesisedClose ??= { GATE: () => this.parenthesisedValue, DEF: () => this.CONSUME(RParen) as Token }));
+    const items: Value[] = first ? [first] : [];
+    const { close, sawComma } = this.SUBRULE(this.items, {
+      ARGS: [{ openIndex, closer: ')', what: "the '('", args: false, items, done: single !== undefined }],
+    });
+    if (this.RECORDING_PHASE) return undefined as never;
+    if (single) return parenthesised(first!, open, single);
+    if (!sawComma && items.length === 1 && !close) return items[0];
+    return { kind: 'tuple', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } };
+  });
+
+  /**
+   * `item, item, …` up to the closer of `spec`; the opening bracket is already consumed. Returns
+   * the closing token, or none when it is missing.
+   */
+  private readonly items = this.RULE('items', (spec?: ItemsSpec): ItemsResult => {
+    const outer = this.frame;
+    if (!this.RECORDING_PHASE) {
+      this.frame = {
+        spec: spec!,
+        open: this.toks[spec!.openIndex],
+        unclosed: this.closerOf[spec!.openIndex] === -1,
+        needComma: spec!.items.length > 0,
+        sawComma: false,
+      };
     }
+    const frame = this.frame;
+    this.MANY(
+      (this.itemsLoop ??= {
+        GATE: () => !this.frame.spec.done && !this.endsItems(this.frame.open, this.frame.unclosed),
+        DEF: () => this.OR(this.itemAlternatives!),
+      }),
+    );
+    const close = this.OPTION(
+      (this.itemsCloser ??= {
+        GATE: () => !this.frame.spec.done && this.peek().kind === this.frame.spec.closer,
+        DEF: () => this.CONSUME(Closer) as Token,
+      }),
+    );
+    if (this.RECORDING_PHASE) return undefined as never;
+    this.frame = outer;
+    if (!close && !spec!.done) {
+      const what = spec!.what ?? `the call to ${this.toks[spec!.openIndex - 1].image}`;
+      this.missing(`Expected '${spec!.closer}' to close ${what} opened at line ${frame.open.line + 1}`);
+    }
+    return { close, sawComma: frame.sawComma };
+  });
+
+  /** One step of `items`: a comma, an argument or value, or a stray token reported and skipped. */
+  private readonly itemAlternatives: OrMethodOpts<void> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => this.frame.needComma,
+        ALT: () => {
+          this.CONSUME(Comma);
+          this.ACTION(this.commaSeen);
+        },
+      },
+      {
+        // `name=value` in a call.
+        GATE: () => this.frame.spec.args && this.peek(1).kind === '=',
+        ALT: () => {
+          this.ACTION(this.checkComma);
+          const nameToken = this.CONSUME(Name) as Token;
+          this.CONSUME(Equals);
+          this.expectValueAfter(nameToken, '=');
+          const value = this.SUBRULE(this.valueOrMissing);
+          if (this.RECORDING_PHASE) return;
+          const name = identifier(nameToken);
+          this.addItem({ name, value, range: { start: name.range.start, end: value.range.end } });
+        },
+      },
+      {
+        GATE: () => this.canStartValue(this.pos()),
+        ALT: () => {
+          this.ACTION(this.checkComma);
+          const value = this.SUBRULE(this.value);
+          if (!this.RECORDING_PHASE) this.addItem(this.frame.spec.args ? { value, range: value.range } : value);
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(AnyToken) as Token;
+          this.ACTION(() =>
+            this.error(t, this.frame.needComma ? `Expected ',' or '${this.frame.spec.closer}', found ${describe(t)}` : `Expected a value, found ${describe(t)}`),
+          );
+        },
+      },
+    ],
+  };
+
+  private readonly commaSeen = () => {
+    this.frame.needComma = false;
+    this.frame.sawComma = true;
+  };
+
+  /** Before an item: a comma was needed (`Dense(10 activation='relu')`). */
+  private readonly checkComma = () => {
+    if (this.frame.needComma) this.missing(`Expected ',' between ${this.frame.spec.args ? 'arguments' : 'items'}`);
+  };
+
+  /** After an item (whose own brackets had their frames: this one is current again). */
+  private addItem(item: Argument | Value): void {
+    this.frame.spec.items.push(item);
+    this.frame.needComma = true;
+  }
+
+  // ---- numeric expressions ----
+
+  private readonly additive = this.RULE('additive', (): Value => {
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.CONSUME(AdditiveOperator) as Token;
+      const right = this.SUBRULE2(this.multiplicative);
+      this.ACTION(() => (left = arithmetic(left, op, right, this.syntaxErrors)));
+    });
+    return left;
+  });
+
+  private readonly multiplicative = this.RULE('multiplicative', (): Value => {
+    let left = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      const op = this.CONSUME(MultiplicativeOperator) as Token;
+      const right = this.SUBRULE2(this.unary);
+      this.ACTION(() => (left = arithmetic(left, op, right, this.syntaxErrors)));
+    });
+    return left;
+  });
+
+  /** Signs are collected in a loop, not by recursion, so `- - - … 1` cannot overflow the stack. */
+  private readonly unary = this.RULE('unary', (): Value => {
+    const signs: Token[] = [];
+    this.MANY(() => {
+      const sign = this.CONSUME(AdditiveOperator) as Token;
+      this.ACTION(() => signs.push(sign));
+    });
+    const primary = this.SUBRULE(this.primary);
+    return this.ACTION(() => {
+      let value = primary;
+      for (let i = signs.length - 1; i >= 0; i--) {
+        const sign = signs[i];
+        const range = { start: startOf(sign), end: value.range.end };
+        if (value.kind === 'error') return errorValue(range.start, range.end);
+        if (value.kind !== 'number') {
+          this.error(sign, `'${sign.image}' needs a number after it`);
+          return errorValue(range.start, range.end);
+        }
+        value = {
+          kind: 'number',
+          value: sign.kind === '-' ? -value.value : value.value,
+          text: sign.image + value.text,
+          isInteger: value.isInteger,
+          range,
+        };
+      }
+      return value;
+    });
+  });
+
+  private readonly primary = this.RULE('primary', (): Value =>
+    this.OR(
+      (this.primaryAlternatives ??= [
+        {
+          ALT: () => {
+            const t = this.CONSUME(NumberToken) as Token;
+            return this.ACTION(() => numberValue(t));
+          },
+        },
+        { ALT: () => this.SUBRULE(this.parenthesised) },
+        {
+          ALT: () =>
+            this.ACTION(() => {
+              this.missing(`Expected a number after '${this.toks[this.pos() - 1].image}'`);
+              const at = this.previousEnd();
+              return errorValue(at, at);
+            }),
+        },
+      ]),
+    ),
+  );
+
+  // ---- skipping ----
+
+  /** Skips an unknown word at the top level, up to the next block keyword. */
+  private readonly skipTopLevel = this.RULE('skipTopLevel', (): void => {
+    const first = this.CONSUME(AnyToken) as Token;
+    let depth = 0;
+    this.ACTION(() => {
+      this.error(first, `Expected a block ('model', 'compile', 'data' or 'fit'), found ${describe(first)}`);
+      depth = first.kind === '{' ? 1 : 0;
+    });
+    this.MANY({
+      GATE: () => {
+        const t = this.peek();
+        if (this.isBlockStart(this.pos())) return false;
+        return !(depth <= 0 && t.kind === 'name' && BLOCK_KEYWORDS.has(t.image) && t.firstOnLine);
+      },
+      DEF: () => {
+        const t = this.CONSUME2(AnyToken) as Token;
+        this.ACTION(() => {
+          if (t.kind === '{') depth++;
+          if (t.kind === '}') depth--;
+        });
+      },
+    });
+  });
+
+  /** Skips the rest of the current line (at least one token) inside a block. */
+  private readonly skipLine = this.RULE('skipLine', (example: string = ''): void => {
+    const first = this.CONSUME(AnyToken) as Token;
+    this.ACTION(() => this.error(first, `Expected ${example}, found ${describe(first)}`));
+    this.MANY({
+      GATE: () => !this.endsEverything(this.pos()) && !this.peek().firstOnLine,
+      DEF: () => this.CONSUME2(AnyToken),
+    });
+  });
+
+  // ---- lookahead helpers (token indexes into toks) ----
+
+  /** Index of the next token. */
+  private pos(): number {
+    return this.currIdx + 1;
+  }
+
+  private tok(i: number): Token {
+    return this.toks[i < this.last ? i : this.last];
+  }
+
+  private peek(ahead = 0): Token {
+    return this.tok(this.currIdx + 1 + ahead);
   }
 
   /** `Name(`, or a bare name alone on its line (a layer still being typed). */
@@ -137,238 +809,36 @@ export class Parser {
     return next.kind === '(' || next.firstOnLine || next.kind === ',' || next.kind === '}' || next.kind === 'eof';
   }
 
-  /** A layer is a call; a bare name (a layer still being typed) becomes an unclosed call. */
-  private parseLayer(): CallValue {
-    const nameToken = this.next();
-    if (this.peek().kind === '(') return this.parseCall(nameToken);
-    this.error(nameToken, `Expected '(' after '${nameToken.image}': layers are written as calls, e.g. ${nameToken.image}()`);
-    const callee = identifier(nameToken);
-    return {
-      kind: 'call',
-      callee,
-      args: [],
-      argsRange: { start: endOf(nameToken), end: endOf(nameToken) },
-      closed: false,
-      range: callee.range,
-    };
-  }
-
-  private parseSetting(): Setting {
-    const key = identifier(this.next());
-    let value: Value;
-    if (this.peek().kind === ':') {
-      this.next();
-      value = this.parseValueOrMissing(`Expected a value after '${key.name}:'`);
-    } else if (this.canStartValue(this.index) && !this.peek().firstOnLine) {
-      this.missing(`Expected ':' after '${key.name}'`);
-      value = this.parseValue();
-    } else {
-      this.missing(`Expected ':' after '${key.name}', e.g. ${key.name}: value`);
-      value = errorValue(key.range.end, key.range.end);
-    }
-    return { key, value, range: { start: key.range.start, end: value.range.end } };
-  }
-
   /** `model|compile|data|fit` followed by `{` (or `model NAME {`) always starts a new block. */
   private isBlockStart(i: number): boolean {
-    const t = this.tokens[i];
+    const t = this.tok(i);
     if (t.kind !== 'name' || !BLOCK_KEYWORDS.has(t.image)) return false;
-    const next = this.tokens[i + 1];
+    const next = this.tok(i + 1);
     if (next.kind === '{') return true;
-    return t.image === 'model' && next.kind === 'name' && this.tokens[i + 2]?.kind === '{';
+    return t.image === 'model' && next.kind === 'name' && this.tok(i + 2).kind === '{';
   }
 
-  // ---- values ----
-
   private canStartValue(i: number): boolean {
-    const t = this.tokens[i];
+    const t = this.tok(i);
     if (!VALUE_START.has(t.kind)) return false;
     if (t.kind !== 'name') return true;
     // `loss:` and `units=` introduce something new; they are never values themselves.
-    const next = this.tokens[i + 1].kind;
+    const next = this.tok(i + 1).kind;
     return next !== ':' && next !== '=' && !this.isBlockStart(i);
-  }
-
-  /** Parses a value, or reports `message` and returns an ErrorValue when none is there. */
-  private parseValueOrMissing(message: string): Value {
-    if (this.canStartValue(this.index)) return this.parseValue();
-    const t = this.peek();
-    const endsSomething = t.kind === 'eof' || t.kind === ',' || t.kind === ')' || t.kind === ']' || t.kind === '}';
-    if (endsSomething || t.firstOnLine || VALUE_START.has(t.kind)) {
-      this.missing(message);
-      const at = this.previousEnd();
-      return errorValue(at, at);
-    }
-    // Stray punctuation such as `=` or `:` where the value should be: it becomes the error value.
-    this.error(t, `${message}, found ${describe(t)}`);
-    this.next();
-    return errorValue(startOf(t), endOf(t));
-  }
-
-  private parseValue(): Value {
-    if (this.depth >= MAX_DEPTH) return this.skipTooDeep();
-    this.depth++;
-    const value = this.parseValueInside();
-    this.depth--;
-    return value;
-  }
-
-  /** Reports a value nested too deeply and skips it, brackets and all. */
-  private skipTooDeep(): Value {
-    const first = this.peek();
-    this.error(first, `Values nested more than ${MAX_DEPTH} deep are not supported`);
-    const closer = this.closerOf[this.index];
-    if (first.kind !== '(' && first.kind !== '[') {
-      this.next();
-    } else if (closer >= 0) {
-      this.index = closer;
-      this.next();
-    } else {
-      while (!this.endsEverything(this.index)) this.next();
-    }
-    return errorValue(startOf(first), this.previousEnd());
-  }
-
-  private parseValueInside(): Value {
-    const t = this.peek();
-    switch (t.kind) {
-      case 'number':
-      case '-':
-      case '+':
-      case '(':
-        return this.parseAdditive();
-      case 'string':
-      case 'badString':
-        this.next();
-        return { kind: 'string', value: stringValue(t.image), quote: t.image[0] === '"' ? '"' : "'", range: rangeOf(t) };
-      case '[':
-        return this.parseList();
-      default:
-        return this.parseNameValue();
-    }
-  }
-
-  private parseNameValue(): Value {
-    const t = this.next();
-    const range = rangeOf(t);
-    switch (t.image) {
-      case 'True':
-      case 'true':
-        return { kind: 'boolean', value: true, range };
-      case 'False':
-      case 'false':
-        return { kind: 'boolean', value: false, range };
-      case 'None':
-        return { kind: 'none', range };
-    }
-    if (this.peek().kind === '(') return this.parseCall(t);
-    return { kind: 'name', name: t.image, range };
-  }
-
-  private parseCall(nameToken: Token): CallValue {
-    const callee = identifier(nameToken);
-    const openIndex = this.index;
-    const open = this.next();
-    const args: Argument[] = [];
-    const { close } = this.parseItems(openIndex, ')', `the call to ${callee.name}`, 'arguments', args, () => this.parseArgument());
-    const end = close ? endOf(close) : this.previousEnd();
-    return {
-      kind: 'call',
-      callee,
-      args,
-      argsRange: { start: startOf(open), end },
-      closed: close !== undefined,
-      range: { start: callee.range.start, end },
-    };
-  }
-
-  private parseArgument(): Argument {
-    if (this.peek().kind === 'name' && this.peek(1).kind === '=') {
-      const name = identifier(this.next());
-      this.next();
-      const value = this.parseValueOrMissing(`Expected a value after '${name.name}='`);
-      return { name, value, range: { start: name.range.start, end: value.range.end } };
-    }
-    const value = this.parseValue();
-    return { value, range: value.range };
-  }
-
-  private parseList(): Value {
-    const openIndex = this.index;
-    const open = this.next();
-    const items: Value[] = [];
-    const { close } = this.parseItems(openIndex, ']', 'the list', 'items', items, () => this.parseValue());
-    return { kind: 'list', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } };
-  }
-
-  /** `()` is an empty tuple, `(3,)` and `(3, 3)` are tuples, `(3)` is just 3. */
-  private parseParenthesised(): Value {
-    const openIndex = this.index;
-    const open = this.next();
-    const items: Value[] = [];
-    if (this.canStartValue(this.index)) {
-      items.push(this.parseValue());
-      if (this.peek().kind === ')') return parenthesised(items[0], open, this.next());
-    }
-    const { close, sawComma } = this.parseItems(openIndex, ')', "the '('", 'items', items, () => this.parseValue());
-    if (!sawComma && items.length === 1 && !close) return items[0];
-    return { kind: 'tuple', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } };
-  }
-
-  /**
-   * Parses `item, item, …` up to `closer`; the opening bracket is already consumed. `items` may
-   * already hold a first item. Returns the closing token, or undefined when it is missing.
-   */
-  private parseItems<T>(
-    openIndex: number,
-    closer: ')' | ']',
-    what: string,
-    noun: string,
-    items: T[],
-    parseItem: () => T,
-  ): { close?: Token; sawComma: boolean } {
-    const open = this.tokens[openIndex];
-    const unclosed = this.closerOf[openIndex] === -1;
-    let needComma = items.length > 0;
-    let sawComma = false;
-    const canStartItem = () =>
-      this.canStartValue(this.index) ||
-      (noun === 'arguments' && this.peek().kind === 'name' && this.peek(1).kind === '=');
-
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === closer) return { close: this.next(), sawComma };
-      if (this.endsEverything(this.index)) break;
-      if (t.kind === ')' || t.kind === ']') break;
-      if (unclosed && this.startsOuterItem(t, open)) break;
-      if (needComma) {
-        if (t.kind === ',') {
-          this.next();
-          needComma = false;
-          sawComma = true;
-        } else if (canStartItem()) {
-          this.missing(`Expected ',' between ${noun}`);
-          needComma = false;
-        } else {
-          this.error(t, `Expected ',' or '${closer}', found ${describe(t)}`);
-          this.next();
-        }
-      } else if (canStartItem()) {
-        items.push(parseItem());
-        needComma = true;
-      } else {
-        this.error(t, `Expected a value, found ${describe(t)}`);
-        this.next();
-      }
-    }
-    this.missing(`Expected '${closer}' to close ${what} opened at line ${open.line + 1}`);
-    return { sawComma };
   }
 
   /** `}`, the end of the file or a new block: nothing inside brackets goes past these. */
   private endsEverything(i: number): boolean {
-    const kind = this.tokens[i].kind;
+    const kind = this.tok(i).kind;
     return kind === 'eof' || kind === '}' || this.isBlockStart(i);
+  }
+
+  /** Where a bracket's items end: any closer, whatever ends everything, or layout (see top). */
+  private endsItems(open: Token, unclosed: boolean): boolean {
+    const i = this.pos();
+    const t = this.tok(i);
+    if (t.kind === ')' || t.kind === ']' || this.endsEverything(i)) return true;
+    return unclosed && this.startsOuterItem(t, open);
   }
 
   /** A line starting at or left of the opener's line that reads `Name(` or `name:`. */
@@ -378,113 +848,35 @@ export class Parser {
     return next === '(' || next === ':';
   }
 
-  // ---- numeric expressions ----
-
-  private parseAdditive(): Value {
-    let left = this.parseMultiplicative();
-    while (this.peek().kind === '+' || this.peek().kind === '-') {
-      const op = this.next();
-      left = arithmetic(left, op, this.parseMultiplicative(), this.errors);
-    }
-    return left;
-  }
-
-  private parseMultiplicative(): Value {
-    let left = this.parseUnary();
-    while (this.peek().kind === '*' || this.peek().kind === '/') {
-      const op = this.next();
-      left = arithmetic(left, op, this.parseUnary(), this.errors);
-    }
-    return left;
-  }
-
-  /** Signs are collected in a loop, not by recursion, so `- - - … 1` cannot overflow the stack. */
-  private parseUnary(): Value {
-    const signs: Token[] = [];
-    while (this.peek().kind === '-' || this.peek().kind === '+') signs.push(this.next());
-    let value = this.parsePrimary();
-    for (let i = signs.length - 1; i >= 0; i--) {
-      const sign = signs[i];
-      const range = { start: startOf(sign), end: value.range.end };
-      if (value.kind === 'error') return errorValue(range.start, range.end);
-      if (value.kind !== 'number') {
-        this.error(sign, `'${sign.image}' needs a number after it`);
-        return errorValue(range.start, range.end);
-      }
-      value = {
-        kind: 'number',
-        value: sign.kind === '-' ? -value.value : value.value,
-        text: sign.image + value.text,
-        isInteger: value.isInteger,
-        range,
-      };
-    }
-    return value;
-  }
-
-  private parsePrimary(): Value {
-    const t = this.peek();
-    if (t.kind === 'number') {
-      this.next();
-      return { kind: 'number', value: Number(t.image), text: t.image, isInteger: /^\d+$/.test(t.image), range: rangeOf(t) };
-    }
-    if (t.kind === '(') return this.parseParenthesised();
-    const previous = this.tokens[this.index - 1];
-    this.missing(`Expected a number after '${previous.image}'`);
-    const at = this.previousEnd();
-    return errorValue(at, at);
-  }
-
-  // ---- skipping ----
-
-  /** Skips an unknown word at the top level, up to the next block keyword. */
-  private skipTopLevel(): void {
-    const first = this.peek();
-    this.error(first, `Expected a block ('model', 'compile', 'data' or 'fit'), found ${describe(first)}`);
-    this.next();
-    let depth = first.kind === '{' ? 1 : 0;
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === 'eof' || this.isBlockStart(this.index)) return;
-      if (depth <= 0 && t.kind === 'name' && BLOCK_KEYWORDS.has(t.image) && t.firstOnLine) return;
-      if (t.kind === '{') depth++;
-      if (t.kind === '}') depth--;
-      this.next();
-    }
-  }
-
-  /** Skips the rest of the current line (at least one token) inside a block. */
-  private skipLine(message: string): void {
-    const first = this.next();
-    this.error(first, message);
-    while (!this.endsEverything(this.index) && !this.peek().firstOnLine) this.next();
-  }
-
-  // ---- tokens and errors ----
-
-  private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)];
-  }
-
-  private next(): Token {
-    const t = this.tokens[this.index];
-    if (t.kind !== 'eof') this.index++;
-    return t;
-  }
+  // ---- errors ----
 
   /** End of the last consumed token: where a missing token would go. */
   private previousEnd(): Position {
-    return this.index > 0 ? endOf(this.tokens[this.index - 1]) : startOf(this.tokens[0]);
+    const i = this.pos();
+    return i > 0 ? endOf(this.toks[i - 1]) : startOf(this.toks[0]);
   }
 
   private error(at: Token, message: string): void {
-    this.errors.push({ range: rangeOf(at), message, code: 'syntax-error' });
+    this.syntaxErrors.push({ range: rangeOf(at), message, code: 'syntax-error' });
   }
 
   private missing(message: string): void {
     const at = this.previousEnd();
-    this.errors.push({ range: { start: at, end: at }, message, code: 'syntax-error' });
+    this.syntaxErrors.push({ range: { start: at, end: at }, message, code: 'syntax-error' });
   }
+}
+
+let instance: ModelParser | undefined;
+
+/** Builds a parser with chevrotain's grammar validations on; throws when the grammar has errors. */
+export function checkGrammar(): void {
+  new ModelParser(true);
+}
+
+/** Parses the tokens of lexer.ts (ending with 'eof'); `end` is the end of the text. */
+export function parseTokens(tokens: Token[], end: Position): { file: ModelFile; errors: SyntaxError[] } {
+  instance ??= new ModelParser();
+  return instance.parseFile(tokens, end);
 }
 
 function rangeOf(t: Token): Range {
@@ -493,6 +885,26 @@ function rangeOf(t: Token): Range {
 
 function identifier(t: Token): Identifier {
   return { name: t.image, range: rangeOf(t) };
+}
+
+function numberValue(t: Token): Value {
+  return { kind: 'number', value: Number(t.image), text: t.image, isInteger: /^\d+$/.test(t.image), range: rangeOf(t) };
+}
+
+/** `True`/`False`/`None`, or a bare name. */
+function nameValue(t: Token): Value {
+  const range = rangeOf(t);
+  switch (t.image) {
+    case 'True':
+    case 'true':
+      return { kind: 'boolean', value: true, range };
+    case 'False':
+    case 'false':
+      return { kind: 'boolean', value: false, range };
+    case 'None':
+      return { kind: 'none', range };
+  }
+  return { kind: 'name', name: t.image, range };
 }
 
 function errorValue(start: Position, end: Position): ErrorValue {
@@ -543,10 +955,10 @@ function arithmetic(left: Value, op: Token, right: Value, errors: SyntaxError[])
 }
 
 /** How a token reads in an error message. */
-function describe(t: Token): string {
-  switch (t.kind) {
-    case 'eof':
-      return 'the end of the file';
+function describe(t: Token | IToken | undefined): string {
+  const kind = (t as Token | undefined)?.kind;
+  if (!t || !kind || kind === 'eof') return 'the end of the file';
+  switch (kind) {
     case 'number':
       return `the number ${t.image}`;
     case 'string':
@@ -555,6 +967,13 @@ function describe(t: Token): string {
     default:
       return `'${t.image}'`;
   }
+}
+
+/** How a token type reads in an error message (for chevrotain's own errors). */
+function tokenTypeWords(type: TokenType): string {
+  const image = { LParen: '(', RParen: ')', LBracket: '[', RBracket: ']', LBrace: '{', RBrace: '}', Comma: ',', Colon: ':', Equals: '=' }[type.name];
+  if (image) return `'${image}'`;
+  return { Name: 'a name', Number: 'a number', String: 'a string', AnyString: 'a string' }[type.name] ?? 'a value';
 }
 
 /** Pairs each `(` and `[` with its closer. `}` and new blocks close nothing and end every pair. */

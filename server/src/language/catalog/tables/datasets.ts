@@ -4,12 +4,13 @@
 import { arg, intTuple, oneOf, optional, required, string } from '../arg-types';
 import type { DatasetSpec } from '../types';
 
-const split = arg('split', oneOf('train', 'test'), 'train', "Which part of the set: 'train' or 'test'.");
+const split = arg('split', optional(oneOf('train', 'test')), null, "Which part of the set: 'train' or 'test' (None: the part that matches the setting, so `test: mnist` is the test split).");
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export const DATASETS: readonly DatasetSpec[] = [
   {
     name: 'digits',
+    title: 'MNIST handwritten digits shipped with ModelSpec (no download)',
     doc: 'Real MNIST handwritten digits that ship with the extension (no network): 28×28 grayscale, 10 classes.',
     args: [split],
     sampleShape: [28, 28, 1],
@@ -18,6 +19,7 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'mnist',
+    title: 'MNIST handwritten digits (downloaded once into the cache)',
     doc: 'MNIST handwritten digits (downloaded once into a cache, checksum-verified): 28×28 grayscale, 10 classes.',
     args: [split],
     sampleShape: [28, 28, 1],
@@ -26,6 +28,7 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'fashion_mnist',
+    title: 'Fashion-MNIST clothing images (downloaded once into the cache)',
     doc: 'Fashion-MNIST clothing images (downloaded once into a cache, checksum-verified): 28×28 grayscale, 10 classes.',
     args: [split],
     sampleShape: [28, 28, 1],

@@ -165,7 +165,8 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       engine: 'tfjs',
       backend: choice.backend,
       device: choice.device,
-      reason: choice.reason,
+      // Why this engine was chosen (by the launcher), then why this backend (here).
+      reason: spec.fit.engineReason ? `${spec.fit.engineReason}; ${choice.reason}` : choice.reason,
       params: countParams(model),
       samples: { train: train.rows.length, validation: data.validation?.rows.length ?? 0, test: data.test?.rows.length ?? 0 },
       epochs: spec.fit.epochs,
