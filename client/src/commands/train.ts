@@ -26,6 +26,8 @@ export interface TrainResult {
 
 export class Trainer {
   private session: RunSession | undefined;
+  /** True while a run's data are being prepared, before its session exists. */
+  private starting = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -45,6 +47,7 @@ export class Trainer {
 
   async train(uri?: unknown): Promise<TrainResult> {
     if (!requireTrust('Training')) return { started: false, reason: 'the workspace is not trusted' };
+    if (this.starting) return { started: false, reason: 'a run is already starting' };
     if (this.current) {
       TrainingPanel.show(this.extensionUri, { runDir: this.current.runId, model: this.current.model, session: this.current });
       void vscode.window.showInformationMessage(`ModelSpec: ${this.current.model} is still training; stop it before starting another run.`);
@@ -67,7 +70,9 @@ export class Trainer {
     // The notification lives as long as the run; the command answers as soon as it has started.
     let answer!: (result: TrainResult) => void;
     const result = new Promise<TrainResult>((resolve) => (answer = resolve));
-    void vscode.window.withProgress(
+    this.starting = true;
+    void result.finally(() => (this.starting = false));
+    vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Training ${analysis.model!.name}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
@@ -112,7 +117,12 @@ export class Trainer {
         await session.done;
         unsubscribe();
       },
-    );
+    ).then(undefined, (e: unknown) => {
+      // Anything unexpected still answers the command (a second answer is ignored).
+      const message = e instanceof Error ? e.message : String(e);
+      this.output.appendLine(`Training failed to start: ${message}`);
+      answer({ started: false, reason: message });
+    });
     return result;
   }
 

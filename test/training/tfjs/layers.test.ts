@@ -7,7 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
 import { buildModel, countParams, regularizationLosses } from '../../../server/src/training/engines/tfjs/model';
 import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
-import { layer } from './helpers';
+import { join } from 'node:path';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
+import { layer, tempDir } from './helpers';
 
 type Case = { name: string; input: number[]; layer: ReturnType<typeof layer>; output: (number | null)[]; params: number; nonTrainable?: number; int?: boolean };
 
@@ -197,4 +200,27 @@ test('Dropout and SpatialDropout2D: masks in training only, scaled by 1/(1-rate)
   }
   dropout.dispose();
   spatial.dispose();
+});
+
+test('a model with custom layers saves and reloads with tf.loadLayersModel, predicting the same', async () => {
+  const layers = [
+    layer('InputLayer', { batch_shape: [null, 6, 3] }),
+    layer('UpSampling1D', { name: 'up', size: 2 }),
+    layer('ZeroPadding1D', { name: 'pad', padding: [1, 2] }),
+    layer('GRU', { name: 'gru', units: 4, reset_after: true, return_sequences: true }),
+    layer('SpatialDropout1D', { name: 'sd', rate: 0.3 }),
+    layer('LSTM', { name: 'lstm', units: 3 }),
+    layer('Dense', { name: 'out', units: 2, activation: 'hard_sigmoid' }),
+  ];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'custom', layers } } }, 4);
+  const dir = join(tempDir(), 'saved');
+  await model.save(fileIO(dir));
+  const reloaded = await tfl.loadLayersModel(fileIO(dir));
+  assert.equal(reloaded.layers.find((l) => l.name === 'gru')!.getConfig()['resetAfter'], true);
+  const x = tf.randomNormal([2, 6, 3], 0, 1, 'float32', 1);
+  const a = (model.predict(x) as tf.Tensor).dataSync();
+  const b = (reloaded.predict(x) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(b), Array.from(a));
+  model.dispose();
+  reloaded.dispose();
 });

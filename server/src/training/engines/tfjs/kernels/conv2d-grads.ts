@@ -3,10 +3,10 @@
 // plain loop about 4x slower than XNNPACK's forward Conv2D.
 //
 //   dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n, oh*s+kh-pad, ow*s+kw-pad, ci] * dy[n,oh,ow,co]
-// is a convolution whose "batch" is ci, whose "channels" are n and whose filter is dy, dilated by
-// the stride (measured faster here than im2col + MatMul). dX for stride 1 is the
-// convolution of the zero-padded dy with the filter rotated by 180 degrees and its channel axes
-// swapped.
+// is a convolution over the batch axis: either x is the filter and dy (padded) the image, or
+// x (batch and channels swapped) is the image and dy, dilated by the stride, the filter. Both
+// measured faster here than im2col + MatMul. dX for stride 1 is the convolution of the padded dy
+// with the filter rotated by 180 degrees and its channel axes swapped.
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelCaller } from './kernel-calls';
 

@@ -1,6 +1,7 @@
-// Completes the WebAssembly backend for training: registers conv gradients built on XNNPACK's
-// forward convolution, and a cpu fallback for every other kernel wasm lacks (depthwise conv
-// gradients, UnsortedSegmentSum for Embedding, ...).
+// Completes the WebAssembly backend for training: Conv2D gradients built on XNNPACK's forward
+// convolution, MatMul without its slow transpose path, pooling gradients in JavaScript over the
+// wasm heap, and a cpu fallback for every other kernel wasm lacks (depthwise conv gradients,
+// UnsortedSegmentSum for Embedding, ...). TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dGradKernels } from './conv2d-grads';
 import { batchMatMulKernel } from './batch-matmul';
