@@ -38,9 +38,18 @@ export function checkParams(model: tfl.LayersModel, expected: ParamCounts): void
   );
 }
 
+/**
+ * The model's weights in Keras's get_weights() order: layer by layer, each layer's own order
+ * (BatchNormalization: gamma, beta, moving_mean, moving_variance). TF.js's model.weights lists
+ * all trainable weights first, which differs as soon as a layer has non-trainable ones.
+ */
+export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[] {
+  return model.layers.flatMap((layer) => layer.weights);
+}
+
 /** Sets weights from Keras-ordered float32 files (the order of model.get_weights()). */
 export function loadInitialWeights(model: tfl.LayersModel, files: TensorFile[]): void {
-  const weights = model.weights;
+  const weights = kerasOrderedWeights(model);
   if (files.length !== weights.length) {
     throw new Error(`initialWeights: ${files.length} tensors given, the model has ${weights.length} weights`);
   }
@@ -52,7 +61,7 @@ export function loadInitialWeights(model: tfl.LayersModel, files: TensorFile[]):
     }
     return tf.tensor(host.data, host.shape, 'float32');
   });
-  model.setWeights(tensors);
+  weights.forEach((w, i) => w.write(tensors[i]!));
   tf.dispose(tensors);
 }
 

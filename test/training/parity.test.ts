@@ -1,0 +1,97 @@
+// The two engines build the same model: the parameter counts of `modelspec summary` for every
+// example, and the same loss on the same batch when both start from the same weights (the
+// TF.js engine's initial weights, loaded into the PyTorch engine).
+
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { analyze } from '../../server/src/language/analysis/analyze';
+import { lowerModel } from '../../server/src/language/lowering';
+import { findTorch, pythonPath } from '../../server/src/training/engines/detect';
+import { selectBackend } from '../../server/src/training/engines/tfjs/backend';
+import { buildModel, countParams, kerasOrderedWeights } from '../../server/src/training/engines/tfjs/model';
+import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
+import { buildRunSpec } from '../../server/src/training/run-spec';
+
+const torch = findTorch().probe;
+const FASHION = '/usr/share/datasets/fashion-mnist';
+
+/** Every example, with Fashion-MNIST read from Debian's real files instead of the download. */
+function exampleText(name: string): string {
+  return readFileSync(`examples/${name}.model`, 'utf8')
+    .replace('train: fashion_mnist', `train: idx(images='${FASHION}/train-images-idx3-ubyte.gz', labels='${FASHION}/train-labels-idx1-ubyte.gz')`)
+    .replace("test: fashion_mnist(split='test')", `test: idx(images='${FASHION}/t10k-images-idx3-ubyte.gz', labels='${FASHION}/t10k-labels-idx1-ubyte.gz')`);
+}
+
+const EXAMPLES = ['digits', 'digits-cnn', 'fashion-cnn', 'sequence-lstm', 'regression-csv', 'autoencoder'];
+
+function torchDescribe(models: unknown[]): { total: number; trainable: number; nonTrainable: number }[] {
+  const dir = mkdtempSync(join(tmpdir(), 'parity-'));
+  const file = join(dir, 'models.json');
+  writeFileSync(file, JSON.stringify(models));
+  const r = spawnSync(torch!.python, ['-m', 'modelspec_torch', '--describe', file], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath() } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; trainable: number; nonTrainable: number }[];
+}
+
+describe('engine parity', () => {
+  before(async () => {
+    await selectBackend('tfjs:wasm');
+  });
+
+  it("TF.js builds every example with the checker's parameter counts", async () => {
+    for (const name of EXAMPLES) {
+      const a = analyze(exampleText(name), { baseDir: 'examples' });
+      assert.ok(a.model?.totals, `${name} checks`);
+      const model = await buildModel({ model: lowerModel(a.model) as RunSpec['model'] });
+      const counts = countParams(model);
+      model.dispose();
+      assert.deepEqual({ trainable: counts.trainable, nonTrainable: counts.nonTrainable }, { trainable: a.model.totals.trainable, nonTrainable: a.model.totals.nonTrainable }, name);
+    }
+  });
+
+  it("PyTorch builds every example with the checker's parameter counts", { skip: torch ? false : 'no Python interpreter with torch here' }, () => {
+    const analyses = EXAMPLES.map((name) => analyze(exampleText(name), { baseDir: 'examples' }));
+    const params = torchDescribe(analyses.map((a) => lowerModel(a.model!)));
+    analyses.forEach((a, i) => {
+      assert.equal(params[i].total, a.model!.totals!.total, EXAMPLES[i]);
+      assert.equal(params[i].trainable, a.model!.totals!.trainable, EXAMPLES[i]);
+    });
+  });
+
+  for (const name of ['digits', 'digits-cnn', 'sequence-lstm', 'fashion-cnn']) {
+    it(`${name}: the same first-batch loss on both engines from the same weights`, { skip: torch ? false : 'no Python interpreter with torch here' }, async () => {
+      const file = `examples/${name}.model`;
+      const spec = await buildRunSpec(analyze(exampleText(name), { baseDir: 'examples' }), file, { runsDir: mkdtempSync(join(tmpdir(), 'parity-runs-')) });
+      spec.data = { ...spec.data, shuffle: false, augment: undefined };
+      spec.fit = { ...spec.fit, batchSize: 64, callbacks: [], seed: 1, mixedPrecision: false };
+
+      // The TF.js engine's initial weights, in Keras order, as float32 tensor files.
+      const model = await buildModel(spec, 1);
+      const weightsDir = join(spec.runDir, 'weights');
+      mkdirSync(weightsDir, { recursive: true });
+      spec.initialWeights = kerasOrderedWeights(model).map((w, i): TensorFile => {
+        const path = join(weightsDir, `w${i}.bin`);
+        writeFileSync(path, Buffer.from((w.read().dataSync() as Float32Array).buffer));
+        return { path, dtype: 'float32', shape: w.shape as number[] };
+      });
+      model.dispose();
+      const specPath = join(spec.runDir, 'spec.json');
+      writeFileSync(specPath, JSON.stringify(spec));
+
+      const tf = spawnSync(process.execPath, ['dist/engine-tfjs.cjs', specPath, '--first-batch-loss'], { encoding: 'utf8', env: { ...process.env } });
+      assert.equal(tf.status, 0, tf.stderr);
+      const batch = tf.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent).find((e) => e.type === 'batch');
+      assert.ok(batch?.type === 'batch', tf.stdout);
+
+      const pt = spawnSync(torch!.python, ['-m', 'modelspec_torch', '--first-batch-loss', specPath], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath() } });
+      assert.equal(pt.status, 0, pt.stderr);
+      const torchLoss = (JSON.parse(pt.stdout.trim().split('\n').pop()!) as { loss: number }).loss;
+
+      assert.ok(Math.abs(batch.loss - torchLoss) <= 1e-4 * Math.max(1, Math.abs(torchLoss)), `${name}: tfjs ${batch.loss} vs torch ${torchLoss}`);
+    });
+  }
+});
