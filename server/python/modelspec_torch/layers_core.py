@@ -37,14 +37,15 @@ class Dense(KerasLayer):
                             config.get('bias_initializer', 'zeros'))
         self.activation = get_activation(config.get('activation'))
 
-    def forward(self, x):
+    def logits(self, x):
+        """The output before the activation."""
         if self.bias is not None and x.dim() == 2:
-            y = torch.addmm(self.bias, x, self.kernel)
-        else:
-            y = x @ self.kernel
-            if self.bias is not None:
-                y = y + self.bias
-        return self.activation(y)
+            return torch.addmm(self.bias, x, self.kernel)
+        y = x @ self.kernel
+        return y + self.bias if self.bias is not None else y
+
+    def forward(self, x):
+        return self.activation(self.logits(x))
 
 
 class Activation(KerasLayer):

@@ -75,6 +75,12 @@ class KerasSequential(nn.Module):
             x = layer(x)
         return x
 
+    def forward_logits(self, x):
+        """The output before the last layer's activation (that layer must have `logits`)."""
+        for layer in self.layer_list[:-1]:
+            x = layer(x)
+        return self.layer_list[-1].logits(x)
+
 
 def all_keras_weights(module: KerasSequential) -> List[Tuple[KerasLayer, KerasWeight]]:
     return [(layer, w) for layer in module.layer_list for w in layer.keras_weights]

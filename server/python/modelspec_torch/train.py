@@ -22,6 +22,7 @@ from . import evaluate as evaluate_mod
 from .data import DeviceSplit, build_splits
 from .device import choose_device
 from .export import export_onnx, save_model
+from .activations import get_activation
 from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
 from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
@@ -151,6 +152,7 @@ class Trainer:
         sparse = data.get('labelEncoding') == 'index'
         self.metric_names = list(compile_.get('metrics') or [])
         self.make_metrics = lambda: make_metrics(self.metric_names, self.loss_name, units, sparse)
+        self.fused_loss = self._fused_softmax_crossentropy()
         opt = compile_['optimizer']
         self.optimizer = make_optimizer(opt['name'], dict(opt.get('args') or {}), trainable_parameters(self.model))
         self.callbacks = callbacks_mod.make_callbacks(self.fit.get('callbacks') or [])
@@ -215,7 +217,29 @@ class Trainer:
 
     # The loop ----------------------------------------------------------------------------
 
+    def _fused_softmax_crossentropy(self):
+        """Keras on TensorFlow computes a crossentropy that follows a softmax from the logits,
+        in one fused kernel (numerically safer, and fewer kernels than softmax, clip and log).
+        Training does the same when the model ends in Dense(..., activation='softmax') and the
+        metrics only compare arg-maxes, which logits give as probabilities do."""
+        loss = canonical_name(self.loss_name)
+        if loss not in ('categorical_crossentropy', 'sparse_categorical_crossentropy'):
+            return None
+        if any(m not in ('accuracy', 'acc', 'categorical_accuracy', 'sparse_categorical_accuracy') for m in self.metric_names):
+            return None
+        last = self.model.layer_list[-1]
+        if last.class_name != 'Dense' or getattr(last, 'activation', None) is not get_activation('softmax'):
+            return None
+        if loss == 'sparse_categorical_crossentropy':
+            return lambda y, z: torch.nn.functional.cross_entropy(z, y.reshape(z.shape[:-1]).long(), reduction='none')
+        return lambda y, z: -(y * torch.log_softmax(z, dim=-1)).sum(dim=-1)
+
     def _forward_loss(self, x, y):
+        if self.fused_loss is not None and self.model.training:
+            with self._autocast():
+                z = self.model.forward_logits(x)
+            z = z.float()  # the arg-max metrics read logits as they would probabilities
+            return z, self.fused_loss(y, z).mean()
         with self._autocast():
             p = self.forward(x)
         p = p.float()  # losses and metrics in float32, as Keras's mixed precision does
