@@ -34,6 +34,11 @@ function ripgrepCache(tmp) {
   rmSync(stage, { recursive: true, force: true });
 }
 
+/** The folder whose include/node/ holds this Node's headers (Debian's /usr, or Node's own prefix). */
+function nodeHeaders() {
+  return [resolve(dirname(process.execPath), '..'), '/usr', '/usr/local'].find((d) => existsSync(join(d, 'include', 'node', 'node.h')));
+}
+
 export function installCodeServer() {
   if (installedVersion() === CODE_SERVER_VERSION) {
     console.log(`code-server ${CODE_SERVER_VERSION} already installed in ${installDir}`);
@@ -52,7 +57,7 @@ export function installCodeServer() {
       ...process.env,
       TMPDIR: tmp,
       npm_config_unsafe_perm: 'true', // its postinstall refuses to run as root otherwise
-      npm_config_nodedir: '/usr', // node-gyp must use the installed headers, not download them
+      ...(nodeHeaders() ? { npm_config_nodedir: nodeHeaders() } : {}), // node-gyp must not download headers
       npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`
     },
   });

@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelCodeLenses } from './code-lens';
+import { exportModel } from './commands/export';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
 import { Trainer } from './commands/train';
 import { createLanguageClient } from './language-client';
+import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
 
@@ -21,7 +23,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const trainer = new Trainer(context.extensionUri, output, statusBar);
   const summaries = new SummaryDocuments(() => client);
   const extensionUri = context.extensionUri;
-  const lenses = new ModelCodeLenses(false); // no Export lens until `modelspec export` exists
+  const lenses = new ModelCodeLenses(true);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  TrainingPanel.memory = new PanelMemory(vscode.Uri.joinPath(storage, 'training-panel.json').fsPath);
 
   context.subscriptions.push(
     output,
@@ -31,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, uri)),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
+    vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
     vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
       const session = trainer.last;
       if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });

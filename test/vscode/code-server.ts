@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -45,8 +46,11 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
 
 export interface CodeServer {
   port: number;
-  /** The workbench URL for a folder, with the extension under development (and tests) loaded. */
-  url(folder: string, extensionTestsPath?: string): string;
+  /**
+   * The workbench URL for a folder, with the extension under development (this checkout, or
+   * another folder such as an unpacked .vsix) and optionally the integration tests loaded.
+   */
+  url(folder: string, extensionTestsPath?: string, extensionPath?: string): string;
   log(): string;
   /** Kills code-server's whole process group (extension hosts, language servers, engines). */
   stop(): Promise<void>;
@@ -121,9 +125,9 @@ export async function startCodeServer(): Promise<CodeServer> {
 
   return {
     port,
-    url(folder, extensionTestsPath) {
+    url(folder, extensionTestsPath, extensionPath = ROOT) {
       const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-      const payload: [string, string][] = [['extensionDevelopmentPath', remote(ROOT)]];
+      const payload: [string, string][] = [['extensionDevelopmentPath', remote(extensionPath)]];
       if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
       return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
@@ -161,4 +165,48 @@ export async function closeBrowser(browser: Browser | undefined, page: Page | un
     // the page may already be gone
   }
   await browser?.close().catch(() => undefined);
+}
+
+/**
+ * Runs the integration suite (out/test/vscode/index.cjs, built by
+ * scripts/build-vscode-tests.mjs) in code-server's extension host against a fresh copy of the
+ * examples, with the extension loaded from `extensionPath`. Resolves with the suite's exit code
+ * and the extension host's console output.
+ */
+export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code: number; log: string }> {
+  const workspace = makeWorkspace();
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const hostLog: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    server = await startCodeServer();
+    browser = await launchChromium();
+    page = await browser.newPage();
+    let exit!: (code: number) => void;
+    const exitCode = new Promise<number>((r) => (exit = r));
+    await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => hostLog.push(`${type}: ${format(...args)}`));
+    await page.goto(server.url(workspace, join(ROOT, 'out', 'test', 'vscode', 'index.cjs'), extensionPath));
+    const timeout = new Promise<number>((_, rej) => (timer = setTimeout(() => rej(new Error(`the suite did not finish within 180 s:\n${hostLog.join('\n')}`)), 180_000)));
+    const code = await Promise.race([exitCode, timeout]);
+    return { code, log: hostLog.join('\n') };
+  } catch (e) {
+    if (server) console.log(server.log().slice(-3000));
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    await closeBrowser(browser, page);
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** The suite's verdict lines (✔ per test, "N passing") from the extension host's output. */
+export function suiteSummary(log: string): string {
+  return log
+    .split('\n')
+    .filter((l) => /passing|failing|pending|✔|\d+\) /.test(l))
+    .join('\n');
 }

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { runLabel } from '../../client/src/runs-folder';
 import { closeBrowser, launchChromium, makeWorkspace, missingPrerequisite, ROOT, sleep, startCodeServer, type CodeServer } from './code-server';
 
 const skip = missingPrerequisite();
@@ -121,15 +122,6 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     const status = await statusBarText(page);
     await shot(page, '05-stopped');
 
-    // Reload the window: the panel comes back (its serializer) and replays the run folder.
-    await page.reload();
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-    const restored = panelFrame(page);
-    await restored.locator('#charts canvas').first().waitFor({ timeout: 60_000 });
-    await restored.locator('#empty').waitFor({ state: 'hidden', timeout: 60_000 });
-    assert.match((await restored.locator('#status').textContent()) ?? '', /stopped/i);
-    await shot(page, '06-restored-after-reload');
-
     // The run folder recorded the run and its ending.
     const runs = join(workspace, 'runs', 'digits_mlp');
     const [runDir] = readdirSync(runs);
@@ -139,6 +131,35 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     assert.equal(events[0]!.engine, 'tfjs');
     assert.equal(events.at(-1)!.type, 'stopped');
     assert.match(status, /stopped/);
+
+    // Reload the window: the panel comes back (its serializer) and replays the run folder.
+    await page.reload();
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    const restored = panelFrame(page);
+    await restored.locator('#charts canvas').first().waitFor({ timeout: 60_000 });
+    await restored.locator('#empty').waitFor({ state: 'hidden', timeout: 60_000 });
+    assert.match((await restored.locator('#status').textContent()) ?? '', /stopped/i);
+    await shot(page, '06-restored-after-reload');
+
+    // Close the panel; "Open Run…" lists the run folder and replays it into a new panel.
+    await page.locator('.tab', { hasText: 'Training: digits_mlp' }).locator('.codicon-close').click({ force: true });
+    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits.model' }).first().click();
+    await runCommand(page, 'ModelSpec: Open Run…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: runLabel(runDir) }).first().click();
+    await panelFrame(page).locator('#charts canvas').first().waitFor({ timeout: 60_000 });
+    await shot(page, '07-open-run');
+
+    // "Select Training Backend" lists auto and both engines (a missing one says why).
+    await runCommand(page, 'ModelSpec: Select Training Backend');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'TensorFlow.js' }).first().waitFor({ timeout: 90_000 });
+    const rows = (await page.locator('.quick-input-list .monaco-list-row').allTextContents()).map((t) => t.trim());
+    assert.equal(rows.length, 3, rows.join('\n'));
+    assert.match(rows[0]!, /^auto/);
+    assert.match(rows[1]!, /^tfjs.*TensorFlow\.js/);
+    assert.match(rows[2]!, /torch.*PyTorch/);
+    await shot(page, '08-select-backend');
+    await page.keyboard.press('Escape');
   } catch (e) {
     if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
     if (server) console.log(server.log().slice(-3000));

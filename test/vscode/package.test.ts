@@ -1,5 +1,6 @@
-// `npm run package` (scripts/package-vsix.mjs) makes an offline .vsix holding what the installed extension needs and no
-// sources; unpacked on its own (no node_modules anywhere above it), its bundles still train.
+// `npm run package` (scripts/package-vsix.mjs) makes an offline .vsix holding what the
+// installed extension needs and no sources; unpacked on its own (no node_modules anywhere above
+// it), its bundles still train, and VS Code runs the integration suite against it.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT } from './code-server';
+import { missingPrerequisite, ROOT, runIntegrationSuite, suiteSummary } from './code-server';
 
 const unzip = ['/usr/bin/unzip', '/bin/unzip'].find(existsSync);
 const skip = unzip ? undefined : 'unzip is not installed (apt-get install unzip)';
@@ -60,14 +61,30 @@ test('the .vsix leaves out sources, tests, source maps and node_modules', { skip
   assert.deepEqual(unwanted, []);
 });
 
-test('unpacked alone, the packaged CLI trains digits on the packaged TensorFlow.js engine (wasm)', { skip, timeout: 120_000 }, () => {
+let unpacked: string | undefined;
+function unpack(): string {
+  if (unpacked) return unpacked;
   const out = join(dir, 'unpacked');
   const r = spawnSync(unzip!, ['-q', vsix, '-d', out]);
   assert.equal(r.status, 0);
+  return (unpacked = out);
+}
+
+test('unpacked alone, the packaged CLI trains digits on the packaged TensorFlow.js engine (wasm)', { skip, timeout: 120_000 }, () => {
+  const out = unpack();
   copyFileSync(join(ROOT, 'examples', 'digits.model'), join(out, 'digits.model'));
   const train = spawnSync(process.execPath, [join(out, 'extension', 'dist', 'cli.cjs'), 'train', 'digits.model', '--epochs', '1', '--backend', 'tfjs'], { cwd: out, encoding: 'utf8' });
   assert.equal(train.status, 0, train.stdout + train.stderr);
   assert.match(train.stdout, /Engine: tfjs \(wasm\)/);
   assert.match(train.stdout, /Finished after 1 epochs?\b/);
   assert.equal(readdirSync(join(out, 'runs', 'digits_mlp')).length, 1);
+});
+
+const noVsCode = skip ?? missingPrerequisite();
+test('the packaged extension, unpacked alone, passes the integration suite in code-server', { skip: noVsCode, timeout: 240_000 }, async () => {
+  const bundle = spawnSync(process.execPath, ['scripts/build-vscode-tests.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(bundle.status, 0, bundle.stderr);
+  const { code, log } = await runIntegrationSuite(join(unpack(), 'extension'));
+  console.log(suiteSummary(log));
+  assert.equal(code, 0, `the suite failed against the packaged extension:\n${log}`);
 });

@@ -72,7 +72,7 @@ export class Trainer {
     const result = new Promise<TrainResult>((resolve) => (answer = resolve));
     this.starting = true;
     void result.finally(() => (this.starting = false));
-    vscode.window.withProgress(
+    void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Training ${analysis.model!.name}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();

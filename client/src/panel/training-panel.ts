@@ -13,6 +13,7 @@ import { readEvents } from '../../../server/src/training/run-folder';
 import type { RunSession } from '../run-session';
 import { listRuns } from '../runs-folder';
 import { EventBatcher } from './event-batcher';
+import { PanelMemory } from './panel-memory';
 
 export const PANEL_VIEW_TYPE = 'modelspec.trainingPanel';
 
@@ -30,6 +31,8 @@ export function modelOfRunDir(runDir: string): string {
 
 export class TrainingPanel {
   private static current: TrainingPanel | undefined;
+  /** Set once at activation: where the panel's run is remembered across reloads. */
+  static memory = new PanelMemory(undefined);
   private readonly batcher: EventBatcher<RunEvent>;
   private unsubscribe: (() => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -47,9 +50,11 @@ export class TrainingPanel {
 
   /** After a window reload: VS Code hands back the panel, with the state the webview saved. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, liveSession: (runDir: string) => RunSession | undefined): void {
-    const runDir = typeof state === 'object' && state !== null ? (state as { runId?: unknown }).runId : undefined;
+    // The webview keeps the run folder as its run id; the host's own note is the fallback.
+    const saved = typeof state === 'object' && state !== null ? (state as { runId?: unknown }).runId : undefined;
+    const runDir = typeof saved === 'string' ? saved : TrainingPanel.memory.recall();
     panel.webview.options = webviewOptions(extensionUri);
-    if (typeof runDir !== 'string' || !existsSync(join(runDir, 'events.jsonl'))) {
+    if (runDir === undefined || !existsSync(join(runDir, 'events.jsonl'))) {
       panel.webview.html = '<!DOCTYPE html><p>This run is no longer available.</p>';
       return;
     }
@@ -73,6 +78,7 @@ export class TrainingPanel {
       vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })),
     );
     panel.webview.html = this.html();
+    TrainingPanel.memory.remember(run.runDir);
     this.follow();
   }
 
@@ -83,6 +89,7 @@ export class TrainingPanel {
   private setRun(run: ShownRun): void {
     this.run = run;
     this.panel.title = `Training: ${run.model}`;
+    TrainingPanel.memory.remember(run.runDir);
     this.follow();
     this.sendAll();
   }

@@ -28,7 +28,9 @@ export function engineCommand(choice: EngineChoice, specPath: string): { command
       env: { ...process.env, PYTHONPATH: pythonPath(), PYTHONUNBUFFERED: '1' },
     };
   }
-  return { command: process.execPath, args: [join(packageRoot(), 'dist', 'engine-tfjs.cjs'), specPath], env: { ...process.env } };
+  // Inside VS Code, process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
+  const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : { ...process.env };
+  return { command: process.execPath, args: [join(packageRoot(), 'dist', 'engine-tfjs.cjs'), specPath], env };
 }
 
 export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEvent) => void, onLog?: (line: string) => void): RunHandle {

@@ -92,6 +92,16 @@ export function registerExtensionTests(): void {
       assert.match(shown.getText(), /Total params: 669,706/);
     });
 
+    test('Export writes a runnable Keras script and a PyTorch one', async () => {
+      const keras = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.export', doc.uri, 'keras');
+      assert.ok(keras, 'export opened a document');
+      assert.equal(keras.languageId, 'python');
+      assert.match(keras.getText(), /model = keras\.Sequential\(/);
+      const torch = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.export', doc.uri, 'pytorch');
+      assert.match(torch?.getText() ?? '', /model = nn\.Sequential\(/);
+      await vscode.window.showTextDocument(doc);
+    });
+
     test('Train runs the engine in its own process and opens the panel; Stop ends the run', async () => {
       await vscode.workspace.getConfiguration('modelspec').update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
       const result = await vscode.commands.executeCommand<{ started: boolean; runDir?: string; reason?: string }>('modelspec.train', doc.uri);
@@ -133,7 +143,6 @@ export function registerExtensionTests(): void {
     suiteTeardown(async () => {
       // Leave the example as it was on disk: the edit was never saved.
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
   });
 }
