@@ -60,9 +60,9 @@ function runTfjs(spec: RunSpec): number | undefined {
   return epochs[epochs.length - 1]?.samplesPerSec;
 }
 
-function runTorchBench(): Map<string, { runner: number; hand: number }> {
+async function runTorchBench(): Promise<Map<string, { runner: number; hand: number }>> {
   const results = new Map<string, { runner: number; hand: number }>();
-  const torch = findTorch().probe;
+  const torch = (await findTorch()).probe;
   if (!torch) return results;
   const r = spawnSync(torch.python, ['-m', 'modelspec_torch.bench', '--model', 'both'], {
     encoding: 'utf8',
@@ -79,8 +79,8 @@ function runTorchBench(): Map<string, { runner: number; hand: number }> {
 }
 
 async function main(): Promise<void> {
-  const torch = findTorch().probe;
-  const torchResults = runTorchBench();
+  const torch = (await findTorch()).probe;
+  const torchResults = await runTorchBench();
   const rows: Row[] = [];
   for (const model of MODELS) {
     const t = torchResults.get(model.key);

@@ -12,7 +12,7 @@ import { ensureBuilt } from '../helpers/build';
 import { findTorch } from '../../server/src/training/engines/detect';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
-const torch = findTorch().probe;
+const torch = (await findTorch()).probe;
 
 function exportScript(file: string, to: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, 'export', file, '--to', to], { encoding: 'utf8' });

@@ -16,7 +16,7 @@ import { buildModel, countParams, kerasOrderedWeights } from '../../server/src/t
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
 import { buildRunSpec } from '../../server/src/training/run-spec';
 
-const torch = findTorch().probe;
+const torch = (await findTorch()).probe;
 const FASHION = '/usr/share/datasets/fashion-mnist';
 
 /** Every example, with Fashion-MNIST read from Debian's real files instead of the download. */

@@ -13,6 +13,7 @@ import { findTorch } from '../../server/src/training/engines/detect';
 import type { RunEvent } from '../../server/src/training/protocol';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
+const torchProbe = (await findTorch()).probe;
 
 function train(engine: string) {
   const out = mkdtempSync(join(tmpdir(), `modelspec-train-${engine}-`));
@@ -65,7 +66,7 @@ describe('modelspec train examples/digits.model', () => {
     assert.ok(model.modelTopology && model.weightsManifest, 'model.json in TF.js layers format');
   });
 
-  it('learns the digits on PyTorch (≥ 95% test accuracy) and saves the state dict', { skip: findTorch().probe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
+  it('learns the digits on PyTorch (≥ 95% test accuracy) and saves the state dict', { skip: torchProbe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
     const run = train('torch');
     checkRun('torch', run);
     const started = run.events.find((e) => e.type === 'started');

@@ -90,7 +90,7 @@ export class Trainer {
             signal: abort.signal,
           });
           if (token.isCancellationRequested) return answer({ started: false, reason: 'cancelled' });
-          const choice = chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
+          const choice = await chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
           this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
           this.output.appendLine(`Run folder: ${spec.runDir}`);
           session = new RunSession(spec, choice, summaryTable(analysis.model!), (line) => this.output.appendLine(line));

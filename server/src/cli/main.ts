@@ -164,9 +164,9 @@ function exportCommand(args: string[]): number {
   return 0;
 }
 
-function enginesCommand(args: string[]): number {
+async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
-  const engines = reportEngines();
+  const engines = await reportEngines();
   if (flags.has('--json')) process.stdout.write(JSON.stringify(engines, null, 2) + '\n');
   else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${e.detail}\n`);
   return 0;
@@ -193,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
       case 'export':
         return exportCommand(rest);
       case 'engines':
-        return enginesCommand(rest);
+        return await enginesCommand(rest);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -38,7 +38,7 @@ export async function train(args: TrainArgs): Promise<number> {
   }
   let choice;
   try {
-    choice = chooseEngine(spec.fit.backend);
+    choice = await chooseEngine(spec.fit.backend);
   } catch (e) {
     process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -5,21 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
+import { findTorch } from '../../../server/src/training/engines/detect';
 import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
 
 export const PYTHON_DIR = resolve('server/python');
 
-/** An interpreter that can import torch: $MODELSPEC_TORCH_PYTHON, Debian's, then PATH's. */
-function findTorchPython(): string | undefined {
-  const candidates = [process.env.MODELSPEC_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-    if (r.status === 0) return python;
-  }
-  return undefined;
-}
-
-export const PYTHON = findTorchPython();
+/** The interpreter the product itself would use (MODELSPEC_PYTHON, python3, /usr/bin/python3). */
+export const PYTHON = (await findTorch()).probe?.python;
 /** For `test(name, { skip: SKIP }, ...)`: a visible reason when no torch is installed. */
 export const SKIP: string | false = PYTHON ? false : 'no Python interpreter with torch and numpy found (install python3-torch)';
 

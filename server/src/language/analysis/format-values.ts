@@ -1,12 +1,12 @@
 // How values and shapes are written in messages, hovers and hints: the way Keras prints them.
 
+import { formatShape as withBatchAxis, formatTuple } from '../catalog/shapes';
 import type { ArgValue, Shape } from '../catalog/types';
 import type { Value } from '../syntax/ast';
 
-/** `(None, 26, 26, 32)`: a shape with the batch axis, as Keras's summary prints it. */
+/** `(None, 26, 26, 32)`: a shape with the batch axis, as Keras's summary prints it; `(28, 28, 1)` without. */
 export function formatShape(shape: Shape, withBatch = true): string {
-  const dims = (withBatch ? [null, ...shape] : shape).map((d) => (d === null ? 'None' : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  return withBatch ? withBatchAxis(shape) : formatTuple(shape);
 }
 
 /** An argument value in Python/Keras syntax: `(3, 3)`, `'relu'`, `None`, `True`. */

@@ -2,7 +2,7 @@
 // PyTorch is found through a configured interpreter, then `python3` on PATH, then the system
 // `/usr/bin/python3` (where Debian's python3-torch lives), whichever imports torch.
 
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../../common/package-root';
@@ -42,36 +42,36 @@ export function pythonCandidates(configured?: string): string[] {
   return [...new Set(list.filter((p): p is string => !!p))];
 }
 
-const probeCache = new Map<string, TorchProbe | string>();
+const probeCache = new Map<string, Promise<TorchProbe | string>>();
 
-/** Asks one interpreter about torch; returns the probe or why it failed. */
-export function probeTorch(python: string): TorchProbe | string {
-  const cached = probeCache.get(python);
-  if (cached) return cached;
-  const r = spawnSync(python, ['-m', 'modelspec_torch', '--probe'], {
-    env: { ...process.env, PYTHONPATH: pythonPath() },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  let result: TorchProbe | string;
-  if (r.error) result = `${python}: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : r.error.message}`;
-  else if (r.status !== 0) result = `${python}: ${lastLine(r.stderr) || `exit ${r.status}`}`;
-  else {
-    try {
-      result = { python, ...(JSON.parse(lastLine(r.stdout)) as Omit<TorchProbe, 'python'>) };
-    } catch {
-      result = `${python}: unexpected probe output`;
-    }
+/**
+ * Asks one interpreter about torch; returns the probe or why it failed. Asynchronous (importing
+ * torch takes seconds) so the VS Code extension host never blocks on it; cached per interpreter.
+ */
+export function probeTorch(python: string): Promise<TorchProbe | string> {
+  let probe = probeCache.get(python);
+  if (!probe) {
+    probe = new Promise((resolve) => {
+      execFile(python, ['-m', 'modelspec_torch', '--probe'], { env: { ...process.env, PYTHONPATH: pythonPath() }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`${python}: not found`);
+        if (error) return resolve(`${python}: ${lastLine(stderr) || error.message}`);
+        try {
+          resolve({ python, ...(JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'>) });
+        } catch {
+          resolve(`${python}: unexpected probe output`);
+        }
+      });
+    });
+    probeCache.set(python, probe);
   }
-  probeCache.set(python, result);
-  return result;
+  return probe;
 }
 
 /** The first interpreter that imports torch, and the reasons the others did not. */
-export function findTorch(configured?: string): { probe?: TorchProbe; tried: string[] } {
+export async function findTorch(configured?: string): Promise<{ probe?: TorchProbe; tried: string[] }> {
   const tried: string[] = [];
   for (const python of pythonCandidates(configured)) {
-    const p = probeTorch(python);
+    const p = await probeTorch(python);
     if (typeof p !== 'string') return { probe: p, tried };
     tried.push(p);
   }
@@ -93,8 +93,8 @@ export function tfjsNativeAvailable(): string | undefined {
 }
 
 /** Every engine with what it would run on, for `Select Training Backend` and messages. */
-export function reportEngines(configuredPython?: string): EngineReport[] {
-  const torch = findTorch(configuredPython);
+export async function reportEngines(configuredPython?: string): Promise<EngineReport[]> {
+  const torch = await findTorch(configuredPython);
   const native = tfjsNativeAvailable();
   const torchReport: EngineReport = torch.probe
     ? {
@@ -120,10 +120,10 @@ export function reportEngines(configuredPython?: string): EngineReport[] {
  * (PyTorch's CPU kernels are many times faster than WebAssembly for convolutions); a named
  * engine ('tfjs', 'torch', or 'torch:cpu' style) is used as asked, or refused with the reason.
  */
-export function chooseEngine(backend: string, configuredPython?: string): EngineChoice {
+export async function chooseEngine(backend: string, configuredPython?: string): Promise<EngineChoice> {
   const [engine] = backend.split(':');
   if (engine === 'tfjs') return { engine: 'tfjs', reason: `backend '${backend}' asked for TensorFlow.js` };
-  const torch = findTorch(configuredPython);
+  const torch = await findTorch(configuredPython);
   if (engine === 'torch') {
     if (!torch.probe) {
       throw new Error(
