@@ -27,7 +27,25 @@ def save_model(model: KerasSequential, directory: str) -> str:
                  'shape': list(w.shape), 'trainable': w.trainable} for layer, w in all_keras_weights(model)]
     with open(os.path.join(directory, 'keras_weights.json'), 'w') as f:
         json.dump({'weights': manifest}, f, indent=1)
+    _save_tfjs_layers_model(model, arrays, manifest, directory)
     return pt_path
+
+
+def _save_tfjs_layers_model(model: KerasSequential, arrays, manifest, directory: str) -> None:
+    """model.json + weights.bin in TF.js's layers format (the format the TF.js engine saves, and
+    that TF.js and Keras's tensorflowjs converter load): Keras's model config as the topology
+    (the launcher rewrites it into TF.js's dialect) and the weights in Keras order as float32."""
+    weights = [{'name': f"{w['layer']}/{w['name']}", 'shape': w['shape'], 'dtype': 'float32'} for w in manifest]
+    doc = {'modelTopology': model.model_json, 'format': 'layers-model', 'generatedBy': 'ModelSpec PyTorch engine',
+           'convertedBy': None, 'weightsManifest': [{'paths': ['weights.bin'], 'weights': weights}]}
+    _atomic(os.path.join(directory, 'weights.bin'),
+            lambda p: _write(p, b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for a in arrays)))
+    _atomic(os.path.join(directory, 'model.json'), lambda p: _write(p, json.dumps(doc).encode()))
+
+
+def _write(path: str, data: bytes) -> None:
+    with open(path, 'wb') as f:
+        f.write(data)
 
 
 def _atomic(path: str, write, suffix: str = '') -> None:

@@ -47,6 +47,7 @@ class KerasSequential(nn.Module):
 
     def __init__(self, model_json: Dict[str, Any]):
         super().__init__()
+        self.model_json = model_json  # kept for the saved TF.js model.json's topology
         layer_cfgs = model_json['config']['layers']
         self.input_shape: Shape = input_shape_of(layer_cfgs)
         self.layer_list = nn.ModuleList()

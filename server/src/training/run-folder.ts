@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvent } from './run-process';
-import type { RunEvent } from './protocol';
+import type { RunEvent, RunSpec } from './protocol';
+import { toTfjsTopology } from './engines/tfjs/keras-json';
 import { renderReport } from './report';
 
 export function readEvents(runDir: string): RunEvent[] {
@@ -34,8 +35,9 @@ export function historyCsv(events: RunEvent[]): string {
   return [header.join(','), ...rows].join('\n') + '\n';
 }
 
-/** Writes history.csv, summary.txt and report.html next to events.jsonl. */
+/** Writes history.csv, summary.txt and report.html next to events.jsonl, and completes model.json. */
 export function finalizeRunFolder(runDir: string, summaryTable: string, title: string): void {
+  completeTfjsModel(runDir);
   const events = readEvents(runDir);
   writeFileSync(join(runDir, 'history.csv'), historyCsv(events));
   writeFileSync(join(runDir, 'summary.txt'), `${summaryTable}\n\n${outcome(events)}\n`);
@@ -65,4 +67,21 @@ export function outcome(events: RunEvent[]): string {
   else if (end?.type === 'failed') lines.push(`Failed: ${end.message}`);
   else lines.push('The run did not record an ending (it may have been killed)');
   return lines.join('\n');
+}
+
+/**
+ * The PyTorch engine writes model.json with Keras's own config as the topology; TF.js reads a
+ * slightly different dialect (argument names, initializer classes), so rewrite it the way the
+ * TF.js engine's models are written. Afterwards every run folder's model.json loads in TF.js.
+ */
+function completeTfjsModel(runDir: string): void {
+  const file = join(runDir, 'model.json');
+  const specFile = join(runDir, 'spec.json');
+  if (!existsSync(file) || !existsSync(specFile)) return;
+  const { model } = JSON.parse(readFileSync(specFile, 'utf8')) as Pick<RunSpec, 'model'>;
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { generatedBy?: string; modelTopology?: unknown };
+  if (json.generatedBy !== 'ModelSpec PyTorch engine') return;
+  json.modelTopology = toTfjsTopology(model);
+  json.generatedBy = 'ModelSpec PyTorch engine (topology in TF.js form)';
+  writeFileSync(file, JSON.stringify(json));
 }
