@@ -295,3 +295,14 @@ describe('data sources', () => {
     assert.equal(a.data?.sources.find((s) => s.key === 'train')?.ref.args.split, 'train');
   });
 });
+
+describe('frozen layers', () => {
+  it("trainable=False moves a layer's weights to non-trainable, as Keras counts them", () => {
+    const a = analyze(model(`Input(shape=(4,))\nDense(10, trainable=False)\nDense(1)`, ''));
+    assert.deepEqual(a.model?.totals, { total: 61, trainable: 11, nonTrainable: 50 });
+  });
+  it('a frozen VGG16 base: 14,714,688 non-trainable, the new head trainable', () => {
+    const a = analyze(model(`VGG16(include_top=False, input_shape=(32, 32, 3), trainable=False)\nFlatten()\nDense(10, activation='softmax')`, ''));
+    assert.deepEqual(a.model?.totals, { total: 14_714_688 + 5_130, trainable: 5_130, nonTrainable: 14_714_688 });
+  });
+});

@@ -94,7 +94,9 @@ export function defineLayer(def: LayerDefinition): LayerSpec {
     },
     params(ctx) {
       check(ctx);
-      return def.params ? def.params(ctx) : NO_PARAMS;
+      const counts = def.params ? def.params(ctx) : NO_PARAMS;
+      // A frozen layer (trainable=False) keeps its weights, all of them non-trainable, as Keras counts them.
+      return ctx.args.trainable === false ? { trainable: 0, nonTrainable: counts.trainable + counts.nonTrainable } : counts;
     },
     toKeras(ctx, name) {
       return def.toKeras ? def.toKeras(ctx, name) : defaultKerasConfig(def, ctx, name);
