@@ -14,6 +14,9 @@ import { pythonDataLoader, pythonList, pythonLiteral } from './python-data';
 
 export function exportKeras(analysis: Analysis, file: string): string {
   const model = analysis.model;
+  if (model?.layers.some((l) => l.expandedFrom === 'Pretrained')) {
+    throw new Error('a model that starts with Pretrained(...) cannot be exported yet: the script would need the saved weights');
+  }
   if (!model || analysis.diagnostics.some((d) => d.severity === 'error')) {
     throw new Error(`${file} has errors; fix them before exporting`);
   }

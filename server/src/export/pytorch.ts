@@ -248,6 +248,9 @@ class Exp(nn.Module):
 
 export function exportPytorch(analysis: Analysis, file: string): string {
   const model = analysis.model;
+  if (model?.layers.some((l) => l.expandedFrom === 'Pretrained')) {
+    throw new Error('a model that starts with Pretrained(...) cannot be exported yet: the script would need the saved weights');
+  }
   if (!model?.totals || analysis.diagnostics.some((d) => d.severity === 'error')) throw new Error(`${file} has errors; fix them before exporting`);
   const modules = model.layers.flatMap((l) => layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${l.name} (${l.spec.name})` : `${m},`)));
   const out: string[] = [

@@ -76,7 +76,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const modelBlock = seen.get('model') as ModelBlock | undefined;
   let model: ModelAnalysis | undefined;
   if (modelBlock) {
-    model = analyzeModel(modelBlock, { ...ctx, dataSample }, out);
+    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir }, out);
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.

@@ -5,7 +5,8 @@
 import { declaredInputShape, getLayer, layerNames, suggest } from '../catalog';
 import { ShapeError, type ArgValue, type CallArg, type LayerSpec, type ParamCount, type Shape } from '../catalog/types';
 import type { CallValue, ModelBlock, Range } from '../syntax/ast';
-import { bindCall, type BoundCall } from './bind';
+import { readSavedModel } from '../data/saved-model';
+import { argumentNode, bindCall, type BoundCall } from './bind';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { formatShape } from './format-values';
 import type { ValueContext } from './values';
@@ -29,7 +30,8 @@ export interface LayerInfo {
 export type InputSource =
   | { kind: 'Input'; range: Range }
   | { kind: 'input_shape' | 'input_dim'; range: Range }
-  | { kind: 'data'; dataset: string; range: Range };
+  | { kind: 'data'; dataset: string; range: Range }
+  | { kind: 'pretrained'; file: string; range: Range };
 
 export interface ModelAnalysis {
   block: ModelBlock;
@@ -45,6 +47,8 @@ export interface ModelAnalysis {
 }
 
 export interface ModelContext extends ValueContext {
+  /** Folder that a Pretrained(path=...) is relative to (the .model file's). */
+  baseDir?: string;
   /** The training data's sample shape, when known, to infer the input shape from. */
   dataSample?: { shape: Shape; dataset: string; range: Range };
 }
@@ -58,7 +62,12 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
   let chainOk = true;
 
   const autoName = (spec: LayerSpec, given: ArgValue | undefined): string => {
-    if (typeof given === 'string') return given;
+    if (typeof given === 'string') {
+      // A given name like dense_1 takes that number, so later auto-names do not repeat it.
+      const m = /^(.*?)(?:_(\d+))?$/.exec(given);
+      if (m) counters.set(m[1], Math.max(counters.get(m[1]) ?? 0, m[2] ? Number(m[2]) + 1 : 1));
+      return given;
+    }
     const n = counters.get(spec.kerasName) ?? 0;
     counters.set(spec.kerasName, n + 1);
     return n === 0 ? spec.kerasName : `${spec.kerasName}_${n}`;
@@ -85,6 +94,34 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         inputSource = { kind: 'Input', range: call.range };
       } else if (bound.ok && !bound.written.shape) {
         out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
+      }
+      return;
+    }
+
+    if (spec.name === 'Pretrained') {
+      if (layers.length > 0 || inputSource) {
+        out.push(diagnostic('input-not-first', call.callee.range, 'Pretrained(...) must be the first line of the model: it brings its own input shape'));
+        chainOk = false;
+        return;
+      }
+      const path = bound.args.path;
+      if (typeof path !== 'string') {
+        chainOk = false;
+        return;
+      }
+      const saved = readSavedModel(path, ctx.baseDir ?? process.cwd());
+      if (!saved.ok) {
+        out.push(diagnostic(saved.code, argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range, saved.message));
+        chainOk = false;
+        return;
+      }
+      inputShape = saved.inputShape;
+      inputSource = { kind: 'pretrained', file: saved.file, range: call.range };
+      for (const part of saved.layers) {
+        const partSpec = getLayer(part.layer)!;
+        const args: Record<string, ArgValue> = { ...defaultsOf(partSpec), ...part.args };
+        if (bound.args.trainable === false) args.trainable = false;
+        layers.push({ call, spec: partSpec, name: autoName(partSpec, args.name), args, expandedFrom: 'Pretrained' });
       }
       return;
     }

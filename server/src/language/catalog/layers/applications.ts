@@ -106,4 +106,27 @@ function vgg(name: 'VGG16' | 'VGG19', convsPerBlock: readonly number[]): LayerSp
 export const VGG16 = vgg('VGG16', [2, 2, 3, 3, 3]);
 export const VGG19 = vgg('VGG19', [2, 2, 4, 4, 4]);
 
-export const APPLICATIONS: readonly LayerSpec[] = [VGG16, VGG19];
+/**
+ * Transfer learning: `Pretrained(path='runs/digits_cnn/best/model.json')` as the first call stands
+ * for the layers of a model saved by an earlier run. The layers live in that file, so the
+ * analyzer expands this call from it (language/data/saved-model.ts); on its own it has no shape.
+ */
+export const PRETRAINED: LayerSpec = defineLayer({
+  name: 'Pretrained',
+  category: 'application',
+  doc: 'The layers of a model saved by an earlier training (its model.json, TF.js layers format), as the first call; trainable=False freezes them.',
+  baseArgs: false,
+  kerasName: 'pretrained',
+  args: [
+    { name: 'path', type: string, required: true, doc: "Path of the saved model.json, e.g. 'runs/digits_cnn/best/model.json'." },
+    arg('trainable', bool, true, 'False freezes every saved layer: only the layers after it learn.'),
+  ],
+  outputShape() {
+    throw new ShapeError('shape-unknown', 'Pretrained takes its layers from the saved model file; put it first in the model');
+  },
+  toKeras() {
+    throw new Error('Pretrained is lowered through the saved layers it expands to');
+  },
+});
+
+export const APPLICATIONS: readonly LayerSpec[] = [VGG16, VGG19, PRETRAINED];
