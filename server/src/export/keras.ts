@@ -7,7 +7,6 @@ import type { Analysis } from '../language/analysis/analyze';
 import { sourceRefOf } from '../language/analysis/sources';
 import { getAugmentation, getCallback, getLayer, getLoss, getOptimizer } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
-import type { SourceRef } from '../language/data/types';
 import { printValue } from '../language/services/format';
 import type { CallValue, Value } from '../language/syntax/ast';
 import { pythonDataLoader, pythonList, pythonLiteral } from './python-data';
@@ -130,4 +129,3 @@ function callbackSource(value: ArgValue): string {
   return `keras.callbacks.${value.call}(${args.join(', ')})`;
 }
 
-export type { SourceRef };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
 import { findTorch } from '../../../server/src/training/engines/detect';
+import { Random } from '../../../server/src/training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
 
 export const PYTHON_DIR = resolve('server/python');
@@ -69,16 +70,10 @@ export function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T):
   return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so tests need no seed plumbing. */
+/** Deterministic pseudo-random numbers (the engines' own seeded generator), so tests need no seed plumbing. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 /**

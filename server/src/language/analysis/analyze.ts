@@ -3,7 +3,7 @@
 // of the text (and, for data-aware checks, of file headers read through `probe`).
 
 import { blockSettings } from '../catalog';
-import type { ArgValue, Shape } from '../catalog/types';
+import type { Shape } from '../catalog/types';
 import type { SourceInfo, SourceRef } from '../data/types';
 import { probeSource } from '../data/probe';
 import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
@@ -144,4 +144,3 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-export type { ArgValue };

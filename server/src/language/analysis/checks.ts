@@ -7,7 +7,7 @@ import type { Range } from '../syntax';
 import { argumentNode } from './bind';
 import { diagnostic, type Diagnostic, type FixData } from './diagnostics';
 import { formatShape } from './format-values';
-import type { LayerInfo, ModelAnalysis } from './model';
+import { endOfArgs, type LayerInfo, type ModelAnalysis } from './model';
 
 export interface TrainingFacts {
   loss?: string;
@@ -127,11 +127,9 @@ function activationFix(layer: LayerInfo, activation: string): FixData[] {
   if (!layer.spec.hasActivationArg) return [];
   const node = argumentNode(layer.call, layer.spec.args as readonly ArgSpec[], 'activation');
   if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}'` }];
-  const call = layer.call;
-  if (!call.closed) return [];
-  const end = { ...call.argsRange.end, character: call.argsRange.end.character - 1, offset: call.argsRange.end.offset - 1 };
-  const text = call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
-  return [{ kind: 'replace', range: { start: end, end }, text, title: `Add activation='${activation}'` }];
+  if (!layer.call.closed) return [];
+  const text = layer.call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
+  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}'` }];
 }
 
 function firstDenseOnHighRank(model: ModelAnalysis): LayerInfo | undefined {

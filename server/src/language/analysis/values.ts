@@ -6,7 +6,7 @@ import { suggest } from '../catalog/suggest';
 import type { ArgType, ArgValue, CallArg, RefTable } from '../catalog/types';
 import type { CallValue, Value } from '../syntax/ast';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
-import { describeValue, formatArgValue } from './format-values';
+import { describeValue } from './format-values';
 
 /** What `checkValue` needs from its caller: name tables and how to bind nested calls. */
 export interface ValueContext {
@@ -364,4 +364,3 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return suggest(name, candidates, 1)[0];
 }
 
-export { formatArgValue };
