@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
 import { findTorch } from '../../server/src/training/engines/detect';
+import { analyze } from '../../server/src/language/analysis/analyze';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const torch = (await findTorch()).probe;
@@ -21,6 +22,65 @@ function exportScript(file: string, to: string): { code: number | null; stdout: 
 
 function python(): string {
   return torch?.python ?? '/usr/bin/python3';
+}
+
+// A model saved by TF.js (layers format): Dense(4, relu) on 3 inputs, BatchNormalization, Dense(2).
+// The manifest lists every trainable weight first, then BatchNormalization's moving statistics,
+// and the values are split over two weight files in the middle of a tensor.
+const SAVED_WEIGHTS: [string, number[]][] = [
+  ['dense_Dense1/kernel', [3, 4]],
+  ['dense_Dense1/bias', [4]],
+  ['batch_normalization_BatchNormalization1/gamma', [4]],
+  ['batch_normalization_BatchNormalization1/beta', [4]],
+  ['dense_Dense2/kernel', [4, 2]],
+  ['dense_Dense2/bias', [2]],
+  ['batch_normalization_BatchNormalization1/moving_mean', [4]],
+  ['batch_normalization_BatchNormalization1/moving_variance', [4]],
+];
+
+/** Writes saved/model.json and its weight files under `dir`; returns each weight's values (flat, exact in float32). */
+function writeSavedModel(dir: string): Map<string, number[]> {
+  mkdirSync(join(dir, 'saved'));
+  const layer = (class_name: string, config: Record<string, unknown>) => ({ class_name, config: { trainable: true, dtype: 'float32', ...config } });
+  const modelTopology = {
+    class_name: 'Sequential',
+    config: {
+      name: 'base',
+      layers: [
+        layer('Dense', { name: 'dense_Dense1', units: 4, activation: 'relu', use_bias: true, batch_input_shape: [null, 3], kernel_initializer: { class_name: 'GlorotUniform', config: {} } }),
+        layer('BatchNormalization', { name: 'batch_normalization_BatchNormalization1', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true }),
+        layer('Dense', { name: 'dense_Dense2', units: 2, activation: 'linear', use_bias: true }),
+      ],
+    },
+    keras_version: 'tfjs-layers 4.22.0',
+    backend: 'tensor_flow.js',
+  };
+  const values = new Map<string, number[]>();
+  let next = 1;
+  for (const [name, shape] of SAVED_WEIGHTS) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    values.set(name, Array.from({ length: count }, () => next++ / 8));
+  }
+  const bytes = Buffer.from(new Float32Array([...values.values()].flat()).buffer);
+  writeFileSync(join(dir, 'saved', 'group1-shard1of2.bin'), bytes.subarray(0, 50));
+  writeFileSync(join(dir, 'saved', 'group1-shard2of2.bin'), bytes.subarray(50));
+  const weightsManifest = [{ paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: SAVED_WEIGHTS.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }];
+  writeFileSync(join(dir, 'saved', 'model.json'), JSON.stringify({ modelTopology, format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', weightsManifest }));
+  return values;
+}
+
+/** A frozen Pretrained base and a new Dense(1) head, trained on a small CSV. */
+function transferModel(): { dir: string; file: string; values: Map<string, number[]> } {
+  const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+  const values = writeSavedModel(dir);
+  const rows = Array.from({ length: 32 }, (_, i) => `${i % 3},${(i * 7) % 5},${i / 8},${(i % 4) - 1.5}`);
+  writeFileSync(join(dir, 'data.csv'), ['a,b,c,y', ...rows].join('\n') + '\n');
+  const file = join(dir, 'transfer.model');
+  writeFileSync(
+    file,
+    "model transfer {\n    Pretrained(path='saved/model.json', trainable=False)\n    Dense(1)\n}\n\ncompile {\n    loss: 'mse'\n    optimizer: 'adam'\n}\n\ndata {\n    train: csv('data.csv', label='y')\n}\n\nfit {\n    epochs: 2\n    batch_size: 8\n}\n",
+  );
+  return { dir, file, values };
 }
 
 describe('modelspec export --to keras', () => {
@@ -46,6 +106,33 @@ describe('modelspec export --to keras', () => {
       const c = spawnSync(python(), ['-m', 'py_compile', path], { encoding: 'utf8' });
       assert.equal(c.status, 0, `${f}: ${c.stderr}`);
     }
+  });
+
+  it('rebuilds the layers of Pretrained(...), loads the saved weights into them and freezes them', () => {
+    const { dir, file, values } = transferModel();
+    const r = exportScript(file, 'keras');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /# Pretrained\(path='saved\/model\.json', trainable=False\): the saved layers\n\s+layers\.Dense\(4, activation='relu'\),\n\s+layers\.BatchNormalization\(\),\n\s+layers\.Dense\(2\),\n\s+layers\.Dense\(1\),/);
+    assert.ok(r.stdout.includes(`saved = load_saved_weights('${join(dir, 'saved', 'model.json')}')`), r.stdout);
+    assert.match(r.stdout, /for layer, weights in zip\(model\.layers\[:3\], saved\):\n    layer\.set_weights\(list\(weights\.values\(\)\)\)\n/);
+    assert.match(r.stdout, /for layer in model\.layers\[:3\]:\n    layer\.trainable = False\n/);
+    const path = join(dir, 'transfer.py');
+    writeFileSync(path, r.stdout);
+    const c = spawnSync(python(), ['-m', 'py_compile', path], { encoding: 'utf8' });
+    assert.equal(c.status, 0, c.stderr);
+    // The reader on its own (numpy only): one dict per saved layer, in Keras's get_weights() order.
+    const read = spawnSync(
+      python(),
+      ['-c', "import ast, json, sys, numpy as np\nsrc = open(sys.argv[1]).read()\nfn = next(n for n in ast.parse(src).body if getattr(n, 'name', '') == 'load_saved_weights')\nexec(ast.get_source_segment(src, fn))\nprint(json.dumps([{k: v.tolist() for k, v in layer.items()} for layer in load_saved_weights(sys.argv[2])]))", path, join(dir, 'saved', 'model.json')],
+      { encoding: 'utf8' },
+    );
+    assert.equal(read.status, 0, read.stderr);
+    const layers = JSON.parse(read.stdout) as Record<string, unknown>[];
+    const bn = 'batch_normalization_BatchNormalization1/';
+    assert.deepEqual(layers.map((l) => Object.keys(l)), [['kernel', 'bias'], ['gamma', 'beta', 'moving_mean', 'moving_variance'], ['kernel', 'bias']]);
+    assert.deepEqual(layers[0].kernel, [0, 1, 2].map((i) => values.get('dense_Dense1/kernel')!.slice(4 * i, 4 * i + 4)));
+    assert.deepEqual(layers[1].moving_variance, values.get(`${bn}moving_variance`));
+    assert.deepEqual(layers[2].bias, values.get('dense_Dense2/bias'));
   });
 
   it('refuses a file with errors', () => {
@@ -95,6 +182,49 @@ describe('modelspec export --to pytorch', { skip: torch ? false : 'no Python int
     assert.match(run.stdout, /parameters: 1199882\n/);
     assert.match(run.stdout, /epoch 1\/1: loss [\d.]+, val_loss [\d.]+, val_accuracy [\d.]+/);
     assert.match(run.stdout, /test loss, accuracy: \([\d.]+, [\d.]+\)/);
+  });
+
+  it('loads the saved weights of Pretrained(...) in PyTorch layout, frozen, and trains the new layers', () => {
+    const { dir, file, values } = transferModel();
+    const r = exportScript(file, 'pytorch');
+    assert.equal(r.code, 0, r.stderr);
+    writeFileSync(join(dir, 'train.py'), r.stdout);
+    // Run the script, then report the model it trained: every weight, and which ones learn.
+    const check = [
+      'import json, runpy',
+      "model = runpy.run_path('train.py')['model'].cpu()",
+      "print('STATE ' + json.dumps({'weights': {k: v.tolist() for k, v in model.state_dict().items()}, 'learns': {k: p.requires_grad for k, p in model.named_parameters()}}))",
+    ].join('\n');
+    const run = spawnSync(python(), ['-c', check], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const checker = analyze(readFileSync(file, 'utf8'), { baseDir: dir }).model!.totals!;
+    assert.deepEqual(checker, { total: 45, trainable: 3, nonTrainable: 42 });
+    assert.match(run.stdout, /parameters: 37\n/); // BatchNormalization's moving statistics are buffers in PyTorch
+    assert.match(run.stdout, new RegExp(`trainable parameters: ${checker.trainable}\n`));
+    assert.match(run.stdout, /epoch 2\/2: loss [\d.]+/);
+    const state = JSON.parse(run.stdout.split('STATE ')[1]) as { weights: Record<string, number[] | number[][]>; learns: Record<string, boolean> };
+    // After training, the frozen layers still hold exactly the saved values (BatchNormalization's
+    // moving statistics too: it ran in inference mode), kernels transposed to (out, in).
+    const transpose = (flat: number[], rows: number, cols: number) => Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => flat[r * cols + c]));
+    const bn = 'batch_normalization_BatchNormalization1/';
+    assert.deepEqual(state.weights['0.weight'], transpose(values.get('dense_Dense1/kernel')!, 3, 4));
+    assert.deepEqual(state.weights['0.bias'], values.get('dense_Dense1/bias'));
+    assert.deepEqual(state.weights['2.inner.weight'], values.get(`${bn}gamma`));
+    assert.deepEqual(state.weights['2.inner.bias'], values.get(`${bn}beta`));
+    assert.deepEqual(state.weights['2.inner.running_mean'], values.get(`${bn}moving_mean`));
+    assert.deepEqual(state.weights['2.inner.running_var'], values.get(`${bn}moving_variance`));
+    assert.deepEqual(state.weights['3.weight'], transpose(values.get('dense_Dense2/kernel')!, 4, 2));
+    assert.deepEqual(state.weights['3.bias'], values.get('dense_Dense2/bias'));
+    assert.deepEqual(state.learns, { '0.weight': false, '0.bias': false, '2.inner.weight': false, '2.inner.bias': false, '3.weight': false, '3.bias': false, '4.weight': true, '4.bias': true });
+  });
+
+  it('freezes layers written with trainable=False, BatchNormalization in inference mode', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'm.model'), "model m {\n    Input(shape=(3,))\n    Dense(4, activation='relu', trainable=False)\n    BatchNormalization(trainable=False)\n    Dense(1)\n}\n");
+    const r = exportScript(join(dir, 'm.model'), 'pytorch');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\n\n# trainable=False: [^\n]+\nmodel\[:3\]\.requires_grad_\(False\)\n#[^\n]+\nfrozen_batchnorm = \[model\[2\]\.inner\]\n/);
+    assert.match(r.stdout, /print\('trainable parameters:', .*\)  # Keras: 5\n/);
   });
 
   it('refuses a layer it cannot export, naming it and the alternatives', () => {

@@ -21,13 +21,22 @@ DTYPES = {'uint8': np.dtype('u1'), 'float32': np.dtype('<f4'), 'int32': np.dtype
 
 
 def read_tensor(tf: Dict[str, Any]) -> np.ndarray:
+    """A protocol TensorFile: the whole file, or (with 'offset') a range of it such as one
+    weight inside a saved model's weights.bin."""
     dtype = DTYPES.get(tf['dtype'])
     if dtype is None:
         raise ValueError(f"tensor file {tf['path']}: unsupported dtype {tf['dtype']}")
     shape = tuple(int(d) for d in tf['shape'])
-    expected = int(np.prod(shape)) * dtype.itemsize
+    count = int(np.prod(shape))
+    expected = count * dtype.itemsize
+    offset = int(tf.get('offset') or 0)
     import os
     actual = os.path.getsize(tf['path'])
+    if 'offset' in tf:
+        if actual < offset + expected:
+            raise ValueError(f"tensor file {tf['path']}: {actual} bytes, too short for {tf['dtype']} {list(shape)} "
+                             f"at byte {offset}")
+        return np.fromfile(tf['path'], dtype=dtype, count=count, offset=offset).reshape(shape)
     if actual != expected:
         raise ValueError(f"tensor file {tf['path']}: {actual} bytes, expected {expected} for {tf['dtype']} {list(shape)}")
     if expected > 512 * 1024 * 1024:  # large files: map instead of reading everything up front

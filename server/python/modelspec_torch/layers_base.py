@@ -9,7 +9,7 @@ so the three cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -26,6 +26,22 @@ class KerasWeight:
     trainable: bool
     get: Callable[[], torch.Tensor]  # returns the value in Keras layout
     set: Callable[[torch.Tensor], None]  # takes a value in Keras layout
+    constraint: Any = None  # the layer config's <weight>_constraint (Keras JSON), if any
+    regularizer: Any = None  # the layer config's <weight>_regularizer (Keras JSON), if any
+    live: Optional[Callable[[], torch.Tensor]] = None  # the value in Keras layout, with gradients
+
+
+def constraint_key(weight_name: str) -> str:
+    """The config key of a weight's constraint: kernel -> kernel_constraint, recurrent_kernel ->
+    recurrent_constraint, depthwise_kernel -> depthwise_constraint, gamma -> gamma_constraint."""
+    if weight_name.endswith('_kernel'):
+        weight_name = weight_name[:-len('_kernel')]
+    return f'{weight_name}_constraint'
+
+
+def regularizer_key(weight_name: str) -> str:
+    """kernel -> kernel_regularizer, recurrent_kernel -> recurrent_regularizer, as constraints."""
+    return constraint_key(weight_name)[:-len('_constraint')] + '_regularizer'
 
 
 class KerasLayer(nn.Module):
@@ -55,7 +71,9 @@ class KerasLayer(nn.Module):
             with torch.no_grad():
                 param.copy_(from_keras(value.to(param.dtype)).reshape(param.shape))
 
-        weight = KerasWeight(name, shape, trainable and self.trainable_layer, get, set_)
+        weight = KerasWeight(name, shape, trainable and self.trainable_layer, get, set_,
+                             self.config.get(constraint_key(name)), self.config.get(regularizer_key(name)),
+                             lambda: to_keras(param))
         self.keras_weights.append(weight)
         if initializer is not None:
             set_(initializers.make(initializer, shape))
@@ -67,7 +85,8 @@ class KerasLayer(nn.Module):
                              trainable: bool = True) -> KerasWeight:
         """A Keras weight spread over several torch tensors (e.g. GRU's two bias vectors)."""
         weight = KerasWeight(name, tuple(int(d) for d in shape), trainable and self.trainable_layer,
-                             lambda: get().detach(), set_)
+                             lambda: get().detach(), set_, self.config.get(constraint_key(name)),
+                             self.config.get(regularizer_key(name)), get)
         self.keras_weights.append(weight)
         if initializer is not None:
             set_(initializers.make(initializer, weight.shape))

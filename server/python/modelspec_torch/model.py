@@ -1,7 +1,7 @@
 """Builds a torch module from Keras's Sequential JSON config, with Keras's weights and counts."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -92,11 +92,14 @@ def keras_weights(module: KerasSequential) -> List[np.ndarray]:
     return [w.get().float().cpu().contiguous().numpy() for _, w in all_keras_weights(module)]
 
 
-def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray]) -> None:
-    """The inverse of keras_weights (as Keras's model.set_weights)."""
-    pairs = all_keras_weights(module)
+def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray], layers: Optional[int] = None) -> None:
+    """The inverse of keras_weights (as Keras's model.set_weights); with `layers`, the arrays
+    are the weights of the first `layers` layers only (a Pretrained model's part)."""
+    chosen = module.layer_list if layers is None else module.layer_list[:layers]
+    pairs = [(layer, w) for layer in chosen for w in layer.keras_weights]
     if len(arrays) != len(pairs):
-        raise ValueError(f'expected {len(pairs)} weight arrays in Keras order, got {len(arrays)}')
+        what = 'the model' if layers is None else f'its first {layers} layers'
+        raise ValueError(f'expected {len(pairs)} weight arrays in Keras order for {what}, got {len(arrays)}')
     for (layer, w), value in zip(pairs, arrays):
         value = np.asarray(value, dtype=np.float32)
         if tuple(value.shape) != w.shape:

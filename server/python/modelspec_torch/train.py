@@ -19,6 +19,8 @@ import torch
 
 from . import callbacks as callbacks_mod
 from . import evaluate as evaluate_mod
+from .constraints import apply_constraints, constrained_weights
+from .regularizers import total_penalty, weight_penalties
 from .data import DeviceSplit, build_splits
 from .device import choose_device
 from .export import export_onnx, save_model
@@ -62,9 +64,16 @@ def seed_everything(seed: Optional[int]) -> int:
     return seed
 
 
-def read_initial_weights(files: List[Dict[str, Any]]) -> List[np.ndarray]:
+def load_initial_weights(model: KerasSequential, initial: Dict[str, Any]) -> None:
+    """spec.initialWeights: Keras-ordered tensors for all layers, or for the first
+    initial['layers'] (a Pretrained model's part). Problems name the file they came from."""
     from .data import read_tensor
-    return [np.asarray(read_tensor(f), dtype=np.float32) for f in files]
+    source = initial.get('source') or 'initialWeights'
+    try:
+        arrays = [np.asarray(read_tensor(f), dtype=np.float32) for f in initial['tensors']]
+        load_keras_weights(model, arrays, initial.get('layers'))
+    except (OSError, ValueError) as e:
+        raise RunFailed(f'cannot load the weights of {source}: {e}') from e
 
 
 def build_checked_model(spec: Dict[str, Any]) -> KerasSequential:
@@ -80,7 +89,7 @@ def build_checked_model(spec: Dict[str, Any]) -> KerasSequential:
             f"({int(expected['trainable']):,} trainable, {int(expected['nonTrainable']):,} non-trainable); "
             f"this is a bug in one of them")
     if spec.get('initialWeights'):
-        load_keras_weights(model, read_initial_weights(spec['initialWeights']))
+        load_initial_weights(model, spec['initialWeights'])
     return model
 
 
@@ -155,6 +164,8 @@ class Trainer:
         self.fused_loss = self._fused_softmax_crossentropy()
         opt = compile_['optimizer']
         self.optimizer = make_optimizer(opt['name'], dict(opt.get('args') or {}), trainable_parameters(self.model))
+        self.constrained = constrained_weights(self.model)  # applied after each step, as Keras does
+        self.penalties = weight_penalties(self.model)  # added to the loss, as Keras adds model.losses
         self.callbacks = callbacks_mod.make_callbacks(self.fit.get('callbacks') or [])
         self.batch_size = int(self.fit['batchSize'])
         self.epochs = int(self.fit['epochs'])
@@ -239,11 +250,14 @@ class Trainer:
             with self._autocast():
                 z = self.model.forward_logits(x)
             z = z.float()  # the arg-max metrics read logits as they would probabilities
-            return z, self.fused_loss(y, z).mean()
+            return z, self._regularized(self.fused_loss(y, z).mean())
         with self._autocast():
             p = self.forward(x)
         p = p.float()  # losses and metrics in float32, as Keras's mixed precision does
-        return p, self.loss_fn(y, p).mean()
+        return p, self._regularized(self.loss_fn(y, p).mean())
+
+    def _regularized(self, loss: torch.Tensor) -> torch.Tensor:
+        return loss + total_penalty(self.penalties) if self.penalties else loss
 
     def train_epoch(self, epoch: int) -> Optional[Dict[str, float]]:
         """One epoch; returns the train logs, or None when a stop was requested."""
@@ -275,6 +289,8 @@ class Trainer:
             else:
                 loss.backward()
                 self.optimizer.step()
+            if self.constrained:
+                apply_constraints(self.constrained)
             seen += x.shape[0]
             batch_losses[b] = loss.detach()
             with torch.no_grad():
@@ -331,6 +347,8 @@ class Trainer:
     def run(self) -> int:
         self.setup()
         self.emit_started()
+        if self.spec.get('mode') == 'evaluate':
+            return self.evaluate_only()
         for cb in self.callbacks:
             cb.on_train_begin(self)
         epochs_done = 0
@@ -360,6 +378,15 @@ class Trainer:
         model_path = self._save_final()
         self.sink.emit({'type': 'finished', 'time': now_iso(), 'epochs': epochs_done,
                         'seconds': time.time() - self.start_time, 'modelPath': model_path})
+        return 0
+
+    def evaluate_only(self) -> int:
+        """`modelspec evaluate`: the loaded weights on the test split, nothing trained or saved."""
+        if self.test_split is None:
+            raise RunFailed('there is no test data to evaluate on; add test: to the data block')
+        self._evaluate_test()
+        self.sink.emit({'type': 'finished', 'time': now_iso(), 'epochs': 0,
+                        'seconds': time.time() - self.start_time, 'modelPath': ''})
         return 0
 
     def _emit_epoch(self, epoch: int, train_logs: Dict[str, float], val_logs: Optional[Dict[str, float]]) -> None:

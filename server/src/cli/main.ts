@@ -10,6 +10,7 @@ import { summaryJson, summaryTable } from '../language/services/summary';
 import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostics } from './check';
 import { colourFor, style } from './style';
 import { train } from './train';
+import { evaluate } from './evaluate';
 import { reportEngines } from '../training/engines/detect';
 
 const USAGE = `Usage: modelspec <command> [options]
@@ -19,6 +20,8 @@ Commands:
   summary [--json] FILE      Print the model's layers, output shapes and parameter counts (Keras style).
   train FILE [--epochs N] [--backend NAME] [--out DIR] [--json]
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
+  evaluate RUN_DIR [--best] [--backend NAME] [--json]
+                             Evaluate a run's saved model (best/ with --best) on its test data.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
   engines [--json]           List the training engines and devices found here.
@@ -130,6 +133,25 @@ async function trainCommand(args: string[]): Promise<number> {
   return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
 }
 
+async function evaluateCommand(args: string[]): Promise<number> {
+  let backend: string | undefined;
+  const folders: string[] = [];
+  let json = false;
+  let best = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--best') best = true;
+    else if (a === '--backend') {
+      backend = args[++i];
+      if (backend === undefined) throw new UsageError('--backend needs a value');
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else folders.push(a);
+  }
+  if (folders.length !== 1) throw new UsageError('evaluate takes exactly one run folder (runs/<model>/<time>)');
+  return evaluate({ runDir: folders[0], best, backend, json });
+}
+
 function exportCommand(args: string[]): number {
   let to: string | undefined;
   let out: string | undefined;
@@ -190,6 +212,8 @@ async function main(argv: string[]): Promise<number> {
         return summary(rest);
       case 'train':
         return await trainCommand(rest);
+      case 'evaluate':
+        return await evaluateCommand(rest);
       case 'export':
         return exportCommand(rest);
       case 'engines':

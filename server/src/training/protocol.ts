@@ -13,6 +13,18 @@ export interface TensorFile {
   path: string;
   dtype: 'uint8' | 'float32' | 'int32';
   shape: number[];
+  /** Where the tensor starts in the file, in bytes (weights read straight out of a weights.bin).
+   *  Absent: the file holds exactly this tensor. */
+  offset?: number;
+}
+
+/** Weights to start from, in Keras's get_weights() order (layer by layer). */
+export interface InitialWeights {
+  tensors: TensorFile[];
+  /** The weights cover the model's first `layers` layers (Pretrained); absent: all of them. */
+  layers?: number;
+  /** Where they came from, for messages: a saved model.json. */
+  source?: string;
 }
 
 /** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
@@ -74,8 +86,11 @@ export interface RunSpec {
   /** Parameter counts from the checker, which each engine must reproduce exactly. */
   expectedParams: { total: number; trainable: number; nonTrainable: number };
   runDir: string;
-  /** Optional initial weights (Keras order, float32 files) for parity tests. */
-  initialWeights?: TensorFile[];
+  /** 'train' (default), or 'evaluate': build the model, load initialWeights, evaluate it on the
+   *  test split, emit `evaluated` and `finished` (epochs 0); nothing is trained or saved. */
+  mode?: 'train' | 'evaluate';
+  /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
+  initialWeights?: InitialWeights;
 }
 
 export interface Metrics {

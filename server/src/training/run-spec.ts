@@ -10,7 +10,8 @@ import type { ArgValue, CallArg } from '../language/catalog/types';
 import { lowerModel } from '../language/lowering';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
-import type { CallbackSpec, RunSpec } from './protocol';
+import type { CallbackSpec, InitialWeights, PreparedData, RunSpec } from './protocol';
+import { readSavedWeights } from './saved-weights';
 
 export interface RunOptions {
   /** Overrides fit.epochs. */
@@ -32,9 +33,6 @@ export function trainingBlocker(analysis: Analysis): string | undefined {
   if (!analysis.compile) return "training needs a compile block, e.g. compile { loss: 'categorical_crossentropy'  optimizer: 'adam'  metrics: ['accuracy'] }";
   if (!sourceRefOf(analysis.data?.values.train)) return 'training needs a training source in the data block, e.g. data { train: digits }';
   if (!analysis.model.totals || !analysis.model.inputShape) return "the model's shapes could not be computed";
-  if (analysis.model.layers.some((l) => l.expandedFrom === 'Pretrained')) {
-    return 'training from Pretrained(...) is not supported by the engines yet (they cannot load the saved weights into a new model yet); checking and summary work';
-  }
   return undefined;
 }
 
@@ -44,26 +42,14 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
   const model = analysis.model!;
   const compile = analysis.compile!.values;
   const fit = analysis.fit?.values ?? {};
-  const data = analysis.data!.values;
   const lossName = compile.loss as string;
   const loss = getLoss(lossName);
-  const labelEncoding = loss?.labels === 'one-hot' ? 'onehot' : loss?.labels === 'integer' ? 'index' : 'raw';
-
-  const settings: DataSettings = {
-    train: sourceRefOf(data.train)!,
-    test: sourceRefOf(data.test),
-    validation: sourceRefOf(data.validation),
-    validationSplit: typeof data.validation_split === 'number' ? data.validation_split : 0,
-    shuffle: data.shuffle !== false,
-    rescale: typeof data.rescale === 'number' ? data.rescale : undefined,
-    augment: isCall(data.augment) ? numericArgs(data.augment.args) : undefined,
-  };
   const baseDir = dirname(resolve(file));
-  const prepared = await prepareData(settings, {
+  const prepared = await prepareData(dataSettings(analysis), {
     baseDir,
     cacheDir: opts.cacheDir,
     inputShape: model.inputShape!,
-    labelEncoding,
+    labelEncoding: labelEncodingOf(lossName),
     onProgress: opts.onProgress,
     signal: opts.signal,
   });
@@ -90,7 +76,39 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
     },
     expectedParams: model.totals!,
     runDir,
+    initialWeights: pretrainedWeights(analysis, runDir),
   };
+}
+
+/** A model that starts with Pretrained(path=...) starts from that saved model's weights. */
+function pretrainedWeights(analysis: Analysis, runDir: string): InitialWeights | undefined {
+  const model = analysis.model!;
+  if (model.inputSource?.kind !== 'pretrained') return undefined;
+  const file = model.inputSource.file;
+  const layers = model.layers.filter((l) => l.expandedFrom === 'Pretrained').length;
+  const saved = readSavedWeights(file, runDir);
+  if (saved.length !== layers) throw new Error(`${file} changed since it was checked: it has ${saved.length} layers, the model expects ${layers}`);
+  return { tensors: saved.flatMap((l) => l.tensors), layers, source: file };
+}
+
+/** The data block as the data preparation takes it. */
+export function dataSettings(analysis: Analysis): DataSettings {
+  const data = analysis.data!.values;
+  return {
+    train: sourceRefOf(data.train)!,
+    test: sourceRefOf(data.test),
+    validation: sourceRefOf(data.validation),
+    validationSplit: typeof data.validation_split === 'number' ? data.validation_split : 0,
+    shuffle: data.shuffle !== false,
+    rescale: typeof data.rescale === 'number' ? data.rescale : undefined,
+    augment: isCall(data.augment) ? numericArgs(data.augment.args) : undefined,
+  };
+}
+
+/** How labels reach the loss: one-hot vectors, class indices (sparse losses), or raw targets. */
+export function labelEncodingOf(lossName: string): PreparedData['labelEncoding'] {
+  const loss = getLoss(lossName);
+  return loss?.labels === 'one-hot' ? 'onehot' : loss?.labels === 'integer' ? 'index' : 'raw';
 }
 
 /** `20261127-081502`: run folders sort by time. */

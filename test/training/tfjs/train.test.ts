@@ -187,7 +187,7 @@ test('first-batch-loss mode reports the loss of the initial weights on the first
   const spec = makeSpec(dir, { layers, expectedParams: { total: 7850, trainable: 7850, nonTrainable: 0 } });
   const kernel = new Float32Array(7840).map((_, i) => Math.sin(i) * 0.01);
   const bias = new Float32Array(10).map((_, i) => i * 0.1);
-  spec.initialWeights = [writeTensor(dir, 'k.bin', 'float32', [784, 10], kernel), writeTensor(dir, 'b.bin', 'float32', [10], bias)];
+  spec.initialWeights = { tensors: [writeTensor(dir, 'k.bin', 'float32', [784, 10], kernel), writeTensor(dir, 'b.bin', 'float32', [10], bias)] };
   spec.fit.batchSize = 8;
   const events = await runCollect(spec, { firstBatchLoss: true });
   const loss = only(events, 'batch')[0]!.loss;

@@ -150,8 +150,9 @@ test('the first-batch loss mode reports the loss on given weights without traini
   const spec = mlpSpec(dir, { features: 2, classes: 2, hidden: 2 });
   spec.data.shuffle = false;
   // All-zero weights: every prediction is softmax(0) = 1/2, so the loss is ln 2 exactly.
-  spec.initialWeights = [[2, 2], [2], [2, 2], [2]].map((shape, i) =>
-    writeTensor(dir, `w${i}.bin`, 'float32', shape, new Float32Array(shape.reduce((a, b) => a * b, 1))));
+  spec.initialWeights = {
+    tensors: [[2, 2], [2], [2, 2], [2]].map((shape, i) => writeTensor(dir, `w${i}.bin`, 'float32', shape, new Float32Array(shape.reduce((a, b) => a * b, 1)))),
+  };
   const r = runPython(['--first-batch-loss', writeSpec(dir, spec)]);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { loss: number; batchSize: number };

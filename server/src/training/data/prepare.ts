@@ -3,11 +3,13 @@
 // the cache under a key of everything it depends on, so a second run reuses the files. Splits are
 // handled one after the other, so at most one split's data is in memory at a time.
 
+import { basename, dirname } from 'node:path';
 import { describeSource } from '../../language/data/source-args';
 import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
 import { builtinSplit } from './builtin-sources';
 import { cacheDir as defaultCacheDir } from './cache';
+import { cacheBudget, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
 import { encodeLabels } from './labels';
 import { loaderFor } from './sources';
@@ -21,6 +23,8 @@ export interface PrepareOptions {
   labelEncoding: 'onehot' | 'index' | 'raw';
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /** The prepared-data budget of the cache (see cache-prune.ts); default MODELSPEC_CACHE_MAX_MB or 4 GiB; <= 0: no pruning. */
+  cacheMaxBytes?: number;
 }
 
 type Slot = 'train' | 'test' | 'validation';
@@ -37,6 +41,10 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
   // Test and validation labels map onto the training classes, so index k means the same class everywhere.
   const validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, train.classes));
   const test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, train.classes));
+  // Evict least recently used prepared entries over the budget, never the ones this run uses.
+  const keep = [train, validation, test].flatMap((s) => (s ? [basename(dirname(s.x.path))] : []));
+  const maxBytes = cacheBudget(opts.cacheMaxBytes);
+  if (maxBytes !== Infinity) await prunePrepared(ctx.cacheDir, { maxBytes, keep });
 
   return {
     source: describeSource(settings.train),

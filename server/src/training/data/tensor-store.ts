@@ -2,10 +2,11 @@
 // The key is a hash of everything the result depends on (source, arguments, the input files'
 // sizes and modification times, the model's input shape, the label encoding), so a repeated run
 // finds its tensors and skips loading. A folder appears under its key only once complete.
+// Each use touches meta.json, so cache-prune.ts can evict the least recently used entries.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TensorFile } from '../protocol';
 
@@ -38,7 +39,11 @@ export async function readStored(cacheDir: string, key: string): Promise<StoredS
   if (!existsSync(meta)) return undefined;
   try {
     const stored = JSON.parse(await readFile(meta, 'utf8')) as StoredSplit;
-    return existsSync(stored.x.path) && existsSync(stored.y.path) ? stored : undefined;
+    if (!existsSync(stored.x.path) || !existsSync(stored.y.path)) return undefined;
+    // meta.json's mtime is the entry's last use, for least-recently-used pruning (cache-prune.ts).
+    const now = new Date();
+    await utimes(meta, now, now).catch(() => {}); // a read-only cache still works
+    return stored;
   } catch {
     return undefined; // unreadable: prepare again
   }

@@ -2,7 +2,7 @@
 // checker's (Keras's) numbers, and loads optional initial weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { RunSpec, TensorFile } from '../../protocol';
+import type { InitialWeights, RunSpec } from '../../protocol';
 import { toTfjsTopology } from './keras-json';
 import { registerKerasLayers } from './layers';
 import { readTensorFile } from './tensor-files';
@@ -47,17 +47,23 @@ export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[]
   return model.layers.flatMap((layer) => layer.weights);
 }
 
-/** Sets weights from Keras-ordered float32 files (the order of model.get_weights()). */
-export function loadInitialWeights(model: tfl.LayersModel, files: TensorFile[]): void {
-  const weights = kerasOrderedWeights(model);
-  if (files.length !== weights.length) {
-    throw new Error(`initialWeights: ${files.length} tensors given, the model has ${weights.length} weights`);
+/**
+ * Sets weights from Keras-ordered float32 tensors: all the model's, or those of its first
+ * `layers` layers (a Pretrained model's part). Errors name where the weights came from.
+ */
+export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeights): void {
+  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const weights = (initial.layers === undefined ? layers : layers.slice(0, initial.layers)).flatMap((l) => l.weights);
+  const source = initial.source ?? 'initialWeights';
+  if (initial.tensors.length !== weights.length) {
+    const what = initial.layers === undefined ? 'the model has' : `its first ${initial.layers} layers have`;
+    throw new Error(`cannot load the weights of ${source}: ${initial.tensors.length} tensors given, ${what} ${weights.length} weights`);
   }
-  const tensors = files.map((f, i) => {
+  const tensors = initial.tensors.map((f, i) => {
     const w = weights[i]!;
     const host = readTensorFile(f);
     if (host.shape.join(',') !== w.shape.join(',')) {
-      throw new Error(`initialWeights[${i}] has shape [${host.shape}], ${w.name} needs [${w.shape}]`);
+      throw new Error(`cannot load the weights of ${source}: tensor ${i} has shape [${host.shape}], ${w.originalName} needs [${w.shape}]`);
     }
     return tf.tensor(host.data, host.shape, 'float32');
   });

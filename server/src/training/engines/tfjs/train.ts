@@ -17,6 +17,7 @@ import { fileIO } from './model-io';
 import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
 import { seedDropout } from './layers/dropout';
+import { applyConstraints } from './constraints';
 
 export interface StopSignal {
   requested: boolean;
@@ -46,6 +47,7 @@ function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: Lo
       return (regularization.length ? tf.addN([loss, ...regularization]) : loss) as tf.Scalar;
     }, variables);
     optimizer.applyGradients(variables, variables.map((v) => grads[v.name]!));
+    applyConstraints(model); // as Keras's optimizers do after each update
     const batch = x.shape[0]!;
     const sums = [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) => tf.reshape(tf.cast(t, 'float32'), []));
     prediction!.dispose(); // kept out of variableGrads' scope for the metrics only
@@ -178,6 +180,15 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
 
     if (spec.fit.mixedPrecision) {
       emit({ type: 'log', level: 'info', message: 'mixed precision is not available in TensorFlow.js; training in float32' });
+    }
+
+    if (spec.mode === 'evaluate') {
+      // `modelspec evaluate`: the loaded weights on the test split; nothing trained or saved.
+      if (!data.test || !data.test.rows.length) throw new Error('there is no test data to evaluate on; add test: to the data block');
+      const r = evaluateSplit(model, data, data.test, lossFn, metrics, batchSize, isClassificationLoss(spec.compile.loss));
+      emit(testReport(r, data, data.test));
+      emit({ type: 'finished', time: now(), epochs: 0, seconds: (performance.now() - startTime) / 1000, modelPath: '' });
+      return;
     }
 
     if (options.firstBatchLoss) {

@@ -7,9 +7,14 @@ import { Random } from '../random';
 
 let source = new Random(Date.now());
 
-/** Seeds every dropout mask drawn from now on (train() calls this with fit.seed). */
+/** Seeds every dropout mask and Gaussian noise drawn from now on (train() calls this with fit.seed). */
 export function seedDropout(seed: number): void {
   source = new Random(seed);
+}
+
+/** The seeded generator (shared with GaussianNoise/GaussianDropout in noise.ts). */
+export function noiseSource(): Random {
+  return source;
 }
 
 type Args = {

@@ -2,8 +2,10 @@
 // Keras's class names so modelFromJSON reads them (registerClass replaces TF.js's entry).
 import * as tf from '@tensorflow/tfjs-core';
 import { registerActivations } from './activations';
+import { KerasBatchNormalization } from './batch-norm';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
+import { NOISE_LAYERS } from './noise';
 import { KerasOrthogonal } from './orthogonal';
 import { KerasReLU } from './relu';
 import { RESHAPING_LAYERS } from './reshaping';
@@ -16,7 +18,7 @@ export function registerKerasLayers(): void {
   registered = true;
   polyfillTensorMethods();
   registerActivations();
-  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal];
+  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, ...NOISE_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal, KerasBatchNormalization];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   }

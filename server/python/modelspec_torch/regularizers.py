@@ -1,0 +1,51 @@
+"""Keras weight regularizers (kernel_regularizer=L2(0.01), ...): their penalties are added to the
+loss, in training and in evaluation, as Keras adds model.losses (trainable weights only).
+
+Keras 3: L1(l1=0.01) is l1 * sum(|w|), L2(l2=0.01) is l2 * sum(w**2), L1L2(l1=0.0, l2=0.0) both.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, List, Optional
+
+import torch
+
+Penalty = Callable[[], torch.Tensor]
+
+_DEFAULTS = {'L1': (0.01, 0.0), 'L2': (0.0, 0.01), 'L1L2': (0.0, 0.0)}
+_ALIASES = {'l1': 'L1', 'l2': 'L2', 'l1_l2': 'L1L2', 'l1l2': 'L1L2'}
+
+
+def make_regularizer(spec: Any) -> Optional[Callable[[torch.Tensor], torch.Tensor]]:
+    """A penalty function from the Keras JSON ({class_name, config} or a name); None for None."""
+    if spec is None:
+        return None
+    name, config = (spec, {}) if isinstance(spec, str) else (spec.get('class_name'), dict(spec.get('config') or {}))
+    name = _ALIASES.get(str(name).lower(), str(name))
+    if name not in _DEFAULTS:
+        raise ValueError(f"regularizer '{name}' is not supported by the PyTorch engine (supported: L1, L2, L1L2)")
+    l1 = float(config.get('l1', _DEFAULTS[name][0]))
+    l2 = float(config.get('l2', _DEFAULTS[name][1]))
+
+    def penalty(w: torch.Tensor) -> torch.Tensor:
+        total = w.new_zeros(())
+        if l1:
+            total = total + l1 * w.abs().sum()
+        if l2:
+            total = total + l2 * w.square().sum()
+        return total
+    return penalty
+
+
+def weight_penalties(module: Any) -> List[Penalty]:
+    """One thunk per trainable weight that has a regularizer, each giving its penalty now."""
+    penalties: List[Penalty] = []
+    for layer in module.layer_list:
+        for w in layer.keras_weights:
+            fn = make_regularizer(w.regularizer)
+            if fn is not None and w.trainable and w.live is not None:
+                penalties.append(lambda fn=fn, w=w: fn(w.live().float()))
+    return penalties
+
+
+def total_penalty(penalties: List[Penalty]) -> torch.Tensor:
+    return torch.stack([p() for p in penalties]).sum()

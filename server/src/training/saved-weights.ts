@@ -1,0 +1,92 @@
+// The weights of a saved model (model.json + weights.bin in TF.js layers format, which every
+// run folder holds whichever engine trained it), per layer in Keras's get_weights() order, as
+// tensor files that both engines read in place (a path and a byte offset; nothing is copied).
+// Used for Pretrained(path=...) and for `modelspec evaluate`.
+
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { TensorFile } from './protocol';
+
+export interface SavedLayerWeights {
+  /** The layer's name in the saved topology, e.g. `dense_1`. */
+  name: string;
+  className: string;
+  tensors: TensorFile[];
+}
+
+interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype?: string;
+  quantization?: unknown;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads model.json's topology and weights manifest. `scratchDir` is where a manifest group
+ * sharded over several files (as TF.js's converter writes them) is joined into one file, since
+ * a weight may straddle two shards. Throws an Error whose message names the file and the problem.
+ */
+export function readSavedWeights(modelJson: string, scratchDir?: string): SavedLayerWeights[] {
+  const file = resolve(modelJson);
+  const fail = (why: string): never => {
+    throw new Error(`${file}: ${why}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return fail(e instanceof SyntaxError ? 'not JSON' : `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (!isObject(json) || !isObject(json.modelTopology)) return fail('no modelTopology; it is not a saved TF.js layers model');
+  const topology = isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
+  const layerList = isObject(topology.config) && Array.isArray(topology.config.layers) ? (topology.config.layers as unknown[]) : fail('no Sequential layer list');
+  const layers = layerList
+    .filter((l): l is Json => isObject(l) && l.class_name !== 'InputLayer')
+    .map((l) => ({ className: String(l.class_name), name: isObject(l.config) ? String(l.config.name) : '' }));
+
+  // Byte offsets run over every entry of a group, across the group's files in order.
+  const located: { entry: ManifestEntry; tensor: TensorFile }[] = [];
+  const groups = Array.isArray(json.weightsManifest) ? (json.weightsManifest as unknown[]) : fail('no weightsManifest');
+  groups.forEach((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) return fail(`weightsManifest[${g}] has no paths and weights`);
+    const paths = (group.paths as string[]).map((p) => join(dirname(file), p));
+    for (const p of paths) if (!existsSync(p)) fail(`its weights file ${p} is missing; copy it next to model.json`);
+    const data = paths.length === 1 ? paths[0]! : joinShards(paths, scratchDir ?? fail('its weights are sharded and there is nowhere to join them'), g);
+    const size = statSync(data).size;
+    let offset = 0;
+    for (const entry of group.weights as ManifestEntry[]) {
+      if (entry.quantization) fail(`weight ${entry.name} is quantized; save the model without quantization`);
+      if ((entry.dtype ?? 'float32') !== 'float32') fail(`weight ${entry.name} is ${entry.dtype}, only float32 weights can be loaded`);
+      const bytes = entry.shape.reduce((a, b) => a * b, 1) * 4;
+      if (offset + bytes > size) fail(`its weights file is too short: weight ${entry.name} needs bytes ${offset}–${offset + bytes}, the data has ${size}`);
+      located.push({ entry, tensor: { path: data, dtype: 'float32', shape: entry.shape, offset } });
+      offset += bytes;
+    }
+  });
+
+  // Entries are named `<layer>/<weight>`; TF.js lists all trainable weights first, so they are
+  // gathered per layer by name (within a layer the manifest keeps Keras's order).
+  const claimed = new Set<number>();
+  const result = layers.map((layer) => {
+    const tensors: TensorFile[] = [];
+    located.forEach(({ entry, tensor }, i) => {
+      if (!claimed.has(i) && (entry.name.startsWith(`${layer.name}/`) || entry.name.includes(`/${layer.name}/`))) {
+        claimed.add(i);
+        tensors.push(tensor);
+      }
+    });
+    return { ...layer, tensors };
+  });
+  const stray = located.filter((_, i) => !claimed.has(i)).map(({ entry }) => entry.name);
+  if (stray.length) fail(`weights ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ' …' : ''} belong to no layer of its topology`);
+  return result;
+}
+
+function joinShards(paths: string[], scratchDir: string, group: number): string {
+  const out = join(scratchDir, `weights-group${group}.bin`);
+  writeFileSync(out, Buffer.concat(paths.map((p) => readFileSync(p))));
+  return out;
+}
