@@ -71,3 +71,22 @@ test('Embedding gather gradient (UnsortedSegmentSum through the cpu fallback)', 
   const ids = tf.tensor1d([1, 3, 1, 0], 'int32');
   await assertSameGradients('gather', (table) => tf.gather(table, ids), [[5, 3]]);
 });
+test('Bias gradients (Sum over leading axes, in place on wasm)', () =>
+  assertSameGradients('bias add', (x, b) => tf.add(x, b), [[4, 9, 8, 16], [16]]));
+test('Sum over leading axes with keepDims and over other axes', async () => {
+  const random = new Random(3);
+  const h = randomHost([3, 40, 50], random);
+  for (const [axis, keepDims] of [[[0, 1], true], [[0], false], [[1, 2], false], [[0, 2], false]] as [number[], boolean][]) {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const r = tf.sum(tf.tensor(h.values, h.shape), axis, keepDims);
+        return { shape: r.shape, values: r.dataSync() as Float32Array };
+      });
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    assert.deepEqual(wasm.shape, cpu.shape, `sum over ${axis}`);
+    for (let k = 0; k < cpu.values.length; k++) assert.ok(Math.abs(wasm.values[k]! - cpu.values[k]!) < 1e-4 * (1 + Math.abs(cpu.values[k]!)), `sum over ${axis}`);
+  }
+});

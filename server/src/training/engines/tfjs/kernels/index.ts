@@ -1,12 +1,13 @@
 // Completes the WebAssembly backend for training: Conv2D gradients built on XNNPACK's forward
 // convolution, MatMul without its slow transpose path, pooling gradients in JavaScript over the
-// wasm heap, and a cpu fallback for every other kernel wasm lacks (depthwise conv gradients,
-// UnsortedSegmentSum for Embedding, ...). TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
+// wasm heap, Sum over leading axes (bias gradients) in place, and a cpu fallback for every
+// other kernel wasm lacks (depthwise conv gradients, UnsortedSegmentSum for Embedding, ...). TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
 import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dGradKernels } from './conv2d-grads';
 import { batchMatMulKernel } from './batch-matmul';
 import { cpuFallbackKernel } from './cpu-fallback';
 import { poolGradKernels } from './pool-grads';
+import { sumKernel } from './reduce';
 
 const BACKEND = 'wasm';
 let registered = false;
@@ -40,4 +41,6 @@ export function registerWasmGradientKernels(): void {
   const matmul = getKernel('BatchMatMul', BACKEND);
   if (matmul) replace(batchMatMulKernel(BACKEND, matmul));
   for (const k of poolGradKernels(BACKEND)) replace(k);
+  const sum = getKernel('Sum', BACKEND);
+  if (sum) replace(sumKernel(BACKEND, sum));
 }
