@@ -62,10 +62,10 @@ describe('engine parity', () => {
     });
   });
 
-  // Weight regularizers add their penalties to the loss (Keras's model.losses) on both engines.
+  // Weight and activity regularizers add their penalties to the loss (Keras's model.losses) on both engines.
   const regularized = exampleText('digits').replace(
     "Dense(512, activation='relu')",
-    "Dense(512, activation='relu', kernel_regularizer=L2(0.001), bias_regularizer=L1L2(l1=0.01, l2=0.01))",
+    "Dense(512, activation='relu', kernel_regularizer=L2(0.001), bias_regularizer=L1L2(l1=0.01, l2=0.01), activity_regularizer=L1L2(l1=0.0001, l2=0.0001))",
   );
   if (!regularized.includes('kernel_regularizer')) throw new Error('the digits example no longer has the layer this test regularizes');
   const cases: [string, string][] = [

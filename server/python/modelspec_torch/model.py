@@ -9,6 +9,7 @@ from torch import nn
 
 from . import layers_conv, layers_core, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
+from .regularizers import make_regularizer
 
 LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS}
 
@@ -69,18 +70,35 @@ class KerasSequential(nn.Module):
             self.layer_list.append(layer)
             self.output_shapes.append(shape)
         self.output_shape: Shape = shape
+        # Keras's activity regularizers: a penalty on a layer's output, added to the batch's loss
+        # (l1·Σ|y| + l2·Σy² over the batch, as Keras 3). forward() leaves this batch's sum in
+        # activity_penalty (None when the model has none).
+        self.activity = {i: fn for i, layer in enumerate(self.layer_list)
+                         for fn in [make_regularizer(layer.config.get('activity_regularizer'))] if fn is not None}
+        self.activity_penalty: Optional[torch.Tensor] = None
         self.train()
 
-    def forward(self, x):
-        for layer in self.layer_list:
+    def _through(self, x, layers):
+        if not self.activity:
+            for layer in layers:
+                x = layer(x)
+            return x
+        total = None
+        for i, layer in enumerate(layers):
             x = layer(x)
+            fn = self.activity.get(i)
+            if fn is not None:
+                total = fn(x.float()) if total is None else total + fn(x.float())
+        self.activity_penalty = total
         return x
 
+    def forward(self, x):
+        return self._through(x, self.layer_list)
+
     def forward_logits(self, x):
-        """The output before the last layer's activation (that layer must have `logits`)."""
-        for layer in self.layer_list[:-1]:
-            x = layer(x)
-        return self.layer_list[-1].logits(x)
+        """The output before the last layer's activation (that layer must have `logits`, and no
+        activity regularizer: its penalty needs the activated output)."""
+        return self.layer_list[-1].logits(self._through(x, self.layer_list[:-1]))
 
 
 def all_keras_weights(module: KerasSequential) -> List[Tuple[KerasLayer, KerasWeight]]:

@@ -239,6 +239,8 @@ class Trainer:
         if any(m not in ('accuracy', 'acc', 'categorical_accuracy', 'sparse_categorical_accuracy') for m in self.metric_names):
             return None
         last = self.model.layer_list[-1]
+        if len(self.model.layer_list) - 1 in self.model.activity:
+            return None  # its activity penalty needs the softmax output
         if last.class_name != 'Dense' or getattr(last, 'activation', None) is not get_activation('softmax'):
             return None
         if loss == 'sparse_categorical_crossentropy':
@@ -257,7 +259,13 @@ class Trainer:
         return p, self._regularized(self.loss_fn(y, p).mean())
 
     def _regularized(self, loss: torch.Tensor) -> torch.Tensor:
-        return loss + total_penalty(self.penalties) if self.penalties else loss
+        """The loss plus the weight penalties and this batch's activity penalties, as Keras adds
+        model.losses."""
+        if self.penalties:
+            loss = loss + total_penalty(self.penalties)
+        if self.model.activity_penalty is not None:
+            loss = loss + self.model.activity_penalty
+        return loss
 
     def train_epoch(self, epoch: int) -> Optional[Dict[str, float]]:
         """One epoch; returns the train logs, or None when a stop was requested."""

@@ -8,6 +8,7 @@ import type { DataPipeline, Split } from './data';
 import type { LossFn } from './losses';
 import type { MetricSpec } from './metrics';
 import { regularizationLosses } from './model';
+import { forward } from './activity';
 
 export interface SplitResult {
   loss: number;
@@ -35,8 +36,10 @@ export function evaluateSplit(
     const values = tf.tidy(() => {
       const x = data.batchX(split, rows);
       const y = data.batchY(split, rows);
-      const p = model.apply(x, { training: false }) as tf.Tensor;
-      const parts = [tf.sum(lossFn(y, p)), ...metrics.flatMap((m) => m.fn(y, p))];
+      const { output: p, penalty } = forward(model, x, false);
+      // Keras averages each batch's loss (activity penalties included) weighted by its size.
+      const batchLoss = tf.sum(lossFn(y, p));
+      const parts = [penalty ? tf.add(batchLoss, tf.mul(penalty, rows.length)) : batchLoss, ...metrics.flatMap((m) => m.fn(y, p))];
       const out = tf.stack(parts.map((t) => tf.reshape(tf.cast(t, 'float32'), []))).dataSync();
       if (classify) {
         const units = p.shape[p.shape.length - 1]!;

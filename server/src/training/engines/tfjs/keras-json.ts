@@ -14,12 +14,22 @@ const REGULARIZERS: Record<string, (c: Json) => Json> = {
   L1L2: (c) => ({ l1: c['l1'] ?? 0, l2: c['l2'] ?? 0 }),
 };
 
+/** A regularizer's Keras JSON ({class_name: 'L2', config: {l2}}) as its L1 and L2 factors. */
+export function l1l2Of(value: unknown): { l1: number; l2: number } | undefined {
+  if (!isObject(value) || typeof value['class_name'] !== 'string') return undefined;
+  const make = REGULARIZERS[value['class_name']];
+  const c = make?.(isObject(value['config']) ? value['config'] : {});
+  return c ? { l1: Number(c['l1']), l2: Number(c['l2']) } : undefined;
+}
+
 function normaliseValue(key: string, value: unknown, random?: Random): unknown {
   if (!isObject(value)) return value;
   // Keras 3: {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}
   if (key === 'dtype' && isObject(value['config'])) return value['config']['name'];
   const className = value['class_name'];
   const config = isObject(value['config']) ? value['config'] : {};
+  // TF.js cannot call a layer with an activity regularizer; activity.ts applies them instead.
+  if (key === 'activity_regularizer') return null;
   if (key.endsWith('_regularizer') && typeof className === 'string' && REGULARIZERS[className]) {
     return { class_name: 'L1L2', config: REGULARIZERS[className]!(config) };
   }

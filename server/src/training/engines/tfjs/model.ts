@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { InitialWeights, RunSpec } from '../../protocol';
+import { registerActivityRegularizers } from './activity';
 import { toTfjsTopology } from './keras-json';
 import { registerKerasLayers } from './layers';
 import { readTensorFile } from './tensor-files';
@@ -24,7 +25,9 @@ export async function buildModel(spec: Pick<RunSpec, 'model'>, seed?: number): P
   registerKerasLayers();
   const topology = toTfjsTopology(spec.model, seed);
   // modelFromJSON reads Keras's snake_case JSON, converting keys and class names itself.
-  return tfl.models.modelFromJSON({ modelTopology: topology } as unknown as tfl.ModelAndWeightsConfig);
+  const model = await tfl.models.modelFromJSON({ modelTopology: topology } as unknown as tfl.ModelAndWeightsConfig);
+  registerActivityRegularizers(model, spec.model);
+  return model;
 }
 
 /** Throws a message naming each layer's count when TF.js's counts differ from Keras's. */

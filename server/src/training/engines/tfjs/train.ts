@@ -18,6 +18,7 @@ import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
 import { seedDropout } from './layers/dropout';
 import { applyConstraints } from './constraints';
+import { forward } from './activity';
 
 export interface StopSignal {
   requested: boolean;
@@ -41,9 +42,10 @@ function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: Lo
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     let prediction: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      prediction = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
+      const { output, penalty } = forward(model, x, true);
+      prediction = tf.keep(output);
       const loss = tf.mean(lossFn(y, prediction));
-      const regularization = regularizationLosses(model);
+      const regularization = [...regularizationLosses(model), ...(penalty ? [penalty] : [])];
       return (regularization.length ? tf.addN([loss, ...regularization]) : loss) as tf.Scalar;
     }, variables);
     optimizer.applyGradients(variables, variables.map((v) => grads[v.name]!));

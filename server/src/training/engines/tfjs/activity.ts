@@ -1,0 +1,41 @@
+// Keras's activity regularizers (`activity_regularizer=L1(0.01)`): a penalty on a layer's output,
+// added to the loss of every batch, in training and in evaluation (Keras 3: l1·Σ|y| + l2·Σy²
+// over the batch, not divided by its size). TF.js refuses to call a layer that has one, so
+// keras-json.ts leaves them out of the TF.js topology, and a model that has any runs its layers
+// one by one here to reach their outputs.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { RunSpec } from '../../protocol';
+import { l1l2Of } from './keras-json';
+
+type Factors = { l1: number; l2: number };
+const byModel = new WeakMap<tfl.LayersModel, Map<string, Factors>>();
+
+/** Records the activity regularizers of the Keras config that `model` was built from. */
+export function registerActivityRegularizers(model: tfl.LayersModel, config: RunSpec['model']): void {
+  const factors = new Map<string, Factors>();
+  for (const layer of config.config.layers) {
+    const c = layer.config as Record<string, unknown>;
+    const f = l1l2Of(c['activity_regularizer']);
+    if (f && (f.l1 || f.l2)) factors.set(String(c['name']), f);
+  }
+  if (factors.size) byModel.set(model, factors);
+}
+
+/** The model's output, and the sum of its activity penalties for this batch (undefined: none). */
+export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean): { output: tf.Tensor; penalty?: tf.Scalar } {
+  const factors = byModel.get(model);
+  if (!factors) return { output: model.apply(x, { training }) as tf.Tensor };
+  const penalties: tf.Scalar[] = [];
+  let h = x;
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    h = layer.apply(h, { training }) as tf.Tensor;
+    const f = factors.get(layer.name);
+    if (f) {
+      if (f.l1) penalties.push(tf.mul(f.l1, tf.sum(tf.abs(h))));
+      if (f.l2) penalties.push(tf.mul(f.l2, tf.sum(tf.square(h))));
+    }
+  }
+  return { output: h, penalty: penalties.length ? (tf.addN(penalties) as tf.Scalar) : undefined };
+}
