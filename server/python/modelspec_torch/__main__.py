@@ -22,7 +22,7 @@ if __package__ in (None, ''):  # run as a file: server/python/modelspec_torch/__
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = 'modelspec_torch'
 
-from modelspec_torch.device import configure_threads, probe  # noqa: E402
+from modelspec_torch.device import configure_allocator, configure_threads, probe  # noqa: E402
 
 
 def _load(path: str):
@@ -88,6 +88,7 @@ def run(spec_path: str) -> int:
 
 def main(argv) -> int:
     configure_threads()
+    configure_allocator()
     if not argv or argv[0] in ('-h', '--help'):
         print(__doc__)
         return 0 if argv else 2

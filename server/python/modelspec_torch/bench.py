@@ -1,17 +1,20 @@
 """Throughput of the runner against a hand-written PyTorch loop on the same model.
 
-    python3 -m modelspec_torch.bench [--model mlp|cnn|both] [--samples N] [--batch 128]
+    python3 -m modelspec_torch.bench [--model mlp|cnn|both] [--samples N] [--batch 128] [--rounds 7]
 
 Both train on the same synthetic MNIST-shaped data (uint8 28x28, 10 classes) with the
 same batch size: the reference is a plain nn.Sequential (NCHW), CrossEntropyLoss on logits
-and torch's own optimizer, i.e. what one would write by hand. Prints one JSON line per
-model with samples/s for each and their ratio.
+and torch's own optimizer, i.e. what one would write by hand. Both are set up once in this
+process and their epochs interleave (see run()), so a shared machine's load falls on both.
+Prints one JSON line per model: each one's median samples/s and the median of the
+per-round ratios (bestRatio: best epoch against best epoch).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -20,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .device import choose_device, configure_threads
+from .device import choose_device, configure_allocator, configure_threads
 from .protocol import EventSink
 from .train import StopRequest, Trainer
 
@@ -58,17 +61,25 @@ def synthetic(n: int):
     return x, y
 
 
-def bench_reference(kind: str, x: np.ndarray, y: np.ndarray, batch: int, device: torch.device) -> float:
-    model = reference_model(kind).to(device)
-    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3) if kind == 'mlp' else torch.optim.Adadelta(model.parameters(), lr=1.0)
-    shape = (-1, 784) if kind == 'mlp' else (-1, 1, 28, 28)
-    xt = torch.from_numpy(x).to(device)
-    yt = torch.from_numpy(y).long().to(device)
-    loss_fn = nn.CrossEntropyLoss()
+class Reference:
+    """The hand-written loop: nn.Sequential (NCHW), CrossEntropyLoss on logits, torch.optim."""
 
-    def epoch():
-        perm = torch.randperm(len(x), device=device)
-        for s in range(0, len(x), batch):
+    def __init__(self, kind: str, x: np.ndarray, y: np.ndarray, batch: int, device: torch.device):
+        self.model = reference_model(kind).to(device)
+        self.opt = (torch.optim.RMSprop(self.model.parameters(), lr=1e-3) if kind == 'mlp'
+                    else torch.optim.Adadelta(self.model.parameters(), lr=1.0))
+        self.shape = (-1, 784) if kind == 'mlp' else (-1, 1, 28, 28)
+        self.xt = torch.from_numpy(x).to(device)
+        self.yt = torch.from_numpy(y).long().to(device)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.batch, self.device, self.n = batch, device, len(x)
+
+    def epoch(self) -> float:
+        """One epoch; returns samples/s."""
+        model, opt, loss_fn, xt, yt, batch, shape = self.model, self.opt, self.loss_fn, self.xt, self.yt, self.batch, self.shape
+        start = time.time()
+        perm = torch.randperm(self.n, device=self.device)
+        for s in range(0, self.n, batch):
             idx = perm[s:s + batch]
             xb = (xt[idx].float() / 255).reshape(shape)
             loss = loss_fn(model(xb), yt[idx])
@@ -76,52 +87,71 @@ def bench_reference(kind: str, x: np.ndarray, y: np.ndarray, batch: int, device:
             loss.backward()
             opt.step()
         float(loss.item())  # one sync per epoch, so the timing includes all queued work
-
-    epoch()  # warm-up (allocator, cuDNN autotuning)
-    start = time.time()
-    epoch()
-    return len(x) / (time.time() - start)
+        return self.n / (time.time() - start)
 
 
-def bench_runner(kind: str, x: np.ndarray, y: np.ndarray, batch: int, backend: str) -> float:
-    layers, (opt, args), input_shape = keras_mlp() if kind == 'mlp' else keras_cnn()
-    with tempfile.TemporaryDirectory() as tmp:
-        x.tofile(os.path.join(tmp, 'x.bin'))
-        y.tofile(os.path.join(tmp, 'y.bin'))
-        spec = {
-            'model': {'class_name': 'Sequential', 'config': {'name': kind, 'layers': layers}},
-            'modelName': kind, 'sourceFile': '',
-            'compile': {'loss': 'categorical_crossentropy', 'optimizer': {'name': opt, 'args': args}, 'metrics': ['accuracy']},
-            'data': {'source': 'synthetic', 'train': {'x': {'path': os.path.join(tmp, 'x.bin'), 'dtype': 'uint8', 'shape': list(x.shape)},
-                                                      'y': {'path': os.path.join(tmp, 'y.bin'), 'dtype': 'int32', 'shape': [len(y)]}},
-                     'validationSplit': 0, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True},
-            'fit': {'epochs': 2, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True},
-            'runDir': os.path.join(tmp, 'run'),
-        }
-        events = []
+class Runner:
+    """The engine's Trainer on the same data, set up once; epoch() runs Trainer.train_epoch,
+    the loop a run uses, and returns the samples/s its epoch event would report."""
 
-        class Capture(EventSink):
-            def emit(self, event):
-                events.append(event)
+    def __init__(self, kind: str, x: np.ndarray, y: np.ndarray, batch: int, backend: str):
+        layers, (opt, args), input_shape = keras_mlp() if kind == 'mlp' else keras_cnn()
+        with tempfile.TemporaryDirectory() as tmp:
+            x.tofile(os.path.join(tmp, 'x.bin'))
+            y.tofile(os.path.join(tmp, 'y.bin'))
+            spec = {
+                'model': {'class_name': 'Sequential', 'config': {'name': kind, 'layers': layers}},
+                'modelName': kind, 'sourceFile': '',
+                'compile': {'loss': 'categorical_crossentropy', 'optimizer': {'name': opt, 'args': args}, 'metrics': ['accuracy']},
+                'data': {'source': 'synthetic', 'train': {'x': {'path': os.path.join(tmp, 'x.bin'), 'dtype': 'uint8', 'shape': list(x.shape)},
+                                                          'y': {'path': os.path.join(tmp, 'y.bin'), 'dtype': 'int32', 'shape': [len(y)]}},
+                         'validationSplit': 0, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True},
+                'fit': {'epochs': 1000, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True},
+                'runDir': os.path.join(tmp, 'run'),
+            }
+            self.events = []
+            events = self.events
 
-        trainer = Trainer(spec, Capture(None), StopRequest())
-        trainer.run()
-        epochs = [e for e in events if e['type'] == 'epoch']
-        return epochs[-1]['samplesPerSec']  # the second epoch: after warm-up
+            class Capture(EventSink):
+                def emit(self, event):
+                    events.append(event)
+
+            self.trainer = Trainer(spec, Capture(None), StopRequest())
+            self.trainer.setup()  # reads the data files: the folder can go afterwards
+        self.epochs = 0
+
+    def epoch(self) -> float:
+        self.trainer.train_epoch(self.epochs)
+        self.epochs += 1
+        self.events.clear()
+        return self.trainer.epoch_samples / max(self.trainer.epoch_seconds, 1e-9)
 
 
-def run(kind: str, backend: str, samples: int, batch: int, rounds: int = 2):
-    """Alternates reference and runner `rounds` times and keeps each one's best, so a busy
-    machine penalises both alike. Yields one result dict."""
+def run(kind: str, backend: str, samples: int, batch: int, rounds: int = 7):
+    """Sets up both loops once, warms each up with one epoch, then times `rounds` epochs of
+    each, interleaved (reference then runner, then the other way round), so a machine that
+    is busy for a while slows both alike. Reports each one's median epoch and the median of
+    the per-round ratios (each pair ran back to back: on a shared machine this is far
+    steadier than best against best, which is kept as bestRatio). Yields one result dict."""
     device, name, _ = choose_device(backend)
     x, y = synthetic(samples)
-    ref, ours = 0.0, 0.0
-    for _ in range(rounds):
-        torch.manual_seed(0)
-        ref = max(ref, bench_reference(kind, x, y, batch, device))
-        ours = max(ours, bench_runner(kind, x, y, batch, backend))
+    torch.manual_seed(0)
+    ref, ours = Reference(kind, x, y, batch, device), Runner(kind, x, y, batch, backend)
+    ref.epoch()  # warm-up (allocator, cuDNN autotuning)
+    ours.epoch()
+    refs, runs = [], []
+    for r in range(rounds):
+        if r % 2 == 0:
+            refs.append(ref.epoch())
+            runs.append(ours.epoch())
+        else:
+            runs.append(ours.epoch())
+            refs.append(ref.epoch())
     yield {'model': f'mnist_{kind}', 'device': name, 'batchSize': batch, 'samples': samples,
-           'referenceSamplesPerSec': round(ref, 1), 'runnerSamplesPerSec': round(ours, 1), 'ratio': round(ours / ref, 3)}
+           'referenceSamplesPerSec': round(statistics.median(refs), 1),
+           'runnerSamplesPerSec': round(statistics.median(runs), 1),
+           'ratio': round(statistics.median(o / r for o, r in zip(runs, refs)), 3),
+           'bestRatio': round(max(runs) / max(refs), 3), 'rounds': rounds}
 
 
 def main(argv) -> int:
@@ -129,10 +159,11 @@ def main(argv) -> int:
     parser.add_argument('--model', default='both', choices=['mlp', 'cnn', 'both'])
     parser.add_argument('--samples', type=int, default=0, help='samples per epoch (default: 12800 MLP, 3200 CNN on CPU, x10 on a GPU)')
     parser.add_argument('--batch', type=int, default=128)
-    parser.add_argument('--rounds', type=int, default=2)
+    parser.add_argument('--rounds', type=int, default=7, help='timed epochs of each, interleaved')
     parser.add_argument('--backend', default='torch')
     args = parser.parse_args(argv)
     configure_threads()
+    configure_allocator()  # as the engine's process does; the reference shares the process
     device, _, _ = choose_device(args.backend)
     for kind in (['mlp', 'cnn'] if args.model == 'both' else [args.model]):
         n = args.samples or ({'mlp': 12800, 'cnn': 3200}[kind] * (10 if device.type != 'cpu' else 1))

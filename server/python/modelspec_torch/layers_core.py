@@ -126,7 +126,16 @@ class Dropout(KerasLayer):
         self.rate = float(config.get('rate', 0.0))
 
     def forward(self, x):
-        return F.dropout(x, self.rate, self.training) if self.rate > 0 else x
+        if not self.training or self.rate <= 0:
+            return x
+        if x.device.type == 'cpu' and self.rate < 1:
+            # F.dropout's rule (keep with probability 1 - rate, scale kept values by
+            # 1 / (1 - rate)) with the mask from uniform draws: on the CPU, torch's
+            # bernoulli_ takes about twice as long as rand + compare (torch 1.13, measured).
+            # CUDA keeps F.dropout's fused kernel.
+            keep = torch.rand(x.shape, device=x.device) >= self.rate
+            return x * keep.to(x.dtype).mul_(1.0 / (1.0 - self.rate))
+        return F.dropout(x, self.rate, True)
 
 
 class SpatialDropout(KerasLayer):

@@ -23,9 +23,14 @@ class Metric:
         self.count = None
 
     def _add(self, total: torch.Tensor, count) -> None:
-        total = total.detach().float()
+        """total: a device tensor (integer sums stay integers: exact counts); count: a
+        Python number (kept on the host: no kernel per batch) or a device tensor."""
+        total = total.detach()
+        if total.is_floating_point():
+            total = total.float()
         if self.total is None:
-            self.total, self.count = total.clone(), torch.as_tensor(count, dtype=torch.float32, device=total.device).clone()
+            self.total = total.clone()
+            self.count = count.detach().float().clone() if isinstance(count, torch.Tensor) else count
         else:
             self.total += total
             self.count += count
@@ -36,7 +41,8 @@ class Metric:
     def result(self) -> float:
         if self.total is None:
             return float('nan')
-        return float((self.total / self.count.clamp_min(1e-12)).item())
+        count = float(self.count.item()) if isinstance(self.count, torch.Tensor) else float(self.count)
+        return float(self.total.item()) / max(count, 1e-12)
 
 
 class MeanOf(Metric):
@@ -47,8 +53,8 @@ class MeanOf(Metric):
         self.fn = fn
 
     def update(self, y_true, y_pred):
-        values = self.fn(y_true, y_pred)
-        self._add(values.float().sum(), values.numel())
+        values = self.fn(y_true, y_pred)  # bool for the arg-max accuracies: summed as an exact count
+        self._add((values.float() if values.is_floating_point() else values).sum(), values.numel())
 
 
 class Precision(Metric):
@@ -76,22 +82,24 @@ def binary_accuracy(y, p):
     return ((p > 0.5).float() == y.reshape(p.shape).float()).float().mean(dim=-1)
 
 
+# The arg-max accuracies return bool per sample (1 = correct): their sums are counts, with
+# no float conversion kernel per batch.
 def categorical_accuracy(y, p):
-    return (p.argmax(dim=-1) == y.argmax(dim=-1)).float()
+    return p.argmax(dim=-1) == y.argmax(dim=-1)
 
 
 def sparse_categorical_accuracy(y, p):
-    return (p.argmax(dim=-1) == y.reshape(p.shape[:-1]).long()).float()
+    return p.argmax(dim=-1) == y.reshape(p.shape[:-1]).long()
 
 
 def top_k_categorical_accuracy(y, p, k=5):
     top = p.topk(min(k, p.shape[-1]), dim=-1).indices
-    return (top == y.argmax(dim=-1, keepdim=True)).any(dim=-1).float()
+    return (top == y.argmax(dim=-1, keepdim=True)).any(dim=-1)
 
 
 def sparse_top_k_categorical_accuracy(y, p, k=5):
     top = p.topk(min(k, p.shape[-1]), dim=-1).indices
-    return (top == y.reshape(p.shape[:-1]).long().unsqueeze(-1)).any(dim=-1).float()
+    return (top == y.reshape(p.shape[:-1]).long().unsqueeze(-1)).any(dim=-1)
 
 
 ACCURACIES = {

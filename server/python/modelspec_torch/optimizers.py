@@ -182,8 +182,7 @@ class Adadelta(KerasOptimizer):
         acc_g, acc_d = self.slot('acc_grad', p), self.slot('acc_delta', p)
         acc_g.mul_(rho).addcmul_(g, g, value=1 - rho)  # acc_g = rho * acc_g + (1 - rho) * g^2
         # step = sqrt(acc_d + eps) / sqrt(acc_g + eps) * g   (Keras's delta is -step)
-        step = (acc_d + eps).sqrt_().div_((acc_g + eps).sqrt_())
-        step = step * g
+        step = (acc_d + eps).sqrt_().div_((acc_g + eps).sqrt_()).mul_(g)
         acc_d.mul_(rho).addcmul_(step, step, value=1 - rho)  # acc_d = rho * acc_d + (1 - rho) * delta^2
         p.add_(step, alpha=-lr)  # w += lr * delta
 
