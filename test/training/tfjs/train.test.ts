@@ -213,3 +213,41 @@ test('events go to stdout and events.jsonl line by line', () => {
   assert.equal(readFileSync(join(dir, 'events.jsonl'), 'utf8'), lines.join(''));
   assert.deepEqual(lines.map((l) => JSON.parse(l).message), ['one', 'two']);
 });
+
+test('data-parallel steps on two WebAssembly threads follow the single-thread run', async () => {
+  const dir = tempDir();
+  const conv = [
+    layer('InputLayer', { batch_shape: [null, 28, 28, 1], dtype: 'float32', name: 'input' }),
+    layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3], activation: 'relu', kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } }),
+    layer('MaxPooling2D', { name: 'max_pooling2d', pool_size: [2, 2] }),
+    layer('Flatten', { name: 'flatten' }),
+    layer('Dense', { name: 'dense', units: 10, activation: 'softmax', kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } }),
+  ];
+  const params = 4 * 9 + 4 + 13 * 13 * 4 * 10 + 10;
+  const run = async (threads: string) => {
+    process.env.MODELSPEC_TFJS_THREADS = threads;
+    try {
+      const spec = makeSpec(tempDir(), { layers: conv, expectedParams: { total: params, trainable: params, nonTrainable: 0 } });
+      spec.data = { ...spec.data, train: mnistFiles(dir, `train${threads}`, 2100), validationSplit: 0, shuffle: false };
+      spec.fit = { ...spec.fit, epochs: 1, batchSize: 64, seed: 3 };
+      const events = await runCollect(spec);
+      const model = JSON.parse(readFileSync(join(spec.runDir, 'model.json'), 'utf8')) as { weightsManifest: { weights: unknown[] }[] };
+      const weights = new Float32Array(readFileSync(join(spec.runDir, 'weights.bin')).buffer.slice(0));
+      return { events, weights, manifest: model.weightsManifest };
+    } finally {
+      delete process.env.MODELSPEC_TFJS_THREADS;
+    }
+  };
+  const one = await run('1');
+  const two = await run('2');
+  assert.match(only(two.events, 'started')[0]!.device, /2 threads/);
+  assert.ok(only(two.events, 'log').some((e) => /data-parallel: each batch is split over 2 WebAssembly threads/.test(e.message)));
+  assert.ok(only(one.events, 'log').every((e) => !/data-parallel/.test(e.message)));
+  // The same 33 updates from the same start: only the order of float sums differs.
+  const [a, b] = [only(one.events, 'epoch')[0]!, only(two.events, 'epoch')[0]!];
+  assert.ok(Math.abs(a.loss - b.loss) < 1e-4, `loss ${a.loss} vs ${b.loss}`);
+  assert.ok(Math.abs(a.metrics.accuracy! - b.metrics.accuracy!) <= 2 / 2100, `accuracy ${a.metrics.accuracy} vs ${b.metrics.accuracy}`);
+  assert.deepEqual(one.manifest, two.manifest);
+  const worst = one.weights.reduce((m, v, i) => Math.max(m, Math.abs(v - two.weights[i]!)), 0);
+  assert.ok(worst < 1e-4, `weights differ by up to ${worst}`);
+});

@@ -22,6 +22,10 @@ export function registerActivityRegularizers(model: tfl.LayersModel, config: Run
   if (factors.size) byModel.set(model, factors);
 }
 
+export function hasActivityRegularizers(model: tfl.LayersModel): boolean {
+  return byModel.has(model);
+}
+
 /** The model's output, and the sum of its activity penalties for this batch (undefined: none). */
 export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean): { output: tf.Tensor; penalty?: tf.Scalar } {
   const factors = byModel.get(model);

@@ -2,8 +2,10 @@
 // Streams run events on stdout; stops cleanly on SIGINT or a {"type":"stop"} line on stdin.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { RunSpec } from '../../protocol';
 import { eventWriter } from './events';
+import { runShardWorker, type ShardWorkerData } from './parallel';
 import { train, type StopSignal } from './train';
 
 async function main(): Promise<void> {
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
   process.stdin.destroy();
 }
 
-main().catch((e: unknown) => {
+// The same bundle runs the shard workers of data-parallel training (parallel.ts).
+const shard = !isMainThread && (workerData as ShardWorkerData | undefined)?.role === 'shard';
+(shard ? runShardWorker(workerData as ShardWorkerData) : main()).catch((e: unknown) => {
   process.stderr.write(String((e as Error).stack ?? e) + '\n');
   process.exit(1);
 });

@@ -12,13 +12,14 @@ import { now, type Emit } from './events';
 import { evaluateSplit, testReport } from './evaluate';
 import { getLoss, isClassificationLoss, type LossFn } from './losses';
 import { getMetrics, type MetricSpec } from './metrics';
-import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf, regularizationLosses } from './model';
+import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf } from './model';
 import { fileIO } from './model-io';
 import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
 import { seedDropout } from './layers/dropout';
 import { applyConstraints } from './constraints';
-import { forward } from './activity';
+import { batchGradients } from './gradients';
+import { ShardPool, singleThreadReason, trainingThreads } from './parallel';
 
 export interface StopSignal {
   requested: boolean;
@@ -39,22 +40,48 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 /** One optimisation step; returns [loss sum over the batch, ...metric numerator/denominator sums]. */
 function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: LossFn, metrics: MetricSpec[], x: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
   return tf.tidy(() => {
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    let prediction: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const { output, penalty } = forward(model, x, true);
-      prediction = tf.keep(output);
-      const loss = tf.mean(lossFn(y, prediction));
-      const regularization = [...regularizationLosses(model), ...(penalty ? [penalty] : [])];
-      return (regularization.length ? tf.addN([loss, ...regularization]) : loss) as tf.Scalar;
-    }, variables);
-    optimizer.applyGradients(variables, variables.map((v) => grads[v.name]!));
-    applyConstraints(model); // as Keras's optimizers do after each update
-    const batch = x.shape[0]!;
-    const sums = [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) => tf.reshape(tf.cast(t, 'float32'), []));
-    prediction!.dispose(); // kept out of variableGrads' scope for the metrics only
+    const { grads, sums } = batchGradients(model, lossFn, metrics, x, y);
+    applyUpdate(model, optimizer, grads);
     return sums;
   });
+}
+
+function applyUpdate(model: tfl.LayersModel, optimizer: KerasOptimizer, grads: tf.Tensor[]): void {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  optimizer.applyGradients(variables, grads);
+  applyConstraints(model); // as Keras's optimizers do after each update
+}
+
+/**
+ * The same step with the batch split over this thread and the shard workers: each computes the
+ * gradient of its shard's mean loss; weighted by shard size, they sum to the whole batch's.
+ */
+async function parallelTrainStep(c: EpochContext, pool: ShardPool, x: tf.Tensor, y: tf.Tensor): Promise<tf.Tensor[]> {
+  const sizes = pool.shardSizes(x.shape[0]!);
+  const xs = tf.split(x, sizes);
+  const ys = tf.split(y, sizes);
+  try {
+    const remote = pool.compute(c.model, xs.slice(1), ys.slice(1), sizes.slice(1), () => c.random.int());
+    const [localGrads, localSums] = tf.tidy(() => {
+      const g = batchGradients(c.model, c.lossFn, c.metrics, xs[0]!, ys[0]!);
+      return [g.grads, g.sums];
+    });
+    const local = { grads: localGrads!, sums: localSums! };
+    const shards = await remote;
+    return tf.tidy(() => {
+      const n = x.shape[0]!;
+      const grads = local.grads.map((g, i) =>
+        tf.addN([tf.mul(g, sizes[0]! / n), ...shards.map((s, k) => tf.mul(tf.tensor(s.grads[i]!, g.shape), sizes[k + 1]! / n))]),
+      );
+      applyUpdate(c.model, c.optimizer, grads);
+      tf.dispose([...local.grads]);
+      const sums = local.sums.map((t, j) => tf.add(t, shards.reduce((a, s) => a + s.sums[j]!, 0)));
+      tf.dispose(local.sums);
+      return sums;
+    });
+  } finally {
+    tf.dispose([...xs, ...ys]);
+  }
 }
 
 function ratioMetrics(metrics: MetricSpec[], sums: ArrayLike<number>): Metrics {
@@ -76,6 +103,8 @@ interface EpochContext {
   /** Read the running sums after every batch (exact NaN reporting) rather than only for events. */
   readEveryBatch: boolean;
   eventInterval: number;
+  /** Shard workers for data-parallel steps on WebAssembly (parallel.ts), when they pay. */
+  pool?: ShardPool;
 }
 
 /**
@@ -94,10 +123,20 @@ async function trainEpoch(c: EpochContext, epoch: number): Promise<{ sums: Float
   let seen = 0;
   for (let batch = 1; batch <= steps; batch++) {
     const rows = order.subarray((batch - 1) * batchSize, Math.min(order.length, batch * batchSize));
-    const next = tf.tidy(() => {
-      const parts = trainStep(c.model, c.optimizer, c.lossFn, metrics, data.batchX(train, rows, true, c.random), data.batchY(train, rows));
-      return tf.add(totals, tf.stack(parts));
-    });
+    let next: tf.Tensor;
+    if (c.pool && rows.length >= 2 * c.pool.size) {
+      const x = data.batchX(train, rows, true, c.random);
+      const y = data.batchY(train, rows);
+      const parts = await parallelTrainStep(c, c.pool, x, y);
+      tf.dispose([x, y]);
+      next = tf.tidy(() => tf.add(totals, tf.stack(parts)));
+      tf.dispose(parts);
+    } else {
+      next = tf.tidy(() => {
+        const parts = trainStep(c.model, c.optimizer, c.lossFn, metrics, data.batchX(train, rows, true, c.random), data.batchY(train, rows));
+        return tf.add(totals, tf.stack(parts));
+      });
+    }
     totals.dispose();
     totals = next;
     seen += rows.length;
@@ -141,6 +180,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
   let epoch = 0;
   let model: tfl.LayersModel | undefined;
   let optimizer: KerasOptimizer | undefined;
+  let pool: ShardPool | undefined;
   const modelPath = join(spec.runDir, 'model.json');
   const save = async (dir: string) => {
     if (model) await model.save(fileIO(dir));
@@ -163,12 +203,29 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const batchSize = spec.fit.batchSize;
     const train = data.train;
     const steps = Math.ceil(train.rows.length / batchSize);
+    let device = choice.device;
+    const threadNotes: string[] = [];
+    if (choice.backend === 'wasm' && spec.mode !== 'evaluate' && !options.firstBatchLoss) {
+      const threads = trainingThreads();
+      const why = singleThreadReason(model, train.rows.length, threads);
+      if (why) {
+        if (threads > 1) threadNotes.push(`training on one thread: ${why}`);
+      } else {
+        try {
+          pool = await ShardPool.start(spec, data.numClasses, threads);
+          device = device.replace('1 thread', `${threads} threads`);
+          threadNotes.push(`data-parallel: each batch is split over ${threads} WebAssembly threads (MODELSPEC_TFJS_THREADS=1 trains on one)`);
+        } catch (e) {
+          threadNotes.push(`could not start the training threads (${(e as Error).message}); training on one thread`);
+        }
+      }
+    }
     emit({
       type: 'started',
       time: now(),
       engine: 'tfjs',
       backend: choice.backend,
-      device: choice.device,
+      device,
       // Why this engine was chosen (by the launcher), then why this backend (here).
       reason: spec.fit.engineReason ? `${spec.fit.engineReason}; ${choice.reason}` : choice.reason,
       params: countParams(model),
@@ -180,6 +237,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       model: spec.modelName,
     });
 
+    for (const message of threadNotes) emit({ type: 'log', level: 'info', message });
     if (spec.fit.mixedPrecision) {
       emit({ type: 'log', level: 'info', message: 'mixed precision is not available in TensorFlow.js; training in float32' });
     }
@@ -217,6 +275,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       // Reading values forces a sync; wasm and cpu run synchronously anyway.
       readEveryBatch: choice.backend !== 'tensorflow',
       eventInterval: options.batchEventInterval ?? 100,
+      pool,
     };
     let epochsDone = 0;
 
@@ -269,6 +328,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const where = e instanceof RunError ? { epoch: e.epoch, batch: e.batch } : epoch > 0 ? { epoch } : {};
     emit({ type: 'failed', time: now(), message: (e as Error).message ?? String(e), ...where });
   } finally {
+    await pool?.close();
     optimizer?.dispose();
     model?.dispose();
   }
