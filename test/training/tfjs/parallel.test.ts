@@ -28,7 +28,7 @@ test('convolutional models split their batches over the threads', async () => {
 
 test('and these train on one thread, saying why', async () => {
   assert.equal(await reason([input, conv, ...head], 10_000, 1), 'one core');
-  assert.equal(await reason([input, conv, ...head], 500), 'a small dataset');
+  assert.equal(await reason([input, conv, ...head], 500), 'little data to train on');
   assert.equal(await reason(MLP_LAYERS), 'a dense-only model gains nothing from threads');
   assert.match((await reason([input, conv, layer('BatchNormalization', { name: 'bn' }), ...head]))!, /BatchNormalization needs whole-batch statistics/);
   const regularized = layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3], activity_regularizer: { class_name: 'L2', config: { l2: 0.01 } } });

@@ -47,7 +47,8 @@ interface ShardResult {
 
 type Reply = { type: 'ready' } | { type: 'result'; result: ShardResult } | { type: 'error'; message: string };
 
-/** Below this many training samples the workers' start-up (a second or two) does not pay. */
+/** Below this many samples to train on (samples × epochs) the workers' start-up (a second or
+ *  two) does not pay. */
 const MIN_SAMPLES = 2048;
 
 /** How many threads to train on: MODELSPEC_TFJS_THREADS, else the cores (at most 4). */
@@ -63,9 +64,9 @@ export function trainingThreads(env: NodeJS.ProcessEnv = process.env): number {
 const WEIGHT_REUSING = /^(Conv|SeparableConv|DepthwiseConv|LSTM|GRU|SimpleRNN|Bidirectional|TimeDistributed)/;
 
 /** Why a model trains on one thread, or undefined when it can be split. */
-export function singleThreadReason(model: tfl.LayersModel, samples: number, threads: number): string | undefined {
+export function singleThreadReason(model: tfl.LayersModel, samplesToTrain: number, threads: number): string | undefined {
   if (threads < 2) return 'one core';
-  if (samples < MIN_SAMPLES) return 'a small dataset';
+  if (samplesToTrain < MIN_SAMPLES) return 'little data to train on';
   if (!model.layers.some((l) => WEIGHT_REUSING.test(l.getClassName()))) return 'a dense-only model gains nothing from threads';
   if (model.layers.some((l) => l.getClassName() === 'BatchNormalization')) return 'BatchNormalization needs whole-batch statistics';
   if (hasActivityRegularizers(model)) return 'activity regularizers sum over the whole batch';

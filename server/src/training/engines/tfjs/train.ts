@@ -207,7 +207,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const threadNotes: string[] = [];
     if (choice.backend === 'wasm' && spec.mode !== 'evaluate' && !options.firstBatchLoss) {
       const threads = trainingThreads();
-      const why = singleThreadReason(model, train.rows.length, threads);
+      const why = singleThreadReason(model, train.rows.length * spec.fit.epochs, threads);
       if (why) {
         if (threads > 1) threadNotes.push(`training on one thread: ${why}`);
       } else {
