@@ -5,40 +5,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse, LineIndex } from '../../server/src/language/syntax/index';
 import type { Position, Range } from '../../server/src/language/syntax/index';
+import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
-const EXAMPLE = `# digits.model: the handwritten-digits exercise
-model digits_cnn {
-    Input(shape=(28, 28, 1))
-    Conv2D(32, kernel_size=(3, 3), activation='relu')
-    Conv2D(64, (3, 3), activation='relu')
-    MaxPooling2D(pool_size=(2, 2))
-    Dropout(0.25)
-    Flatten()
-    Dense(128, activation='relu')
-    Dropout(0.5)
-    Dense(10, activation='softmax')
-}
-
-compile {
-    loss: 'categorical_crossentropy'
-    optimizer: Adadelta(learning_rate=1.0)
-    metrics: ['accuracy']
-}
-
-data {
-    train: mnist
-    test: mnist(split='test')
-    validation_split: 0.1
-    rescale: 1./255
-    augment: ImageDataGenerator(rotation_range=10, width_shift_range=0.1)
-}
-
-fit {
-    epochs: 12
-    batch_size: 128
-    callbacks: [EarlyStopping(monitor='val_loss', patience=2)]
-}
-`;
+// LANGUAGE.md's example with a rescale line, so the fuzzer also mutates a float literal.
+const EXAMPLE = LANGUAGE_EXAMPLE.replace('    validation_split: 0.1\n', '    validation_split: 0.1\n    rescale: 1./255\n');
 
 const PIECES = [
   '(', ')', '[', ']', '{', '}', ',', ':', '=', '+', '-', '*', '/', '.', '#', "'", '"', '\\', '\n', '\r\n', '\r',

@@ -73,8 +73,11 @@ class KerasSequential(nn.Module):
         # Keras's activity regularizers: a penalty on a layer's output, added to the batch's loss
         # (l1·Σ|y| + l2·Σy² over the batch, as Keras 3). forward() leaves this batch's sum in
         # activity_penalty (None when the model has none).
-        self.activity = {i: fn for i, layer in enumerate(self.layer_list)
-                         for fn in [make_regularizer(layer.config.get('activity_regularizer'))] if fn is not None}
+        self.activity = {}
+        for i, layer in enumerate(self.layer_list):
+            fn = make_regularizer(layer.config.get('activity_regularizer'))
+            if fn is not None:
+                self.activity[i] = fn
         self.activity_penalty: Optional[torch.Tensor] = None
         self.train()
 

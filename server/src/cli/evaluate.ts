@@ -5,6 +5,7 @@
 import { chooseEngine } from '../training/engines/detect';
 import { buildEvaluateSpec } from '../training/evaluate-run';
 import type { RunEvent } from '../training/protocol';
+import { metricsLine } from '../training/run-folder';
 import { startRun } from '../training/run-process';
 import { colourFor, style } from './style';
 
@@ -46,7 +47,7 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
 
 /** Test metrics, then (classification) a confusion matrix small enough to read and per-class accuracy. */
 export function evaluationText(e: Evaluated, samples: number): string {
-  const lines = [`Test (${samples.toLocaleString('en-US')} samples): ${[`loss ${e.loss.toFixed(4)}`, ...Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', ')}`];
+  const lines = [`Test (${samples.toLocaleString('en-US')} samples): ${metricsLine(e.loss, e.metrics).join(', ')}`];
   const matrix = e.confusionMatrix;
   if (!matrix) return lines.join('\n');
   const names = e.classes ?? matrix.map((_, i) => String(i));

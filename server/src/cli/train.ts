@@ -5,7 +5,7 @@ import type { Analysis } from '../language/analysis/analyze';
 import { summaryTable } from '../language/services/summary';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
-import { finalizeRunFolder, outcome, readEvents } from '../training/run-folder';
+import { finalizeRunFolder, metricsLine, outcome, readEvents } from '../training/run-folder';
 import { startRun } from '../training/run-process';
 import { buildRunSpec, trainingBlocker } from '../training/run-spec';
 import { colourFor, style } from './style';
@@ -159,7 +159,7 @@ class Progress {
 }
 
 function metricText(loss: number, metrics: Record<string, number>): string {
-  return [`loss ${loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
+  return metricsLine(loss, metrics).join(' ');
 }
 
 function clock(seconds: number): string {

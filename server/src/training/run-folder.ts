@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvent } from './run-process';
-import type { RunEvent, RunSpec } from './protocol';
+import type { Metrics, RunEvent, RunSpec } from './protocol';
 import { toTfjsTopology } from './engines/tfjs/keras-json';
 import { renderReport } from './report';
 
@@ -44,6 +44,11 @@ export function finalizeRunFolder(runDir: string, summaryTable: string, title: s
   writeFileSync(join(runDir, 'report.html'), renderReport(events, { title }));
 }
 
+/** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */
+export function metricsLine(loss: number, metrics: Metrics, prefix = ''): string[] {
+  return [`${prefix}loss ${loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${v.toFixed(4)}`)];
+}
+
 /** A few lines on how the run ended and what it measured. */
 export function outcome(events: RunEvent[]): string {
   const lines: string[] = [];
@@ -52,14 +57,13 @@ export function outcome(events: RunEvent[]): string {
   const epochs = events.filter((e) => e.type === 'epoch');
   const last = epochs[epochs.length - 1];
   if (last?.type === 'epoch') {
-    const metrics = [`loss ${last.loss.toFixed(4)}`, ...Object.entries(last.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)];
-    if (last.valLoss !== undefined) metrics.push(`val_loss ${last.valLoss.toFixed(4)}`);
-    for (const [k, v] of Object.entries(last.valMetrics ?? {})) metrics.push(`val_${k} ${v.toFixed(4)}`);
+    const metrics = metricsLine(last.loss, last.metrics);
+    if (last.valLoss !== undefined) metrics.push(...metricsLine(last.valLoss, last.valMetrics ?? {}, 'val_'));
     lines.push(`Epoch ${last.epoch}/${last.epochs}: ${metrics.join(', ')}`);
   }
   const evaluated = events.find((e) => e.type === 'evaluated');
   if (evaluated?.type === 'evaluated') {
-    lines.push(`Test: ${[`loss ${evaluated.loss.toFixed(4)}`, ...Object.entries(evaluated.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(', ')}`);
+    lines.push(`Test: ${metricsLine(evaluated.loss, evaluated.metrics).join(', ')}`);
   }
   const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
   if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epoch${end.epochs === 1 ? '' : 's'} in ${end.seconds.toFixed(1)} s`);

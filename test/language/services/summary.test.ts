@@ -2,20 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readableMemorySize, summaryJson, summaryTable } from '../../../server/src/language/services/summary';
 import { analyzed } from './helpers';
+import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 
 // Keras's examples/vision/mnist_convnet-style mnist_cnn (the classic Keras 2 example).
-const MNIST_CNN = `model sequential {
-    Input(shape=(28, 28, 1))
-    Conv2D(32, kernel_size=(3, 3), activation='relu')
-    Conv2D(64, (3, 3), activation='relu')
-    MaxPooling2D(pool_size=(2, 2))
-    Dropout(0.25)
-    Flatten()
-    Dense(128, activation='relu')
-    Dropout(0.5)
-    Dense(10, activation='softmax')
-}
-`;
+// Named `sequential`, as Keras names a Sequential built without a name.
+const MNIST_CNN = LANGUAGE_EXAMPLE.slice(LANGUAGE_EXAMPLE.indexOf('model '), LANGUAGE_EXAMPLE.indexOf('}\n') + 2).replace('model digits_cnn', 'model sequential');
 
 // What Keras 3 prints for model.summary() of that model.
 const KERAS_SUMMARY = `Model: "sequential"

@@ -218,16 +218,19 @@ test('data-parallel steps on two WebAssembly threads follow the single-thread ru
   const dir = tempDir();
   const conv = [
     layer('InputLayer', { batch_shape: [null, 28, 28, 1], dtype: 'float32', name: 'input' }),
+    // Frozen (as a Pretrained part is): the workers get its weights once, not every step.
+    layer('Conv2D', { name: 'frozen', filters: 4, kernel_size: [3, 3], trainable: false, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } }),
     layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3], activation: 'relu', kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } }),
     layer('MaxPooling2D', { name: 'max_pooling2d', pool_size: [2, 2] }),
     layer('Flatten', { name: 'flatten' }),
     layer('Dense', { name: 'dense', units: 10, activation: 'softmax', kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } }),
   ];
-  const params = 4 * 9 + 4 + 13 * 13 * 4 * 10 + 10;
+  const frozen = 4 * 9 + 4;
+  const trainable = 4 * 9 * 4 + 4 + 12 * 12 * 4 * 10 + 10;
   const run = async (threads: string) => {
     process.env.MODELSPEC_TFJS_THREADS = threads;
     try {
-      const spec = makeSpec(tempDir(), { layers: conv, expectedParams: { total: params, trainable: params, nonTrainable: 0 } });
+      const spec = makeSpec(tempDir(), { layers: conv, expectedParams: { total: frozen + trainable, trainable, nonTrainable: frozen } });
       spec.data = { ...spec.data, train: mnistFiles(dir, `train${threads}`, 2100), validationSplit: 0, shuffle: false };
       spec.fit = { ...spec.fit, epochs: 1, batchSize: 64, seed: 3 };
       const events = await runCollect(spec);

@@ -33,8 +33,11 @@ export interface ShardWorkerData {
 }
 
 interface ShardRequest {
-  /** model.weights, in that order. */
-  weights: Float32Array[];
+  /** model.trainableWeights, in that order. */
+  trainable: Float32Array[];
+  /** model.nonTrainableWeights (frozen layers): sent with the first request only, since the
+   *  models split this way (no BatchNormalization) never change them. */
+  frozen?: Float32Array[];
   x: { data: Float32Array; shape: number[] };
   y: { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' };
   seed: number;
@@ -74,6 +77,8 @@ export function singleThreadReason(model: tfl.LayersModel, samplesToTrain: numbe
 }
 
 export class ShardPool {
+  private frozenSent = false;
+
   private constructor(
     private readonly workers: Worker[],
     /** Shards per batch: this thread's and one per worker. */
@@ -101,13 +106,17 @@ export class ShardPool {
 
   /** Sends the current weights and a shard to each worker; resolves with their gradients. */
   compute(model: tfl.LayersModel, xs: tf.Tensor[], ys: tf.Tensor[], sizes: number[], seed: () => number): Promise<ShardResult[]> {
-    // Every weight, frozen ones included (a worker's own are only initial values).
-    const weights = model.weights.map((w) => w.read().dataSync() as Float32Array);
+    // A worker's own weights are only initial values: send the current ones.
+    const read = (ws: tfl.LayerVariable[]) => ws.map((w) => w.read().dataSync() as Float32Array);
+    const trainable = read(model.trainableWeights);
+    const frozen = this.frozenSent ? undefined : read(model.nonTrainableWeights);
+    this.frozenSent = true;
     return Promise.all(
       this.workers.map((worker, k) => {
         const y = ys[k]!;
         const request: ShardRequest = {
-          weights,
+          trainable,
+          frozen,
           x: { data: xs[k]!.dataSync() as Float32Array, shape: [sizes[k]!, ...xs[k]!.shape.slice(1)] },
           y: { data: y.dataSync() as Float32Array | Int32Array, shape: y.shape, dtype: y.dtype === 'int32' ? 'int32' : 'float32' },
           seed: seed(),
@@ -159,12 +168,14 @@ export async function runShardWorker(data: ShardWorkerData): Promise<void> {
     const model = await buildModel(data.spec);
     const lossFn = getLoss(data.spec.compile.loss);
     const metrics = getMetrics(data.spec.compile.metrics, data.spec.compile.loss, data.spec.data.labelEncoding, data.outputUnits);
-    const variables = model.weights;
+    const write = (variables: tfl.LayerVariable[], values: Float32Array[]) =>
+      variables.forEach((v, i) => v.write(tf.tensor(values[i]!, v.shape as number[])));
     port.on('message', (request: ShardRequest) => {
       try {
         seedDropout(request.seed);
         const tensors = tf.tidy(() => {
-          variables.forEach((v, i) => v.write(tf.tensor(request.weights[i]!, v.shape as number[])));
+          if (request.frozen) write(model.nonTrainableWeights, request.frozen);
+          write(model.trainableWeights, request.trainable);
           const x = tf.tensor(request.x.data, request.x.shape, 'float32');
           const y = tf.tensor(request.y.data, request.y.shape, request.y.dtype);
           const { grads, sums } = batchGradients(model, lossFn, metrics, x, y);

@@ -84,8 +84,14 @@ export class UpSampling3D extends SimpleLayer {
 }
 
 abstract class PadOrCrop extends SimpleLayer {
-  protected abstract readonly dims: number;
   protected abstract readonly key: 'padding' | 'cropping';
+  constructor(
+    args: Args,
+    /** How many spatial axes: 1 or 3 (TF.js has the 2D layers). */
+    protected readonly dims: number,
+  ) {
+    super(args);
+  }
   protected get amounts() {
     return pairs(this.keras[this.key], this.dims, 1);
   }
@@ -96,12 +102,6 @@ abstract class PadOrCrop extends SimpleLayer {
 
 class ZeroPadding extends PadOrCrop {
   protected readonly key = 'padding' as const;
-  constructor(
-    args: Args,
-    protected readonly dims: number,
-  ) {
-    super(args);
-  }
   protected mapShape(s: Shape): Shape {
     return s.map((d, i) => (i >= 1 && i <= this.dims ? grown(d, this.amounts[i - 1]!) : d));
   }
@@ -112,12 +112,6 @@ class ZeroPadding extends PadOrCrop {
 
 class Cropping extends PadOrCrop {
   protected readonly key = 'cropping' as const;
-  constructor(
-    args: Args,
-    protected readonly dims: number,
-  ) {
-    super(args);
-  }
   protected mapShape(s: Shape): Shape {
     return s.map((d, i) => (i >= 1 && i <= this.dims ? shrunk(d, this.amounts[i - 1]!) : d));
   }
