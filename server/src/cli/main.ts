@@ -6,6 +6,7 @@ import { exportKeras } from '../export/keras';
 import { exportPytorch } from '../export/pytorch';
 import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
+import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
 import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostics } from './check';
 import { colourFor, style } from './style';
@@ -81,7 +82,7 @@ function check(args: string[]): number {
   const all = results.flatMap((r) => r.diagnostics);
   const { errors, warnings } = countBySeverity(all);
   if (flags.has('--json')) {
-    process.stdout.write(JSON.stringify(diagnosticsJson(results), null, 2) + '\n');
+    process.stdout.write(printableJson(diagnosticsJson(results), 2) + '\n');
   } else {
     printDiagnostics(loaded, process.stdout);
     const s = style(colourFor(process.stdout));
@@ -99,10 +100,10 @@ function summary(args: string[]): number {
   const model = loaded.analysis.model;
   if (errors > 0 || !model) {
     printDiagnostics([loaded], process.stderr);
-    if (!model) process.stderr.write(`${loaded.file}: no model block to summarise\n`);
+    if (!model) process.stderr.write(`${printable(loaded.file)}: no model block to summarise\n`);
     return 1;
   }
-  if (flags.has('--json')) process.stdout.write(JSON.stringify(summaryJson(model), null, 2) + '\n');
+  if (flags.has('--json')) process.stdout.write(printableJson(summaryJson(model), 2) + '\n');
   else process.stdout.write(summaryTable(model) + '\n');
   return 0;
 }
@@ -176,7 +177,7 @@ function exportCommand(args: string[]): number {
   try {
     script = to === 'keras' ? exportKeras(loaded.analysis, loaded.file) : exportPytorch(loaded.analysis, loaded.file);
   } catch (e) {
-    process.stderr.write(`modelspec: cannot export ${loaded.file} to ${to}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`modelspec: cannot export ${printable(loaded.file)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
   if (out) {
@@ -222,12 +223,13 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
+    // Messages quote file names and arguments: printed without their control characters.
     if (e instanceof FileError) {
-      process.stderr.write(`modelspec: ${e.message}\n`);
+      process.stderr.write(`modelspec: ${printable(e.message)}\n`);
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`modelspec: ${e.message}\n\n${USAGE}\n`);
+      process.stderr.write(`modelspec: ${printable(e.message)}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;

@@ -4,7 +4,7 @@
 
 import type { LayerInfo, ModelAnalysis } from '../language/analysis/model';
 import type { ArgValue } from '../language/catalog/types';
-import { pythonLiteral } from './python-data';
+import { pythonLiteral } from './python-source';
 
 export interface PretrainedPart {
   /** Absolute path of the saved model.json. */

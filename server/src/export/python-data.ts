@@ -1,38 +1,34 @@
-// Python snippets shared by the exporters: literals, and loading each data source into numpy
-// arrays shaped for the model (x_<split>, y_<split>).
+// Python snippets shared by the exporters: loading each data source into numpy arrays shaped for
+// the model (x_<split>, y_<split>).
 
-import type { ArgValue, Shape } from '../language/catalog/types';
+import type { Shape } from '../language/catalog/types';
 import type { SourceRef } from '../language/data/types';
-
-/** A value as a Python literal: 'relu', (3, 3), None, True, [..]. */
-export function pythonLiteral(v: ArgValue | undefined): string {
-  if (v === undefined || v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) {
-    const items = v.map(pythonLiteral);
-    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-  }
-  const args = Object.entries(v.args).map(([k, a]) => `${k}=${pythonLiteral(a)}`);
-  return `${v.call}(${args.join(', ')})`;
-}
-
-export function pythonList(v: readonly ArgValue[]): string {
-  return `[${v.map(pythonLiteral).join(', ')}]`;
-}
+import { pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
 
 /** `/ 255` rather than `* 0.00392156862745098`. */
 function scaling(scale: number): string {
   const inverse = 1 / scale;
-  return Math.abs(inverse - Math.round(inverse)) < 1e-9 ? ` / ${Math.round(inverse)}` : ` * ${scale}`;
+  return Math.abs(inverse - Math.round(inverse)) < 1e-9 ? ` / ${pythonNumber(Math.round(inverse))}` : ` * ${pythonNumber(scale)}`;
 }
+
+/**
+ * How a script gets MNIST and Fashion-MNIST: Keras's `keras.datasets`, or (PyTorch) the script's
+ * own `load_mnist(name, split)` reading the IDX files.
+ */
+export type BuiltinLoader = 'keras' | 'load_mnist';
 
 /**
  * Lines that define `x_<name>` (float32, shaped like the model's input) and `y_<name>` (one-hot
  * when the loss wants it) from a source.
  */
-export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape, oneHot: boolean, rescale: number | undefined): string[] {
+export function pythonDataLoader(
+  ref: SourceRef,
+  name: 'train' | 'test' | 'val',
+  inputShape: Shape,
+  oneHot: boolean,
+  rescale: number | undefined,
+  builtin: BuiltinLoader = 'keras',
+): string[] {
   const x = `x_${name}`;
   const y = `y_${name}`;
   const lines: string[] = [''];
@@ -43,8 +39,13 @@ export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape
     case 'mnist':
     case 'fashion_mnist': {
       const set = ref.name === 'fashion_mnist' ? 'fashion_mnist' : 'mnist';
-      if (ref.name === 'digits') lines.push("# ModelSpec's bundled `digits` are 10,000 MNIST digits; here Keras downloads the full MNIST.");
-      lines.push(`${x}, ${y} = keras.datasets.${set}.load_data()[${split}]`);
+      const who = builtin === 'keras' ? 'Keras downloads' : 'the script downloads';
+      if (ref.name === 'digits') lines.push(`# ModelSpec's bundled \`digits\` are 10,000 MNIST digits; here ${who} the full MNIST.`);
+      lines.push(
+        builtin === 'keras'
+          ? `${x}, ${y} = keras.datasets.${set}.load_data()[${split}]`
+          : `${x}, ${y} = load_mnist(${pythonString(set)}, ${pythonString(split === 1 ? 't10k' : 'train')})`,
+      );
       scale ??= 1 / 255;
       break;
     }

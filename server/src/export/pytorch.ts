@@ -10,8 +10,10 @@ import type { LayerInfo } from '../language/analysis/model';
 import { sourceRefOf } from '../language/analysis/sources';
 import { getLoss } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
+import { printable } from '../language/printable';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
-import { pythonDataLoader, pythonLiteral } from './python-data';
+import { pythonDataLoader } from './python-data';
+import { pythonComment, pythonDocstring, pythonLiteral, pythonNumber } from './python-source';
 
 const ACTIVATIONS: Record<string, string | null> = {
   linear: null,
@@ -41,34 +43,37 @@ const LOSSES: Record<string, string> = {
   huber: 'nn.functional.huber_loss(p, y.float().view_as(p), delta=1.0)',
 };
 
+/** A numeric argument as Python, or its default when it is not set. */
+const num = (v: ArgValue | undefined, fallback = 0): string => pythonNumber(typeof v === 'number' ? v : fallback);
+
 const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>) => string> = {
-  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${a.learning_rate ?? 0.01}, momentum=${a.momentum ?? 0}, nesterov=${a.nesterov ? 'True' : 'False'})`,
-  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
-  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${a.learning_rate ?? 0.001}, alpha=${a.rho ?? 0.9}, eps=${a.epsilon ?? 1e-7})`,
-  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${a.learning_rate ?? 0.001}, initial_accumulator_value=${a.initial_accumulator_value ?? 0.1}, eps=${a.epsilon ?? 1e-7})`,
-  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${a.learning_rate ?? 0.001}, rho=${a.rho ?? 0.95}, eps=${a.epsilon ?? 1e-7})`,
-  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
-  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${a.learning_rate ?? 0.001}, betas=(${a.beta_1 ?? 0.9}, ${a.beta_2 ?? 0.999}), eps=${a.epsilon ?? 1e-7})`,
+  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${num(a.learning_rate, 0.01)}, momentum=${num(a.momentum, 0)}, nesterov=${a.nesterov ? 'True' : 'False'})`,
+  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
+  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${num(a.learning_rate, 0.001)}, alpha=${num(a.rho, 0.9)}, eps=${num(a.epsilon, 1e-7)})`,
+  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${num(a.learning_rate, 0.001)}, initial_accumulator_value=${num(a.initial_accumulator_value, 0.1)}, eps=${num(a.epsilon, 1e-7)})`,
+  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${num(a.learning_rate, 0.001)}, rho=${num(a.rho, 0.95)}, eps=${num(a.epsilon, 1e-7)})`,
+  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
+  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
 };
 
-const num = (v: ArgValue | undefined, fallback = 0): number => (typeof v === 'number' ? v : fallback);
 const tuple = (v: ArgValue | undefined, n: number): number[] =>
   Array.isArray(v) ? (v as number[]) : new Array<number>(n).fill(typeof v === 'number' ? v : 1);
 
 /** PyTorch modules for one Keras layer (channels-last in and out). */
 function layerModules(layer: LayerInfo): string[] {
   const { spec, args, input, output } = layer;
-  if (!input || !output) throw new Error(`${layer.name} has no known shape`);
-  const last = (s: (number | null)[]) => s[s.length - 1] ?? 0;
+  if (!input || !output) throw new Error(`${printable(layer.name)} has no known shape`);
+  const last = (s: (number | null)[]) => pythonNumber(s[s.length - 1] ?? 0);
   const act = (): string[] => {
     const a = typeof args.activation === 'string' ? args.activation : 'linear';
-    if (!(a in ACTIVATIONS)) throw new Error(`activation '${a}' has no PyTorch export yet`);
+    // Own keys only: a saved model.json's activation could be 'constructor'.
+    if (!Object.hasOwn(ACTIVATIONS, a)) throw new Error(`activation ${pythonLiteral(a)} has no PyTorch export yet`);
     return ACTIVATIONS[a] ? [ACTIVATIONS[a]!] : [];
   };
   const bias = args.use_bias === false ? 'False' : 'True';
   switch (spec.name) {
     case 'Dense':
-      return [`nn.Linear(${last(input)}, ${args.units}, bias=${bias})`, ...act()];
+      return [`nn.Linear(${last(input)}, ${pythonNumber(args.units)}, bias=${bias})`, ...act()];
     case 'Conv1D':
     case 'Conv2D': {
       const dims = spec.name === 'Conv1D' ? 1 : 2;
@@ -76,7 +81,7 @@ function layerModules(layer: LayerInfo): string[] {
       const s = tuple(args.strides, dims);
       const d = tuple(args.dilation_rate, dims);
       const same = args.padding === 'same';
-      const conv = `nn.Conv${dims}d(${last(input)}, ${args.filters}, ${pyTuple(k)}, stride=${pyTuple(s)}, dilation=${pyTuple(d)}, groups=${num(args.groups, 1)}, bias=${bias})`;
+      const conv = `nn.Conv${dims}d(${last(input)}, ${pythonNumber(args.filters)}, ${pyTuple(k)}, stride=${pyTuple(s)}, dilation=${pyTuple(d)}, groups=${num(args.groups, 1)}, bias=${bias})`;
       const body = same ? `nn.Sequential(SamePad(${pyTuple(k)}, ${pyTuple(s)}, ${pyTuple(d)}), ${conv})` : conv;
       return [`ChannelsFirst(${body})`, ...act()];
     }
@@ -105,7 +110,7 @@ function layerModules(layer: LayerInfo): string[] {
     case 'Permute':
       return [`Permute(${pyTuple(tuple(args.dims, input.length))})`];
     case 'RepeatVector':
-      return [`RepeatVector(${args.n})`];
+      return [`RepeatVector(${pythonNumber(args.n)})`];
     case 'Dropout':
       return [`nn.Dropout(${num(args.rate)})`];
     case 'SpatialDropout1D':
@@ -123,16 +128,16 @@ function layerModules(layer: LayerInfo): string[] {
       return ['nn.Softmax(dim=-1)'];
     case 'BatchNormalization':
       // Keras momentum m means running = m·running + (1 − m)·batch; PyTorch's is the complement.
-      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${num(args.epsilon, 1e-3)}, momentum=${+(1 - num(args.momentum, 0.99)).toFixed(6)}))`];
+      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${num(args.epsilon, 1e-3)}, momentum=${pythonNumber(+(1 - (typeof args.momentum === 'number' ? args.momentum : 0.99)).toFixed(6))}))`];
     case 'LayerNormalization':
       return [`nn.LayerNorm(${last(input)}, eps=${num(args.epsilon, 1e-3)})`];
     case 'Embedding':
-      return [`Embedding(${args.input_dim}, ${args.output_dim})`];
+      return [`Embedding(${pythonNumber(args.input_dim)}, ${pythonNumber(args.output_dim)})`];
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU': {
       const cls = spec.name === 'SimpleRNN' ? 'RNN' : spec.name;
-      return [`Recurrent(nn.${cls}(${last(input)}, ${args.units}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`];
+      return [`Recurrent(nn.${cls}(${last(input)}, ${pythonNumber(args.units)}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`];
     }
     case 'UpSampling2D':
       return [`ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2))}, mode=${pythonLiteral(args.interpolation ?? 'nearest')}))`];
@@ -165,7 +170,7 @@ function weightPath(layer: LayerInfo): string {
 }
 
 function pyTuple(v: number[]): string {
-  return v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`;
+  return v.length === 1 ? `(${pythonNumber(v[0])},)` : `(${v.map(pythonNumber).join(', ')})`;
 }
 
 const HELPERS = `
@@ -272,14 +277,15 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   const firstModule: number[] = []; // each layer's first module, its index in nn.Sequential
   for (const l of model.layers) {
     firstModule.push(modules.length);
-    modules.push(...layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${l.name} (${l.spec.name})` : `${m},`)));
+    modules.push(...layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${pythonComment(`${l.name} (${l.spec.name})`)}` : `${m},`)));
   }
   const out: string[] = [
-    `"""${model.name}: generated by ModelSpec from ${basename(file)}.`,
-    '',
-    `The same layers as the Keras model (${model.totals.total.toLocaleString('en-US')} parameters), in PyTorch.`,
-    'Tensors are channels-last between layers, as in Keras. Runs with PyTorch and numpy.',
-    '"""',
+    ...pythonDocstring([
+      `${model.name}: generated by ModelSpec from ${basename(file)}.`,
+      '',
+      `The same layers as the Keras model (${model.totals.total.toLocaleString('en-US')} parameters), in PyTorch.`,
+      'Tensors are channels-last between layers, as in Keras. Runs with PyTorch and numpy.',
+    ]),
     'import numpy as np',
     'import torch',
     'from torch import nn',
@@ -291,7 +297,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     const loads = pretrained.layers.flatMap((l, i) => {
       if (!l.params || l.params.trainable + l.params.nonTrainable === 0) return [];
       if (!TORCH_LOADABLE.has(l.spec.name)) throw new Error(`the saved weights of ${l.spec.name} cannot be loaded into PyTorch yet; export --to keras instead`);
-      return [`copy_keras_weights(model[${firstModule[i]}]${weightPath(l)}, ${pythonLiteral(l.spec.name)}, saved[${i}])  # ${l.name}`];
+      return [`copy_keras_weights(model[${firstModule[i]}]${weightPath(l)}, ${pythonLiteral(l.spec.name)}, saved[${i}])  # ${pythonComment(l.name)}`];
     });
     out.push(SAVED_WEIGHTS_READER, torchWeightConverter(new Set(pretrained.layers.map((l) => l.spec.name))));
     loading.push(
@@ -352,9 +358,9 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   }
   const oneHot = loss.labels === 'one-hot';
   const rescale = typeof data.rescale === 'number' ? data.rescale : undefined;
-  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale).map(toNumpyLoader);
+  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist');
   const test = sourceRefOf(data.test);
-  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale).map(toNumpyLoader));
+  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist'));
   const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
   out.push(
     ...MNIST_LOADER,
@@ -363,7 +369,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     `def loss_fn(p, y):`,
     `    ${oneHot ? `y = nn.functional.one_hot(y.long(), p.shape[-1]).float()\n    ` : ''}return ${lossExpr}`,
     '',
-    `torch.manual_seed(${typeof fit.seed === 'number' ? fit.seed : 0})`,
+    `torch.manual_seed(${num(fit.seed, 0)})`,
     `device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'`,
     'model.to(device)',
     `optimizer = ${OPTIMIZERS[optName](optimizer.args)}`,
@@ -396,12 +402,6 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   if (test) out.push('', "print('test loss, accuracy:', evaluate(x_test, y_test))");
   out.push(`torch.save(model.state_dict(), ${pythonLiteral(`${model.name}.pt`)})`);
   return out.join('\n') + '\n';
-}
-
-/** The Keras loaders use keras.datasets for the built-in sets; PyTorch scripts read the IDX files. */
-function toNumpyLoader(line: string): string {
-  return line
-    .replace(/keras\.datasets\.(mnist|fashion_mnist)\.load_data\(\)\[(\d)\]/, (_m, set: string, split: string) => `load_mnist('${set}', ${split === '0' ? "'train'" : "'t10k'"})`);
 }
 
 const MNIST_LOADER = [

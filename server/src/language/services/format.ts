@@ -22,25 +22,35 @@ export function formatModelFile(text: string): string | undefined {
 
 // ---- values ----
 
-export function printValue(value: Value, bareNames = false, qualify: (callee: string) => string = (c) => c): string {
+/**
+ * A value as source text. `qualify` and `quoteString` let the Keras export print the same calls
+ * as Python (module prefixes, Python's string escapes).
+ */
+export function printValue(
+  value: Value,
+  bareNames = false,
+  qualify: (callee: string) => string = (c) => c,
+  quoteString: (s: string) => string = quote,
+): string {
+  const inner = (v: Value) => printValue(v, false, qualify, quoteString);
   switch (value.kind) {
     case 'number':
       return value.text;
     case 'string':
-      return quote(value.value);
+      return quoteString(value.value);
     case 'boolean':
       return value.value ? 'True' : 'False';
     case 'none':
       return 'None';
     case 'name':
-      return bareNames ? value.name : quote(value.name);
+      return bareNames ? value.name : quoteString(value.name);
     case 'tuple':
-      if (value.items.length === 1) return `(${printValue(value.items[0], false, qualify)},)`;
-      return `(${value.items.map((v) => printValue(v, false, qualify)).join(', ')})`;
+      if (value.items.length === 1) return `(${inner(value.items[0])},)`;
+      return `(${value.items.map(inner).join(', ')})`;
     case 'list':
-      return `[${value.items.map((v) => printValue(v, false, qualify)).join(', ')}]`;
+      return `[${value.items.map(inner).join(', ')}]`;
     case 'call': {
-      const args = value.args.map((a) => (a.name ? `${a.name.name}=${printValue(a.value, false, qualify)}` : printValue(a.value, false, qualify)));
+      const args = value.args.map((a) => (a.name ? `${a.name.name}=${inner(a.value)}` : inner(a.value)));
       return `${qualify(value.callee.name)}(${args.join(', ')})`;
     }
     case 'error':

@@ -1,9 +1,11 @@
 // The model summary exactly as Keras 3's `model.summary()` prints it for a Sequential model (a
 // rich table with a heavy header and a line between rows), and the same facts as JSON for tools.
-// `modelspec summary` prints these verbatim; hover shows the table.
+// `modelspec summary` prints these verbatim; hover shows the table. Names in the table are
+// printable() (one line, no control characters); the JSON keeps them exact.
 
 import type { LayerInfo, ModelAnalysis } from '../analysis/model';
 import { formatCount, formatShape } from '../analysis/format-values';
+import { printable } from '../printable';
 
 /** Content widths of Keras 3's three columns (rich pads each with one space a side). */
 const COLUMN_WIDTHS = [31, 22, 13] as const;
@@ -16,7 +18,7 @@ export function summaryTable(model: ModelAnalysis): string {
   const row = (cells: readonly string[], bar: string) =>
     bar + cells.map((c, i) => ` ${i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])} `).join(bar) + bar;
 
-  const lines = [`Model: "${model.name}"`, rule('┏', '━', '┳', '┓'), row(HEADER, '┃'), rule('┡', '━', '╇', '┩')];
+  const lines = [`Model: "${printable(model.name)}"`, rule('┏', '━', '┳', '┓'), row(HEADER, '┃'), rule('┡', '━', '╇', '┩')];
   rows.forEach((r, i) => {
     if (i > 0) lines.push(rule('├', '─', '┼', '┤'));
     lines.push(row(r, '│'));
@@ -57,9 +59,9 @@ export function summaryJson(model: ModelAnalysis): SummaryJson {
   };
 }
 
-/** `conv2d (Conv2D)`: Keras's name, then the class. */
+/** `conv2d (Conv2D)`: Keras's name (a newline or ESC in it escaped), then the class. */
 export function layerLabel(layer: LayerInfo): string {
-  return `${layer.name} (${layer.spec.name})`;
+  return `${printable(layer.name)} (${layer.spec.name})`;
 }
 
 function paramCell(layer: LayerInfo): string {
