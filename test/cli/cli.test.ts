@@ -127,3 +127,52 @@ describe('modelspec summary', () => {
     assert.match(r.stderr, /output-shape-mismatch/);
   });
 });
+
+// Issue #8: names and strings from a file (and the file's own name) are printed with their control
+// characters escaped, so a layer name cannot clear the screen, recolour it, or start a line of its own.
+describe('modelspec check and summary: control characters in names', () => {
+  before(() => ensureBuilt());
+
+  /** Raw in the file: ESC, CSI (C1), NEL, U+2028, a bidi override; `\n` written as the escape. */
+  const RAW = 'b\x1b[2J\x9b31m\x85\u2028\u202ec';
+  const NAME = `a\n${RAW}`;
+  const SHOWN = 'a\\nb\\u001b[2J\\u009b31m\\u0085\\u2028\\u202ec';
+  const TEXT = `model m {\n    Input(shape=(3,))\n\tDense(2, name='a\\n${RAW}', unitz=3)\n    Dense(1)\n}\n`;
+  /** Anything unprintable except the newlines between lines. */
+  const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+  const unprintable = (out: string) => out.split('\n').filter((l) => UNPRINTABLE.test(l));
+
+  it('summary escapes them in the table, which stays aligned', () => {
+    const r = run('summary', file(TEXT.replace(', unitz=3', '')));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(unprintable(r.stdout), []);
+    assert.ok(r.stdout.includes(`│ ${SHOWN} (Dense) `), r.stdout);
+    const table = r.stdout.split('\n').filter((l) => /^[┏┃┡│├└]/.test(l));
+    assert.equal(table.length, 7);
+    assert.deepEqual(new Set(table.map((l) => l.length)).size, 1, r.stdout);
+  });
+
+  it('summary --json keeps the exact name, with C1 and U+2028 as \\u escapes', () => {
+    const r = run('summary', '--json', file(TEXT.replace(', unitz=3', '')));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(unprintable(r.stdout), []);
+    assert.equal((JSON.parse(r.stdout) as { layers: { name: string }[] }).layers[0].name, NAME);
+  });
+
+  it('check escapes the file name, the message and the source line, and the caret still points at the error', () => {
+    const path = file(TEXT, 'm\n\x1b[2J.model');
+    const r = run('check', path);
+    assert.equal(r.code, 1);
+    assert.deepEqual(unprintable(r.stdout), []);
+    const lines = r.stdout.split('\n');
+    const head = lines.findIndex((l) => l.includes(':3:') && l.includes('unknown-argument'));
+    assert.ok(head >= 0, r.stdout);
+    assert.ok(lines[head].startsWith(`${path.replace('m\n\x1b[2J.model', 'm\\n\\u001b[2J.model')}:3:`), lines[head]);
+    // The tab shows as four spaces; the caret sits under `unitz` in the line as shown.
+    assert.equal(lines[head + 1], `3 |     Dense(2, name='${SHOWN}', unitz=3)`);
+    assert.equal(lines[head + 2].indexOf('^'), lines[head + 1].indexOf('unitz'));
+    const json = run('check', '--json', path);
+    assert.deepEqual(unprintable(json.stdout), []);
+    assert.equal((JSON.parse(json.stdout) as { file: string }[])[0].file, path);
+  });
+});
