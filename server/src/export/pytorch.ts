@@ -10,7 +10,6 @@ import type { LayerInfo } from '../language/analysis/model';
 import { sourceRefOf } from '../language/analysis/sources';
 import { getLoss } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
-import { printable } from '../language/printable';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
 import { pythonDataLoader } from './python-data';
 import { pythonComment, pythonDocstring, pythonLiteral, pythonNumber } from './python-source';
@@ -62,12 +61,12 @@ const tuple = (v: ArgValue | undefined, n: number): number[] =>
 /** PyTorch modules for one Keras layer (channels-last in and out). */
 function layerModules(layer: LayerInfo): string[] {
   const { spec, args, input, output } = layer;
-  if (!input || !output) throw new Error(`${printable(layer.name)} has no known shape`);
+  if (!input || !output) throw new Error(`${layer.name} has no known shape`);
   const last = (s: (number | null)[]) => pythonNumber(s[s.length - 1] ?? 0);
   const act = (): string[] => {
     const a = typeof args.activation === 'string' ? args.activation : 'linear';
     // Own keys only: a saved model.json's activation could be 'constructor'.
-    if (!Object.hasOwn(ACTIVATIONS, a)) throw new Error(`activation ${pythonLiteral(a)} has no PyTorch export yet`);
+    if (!Object.hasOwn(ACTIVATIONS, a)) throw new Error(`activation '${a}' has no PyTorch export yet`);
     return ACTIVATIONS[a] ? [ACTIVATIONS[a]!] : [];
   };
   const bias = args.use_bias === false ? 'False' : 'True';
