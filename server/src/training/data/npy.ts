@@ -82,6 +82,8 @@ export const npySource: SourceLoader = {
       count: x.shape[0],
       y: { kind: 'numbers', values: Float32Array.from(y.data), shape: y.shape.slice(1) },
       isImage: images,
+      // numpy's own word for a position on the first axis: x[37].
+      at: (n, part) => `index ${n} of ${part === 'x' ? xArg.written : yArg.written}`,
     };
   },
 };
