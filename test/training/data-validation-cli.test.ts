@@ -109,6 +109,21 @@ describe('labels out of range are refused before training, on every engine', () 
   });
 });
 
+describe('the checker reports labels out of range of a file small enough to scan', () => {
+  it('modelspec check and train name the row of a CSV label beyond Dense(10)', () => {
+    const csv = ['a,b,y', ...Array.from({ length: 30 }, (_, i) => `${i},${i + 1},${i % 15}`)].join('\n') + '\n';
+    const dir = project({ train: "csv('d.csv', label='y')" }, { 'd.csv': csv });
+    const check = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
+    assert.equal(check.status, 1);
+    assert.match(check.stdout + check.stderr, /m\.model:10:12: error label-out-of-range: Dense\(10\) with sparse_categorical_crossentropy takes at most 10 different labels .*; found 10 at row 12 of d\.csv: use Dense\(15\) or fix the labels/);
+    for (const r of trainEach(dir)) {
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /error label-out-of-range: .* found 10 at row 12 of d\.csv/);
+      assert.equal(existsSync(r.out), false, `${r.engine} made a run folder`);
+    }
+  });
+});
+
 describe('inputs and splits are checked before training, on every engine', () => {
   it('NaN in x.npy names the sample', () => {
     const x = Array.from({ length: 20 }, (_, i) => i);
