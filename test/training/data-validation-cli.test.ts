@@ -69,15 +69,21 @@ function refusedBeforeTraining(dir: string, message: RegExp): string {
 
 before(() => ensureBuilt());
 
+/** Samples in the label tests: y.npy is over 1 MiB, more than the checker scans, so data preparation is what refuses it. */
+const N = 300_000;
+
+/** x.npy (N × 2) and y.npy whose label i is labels[i % labels.length]. */
+function npyFiles(labels: number[], dtype: '<i8' | '<f4' = '<i8', n = N): Record<string, Uint8Array> {
+  const y = Array.from({ length: n }, (_, i) => labels[i % labels.length]);
+  return {
+    'x.npy': npyBytes('<f4', [n, 2], float32(Array.from({ length: 2 * n }, (_, i) => (i % 100) / 100))),
+    'y.npy': npyBytes(dtype, [n], dtype === '<i8' ? int64(y) : float32(y)),
+  };
+}
+
 describe('labels out of range are refused before training, on every engine', () => {
   it('npy labels 0..14 against Dense(10) with sparse_categorical_crossentropy', () => {
-    const dir = project(
-      { train: "npy(x='x.npy', y='y.npy')" },
-      {
-        'x.npy': npyBytes('<f4', [30, 2], float32(Array.from({ length: 60 }, (_, i) => i / 60))),
-        'y.npy': npyBytes('<i8', [30], int64(Array.from({ length: 30 }, (_, i) => i % 15))),
-      },
-    );
+    const dir = project({ train: "npy(x='x.npy', y='y.npy')" }, npyFiles(Array.from({ length: 15 }, (_, i) => i)));
     refusedBeforeTraining(
       dir,
       /^modelspec: Dense\(10\) with sparse_categorical_crossentropy takes at most 10 different labels .* but the labels have 15; found 10 at index 10 of y\.npy: use Dense\(15\) or fix the labels$/,
@@ -85,26 +91,17 @@ describe('labels out of range are refused before training, on every engine', () 
   });
 
   it('negative npy labels', () => {
-    const dir = project(
-      { train: "npy(x='x.npy', y='y.npy')", units: 3 },
-      { 'x.npy': npyBytes('<f4', [4, 2], float32([0, 1, 2, 3, 4, 5, 6, 7])), 'y.npy': npyBytes('<i8', [4], int64([0, 1, -1, 2])) },
-    );
+    const dir = project({ train: "npy(x='x.npy', y='y.npy')", units: 3 }, npyFiles([0, 1, -1, 2]));
     refusedBeforeTraining(dir, /sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy: fix the labels/);
   });
 
   it('binary_crossentropy labels outside 0..1', () => {
-    const dir = project(
-      { train: "npy(x='x.npy', y='y.npy')", loss: 'binary_crossentropy', units: 1, activation: 'sigmoid' },
-      { 'x.npy': npyBytes('<f4', [4, 2], float32([0, 1, 2, 3, 4, 5, 6, 7])), 'y.npy': npyBytes('<i8', [4], int64([0, 1, 2, 1])) },
-    );
+    const dir = project({ train: "npy(x='x.npy', y='y.npy')", loss: 'binary_crossentropy', units: 1, activation: 'sigmoid' }, npyFiles([0, 1, 2, 1]));
     refusedBeforeTraining(dir, /binary_crossentropy takes labels from 0 to 1; found 2 at index 2 of y\.npy/);
   });
 
   it('NaN labels for a regression loss', () => {
-    const dir = project(
-      { train: "npy(x='x.npy', y='y.npy')", loss: 'mse', units: 1, activation: 'linear' },
-      { 'x.npy': npyBytes('<f4', [4, 2], float32([0, 1, 2, 3, 4, 5, 6, 7])), 'y.npy': npyBytes('<f4', [4], float32([0.5, NaN, 1, 2])) },
-    );
+    const dir = project({ train: "npy(x='x.npy', y='y.npy')", loss: 'mse', units: 1, activation: 'linear' }, npyFiles([0.5, NaN, 1, 2], '<f4'));
     refusedBeforeTraining(dir, /label NaN at index 1 of y\.npy is not a number; fill it in or drop the sample/);
   });
 });
@@ -121,6 +118,13 @@ describe('the checker reports labels out of range of a file small enough to scan
       assert.match(r.stderr, /error label-out-of-range: .* found 10 at row 12 of d\.csv/);
       assert.equal(existsSync(r.out), false, `${r.engine} made a run folder`);
     }
+  });
+
+  it('modelspec check names the index of a small y.npy label', () => {
+    const dir = project({ train: "npy(x='x.npy', y='y.npy')", units: 3 }, npyFiles([0, 1, -1, 2], '<i8', 8));
+    const check = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
+    assert.equal(check.status, 1);
+    assert.match(check.stdout + check.stderr, /error label-out-of-range: sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy/);
   });
 });
 
@@ -181,6 +185,10 @@ describe('clearer messages for unreadable data', () => {
     writeFileSync(join(dir, 'd.csv'), Buffer.from(text.slice(1), 'utf16le'));
     const again = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
     assert.match(again.stdout + again.stderr, /d\.csv is UTF-16 text; save it as UTF-8/);
+    for (const r of trainEach(dir)) {
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /d\.csv is UTF-16 text; save it as UTF-8/);
+    }
   });
 
   it('a corrupt PNG names the file and says to re-save it', () => {

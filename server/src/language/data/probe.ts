@@ -14,6 +14,7 @@ import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
 import { isGzip, readIdxHeaderSync, readStart } from './idx-header';
 import { readNpyHeaderSync } from './npy-header';
+import { npyValues } from './npy-values';
 import { csvDelimiter, pathArg } from './source-args';
 import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
@@ -208,7 +209,11 @@ function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
   }
   // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
   const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
+  // One label per sample in a small file: its values, for the checker's label-range check.
+  const scan = y.shape.slice(1).every((d) => d === 1) && statSync(yArg.path).size <= SMALL_FILE_BYTES;
+  const labels = scan ? withArg('y', () => npyValues(readStart(yArg.path, SMALL_FILE_BYTES), y, yArg.written)) : undefined;
   return {
+    ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
     ok: true,
     sampleShape,
     samples: x.shape[0],
