@@ -178,6 +178,13 @@ describe('labels are checked against the loss and the model output before any en
     );
   });
 
+  test('a third named class for a binary loss', async () => {
+    await assert.rejects(
+      prepareData(settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }), opts({ labelEncoding: 'raw', labelTarget: target(1, 'binary_crossentropy', 'binary') })),
+      { message: "binary_crossentropy takes two classes, but the labels have 3; found 'virginica' (the third) at row 3 of iris.csv: for 3 classes use 'sparse_categorical_crossentropy' with Dense(3, activation='softmax')" },
+    );
+  });
+
   test('one-hot rows wider than the output', async () => {
     writeFileSync(join(root, 'ox.npy'), npyBytes('<f4', [2, 2], new Uint8Array(new Float32Array([0, 1, 2, 3]).buffer)));
     writeFileSync(join(root, 'oy.npy'), npyBytes('<f4', [2, 4], new Uint8Array(new Float32Array([1, 0, 0, 0, 0, 0, 0, 1]).buffer)));

@@ -62,6 +62,14 @@ export function binaryRangeMessage(t: LabelTarget, value: number, at: string): s
   );
 }
 
+/** Named classes (CSV strings, image folders) for a binary loss: only two can be 0 and 1. */
+export function binaryClassesMessage(t: LabelTarget, count: number, value: string, at: string): string {
+  return (
+    `${t.loss} takes two classes, but the labels have ${count}; found ${value} (the third) at ${at}: ` +
+    `for ${count} classes use 'sparse_categorical_crossentropy' with ${t.layer}(${count}, activation='softmax')`
+  );
+}
+
 /** One-hot label rows wider than the model's output. */
 export function oneHotWidthMessage(t: LabelTarget, width: number, file: string): string {
   return `${file} has ${width} values per label (one-hot), but ${t.layer}(${t.units}) outputs ${t.units}; use ${t.layer}(${width}) or fix the labels`;

@@ -3,6 +3,7 @@
 
 import { DataError } from '../../language/data/errors';
 import {
+  binaryClassesMessage,
   isClassLoss,
   labelValuesOf,
   labelValuesProblem,
@@ -115,6 +116,11 @@ export function checkLabels(y: LoadedSplit['y'], count: number, target: LabelTar
     if (isClassLoss(target.labels) && y.classes.length > target.units) {
       const n = y.indices.findIndex((i) => i >= target.units);
       if (n >= 0) throw new DataError('data-format', tooManyClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
+    }
+    if (target.labels === 'binary' && y.classes.length > 2) {
+      // Class indices become the 0/1 targets: a third class would be the target 2.
+      const n = y.indices.findIndex((i) => i >= 2);
+      if (n >= 0) throw new DataError('data-format', binaryClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
     }
     return;
   }
