@@ -190,7 +190,7 @@ describe('labels are checked against the loss and the model output before any en
     writeFileSync(join(root, 'oy.npy'), npyBytes('<f4', [2, 4], new Uint8Array(new Float32Array([1, 0, 0, 0, 0, 0, 0, 1]).buffer)));
     await assert.rejects(
       prepareData(settings({ name: 'npy', args: { x: 'ox.npy', y: 'oy.npy' } }, { validationSplit: 0 }), opts({ labelTarget: target(3, 'categorical_crossentropy', 'one-hot') })),
-      { message: "npy('ox.npy') has 4 values per label (one-hot), but Dense(3) outputs 3; use Dense(4) or fix the labels" },
+      { message: "the labels of npy('ox.npy') have 4 values each (one-hot), but Dense(3) outputs 3; use Dense(4) or fix the labels" },
     );
   });
 

@@ -71,8 +71,8 @@ export function binaryClassesMessage(t: LabelTarget, count: number, value: strin
 }
 
 /** One-hot label rows wider than the model's output. */
-export function oneHotWidthMessage(t: LabelTarget, width: number, file: string): string {
-  return `${file} has ${width} values per label (one-hot), but ${t.layer}(${t.units}) outputs ${t.units}; use ${t.layer}(${width}) or fix the labels`;
+export function oneHotWidthMessage(t: LabelTarget, width: number, source: string): string {
+  return `the labels of ${source} have ${width} values each (one-hot), but ${t.layer}(${t.units}) outputs ${t.units}; use ${t.layer}(${width}) or fix the labels`;
 }
 
 /** Distinct numeric labels of a file, ascending, each with where it first appears. */
