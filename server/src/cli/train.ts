@@ -128,9 +128,7 @@ class Progress {
       case 'stopped':
         this.println(`Stopped: ${e.reason}`);
         break;
-      case 'failed':
-        this.println(`Failed: ${e.message}`);
-        break;
+      case 'failed': // the outcome printed when the run ends says it, once (like 'finished')
       case 'finished':
         break;
     }

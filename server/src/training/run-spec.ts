@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
+import { labelTargetOf } from '../language/analysis/checks';
 import { sourceRefOf } from '../language/analysis/sources';
 import { getLoss, getOptimizer } from '../language/catalog';
 import type { ArgValue, CallArg } from '../language/catalog/types';
@@ -50,6 +51,7 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
     cacheDir: opts.cacheDir,
     inputShape: model.inputShape!,
     labelEncoding: labelEncodingOf(lossName),
+    labelTarget: labelTargetOf(model, lossName),
     onProgress: opts.onProgress,
     signal: opts.signal,
   });

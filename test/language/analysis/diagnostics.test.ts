@@ -256,6 +256,29 @@ describe('data against the model', () => {
     assert.equal(text, "'prize'");
     assert.match(d.message, /price/);
   });
+  it('numeric labels of a small CSV out of range for the loss and the output (label-out-of-range)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
+    const rows = (label: (i: number) => number, n = 30) => ['a,b,y', ...Array.from({ length: n }, (_, i) => `${i},${i + 1},${label(i)}`)].join('\n') + '\n';
+    writeFileSync(join(dir, 'fifteen.csv'), rows((i) => i % 15));
+    writeFileSync(join(dir, 'negative.csv'), rows((i) => (i === 4 ? -1 : i % 3)));
+    writeFileSync(join(dir, 'binary.csv'), rows((i) => (i === 6 ? 2 : i % 2)));
+    writeFileSync(join(dir, 'ten.csv'), rows((i) => i % 10));
+    const file = (csv: string, units: number, loss = 'sparse_categorical_crossentropy', activation = 'softmax') =>
+      model(`Input(shape=(2,))\nDense(${units}, activation='${activation}')`, `compile {\n loss: '${loss}'\n}\ndata {\n train: csv('${csv}', label='y')\n}\n`);
+
+    const { d, text } = one(file('fifteen.csv', 10), 'label-out-of-range', { baseDir: dir });
+    assert.equal(text, "csv('fifteen.csv', label='y')");
+    // Row 12 of the file (the header is row 1) holds 10, the 11th different label.
+    assert.equal(
+      d.message,
+      'Dense(10) with sparse_categorical_crossentropy takes at most 10 different labels (one output per class), but the labels have 15; found 10 at row 12 of fifteen.csv: use Dense(15) or fix the labels',
+    );
+    assert.match(one(file('negative.csv', 3), 'label-out-of-range', { baseDir: dir }).d.message, /found -1 at row 6 of negative\.csv/);
+    assert.match(one(file('binary.csv', 1, 'binary_crossentropy', 'sigmoid'), 'label-out-of-range', { baseDir: dir }).d.message, /takes labels from 0 to 1; found 2 at row 8/);
+    // Labels that fit, and regression targets, are not flagged.
+    assert.deepEqual(codes(file('ten.csv', 10), { baseDir: dir }), []);
+    assert.deepEqual(codes(file('fifteen.csv', 1, 'mse', 'linear'), { baseDir: dir }), []);
+  });
 });
 
 describe('warnings for legal but suspicious code', () => {

@@ -47,6 +47,8 @@ test('a missing value names the file, line and column', () => {
     message: "houses.csv:4: column 'rooms' is empty; fill it or drop the row",
   });
   assert.throws(() => parseCsv('a,b\n1,NA\n', 'h.csv'), /h\.csv:2: column 'b' is empty/);
+  // pandas writes a missing float as NaN: the message says what was seen.
+  assert.throws(() => parseCsv('a,b,y\n1,2,0\n3,NaN,1\n', 'n.csv'), { message: "n.csv:3: column 'b' is empty ('NaN' marks a missing value); fill it or drop the row" });
 });
 
 test('a non-numeric feature names the line, the column and the value', () => {

@@ -1,11 +1,12 @@
 // prepareData for file sources: csv, images, npy and idx, as the engines will read them.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareData, type PrepareOptions } from '../../../server/src/training/data/prepare';
 import type { TensorFile } from '../../../server/src/training/protocol';
+import type { LabelTarget } from '../../../server/src/language/data/label-rules';
 import type { DataSettings, SourceRef } from '../../../server/src/training/data/types';
 import { npyBytes, writeJpeg, writePng } from './helpers';
 
@@ -152,4 +153,52 @@ test('an aborted signal stops preparation', async () => {
     prepareData(settings({ name: 'csv', args: { path: 'houses.csv', label: 'price' } }), opts({ labelEncoding: 'raw', signal: controller.signal, cacheDir: join(root, 'other-cache') })),
     { name: 'AbortError' },
   );
+});
+
+describe('labels are checked against the loss and the model output before any engine starts', () => {
+  const target = (units: number, loss = 'sparse_categorical_crossentropy', labels: LabelTarget['labels'] = 'integer'): LabelTarget => ({ loss, labels, units, layer: 'Dense' });
+  writeFileSync(join(root, 'fifteen.csv'), ['a,b,y', ...Array.from({ length: 30 }, (_, i) => `${i},${i + 1},${i % 15}`)].join('\n') + '\n');
+
+  test('numeric CSV labels: the row of the first label beyond the outputs, as an editor numbers lines', async () => {
+    const ref: SourceRef = { name: 'csv', args: { path: 'fifteen.csv', label: 'y' } };
+    await assert.rejects(prepareData(settings(ref), opts({ labelEncoding: 'index', labelTarget: target(10) })), {
+      message:
+        'Dense(10) with sparse_categorical_crossentropy takes at most 10 different labels (one output per class), but the labels have 15; found 10 at row 12 of fifteen.csv: use Dense(15) or fix the labels',
+    });
+    // A prepared (cached) split is checked again for another output: the target is part of the cache key.
+    const fits = await prepareData(settings(ref), opts({ labelEncoding: 'index', labelTarget: target(15) }));
+    assert.equal(fits.classes?.length, 15);
+    await assert.rejects(prepareData(settings(ref), opts({ labelEncoding: 'index', labelTarget: target(10) })), /found 10 at row 12 of fifteen\.csv/);
+  });
+
+  test('string classes beyond the outputs name the class and its row', async () => {
+    await assert.rejects(
+      prepareData(settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }), opts({ labelTarget: target(2, 'categorical_crossentropy', 'one-hot') })),
+      /but the labels have 3; found 'virginica' at row 3 of iris\.csv: use Dense\(3\)/,
+    );
+  });
+
+  test('a third named class for a binary loss', async () => {
+    await assert.rejects(
+      prepareData(settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }), opts({ labelEncoding: 'raw', labelTarget: target(1, 'binary_crossentropy', 'binary') })),
+      { message: "binary_crossentropy takes two classes, but the labels have 3; found 'virginica' (the third) at row 3 of iris.csv: for 3 classes use 'sparse_categorical_crossentropy' with Dense(3, activation='softmax')" },
+    );
+  });
+
+  test('one-hot rows wider than the output', async () => {
+    writeFileSync(join(root, 'ox.npy'), npyBytes('<f4', [2, 2], new Uint8Array(new Float32Array([0, 1, 2, 3]).buffer)));
+    writeFileSync(join(root, 'oy.npy'), npyBytes('<f4', [2, 4], new Uint8Array(new Float32Array([1, 0, 0, 0, 0, 0, 0, 1]).buffer)));
+    await assert.rejects(
+      prepareData(settings({ name: 'npy', args: { x: 'ox.npy', y: 'oy.npy' } }, { validationSplit: 0 }), opts({ labelTarget: target(3, 'categorical_crossentropy', 'one-hot') })),
+      { message: "the labels of npy('ox.npy') have 4 values each (one-hot), but Dense(3) outputs 3; use Dense(4) or fix the labels" },
+    );
+  });
+
+  test('a validation_split that leaves no validation samples', async () => {
+    // 1 - 1e-17 rounds to 1 in floating point, so Keras's split (floor(n * (1 - split))) keeps every sample for training.
+    await assert.rejects(
+      prepareData(settings({ name: 'csv', args: { path: 'grades.csv', label: 'grade' } }, { validationSplit: 1e-17 }), opts({ labelEncoding: 'index' })),
+      /validation_split: 1e-17 of the 3 samples of csv\('grades\.csv'\) leaves none for validation; use a larger validation_split/,
+    );
+  });
 });

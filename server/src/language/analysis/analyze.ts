@@ -130,6 +130,7 @@ function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['da
     dataset: train ? sourceLabel(train.ref) : undefined,
     datasetRange: data?.written.train?.value.range,
     classes: info?.classes?.length ?? info?.classCount,
+    labelValues: info?.labelValues,
     sampleShape: info?.sampleShape,
   };
 }

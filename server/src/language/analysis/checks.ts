@@ -2,6 +2,7 @@
 // the data's sample shape against the model's input.
 
 import { getLoss } from '../catalog';
+import { labelValuesProblem, type LabelTarget, type LabelValues } from '../data/label-rules';
 import type { ArgSpec, Shape } from '../catalog/types';
 import type { Range } from '../syntax';
 import { argumentNode } from './bind';
@@ -17,6 +18,8 @@ export interface TrainingFacts {
   datasetRange?: Range;
   /** Number of classes of the training labels, when known. */
   classes?: number;
+  /** The training file's numeric labels, when it was small enough to scan. */
+  labelValues?: LabelValues;
   sampleShape?: number[];
 }
 
@@ -63,6 +66,26 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
     }
   }
   if (loss) checkLossAgainstActivation(model, loss.name, loss.labels, facts, out);
+  if (loss) checkLabelValues(model, loss.name, facts, out);
+}
+
+/** What the labels must fit: the loss and the model's output width (label-rules.ts); undefined if unknown. */
+export function labelTargetOf(model: ModelAnalysis, lossName: string): LabelTarget | undefined {
+  const loss = getLoss(lossName);
+  const units = model.outputShape?.[model.outputShape.length - 1];
+  if (!loss || typeof units !== 'number') return undefined;
+  // The layer that sets the width: the last one with units (Dense before an Activation), else the last.
+  const sized = [...model.layers].reverse().find((l) => l.spec.args.some((a) => a.name === 'units')) ?? model.layers[model.layers.length - 1];
+  return { loss: loss.name, labels: loss.labels, units, layer: sized?.spec.name ?? 'Dense' };
+}
+
+/** Numeric labels of a small training file against the loss and output: the same rules data preparation applies. */
+function checkLabelValues(model: ModelAnalysis, lossName: string, facts: TrainingFacts, out: Diagnostic[]): void {
+  if (!facts.labelValues || !facts.datasetRange || model.outputShape?.length !== 1) return;
+  const target = labelTargetOf(model, lossName);
+  const problem = target && labelValuesProblem(target, facts.labelValues);
+  if (!problem) return;
+  out.push(diagnostic('label-out-of-range', facts.datasetRange, problem));
 }
 
 function checkLossAgainstActivation(

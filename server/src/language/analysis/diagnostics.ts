@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   'data-missing': 'error',
   'data-column': 'error',
   'data-format': 'error',
+  'label-out-of-range': 'error',
   // Suspicious but legal
   'dense-on-high-rank': 'warning',
   'redundant-activation': 'warning',

@@ -1,6 +1,8 @@
 // CSV records (RFC 4180): comma-separated fields (or another one-character delimiter), double-quoted fields may hold commas, newlines
 // and doubled quotes (""). Each record carries the 1-based line it starts on, for messages.
 
+import { DataError } from './errors';
+
 export interface CsvRecord {
   fields: string[];
   line: number;
@@ -71,4 +73,23 @@ export function parseCsvNumber(field: string): number | undefined {
   if (field === '') return undefined;
   const value = Number(field);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The text of a CSV file's bytes, read as UTF-8. UTF-16 (Excel's "Unicode text", PowerShell's
+ * default) would decode to column names full of NULs, so it is refused with the fix: a byte-order
+ * mark (FF FE or FE FF), or NULs between the first characters, give it away.
+ */
+export function csvTextOf(bytes: Uint8Array, file: string): string {
+  if (isUtf16(bytes)) throw new DataError('data-format', `${file} is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and check again`, 'path');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+function isUtf16(bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  // Without a mark: ASCII text in UTF-16 has a NUL in every other byte.
+  const n = Math.min(bytes.length, 64);
+  let nuls = 0;
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) nuls++;
+  return n >= 4 && nuls >= n / 4;
 }

@@ -6,13 +6,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { csvHeader, csvRecords, parseCsvNumber } from './csv-text';
+import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
 import { DataError } from './errors';
+import { labelValuesOf } from './label-rules';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
 import { isGzip, readIdxHeaderSync, readStart } from './idx-header';
 import { readNpyHeaderSync } from './npy-header';
+import { npyValues } from './npy-values';
 import { csvDelimiter, pathArg } from './source-args';
 import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
@@ -116,7 +118,7 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
   const delimiter = csvDelimiter(ref);
   const size = statSync(path).size;
   const whole = size <= SMALL_FILE_BYTES;
-  let text = Buffer.from(readStart(path, whole ? size : 64 * 1024)).toString('utf8');
+  let text = csvTextOf(readStart(path, whole ? size : 64 * 1024), written);
   if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
   const columns = csvHeader(text, delimiter);
   if (columns.length === 0) throw new DataError('data-format', `${written} is empty; it needs a header row with the column names`, 'path');
@@ -138,10 +140,14 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
   if (whole) {
     // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
     const labels: string[] = [];
+    const lines: number[] = [];
     let first = true;
-    for (const { fields } of csvRecords(text, delimiter)) {
+    for (const { fields, line } of csvRecords(text, delimiter)) {
       if (first) first = false;
-      else labels.push(fields[labelIndex] ?? '');
+      else {
+        labels.push(fields[labelIndex] ?? '');
+        lines.push(line);
+      }
     }
     info.samples = labels.length;
     info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${label}'`;
@@ -150,6 +156,9 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
       info.classes = [...new Set(values)].sort();
       info.classCount = info.classes.length;
       info.description += ` (${info.classCount} classes)`;
+    } else if (values.length === labels.length) {
+      // Numeric labels: their values, for the checker's label-range check against the loss and output.
+      info.labelValues = labelValuesOf(labels.map(Number), (i) => `row ${lines[i]} of ${written}`);
     }
   }
   return info;
@@ -200,7 +209,11 @@ function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
   }
   // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
   const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
+  // One label per sample in a small file: its values, for the checker's label-range check.
+  const scan = y.shape.slice(1).every((d) => d === 1) && statSync(yArg.path).size <= SMALL_FILE_BYTES;
+  const labels = scan ? withArg('y', () => npyValues(readStart(yArg.path, SMALL_FILE_BYTES), y, yArg.written)) : undefined;
   return {
+    ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
     ok: true,
     sampleShape,
     samples: x.shape[0],

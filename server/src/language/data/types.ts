@@ -4,6 +4,7 @@
 
 import { getDataset } from '../catalog';
 import type { ArgValue } from '../catalog/types';
+import type { LabelValues } from './label-rules';
 
 export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'idx' | 'csv' | 'images' | 'npy';
 
@@ -26,6 +27,8 @@ export type SourceInfo =
       classCount?: number;
       /** CSV only: every column of the header, label included. */
       columns?: string[];
+      /** Numeric labels of a file small enough to scan (label-rules.ts), for the label-range check. */
+      labelValues?: LabelValues;
       /** Number of samples, when known cheaply. */
       samples?: number;
       /** One line for hover: "MNIST digits shipped with ModelSpec: 8,000 train images, 28×28 grayscale, 10 classes". */

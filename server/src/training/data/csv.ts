@@ -3,7 +3,7 @@
 // targets, decided later from the loss). Problems are reported with file, line and column.
 
 import { readFile } from 'node:fs/promises';
-import { csvRecords, isMissingCsvValue, parseCsvNumber } from '../../language/data/csv-text';
+import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../../language/data/csv-text';
 import { labelColumnIndex } from '../../language/data/csv-columns';
 import { DataError } from '../../language/data/errors';
 import { csvDelimiter, pathArg } from '../../language/data/source-args';
@@ -14,6 +14,8 @@ export interface CsvTable {
   featureColumns: string[];
   labelColumn: string;
   rows: number;
+  /** Each row's 1-based line in the file (as an editor shows it), for messages. */
+  lines: number[];
   /** rows × featureColumns.length, row-major. */
   features: Float32Array;
   labels: { kind: 'strings'; values: string[] } | { kind: 'numbers'; values: Float32Array };
@@ -38,7 +40,9 @@ export function parseCsv(text: string, file: string, options: { label?: string; 
 
   const features: number[] = [];
   const labelTexts: string[] = [];
+  const lines: number[] = [];
   for (const { fields, line } of records) {
+    lines.push(line);
     if (fields.length !== columns.length) {
       throw new DataError(
         'data-format',
@@ -47,7 +51,9 @@ export function parseCsv(text: string, file: string, options: { label?: string; 
     }
     fields.forEach((field, i) => {
       if (isMissingCsvValue(field)) {
-        throw new DataError('data-format', `${file}:${line}: column '${columns[i]}' is empty; fill it or drop the row`);
+        // 'NaN', 'NA', '?' are how pandas, R and others write a missing value: say which one was seen.
+        const seen = field === '' ? '' : ` ('${field}' marks a missing value)`;
+        throw new DataError('data-format', `${file}:${line}: column '${columns[i]}' is empty${seen}; fill it or drop the row`);
       }
       if (i === labelIndex) {
         labelTexts.push(field);
@@ -63,7 +69,7 @@ export function parseCsv(text: string, file: string, options: { label?: string; 
       features.push(value);
     });
   }
-  if (labelTexts.length === 0) throw new DataError('data-format', `${file} has a header but no rows of data`);
+  if (labelTexts.length === 0) throw new DataError('data-format', `${file} has a header but no rows of data; add rows, or point the data block at another file`);
 
   const numbers = labelTexts.map(parseCsvNumber);
   const labels: CsvTable['labels'] = numbers.every((n) => n !== undefined)
@@ -74,6 +80,7 @@ export function parseCsv(text: string, file: string, options: { label?: string; 
     featureColumns,
     labelColumn: columns[labelIndex],
     rows: labelTexts.length,
+    lines,
     features: Float32Array.from(features),
     labels,
   };
@@ -96,7 +103,7 @@ export const csvSource: SourceLoader = {
     if (label !== undefined && label !== null && typeof label !== 'string') {
       throw new DataError('data-format', `csv(label=…) must be a column name in quotes`, 'label');
     }
-    const table = parseCsv(await readFile(path, 'utf8'), written, { label: label ?? undefined, delimiter: csvDelimiter(ref) });
+    const table = parseCsv(csvTextOf(await readFile(path), written), written, { label: label ?? undefined, delimiter: csvDelimiter(ref) });
     return {
       x: { dtype: 'float32', data: table.features, sampleShape: [table.featureColumns.length] },
       count: table.rows,
@@ -105,6 +112,7 @@ export const csvSource: SourceLoader = {
           ? { kind: 'numbers', values: table.labels.values, shape: [] }
           : { kind: 'classes', ...stringClasses(table.labels.values) },
       isImage: false,
+      at: (n) => `row ${table.lines[n]} of ${written}`,
     };
   },
 };

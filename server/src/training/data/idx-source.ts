@@ -32,6 +32,7 @@ export const idxSource: SourceLoader = {
       count,
       y: { kind: 'classes', indices: Int32Array.from(y.data), classes: Array.from({ length: max + 1 }, (_, k) => String(k)) },
       isImage,
+      at: (n, part) => `index ${n} of ${part === 'x' ? images.written : labels.written}`,
     };
   },
 };

@@ -8,6 +8,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from '../../language/data/errors';
 import { imageOptions, listImageFolder } from '../../language/data/image-folder';
+import { parseImageHeader } from '../../language/data/image-header';
 import { pathArg } from '../../language/data/source-args';
 import { resizeBilinear } from './resize';
 import type { SourceLoader } from './types';
@@ -19,20 +20,45 @@ export interface DecodedImage {
   rgba: Uint8Array;
 }
 
+/** Images over this many pixels are refused before decoding (Pillow's decompression-bomb limit): one would take gigabytes. */
+export const MAX_IMAGE_PIXELS = 89_478_485;
+
 export function decodeImage(bytes: Buffer, file: string): DecodedImage {
+  const format = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'PNG' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'JPEG' : undefined;
+  if (!format) throw new DataError('data-format', `${file} is not a PNG or JPEG image; convert it or remove it from the folder`, 'directory');
+  const invalid = (why: string) =>
+    new DataError('data-format', `${file} cannot be decoded: it is not a valid ${format} (${why}); re-save it from an image editor, or remove it from the folder`, 'directory');
+  let header;
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    header = parseImageHeader(bytes, file);
+  } catch {
+    throw invalid('its header is damaged');
+  }
+  if (header.width === 0 || header.height === 0) throw invalid(`its header says ${header.width}×${header.height} pixels`);
+  if (header.width * header.height > MAX_IMAGE_PIXELS) {
+    throw new DataError(
+      'data-format',
+      `${file} says it is ${header.width}×${header.height} pixels, over the limit of ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels per image; ` +
+        `shrink it (the model resizes every image anyway), or remove it from the folder`,
+      'directory',
+    );
+  }
+  try {
+    if (format === 'PNG') {
       const png = PNG.sync.read(bytes);
       return { width: png.width, height: png.height, rgba: png.data };
     }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-      return { width: img.width, height: img.height, rgba: img.data };
-    }
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    return { width: img.width, height: img.height, rgba: img.data };
   } catch (e) {
-    throw new DataError('data-format', `${file} cannot be decoded (${(e as Error).message}); open it in an image editor and save it again`, 'directory');
+    throw invalid(decodeFailure((e as Error).message));
   }
-  throw new DataError('data-format', `${file} is not a PNG or JPEG image; convert it or remove it from the folder`, 'directory');
+}
+
+/** The decoders' messages in words: pngjs says "read requests waiting on finished stream" for a cut file. */
+function decodeFailure(message: string): string {
+  if (/read requests|finished stream|unexpected end|end of (data|file)|premature/i.test(message)) return 'the file ends too early: it is cut short';
+  return `the decoder says: ${message}`;
 }
 
 /** RGBA to `channels` (1: TensorFlow's grayscale weights, 3: drop alpha, 4: as is). */
@@ -84,11 +110,12 @@ export const imagesSource: SourceLoader = {
     const sampleSize = height * width * channels;
     const x = new Uint8Array(order.length * sampleSize);
     const indices = new Int32Array(order.length);
+    const name = (n: number) => `${written}/${relative(dir, folder.files[order[n]].path)}`;
     for (let n = 0; n < order.length; n++) {
       ctx.signal?.throwIfAborted();
       if (n % 500 === 0 && n > 0) ctx.onProgress?.(`Reading images: ${n} / ${order.length}`);
       const file = folder.files[order[n]];
-      const image = decodeImage(await readFile(file.path), `${written}/${relative(dir, file.path)}`);
+      const image = decodeImage(await readFile(file.path), name(n));
       resizeBilinear(toChannels(image.rgba, channels), image.height, image.width, channels, height, width, x, n * sampleSize);
       indices[n] = file.classIndex;
     }
@@ -97,6 +124,7 @@ export const imagesSource: SourceLoader = {
       count: order.length,
       y: { kind: 'classes', indices, classes: folder.classes },
       isImage: true,
+      at: name,
     };
   },
 };

@@ -2,6 +2,16 @@
 // (engines one-hot them when the loss wants one-hot), float32 targets for regression.
 
 import { DataError } from '../../language/data/errors';
+import {
+  binaryClassesMessage,
+  isClassLoss,
+  labelValuesOf,
+  labelValuesProblem,
+  nonFiniteLabelMessage,
+  oneHotWidthMessage,
+  tooManyClassesMessage,
+  type LabelTarget,
+} from '../../language/data/label-rules';
 import type { LoadedSplit } from './types';
 
 /** Integer labels with at most this many distinct values can be classes. */
@@ -94,4 +104,40 @@ function numbersAsClasses(values: Float32Array, shape: number[], count: number, 
     indices[n] = i;
   }
   return { dtype: 'int32', data: indices, shape: [count], classes };
+}
+
+/**
+ * Rejects labels the loss cannot take with the model's output (label-rules.ts): NaN, negative or
+ * fractional class numbers, more classes than outputs, binary labels outside 0..1. Runs on every
+ * label before training, so neither engine sees them. `at(n)` says where label n is.
+ */
+export function checkLabels(y: LoadedSplit['y'], count: number, target: LabelTarget, at: (n: number) => string, file: string): void {
+  if (y.kind === 'classes') {
+    if (isClassLoss(target.labels) && y.classes.length > target.units) {
+      const n = y.indices.findIndex((i) => i >= target.units);
+      if (n >= 0) throw new DataError('data-format', tooManyClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
+    }
+    if (target.labels === 'binary' && y.classes.length > 2) {
+      // Class indices become the 0/1 targets: a third class would be the target 2.
+      const n = y.indices.findIndex((i) => i >= 2);
+      if (n >= 0) throw new DataError('data-format', binaryClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
+    }
+    return;
+  }
+  const width = y.shape.reduce((a, b) => a * b, 1);
+  if ((width > 1 && target.labels !== 'binary') || target.labels === 'regression') {
+    // Vectors (one-hot rows, regression targets): only their values' finiteness is checked here.
+    const bad = y.values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new DataError('data-format', nonFiniteLabelMessage(y.values[bad], at(Math.floor(bad / width))));
+    if (width > 1 && isClassLoss(target.labels) && width > target.units) throw new DataError('data-format', oneHotWidthMessage(target, width, file));
+    return;
+  }
+  if (width > 1 && target.labels === 'binary') {
+    // Multi-label rows: every entry is its own 0/1 label.
+    const problem = labelValuesProblem(target, labelValuesOf(y.values, (i) => at(Math.floor(i / width)), Infinity));
+    if (problem) throw new DataError('data-format', problem);
+    return;
+  }
+  const problem = labelValuesProblem(target, labelValuesOf(y.values.subarray(0, count), at, Infinity));
+  if (problem) throw new DataError('data-format', problem);
 }

@@ -3,7 +3,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { DataError } from '../../language/data/errors';
-import { NPY_DTYPES, parseNpyHeader, type NpyDescr } from '../../language/data/npy-header';
+import { parseNpyHeader, type NpyDescr } from '../../language/data/npy-header';
+import { npyValues } from '../../language/data/npy-values';
 import { pathArg } from '../../language/data/source-args';
 import type { SourceLoader } from './types';
 
@@ -18,35 +19,7 @@ export interface NpyArray {
 
 export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const header = parseNpyHeader(bytes, file);
-  const count = header.shape.reduce((a, b) => a * b, 1);
-  const size = NPY_DTYPES[header.descr].bytes;
-  const body = bytes.subarray(header.dataOffset);
-  if (body.length < count * size) {
-    throw new DataError('data-format', `${file} is cut short: its header promises ${count} values of ${size} bytes but it holds ${body.length} bytes`);
-  }
-  const view = new DataView(body.buffer, body.byteOffset, count * size);
-  let data: Uint8Array | Float32Array;
-  switch (header.descr) {
-    case '|u1':
-      data = body.subarray(0, count);
-      break;
-    case '|b1':
-      data = Uint8Array.from(body.subarray(0, count), (v) => (v ? 1 : 0));
-      break;
-    case '<f4':
-      data = Float32Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
-      break;
-    case '<f8':
-      data = Float32Array.from({ length: count }, (_, i) => view.getFloat64(i * 8, true));
-      break;
-    case '<i4':
-      data = Float32Array.from({ length: count }, (_, i) => view.getInt32(i * 4, true));
-      break;
-    case '<i8':
-      data = Float32Array.from({ length: count }, (_, i) => Number(view.getBigInt64(i * 8, true)));
-      break;
-  }
-  return { descr: header.descr, shape: header.shape, data };
+  return { descr: header.descr, shape: header.shape, data: npyValues(bytes, header, file) };
 }
 
 /** Whether the array's values are images: uint8 samples of rank 2 or rank 3 with 1, 3 or 4 channels. */
@@ -82,6 +55,8 @@ export const npySource: SourceLoader = {
       count: x.shape[0],
       y: { kind: 'numbers', values: Float32Array.from(y.data), shape: y.shape.slice(1) },
       isImage: images,
+      // numpy's own word for a position on the first axis: x[37].
+      at: (n, part) => `index ${n} of ${part === 'x' ? xArg.written : yArg.written}`,
     };
   },
 };

@@ -4,6 +4,8 @@
 // handled one after the other, so at most one split's data is in memory at a time.
 
 import { basename, dirname } from 'node:path';
+import { DataError } from '../../language/data/errors';
+import type { LabelTarget } from '../../language/data/label-rules';
 import { describeSource } from '../../language/data/source-args';
 import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
@@ -11,7 +13,7 @@ import { builtinSplit } from './builtin-sources';
 import { cacheDir as defaultCacheDir } from './cache';
 import { cacheBudget, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
-import { encodeLabels } from './labels';
+import { checkLabels, encodeLabels } from './labels';
 import { loaderFor } from './sources';
 import { readStored, recipeKey, writeStored, type StoredSplit } from './tensor-store';
 import type { DataSettings, PrepareContext, SourceRef } from './types';
@@ -21,6 +23,8 @@ export interface PrepareOptions {
   cacheDir?: string;
   inputShape: Shape;
   labelEncoding: 'onehot' | 'index' | 'raw';
+  /** The loss and the model's output: labels they cannot take are rejected here, before any engine starts. */
+  labelTarget?: LabelTarget;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
   /** The prepared-data budget of the cache (see cache-prune.ts); default MODELSPEC_CACHE_MAX_MB or 4 GiB; <= 0: no pruning. */
@@ -37,10 +41,11 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     onProgress: opts.onProgress,
     signal: opts.signal,
   };
-  const train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape);
+  const train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget);
+  if (!settings.validation) checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
   // Test and validation labels map onto the training classes, so index k means the same class everywhere.
-  const validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, train.classes));
-  const test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, train.classes));
+  const validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, opts.labelTarget, train.classes));
+  const test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, train.classes));
   // Evict least recently used prepared entries over the budget, never the ones this run uses.
   const keep = [train, validation, test].flatMap((s) => (s ? [basename(dirname(s.x.path))] : []));
   const maxBytes = cacheBudget(opts.cacheMaxBytes);
@@ -66,13 +71,21 @@ function splitOf(stored: StoredSplit): PreparedSplit {
   return { x: stored.x, y: stored.y };
 }
 
-async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inputShape: Shape, knownClasses?: string[]): Promise<StoredSplit> {
+async function prepareSplit(
+  ref: SourceRef,
+  slot: Slot,
+  ctx: PrepareContext,
+  inputShape: Shape,
+  target: LabelTarget | undefined,
+  knownClasses?: string[],
+): Promise<StoredSplit> {
   const loader = loaderFor(ref);
   const split = ref.name === 'digits' || ref.name === 'mnist' || ref.name === 'fashion_mnist' ? builtinSplit(ref, slot) : 'train';
   const source = describeSource(ref);
   const files = await loader.files(ref, split, ctx);
   const key = await recipeKey(
-    { name: ref.name, args: ref.args, baseDir: ctx.baseDir, split, inputShape, encoding: ctx.labelEncoding, knownClasses },
+    // The label target is part of the recipe: a cached split passed the label checks for it.
+    { name: ref.name, args: ref.args, baseDir: ctx.baseDir, split, inputShape, encoding: ctx.labelEncoding, knownClasses, target },
     files,
   );
   const cached = await readStored(ctx.cacheDir, key);
@@ -82,6 +95,12 @@ async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inp
   ctx.onProgress?.(`Preparing ${source}${slot === 'train' ? '' : ` for ${slot}`}`);
   const loaded = await loader.load(ref, split, ctx);
   const sampleShape = fitToInput(loaded.x.sampleShape, inputShape, source);
+  const at = (n: number, part: 'x' | 'y') => loaded.at?.(n, part) ?? `sample ${n} of ${source}`;
+  if (loaded.count === 0) {
+    throw new DataError('data-format', `${source} has no samples, so the ${slot} data would be empty; add samples or point ${slot}: at other data`);
+  }
+  checkFinite(loaded.x.data, loaded.count, (n) => at(n, 'x'));
+  if (target) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
   const labels = encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
   ctx.signal?.throwIfAborted();
   return writeStored(
@@ -91,4 +110,35 @@ async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inp
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
     { classes: labels.classes, isImage: loaded.isImage, count: loaded.count },
   );
+}
+
+/** NaN or infinite inputs make every weight NaN after one step; refuse them with the sample that has one. */
+function checkFinite(data: Uint8Array | Float32Array, count: number, at: (n: number) => string): void {
+  if (data instanceof Uint8Array) return;
+  const per = data.length / count;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const n = Math.floor(i / per);
+      throw new DataError('data-format', `${at(n)} has ${data[i]} (value ${i - n * per} of the sample); inputs must be finite numbers: fill in or drop the sample`);
+    }
+  }
+}
+
+/** Keras's split: the last floor-complement of the samples validate; neither part may be empty. */
+function checkValidationSplit(count: number, fraction: number, source: string): void {
+  if (!(fraction > 0)) return;
+  // The engines split the same way (tfjs data.ts, torch data.py): split_at = floor(n * (1 - validation_split)).
+  const splitAt = Math.floor(count * (1 - fraction));
+  if (splitAt === 0) {
+    throw new DataError(
+      'data-format',
+      `validation_split: ${fraction} of the ${count} samples of ${source} leaves none for training; use a smaller validation_split, more data, or a separate validation: source`,
+    );
+  }
+  if (splitAt === count) {
+    throw new DataError(
+      'data-format',
+      `validation_split: ${fraction} of the ${count} samples of ${source} leaves none for validation; use a larger validation_split or more data`,
+    );
+  }
 }

@@ -45,6 +45,11 @@ export interface LoadedSplit {
     /** Numeric labels: regression targets, or class numbers when the loss is a classification loss. */
     | { kind: 'numbers'; values: Float32Array; shape: number[] };
   isImage: boolean;
+  /**
+   * Where sample n is, for messages: "row 37 of data/x.csv" (the line an editor shows),
+   * "index 5 of y.npy", an image's path. `part` says whether the input or the label is meant.
+   */
+  at?: (n: number, part: 'x' | 'y') => string;
 }
 
 /** A source kind: which files it reads (for the cache key) and how to load them. */
