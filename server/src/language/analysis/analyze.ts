@@ -9,7 +9,7 @@ import { probeSource } from '../data/probe';
 import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
-import { diagnostic, type Diagnostic } from './diagnostics';
+import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
 import { analyzeModel, type ModelAnalysis } from './model';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
@@ -89,7 +89,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-  return { text, lines: text.split(/\r\n|\r|\n/), parse: parsed, model, compile, data, fit, diagnostics: dedupe(out) };
+  return { text, lines: text.split(/\r\n|\r|\n/), parse: parsed, model, compile, data, fit, diagnostics: capped(dedupe(out)) };
 }
 
 function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diagnostic[]): DataSourceAnalysis[] {
@@ -144,3 +144,21 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** The first MAX_DIAGNOSTICS_PER_FILE diagnostics, then one that counts the rest (with the worst severity among them, so an error hidden there still fails `check`). */
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+  const rest = diagnostics.slice(MAX_DIAGNOSTICS_PER_FILE);
+  const count = (sev: Severity) => rest.filter((d) => d.severity === sev).length;
+  const worst = SEVERITY_ORDER.find((sev) => count(sev) > 0) ?? 'information';
+  const [errors, warnings] = [count('error'), count('warning')];
+  const parts = [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  const summary = diagnostic(
+    'too-many-problems',
+    rest[0].range,
+    `${rest.length.toLocaleString('en-US')} more problems not shown${parts.length ? ` (${parts.join(', ')})` : ''}: ModelSpec lists the first ${MAX_DIAGNOSTICS_PER_FILE} per file; fix those and the rest appear`,
+  );
+  return [...diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE), { ...summary, severity: worst }];
+}

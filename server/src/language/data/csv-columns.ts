@@ -2,7 +2,7 @@
 // Shared by the checker's probe and by training so both report the same error.
 
 import { DataError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt } from '../excerpt';
 import { suggest } from '../catalog/suggest';
 
 export function labelColumnIndex(columns: string[], label: unknown, file: string): number {

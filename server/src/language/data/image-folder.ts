@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { DataError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt } from '../excerpt';
 import { isImageFile } from './image-header';
 
 export interface ImageFolder {

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import { DataError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt } from '../excerpt';
 import { readHead } from './read-file';
 
 /** The dtypes ModelSpec reads, by their NumPy descr. */

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { csvHeader, csvRecords, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
 import { DataError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt } from '../excerpt';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
 import { isGzip, readIdxHeaderSync } from './idx-header';

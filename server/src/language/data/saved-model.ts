@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { getLayer } from '../catalog';
 import type { ArgValue, Shape } from '../catalog/types';
 import { DataError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt } from '../excerpt';
 import { MODEL_JSON_MAX_BYTES, readCapped } from './read-file';
 
 export interface SavedLayer {
