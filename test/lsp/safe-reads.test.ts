@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,7 +50,7 @@ test('a FIFO as training data: a diagnostic on the path, and hover still answers
   const published = await within('diagnostics', server.diagnostics(uri, 1));
   const d = published.diagnostics.find((x) => x.code === 'data-format');
   assert.ok(d, JSON.stringify(published.diagnostics));
-  assert.match(d.message, /^pipe is a FIFO \(named pipe\), not a regular file/);
+  assert.match(String(d.message), /^pipe is a FIFO \(named pipe\), not a regular file/);
   assert.equal(d.range.start.line, 9);
   const h = await within('hover', server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }));
   assert.match((h?.contents as MarkupContent).value, /Dense/);
@@ -63,7 +63,7 @@ test('Pretrained on a FIFO and on /dev/zero: diagnostics, the server alive', { s
     await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
     const published = await within('diagnostics', server.diagnostics(uri, 1));
     assert.ok(
-      published.diagnostics.some((x) => x.code === 'data-format' && /not a regular file/.test(x.message)),
+      published.diagnostics.some((x) => x.code === 'data-format' && /not a regular file/.test(String(x.message))),
       JSON.stringify(published.diagnostics),
     );
     const h = await within('hover', server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }));
@@ -71,4 +71,43 @@ test('Pretrained on a FIFO and on /dev/zero: diagnostics, the server alive', { s
   }
   assert.equal(server.child.exitCode, null, 'the server is still running');
   assert.doesNotMatch(server.stderr(), /bad_alloc|heap out of memory|RangeError/);
+});
+
+test('a read slower than the time budget: a data-slow warning at once, hover answers, then the real result', async () => {
+  // A slow network drive cannot be mounted in a test: the server's probe worker waits this long
+  // before each read instead (MODELSPEC_TEST_PROBE_DELAY_MS, read only by the worker).
+  const DELAY_MS = 5000;
+  const slowServer = startServer({ MODELSPEC_TEST_PROBE_DELAY_MS: String(DELAY_MS) });
+  try {
+    await slowServer.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await slowServer.connection.sendNotification(InitializedNotification.type, {});
+    writeFileSync(join(dir, 'houses.csv'), 'a,b,c,d,price\n1,2,3,4,5\n6,7,8,9,10\n');
+    const uri = pathToFileURL(join(dir, 'slow.model')).href;
+    const text = `model m {\n    Dense(8, activation='relu')\n    Dense(1)\n}\ncompile {\n    loss: 'mse'\n    optimizer: 'adam'\n}\ndata {\n    train: csv('houses.csv')\n}\n`;
+    const opened = Date.now();
+    await slowServer.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+    const first = await within('diagnostics', slowServer.diagnostics(uri, 1));
+    assert.ok(Date.now() - opened < DELAY_MS, `the first diagnostics came after ${Date.now() - opened} ms: the server waited for the read`);
+    const slow = first.diagnostics.find((d) => d.code === 'data-slow');
+    assert.ok(slow, JSON.stringify(first.diagnostics));
+    assert.equal(slow.severity, 2, 'a warning: the file is not known to be wrong');
+    assert.equal(slow.range.start.line, 9);
+    assert.ok(!first.diagnostics.some((d) => d.code === 'missing-input-shape'), 'the input shape may come from the data: not an error yet');
+    assert.match(String(slow.message), /^Reading csv\('houses\.csv'\) has taken [\d.]+ s, longer than the editor waits \(1\.5 s\)/);
+
+    const h = await within('hover', slowServer.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 6 } }));
+    assert.match((h?.contents as MarkupContent).value, /Dense/);
+    assert.ok(Date.now() - opened < DELAY_MS, 'hover answered while the read was still going');
+
+    // When the read finishes the document is checked again with its result: the input shape comes from the CSV.
+    // (The same diagnostics may come twice first: open publishes on open and on content.)
+    let second = await within('diagnostics', slowServer.diagnostics(uri, 1));
+    while (second.diagnostics.some((d) => d.code === 'data-slow')) second = await within('diagnostics', slowServer.diagnostics(uri, 1));
+    assert.ok(Date.now() - opened >= DELAY_MS, 'the re-check comes when the read is done');
+    assert.deepEqual(second.diagnostics.map((d) => d.code), []);
+    const hover = await within('hover', slowServer.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 6 } }));
+    assert.match((hover?.contents as MarkupContent).value, /\(None, 4\)/);
+  } finally {
+    slowServer.child.kill('SIGKILL');
+  }
 });

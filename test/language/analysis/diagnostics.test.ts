@@ -286,6 +286,13 @@ describe('data against the model', () => {
     assert.equal(text, "'prize'");
     assert.match(d.message, /price/);
   });
+  it("a read the editor stopped waiting for is a warning, and the input shape is not yet missing", () => {
+    // The language server's budgeted probe (lsp/probe-budget.ts) answers so; tested over stdio in test/lsp/safe-reads.test.ts.
+    const probe = () => ({ ok: false as const, code: 'data-slow' as const, message: 'Reading csv(...) has taken 1.5 s' });
+    const { d, a } = one(`model m {\n    Dense(1)\n}\ncompile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv')\n}\n`, 'data-slow', { probe });
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(a.diagnostics.map((x) => x.code), ['data-slow'], 'no missing-input-shape: the data may give it');
+  });
 });
 
 describe('warnings for legal but suspicious code', () => {

@@ -6,6 +6,7 @@ import { blockSettings } from '../catalog';
 import type { Shape } from '../catalog/types';
 import type { SourceInfo, SourceRef } from '../data/types';
 import { probeSource } from '../data/probe';
+import type { SavedModel } from '../data/saved-model';
 import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
@@ -20,6 +21,9 @@ export interface AnalyzeOptions {
   baseDir?: string;
   /** Reads a data source's header; replaced in tests. Defaults to the real file probe. */
   probe?: (ref: SourceRef, baseDir: string) => SourceInfo;
+  /** Reads a Pretrained(path=...) model.json. Defaults to the real reader; the language server
+   * passes one with a time budget (lsp/probe-budget.ts). */
+  readSavedModel?: (path: string, baseDir: string) => SavedModel;
 }
 
 export interface DataSourceAnalysis {
@@ -76,7 +80,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const modelBlock = seen.get('model') as ModelBlock | undefined;
   let model: ModelAnalysis | undefined;
   if (modelBlock) {
-    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir }, out);
+    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir, readSavedModel: options.readSavedModel, dataPending: train?.info.ok === false && train.info.code === 'data-slow' }, out);
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.

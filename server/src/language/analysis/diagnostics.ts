@@ -53,6 +53,7 @@ export const DIAGNOSTIC_CODES = {
   'data-missing': 'error',
   'data-column': 'error',
   'data-format': 'error',
+  'data-slow': 'warning',
   // Suspicious but legal
   'dense-on-high-rank': 'warning',
   'redundant-activation': 'warning',

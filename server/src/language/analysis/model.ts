@@ -5,7 +5,7 @@
 import { declaredInputShape, getLayer, layerNames, suggest } from '../catalog';
 import { ShapeError, type ArgValue, type CallArg, type LayerSpec, type ParamCount, type Shape } from '../catalog/types';
 import type { CallValue, ModelBlock, Range } from '../syntax/ast';
-import { readSavedModel } from '../data/saved-model';
+import { readSavedModel, type SavedModel } from '../data/saved-model';
 import { excerpt } from '../excerpt';
 import { product } from '../catalog/shapes';
 import { argumentNode, bindCall, type BoundCall } from './bind';
@@ -51,6 +51,10 @@ export interface ModelAnalysis {
 export interface ModelContext extends ValueContext {
   /** Folder that a Pretrained(path=...) is relative to (the .model file's). */
   baseDir?: string;
+  /** Reads a Pretrained model.json; defaults to readSavedModel. */
+  readSavedModel?: (path: string, baseDir: string) => SavedModel;
+  /** True while the training data's read is still going ('data-slow'): its shape may yet be the input's. */
+  dataPending?: boolean;
   /** The training data's sample shape, when known, to infer the input shape from. */
   dataSample?: { shape: Shape; dataset: string; range: Range };
 }
@@ -113,7 +117,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         chainOk = false;
         return;
       }
-      const saved = readSavedModel(path, ctx.baseDir ?? process.cwd());
+      const saved = (ctx.readSavedModel ?? readSavedModel)(path, ctx.baseDir ?? process.cwd());
       if (!saved.ok) {
         out.push(diagnostic(saved.code, argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range, saved.message));
         chainOk = false;
@@ -212,7 +216,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     previous = layer;
   }
 
-  if (inputShape === undefined && layers.length > 0 && chainOk) {
+  if (inputShape === undefined && layers.length > 0 && chainOk && !ctx.dataPending) {
     const first = layers[0];
     out.push(
       diagnostic(

@@ -17,7 +17,7 @@ export interface SavedLayer {
 
 export type SavedModel =
   | { ok: true; inputShape: Shape; layers: SavedLayer[]; file: string }
-  | { ok: false; code: 'data-missing' | 'data-format'; message: string };
+  | { ok: false; code: 'data-missing' | 'data-format' | 'data-slow'; message: string };
 
 const cache = new Map<string, { stamp: string; model: SavedModel }>();
 
