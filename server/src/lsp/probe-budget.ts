@@ -51,6 +51,8 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
   let live: Live | undefined;
   let nextId = 1;
   let stuck = 0;
+  /** Set when a worker could not start: reads then happen in place, without a budget. */
+  let inPlace = false;
   const pending = new Map<string, { started: number; label: string }>();
   const late = new Map<string, { at: number; result: Result }>();
 
@@ -90,7 +92,12 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     }
   }
 
+  function direct(request: RequestBody): Result {
+    return request.kind === 'source' ? probeSource(request.ref, request.baseDir) : readSavedModel(request.path, request.baseDir);
+  }
+
   function run(key: string, label: string, request: RequestBody): Result {
+    if (inPlace) return direct(request);
     const done = late.get(key);
     if (done && Date.now() - done.at < LATE_RESULT_TTL_MS) return done.result;
     late.delete(key);
@@ -99,8 +106,14 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     if (stuck >= MAX_STUCK_WORKERS) return slow(label, Date.now());
 
     live ??= start();
-    const { port, flag } = live;
-    waitFor(flag, 1, 1, WORKER_START_MS);
+    const { worker, port, flag } = live;
+    if (!waitFor(flag, 1, 1, WORKER_START_MS)) {
+      process.stderr.write(`modelspec-language-server: the probe worker did not start within ${WORKER_START_MS / 1000} s; reading files in place, without a time budget\n`);
+      inPlace = true;
+      void worker.terminate();
+      live = undefined;
+      return direct(request);
+    }
     const id = nextId++;
     port.postMessage({ ...request, id });
     const started = Date.now();
