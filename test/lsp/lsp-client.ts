@@ -42,8 +42,9 @@ export interface ServerSession {
   stderr: () => string;
 }
 
-export function startServer(): ServerSession {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `env`: extra environment variables for the server process. */
+export function startServer(env: Record<string, string> = {}): ServerSession {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -25,7 +25,7 @@ import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
-import { analyze, type Analysis } from '../language/analysis/analyze';
+import { analyze, type Analysis, type AnalyzeOptions } from '../language/analysis/analyze';
 import type { Diagnostic } from '../language/analysis/diagnostics';
 import type { Range } from '../language/syntax/ast';
 import { codeActions } from '../language/services/code-actions';
@@ -49,7 +49,13 @@ interface Settings {
   inlayHints: boolean;
 }
 
-export function startServer(connection: Connection): void {
+/** Readers the checker uses for files; the default reads in place (tests, or no worker threads). */
+export interface FileReaders {
+  probe: NonNullable<AnalyzeOptions['probe']>;
+  readSavedModel: NonNullable<AnalyzeOptions['readSavedModel']>;
+}
+
+export function startServer(connection: Connection, readers?: FileReaders): { recheck(): void } {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; analysis: Analysis }>();
   let settings: Settings = { inlayHints: true };
@@ -58,7 +64,7 @@ export function startServer(connection: Connection): void {
   function analysisOf(doc: TextDocument): Analysis {
     const cached = analyses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText(), { baseDir: baseDirOf(doc.uri) });
+    const analysis = analyze(doc.getText(), { baseDir: baseDirOf(doc.uri), ...(readers && { probe: readers.probe, readSavedModel: readers.readSavedModel }) });
     analyses.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -252,6 +258,13 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+  return {
+    /** Checks every open document again (a slow read has finished: its result is in now). */
+    recheck() {
+      analyses.clear();
+      for (const doc of documents.all()) publish(doc);
+    },
+  };
 }
 
 /** Our ranges carry absolute offsets too; LSP wants only line and character. */

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
-import { DIAGNOSTIC_CODES, type Diagnostic } from '../../../server/src/language/analysis/diagnostics';
+import { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic } from '../../../server/src/language/analysis/diagnostics';
 import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 
 const COMPILE = `compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\ndata {\n    train: digits\n}\n`;
@@ -198,6 +198,36 @@ describe('shapes', () => {
     const { d } = one(model(`Input(shape=(None, 8))\nFlatten()\nDense(4)`, ''), 'shape-unknown');
     assert.match(d.message, /None/);
   });
+  it('a dimension beyond 2^53 − 1 is an error, never Infinity', () => {
+    const a = analyze(model(`Input(shape=(1e308, 1e308))\nDense(10)`, ''));
+    const found = find(a, 'out-of-range');
+    assert.equal(found.length, 1, JSON.stringify(a.diagnostics));
+    assert.equal(found[0].text, '1e308');
+    assert.match(found[0].d.message, /each dimension of shape must be at most 9,007,199,254,740,991 \(2\^53 − 1\), got 1e308/);
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ['out-of-range'], 'one diagnostic: no follow-on "no input shape"');
+    assert.equal(a.model?.totals, undefined);
+    assert.doesNotMatch(JSON.stringify(a.model?.layers.map((l) => [l.output, l.params]) ?? []) + a.diagnostics.map((d) => d.message).join(), /Infinity|e\+/);
+  });
+  it('an element count beyond 2^53 − 1 (each dimension exact)', () => {
+    const { d, text } = one(model(`Input(shape=(100000000, 100000000, 100000000))\nDense(10)`, ''), 'shape-too-large');
+    assert.match(text, /^Input/);
+    assert.match(d.message, /\(None, 100000000, 100000000, 100000000\) holds more than 9,007,199,254,740,991 \(2\^53 − 1\) values per sample/);
+  });
+  it('a parameter count beyond 2^53 − 1, and a layer whose output grows past it', () => {
+    const a = analyze(model(`Input(shape=(4000000000,))\nDense(4000000000)`, ''));
+    const { d, text } = one(a.text, 'shape-too-large');
+    assert.equal(text, 'Dense');
+    assert.match(d.message, /dense: it has more than 9,007,199,254,740,991 \(2\^53 − 1\) parameters/);
+    assert.equal(a.model?.layers[0].params, undefined, 'no rounded count for hover or the summary');
+    const up = one(model(`Input(shape=(4,))\nReshape((2, 2))\nUpSampling1D(size=9007199254740991)`, ''), 'shape-too-large');
+    assert.equal(up.text, 'UpSampling1D');
+    assert.match(up.d.message, /a dimension of its output is more than/);
+  });
+  it('a whole-number argument beyond 2^53 − 1 is out of range', () => {
+    const { d, text } = one(model(`Input(shape=(3,))\nDense(1e20)`, ''), 'out-of-range');
+    assert.equal(text, '1e20');
+    assert.match(d.message, /units must be at most 9,007,199,254,740,991/);
+  });
   it('stops at the first broken layer: one mistake, one diagnostic', () => {
     const a = analyze(model(`Input(shape=(784,))\nConv2D(32, 3)\nConv2D(32, 3)\nConv2D(32, 3)`, ''));
     assert.equal(a.diagnostics.filter((d) => d.code === 'shape-rank').length, 1);
@@ -279,6 +309,13 @@ describe('data against the model', () => {
     assert.deepEqual(codes(file('ten.csv', 10), { baseDir: dir }), []);
     assert.deepEqual(codes(file('fifteen.csv', 1, 'mse', 'linear'), { baseDir: dir }), []);
   });
+  it("a read the editor stopped waiting for is a warning, and the input shape is not yet missing", () => {
+    // The language server's budgeted probe (lsp/probe-budget.ts) answers so; tested over stdio in test/lsp/safe-reads.test.ts.
+    const probe = () => ({ ok: false as const, code: 'data-slow' as const, message: 'Reading csv(...) has taken 1.5 s' });
+    const { d, a } = one(`model m {\n    Dense(1)\n}\ncompile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv')\n}\n`, 'data-slow', { probe });
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(a.diagnostics.map((x) => x.code), ['data-slow'], 'no missing-input-shape: the data may give it');
+  });
 });
 
 describe('warnings for legal but suspicious code', () => {
@@ -297,6 +334,39 @@ describe('warnings for legal but suspicious code', () => {
   });
   it('Dropout as the last layer', () => {
     one(model(`Input(shape=(4,))\nDense(8)\nDropout(0.5)`, ''), 'dropout-last');
+  });
+});
+
+describe('cost limits per keystroke', () => {
+  it(`a 10 MB random file gives at most ${MAX_DIAGNOSTICS_PER_FILE} diagnostics and one 'too-many-problems' counting the rest`, () => {
+    let seed = 1;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const chars = new Array<string>(10_000_000);
+    for (let i = 0; i < chars.length; i++) chars[i] = String.fromCharCode(next() >>> 24); // every byte value, as a random file holds
+    const a = analyze(chars.join(''));
+    assert.equal(a.diagnostics.length, MAX_DIAGNOSTICS_PER_FILE + 1);
+    const last = a.diagnostics[MAX_DIAGNOSTICS_PER_FILE];
+    assert.equal(last.code, 'too-many-problems');
+    assert.equal(last.severity, 'error', 'the hidden problems include errors, so the file still fails check');
+    const more = Number(/^([\d,]+) more problems not shown \(([\d,]+) errors/.exec(last.message)?.[1].replace(/,/g, ''));
+    assert.ok(more > 10_000, last.message);
+    assert.match(last.message, /lists the first 200 per file/);
+    assert.ok(last.range.start.offset >= a.diagnostics[MAX_DIAGNOSTICS_PER_FILE - 1].range.start.offset, 'it points where the hidden ones start');
+  });
+  it('a file with fewer problems than the cap lists them all', () => {
+    const layers = Array.from({ length: MAX_DIAGNOSTICS_PER_FILE }, () => 'Dense(10, activaton=1)').join('\n');
+    const a = analyze(model(`Input(shape=(4,))\n${layers}`, ''));
+    assert.equal(a.diagnostics.filter((d) => d.code === 'unknown-argument').length, MAX_DIAGNOSTICS_PER_FILE);
+    assert.equal(find(a, 'too-many-problems').length, 0);
+  });
+  it('a 100,000-character unknown name is checked in well under a second, and quoted as an excerpt', () => {
+    const name = `Dense${'x'.repeat(100_000)}`;
+    const start = performance.now();
+    const { d } = one(model(`Input(shape=(4,))\n${name}(10)`, ''), 'unknown-layer');
+    const ms = performance.now() - start;
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(d.message.length < 200, d.message);
+    assert.match(d.message, /^Unknown layer 'Densexxx.*… \(100,005 characters\)'$/);
   });
 });
 

@@ -6,10 +6,11 @@ import { blockSettings } from '../catalog';
 import type { Shape } from '../catalog/types';
 import type { SourceInfo, SourceRef } from '../data/types';
 import { probeSource } from '../data/probe';
+import type { SavedModel } from '../data/saved-model';
 import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
-import { diagnostic, type Diagnostic } from './diagnostics';
+import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
 import { analyzeModel, type ModelAnalysis } from './model';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
@@ -20,6 +21,9 @@ export interface AnalyzeOptions {
   baseDir?: string;
   /** Reads a data source's header; replaced in tests. Defaults to the real file probe. */
   probe?: (ref: SourceRef, baseDir: string) => SourceInfo;
+  /** Reads a Pretrained(path=...) model.json. Defaults to the real reader; the language server
+   * passes one with a time budget (lsp/probe-budget.ts). */
+  readSavedModel?: (path: string, baseDir: string) => SavedModel;
 }
 
 export interface DataSourceAnalysis {
@@ -76,7 +80,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const modelBlock = seen.get('model') as ModelBlock | undefined;
   let model: ModelAnalysis | undefined;
   if (modelBlock) {
-    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir }, out);
+    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir, readSavedModel: options.readSavedModel, dataPending: train?.info.ok === false && train.info.code === 'data-slow' }, out);
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.
@@ -89,7 +93,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
 
   out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-  return { text, lines: text.split(/\r\n|\r|\n/), parse: parsed, model, compile, data, fit, diagnostics: dedupe(out) };
+  return { text, lines: text.split(/\r\n|\r|\n/), parse: parsed, model, compile, data, fit, diagnostics: capped(dedupe(out)) };
 }
 
 function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diagnostic[]): DataSourceAnalysis[] {
@@ -145,3 +149,21 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** The first MAX_DIAGNOSTICS_PER_FILE diagnostics, then one that counts the rest (with the worst severity among them, so an error hidden there still fails `check`). */
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics;
+  const rest = diagnostics.slice(MAX_DIAGNOSTICS_PER_FILE);
+  const count = (sev: Severity) => rest.filter((d) => d.severity === sev).length;
+  const worst = SEVERITY_ORDER.find((sev) => count(sev) > 0) ?? 'information';
+  const [errors, warnings] = [count('error'), count('warning')];
+  const parts = [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  const summary = diagnostic(
+    'too-many-problems',
+    rest[0].range,
+    `${rest.length.toLocaleString('en-US')} more problems not shown${parts.length ? ` (${parts.join(', ')})` : ''}: ModelSpec lists the first ${MAX_DIAGNOSTICS_PER_FILE} per file; fix those and the rest appear`,
+  );
+  return [...diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE), { ...summary, severity: worst }];
+}

@@ -2,6 +2,7 @@
 // Keras's order, then keywords; unknown, repeated and missing arguments become diagnostics.
 
 import type { ArgSpec, ArgValue } from '../catalog/types';
+import { excerpt } from '../excerpt';
 import type { Argument, CallValue } from '../syntax/ast';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { checkValue, closest, type ValueContext } from './values';
@@ -42,7 +43,7 @@ export function bindCall(
           diagnostic(
             'unknown-argument',
             arg.name.range,
-            `${calleeLabel} has no argument '${arg.name.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+            `${calleeLabel} has no argument '${excerpt(arg.name.name)}'` + (guess ? `. Did you mean '${guess}'?` : ''),
             guess ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] } : {},
           ),
         );

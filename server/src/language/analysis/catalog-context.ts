@@ -4,6 +4,7 @@
 
 import { findRef, getAugmentation, refNames, resolveRef, suggest } from '../catalog';
 import type { CallArg, RefTable } from '../catalog/types';
+import { excerpt } from '../excerpt';
 import type { CallValue } from '../syntax';
 import { bindCall } from './bind';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
@@ -36,7 +37,7 @@ export function catalogValueContext(): ValueContext {
           diagnostic(
             UNKNOWN_CALL[table] ?? 'unknown-name',
             call.callee.range,
-            `Unknown ${table} '${call.callee.name}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
+            `Unknown ${table} '${excerpt(call.callee.name)}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
             { fixes: guesses.map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change to ${g}` })) },
           ),
         );

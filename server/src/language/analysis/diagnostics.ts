@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = {
   'shape-nonpositive': 'error',
   'shape-mismatch': 'error',
   'shape-unknown': 'error',
+  'shape-too-large': 'error',
   // Model against labels, loss and data
   'output-shape-mismatch': 'error',
   'class-count-mismatch': 'error',
@@ -53,11 +54,18 @@ export const DIAGNOSTIC_CODES = {
   'data-column': 'error',
   'data-format': 'error',
   'label-out-of-range': 'error',
+  'data-slow': 'warning',
   // Suspicious but legal
   'dense-on-high-rank': 'warning',
   'redundant-activation': 'warning',
   'dropout-last': 'warning',
+  // The per-file cap: stands for the diagnostics not shown (its severity is theirs, the worst one)
+  'too-many-problems': 'information',
 } as const satisfies Record<string, Severity>;
+
+/** At most this many diagnostics per file, then one 'too-many-problems' for the rest: a 10 MB
+ * random file would otherwise give a million, too many to send or read on each keystroke. */
+export const MAX_DIAGNOSTICS_PER_FILE = 200;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 

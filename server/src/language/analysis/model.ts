@@ -5,7 +5,9 @@
 import { declaredInputShape, getLayer, layerNames, suggest } from '../catalog';
 import { ShapeError, type ArgValue, type CallArg, type LayerSpec, type ParamCount, type Shape } from '../catalog/types';
 import type { CallValue, ModelBlock, Range } from '../syntax/ast';
-import { readSavedModel } from '../data/saved-model';
+import { readSavedModel, type SavedModel } from '../data/saved-model';
+import { excerpt } from '../excerpt';
+import { product } from '../catalog/shapes';
 import { argumentNode, bindCall, type BoundCall } from './bind';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { formatShape } from './format-values';
@@ -49,6 +51,10 @@ export interface ModelAnalysis {
 export interface ModelContext extends ValueContext {
   /** Folder that a Pretrained(path=...) is relative to (the .model file's). */
   baseDir?: string;
+  /** Reads a Pretrained model.json; defaults to readSavedModel. */
+  readSavedModel?: (path: string, baseDir: string) => SavedModel;
+  /** True while the training data's read is still going ('data-slow'): its shape may yet be the input's. */
+  dataPending?: boolean;
   /** The training data's sample shape, when known, to infer the input shape from. */
   dataSample?: { shape: Shape; dataset: string; range: Range };
 }
@@ -94,6 +100,8 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         inputSource = { kind: 'Input', range: call.range };
       } else if (bound.ok && !bound.written.shape) {
         out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
+      } else if (bound.written.shape) {
+        chainOk = false; // the shape's own diagnostic says what is wrong; "no input shape" would repeat it
       }
       return;
     }
@@ -109,7 +117,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         chainOk = false;
         return;
       }
-      const saved = readSavedModel(path, ctx.baseDir ?? process.cwd());
+      const saved = (ctx.readSavedModel ?? readSavedModel)(path, ctx.baseDir ?? process.cwd());
       if (!saved.ok) {
         out.push(diagnostic(saved.code, argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range, saved.message));
         chainOk = false;
@@ -155,6 +163,13 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     inputSource = { kind: 'data', dataset: ctx.dataSample.dataset, range: ctx.dataSample.range };
   }
 
+  // An input too large to count exactly (from Input, the data or a saved model) stops the chain.
+  const inputTooLarge = inputShape && sizeProblem(inputShape);
+  if (inputTooLarge && inputSource) {
+    out.push(diagnostic('shape-too-large', inputSource.range, `The model's input: ${inputTooLarge}`));
+    chainOk = false;
+  }
+
   // Fold shapes and counts over the stack.
   let shape = inputShape;
   let previous: LayerInfo | undefined;
@@ -188,11 +203,20 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       allCounted = false;
       break;
     }
+    const tooLarge = sizeProblem(layer.output, layer.params);
+    if (tooLarge) {
+      out.push(diagnostic('shape-too-large', layer.call.callee.range, `${layer.name}${layer.expandedFrom ? ` (in ${layer.expandedFrom})` : ''}: ${tooLarge}`));
+      // Never keep a shape or count that is not exact: hover and the summary would print it.
+      layer.output = undefined;
+      layer.params = undefined;
+      allCounted = false;
+      break;
+    }
     shape = layer.output;
     previous = layer;
   }
 
-  if (inputShape === undefined && layers.length > 0 && chainOk) {
+  if (inputShape === undefined && layers.length > 0 && chainOk && !ctx.dataPending) {
     const first = layers[0];
     out.push(
       diagnostic(
@@ -207,7 +231,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     out.push(diagnostic('empty-model', block.name?.range ?? block.keyword, `The model '${name}' has no layers; add one per line, e.g. Dense(10, activation='softmax')`));
   }
 
-  const totals = allCounted
+  let totals = allCounted
     ? layers.reduce(
         (t, l) => {
           const p = l.params ?? { trainable: 0, nonTrainable: 0 };
@@ -216,8 +240,33 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         { total: 0, trainable: 0, nonTrainable: 0 },
       )
     : undefined;
+  if (totals && !Number.isSafeInteger(totals.total)) {
+    out.push(diagnostic('shape-too-large', block.name?.range ?? block.keyword, `The model has more than ${MAX_EXACT} parameters in all, the largest count ModelSpec can compute exactly; make its layers smaller`));
+    totals = undefined;
+  }
   const outputShape = allCounted ? (layers.length ? layers[layers.length - 1].output : inputShape) : undefined;
   return { block, name, inputShape, inputSource, layers, totals, outputShape };
+}
+
+const MAX_EXACT = `${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2^53 − 1)`;
+
+/**
+ * Why a shape or a parameter count cannot be worked with exactly (a dimension, the element count
+ * or the parameter count beyond 2^53 − 1), or undefined. Past that, numbers round and print as
+ * 1e+308 or Infinity, so the checker stops there with an error instead.
+ */
+function sizeProblem(shape: Shape | undefined, params?: ParamCount): string | undefined {
+  if (shape) {
+    if (!shape.every((d) => d === null || Number.isSafeInteger(d))) return `a dimension of its output is more than ${MAX_EXACT}, the largest size ModelSpec can compute exactly; use smaller sizes`;
+    const n = product(shape);
+    if (n !== null && !Number.isSafeInteger(n)) {
+      return `${formatShape(shape)} holds more than ${MAX_EXACT} values per sample, the largest count ModelSpec can compute exactly; use smaller sizes`;
+    }
+  }
+  if (params && !Number.isSafeInteger(params.trainable + params.nonTrainable)) {
+    return `it has more than ${MAX_EXACT} parameters, the largest count ModelSpec can compute exactly; make it smaller`;
+  }
+  return undefined;
 }
 
 function bindLayer(call: CallValue, spec: LayerSpec, ctx: ValueContext, out: Diagnostic[]): BoundCall {
@@ -254,7 +303,7 @@ function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
     diagnostic(
       'unknown-layer',
       call.callee.range,
-      `Unknown layer '${name}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
+      `Unknown layer '${excerpt(name)}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
       { fixes: guesses.slice(0, 3).map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change to '${g}'` })) },
     ),
   );

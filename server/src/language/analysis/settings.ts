@@ -2,6 +2,7 @@
 // specs, with unknown and repeated keys reported.
 
 import type { ArgSpec, ArgValue } from '../catalog/types';
+import { excerpt } from '../excerpt';
 import type { Setting, SettingsBlock } from '../syntax/ast';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { checkValue, closest, type ValueContext } from './values';
@@ -26,7 +27,7 @@ export function analyzeSettings(block: SettingsBlock, specs: readonly ArgSpec[],
         diagnostic(
           'unknown-setting',
           setting.key.range,
-          `The ${block.kind} block has no setting '${key}'` +
+          `The ${block.kind} block has no setting '${excerpt(key)}'` +
             (guess ? `. Did you mean '${guess}'?` : `; it takes ${specs.map((s) => s.name).join(', ')}`),
           guess ? { fixes: [{ kind: 'replace', range: setting.key.range, text: guess, title: `Change to '${guess}'` }] } : {},
         ),

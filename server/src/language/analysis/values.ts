@@ -5,6 +5,7 @@
 import { suggest } from '../catalog/suggest';
 import type { ArgType, ArgValue, CallArg, RefTable } from '../catalog/types';
 import type { CallValue, Value } from '../syntax/ast';
+import { excerpt } from '../excerpt';
 import { diagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics';
 import { describeValue } from './format-values';
 
@@ -121,6 +122,10 @@ function checkNumber(
     out.push(diagnostic('wrong-type', node.range, `${what} must be a whole number, got ${node.text}`));
     return undefined;
   }
+  if (type.kind === 'int' && !Number.isSafeInteger(v)) {
+    out.push(diagnostic('out-of-range', node.range, `${what} ${TOO_LARGE}, got ${excerpt(node.text)}`));
+    return undefined;
+  }
   const problem = rangeProblem(v, type);
   if (problem) {
     out.push(diagnostic('out-of-range', node.range, `${what} ${problem}, got ${node.text}`));
@@ -163,7 +168,7 @@ function checkEnum(
     diagnostic(
       'out-of-range',
       node.range,
-      `${what} must be one of ${quoteList(values)}, got '${name}'` +
+      `${what} must be one of ${quoteList(values)}, got '${excerpt(name)}'` +
         (suggestion ? `. Did you mean '${suggestion}'?` : ''),
       suggestion ? { fixes: [replaceWithString(node, suggestion)] } : {},
     ),
@@ -179,8 +184,8 @@ function checkIntTuple(
 ): ArgValue | undefined {
   const min = type.min ?? 1;
   if (node.kind === 'number' && type.scalar) {
-    if (!Number.isInteger(node.value) || node.value < min) {
-      out.push(diagnostic('out-of-range', node.range, `${what} must be a whole number of at least ${min}, got ${node.text}`));
+    if (!Number.isSafeInteger(node.value) || node.value < min) {
+      out.push(diagnostic('out-of-range', node.range, `${what} must be a whole number of at least ${min}${Number.isInteger(node.value) && node.value >= min ? ` that ${TOO_LARGE.replace('must be', 'is')}` : ''}, got ${node.text}`));
       return undefined;
     }
     return new Array<number>(type.length).fill(node.value);
@@ -201,7 +206,7 @@ function checkIntTuple(
   }
   const result: number[] = [];
   for (const item of node.items) {
-    if (item.kind !== 'number' || !Number.isInteger(item.value) || item.value < min) {
+    if (item.kind !== 'number' || !Number.isSafeInteger(item.value) || item.value < min) {
       out.push(diagnostic('out-of-range', item.range, `each value of ${what} must be a whole number of at least ${min}, got ${describeValue(item)}`));
       return undefined;
     }
@@ -224,8 +229,11 @@ function checkShape(node: Value, what: string, out: Diagnostic[]): ArgValue | un
   const dims: (number | null)[] = [];
   for (const item of node.items) {
     if (item.kind === 'none') dims.push(null);
-    else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1) dims.push(item.value);
-    else {
+    else if (item.kind === 'number' && Number.isSafeInteger(item.value) && item.value >= 1) dims.push(item.value);
+    else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1) {
+      out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} ${TOO_LARGE}, got ${excerpt(item.text)}`));
+      return undefined;
+    } else {
       out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} must be a whole number of at least 1 or None, got ${describeValue(item)}`));
       return undefined;
     }
@@ -239,7 +247,7 @@ function checkShape(node: Value, what: string, out: Diagnostic[]): ArgValue | un
 
 function checkPadding(node: Value, dims: number, what: string, out: Diagnostic[]): ArgValue | undefined {
   const isCount = (v: Value): v is Extract<Value, { kind: 'number' }> =>
-    v.kind === 'number' && Number.isInteger(v.value) && v.value >= 0;
+    v.kind === 'number' && Number.isSafeInteger(v.value) && v.value >= 0;
   if (isCount(node)) return node.value;
   if (node.kind === 'tuple' || node.kind === 'list') {
     const items: ArgValue[] = [];
@@ -273,7 +281,7 @@ function checkRef(node: Value, table: RefTable, what: string, ctx: ValueContext,
     diagnostic(
       UNKNOWN_CODE[table],
       node.range,
-      `Unknown ${TABLE_NOUN[table]} '${name}'` + (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
+      `Unknown ${TABLE_NOUN[table]} '${excerpt(name)}'` + (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
       { fixes: suggestions.slice(0, 3).map((s) => replaceWithString(node, s)) },
     ),
   );
@@ -339,6 +347,9 @@ export function plainValue(node: Value, ctx: ValueContext, out: Diagnostic[]): A
       return undefined;
   }
 }
+
+/** Whole numbers beyond 2^53 − 1 lose exactness (1e308 would print as Infinity once multiplied). */
+const TOO_LARGE = `must be at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2^53 − 1)`;
 
 function wrong(node: Value, what: string, expected: string, out: Diagnostic[]): undefined {
   out.push(diagnostic('wrong-type', node.range, `${what} must be ${expected}, got ${describeValue(node)}`));

@@ -107,7 +107,7 @@ export type RefLookup = (table: string, name: string) => boolean;
 export function matchesType(type: ArgType, value: ArgValue, lookup?: RefLookup): boolean {
   switch (type.kind) {
     case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && inRange(value, type.min, type.max, false, false);
+      return typeof value === 'number' && Number.isSafeInteger(value) && inRange(value, type.min, type.max, false, false);
     case 'float':
       return (
         typeof value === 'number' &&
@@ -120,16 +120,16 @@ export function matchesType(type: ArgType, value: ArgValue, lookup?: RefLookup):
     case 'enum':
       return typeof value === 'string' && (type.values.includes(value) || (type.aliases?.[value] !== undefined));
     case 'intTuple': {
-      const isOk = (x: ArgValue) => typeof x === 'number' && Number.isInteger(x) && (type.min === undefined || x >= type.min);
+      const isOk = (x: ArgValue) => typeof x === 'number' && Number.isSafeInteger(x) && (type.min === undefined || x >= type.min);
       if (typeof value === 'number') return type.scalar && isOk(value);
       return Array.isArray(value) && value.length === type.length && value.every(isOk);
     }
     case 'shape':
-      if (typeof value === 'number') return Number.isInteger(value) && value >= 1;
-      return Array.isArray(value) && value.every((x) => x === null || (typeof x === 'number' && Number.isInteger(x)));
+      if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 1;
+      return Array.isArray(value) && value.every((x) => x === null || (typeof x === 'number' && Number.isSafeInteger(x)));
     case 'padding': {
       try {
-        return toPairs(value, type.dims).every(([a, b]) => Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0);
+        return toPairs(value, type.dims).every(([a, b]) => Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b >= 0);
       } catch {
         return false;
       }

@@ -2,10 +2,10 @@
 // uint32 sizes, then the data. Files may be gzipped. Reading a header touches only the first
 // bytes of the file, so the checker can afford it on every keystroke.
 
-import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { DataError } from './errors';
+import { readHead } from './read-file';
 
 const IDX_TYPES: Record<number, string> = {
   0x08: 'unsigned byte',
@@ -49,9 +49,9 @@ export function parseIdxHeader(bytes: Uint8Array, file: string): IdxHeader {
   return { type, dims, dataOffset: 4 + 4 * ndims };
 }
 
-/** Reads only the header of an IDX file, gzipped or not. Throws DataError. */
-export function readIdxHeaderSync(path: string): IdxHeader {
-  let head = readStart(path, 4096);
+/** Reads only the header of an IDX file, gzipped or not. Throws DataError; `written` names the file in them. */
+export function readIdxHeaderSync(path: string, written = path): IdxHeader {
+  let head = readHead(path, 4096, written);
   if (isGzip(head)) {
     // Inflate just the first block: a sync flush lets zlib return what it has without the end of the stream.
     try {
@@ -61,16 +61,4 @@ export function readIdxHeaderSync(path: string): IdxHeader {
     }
   }
   return parseIdxHeader(head, path);
-}
-
-/** The first `bytes` bytes of a file (fewer if it is shorter). */
-export function readStart(path: string, bytes: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { DataError } from './errors';
+import { excerpt } from '../excerpt';
 import { isImageFile } from './image-header';
 
 export interface ImageFolder {
@@ -32,13 +33,13 @@ export function listImageFolder(dir: string, written: string): ImageFolder {
     for (const path of walk(join(dir, name))) {
       const ext = extname(path).toLowerCase();
       if (UNSUPPORTED.has(ext)) {
-        throw new DataError('data-format', `${relative(dir, path)} is a ${ext} image; only PNG and JPEG are read: convert it to PNG`, 'directory');
+        throw new DataError('data-format', `${excerpt(relative(dir, path), 200)} is a ${ext} image; only PNG and JPEG are read: convert it to PNG`, 'directory');
       }
       if (isImageFile(path)) files.push({ path, classIndex });
     }
   });
   if (files.length === 0) {
-    throw new DataError('data-format', `${written} has class folders (${classes.join(', ')}) but no .png or .jpg images in them`, 'directory');
+    throw new DataError('data-format', `${written} has class folders (${classes.slice(0, 20).map((c) => excerpt(c)).join(', ')}${classes.length > 20 ? ` and ${classes.length - 20} more` : ''}) but no .png or .jpg images in them`, 'directory');
   }
   return { classes, files };
 }

@@ -2,7 +2,7 @@
 
 import { basename, extname } from 'node:path';
 import { DataError } from './errors';
-import { readStart } from './idx-header';
+import { readHead } from './read-file';
 
 export interface ImageHeader {
   format: 'png' | 'jpeg';
@@ -48,6 +48,6 @@ export function parseImageHeader(bytes: Uint8Array, file: string): ImageHeader {
 }
 
 /** Reads the header of an image file (the first 64 KiB at most: JPEG metadata can come first). */
-export function readImageHeaderSync(path: string): ImageHeader {
-  return parseImageHeader(readStart(path, 65536), path);
+export function readImageHeaderSync(path: string, written = path): ImageHeader {
+  return parseImageHeader(readHead(path, 65536, written), path);
 }

@@ -3,7 +3,8 @@
 
 import { basename } from 'node:path';
 import { DataError } from './errors';
-import { readStart } from './idx-header';
+import { excerpt } from '../excerpt';
+import { readHead } from './read-file';
 
 /** The dtypes ModelSpec reads, by their NumPy descr. */
 export const NPY_DTYPES = {
@@ -52,7 +53,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError('data-format', `${name} has a .npy header ModelSpec cannot read (${text.trim()}); save it with numpy.save`);
+    throw new DataError('data-format', `${name} has a .npy header ModelSpec cannot read (${excerpt(text.trim())}); save it with numpy.save`);
   }
   if (fortran === 'True') {
     throw new DataError(
@@ -64,7 +65,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (!(normalized in NPY_DTYPES)) {
     throw new DataError(
       'data-format',
-      `${name} has dtype '${descr}'; supported are float32, float64, uint8, int32, int64 and bool, little-endian: convert with a.astype('float32')`,
+      `${name} has dtype '${excerpt(descr)}'; supported are float32, float64, uint8, int32, int64 and bool, little-endian: convert with a.astype('float32')`,
     );
   }
   const shape = shapeText
@@ -72,19 +73,19 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new DataError('data-format', `${name} has an unreadable shape (${shapeText}); save it with numpy.save`);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new DataError('data-format', `${name} has an unreadable shape (${excerpt(shapeText)}); save it with numpy.save`);
   }
   return { descr: normalized as NpyDescr, shape, dataOffset: start + length };
 }
 
 /** Reads only the header of a .npy file. */
-export function readNpyHeaderSync(path: string): NpyHeader {
-  const head = readStart(path, 16);
-  if (head.length >= 10 && head[6] === 1) return parseNpyHeader(readStart(path, 10 + (head[8] | (head[9] << 8))), path);
+export function readNpyHeaderSync(path: string, written = path): NpyHeader {
+  const head = readHead(path, 16, written);
+  if (head.length >= 10 && head[6] === 1) return parseNpyHeader(readHead(path, 10 + (head[8] | (head[9] << 8)), written), path);
   if (head.length >= 12 && (head[6] === 2 || head[6] === 3)) {
     const length = Buffer.from(head).readUInt32LE(8);
-    return parseNpyHeader(readStart(path, 12 + Math.min(length, 1 << 20)), path);
+    return parseNpyHeader(readHead(path, 12 + Math.min(length, 1 << 20), written), path);
   }
   return parseNpyHeader(head, path);
 }

@@ -3,23 +3,25 @@
 // built-in sets are answered from the catalog without I/O, file reads are bounded (a few KiB of
 // headers, whole files only when small), and results are cached by path + size + mtime.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
 import { DataError } from './errors';
 import { labelValuesOf } from './label-rules';
+import { excerpt } from '../excerpt';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
-import { isGzip, readIdxHeaderSync, readStart } from './idx-header';
+import { isGzip, readIdxHeaderSync } from './idx-header';
 import { readNpyHeaderSync } from './npy-header';
 import { npyValues } from './npy-values';
+import { readHead, requireDirectory, SMALL_FILE_BYTES, statPath } from './read-file';
 import { csvDelimiter, pathArg } from './source-args';
 import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
-/** Files up to this size are read whole (CSV rows and labels, IDX labels) to count samples and classes. */
-const SMALL_FILE_BYTES = 1 << 20;
+/** A gzipped IDX label file is inflated at most to this (a gzip bomb must not fill memory). */
+const LABELS_INFLATED_MAX = 16 << 20;
 const CACHE_ENTRIES = 200;
 
 const cache = new Map<string, { stamp: string; info: SourceInfo }>();
@@ -68,15 +70,15 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
 
 /** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache. */
 function stampOf(ref: SourceRef, baseDir: string): string {
-  const paths = pathArgsOf(ref).map((name) => pathArg(ref, name, baseDir).path);
+  const paths = pathArgsOf(ref).map((name) => pathArg(ref, name, baseDir));
   const parts: string[] = [];
-  for (const p of paths) {
-    const s = statSync(p);
+  for (const { path: p, written } of paths) {
+    const s = statPath(p, written);
     parts.push(`${p}:${s.size}:${s.mtimeMs}`);
     if (s.isDirectory()) {
       // Adding or removing an image changes its class folder's mtime.
       for (const e of readdirSync(p, { withFileTypes: true })) {
-        if (e.isDirectory()) parts.push(`${e.name}:${statSync(`${p}/${e.name}`).mtimeMs}`);
+        if (e.isDirectory()) parts.push(`${e.name}:${statPath(`${p}/${e.name}`).mtimeMs}`);
       }
     }
   }
@@ -116,16 +118,15 @@ function probeFiles(ref: SourceRef, baseDir: string): SourceInfo {
 function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
   const { path, written } = pathArg(ref, 'path', baseDir);
   const delimiter = csvDelimiter(ref);
-  const size = statSync(path).size;
-  const whole = size <= SMALL_FILE_BYTES;
-  let text = csvTextOf(readStart(path, whole ? size : 64 * 1024), written);
+  const whole = statPath(path, written).size <= SMALL_FILE_BYTES;
+  let text = csvTextOf(withArg('path', () => readHead(path, whole ? SMALL_FILE_BYTES : 64 * 1024, written)), written);
   if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
   const columns = csvHeader(text, delimiter);
   if (columns.length === 0) throw new DataError('data-format', `${written} is empty; it needs a header row with the column names`, 'path');
   if (columns.length < 2) {
     throw new DataError(
       'data-format',
-      `${written} has one column ('${columns[0]}'); it needs feature columns and a label column${delimiter === ',' ? " (if it uses ';' or tabs, write delimiter=';')" : ''}`,
+      `${written} has one column ('${excerpt(columns[0])}'); it needs feature columns and a label column${delimiter === ',' ? " (if it uses ';' or tabs, write delimiter=';')" : ''}`,
       'path',
     );
   }
@@ -135,7 +136,7 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
     ok: true,
     sampleShape: [columns.length - 1],
     columns,
-    description: `${written}: ${columns.length - 1} feature columns, label '${label}'`,
+    description: `${written}: ${columns.length - 1} feature columns, label '${excerpt(label)}'`,
   };
   if (whole) {
     // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
@@ -150,7 +151,7 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
       }
     }
     info.samples = labels.length;
-    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${label}'`;
+    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${excerpt(label)}'`;
     const values = labels.filter((l) => l !== '');
     if (values.length > 0 && values.some((v) => parseCsvNumber(v) === undefined)) {
       info.classes = [...new Set(values)].sort();
@@ -167,8 +168,8 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
 function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
   const images = pathArg(ref, 'images', baseDir);
   const labels = pathArg(ref, 'labels', baseDir);
-  const x = withArg('images', () => readIdxHeaderSync(images.path));
-  const y = withArg('labels', () => readIdxHeaderSync(labels.path));
+  const x = withArg('images', () => readIdxHeaderSync(images.path, images.written));
+  const y = withArg('labels', () => readIdxHeaderSync(labels.path, labels.written));
   const samples = x.dims[0];
   if (y.dims.length !== 1 || y.dims[0] !== samples) {
     throw new DataError(
@@ -184,9 +185,15 @@ function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
     samples,
     description: `${basename(images.written)}: ${thousands(samples)} samples of ${x.dims.slice(1).join('×')}`,
   };
-  if (statSync(labels.path).size <= SMALL_FILE_BYTES) {
-    let bytes = readStart(labels.path, SMALL_FILE_BYTES);
-    if (isGzip(bytes)) bytes = gunzipSync(bytes);
+  let bytes = statPath(labels.path, labels.written).size <= SMALL_FILE_BYTES ? readHead(labels.path, SMALL_FILE_BYTES, labels.written) : undefined;
+  if (bytes && isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: LABELS_INFLATED_MAX });
+    } catch {
+      bytes = undefined; // damaged or inflating beyond the cap: the class count stays unknown here; training reports it
+    }
+  }
+  if (bytes) {
     let max = 0;
     for (let i = y.dataOffset; i < bytes.length; i++) if (bytes[i] > max) max = bytes[i];
     info.classCount = max + 1;
@@ -198,8 +205,8 @@ function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
 function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
   const xArg = pathArg(ref, 'x', baseDir);
   const yArg = pathArg(ref, 'y', baseDir);
-  const x = withArg('x', () => readNpyHeaderSync(xArg.path));
-  const y = withArg('y', () => readNpyHeaderSync(yArg.path));
+  const x = withArg('x', () => readNpyHeaderSync(xArg.path, xArg.written));
+  const y = withArg('y', () => readNpyHeaderSync(yArg.path, yArg.written));
   if (x.shape.length === 0 || y.shape.length === 0 || x.shape[0] !== y.shape[0]) {
     throw new DataError(
       'data-format',
@@ -210,8 +217,8 @@ function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
   // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
   const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
   // One label per sample in a small file: its values, for the checker's label-range check.
-  const scan = y.shape.slice(1).every((d) => d === 1) && statSync(yArg.path).size <= SMALL_FILE_BYTES;
-  const labels = scan ? withArg('y', () => npyValues(readStart(yArg.path, SMALL_FILE_BYTES), y, yArg.written)) : undefined;
+  const scan = y.shape.slice(1).every((d) => d === 1) && statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES;
+  const labels = scan ? withArg('y', () => npyValues(readHead(yArg.path, SMALL_FILE_BYTES, yArg.written), y, yArg.written)) : undefined;
   return {
     ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
     ok: true,
@@ -226,6 +233,7 @@ function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
 function probeImages(ref: SourceRef, baseDir: string): SourceInfo {
   const { path, written } = pathArg(ref, 'directory', baseDir);
   const { height, width, channels, colorMode } = imageOptions(ref.args);
+  withArg('directory', () => requireDirectory(path, written));
   const folder = listImageFolder(path, written);
   withArg('directory', () => readImageHeaderSync(folder.files[0].path)); // the first image must at least be an image
   return {

@@ -2,10 +2,13 @@
 // folder holds one) for `Pretrained(path=...)`: the layer calls it stands for and its input
 // shape. Only the JSON is read, never the weights; results are cached by path and mtime.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getLayer } from '../catalog';
 import type { ArgValue, Shape } from '../catalog/types';
+import { DataError } from './errors';
+import { excerpt } from '../excerpt';
+import { MODEL_JSON_MAX_BYTES, readCapped } from './read-file';
 
 export interface SavedLayer {
   layer: string;
@@ -14,7 +17,7 @@ export interface SavedLayer {
 
 export type SavedModel =
   | { ok: true; inputShape: Shape; layers: SavedLayer[]; file: string }
-  | { ok: false; code: 'data-missing' | 'data-format'; message: string };
+  | { ok: false; code: 'data-missing' | 'data-format' | 'data-slow'; message: string };
 
 const cache = new Map<string, { stamp: string; model: SavedModel }>();
 
@@ -39,11 +42,19 @@ export function readSavedModel(path: string, baseDir: string): SavedModel {
 
 function parseSavedModel(file: string): SavedModel {
   const bad = (why: string): SavedModel => ({ ok: false, code: 'data-format', message: `${file} is not a saved Sequential model (${why}); point Pretrained at a run folder's model.json` });
+  let bytes: Uint8Array;
+  try {
+    // Capped and regular files only: /dev/zero or a FIFO here must not hang or fill memory.
+    bytes = readCapped(file, MODEL_JSON_MAX_BYTES, 'a saved model.json');
+  } catch (e) {
+    if (e instanceof DataError) return { ok: false, code: e.code === 'data-missing' ? 'data-missing' : 'data-format', message: e.message };
+    return bad(excerpt(e instanceof Error ? e.message : String(e), 200));
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return bad(e instanceof SyntaxError ? 'not JSON' : String(e));
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return bad('not JSON'); // the parser's message quotes the file: leave it out
   }
   // TF.js writes {modelTopology: {class_name, config}}; Keras's converter nests it under model_config.
   const topology = isObject(json) && isObject(json.modelTopology) ? json.modelTopology : undefined;
@@ -57,10 +68,16 @@ function parseSavedModel(file: string): SavedModel {
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) return bad('a layer without class_name and config');
     const config = entry.config;
     const batchShape = config.batch_input_shape ?? config.batch_shape;
-    if (inputShape === undefined && Array.isArray(batchShape)) inputShape = (batchShape as (number | null)[]).slice(1);
+    if (inputShape === undefined && Array.isArray(batchShape)) {
+      const dims = (batchShape as unknown[]).slice(1);
+      if (dims.length === 0 || !dims.every((d) => d === null || (Number.isSafeInteger(d) && (d as number) >= 1))) {
+        return bad(`its input shape ${excerpt(JSON.stringify(batchShape))} is not a list of sizes`);
+      }
+      inputShape = dims as Shape;
+    }
     if (entry.class_name === 'InputLayer') continue;
     const spec = getLayer(entry.class_name);
-    if (!spec) return bad(`layer class '${entry.class_name}' is not one ModelSpec knows`);
+    if (!spec) return bad(`layer class '${excerpt(entry.class_name)}' is not one ModelSpec knows`);
     // A layer's config holds its constructor arguments under their Keras names.
     const args: Record<string, ArgValue> = {};
     for (const a of spec.args) {

@@ -14,7 +14,8 @@ export interface SourceRef {
   args: Record<string, ArgValue>;
 }
 
-export type SourceErrorCode = 'data-missing' | 'data-column' | 'data-format';
+/** 'data-slow': the read did not finish within the editor's time budget (see lsp/probe-budget.ts). */
+export type SourceErrorCode = 'data-missing' | 'data-column' | 'data-format' | 'data-slow';
 
 /** What a probe learned about a source from headers and listings only. */
 export type SourceInfo =
