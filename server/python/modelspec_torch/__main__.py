@@ -45,7 +45,8 @@ def _listen_for_stop(stop) -> None:
             stop.request(f'stopped ({signal.Signals(signum).name})')
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGHUP, handler)
+    if hasattr(signal, 'SIGHUP'):  # not on Windows
+        signal.signal(signal.SIGHUP, handler)
     stop_on_eof = os.environ.get('MODELSPEC_STOP_ON_EOF') == '1'
 
     def read_stdin():

@@ -4,7 +4,7 @@
 // same second get two folders. Mirrored for the PyTorch engine in modelspec_torch/files.py.
 
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** An I/O failure with a message for people: the path, the cause and what to do. */
 export class IoError extends Error {
@@ -106,7 +106,7 @@ export function createRunFolder(parent: string, name: string): string {
  * failure the temporary file is removed and the old file (if any) is left as it was.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${process.pid}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
@@ -153,6 +153,12 @@ export function appendLine(path: string, line: string): void {
     }
     throw ioError(e, path);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // The write (or its error) has been dealt with; a failing close adds nothing.
+      }
+    }
   }
 }
