@@ -212,7 +212,8 @@ describe('signals to `modelspec train`', () => {
   it('after SIGKILL of the CLI and its engine, history.csv holds every epoch of events.jsonl and `evaluate` says the run was killed', async () => {
     const dir = mkdtempSync(join(work, 'killed-'));
     const run = startCli([modelFile(dir, 200, 16), '--backend', 'tfjs', '--out', join(dir, 'runs')]);
-    await run.until((e) => ofType(e, 'epoch').length >= 2);
+    // Mid-epoch, well away from the next epoch event.
+    await run.until((e) => ofType(e, 'epoch').length >= 2 && ofType(e, 'batch').some((b) => b.epoch === 3 && b.batch >= b.batches / 4));
     process.kill(-run.child.pid!, 'SIGKILL');
     await run.exited;
     const runDir = runDirOf(run.events);
@@ -226,6 +227,19 @@ describe('signals to `modelspec train`', () => {
     assert.match(r.stderr, /the run was killed before it saved a model: its events\.jsonl has no final event/);
     assert.match(r.stderr, new RegExp(`records ${epochs.length} of 200 epochs`));
     noStackTrace(r.stderr);
+  });
+
+  it('`evaluate` of a killed run rebuilds a missing or stale history.csv from events.jsonl', async () => {
+    const dir = mkdtempSync(join(work, 'killed-stale-'));
+    const run = startCli([modelFile(dir, 200, 16), '--backend', 'tfjs', '--out', join(dir, 'runs')]);
+    await run.until((e) => ofType(e, 'epoch').length >= 2);
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.exited;
+    const runDir = runDirOf(run.events);
+    // As if the launcher died before it saw the last epochs: history.csv lags or is gone.
+    rmSync(join(runDir, 'history.csv'));
+    runSync(['evaluate', runDir]);
+    assert.equal(historyRows(runDir).length, ofType(fileEvents(runDir), 'epoch').length);
   });
 });
 

@@ -10,7 +10,7 @@ import { analyze } from '../language/analysis/analyze';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
-import { missingModelReason } from './run-folder';
+import { missingModelReason, refreshHistory } from './run-folder';
 import { readSavedWeights } from './saved-weights';
 
 export interface EvaluateOptions {
@@ -36,6 +36,7 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     throw new Error(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
   }
   const run = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
+  if (existsSync(join(runDir, 'events.jsonl'))) refreshHistory(runDir);
   const modelFile = join(runDir, best ? 'best' : '', 'model.json');
   if (!existsSync(modelFile)) {
     throw new Error(

@@ -54,6 +54,18 @@ export function writeHistory(runDir: string, events: RunEvent[] = readEvents(run
   writeFileAtomic(join(runDir, 'history.csv'), historyCsv(events));
 }
 
+/**
+ * Brings history.csv up to date with events.jsonl if it is missing or behind: a run killed
+ * together with its launcher can have recorded an epoch the launcher never saw.
+ */
+export function refreshHistory(runDir: string): void {
+  const events = readEvents(runDir);
+  const wanted = historyCsv(events);
+  const file = join(runDir, 'history.csv');
+  if (existsSync(file) && readFileSync(file, 'utf8') === wanted) return;
+  writeHistory(runDir, events);
+}
+
 /** Writes history.csv, summary.txt and report.html next to events.jsonl, and completes model.json. */
 export function finalizeRunFolder(runDir: string, summaryTable: string, title: string): void {
   completeTfjsModel(runDir);
