@@ -135,7 +135,7 @@ describe('two runs of one model started in the same second', () => {
     // Take the timestamped names of the next seconds, so both runs collide with a taken name
     // whenever they start; the folders already there must be left alone.
     const now = Date.now();
-    const taken = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => join(out, 'tiny', timestamp(new Date(now + s * 1000))));
+    const taken = Array.from({ length: 60 }, (_, s) => join(out, 'tiny', timestamp(new Date(now + s * 1000))));
     for (const d of taken) {
       mkdirSync(d, { recursive: true });
       writeFileSync(join(d, 'keep.txt'), 'an earlier run');
@@ -287,7 +287,13 @@ describe('read-only and full disks', () => {
       const dir = mkdtempSync(join(work, 'ro-mid-'));
       const run = startCli([modelFile(dir, 200, 16), '--backend', 'tfjs', '--out', mnt]);
       await run.until((e) => ofType(e, 'epoch').length >= 1);
-      execFileSync('mount', ['-o', 'remount,ro', mnt]);
+      // A remount fails (EBUSY) while a file is open for writing: the engine opens events.jsonl
+      // only for each line, so a retry finds a moment between lines.
+      for (let i = 0; ; i++) {
+        if (spawnSync('mount', ['-o', 'remount,ro', mnt]).status === 0) break;
+        assert.ok(i < 50, 'could not remount the run folder read-only');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const end = await run.exited;
       assert.equal(end.code, 1);
       const failed = ofType(run.events, 'failed')[0];
