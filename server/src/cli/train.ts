@@ -6,7 +6,7 @@ import { summaryTable } from '../language/services/summary';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
 import { finalizeRunFolder, metricsLine, outcome, readEvents } from '../training/run-folder';
-import { startRun } from '../training/run-process';
+import { startRun, type RunHandle } from '../training/run-process';
 import { buildRunSpec, trainingBlocker } from '../training/run-spec';
 import { colourFor, style } from './style';
 
@@ -47,9 +47,9 @@ export async function train(args: TrainArgs): Promise<number> {
   say(s.dim(`Run folder: ${spec.runDir}`));
 
   const progress = args.json ? undefined : new Progress(process.stderr.isTTY === true);
-  let handle;
+  let run: RunHandle;
   try {
-    handle = startRun(
+    run = startRun(
       spec,
       choice,
       (event) => {
@@ -64,7 +64,6 @@ export async function train(args: TrainArgs): Promise<number> {
     process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const run = handle;
   // A closing terminal (SIGHUP), `timeout` or a job scheduler (SIGTERM) stop the run like Ctrl+C:
   // the engine finishes its batch, saves the model and records `stopped`. A second Ctrl+C kills.
   let interrupts = 0;
