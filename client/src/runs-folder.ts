@@ -14,10 +14,11 @@ export function runsRoot(modelFile: string, setting: string | undefined, workspa
   return resolve(workspaceFolder ?? dirname(resolve(modelFile)), configured);
 }
 
-/** "20261127-081502" → "2026-11-27 08:15:02"; anything else as it is. */
+/** "20261127-081502" → "2026-11-27 08:15:02"; the second run of that second, "…-2", → "… (2)";
+ *  anything else as it is. */
 export function runLabel(folderName: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(folderName);
-  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}` : folderName;
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/.exec(folderName);
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}${m[7] ? ` (${m[7]})` : ''}` : folderName;
 }
 
 /** The model's run folders that have recorded events, newest first. */
@@ -29,7 +30,6 @@ export function listRuns(root: string, model: string): RunSummary[] {
       const events = join(dir, name, 'events.jsonl');
       return existsSync(events) && statSync(events).isFile();
     })
-    .sort()
-    .reverse()
+    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true })) // "-10" after "-9"
     .map((name) => ({ runDir: join(dir, name), label: runLabel(name) }));
 }

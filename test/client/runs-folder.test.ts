@@ -26,6 +26,20 @@ test('run folders of a model, newest first, only those with events', () => {
   assert.deepEqual(listRuns(root, 'missing'), []);
 });
 
+test('runs started in the same second (suffixed -2, -3, … by the CLI) are listed apart, newest first', () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  for (const name of ['20261128-090000', '20261128-090000-2', '20261128-090000-10', '20261128-090001']) {
+    mkdirSync(join(root, 'm', name), { recursive: true });
+    writeFileSync(join(root, 'm', name, 'events.jsonl'), '');
+  }
+  assert.deepEqual(listRuns(root, 'm'), [
+    { runDir: join(root, 'm', '20261128-090001'), label: '2026-11-28 09:00:01' },
+    { runDir: join(root, 'm', '20261128-090000-10'), label: '2026-11-28 09:00:00 (10)' },
+    { runDir: join(root, 'm', '20261128-090000-2'), label: '2026-11-28 09:00:00 (2)' },
+    { runDir: join(root, 'm', '20261128-090000'), label: '2026-11-28 09:00:00' },
+  ]);
+});
+
 test('labels read the timestamp', () => {
   assert.equal(runLabel('20261127-081502'), '2026-11-27 08:15:02');
   assert.equal(runLabel('custom'), 'custom');

@@ -7,7 +7,9 @@
     python3 -m modelspec_torch --first-batch-loss SPEC.json   loss on the first batch, no update
 
 SPEC.json for --describe may be a RunSpec or just the Keras model JSON. During training a
-line {"type": "stop"} on stdin, or SIGINT, stops within one batch and still saves the model.
+line {"type": "stop"} on stdin, SIGINT, SIGTERM or SIGHUP stops within one batch and still saves
+the model; so does the end of stdin when MODELSPEC_STOP_ON_EOF=1 (set by the launcher, whose
+death closes that pipe).
 """
 from __future__ import annotations
 
@@ -37,9 +39,15 @@ def _print(obj) -> None:
 
 def _listen_for_stop(stop) -> None:
     def handler(signum, frame):
-        stop.request('stopped by the user (SIGINT)' if signum == signal.SIGINT else 'stopped (SIGTERM)')
+        if signum == signal.SIGINT:
+            stop.request('stopped by the user (SIGINT)')
+        else:
+            stop.request(f'stopped ({signal.Signals(signum).name})')
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+    if hasattr(signal, 'SIGHUP'):  # not on Windows
+        signal.signal(signal.SIGHUP, handler)
+    stop_on_eof = os.environ.get('MODELSPEC_STOP_ON_EOF') == '1'
 
     def read_stdin():
         try:
@@ -52,14 +60,21 @@ def _listen_for_stop(stop) -> None:
                     stop.request(str(message.get('reason') or 'stopped by the user'))
         except (OSError, ValueError):
             pass
+        if stop_on_eof:
+            stop.request('stopped: the process that started the run ended (its pipe to the engine closed)')
     threading.Thread(target=read_stdin, name='stdin-stop', daemon=True).start()
 
 
 def run(spec_path: str) -> int:
+    from modelspec_torch.files import DiskError
     from modelspec_torch.protocol import EventSink, now_iso, set_sink
     from modelspec_torch.train import RunFailed, StopRequest, Trainer
     spec = _load(spec_path)
-    sink = EventSink(spec.get('runDir'))
+    try:
+        sink = EventSink(spec.get('runDir'))
+    except DiskError as e:
+        sys.stderr.write(f'{e}\n')
+        return 1
     set_sink(sink)
     stop = StopRequest()
     _listen_for_stop(stop)
@@ -74,12 +89,22 @@ def run(spec_path: str) -> int:
             event['batch'] = e.batch
         sink.emit(event)
         return 1
+    except DiskError as e:
+        # A full or read-only disk: the path and the cause are the whole story, no traceback.
+        event = {'type': 'failed', 'time': now_iso(), 'message': str(e)}
+        if trainer.current_epoch is not None:
+            event['epoch'] = trainer.current_epoch
+        sink.emit(event)
+        return 1
     except Exception as e:  # noqa: BLE001 - every failure becomes a `failed` event
         detail = traceback.format_exc()
         sys.stderr.write(detail)
         if spec.get('runDir'):
-            with open(os.path.join(spec['runDir'], 'error.log'), 'w') as f:
-                f.write(detail)
+            try:
+                with open(os.path.join(spec['runDir'], 'error.log'), 'w') as f:
+                    f.write(detail)
+            except OSError:
+                pass  # the traceback is on stderr already
         sink.emit({'type': 'failed', 'time': now_iso(), 'message': f'{type(e).__name__}: {e}'})
         return 1
     finally:

@@ -8,9 +8,12 @@ A callback sees the trainer through a small interface: `get_weights()`/`set_weig
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from typing import Any, Dict, List, Optional
+
+from .files import append_line, disk_error, make_dirs
 
 Logs = Dict[str, float]
 
@@ -185,24 +188,33 @@ class CSVLogger(Callback):
 
     def on_train_begin(self, trainer):
         path = self.filename if os.path.isabs(self.filename) else os.path.join(trainer.run_dir, self.filename)
-        os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+        make_dirs(os.path.dirname(path) or '.')
         self.path = path
         exists = self.append and os.path.exists(path) and os.path.getsize(path) > 0
-        self.file = open(path, 'a' if self.append else 'w', newline='')
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if self.append else os.O_TRUNC)
+        try:
+            self.fd = os.open(path, flags, 0o644)
+        except OSError as e:
+            raise disk_error(e, path) from e
         self.write_header = not exists
 
     def on_epoch_end(self, epoch, logs, trainer):
         if self.keys is None:
             self.keys = sorted(logs)
-        writer = csv.writer(self.file, delimiter=self.separator, lineterminator='\n')
+        rows = io.StringIO()
+        writer = csv.writer(rows, delimiter=self.separator, lineterminator='\n')
         if self.write_header:
             writer.writerow(['epoch'] + self.keys)
             self.write_header = False
         writer.writerow([epoch] + [logs.get(k, 'NA') for k in self.keys])
-        self.file.flush()
+        # Whole lines or nothing, and a full disk names the file (files.append_line).
+        append_line(self.fd, self.path, rows.getvalue().encode('utf-8'))
 
     def on_train_end(self, trainer):
-        self.file.close()
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
 
 
 CALLBACKS = {'EarlyStopping': EarlyStopping, 'ReduceLROnPlateau': ReduceLROnPlateau,

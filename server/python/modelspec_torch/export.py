@@ -10,6 +10,7 @@ from typing import Optional
 import numpy as np
 import torch
 
+from .files import DiskError, make_dirs, write_atomic, write_atomic_with
 from .model import KerasSequential, all_keras_weights, keras_weights
 
 
@@ -17,16 +18,17 @@ def save_model(model: KerasSequential, directory: str) -> str:
     """Writes model.pt (state dict), keras_weights.npz (arr_0, arr_1, ... in Keras's
     get_weights() order) and keras_weights.json (layer/weight names, shapes). Returns the
     model.pt path."""
-    os.makedirs(directory, exist_ok=True)
+    make_dirs(directory)
     pt_path = os.path.join(directory, 'model.pt')
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    _atomic(pt_path, lambda p: torch.save(state, p))
+    # Serialized in memory, then written by write_atomic: torch's own file writer aborts the
+    # process (SIGABRT) when the disk fills, and a direct write could leave a truncated file.
+    write_atomic_with(pt_path, lambda f: torch.save(state, f))
     arrays = keras_weights(model)
-    _atomic(os.path.join(directory, 'keras_weights.npz'), lambda p: np.savez(p, *arrays), suffix='.npz')
+    write_atomic_with(os.path.join(directory, 'keras_weights.npz'), lambda f: np.savez(f, *arrays))
     manifest = [{'layer': layer.layer_name, 'className': layer.class_name, 'name': w.name,
                  'shape': list(w.shape), 'trainable': w.trainable} for layer, w in all_keras_weights(model)]
-    with open(os.path.join(directory, 'keras_weights.json'), 'w') as f:
-        json.dump({'weights': manifest}, f, indent=1)
+    write_atomic(os.path.join(directory, 'keras_weights.json'), json.dumps({'weights': manifest}, indent=1).encode())
     _save_tfjs_layers_model(model, arrays, manifest, directory)
     return pt_path
 
@@ -38,21 +40,9 @@ def _save_tfjs_layers_model(model: KerasSequential, arrays, manifest, directory:
     weights = [{'name': f"{w['layer']}/{w['name']}", 'shape': w['shape'], 'dtype': 'float32'} for w in manifest]
     doc = {'modelTopology': model.model_json, 'format': 'layers-model', 'generatedBy': 'ModelSpec PyTorch engine',
            'convertedBy': None, 'weightsManifest': [{'paths': ['weights.bin'], 'weights': weights}]}
-    _atomic(os.path.join(directory, 'weights.bin'),
-            lambda p: _write(p, b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for a in arrays)))
-    _atomic(os.path.join(directory, 'model.json'), lambda p: _write(p, json.dumps(doc).encode()))
-
-
-def _write(path: str, data: bytes) -> None:
-    with open(path, 'wb') as f:
-        f.write(data)
-
-
-def _atomic(path: str, write, suffix: str = '') -> None:
-    """Write to a temporary name and rename, so a kill never leaves a half-written file."""
-    tmp = path[:-len(suffix)] + '.tmp' + suffix if suffix else path + '.tmp'
-    write(tmp)
-    os.replace(tmp, path)
+    write_atomic(os.path.join(directory, 'weights.bin'),
+                 b''.join(np.ascontiguousarray(a, dtype='<f4').tobytes() for a in arrays))
+    write_atomic(os.path.join(directory, 'model.json'), json.dumps(doc).encode())
 
 
 def export_onnx(model: KerasSequential, path: str) -> Optional[str]:
@@ -66,16 +56,12 @@ def export_onnx(model: KerasSequential, path: str) -> Optional[str]:
                       dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}, opset_version=13)
         if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
             kwargs['dynamo'] = False  # the TorchScript exporter needs no onnx/onnxscript packages
-        tmp = path + '.tmp'
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter('ignore')  # exporter chatter (RNN batch-size notes) is not actionable here
-            torch.onnx.export(model, dummy, tmp, **kwargs)
-        os.replace(tmp, path)
+            write_atomic_with(path, lambda f: torch.onnx.export(model, dummy, f, **kwargs))
         model.train(was_training)
         return None
+    except DiskError as e:
+        return str(e)
     except Exception as e:  # noqa: BLE001 - any exporter problem is reported, never fatal
-        try:
-            os.remove(path + '.tmp')
-        except OSError:
-            pass
         return f'{type(e).__name__}: {e}'.splitlines()[0][:300]

@@ -121,6 +121,7 @@ class Trainer:
         self.stop_training = False
         self.stop_reason = ''
         self.start_time = time.time()
+        self.current_epoch: Optional[int] = None  # 1-based, for a failure's event
 
     # The interface callbacks use ---------------------------------------------------------
 
@@ -362,6 +363,7 @@ class Trainer:
         epochs_done = 0
         try:
             for epoch in range(self.epochs):
+                self.current_epoch = epoch + 1
                 train_logs = self.train_epoch(epoch)
                 if train_logs is None:
                     return self._stopped(epoch + 1)

@@ -13,6 +13,7 @@ import { colourFor, style } from './style';
 import { train } from './train';
 import { evaluate } from './evaluate';
 import { reportEngines } from '../training/engines/detect';
+import { isIoError } from '../training/files';
 
 const USAGE = `Usage: modelspec <command> [options]
 
@@ -241,7 +242,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A full or read-only disk is the user's to fix, not a bug: one line, no stack trace.
+    if (isIoError(e)) process.stderr.write(`modelspec: ${(e as Error).message}\n`);
+    else process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,7 +6,7 @@ import { summaryTable } from '../language/services/summary';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
 import { finalizeRunFolder, metricsLine, outcome, readEvents } from '../training/run-folder';
-import { startRun } from '../training/run-process';
+import { startRun, type RunHandle } from '../training/run-process';
 import { buildRunSpec, trainingBlocker } from '../training/run-spec';
 import { colourFor, style } from './style';
 
@@ -27,7 +27,7 @@ export async function train(args: TrainArgs): Promise<number> {
   }
   const s = style(colourFor(process.stderr));
   const say = (line: string) => {
-    if (!args.json) process.stderr.write(line + '\n');
+    if (!args.json) writeQuietly(process.stderr, line + '\n');
   };
   let spec;
   try {
@@ -47,39 +47,71 @@ export async function train(args: TrainArgs): Promise<number> {
   say(s.dim(`Run folder: ${spec.runDir}`));
 
   const progress = args.json ? undefined : new Progress(process.stderr.isTTY === true);
-  const handle = startRun(
-    spec,
-    choice,
-    (event) => {
-      if (args.json) process.stdout.write(JSON.stringify(event) + '\n');
-      else progress?.show(event);
-    },
-    (line) => {
-      if (!args.json && process.env.MODELSPEC_DEBUG) process.stderr.write(s.dim(line) + '\n');
-    },
-  );
+  let run: RunHandle;
+  try {
+    run = startRun(
+      spec,
+      choice,
+      (event) => {
+        if (args.json) writeQuietly(process.stdout, JSON.stringify(event) + '\n');
+        else progress?.show(event);
+      },
+      (line) => {
+        if (!args.json && process.env.MODELSPEC_DEBUG) writeQuietly(process.stderr, s.dim(line) + '\n');
+      },
+    );
+  } catch (e) {
+    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  // A closing terminal (SIGHUP), `timeout` or a job scheduler (SIGTERM) stop the run like Ctrl+C:
+  // the engine finishes its batch, saves the model and records `stopped`. A second Ctrl+C kills.
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       say('\nStopping after this batch (Ctrl+C again to kill)...');
-      handle.stop();
-    } else if (handle.pid) process.kill(handle.pid, 'SIGKILL');
+      run.stop();
+    } else if (run.pid) process.kill(run.pid, 'SIGKILL');
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`\nStopping after this batch (${signal})...`);
+    run.stop(`stopped (${signal})`);
+  };
+  // With the terminal gone, writing to it fails (EIO/EPIPE): the run goes on and saves regardless.
+  const ignore = () => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
   process.on('SIGINT', onSigint);
-  const final = await handle.done;
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const final = await run.done;
   process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
   progress?.end();
 
+  let reportFailed = false;
   try {
     finalizeRunFolder(spec.runDir, args.analysis.model ? summaryTable(args.analysis.model) : '', `${spec.modelName} · ${spec.runDir}`);
   } catch (e) {
-    say(`modelspec: could not write the run's report: ${e instanceof Error ? e.message : String(e)}`);
+    reportFailed = true;
+    writeQuietly(process.stderr, `modelspec: could not write the run's report: ${e instanceof Error ? e.message : String(e)}\n`);
   }
   if (!args.json) {
-    process.stdout.write(`${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
+    writeQuietly(process.stdout, `${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
   }
-  return final.type === 'failed' ? 1 : 0;
+  return final.type === 'failed' || reportFailed ? 1 : 0;
+}
+
+/** Writes unless the stream is gone (a closed terminal or pipe): the run matters more. */
+function writeQuietly(stream: NodeJS.WriteStream, text: string): void {
+  if (stream.destroyed || !stream.writable) return;
+  try {
+    stream.write(text);
+  } catch {
+    // EPIPE/EIO thrown synchronously: nothing to tell anyone.
+  }
 }
 
 /** Renders events for people: one redrawn line on a terminal, one line per epoch otherwise. */

@@ -3,12 +3,14 @@
 // data were; its model.json (or best/model.json) holds the weights; the evaluation's own events
 // go to RUN_DIR/evaluations/<time>/ so the run's history is left as it was.
 
-import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
+import { createRunFolder } from './files';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
+import { missingModelReason, refreshHistory } from './run-folder';
 import { readSavedWeights } from './saved-weights';
 
 export interface EvaluateOptions {
@@ -34,16 +36,16 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     throw new Error(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
   }
   const run = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
+  if (existsSync(join(runDir, 'events.jsonl'))) refreshHistory(runDir);
   const modelFile = join(runDir, best ? 'best' : '', 'model.json');
   if (!existsSync(modelFile)) {
     throw new Error(
       best
         ? `${runDir} has no best/model.json: only runs with a ModelCheckpoint callback save one; evaluate the final model without --best`
-        : `${runDir} has no model.json: the run ended before it saved a model (its events.jsonl says how it ended)`,
+        : `${runDir} has no model.json: ${missingModelReason(runDir)}`,
     );
   }
-  const outDir = join(runDir, 'evaluations', timestamp());
-  mkdirSync(outDir, { recursive: true });
+  const outDir = createRunFolder(join(runDir, 'evaluations'), timestamp());
   const tensors = readSavedWeights(modelFile, outDir).flatMap((l) => l.tensors);
   const data = dataPresent(run.data) ? run.data : await prepareAgain(run, opts);
   if (!data.test) {

@@ -156,3 +156,10 @@ export type RunEvent =
   | { type: 'failed'; time: string; message: string; epoch?: number; batch?: number };
 
 export type RunEventType = RunEvent['type'];
+
+/**
+ * Set in the environment of an engine started by the launcher (run-process.ts): its stdin is the
+ * launcher's pipe, so the end of stdin means the launcher died, and the engine stops and saves
+ * as on Ctrl+C. Engines started by hand, or with stdin closed at once, keep training.
+ */
+export const STOP_ON_EOF_ENV = 'MODELSPEC_STOP_ON_EOF';

@@ -2,12 +2,23 @@
 // history.csv, summary.txt and report.html, all derived from events.jsonl, so they can be
 // rebuilt for a run that crashed or was killed.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEvent } from './run-process';
+import { writeFileAtomic } from './files';
 import type { Metrics, RunEvent, RunSpec } from './protocol';
 import { toTfjsTopology } from './engines/tfjs/keras-json';
 import { renderReport } from './report';
+
+/** One line of events.jsonl (or of an engine's stdout) as an event; anything else is undefined. */
+export function parseEvent(line: string): RunEvent | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const v = JSON.parse(line) as { type?: unknown };
+    return typeof v.type === 'string' ? (v as RunEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function readEvents(runDir: string): RunEvent[] {
   const file = join(runDir, 'events.jsonl');
@@ -35,13 +46,33 @@ export function historyCsv(events: RunEvent[]): string {
   return [header.join(','), ...rows].join('\n') + '\n';
 }
 
+/**
+ * Rewrites history.csv from events.jsonl: after every epoch while a run is followed, so a run
+ * killed with SIGKILL keeps every epoch it recorded, and again when the run ends.
+ */
+export function writeHistory(runDir: string, events: RunEvent[] = readEvents(runDir)): void {
+  writeFileAtomic(join(runDir, 'history.csv'), historyCsv(events));
+}
+
+/**
+ * Brings history.csv up to date with events.jsonl if it is missing or behind: a run killed
+ * together with its launcher can have recorded an epoch the launcher never saw.
+ */
+export function refreshHistory(runDir: string): void {
+  const events = readEvents(runDir);
+  const wanted = historyCsv(events);
+  const file = join(runDir, 'history.csv');
+  if (existsSync(file) && readFileSync(file, 'utf8') === wanted) return;
+  writeHistory(runDir, events);
+}
+
 /** Writes history.csv, summary.txt and report.html next to events.jsonl, and completes model.json. */
 export function finalizeRunFolder(runDir: string, summaryTable: string, title: string): void {
   completeTfjsModel(runDir);
   const events = readEvents(runDir);
-  writeFileSync(join(runDir, 'history.csv'), historyCsv(events));
-  writeFileSync(join(runDir, 'summary.txt'), `${summaryTable}\n\n${outcome(events)}\n`);
-  writeFileSync(join(runDir, 'report.html'), renderReport(events, { title }));
+  writeHistory(runDir, events);
+  writeFileAtomic(join(runDir, 'summary.txt'), `${summaryTable}\n\n${outcome(events)}\n`);
+  writeFileAtomic(join(runDir, 'report.html'), renderReport(events, { title }));
 }
 
 /** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */
@@ -69,7 +100,7 @@ export function outcome(events: RunEvent[]): string {
   if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epoch${end.epochs === 1 ? '' : 's'} in ${end.seconds.toFixed(1)} s`);
   else if (end?.type === 'stopped') lines.push(`Stopped at epoch ${end.epoch}: ${end.reason}`);
   else if (end?.type === 'failed') lines.push(`Failed: ${end.message}`);
-  else lines.push('The run did not record an ending (it may have been killed)');
+  else lines.push(`The run did not record an ending: it was killed${last?.type === 'epoch' ? ` after epoch ${last.epoch}` : ''} (SIGKILL, a crash or a power loss) before it could save`);
   return lines.join('\n');
 }
 
@@ -87,5 +118,22 @@ function completeTfjsModel(runDir: string): void {
   if (json.generatedBy !== 'ModelSpec PyTorch engine') return;
   json.modelTopology = toTfjsTopology(model);
   json.generatedBy = 'ModelSpec PyTorch engine (topology in TF.js form)';
-  writeFileSync(file, JSON.stringify(json));
+  writeFileAtomic(file, JSON.stringify(json));
+}
+
+/**
+ * Why a run folder has no model.json, from its events: killed (no final event), failed, or the
+ * file was removed afterwards.
+ */
+export function missingModelReason(runDir: string): string {
+  const events = readEvents(runDir);
+  const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
+  const epochs = events.filter((e) => e.type === 'epoch');
+  const last = epochs[epochs.length - 1];
+  const recorded = last?.type === 'epoch' ? `; events.jsonl records ${last.epoch} of ${last.epochs} epochs` : '';
+  if (!end) {
+    return `the run was killed before it saved a model: its events.jsonl has no final event (finished, stopped or failed)${recorded}. A run stopped with Ctrl+C, SIGTERM or the Stop button saves its model; train again`;
+  }
+  if (end.type === 'failed') return `the run failed before it saved a model: ${end.message}`;
+  return `the run ${end.type === 'finished' ? 'finished' : 'was stopped'} but its model.json is gone (moved or deleted since)`;
 }

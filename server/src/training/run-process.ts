@@ -1,24 +1,29 @@
 // Starting an engine in its own process and following its events. The engine appends every
 // event to <runDir>/events.jsonl itself, so nothing is lost if this side dies; if the engine dies
-// without a final event, this side appends a `failed` event that says how it ended.
+// without a final event, this side appends a `failed` event that says how it ended. history.csv
+// is rewritten after every epoch, so a run killed outright keeps every epoch it recorded.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../common/package-root';
 import { pythonPath, type EngineChoice } from './engines/detect';
-import type { RunEvent, RunSpec } from './protocol';
+import { appendLine, writeFileAtomic } from './files';
+import { STOP_ON_EOF_ENV, type RunEvent, type RunSpec } from './protocol';
+import { parseEvent, writeHistory } from './run-folder';
+
+export { parseEvent } from './run-folder';
 
 export interface RunHandle {
   /** Asks the engine to stop after the current batch (it saves the model and emits `stopped`). */
-  stop(): void;
+  stop(reason?: string): void;
   /** Resolves with the final event (finished, stopped or failed). */
   done: Promise<RunEvent>;
   pid: number | undefined;
 }
 
 const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
+
 
 export function engineCommand(choice: EngineChoice, specPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (choice.engine === 'torch') {
@@ -33,14 +38,16 @@ export function engineCommand(choice: EngineChoice, specPath: string): { command
   return { command: process.execPath, args: [join(packageRoot(), 'dist', 'engine-tfjs.cjs'), specPath], env };
 }
 
+/** Starts the engine; throws an IoError (path and cause) if spec.json cannot be written. */
 export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEvent) => void, onLog?: (line: string) => void): RunHandle {
   const specPath = join(spec.runDir, 'spec.json');
-  writeFileSync(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
+  writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   const { command, args, env } = engineCommand(choice, specPath);
-  const child: ChildProcess = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(command, args, { env: { ...env, [STOP_ON_EOF_ENV]: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let final: RunEvent | undefined;
   let last: RunEvent | undefined;
   let stderrTail = '';
+  let historyProblem: string | undefined;
 
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const event = parseEvent(line);
@@ -50,6 +57,16 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
     }
     last = event;
     if (FINAL.has(event.type)) final = event;
+    if (event.type === 'epoch' && spec.mode !== 'evaluate') {
+      try {
+        writeHistory(spec.runDir);
+      } catch (e) {
+        // Reported once; the engine reports its own write failures as a failed event.
+        const message = (e as Error).message;
+        if (message !== historyProblem) onLog?.(message);
+        historyProblem = message;
+      }
+    }
     onEvent(event);
   });
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -68,7 +85,11 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
         message: `The ${choice.engine} engine ${how} without finishing${stderrTail ? `: ${lastLines(stderrTail, 6)}` : ''}`,
         epoch,
       };
-      appendFileSync(join(spec.runDir, 'events.jsonl'), JSON.stringify(event) + '\n');
+      try {
+        appendLine(join(spec.runDir, 'events.jsonl'), JSON.stringify(event));
+      } catch (e) {
+        event.message += ` (and this could not be recorded: ${(e as Error).message})`;
+      }
       onEvent(event);
       resolve(event);
     };
@@ -79,21 +100,11 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
   return {
     pid: child.pid,
     done,
-    stop() {
+    stop(reason?: string) {
       if (child.exitCode !== null) return;
-      child.stdin?.write(JSON.stringify({ type: 'stop' }) + '\n');
+      child.stdin?.write(JSON.stringify(reason ? { type: 'stop', reason } : { type: 'stop' }) + '\n');
     },
   };
-}
-
-export function parseEvent(line: string): RunEvent | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const v = JSON.parse(line) as { type?: unknown };
-    return typeof v.type === 'string' ? (v as RunEvent) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function lastLines(s: string, n: number): string {

@@ -1,7 +1,7 @@
 // From a checked .model file to the RunSpec an engine process takes: the lowered model, the
 // compile/fit settings with Keras defaults, and the data prepared into tensor files.
 
-import { mkdirSync } from 'node:fs';
+import { createRunFolder } from './files';
 import { dirname, join, resolve } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
 import { labelTargetOf } from '../language/analysis/checks';
@@ -56,8 +56,8 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
     signal: opts.signal,
   });
 
-  const runDir = join(opts.runsDir ? resolve(opts.runsDir) : join(baseDir, 'runs'), model.name, timestamp());
-  mkdirSync(runDir, { recursive: true });
+  // A folder of its own even when another run of this model starts in the same second.
+  const runDir = createRunFolder(join(opts.runsDir ? resolve(opts.runsDir) : join(baseDir, 'runs'), model.name), timestamp());
   return {
     model: lowerModel(model),
     modelName: model.name,

@@ -3,7 +3,8 @@
 // tensor files that both engines read in place (a path and a byte offset; nothing is copied).
 // Used for Pretrained(path=...) and for `modelspec evaluate`.
 
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from './files';
 import { dirname, join, resolve } from 'node:path';
 import type { TensorFile } from './protocol';
 
@@ -87,6 +88,6 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
 
 function joinShards(paths: string[], scratchDir: string, group: number): string {
   const out = join(scratchDir, `weights-group${group}.bin`);
-  writeFileSync(out, Buffer.concat(paths.map((p) => readFileSync(p))));
+  writeFileAtomic(out, Buffer.concat(paths.map((p) => readFileSync(p))));
   return out;
 }

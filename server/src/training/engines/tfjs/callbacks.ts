@@ -2,7 +2,7 @@
 // CSVLogger. Each sees the epoch's logs (loss, accuracy, val_loss, ...) after every epoch.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendLine, writeFileAtomic } from '../../files';
 import { isAbsolute, join } from 'node:path';
 import type { CallbackSpec } from '../../protocol';
 import type { Emit } from './events';
@@ -204,16 +204,16 @@ export class CSVLogger implements Callback {
     const file = str(args['filename'], 'training.log');
     this.path = isAbsolute(file) ? file : join(runDir, file);
     this.separator = str(args['separator'], ',');
-    if (args['append'] !== true) writeFileSync(this.path, '');
+    if (args['append'] !== true) writeFileAtomic(this.path, '');
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
     if (!this.keys) {
       this.keys = Object.keys(logs).sort();
-      appendFileSync(this.path, ['epoch', ...this.keys].join(this.separator) + '\n');
+      appendLine(this.path, ['epoch', ...this.keys].join(this.separator));
     }
     const row = [String(epoch), ...this.keys.map((k) => (logs[k] === undefined ? 'NA' : String(logs[k])))];
-    appendFileSync(this.path, row.join(this.separator) + '\n');
+    appendLine(this.path, row.join(this.separator));
   }
 }
 

@@ -1,9 +1,12 @@
 // Entry point of the TensorFlow.js engine: `node dist/engine-tfjs.cjs SPEC.json [--first-batch-loss]`.
-// Streams run events on stdout; stops cleanly on SIGINT or a {"type":"stop"} line on stdin.
+// Streams run events on stdout; stops cleanly (after the batch, saving the model) on SIGINT,
+// SIGTERM, SIGHUP or a {"type":"stop"} line on stdin, and, when started by the launcher
+// (MODELSPEC_STOP_ON_EOF), when stdin ends because the launcher died.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { isMainThread, workerData } from 'node:worker_threads';
-import type { RunSpec } from '../../protocol';
+import { STOP_ON_EOF_ENV, type RunSpec } from '../../protocol';
+import { isIoError } from '../../files';
 import { eventWriter } from './events';
 import { runShardWorker, type ShardWorkerData } from './parallel';
 import { train, type StopSignal } from './train';
@@ -20,22 +23,30 @@ async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as RunSpec;
   const emit = eventWriter(spec.runDir);
   const stop: StopSignal = { requested: false };
-  process.on('SIGINT', () => {
+  const request = (reason: string) => {
+    if (!stop.requested) stop.reason = reason;
     stop.requested = true;
-    stop.reason = 'interrupted (SIGINT)';
-  });
+  };
+  process.on('SIGINT', () => request('interrupted (SIGINT)'));
+  process.on('SIGTERM', () => request('stopped (SIGTERM)'));
+  process.on('SIGHUP', () => request('stopped (SIGHUP)'));
   const stdin = createInterface({ input: process.stdin });
   stdin.on('line', (line) => {
     try {
-      if ((JSON.parse(line) as { type?: string }).type === 'stop') {
-        stop.requested = true;
-        stop.reason = 'stop requested';
-      }
+      const message = JSON.parse(line) as { type?: string; reason?: unknown };
+      if (message.type === 'stop') request(typeof message.reason === 'string' && message.reason ? message.reason : 'stop requested');
     } catch {
       // Not JSON: ignore.
     }
   });
+  let finished = false;
+  if (process.env[STOP_ON_EOF_ENV] === '1') {
+    stdin.on('close', () => {
+      if (!finished) request('stopped: the process that started the run ended (its pipe to the engine closed)');
+    });
+  }
   await train(spec, { emit, stop, firstBatchLoss: process.argv.includes('--first-batch-loss') });
+  finished = true;
   stdin.close();
   process.stdin.destroy();
 }
@@ -43,6 +54,7 @@ async function main(): Promise<void> {
 // The same bundle runs the shard workers of data-parallel training (parallel.ts).
 const shard = !isMainThread && (workerData as ShardWorkerData | undefined)?.role === 'shard';
 (shard ? runShardWorker(workerData as ShardWorkerData) : main()).catch((e: unknown) => {
-  process.stderr.write(String((e as Error).stack ?? e) + '\n');
+  // A disk problem before training (events.jsonl cannot be created): its message, not a stack.
+  process.stderr.write((isIoError(e) ? (e as Error).message : String((e as Error).stack ?? e)) + '\n');
   process.exit(1);
 });

@@ -2,15 +2,17 @@
 // tfjs-node's file:// handler is not available. The files load with tf.loadLayersModel through
 // fileIO(dir) and in a browser through their URL.
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs, writeFileAtomic } from '../../files';
 
 export function fileIO(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
+      // Each file is written to a temporary name and renamed: whole or absent, never truncated.
       const weights = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
+      writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weights));
       const json = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -18,7 +20,7 @@ export function fileIO(dir: string): tf.io.IOHandler {
         convertedBy: null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+      writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {

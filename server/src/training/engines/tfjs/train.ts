@@ -2,7 +2,7 @@
 // callbacks and stopping are under our control. Emits the run protocol's events.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../files';
 import { join } from 'node:path';
 import type { Metrics, RunSpec } from '../../protocol';
 import { selectBackend, type BackendChoice } from './backend';
@@ -186,7 +186,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     if (model) await model.save(fileIO(dir));
   };
   try {
-    mkdirSync(spec.runDir, { recursive: true });
+    makeDirs(spec.runDir);
     const requested = spec.fit.backend === 'tfjs' ? 'auto' : spec.fit.backend;
     const choice: BackendChoice = await selectBackend(requested);
     const seed = spec.fit.seed;
@@ -325,7 +325,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     await save(spec.runDir);
     emit({ type: 'finished', time: now(), epochs: epochsDone, seconds: (performance.now() - startTime) / 1000, modelPath });
   } catch (e) {
-    const where = e instanceof RunError ? { epoch: e.epoch, batch: e.batch } : epoch > 0 ? { epoch } : {};
+    const where = e instanceof RunError ? { epoch: e.epoch, batch: e.batch } : epoch > 0 ? { epoch: Math.min(epoch, spec.fit.epochs) } : {};
     emit({ type: 'failed', time: now(), message: (e as Error).message ?? String(e), ...where });
   } finally {
     await pool?.close();
