@@ -99,7 +99,9 @@ export async function train(args: TrainArgs): Promise<number> {
     writeQuietly(process.stderr, `modelspec: could not write the run's report: ${e instanceof Error ? e.message : String(e)}\n`);
   }
   if (!args.json) {
-    writeQuietly(process.stdout, `${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
+    // A failed run's outcome (its one `Failed:` line) is an error: stderr, where scripts look for it.
+    const stream = final.type === 'failed' ? process.stderr : process.stdout;
+    writeQuietly(stream, `${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
   }
   return final.type === 'failed' || reportFailed ? 1 : 0;
 }
