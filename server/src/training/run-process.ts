@@ -7,7 +7,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../common/package-root';
-import { pythonPath, type EngineChoice } from './engines/detect';
+import type { EngineChoice } from './engines/detect';
+import { pythonModuleCommand } from './engines/python-command';
 import type { RunEvent, RunSpec } from './protocol';
 
 export interface RunHandle {
@@ -22,11 +23,7 @@ const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
 
 export function engineCommand(choice: EngineChoice, specPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (choice.engine === 'torch') {
-    return {
-      command: choice.python ?? 'python3',
-      args: ['-u', '-m', 'modelspec_torch', specPath],
-      env: { ...process.env, PYTHONPATH: pythonPath(), PYTHONUNBUFFERED: '1' },
-    };
+    return pythonModuleCommand(choice.python ?? 'python3', 'modelspec_torch', [specPath]);
   }
   // Inside VS Code, process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
   const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : { ...process.env };
