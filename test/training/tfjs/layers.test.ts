@@ -66,6 +66,12 @@ const CASES: Case[] = [
   { name: 'ELU', input: [6], layer: layer('ELU', { alpha: 1 }), output: [null, 6], params: 0 },
   { name: 'Softmax', input: [4, 3], layer: layer('Softmax', { axis: -1 }), output: [null, 4, 3], params: 0 },
   { name: 'Flatten', input: [4, 3], layer: layer('Flatten', {}), output: [null, 12], params: 0 },
+  { name: 'Flatten on (None, 4) (Keras 3: unchanged)', input: [4], layer: layer('Flatten', {}), output: [null, 4], params: 0 },
+  { name: 'Conv1D causal', input: [10, 2], layer: layer('Conv1D', { filters: 4, kernel_size: [3], padding: 'causal' }), output: [null, 10, 4], params: 28 },
+  { name: 'Conv1D causal, stride 2', input: [9, 2], layer: layer('Conv1D', { filters: 4, kernel_size: [3], padding: 'causal', strides: [2] }), output: [null, 5, 4], params: 28 },
+  { name: 'BatchNormalization on rank 5', input: [2, 3, 2, 3], layer: layer('BatchNormalization', { axis: -1, momentum: 0.99, epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 12, nonTrainable: 6 },
+  { name: 'BatchNormalization on rank 5, axis 2', input: [2, 3, 2, 3], layer: layer('BatchNormalization', { axis: 2, momentum: 0.99, epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 12, nonTrainable: 6 },
+  { name: 'LayerNormalization on rank 5', input: [2, 3, 2, 3], layer: layer('LayerNormalization', { axis: [-1], epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 6 },
   { name: 'Reshape', input: [12], layer: layer('Reshape', { target_shape: [2, 6] }), output: [null, 2, 6], params: 0 },
   { name: 'Permute', input: [3, 4], layer: layer('Permute', { dims: [2, 1] }), output: [null, 4, 3], params: 0 },
   { name: 'RepeatVector', input: [4], layer: layer('RepeatVector', { n: 3 }), output: [null, 3, 4], params: 0 },
@@ -223,4 +229,38 @@ test('a model with custom layers saves and reloads with tf.loadLayersModel, pred
   assert.deepEqual(Array.from(b), Array.from(a));
   model.dispose();
   reloaded.dispose();
+});
+
+test("Conv1D padding='causal' pads dilation·(kernel-1) steps on the left, as Keras", async () => {
+  const conv = (dilation: number) =>
+    buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, 4, 1] }), layer('Conv1D', { name: 'c', filters: 1, kernel_size: [2], padding: 'causal', dilation_rate: [dilation], use_bias: false })] } } });
+  const x = tf.tensor3d([1, 2, 3, 4], [1, 4, 1]);
+  for (const [dilation, expected] of [[1, [1, 12, 23, 34]], [2, [1, 2, 13, 24]]] as const) {
+    const model = await conv(dilation);
+    // Keras kernel (kernel, in, out): tap 0 meets the earlier step, tap 1 the current one.
+    model.setWeights([tf.tensor3d([10, 1], [2, 1, 1])]);
+    assert.deepEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()), expected, `dilation ${dilation}`);
+    model.dispose();
+  }
+});
+
+test('BatchNormalization and LayerNormalization on rank 5 compute Keras\'s formula', async () => {
+  const input = [2, 2, 3, 2];
+  const x = tf.randomNormal([3, ...input], 1, 2, 'float32', 5);
+  const close = (a: tf.Tensor, b: tf.Tensor) => assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! < 1e-4);
+  const build = (l: ReturnType<typeof layer>) => buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, ...input] }), l] } } });
+
+  // BatchNormalization(axis=2), training: batch statistics over every axis but 2.
+  const bn = await build(layer('BatchNormalization', { name: 'b', axis: 2, momentum: 0.5, epsilon: 0.001 }));
+  const stats = tf.moments(x, [0, 1, 3, 4], true);
+  close(bn.apply(x, { training: true }) as tf.Tensor, tf.div(tf.sub(x, stats.mean), tf.sqrt(tf.add(stats.variance, 0.001))));
+  // The moving mean moved halfway (momentum 0.5) from 0 to the batch mean, per channel of axis 2.
+  close(bn.getWeights()[2]!, tf.mul(tf.reshape(stats.mean, [2]), 0.5));
+  bn.dispose();
+
+  // LayerNormalization(axis=[-1]): per position, over the last axis.
+  const ln = await build(layer('LayerNormalization', { name: 'l', axis: [-1], epsilon: 0.001 }));
+  const m = tf.moments(x, [4], true);
+  close(ln.predict(x) as tf.Tensor, tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 0.001))));
+  ln.dispose();
 });
