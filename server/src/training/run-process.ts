@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../common/package-root';
 import type { EngineChoice } from './engines/detect';
 import { pythonModuleCommand } from './engines/python-command';
+import { releasePrepared } from './data/cache-lock';
 import type { RunEvent, RunSpec } from './protocol';
 
 export interface RunHandle {
@@ -72,6 +73,8 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
     child.on('error', (e) => finish(`could not start (${e.message})`));
     child.on('close', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`));
   });
+  // The run's prepared data may be evicted from the cache once its engine has ended.
+  void done.then(() => releasePrepared(spec.data));
 
   return {
     pid: child.pid,

@@ -9,7 +9,8 @@ import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
 import { builtinSplit } from './builtin-sources';
 import { cacheDir as defaultCacheDir } from './cache';
-import { cacheBudget, prunePrepared } from './cache-prune';
+import { lockEntries, releaseEntries } from './cache-lock';
+import { cacheBudget, dropOtherVersions, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
 import { encodeLabels } from './labels';
 import { loaderFor } from './sources';
@@ -37,10 +38,19 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     onProgress: opts.onProgress,
     signal: opts.signal,
   };
-  const train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape);
-  // Test and validation labels map onto the training classes, so index k means the same class everywhere.
-  const validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, train.classes));
-  const test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, train.classes));
+  // Each split's entry stays locked for this process until the run ends (cache-lock.ts:
+  // run-process.ts releases it), or until now if preparing fails.
+  const locked: string[] = [];
+  let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
+  try {
+    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, locked);
+    // Test and validation labels map onto the training classes, so index k means the same class everywhere.
+    validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, locked, train.classes));
+    test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, locked, train.classes));
+  } catch (e) {
+    releaseEntries(ctx.cacheDir, locked);
+    throw e;
+  }
   // Evict least recently used prepared entries over the budget, never the ones this run uses.
   const keep = [train, validation, test].flatMap((s) => (s ? [basename(dirname(s.x.path))] : []));
   const maxBytes = cacheBudget(opts.cacheMaxBytes);
@@ -66,7 +76,7 @@ function splitOf(stored: StoredSplit): PreparedSplit {
   return { x: stored.x, y: stored.y };
 }
 
-async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inputShape: Shape, knownClasses?: string[]): Promise<StoredSplit> {
+async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inputShape: Shape, locked: string[], knownClasses?: string[]): Promise<StoredSplit> {
   const loader = loaderFor(ref);
   const split = ref.name === 'digits' || ref.name === 'mnist' || ref.name === 'fashion_mnist' ? builtinSplit(ref, slot) : 'train';
   const source = describeSource(ref);
@@ -75,8 +85,14 @@ async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inp
     { name: ref.name, args: ref.args, baseDir: ctx.baseDir, split, inputShape, encoding: ctx.labelEncoding, knownClasses },
     files,
   );
+  // Locked before the lookup, so no other run's pruning can evict it from here on.
+  lockEntries(ctx.cacheDir, [key]);
+  locked.push(key);
   const cached = await readStored(ctx.cacheDir, key);
-  if (cached) return cached;
+  if (cached) {
+    await dropOtherVersions(ctx.cacheDir, key);
+    return cached;
+  }
 
   ctx.signal?.throwIfAborted();
   ctx.onProgress?.(`Preparing ${source}${slot === 'train' ? '' : ` for ${slot}`}`);
@@ -84,11 +100,14 @@ async function prepareSplit(ref: SourceRef, slot: Slot, ctx: PrepareContext, inp
   const sampleShape = fitToInput(loaded.x.sampleShape, inputShape, source);
   const labels = encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
   ctx.signal?.throwIfAborted();
-  return writeStored(
+  const stored = await writeStored(
     ctx.cacheDir,
     key,
     { dtype: loaded.x.dtype, shape: [loaded.count, ...sampleShape], data: loaded.x.data },
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
     { classes: labels.classes, isImage: loaded.isImage, count: loaded.count },
   );
+  // This version of the files replaces the older ones' entries (unless a live run holds them).
+  await dropOtherVersions(ctx.cacheDir, key);
+  return stored;
 }
