@@ -264,3 +264,32 @@ test('BatchNormalization and LayerNormalization on rank 5 compute Keras\'s formu
   close(ln.predict(x) as tf.Tensor, tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 0.001))));
   ln.dispose();
 });
+
+test('dilated convolutions: the output of TF.js\'s own dilated ops, with gradients (TF.js has none for them)', async () => {
+  type Ref = (x: tf.Tensor, w: tf.Tensor[]) => tf.Tensor;
+  const cases: { cls: string; input: number[]; config: Record<string, unknown>; ref: Ref }[] = [
+    { cls: 'Conv1D', input: [9, 2], config: { filters: 3, kernel_size: [3], dilation_rate: [2] }, ref: (x, [k]) => tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, 1, 'valid', 'NWC', 2) },
+    { cls: 'Conv1D', input: [9, 2], config: { filters: 3, kernel_size: [3], dilation_rate: [2], padding: 'same' }, ref: (x, [k]) => tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, 1, 'same', 'NWC', 2) },
+    { cls: 'Conv2D', input: [7, 7, 2], config: { filters: 3, kernel_size: [3, 2], dilation_rate: [2, 3] }, ref: (x, [k]) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 3]) },
+    { cls: 'Conv3D', input: [5, 5, 5, 1], config: { filters: 2, kernel_size: [2, 2, 2], dilation_rate: [2, 2, 2] }, ref: (x, [k]) => tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, 1, 'valid', 'NDHWC', [2, 2, 2]) },
+    { cls: 'DepthwiseConv2D', input: [7, 7, 2], config: { kernel_size: [3, 3], dilation_rate: [2, 2] }, ref: (x, [k]) => tf.depthwiseConv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 2]) },
+    { cls: 'SeparableConv2D', input: [7, 7, 2], config: { filters: 3, kernel_size: [3, 3], dilation_rate: [2, 2] }, ref: (x, [d, p]) => tf.separableConv2d(x as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'valid', [2, 2], 'NHWC') },
+  ];
+  for (const c of cases) {
+    const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, ...c.input] }), layer(c.cls, { name: 'c', use_bias: false, ...c.config })] } } }, 4);
+    const x = tf.randomNormal([2, ...c.input], 0, 1, 'float32', 9);
+    const got = model.predict(x) as tf.Tensor;
+    const want = c.ref(x, model.getWeights());
+    assert.deepEqual(got.shape, want.shape, c.cls);
+    assert.ok(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]! < 1e-4, `${c.cls} ${JSON.stringify(c.config)}`);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+    assert.ok(Object.values(grads).every((g) => g.dataSync().every(Number.isFinite) && g.dataSync().some((v) => v !== 0)), `${c.cls}: gradients`);
+    model.dispose();
+  }
+  // Conv2DTranspose: TF.js ignores dilation_rate. Taps (10, 1) with rate 2 are (10, 0, 1).
+  const t = await buildModel({ model: { class_name: 'Sequential', config: { name: 't', layers: [layer('InputLayer', { batch_shape: [null, 1, 2, 1] }), layer('Conv2DTranspose', { name: 'c', filters: 1, kernel_size: [1, 2], dilation_rate: [1, 2], use_bias: false })] } } });
+  t.setWeights([tf.tensor4d([10, 1], [1, 2, 1, 1])]);
+  assert.deepEqual(Array.from((t.predict(tf.tensor4d([1, 2], [1, 1, 2, 1])) as tf.Tensor).dataSync()), [10, 20, 1, 2]);
+  t.dispose();
+});
