@@ -1,19 +1,19 @@
 // Issue #8 item 2: the PyTorch engine must not import Python code from the user's folder. A
 // folder with booby-trapped `torch.py`, `numpy.py`, `json.py`, `runpy.py` and `modelspec_torch/`
-// (each writes a marker file when imported) is the working directory of `modelspec engines` and
-// `modelspec train --backend torch`, and holds the .model file: nothing of it may be imported,
-// and the engine must still work.
+// (each writes a marker file when imported), and a `python3` that a PATH search from the folder
+// would find, is the working directory of `modelspec engines` and `modelspec train --backend
+// torch`, and holds the .model file: nothing of it may run, and the engine must still work.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../../helpers/build';
 import type { EngineReport } from '../../../server/src/training/engines/detect';
 import type { RunEvent } from '../../../server/src/training/protocol';
-import { SKIP } from './helpers';
+import { PYTHON, SKIP } from './helpers';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 
@@ -23,6 +23,10 @@ function trappedFolder(): string {
   const trap = (name: string) =>
     `import os\nopen(os.path.join(${JSON.stringify(dir)}, 'marker-${name}'), 'w').close()\nraise ImportError('booby trap ${name} was imported')\n`;
   for (const name of ['torch', 'numpy', 'json', 'runpy']) writeFileSync(join(dir, `${name}.py`), trap(name));
+  // An interpreter of the project's own, found if the engine were started by a bare name while
+  // PATH has an empty entry (the working folder); it runs the real one so only the marker tells.
+  writeFileSync(join(dir, 'python3'), `#!/bin/sh\ntouch ${JSON.stringify(join(dir, 'marker-python3'))}\nexec ${JSON.stringify(PYTHON ?? '/usr/bin/python3')} "$@"\n`);
+  chmodSync(join(dir, 'python3'), 0o755);
   mkdirSync(join(dir, 'modelspec_torch'));
   writeFileSync(join(dir, 'modelspec_torch', '__init__.py'), trap('modelspec_torch'));
   writeFileSync(join(dir, 'modelspec_torch', '__main__.py'), trap('modelspec_torch-main'));
@@ -39,9 +43,14 @@ function markers(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.startsWith('marker-'));
 }
 
-/** The environment of a user with no MODELSPEC_PYTHON and a PYTHONPATH naming their folder. */
+/**
+ * A user with no MODELSPEC_PYTHON, a PYTHONPATH naming their folder, and a PATH with an empty
+ * entry (the working folder) ahead of the folder of the interpreter that has torch.
+ */
 function userEnv(dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: dir, MODELSPEC_CACHE: join(dir, '.cache') };
+  delete env.MODELSPEC_PYTHON;
+  if (process.platform !== 'win32') env.PATH = `:${dirname(PYTHON!)}:${process.env.PATH ?? ''}`;
   return env;
 }
 

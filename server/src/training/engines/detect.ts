@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { packageRoot } from '../../common/package-root';
 import type { EngineName } from '../protocol';
 import { pythonModuleCommand, pythonPath } from './python-command';
@@ -57,7 +57,10 @@ export function probeTorch(python: string): Promise<TorchProbe | string> {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`${python}: not found`);
         if (error) return resolve(`${python}: ${lastLine(stderr) || error.message}`);
         try {
-          resolve({ python, ...(JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'>) });
+          const { executable, ...found } = JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'> & { executable?: unknown };
+          // Runs start the interpreter by its absolute path: a bare name would be searched on
+          // PATH from the run's working folder, where a 'python3' of the project's could sit.
+          resolve({ ...found, python: typeof executable === 'string' && isAbsolute(executable) ? executable : python });
         } catch {
           resolve(`${python}: unexpected probe output`);
         }
