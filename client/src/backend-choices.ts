@@ -1,6 +1,8 @@
 // The items of "ModelSpec: Select Training Backend", from the engines this machine has
 // (detect.ts's reportEngines). Engines that are missing are listed too, with the reason, so the
-// user learns what to install; picking one of them is refused.
+// user learns what to install; picking one of them is refused. In Restricted Mode nothing is
+// probed (probing starts Python, possibly one the workspace's own settings name): the engines are
+// listed unprobed, with the reason.
 
 import type { EngineReport } from '../../server/src/training/engines/detect';
 
@@ -13,7 +15,27 @@ export interface BackendChoice {
   available: boolean;
 }
 
-export function backendChoices(reports: readonly EngineReport[]): BackendChoice[] {
+/** Shown for each engine, and as the picker's notice, when the workspace is not trusted. */
+export const RESTRICTED_NOTICE =
+  'Engines were not probed: this workspace is in Restricted Mode, and finding them runs Python. Trust the workspace to see which engines work here; training needs trust either way.';
+
+export interface BackendPicker {
+  choices: BackendChoice[];
+  /** Why the choices were not probed (Restricted Mode). */
+  notice?: string;
+}
+
+/**
+ * The picker's items: probed when the workspace is trusted; otherwise `probe` is never called and
+ * every engine is listed unprobed (any may be picked: it is only a setting).
+ */
+export async function loadBackendChoices(trusted: boolean, probe: () => PromiseLike<EngineReport[]>): Promise<BackendPicker> {
+  if (!trusted) return { choices: backendChoices([], RESTRICTED_NOTICE), notice: RESTRICTED_NOTICE };
+  return { choices: backendChoices(await probe()) };
+}
+
+/** `unprobed`: why there are no reports (the engines are then listed as pickable, unprobed). */
+export function backendChoices(reports: readonly EngineReport[], unprobed?: string): BackendChoice[] {
   const byEngine = new Map(reports.map((r) => [r.engine, r]));
   const auto: BackendChoice = {
     value: 'auto',
@@ -25,6 +47,7 @@ export function backendChoices(reports: readonly EngineReport[]): BackendChoice[
   const engines = (['tfjs', 'torch'] as const).map((engine): BackendChoice => {
     const r = byEngine.get(engine);
     const name = engine === 'tfjs' ? 'TensorFlow.js' : 'PyTorch';
+    if (!r && unprobed) return { value: engine, label: engine, description: `${name} · not probed`, detail: unprobed, available: true };
     return {
       value: engine,
       label: engine,

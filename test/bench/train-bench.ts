@@ -13,7 +13,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/language/analysis/analyze';
-import { findTorch, pythonPath } from '../../server/src/training/engines/detect';
+import { findTorch } from '../../server/src/training/engines/detect';
+import { pythonModuleCommand } from '../../server/src/training/engines/python-command';
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
 import { buildRunSpec } from '../../server/src/training/run-spec';
 
@@ -64,9 +65,10 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   const results = new Map<string, { runner: number; hand: number }>();
   const torch = (await findTorch()).probe;
   if (!torch) return results;
-  const r = spawnSync(torch.python, ['-m', 'modelspec_torch.bench', '--model', 'both'], {
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', 'both']);
+  const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
-    env: { ...process.env, PYTHONPATH: pythonPath() },
+    env: c.env,
     timeout: 1_800_000,
   });
   for (const line of r.stdout.split('\n')) {

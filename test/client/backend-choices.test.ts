@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendChoices } from '../../client/src/backend-choices';
+import { backendChoices, loadBackendChoices, RESTRICTED_NOTICE } from '../../client/src/backend-choices';
 
 test('every backend is listed; a missing engine says why', () => {
   const choices = backendChoices([
@@ -12,4 +12,28 @@ test('every backend is listed; a missing engine says why', () => {
   assert.match(torch.description!, /not available/);
   assert.equal(torch.detail, 'PyTorch not found (python3: not found)');
   assert.equal(choices.find((c) => c.value === 'tfjs')!.description, 'TensorFlow.js · wasm');
+});
+
+test('Restricted Mode: nothing is probed; every engine is listed unprobed, with the reason', async () => {
+  let probes = 0;
+  const probe = async () => {
+    probes++;
+    return [{ engine: 'tfjs' as const, available: true, device: 'wasm', detail: 'TensorFlow.js on WebAssembly' }];
+  };
+  const restricted = await loadBackendChoices(false, probe);
+  assert.equal(probes, 0, 'an untrusted workspace runs no probe (no Python, no CLI)');
+  assert.equal(restricted.notice, RESTRICTED_NOTICE);
+  assert.match(restricted.notice!, /Restricted Mode.*runs Python.*Trust the workspace/);
+  assert.deepEqual(restricted.choices.map((c) => [c.value, c.available, c.description]), [
+    ['auto', true, "the file's fit.backend, else the fastest engine here"],
+    ['tfjs', true, 'TensorFlow.js · not probed'],
+    ['torch', true, 'PyTorch · not probed'],
+  ]);
+  assert.ok(restricted.choices.slice(1).every((c) => c.detail === RESTRICTED_NOTICE));
+
+  const trusted = await loadBackendChoices(true, probe);
+  assert.equal(probes, 1, 'a trusted workspace probes once');
+  assert.equal(trusted.notice, undefined);
+  assert.equal(trusted.choices.find((c) => c.value === 'tfjs')!.description, 'TensorFlow.js · wasm');
+  assert.equal(trusted.choices.find((c) => c.value === 'torch')!.available, false);
 });

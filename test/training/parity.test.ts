@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyze } from '../../server/src/language/analysis/analyze';
 import { lowerModel } from '../../server/src/language/lowering';
-import { findTorch, pythonPath } from '../../server/src/training/engines/detect';
+import { findTorch } from '../../server/src/training/engines/detect';
+import { pythonModuleCommand } from '../../server/src/training/engines/python-command';
 import { selectBackend } from '../../server/src/training/engines/tfjs/backend';
 import { buildModel, countParams, kerasOrderedWeights } from '../../server/src/training/engines/tfjs/model';
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
@@ -32,7 +33,8 @@ function torchDescribe(models: unknown[]): { total: number; trainable: number; n
   const dir = mkdtempSync(join(tmpdir(), 'parity-'));
   const file = join(dir, 'models.json');
   writeFileSync(file, JSON.stringify(models));
-  const r = spawnSync(torch!.python, ['-m', 'modelspec_torch', '--describe', file], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath() } });
+  const c = pythonModuleCommand(torch!.python, 'modelspec_torch', ['--describe', file]);
+  const r = spawnSync(c.command, c.args, { encoding: 'utf8', env: c.env });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; trainable: number; nonTrainable: number }[];
 }
@@ -98,7 +100,8 @@ describe('engine parity', () => {
       const batch = tf.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent).find((e) => e.type === 'batch');
       assert.ok(batch?.type === 'batch', tf.stdout);
 
-      const pt = spawnSync(torch!.python, ['-m', 'modelspec_torch', '--first-batch-loss', specPath], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath() } });
+      const c = pythonModuleCommand(torch!.python, 'modelspec_torch', ['--first-batch-loss', specPath]);
+      const pt = spawnSync(c.command, c.args, { encoding: 'utf8', env: c.env });
       assert.equal(pt.status, 0, pt.stderr);
       const torchLoss = (JSON.parse(pt.stdout.trim().split('\n').pop()!) as { loss: number }).loss;
 

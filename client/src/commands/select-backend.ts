@@ -1,10 +1,11 @@
 // "ModelSpec: Select Training Backend": lists the engines found here (asked of the CLI in a
-// child process, since probing Python can take seconds) and stores the pick in settings.
+// child process, since probing Python can take seconds) and stores the pick in settings. In an
+// untrusted workspace it runs nothing: the engines are listed unprobed (backend-choices.ts).
 
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { EngineReport } from '../../../server/src/training/engines/detect';
-import { backendChoices } from '../backend-choices';
+import { loadBackendChoices } from '../backend-choices';
 import { backendSetting, pythonSetting } from '../settings';
 
 function probeEngines(extensionUri: vscode.Uri, python: string | undefined): Promise<EngineReport[]> {
@@ -24,17 +25,20 @@ function probeEngines(extensionUri: vscode.Uri, python: string | undefined): Pro
 }
 
 export async function selectBackend(extensionUri: vscode.Uri): Promise<string | undefined> {
-  const reports = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelSpec: looking for training engines' }, () =>
-    probeEngines(extensionUri, pythonSetting()),
+  const { choices, notice } = await loadBackendChoices(vscode.workspace.isTrusted, () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelSpec: looking for training engines' }, () =>
+      probeEngines(extensionUri, pythonSetting()),
+    ),
   );
+  if (notice) void vscode.window.showInformationMessage(`ModelSpec: ${notice}`);
   const current = backendSetting();
-  const items = backendChoices(reports).map((c) => ({
+  const items = choices.map((c) => ({
     label: `${c.available ? '' : '$(circle-slash) '}${c.label}${c.value === current ? '  $(check)' : ''}`,
     description: c.description,
     detail: c.detail,
     choice: c,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'ModelSpec: Training Backend', placeHolder: `Now: ${current}`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title: 'ModelSpec: Training Backend', placeHolder: `Now: ${current}${notice ? ' · Restricted Mode: engines not probed' : ''}`, matchOnDetail: true });
   if (!picked) return undefined;
   if (!picked.choice.available) {
     void vscode.window.showWarningMessage(`ModelSpec: ${picked.choice.label} is not available here: ${picked.choice.detail}`);

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { summaryTable } from '../../../server/src/language/services/summary';
 import { chooseEngine } from '../../../server/src/training/engines/detect';
-import type { RunEvent } from '../../../server/src/training/protocol';
+import { releasePrepared } from '../../../server/src/training/data/cache-lock';
+import type { RunEvent, RunSpec } from '../../../server/src/training/protocol';
 import { outcome } from '../../../server/src/training/run-folder';
 import { buildRunSpec, trainingBlocker } from '../../../server/src/training/run-spec';
 import { analyzeDocument, modelDocument } from '../model-document';
@@ -78,9 +79,10 @@ export class Trainer {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let session: RunSession;
+        let spec: RunSpec | undefined;
         try {
           progress.report({ message: 'preparing the data…' });
-          const spec = await buildRunSpec(analysis, doc.uri.fsPath, {
+          spec = await buildRunSpec(analysis, doc.uri.fsPath, {
             backend: backend === 'auto' ? undefined : backend,
             runsDir: runsRootFor(doc.uri),
             onProgress: (m) => {
@@ -89,12 +91,17 @@ export class Trainer {
             },
             signal: abort.signal,
           });
-          if (token.isCancellationRequested) return answer({ started: false, reason: 'cancelled' });
+          if (token.isCancellationRequested) {
+            releasePrepared(spec.data);
+            return answer({ started: false, reason: 'cancelled' });
+          }
           const choice = await chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
           this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
           this.output.appendLine(`Run folder: ${spec.runDir}`);
           session = new RunSession(spec, choice, summaryTable(analysis.model!), (line) => this.output.appendLine(line));
         } catch (e) {
+          // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
+          if (spec) releasePrepared(spec.data);
           const message = e instanceof Error ? e.message : String(e);
           if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`ModelSpec: ${message}`);
           this.output.appendLine(`Could not start training: ${message}`);

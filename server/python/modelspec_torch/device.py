@@ -51,6 +51,9 @@ def mps_available() -> bool:
 def probe() -> Dict[str, Any]:
     cuda = torch.cuda.is_available()
     return {
+        # The interpreter's absolute path: runs start it by this path, never by a name that a
+        # PATH search could resolve in the user's folder.
+        'executable': sys.executable,
         'torch': torch.__version__,
         'cuda': cuda,
         'cudaDevice': torch.cuda.get_device_name(0) if cuda else None,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { createRunFolder } from './files';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
+import { lockPrepared, releasePrepared } from './data/cache-lock';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
@@ -61,11 +62,15 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
   };
 }
 
-/** Whether the run's prepared tensors are still in the cache; if so, marks them used now so the
- *  cache's least-recently-used pruning leaves them alone while the engine reads them. */
+/** Whether the run's prepared tensors are still in the cache; if so, locks them (cache-lock.ts;
+ *  released when the engine ends) so pruning leaves them alone, and marks them used now. */
 function dataPresent(data: PreparedData): boolean {
   const files: TensorFile[] = [data.train, data.validation, data.test].flatMap((s) => (s ? [s.x, s.y] : []));
-  if (!files.every((f) => existsSync(f.path))) return false;
+  lockPrepared(data);
+  if (!files.every((f) => existsSync(f.path))) {
+    releasePrepared(data);
+    return false;
+  }
   const now = new Date();
   for (const meta of new Set(files.map((f) => join(dirname(f.path), 'meta.json')))) {
     try {

@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../common/package-root';
-import { pythonPath, type EngineChoice } from './engines/detect';
+import type { EngineChoice } from './engines/detect';
+import { pythonModuleCommand } from './engines/python-command';
+import { releasePrepared } from './data/cache-lock';
 import { appendLine, writeFileAtomic } from './files';
 import { STOP_ON_EOF_ENV, type RunEvent, type RunSpec } from './protocol';
 import { parseEvent, writeHistory } from './run-folder';
@@ -27,11 +29,7 @@ const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
 
 export function engineCommand(choice: EngineChoice, specPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (choice.engine === 'torch') {
-    return {
-      command: choice.python ?? 'python3',
-      args: ['-u', '-m', 'modelspec_torch', specPath],
-      env: { ...process.env, PYTHONPATH: pythonPath(), PYTHONUNBUFFERED: '1' },
-    };
+    return pythonModuleCommand(choice.python ?? 'python3', 'modelspec_torch', [specPath]);
   }
   // Inside VS Code, process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
   const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : { ...process.env };
@@ -96,6 +94,8 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
     child.on('error', (e) => finish(`could not start (${e.message})`));
     child.on('close', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`));
   });
+  // The run's prepared data may be evicted from the cache once its engine has ended.
+  void done.then(() => releasePrepared(spec.data));
 
   return {
     pid: child.pid,

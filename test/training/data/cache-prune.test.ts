@@ -1,10 +1,13 @@
 // The prepared-data cache stays under its budget: least recently used entries go first; the
-// entries a run uses, recently used ones, downloads and young temporary folders stay.
+// entries a run uses (kept, or locked by a live process), downloads and young temporary folders stay.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { lockEntries, releaseEntries } from '../../../server/src/training/data/cache-lock';
 import { cacheBudget, DEFAULT_CACHE_MAX_BYTES, prunePrepared } from '../../../server/src/training/data/cache-prune';
 import { prepareData } from '../../../server/src/training/data/prepare';
 import { readStored, writeStored } from '../../../server/src/training/data/tensor-store';
@@ -47,14 +50,41 @@ test('evicts least recently used entries until the cache fits, and leaves downlo
   assert.deepEqual((await prunePrepared(cache, { maxBytes: 250 * 1024, now: NOW })).removed, []);
 });
 
-test('never evicts the entries in use: kept keys and anything used within the idle window', async () => {
+test('never evicts the entries in use: kept keys and entries a live process holds; a recent use alone protects nothing', async () => {
   const cache = mkdtempSync(join(tmpdir(), 'modelspec-prune-'));
   await entry(cache, 'mine', 100, 100); // the oldest, but this run is using it
-  await entry(cache, 'just-used', 100, 0.05); // 3 minutes ago: another run may be about to open it
+  await entry(cache, 'just-used', 100, 0.05); // 3 minutes ago, but no run holds it (issue #8: it used to be kept 10 minutes)
   await entry(cache, 'idle', 100, 1);
-  const r = await prunePrepared(cache, { maxBytes: 0, keep: ['mine'], now: NOW });
+  await entry(cache, 'held', 100, 200); // the oldest of all, locked by another live process
+  await entry(cache, 'crashed', 100, 150); // locked by a process that has exited
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  try {
+    mkdirSync(join(cache, 'prepared-locks'));
+    writeFileSync(join(cache, 'prepared-locks', `held@${other.pid}`), '');
+    writeFileSync(join(cache, 'prepared-locks', `crashed@${dead}`), '');
+    const r = await prunePrepared(cache, { maxBytes: 0, keep: ['mine'], now: NOW });
+    assert.deepEqual(r.removed, ['crashed', 'idle', 'just-used']);
+    assert.deepEqual(keys(cache), ['held', 'mine']);
+    assert.deepEqual(readdirSync(join(cache, 'prepared-locks')), [`held@${other.pid}`], 'the dead process\'s lock is removed');
+  } finally {
+    other.kill();
+    await once(other, 'exit');
+  }
+  // This process's own lock (lockEntries) protects until released.
+  lockEntries(cache, ['mine']);
+  assert.deepEqual((await prunePrepared(cache, { maxBytes: 0, now: NOW })).removed, ['held']);
+  releaseEntries(cache, ['mine']);
+  assert.deepEqual((await prunePrepared(cache, { maxBytes: 0, now: NOW })).removed, ['mine']);
+});
+
+test('minIdleMs, when asked for, still spares recently used entries', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'modelspec-prune-'));
+  await entry(cache, 'just-used', 100, 0.05);
+  await entry(cache, 'idle', 100, 1);
+  const r = await prunePrepared(cache, { maxBytes: 0, minIdleMs: 10 * 60 * 1000, now: NOW });
   assert.deepEqual(r.removed, ['idle']);
-  assert.deepEqual(keys(cache), ['just-used', 'mine']);
+  assert.deepEqual(keys(cache), ['just-used']);
 });
 
 test('reading an entry counts as a use (least recently USED, not written)', async () => {

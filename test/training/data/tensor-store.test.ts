@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStored, recipeKey, writeStored } from '../../../server/src/training/data/tensor-store';
+import { readStored, recipeKey, sourceOf, writeStored } from '../../../server/src/training/data/tensor-store';
 
 const cache = mkdtempSync(join(tmpdir(), 'modelspec-store-'));
 const x = { dtype: 'float32' as const, shape: [2, 2], data: Float32Array.from([1, -2, 3.5, 4]) };
@@ -41,5 +41,9 @@ test('the key changes with the recipe and with the input files', async () => {
   assert.equal(await recipeKey({ shape: [1] }, [file]), a);
   assert.notEqual(await recipeKey({ shape: [2] }, [file]), a);
   utimesSync(file, new Date(), new Date(Date.now() + 10_000));
-  assert.notEqual(await recipeKey({ shape: [1] }, [file]), a);
+  const edited = await recipeKey({ shape: [1] }, [file]);
+  assert.notEqual(edited, a);
+  // <source>-<version>: an edit keeps the source part, so the new entry replaces the old one.
+  assert.equal(sourceOf(edited), sourceOf(a));
+  assert.notEqual(sourceOf(await recipeKey({ shape: [2] }, [file])), sourceOf(a));
 });

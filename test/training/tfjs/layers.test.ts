@@ -66,6 +66,12 @@ const CASES: Case[] = [
   { name: 'ELU', input: [6], layer: layer('ELU', { alpha: 1 }), output: [null, 6], params: 0 },
   { name: 'Softmax', input: [4, 3], layer: layer('Softmax', { axis: -1 }), output: [null, 4, 3], params: 0 },
   { name: 'Flatten', input: [4, 3], layer: layer('Flatten', {}), output: [null, 12], params: 0 },
+  { name: 'Flatten on (None, 4) (Keras 3: unchanged)', input: [4], layer: layer('Flatten', {}), output: [null, 4], params: 0 },
+  { name: 'Conv1D causal', input: [10, 2], layer: layer('Conv1D', { filters: 4, kernel_size: [3], padding: 'causal' }), output: [null, 10, 4], params: 28 },
+  { name: 'Conv1D causal, stride 2', input: [9, 2], layer: layer('Conv1D', { filters: 4, kernel_size: [3], padding: 'causal', strides: [2] }), output: [null, 5, 4], params: 28 },
+  { name: 'BatchNormalization on rank 5', input: [2, 3, 2, 3], layer: layer('BatchNormalization', { axis: -1, momentum: 0.99, epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 12, nonTrainable: 6 },
+  { name: 'BatchNormalization on rank 5, axis 2', input: [2, 3, 2, 3], layer: layer('BatchNormalization', { axis: 2, momentum: 0.99, epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 12, nonTrainable: 6 },
+  { name: 'LayerNormalization on rank 5', input: [2, 3, 2, 3], layer: layer('LayerNormalization', { axis: [-1], epsilon: 0.001 }), output: [null, 2, 3, 2, 3], params: 6 },
   { name: 'Reshape', input: [12], layer: layer('Reshape', { target_shape: [2, 6] }), output: [null, 2, 6], params: 0 },
   { name: 'Permute', input: [3, 4], layer: layer('Permute', { dims: [2, 1] }), output: [null, 4, 3], params: 0 },
   { name: 'RepeatVector', input: [4], layer: layer('RepeatVector', { n: 3 }), output: [null, 3, 4], params: 0 },
@@ -223,4 +229,67 @@ test('a model with custom layers saves and reloads with tf.loadLayersModel, pred
   assert.deepEqual(Array.from(b), Array.from(a));
   model.dispose();
   reloaded.dispose();
+});
+
+test("Conv1D padding='causal' pads dilation·(kernel-1) steps on the left, as Keras", async () => {
+  const conv = (dilation: number) =>
+    buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, 4, 1] }), layer('Conv1D', { name: 'c', filters: 1, kernel_size: [2], padding: 'causal', dilation_rate: [dilation], use_bias: false })] } } });
+  const x = tf.tensor3d([1, 2, 3, 4], [1, 4, 1]);
+  for (const [dilation, expected] of [[1, [1, 12, 23, 34]], [2, [1, 2, 13, 24]]] as const) {
+    const model = await conv(dilation);
+    // Keras kernel (kernel, in, out): tap 0 meets the earlier step, tap 1 the current one.
+    model.setWeights([tf.tensor3d([10, 1], [2, 1, 1])]);
+    assert.deepEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()), expected, `dilation ${dilation}`);
+    model.dispose();
+  }
+});
+
+test('BatchNormalization and LayerNormalization on rank 5 compute Keras\'s formula', async () => {
+  const input = [2, 2, 3, 2];
+  const x = tf.randomNormal([3, ...input], 1, 2, 'float32', 5);
+  const close = (a: tf.Tensor, b: tf.Tensor) => assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! < 1e-4);
+  const build = (l: ReturnType<typeof layer>) => buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, ...input] }), l] } } });
+
+  // BatchNormalization(axis=2), training: batch statistics over every axis but 2.
+  const bn = await build(layer('BatchNormalization', { name: 'b', axis: 2, momentum: 0.5, epsilon: 0.001 }));
+  const stats = tf.moments(x, [0, 1, 3, 4], true);
+  close(bn.apply(x, { training: true }) as tf.Tensor, tf.div(tf.sub(x, stats.mean), tf.sqrt(tf.add(stats.variance, 0.001))));
+  // The moving mean moved halfway (momentum 0.5) from 0 to the batch mean, per channel of axis 2.
+  close(bn.getWeights()[2]!, tf.mul(tf.reshape(stats.mean, [2]), 0.5));
+  bn.dispose();
+
+  // LayerNormalization(axis=[-1]): per position, over the last axis.
+  const ln = await build(layer('LayerNormalization', { name: 'l', axis: [-1], epsilon: 0.001 }));
+  const m = tf.moments(x, [4], true);
+  close(ln.predict(x) as tf.Tensor, tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 0.001))));
+  ln.dispose();
+});
+
+test('dilated convolutions: the output of TF.js\'s own dilated ops, with gradients (TF.js has none for them)', async () => {
+  type Ref = (x: tf.Tensor, w: tf.Tensor[]) => tf.Tensor;
+  const cases: { cls: string; input: number[]; config: Record<string, unknown>; ref: Ref }[] = [
+    { cls: 'Conv1D', input: [9, 2], config: { filters: 3, kernel_size: [3], dilation_rate: [2] }, ref: (x, [k]) => tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, 1, 'valid', 'NWC', 2) },
+    { cls: 'Conv1D', input: [9, 2], config: { filters: 3, kernel_size: [3], dilation_rate: [2], padding: 'same' }, ref: (x, [k]) => tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, 1, 'same', 'NWC', 2) },
+    { cls: 'Conv2D', input: [7, 7, 2], config: { filters: 3, kernel_size: [3, 2], dilation_rate: [2, 3] }, ref: (x, [k]) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 3]) },
+    { cls: 'Conv3D', input: [5, 5, 5, 1], config: { filters: 2, kernel_size: [2, 2, 2], dilation_rate: [2, 2, 2] }, ref: (x, [k]) => tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, 1, 'valid', 'NDHWC', [2, 2, 2]) },
+    { cls: 'DepthwiseConv2D', input: [7, 7, 2], config: { kernel_size: [3, 3], dilation_rate: [2, 2] }, ref: (x, [k]) => tf.depthwiseConv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'valid', 'NHWC', [2, 2]) },
+    { cls: 'SeparableConv2D', input: [7, 7, 2], config: { filters: 3, kernel_size: [3, 3], dilation_rate: [2, 2] }, ref: (x, [d, p]) => tf.separableConv2d(x as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'valid', [2, 2], 'NHWC') },
+  ];
+  for (const c of cases) {
+    const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [layer('InputLayer', { batch_shape: [null, ...c.input] }), layer(c.cls, { name: 'c', use_bias: false, ...c.config })] } } }, 4);
+    const x = tf.randomNormal([2, ...c.input], 0, 1, 'float32', 9);
+    const got = model.predict(x) as tf.Tensor;
+    const want = c.ref(x, model.getWeights());
+    assert.deepEqual(got.shape, want.shape, c.cls);
+    assert.ok(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]! < 1e-4, `${c.cls} ${JSON.stringify(c.config)}`);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+    assert.ok(Object.values(grads).every((g) => g.dataSync().every(Number.isFinite) && g.dataSync().some((v) => v !== 0)), `${c.cls}: gradients`);
+    model.dispose();
+  }
+  // Conv2DTranspose: TF.js ignores dilation_rate. Taps (10, 1) with rate 2 are (10, 0, 1).
+  const t = await buildModel({ model: { class_name: 'Sequential', config: { name: 't', layers: [layer('InputLayer', { batch_shape: [null, 1, 2, 1] }), layer('Conv2DTranspose', { name: 'c', filters: 1, kernel_size: [1, 2], dilation_rate: [1, 2], use_bias: false })] } } });
+  t.setWeights([tf.tensor4d([10, 1], [1, 2, 1, 1])]);
+  assert.deepEqual(Array.from((t.predict(tf.tensor4d([1, 2], [1, 1, 2, 1])) as tf.Tensor).dataSync()), [10, 20, 1, 2]);
+  t.dispose();
 });

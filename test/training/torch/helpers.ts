@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
 import { findTorch } from '../../../server/src/training/engines/detect';
+import { pythonModuleCommand } from '../../../server/src/training/engines/python-command';
 import { Random } from '../../../server/src/training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
 
@@ -17,6 +18,11 @@ export const PYTHON = (await findTorch()).probe?.python;
 export const SKIP: string | false = PYTHON ? false : 'no Python interpreter with torch and numpy found (install python3-torch)';
 
 const ENV = { ...process.env, PYTHONPATH: PYTHON_DIR, MODELSPEC_TORCH_THREADS: '1', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+
+/** The engine started as the product starts it (engines/python-command.ts). */
+function engine(args: string[]) {
+  return pythonModuleCommand(PYTHON!, 'modelspec_torch', args, { MODELSPEC_TORCH_THREADS: '1' });
+}
 
 export function tempDir(prefix = 'torch-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -33,15 +39,17 @@ export const layer = (class_name: string, config: Record<string, unknown>): Kera
 
 /** Runs the engine synchronously with arguments; returns stdout, stderr and the exit code. */
 export function runPython(args: string[], options: { input?: string; timeoutMs?: number } = {}) {
-  const r = spawnSync(PYTHON!, ['-m', 'modelspec_torch', ...args], {
-    cwd: PYTHON_DIR, env: ENV, encoding: 'utf8', input: options.input ?? '', timeout: options.timeoutMs ?? 60_000,
+  const { command, args: argv, env } = engine(args);
+  const r = spawnSync(command, argv, {
+    cwd: PYTHON_DIR, env, encoding: 'utf8', input: options.input ?? '', timeout: options.timeoutMs ?? 60_000,
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 /** Starts a run in the background (for stop and kill tests). */
 export function startRun(specPath: string): ChildProcess {
-  return spawn(PYTHON!, ['-m', 'modelspec_torch', specPath], { cwd: PYTHON_DIR, env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  const { command, args, env } = engine([specPath]);
+  return spawn(command, args, { cwd: PYTHON_DIR, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** A RunSpec written to `<dir>/spec.json`; returns the spec and its path. */

@@ -11,7 +11,8 @@ import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
 import { builtinSplit } from './builtin-sources';
 import { cacheDir as defaultCacheDir } from './cache';
-import { cacheBudget, prunePrepared } from './cache-prune';
+import { lockEntries, releaseEntries } from './cache-lock';
+import { cacheBudget, dropOtherVersions, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
 import { checkLabels, encodeLabels } from './labels';
 import { loaderFor } from './sources';
@@ -41,11 +42,20 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     onProgress: opts.onProgress,
     signal: opts.signal,
   };
-  const train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget);
-  if (!settings.validation) checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
-  // Test and validation labels map onto the training classes, so index k means the same class everywhere.
-  const validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, opts.labelTarget, train.classes));
-  const test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, train.classes));
+  // Each split's entry stays locked for this process until the run ends (cache-lock.ts:
+  // run-process.ts releases it), or until now if preparing fails.
+  const locked: string[] = [];
+  let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
+  try {
+    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked);
+    if (!settings.validation) checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
+    // Test and validation labels map onto the training classes, so index k means the same class everywhere.
+    validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
+    test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
+  } catch (e) {
+    releaseEntries(ctx.cacheDir, locked);
+    throw e;
+  }
   // Evict least recently used prepared entries over the budget, never the ones this run uses.
   const keep = [train, validation, test].flatMap((s) => (s ? [basename(dirname(s.x.path))] : []));
   const maxBytes = cacheBudget(opts.cacheMaxBytes);
@@ -77,6 +87,7 @@ async function prepareSplit(
   ctx: PrepareContext,
   inputShape: Shape,
   target: LabelTarget | undefined,
+  locked: string[],
   knownClasses?: string[],
 ): Promise<StoredSplit> {
   const loader = loaderFor(ref);
@@ -88,8 +99,14 @@ async function prepareSplit(
     { name: ref.name, args: ref.args, baseDir: ctx.baseDir, split, inputShape, encoding: ctx.labelEncoding, knownClasses, target },
     files,
   );
+  // Locked before the lookup, so no other run's pruning can evict it from here on.
+  lockEntries(ctx.cacheDir, [key]);
+  locked.push(key);
   const cached = await readStored(ctx.cacheDir, key);
-  if (cached) return cached;
+  if (cached) {
+    await dropOtherVersions(ctx.cacheDir, key);
+    return cached;
+  }
 
   ctx.signal?.throwIfAborted();
   ctx.onProgress?.(`Preparing ${source}${slot === 'train' ? '' : ` for ${slot}`}`);
@@ -103,13 +120,16 @@ async function prepareSplit(
   if (target) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
   const labels = encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
   ctx.signal?.throwIfAborted();
-  return writeStored(
+  const stored = await writeStored(
     ctx.cacheDir,
     key,
     { dtype: loaded.x.dtype, shape: [loaded.count, ...sampleShape], data: loaded.x.data },
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
     { classes: labels.classes, isImage: loaded.isImage, count: loaded.count },
   );
+  // This version of the files replaces the older ones' entries (unless a live run holds them).
+  await dropOtherVersions(ctx.cacheDir, key);
+  return stored;
 }
 
 /** NaN or infinite inputs make every weight NaN after one step; refuse them with the sample that has one. */

@@ -1,7 +1,9 @@
 // Prepared tensors in the cache: <cacheDir>/prepared/<key>/ holds x.bin, y.bin and meta.json.
-// The key is a hash of everything the result depends on (source, arguments, the input files'
-// sizes and modification times, the model's input shape, the label encoding), so a repeated run
-// finds its tensors and skips loading. A folder appears under its key only once complete.
+// The key is <source>-<version>: <source> a hash of the recipe (source, arguments, the model's
+// input shape, the label encoding), <version> a hash of the input files' paths, sizes and
+// modification times. A repeated run finds its tensors and skips loading; a new version of the
+// files replaces the old entry (cache-prune.ts's dropOtherVersions). A folder appears under its
+// key only once complete.
 // Each use touches meta.json, so cache-prune.ts can evict the least recently used entries.
 
 import { createHash } from 'node:crypto';
@@ -28,10 +30,13 @@ export async function recipeKey(recipe: unknown, files: string[]): Promise<strin
       return [f, s.size, s.mtimeMs];
     }),
   );
-  return createHash('sha256')
-    .update(JSON.stringify({ version: FORMAT_VERSION, recipe, stamps }))
-    .digest('hex')
-    .slice(0, 32);
+  const hash = (v: unknown, n: number) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, n);
+  return `${hash({ version: FORMAT_VERSION, recipe }, 32)}-${hash(stamps, 16)}`;
+}
+
+/** The source part of a key: entries with the same one are versions of the same data. */
+export function sourceOf(key: string): string {
+  return key.split('-')[0]!;
 }
 
 export async function readStored(cacheDir: string, key: string): Promise<StoredSplit | undefined> {

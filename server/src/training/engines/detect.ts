@@ -4,9 +4,12 @@
 
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { packageRoot } from '../../common/package-root';
 import type { EngineName } from '../protocol';
+import { pythonModuleCommand, pythonPath } from './python-command';
+
+export { pythonPath };
 
 export interface TorchProbe {
   python: string;
@@ -32,10 +35,6 @@ export interface EngineChoice {
   reason: string;
 }
 
-export function pythonPath(): string {
-  return join(packageRoot(), 'server', 'python');
-}
-
 /** Interpreters to try, in order, without duplicates. */
 export function pythonCandidates(configured?: string): string[] {
   const list = [configured, process.env.MODELSPEC_PYTHON, 'python3', '/usr/bin/python3', process.platform === 'win32' ? 'python' : undefined];
@@ -52,11 +51,16 @@ export function probeTorch(python: string): Promise<TorchProbe | string> {
   let probe = probeCache.get(python);
   if (!probe) {
     probe = new Promise((resolve) => {
-      execFile(python, ['-m', 'modelspec_torch', '--probe'], { env: { ...process.env, PYTHONPATH: pythonPath() }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      const { command, args, env } = pythonModuleCommand(python, 'modelspec_torch', ['--probe']);
+      // The probe imports nothing from here, so it runs in the engine's folder.
+      execFile(command, args, { env, cwd: pythonPath(), encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`${python}: not found`);
         if (error) return resolve(`${python}: ${lastLine(stderr) || error.message}`);
         try {
-          resolve({ python, ...(JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'>) });
+          const { executable, ...found } = JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'> & { executable?: unknown };
+          // Runs start the interpreter by its absolute path: a bare name would be searched on
+          // PATH from the run's working folder, where a 'python3' of the project's could sit.
+          resolve({ ...found, python: typeof executable === 'string' && isAbsolute(executable) ? executable : python });
         } catch {
           resolve(`${python}: unexpected probe output`);
         }

@@ -1,7 +1,9 @@
 // Keras's BatchNormalization runs in inference mode when the layer is frozen (trainable=False,
 // as in a Pretrained(..., trainable=False) part): it normalizes with the moving statistics and
 // never updates them. TF.js's layer updates them whenever it is called in training.
-import type * as tf from '@tensorflow/tfjs-core';
+// TF.js's batchNorm kernels stop at rank 4; Keras normalizes any rank: a larger input is
+// normalized as rows of channels (channel axis moved last, the rest folded), then unfolded.
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 type Kwargs = Record<string, unknown>;
@@ -15,6 +17,24 @@ export class KerasBatchNormalization extends TfjsBatchNormalization {
   static readonly className = 'BatchNormalization';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    return super.call(inputs, this.trainable ? kwargs : { ...kwargs, training: false });
+    const args = this.trainable ? kwargs : { ...kwargs, training: false };
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    if (x.rank <= 4) return super.call(inputs, args);
+    const self = this as unknown as { axis: number };
+    const configured = self.axis;
+    const axis = configured < 0 ? configured + x.rank : configured;
+    // The channel axis last, everything else folded into rows: TF.js's plain rank-2 path.
+    const perm = [...x.shape.keys()].filter((i) => i !== axis).concat(axis);
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return tf.tidy(() => {
+      const moved = tf.transpose(x, perm);
+      self.axis = 1;
+      try {
+        const y = super.call(tf.reshape(moved, [-1, x.shape[axis]!]), args) as tf.Tensor;
+        return tf.transpose(tf.reshape(y, moved.shape), inverse);
+      } finally {
+        self.axis = configured;
+      }
+    });
   }
 }

@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerActivations } from './activations';
 import { KerasBatchNormalization } from './batch-norm';
+import { CONV_LAYERS } from './conv';
+import { KerasLayerNormalization } from './layer-norm';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { NOISE_LAYERS } from './noise';
@@ -18,7 +20,7 @@ export function registerKerasLayers(): void {
   registered = true;
   polyfillTensorMethods();
   registerActivations();
-  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, ...NOISE_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal, KerasBatchNormalization];
+  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, ...NOISE_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal, KerasBatchNormalization, KerasLayerNormalization, ...CONV_LAYERS];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   }

@@ -1,5 +1,6 @@
 // Keras layers TF.js lacks that only move values around: UpSampling1D/3D, ZeroPadding1D/3D,
-// Cropping1D/3D and GlobalMax/AveragePooling3D. Arguments arrive camel-cased from modelFromJSON.
+// Cropping1D/3D and GlobalMax/AveragePooling3D; and Flatten, which TF.js refuses on (None, n).
+// Arguments arrive camel-cased from modelFromJSON.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -176,4 +177,16 @@ export class GlobalAveragePooling3D extends GlobalPooling3D {
   }
 }
 
-export const RESHAPING_LAYERS = [UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];
+// TF.js exports Flatten only through its factory; its class is the instance's constructor.
+const TfjsFlatten = tfl.layers.flatten({}).constructor as new (args?: object) => tfl.layers.Layer;
+
+/** Keras 3's Flatten: (None, 4) stays (None, 4); TF.js's demands at least 3 axes. */
+export class KerasFlatten extends TfjsFlatten {
+  static readonly className = 'Flatten';
+  constructor(args?: object) {
+    super(args);
+    this.inputSpec = [{ minNDim: 2 }];
+  }
+}
+
+export const RESHAPING_LAYERS = [KerasFlatten, UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];

@@ -1,0 +1,109 @@
+// Keras convolutions where TF.js's layers fall short:
+// - dilation_rate > 1: TF.js has no gradients for dilated convolutions, and its DepthwiseConv2D
+//   and Conv2DTranspose ignore the rate. Keras's dilated kernel equals the kernel with rate-1
+//   zeros between its taps, so the layer runs that kernel (built from the weights on each call,
+//   with ops that have gradients) with rate 1.
+// - Conv1D padding='causal' (pad dilation·(kernel-1) steps on the left, then 'valid'): TF.js
+//   accepts the setting, computes a 'valid' output shape and throws NotImplementedError on call.
+// The layer's fields are swapped for the duration of TF.js's own computeOutputShape and call,
+// so the weights, their names and the saved model stay TF.js's own.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+type Kwargs = Record<string, unknown>;
+type Readable = { read(): tf.Tensor };
+interface ConvFields {
+  padding: string;
+  kernelSize: number[];
+  dilationRate: number[] | number;
+  [kernel: string]: unknown;
+}
+type ConvLayer = tfl.layers.Layer & { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] };
+type ConvClass = new (args: object) => ConvLayer;
+
+/** `kernel` with rate-1 zeros between its taps along its first rates.length axes. */
+export function dilateKernel(kernel: tf.Tensor, rates: readonly number[]): tf.Tensor {
+  return rates.reduce((k, rate, axis) => {
+    if (rate === 1) return k;
+    const taps = k.shape[axis]!;
+    // (…, taps, …) -> (…, taps, rate, …) with rate-1 zeros after each tap -> (…, taps·rate, …), cut to (taps-1)·rate+1.
+    const expanded = tf.expandDims(k, axis + 1);
+    const spaced = tf.pad(expanded, expanded.shape.map((_, i): [number, number] => (i === axis + 1 ? [0, rate - 1] : [0, 0])));
+    const flat = tf.reshape(spaced, k.shape.map((d, i) => (i === axis ? taps * rate : d)));
+    return tf.slice(flat, k.shape.map(() => 0), k.shape.map((d, i) => (i === axis ? (taps - 1) * rate + 1 : d)));
+  }, kernel);
+}
+
+/** A TF.js convolution class with Keras's dilation and causal padding; `kernels`: its dilated weights' fields. */
+function kerasConv(Base: ConvClass, className: string, kernels: readonly string[]) {
+  return class extends Base {
+    static readonly className = className;
+
+    private get fields(): ConvFields {
+      return this as unknown as ConvFields;
+    }
+
+    private rates(): number[] {
+      const d = this.fields.dilationRate;
+      return Array.isArray(d) ? d : this.fields.kernelSize.map(() => d);
+    }
+
+    /** Runs `fn` with the effective (dilated) kernel size, rate 1 and the padding given. */
+    private swapped<T>(padding: string, dilated: Map<string, Readable> | undefined, fn: () => T): T {
+      const f = this.fields;
+      const saved = { padding: f.padding, kernelSize: f.kernelSize, dilationRate: f.dilationRate, kernels: kernels.map((k) => f[k]) };
+      const rates = this.rates();
+      f.padding = padding;
+      f.kernelSize = f.kernelSize.map((k, i) => (k - 1) * rates[i]! + 1);
+      f.dilationRate = Array.isArray(f.dilationRate) ? rates.map(() => 1) : 1;
+      for (const [name, value] of dilated ?? []) f[name] = value;
+      try {
+        return fn();
+      } finally {
+        f.padding = saved.padding;
+        f.kernelSize = saved.kernelSize;
+        f.dilationRate = saved.dilationRate;
+        kernels.forEach((k, i) => (f[k] = saved.kernels[i]));
+      }
+    }
+
+    private needed(): boolean {
+      return this.fields.padding === 'causal' || this.rates().some((r) => r !== 1);
+    }
+
+    override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
+      if (!this.needed()) return super.computeOutputShape(inputShape);
+      // Causal keeps the length before striding, as 'same' does.
+      const padding = this.fields.padding === 'causal' ? 'same' : this.fields.padding;
+      return this.swapped(padding, undefined, () => super.computeOutputShape(inputShape));
+    }
+
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+      if (!this.needed()) return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        let x = Array.isArray(inputs) ? inputs[0]! : inputs;
+        const rates = this.rates();
+        const causal = this.fields.padding === 'causal';
+        if (causal) x = tf.pad(x, [[0, 0], [rates[0]! * (this.fields.kernelSize[0]! - 1), 0], [0, 0]]);
+        const dilated = new Map<string, Readable>();
+        for (const name of kernels) {
+          const kernel = dilateKernel((this.fields[name] as Readable).read(), rates);
+          dilated.set(name, { read: () => kernel });
+        }
+        return this.swapped(causal ? 'valid' : this.fields.padding, dilated, () => super.call(x, kwargs));
+      });
+    }
+  };
+}
+
+// TF.js exports these layers only through their factories; each class is an instance's constructor.
+const classOf = (layer: tfl.layers.Layer) => layer.constructor as ConvClass;
+
+export const CONV_LAYERS = [
+  kerasConv(classOf(tfl.layers.conv1d({ filters: 1, kernelSize: 1 })), 'Conv1D', ['kernel']),
+  kerasConv(classOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })), 'Conv2D', ['kernel']),
+  kerasConv(classOf(tfl.layers.conv3d({ filters: 1, kernelSize: 1 })), 'Conv3D', ['kernel']),
+  kerasConv(classOf(tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 1 })), 'Conv2DTranspose', ['kernel']),
+  kerasConv(classOf(tfl.layers.depthwiseConv2d({ kernelSize: 1 })), 'DepthwiseConv2D', ['depthwiseKernel']),
+  kerasConv(classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })), 'SeparableConv2D', ['depthwiseKernel']),
+];
