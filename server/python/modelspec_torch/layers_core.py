@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .activations import get_activation
-from .layers_base import KerasLayer, Shape, identity
+from .layers_base import KerasLayer, Shape, identity, to_channels_first, to_channels_last
 
 
 def _transpose(t: torch.Tensor) -> torch.Tensor:
@@ -249,7 +249,7 @@ class BatchNormalization(KerasLayer):
         training = self.training and self.trainable_layer
         n = x.numel() // max(1, x.shape[-1])  # values per channel in this batch
         old_var = self.moving_variance.clone() if training else None
-        y = F.batch_norm(x.movedim(-1, 1), self.moving_mean, self.moving_variance, self.gamma, self.beta,
+        y = F.batch_norm(to_channels_first(x), self.moving_mean, self.moving_variance, self.gamma, self.beta,
                          training, self.momentum, self.eps)
         if training:
             # torch moves toward the UNBIASED batch variance u = b*n/(n-1); Keras toward the biased
@@ -258,7 +258,7 @@ class BatchNormalization(KerasLayer):
             with torch.no_grad():
                 r = self.moving_variance
                 r.sub_((r - (1.0 - self.momentum) * old_var) / n)
-        return y.movedim(1, -1)
+        return to_channels_last(y)
 
 
 class LayerNormalization(KerasLayer):
