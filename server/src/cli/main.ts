@@ -1,11 +1,11 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { exportKeras } from '../export/keras';
 import { exportPytorch } from '../export/pytorch';
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
@@ -187,6 +187,9 @@ async function exportCommand(args: string[]): Promise<number> {
   if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
   if (to !== 'keras' && to !== 'pytorch') {
     throw new UsageError(`export needs --to keras or --to pytorch (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
+  }
+  if (existsSync(join(files[0], 'spec.json'))) {
+    throw new UsageError(`${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`);
   }
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
