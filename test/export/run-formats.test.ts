@@ -157,8 +157,8 @@ describe('modelspec export RUN_DIR --to onnx|keras-model|safetensors', () => {
     assert.equal(batchAxis, 'batch', 'a dynamic batch axis');
   });
 
-  it('--to onnx of a PyTorch-trained run, and the model.onnx the engine writes itself, give the engine\'s own outputs', { skip: noTorch || noOnnx }, async () => {
-    writeFileSync(join(dir, 'drop.model'), MODEL('drop', 'Dropout(0.2)'));
+  it('--to onnx of a PyTorch-trained run (BatchNormalization trains), and the model.onnx the engine writes itself, give the engine\'s own outputs', { skip: noTorch || noOnnx }, async () => {
+    writeFileSync(join(dir, 'drop.model'), MODEL('drop', 'BatchNormalization()\n  Dropout(0.2)'));
     const torchRun = train(dir, 'drop.model', 'torch');
     const own = torchPredictions(torchRun, xFile);
     const out = join(dir, 'exported.onnx');
