@@ -73,6 +73,20 @@ function testSamples(runDir: string): Float32Array {
   return Float32Array.from(x.data.subarray(0, SAMPLES * 784), (v) => v * (spec.data.rescale ?? 1));
 }
 
+const CONV_MODEL = `model up {
+  Input(shape=(28, 28, 1))
+  Conv2D(4, (3, 3), activation='relu', padding='same')
+  MaxPooling2D((2, 2))
+  UpSampling2D((2, 2))
+  Conv2D(2, (3, 3), activation='relu', padding='same')
+  Flatten()
+  Dense(10, activation='softmax')
+}
+compile { loss: 'categorical_crossentropy'  optimizer: 'adam'  metrics: ['accuracy'] }
+data { train: digits(split='test')  test: digits(split='test') }
+fit { epochs: 1  batch_size: 128  seed: 3 }
+`;
+
 /** The trained TF.js model's own predictions (the run's model.json as TF.js loads it). */
 async function tfjsPredictions(runDir: string, x: Float32Array): Promise<Float32Array> {
   await selectBackend('tfjs:wasm');
@@ -88,19 +102,20 @@ function torchPredictions(runDir: string, xFile: string): Float32Array {
 from modelspec_torch.model import KerasSequential
 spec = json.load(open(sys.argv[1] + '/spec.json'))
 m = KerasSequential(spec['model']); m.load_state_dict(torch.load(sys.argv[1] + '/model.pt')); m.eval()
-x = np.fromfile(sys.argv[2], dtype='<f4').reshape(-1, 784)
+x = np.fromfile(sys.argv[2], dtype='<f4').reshape(-1, *m.input_shape)
 with torch.no_grad(): print(json.dumps(m(torch.from_numpy(x)).numpy().astype(float).ravel().tolist()))`,
     [runDir, xFile],
   );
   return Float32Array.from(JSON.parse(out) as number[]);
 }
 
-async function onnxPredictions(file: string, x: Float32Array, batch: number): Promise<Float32Array> {
+async function onnxPredictions(file: string, x: Float32Array, batch: number, inputShape = [784]): Promise<Float32Array> {
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(file);
   const out: number[] = [];
+  const size = inputShape.reduce((a, b) => a * b, 1);
   for (let i = 0; i < SAMPLES; i += batch) {
-    const r = await session.run({ input: new ort.Tensor('float32', x.slice(i * 784, (i + batch) * 784), [batch, 784]) });
+    const r = await session.run({ input: new ort.Tensor('float32', x.slice(i * size, (i + batch) * size), [batch, ...inputShape]) });
     out.push(...(r.output!.data as Float32Array));
   }
   return Float32Array.from(out);
@@ -168,6 +183,18 @@ describe('modelspec export RUN_DIR --to onnx|keras-model|safetensors', () => {
       assertClose(await onnxPredictions(file, x, 16), own, 1e-4, `ONNX Runtime (${file}) vs the PyTorch engine`);
       python(ONNX_CHECK, [file]);
     }
+  });
+
+  it('--to onnx of a PyTorch-trained convolutional model with UpSampling2D gives the engine\'s own outputs', { skip: noTorch || noOnnx }, async () => {
+    writeFileSync(join(dir, 'up.model'), CONV_MODEL);
+    const run = train(dir, 'up.model', 'torch');
+    const out = join(dir, 'up.onnx');
+    const r = cli(['export', run, '--to', 'onnx', '--out', out], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const own = torchPredictions(run, xFile);
+    assertClose(await onnxPredictions(out, x, 16, [28, 28, 1]), own, 1e-4, 'ONNX Runtime vs the PyTorch engine');
+    assertClose(await onnxPredictions(out, x, 1, [28, 28, 1]), own, 1e-4, 'ONNX Runtime vs the PyTorch engine, batch of 1');
+    python(ONNX_CHECK, [out]);
   });
 
   it('--to safetensors: read back with struct + json + numpy, Keras names and the run\'s values; the PyTorch engine loads it and gives the TF.js outputs', { skip: noTorch }, () => {
