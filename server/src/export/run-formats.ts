@@ -115,7 +115,12 @@ function pythonWithH5py(): string {
 async function kerasArchiveOf(run: SavedRun, tmp: string, scratch: string): Promise<void> {
   const model = run.spec.model as unknown as LoweredModel;
   const config = keras3Config(model);
-  const groups = h5Groups(run.layers.map((l) => ({ className: l.className, name: l.name, weights: l.tensors.length }))).map((g) => ({
+  // Keras's class names come from the run's own (lowered) model; TF.js may save its own variants.
+  const lowered = model.config.layers.filter((l) => l.class_name !== 'InputLayer');
+  if (lowered.length !== run.layers.length) {
+    throw new Error(`${run.modelFile} has ${run.layers.length} layers but the run's spec.json has ${lowered.length}; the run folder is damaged`);
+  }
+  const groups = h5Groups(run.layers.map((l, i) => ({ className: lowered[i]!.class_name, name: l.name, weights: l.tensors.length }))).map((g) => ({
     path: g.path,
     name: g.name,
     vars: g.layer < 0 ? [] : run.layers[g.layer]!.tensors.map((t) => ({ path: t.path, offset: t.offset ?? 0, shape: t.shape })),
