@@ -5,6 +5,9 @@
     python3 -m modelspec_torch --describe SPEC.json     per-layer output shapes and parameter counts
                                                         (a JSON list of models gives a list)
     python3 -m modelspec_torch --first-batch-loss SPEC.json   loss on the first batch, no update
+    python3 -m modelspec_torch --export-onnx SPEC.json OUT.onnx
+                                                        the model of a RunSpec with its initialWeights
+                                                        as ONNX; one JSON line {"opset"} or {"error"}
 
 SPEC.json for --describe may be a RunSpec or just the Keras model JSON. During training a
 line {"type": "stop"} on stdin, SIGINT, SIGTERM or SIGHUP stops within one batch and still saves
@@ -137,7 +140,27 @@ def main(argv) -> int:
         from modelspec_torch.train import first_batch_loss
         _print(first_batch_loss(_load(argv[1])))
         return 0
+    if argv[0] == '--export-onnx':
+        return export_onnx_command(argv[1:])
     return run(argv[0])
+
+
+def export_onnx_command(args) -> int:
+    """`modelspec export RUN_DIR --to onnx`: any run's model (whichever engine trained it), built
+    from its spec with the saved weights loaded as `evaluate` loads them."""
+    from modelspec_torch.export import export_onnx, onnx_opset
+    from modelspec_torch.train import RunFailed, build_checked_model
+    if len(args) != 2:
+        _print({'error': 'usage: --export-onnx SPEC.json OUT.onnx'})
+        return 2
+    try:
+        model = build_checked_model(_load(args[0]))
+    except (RunFailed, ValueError, KeyError, TypeError, OSError) as e:
+        _print({'error': str(e)})
+        return 1
+    problem = export_onnx(model, args[1])
+    _print({'error': problem} if problem else {'opset': onnx_opset(), 'path': args[1]})
+    return 1 if problem else 0
 
 
 if __name__ == '__main__':

@@ -45,15 +45,26 @@ def _save_tfjs_layers_model(model: KerasSequential, arrays, manifest, directory:
     write_atomic(os.path.join(directory, 'model.json'), json.dumps(doc).encode())
 
 
+def onnx_opset() -> int:
+    """The newest opset the installed torch's TorchScript exporter supports (17 for torch 1.13);
+    newer opsets carry fewer decompositions, and ONNX Runtime reads all of them."""
+    try:
+        from torch.onnx import _constants
+        return int(_constants.ONNX_MAX_OPSET)
+    except (ImportError, AttributeError, ValueError):
+        return 13  # supported by every torch this engine runs on
+
+
 def export_onnx(model: KerasSequential, path: str) -> Optional[str]:
-    """Returns None on success, else why it failed (the run does not fail for this)."""
+    """Writes the model as ONNX (input `input`, output `output`, a dynamic batch axis) through a
+    temporary name. Returns None on success, else why it failed (the run does not fail for this)."""
     try:
         was_training = model.training
         model.eval()
         device = next(model.parameters()).device
         dummy = torch.zeros((1,) + tuple(model.input_shape), device=device)
         kwargs = dict(input_names=['input'], output_names=['output'],
-                      dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}, opset_version=13)
+                      dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}, opset_version=onnx_opset())
         if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
             kwargs['dynamo'] = False  # the TorchScript exporter needs no onnx/onnxscript packages
         with torch.no_grad(), warnings.catch_warnings():

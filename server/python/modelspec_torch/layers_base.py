@@ -102,13 +102,15 @@ def identity(t: torch.Tensor) -> torch.Tensor:
 
 # channels_last <-> channels_first. movedim returns views: on a contiguous channels_last
 # tensor the channels_first view is exactly torch's channels_last memory format, which
-# cuDNN and oneDNN run natively, so these permutes cost no copies.
+# cuDNN and oneDNN run natively, so these permutes cost no copies. Dimensions are given as
+# non-negative numbers: torch 1.13's ONNX exporter writes a negative one into Transpose's perm,
+# which ONNX forbids (ONNX Runtime refuses such a model).
 def to_channels_first(x: torch.Tensor) -> torch.Tensor:
-    return x.movedim(-1, 1)
+    return x.movedim(x.dim() - 1, 1)
 
 
 def to_channels_last(x: torch.Tensor) -> torch.Tensor:
-    return x.movedim(1, -1)
+    return x.movedim(1, x.dim() - 1)
 
 
 def as_tuple(value: Any, n: int) -> Tuple[int, ...]:

@@ -236,9 +236,14 @@ class UpSampling(KerasLayer):
         if self.interpolation == 'bilinear':  # tf.image.resize's half-pixel centres
             y = F.interpolate(to_channels_first(x), scale_factor=self.size, mode='bilinear', align_corners=False)
             return to_channels_last(y)
+        # Each row repeated s times: a broadcast copy and a reshape, the batch axis left as -1.
+        # (repeat_interleave computes the same, but torch 1.13 exports it to ONNX with wrong
+        # shapes once the batch axis is dynamic.)
         for axis, s in enumerate(self.size, start=1):
             if s != 1:
-                x = x.repeat_interleave(s, dim=axis)
+                dims = [d * s if i == axis else d for i, d in enumerate(x.shape) if i > 0]
+                x = x.unsqueeze(axis + 1).expand(*([-1] * (axis + 1)), s, *([-1] * (len(dims) - axis)))
+                x = x.reshape(-1, *dims)
         return x
 
 

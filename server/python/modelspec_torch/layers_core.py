@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .activations import get_activation
-from .layers_base import KerasLayer, Shape, identity
+from .layers_base import KerasLayer, Shape, identity, to_channels_first, to_channels_last
 
 
 def _transpose(t: torch.Tensor) -> torch.Tensor:
@@ -248,17 +248,20 @@ class BatchNormalization(KerasLayer):
     def forward(self, x):
         training = self.training and self.trainable_layer
         n = x.numel() // max(1, x.shape[-1])  # values per channel in this batch
-        old_var = self.moving_variance.clone() if training else None
-        y = F.batch_norm(x.movedim(-1, 1), self.moving_mean, self.moving_variance, self.gamma, self.beta,
+        # torch's batch_norm keeps the running variance it is given for its backward pass, so it
+        # gets a copy to update; the buffer then takes Keras's value (changing the tensor autograd
+        # kept would fail the backward pass: "modified by an inplace operation").
+        running_var = self.moving_variance.clone() if training else self.moving_variance
+        y = F.batch_norm(to_channels_first(x), self.moving_mean, running_var, self.gamma, self.beta,
                          training, self.momentum, self.eps)
         if training:
             # torch moves toward the UNBIASED batch variance u = b*n/(n-1); Keras toward the biased
             # b: new = (1-m)*old + m*b. With torch's r = (1-m)*old + m*u, m*u = r - (1-m)*old and
             # m*b = m*u*(n-1)/n, so Keras's value is r - (r - (1-m)*old)/n (no second pass over x).
             with torch.no_grad():
-                r = self.moving_variance
-                r.sub_((r - (1.0 - self.momentum) * old_var) / n)
-        return y.movedim(1, -1)
+                old_var = self.moving_variance
+                old_var.copy_(running_var - (running_var - (1.0 - self.momentum) * old_var) / n)
+        return to_channels_last(y)
 
 
 class LayerNormalization(KerasLayer):

@@ -1,10 +1,11 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { exportKeras } from '../export/keras';
 import { exportPytorch } from '../export/pytorch';
-import { dirname, resolve } from 'node:path';
+import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
+import { dirname, join, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
@@ -26,6 +27,9 @@ Commands:
                              Evaluate a run's saved model (best/ with --best) on its test data.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
+  export RUN_DIR --to onnx|keras-model|safetensors [--out FILE]
+                             Write a trained run's model as ONNX, a Keras 3 .keras archive or
+                             safetensors weights (default: model.onnx|.keras|.safetensors in RUN_DIR).
   engines [--json]           List the training engines and devices found here.
 
 Options:
@@ -154,7 +158,7 @@ async function evaluateCommand(args: string[]): Promise<number> {
   return evaluate({ runDir: folders[0], best, backend, json });
 }
 
-function exportCommand(args: string[]): number {
+async function exportCommand(args: string[]): Promise<number> {
   let to: string | undefined;
   let out: string | undefined;
   const files: string[] = [];
@@ -167,8 +171,27 @@ function exportCommand(args: string[]): number {
     } else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else files.push(args[i]);
   }
+  if (to !== undefined && isRunFormat(to)) {
+    if (files.length !== 1) throw new UsageError(`export --to ${to} takes exactly one run folder (runs/<model>/<time>)`);
+    if (files[0]!.endsWith('.model')) {
+      throw new UsageError(`--to ${to} exports a trained run: give a run folder such as runs/<model>/<time> (train ${files[0]} first), or use --to keras|pytorch for a script`);
+    }
+    try {
+      const written = await exportRun(files[0]!, to, out);
+      process.stderr.write(`Wrote ${printable(written)}\n`);
+      return 0;
+    } catch (e) {
+      process.stderr.write(`modelspec: cannot export ${printable(files[0]!)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`);
+      return 1;
+    }
+  }
   if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
-  if (to !== 'keras' && to !== 'pytorch') throw new UsageError(`export needs --to keras or --to pytorch${to ? `, not '${to}'` : ''}`);
+  if (to !== 'keras' && to !== 'pytorch') {
+    throw new UsageError(`export needs --to keras or --to pytorch (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
+  }
+  if (existsSync(join(files[0], 'spec.json'))) {
+    throw new UsageError(`${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`);
+  }
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
     printDiagnostics([loaded], process.stderr);
@@ -217,7 +240,7 @@ async function main(argv: string[]): Promise<number> {
       case 'evaluate':
         return await evaluateCommand(rest);
       case 'export':
-        return exportCommand(rest);
+        return await exportCommand(rest);
       case 'engines':
         return await enginesCommand(rest);
       default:

@@ -13,6 +13,8 @@ export interface SavedLayerWeights {
   name: string;
   className: string;
   tensors: TensorFile[];
+  /** Each tensor's weight name within the layer (`kernel`, `bias`, `moving_mean`, …), in the same order. */
+  weightNames: string[];
 }
 
 interface ManifestEntry {
@@ -73,13 +75,18 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   const claimed = new Set<number>();
   const result = layers.map((layer) => {
     const tensors: TensorFile[] = [];
+    const weightNames: string[] = [];
     located.forEach(({ entry, tensor }, i) => {
-      if (!claimed.has(i) && (entry.name.startsWith(`${layer.name}/`) || entry.name.includes(`/${layer.name}/`))) {
+      // `<layer>/<weight>`, or `<scope>/<layer>/<weight>` as some converters write it.
+      const prefix = entry.name.startsWith(`${layer.name}/`) ? `${layer.name}/` : `/${layer.name}/`;
+      const at = entry.name.indexOf(prefix);
+      if (!claimed.has(i) && at >= 0) {
         claimed.add(i);
         tensors.push(tensor);
+        weightNames.push(entry.name.slice(at + prefix.length));
       }
     });
-    return { ...layer, tensors };
+    return { ...layer, tensors, weightNames };
   });
   const stray = located.filter((_, i) => !claimed.has(i)).map(({ entry }) => entry.name);
   if (stray.length) fail(`weights ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ' …' : ''} belong to no layer of its topology`);
