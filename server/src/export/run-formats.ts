@@ -8,11 +8,12 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { findTorch, pythonCandidates, pythonPath } from '../training/engines/detect';
+import { findTorch, pythonCandidates } from '../training/engines/detect';
+import { pythonModuleCommand, pythonPath } from '../training/engines/python-command';
 import { readTensorFile } from '../training/engines/tfjs/tensor-files';
 import type { RunSpec } from '../training/protocol';
 import { readSavedWeights, type SavedLayerWeights } from '../training/saved-weights';
-import { writeAtomically, writeFileAtomically } from './atomic-file';
+import { writeFileAtomic, writeViaTemp } from '../training/files';
 import { h5Groups, keras3Config, type LoweredModel } from './keras3-config';
 import { encodeSafetensors } from './safetensors';
 
@@ -57,9 +58,9 @@ export async function exportRun(folder: string, to: RunFormat, out?: string): Pr
   try {
     const run = openRun(folder, to, scratch);
     const target = resolve(out ?? join(run.runDir, DEFAULT_FILE[to]));
-    if (to === 'safetensors') await writeFileAtomically(target, safetensorsOf(run));
-    else if (to === 'onnx') await writeAtomically(target, (tmp) => onnxOf(run, tmp, scratch));
-    else await writeAtomically(target, (tmp) => kerasArchiveOf(run, tmp, scratch));
+    if (to === 'safetensors') writeFileAtomic(target, safetensorsOf(run));
+    else if (to === 'onnx') await writeViaTemp(target, (tmp) => onnxOf(run, tmp, scratch));
+    else await writeViaTemp(target, (tmp) => kerasArchiveOf(run, tmp, scratch));
     return target;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -97,7 +98,9 @@ async function onnxOf(run: SavedRun, tmp: string, scratch: string): Promise<void
   const specFile = join(scratch, 'export-spec.json');
   const tensors = run.layers.flatMap((l) => l.tensors);
   writeFileSync(specFile, JSON.stringify({ model: run.spec.model, expectedParams: run.spec.expectedParams, initialWeights: { tensors, source: run.modelFile } }));
-  const r = await runPython(torch.probe.python, ['-m', 'modelspec_torch', '--export-onnx', specFile, tmp], { ...process.env, PYTHONPATH: pythonPath() });
+  // Started like every engine process: nothing from the user's folder is importable.
+  const command = pythonModuleCommand(torch.probe.python, 'modelspec_torch', ['--export-onnx', specFile, tmp]);
+  const r = await runPython(command.command, command.args, command.env);
   if (r.code !== 0 || typeof r.last.error === 'string') throw new Error(`torch.onnx.export failed: ${String(r.last.error ?? r.stderr)}`);
 }
 

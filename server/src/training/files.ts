@@ -131,6 +131,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
+ * Like writeFileAtomic for a file another program writes (torch.onnx.export, h5py): `write` fills
+ * the temporary name, then it is renamed to `path`; on failure nothing is left at either name.
+ */
+export async function writeViaTemp(path: string, write: (tempPath: string) => void | Promise<void>): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await write(tmp);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw (e as NodeJS.ErrnoException).code ? ioError(e, path) : e;
+  }
+}
+
+/**
  * Appends one line to `path` in one write. If the disk fills part-way, the part written is cut
  * off again, so the file never ends in half a line.
  */
