@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { csvHeader, csvRecords, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
+import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
 import { DataError } from './errors';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
@@ -60,8 +61,13 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
     classes: set.classes,
     classCount: set.classes.length,
     samples,
-    description: `${set.title}: ${thousands(samples)} ${split} images, 28×28 grayscale, ${set.classes.length} classes`,
+    description: `${set.title}: ${thousands(samples)} ${split} images, 28×28 grayscale, ${set.classes.length} classes${whereBuiltin(ref)}`,
   };
+}
+
+/** "; found in /usr/share/datasets/fashion-mnist (Debian package)" for the sets that are looked for on the machine. */
+function whereBuiltin(ref: SourceRef): string {
+  return ref.name === 'digits' ? '' : `; ${whereFound(ref.name as LocalDataset, defaultPlaceEnv())}`;
 }
 
 /** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache. */

@@ -1,12 +1,14 @@
-// Loaders for the built-in datasets: `digits` (shipped) and `mnist`/`fashion_mnist` (downloaded
-// once into the cache). All three give 28×28×1 uint8 images and 10 classes.
+// Loaders for the built-in datasets: `digits` (shipped) and `mnist`/`fashion_mnist` (found where
+// they already are, else downloaded once; see locate.ts). All three give 28×28×1 uint8 images and
+// 10 classes, as keras.datasets.*.load_data() does.
 
 import { BUILTIN_DATASETS } from '../../language/data/types';
 import { DataError } from '../../language/data/errors';
 import { digitsFilePath, readDigits } from './digits';
-import { ensureFiles } from './download';
+import { defaultPlaceEnv } from '../../language/data/dataset-places';
 import { readIdx } from './idx';
-import { REMOTE_DATASETS, datasetDir, mirrorsFor, remoteFiles } from './remote-datasets';
+import { ensureDataset } from './locate';
+import { REMOTE_DATASETS, mirrorsFor, remoteFiles } from './remote-datasets';
 import type { LoadedSplit, PrepareContext, SourceLoader, SourceRef, SplitName } from './types';
 
 function classesOf(indices: Uint8Array, classes: string[]): LoadedSplit['y'] {
@@ -30,14 +32,26 @@ export const digitsSource: SourceLoader = {
 
 function remoteSource(name: 'mnist' | 'fashion_mnist'): SourceLoader {
   const dataset = REMOTE_DATASETS[name];
-  const download = (ctx: PrepareContext) =>
-    ensureFiles({
-      dir: datasetDir(dataset, ctx.cacheDir),
-      files: remoteFiles(dataset),
-      mirrors: mirrorsFor(dataset),
-      onProgress: ctx.onProgress,
-      signal: ctx.signal,
-    });
+  // One look per data preparation (both splits, cache key and load), so the copy is named once.
+  const looked = new WeakMap<PrepareContext, Promise<string[]>>();
+  const download = (ctx: PrepareContext) => {
+    const hit = looked.get(ctx);
+    if (hit) return hit;
+    const paths = find(ctx);
+    looked.set(ctx, paths);
+    return paths;
+  };
+  const find = async (ctx: PrepareContext) =>
+    (
+      await ensureDataset(name, {
+        pe: defaultPlaceEnv(ctx.cacheDir),
+        files: remoteFiles(dataset),
+        mirrors: mirrorsFor(dataset),
+        onProgress: ctx.onProgress,
+        signal: ctx.signal,
+        kerasCall: name === 'fashion_mnist' ? 'keras.datasets.fashion_mnist.load_data()' : undefined,
+      })
+    ).paths;
   return {
     async files(_ref, split, ctx) {
       const [trainImages, trainLabels, testImages, testLabels] = await download(ctx);

@@ -19,8 +19,8 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'mnist',
-    title: 'MNIST handwritten digits (downloaded once into the cache)',
-    doc: 'MNIST handwritten digits (downloaded once into a cache, checksum-verified): 28×28 grayscale, 10 classes.',
+    title: 'MNIST handwritten digits (found on the machine or downloaded once)',
+    doc: 'MNIST handwritten digits, as keras.datasets.mnist.load_data() gives them: 28×28 grayscale, 10 classes. Looked for in MODELSPEC_DATA_DIRS (torchvision layout) and ModelSpec\'s cache, else downloaded once (checksum-verified).',
     args: [split],
     sampleShape: [28, 28, 1],
     classNames: DIGITS,
@@ -28,8 +28,8 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'fashion_mnist',
-    title: 'Fashion-MNIST clothing images (downloaded once into the cache)',
-    doc: 'Fashion-MNIST clothing images (downloaded once into a cache, checksum-verified): 28×28 grayscale, 10 classes.',
+    title: 'Fashion-MNIST clothing images (found on the machine or downloaded once)',
+    doc: 'Fashion-MNIST clothing images, as keras.datasets.fashion_mnist.load_data() gives them: 28×28 grayscale, 10 classes. Looked for in MODELSPEC_DATA_DIRS (torchvision layout), Keras\'s cache (~/.keras/datasets/fashion-mnist), Debian\'s dataset-fashion-mnist and ModelSpec\'s cache, else downloaded once into Keras\'s cache (checksum-verified).',
     args: [split],
     sampleShape: [28, 28, 1],
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
