@@ -55,14 +55,32 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
     return { ok: false, code: 'data-format', message: `${ref.name}(split=…) must be 'train' or 'test'`, argName: 'split' };
   }
   const samples = set.samples[split];
+  const sampleShape = set.sampleShape ?? imdbSampleShape(ref);
+  const what =
+    sampleShape.length === 3
+      ? `images, ${sampleShape[0]}×${sampleShape[1]} ${sampleShape[2] === 1 ? 'grayscale' : 'colour'}`
+      : `reviews as word-index sequences of length ${sampleShape[0]}`;
   return {
     ok: true,
-    sampleShape: set.sampleShape,
+    sampleShape,
     classes: set.classes,
     classCount: set.classes.length,
     samples,
-    description: `${set.title}: ${thousands(samples)} ${split} images, 28×28 grayscale, ${set.classes.length} classes${whereBuiltin(ref)}`,
+    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${set.classes.length} classes${whereBuiltin(ref)}`,
   };
+}
+
+/** imdb's samples are padded to sequence_length, else to maxlen; one of them is needed for a fixed shape. */
+export function imdbSampleShape(ref: SourceRef): number[] {
+  const length = ref.args.sequence_length ?? ref.args.maxlen;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) {
+    throw new DataError(
+      'data-format',
+      'imdb needs a sequence length for its samples: write imdb(maxlen=200) (Keras leaves out longer reviews) or imdb(sequence_length=200) (longer reviews are cut, as pad_sequences does)',
+      'sequence_length',
+    );
+  }
+  return [length];
 }
 
 /** "; found in /usr/share/datasets/fashion-mnist (Debian package)" for the sets that are looked for on the machine. */

@@ -5,7 +5,7 @@
 import { getDataset } from '../catalog';
 import type { ArgValue } from '../catalog/types';
 
-export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'idx' | 'csv' | 'images' | 'npy';
+export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'imdb' | 'idx' | 'csv' | 'images' | 'npy';
 
 /** A source in the data block. Args are bound by name; paths are as written (relative to the .model file). */
 export interface SourceRef {
@@ -41,25 +41,28 @@ export type SourceInfo =
 
 /** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
-  name: 'digits' | 'mnist' | 'fashion_mnist';
+  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'imdb';
   title: string;
-  sampleShape: number[];
+  /** Absent when it depends on the arguments (imdb: the sequence length). */
+  sampleShape?: number[];
   classes: string[];
   samples: { train: number; test: number };
 }
 
 function builtin(name: BuiltinDataset['name']): BuiltinDataset {
   const spec = getDataset(name);
-  if (!spec?.sampleShape || !spec.classNames || !spec.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
-  return { name, title: spec.title ?? name, sampleShape: [...spec.sampleShape], classes: [...spec.classNames], samples: spec.samples };
+  if (!spec?.classNames || !spec.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
+  return { name, title: spec.title ?? name, sampleShape: spec.sampleShape && [...spec.sampleShape], classes: [...spec.classNames], samples: spec.samples };
 }
 
 export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDataset>> = {
   digits: builtin('digits'),
   mnist: builtin('mnist'),
   fashion_mnist: builtin('fashion_mnist'),
+  cifar10: builtin('cifar10'),
+  imdb: builtin('imdb'),
 };
 
 export function isBuiltinSource(name: SourceName): name is BuiltinDataset['name'] {
-  return name === 'digits' || name === 'mnist' || name === 'fashion_mnist';
+  return Object.hasOwn(BUILTIN_DATASETS, name);
 }

@@ -5,10 +5,15 @@
 import { BUILTIN_DATASETS } from '../../language/data/types';
 import { DataError } from '../../language/data/errors';
 import { digitsFilePath, readDigits } from './digits';
-import { defaultPlaceEnv } from '../../language/data/dataset-places';
+import { defaultPlaceEnv, describePlace } from '../../language/data/dataset-places';
+import { imdbSampleShape } from '../../language/data/probe';
 import { readIdx } from './idx';
-import { ensureDataset } from './locate';
-import { REMOTE_DATASETS, mirrorsFor, remoteFiles } from './remote-datasets';
+import { ensureDataset, locateDataset, offlineMessage } from './locate';
+import { CIFAR10_MIRRORS, downloadCifar10 } from './cifar-download';
+import { readCifarBatches } from './cifar';
+import { DownloadError } from './download';
+import { IMDB_DEFAULTS, loadImdb, padSequences, type ImdbOptions } from './imdb';
+import { IMDB_FILE, KERAS_ORIGIN, REMOTE_DATASETS, expectedSums, mirrorsFor, remoteFiles } from './remote-datasets';
 import type { LoadedSplit, PrepareContext, SourceLoader, SourceRef, SplitName } from './types';
 
 function classesOf(indices: Uint8Array, classes: string[]): LoadedSplit['y'] {
@@ -30,28 +35,31 @@ export const digitsSource: SourceLoader = {
   },
 };
 
+/** Runs `find` once per data preparation (both splits, cache key and load), so the copy used is named once. */
+function oncePerPreparation<T>(find: (ctx: PrepareContext) => Promise<T>): (ctx: PrepareContext) => Promise<T> {
+  const looked = new WeakMap<PrepareContext, Promise<T>>();
+  return (ctx) => {
+    let hit = looked.get(ctx);
+    if (!hit) looked.set(ctx, (hit = find(ctx)));
+    return hit;
+  };
+}
+
 function remoteSource(name: 'mnist' | 'fashion_mnist'): SourceLoader {
   const dataset = REMOTE_DATASETS[name];
-  // One look per data preparation (both splits, cache key and load), so the copy is named once.
-  const looked = new WeakMap<PrepareContext, Promise<string[]>>();
-  const download = (ctx: PrepareContext) => {
-    const hit = looked.get(ctx);
-    if (hit) return hit;
-    const paths = find(ctx);
-    looked.set(ctx, paths);
-    return paths;
-  };
-  const find = async (ctx: PrepareContext) =>
-    (
-      await ensureDataset(name, {
-        pe: defaultPlaceEnv(ctx.cacheDir),
-        files: remoteFiles(dataset),
-        mirrors: mirrorsFor(dataset),
-        onProgress: ctx.onProgress,
-        signal: ctx.signal,
-        kerasCall: name === 'fashion_mnist' ? 'keras.datasets.fashion_mnist.load_data()' : undefined,
-      })
-    ).paths;
+  const download = oncePerPreparation(
+    async (ctx) =>
+      (
+        await ensureDataset(name, {
+          pe: defaultPlaceEnv(ctx.cacheDir),
+          files: expectedSums(remoteFiles(dataset)),
+          mirrors: mirrorsFor(dataset),
+          onProgress: ctx.onProgress,
+          signal: ctx.signal,
+          kerasCall: name === 'fashion_mnist' ? 'keras.datasets.fashion_mnist.load_data()' : undefined,
+        })
+      ).paths,
+  );
   return {
     async files(_ref, split, ctx) {
       const [trainImages, trainLabels, testImages, testLabels] = await download(ctx);
@@ -81,6 +89,85 @@ function remoteSource(name: 'mnist' | 'fashion_mnist'): SourceLoader {
 
 export const mnistSource = remoteSource('mnist');
 export const fashionMnistSource = remoteSource('fashion_mnist');
+
+/** CIFAR-10: the extracted batches where they are (structure checked on reading), else Keras's download. */
+const cifar10Files = oncePerPreparation(async (ctx) => {
+  const pe = defaultPlaceEnv(ctx.cacheDir);
+  const { found } = await locateDataset('cifar10', pe);
+  if (found) {
+    ctx.onProgress?.(`cifar10: ${describePlace(found.place)}, ${found.check}`);
+    return found.paths;
+  }
+  try {
+    const paths = await downloadCifar10({ pe, mirrors: mirrorsFor({ mirrors: CIFAR10_MIRRORS }), onProgress: ctx.onProgress, signal: ctx.signal });
+    ctx.onProgress?.(`cifar10: downloaded into ${paths[0].slice(0, paths[0].lastIndexOf('/'))} (Keras's cache), archive SHA-256 verified`);
+    return paths;
+  } catch (e) {
+    if (!(e instanceof DownloadError)) throw e;
+    throw new DataError('data-missing', offlineMessage('cifar10', { pe, kerasCall: 'keras.datasets.cifar10.load_data()' }, e.reason, []));
+  }
+});
+
+export const cifar10Source: SourceLoader = {
+  async files(_ref, split, ctx) {
+    const paths = await cifar10Files(ctx);
+    return split === 'train' ? paths.slice(0, 5) : paths.slice(5);
+  },
+  async load(ref, split, ctx) {
+    const paths = await this.files(ref, split, ctx);
+    ctx.onProgress?.(`Reading cifar10 (${split})`);
+    const classes = BUILTIN_DATASETS.cifar10.classes;
+    const batches = await readCifarBatches(paths, classes.length);
+    return { x: { dtype: 'uint8', data: batches.x, sampleShape: [32, 32, 3] }, count: batches.count, y: { kind: 'classes', indices: batches.labels, classes }, isImage: true };
+  },
+};
+
+const imdbFile = oncePerPreparation(
+  async (ctx) =>
+    (
+      await ensureDataset('imdb', {
+        pe: defaultPlaceEnv(ctx.cacheDir),
+        files: expectedSums([IMDB_FILE]),
+        mirrors: mirrorsFor({ mirrors: [KERAS_ORIGIN] }),
+        onProgress: ctx.onProgress,
+        signal: ctx.signal,
+        kerasCall: 'keras.datasets.imdb.load_data()',
+      })
+    ).paths,
+);
+
+/** imdb(...)'s arguments as load_data() takes them. */
+function imdbOptions(ref: SourceRef): ImdbOptions {
+  const a = ref.args;
+  const int = (v: unknown, fallback: number | null) => (typeof v === 'number' ? v : v === null ? null : fallback);
+  return {
+    numWords: int(a.num_words, IMDB_DEFAULTS.numWords),
+    skipTop: int(a.skip_top, IMDB_DEFAULTS.skipTop) ?? 0,
+    maxlen: int(a.maxlen, IMDB_DEFAULTS.maxlen),
+    seed: int(a.seed, IMDB_DEFAULTS.seed) ?? IMDB_DEFAULTS.seed,
+    startChar: int(a.start_char, IMDB_DEFAULTS.startChar),
+    oovChar: int(a.oov_char, IMDB_DEFAULTS.oovChar),
+    indexFrom: int(a.index_from, IMDB_DEFAULTS.indexFrom) ?? 0,
+  };
+}
+
+export const imdbSource: SourceLoader = {
+  async files(_ref, _split, ctx) {
+    return imdbFile(ctx);
+  },
+  async load(ref, split, ctx) {
+    const [path] = await imdbFile(ctx);
+    const [length] = imdbSampleShape(ref);
+    ctx.onProgress?.(`Reading imdb (${split})`);
+    const data = (await loadImdb(path, imdbOptions(ref)))[split];
+    return {
+      x: { dtype: 'float32', data: padSequences(data.x, length), sampleShape: [length] },
+      count: data.x.length,
+      y: { kind: 'classes', indices: Int32Array.from(data.y), classes: BUILTIN_DATASETS.imdb.classes },
+      isImage: false,
+    };
+  },
+};
 
 /** The split a built-in source reads: its `split=` argument, else the slot it fills (test/validation read 'test'). */
 export function builtinSplit(ref: SourceRef, slot: 'train' | 'test' | 'validation'): SplitName {

@@ -19,6 +19,8 @@ export interface RemoteFile {
   sha256: string;
   /** SHA-256 of the file's contents unpacked (for a .gz), which a re-gzipped copy also matches. */
   contentSha256?: string;
+  /** The file's name on the mirror, when it is kept under another name (Keras's `<fname>_archive`). */
+  remoteName?: string;
 }
 
 export interface DownloadOptions {
@@ -75,7 +77,8 @@ async function downloadFromMirrors(file: RemoteFile, options: DownloadOptions): 
   const part = `${target}.part`;
   const failures: string[] = [];
   for (const mirror of options.mirrors) {
-    const url = mirror.endsWith('/') ? mirror + file.name : `${mirror}/${file.name}`;
+    const remote = file.remoteName ?? file.name;
+    const url = mirror.endsWith('/') ? mirror + remote : `${mirror}/${remote}`;
     try {
       await downloadResuming(url, part, file.name, options);
       const actual = await sha256Of(part);

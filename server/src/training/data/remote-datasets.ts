@@ -90,3 +90,17 @@ export function mirrorsFor(dataset: { mirrors: readonly string[] }, env: NodeJS.
   const override = env.MODELSPEC_DATASET_MIRROR?.split(',').map((s) => s.trim()).filter(Boolean);
   return override?.length ? override : dataset.mirrors;
 }
+
+/**
+ * The expected sums, with MODELSPEC_DATASET_SHA256 (`name=sha256,…`) replacing those of the files
+ * it names: for a copy the user made on purpose (a subset, a re-packed file), and for tests.
+ */
+export function expectedSums(files: readonly RemoteFile[], env: NodeJS.ProcessEnv = process.env): RemoteFile[] {
+  const overrides = new Map(
+    (env.MODELSPEC_DATASET_SHA256 ?? '')
+      .split(',')
+      .map((pair) => pair.trim().split('='))
+      .filter((kv): kv is [string, string] => kv.length === 2 && /^[0-9a-f]{64}$/.test(kv[1])),
+  );
+  return files.map((f) => (overrides.has(f.name) ? { name: f.name, sha256: overrides.get(f.name)!, ...(f.remoteName && { remoteName: f.remoteName }) } : f));
+}

@@ -1,6 +1,6 @@
 // Which loader reads which source.
 
-import { fashionMnistSource, digitsSource, mnistSource } from './builtin-sources';
+import { cifar10Source, fashionMnistSource, digitsSource, imdbSource, mnistSource } from './builtin-sources';
 import { csvSource } from './csv';
 import { idxSource } from './idx-source';
 import { imagesSource } from './images';
@@ -11,6 +11,8 @@ const LOADERS: Record<SourceName, SourceLoader> = {
   digits: digitsSource,
   mnist: mnistSource,
   fashion_mnist: fashionMnistSource,
+  cifar10: cifar10Source,
+  imdb: imdbSource,
   idx: idxSource,
   csv: csvSource,
   images: imagesSource,

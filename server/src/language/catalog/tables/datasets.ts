@@ -1,7 +1,7 @@
 // Data sources for the data block: built-in sets (with their known shapes and classes) and
 // file sources. Built-in sets take split='train'|'test'.
 
-import { arg, intTuple, oneOf, optional, required, string } from '../arg-types';
+import { arg, int, intTuple, oneOf, optional, required, string } from '../arg-types';
 import type { DatasetSpec } from '../types';
 
 const split = arg('split', optional(oneOf('train', 'test')), null, "Which part of the set: 'train' or 'test' (None: the part that matches the setting, so `test: mnist` is the test split).");
@@ -34,6 +34,38 @@ export const DATASETS: readonly DatasetSpec[] = [
     sampleShape: [28, 28, 1],
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     samples: { train: 60000, test: 10000 },
+  },
+  {
+    name: 'cifar10',
+    title: 'CIFAR-10 colour images (found on the machine or downloaded once)',
+    doc:
+      "CIFAR-10, as keras.datasets.cifar10.load_data() gives it: 32×32 colour images (channels last), 10 classes. " +
+      "Looked for in MODELSPEC_DATA_DIRS (torchvision's cifar-10-batches-py), Keras's cache (~/.keras/datasets/cifar-10-batches-py-target) and ModelSpec's cache, else downloaded once from Keras's URL (archive SHA-256 verified).",
+    args: [split],
+    sampleShape: [32, 32, 3],
+    classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+    samples: { train: 50000, test: 10000 },
+  },
+  {
+    name: 'imdb',
+    title: 'IMDB movie reviews as word-index sequences (found on the machine or downloaded once)',
+    doc:
+      "IMDB reviews labelled by sentiment (0 negative, 1 positive), as keras.datasets.imdb.load_data(...) gives them — same shuffle (seed 113), " +
+      'start_char, oov_char and index_from — then padded like keras.utils.pad_sequences(x, maxlen=sequence_length) (zeros in front, long reviews cut at the front). ' +
+      "Looked for as imdb.npz in MODELSPEC_DATA_DIRS and Keras's cache (~/.keras/datasets), else downloaded once (SHA-256 verified).",
+    args: [
+      split,
+      arg('num_words', optional(int(1)), null, 'Keep the num_words most frequent words; rarer ones become oov_char (None: all).'),
+      arg('skip_top', int(0), 0, 'Also replace the skip_top most frequent words by oov_char.'),
+      arg('maxlen', optional(int(1)), null, "Keras's maxlen: reviews of maxlen words or more (start_char included) are left out (None: none)."),
+      arg('seed', int(0), 113, 'Seed of the shuffle (numpy RandomState), as in Keras.'),
+      arg('start_char', optional(int(0)), 1, 'Marks the start of each review (None: no marker).'),
+      arg('oov_char', optional(int(0)), 2, 'Replaces the words cut by num_words or skip_top (None: they are dropped).'),
+      arg('index_from', int(0), 3, 'Word indices start here (0–2 are padding, start and out-of-vocabulary).'),
+      arg('sequence_length', optional(int(1)), null, 'Length every review is padded or cut to, as pad_sequences(maxlen=…) (None: maxlen).'),
+    ],
+    classNames: ['negative', 'positive'],
+    samples: { train: 25000, test: 25000 },
   },
   {
     name: 'idx',
