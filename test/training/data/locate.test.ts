@@ -13,28 +13,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { prepareData } from '../../../server/src/training/data/prepare';
 import type { DataSettings } from '../../../server/src/training/data/types';
 import { probeSource } from '../../../server/src/language/data/probe';
+import { withEnv } from './helpers';
 
 const DEBIAN = '/usr/share/datasets';
 const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 const DEAD_MIRROR = 'http://127.0.0.1:9/'; // nothing listens: any download fails at once
 const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
-
-/** Runs fn with these environment variables (undefined: unset), restoring them after. */
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** An environment where nothing is found unless the test puts it there. */
 function isolated(overrides: Record<string, string | undefined> = {}) {

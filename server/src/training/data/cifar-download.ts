@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { DATASET_FILES, kerasDatasetsDir, type PlaceEnv } from '../../language/data/dataset-places';
 import { DataError } from '../../language/data/errors';
 import { ensureFiles } from './download';
-import { CIFAR10_ARCHIVE } from './remote-datasets';
+import { CIFAR10_ARCHIVE, expectedSums } from './remote-datasets';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -30,7 +30,7 @@ export async function downloadCifar10(opts: CifarDownloadOptions): Promise<strin
   const keras = kerasDatasetsDir(opts.pe);
   const [archive] = await ensureFiles({
     dir: keras,
-    files: [{ name: 'cifar-10-batches-py-target_archive', remoteName: 'cifar-10-python.tar.gz', sha256: CIFAR10_ARCHIVE.sha256 }],
+    files: expectedSums([{ name: 'cifar-10-batches-py-target_archive', remoteName: 'cifar-10-python.tar.gz', sha256: CIFAR10_ARCHIVE.sha256 }]),
     mirrors: opts.mirrors,
     onProgress: opts.onProgress,
     signal: opts.signal,

@@ -1,0 +1,193 @@
+// cifar10 and imdb as Keras's load_data() gives them (issue #15). The files are written by
+// Debian's /usr/bin/python3 with numpy and pickle in the exact published formats (CIFAR's
+// Python 2 pickled batches, IMDB's .npz of object arrays), and the expected arrays come from
+// Keras's own loading code run on them (python/keras_datasets.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareData } from '../../../server/src/training/data/prepare';
+import { readPickle } from '../../../server/src/training/data/pickle';
+import type { DataSettings } from '../../../server/src/training/data/types';
+import { probeSource } from '../../../server/src/language/data/probe';
+import { withEnv } from './helpers';
+
+const SCRIPT = join(import.meta.dirname, 'python', 'keras_datasets.py');
+const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
+const python = (...args: string[]) => execFileSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8' });
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const isolated = (kerasHome: string, extra: Record<string, string | undefined> = {}) => ({
+  KERAS_HOME: kerasHome,
+  MODELSPEC_DEBIAN_DATASETS: temp('no-debian'),
+  MODELSPEC_DATA_DIRS: undefined,
+  MODELSPEC_DATASET_MIRROR: 'http://127.0.0.1:9/',
+  MODELSPEC_DATASET_SHA256: undefined,
+  ...extra,
+});
+
+async function prepare(train: DataSettings['train'], test: DataSettings['test'], inputShape: number[], cacheDir = temp('cache')) {
+  const messages: string[] = [];
+  const data = await prepareData(
+    { train, test, validationSplit: 0, shuffle: false },
+    { baseDir: tmpdir(), cacheDir, inputShape, labelEncoding: 'index', onProgress: (m) => messages.push(m) },
+  );
+  return { data, messages };
+}
+
+const int32s = (path: string) => Array.from(new Int32Array(new Uint8Array(readFileSync(path)).buffer));
+
+/** A fake Keras home whose CIFAR-10 is where Keras 3 extracts it; returns it and Keras's arrays. */
+function kerasHomeWithCifar() {
+  const work = temp('cifar-src');
+  python('cifar', work);
+  const home = temp('keras-home');
+  const target = join(home, 'datasets', 'cifar-10-batches-py-target');
+  mkdirSync(target, { recursive: true });
+  renameSync(join(work, 'cifar-10-batches-py'), join(target, 'cifar-10-batches-py'));
+  return { home, work, expected: JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) };
+}
+
+function checkCifar(data: Awaited<ReturnType<typeof prepare>>['data'], work: string, expected: { y_train: number[]; y_test: number[]; x_train_shape: number[] }) {
+  assert.deepEqual(data.train.x.shape, expected.x_train_shape, '(N, 32, 32, 3) like load_data()');
+  assert.equal(data.train.x.dtype, 'uint8');
+  assert.deepEqual(readFileSync(data.train.x.path), readFileSync(join(work, 'x_train.u8')), 'the same pixels in the same (channels-last) order');
+  assert.deepEqual(readFileSync(data.test!.x.path), readFileSync(join(work, 'x_test.u8')));
+  assert.deepEqual(int32s(data.train.y.path), expected.y_train);
+  assert.deepEqual(int32s(data.test!.y.path), expected.y_test);
+  assert.deepEqual(data.classes, ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
+  assert.equal(data.isImage, true);
+}
+
+test("cifar10: read from Keras 3's cache layout exactly as keras.datasets.cifar10.load_data() returns it, offline", async () => {
+  const { home, work, expected } = kerasHomeWithCifar();
+  await withEnv(isolated(home), async () => {
+    const { data, messages } = await prepare({ name: 'cifar10', args: {} }, { name: 'cifar10', args: { split: 'test' } }, [32, 32, 3]);
+    checkCifar(data, work, expected);
+    const dir = join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py');
+    assert.ok(messages.includes(`cifar10: ${dir} (Keras's cache), structure checked (no per-file sums are published)`), messages.join('\n'));
+    const probed = probeSource({ name: 'cifar10', args: {} }, tmpdir());
+    assert.ok(probed.ok, JSON.stringify(probed));
+    assert.deepEqual(probed.sampleShape, [32, 32, 3]);
+    assert.match(probed.description, /50,000 train images, 32×32 colour, 10 classes; found in .*cifar-10-batches-py \(Keras's cache\)$/);
+  });
+});
+
+test('cifar10 offline with nothing on the machine: the message lists the files, the places and where Keras keeps them', async () => {
+  const home = temp('keras-home');
+  await withEnv(isolated(home), async () => {
+    await assert.rejects(prepare({ name: 'cifar10', args: {} }, undefined, [32, 32, 3]), (e: Error) => {
+      assert.match(e.message, /^cifar10 is not on this machine and could not be downloaded: Could not download cifar-10-batches-py-target_archive \(http:\/\/127\.0\.0\.1:9\/cifar-10-python\.tar\.gz: /);
+      assert.ok(e.message.includes('Looked for data_batch_1, data_batch_2, data_batch_3, data_batch_4, data_batch_5, test_batch in:'), e.message);
+      const keras3 = join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py');
+      assert.ok(e.message.includes(`\n  ${keras3} (Keras's cache)`), e.message);
+      assert.ok(e.message.includes(`\n  ${join(home, 'datasets', 'cifar-10-batches-py')} (Keras's cache)`), e.message);
+      assert.ok(e.message.includes(`Put the files into ${keras3} (where keras.datasets.cifar10.load_data() keeps them)`), e.message);
+      return true;
+    });
+  });
+});
+
+test("cifar10 download: the archive from a local server, verified, kept and extracted in Keras's layout", async () => {
+  const work = temp('cifar-src');
+  python('cifar', work);
+  const archive = join(work, 'cifar-10-python.tar.gz');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    if (req.url !== '/cifar-10-python.tar.gz') return void res.writeHead(404).end();
+    const body = readFileSync(archive);
+    res.writeHead(200, { 'Content-Length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const home = temp('keras-home');
+  try {
+    const env = isolated(home, {
+      MODELSPEC_DATASET_MIRROR: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      MODELSPEC_DATASET_SHA256: `cifar-10-batches-py-target_archive=${sha256(archive)}`,
+    });
+    await withEnv(env, async () => {
+      const { data } = await prepare({ name: 'cifar10', args: {} }, { name: 'cifar10', args: { split: 'test' } }, [32, 32, 3]);
+      checkCifar(data, work, JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')));
+    });
+    assert.deepEqual(requests, ['/cifar-10-python.tar.gz']);
+    assert.ok(existsSync(join(home, 'datasets', 'cifar-10-batches-py-target_archive')));
+    assert.ok(existsSync(join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py', 'test_batch')));
+    // Keras's published hash is enforced when not overridden: the same archive is refused.
+    const mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    await withEnv(isolated(temp('keras-home'), { MODELSPEC_DATASET_MIRROR: mirror }), async () => {
+      await assert.rejects(prepare({ name: 'cifar10', args: {} }, undefined, [32, 32, 3]), /expected 6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce/);
+    });
+  } finally {
+    server.close();
+  }
+});
+
+const IMDB_CASES: ({ length: number } & Record<string, number | null>)[] = [
+  { length: 20 },
+  { length: 12, num_words: 15, skip_top: 4 },
+  { length: 30, maxlen: 14 },
+  { length: 10, oov_char: null, num_words: 20, start_char: null, index_from: 0, seed: 7 },
+];
+
+test("imdb: load_data()'s shuffle (numpy's RandomState(113)), start/oov/index_from, maxlen and num_words, then pad_sequences", async () => {
+  const work = temp('imdb-src');
+  python('imdb', work, JSON.stringify(IMDB_CASES));
+  const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as { raw_train: number[][]; train: number[][]; y_train: number[]; test: number[][]; y_test: number[] }[];
+  const home = temp('keras-home');
+  mkdirSync(join(home, 'datasets'), { recursive: true });
+  writeFileSync(join(home, 'datasets', 'imdb.npz'), readFileSync(join(work, 'imdb.npz')));
+  // The published sum is Keras's; this small copy is vouched for explicitly.
+  await withEnv(isolated(home, { MODELSPEC_DATASET_SHA256: `imdb.npz=${sha256(join(work, 'imdb.npz'))}` }), async () => {
+    for (const [i, c] of IMDB_CASES.entries()) {
+      const { length, ...keras } = c;
+      const args: Record<string, number | null> = { ...keras, sequence_length: length };
+      const { data, messages } = await prepare({ name: 'imdb', args }, { name: 'imdb', args: { ...args, split: 'test' } }, [length]);
+      const want = expected[i];
+      assert.deepEqual(data.train.x.shape, [want.train.length, length], JSON.stringify(c));
+      const rows = (path: string) => {
+        const x = Array.from(new Float32Array(new Uint8Array(readFileSync(path)).buffer));
+        return Array.from({ length: x.length / length }, (_, r) => x.slice(r * length, (r + 1) * length));
+      };
+      assert.deepEqual(rows(data.train.x.path), want.train, JSON.stringify(c));
+      assert.deepEqual(rows(data.test!.x.path), want.test, JSON.stringify(c));
+      assert.deepEqual(int32s(data.train.y.path), want.y_train, `${int32s(data.train.y.path)} vs ${want.y_train}`);
+      assert.deepEqual(int32s(data.test!.y.path), want.y_test);
+      assert.deepEqual(data.classes, ['negative', 'positive']);
+      if (i === 0) {
+        // Keras's conventions, seen in the raw sequences: start_char 1 first, words from index_from + 1 on,
+        // and oov_char 2 for the most frequent index itself (num_words=None means the largest index, exclusive).
+        assert.ok(want.raw_train.every((s) => s[0] === 1 && s.slice(1).every((w) => w >= 4 || w === 2)));
+        assert.ok(want.raw_train.some((s) => s.slice(1).includes(2)));
+        assert.ok(messages.some((m) => m === `imdb: ${join(home, 'datasets')} (Keras's cache), SHA-256 verified`), messages.join('\n'));
+      }
+    }
+  });
+});
+
+test('imdb: a copy that does not match Keras\'s published SHA-256 is not used; without a length the checker says what to write', async () => {
+  const work = temp('imdb-src');
+  python('imdb', work, '[]');
+  const home = temp('keras-home');
+  mkdirSync(join(home, 'datasets'), { recursive: true });
+  writeFileSync(join(home, 'datasets', 'imdb.npz'), readFileSync(join(work, 'imdb.npz')));
+  await withEnv(isolated(home), async () => {
+    await assert.rejects(prepare({ name: 'imdb', args: { maxlen: 20 } }, undefined, [20]), (e: Error) => {
+      assert.ok(e.message.includes(`skipped ${join(home, 'datasets')} (Keras's cache): ${join(home, 'datasets', 'imdb.npz')} does not match the published SHA-256`), e.message);
+      return true;
+    });
+  });
+  const probed = probeSource({ name: 'imdb', args: {} }, tmpdir());
+  assert.ok(!probed.ok && probed.argName === 'sequence_length' && /imdb\(maxlen=200\)/.test(probed.message), JSON.stringify(probed));
+  const ok = probeSource({ name: 'imdb', args: { maxlen: 80 } }, tmpdir());
+  assert.ok(ok.ok && ok.sampleShape[0] === 80 && ok.classes?.join() === 'negative,positive', JSON.stringify(ok));
+});
+
+test('the pickle reader refuses any global but numpy\'s array constructors, as Keras does', () => {
+  const evil = execFileSync('/usr/bin/python3', ['-c', "import pickle, os, sys; sys.stdout.buffer.write(pickle.dumps({'data': os.system}, protocol=4))"]);
+  assert.throws(() => readPickle(evil), /refusing posix\.system/);
+});
