@@ -48,6 +48,20 @@ export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape
       scale ??= 1 / 255;
       break;
     }
+    case 'cifar10':
+      lines.push(`${x}, ${y} = keras.datasets.cifar10.load_data()[${split}]`, `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`);
+      scale ??= 1 / 255;
+      break;
+    case 'imdb': {
+      // load_data()'s own arguments as written, then padded as ModelSpec pads (sequence_length, else maxlen).
+      const { split: _split, sequence_length: length, ...kerasArgs } = ref.args;
+      const args = Object.entries(kerasArgs).map(([k, v]) => `${k}=${pythonLiteral(v)}`).join(', ');
+      lines.push(
+        `${x}, ${y} = keras.datasets.imdb.load_data(${args})[${split}]`,
+        `${x} = keras.utils.pad_sequences(${x}, maxlen=${pythonLiteral(length ?? ref.args.maxlen)})`,
+      );
+      break;
+    }
     case 'csv': {
       const label = typeof ref.args.label === 'string' ? ref.args.label : null;
       const delimiter = typeof ref.args.delimiter === 'string' ? ref.args.delimiter : ',';
