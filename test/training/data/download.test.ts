@@ -151,3 +151,23 @@ test('MODELSPEC_DATASET_MIRROR replaces the built-in mirrors', () => {
   ]);
   assert.deepEqual(mirrorsFor(REMOTE_DATASETS.fashion_mnist, { MODELSPEC_DATASET_MIRROR: 'http://a/, http://b/' }), ['http://a/', 'http://b/']);
 });
+
+test('reports progress as one line with a bar, a percentage and sizes (what the CLI and the VS Code notification show)', async () => {
+  const { url } = await serve((_req, res, body) => {
+    res.writeHead(200, { 'Content-Length': body.length });
+    const step = Math.ceil(body.length / 4);
+    let at = 0;
+    const next = () => {
+      res.write(body.subarray(at, at + step));
+      at += step;
+      if (at < body.length) setTimeout(next, 300);
+      else res.end();
+    };
+    next();
+  });
+  const messages: string[] = [];
+  await ensureFiles({ dir: tempDir(), files: [IMAGES], mirrors: [url], onProgress: (m) => messages.push(m) });
+  assert.ok(messages.length >= 1, 'at least one progress line during a 1 s download');
+  for (const m of messages) assert.match(m, /^Downloading t10k-images-idx3-ubyte\.gz \[#*-*\] +\d{1,3}% \d+\.\d \/ 4\.4 MB$/);
+  assert.ok(messages.some((m) => /\[#{5,15}-{5,15}\]/.test(m)), messages.join('\n'));
+});

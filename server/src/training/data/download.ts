@@ -142,8 +142,7 @@ async function fetchOnce(url: string, part: string, offset: number, name: string
     const now = Date.now();
     if (options.onProgress && now - lastReport > 500) {
       lastReport = now;
-      const mb = (n: number) => (n / 1e6).toFixed(1);
-      options.onProgress(`Downloading ${name}: ${mb(start + received)}${Number.isFinite(total) ? ` / ${mb(total)}` : ''} MB`);
+      options.onProgress(downloadProgress(name, start + received, total));
     }
   });
   try {
@@ -153,6 +152,16 @@ async function fetchOnce(url: string, part: string, offset: number, name: string
     return false; // cut mid-file: what arrived is kept in `part` and resumed
   }
   return Number.isFinite(length) ? received === length : true;
+}
+
+/** "Downloading imdb.npz [######--------------]  31% 5.4 / 17.5 MB": one line, for the CLI and VS Code's notification. */
+export function downloadProgress(name: string, done: number, total: number): string {
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  if (!Number.isFinite(total) || total <= 0) return `Downloading ${name}: ${mb(done)} MB`;
+  const fraction = Math.min(1, done / total);
+  const filled = Math.round(fraction * 20);
+  const percent = `${Math.floor(fraction * 100)}`.padStart(3);
+  return `Downloading ${name} [${'#'.repeat(filled)}${'-'.repeat(20 - filled)}] ${percent}% ${mb(done)} / ${mb(total)} MB`;
 }
 
 function request(url: string, headers: Record<string, string>, options: DownloadOptions, redirects = 5): Promise<IncomingMessage> {
