@@ -191,3 +191,29 @@ test('the pickle reader refuses any global but numpy\'s array constructors, as K
   const evil = execFileSync('/usr/bin/python3', ['-c', "import pickle, os, sys; sys.stdout.buffer.write(pickle.dumps({'data': os.system}, protocol=4))"]);
   assert.throws(() => readPickle(evil), /refusing posix\.system/);
 });
+
+test("mnist: Keras's mnist.npz (savez_compressed) in Keras's cache is read as load_data() gives it; offline, the message names it", async () => {
+  const work = temp('mnist-src');
+  python('mnist', work);
+  const home = temp('keras-home');
+  mkdirSync(join(home, 'datasets'), { recursive: true });
+  writeFileSync(join(home, 'datasets', 'mnist.npz'), readFileSync(join(work, 'mnist.npz')));
+  const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as { y_train: number[]; y_test: number[] };
+  await withEnv(isolated(home, { MODELSPEC_DATASET_SHA256: `mnist.npz=${sha256(join(work, 'mnist.npz'))}` }), async () => {
+    const { data, messages } = await prepare({ name: 'mnist', args: {} }, { name: 'mnist', args: { split: 'test' } }, [28, 28, 1]);
+    assert.deepEqual(data.train.x.shape, [7, 28, 28, 1]);
+    assert.deepEqual(readFileSync(data.train.x.path), readFileSync(join(work, 'x_train.u8')));
+    assert.deepEqual(int32s(data.train.y.path), expected.y_train);
+    assert.deepEqual(int32s(data.test!.y.path), expected.y_test);
+    assert.ok(messages.includes(`mnist: ${join(home, 'datasets')} (Keras's cache), SHA-256 verified`), messages.join('\n'));
+  });
+  // Without the vouching, this small file is not Keras's published mnist.npz: not used, and the message says what to do.
+  await withEnv(isolated(home), async () => {
+    await assert.rejects(prepare({ name: 'mnist', args: {} }, undefined, [28, 28, 1]), (e: Error) => {
+      assert.ok(e.message.includes(`\n  ${join(home, 'datasets')} (Keras's cache): mnist.npz`), e.message);
+      assert.ok(e.message.includes(`skipped ${join(home, 'datasets')} (Keras's cache): ${join(home, 'datasets', 'mnist.npz')} does not match the published SHA-256`), e.message);
+      assert.ok(e.message.includes(`Put mnist.npz into ${join(home, 'datasets')} (where keras.datasets.mnist.load_data() keeps it)`), e.message);
+      return true;
+    });
+  });
+});

@@ -111,7 +111,7 @@ test('fashion_mnist offline: a damaged copy is skipped (not deleted); the messag
       assert.ok(e.message.includes(`skipped ${dir} (Debian package): ${join(dir, 't10k-labels-idx1-ubyte.gz')} does not match the published SHA-256`), e.message);
       assert.ok(
         e.message.endsWith(
-          `Put the files into ${join(env.KERAS_HOME, 'datasets', 'fashion-mnist')} (where keras.datasets.fashion_mnist.load_data() keeps them), or add the folder holding them to MODELSPEC_DATA_DIRS, and run again.`,
+          `Put the files into ${join(env.KERAS_HOME, 'datasets', 'fashion-mnist')} (where keras.datasets.fashion_mnist.load_data() keeps them), or name a folder holding FashionMNIST/raw/… in MODELSPEC_DATA_DIRS, and run again.`,
         ),
         e.message,
       );
@@ -145,4 +145,22 @@ test("fashion_mnist download: lands in Keras's cache layout, verified, so Keras 
   } finally {
     server.close();
   }
+});
+
+test('mnist: IDX files re-gzipped into ModelSpec\'s cache (no published sums of their contents) are used, and said not to be checksum-verified', async () => {
+  const cacheDir = temp('cache');
+  mkdirSync(join(cacheDir, 'mnist'));
+  for (const f of FILES) copyFileSync(join(DEBIAN, 'fashion-mnist', f), join(cacheDir, 'mnist', f)); // stand-ins with MNIST's file names
+  await withEnv(isolated(), async () => {
+    const messages: string[] = [];
+    const data = await prepareData(
+      { train: { name: 'mnist', args: { split: 'test' } }, validationSplit: 0, shuffle: false },
+      { baseDir: tmpdir(), cacheDir, inputShape: [784], labelEncoding: 'index', onProgress: (m) => messages.push(m) },
+    );
+    assert.deepEqual(data.train.x.shape, [10000, 784]);
+    assert.ok(
+      messages.includes(`mnist: ${join(cacheDir, 'mnist')} (ModelSpec's cache), not checksum-verified (re-packed or unpacked files have no published sum); headers checked`),
+      messages.join('\n'),
+    );
+  });
 });

@@ -27,6 +27,8 @@ export const PLACE_LABELS: Readonly<Record<PlaceKind, string>> = {
 export interface Place {
   dir: string;
   kind: PlaceKind;
+  /** The files there, when this place keeps the dataset in another format (Keras's mnist.npz). */
+  files?: readonly string[];
 }
 
 const IDX_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
@@ -37,6 +39,14 @@ export const DATASET_FILES: Readonly<Record<LocalDataset, readonly string[]>> = 
   fashion_mnist: IDX_FILES,
   cifar10: ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'],
   imdb: ['imdb.npz'],
+};
+
+/** How a copy sits under a MODELSPEC_DATA_DIRS root, for the offline message. */
+export const DATA_DIR_LAYOUT: Readonly<Record<LocalDataset, string>> = {
+  mnist: 'MNIST/raw/',
+  fashion_mnist: 'FashionMNIST/raw/',
+  cifar10: 'cifar-10-batches-py/',
+  imdb: 'imdb.npz',
 };
 
 export interface PlaceEnv {
@@ -72,6 +82,7 @@ export function placesFor(name: LocalDataset, pe: PlaceEnv): Place[] {
   switch (name) {
     case 'mnist':
       add('data-dirs', ...roots.map((r) => join(r, 'MNIST', 'raw')));
+      places.push({ dir: keras, kind: 'keras', files: ['mnist.npz'] });
       add('debian', join(debianDatasetsDir(pe), 'mnist'));
       add('modelspec', join(pe.cacheDir, 'mnist'));
       break;
@@ -96,9 +107,14 @@ export function placesFor(name: LocalDataset, pe: PlaceEnv): Place[] {
   return places;
 }
 
-/** Where downloads go: Keras's cache layout, so Keras finds them too (MNIST's IDX files: ModelSpec's cache). */
+/** Where downloads go: Keras's cache layout, so Keras finds them too. */
 export function downloadPlace(name: LocalDataset, pe: PlaceEnv): Place {
-  return name === 'mnist' ? { dir: join(pe.cacheDir, 'mnist'), kind: 'modelspec' } : placesFor(name, pe).find((p) => p.kind === 'keras')!;
+  return placesFor(name, pe).find((p) => p.kind === 'keras')!;
+}
+
+/** The files a copy at this place consists of. */
+export function filesAt(name: LocalDataset, place: Place): readonly string[] {
+  return place.files ?? DATASET_FILES[name];
 }
 
 /** The file under its name, or unpacked without `.gz` (as some people keep IDX files). */
@@ -111,7 +127,7 @@ export function presentFile(dir: string, name: string): string | undefined {
 
 export interface Candidate {
   place: Place;
-  /** The dataset's files in DATASET_FILES order. */
+  /** The files in filesAt() order. */
   paths: string[];
 }
 
@@ -119,7 +135,7 @@ export interface Candidate {
 export function candidatesFor(name: LocalDataset, pe: PlaceEnv): Candidate[] {
   const out: Candidate[] = [];
   for (const place of placesFor(name, pe)) {
-    const paths = DATASET_FILES[name].map((f) => presentFile(place.dir, f));
+    const paths = filesAt(name, place).map((f) => presentFile(place.dir, f));
     if (paths.every((p) => p !== undefined)) out.push({ place, paths: paths as string[] });
   }
   return out;

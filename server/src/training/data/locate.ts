@@ -10,7 +10,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import {
   DATASET_FILES,
+  DATA_DIR_LAYOUT,
   candidatesFor,
+  filesAt,
   describePlace,
   downloadPlace,
   placesFor,
@@ -23,7 +25,7 @@ import { DownloadError, ensureFiles, sha256Of, type RemoteFile } from './downloa
 
 export interface FoundCopy {
   place: Place;
-  /** The dataset's files in DATASET_FILES order. */
+  /** The copy's files in filesAt() order. */
   paths: string[];
   /** How the copy was checked: "SHA-256 verified", "contents verified", … */
   check: string;
@@ -42,7 +44,9 @@ export async function checkFile(path: string, file: RemoteFile): Promise<FileChe
   let result: FileCheck;
   if ((await sha256Of(path)) === file.sha256) result = 'published';
   else if (file.contentSha256) result = (await contentSha256(path)) === file.contentSha256 ? 'contents' : 'mismatch';
-  else result = path.endsWith('.gz') || !file.name.endsWith('.gz') ? 'mismatch' : 'unknown';
+  // An IDX file re-gzipped or unpacked, with no published sum of its contents (MNIST): cannot be
+  // told from a damaged one, so it is used with its headers checked and the message says so.
+  else result = file.name.endsWith('.gz') ? 'unknown' : 'mismatch';
   checked.set(key, result);
   return result;
 }
@@ -65,12 +69,13 @@ export interface LocateResult {
   skipped: string[];
 }
 
-/** The first copy whose files pass their published sums (files: in DATASET_FILES order; none: not checked here). */
-export async function locateDataset(name: LocalDataset, pe: PlaceEnv, files?: readonly RemoteFile[]): Promise<LocateResult> {
+/** The first copy whose files pass their published sums (found by name in `sums`; no sums: not checked here). */
+export async function locateDataset(name: LocalDataset, pe: PlaceEnv, sums?: readonly RemoteFile[]): Promise<LocateResult> {
   const skipped: string[] = [];
   for (const candidate of candidatesFor(name, pe)) {
-    if (!files) return { found: { ...candidate, check: 'structure checked (no per-file sums are published)' }, skipped };
-    const results = await Promise.all(candidate.paths.map((p, i) => checkFile(p, files[i])));
+    if (!sums) return { found: { ...candidate, check: 'structure checked (no per-file sums are published)' }, skipped };
+    const files = filesAt(name, candidate.place).map((f) => sums.find((s) => s.name === f));
+    const results = await Promise.all(candidate.paths.map((p, i) => (files[i] ? checkFile(p, files[i]) : Promise.resolve<FileCheck>('unknown'))));
     const bad = results.findIndex((r) => r === 'mismatch');
     if (bad >= 0) {
       skipped.push(`${describePlace(candidate.place)}: ${candidate.paths[bad]} does not match the published SHA-256 (a damaged or different file); not used`);
@@ -79,7 +84,7 @@ export async function locateDataset(name: LocalDataset, pe: PlaceEnv, files?: re
     const check = results.every((r) => r === 'published')
       ? 'SHA-256 verified'
       : results.includes('unknown')
-        ? 'not checksum-verified (unpacked files have no published sum); headers checked'
+        ? 'not checksum-verified (re-packed or unpacked files have no published sum); headers checked'
         : 'contents verified against the published SHA-256';
     return { found: { ...candidate, check }, skipped };
   }
@@ -88,7 +93,8 @@ export async function locateDataset(name: LocalDataset, pe: PlaceEnv, files?: re
 
 export interface EnsureOptions {
   pe: PlaceEnv;
-  files: readonly RemoteFile[];
+  /** The published sums of every file any copy may have. */
+  sums: readonly RemoteFile[];
   mirrors: readonly string[];
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -98,7 +104,7 @@ export interface EnsureOptions {
 
 /** The dataset's files from a verified local copy, else downloaded (resumable, verified) into Keras's cache layout. */
 export async function ensureDataset(name: LocalDataset, opts: EnsureOptions): Promise<FoundCopy> {
-  const { found, skipped } = await locateDataset(name, opts.pe, opts.files);
+  const { found, skipped } = await locateDataset(name, opts.pe, opts.sums);
   if (found) {
     opts.onProgress?.(`${name}: ${describePlace(found.place)}, ${found.check}`);
     return found;
@@ -107,7 +113,7 @@ export async function ensureDataset(name: LocalDataset, opts: EnsureOptions): Pr
   try {
     const paths = await ensureFiles({
       dir: target.dir,
-      files: opts.files,
+      files: filesAt(name, target).map((f) => opts.sums.find((s) => s.name === f)!),
       mirrors: opts.mirrors,
       onProgress: opts.onProgress,
       signal: opts.signal,
@@ -124,14 +130,15 @@ export async function ensureDataset(name: LocalDataset, opts: EnsureOptions): Pr
 /** What is missing, every place looked in, and where to put the files. */
 export function offlineMessage(name: LocalDataset, opts: Pick<EnsureOptions, 'pe' | 'kerasCall'>, reason: string, skipped: readonly string[]): string {
   const target = downloadPlace(name, opts.pe);
-  const looked = placesFor(name, opts.pe).map((p) => `  ${describePlace(p)}`);
+  const looked = placesFor(name, opts.pe).map((p) => `  ${describePlace(p)}${p.files ? `: ${p.files.join(', ')}` : ''}`);
+  const targetFiles = filesAt(name, target);
   return [
     `${name} is not on this machine and could not be downloaded: ${reason}`,
     `Looked for ${DATASET_FILES[name].join(', ')} in:`,
     ...looked,
     ...skipped.map((s) => `  skipped ${s}`),
-    `Put the files into ${target.dir}${opts.kerasCall ? ` (where ${opts.kerasCall} keeps them)` : ''}, ` +
-      `or add the folder holding them to MODELSPEC_DATA_DIRS, and run again.`,
+    `Put ${targetFiles.length > 1 ? 'the files' : targetFiles[0]} into ${target.dir}${opts.kerasCall ? ` (where ${opts.kerasCall} keeps ${targetFiles.length > 1 ? 'them' : 'it'})` : ''}, ` +
+      `or name a folder holding ${DATA_DIR_LAYOUT[name]}${DATA_DIR_LAYOUT[name].endsWith('/') ? '…' : ''} in MODELSPEC_DATA_DIRS, and run again.`,
   ].join('\n');
 }
 

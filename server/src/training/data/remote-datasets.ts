@@ -23,7 +23,8 @@ export const KERAS_ORIGIN = 'https://storage.googleapis.com/tensorflow/tf-keras-
 export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxDataset>> = {
   mnist: {
     folder: 'mnist',
-    mirrors: ['https://storage.googleapis.com/cvdf-datasets/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'],
+    // Downloads are Keras's mnist.npz (see MNIST_NPZ); the IDX sums verify copies found on the machine.
+    mirrors: [KERAS_ORIGIN],
     train: {
       images: { name: 'train-images-idx3-ubyte.gz', sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
       labels: { name: 'train-labels-idx1-ubyte.gz', sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
@@ -63,6 +64,9 @@ export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxData
     },
   },
 };
+
+/** Keras's `file_hash` for mnist.npz (keras/src/datasets/mnist.py). */
+export const MNIST_NPZ: RemoteFile = { name: 'mnist.npz', sha256: '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1' };
 
 /** Keras's `file_hash` for imdb.npz (keras/src/datasets/imdb.py). */
 export const IMDB_FILE: RemoteFile = { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' };

@@ -122,6 +122,15 @@ if __name__ == '__main__':
                    'y_train_shape': yt.shape, 'dtype': str(xt.dtype)}, open(os.path.join(root, 'expected.json'), 'w'))
         with tarfile.open(os.path.join(root, 'cifar-10-python.tar.gz'), 'w:gz') as tar:
             tar.add(folder, arcname='cifar-10-batches-py')
+    elif command == 'mnist':
+        # Keras's mnist.npz: savez_compressed of uint8 x (N, 28, 28) and y (N,), as keras.datasets.mnist reads it.
+        arrays = {'x_train': rng.integers(0, 256, (7, 28, 28), dtype=np.uint8), 'y_train': rng.integers(0, 10, 7).astype(np.uint8),
+                  'x_test': rng.integers(0, 256, (3, 28, 28), dtype=np.uint8), 'y_test': rng.integers(0, 10, 3).astype(np.uint8)}
+        np.savez_compressed(os.path.join(root, 'mnist.npz'), **arrays)
+        with np.load(os.path.join(root, 'mnist.npz'), allow_pickle=False) as f:
+            arrays = {k: f[k] for k in f.files}
+        arrays['x_train'].tofile(os.path.join(root, 'x_train.u8'))
+        json.dump({'y_train': arrays['y_train'].tolist(), 'y_test': arrays['y_test'].tolist()}, open(os.path.join(root, 'expected.json'), 'w'))
     elif command == 'imdb':
         path = os.path.join(root, 'imdb.npz')
         write_imdb(path, rng)
