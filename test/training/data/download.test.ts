@@ -145,10 +145,9 @@ test('files already in the folder (put there by hand, even unpacked) are used wi
 });
 
 test('MODELSPEC_DATASET_MIRROR replaces the built-in mirrors', () => {
-  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), [
-    'https://storage.googleapis.com/cvdf-datasets/mnist/',
-    'https://ossci-datasets.s3.amazonaws.com/mnist/',
-  ]);
+  // MNIST downloads Keras's mnist.npz from Keras's own URL (issue #15); Fashion-MNIST tries Keras's copy first.
+  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), ['https://storage.googleapis.com/tensorflow/tf-keras-datasets/']);
+  assert.equal(mirrorsFor(REMOTE_DATASETS.fashion_mnist, {})[0], 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/');
   assert.deepEqual(mirrorsFor(REMOTE_DATASETS.fashion_mnist, { MODELSPEC_DATASET_MIRROR: 'http://a/, http://b/' }), ['http://a/', 'http://b/']);
 });
 
