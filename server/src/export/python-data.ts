@@ -49,9 +49,12 @@ export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape
       break;
     }
     case 'cifar10':
-      lines.push(`${x}, ${y} = keras.datasets.cifar10.load_data()[${split}]`, `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`);
+    case 'cifar100': {
+      const mode = ref.name === 'cifar100' ? `label_mode=${pythonLiteral(ref.args.label_mode ?? 'fine')}` : '';
+      lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${mode})[${split}]`, `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`);
       scale ??= 1 / 255;
       break;
+    }
     case 'imdb': {
       // load_data()'s own arguments as written, then padded as ModelSpec pads (sequence_length, else maxlen).
       const { split: _split, sequence_length: length, ...kerasArgs } = ref.args;

@@ -217,3 +217,24 @@ test("mnist: Keras's mnist.npz (savez_compressed) in Keras's cache is read as lo
     });
   });
 });
+
+test("cifar100: label_mode='fine' and 'coarse' as keras.datasets.cifar100.load_data() gives them, from torchvision's folder under MODELSPEC_DATA_DIRS", async () => {
+  const work = temp('cifar100-src');
+  python('cifar100', work);
+  const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as Record<string, number[]>;
+  await withEnv(isolated(temp('keras-home'), { MODELSPEC_DATA_DIRS: work }), async () => {
+    for (const mode of ['fine', 'coarse']) {
+      const { data, messages } = await prepare({ name: 'cifar100', args: { label_mode: mode } }, { name: 'cifar100', args: { label_mode: mode, split: 'test' } }, [32, 32, 3]);
+      assert.deepEqual(data.train.x.shape, [6, 32, 32, 3]);
+      assert.deepEqual(readFileSync(data.train.x.path), readFileSync(join(work, 'x_train.u8')));
+      assert.deepEqual(readFileSync(data.test!.x.path), readFileSync(join(work, 'x_test.u8')));
+      assert.deepEqual(int32s(data.train.y.path), expected[`${mode}_train`]);
+      assert.deepEqual(int32s(data.test!.y.path), expected[`${mode}_test`]);
+      assert.equal(data.classes?.length, mode === 'fine' ? 100 : 20);
+      assert.equal(data.classes?.[mode === 'fine' ? 99 : 19], mode === 'fine' ? 'worm' : 'vehicles_2');
+      assert.ok(messages.includes(`cifar100: ${join(work, 'cifar-100-python')} (MODELSPEC_DATA_DIRS), structure checked (no per-file sums are published)`), messages.join('\n'));
+    }
+    const coarse = probeSource({ name: 'cifar100', args: { label_mode: 'coarse' } }, tmpdir());
+    assert.ok(coarse.ok && coarse.classCount === 20 && coarse.description.includes(`found in ${join(work, 'cifar-100-python')} (MODELSPEC_DATA_DIRS)`), JSON.stringify(coarse));
+  });
+});

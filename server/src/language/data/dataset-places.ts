@@ -1,6 +1,7 @@
 // Where a built-in dataset may already be on the machine, in the order it is looked for:
 //   1. each folder of MODELSPEC_DATA_DIRS (or the `modelspec.dataDirs` setting), in torchvision's
-//      layout (`<root>/MNIST/raw`, `<root>/FashionMNIST/raw`, `<root>/cifar-10-batches-py`) or
+//      layout (`<root>/MNIST/raw`, `<root>/FashionMNIST/raw`, `<root>/cifar-10-batches-py`,
+//      `<root>/cifar-100-python`) or
 //      Keras's (`<root>/imdb.npz`);
 //   2. Keras's cache, `$KERAS_HOME/datasets` else `~/.keras/datasets`, exactly as
 //      `keras.datasets.*.load_data()` leaves it (so ModelSpec and Keras share one copy);
@@ -13,7 +14,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cacheDir as defaultCacheDir } from './cache-dir';
 
-export type LocalDataset = 'mnist' | 'fashion_mnist' | 'cifar10' | 'imdb';
+export type LocalDataset = 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb';
 
 export type PlaceKind = 'data-dirs' | 'keras' | 'debian' | 'modelspec';
 
@@ -38,6 +39,7 @@ export const DATASET_FILES: Readonly<Record<LocalDataset, readonly string[]>> = 
   mnist: IDX_FILES,
   fashion_mnist: IDX_FILES,
   cifar10: ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'],
+  cifar100: ['train', 'test'],
   imdb: ['imdb.npz'],
 };
 
@@ -46,6 +48,7 @@ export const DATA_DIR_LAYOUT: Readonly<Record<LocalDataset, string>> = {
   mnist: 'MNIST/raw/',
   fashion_mnist: 'FashionMNIST/raw/',
   cifar10: 'cifar-10-batches-py/',
+  cifar100: 'cifar-100-python/',
   imdb: 'imdb.npz',
 };
 
@@ -97,6 +100,11 @@ export function placesFor(name: LocalDataset, pe: PlaceEnv): Place[] {
       // Keras 3 extracts into `cifar-10-batches-py-target/`; tf.keras 2 straight into datasets/.
       add('keras', join(keras, 'cifar-10-batches-py-target', 'cifar-10-batches-py'), join(keras, 'cifar-10-batches-py'));
       add('modelspec', join(pe.cacheDir, 'cifar-10-batches-py'));
+      break;
+    case 'cifar100':
+      add('data-dirs', ...roots.map((r) => join(r, 'cifar-100-python')));
+      add('keras', join(keras, 'cifar-100-python-target', 'cifar-100-python'), join(keras, 'cifar-100-python'));
+      add('modelspec', join(pe.cacheDir, 'cifar-100-python'));
       break;
     case 'imdb':
       add('data-dirs', ...roots);

@@ -15,7 +15,7 @@ import { readImageHeaderSync } from './image-header';
 import { isGzip, readIdxHeaderSync, readStart } from './idx-header';
 import { readNpyHeaderSync } from './npy-header';
 import { csvDelimiter, pathArg } from './source-args';
-import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
+import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
 /** Files up to this size are read whole (CSV rows and labels, IDX labels) to count samples and classes. */
 const SMALL_FILE_BYTES = 1 << 20;
@@ -60,13 +60,14 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
     sampleShape.length === 3
       ? `images, ${sampleShape[0]}×${sampleShape[1]} ${sampleShape[2] === 1 ? 'grayscale' : 'colour'}`
       : `reviews as word-index sequences of length ${sampleShape[0]}`;
+  const classes = builtinClasses(ref);
   return {
     ok: true,
     sampleShape,
-    classes: set.classes,
-    classCount: set.classes.length,
+    classes,
+    classCount: classes.length,
     samples,
-    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${set.classes.length} classes${whereBuiltin(ref)}`,
+    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${classes.length} classes${whereBuiltin(ref)}`,
   };
 }
 

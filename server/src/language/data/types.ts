@@ -3,9 +3,10 @@
 // here, with no dependency on server/src/training.
 
 import { getDataset } from '../catalog';
+import { CIFAR100_COARSE } from '../catalog/tables/datasets';
 import type { ArgValue } from '../catalog/types';
 
-export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'imdb' | 'idx' | 'csv' | 'images' | 'npy';
+export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'idx' | 'csv' | 'images' | 'npy';
 
 /** A source in the data block. Args are bound by name; paths are as written (relative to the .model file). */
 export interface SourceRef {
@@ -41,7 +42,7 @@ export type SourceInfo =
 
 /** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
-  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'imdb';
+  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb';
   title: string;
   /** Absent when it depends on the arguments (imdb: the sequence length). */
   sampleShape?: number[];
@@ -60,8 +61,15 @@ export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDa
   mnist: builtin('mnist'),
   fashion_mnist: builtin('fashion_mnist'),
   cifar10: builtin('cifar10'),
+  cifar100: builtin('cifar100'),
   imdb: builtin('imdb'),
 };
+
+/** A built-in source's class names as its arguments make them (cifar100's label_mode='coarse': the 20 superclasses). */
+export function builtinClasses(ref: SourceRef): string[] {
+  if (ref.name === 'cifar100' && ref.args.label_mode === 'coarse') return [...CIFAR100_COARSE];
+  return BUILTIN_DATASETS[ref.name as BuiltinDataset['name']].classes;
+}
 
 export function isBuiltinSource(name: SourceName): name is BuiltinDataset['name'] {
   return Object.hasOwn(BUILTIN_DATASETS, name);

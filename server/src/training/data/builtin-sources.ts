@@ -2,14 +2,15 @@
 // they already are, else downloaded once; see locate.ts). All three give 28×28×1 uint8 images and
 // 10 classes, as keras.datasets.*.load_data() does.
 
-import { BUILTIN_DATASETS } from '../../language/data/types';
+import { BUILTIN_DATASETS, builtinClasses } from '../../language/data/types';
 import { DataError } from '../../language/data/errors';
 import { digitsFilePath, readDigits } from './digits';
+import { dirname } from 'node:path';
 import { defaultPlaceEnv, describePlace } from '../../language/data/dataset-places';
 import { imdbSampleShape } from '../../language/data/probe';
 import { readIdx } from './idx';
 import { ensureDataset, locateDataset, offlineMessage } from './locate';
-import { CIFAR10_MIRRORS, downloadCifar10 } from './cifar-download';
+import { CIFAR_MIRRORS, downloadCifar } from './cifar-download';
 import { readCifarBatches } from './cifar';
 import { DownloadError } from './download';
 import { IMDB_DEFAULTS, loadImdb, padSequences, type ImdbOptions } from './imdb';
@@ -116,37 +117,43 @@ function checkPair(x: { dims: number[]; data: Uint8Array }, y: { dims: number[];
 export const mnistSource = remoteSource('mnist');
 export const fashionMnistSource = remoteSource('fashion_mnist');
 
-/** CIFAR-10: the extracted batches where they are (structure checked on reading), else Keras's download. */
-const cifar10Files = oncePerPreparation(async (ctx) => {
-  const pe = defaultPlaceEnv(ctx.cacheDir);
-  const { found } = await locateDataset('cifar10', pe);
-  if (found) {
-    ctx.onProgress?.(`cifar10: ${describePlace(found.place)}, ${found.check}`);
-    return found.paths;
-  }
-  try {
-    const paths = await downloadCifar10({ pe, mirrors: mirrorsFor({ mirrors: CIFAR10_MIRRORS }), onProgress: ctx.onProgress, signal: ctx.signal });
-    ctx.onProgress?.(`cifar10: downloaded into ${paths[0].slice(0, paths[0].lastIndexOf('/'))} (Keras's cache), archive SHA-256 verified`);
-    return paths;
-  } catch (e) {
-    if (!(e instanceof DownloadError)) throw e;
-    throw new DataError('data-missing', offlineMessage('cifar10', { pe, kerasCall: 'keras.datasets.cifar10.load_data()' }, e.reason, []));
-  }
-});
+/** CIFAR-10/100: the extracted batches where they are (structure checked on reading), else Keras's download. */
+function cifarSource(name: 'cifar10' | 'cifar100'): SourceLoader {
+  const files = oncePerPreparation(async (ctx) => {
+    const pe = defaultPlaceEnv(ctx.cacheDir);
+    const { found } = await locateDataset(name, pe);
+    if (found) {
+      ctx.onProgress?.(`${name}: ${describePlace(found.place)}, ${found.check}`);
+      return found.paths;
+    }
+    try {
+      const paths = await downloadCifar(name, { pe, mirrors: mirrorsFor({ mirrors: CIFAR_MIRRORS }), onProgress: ctx.onProgress, signal: ctx.signal });
+      ctx.onProgress?.(`${name}: downloaded into ${dirname(paths[0])} (Keras's cache), archive SHA-256 verified`);
+      return paths;
+    } catch (e) {
+      if (!(e instanceof DownloadError)) throw e;
+      throw new DataError('data-missing', offlineMessage(name, { pe, kerasCall: `keras.datasets.${name}.load_data()` }, e.reason, []));
+    }
+  });
+  return {
+    async files(_ref, split, ctx) {
+      const paths = await files(ctx);
+      // CIFAR-10: data_batch_1..5 then test_batch; CIFAR-100: train then test.
+      return split === 'train' ? paths.slice(0, -1) : paths.slice(-1);
+    },
+    async load(ref, split, ctx) {
+      const paths = await this.files(ref, split, ctx);
+      ctx.onProgress?.(`Reading ${name} (${split})`);
+      const classes = builtinClasses(ref);
+      const labelKey = name === 'cifar10' ? 'labels' : `${ref.args.label_mode === 'coarse' ? 'coarse' : 'fine'}_labels`;
+      const batches = await readCifarBatches(paths, classes.length, labelKey);
+      return { x: { dtype: 'uint8', data: batches.x, sampleShape: [32, 32, 3] }, count: batches.count, y: { kind: 'classes', indices: batches.labels, classes }, isImage: true };
+    },
+  };
+}
 
-export const cifar10Source: SourceLoader = {
-  async files(_ref, split, ctx) {
-    const paths = await cifar10Files(ctx);
-    return split === 'train' ? paths.slice(0, 5) : paths.slice(5);
-  },
-  async load(ref, split, ctx) {
-    const paths = await this.files(ref, split, ctx);
-    ctx.onProgress?.(`Reading cifar10 (${split})`);
-    const classes = BUILTIN_DATASETS.cifar10.classes;
-    const batches = await readCifarBatches(paths, classes.length);
-    return { x: { dtype: 'uint8', data: batches.x, sampleShape: [32, 32, 3] }, count: batches.count, y: { kind: 'classes', indices: batches.labels, classes }, isImage: true };
-  },
-};
+export const cifar10Source = cifarSource('cifar10');
+export const cifar100Source = cifarSource('cifar100');
 
 const imdbFile = oncePerPreparation(
   async (ctx) =>

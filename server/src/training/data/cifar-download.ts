@@ -1,8 +1,8 @@
-// CIFAR-10's download, as Keras 3 does it: the archive from the CIFAR site, checked against
-// Keras's file_hash, kept as `<keras>/datasets/cifar-10-batches-py-target_archive` and extracted
-// into `cifar-10-batches-py-target/cifar-10-batches-py/`, so Keras finds both. Only the batch
-// files are taken from the archive (by exact name: nothing else is written), each written to a
-// temporary name and renamed into place.
+// CIFAR-10's and CIFAR-100's download, as Keras 3 does it: the archive from the CIFAR site,
+// checked against Keras's file_hash, kept as `<keras>/datasets/<dirname>_archive` and extracted
+// into `<dirname>/<folder>/` (cifar-10-batches-py-target/cifar-10-batches-py/), so Keras finds
+// both. Only the batch files are taken from the archive (by exact name: nothing else is
+// written), each written to a temporary name and renamed into place.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { DATASET_FILES, kerasDatasetsDir, type PlaceEnv } from '../../language/data/dataset-places';
 import { DataError } from '../../language/data/errors';
 import { ensureFiles } from './download';
-import { CIFAR10_ARCHIVE, expectedSums } from './remote-datasets';
+import { CIFAR_ARCHIVES, expectedSums } from './remote-datasets';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -23,33 +23,34 @@ export interface CifarDownloadOptions {
 }
 
 /** The CIFAR site's folder, unless MODELSPEC_DATASET_MIRROR names others. */
-export const CIFAR10_MIRRORS = [CIFAR10_ARCHIVE.url.slice(0, CIFAR10_ARCHIVE.url.lastIndexOf('/') + 1)];
+export const CIFAR_MIRRORS = ['https://www.cs.toronto.edu/~kriz/'];
 
 /** Downloads (resumably) and extracts; returns the batch files in DATASET_FILES order. */
-export async function downloadCifar10(opts: CifarDownloadOptions): Promise<string[]> {
+export async function downloadCifar(name: 'cifar10' | 'cifar100', opts: CifarDownloadOptions): Promise<string[]> {
+  const spec = CIFAR_ARCHIVES[name];
   const keras = kerasDatasetsDir(opts.pe);
   const [archive] = await ensureFiles({
     dir: keras,
-    files: expectedSums([{ name: 'cifar-10-batches-py-target_archive', remoteName: 'cifar-10-python.tar.gz', sha256: CIFAR10_ARCHIVE.sha256 }]),
+    files: expectedSums([{ name: `${spec.dirname}_archive`, remoteName: spec.remoteName, sha256: spec.sha256 }]),
     mirrors: opts.mirrors,
     onProgress: opts.onProgress,
     signal: opts.signal,
   });
   opts.onProgress?.(`Extracting ${archive}`);
-  const target = join(keras, 'cifar-10-batches-py-target', 'cifar-10-batches-py');
+  const target = join(keras, spec.dirname, spec.folder);
   await mkdir(target, { recursive: true });
-  const wanted = new Set(DATASET_FILES.cifar10.map((f) => `cifar-10-batches-py/${f}`));
+  const wanted = new Set(DATASET_FILES[name].map((f) => `${spec.folder}/${f}`));
   const found = new Set<string>();
   for (const entry of tarEntries(await gunzipAsync(await readFile(archive)), archive)) {
     if (!wanted.has(entry.name)) continue;
-    const path = join(target, entry.name.slice('cifar-10-batches-py/'.length));
+    const path = join(target, entry.name.slice(spec.folder.length + 1));
     await writeFile(`${path}.part`, entry.data);
     await rename(`${path}.part`, path);
     found.add(entry.name);
   }
   const missing = [...wanted].filter((n) => !found.has(n));
   if (missing.length) throw new DataError('data-format', `${archive} lacks ${missing.join(', ')}; delete it to download it again`);
-  return DATASET_FILES.cifar10.map((f) => join(target, f));
+  return DATASET_FILES[name].map((f) => join(target, f));
 }
 
 /** Regular files of a ustar/GNU tar archive. */

@@ -71,11 +71,24 @@ export const MNIST_NPZ: RemoteFile = { name: 'mnist.npz', sha256: '731c5ac602752
 /** Keras's `file_hash` for imdb.npz (keras/src/datasets/imdb.py). */
 export const IMDB_FILE: RemoteFile = { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' };
 
-/** Keras's `file_hash` for the CIFAR-10 archive (keras/src/datasets/cifar10.py); the extracted batches have no published sums. */
-export const CIFAR10_ARCHIVE = {
-  url: 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz',
-  sha256: '6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce',
-};
+/**
+ * Keras's `file_hash` of each CIFAR archive (keras/src/datasets/cifar10.py, cifar100.py), its name
+ * on the CIFAR site, and where Keras 3 extracts it; the extracted batches have no published sums.
+ */
+export const CIFAR_ARCHIVES = {
+  cifar10: {
+    remoteName: 'cifar-10-python.tar.gz',
+    sha256: '6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce',
+    dirname: 'cifar-10-batches-py-target',
+    folder: 'cifar-10-batches-py',
+  },
+  cifar100: {
+    remoteName: 'cifar-100-python.tar.gz',
+    sha256: '85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7',
+    dirname: 'cifar-100-python-target',
+    folder: 'cifar-100-python',
+  },
+} as const;
 
 /** All four files, in DATASET_FILES order (train images, train labels, test images, test labels). */
 export function remoteFiles(dataset: IdxDataset): RemoteFile[] {

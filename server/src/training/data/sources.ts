@@ -1,6 +1,6 @@
 // Which loader reads which source.
 
-import { cifar10Source, fashionMnistSource, digitsSource, imdbSource, mnistSource } from './builtin-sources';
+import { cifar100Source, cifar10Source, fashionMnistSource, digitsSource, imdbSource, mnistSource } from './builtin-sources';
 import { csvSource } from './csv';
 import { idxSource } from './idx-source';
 import { imagesSource } from './images';
@@ -12,6 +12,7 @@ const LOADERS: Record<SourceName, SourceLoader> = {
   mnist: mnistSource,
   fashion_mnist: fashionMnistSource,
   cifar10: cifar10Source,
+  cifar100: cifar100Source,
   imdb: imdbSource,
   idx: idxSource,
   csv: csvSource,

@@ -122,6 +122,26 @@ if __name__ == '__main__':
                    'y_train_shape': yt.shape, 'dtype': str(xt.dtype)}, open(os.path.join(root, 'expected.json'), 'w'))
         with tarfile.open(os.path.join(root, 'cifar-10-python.tar.gz'), 'w:gz') as tar:
             tar.add(folder, arcname='cifar-10-batches-py')
+    elif command == 'cifar100':
+        # cifar-100-python/{train,test}: one pickle each, with fine_labels and coarse_labels.
+        folder = os.path.join(root, 'cifar-100-python')
+        os.makedirs(folder, exist_ok=True)
+        for name, n in {'train': 6, 'test': 3}.items():
+            batch = {b'filenames': [b'f%d.png' % i for i in range(n)], b'batch_label': b'training batch 1 of 1',
+                     b'fine_labels': [int(v) for v in rng.integers(0, 100, n)], b'coarse_labels': [int(v) for v in rng.integers(0, 20, n)],
+                     b'data': rng.integers(0, 256, (n, 3072), dtype=np.uint8)}
+            with open(os.path.join(folder, name), 'wb') as f:
+                Py2Pickler(f, protocol=2).dump(batch)
+        expected = {}
+        for mode in ('fine', 'coarse'):
+            # keras/src/datasets/cifar100.py: load_batch(label_key=f"{label_mode}_labels"), reshape, transpose.
+            for name in ('train', 'test'):
+                with open(os.path.join(folder, name), 'rb') as f:
+                    d = {k.decode('utf8'): v for k, v in pickle.load(f, encoding='bytes').items()}
+                x = d['data'].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+                x.tofile(os.path.join(root, 'x_%s.u8' % name))
+                expected['%s_%s' % (mode, name)] = np.reshape(d[mode + '_labels'], (-1, 1)).ravel().tolist()
+        json.dump(expected, open(os.path.join(root, 'expected.json'), 'w'))
     elif command == 'mnist':
         # Keras's mnist.npz: savez_compressed of uint8 x (N, 28, 28) and y (N,), as keras.datasets.mnist reads it.
         arrays = {'x_train': rng.integers(0, 256, (7, 28, 28), dtype=np.uint8), 'y_train': rng.integers(0, 10, 7).astype(np.uint8),

@@ -7,6 +7,28 @@ import type { DatasetSpec } from '../types';
 const split = arg('split', optional(oneOf('train', 'test')), null, "Which part of the set: 'train' or 'test' (None: the part that matches the setting, so `test: mnist` is the test split).");
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/** CIFAR-100's label names in index order (the archive's `meta` file): fine, then coarse. */
+export const CIFAR100_FINE: readonly string[] = [
+  'apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle', 'bowl',
+  'boy', 'bridge', 'bus', 'butterfly', 'camel', 'can', 'castle', 'caterpillar', 'cattle', 'chair',
+  'chimpanzee', 'clock', 'cloud', 'cockroach', 'couch', 'crab', 'crocodile', 'cup', 'dinosaur', 'dolphin',
+  'elephant', 'flatfish', 'forest', 'fox', 'girl', 'hamster', 'house', 'kangaroo', 'keyboard', 'lamp',
+  'lawn_mower', 'leopard', 'lion', 'lizard', 'lobster', 'man', 'maple_tree', 'motorcycle', 'mountain',
+  'mouse', 'mushroom', 'oak_tree', 'orange', 'orchid', 'otter', 'palm_tree', 'pear', 'pickup_truck',
+  'pine_tree', 'plain', 'plate', 'poppy', 'porcupine', 'possum', 'rabbit', 'raccoon', 'ray', 'road',
+  'rocket', 'rose', 'sea', 'seal', 'shark', 'shrew', 'skunk', 'skyscraper', 'snail', 'snake', 'spider',
+  'squirrel', 'streetcar', 'sunflower', 'sweet_pepper', 'table', 'tank', 'telephone', 'television', 'tiger',
+  'tractor', 'train', 'trout', 'tulip', 'turtle', 'wardrobe', 'whale', 'willow_tree', 'wolf', 'woman',
+  'worm',
+];
+export const CIFAR100_COARSE: readonly string[] = [
+  'aquatic_mammals', 'fish', 'flowers', 'food_containers', 'fruit_and_vegetables',
+  'household_electrical_devices', 'household_furniture', 'insects', 'large_carnivores',
+  'large_man-made_outdoor_things', 'large_natural_outdoor_scenes', 'large_omnivores_and_herbivores',
+  'medium_mammals', 'non-insect_invertebrates', 'people', 'reptiles', 'small_mammals', 'trees', 'vehicles_1',
+  'vehicles_2',
+];
+
 export const DATASETS: readonly DatasetSpec[] = [
   {
     name: 'digits',
@@ -44,6 +66,17 @@ export const DATASETS: readonly DatasetSpec[] = [
     args: [split],
     sampleShape: [32, 32, 3],
     classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+    samples: { train: 50000, test: 10000 },
+  },
+  {
+    name: 'cifar100',
+    title: 'CIFAR-100 colour images (found on the machine or downloaded once)',
+    doc:
+      "CIFAR-100, as keras.datasets.cifar100.load_data(label_mode=...) gives it: 32×32 colour images (channels last), 100 fine classes or 20 coarse ones. " +
+      "Looked for in MODELSPEC_DATA_DIRS (torchvision's cifar-100-python), Keras's cache (~/.keras/datasets/cifar-100-python-target) and ModelSpec's cache, else downloaded once from Keras's URL (archive SHA-256 verified).",
+    args: [split, arg('label_mode', oneOf('fine', 'coarse'), 'fine', "'fine': the 100 classes; 'coarse': their 20 superclasses.")],
+    sampleShape: [32, 32, 3],
+    classNames: CIFAR100_FINE,
     samples: { train: 50000, test: 10000 },
   },
   {
