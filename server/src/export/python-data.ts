@@ -55,14 +55,22 @@ export function pythonDataLoader(ref: SourceRef, name: string, inputShape: Shape
       scale ??= 1 / 255;
       break;
     }
-    case 'imdb': {
-      // load_data()'s own arguments as written, then padded as ModelSpec pads (sequence_length, else maxlen).
+    case 'imdb':
+    case 'reuters': {
+      // load_data()'s own arguments, then padded as ModelSpec pads (sequence_length, else maxlen).
       const { split: _split, sequence_length: length, ...kerasArgs } = ref.args;
       const args = Object.entries(kerasArgs).map(([k, v]) => `${k}=${pythonLiteral(v)}`).join(', ');
       lines.push(
-        `${x}, ${y} = keras.datasets.imdb.load_data(${args})[${split}]`,
+        `${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`,
         `${x} = keras.utils.pad_sequences(${x}, maxlen=${pythonLiteral(length ?? ref.args.maxlen)})`,
       );
+      break;
+    }
+    case 'boston_housing':
+    case 'california_housing': {
+      const { split: _split, ...kerasArgs } = ref.args;
+      const args = Object.entries(kerasArgs).map(([k, v]) => `${k}=${pythonLiteral(v)}`).join(', ');
+      lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`);
       break;
     }
     case 'csv': {

@@ -238,3 +238,55 @@ test("cifar100: label_mode='fine' and 'coarse' as keras.datasets.cifar100.load_d
     assert.ok(coarse.ok && coarse.classCount === 20 && coarse.description.includes(`found in ${join(work, 'cifar-100-python')} (MODELSPEC_DATA_DIRS)`), JSON.stringify(coarse));
   });
 });
+
+const floats = (path: string) => Array.from(new Float32Array(new Uint8Array(readFileSync(path)).buffer));
+
+test('reuters: one shuffle of all newswires (seed 113), the last test_split for test, word indices as load_data() gives them', async () => {
+  const cases: ({ length: number } & Record<string, number>)[] = [{ length: 12 }, { length: 8, num_words: 12, skip_top: 3, maxlen: 10, test_split: 0.3, seed: 4 }];
+  const work = temp('reuters-src');
+  python('reuters', work, JSON.stringify(cases));
+  const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as { train: number[][]; y_train: number[]; test: number[][]; y_test: number[] }[];
+  await withEnv(isolated(temp('keras-home'), { MODELSPEC_DATA_DIRS: work, MODELSPEC_DATASET_SHA256: `reuters.npz=${sha256(join(work, 'reuters.npz'))}` }), async () => {
+    for (const [i, { length, ...keras }] of cases.entries()) {
+      const args = { ...keras, sequence_length: length };
+      const { data } = await prepare({ name: 'reuters', args }, { name: 'reuters', args: { ...args, split: 'test' } }, [length]);
+      const rows = (path: string) => {
+        const x = floats(path);
+        return Array.from({ length: x.length / length }, (_, r) => x.slice(r * length, (r + 1) * length));
+      };
+      assert.deepEqual(rows(data.train.x.path), expected[i].train, JSON.stringify(keras));
+      assert.deepEqual(rows(data.test!.x.path), expected[i].test, JSON.stringify(keras));
+      assert.deepEqual(int32s(data.train.y.path), expected[i].y_train);
+      assert.deepEqual(int32s(data.test!.y.path), expected[i].y_test);
+      assert.equal(data.classes?.length, 46);
+    }
+  });
+});
+
+test("boston_housing and california_housing (version='small'): the same rows, split and targets as load_data()", async () => {
+  const work = temp('housing-src');
+  python('housing', work);
+  const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as Record<string, Record<'x_train' | 'y_train' | 'x_test' | 'y_test', number[]>>;
+  const sums = ['boston_housing', 'california_housing'].map((n) => `${n}.npz=${sha256(join(work, `${n}.npz`))}`).join(',');
+  await withEnv(isolated(temp('keras-home'), { MODELSPEC_DATA_DIRS: work, MODELSPEC_DATASET_SHA256: sums }), async () => {
+    for (const [name, features] of [['boston_housing', 13], ['california_housing', 8]] as const) {
+      for (const version of ['large', 'small'] as const) {
+        const args: Record<string, number | string> = version === 'large' ? {} : { test_split: 0.3, seed: 5, ...(name === 'california_housing' && { version: 'small' }) };
+        const messages: string[] = [];
+        const data = await prepareData(
+          { train: { name, args }, test: { name, args: { ...args, split: 'test' } }, validationSplit: 0, shuffle: false },
+          { baseDir: tmpdir(), cacheDir: temp('cache'), inputShape: [features], labelEncoding: 'raw', onProgress: (m) => messages.push(m) },
+        );
+        const want = expected[`${name}_${version}`];
+        assert.deepEqual(data.train.x.shape, [want.y_train.length, features]);
+        assert.deepEqual(floats(data.train.x.path), want.x_train, `${name} ${version}`);
+        assert.deepEqual(floats(data.train.y.path), want.y_train);
+        assert.deepEqual(floats(data.test!.x.path), want.x_test);
+        assert.deepEqual(floats(data.test!.y.path), want.y_test);
+        assert.equal(data.rescale, 1);
+        const probed = probeSource({ name, args }, tmpdir());
+        assert.ok(probed.ok && probed.sampleShape[0] === features && probed.classes === undefined && probed.description.includes('a regression target'), JSON.stringify(probed));
+      }
+    }
+  });
+});

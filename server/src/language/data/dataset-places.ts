@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cacheDir as defaultCacheDir } from './cache-dir';
 
-export type LocalDataset = 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb';
+export type LocalDataset = 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing';
 
 export type PlaceKind = 'data-dirs' | 'keras' | 'debian' | 'modelspec';
 
@@ -41,6 +41,9 @@ export const DATASET_FILES: Readonly<Record<LocalDataset, readonly string[]>> = 
   cifar10: ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'],
   cifar100: ['train', 'test'],
   imdb: ['imdb.npz'],
+  reuters: ['reuters.npz'],
+  boston_housing: ['boston_housing.npz'],
+  california_housing: ['california_housing.npz'],
 };
 
 /** How a copy sits under a MODELSPEC_DATA_DIRS root, for the offline message. */
@@ -50,6 +53,9 @@ export const DATA_DIR_LAYOUT: Readonly<Record<LocalDataset, string>> = {
   cifar10: 'cifar-10-batches-py/',
   cifar100: 'cifar-100-python/',
   imdb: 'imdb.npz',
+  reuters: 'reuters.npz',
+  boston_housing: 'boston_housing.npz',
+  california_housing: 'california_housing.npz',
 };
 
 export interface PlaceEnv {
@@ -107,9 +113,13 @@ export function placesFor(name: LocalDataset, pe: PlaceEnv): Place[] {
       add('modelspec', join(pe.cacheDir, 'cifar-100-python'));
       break;
     case 'imdb':
+    case 'reuters':
+    case 'boston_housing':
+    case 'california_housing':
+      // Keras keeps these as one .npz each, straight in datasets/.
       add('data-dirs', ...roots);
       add('keras', keras);
-      add('modelspec', join(pe.cacheDir, 'imdb'));
+      add('modelspec', join(pe.cacheDir, name));
       break;
   }
   return places;

@@ -54,30 +54,41 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
   if (split !== 'train' && split !== 'test') {
     return { ok: false, code: 'data-format', message: `${ref.name}(split=…) must be 'train' or 'test'`, argName: 'split' };
   }
-  const samples = set.samples[split];
-  const sampleShape = set.sampleShape ?? imdbSampleShape(ref);
+  const samples = samplesOf(ref, split);
+  const sampleShape = set.sampleShape ?? sequenceSampleShape(ref);
+  const classes = builtinClasses(ref);
   const what =
     sampleShape.length === 3
       ? `images, ${sampleShape[0]}×${sampleShape[1]} ${sampleShape[2] === 1 ? 'grayscale' : 'colour'}`
-      : `reviews as word-index sequences of length ${sampleShape[0]}`;
-  const classes = builtinClasses(ref);
+      : set.sampleShape
+        ? `rows of ${sampleShape[0]} features`
+        : `${ref.name === 'imdb' ? 'reviews' : 'newswires'} as word-index sequences of length ${sampleShape[0]}`;
   return {
     ok: true,
     sampleShape,
-    classes,
-    classCount: classes.length,
+    ...(classes.length && { classes, classCount: classes.length }),
     samples,
-    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${classes.length} classes${whereBuiltin(ref)}`,
+    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${classes.length ? `${classes.length} classes` : 'a regression target'}${whereBuiltin(ref)}`,
   };
 }
 
-/** imdb's samples are padded to sequence_length, else to maxlen; one of them is needed for a fixed shape. */
-export function imdbSampleShape(ref: SourceRef): number[] {
+/** Samples in a split; with test_split= (and california's version='small') as load_data() cuts them. */
+function samplesOf(ref: SourceRef, split: 'train' | 'test'): number {
+  const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
+  const testSplit = ref.args.test_split;
+  const total = ref.name === 'california_housing' && ref.args.version === 'small' ? 600 : set.samples.train + set.samples.test;
+  if (typeof testSplit !== 'number' && total === set.samples.train + set.samples.test) return set.samples[split];
+  const train = Math.trunc(total * (1 - (typeof testSplit === 'number' ? testSplit : 0.2)));
+  return split === 'train' ? train : total - train;
+}
+
+/** imdb's and reuters' samples are padded to sequence_length, else to maxlen; one of them is needed for a fixed shape. */
+export function sequenceSampleShape(ref: SourceRef): number[] {
   const length = ref.args.sequence_length ?? ref.args.maxlen;
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) {
     throw new DataError(
       'data-format',
-      'imdb needs a sequence length for its samples: write imdb(maxlen=200) (Keras leaves out longer reviews) or imdb(sequence_length=200) (longer reviews are cut, as pad_sequences does)',
+      `${ref.name} needs a sequence length for its samples: write ${ref.name}(maxlen=200) (Keras leaves out longer ones) or ${ref.name}(sequence_length=200) (longer ones are cut, as pad_sequences does)`,
       'sequence_length',
     );
   }

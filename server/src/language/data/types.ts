@@ -6,7 +6,7 @@ import { getDataset } from '../catalog';
 import { CIFAR100_COARSE } from '../catalog/tables/datasets';
 import type { ArgValue } from '../catalog/types';
 
-export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'idx' | 'csv' | 'images' | 'npy';
+export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing' | 'idx' | 'csv' | 'images' | 'npy';
 
 /** A source in the data block. Args are bound by name; paths are as written (relative to the .model file). */
 export interface SourceRef {
@@ -42,18 +42,19 @@ export type SourceInfo =
 
 /** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
-  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb';
+  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing';
   title: string;
-  /** Absent when it depends on the arguments (imdb: the sequence length). */
+  /** Absent when it depends on the arguments (imdb, reuters: the sequence length). */
   sampleShape?: number[];
+  /** Empty for the regression sets (boston_housing, california_housing). */
   classes: string[];
   samples: { train: number; test: number };
 }
 
 function builtin(name: BuiltinDataset['name']): BuiltinDataset {
   const spec = getDataset(name);
-  if (!spec?.classNames || !spec.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
-  return { name, title: spec.title ?? name, sampleShape: spec.sampleShape && [...spec.sampleShape], classes: [...spec.classNames], samples: spec.samples };
+  if (!spec?.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
+  return { name, title: spec.title ?? name, sampleShape: spec.sampleShape && [...spec.sampleShape], classes: [...(spec.classNames ?? [])], samples: spec.samples };
 }
 
 export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDataset>> = {
@@ -63,6 +64,9 @@ export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDa
   cifar10: builtin('cifar10'),
   cifar100: builtin('cifar100'),
   imdb: builtin('imdb'),
+  reuters: builtin('reuters'),
+  boston_housing: builtin('boston_housing'),
+  california_housing: builtin('california_housing'),
 };
 
 /** A built-in source's class names as its arguments make them (cifar100's label_mode='coarse': the 20 superclasses). */

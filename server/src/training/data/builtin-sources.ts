@@ -7,15 +7,16 @@ import { DataError } from '../../language/data/errors';
 import { digitsFilePath, readDigits } from './digits';
 import { dirname } from 'node:path';
 import { defaultPlaceEnv, describePlace } from '../../language/data/dataset-places';
-import { imdbSampleShape } from '../../language/data/probe';
+import { sequenceSampleShape } from '../../language/data/probe';
 import { readIdx } from './idx';
 import { ensureDataset, locateDataset, offlineMessage } from './locate';
 import { CIFAR_MIRRORS, downloadCifar } from './cifar-download';
 import { readCifarBatches } from './cifar';
 import { DownloadError } from './download';
-import { IMDB_DEFAULTS, loadImdb, padSequences, type ImdbOptions } from './imdb';
+import { loadHousing } from './housing';
+import { IMDB_DEFAULTS, loadImdb, loadReuters, padSequences, type ImdbOptions } from './imdb';
 import { readNpz } from './npz';
-import { IMDB_FILE, KERAS_ORIGIN, MNIST_NPZ, REMOTE_DATASETS, expectedSums, mirrorsFor, remoteFiles } from './remote-datasets';
+import { KERAS_ORIGIN, MNIST_NPZ, NPZ_FILES, REMOTE_DATASETS, expectedSums, mirrorsFor, remoteFiles } from './remote-datasets';
 import type { LoadedSplit, PrepareContext, SourceLoader, SourceRef, SplitName } from './types';
 
 function classesOf(indices: Uint8Array, classes: string[]): LoadedSplit['y'] {
@@ -155,52 +156,92 @@ function cifarSource(name: 'cifar10' | 'cifar100'): SourceLoader {
 export const cifar10Source = cifarSource('cifar10');
 export const cifar100Source = cifarSource('cifar100');
 
-const imdbFile = oncePerPreparation(
-  async (ctx) =>
-    (
-      await ensureDataset('imdb', {
-        pe: defaultPlaceEnv(ctx.cacheDir),
-        sums: expectedSums([IMDB_FILE]),
-        mirrors: mirrorsFor({ mirrors: [KERAS_ORIGIN] }),
-        onProgress: ctx.onProgress,
-        signal: ctx.signal,
-        kerasCall: 'keras.datasets.imdb.load_data()',
-      })
-    ).paths,
-);
+type NpzDataset = keyof typeof NPZ_FILES;
 
-/** imdb(...)'s arguments as load_data() takes them. */
-function imdbOptions(ref: SourceRef): ImdbOptions {
-  const a = ref.args;
-  const int = (v: unknown, fallback: number | null) => (typeof v === 'number' ? v : v === null ? null : fallback);
+/** The one .npz of imdb, reuters, boston_housing or california_housing: where it is, else Keras's download. */
+function npzFile(name: NpzDataset): (ctx: PrepareContext) => Promise<string[]> {
+  return oncePerPreparation(
+    async (ctx) =>
+      (
+        await ensureDataset(name, {
+          pe: defaultPlaceEnv(ctx.cacheDir),
+          sums: expectedSums([NPZ_FILES[name]]),
+          mirrors: mirrorsFor({ mirrors: [KERAS_ORIGIN] }),
+          onProgress: ctx.onProgress,
+          signal: ctx.signal,
+          kerasCall: `keras.datasets.${name}.load_data()`,
+        })
+      ).paths,
+  );
+}
+
+/** An argument as load_data() takes it: a number, None, or (not written) the default. */
+function numberArg(ref: SourceRef, name: string, fallback: number | null): number | null {
+  const v = ref.args[name];
+  return typeof v === 'number' ? v : v === null ? null : fallback;
+}
+
+/** imdb(...)'s and reuters(...)'s arguments as load_data() takes them. */
+function sequenceOptions(ref: SourceRef): ImdbOptions {
   return {
-    numWords: int(a.num_words, IMDB_DEFAULTS.numWords),
-    skipTop: int(a.skip_top, IMDB_DEFAULTS.skipTop) ?? 0,
-    maxlen: int(a.maxlen, IMDB_DEFAULTS.maxlen),
-    seed: int(a.seed, IMDB_DEFAULTS.seed) ?? IMDB_DEFAULTS.seed,
-    startChar: int(a.start_char, IMDB_DEFAULTS.startChar),
-    oovChar: int(a.oov_char, IMDB_DEFAULTS.oovChar),
-    indexFrom: int(a.index_from, IMDB_DEFAULTS.indexFrom) ?? 0,
+    numWords: numberArg(ref, 'num_words', IMDB_DEFAULTS.numWords),
+    skipTop: numberArg(ref, 'skip_top', IMDB_DEFAULTS.skipTop) ?? 0,
+    maxlen: numberArg(ref, 'maxlen', IMDB_DEFAULTS.maxlen),
+    seed: numberArg(ref, 'seed', IMDB_DEFAULTS.seed) ?? IMDB_DEFAULTS.seed,
+    startChar: numberArg(ref, 'start_char', IMDB_DEFAULTS.startChar),
+    oovChar: numberArg(ref, 'oov_char', IMDB_DEFAULTS.oovChar),
+    indexFrom: numberArg(ref, 'index_from', IMDB_DEFAULTS.indexFrom) ?? 0,
   };
 }
 
-export const imdbSource: SourceLoader = {
-  async files(_ref, _split, ctx) {
-    return imdbFile(ctx);
-  },
-  async load(ref, split, ctx) {
-    const [path] = await imdbFile(ctx);
-    const [length] = imdbSampleShape(ref);
-    ctx.onProgress?.(`Reading imdb (${split})`);
-    const data = (await loadImdb(path, imdbOptions(ref)))[split];
-    return {
-      x: { dtype: 'float32', data: padSequences(data.x, length), sampleShape: [length] },
-      count: data.x.length,
-      y: { kind: 'classes', indices: Int32Array.from(data.y), classes: BUILTIN_DATASETS.imdb.classes },
-      isImage: false,
-    };
-  },
-};
+function sequenceSource(name: 'imdb' | 'reuters'): SourceLoader {
+  const file = npzFile(name);
+  return {
+    files: (_ref, _split, ctx) => file(ctx),
+    async load(ref, split, ctx) {
+      const [path] = await file(ctx);
+      const [length] = sequenceSampleShape(ref);
+      ctx.onProgress?.(`Reading ${name} (${split})`);
+      const options = sequenceOptions(ref);
+      const splits = name === 'imdb' ? await loadImdb(path, options) : await loadReuters(path, { ...options, testSplit: numberArg(ref, 'test_split', 0.2) ?? 0.2 });
+      const data = splits[split];
+      const classes = BUILTIN_DATASETS[name].classes;
+      const bad = data.y.findIndex((l) => !(l >= 0 && l < classes.length));
+      if (bad >= 0) throw new DataError('data-format', `${path}: label ${data.y[bad]} is not one of the ${classes.length} classes of ${name}; delete the file to download it again`);
+      return {
+        x: { dtype: 'float32', data: padSequences(data.x, length), sampleShape: [length] },
+        count: data.x.length,
+        y: { kind: 'classes', indices: Int32Array.from(data.y), classes },
+        isImage: false,
+      };
+    },
+  };
+}
+
+export const imdbSource = sequenceSource('imdb');
+export const reutersSource = sequenceSource('reuters');
+
+function housingSource(name: 'boston_housing' | 'california_housing'): SourceLoader {
+  const file = npzFile(name);
+  return {
+    files: (_ref, _split, ctx) => file(ctx),
+    async load(ref, split, ctx) {
+      const [path] = await file(ctx);
+      ctx.onProgress?.(`Reading ${name} (${split})`);
+      const table = (
+        await loadHousing(path, {
+          testSplit: numberArg(ref, 'test_split', 0.2) ?? 0.2,
+          seed: numberArg(ref, 'seed', 113) ?? 113,
+          ...(name === 'california_housing' && ref.args.version === 'small' && { limit: 600 }),
+        })
+      )[split];
+      return { x: { dtype: 'float32', data: table.x, sampleShape: [table.features] }, count: table.count, y: { kind: 'numbers', values: table.y, shape: [] }, isImage: false };
+    },
+  };
+}
+
+export const bostonHousingSource = housingSource('boston_housing');
+export const californiaHousingSource = housingSource('california_housing');
 
 /** The split a built-in source reads: its `split=` argument, else the slot it fills (test/validation read 'test'). */
 export function builtinSplit(ref: SourceRef, slot: 'train' | 'test' | 'validation'): SplitName {

@@ -1,5 +1,7 @@
 // IMDB reviews exactly as keras.datasets.imdb.load_data(...) returns them (keras/src/datasets/
-// imdb.py), then padded as keras.utils.pad_sequences(x, maxlen=length) pads them:
+// imdb.py), and Reuters newswires as reuters.load_data(...) does (one set, shuffled once, split
+// at int(n * (1 - test_split)) at the end), then padded as keras.utils.pad_sequences(x,
+// maxlen=length) pads them:
 //   shuffle train, then test, with one np.random.RandomState(seed); prefix start_char and add
 //   index_from to every word; with maxlen, leave out reviews whose length (start included) is
 //   maxlen or more; num_words defaults to the largest index (so that word, too, becomes oov —
@@ -43,17 +45,39 @@ export async function loadImdb(path: string, options: ImdbOptions): Promise<Imdb
     const order = shuffledIndices(rng, xs.length);
     return { x: Array.from(order, (i) => xs[i]), y: Array.from(order, (i) => ys[i]) };
   };
-  let train = split('x_train', 'y_train');
-  let test = split('x_test', 'y_test');
+  const [train, test] = transform([split('x_train', 'y_train'), split('x_test', 'y_test')], options, 'review');
+  return { train, test };
+}
 
+export interface ReutersOptions extends ImdbOptions {
+  testSplit: number;
+}
+
+/** reuters.load_data()'s ((x_train, y_train), (x_test, y_test)), as lists. */
+export async function loadReuters(path: string, options: ReutersOptions): Promise<ImdbSplits> {
+  const npz = await readNpz(path);
+  const [xa, ya] = [npz.get('x'), npz.get('y')];
+  if (!xa || !ya) throw new DataError('data-format', `${path} has no 'x' and 'y' arrays (a Reuters .npz has both); delete it to download it again`);
+  const xs = sequences(xa, path);
+  const ys = integers(ya, path);
+  if (xs.length !== ys.length) throw new DataError('data-format', `${path}: x has ${xs.length} newswires but y ${ys.length} labels`);
+  const order = shuffledIndices(new MT19937(options.seed), xs.length);
+  const [all] = transform([{ x: Array.from(order, (i) => xs[i]), y: Array.from(order, (i) => ys[i]) }], options, 'newswire');
+  const idx = Math.trunc(all.x.length * (1 - options.testSplit)); // Python's int(len(xs) * (1 - test_split))
+  return { train: { x: all.x.slice(0, idx), y: all.y.slice(0, idx) }, test: { x: all.x.slice(idx), y: all.y.slice(idx) } };
+}
+
+type Split = { x: number[][]; y: number[] };
+
+/** start_char/index_from, the maxlen filter, then num_words/skip_top over all parts together, as Keras does. */
+function transform(parts: Split[], options: ImdbOptions, what: string): Split[] {
   const { startChar, indexFrom } = options;
   const shift = (x: number[]) => (startChar !== null ? [startChar, ...x.map((w) => w + indexFrom)] : x.map((w) => w + indexFrom));
-  train = { x: train.x.map(shift), y: train.y };
-  test = { x: test.x.map(shift), y: test.y };
+  parts = parts.map((p) => ({ x: p.x.map(shift), y: p.y }));
 
   if (options.maxlen) {
     const maxlen = options.maxlen;
-    const keep = (s: { x: number[][]; y: number[] }) => {
+    parts = parts.map((s) => {
       const x: number[][] = [];
       const y: number[] = [];
       s.x.forEach((seq, i) => {
@@ -63,24 +87,22 @@ export async function loadImdb(path: string, options: ImdbOptions): Promise<Imdb
         }
       });
       return { x, y };
-    };
-    train = keep(train);
-    test = keep(test);
-    if (!train.x.length || !test.x.length) {
-      throw new DataError('data-format', `imdb(maxlen=${maxlen}) keeps no review (Keras leaves out reviews of maxlen words or more); increase maxlen`, 'maxlen');
+    });
+    if (parts.some((p) => !p.x.length)) {
+      throw new DataError('data-format', `maxlen=${maxlen} keeps no ${what} (Keras leaves out ${what}s of maxlen words or more); increase maxlen`, 'maxlen');
     }
   }
 
   let numWords = options.numWords;
   if (!numWords) {
     numWords = 0;
-    for (const seq of [...train.x, ...test.x]) for (const w of seq) numWords = Math.max(numWords, w);
+    for (const p of parts) for (const seq of p.x) for (const w of seq) numWords = Math.max(numWords, w);
   }
   const limit = numWords;
   const { skipTop, oovChar } = options;
   const cut = (seq: number[]) =>
     oovChar !== null ? seq.map((w) => (skipTop <= w && w < limit ? w : oovChar)) : seq.filter((w) => skipTop <= w && w < limit);
-  return { train: { x: train.x.map(cut), y: train.y }, test: { x: test.x.map(cut), y: test.y } };
+  return parts.map((p) => ({ x: p.x.map(cut), y: p.y }));
 }
 
 /** keras.utils.pad_sequences(x, maxlen=length): zeros in front, long sequences keep their end. */

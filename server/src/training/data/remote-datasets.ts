@@ -68,8 +68,13 @@ export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxData
 /** Keras's `file_hash` for mnist.npz (keras/src/datasets/mnist.py). */
 export const MNIST_NPZ: RemoteFile = { name: 'mnist.npz', sha256: '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1' };
 
-/** Keras's `file_hash` for imdb.npz (keras/src/datasets/imdb.py). */
-export const IMDB_FILE: RemoteFile = { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' };
+/** Keras's `file_hash` for each single-.npz dataset (keras/src/datasets/<name>.py). */
+export const NPZ_FILES = {
+  imdb: { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' },
+  reuters: { name: 'reuters.npz', sha256: 'd6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916' },
+  boston_housing: { name: 'boston_housing.npz', sha256: 'f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5' },
+  california_housing: { name: 'california_housing.npz', sha256: '1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f' },
+} as const satisfies Record<string, RemoteFile>;
 
 /**
  * Keras's `file_hash` of each CIFAR archive (keras/src/datasets/cifar10.py, cifar100.py), its name
@@ -98,7 +103,7 @@ export function remoteFiles(dataset: IdxDataset): RemoteFile[] {
 /** The published files of each dataset that has per-file sums, in DATASET_FILES order. */
 export function publishedFiles(name: LocalDataset): RemoteFile[] | undefined {
   if (name === 'mnist' || name === 'fashion_mnist') return remoteFiles(REMOTE_DATASETS[name]);
-  if (name === 'imdb') return [IMDB_FILE];
+  if (name in NPZ_FILES) return [NPZ_FILES[name as keyof typeof NPZ_FILES]];
   return undefined;
 }
 

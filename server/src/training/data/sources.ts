@@ -1,6 +1,16 @@
 // Which loader reads which source.
 
-import { cifar100Source, cifar10Source, fashionMnistSource, digitsSource, imdbSource, mnistSource } from './builtin-sources';
+import {
+  bostonHousingSource,
+  californiaHousingSource,
+  cifar100Source,
+  cifar10Source,
+  digitsSource,
+  fashionMnistSource,
+  imdbSource,
+  mnistSource,
+  reutersSource,
+} from './builtin-sources';
 import { csvSource } from './csv';
 import { idxSource } from './idx-source';
 import { imagesSource } from './images';
@@ -14,6 +24,9 @@ const LOADERS: Record<SourceName, SourceLoader> = {
   cifar10: cifar10Source,
   cifar100: cifar100Source,
   imdb: imdbSource,
+  reuters: reutersSource,
+  boston_housing: bostonHousingSource,
+  california_housing: californiaHousingSource,
   idx: idxSource,
   csv: csvSource,
   images: imagesSource,

@@ -142,6 +142,54 @@ if __name__ == '__main__':
                 x.tofile(os.path.join(root, 'x_%s.u8' % name))
                 expected['%s_%s' % (mode, name)] = np.reshape(d[mode + '_labels'], (-1, 1)).ravel().tolist()
         json.dump(expected, open(os.path.join(root, 'expected.json'), 'w'))
+    elif command == 'reuters':
+        # reuters.npz: x an object array of word lists, y int64 topics; keras/src/datasets/reuters.py's load_data.
+        n = 23
+        x = np.empty(n, dtype=object)
+        for i in range(n):
+            x[i] = [int(w) for w in rng.integers(1, 30, int(rng.integers(2, 15)))]
+        np.savez(os.path.join(root, 'reuters.npz'), x=x, y=rng.integers(0, 46, n))
+        out = []
+        for case in json.loads(sys.argv[3]):
+            length = case.pop('length')
+            num_words, skip_top, maxlen = case.get('num_words'), case.get('skip_top', 0), case.get('maxlen')
+            test_split, seed, start_char, oov_char, index_from = case.get('test_split', 0.2), case.get('seed', 113), 1, 2, 3
+            with np.load(os.path.join(root, 'reuters.npz'), allow_pickle=True) as f:
+                xs, labels = f['x'], f['y']
+            rng2 = np.random.RandomState(seed)
+            indices = np.arange(len(xs))
+            rng2.shuffle(indices)
+            xs = xs[indices]
+            labels = labels[indices]
+            xs = [[start_char] + [w + index_from for w in x] for x in xs]
+            if maxlen:
+                kept = [(x, y) for x, y in zip(xs, labels) if len(x) < maxlen]
+                xs, labels = [x for x, _ in kept], [y for _, y in kept]
+            if not num_words:
+                num_words = max(max(x) for x in xs)
+            xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+            idx = int(len(xs) * (1 - test_split))
+            out.append({'train': pad_sequences(xs[:idx], length).tolist(), 'y_train': [int(v) for v in labels[:idx]],
+                        'test': pad_sequences(xs[idx:], length).tolist(), 'y_test': [int(v) for v in labels[idx:]]})
+        json.dump(out, open(os.path.join(root, 'expected.json'), 'w'))
+    elif command == 'housing':
+        # boston_housing.npz / california_housing.npz: float64 x (rows, features) and y; their load_data().
+        out = {}
+        for name, rows, features in (('boston_housing', 37, 13), ('california_housing', 650, 8)):
+            np.savez(os.path.join(root, name + '.npz'), x=rng.normal(size=(rows, features)) * 100, y=rng.normal(size=rows) * 10)
+            for version, test_split, seed in (('large', 0.2, 113), ('small', 0.3, 5)):
+                with np.load(os.path.join(root, name + '.npz'), allow_pickle=False) as f:
+                    x, y = f['x'], f['y']
+                if name == 'california_housing' and version == 'small':
+                    x, y = x[:600], y[:600]
+                r = np.random.RandomState(seed)
+                indices = np.arange(len(x))
+                r.shuffle(indices)
+                x, y = x[indices], y[indices]
+                cut = int(len(x) * (1 - test_split))
+                out['%s_%s' % (name, version)] = {'x_train': x[:cut].astype('float32').ravel().tolist(), 'y_train': y[:cut].astype('float32').tolist(),
+                                                  'x_test': x[cut:].astype('float32').ravel().tolist(), 'y_test': y[cut:].astype('float32').tolist()}
+        json.dump(out, open(os.path.join(root, 'expected.json'), 'w'))
     elif command == 'mnist':
         # Keras's mnist.npz: savez_compressed of uint8 x (N, 28, 28) and y (N,), as keras.datasets.mnist reads it.
         arrays = {'x_train': rng.integers(0, 256, (7, 28, 28), dtype=np.uint8), 'y_train': rng.integers(0, 10, 7).astype(np.uint8),

@@ -1,7 +1,7 @@
 // Data sources for the data block: built-in sets (with their known shapes and classes) and
 // file sources. Built-in sets take split='train'|'test'.
 
-import { arg, int, intTuple, oneOf, optional, required, string } from '../arg-types';
+import { arg, fraction, int, intTuple, oneOf, optional, required, string } from '../arg-types';
 import type { DatasetSpec } from '../types';
 
 const split = arg('split', optional(oneOf('train', 'test')), null, "Which part of the set: 'train' or 'test' (None: the part that matches the setting, so `test: mnist` is the test split).");
@@ -21,6 +21,15 @@ export const CIFAR100_FINE: readonly string[] = [
   'tractor', 'train', 'trout', 'tulip', 'turtle', 'wardrobe', 'whale', 'willow_tree', 'wolf', 'woman',
   'worm',
 ];
+/** keras.datasets.reuters.get_label_names(), in label order. */
+export const REUTERS_TOPICS: readonly string[] = [
+  'cocoa', 'grain', 'veg-oil', 'earn', 'acq', 'wheat', 'copper', 'housing', 'money-supply', 'coffee',
+  'sugar', 'trade', 'reserves', 'ship', 'cotton', 'carcass', 'crude', 'nat-gas', 'cpi', 'money-fx',
+  'interest', 'gnp', 'meal-feed', 'alum', 'oilseed', 'gold', 'tin', 'strategic-metal', 'livestock', 'retail',
+  'ipi', 'iron-steel', 'rubber', 'heat', 'jobs', 'lei', 'bop', 'zinc', 'orange', 'pet-chem', 'dlr', 'gas',
+  'silver', 'wpi', 'hog', 'lead',
+];
+
 export const CIFAR100_COARSE: readonly string[] = [
   'aquatic_mammals', 'fish', 'flowers', 'food_containers', 'fruit_and_vegetables',
   'household_electrical_devices', 'household_furniture', 'insects', 'large_carnivores',
@@ -99,6 +108,53 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     classNames: ['negative', 'positive'],
     samples: { train: 25000, test: 25000 },
+  },
+  {
+    name: 'reuters',
+    title: 'Reuters newswires as word-index sequences, 46 topics (found on the machine or downloaded once)',
+    doc:
+      "Reuters newswires labelled by topic, as keras.datasets.reuters.load_data(...) gives them — one shuffle (seed 113) of all 11,228, the last test_split of them for test, " +
+      'start_char, oov_char and index_from as for imdb — then padded like keras.utils.pad_sequences(x, maxlen=sequence_length). ' +
+      "Looked for as reuters.npz in MODELSPEC_DATA_DIRS and Keras's cache (~/.keras/datasets), else downloaded once (SHA-256 verified).",
+    args: [
+      split,
+      arg('num_words', optional(int(1)), null, 'Keep the num_words most frequent words; rarer ones become oov_char (None: all).'),
+      arg('skip_top', int(0), 0, 'Also replace the skip_top most frequent words by oov_char.'),
+      arg('maxlen', optional(int(1)), null, "Keras's maxlen: newswires of maxlen words or more (start_char included) are left out (None: none)."),
+      arg('test_split', fraction, 0.2, 'Fraction of the (shuffled) newswires kept for test.'),
+      arg('seed', int(0), 113, 'Seed of the shuffle (numpy RandomState), as in Keras.'),
+      arg('start_char', optional(int(0)), 1, 'Marks the start of each newswire (None: no marker).'),
+      arg('oov_char', optional(int(0)), 2, 'Replaces the words cut by num_words or skip_top (None: they are dropped).'),
+      arg('index_from', int(0), 3, 'Word indices start here (0–2 are padding, start and out-of-vocabulary).'),
+      arg('sequence_length', optional(int(1)), null, 'Length every newswire is padded or cut to, as pad_sequences(maxlen=…) (None: maxlen).'),
+    ],
+    classNames: REUTERS_TOPICS,
+    samples: { train: 8982, test: 2246 },
+  },
+  {
+    name: 'boston_housing',
+    title: 'Boston housing prices: 13 features, a price to predict (found on the machine or downloaded once)',
+    doc:
+      "Boston housing, as keras.datasets.boston_housing.load_data() gives it: 13 features per house, the median price (in $1000s) as a regression target; " +
+      "one shuffle (seed 113), the last test_split for test. Looked for as boston_housing.npz in MODELSPEC_DATA_DIRS and Keras's cache, else downloaded once (SHA-256 verified).",
+    args: [split, arg('test_split', fraction, 0.2, 'Fraction of the (shuffled) houses kept for test.'), arg('seed', int(0), 113, 'Seed of the shuffle, as in Keras.')],
+    sampleShape: [13],
+    samples: { train: 404, test: 102 },
+  },
+  {
+    name: 'california_housing',
+    title: 'California housing prices: 8 features, a price to predict (found on the machine or downloaded once)',
+    doc:
+      "California housing, as keras.datasets.california_housing.load_data() gives it: 8 features per block, the median house value as a regression target; " +
+      "version='small' keeps the first 600; one shuffle (seed 113), the last test_split for test. Looked for as california_housing.npz in MODELSPEC_DATA_DIRS and Keras's cache, else downloaded once (SHA-256 verified).",
+    args: [
+      split,
+      arg('version', oneOf('large', 'small'), 'large', "'large': all 20,640 blocks; 'small': the first 600."),
+      arg('test_split', fraction, 0.2, 'Fraction of the (shuffled) blocks kept for test.'),
+      arg('seed', int(0), 113, 'Seed of the shuffle, as in Keras.'),
+    ],
+    sampleShape: [8],
+    samples: { train: 16512, test: 4128 },
   },
   {
     name: 'idx',
