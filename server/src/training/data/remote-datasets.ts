@@ -6,12 +6,9 @@
 // streams differ but whose contents are the published data). Keras's own `file_hash` values are
 // used for imdb.npz and the CIFAR-10 archive.
 
-import type { LocalDataset } from '../../language/data/dataset-places';
 import type { RemoteFile } from './download';
 
 export interface IdxDataset {
-  /** Sub-folder of ModelSpec's cache the files used to live in. */
-  folder: string;
   mirrors: readonly string[];
   train: { images: RemoteFile; labels: RemoteFile };
   test: { images: RemoteFile; labels: RemoteFile };
@@ -22,7 +19,6 @@ export const KERAS_ORIGIN = 'https://storage.googleapis.com/tensorflow/tf-keras-
 
 export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxDataset>> = {
   mnist: {
-    folder: 'mnist',
     // Downloads are Keras's mnist.npz (see MNIST_NPZ); the IDX sums verify copies found on the machine.
     mirrors: [KERAS_ORIGIN],
     train: {
@@ -35,7 +31,6 @@ export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxData
     },
   },
   fashion_mnist: {
-    folder: 'fashion_mnist',
     // Keras's own copy first (fashion_mnist.load_data() downloads from there), then Zalando's.
     mirrors: [KERAS_ORIGIN, 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
     train: {
@@ -98,13 +93,6 @@ export const CIFAR_ARCHIVES = {
 /** All four files, in DATASET_FILES order (train images, train labels, test images, test labels). */
 export function remoteFiles(dataset: IdxDataset): RemoteFile[] {
   return [dataset.train.images, dataset.train.labels, dataset.test.images, dataset.test.labels];
-}
-
-/** The published files of each dataset that has per-file sums, in DATASET_FILES order. */
-export function publishedFiles(name: LocalDataset): RemoteFile[] | undefined {
-  if (name === 'mnist' || name === 'fashion_mnist') return remoteFiles(REMOTE_DATASETS[name]);
-  if (name in NPZ_FILES) return [NPZ_FILES[name as keyof typeof NPZ_FILES]];
-  return undefined;
 }
 
 /** Mirrors to try: MODELSPEC_DATASET_MIRROR (comma-separated base URLs) replaces the built-in ones. */

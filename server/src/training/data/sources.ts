@@ -1,16 +1,7 @@
 // Which loader reads which source.
 
-import {
-  bostonHousingSource,
-  californiaHousingSource,
-  cifar100Source,
-  cifar10Source,
-  digitsSource,
-  fashionMnistSource,
-  imdbSource,
-  mnistSource,
-  reutersSource,
-} from './builtin-sources';
+import { digitsSource, fashionMnistSource, mnistSource } from './builtin-sources';
+import { bostonHousingSource, californiaHousingSource, cifar100Source, cifar10Source, imdbSource, reutersSource } from './keras-sources';
 import { csvSource } from './csv';
 import { idxSource } from './idx-source';
 import { imagesSource } from './images';
