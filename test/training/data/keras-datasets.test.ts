@@ -290,3 +290,30 @@ test("boston_housing and california_housing (version='small'): the same rows, sp
     }
   });
 });
+
+test('damaged files never crash the readers: every single-byte change and every cut of a CIFAR pickle and an IMDB .npz is a clear error or a value', async () => {
+  const work = temp('fuzz-src');
+  python('cifar', work);
+  python('imdb', work, '[]');
+  const { readCifarBatch } = await import('../../../server/src/training/data/cifar');
+  const { readNpz } = await import('../../../server/src/training/data/npz');
+  const cases: [string, (path: string) => Promise<unknown>][] = [
+    [join(work, 'cifar-10-batches-py', 'data_batch_4'), (p) => readCifarBatch(p, 10)],
+    [join(work, 'imdb.npz'), (p) => readNpz(p)],
+  ];
+  for (const [source, read] of cases) {
+    const original = readFileSync(source);
+    const target = join(work, 'damaged');
+    const positions = [...Array.from({ length: 160 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => original.length - 1 - i)];
+    for (const at of positions) {
+      for (const variant of [Buffer.from(original).fill(original[at] ^ 0xff, at, at + 1), original.subarray(0, at)]) {
+        writeFileSync(target, variant);
+        try {
+          await read(target);
+        } catch (e) {
+          assert.equal((e as Error).name, 'DataError', `${source} changed at byte ${at}: ${(e as Error).stack}`);
+        }
+      }
+    }
+  }
+});

@@ -28,9 +28,15 @@ interface Entry {
 export async function readNpz(path: string): Promise<Map<string, NpzArray>> {
   const zip = await readFile(path);
   const out = new Map<string, NpzArray>();
-  for (const entry of centralDirectory(zip, path)) {
-    if (!entry.name.endsWith('.npy')) continue;
-    out.set(entry.name.slice(0, -4), parseNpyMember(memberBytes(zip, entry, path), `${path}:${entry.name}`));
+  try {
+    for (const entry of centralDirectory(zip, path)) {
+      if (!entry.name.endsWith('.npy')) continue;
+      out.set(entry.name.slice(0, -4), parseNpyMember(memberBytes(zip, entry, path), `${path}:${entry.name}`));
+    }
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    // A field pointing past the end (RangeError) or a damaged deflate stream: a damaged file.
+    throw fail(path, (e as Error).message);
   }
   return out;
 }
