@@ -170,3 +170,13 @@ test('reports progress as one line with a bar, a percentage and sizes (what the 
   for (const m of messages) assert.match(m, /^Downloading t10k-images-idx3-ubyte\.gz \[#*-*\] +\d{1,3}% \d+\.\d \/ 4\.4 MB$/);
   assert.ok(messages.some((m) => /\[#{5,15}-{5,15}\]/.test(m)), messages.join('\n'));
 });
+
+test('a download folder that cannot be created is a clear error naming it and the fix', async () => {
+  const blocker = join(tempDir(), 'a-file');
+  writeFileSync(blocker, 'not a folder');
+  await assert.rejects(ensureFiles({ dir: join(blocker, 'datasets'), files: [LABELS], mirrors: ['http://127.0.0.1:9/'] }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'data-missing');
+    assert.equal(e.message, `Could not create ${join(blocker, 'datasets')} to download ${LABELS.name} into (ENOTDIR); make it writable, or set KERAS_HOME (Keras's cache) or MODELSPEC_CACHE to a writable folder`);
+    return true;
+  });
+});

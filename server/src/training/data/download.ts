@@ -51,7 +51,16 @@ export class DownloadError extends DataError {
 
 /** Returns the local path of each file, downloading the missing ones. Throws DataError('data-missing'). */
 export async function ensureFiles(options: DownloadOptions): Promise<string[]> {
-  await mkdir(options.dir, { recursive: true });
+  try {
+    await mkdir(options.dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new DataError(
+      'data-missing',
+      `Could not create ${options.dir} to download ${options.files.map((f) => f.name).join(', ')} into (${code}); ` +
+        `make it writable, or set KERAS_HOME (Keras's cache) or MODELSPEC_CACHE to a writable folder`,
+    );
+  }
   const paths: string[] = [];
   for (const file of options.files) {
     const local = options.reuseExisting === false ? undefined : existingCopy(options.dir, file.name);
