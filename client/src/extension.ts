@@ -10,6 +10,7 @@ import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
 import { Trainer } from './commands/train';
+import { dataDirsEnv } from './data-dirs';
 import { createLanguageClient } from './language-client';
 import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
@@ -57,6 +58,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       },
     }),
     { dispose: () => trainer.current?.stop() },
+  );
+
+  // modelspec.dataDirs → MODELSPEC_DATA_DIRS, read by data preparation here and inherited by the
+  // language server started below (which sees a later change after a window reload).
+  const inheritedDataDirs = process.env.MODELSPEC_DATA_DIRS;
+  const applyDataDirs = () => {
+    const value = dataDirsEnv(vscode.workspace.getConfiguration('modelspec').get('dataDirs'), inheritedDataDirs);
+    if (value === undefined) delete process.env.MODELSPEC_DATA_DIRS;
+    else process.env.MODELSPEC_DATA_DIRS = value;
+  };
+  applyDataDirs();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('modelspec.dataDirs')) applyDataDirs();
+    }),
   );
 
   client = createLanguageClient(context);

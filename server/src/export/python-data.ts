@@ -3,7 +3,7 @@
 
 import type { Shape } from '../language/catalog/types';
 import type { SourceRef } from '../language/data/types';
-import { pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
+import { pythonIdentifier, pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
 
 /** `/ 255` rather than `* 0.00392156862745098`. */
 function scaling(scale: number): string {
@@ -47,6 +47,31 @@ export function pythonDataLoader(
           : `${x}, ${y} = load_mnist(${pythonString(set)}, ${pythonString(split === 1 ? 't10k' : 'train')})`,
       );
       scale ??= 1 / 255;
+      break;
+    }
+    case 'cifar10':
+    case 'cifar100': {
+      const mode = ref.name === 'cifar100' ? `label_mode=${pythonLiteral(ref.args.label_mode ?? 'fine')}` : '';
+      lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${mode})[${split}]`, `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`);
+      scale ??= 1 / 255;
+      break;
+    }
+    case 'imdb':
+    case 'reuters': {
+      // load_data()'s own arguments, then padded as ModelSpec pads (sequence_length, else maxlen).
+      const { split: _split, sequence_length: length, ...kerasArgs } = ref.args;
+      const args = Object.entries(kerasArgs).map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`).join(', ');
+      lines.push(
+        `${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`,
+        `${x} = keras.utils.pad_sequences(${x}, maxlen=${pythonLiteral(length ?? ref.args.maxlen)})`,
+      );
+      break;
+    }
+    case 'boston_housing':
+    case 'california_housing': {
+      const { split: _split, ...kerasArgs } = ref.args;
+      const args = Object.entries(kerasArgs).map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`).join(', ');
+      lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`);
       break;
     }
     case 'csv': {

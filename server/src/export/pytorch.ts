@@ -360,6 +360,8 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist');
   const test = sourceRefOf(data.test);
   if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist'));
+  // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
+  if (loaders.some((l) => /\bkeras\./.test(l))) loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
   const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
   out.push(
     ...MNIST_LOADER,

@@ -145,9 +145,38 @@ test('files already in the folder (put there by hand, even unpacked) are used wi
 });
 
 test('MODELSPEC_DATASET_MIRROR replaces the built-in mirrors', () => {
-  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), [
-    'https://storage.googleapis.com/cvdf-datasets/mnist/',
-    'https://ossci-datasets.s3.amazonaws.com/mnist/',
-  ]);
+  // MNIST downloads Keras's mnist.npz from Keras's own URL (issue #15); Fashion-MNIST tries Keras's copy first.
+  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), ['https://storage.googleapis.com/tensorflow/tf-keras-datasets/']);
+  assert.equal(mirrorsFor(REMOTE_DATASETS.fashion_mnist, {})[0], 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/');
   assert.deepEqual(mirrorsFor(REMOTE_DATASETS.fashion_mnist, { MODELSPEC_DATASET_MIRROR: 'http://a/, http://b/' }), ['http://a/', 'http://b/']);
+});
+
+test('reports progress as one line with a bar, a percentage and sizes (what the CLI and the VS Code notification show)', async () => {
+  const { url } = await serve((_req, res, body) => {
+    res.writeHead(200, { 'Content-Length': body.length });
+    const step = Math.ceil(body.length / 4);
+    let at = 0;
+    const next = () => {
+      res.write(body.subarray(at, at + step));
+      at += step;
+      if (at < body.length) setTimeout(next, 300);
+      else res.end();
+    };
+    next();
+  });
+  const messages: string[] = [];
+  await ensureFiles({ dir: tempDir(), files: [IMAGES], mirrors: [url], onProgress: (m) => messages.push(m) });
+  assert.ok(messages.length >= 1, 'at least one progress line during a 1 s download');
+  for (const m of messages) assert.match(m, /^Downloading t10k-images-idx3-ubyte\.gz \[#*-*\] +\d{1,3}% \d+\.\d \/ 4\.4 MB$/);
+  assert.ok(messages.some((m) => /\[#{5,15}-{5,15}\]/.test(m)), messages.join('\n'));
+});
+
+test('a download folder that cannot be created is a clear error naming it and the fix', async () => {
+  const blocker = join(tempDir(), 'a-file');
+  writeFileSync(blocker, 'not a folder');
+  await assert.rejects(ensureFiles({ dir: join(blocker, 'datasets'), files: [LABELS], mirrors: ['http://127.0.0.1:9/'] }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'data-missing');
+    assert.equal(e.message, `Could not create ${join(blocker, 'datasets')} to download ${LABELS.name} into (ENOTDIR); make it writable, or set KERAS_HOME (Keras's cache) or MODELSPEC_CACHE to a writable folder`);
+    return true;
+  });
 });

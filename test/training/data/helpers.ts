@@ -38,3 +38,20 @@ export function writeJpeg(path: string, width: number, height: number, color: (x
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, jpeg.encode({ data, width, height }, 95).data);
 }
+
+/** Runs fn with these environment variables set (undefined: unset), restoring them after. */
+export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  try {
+    return await fn();
+  } finally {
+    apply(saved);
+  }
+}

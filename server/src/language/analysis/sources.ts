@@ -3,7 +3,7 @@
 
 import { getDataset } from '../catalog';
 import type { ArgValue } from '../catalog/types';
-import type { SourceName, SourceRef } from '../data/types';
+import { isBuiltinSource, type SourceName, type SourceRef } from '../data/types';
 import type { Argument, CallValue } from '../syntax';
 import { argumentNode } from './bind';
 
@@ -30,6 +30,6 @@ export function sourceArgNode(call: CallValue, argName: string): Argument | unde
 /** `mnist`, `csv('houses.csv')`: how messages and hovers name a source. */
 export function sourceLabel(ref: SourceRef): string {
   const first = Object.values(ref.args)[0];
-  const builtin = ref.name === 'digits' || ref.name === 'mnist' || ref.name === 'fashion_mnist';
+  const builtin = isBuiltinSource(ref.name);
   return builtin || typeof first !== 'string' ? ref.name : `${ref.name}('${first}')`;
 }

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
+import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
 import { DataError } from './errors';
 import { labelValuesOf } from './label-rules';
 import { excerpt } from '../excerpt';
@@ -18,7 +19,7 @@ import { readNpyHeaderSync } from './npy-header';
 import { npyValues } from './npy-values';
 import { readHead, requireDirectory, SMALL_FILE_BYTES, statPath } from './read-file';
 import { csvDelimiter, pathArg } from './source-args';
-import { BUILTIN_DATASETS, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
+import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
 /** A gzipped IDX label file is inflated at most to this (a gzip bomb must not fill memory). */
 const LABELS_INFLATED_MAX = 16 << 20;
@@ -57,15 +58,50 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
   if (split !== 'train' && split !== 'test') {
     return { ok: false, code: 'data-format', message: `${ref.name}(split=…) must be 'train' or 'test'`, argName: 'split' };
   }
-  const samples = set.samples[split];
+  const samples = samplesOf(ref, split);
+  const sampleShape = set.sampleShape ?? sequenceSampleShape(ref);
+  const classes = builtinClasses(ref);
+  const what =
+    sampleShape.length === 3
+      ? `images, ${sampleShape[0]}×${sampleShape[1]} ${sampleShape[2] === 1 ? 'grayscale' : 'colour'}`
+      : set.sampleShape
+        ? `rows of ${sampleShape[0]} features`
+        : `${ref.name === 'imdb' ? 'reviews' : 'newswires'} as word-index sequences of length ${sampleShape[0]}`;
   return {
     ok: true,
-    sampleShape: set.sampleShape,
-    classes: set.classes,
-    classCount: set.classes.length,
+    sampleShape,
+    ...(classes.length && { classes, classCount: classes.length }),
     samples,
-    description: `${set.title}: ${thousands(samples)} ${split} images, 28×28 grayscale, ${set.classes.length} classes`,
+    description: `${set.title}: ${thousands(samples)} ${split} ${what}, ${classes.length ? `${classes.length} classes` : 'a regression target'}${whereBuiltin(ref)}`,
   };
+}
+
+/** Samples in a split; with test_split= (and california's version='small') as load_data() cuts them. */
+function samplesOf(ref: SourceRef, split: 'train' | 'test'): number {
+  const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
+  const testSplit = ref.args.test_split;
+  const total = ref.name === 'california_housing' && ref.args.version === 'small' ? 600 : set.samples.train + set.samples.test;
+  if (typeof testSplit !== 'number' && total === set.samples.train + set.samples.test) return set.samples[split];
+  const train = Math.trunc(total * (1 - (typeof testSplit === 'number' ? testSplit : 0.2)));
+  return split === 'train' ? train : total - train;
+}
+
+/** imdb's and reuters' samples are padded to sequence_length, else to maxlen; one of them is needed for a fixed shape. */
+export function sequenceSampleShape(ref: SourceRef): number[] {
+  const length = ref.args.sequence_length ?? ref.args.maxlen;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) {
+    throw new DataError(
+      'data-format',
+      `${ref.name} needs a sequence length for its samples: write ${ref.name}(maxlen=200) (Keras leaves out longer ones) or ${ref.name}(sequence_length=200) (longer ones are cut, as pad_sequences does)`,
+      'sequence_length',
+    );
+  }
+  return [length];
+}
+
+/** "; found in /usr/share/datasets/fashion-mnist (Debian package)" for the sets that are looked for on the machine. */
+function whereBuiltin(ref: SourceRef): string {
+  return ref.name === 'digits' ? '' : `; ${whereFound(ref.name as LocalDataset, defaultPlaceEnv())}`;
 }
 
 /** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache. */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DataError } from './errors';
-import type { SourceRef } from './types';
+import { isBuiltinSource, type SourceRef } from './types';
 
 export interface PathArg {
   /** As written in the .model file, for messages. */
@@ -39,7 +39,7 @@ export function csvDelimiter(ref: SourceRef): string {
 
 /** `csv('houses.csv')`, `mnist(split='test')`: how a source is named in messages (as the checker names it). */
 export function describeSource(ref: SourceRef): string {
-  if (ref.name === 'digits' || ref.name === 'mnist' || ref.name === 'fashion_mnist') {
+  if (isBuiltinSource(ref.name)) {
     return ref.args.split === 'test' ? `${ref.name}(split='test')` : ref.name;
   }
   const first = Object.values(ref.args)[0];

@@ -3,10 +3,11 @@
 // here, with no dependency on server/src/training.
 
 import { getDataset } from '../catalog';
+import { CIFAR100_COARSE } from '../catalog/tables/datasets';
 import type { ArgValue } from '../catalog/types';
 import type { LabelValues } from './label-rules';
 
-export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'idx' | 'csv' | 'images' | 'npy';
+export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing' | 'idx' | 'csv' | 'images' | 'npy';
 
 /** A source in the data block. Args are bound by name; paths are as written (relative to the .model file). */
 export interface SourceRef {
@@ -45,25 +46,39 @@ export type SourceInfo =
 
 /** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
-  name: 'digits' | 'mnist' | 'fashion_mnist';
+  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing';
   title: string;
-  sampleShape: number[];
+  /** Absent when it depends on the arguments (imdb, reuters: the sequence length). */
+  sampleShape?: number[];
+  /** Empty for the regression sets (boston_housing, california_housing). */
   classes: string[];
   samples: { train: number; test: number };
 }
 
 function builtin(name: BuiltinDataset['name']): BuiltinDataset {
   const spec = getDataset(name);
-  if (!spec?.sampleShape || !spec.classNames || !spec.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
-  return { name, title: spec.title ?? name, sampleShape: [...spec.sampleShape], classes: [...spec.classNames], samples: spec.samples };
+  if (!spec?.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
+  return { name, title: spec.title ?? name, sampleShape: spec.sampleShape && [...spec.sampleShape], classes: [...(spec.classNames ?? [])], samples: spec.samples };
 }
 
 export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDataset>> = {
   digits: builtin('digits'),
   mnist: builtin('mnist'),
   fashion_mnist: builtin('fashion_mnist'),
+  cifar10: builtin('cifar10'),
+  cifar100: builtin('cifar100'),
+  imdb: builtin('imdb'),
+  reuters: builtin('reuters'),
+  boston_housing: builtin('boston_housing'),
+  california_housing: builtin('california_housing'),
 };
 
+/** A built-in source's class names as its arguments make them (cifar100's label_mode='coarse': the 20 superclasses). */
+export function builtinClasses(ref: SourceRef): string[] {
+  if (ref.name === 'cifar100' && ref.args.label_mode === 'coarse') return [...CIFAR100_COARSE];
+  return BUILTIN_DATASETS[ref.name as BuiltinDataset['name']].classes;
+}
+
 export function isBuiltinSource(name: SourceName): name is BuiltinDataset['name'] {
-  return name === 'digits' || name === 'mnist' || name === 'fashion_mnist';
+  return Object.hasOwn(BUILTIN_DATASETS, name);
 }

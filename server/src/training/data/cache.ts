@@ -1,13 +1,4 @@
-// Where ModelSpec keeps downloaded datasets and prepared tensor files: one folder per user.
-//   MODELSPEC_CACHE if set; else the platform's cache folder + /modelspec:
-//   Linux: $XDG_CACHE_HOME or ~/.cache; macOS: ~/Library/Caches; Windows: %LOCALAPPDATA%.
+// Where ModelSpec keeps downloaded datasets and prepared tensor files (defined in the language
+// core, which needs it to say where a built-in dataset was found).
 
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-
-export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  if (env.MODELSPEC_CACHE) return env.MODELSPEC_CACHE;
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'modelspec');
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'modelspec');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'modelspec');
-}
+export { cacheDir } from '../../language/data/cache-dir';

@@ -7,6 +7,7 @@ import { basename, dirname } from 'node:path';
 import { DataError } from '../../language/data/errors';
 import type { LabelTarget } from '../../language/data/label-rules';
 import { describeSource } from '../../language/data/source-args';
+import { isBuiltinSource } from '../../language/data/types';
 import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
 import { builtinSplit } from './builtin-sources';
@@ -91,7 +92,7 @@ async function prepareSplit(
   knownClasses?: string[],
 ): Promise<StoredSplit> {
   const loader = loaderFor(ref);
-  const split = ref.name === 'digits' || ref.name === 'mnist' || ref.name === 'fashion_mnist' ? builtinSplit(ref, slot) : 'train';
+  const split = isBuiltinSource(ref.name) ? builtinSplit(ref, slot) : 'train';
   const source = describeSource(ref);
   const files = await loader.files(ref, split, ctx);
   const key = await recipeKey(

@@ -1,6 +1,7 @@
 // Which loader reads which source.
 
-import { fashionMnistSource, digitsSource, mnistSource } from './builtin-sources';
+import { digitsSource, fashionMnistSource, mnistSource } from './builtin-sources';
+import { bostonHousingSource, californiaHousingSource, cifar100Source, cifar10Source, imdbSource, reutersSource } from './keras-sources';
 import { csvSource } from './csv';
 import { idxSource } from './idx-source';
 import { imagesSource } from './images';
@@ -11,6 +12,12 @@ const LOADERS: Record<SourceName, SourceLoader> = {
   digits: digitsSource,
   mnist: mnistSource,
   fashion_mnist: fashionMnistSource,
+  cifar10: cifar10Source,
+  cifar100: cifar100Source,
+  imdb: imdbSource,
+  reuters: reutersSource,
+  boston_housing: bostonHousingSource,
+  california_housing: californiaHousingSource,
   idx: idxSource,
   csv: csvSource,
   images: imagesSource,
