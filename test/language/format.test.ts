@@ -120,6 +120,22 @@ describe('formatModelFile', () => {
     assert.equal(format('model m {\r\n Dense(1)\r\n}\r\n'), 'model m {\r\n    Dense(1)\r\n}\r\n');
   });
 
+  test("indents layers, settings and their comments as the editor asks: tabSize spaces, or a tab", () => {
+    const text = "# file\nmodel m {\n# first\n  Dense(1)  # one\n}\ncompile { loss: 'mse' }\n";
+    assert.equal(
+      formatModelFile(text, { tabSize: 2, insertSpaces: true }),
+      "# file\nmodel m {\n  # first\n  Dense(1)  # one\n}\n\ncompile {\n  loss: 'mse'\n}\n",
+    );
+    const tabbed = "# file\nmodel m {\n\t# first\n\tDense(1)  # one\n}\n\ncompile {\n\tloss: 'mse'\n}\n";
+    assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: false }), tabbed);
+    assert.equal(formatModelFile(tabbed, { tabSize: 8, insertSpaces: false }), tabbed, 'idempotent with tabs');
+    // The default stays 4 spaces; a tab size no editor means is clamped, not trusted.
+    assert.equal(formatModelFile(text), format(text));
+    assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: true }), format(text));
+    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: 1e9, insertSpaces: true }), `fit {\n${' '.repeat(16)}epochs: 1\n}\n`);
+    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: Number.NaN, insertSpaces: true }), 'fit {\n    epochs: 1\n}\n');
+  });
+
   test('is idempotent on every example it formats', () => {
     const messy = "# top\n\n\nmodel   m{Dense(1,activation=relu),  # a\n\n\n  # b\nFlatten() }  # c\n# d\ndata{train:digits,test:mnist(split=test)}";
     for (const text of [EXAMPLE, messy, EXAMPLE.replace(/\n/g, '\r\n')]) {
