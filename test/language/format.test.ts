@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatModelFile } from '../../server/src/language/services/format';
+import { formatModelFile, type IndentOptions } from '../../server/src/language/services/format';
 import { parse } from '../../server/src/language/syntax/index';
 import type { ModelFile, Value } from '../../server/src/language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
@@ -134,6 +134,8 @@ describe('formatModelFile', () => {
     assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: true }), format(text));
     assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: 1e9, insertSpaces: true }), `fit {\n${' '.repeat(16)}epochs: 1\n}\n`);
     assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: Number.NaN, insertSpaces: true }), 'fit {\n    epochs: 1\n}\n');
+    // A client that leaves the options out (LSP requires them) gets the default.
+    assert.equal(formatModelFile('fit { epochs: 1 }', {} as IndentOptions), 'fit {\n    epochs: 1\n}\n');
   });
 
   test('is idempotent on every example it formats', () => {

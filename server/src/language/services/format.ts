@@ -16,7 +16,8 @@ const DEFAULT_INDENT: IndentOptions = { tabSize: 4, insertSpaces: true };
 
 /** One level of indentation. A tab size outside 1..16 is clamped (a client's 10⁹ must not cost memory); NaN gives 4. */
 function indentText(options: IndentOptions): string {
-  if (!options.insertSpaces) return '\t';
+  // Only an explicit `false` means tabs: a client that leaves it out gets the default spaces.
+  if (options.insertSpaces === false) return '\t';
   const size = Number.isFinite(options.tabSize) ? Math.min(Math.max(Math.trunc(options.tabSize), 1), 16) : 4;
   return ' '.repeat(size);
 }
