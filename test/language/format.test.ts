@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatModelFile } from '../../server/src/language/services/format';
+import { formatModelFile, type IndentOptions } from '../../server/src/language/services/format';
 import { parse } from '../../server/src/language/syntax/index';
 import type { ModelFile, Value } from '../../server/src/language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
@@ -118,6 +118,24 @@ describe('formatModelFile', () => {
 
   test('keeps CRLF line endings', () => {
     assert.equal(format('model m {\r\n Dense(1)\r\n}\r\n'), 'model m {\r\n    Dense(1)\r\n}\r\n');
+  });
+
+  test("indents layers, settings and their comments as the editor asks: tabSize spaces, or a tab", () => {
+    const text = "# file\nmodel m {\n# first\n  Dense(1)  # one\n}\ncompile { loss: 'mse' }\n";
+    assert.equal(
+      formatModelFile(text, { tabSize: 2, insertSpaces: true }),
+      "# file\nmodel m {\n  # first\n  Dense(1)  # one\n}\n\ncompile {\n  loss: 'mse'\n}\n",
+    );
+    const tabbed = "# file\nmodel m {\n\t# first\n\tDense(1)  # one\n}\n\ncompile {\n\tloss: 'mse'\n}\n";
+    assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: false }), tabbed);
+    assert.equal(formatModelFile(tabbed, { tabSize: 8, insertSpaces: false }), tabbed, 'idempotent with tabs');
+    // The default stays 4 spaces; a tab size no editor means is clamped, not trusted.
+    assert.equal(formatModelFile(text), format(text));
+    assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: true }), format(text));
+    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: 1e9, insertSpaces: true }), `fit {\n${' '.repeat(16)}epochs: 1\n}\n`);
+    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: Number.NaN, insertSpaces: true }), 'fit {\n    epochs: 1\n}\n');
+    // A client that leaves the options out (LSP requires them) gets the default.
+    assert.equal(formatModelFile('fit { epochs: 1 }', {} as IndentOptions), 'fit {\n    epochs: 1\n}\n');
   });
 
   test('is idempotent on every example it formats', () => {

@@ -78,6 +78,9 @@ test('analyze and every service survive mutated and random texts at any position
         const items = timed('complete', () => complete(analysis, pos));
         const data = items.find((i) => i.data)?.data;
         if (data) timed('resolveCompletion', () => resolveCompletion(data));
+        // A client without snippets never gets a placeholder to type over by hand.
+        const plain = timed('complete (plain text)', () => complete(analysis, pos, { snippets: false, retrigger: false }));
+        for (const i of plain) assert.ok(!i.snippet && !i.retrigger && !/\$\{|\$\d/.test(i.insertText ?? i.label), i.insertText ?? i.label);
         timed('hover', () => hover(analysis, pos));
         const sig = timed('signatureHelp', () => signatureHelp(analysis, pos));
         if (sig) for (const p of sig.parameters) assert.ok(p.label[0] <= p.label[1] && p.label[1] <= sig.label.length);
@@ -90,6 +93,7 @@ test('analyze and every service survive mutated and random texts at any position
       const data = timed('semanticTokens', () => encodeSemanticTokens(semanticTokens(analysis)));
       assert.ok(data.every((n) => Number.isInteger(n) && n >= 0), 'semantic token deltas are never negative');
       timed('format', () => formatModelFile(text));
+      timed('format (tabs)', () => formatModelFile(text, { tabSize: 2, insertSpaces: false }));
       timed('folding', () => foldingRanges(analysis.parse.file));
       if (analysis.model) {
         timed('summaryTable', () => summaryTable(analysis.model!));

@@ -38,6 +38,8 @@ export interface ServerSession {
   child: ChildProcess;
   /** Resolves with the next publishDiagnostics for `uri` with `version` (or any version when omitted). */
   diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
+  /** Every publishDiagnostics received so far for `uri`, in order (to count them). */
+  published(uri: string): PublishDiagnosticsParams[];
   /** Messages the server wrote to stderr (crashes would show here). */
   stderr: () => string;
 }
@@ -50,7 +52,9 @@ export function startServer(env: Record<string, string> = {}): ServerSession {
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const received: PublishDiagnosticsParams[] = [];
+  const log: PublishDiagnosticsParams[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    log.push(params);
     const i = waiting.findIndex((w) => w.uri === params.uri && (w.version === undefined || w.version === params.version));
     if (i >= 0) waiting.splice(i, 1)[0].resolve(params);
     else received.push(params);
@@ -60,6 +64,7 @@ export function startServer(env: Record<string, string> = {}): ServerSession {
     connection,
     child,
     stderr: () => stderr,
+    published: (uri) => log.filter((p) => p.uri === uri),
     diagnostics(uri, version) {
       const i = received.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(received.splice(i, 1)[0]);

@@ -52,7 +52,9 @@ before(async () => {
   const result = await server.connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: {},
+    // VS Code's client (snippets; it runs editor.action.triggerSuggest). A minimal client is in client-capabilities.test.ts.
+    capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+    clientInfo: { name: 'Visual Studio Code', version: '1.90.0' },
     workspaceFolders: null,
   });
   const caps = result.capabilities;

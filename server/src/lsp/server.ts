@@ -44,6 +44,7 @@ import {
   type SymbolEntry,
 } from '../language/services/types';
 import { summaryTable } from '../language/services/summary';
+import { clientFeatures, type ClientFeatures } from './client-features';
 
 interface Settings {
   inlayHints: boolean;
@@ -59,7 +60,8 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; analysis: Analysis }>();
   let settings: Settings = { inlayHints: true };
-  let canPullConfiguration = false;
+  // Until initialize says otherwise, assume the least: plain text, no commands, no refresh.
+  let client: ClientFeatures = { completion: { snippets: false, retrigger: false }, inlayHintRefresh: false, configuration: false };
 
   function analysisOf(doc: TextDocument): Analysis {
     const cached = analyses.get(doc.uri);
@@ -97,7 +99,7 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   }
 
   connection.onInitialize((params): InitializeResult => {
-    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    client = clientFeatures(params);
     const init = params.initializationOptions as { inlayHints?: boolean } | undefined;
     if (typeof init?.inlayHints === 'boolean') settings = { inlayHints: init.inlayHints };
     return {
@@ -121,17 +123,19 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   });
 
   connection.onInitialized(() => {
-    if (canPullConfiguration) void refreshSettings();
+    if (client.configuration) void refreshSettings();
   });
+
+  function setInlayHints(enabled: boolean): void {
+    settings = { inlayHints: enabled };
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
 
   async function refreshSettings(): Promise<void> {
     try {
       const config = (await connection.workspace.getConfiguration('modelspec')) as { inlayHints?: { enabled?: boolean } } | null;
       const enabled = config?.inlayHints?.enabled;
-      if (typeof enabled === 'boolean' && enabled !== settings.inlayHints) {
-        settings = { inlayHints: enabled };
-        void connection.languages.inlayHint.refresh().catch(() => undefined);
-      }
+      if (typeof enabled === 'boolean' && enabled !== settings.inlayHints) setInlayHints(enabled);
     } catch {
       // A client without configuration support keeps the defaults.
     }
@@ -140,14 +144,14 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as { modelspec?: { inlayHints?: { enabled?: boolean } } } | undefined)?.modelspec;
     if (typeof pushed?.inlayHints?.enabled === 'boolean') {
-      settings = { inlayHints: pushed.inlayHints.enabled };
-      void connection.languages.inlayHint.refresh().catch(() => undefined);
-    } else if (canPullConfiguration) {
+      setInlayHints(pushed.inlayHints.enabled);
+    } else if (client.configuration) {
       void refreshSettings();
     }
   });
 
-  documents.onDidOpen((e) => publish(e.document));
+  // TextDocuments fires onDidChangeContent for an opened document too: publishing there alone
+  // sends each version's diagnostics once.
   documents.onDidChangeContent((e) => publish(e.document));
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
@@ -157,7 +161,7 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   connection.onCompletion(
     guarded('completion', (params) =>
       withDocument(params.textDocument.uri, [] as CompletionItem[], (_doc, analysis) =>
-        complete(analysis, params.position).map(toCompletionItem),
+        complete(analysis, params.position, client.completion).map(toCompletionItem),
       ),
     ),
   );
@@ -218,7 +222,7 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     guarded('formatting', (params) =>
       withDocument(params.textDocument.uri, [], (doc) => {
         const text = doc.getText();
-        const formatted = formatModelFile(text);
+        const formatted = formatModelFile(text, params.options);
         if (formatted === undefined || formatted === text) return [];
         return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
       }),
@@ -247,6 +251,11 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     guarded('semantic tokens', (params) =>
       withDocument(params.textDocument.uri, { data: [] }, (_doc, analysis) => ({ data: encodeSemanticTokens(semanticTokens(analysis)) })),
     ),
+  );
+  // The server advertises no commands; a client that sends one anyway (e.g. a completion item's
+  // command it cannot run itself) gets an answer that names it.
+  connection.onExecuteCommand((params) =>
+    new ResponseError(ErrorCodes.InvalidParams, `ModelSpec: unknown command '${params.command}'; the ModelSpec language server provides no commands.`),
   );
   // A custom request the VS Code client uses for "Show Model Summary".
   connection.onRequest(

@@ -131,6 +131,47 @@ test('resolve fills in the documentation of values, calls and arguments', () => 
   assert.equal(resolveCompletion({ kind: 'layer', name: 'NoSuchLayer' }), undefined);
 });
 
+test('for a client without snippets or the retrigger command: plain, useful text', () => {
+  const plain = { snippets: false, retrigger: false };
+  const at = (marked: string) => {
+    const { text, pos } = withCursor(marked);
+    return complete(analyzed(text), pos, plain);
+  };
+  const places = [
+    'model m {\n    |\n}\n',
+    'model m {\n    Conv2D(32, |',
+    'compile {\n    |\n}\n',
+    'compile {\n    optimizer: |\n}\n',
+    'data {\n    train: |\n}\n',
+    'fit {\n    callbacks: [|\n}\n',
+    'data {\n    augment: |\n}\n',
+    '|',
+  ];
+  for (const marked of places) {
+    const items = at(marked);
+    assert.ok(items.length > 0, marked);
+    for (const i of items) {
+      assert.ok(!i.snippet, `${i.label} at ${JSON.stringify(marked)} is a snippet`);
+      assert.doesNotMatch(i.insertText ?? i.label, /\$\{|\$\d/, `${i.label} at ${JSON.stringify(marked)}`);
+      assert.ok(!i.retrigger, `${i.label} retriggers`);
+    }
+  }
+  const layers = at('model m {\n    |\n}\n');
+  assert.equal(find(layers, 'Dense')?.insertText, 'Dense(', 'opened: its units come next');
+  assert.equal(find(layers, 'Flatten')?.insertText, 'Flatten()', 'nothing to write: whole');
+  assert.equal(find(at('compile {\n    optimizer: |\n}\n'), 'Adam(…)')?.insertText, 'Adam()');
+  assert.equal(find(at('data {\n    train: |\n}\n'), 'csv(…)')?.insertText, 'csv(');
+  assert.equal(find(at('fit {\n    callbacks: [|\n}\n'), 'EarlyStopping(…)')?.insertText, 'EarlyStopping()');
+  const blocks = at('|');
+  assert.equal(find(blocks, 'model')?.insertText, 'model ');
+  assert.equal(find(blocks, 'compile')?.insertText, "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}");
+  assert.equal(find(at('compile {\n    |\n}\n'), 'loss')?.insertText, 'loss: ', 'plain entries are unchanged');
+  // Snippets but no retrigger command (an editor that is not VS Code): snippets stay.
+  const { text, pos } = withCursor('model m {\n    |\n}\n');
+  const snippets = complete(analyzed(text), pos, { snippets: true, retrigger: false });
+  assert.equal(find(snippets, 'Dense')?.insertText, 'Dense(${1:units})');
+});
+
 test('nothing is offered where nothing fits', () => {
   assert.deepEqual(labels('model m {\n    Dense(10|)\n}\n'), []);
   assert.deepEqual(labels("compile {\n    loss: 'mse' |\n}\n"), []);

@@ -83,6 +83,19 @@ export function registerExtensionTests(): void {
       assert.match(labels, /5,130/);
     });
 
+    test('completion keeps snippets and the retrigger command in a VS Code-based editor', async () => {
+      // The server decides from the client's declared capabilities and name (code-server's is 'code-server').
+      const scratch = await vscode.workspace.openTextDocument({ language: 'modelspec', content: 'model m {\n    \n    Dense(10, )\n}\n' });
+      const complete = (line: number, character: number) =>
+        vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', scratch.uri, new vscode.Position(line, character));
+      const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+      const conv = (await complete(1, 4)).items.find((i) => label(i) === 'Conv2D');
+      assert.ok(conv?.insertText instanceof vscode.SnippetString, 'Conv2D inserts a snippet');
+      assert.match(conv.insertText.value, /\$\{1:filters\}/);
+      const useBias = (await complete(2, 14)).items.find((i) => label(i) === 'use_bias=');
+      assert.equal(useBias?.command?.command, 'editor.action.triggerSuggest');
+    });
+
     test('Show Model Summary returns the Keras table', async () => {
       const table = await vscode.commands.executeCommand<string>('modelspec.showSummary', doc.uri);
       assert.match(table, /dense_2 \(Dense\)/);

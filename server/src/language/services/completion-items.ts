@@ -20,6 +20,7 @@ export function layerTemplates(): ItemTemplate[] {
     detail: signatureOf({ name: spec.name, kind: 'layer', doc: spec.doc, args: spec.args }, { maxOptional: 2 }).label,
     insertText: callSnippet(spec.name, spec.args),
     snippet: true,
+    plainText: callPlain(spec.name, spec.args),
     sortText: `${CATEGORY_ORDER[spec.category]}${spec.name}`,
     data: { kind: 'layer' as const, name: spec.name },
   }));
@@ -48,6 +49,14 @@ export function callSnippet(name: string, args: readonly ArgSpec[], extra: reado
     return byName ? `${a.name}=\${${i + 1}:${example}}` : `\${${i + 1}:${i === 0 && isPlainName(a) ? a.name : example}}`;
   });
   return `${name}(${parts.join(', ')})`;
+}
+
+/**
+ * The same call for a client without snippets: opened, with the cursor after `(`, when it has
+ * required arguments to write; whole (`Flatten()`, `Adam()`) when it needs none.
+ */
+function callPlain(name: string, args: readonly ArgSpec[]): string {
+  return args.some((a) => a.required) ? `${name}(` : `${name}()`;
 }
 
 /** A number reads better as the argument's name (`units`); a tuple or a string as an example. */
@@ -130,6 +139,8 @@ function computeValues(type: ArgType): ItemTemplate[] {
         ...item,
         label: `[${item.label}]`,
         insertText: `[${item.insertText ?? item.label}]`,
+        // An opened call (`[csv(`) is left open: the user closes both as they finish it.
+        plainText: item.plainText === undefined ? undefined : item.plainText.endsWith('(') ? `[${item.plainText}` : `[${item.plainText}]`,
         filterText: `[${item.filterText ?? item.label}`,
       }));
     default:
@@ -181,6 +192,7 @@ function call(spec: CallableSpec, table: RefTable | 'augmentation', kind: Comple
     insertText: callSnippet(spec.name, spec.args, first),
     filterText: spec.name,
     snippet: true,
+    plainText: callPlain(spec.name, spec.args),
     data: { kind: 'function', name, owner: table },
   };
 }

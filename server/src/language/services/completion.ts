@@ -15,9 +15,25 @@ import {
 } from './completion-items';
 import { cursorContext, type CallFrame, type CursorContext } from './cursor';
 import { offsetAt, rangeAt } from './text-positions';
-import type { CompletionEntry, LineCharacter } from './types';
+import type { CompletionEntry, CompletionOptions, LineCharacter } from './types';
 
-export function complete(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
+/** What VS Code does; other editors say what they support (see the LSP server). */
+const FULL: CompletionOptions = { snippets: true, retrigger: true };
+
+export function complete(analysis: Analysis, pos: LineCharacter, options: CompletionOptions = FULL): CompletionEntry[] {
+  const entries = entriesAt(analysis, pos);
+  if (options.snippets && options.retrigger) return entries;
+  return entries.map((e) => forClient(e, options));
+}
+
+/** An entry as a client without snippets (plain text) or without the retrigger command takes it. */
+function forClient(entry: CompletionEntry, options: CompletionOptions): CompletionEntry {
+  const { plainText, retrigger, ...rest } = entry;
+  const plain = !options.snippets && entry.snippet ? { insertText: plainText ?? entry.label, snippet: false } : {};
+  return { ...rest, ...plain, ...(options.retrigger && retrigger !== undefined && { retrigger }) };
+}
+
+function entriesAt(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
   const context = cursorContext(analysis, offsetAt(analysis, pos));
   const replace = rangeAt(analysis, context.word.start, Math.max(context.word.end, context.offset));
   // A quoted value ('relu') should match what is typed with or without the opening quote.
@@ -124,8 +140,9 @@ function nameOnly(item: ItemTemplate): ItemTemplate {
   return { ...item, insertText: item.label, snippet: false };
 }
 
-const BLOCK_SNIPPETS: { kind: Block['kind']; insert: string; detail: string }[] = [
-  { kind: 'model', insert: 'model ${1:name} {\n\t$0\n}', detail: 'model NAME { layers }' },
+const BLOCK_SNIPPETS: { kind: Block['kind']; insert: string; detail: string; plain?: string }[] = [
+  // Without snippets, `model ` leaves the cursor where the name goes.
+  { kind: 'model', insert: 'model ${1:name} {\n\t$0\n}', detail: 'model NAME { layers }', plain: 'model ' },
   {
     kind: 'compile',
     insert: "compile {\n\tloss: ${1:'categorical_crossentropy'}\n\toptimizer: ${2:'adam'}\n\tmetrics: [${3:'accuracy'}]\n}",
@@ -144,9 +161,15 @@ function blockTemplates(blocks: readonly Block[]): ItemTemplate[] {
     detail: b.detail,
     insertText: b.insert,
     snippet: true,
+    plainText: b.plain ?? filledIn(b.insert),
     sortText: String(i),
     data: { kind: 'keyword' as const, name: b.kind },
   }));
+}
+
+/** A block snippet with its placeholders' defaults written out, indented as the formatter does. */
+function filledIn(snippet: string): string {
+  return snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '').replace(/\t/g, '    ');
 }
 
 /** Documentation filled in when an entry is selected (kept out of the list for speed). */

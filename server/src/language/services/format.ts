@@ -1,22 +1,37 @@
 // Formats a .model file in one canonical, Keras-like style (see the rules in the tests):
-// blocks separated by one blank line, one layer or setting per line at 4 spaces, call arguments
-// as Keras writes them, strings in single quotes, bare names quoted except data sources, and
-// every comment kept. Files with syntax errors are never formatted.
+// blocks separated by one blank line, one layer or setting per line indented one level (4 spaces
+// unless the editor asks for other spaces or a tab), call arguments as Keras writes them, strings
+// in single quotes, bare names quoted except data sources, and every comment kept. Files with
+// syntax errors are never formatted.
 import { parse, LineIndex } from '../syntax/index';
 import type { Block, Comment, ModelFile, Position, Value } from '../syntax/index';
 
-const INDENT = '    ';
+/** The editor's indentation, as LSP's FormattingOptions give it. */
+export interface IndentOptions {
+  tabSize: number;
+  insertSpaces: boolean;
+}
+
+const DEFAULT_INDENT: IndentOptions = { tabSize: 4, insertSpaces: true };
+
+/** One level of indentation. A tab size outside 1..16 is clamped (a client's 10⁹ must not cost memory); NaN gives 4. */
+function indentText(options: IndentOptions): string {
+  // Only an explicit `false` means tabs: a client that leaves it out gets the default spaces.
+  if (options.insertSpaces === false) return '\t';
+  const size = Number.isFinite(options.tabSize) ? Math.min(Math.max(Math.trunc(options.tabSize), 1), 16) : 4;
+  return ' '.repeat(size);
+}
 
 /** The data settings whose whole value may be a bare dataset name (`train: digits`). */
 const SOURCE_SETTINGS = new Set(['train', 'test', 'validation']);
 
 /** The formatted text, or undefined when the file has syntax errors. */
-export function formatModelFile(text: string): string | undefined {
+export function formatModelFile(text: string, options: IndentOptions = DEFAULT_INDENT): string | undefined {
   const { file, errors } = parse(text);
   if (errors.length > 0) return undefined;
   // Keep the file's line ending style, judged by its first line break.
   const eol = /\r\n|\n|\r/.exec(text)?.[0] === '\r\n' ? '\r\n' : '\n';
-  const lines = printFile(file, new SourceLines(text));
+  const lines = printFile(file, new SourceLines(text), indentText(options));
   return lines.length === 0 ? '' : lines.join(eol) + eol;
 }
 
@@ -109,7 +124,7 @@ interface Entry {
   lines: string[];
 }
 
-function printFile(file: ModelFile, source: SourceLines): string[] {
+function printFile(file: ModelFile, source: SourceLines, indent: string): string[] {
   const entries: Entry[] = [];
   let comments = file.comments;
   for (const block of file.blocks) {
@@ -121,7 +136,7 @@ function printFile(file: ModelFile, source: SourceLines): string[] {
       startLine: block.range.start.line,
       endLine: block.range.end.line,
       isBlock: true,
-      lines: printBlock(block, comments.filter(inBlock), source),
+      lines: printBlock(block, comments.filter(inBlock), source, indent),
     });
     comments = comments.filter((c) => !inBlock(c));
   }
@@ -157,7 +172,7 @@ interface Item {
   comments: Comment[];
 }
 
-function printBlock(block: Block, comments: Comment[], source: SourceLines): string[] {
+function printBlock(block: Block, comments: Comment[], source: SourceLines, indent: string): string[] {
   const items: Item[] =
     block.kind === 'model'
       ? block.layers.map((layer) => ({ start: layer.range.start, end: layer.range.end, text: printValue(layer), comments: [] }))
@@ -186,7 +201,7 @@ function printBlock(block: Block, comments: Comment[], source: SourceLines): str
     } else if (!owner && !ownLine && !headerComment) {
       headerComment = c;
     } else {
-      entries.push(commentEntry(c, offset, INDENT));
+      entries.push(commentEntry(c, offset, indent));
     }
   }
 
@@ -196,14 +211,14 @@ function printBlock(block: Block, comments: Comment[], source: SourceLines): str
     const last = item.comments[item.comments.length - 1];
     const trailing = last && !source.ownLine(last) ? last : undefined;
     for (const c of item.comments) {
-      if (c !== trailing) entries.push(commentEntry(c, item.start.offset - 0.5, INDENT, item.start.line));
+      if (c !== trailing) entries.push(commentEntry(c, item.start.offset - 0.5, indent, item.start.line));
     }
     entries.push({
       startOffset: item.start.offset,
       startLine: item.start.line,
       endLine: item.end.line,
       isBlock: false,
-      lines: [INDENT + item.text + (trailing ? '  ' + commentText(trailing) : '')],
+      lines: [indent + item.text + (trailing ? '  ' + commentText(trailing) : '')],
     });
   }
   entries.sort((a, b) => a.startOffset - b.startOffset);

@@ -34,6 +34,8 @@ export interface CompletionEntry {
   /** Text to insert; a snippet with $1 placeholders when `snippet` is true. */
   insertText?: string;
   snippet?: boolean;
+  /** For a snippet: what to insert instead for a client without snippet support (`Dense(`). */
+  plainText?: string;
   /** The text the entry replaces (the word being typed). */
   replace?: Range;
   sortText?: string;
@@ -44,6 +46,14 @@ export interface CompletionEntry {
   retrigger?: boolean;
   /** What resolveCompletion needs to add documentation lazily. */
   data?: { kind: CompletionKind; name: string; owner?: string };
+}
+
+/** What the editor can do with completion entries (decided once from the client's capabilities). */
+export interface CompletionOptions {
+  /** Snippets with placeholders; otherwise each snippet entry inserts its `plainText`. */
+  snippets: boolean;
+  /** The editor re-opens suggestions after an entry marked `retrigger` (a VS Code command). */
+  retrigger: boolean;
 }
 
 export interface HoverResult {
