@@ -140,6 +140,20 @@ test('hover, inlay hints, signature help', async () => {
   assert.equal(signature.label.slice(active[0], active[1]), 'kernel_size');
 });
 
+test('inlay hints: a half-typed line keeps the hints of the layers above it', async () => {
+  const uri = 'file:///tmp/modelspec-lsp-test/half-typed.model';
+  const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(32, kernel_size=(3, 3))\n    Conv2D(32, kernel_size=(3,\n    Flatten()\n    Dense(10)\n}\n`;
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const hints = await server.connection.sendRequest(InlayHintRequest.type, {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+  });
+  assert.deepEqual(
+    hints?.map((x) => `${x.position.line}: ${String(x.label)}`),
+    ['1: (None, 28, 28, 1)', '2: (None, 26, 26, 32) · 320'],
+  );
+});
+
 test('formatting, document symbols, semantic tokens, and the summary request', async () => {
   const edits = await server.connection.sendRequest(DocumentFormattingRequest.type, {
     textDocument: { uri: URI },

@@ -40,9 +40,21 @@ test('an application gets one hint: the output of its last layer and the sum of 
   assert.deepEqual(hints.map((h) => h.label), ['(None, 7, 7, 512) · 14,714,688']);
 });
 
-test('with the input shape from the data, hints start at the first layer; a broken chain gets none', () => {
+test('with the input shape from the data, hints start at the first layer; a broken chain keeps only the hints above the break', () => {
   const hints = inlayHints(analyzed(`model m {\n  Flatten()\n  Dense(0)\n  Dense(10)\n}\ndata {\n  train: digits\n}\n`));
-  assert.deepEqual(hints.map((h) => h.label), []);
+  assert.deepEqual(hints.map((h) => h.label), ['(None, 784)']);
   const ok = inlayHints(analyzed(`model m {\n  Flatten()\n  Dense(10)\n}\ndata {\n  train: digits\n}\n`));
   assert.deepEqual(ok.map((h) => h.label), ['(None, 784)', '(None, 10) · 7,850']);
+});
+
+test('a half-typed line keeps the hints of the layers above it', () => {
+  for (const half of ['Dense(', "Conv2D(32, kernel_size=(3,", 'Den']) {
+    const text = `model m {\n  Input(shape=(28, 28, 1))\n  Conv2D(8, 3)\n  ${half}\n  Flatten()\n  Dense(10)\n}\n`;
+    const hints = inlayHints(analyzed(text));
+    assert.deepEqual(
+      hints.map((h) => `${h.position.line}: ${h.label}`),
+      ['1: (None, 28, 28, 1)', '2: (None, 26, 26, 8) · 80'],
+      `with ${JSON.stringify(half)} on line 3`,
+    );
+  }
 });

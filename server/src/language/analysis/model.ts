@@ -1,6 +1,7 @@
 // The model block: bind each layer call, find the input shape, then fold Keras's shape rules and
 // parameter counts over the stack. A layer that cannot be computed stops the chain there, so one
-// mistake gives one diagnostic, under the layer that breaks.
+// mistake gives one diagnostic, under the layer that breaks; the layers above it keep their shapes
+// (a half-typed line must not blank the hints of the lines before it).
 
 import { declaredInputShape, getLayer, layerNames, suggest } from '../catalog';
 import { ShapeError, type ArgValue, type CallArg, type LayerSpec, type ParamCount, type Shape } from '../catalog/types';
@@ -65,7 +66,12 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
   const counters = new Map<string, number>();
   let inputShape: Shape | undefined;
   let inputSource: InputSource | undefined;
-  let chainOk = true;
+  // Index in `layers` of the first layer whose shape cannot be computed (a line that does not
+  // bind, an unknown layer, a bad input); the layers before it still fold.
+  let brokenAt: number | undefined;
+  const breakAt = (index: number) => {
+    brokenAt ??= index;
+  };
 
   const autoName = (spec: LayerSpec, given: ArgValue | undefined): string => {
     if (typeof given === 'string') {
@@ -84,7 +90,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     if (!spec) {
       reportUnknownLayer(call, out);
       // Still bind nothing; later shapes are unknown.
-      chainOk = false;
+      breakAt(layers.length);
       return;
     }
     const bound = bindLayer(call, spec, ctx, out);
@@ -101,7 +107,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       } else if (bound.ok && !bound.written.shape) {
         out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
       } else if (bound.written.shape) {
-        chainOk = false; // the shape's own diagnostic says what is wrong; "no input shape" would repeat it
+        breakAt(0); // the shape's own diagnostic says what is wrong; "no input shape" would repeat it
       }
       return;
     }
@@ -109,18 +115,18 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     if (spec.name === 'Pretrained') {
       if (layers.length > 0 || inputSource) {
         out.push(diagnostic('input-not-first', call.callee.range, 'Pretrained(...) must be the first line of the model: it brings its own input shape'));
-        chainOk = false;
+        breakAt(layers.length);
         return;
       }
       const path = bound.args.path;
       if (typeof path !== 'string') {
-        chainOk = false;
+        breakAt(0);
         return;
       }
       const saved = (ctx.readSavedModel ?? readSavedModel)(path, ctx.baseDir ?? process.cwd());
       if (!saved.ok) {
         out.push(diagnostic(saved.code, argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range, saved.message));
-        chainOk = false;
+        breakAt(0);
         return;
       }
       inputShape = saved.inputShape;
@@ -144,18 +150,18 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       }
     }
     if (spec.expand) {
+      if (!bound.ok) breakAt(layers.length);
       for (const part of spec.expand(bound.args)) {
         const partSpec = getLayer(part.layer);
         if (!partSpec) continue; // the catalog's own expansions always name catalog layers
         const args = { ...defaultsOf(partSpec), ...part.args };
         layers.push({ call, spec: partSpec, name: autoName(partSpec, args.name), args, expandedFrom: spec.name });
       }
-      if (!bound.ok) chainOk = false;
       return;
     }
     const inner = innerLayer(bound.args.layer);
+    if (!bound.ok) breakAt(layers.length);
     layers.push({ call, spec, name: autoName(spec, bound.args.name), args: bound.args, inner });
-    if (!bound.ok) chainOk = false;
   });
 
   if (inputShape === undefined && ctx.dataSample && layers.length > 0) {
@@ -167,15 +173,15 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
   const inputTooLarge = inputShape && sizeProblem(inputShape);
   if (inputTooLarge && inputSource) {
     out.push(diagnostic('shape-too-large', inputSource.range, `The model's input: ${inputTooLarge}`));
-    chainOk = false;
+    breakAt(0);
   }
 
   // Fold shapes and counts over the stack.
   let shape = inputShape;
   let previous: LayerInfo | undefined;
-  let allCounted = chainOk && shape !== undefined;
-  for (const layer of layers) {
-    if (!chainOk || shape === undefined) {
+  let allCounted = brokenAt === undefined && shape !== undefined;
+  for (const [index, layer] of layers.entries()) {
+    if ((brokenAt !== undefined && index >= brokenAt) || shape === undefined) {
       allCounted = false;
       break;
     }
@@ -216,7 +222,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     previous = layer;
   }
 
-  if (inputShape === undefined && layers.length > 0 && chainOk && !ctx.dataPending) {
+  if (inputShape === undefined && layers.length > 0 && brokenAt === undefined && !ctx.dataPending) {
     const first = layers[0];
     out.push(
       diagnostic(
