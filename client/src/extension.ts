@@ -15,6 +15,7 @@ import { createLanguageClient } from './language-client';
 import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
+import { MODEL_DOCUMENTS } from './document-selector';
 
 let client: LanguageClient | undefined;
 
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else return vscode.commands.executeCommand('modelspec.openRun');
     }),
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
-    vscode.languages.registerCodeLensProvider({ language: 'modelspec' }, lenses),
+    vscode.languages.registerCodeLensProvider(MODEL_DOCUMENTS, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     // An open summary follows its source as it is edited.
     vscode.workspace.onDidChangeTextDocument((e) => {

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { MODEL_DOCUMENTS } from './document-selector';
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.cjs').fsPath;
@@ -10,10 +11,7 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'modelspec' },
-      { scheme: 'untitled', language: 'modelspec' },
-    ],
+    documentSelector: MODEL_DOCUMENTS,
     synchronize: { configurationSection: 'modelspec' },
     initializationOptions: {
       inlayHints: vscode.workspace.getConfiguration('modelspec').get<boolean>('inlayHints.enabled', true),

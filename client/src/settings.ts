@@ -7,9 +7,13 @@ export function setting<T>(name: string, fallback: T, scope?: vscode.Uri): T {
   return vscode.workspace.getConfiguration('modelspec', scope).get<T>(name, fallback);
 }
 
-/** `modelspec.backend`: 'auto' leaves the choice to the file's fit.backend (default auto). */
-export function backendSetting(scope?: vscode.Uri): string {
-  return setting('backend', 'auto', scope);
+/**
+ * `modelspec.backend`: 'auto' leaves the choice to the file's fit.backend (default auto). A
+ * window setting (the engines are the machine's; a model picks its own with fit.backend), so it
+ * is read without a resource: VS Code warns when a window setting is read for one.
+ */
+export function backendSetting(): string {
+  return setting('backend', 'auto');
 }
 
 /** `modelspec.pythonPath`: an interpreter that imports torch; empty means search. */

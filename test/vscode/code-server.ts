@@ -3,7 +3,7 @@
 // (the integration suite inside the extension host) and e2e.test.ts (the workbench as a user).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +52,8 @@ export interface CodeServer {
    */
   url(folder: string, extensionTestsPath?: string, extensionPath?: string): string;
   log(): string;
+  /** The extension hosts' log files (VS Code's own warnings about the extension land there). */
+  extensionHostLogs(): string;
   /** Kills code-server's whole process group (extension hosts, language servers, engines). */
   stop(): Promise<void>;
 }
@@ -132,8 +134,18 @@ export async function startCodeServer(): Promise<CodeServer> {
       return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
     log: () => output,
+    extensionHostLogs: () => readLogs(join(userData, 'logs'), /exthost/i),
     stop,
   };
+}
+
+/** The text of every .log file under `dir` whose path matches `which`. */
+function readLogs(dir: string, which: RegExp): string {
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.log') && which.test(f))
+    .map((f) => `== ${f}\n${readFileSync(join(dir, f), 'utf8')}`)
+    .join('\n');
 }
 
 function groupGone(pgid: number): boolean {
@@ -171,9 +183,9 @@ export async function closeBrowser(browser: Browser | undefined, page: Page | un
  * Runs the integration suite (out/test/vscode/index.cjs, built by
  * scripts/build-vscode-tests.mjs) in code-server's extension host against a fresh copy of the
  * examples, with the extension loaded from `extensionPath`. Resolves with the suite's exit code
- * and the extension host's console output.
+ * and the extension host's console output and log files.
  */
-export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code: number; log: string }> {
+export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code: number; log: string; hostLogs: string }> {
   const workspace = makeWorkspace();
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -191,7 +203,7 @@ export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code:
     await page.goto(server.url(workspace, join(ROOT, 'out', 'test', 'vscode', 'index.cjs'), extensionPath));
     const timeout = new Promise<number>((_, rej) => (timer = setTimeout(() => rej(new Error(`the suite did not finish within 180 s:\n${hostLog.join('\n')}`)), 180_000)));
     const code = await Promise.race([exitCode, timeout]);
-    return { code, log: hostLog.join('\n') };
+    return { code, log: hostLog.join('\n'), hostLogs: server.extensionHostLogs() };
   } catch (e) {
     if (server) console.log(server.log().slice(-3000));
     throw e;

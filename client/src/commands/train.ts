@@ -67,7 +67,7 @@ export class Trainer {
       return { started: false, reason: blocker };
     }
 
-    const backend = backendSetting(doc.uri);
+    const backend = backendSetting();
     // The notification lives as long as the run; the command answers as soon as it has started.
     let answer!: (result: TrainResult) => void;
     const result = new Promise<TrainResult>((resolve) => (answer = resolve));
