@@ -21,6 +21,7 @@ import {
   type CompletionList,
   type DocumentSymbol,
   type MarkupContent,
+  type ServerCapabilities,
 } from 'vscode-languageserver-protocol/node';
 import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
 
@@ -45,6 +46,7 @@ compile {
 `;
 
 let server: ServerSession;
+let capabilities: ServerCapabilities;
 
 before(async () => {
   ensureServerBuilt();
@@ -58,6 +60,7 @@ before(async () => {
     workspaceFolders: null,
   });
   const caps = result.capabilities;
+  capabilities = caps;
   assert.ok(caps.completionProvider?.resolveProvider);
   assert.ok(caps.hoverProvider && caps.inlayHintProvider && caps.semanticTokensProvider && caps.signatureHelpProvider);
   await server.connection.sendNotification(InitializedNotification.type, {});
@@ -118,6 +121,24 @@ test('completion and resolve', async () => {
     position: { line: 8, character: 10 },
   })) as CompletionItem[];
   assert.ok(values.some((i) => i.label === "'categorical_crossentropy'"));
+});
+
+test('completion: an argument given by position is not offered; typing ( leaves signature help alone', async () => {
+  const uri = 'file:///tmp/modelspec-lsp-test/half-call.model';
+  const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(32, \n}\n`;
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const result = (await server.connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri },
+    position: { line: 2, character: 15 },
+    context: { triggerKind: 2, triggerCharacter: ' ' },
+  })) as CompletionItem[] | CompletionList | null;
+  const items = Array.isArray(result) ? result : result?.items ?? [];
+  assert.ok(items.some((i) => i.label === 'kernel_size='), JSON.stringify(items.map((i) => i.label)));
+  assert.ok(!items.some((i) => i.label === 'filters='), '32 fills filters');
+  assert.ok(!items.some((i) => i.preselect));
+  // `(` opens signature help, not a completion list over it.
+  assert.ok(!capabilities.completionProvider?.triggerCharacters?.includes('('));
+  assert.ok(capabilities.signatureHelpProvider?.triggerCharacters?.includes('('));
 });
 
 test('hover, inlay hints, signature help', async () => {

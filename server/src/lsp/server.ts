@@ -105,7 +105,8 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['(', ',', '=', "'", '"', ':', ' ', '['], resolveProvider: true },
+        // Not '(': there signature help answers, and a completion list would cover it.
+        completionProvider: { triggerCharacters: [',', '=', "'", '"', ':', ' ', '['], resolveProvider: true },
         hoverProvider: true,
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [',', '='] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },

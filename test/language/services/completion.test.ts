@@ -61,6 +61,22 @@ test('inside a call: the arguments not yet given, as name=', () => {
   assert.match(arg?.detail ?? '', /'valid' \| 'same' = 'valid'/);
 });
 
+test('inside a call: an argument given by position is not offered again, nor preselected', () => {
+  const half = completions('model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(32, |').items;
+  assert.ok(!half.some((i) => i.label === 'filters='), '32 fills filters');
+  assert.equal(half[0]?.label, 'kernel_size=', 'the next parameter comes first');
+  assert.ok(!half.some((i) => i.preselect));
+  const two = labels("model m {\n    Conv2D(32, (3, 3), |, activation='relu')\n}\n");
+  for (const filled of ['filters=', 'kernel_size=', 'activation=']) assert.ok(!two.includes(filled), filled);
+  assert.ok(two.includes('strides='));
+  // Optimizers bind the same way: Adam(0.01, |) has its learning_rate.
+  const adam = labels("compile {\n    optimizer: Adam(0.01, |)\n}\n");
+  assert.ok(!adam.includes('learning_rate='));
+  assert.ok(adam.includes('beta_1='));
+  // The argument being written is still offered: Conv2D(fil| completes to filters=.
+  assert.ok(labels('model m {\n    Conv2D(fil|)\n}\n').includes('filters='));
+});
+
 test('after name=: the values of that argument', () => {
   const activations = labels('model m {\n    Dense(10, activation=|');
   for (const a of ["'relu'", "'softmax'", "'sigmoid'", "'tanh'", "'gelu'"]) assert.ok(activations.includes(a), a);

@@ -28,62 +28,53 @@ export function bindCall(
   const written: Record<string, Argument> = {};
   let ok = call.args.every((a) => a.value.kind !== 'error');
   const positionalParams = params.filter((p) => !p.keywordOnly);
-  let positionalIndex = 0;
-  let seenKeyword = false;
 
-  for (const arg of call.args) {
-    let param: ArgSpec | undefined;
-    if (arg.name) {
-      seenKeyword = true;
-      param = findParam(arg.name.name, params);
-      if (!param) {
-        const names = params.map((p) => p.name);
-        const guess = closest(arg.name.name, names);
-        out.push(
-          diagnostic(
-            'unknown-argument',
-            arg.name.range,
-            `${calleeLabel} has no argument '${excerpt(arg.name.name)}'` + (guess ? `. Did you mean '${guess}'?` : ''),
-            guess ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] } : {},
-          ),
-        );
-        continue;
-      }
-      if (param.name !== arg.name.name) {
-        out.push(
-          diagnostic(
-            'deprecated-argument',
-            arg.name.range,
-            `'${arg.name.name}' is the Keras 2 name; Keras 3 calls it '${param.name}'. Write ${param.name}=`,
-            {
-              fixes: [{ kind: 'replace', range: arg.name.range, text: param.name, title: `Rename to '${param.name}'` }],
-              tags: ['deprecated'],
-            },
-          ),
-        );
-      }
-    } else {
-      if (seenKeyword) {
-        out.push(
-          diagnostic('positional-after-keyword', arg.range, `A positional argument cannot follow keyword arguments; write it as name=value`),
-        );
-        ok = false;
-        continue;
-      }
-      param = positionalParams[positionalIndex++];
-      if (!param) {
-        out.push(
-          diagnostic(
-            'too-many-arguments',
-            arg.range,
-            `${calleeLabel} takes at most ${positionalParams.length} positional argument${positionalParams.length === 1 ? '' : 's'}` +
-              (positionalParams.length ? ` (${positionalParams.map((p) => p.name).join(', ')})` : '') +
-              `; name the others, like name=value`,
-          ),
-        );
-        ok = false;
-        continue;
-      }
+  for (const { arg, param, problem } of bindArguments(call.args, params)) {
+    if (problem === 'unknown-name' && arg.name) {
+      const names = params.map((p) => p.name);
+      const guess = closest(arg.name.name, names);
+      out.push(
+        diagnostic(
+          'unknown-argument',
+          arg.name.range,
+          `${calleeLabel} has no argument '${excerpt(arg.name.name)}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+          guess ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] } : {},
+        ),
+      );
+      continue;
+    }
+    if (problem === 'positional-after-keyword') {
+      out.push(
+        diagnostic('positional-after-keyword', arg.range, `A positional argument cannot follow keyword arguments; write it as name=value`),
+      );
+      ok = false;
+      continue;
+    }
+    if (problem === 'too-many' || !param) {
+      out.push(
+        diagnostic(
+          'too-many-arguments',
+          arg.range,
+          `${calleeLabel} takes at most ${positionalParams.length} positional argument${positionalParams.length === 1 ? '' : 's'}` +
+            (positionalParams.length ? ` (${positionalParams.map((p) => p.name).join(', ')})` : '') +
+            `; name the others, like name=value`,
+        ),
+      );
+      ok = false;
+      continue;
+    }
+    if (arg.name && param.name !== arg.name.name) {
+      out.push(
+        diagnostic(
+          'deprecated-argument',
+          arg.name.range,
+          `'${arg.name.name}' is the Keras 2 name; Keras 3 calls it '${param.name}'. Write ${param.name}=`,
+          {
+            fixes: [{ kind: 'replace', range: arg.name.range, text: param.name, title: `Rename to '${param.name}'` }],
+            tags: ['deprecated'],
+          },
+        ),
+      );
     }
     if (written[param.name]) {
       out.push(
@@ -116,6 +107,34 @@ export function bindCall(
     }
   }
   return { args, written, ok };
+}
+
+export interface ArgumentBinding {
+  arg: Argument;
+  /** The parameter the argument sets; absent when it sets none, for `problem`'s reason. */
+  param?: ArgSpec;
+  problem?: 'unknown-name' | 'positional-after-keyword' | 'too-many';
+}
+
+/**
+ * Python's rule for which parameter each written argument sets: positionals in Keras's order
+ * (keyword-only parameters skipped), keywords by name or Keras 2 alias. The one source of this
+ * rule for the checker and for the editor (completion leaves out what is already given).
+ */
+export function bindArguments(args: readonly Argument[], params: readonly ArgSpec[]): ArgumentBinding[] {
+  const positionalParams = params.filter((p) => !p.keywordOnly);
+  let positionalIndex = 0;
+  let seenKeyword = false;
+  return args.map((arg): ArgumentBinding => {
+    if (arg.name) {
+      seenKeyword = true;
+      const param = findParam(arg.name.name, params);
+      return param ? { arg, param } : { arg, problem: 'unknown-name' };
+    }
+    if (seenKeyword) return { arg, problem: 'positional-after-keyword' };
+    const param = positionalParams[positionalIndex++];
+    return param ? { arg, param } : { arg, problem: 'too-many' };
+  });
 }
 
 function findParam(name: string, params: readonly ArgSpec[]): ArgSpec | undefined {

@@ -5,6 +5,7 @@
 // 10,000-layer file as on a 10-layer one.
 
 import type { Analysis } from '../analysis/analyze';
+import { bindArguments } from '../analysis/bind';
 import { blockSettings, type ArgSpec, type ArgType } from '../catalog';
 import type { Block, CallValue, ModelBlock, SettingsBlock, Value } from '../syntax';
 import { endOf, startOf, tokenize, type Token as LexToken } from '../syntax/lexer';
@@ -23,7 +24,7 @@ export interface CallFrame {
   positional: number;
   /** The `name=` of the cursor's argument, when it has one. */
   keyword?: string;
-  /** Keyword names written before the cursor. */
+  /** Parameters the call already sets, by keyword or by position, other than the cursor's argument. */
   given: Set<string>;
   /** The AST node of the call, when the parser made one. */
   node?: CallValue;
@@ -181,6 +182,14 @@ class Scanner {
     };
     frame.node = this.item ? findCall(this.item, name.start) : undefined;
     for (const arg of frame.node?.args ?? []) if (arg.name) frame.given.add(arg.name.name);
+    // Arguments set by position count as given too (Conv2D(32, … has its filters), by the
+    // checker's own binding rule; the one the cursor is in is still being written.
+    if (frame.node && frame.callable) {
+      for (const { arg, param } of bindArguments(frame.node.args, frame.callable.args)) {
+        const atCursor = arg.range.start.offset <= this.offset && this.offset <= arg.range.end.offset;
+        if (param && !atCursor) frame.given.add(param.name);
+      }
+    }
     this.frames.push(frame);
   }
 
