@@ -37,7 +37,7 @@ test('an argument name shows its doc, type and default', () => {
   const h = hoverAt(DIGITS_CNN, 'kernel_size');
   assert.ok(h);
   assert.match(h.contents, /\*\*kernel_size\*\* \(argument of Conv2D\)/);
-  assert.match(h.contents, /Type: `int or tuple of 2`/);
+  assert.match(h.contents, /Type: `int or tuple of 2 ints`/);
   const lr = hoverAt(DIGITS_CNN, 'learning_rate');
   assert.match(lr?.contents ?? '', /Default: `0\.001`/);
   assert.match(lr?.contents ?? '', /Keras 2 spelling: `lr`/);

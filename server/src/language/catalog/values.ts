@@ -2,6 +2,7 @@
 // Rules trust the analyzer to have checked types; the readers still fail loudly (TypeError) on a
 // missing value so a catalog bug cannot turn into a silently wrong shape.
 
+import { intOrTuplePhrase } from './phrases';
 import type { ArgType, ArgValue, CallArg } from './types';
 
 export type Args = Record<string, ArgValue>;
@@ -44,7 +45,7 @@ export function toIntTuple(value: ArgValue | undefined, length: number, name = '
   if (Array.isArray(value) && value.length === length && value.every((x) => typeof x === 'number')) {
     return value as number[];
   }
-  throw new TypeError(`argument '${name}' should be an int or a tuple of ${length} ints, got ${JSON.stringify(value)}`);
+  throw new TypeError(`argument '${name}' should be ${intOrTuplePhrase(length)}, got ${JSON.stringify(value)}`);
 }
 
 export function argTuple(args: Args, name: string, length: number): number[] {

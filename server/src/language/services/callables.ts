@@ -12,6 +12,7 @@ import {
   type RefTable,
 } from '../catalog';
 import { formatArgValue } from '../analysis/format-values';
+import { count } from '../catalog/phrases';
 
 export type CallableKind = 'layer' | RefTable | 'augmentation';
 
@@ -116,7 +117,7 @@ export function describeType(type: ArgType): string {
     case 'enum':
       return type.values.map((v) => (v === 'None' ? v : `'${v}'`)).join(' | ');
     case 'intTuple':
-      return type.scalar ? `int or tuple of ${type.length}` : `tuple of ${type.length}`;
+      return type.scalar ? `int or tuple of ${count(type.length, 'int')}` : `tuple of ${count(type.length, 'int')}`;
     case 'shape':
       return 'shape tuple';
     case 'padding':

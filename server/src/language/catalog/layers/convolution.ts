@@ -9,15 +9,15 @@ import { arg, int, intTuple, oneOf, optional, required } from '../arg-types';
 import { activationArg, activityRegularizerArg, constraintArg, dataFormatArg, initializerArg, kernelBiasArgs, regularizerArg, useBiasArg } from '../common-args';
 import { deconvOutputLength, type ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
+import { intOrTuplePhrase } from '../phrases';
 import { formatShape, formatTuple, knownDim } from '../shapes';
 import { ShapeError, type ArgSpec, type LayerContext, type LayerSpec } from '../types';
 import { argBool, argNumber, argOptionalTuple, argString, argTuple } from '../values';
 import { slideWindow } from './windows';
 
-const AXES = ['', 'steps', '(height, width)', '(depth, height, width)'];
 
 function kernelArg(rank: number): ArgSpec {
-  return required('kernel_size', intTuple(rank), `Size of the convolution window: an int or a tuple of ${rank} ints ${AXES[rank]}.`);
+  return required('kernel_size', intTuple(rank), `Size of the convolution window: ${intOrTuplePhrase(rank)}.`);
 }
 function stridesArg(rank: number): ArgSpec {
   return arg('strides', intTuple(rank), rank === 1 ? 1 : Array<number>(rank).fill(1), 'Step of the window along each spatial axis.');

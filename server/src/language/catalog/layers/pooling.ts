@@ -5,12 +5,12 @@ import { arg, bool, intTuple, oneOf, optional } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import type { ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
+import { axesPhrase, intOrTuplePhrase } from '../phrases';
 import type { LayerContext, LayerSpec } from '../types';
 import { argBool, argOptionalTuple, argString, argTuple } from '../values';
 import { slideWindow } from './windows';
 
 type Rank = 1 | 2 | 3;
-const AXES = ['', 'steps', '(height, width)', '(depth, height, width)'];
 
 /** Keras: strides=None means strides=pool_size. */
 function poolStrides(ctx: LayerContext, rank: Rank): number[] {
@@ -22,10 +22,10 @@ function poolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'pooling',
-    doc: `${kind === 'Max' ? 'Max' : 'Average'} pooling over windows of pool_size along ${AXES[rank]}; each channel separately.`,
+    doc: `${kind === 'Max' ? 'Max' : 'Average'} pooling over windows of pool_size along ${axesPhrase(rank)}; each channel separately.`,
     inputRanks: [rank + 1],
     args: [
-      arg('pool_size', intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Size of the pooling window: an int or ${rank} ints ${AXES[rank]}.`),
+      arg('pool_size', intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Size of the pooling window: ${intOrTuplePhrase(rank)}.`),
       arg('strides', optional(intTuple(rank)), null, 'Step of the window; None means pool_size (non-overlapping windows).'),
       arg('padding', oneOf('valid', 'same'), 'valid', "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides)."),
       dataFormatArg,
@@ -49,7 +49,7 @@ function globalPoolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
   return defineLayer({
     name: `Global${kind}Pooling${rank}D`,
     category: 'pooling',
-    doc: `Global ${kind === 'Max' ? 'max' : 'average'} pooling: one value per channel over all of ${AXES[rank]}.`,
+    doc: `Global ${kind === 'Max' ? 'max' : 'average'} pooling: one value per channel over the whole of ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
     args: [dataFormatArg, arg('keepdims', bool, false, 'Keep the spatial axes with length 1 instead of dropping them.')],
     outputShape: (ctx) => {

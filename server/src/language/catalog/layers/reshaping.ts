@@ -4,6 +4,7 @@
 import { arg, int, intTuple, listOf, oneOf, required, shape } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import { defineLayer } from '../define-layer';
+import { axesPhrase } from '../phrases';
 import { formatShape, formatTuple, product } from '../shapes';
 import { ShapeError, type ArgValue, type LayerSpec, type Shape } from '../types';
 import { argIntList, argNumber, argTuple, toPairs, toShape } from '../values';
@@ -84,18 +85,17 @@ export const RepeatVector: LayerSpec = defineLayer({
 
 type Rank = 1 | 2 | 3;
 const AXIS_NAMES: Record<Rank, string[]> = { 1: ['steps'], 2: ['height', 'width'], 3: ['depth', 'height', 'width'] };
-const AXES = ['', 'steps', '(height, width)', '(depth, height, width)'];
 
 function upSampling(rank: Rank): LayerSpec {
   const args = [
-    arg('size', rank === 1 ? int(1) : intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Repetitions along ${AXES[rank]}.`),
+    arg('size', rank === 1 ? int(1) : intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Repetitions along ${axesPhrase(rank)}.`),
     ...(rank === 1 ? [] : [dataFormatArg]),
     ...(rank === 2 ? [arg('interpolation', oneOf('nearest', 'bilinear'), 'nearest', 'How new pixels are filled in.')] : []),
   ];
   return defineLayer({
     name: `UpSampling${rank}D`,
     category: 'reshaping',
-    doc: `Repeats each ${rank === 1 ? 'step' : 'row and column'} size times along ${AXES[rank]}: a simple upsampling.`,
+    doc: `Repeats each ${rank === 1 ? 'step' : 'row and column'} size times along ${axesPhrase(rank)}: a simple upsampling.`,
     inputRanks: [rank + 1],
     args,
     outputShape(ctx) {
@@ -114,7 +114,7 @@ function zeroPadding(rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'reshaping',
-    doc: `Adds rows of zeros around each sample along ${AXES[rank]}.`,
+    doc: `Adds rows of zeros around each sample along ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
     args: [
       arg('padding', { kind: 'padding', dims: rank }, rank === 1 ? 1 : rank === 2 ? [1, 1] : pairsDefault(3, 1, 1),
@@ -133,7 +133,7 @@ function cropping(rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'reshaping',
-    doc: `Crops each sample along ${AXES[rank]}, removing (before, after) entries per axis.`,
+    doc: `Crops each sample along ${axesPhrase(rank)}, removing (before, after) entries per axis.`,
     inputRanks: [rank + 1],
     args: [
       arg('cropping', { kind: 'padding', dims: rank }, rank === 1 ? [1, 1] : pairsDefault(rank, rank === 2 ? 0 : 1, rank === 2 ? 0 : 1),
