@@ -1,7 +1,7 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { exportKeras } from '../export/keras';
 import { exportPytorch } from '../export/pytorch';
 import { dirname, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { colourFor, style } from './style';
 import { train } from './train';
 import { evaluate } from './evaluate';
 import { reportEngines } from '../training/engines/detect';
-import { isIoError } from '../training/files';
+import { isIoError, writeFileAtomic } from '../training/files';
 
 const USAGE = `Usage: modelspec <command> [options]
 
@@ -182,8 +182,9 @@ function exportCommand(args: string[]): number {
     return 1;
   }
   if (out) {
-    writeFileSync(out, script);
-    process.stderr.write(`Wrote ${out}\n`);
+    // Whole or not at all (an existing script is kept on failure); an I/O error is one line.
+    writeFileAtomic(out, script, 'export');
+    process.stderr.write(`Wrote ${printable(out)}\n`);
   } else process.stdout.write(script);
   return 0;
 }
@@ -243,7 +244,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // A full or read-only disk is the user's to fix, not a bug: one line, no stack trace.
-    if (isIoError(e)) process.stderr.write(`modelspec: ${(e as Error).message}\n`);
+    if (isIoError(e)) process.stderr.write(`modelspec: ${printable((e as Error).message)}\n`);
     else process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   },
