@@ -129,7 +129,7 @@ async function trainCommand(args: string[]): Promise<number> {
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
     printDiagnostics([loaded], process.stderr);
-    process.stderr.write(`modelspec: ${loaded.file} has errors; fix them before training\n`);
+    process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before training\n`);
     return 1;
   }
   return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
@@ -193,7 +193,7 @@ async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
   const engines = await reportEngines();
   if (flags.has('--json')) process.stdout.write(JSON.stringify(engines, null, 2) + '\n');
-  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${e.detail}\n`);
+  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${printable(e.detail)}\n`);
   return 0;
 }
 
