@@ -7,6 +7,7 @@ import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { createRunFolder } from './files';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
+import { labelTargetOf } from '../language/analysis/checks';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
@@ -84,6 +85,7 @@ async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<Prepar
   }
   const analysis = analyze(readFileSync(run.sourceFile, 'utf8'), { baseDir: dirname(run.sourceFile) });
   if (!analysis.data || !analysis.data.values.train) throw new Error(`${run.sourceFile} no longer has a data block to evaluate on`);
+  if (!analysis.model) throw new Error(`${run.sourceFile} no longer has a model block; the run's data cannot be prepared again without it`);
   opts.onProgress?.(`Preparing the data of ${run.sourceFile} again (it left the cache)`);
   const first = run.model.config.layers[0]?.config as { batch_input_shape?: (number | null)[] } | undefined;
   const inputShape = first?.batch_input_shape?.slice(1);
@@ -93,6 +95,9 @@ async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<Prepar
     cacheDir: opts.cacheDir,
     inputShape: inputShape as number[],
     labelEncoding: run.data.labelEncoding,
+    // The labels are checked against the loss and the output again, as for training: the files
+    // may have changed since the run.
+    labelTarget: labelTargetOf(analysis.model, run.compile.loss),
     onProgress: opts.onProgress,
   });
 }
