@@ -165,10 +165,8 @@ class Progress {
       case 'log':
         this.println(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
         break;
-      case 'stopped':
-        this.println(`Stopped: ${e.reason}`);
-        break;
-      case 'failed': // the outcome printed when the run ends says it, once (like 'finished')
+      case 'stopped': // the outcome printed when the run ends says these, once ("Stopped at epoch N: …")
+      case 'failed':
       case 'finished':
         break;
     }
