@@ -5,7 +5,7 @@
 // events.jsonl, as history.csv is.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +82,55 @@ describe('modelspec evaluate: data prepared again after it left the cache', () =
     const r = cli(dir, 'evaluate', runDir, '--backend', 'tfjs');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Test \(30 samples\): loss [\d.]+, accuracy [\d.]+$/m);
+  });
+});
+
+describe('modelspec evaluate: a run whose CLI was killed (SIGKILL) while its engine went on', () => {
+  it('writes the missing summary.txt (summary table, how the run stopped) and report.html from events.jsonl, and a missing report.html again later', async () => {
+    const dir = mkdtempSync(join(work, 'orphan-'));
+    writeFileSync(
+      join(dir, 'tiny.model'),
+      "model tiny {\n    Input(shape=(784,))\n    Dense(16, activation='relu')\n    Dense(10, activation='softmax')\n}\n" +
+        "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\n" +
+        "data {\n    train: digits\n    test: digits(split='test')\n}\nfit {\n    epochs: 200\n    batch_size: 16\n}\n",
+    );
+    const child = spawn(process.execPath, [CLI, 'train', 'tiny.model', '--backend', 'tfjs', '--out', 'runs', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') } });
+    let stdout = '';
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('"type":"epoch"')) resolve();
+      });
+      void exited.then(() => reject(new Error(`the CLI ended before an epoch:\n${stdout}`)));
+    });
+    const runDir = (JSON.parse(stdout.split('\n').find((l) => l.includes('"started"'))!) as { runDir: string }).runDir;
+    child.kill('SIGKILL'); // the CLI only: its engine sees stdin close, stops after the batch and saves
+    await exited;
+    const deadline = Date.now() + 60_000;
+    const ended = () => /"type":"stopped"/.test(readFileSync(join(runDir, 'events.jsonl'), 'utf8'));
+    while (!ended() || !existsSync(join(runDir, 'model.json'))) {
+      assert.ok(Date.now() < deadline, 'the engine recorded stopped and saved within a minute');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The engine exits right after its last event; let it finish before the folder is read.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(!existsSync(join(runDir, 'summary.txt')) && !existsSync(join(runDir, 'report.html')), 'nobody wrote them yet');
+
+    const r = cli(dir, 'evaluate', runDir, '--backend', 'tfjs');
+    assert.equal(r.status, 0, r.stderr);
+    const summary = readFileSync(join(runDir, 'summary.txt'), 'utf8');
+    assert.match(summary, /Total params: 12,730/, 'the summary table, as `modelspec train` writes it');
+    assert.match(summary, /^Stopped at epoch \d+: .*the process that started the run ended/m);
+    const report = readFileSync(join(runDir, 'report.html'), 'utf8');
+    assert.match(report, /<title>[^<]*tiny/);
+    assert.match(report, /"type":"stopped"/, 'the report holds the events');
+
+    // Deleted later (or never written): the next evaluate writes it again; summary.txt is left as it was.
+    rmSync(join(runDir, 'report.html'));
+    const before = readFileSync(join(runDir, 'summary.txt'), 'utf8');
+    assert.equal(cli(dir, 'evaluate', runDir, '--backend', 'tfjs').status, 0);
+    assert.ok(existsSync(join(runDir, 'report.html')));
+    assert.equal(readFileSync(join(runDir, 'summary.txt'), 'utf8'), before);
   });
 });

@@ -11,7 +11,7 @@ import { labelTargetOf } from '../language/analysis/checks';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
-import { missingModelReason, refreshHistory } from './run-folder';
+import { missingModelReason, refreshRunFolder } from './run-folder';
 import { readSavedWeights } from './saved-weights';
 
 export interface EvaluateOptions {
@@ -37,7 +37,8 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     throw new Error(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
   }
   const run = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
-  if (existsSync(join(runDir, 'events.jsonl'))) refreshHistory(runDir);
+  // A run whose launcher was killed: history.csv, summary.txt and report.html caught up with events.jsonl.
+  refreshRunFolder(runDir);
   const modelFile = join(runDir, best ? 'best' : '', 'model.json');
   if (!existsSync(modelFile)) {
     throw new Error(
