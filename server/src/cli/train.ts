@@ -3,7 +3,6 @@
 
 import type { Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
-import { summaryTable } from '../language/services/summary';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
 import { finalizeRunFolder, metricsLine, outcome, readEvents, reportTitle } from '../training/run-folder';
@@ -96,7 +95,7 @@ export async function train(args: TrainArgs): Promise<number> {
 
   let reportFailed = false;
   try {
-    finalizeRunFolder(spec.runDir, args.analysis.model ? summaryTable(args.analysis.model) : '', reportTitle(spec.modelName, spec.runDir));
+    finalizeRunFolder(spec.runDir, spec.summaryTable ?? '', reportTitle(spec.modelName, spec.runDir));
   } catch (e) {
     reportFailed = true;
     writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(e instanceof Error ? e.message : String(e))}\n`);
