@@ -34,7 +34,7 @@ class CallbackSpec(TypedDict):
 
 
 # RunSpec is used as a plain dict (json.load); these aliases document its keys.
-RunSpec = Dict[str, Any]  # model, modelName, sourceFile, compile, data, fit, expectedParams, runDir, initialWeights?
+RunSpec = Dict[str, Any]  # model, modelName, sourceFile, compile, data, fit, expectedParams, runDir, initialWeights?, summaryTable? (not used here)
 RunEvent = Dict[str, Any]  # {"type": "started" | "batch" | "epoch" | "checkpoint" | "evaluated" | "log" | ...}
 
 EVENT_TYPES = ('started', 'batch', 'epoch', 'checkpoint', 'evaluated', 'log', 'finished', 'stopped', 'failed')
