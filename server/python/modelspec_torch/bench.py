@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any, Dict, List
 
 import numpy as np
 import torch
@@ -109,7 +110,7 @@ class Runner:
                 'fit': {'epochs': 1000, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True},
                 'runDir': os.path.join(tmp, 'run'),
             }
-            self.events = []
+            self.events: List[Dict[str, Any]] = []
             events = self.events
 
             class Capture(EventSink):

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .augment import Augmenter, Standardizer
 
-DTYPES = {'uint8': np.dtype('u1'), 'float32': np.dtype('<f4'), 'int32': np.dtype('<i4')}
+DTYPES: Dict[str, 'np.dtype[Any]'] = {'uint8': np.dtype('u1'), 'float32': np.dtype('<f4'), 'int32': np.dtype('<i4')}
 
 
 def read_tensor(tf: Dict[str, Any]) -> np.ndarray:
@@ -166,7 +166,9 @@ def build_splits(data: Dict[str, Any], device: torch.device, input_shape, output
     if standardizer.active:
         # Statistics from the training images, applied to every split so that validation and
         # test see the inputs the model was trained on.
-        standardizer.fit(splits[0].x.reshape((len(splits[0]),) + tuple(input_shape)), splits[0].rescale)
+        fitted = splits[0]
+        assert fitted is not None  # train always exists
+        standardizer.fit(fitted.x.reshape((len(fitted),) + tuple(input_shape)), fitted.rescale)
     augmenter = Augmenter(augment) if augment else None
     if augmenter is not None and not augmenter.active:
         augmenter = None
