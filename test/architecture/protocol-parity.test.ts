@@ -4,7 +4,6 @@
 // protocol.py — and compared field by field, so a field added on one side only is named here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import ts from 'typescript';
@@ -48,7 +47,9 @@ function tsShape(): ProtocolShape {
   };
 
   const named = (name: string) => {
-    const decl = sf.statements.find((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name);
+    const decl = sf.statements.find(
+      (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name,
+    );
     assert.ok(decl, `protocol.ts declares no ${name}`);
     return checker.getTypeAtLocation(decl.name);
   };
