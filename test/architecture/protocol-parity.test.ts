@@ -23,7 +23,7 @@ export interface ProtocolShape {
 }
 
 function tsShape(): ProtocolShape {
-  const program = ts.createProgram([PROTOCOL_TS], { strict: true, noEmit: true, skipLibCheck: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([PROTOCOL_TS], { strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts'], moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(PROTOCOL_TS)!;
   const declaredHere = (t: ts.Type) => (t.aliasSymbol ?? t.getSymbol())?.declarations?.some((d) => d.getSourceFile() === sf) ?? false;
