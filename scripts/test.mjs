@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
-// train. `npm run test:unit` leaves them out; `npm test` runs them.
+// train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
+// (each took over 40 s at concurrency 2 under load; the unit files took 2-30 s).
 // The one place a file's tier is decided: a file not named here is a unit test.
 const SLOW = {
   'test/training/train-cli.test.ts': 'trains examples/digits.model on both engines through the CLI',
@@ -20,6 +21,8 @@ const SLOW = {
   'test/training/pretrained-evaluate.test.ts': 'trains a base model, then a Pretrained one on top, then evaluates',
   'test/training/data-validation-cli.test.ts': 'refusals after real data preparation, then a run that trains',
   'test/export/export.test.ts': 'runs the exported Keras/PyTorch scripts, which train',
+  'test/export/escape.test.ts': 'runs many exported scripts in Python (each imports torch)',
+  'test/training/torch/callbacks.test.ts': 'eight PyTorch engine runs (a Python + torch start each)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
