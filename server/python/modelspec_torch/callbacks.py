@@ -11,6 +11,7 @@ import csv
 import math
 import os
 from typing import Any, Dict, List, Optional
+from .protocol import CallbackSpec
 
 Logs = Dict[str, float]
 
@@ -209,7 +210,7 @@ CALLBACKS = {'EarlyStopping': EarlyStopping, 'ReduceLROnPlateau': ReduceLROnPlat
              'ModelCheckpoint': ModelCheckpoint, 'CSVLogger': CSVLogger}
 
 
-def make_callbacks(specs: List[Dict[str, Any]]) -> List[Callback]:
+def make_callbacks(specs: List[CallbackSpec]) -> List[Callback]:
     out = []
     for spec in specs or []:
         cls = CALLBACKS.get(spec['name'])

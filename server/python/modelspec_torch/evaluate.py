@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from .png import png_base64
-from .protocol import PredictionSample
+from .protocol import PredictionSample, PreparedData
 
 MAX_SAMPLES = 16
 
@@ -19,7 +19,7 @@ def class_name(classes: Optional[List[str]], index: int) -> str:
     return str(index)
 
 
-def is_classification(data: Dict[str, Any], output_units: int) -> bool:
+def is_classification(data: PreparedData, output_units: int) -> bool:
     return data.get('labelEncoding') in ('onehot', 'index') or (bool(data.get('classes')) and output_units > 1)
 
 

@@ -10,7 +10,7 @@ from torch import nn
 from . import layers_conv, layers_core, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
 from .regularizers import make_regularizer
-from .protocol import ParamCounts
+from .protocol import ModelJson, ParamCounts
 
 LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS}
 
@@ -47,7 +47,7 @@ def input_shape_of(layers: List[Dict[str, Any]]) -> Shape:
 class KerasSequential(nn.Module):
     """The model: layers applied in order on channels_last tensors."""
 
-    def __init__(self, model_json: Dict[str, Any]):
+    def __init__(self, model_json: ModelJson):
         super().__init__()
         self.model_json = model_json  # kept for the saved TF.js model.json's topology
         layer_cfgs = model_json['config']['layers']
