@@ -1,7 +1,7 @@
 """Keras activations by name, as torch functions with Keras 3 definitions."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -30,7 +30,7 @@ def _linear(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-ACTIVATIONS = {
+ACTIVATIONS: Dict[str, Activation] = {
     'linear': _linear,
     'relu': torch.relu,
     'relu6': F.relu6,
