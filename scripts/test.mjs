@@ -23,6 +23,14 @@ const SLOW = {
   'test/export/export.test.ts': 'runs the exported Keras/PyTorch scripts, which train',
   'test/export/escape.test.ts': 'runs many exported scripts in Python (each imports torch)',
   'test/training/torch/callbacks.test.ts': 'eight PyTorch engine runs (a Python + torch start each)',
+  'test/training/run-safety.test.ts': 'concurrent runs, signals and full disks on both engines (trains each time)',
+  'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
+  'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',
+  'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
+  'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',
+  'test/training/evaluate-run.test.ts': 'trains, kills and evaluates runs through the CLI',
+  'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
+  'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
