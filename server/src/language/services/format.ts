@@ -43,7 +43,8 @@ export function printValue(
     case 'none':
       return 'None';
     case 'name':
-      return bareNames ? value.name : quoteString(value.name);
+      // A dotted name (`tf.nn.relu`) is a Python callable, not an enum name: quoting it would change its meaning.
+      return bareNames || value.name.includes('.') ? value.name : quoteString(value.name);
     case 'tuple':
       if (value.items.length === 1) return `(${inner(value.items[0])},)`;
       return `(${value.items.map(inner).join(', ')})`;
