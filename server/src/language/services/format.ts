@@ -23,16 +23,17 @@ export function formatModelFile(text: string): string | undefined {
 // ---- values ----
 
 /**
- * A value as source text. `qualify` and `quoteString` let the Keras export print the same calls
- * as Python (module prefixes, Python's string escapes).
+ * A value as source text. `qualify`, `quoteString` and `dotted` let the Keras export print the
+ * same calls as Python (module prefixes, Python's string escapes, `tf.nn.relu` as 'relu').
  */
 export function printValue(
   value: Value,
   bareNames = false,
   qualify: (callee: string) => string = (c) => c,
   quoteString: (s: string) => string = quote,
+  dotted: (name: string) => string = (n) => n,
 ): string {
-  const inner = (v: Value) => printValue(v, false, qualify, quoteString);
+  const inner = (v: Value) => printValue(v, false, qualify, quoteString, dotted);
   switch (value.kind) {
     case 'number':
       return value.text;
@@ -44,7 +45,8 @@ export function printValue(
       return 'None';
     case 'name':
       // A dotted name (`tf.nn.relu`) is a Python callable, not an enum name: quoting it would change its meaning.
-      return bareNames || value.name.includes('.') ? value.name : quoteString(value.name);
+      if (value.name.includes('.')) return dotted(value.name);
+      return bareNames ? value.name : quoteString(value.name);
     case 'tuple':
       if (value.items.length === 1) return `(${inner(value.items[0])},)`;
       return `(${value.items.map(inner).join(', ')})`;
