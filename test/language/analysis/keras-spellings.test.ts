@@ -129,7 +129,9 @@ describe('leaky_relu and log_softmax activations (keras.activations)', () => {
 describe("Embedding's input_length (Keras 3 pops it with a deprecation warning)", () => {
   it('gives no input shape: the model needs Input(shape=...) as in Keras 3', () => {
     const a = analyze(model(`Embedding(1000, 16, input_length=256)\nGlobalAveragePooling1D()\nDense(1)`));
-    assert.ok(a.diagnostics.some((d) => d.code === 'missing-input-shape'), a.diagnostics.map((d) => d.code).join());
+    const missing = a.diagnostics.find((d) => d.code === 'missing-input-shape');
+    assert.match(missing?.message ?? '', /Keras 3 ignores input_length; add Input\(shape=\(256,\)\) as its first line/);
+    assert.deepEqual(missing?.fixes?.map((f) => f.kind === 'insert-layer' && f.text), ['Input(shape=(256,))']);
     assert.ok(a.diagnostics.some((d) => d.code === 'deprecated-argument' && /Input\(shape=\(256,\)\)/.test(d.message)));
   });
   it('with Input, the shapes are the input shape and the argument lowers to nothing', () => {

@@ -222,12 +222,17 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
 
   if (inputShape === undefined && layers.length > 0 && chainOk && !ctx.dataPending) {
     const first = layers[0];
+    // Keras 2's Embedding(..., input_length=n) meant Input(shape=(n,)); Keras 3 ignores it, so offer that Input.
+    const length = first.call.args.find((a) => a.name?.name === 'input_length')?.value;
+    const input = length?.kind === 'number' && Number.isSafeInteger(length.value) && length.value >= 1 ? `Input(shape=(${length.value},))` : undefined;
     out.push(
       diagnostic(
         'missing-input-shape',
         first.call.callee.range,
-        `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
-        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: 'Input(shape=(28, 28, 1))', title: 'Add Input(shape=(28, 28, 1))' }] },
+        input
+          ? `The model has no input shape: Keras 3 ignores input_length; add ${input} as its first line, or a training source in the data block`
+          : `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
+        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'}` }] },
       ),
     );
   }
