@@ -30,6 +30,15 @@ def _linear(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
+def _leaky_relu(x: torch.Tensor) -> torch.Tensor:
+    # keras.activations.leaky_relu's default negative_slope is 0.2 (the LeakyReLU layer's is 0.3).
+    return F.leaky_relu(x, negative_slope=0.2)
+
+
+def _log_softmax(x: torch.Tensor) -> torch.Tensor:
+    return torch.log_softmax(x, dim=-1)  # keras.activations.log_softmax(x, axis=-1)
+
+
 ACTIVATIONS: Dict[str, Activation] = {
     'linear': _linear,
     'relu': torch.relu,
@@ -47,6 +56,8 @@ ACTIVATIONS: Dict[str, Activation] = {
     'gelu': F.gelu,  # exact (erf) form: Keras's default approximate=False
     'mish': _mish,
     'exponential': torch.exp,
+    'leaky_relu': _leaky_relu,
+    'log_softmax': _log_softmax,
 }
 
 
