@@ -1,8 +1,53 @@
-// Runs every test/**/*.test.ts with Node's test runner (TypeScript through tsx).
-// Node 20's --test does not expand globs, so the files are listed here.
-import { readdirSync, statSync } from 'node:fs';
+// Runs the tests with Node's test runner (TypeScript through tsx).
+//   node scripts/test.mjs            every test/**/*.test.ts (npm test)
+//   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
+//   node scripts/test.mjs FILE...    just these files
+// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): test files run N at a
+// time, each in its own process; the SERIAL files below run afterwards, one at a time.
+// Node 20's --test does not expand globs, so the files are found here.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+// Slow files: the engines' learning runs on real data, engine parity, Python scripts that
+// train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
+// (each took over 40 s at concurrency 2 under load; the unit files took 2-30 s).
+// The one place a file's tier is decided: a file not named here is a unit test.
+const SLOW = {
+  'test/training/train-cli.test.ts': 'trains examples/digits.model on both engines through the CLI',
+  'test/training/tfjs/train.test.ts': 'TF.js engine learning runs on digits (threads, resume, callbacks)',
+  'test/training/torch/train.test.ts': 'PyTorch engine learning runs on digits',
+  'test/training/parity.test.ts': 'trains the same model on both engines and compares the curves',
+  'test/training/pretrained-evaluate.test.ts': 'trains a base model, then a Pretrained one on top, then evaluates',
+  'test/training/data-validation-cli.test.ts': 'refusals after real data preparation, then a run that trains',
+  'test/export/export.test.ts': 'runs the exported Keras/PyTorch scripts, which train',
+  'test/export/escape.test.ts': 'runs many exported scripts in Python (each imports torch)',
+  'test/training/torch/callbacks.test.ts': 'eight PyTorch engine runs (a Python + torch start each)',
+  'test/training/run-safety.test.ts': 'concurrent runs, signals and full disks on both engines (trains each time)',
+  'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
+  'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',
+  'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
+  'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',
+  'test/training/evaluate-run.test.ts': 'trains, kills and evaluates runs through the CLI',
+  'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
+  'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
+};
+// test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
+
+// Files that share state with other files and so run alone, after the concurrent ones.
+// (Per-test temp dirs are the rule; these share something a temp dir cannot separate.)
+const SERIAL = {
+  'test/vscode/code-server.test.ts': 'code-server, and out/test/vscode/ that package.test.ts rebuilds',
+  'test/vscode/e2e.test.ts': 'code-server and Chromium, and out/test/vscode/',
+  'test/vscode/package.test.ts': 'rebuilds out/test/vscode/index.cjs, which the other VS Code suites load',
+};
+
+for (const file of [...Object.keys(SLOW), ...Object.keys(SERIAL)]) {
+  if (!existsSync(file)) {
+    console.error(`scripts/test.mjs names ${file}, which does not exist: update SLOW/SERIAL there.`);
+    process.exit(2);
+  }
+}
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -12,14 +57,40 @@ function find(dir) {
   });
 }
 
+const args = process.argv.slice(2);
+let concurrency = Number(process.env.MODELSPEC_TEST_CONCURRENCY || 2);
+let unit = false;
+const only = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--unit') unit = true;
+  else if (args[i] === '--concurrency') concurrency = Number(args[++i]);
+  else only.push(args[i]);
+}
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error('--concurrency (or MODELSPEC_TEST_CONCURRENCY) takes a whole number of files at a time, 1 or more.');
+  process.exit(2);
+}
+
+const all = (only.length ? only : find('test')).map((f) => f.split('\\').join('/')).sort();
+const files = unit && !only.length ? all.filter((f) => !(f in SLOW) && !f.startsWith('test/vscode/')) : all;
+
 // Process-level tests run the bundles (CLI, language server, engines, panel): build them first,
 // once, rather than from many test files at the same time.
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const only = process.argv.slice(2);
-const files = (only.length ? only : find('test')).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+function runFiles(list, n) {
+  if (!list.length) return 0;
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${n}`, '--test-reporter=spec', ...list],
+    { stdio: 'inherit' },
+  );
+  return r.status ?? 1;
+}
+
+const concurrent = files.filter((f) => !(f in SERIAL));
+const serial = files.filter((f) => f in SERIAL);
+const first = runFiles(concurrent, concurrency);
+const second = runFiles(serial, 1);
+process.exit(first || second);

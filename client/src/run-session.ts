@@ -5,7 +5,7 @@
 
 import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
 import type { EngineChoice } from '../../server/src/training/engines/detect';
-import { finalizeRunFolder } from '../../server/src/training/run-folder';
+import { finalizeRunFolder, reportTitle } from '../../server/src/training/run-folder';
 import { startRun, type RunHandle } from '../../server/src/training/run-process';
 
 export type RunListener = (event: RunEvent) => void;
@@ -38,7 +38,7 @@ export class RunSession {
     this.done = this.handle.done.then((final) => {
       this.ended = true;
       try {
-        finalizeRunFolder(spec.runDir, summaryTable, `${spec.modelName} · ${spec.runDir}`);
+        finalizeRunFolder(spec.runDir, summaryTable, reportTitle(spec.modelName, spec.runDir));
       } catch (e) {
         log(`could not write the run's report: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -135,6 +135,15 @@ describe('modelspec export --to keras', () => {
     assert.deepEqual(layers[2].bias, values.get('dense_Dense2/bias'));
   });
 
+  it("writes activation=tf.nn.relu as 'relu' (the script imports no tf) and keeps Reshape's -1", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'm.model'), "model m {\n    Input(shape=(12,))\n    Reshape((-1, 3))\n    Dense(4, activation=tf.nn.relu)\n    Dense(2, activation=keras.activations.softmax)\n}\n");
+    const r = exportScript(join(dir, 'm.model'), 'keras');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /layers\.Reshape\(\(-1, 3\)\),\n\s+layers\.Dense\(4, activation='relu'\),\n\s+layers\.Dense\(2, activation='softmax'\)/);
+    assert.doesNotMatch(r.stdout, /tf\.nn|keras\.activations/);
+  });
+
   it('refuses a file with errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
     writeFileSync(join(dir, 'bad.model'), 'model m {\n    Dense(10)\n}\n');
@@ -225,6 +234,15 @@ describe('modelspec export --to pytorch', { skip: torch ? false : 'no Python int
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\n\n# trainable=False: [^\n]+\nmodel\[:3\]\.requires_grad_\(False\)\n#[^\n]+\nfrozen_batchnorm = \[model\[2\]\.inner\]\n/);
     assert.match(r.stdout, /print\('trainable parameters:', .*\)  # Keras: 5\n/);
+  });
+
+  it("exports the leaky_relu (slope 0.2) and log_softmax activations", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'm.model'), "model m {\n    Input(shape=(3,))\n    Dense(4, activation='leaky_relu')\n    Dense(2, activation='log_softmax')\n}\n");
+    const r = exportScript(join(dir, 'm.model'), 'pytorch');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /nn\.LeakyReLU\(0\.2\)/);
+    assert.match(r.stdout, /nn\.LogSoftmax\(dim=-1\)/);
   });
 
   it('refuses a layer it cannot export, naming it and the alternatives', () => {

@@ -70,14 +70,31 @@ describe('engine parity', () => {
     "Dense(512, activation='relu', kernel_regularizer=L2(0.001), bias_regularizer=L1L2(l1=0.01, l2=0.01), activity_regularizer=L1L2(l1=0.0001, l2=0.0001))",
   );
   if (!regularized.includes('kernel_regularizer')) throw new Error('the digits example no longer has the layer this test regularizes');
+  // Keras spellings issue #10 found rejected: Reshape with one -1 (784 / (4·7) = 28, as Keras's
+  // compute_reshape_output_shape infers it), padding='SAME' (Keras lowercases it), a pasted
+  // tf.nn.relu, and the leaky_relu (negative_slope 0.2) and log_softmax activations.
+  const kerasSpellings = exampleText('digits').replace(
+    "Dense(512, activation='relu')\n    Dropout(0.2)\n    Dense(512, activation='relu')",
+    "Reshape((4, -1, 7))\n    Conv2D(8, 3, padding='SAME', activation=tf.nn.relu)\n    Flatten()\n    Dense(64, activation='leaky_relu')\n    Dropout(0.2)\n    Dense(32, activation='log_softmax')",
+  );
+  // Input(dtype='int64') as keras.io's text examples write it: TF.js runs it as int32.
+  const int64Input = exampleText('digits').replace(
+    "Input(shape=(784,))\n    Dense(512, activation='relu')",
+    "Input(shape=(784,), dtype='int64')\n    Embedding(2, 8)\n    GlobalAveragePooling1D()\n    Dense(512, activation='relu')",
+  );
+  if (!kerasSpellings.includes('leaky_relu') || !int64Input.includes('int64')) throw new Error('the digits example no longer has the layers these tests replace');
   const cases: [string, string][] = [
     ...['digits', 'digits-cnn', 'sequence-lstm', 'fashion-cnn'].map((name): [string, string] => [name, exampleText(name)]),
     ['digits with regularizers', regularized],
+    ['digits with Reshape(-1), SAME padding, tf.nn.relu, leaky_relu and log_softmax', kerasSpellings],
+    ["digits through Input(dtype='int64') and Embedding", int64Input],
   ];
   for (const [name, text] of cases) {
     it(`${name}: the same first-batch loss on both engines from the same weights`, { skip: torch ? false : 'no Python interpreter with torch here' }, async () => {
       const file = `examples/digits.model`; // only its folder matters
-      const spec = await buildRunSpec(analyze(text, { baseDir: 'examples' }), file, { runsDir: mkdtempSync(join(tmpdir(), 'parity-runs-')) });
+      const checked = analyze(text, { baseDir: 'examples' });
+      assert.deepEqual(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], name);
+      const spec = await buildRunSpec(checked, file, { runsDir: mkdtempSync(join(tmpdir(), 'parity-runs-')) });
       spec.data = { ...spec.data, shuffle: false, augment: undefined };
       spec.fit = { ...spec.fit, batchSize: 64, callbacks: [], seed: 1, mixedPrecision: false };
 

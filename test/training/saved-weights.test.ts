@@ -3,12 +3,14 @@
 // and must be gathered back by name; sharded weights are joined; bad files say what is wrong.
 
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readTensorFile } from '../../server/src/training/engines/tfjs/tensor-files';
 import { readSavedWeights } from '../../server/src/training/saved-weights';
+import { MODEL_JSON_MAX_BYTES } from '../../server/src/language/data/read-file';
 
 const layer = (class_name: string, name: string) => ({ class_name, config: { name } });
 const topology = {
@@ -79,5 +81,57 @@ describe('readSavedWeights', () => {
       () => readSavedWeights(saved(1, (j) => ((j.weightsManifest as { weights: { name: string }[] }[])[0]!.weights[0]!.name = 'conv/kernel'))),
       /weights conv\/kernel belong to no layer of its topology/,
     );
+  });
+});
+
+/**
+ * readSavedWeights in a child process with a time limit, so a read that blocks (a FIFO with no
+ * writer) fails the test instead of hanging it: 'OK <layer count>' or 'ERR <message>'.
+ */
+function readInChild(modelJson: string, scratch?: string): string {
+  const code = `import { readSavedWeights } from ${JSON.stringify(join(process.cwd(), 'server/src/training/saved-weights.ts'))};
+try { console.log('OK ' + readSavedWeights(process.argv[1], process.argv[2] || undefined).length); } catch (e) { console.log('ERR ' + e.message); }`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, modelJson, scratch ?? ''], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.signal, null, `the read did not finish within 20 s (killed by ${r.signal}): it blocked`);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+const mkfifo = (path: string) => assert.equal(spawnSync('mkfifo', [path]).status, 0, 'mkfifo');
+const fifoSkip = process.platform === 'win32' ? 'no FIFOs on Windows' : false;
+
+describe('readSavedWeights reads only what it should (the training side of Pretrained and evaluate)', () => {
+  it('a model.json that is a FIFO is refused at once, not read forever', { skip: fifoSkip }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-saved-fifo-'));
+    mkfifo(join(dir, 'model.json'));
+    assert.equal(readInChild(join(dir, 'model.json')), `ERR ${join(dir, 'model.json')} is a FIFO (named pipe), not a regular file; point it at a file`);
+  });
+
+  it('a model.json over the size limit is refused with the limit, without reading it', () => {
+    const file = saved(1);
+    truncateSync(file, MODEL_JSON_MAX_BYTES + 1); // sparse: nothing is written
+    assert.throws(() => readSavedWeights(file), (e: Error) => e.message === `${file} is 16.0 MiB, over the 16 MiB limit for a saved model.json; check that the path points at the right file`);
+  });
+
+  it('a weights shard that is a FIFO is refused at once, naming it', { skip: fifoSkip }, () => {
+    const file = saved(2);
+    const shard = join(file, '..', 'group1-shard2of2.bin');
+    spawnSync('rm', [shard]);
+    mkfifo(shard);
+    assert.equal(readInChild(file, mkdtempSync(join(tmpdir(), 'modelspec-scratch-'))), `ERR ${file}: its weights file ${shard} is a FIFO (named pipe), not a regular file; copy the real weights file next to model.json`);
+  });
+
+  it('weights files are checked against the manifest before they are read: a shard past what the manifest needs is not read whole', () => {
+    const file = saved(2);
+    const shard = join(file, '..', 'group1-shard2of2.bin');
+    truncateSync(shard, 8 * 1024 ** 3); // an 8 GiB (sparse) tail no manifest entry covers
+    const scratch = mkdtempSync(join(tmpdir(), 'modelspec-scratch-'));
+    assert.deepEqual(read(file, scratch), read(saved(1)));
+    assert.equal(readFileSync(join(scratch, 'weights-group0.bin')).byteLength, total * 4, 'only the bytes the manifest describes are joined');
+  });
+
+  it('a manifest shape that is not a list of whole sizes is refused, naming the weight', () => {
+    const file = saved(1, (j) => ((j.weightsManifest as { weights: { shape: unknown }[] }[])[0]!.weights[0]!.shape = [1e308, 1e308]));
+    assert.throws(() => readSavedWeights(file), /weight dense\/kernel has no valid shape/);
   });
 });

@@ -3,8 +3,8 @@
 // what the README promises.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -99,4 +99,37 @@ describe('modelspec train examples/digits.model', () => {
     assert.match(r.stderr, /error unknown-layer/);
     assert.match(r.stderr, /has errors; fix them before training/);
   });
+});
+
+describe('modelspec train stopped by a signal', () => {
+  before(() => ensureBuilt());
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal}: says once that the run stopped, with the epoch (not "Stopped:" then "Stopped at epoch")`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'modelspec-stopped-once-'));
+      const file = join(dir, 'tiny.model');
+      writeFileSync(
+        file,
+        "model tiny {\n    Input(shape=(784,))\n    Dense(16, activation='relu')\n    Dense(10, activation='softmax')\n}\n" +
+          "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n}\ndata {\n    train: digits\n}\nfit {\n    epochs: 200\n    batch_size: 16\n}\n",
+      );
+      const child = spawn(process.execPath, [CLI, 'train', file, '--backend', 'tfjs', '--out', join(dir, 'runs')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const firstEpoch = new Promise<void>((resolve) =>
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          if (/^Epoch 1\/200 /m.test(stderr)) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await Promise.race([firstEpoch, exited]);
+      child.kill(signal);
+      assert.equal(await exited, 0, stderr);
+      const stopped = (stdout + stderr).split('\n').filter((l) => /Stopped/.test(l));
+      assert.equal(stopped.length, 1, `one line says it stopped:\n${stdout}${stderr}`);
+      assert.match(stopped[0]!, /^Stopped at epoch \d+: /);
+    });
+  }
 });

@@ -70,7 +70,7 @@ def _listen_for_stop(stop) -> None:
 
 def run(spec_path: str) -> int:
     from modelspec_torch.files import DiskError
-    from modelspec_torch.protocol import EventSink, now_iso, set_sink
+    from modelspec_torch.protocol import EventSink, FailedEvent, now_iso, set_sink
     from modelspec_torch.train import RunFailed, StopRequest, Trainer
     spec = _load(spec_path)
     try:
@@ -85,7 +85,7 @@ def run(spec_path: str) -> int:
     try:
         return trainer.run()
     except RunFailed as e:
-        event = {'type': 'failed', 'time': now_iso(), 'message': str(e)}
+        event: FailedEvent = {'type': 'failed', 'time': now_iso(), 'message': str(e)}
         if e.epoch is not None:
             event['epoch'] = e.epoch
         if e.batch is not None:

@@ -1,7 +1,7 @@
 """Keras activations by name, as torch functions with Keras 3 definitions."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -30,7 +30,16 @@ def _linear(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-ACTIVATIONS = {
+def _leaky_relu(x: torch.Tensor) -> torch.Tensor:
+    # keras.activations.leaky_relu's default negative_slope is 0.2 (the LeakyReLU layer's is 0.3).
+    return F.leaky_relu(x, negative_slope=0.2)
+
+
+def _log_softmax(x: torch.Tensor) -> torch.Tensor:
+    return torch.log_softmax(x, dim=-1)  # keras.activations.log_softmax(x, axis=-1)
+
+
+ACTIVATIONS: Dict[str, Activation] = {
     'linear': _linear,
     'relu': torch.relu,
     'relu6': F.relu6,
@@ -47,6 +56,8 @@ ACTIVATIONS = {
     'gelu': F.gelu,  # exact (erf) form: Keras's default approximate=False
     'mish': _mish,
     'exponential': torch.exp,
+    'leaky_relu': _leaky_relu,
+    'log_softmax': _log_softmax,
 }
 
 

@@ -106,7 +106,9 @@ class Standardizer:
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.center:
+            assert self.mean is not None, 'Standardizer.fit() runs before the first batch'
             x = x - self.mean.to(x.device)
         if self.scale:
+            assert self.std is not None, 'Standardizer.fit() runs before the first batch'
             x = x / (self.std.to(x.device) + 1e-6)
         return x

@@ -18,13 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any, Dict, List, cast
 
 import numpy as np
 import torch
 from torch import nn
 
 from .device import choose_device, configure_allocator, configure_threads
-from .protocol import EventSink
+from .protocol import EventSink, RunSpec
 from .train import StopRequest, Trainer
 
 
@@ -109,14 +110,15 @@ class Runner:
                 'fit': {'epochs': 1000, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True},
                 'runDir': os.path.join(tmp, 'run'),
             }
-            self.events = []
+            self.events: List[Dict[str, Any]] = []
             events = self.events
 
             class Capture(EventSink):
                 def emit(self, event):
                     events.append(event)
 
-            self.trainer = Trainer(spec, Capture(None), StopRequest())
+            # A partial RunSpec: no expectedParams, so the parameter counts are not checked.
+            self.trainer = Trainer(cast(RunSpec, spec), Capture(None), StopRequest())
             self.trainer.setup()  # reads the data files: the folder can go afterwards
         self.epochs = 0
 

@@ -12,6 +12,7 @@ import io
 import math
 import os
 from typing import Any, Dict, List, Optional
+from .protocol import CallbackSpec
 
 from .files import append_line, disk_error, make_dirs
 
@@ -221,7 +222,7 @@ CALLBACKS = {'EarlyStopping': EarlyStopping, 'ReduceLROnPlateau': ReduceLROnPlat
              'ModelCheckpoint': ModelCheckpoint, 'CSVLogger': CSVLogger}
 
 
-def make_callbacks(specs: List[Dict[str, Any]]) -> List[Callback]:
+def make_callbacks(specs: List[CallbackSpec]) -> List[Callback]:
     out = []
     for spec in specs or []:
         cls = CALLBACKS.get(spec['name'])

@@ -16,11 +16,12 @@ import torch
 import torch.nn.functional as F
 
 from .augment import Augmenter, Standardizer
+from .protocol import PreparedData, TensorFile
 
-DTYPES = {'uint8': np.dtype('u1'), 'float32': np.dtype('<f4'), 'int32': np.dtype('<i4')}
+DTYPES: Dict[str, 'np.dtype[Any]'] = {'uint8': np.dtype('u1'), 'float32': np.dtype('<f4'), 'int32': np.dtype('<i4')}
 
 
-def read_tensor(tf: Dict[str, Any]) -> np.ndarray:
+def read_tensor(tf: TensorFile) -> np.ndarray:
     """A protocol TensorFile: the whole file, or (with 'offset') a range of it such as one
     weight inside a saved model's weights.bin."""
     dtype = DTYPES.get(tf['dtype'])
@@ -53,7 +54,7 @@ class RawSplit:
         return int(self.x.shape[0])
 
 
-def load_splits(data: Dict[str, Any]) -> Tuple[RawSplit, Optional[RawSplit], Optional[RawSplit]]:
+def load_splits(data: PreparedData) -> Tuple[RawSplit, Optional[RawSplit], Optional[RawSplit]]:
     """(train, validation, test); validationSplit takes the LAST fraction of train before any
     shuffling, exactly as Keras's fit(validation_split=...)."""
     train = RawSplit(read_tensor(data['train']['x']), read_tensor(data['train']['y']))
@@ -75,7 +76,7 @@ def load_splits(data: Dict[str, Any]) -> Tuple[RawSplit, Optional[RawSplit], Opt
 class DeviceSplit:
     """One split, ready to cut into (x, y) batches on `device`, with Keras's preprocessing."""
 
-    def __init__(self, raw: RawSplit, device: torch.device, input_shape, output_shape, data: Dict[str, Any],
+    def __init__(self, raw: RawSplit, device: torch.device, input_shape, output_shape, data: PreparedData,
                  keep_on_device: bool, standardizer: Optional[Standardizer] = None):
         per_sample = int(np.prod(raw.x.shape[1:]))
         if per_sample != int(np.prod(input_shape)):
@@ -154,7 +155,7 @@ def fits_on_device(device: torch.device, nbytes: int) -> bool:
     return True  # CPU: it is already in memory; MPS: unified memory
 
 
-def build_splits(data: Dict[str, Any], device: torch.device, input_shape, output_shape):
+def build_splits(data: PreparedData, device: torch.device, input_shape, output_shape):
     """(train, validation|None, test|None, augmenter|None) as DeviceSplits."""
     train, validation, test = load_splits(data)
     total = sum(s.x.nbytes + s.y.nbytes for s in (train, validation, test) if s is not None)
@@ -166,7 +167,9 @@ def build_splits(data: Dict[str, Any], device: torch.device, input_shape, output
     if standardizer.active:
         # Statistics from the training images, applied to every split so that validation and
         # test see the inputs the model was trained on.
-        standardizer.fit(splits[0].x.reshape((len(splits[0]),) + tuple(input_shape)), splits[0].rescale)
+        fitted = splits[0]
+        assert fitted is not None  # train always exists
+        standardizer.fit(fitted.x.reshape((len(fitted),) + tuple(input_shape)), fitted.rescale)
     augmenter = Augmenter(augment) if augment else None
     if augmenter is not None and not augmenter.active:
         augmenter = None

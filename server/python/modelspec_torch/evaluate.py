@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from .png import png_base64
+from .protocol import PredictionSample, PreparedData
 
 MAX_SAMPLES = 16
 
@@ -18,7 +19,7 @@ def class_name(classes: Optional[List[str]], index: int) -> str:
     return str(index)
 
 
-def is_classification(data: Dict[str, Any], output_units: int) -> bool:
+def is_classification(data: PreparedData, output_units: int) -> bool:
     return data.get('labelEncoding') in ('onehot', 'index') or (bool(data.get('classes')) and output_units > 1)
 
 
@@ -29,18 +30,18 @@ def confusion_matrix(true_idx: np.ndarray, pred_idx: np.ndarray, n: int) -> List
 
 
 def pick_samples(true_idx: np.ndarray, pred_idx: np.ndarray, confidence: np.ndarray,
-                 classes: Optional[List[str]], image_of: Optional[Callable[[int], np.ndarray]]) -> List[Dict[str, Any]]:
+                 classes: Optional[List[str]], image_of: Optional[Callable[[int], np.ndarray]]) -> List[PredictionSample]:
     """Mistakes first (most confident mistakes first), then correct ones, up to 16.
     image_of(i) gives sample i as stored (H, W, C) for a thumbnail, when the data are images."""
     wrong = np.nonzero(true_idx != pred_idx)[0]
     wrong = wrong[np.argsort(-confidence[wrong], kind='stable')]
     right = np.nonzero(true_idx == pred_idx)[0]
     chosen = list(wrong[:MAX_SAMPLES]) + list(right[:max(0, MAX_SAMPLES - len(wrong))])
-    samples = []
+    samples: List[PredictionSample] = []
     for i in chosen:
-        entry: Dict[str, Any] = {'index': int(i), 'label': class_name(classes, int(true_idx[i])),
-                                 'predicted': class_name(classes, int(pred_idx[i])),
-                                 'confidence': float(confidence[i])}
+        entry: PredictionSample = {'index': int(i), 'label': class_name(classes, int(true_idx[i])),
+                                   'predicted': class_name(classes, int(pred_idx[i])),
+                                   'confidence': float(confidence[i])}
         if image_of is not None:
             image = image_of(int(i))
             if image.ndim in (2, 3):

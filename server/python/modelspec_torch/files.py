@@ -5,6 +5,7 @@ write and cut off again if the disk fills part-way (whole or absent)."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 from typing import Callable, Optional
 
@@ -90,10 +91,9 @@ def write_atomic(path: str, data: bytes) -> None:
         raise disk_error(e, path) from e
 
 
-def write_atomic_with(path: str, write: Callable[[object], None]) -> None:
+def write_atomic_with(path: str, write: Callable[[io.BytesIO], None]) -> None:
     """`write(buffer)` fills an in-memory buffer (torch.save, np.savez), then write_atomic. No
     library writes to the disk itself, so a full disk is an error here, never a crash there."""
-    import io
     buffer = io.BytesIO()
     write(buffer)
     write_atomic(path, buffer.getvalue())

@@ -7,7 +7,7 @@ cases pad explicitly first.
 """
 from __future__ import annotations
 
-from typing import Any, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -18,7 +18,7 @@ from .layers_base import (KerasLayer, Shape, as_tuple, identity, spatial_padding
 
 CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 MAX_POOL_FN = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-AVG_POOL_FN = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+AVG_POOL_FN: Dict[int, Callable[..., torch.Tensor]] = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 def _kernel_to_keras(n: int):

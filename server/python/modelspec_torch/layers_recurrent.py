@@ -13,7 +13,7 @@ the same parameters, so weights and counts do not depend on the path taken.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict
+from typing import Any, Dict, cast
 
 import torch
 import torch.nn.functional as F
@@ -57,6 +57,7 @@ class Recurrent(KerasLayer):
         self.dropout = float(config.get('dropout', 0.0) or 0.0)
         self.recurrent_dropout = float(config.get('recurrent_dropout', 0.0) or 0.0)
         use_bias = bool(config.get('use_bias', True))
+        self.rnn: nn.RNNBase
         if kind == 'LSTM':
             self.rnn = nn.LSTM(features, units, batch_first=True, bias=use_bias)
         elif kind == 'GRU':
@@ -70,9 +71,9 @@ class Recurrent(KerasLayer):
         self.fast = defaults and self.recurrent_dropout == 0
 
         reorder = (lambda t: _swap_first_blocks(t, units)) if kind == 'GRU' else (lambda t: t)
-        self.add_weight('kernel', (features, g * units), self.rnn.weight_ih_l0, lambda w: reorder(w).t(),
+        self.add_weight('kernel', (features, g * units), cast(torch.Tensor, self.rnn.weight_ih_l0), lambda w: reorder(w).t(),
                         lambda k: reorder(k.t()), config.get('kernel_initializer', 'glorot_uniform'))
-        self.add_weight('recurrent_kernel', (units, g * units), self.rnn.weight_hh_l0, lambda w: reorder(w).t(),
+        self.add_weight('recurrent_kernel', (units, g * units), cast(torch.Tensor, self.rnn.weight_hh_l0), lambda w: reorder(w).t(),
                         lambda k: reorder(k.t()), config.get('recurrent_initializer', 'orthogonal'))
         if use_bias:
             self._add_bias(kind, units, g, reorder, config)

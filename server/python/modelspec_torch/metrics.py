@@ -41,6 +41,7 @@ class Metric:
     def result(self) -> float:
         if self.total is None:
             return float('nan')
+        assert self.count is not None  # set together with total in _add
         count = float(self.count.item()) if isinstance(self.count, torch.Tensor) else float(self.count)
         return float(self.total.item()) / max(count, 1e-12)
 
@@ -75,6 +76,7 @@ class Precision(Metric):
     def result(self) -> float:
         if self.total is None:
             return 0.0
+        assert self.count is not None  # set together with total in _add
         return float((self.total / self.count.clamp_min(1e-12)).item()) if self.count.item() > 0 else 0.0
 
 
@@ -102,7 +104,7 @@ def sparse_top_k_categorical_accuracy(y, p, k=5):
     return (top == y.reshape(p.shape[:-1]).long().unsqueeze(-1)).any(dim=-1)
 
 
-ACCURACIES = {
+ACCURACIES: Dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     'binary_accuracy': binary_accuracy,
     'categorical_accuracy': categorical_accuracy,
     'sparse_categorical_accuracy': sparse_categorical_accuracy,

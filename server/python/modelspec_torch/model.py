@@ -10,6 +10,7 @@ from torch import nn
 from . import layers_conv, layers_core, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
 from .regularizers import make_regularizer
+from .protocol import ModelJson, ParamCounts
 
 LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS}
 
@@ -46,7 +47,7 @@ def input_shape_of(layers: List[Dict[str, Any]]) -> Shape:
 class KerasSequential(nn.Module):
     """The model: layers applied in order on channels_last tensors."""
 
-    def __init__(self, model_json: Dict[str, Any]):
+    def __init__(self, model_json: ModelJson):
         super().__init__()
         self.model_json = model_json  # kept for the saved TF.js model.json's topology
         layer_cfgs = model_json['config']['layers']
@@ -132,7 +133,7 @@ def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray], la
         w.set(torch.from_numpy(value).to(device))
 
 
-def param_counts(module: KerasSequential) -> Dict[str, int]:
+def param_counts(module: KerasSequential) -> ParamCounts:
     trainable = sum(int(np.prod(w.shape)) for _, w in all_keras_weights(module) if w.trainable)
     total = sum(int(np.prod(w.shape)) for _, w in all_keras_weights(module))
     return {'total': total, 'trainable': trainable, 'nonTrainable': total - trainable}

@@ -1,18 +1,21 @@
-"""The run protocol, mirrored from server/src/training/protocol.ts (keep the two in step).
+"""The run protocol, mirrored from server/src/training/protocol.ts.
 
 The engine reads a RunSpec (JSON file) and writes RunEvents: one JSON object per line on
 stdout, and the same line appended to <runDir>/events.jsonl. Each line is flushed as it is
 written so a process killed with SIGKILL leaves only complete lines behind.
-"""
-from __future__ import annotations
 
+The TypedDicts below mirror protocol.ts field for field (NotRequired = `?` there);
+test/architecture/protocol-parity.test.ts fails, naming the field, when the two differ.
+"""
 import datetime
 import json
 import math
 import os
 import sys
 import threading
-from typing import Any, Dict, List, Literal, Optional, TypedDict
+# No `from __future__ import annotations` here: NotRequired[...] must be evaluated for
+# __required_keys__ to be right (the parity test and runtime readers rely on it).
+from typing import Any, Dict, List, Literal, NotRequired, Optional, Tuple, TypedDict, Union, get_args
 
 from .files import DiskError, append_line, disk_error, make_dirs
 
@@ -21,6 +24,13 @@ class TensorFile(TypedDict):
     path: str
     dtype: Literal['uint8', 'float32', 'int32']
     shape: List[int]
+    offset: NotRequired[int]
+
+
+class InitialWeights(TypedDict):
+    tensors: List[TensorFile]
+    layers: NotRequired[int]
+    source: NotRequired[str]
 
 
 class PreparedSplit(TypedDict):
@@ -28,16 +38,185 @@ class PreparedSplit(TypedDict):
     y: TensorFile
 
 
+class PreparedData(TypedDict):
+    source: str
+    train: PreparedSplit
+    validation: NotRequired[PreparedSplit]
+    test: NotRequired[PreparedSplit]
+    validationSplit: float
+    rescale: float
+    classes: NotRequired[List[str]]
+    labelEncoding: Literal['onehot', 'index', 'raw']
+    shuffle: bool
+    augment: NotRequired[Dict[str, Union[float, bool]]]
+    isImage: bool
+
+
 class CallbackSpec(TypedDict):
     name: str
     args: Dict[str, Any]
 
 
-# RunSpec is used as a plain dict (json.load); these aliases document its keys.
-RunSpec = Dict[str, Any]  # model, modelName, sourceFile, compile, data, fit, expectedParams, runDir, initialWeights?
-RunEvent = Dict[str, Any]  # {"type": "started" | "batch" | "epoch" | "checkpoint" | "evaluated" | "log" | ...}
+class SequentialConfig(TypedDict):
+    name: str
+    layers: List[Dict[str, Any]]  # KerasLayerConfig: Keras's own layer JSON, read by model.py
 
-EVENT_TYPES = ('started', 'batch', 'epoch', 'checkpoint', 'evaluated', 'log', 'finished', 'stopped', 'failed')
+
+class ModelJson(TypedDict):
+    class_name: Literal['Sequential']
+    config: SequentialConfig
+
+
+class OptimizerSpec(TypedDict):
+    name: str
+    args: Dict[str, Union[float, bool]]
+
+
+class CompileSpec(TypedDict):
+    loss: str
+    optimizer: OptimizerSpec
+    metrics: List[str]
+
+
+class FitSpec(TypedDict):
+    epochs: int
+    batchSize: int
+    seed: NotRequired[int]
+    callbacks: List[CallbackSpec]
+    backend: str
+    engineReason: NotRequired[str]
+    mixedPrecision: bool
+
+
+class ParamCounts(TypedDict):
+    total: int
+    trainable: int
+    nonTrainable: int
+
+
+class RunSpec(TypedDict):
+    model: ModelJson
+    modelName: str
+    sourceFile: str
+    compile: CompileSpec
+    data: PreparedData
+    fit: FitSpec
+    expectedParams: ParamCounts
+    runDir: str
+    mode: NotRequired[Literal['train', 'evaluate']]
+    initialWeights: NotRequired[InitialWeights]
+    summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
+
+
+Metrics = Dict[str, float]
+
+
+class SampleCounts(TypedDict):
+    train: int
+    validation: int
+    test: int
+
+
+class StartedEvent(TypedDict):
+    type: Literal['started']
+    time: str
+    engine: Literal['tfjs', 'torch']
+    backend: str
+    device: str
+    reason: str
+    params: ParamCounts
+    samples: SampleCounts
+    epochs: int
+    batchSize: int
+    stepsPerEpoch: int
+    runDir: str
+    model: str
+
+
+class BatchEvent(TypedDict):
+    type: Literal['batch']
+    epoch: int
+    batch: int
+    batches: int
+    loss: float
+    metrics: Metrics
+    samplesPerSec: float
+    time: float
+
+
+class EpochEvent(TypedDict):
+    type: Literal['epoch']
+    epoch: int
+    epochs: int
+    loss: float
+    metrics: Metrics
+    valLoss: NotRequired[float]
+    valMetrics: NotRequired[Metrics]
+    learningRate: float
+    seconds: float
+    samplesPerSec: float
+
+
+class CheckpointEvent(TypedDict):
+    type: Literal['checkpoint']
+    epoch: int
+    path: str
+    monitor: NotRequired[str]
+    value: NotRequired[float]
+    best: bool
+
+
+class PredictionSample(TypedDict):
+    index: int
+    label: str
+    predicted: str
+    confidence: float
+    image: NotRequired[str]
+
+
+class EvaluatedEvent(TypedDict):
+    type: Literal['evaluated']
+    loss: float
+    metrics: Metrics
+    confusionMatrix: NotRequired[List[List[int]]]
+    classes: NotRequired[List[str]]
+    samples: NotRequired[List[PredictionSample]]
+
+
+class LogEvent(TypedDict):
+    type: Literal['log']
+    level: Literal['info', 'warning']
+    message: str
+
+
+class FinishedEvent(TypedDict):
+    type: Literal['finished']
+    time: str
+    epochs: int
+    seconds: float
+    modelPath: str
+
+
+class StoppedEvent(TypedDict):
+    type: Literal['stopped']
+    time: str
+    reason: str
+    epoch: int
+    modelPath: NotRequired[str]
+
+
+class FailedEvent(TypedDict):
+    type: Literal['failed']
+    time: str
+    message: str
+    epoch: NotRequired[int]
+    batch: NotRequired[int]
+
+
+RunEvent = Union[StartedEvent, BatchEvent, EpochEvent, CheckpointEvent, EvaluatedEvent, LogEvent,
+                 FinishedEvent, StoppedEvent, FailedEvent]
+
+EVENT_TYPES: Tuple[str, ...] = tuple(get_args(t.__annotations__['type'])[0] for t in get_args(RunEvent))
 
 
 def now_iso() -> str:
@@ -111,7 +290,7 @@ class EventSink:
             except (OSError, ValueError):
                 pass
 
-    def log(self, message: str, level: str = 'info') -> None:
+    def log(self, message: str, level: Literal['info', 'warning'] = 'info') -> None:
         self.emit({'type': 'log', 'level': level, 'message': message})
 
     def close(self) -> None:

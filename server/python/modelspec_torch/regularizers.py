@@ -43,8 +43,13 @@ def weight_penalties(module: Any) -> List[Penalty]:
         for w in layer.keras_weights:
             fn = make_regularizer(w.regularizer)
             if fn is not None and w.trainable and w.live is not None:
-                penalties.append(lambda fn=fn, w=w: fn(w.live().float()))
+                penalties.append(_penalty(fn, w))
     return penalties
+
+
+def _penalty(fn: Callable[[torch.Tensor], torch.Tensor], w: Any) -> Penalty:
+    # A closure per weight (not a lambda with default arguments, which mypy cannot type).
+    return lambda: fn(w.live().float())
 
 
 def total_penalty(penalties: List[Penalty]) -> torch.Tensor:

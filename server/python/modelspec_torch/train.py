@@ -29,7 +29,7 @@ from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
 from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
 from .optimizers import make_optimizer
-from .protocol import EventSink, now_iso
+from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, RunSpec, now_iso
 
 READ_INTERVAL = 0.25  # seconds between host reads of the running loss/metrics
 
@@ -64,7 +64,7 @@ def seed_everything(seed: Optional[int]) -> int:
     return seed
 
 
-def load_initial_weights(model: KerasSequential, initial: Dict[str, Any]) -> None:
+def load_initial_weights(model: KerasSequential, initial: InitialWeights) -> None:
     """spec.initialWeights: Keras-ordered tensors for all layers, or for the first
     initial['layers'] (a Pretrained model's part). Problems name the file they came from."""
     from .data import read_tensor
@@ -76,13 +76,14 @@ def load_initial_weights(model: KerasSequential, initial: Dict[str, Any]) -> Non
         raise RunFailed(f'cannot load the weights of {source}: {e}') from e
 
 
-def build_checked_model(spec: Dict[str, Any]) -> KerasSequential:
+def build_checked_model(spec: RunSpec) -> KerasSequential:
     """The model with Keras's initial weights (or spec.initialWeights), parameter counts
     checked against the checker's."""
     model = KerasSequential(spec['model'])
     expected = spec.get('expectedParams')
     counts = param_counts(model)
-    if expected and any(int(expected[k]) != counts[k] for k in ('total', 'trainable', 'nonTrainable')):
+    if expected and (int(expected['total']), int(expected['trainable']), int(expected['nonTrainable'])) != (
+            counts['total'], counts['trainable'], counts['nonTrainable']):
         raise RunFailed(
             f"the PyTorch model has {counts['total']:,} parameters ({counts['trainable']:,} trainable, "
             f"{counts['nonTrainable']:,} non-trainable) but the checker expects {int(expected['total']):,} "
@@ -112,7 +113,7 @@ class CompiledOrEager:
 
 
 class Trainer:
-    def __init__(self, spec: Dict[str, Any], sink: EventSink, stop: StopRequest):
+    def __init__(self, spec: RunSpec, sink: EventSink, stop: StopRequest):
         self.spec = spec
         self.sink = sink
         self.stop = stop
@@ -185,7 +186,7 @@ class Trainer:
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:
                 self.autocast_dtype = torch.float16
-                amp = getattr(torch, 'amp', None)
+                amp: Any = getattr(torch, 'amp', None)
                 self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
@@ -401,10 +402,10 @@ class Trainer:
 
     def _emit_epoch(self, epoch: int, train_logs: Dict[str, float], val_logs: Optional[Dict[str, float]]) -> None:
         train_logs = dict(train_logs)
-        event: Dict[str, Any] = {'type': 'epoch', 'epoch': epoch + 1, 'epochs': self.epochs,
-                                 'loss': train_logs.pop('loss'), 'metrics': train_logs,
-                                 'learningRate': self.learning_rate, 'seconds': self.epoch_seconds,
-                                 'samplesPerSec': self.epoch_samples / max(self.epoch_seconds, 1e-9)}
+        event: EpochEvent = {'type': 'epoch', 'epoch': epoch + 1, 'epochs': self.epochs,
+                              'loss': train_logs.pop('loss'), 'metrics': train_logs,
+                              'learningRate': self.learning_rate, 'seconds': self.epoch_seconds,
+                              'samplesPerSec': self.epoch_samples / max(self.epoch_seconds, 1e-9)}
         if val_logs is not None:
             val_logs = dict(val_logs)
             event['valLoss'] = val_logs.pop('loss')
@@ -427,7 +428,7 @@ class Trainer:
 
     def _evaluate_test(self) -> None:
         logs, preds, trues = self.evaluate_split(self.test_split, collect=True)
-        event: Dict[str, Any] = {'type': 'evaluated', 'loss': logs.pop('loss'), 'metrics': logs}
+        event: EvaluatedEvent = {'type': 'evaluated', 'loss': logs.pop('loss'), 'metrics': logs}
         data = self.spec['data']
         units = int(self.model.output_shape[-1])
         if evaluate_mod.is_classification(data, units) and preds.dim() == 2:
@@ -448,7 +449,7 @@ class Trainer:
         self.sink.emit(event)
 
 
-def first_batch_loss(spec: Dict[str, Any]) -> Dict[str, Any]:
+def first_batch_loss(spec: RunSpec) -> Dict[str, Any]:
     """The loss and metrics of the first training batch (file order, inference mode, no
     update): for comparing engines on identical weights."""
     sink = EventSink(None)

@@ -2,6 +2,7 @@
 // process like training: test loss and metrics, the confusion matrix and per-class accuracy
 // for classification, and the clearest mistakes.
 
+import { printable, printableJson } from '../language/printable';
 import { chooseEngine } from '../training/engines/detect';
 import { buildEvaluateSpec } from '../training/evaluate-run';
 import type { RunEvent } from '../training/protocol';
@@ -20,22 +21,24 @@ type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
 
 export async function evaluate(args: EvaluateArgs): Promise<number> {
   const s = style(colourFor(process.stderr));
-  const say = (line: string) => {
-    if (!args.json) process.stderr.write(line + '\n');
+  // Paths, class names and engine messages come from the user's files and data: printed escaped,
+  // with the CLI's own styling added after.
+  const say = (line: string, styled: (t: string) => string = (t) => t) => {
+    if (!args.json) process.stderr.write(styled(printable(line)) + '\n');
   };
   let spec;
   let choice;
   try {
-    spec = await buildEvaluateSpec(args.runDir, { best: args.best, backend: args.backend, onProgress: (m) => say(s.dim(m)) });
+    spec = await buildEvaluateSpec(args.runDir, { best: args.best, backend: args.backend, onProgress: (m) => say(m, s.dim) });
     choice = await chooseEngine(spec.fit.backend);
   } catch (e) {
-    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
-  say(s.dim(`Evaluating ${spec.initialWeights!.source} with ${choice.engine} (${choice.reason})`));
+  say(`Evaluating ${spec.initialWeights!.source} with ${choice.engine} (${choice.reason})`, s.dim);
   let evaluated: Evaluated | undefined;
   const handle = startRun(spec, choice, (event) => {
-    if (args.json) process.stdout.write(JSON.stringify(event) + '\n');
+    if (args.json) process.stdout.write(printableJson(event) + '\n');
     if (event.type === 'evaluated') evaluated = event;
     if (event.type === 'failed') say(`modelspec: evaluation failed: ${event.message}`);
   });
@@ -50,7 +53,8 @@ export function evaluationText(e: Evaluated, samples: number): string {
   const lines = [`Test (${samples.toLocaleString('en-US')} samples): ${metricsLine(e.loss, e.metrics).join(', ')}`];
   const matrix = e.confusionMatrix;
   if (!matrix) return lines.join('\n');
-  const names = e.classes ?? matrix.map((_, i) => String(i));
+  // Class names are CSV labels or folder names: escaped, so the table stays aligned and inert.
+  const names = (e.classes ?? matrix.map((_, i) => String(i))).map(printable);
   const perClass = matrix.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     return { name: names[i] ?? String(i), total, correct: row[i] ?? 0 };

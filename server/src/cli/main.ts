@@ -1,7 +1,7 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { exportKeras } from '../export/keras';
 import { exportPytorch } from '../export/pytorch';
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
@@ -14,7 +14,7 @@ import { colourFor, style } from './style';
 import { train } from './train';
 import { evaluate } from './evaluate';
 import { reportEngines } from '../training/engines/detect';
-import { isIoError } from '../training/files';
+import { isIoError, writeFileAtomic } from '../training/files';
 
 const USAGE = `Usage: modelspec <command> [options]
 
@@ -133,7 +133,7 @@ async function trainCommand(args: string[]): Promise<number> {
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
     printDiagnostics([loaded], process.stderr);
-    process.stderr.write(`modelspec: ${loaded.file} has errors; fix them before training\n`);
+    process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before training\n`);
     return 1;
   }
   return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
@@ -205,8 +205,9 @@ async function exportCommand(args: string[]): Promise<number> {
     return 1;
   }
   if (out) {
-    writeFileSync(out, script);
-    process.stderr.write(`Wrote ${out}\n`);
+    // Whole or not at all (an existing script is kept on failure); an I/O error is one line.
+    writeFileAtomic(out, script, 'export');
+    process.stderr.write(`Wrote ${printable(out)}\n`);
   } else process.stdout.write(script);
   return 0;
 }
@@ -215,7 +216,7 @@ async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
   const engines = await reportEngines();
   if (flags.has('--json')) process.stdout.write(JSON.stringify(engines, null, 2) + '\n');
-  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${e.detail}\n`);
+  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${printable(e.detail)}\n`);
   return 0;
 }
 
@@ -266,7 +267,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // A full or read-only disk is the user's to fix, not a bug: one line, no stack trace.
-    if (isIoError(e)) process.stderr.write(`modelspec: ${(e as Error).message}\n`);
+    if (isIoError(e)) process.stderr.write(`modelspec: ${printable((e as Error).message)}\n`);
     else process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   },

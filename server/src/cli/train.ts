@@ -2,10 +2,10 @@
 // progress: a live bar on a terminal, plain lines in a log, or the raw events with --json.
 
 import type { Analysis } from '../language/analysis/analyze';
-import { summaryTable } from '../language/services/summary';
+import { printable, printableJson } from '../language/printable';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
-import { finalizeRunFolder, metricsLine, outcome, readEvents } from '../training/run-folder';
+import { finalizeRunFolder, metricsLine, outcome, readEvents, reportTitle } from '../training/run-folder';
 import { startRun, type RunHandle } from '../training/run-process';
 import { buildRunSpec, trainingBlocker } from '../training/run-spec';
 import { colourFor, style } from './style';
@@ -22,29 +22,31 @@ export interface TrainArgs {
 export async function train(args: TrainArgs): Promise<number> {
   const blocker = trainingBlocker(args.analysis);
   if (blocker) {
-    process.stderr.write(`modelspec: cannot train ${args.file}: ${blocker}\n`);
+    process.stderr.write(`modelspec: cannot train ${printable(args.file)}: ${printable(blocker)}\n`);
     return 1;
   }
   const s = style(colourFor(process.stderr));
-  const say = (line: string) => {
-    if (!args.json) writeQuietly(process.stderr, line + '\n');
+  // Every line shown comes from the user's files, the data or an engine: printed escaped (the
+  // styling is added after, so only the CLI's own escapes reach the terminal).
+  const say = (line: string, styled: (t: string) => string = (t) => t) => {
+    if (!args.json) writeQuietly(process.stderr, styled(printableLines(line)) + '\n');
   };
   let spec;
   try {
-    spec = await buildRunSpec(args.analysis, args.file, { epochs: args.epochs, backend: args.backend, runsDir: args.out, onProgress: (m) => say(s.dim(m)) });
+    spec = await buildRunSpec(args.analysis, args.file, { epochs: args.epochs, backend: args.backend, runsDir: args.out, onProgress: (m) => say(m, s.dim) });
   } catch (e) {
-    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
   let choice;
   try {
     choice = await chooseEngine(spec.fit.backend);
   } catch (e) {
-    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
   say(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
-  say(s.dim(`Run folder: ${spec.runDir}`));
+  say(`Run folder: ${spec.runDir}`, s.dim);
 
   const progress = args.json ? undefined : new Progress(process.stderr.isTTY === true);
   let run: RunHandle;
@@ -53,15 +55,15 @@ export async function train(args: TrainArgs): Promise<number> {
       spec,
       choice,
       (event) => {
-        if (args.json) writeQuietly(process.stdout, JSON.stringify(event) + '\n');
+        if (args.json) writeQuietly(process.stdout, printableJson(event) + '\n');
         else progress?.show(event);
       },
       (line) => {
-        if (!args.json && process.env.MODELSPEC_DEBUG) writeQuietly(process.stderr, s.dim(line) + '\n');
+        if (!args.json && process.env.MODELSPEC_DEBUG) writeQuietly(process.stderr, s.dim(printable(line)) + '\n');
       },
     );
   } catch (e) {
-    process.stderr.write(`modelspec: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
   // A closing terminal (SIGHUP), `timeout` or a job scheduler (SIGTERM) stop the run like Ctrl+C:
@@ -93,17 +95,22 @@ export async function train(args: TrainArgs): Promise<number> {
 
   let reportFailed = false;
   try {
-    finalizeRunFolder(spec.runDir, args.analysis.model ? summaryTable(args.analysis.model) : '', `${spec.modelName} · ${spec.runDir}`);
+    finalizeRunFolder(spec.runDir, spec.summaryTable ?? '', reportTitle(spec.modelName, spec.runDir));
   } catch (e) {
     reportFailed = true;
-    writeQuietly(process.stderr, `modelspec: could not write the run's report: ${e instanceof Error ? e.message : String(e)}\n`);
+    writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(e instanceof Error ? e.message : String(e))}\n`);
   }
   if (!args.json) {
     // A failed run's outcome (its one `Failed:` line) is an error: stderr, where scripts look for it.
     const stream = final.type === 'failed' ? process.stderr : process.stdout;
-    writeQuietly(stream, `${outcome(readEvents(spec.runDir))}\nRun folder: ${spec.runDir}\n`);
+    writeQuietly(stream, `${printableLines(outcome(readEvents(spec.runDir)))}\nRun folder: ${printable(spec.runDir)}\n`);
   }
   return final.type === 'failed' || reportFailed ? 1 : 0;
+}
+
+/** Text of several lines for a terminal: each line printable, the line breaks kept. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }
 
 /** Writes unless the stream is gone (a closed terminal or pipe): the run matters more. */
@@ -141,7 +148,7 @@ class Progress {
         const bar = '='.repeat(Math.max(0, done - 1)) + (done ? '>' : '') + ' '.repeat(width - done);
         const remaining = e.samplesPerSec > 0 ? ((e.batches - e.batch) * this.batchSize()) / e.samplesPerSec : 0;
         const text = `Epoch ${e.epoch}/${this.epochs()} [${bar}] ${e.batch}/${e.batches} ETA ${clock(remaining)} · ${metricText(e.loss, e.metrics)} · ${Math.round(e.samplesPerSec)} samples/s`;
-        out.write(`\r${text.slice(0, (out.columns ?? 120) - 1)}\x1b[K`);
+        out.write(`\r${printable(text).slice(0, (out.columns ?? 120) - 1)}\x1b[K`);
         this.lineOpen = true;
         break;
       }
@@ -159,10 +166,8 @@ class Progress {
       case 'log':
         this.println(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
         break;
-      case 'stopped':
-        this.println(`Stopped: ${e.reason}`);
-        break;
-      case 'failed': // the outcome printed when the run ends says it, once (like 'finished')
+      case 'stopped': // the outcome printed when the run ends says these, once ("Stopped at epoch N: …")
+      case 'failed':
       case 'finished':
         break;
     }
@@ -176,7 +181,7 @@ class Progress {
   private println(text: string): void {
     if (this.lineOpen) process.stderr.write('\r\x1b[K');
     this.lineOpen = false;
-    process.stderr.write(text + '\n');
+    process.stderr.write(printableLines(text) + '\n');
   }
 
   private started() {

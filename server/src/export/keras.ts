@@ -128,9 +128,12 @@ function qualify(callee: string): string {
   return name === 'Input' ? 'keras.Input' : `layers.${name}`;
 }
 
-/** The file's own call, printed as Python (strings through pythonString). */
+/**
+ * The file's own call, printed as Python (strings through pythonString). A dotted value such as
+ * `tf.nn.relu` is an activation of a module the script does not import: it is written by name.
+ */
 function layerSource(call: CallValue): string {
-  return printValue(call as Value, false, qualify, pythonString);
+  return printValue(call as Value, false, qualify, pythonString, (name) => pythonString(name.slice(name.lastIndexOf('.') + 1)));
 }
 
 function optimizerSource(value: ArgValue | undefined): string {

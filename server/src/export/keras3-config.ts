@@ -4,6 +4,8 @@
 // explicit InputLayer(batch_shape=...) rather than a layer's batch_input_shape. Also where each
 // layer's variables go in model.weights.h5 (Keras's saving_lib paths).
 
+import { toSnakeCase } from '../language/catalog/define-layer';
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,14 +19,8 @@ const NESTED_MODULE: [RegExp, string][] = [
   [/^(layer|backward_layer)$/, 'keras.layers'],
 ];
 
-/** Keras's `naming.to_snake_case`, which saving_lib uses to name a layer's weights group. */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
+/** Keras's `naming.to_snake_case` (saving_lib names a layer's weights group with it): the catalog's. */
+export { toSnakeCase };
 
 function dtypePolicy(name: unknown): Json {
   return { module: 'keras', class_name: 'DTypePolicy', config: { name: typeof name === 'string' ? name : 'float32' }, registered_name: null };

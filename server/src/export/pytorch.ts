@@ -31,6 +31,8 @@ const ACTIVATIONS: Record<string, string | null> = {
   gelu: 'nn.GELU()',
   mish: 'nn.Mish()',
   exponential: 'Exp()',
+  leaky_relu: 'nn.LeakyReLU(0.2)', // keras.activations.leaky_relu's negative_slope
+  log_softmax: 'nn.LogSoftmax(dim=-1)',
 };
 
 const LOSSES: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Lowering a checked model to Keras's JSON model config (`model.to_json()`), the one format both
 // training engines read: TensorFlow.js's tf.models.modelFromJSON and the PyTorch runner.
 
+import { getLayer } from './catalog';
 import type { KerasLayerConfig } from './catalog/types';
 import type { ModelAnalysis } from './analysis/model';
 
@@ -23,5 +24,9 @@ export function lowerModel(model: ModelAnalysis): KerasModelConfig {
     if (i === 0) lowered.config = { ...lowered.config, batch_input_shape: [null, ...model.inputShape!] };
     return lowered;
   });
+  // An input dtype other than float32 needs Keras's InputLayer entry, the one place its dtype is written.
+  if (model.inputDtype) {
+    layers.unshift(getLayer('Input')!.toKeras({ args: { shape: model.inputShape, dtype: model.inputDtype }, input: [] }, 'input_layer'));
+  }
   return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: '2.15.0', backend: 'tensorflow' };
 }

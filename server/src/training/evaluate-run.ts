@@ -8,10 +8,11 @@ import { createRunFolder } from './files';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
 import { lockPrepared, releasePrepared } from './data/cache-lock';
+import { labelTargetOf } from '../language/analysis/checks';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettings, timestamp } from './run-spec';
-import { missingModelReason, refreshHistory } from './run-folder';
+import { missingModelReason, refreshRunFolder } from './run-folder';
 import { readSavedWeights } from './saved-weights';
 
 export interface EvaluateOptions {
@@ -37,7 +38,8 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     throw new Error(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
   }
   const run = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
-  if (existsSync(join(runDir, 'events.jsonl'))) refreshHistory(runDir);
+  // A run whose launcher was killed: history.csv, summary.txt and report.html caught up with events.jsonl.
+  refreshRunFolder(runDir);
   const modelFile = join(runDir, best ? 'best' : '', 'model.json');
   if (!existsSync(modelFile)) {
     throw new Error(
@@ -89,6 +91,7 @@ async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<Prepar
   }
   const analysis = analyze(readFileSync(run.sourceFile, 'utf8'), { baseDir: dirname(run.sourceFile) });
   if (!analysis.data || !analysis.data.values.train) throw new Error(`${run.sourceFile} no longer has a data block to evaluate on`);
+  if (!analysis.model) throw new Error(`${run.sourceFile} no longer has a model block; the run's data cannot be prepared again without it`);
   opts.onProgress?.(`Preparing the data of ${run.sourceFile} again (it left the cache)`);
   const first = run.model.config.layers[0]?.config as { batch_input_shape?: (number | null)[] } | undefined;
   const inputShape = first?.batch_input_shape?.slice(1);
@@ -98,6 +101,9 @@ async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<Prepar
     cacheDir: opts.cacheDir,
     inputShape: inputShape as number[],
     labelEncoding: run.data.labelEncoding,
+    // The labels are checked against the loss and the output again, as for training: the files
+    // may have changed since the run.
+    labelTarget: labelTargetOf(analysis.model, run.compile.loss),
     onProgress: opts.onProgress,
   });
 }

@@ -30,9 +30,13 @@ function existingAncestor(path: string): string {
   return dir;
 }
 
+/** The command a message tells to write elsewhere with --out (train: a folder; export: a file). */
+export type WritingCommand = 'train' | 'export';
+
 /** "no space left on /x/runs: 0 bytes free", "/x/runs is on a read-only file system", … */
-export function ioCause(e: unknown, dir: string): string {
+export function ioCause(e: unknown, dir: string, command: WritingCommand = 'train'): string {
   const code = errnoCode(e);
+  const elsewhere = command === 'train' ? 'train with --out on' : 'export with --out into';
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT': {
@@ -43,15 +47,15 @@ export function ioCause(e: unknown, dir: string): string {
       } catch {
         // statfs itself failed: the cause is still worth saying.
       }
-      return `no space left on ${dir}${free}${code === 'EDQUOT' ? ' (disk quota exceeded)' : ''}; free some space or train with --out on another disk`;
+      return `no space left on ${dir}${free}${code === 'EDQUOT' ? ' (disk quota exceeded)' : ''}; free some space or ${elsewhere} another disk`;
     }
     case 'EROFS':
-      return `${dir} is on a read-only file system; train with --out on a writable folder`;
+      return `${dir} is on a read-only file system; ${elsewhere} a writable folder`;
     case 'EACCES':
     case 'EPERM':
-      return `permission denied in ${dir}; train with --out on a folder you can write`;
+      return `permission denied in ${dir}; ${elsewhere} a folder you can write`;
     case 'ENOENT':
-      return `${dir} does not exist (was it removed during the run?)`;
+      return command === 'train' ? `${dir} does not exist (was it removed during the run?)` : `${dir} does not exist; create it or export with --out into an existing folder`;
     case 'ENOTDIR':
       return `a part of ${dir} is a file, not a folder`;
     default:
@@ -60,9 +64,9 @@ export function ioCause(e: unknown, dir: string): string {
 }
 
 /** Wraps a failed file operation on `path` as an IoError that names the path and the cause. */
-export function ioError(e: unknown, path: string, verb = 'write'): IoError {
+export function ioError(e: unknown, path: string, verb = 'write', command: WritingCommand = 'train'): IoError {
   if (e instanceof IoError) return e;
-  return new IoError(`cannot ${verb} ${path}: ${ioCause(e, dirname(path))}`, path, errnoCode(e));
+  return new IoError(`cannot ${verb} ${path}: ${ioCause(e, dirname(path), command)}`, path, errnoCode(e));
 }
 
 /** Whether `e` is a file-system failure (an errno code or our IoError), not a bug. */
@@ -105,7 +109,7 @@ export function createRunFolder(parent: string, name: string): string {
  * Writes `path` whole or not at all: a temporary file in the same folder, fsync, rename. On
  * failure the temporary file is removed and the old file (if any) is left as it was.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, command: WritingCommand = 'train'): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
@@ -126,7 +130,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       }
     }
     rmSync(tmp, { force: true });
-    throw ioError(e, path);
+    throw ioError(e, path, 'write', command);
   }
 }
 

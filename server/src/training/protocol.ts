@@ -83,6 +83,9 @@ export interface RunSpec {
     engineReason?: string;
     mixedPrecision: boolean;
   };
+  /** The checker's Keras-style summary table, kept in spec.json so that summary.txt can be written
+   *  from the run folder alone (a launcher killed before the run ended writes none). Engines ignore it. */
+  summaryTable?: string;
   /** Parameter counts from the checker, which each engine must reproduce exactly. */
   expectedParams: { total: number; trainable: number; nonTrainable: number };
   runDir: string;

@@ -54,16 +54,27 @@ export function writeHistory(runDir: string, events: RunEvent[] = readEvents(run
   writeFileAtomic(join(runDir, 'history.csv'), historyCsv(events));
 }
 
+/** Whether `file` is missing or holds other text than `wanted`. */
+function stale(file: string, wanted: string): boolean {
+  return !existsSync(file) || readFileSync(file, 'utf8') !== wanted;
+}
+
 /**
  * Brings history.csv up to date with events.jsonl if it is missing or behind: a run killed
  * together with its launcher can have recorded an epoch the launcher never saw.
  */
-export function refreshHistory(runDir: string): void {
-  const events = readEvents(runDir);
-  const wanted = historyCsv(events);
-  const file = join(runDir, 'history.csv');
-  if (existsSync(file) && readFileSync(file, 'utf8') === wanted) return;
-  writeHistory(runDir, events);
+function refreshHistory(runDir: string, events: RunEvent[] = readEvents(runDir)): void {
+  if (stale(join(runDir, 'history.csv'), historyCsv(events))) writeHistory(runDir, events);
+}
+
+/** summary.txt: the model's summary table, then how the run ended. */
+function summaryText(summaryTable: string, events: RunEvent[]): string {
+  return `${summaryTable}\n\n${outcome(events)}\n`;
+}
+
+/** report.html's title: the model and the run folder. */
+export function reportTitle(modelName: string, runDir: string): string {
+  return `${modelName} · ${runDir}`;
 }
 
 /** Writes history.csv, summary.txt and report.html next to events.jsonl, and completes model.json. */
@@ -71,8 +82,40 @@ export function finalizeRunFolder(runDir: string, summaryTable: string, title: s
   completeTfjsModel(runDir);
   const events = readEvents(runDir);
   writeHistory(runDir, events);
-  writeFileAtomic(join(runDir, 'summary.txt'), `${summaryTable}\n\n${outcome(events)}\n`);
+  writeFileAtomic(join(runDir, 'summary.txt'), summaryText(summaryTable, events));
   writeFileAtomic(join(runDir, 'report.html'), renderReport(events, { title }));
+}
+
+/**
+ * For a reader of a run folder (`modelspec evaluate`): brings what finalizeRunFolder writes up to
+ * date with events.jsonl when it is missing or behind, from the run folder alone (spec.json keeps
+ * the summary table). A launcher killed with SIGKILL writes none of it, though its engine may
+ * still stop and save; history.csv may lag behind the last epochs.
+ */
+export function refreshRunFolder(runDir: string): void {
+  if (!existsSync(join(runDir, 'events.jsonl'))) return;
+  const events = readEvents(runDir);
+  refreshHistory(runDir, events);
+  const spec = readRunSpec(runDir);
+  if (!spec) return; // not a run folder `modelspec train` made: nothing to summarise from
+  completeTfjsModel(runDir);
+  const summaryFile = join(runDir, 'summary.txt');
+  const reportFile = join(runDir, 'report.html');
+  // A spec.json written before it kept the table: an existing summary.txt is left as it is.
+  const summary = spec.summaryTable !== undefined || !existsSync(summaryFile) ? summaryText(spec.summaryTable ?? '', events) : undefined;
+  const summaryBehind = summary !== undefined && stale(summaryFile, summary);
+  if (summaryBehind) writeFileAtomic(summaryFile, summary);
+  // The report changes when the events do, which is when summary.txt does.
+  if (summaryBehind || !existsSync(reportFile)) writeFileAtomic(reportFile, renderReport(events, { title: reportTitle(spec.modelName, spec.runDir) }));
+}
+
+/** The run's spec.json, or undefined when it is missing or unreadable. */
+function readRunSpec(runDir: string): RunSpec | undefined {
+  try {
+    return JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as RunSpec;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */

@@ -9,6 +9,7 @@ import { sourceRefOf } from '../language/analysis/sources';
 import { getLoss, getOptimizer } from '../language/catalog';
 import type { ArgValue, CallArg } from '../language/catalog/types';
 import { lowerModel } from '../language/lowering';
+import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
 import type { CallbackSpec, InitialWeights, PreparedData, RunSpec } from './protocol';
@@ -77,6 +78,7 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
       mixedPrecision: true,
     },
     expectedParams: model.totals!,
+    summaryTable: summaryTable(model),
     runDir,
     initialWeights: pretrainedWeights(analysis, runDir),
   };

@@ -3,9 +3,11 @@
 // tensor files that both engines read in place (a path and a byte offset; nothing is copied).
 // Used for Pretrained(path=...) and for `modelspec evaluate`.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeFileAtomic } from './files';
 import { dirname, join, resolve } from 'node:path';
+import { DataError } from '../language/data/errors';
+import { describeKind, MODEL_JSON_MAX_BYTES, readCapped, readHead, statPath } from '../language/data/read-file';
 import type { TensorFile } from './protocol';
 
 export interface SavedLayerWeights {
@@ -37,11 +39,21 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   const fail = (why: string): never => {
     throw new Error(`${file}: ${why}`);
   };
+  // The language core's reader: a regular file only (a FIFO or /dev/zero must not hang or fill
+  // memory, even if the path changed since it was checked), and capped like the checker's read.
+  let bytes: Uint8Array;
+  try {
+    bytes = readCapped(file, MODEL_JSON_MAX_BYTES, 'a saved model.json');
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    if (e.code === 'data-missing') return fail('cannot read it (ENOENT): no such file; check the path');
+    throw new Error(e.message); // names the file, what it is and the fix
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return fail(e instanceof SyntaxError ? 'not JSON' : `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return fail('not JSON');
   }
   if (!isObject(json) || !isObject(json.modelTopology)) return fail('no modelTopology; it is not a saved TF.js layers model');
   const topology = isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
@@ -55,19 +67,30 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   const groups = Array.isArray(json.weightsManifest) ? (json.weightsManifest as unknown[]) : fail('no weightsManifest');
   groups.forEach((group, g) => {
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) return fail(`weightsManifest[${g}] has no paths and weights`);
-    const paths = (group.paths as string[]).map((p) => join(dirname(file), p));
-    for (const p of paths) if (!existsSync(p)) fail(`its weights file ${p} is missing; copy it next to model.json`);
-    const data = paths.length === 1 ? paths[0]! : joinShards(paths, scratchDir ?? fail('its weights are sharded and there is nowhere to join them'), g);
-    const size = statSync(data).size;
+    const paths = (group.paths as unknown[]).map((p) => (typeof p === 'string' ? join(dirname(file), p) : fail(`weightsManifest[${g}].paths holds a non-string`)));
+    // Each weights file is a regular file, and together they hold at least what the manifest
+    // describes: both checked before a byte is read (the engines read them in place).
+    let size = 0;
+    for (const p of paths) {
+      if (!existsSync(p)) fail(`its weights file ${p} is missing; copy it next to model.json`);
+      const st = statPath(p);
+      if (!st.isFile()) fail(`its weights file ${p} is ${describeKind(st)}, not a regular file; copy the real weights file next to model.json`);
+      size += st.size;
+    }
     let offset = 0;
+    const entries: { entry: ManifestEntry; offset: number }[] = [];
     for (const entry of group.weights as ManifestEntry[]) {
       if (entry.quantization) fail(`weight ${entry.name} is quantized; save the model without quantization`);
       if ((entry.dtype ?? 'float32') !== 'float32') fail(`weight ${entry.name} is ${entry.dtype}, only float32 weights can be loaded`);
-      const bytes = entry.shape.reduce((a, b) => a * b, 1) * 4;
+      const shapeOk = Array.isArray(entry.shape) && entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+      const bytes = shapeOk ? entry.shape.reduce((a, b) => a * b, 1) * 4 : NaN;
+      if (!Number.isSafeInteger(bytes)) fail(`weight ${entry.name} has no valid shape (${JSON.stringify(entry.shape)?.slice(0, 60)}); it is not a saved TF.js layers model`);
       if (offset + bytes > size) fail(`its weights file is too short: weight ${entry.name} needs bytes ${offset}–${offset + bytes}, the data has ${size}`);
-      located.push({ entry, tensor: { path: data, dtype: 'float32', shape: entry.shape, offset } });
+      entries.push({ entry, offset });
       offset += bytes;
     }
+    const data = paths.length === 1 ? paths[0]! : joinShards(paths, offset, scratchDir ?? fail('its weights are sharded and there is nowhere to join them'), g);
+    for (const { entry, offset } of entries) located.push({ entry, tensor: { path: data, dtype: 'float32', shape: entry.shape, offset } });
   });
 
   // Entries are named `<layer>/<weight>`; TF.js lists all trainable weights first, so they are
@@ -93,8 +116,17 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   return result;
 }
 
-function joinShards(paths: string[], scratchDir: string, group: number): string {
+/** The first `bytes` bytes of the shards in order (what the manifest describes), in one file. */
+function joinShards(paths: string[], bytes: number, scratchDir: string, group: number): string {
   const out = join(scratchDir, `weights-group${group}.bin`);
-  writeFileAtomic(out, Buffer.concat(paths.map((p) => readFileSync(p))));
+  const parts: Uint8Array[] = [];
+  let left = bytes;
+  for (const p of paths) {
+    if (left === 0) break;
+    const part = readHead(p, left); // regular files only, never more than the manifest needs
+    parts.push(part);
+    left -= part.byteLength;
+  }
+  writeFileAtomic(out, Buffer.concat(parts));
   return out;
 }

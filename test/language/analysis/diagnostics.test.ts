@@ -162,6 +162,16 @@ describe('arguments', () => {
     assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, 'learning_rate');
     assert.equal(a.compile?.values.optimizer && typeof a.compile.values.optimizer === 'object' && !Array.isArray(a.compile.values.optimizer) ? a.compile.values.optimizer.args.learning_rate : undefined, 0.01);
   });
+  it("Embedding's input_length= (ignored by Keras 3) is a warning with a fix that removes it", () => {
+    const text = model(`Input(shape=(256,))\nEmbedding(1000, 16, input_length=256, mask_zero=True)\nGlobalAveragePooling1D()\nDense(1)`, '');
+    const { d, text: underlined, a } = one(text, 'deprecated-argument');
+    assert.equal(underlined, 'input_length=256');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /Keras 3 ignores 'input_length'.*Input\(shape=\(256,\)\)/);
+    const fix = d.fixes?.[0];
+    assert.ok(fix?.kind === 'remove');
+    assert.equal(a.text.slice(0, fix.range.start.offset) + a.text.slice(fix.range.end.offset), text.replace(', input_length=256', ''));
+  });
 });
 
 describe('shapes', () => {

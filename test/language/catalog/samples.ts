@@ -10,7 +10,7 @@ export const SAMPLES: Record<string, { args: Record<string, ArgValue>; input: Sh
   Activation: { args: { activation: 'relu' }, input: [8] },
   Dropout: { args: { rate: 0.5 }, input: [8] },
   Flatten: { args: {}, input: [4, 4, 2] },
-  Reshape: { args: { target_shape: [4, 8] }, input: [32] },
+  Reshape: { args: { target_shape: [4, -1] }, input: [32] }, // -1 inferred as Keras does: 32 / 4 = 8
   Permute: { args: { dims: [2, 1] }, input: [4, 8] },
   RepeatVector: { args: { n: 3 }, input: [8] },
   Embedding: { args: { input_dim: 100, output_dim: 8 }, input: [10] },

@@ -46,6 +46,13 @@ test('an argument name shows its doc, type and default', () => {
   assert.match(key?.contents ?? '', /Default: `32`/);
 });
 
+test('a pasted activation=tf.nn.relu shows the activation it means', () => {
+  const text = `model m {\n  Input(shape=(4,))\n  Dense(2, activation=tf.nn.relu)\n}\n`;
+  const h = hoverAt(text, 'tf.nn.relu', 0, 7);
+  assert.match(h?.contents ?? '', /\*\*relu\*\* \(activation\)\n\nRectified linear unit/);
+  assert.equal(text.slice(h!.range.start.offset, h!.range.end.offset), 'tf.nn.relu');
+});
+
 test('values show what they mean: activations, losses, optimizers, metrics, callbacks', () => {
   assert.match(hoverAt(DIGITS_CNN, "'relu'")?.contents ?? '', /\*\*relu\*\* \(activation\)\n\nRectified linear unit/);
   assert.match(hoverAt(DIGITS_CNN, "'categorical_crossentropy'")?.contents ?? '', /\*\*categorical_crossentropy\*\* \(loss\)/);

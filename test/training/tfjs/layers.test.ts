@@ -150,6 +150,33 @@ test('hard_sigmoid is Keras 3\'s relu6(x + 3) / 6 and LeakyReLU reads negative_s
   leaky.dispose();
 });
 
+test("keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas", async () => {
+  const layers = [layer('InputLayer', { batch_shape: [null, 3] }), layer('Activation', { name: 'l', activation: 'leaky_relu' }), layer('Activation', { name: 's', activation: 'log_softmax' })];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers } } });
+  const x = [-2, 0.5, 3];
+  const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
+  const logSumExp = Math.log(leaky.reduce((sum, v) => sum + Math.exp(v), 0));
+  const out = Array.from((model.predict(tf.tensor2d([x])) as tf.Tensor).dataSync());
+  out.forEach((v, i) => assert.ok(Math.abs(v - (leaky[i]! - logSumExp)) < 1e-5, `${out} vs ${leaky.map((l) => l - logSumExp)}`));
+  model.dispose();
+});
+
+test("Reshape infers one -1 while building, as Keras 3 (TF.js's leaves it unknown and the next layer fails)", async () => {
+  const layers = [
+    layer('InputLayer', { batch_shape: [null, 56] }),
+    layer('Reshape', { name: 'r', target_shape: [4, -1, 7] }),
+    layer('Flatten', { name: 'f' }),
+    layer('Dense', { name: 'd', units: 2 }),
+  ];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers } } });
+  assert.deepEqual(model.getLayer('r').outputShape, [null, 4, 2, 7]); // 56 / (4 · 7) = 2
+  assert.equal(countParams(model).trainable, 56 * 2 + 2);
+  assert.deepEqual((model.getLayer('r').getConfig() as { targetShape: number[] }).targetShape, [4, -1, 7]);
+  const y = model.predict(tf.ones([3, 56])) as tf.Tensor;
+  assert.deepEqual(y.shape, [3, 2]);
+  model.dispose();
+});
+
 test("Keras 3's to_json format (InputLayer, dtype policies, module keys, regularizer classes) builds", async () => {
   const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
   const init = (class_name: string) => ({ module: 'keras.initializers', class_name, config: { seed: null }, registered_name: null });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
-import { SKIP, layer, runPython, tempDir } from './helpers';
+import { SKIP, layer, pythonEval, runPython, tempDir } from './helpers';
 
 interface Case {
   what: string;
@@ -60,6 +60,7 @@ const CASES: Case[] = [
   { what: 'GaussianNoise', input: [5], layer: L('GaussianNoise', { stddev: 0.1 }), shape: [5], params: 0 },
   { what: 'GaussianDropout', input: [5], layer: L('GaussianDropout', { rate: 0.1 }), shape: [5], params: 0 },
   { what: 'Activation', input: [5], layer: L('Activation', { activation: 'gelu' }), shape: [5], params: 0 },
+  { what: 'Reshape with one -1', input: [56], layer: L('Reshape', { target_shape: [4, -1, 7] }), shape: [4, 2, 7], params: 0 }, // Keras: 56 / (4 · 7)
   { what: 'ReLU', input: [5], layer: L('ReLU', { max_value: 6 }), shape: [5], params: 0 },
   { what: 'LeakyReLU (Keras 2 alpha)', input: [5], layer: L('LeakyReLU', { alpha: 0.1 }), shape: [5], params: 0 },
   { what: 'ELU', input: [5], layer: L('ELU', {}), shape: [5], params: 0 },
@@ -152,6 +153,20 @@ test("'same' padding with stride 2 gives TF's ceil(n / 2) on odd sizes, for conv
   cases.forEach(([lay, input, expected], i) => {
     assert.deepEqual(results[i]!.layers[1]!.outputShape, [null, ...expected], `${lay.class_name} ${JSON.stringify(lay.config)} on ${input}`);
   });
+});
+
+test("keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas", { skip: SKIP }, () => {
+  const out = JSON.parse(pythonEval([
+    'import json, torch',
+    'from modelspec_torch.activations import get_activation',
+    'x = torch.tensor([[-2.0, 0.5, 3.0]])',
+    "print(json.dumps([get_activation('leaky_relu')(x).tolist()[0], get_activation('log_softmax')(x).tolist()[0]]))",
+  ].join('\n'))) as [number[], number[]];
+  const x = [-2, 0.5, 3];
+  const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
+  const logSumExp = Math.log(x.reduce((sum, v) => sum + Math.exp(v), 0));
+  out[0].forEach((v, i) => assert.ok(Math.abs(v - leaky[i]!) < 1e-6, `leaky_relu ${out[0]}`));
+  out[1].forEach((v, i) => assert.ok(Math.abs(v - (x[i]! - logSumExp)) < 1e-5, `log_softmax ${out[1]}`));
 });
 
 test('an unknown layer and an impossible shape are reported, not crashed on', { skip: SKIP }, () => {

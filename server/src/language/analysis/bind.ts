@@ -3,7 +3,7 @@
 
 import type { ArgSpec, ArgValue } from '../catalog/types';
 import { excerpt } from '../excerpt';
-import type { Argument, CallValue } from '../syntax/ast';
+import type { Argument, CallValue, Range } from '../syntax/ast';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { checkValue, closest, type ValueContext } from './values';
 
@@ -61,6 +61,19 @@ export function bindCall(
         ),
       );
       ok = false;
+      continue;
+    }
+    if (arg.name && param.ignoredByKeras3) {
+      const value = arg.value.kind === 'number' ? arg.value.text : 'LENGTH';
+      out.push(
+        diagnostic(
+          'deprecated-argument',
+          arg.range,
+          `Keras 3 ignores '${param.name}' (deprecated in Keras 3; it only set the input shape in Keras 2): remove it, and ${param.ignoredByKeras3.replace('LENGTH', value)}`,
+          { fixes: [{ kind: 'remove', range: withSeparator(call.args, arg), title: `Remove ${param.name}=` }], tags: ['deprecated'] },
+        ),
+      );
+      written[param.name] = arg;
       continue;
     }
     if (arg.name && param.name !== arg.name.name) {
@@ -147,4 +160,12 @@ export function argumentNode(call: CallValue, params: readonly ArgSpec[], name: 
   if (byName) return byName;
   const index = params.filter((p) => !p.keywordOnly).findIndex((p) => p.name === name);
   return index >= 0 ? call.args.filter((a) => !a.name)[index] : undefined;
+}
+
+/** An argument's range widened to one comma next to it, so that removing it leaves a clean call. */
+function withSeparator(args: readonly Argument[], arg: Argument): Range {
+  const i = args.indexOf(arg);
+  if (i > 0) return { start: args[i - 1].range.end, end: arg.range.end };
+  if (i + 1 < args.length) return { start: arg.range.start, end: args[i + 1].range.start };
+  return arg.range;
 }

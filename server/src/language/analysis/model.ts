@@ -40,6 +40,8 @@ export interface ModelAnalysis {
   block: ModelBlock;
   name: string;
   inputShape?: Shape;
+  /** Input(dtype=...) when written and not float32 ('int64' for token ids); lowering keeps it. */
+  inputDtype?: string;
   inputSource?: InputSource;
   /** Layer rows as Keras's summary lists them (Input is not a row). */
   layers: LayerInfo[];
@@ -65,6 +67,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
   const layers: LayerInfo[] = [];
   const counters = new Map<string, number>();
   let inputShape: Shape | undefined;
+  let inputDtype: string | undefined;
   let inputSource: InputSource | undefined;
   // Index in `layers` of the first layer whose shape cannot be computed (a line that does not
   // bind, an unknown layer, a bad input); the layers before it still fold.
@@ -104,6 +107,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       if (Array.isArray(shape)) {
         inputShape = shape as Shape;
         inputSource = { kind: 'Input', range: call.range };
+        if (typeof bound.args.dtype === 'string' && bound.args.dtype !== 'float32') inputDtype = bound.args.dtype;
       } else if (bound.ok && !bound.written.shape) {
         out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
       } else if (bound.written.shape) {
@@ -146,7 +150,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       if (declared) {
         const kind = bound.written.input_dim && !bound.written.input_shape ? 'input_dim' : 'input_shape';
         inputShape = declared;
-        inputSource = { kind, range: (bound.written[kind] ?? bound.written.input_length)?.range ?? call.range };
+        inputSource = { kind, range: bound.written[kind]?.range ?? call.range };
       }
     }
     if (spec.expand) {
@@ -224,12 +228,17 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
 
   if (inputShape === undefined && layers.length > 0 && brokenAt === undefined && !ctx.dataPending) {
     const first = layers[0];
+    // Keras 2's Embedding(..., input_length=n) meant Input(shape=(n,)); Keras 3 ignores it, so offer that Input.
+    const length = first.call.args.find((a) => a.name?.name === 'input_length')?.value;
+    const input = length?.kind === 'number' && Number.isSafeInteger(length.value) && length.value >= 1 ? `Input(shape=(${length.value},))` : undefined;
     out.push(
       diagnostic(
         'missing-input-shape',
         first.call.callee.range,
-        `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
-        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: 'Input(shape=(28, 28, 1))', title: 'Add Input(shape=(28, 28, 1))' }] },
+        input
+          ? `The model has no input shape: Keras 3 ignores input_length; add ${input} as its first line, or a training source in the data block`
+          : `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
+        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'}` }] },
       ),
     );
   }
@@ -251,7 +260,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     totals = undefined;
   }
   const outputShape = allCounted ? (layers.length ? layers[layers.length - 1].output : inputShape) : undefined;
-  return { block, name, inputShape, inputSource, layers, totals, outputShape };
+  return { block, name, inputShape, ...(inputDtype ? { inputDtype } : {}), inputSource, layers, totals, outputShape };
 }
 
 const MAX_EXACT = `${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2^53 − 1)`;

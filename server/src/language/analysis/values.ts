@@ -2,6 +2,7 @@
 // `activation=relu` becomes 'relu', and a value of the wrong kind becomes a diagnostic that says
 // what was expected, with the numbers.
 
+import { unqualifiedRef } from '../catalog';
 import { suggest } from '../catalog/suggest';
 import type { ArgType, ArgValue, CallArg, RefTable } from '../catalog/types';
 import type { CallValue, Value } from '../syntax/ast';
@@ -74,11 +75,11 @@ function check(node: Value, type: ArgType, what: string, ctx: ValueContext, out:
       if (node.kind === 'name') return node.name;
       return wrong(node, what, 'a string', out);
     case 'enum':
-      return checkEnum(node, type.values, type.aliases, what, out);
+      return checkEnum(node, type, what, out);
     case 'intTuple':
       return checkIntTuple(node, type, what, out);
     case 'shape':
-      return checkShape(node, what, out);
+      return checkShape(node, what, out, type.inferred === true);
     case 'padding':
       return checkPadding(node, type.dims, what, out);
     case 'layer':
@@ -149,13 +150,8 @@ export function rangeProblem(v: number, type: Extract<ArgType, { kind: 'int' | '
   return maxEx ? `must be less than ${max}` : `must be at most ${max}`;
 }
 
-function checkEnum(
-  node: Value,
-  values: readonly string[],
-  aliases: Readonly<Record<string, string>> | undefined,
-  what: string,
-  out: Diagnostic[],
-): ArgValue | undefined {
+function checkEnum(node: Value, type: Extract<ArgType, { kind: 'enum' }>, what: string, out: Diagnostic[]): ArgValue | undefined {
+  const { values, aliases } = type;
   if (node.kind === 'none' && values.includes('None')) return null;
   const name = node.kind === 'string' ? node.value : node.kind === 'name' ? node.name : undefined;
   if (name === undefined) return wrong(node, what, `one of ${quoteList(values)}`, out);
@@ -163,6 +159,7 @@ function checkEnum(
   const alias = aliases?.[name];
   if (alias) return alias;
   const lower = values.find((v) => v.toLowerCase() === name.toLowerCase());
+  if (lower !== undefined && type.anyCase) return lower; // Keras lowercases it; the lowered value is the canonical one
   const suggestion = lower ?? closest(name, values);
   out.push(
     diagnostic(
@@ -215,7 +212,7 @@ function checkIntTuple(
   return result;
 }
 
-function checkShape(node: Value, what: string, out: Diagnostic[]): ArgValue | undefined {
+function checkShape(node: Value, what: string, out: Diagnostic[], inferred: boolean): ArgValue | undefined {
   if (node.kind === 'number' && Number.isInteger(node.value)) {
     // Keras's `input_shape=784` is a mistake for `(784,)`; accept it but say so? Keras rejects it.
     out.push(
@@ -228,13 +225,14 @@ function checkShape(node: Value, what: string, out: Diagnostic[]): ArgValue | un
   if (node.kind !== 'tuple' && node.kind !== 'list') return wrong(node, what, 'a shape tuple such as (28, 28, 1)', out);
   const dims: (number | null)[] = [];
   for (const item of node.items) {
-    if (item.kind === 'none') dims.push(null);
-    else if (item.kind === 'number' && Number.isSafeInteger(item.value) && item.value >= 1) dims.push(item.value);
+    if (item.kind === 'none' && !inferred) dims.push(null);
+    else if (item.kind === 'number' && Number.isSafeInteger(item.value) && (item.value >= 1 || (inferred && item.value === -1))) dims.push(item.value);
     else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1) {
       out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} ${TOO_LARGE}, got ${excerpt(item.text)}`));
       return undefined;
     } else {
-      out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} must be a whole number of at least 1 or None, got ${describeValue(item)}`));
+      const allowed = inferred ? 'at least 1, or -1 for the one size to infer' : 'at least 1 or None';
+      out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} must be a whole number of ${allowed}, got ${describeValue(item)}`));
       return undefined;
     }
   }
@@ -272,8 +270,24 @@ function checkPadding(node: Value, dims: number, what: string, out: Diagnostic[]
 function checkRef(node: Value, table: RefTable, what: string, ctx: ValueContext, out: Diagnostic[]): ArgValue | undefined {
   if (node.kind === 'none') return null;
   if (node.kind === 'call') return ctx.bindCall(node, table, out);
-  const name = node.kind === 'string' ? node.value : node.kind === 'name' ? node.name : undefined;
-  if (name === undefined) return wrong(node, what, `the name of ${article(TABLE_NOUN[table])} ${TABLE_NOUN[table]}`, out);
+  const written = node.kind === 'string' ? node.value : node.kind === 'name' ? node.name : undefined;
+  if (written === undefined) return wrong(node, what, `the name of ${article(TABLE_NOUN[table])} ${TABLE_NOUN[table]}`, out);
+  // A bare dotted name is a pasted Python callable (`tf.nn.relu`): it means its module's entry.
+  const name = node.kind === 'name' && written.includes('.') ? unqualifiedRef(table, written) : written;
+  if (name === undefined) {
+    // A module this table's entries do not come from (or a table with no dotted spelling).
+    const short = ctx.resolveRef(table, written.slice(written.lastIndexOf('.') + 1));
+    out.push(
+      diagnostic(
+        UNKNOWN_CODE[table],
+        node.range,
+        `Unknown ${TABLE_NOUN[table]} '${excerpt(written)}': write the ${TABLE_NOUN[table]}'s name as a string` +
+          (short ? `, e.g. '${short}'` : ''),
+        short ? { fixes: [replaceWithString(node, short)] } : {},
+      ),
+    );
+    return undefined;
+  }
   const canonical = ctx.resolveRef(table, name);
   if (canonical !== undefined) return canonical;
   const suggestions = ctx.suggestRef(table, name);
@@ -281,7 +295,7 @@ function checkRef(node: Value, table: RefTable, what: string, ctx: ValueContext,
     diagnostic(
       UNKNOWN_CODE[table],
       node.range,
-      `Unknown ${TABLE_NOUN[table]} '${excerpt(name)}'` + (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
+      `Unknown ${TABLE_NOUN[table]} '${excerpt(written)}'` + (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
       { fixes: suggestions.slice(0, 3).map((s) => replaceWithString(node, s)) },
     ),
   );

@@ -13,9 +13,13 @@ export const bool: ArgType = { kind: 'bool' };
 export const string: ArgType = { kind: 'string' };
 export const none: ArgType = { kind: 'none' };
 export const shape: ArgType = { kind: 'shape' };
+/** Reshape's target_shape: sizes of at least 1, one of them may be -1 (inferred). */
+export const targetShape: ArgType = { kind: 'shape', inferred: true };
 export const layer: ArgType = { kind: 'layer' };
 export const any: ArgType = { kind: 'any' };
 export const oneOf = (...values: string[]): ArgType => ({ kind: 'enum', values });
+/** An enum Keras lowercases before checking ('SAME' is 'same'). */
+export const oneOfAnyCase = (...values: string[]): ArgType => ({ kind: 'enum', values, anyCase: true });
 export const ref = (table: RefTable): ArgType => ({ kind: 'ref', table });
 export const listOf = (of: ArgType): ArgType => ({ kind: 'list', of });
 export const union = (...of: ArgType[]): ArgType => ({ kind: 'union', of });

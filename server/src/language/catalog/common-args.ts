@@ -1,6 +1,6 @@
 // Argument specs many layers share, with Keras's wording and defaults.
 
-import { arg, bool, oneOf, optional, ref } from './arg-types';
+import { arg, bool, oneOfAnyCase, optional, ref } from './arg-types';
 import type { ArgSpec } from './types';
 
 export function activationArg(defaultValue: string | null = null): ArgSpec {
@@ -9,10 +9,13 @@ export function activationArg(defaultValue: string | null = null): ArgSpec {
 
 export const useBiasArg: ArgSpec = arg('use_bias', bool, true, 'Whether the layer adds a bias vector.');
 
-/** Only channels_last is supported (TensorFlow.js on CPU and this language's shapes assume it). */
+/**
+ * Only channels_last is supported (TensorFlow.js on CPU and this language's shapes assume it).
+ * Keras's standardize_data_format lowercases the value, so 'CHANNELS_LAST' is accepted too.
+ */
 export const dataFormatArg: ArgSpec = arg(
   'data_format',
-  optional(oneOf('channels_last')),
+  optional(oneOfAnyCase('channels_last')),
   null,
   "Axis order: only 'channels_last' (height, width, channels) is supported; None means channels_last.",
 );

@@ -3,7 +3,7 @@
 
 import { findLayer, layerList } from './layers/registry';
 import { VGG_DEFAULT_INPUT } from './layers/applications';
-import { ACTIVATIONS } from './tables/activations';
+import { ACTIVATION_MODULES, ACTIVATIONS } from './tables/activations';
 import { AUGMENTATIONS } from './tables/augmentation';
 import { BLOCK_SETTINGS, type BlockName } from './tables/blocks';
 import { CALLBACKS } from './tables/callbacks';
@@ -54,11 +54,11 @@ export function layerNames(): string[] {
 /**
  * The model input a first layer declares by its own arguments (Keras 2 style), or undefined:
  * input_shape=(…); input_dim=n as (n,) (except Embedding, whose input_dim is its vocabulary);
- * Embedding's input_length=n as (n,); VGG with include_top and no input_shape: (224, 224, 3).
+ * (Embedding's Keras 2 input_length=n is ignored, as Keras 3 does); VGG with include_top and no input_shape: (224, 224, 3).
  */
 export function declaredInputShape(spec: LayerSpec, args: Record<string, ArgValue>): Shape | undefined {
   if (Array.isArray(args.input_shape) || typeof args.input_shape === 'number') return toShape(args.input_shape, 'input_shape');
-  if (spec.name === 'Embedding') return typeof args.input_length === 'number' ? [args.input_length] : undefined;
+  if (spec.name === 'Embedding') return undefined; // its input_dim is the vocabulary; Keras 3 ignores input_length
   if (typeof args.input_dim === 'number') return [args.input_dim];
   if (spec.category === 'application' && args.include_top !== false) return [...VGG_DEFAULT_INPUT];
   return undefined;
@@ -168,6 +168,19 @@ export function findRef(table: RefTable, name: string): Entry | undefined {
 /** The canonical name for `name` in a table ('mse' -> 'mean_squared_error'), or undefined. */
 export function resolveRef(table: RefTable, name: string): string | undefined {
   return findRef(table, name)?.name;
+}
+
+/** The Python modules a table's entries may be written under as bare dotted names. */
+const REF_MODULES: Partial<Record<RefTable, readonly string[]>> = { activation: ACTIVATION_MODULES };
+
+/**
+ * A dotted name (`tf.nn.relu`) without its module, when the module is one the table's entries come
+ * from ('relu'); undefined for any other module. The caller still looks the short name up.
+ */
+export function unqualifiedRef(table: RefTable, dotted: string): string | undefined {
+  const dot = dotted.lastIndexOf('.');
+  if (dot < 0) return dotted;
+  return REF_MODULES[table]?.includes(dotted.slice(0, dot)) ? dotted.slice(dot + 1) : undefined;
 }
 
 /** Every spelling a table accepts, for completion and did-you-mean. */

@@ -23,12 +23,18 @@ export type ArgType =
   | { kind: 'float'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
-  /** A fixed set of names, written quoted (`'same'`) or bare (`same`). */
-  | { kind: 'enum'; values: readonly string[]; aliases?: Readonly<Record<string, string>> }
+  /**
+   * A fixed set of names, written quoted (`'same'`) or bare (`same`). `anyCase`: Keras lowercases
+   * the value first (padding, data_format), so 'SAME' is 'same'.
+   */
+  | { kind: 'enum'; values: readonly string[]; aliases?: Readonly<Record<string, string>>; anyCase?: boolean }
   /** An int tuple of a fixed length; a scalar expands to all axes when `scalar` is true (kernel_size=3). */
   | { kind: 'intTuple'; length: number; min?: number; scalar: boolean }
-  /** A shape tuple without the batch axis, e.g. input_shape=(28, 28, 1); items may be None. */
-  | { kind: 'shape' }
+  /**
+   * A shape tuple without the batch axis, e.g. input_shape=(28, 28, 1); items may be None.
+   * `inferred`: one item may be -1 instead (Reshape's target_shape), and None is not allowed.
+   */
+  | { kind: 'shape'; inferred?: boolean }
   /** A tuple of tuples for ZeroPadding/Cropping: int, (a, b) or ((t, b), (l, r)). */
   | { kind: 'padding'; dims: number }
   /** A nested layer call: Bidirectional(LSTM(64)). */
@@ -63,6 +69,11 @@ export interface ArgSpec {
   deprecatedAliases?: readonly string[];
   /** Keyword-only in Keras (cannot be given by position). */
   keywordOnly?: boolean;
+  /**
+   * Keras 3 still takes it but ignores it with a deprecation warning (Embedding's input_length):
+   * the checker warns, offers to remove it, and gives it no meaning. The text says what to do instead.
+   */
+  ignoredByKeras3?: string;
 }
 
 /** Thrown by shape rules; the analyzer turns it into a diagnostic on the layer. */

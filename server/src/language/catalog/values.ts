@@ -119,7 +119,10 @@ export function matchesType(type: ArgType, value: ArgValue, lookup?: RefLookup):
     case 'string':
       return typeof value === 'string';
     case 'enum':
-      return typeof value === 'string' && (type.values.includes(value) || (type.aliases?.[value] !== undefined));
+      return (
+        typeof value === 'string' &&
+        (type.values.includes(value) || type.aliases?.[value] !== undefined || (type.anyCase === true && type.values.includes(value.toLowerCase())))
+      );
     case 'intTuple': {
       const isOk = (x: ArgValue) => typeof x === 'number' && Number.isSafeInteger(x) && (type.min === undefined || x >= type.min);
       if (typeof value === 'number') return type.scalar && isOk(value);

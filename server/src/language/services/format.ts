@@ -38,16 +38,17 @@ export function formatModelFile(text: string, options: IndentOptions = DEFAULT_I
 // ---- values ----
 
 /**
- * A value as source text. `qualify` and `quoteString` let the Keras export print the same calls
- * as Python (module prefixes, Python's string escapes).
+ * A value as source text. `qualify`, `quoteString` and `dotted` let the Keras export print the
+ * same calls as Python (module prefixes, Python's string escapes, `tf.nn.relu` as 'relu').
  */
 export function printValue(
   value: Value,
   bareNames = false,
   qualify: (callee: string) => string = (c) => c,
   quoteString: (s: string) => string = quote,
+  dotted: (name: string) => string = (n) => n,
 ): string {
-  const inner = (v: Value) => printValue(v, false, qualify, quoteString);
+  const inner = (v: Value) => printValue(v, false, qualify, quoteString, dotted);
   switch (value.kind) {
     case 'number':
       return value.text;
@@ -58,6 +59,8 @@ export function printValue(
     case 'none':
       return 'None';
     case 'name':
+      // A dotted name (`tf.nn.relu`) is a Python callable, not an enum name: quoting it would change its meaning.
+      if (value.name.includes('.')) return dotted(value.name);
       return bareNames ? value.name : quoteString(value.name);
     case 'tuple':
       if (value.items.length === 1) return `(${inner(value.items[0])},)`;

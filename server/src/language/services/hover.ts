@@ -6,7 +6,7 @@ import type { Analysis } from '../analysis/analyze';
 import { formatArgValue, formatCount, formatShape } from '../analysis/format-values';
 import type { LayerInfo, ModelAnalysis } from '../analysis/model';
 import { sourceLabel } from '../analysis/sources';
-import { blockSettings, findRef, getDataset, type ArgSpec, type ArgType, type RefTable } from '../catalog';
+import { blockSettings, findRef, getDataset, unqualifiedRef, type ArgSpec, type ArgType, type RefTable } from '../catalog';
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
 import { groupParams } from './layer-groups';
@@ -138,9 +138,12 @@ function inValue(analysis: Analysis, value: Value, expected: ArgType | undefined
       }
       return undefined;
     case 'string':
+      return namedValueHover(analysis, value.value, refTablesOf(expected), value.range);
     case 'name': {
-      const name = value.kind === 'string' ? value.value : value.name;
-      return namedValueHover(analysis, name, refTablesOf(expected), value.range);
+      // A pasted callable (`tf.nn.relu`) shows the entry it means, as the checker resolves it.
+      const tables = refTablesOf(expected);
+      const name = value.name.includes('.') ? tables.map((t) => unqualifiedRef(t, value.name)).find((n) => n !== undefined) : value.name;
+      return name === undefined ? undefined : namedValueHover(analysis, name, tables, value.range);
     }
     default:
       return undefined;

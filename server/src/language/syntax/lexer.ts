@@ -91,6 +91,13 @@ const LineBreak = createToken({ name: 'LineBreak', pattern: /\r\n?|\n/, group: L
 const CommentToken = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 
 export const Name = token('name', 'Name', /[A-Za-z_][A-Za-z0-9_]*/);
+/**
+ * A dotted name used as a value, as pasted from Keras code: `tf.nn.relu`,
+ * `keras.activations.relu`. It is a Name to the parser (value position only resolves it). Not
+ * lexed before `(`, so a dotted callee such as `layers.Dense(` reads as before; the lookahead also
+ * refuses to stop inside a word or before a dot, so a longer dotted name is never split.
+ */
+export const DottedName = token('name', 'DottedName', /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![A-Za-z0-9_.]|\s*\()/, [Name]);
 /** `12`, `1.`, `.5`, `2e-3` (an `e` without digits after it is not part of the number). */
 export const NumberToken = token('number', 'Number', /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/);
 /** A backslash escapes the next character on the same line. */
@@ -116,6 +123,7 @@ export const allTokenTypes: TokenType[] = [
   Blank,
   LineBreak,
   CommentToken,
+  DottedName,
   Name,
   NumberToken,
   StringToken,
@@ -140,7 +148,7 @@ export const allTokenTypes: TokenType[] = [
   AnyString,
 ];
 
-const lexer = new Lexer(allTokenTypes.slice(0, 20), {
+const lexer = new Lexer(allTokenTypes.slice(0, 21), {
   positionTracking: 'onlyStart',
   ensureOptimizations: true,
   skipValidations: true,

@@ -5,7 +5,7 @@
 //   SeparableConv2D: depthwise kh·kw · C · depth_multiplier, pointwise C · depth_multiplier · filters, bias filters
 //   DepthwiseConv2D: depthwise kh·kw · C · depth_multiplier, bias C · depth_multiplier
 
-import { arg, int, intTuple, oneOf, optional, required } from '../arg-types';
+import { arg, int, intTuple, oneOfAnyCase, optional, required } from '../arg-types';
 import { activationArg, activityRegularizerArg, constraintArg, dataFormatArg, initializerArg, kernelBiasArgs, regularizerArg, useBiasArg } from '../common-args';
 import { deconvOutputLength, type ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
@@ -29,7 +29,7 @@ function paddingArg(causal: boolean): ArgSpec {
   const values = causal ? ['valid', 'same', 'causal'] : ['valid', 'same'];
   const doc = "'valid': no padding, the output shrinks; 'same': zero-pad so that the output is ceil(input / stride)"
     + (causal ? "; 'causal': pad on the left only (for sequences)." : '.');
-  return arg('padding', oneOf(...values), 'valid', doc);
+  return arg('padding', oneOfAnyCase(...values), 'valid', doc);
 }
 const filtersArg = required('filters', int(1), 'Number of output channels (filters).');
 const depthMultiplierArg = arg('depth_multiplier', int(1), 1, 'Number of depthwise output channels per input channel.');

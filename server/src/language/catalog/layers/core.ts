@@ -7,6 +7,9 @@ import { knownDim } from '../shapes';
 import { argBool, argNumber, toShape } from '../values';
 import type { LayerSpec } from '../types';
 
+/** The dtypes Keras's Input takes that a sample of numbers can carry (keras.backend's int and float names). */
+const INPUT_DTYPES = ['float32', 'float16', 'bfloat16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16'];
+
 export const Input: LayerSpec = defineLayer({
   name: 'Input',
   category: 'input',
@@ -17,7 +20,12 @@ export const Input: LayerSpec = defineLayer({
   args: [
     required('shape', shape, 'Shape of one sample without the batch axis, e.g. (28, 28, 1) or (784,).'),
     arg('batch_size', optional(int(1)), null, 'A fixed batch size (None: any).'),
-    arg('dtype', optional(oneOf('float32', 'float16', 'bfloat16', 'float64', 'int32')), null, 'The input dtype (default float32).'),
+    arg(
+      'dtype',
+      optional(oneOf(...INPUT_DTYPES)),
+      null,
+      "The input dtype (default float32), e.g. 'int64' for token ids as in keras.io's text examples. TensorFlow.js has no int64 or float64: it feeds integer inputs as int32 and float inputs as float32.",
+    ),
     arg('sparse', optional(bool), null, 'Whether the input is a sparse tensor (not supported for training).'),
     arg('name', optional(string), null, 'The input\'s name.'),
   ],
@@ -84,8 +92,10 @@ export const Embedding: LayerSpec = defineLayer({
     constraintArg('embeddings_constraint', 'embeddings matrix'),
     arg('mask_zero', bool, false, 'Whether index 0 is padding to be masked out for later layers.'),
     { ...activityRegularizerArg, keywordOnly: true },
-    arg('input_length', optional(int(1)), null, 'Keras 2: the sequence length; on the first layer it sets the input shape to (input_length,).', {
+    // Keras 3's Embedding.__init__ pops input_length and warns "Argument `input_length` is deprecated. Just remove it."
+    arg('input_length', optional(int(1)), null, 'Keras 2 only: the sequence length. Keras 3 ignores it; give the input shape with Input(shape=(length,)).', {
       keywordOnly: true,
+      ignoredByKeras3: 'give the sequence length as the model input instead, e.g. Input(shape=(LENGTH,)) as the first line',
     }),
   ],
   configOmits: ['input_length'], // Keras 3 no longer writes it; the input shape carries it

@@ -1,7 +1,7 @@
 // Pooling: Max/AveragePooling1D/2D/3D (strides default to pool_size, as in Keras) and
 // GlobalMax/GlobalAveragePooling1D/2D/3D (reduce every spatial axis; keepdims keeps them as 1).
 
-import { arg, bool, intTuple, oneOf, optional } from '../arg-types';
+import { arg, bool, intTuple, oneOfAnyCase, optional } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import type { ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
@@ -27,7 +27,7 @@ function poolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
     args: [
       arg('pool_size', intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Size of the pooling window: ${intOrTuplePhrase(rank)}.`),
       arg('strides', optional(intTuple(rank)), null, 'Step of the window; None means pool_size (non-overlapping windows).'),
-      arg('padding', oneOf('valid', 'same'), 'valid', "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides)."),
+      arg('padding', oneOfAnyCase('valid', 'same'), 'valid', "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides)."),
       dataFormatArg,
     ],
     outputShape(ctx) {

@@ -1,7 +1,7 @@
 // Reshaping: Flatten, Reshape (with -1), Permute, RepeatVector, UpSampling1D/2D/3D,
 // ZeroPadding1D/2D/3D, Cropping1D/2D/3D. None of these has weights.
 
-import { arg, int, intTuple, listOf, oneOf, required, shape } from '../arg-types';
+import { arg, int, intTuple, listOf, oneOf, required, targetShape } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import { defineLayer } from '../define-layer';
 import { axesPhrase } from '../phrases';
@@ -21,7 +21,7 @@ export const Reshape: LayerSpec = defineLayer({
   name: 'Reshape',
   category: 'reshaping',
   doc: 'Reshapes each sample to target_shape (without the batch axis); one dimension may be -1 to be inferred.',
-  args: [required('target_shape', shape, 'The new shape without the batch axis, e.g. (28, 28, 1); one entry may be -1.')],
+  args: [required('target_shape', targetShape, 'The new shape without the batch axis, e.g. (28, 28, 1); one entry may be -1.')],
   outputShape(ctx) {
     const target = toShape(ctx.args.target_shape, 'target_shape');
     const shown = `Reshape to ${formatTuple(target)}`;

@@ -2,6 +2,21 @@
 
 import type { NamedEntry } from '../types';
 
+/**
+ * Modules whose functions Keras code passes as `activation=` callables (`tf.nn.relu`,
+ * `keras.activations.relu`): a bare dotted name under one of these means the activation of the
+ * same name, as the callable computes the same function with Keras's defaults.
+ */
+export const ACTIVATION_MODULES: readonly string[] = [
+  'keras.activations',
+  'tf.keras.activations',
+  'keras.src.activations',
+  'activations',
+  'tf.nn',
+  'tf.math',
+  'tf',
+];
+
 export const ACTIVATIONS: readonly NamedEntry[] = [
   { name: 'linear', doc: 'Identity: f(x) = x. What activation=None means.' },
   { name: 'relu', doc: 'Rectified linear unit: max(x, 0).' },
@@ -18,4 +33,8 @@ export const ACTIVATIONS: readonly NamedEntry[] = [
   { name: 'gelu', doc: 'Gaussian error linear unit: x · Φ(x).' },
   { name: 'mish', doc: 'x · tanh(softplus(x)).' },
   { name: 'exponential', doc: 'exp(x).' },
+  // keras.activations.leaky_relu(x, negative_slope=0.2): the function's default, not the LeakyReLU layer's 0.3.
+  { name: 'leaky_relu', doc: 'Leaky relu with Keras\'s default negative_slope=0.2: x if x > 0 else 0.2·x. (The LeakyReLU layer defaults to 0.3.)' },
+  // keras.activations.log_softmax(x, axis=-1).
+  { name: 'log_softmax', doc: 'log(softmax(x)) over the last axis, computed stably as x - logsumexp(x).' },
 ];

@@ -22,10 +22,22 @@ export function l1l2Of(value: unknown): { l1: number; l2: number } | undefined {
   return c ? { l1: Number(c['l1']), l2: Number(c['l2']) } : undefined;
 }
 
+/**
+ * TF.js's nearest dtype for a Keras one: it has no int64/int16/int8/uint8 nor float16/64, so
+ * integer inputs run as int32 and float ones as float32 (the language's hover on dtype says so).
+ */
+export function tfjsDtype(dtype: unknown): unknown {
+  if (typeof dtype !== 'string') return dtype;
+  if (/^u?int\d+$/.test(dtype)) return 'int32';
+  if (/^b?float\d+$/.test(dtype)) return 'float32';
+  return dtype;
+}
+
 function normaliseValue(key: string, value: unknown, random?: Random): unknown {
+  if (key === 'dtype' && typeof value === 'string') return tfjsDtype(value);
   if (!isObject(value)) return value;
   // Keras 3: {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}}
-  if (key === 'dtype' && isObject(value['config'])) return value['config']['name'];
+  if (key === 'dtype' && isObject(value['config'])) return tfjsDtype(value['config']['name']);
   const className = value['class_name'];
   const config = isObject(value['config']) ? value['config'] : {};
   // TF.js cannot call a layer with an activity regularizer; activity.ts applies them instead.

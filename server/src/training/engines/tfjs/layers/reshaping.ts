@@ -189,4 +189,29 @@ export class KerasFlatten extends TfjsFlatten {
   }
 }
 
-export const RESHAPING_LAYERS = [KerasFlatten, UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];
+// TF.js exports Reshape only through its factory too.
+const TfjsReshape = tfl.layers.reshape({ targetShape: [1] }).constructor as new (args: object) => tfl.layers.Layer & {
+  targetShape: Shape;
+  fixUnknownDimension(inputShape: number[], outputShape: Shape): number[];
+};
+
+/**
+ * Keras 3's Reshape: one -1 is inferred from the sample's size (compute_reshape_output_shape),
+ * and stays None only when a sample axis is unknown. TF.js's counts the batch axis among the
+ * unknown ones, so it never infers -1 while building and the next layer sees a None axis.
+ */
+export class KerasReshape extends TfjsReshape {
+  static readonly className = 'Reshape';
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    const input = inputShape as Shape;
+    const sample = input.slice(1);
+    if (sample.some((d) => d == null)) return [input[0]!, ...this.targetShape] as tfl.Shape;
+    return [input[0]!, ...this.fixUnknownDimension(sample as number[], this.targetShape)] as tfl.Shape;
+  }
+  override getConfig() {
+    // TF.js stores the -1 as null; Keras's config (and a saved model.json) writes -1.
+    return { ...super.getConfig(), targetShape: this.targetShape.map((d) => (d == null ? -1 : d)) };
+  }
+}
+
+export const RESHAPING_LAYERS = [KerasFlatten, KerasReshape, UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];

@@ -1,0 +1,110 @@
+// The language core (server/src/language/) is pure: text and file headers in, plain data out.
+// It must not import LSP, VS Code, the CLI, the training or export code, or the client, so that
+// it stays unit-testable without a server and reusable by every face (ARCHITECTURE.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+const root = resolve(import.meta.dirname, '../..');
+const core = join(root, 'server/src/language');
+
+/** Package names and repository folders the core may not reach. */
+const forbiddenPackages = [/^vscode$/, /^vscode-languageserver/, /^vscode-languageclient$/, /^vscode-jsonrpc$/];
+const forbiddenFolders = ['server/src/lsp', 'server/src/cli', 'server/src/training', 'server/src/export', 'client'];
+
+export interface ImportSite {
+  file: string;
+  line: number;
+  specifier: string;
+}
+
+/** Every module specifier a source file names: import/export-from, import(), require(). */
+export function importsOf(file: string, text: string): ImportSite[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sites: ImportSite[] = [];
+  const add = (node: ts.Node, lit: ts.Expression | undefined) => {
+    if (lit && ts.isStringLiteralLike(lit)) {
+      sites.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, specifier: lit.text });
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression);
+    } else if (ts.isCallExpression(node)) {
+      const isDynamic = node.expression.kind === ts.SyntaxKind.ImportKeyword;
+      const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
+      if (isDynamic || isRequire) add(node, node.arguments[0]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, node.argument.literal);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return sites;
+}
+
+/** Why an import breaks the boundary, or undefined when it is allowed. */
+export function violation(site: ImportSite): string | undefined {
+  const spec = site.specifier;
+  if (spec.startsWith('.') || spec.startsWith('/')) {
+    const target = relative(root, resolve(dirname(site.file), spec)).split(sep).join('/');
+    const folder = forbiddenFolders.find((f) => target === f || target.startsWith(`${f}/`));
+    return folder ? `reaches ${folder}/ (${target})` : undefined;
+  }
+  const bare = spec.replace(/^node:/, '');
+  return forbiddenPackages.some((p) => p.test(bare)) ? `imports the package ${bare}` : undefined;
+}
+
+export function violations(files: { path: string; text: string }[]): string[] {
+  return files.flatMap(({ path, text }) =>
+    importsOf(path, text).flatMap((site) => {
+      const why = violation(site);
+      return why ? [`${relative(root, site.file)}:${site.line}: '${site.specifier}' ${why}`] : [];
+    }),
+  );
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return /\.(m|c)?[jt]sx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+test('the language core imports nothing from LSP, VS Code, the CLI, training, export or the client', () => {
+  const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  assert.ok(files.length > 20, `expected the language core's sources under ${core}`);
+  const found = violations(files);
+  assert.deepEqual(found, [], `The language core must stay pure (ARCHITECTURE.md); move the shared code into server/src/language/ or pass it in:\n${found.join('\n')}`);
+});
+
+test('the boundary check catches every kind of forbidden import (synthetic files)', () => {
+  const file = join(core, 'analysis/example.ts');
+  const text = [
+    "import { Connection } from 'vscode-languageserver/node';",
+    "import * as vscode from 'vscode';",
+    "import type { RunSpec } from '../../training/protocol';",
+    "export { runCheck } from '../../cli/check';",
+    "const m = await import('../../lsp/server');",
+    "const c = require('../../../../client/src/extension');",
+    "type E = import('../../export/keras').Options;",
+    "import { LanguageClient } from 'vscode-languageclient';",
+    // Allowed: inside the core, Node built-ins, chevrotain.
+    "import { parse } from '../syntax/parser';",
+    "import { readFileSync } from 'node:fs';",
+    "import { Lexer } from 'chevrotain';",
+    "import { thing } from './training-like-name';",
+  ].join('\n');
+  const found = violations([{ path: file, text }]);
+  assert.deepEqual(
+    found.map((v) => v.split(':')[1]),
+    ['1', '2', '3', '4', '5', '6', '7', '8'],
+    found.join('\n'),
+  );
+  assert.match(found[2]!, /reaches server\/src\/training\//);
+  assert.match(found[5]!, /reaches client\//);
+});
