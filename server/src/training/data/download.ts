@@ -4,6 +4,7 @@
 // Files already in the folder (downloaded earlier or put there by hand) are used without network.
 
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
@@ -154,9 +155,14 @@ async function fetchOnce(url: string, part: string, offset: number, name: string
       options.onProgress(downloadProgress(name, start + received, total));
     }
   });
+  const out = createWriteStream(part, { flags: start === 0 ? 'w' : 'a' });
   try {
-    await pipeline(response, createWriteStream(part, { flags: start === 0 ? 'w' : 'a' }));
+    await pipeline(response, out);
   } catch (e) {
+    // pipeline rejects as soon as the connection is cut, while a write it started may still be
+    // landing in `part`: wait until the file is closed, or the next attempt's Range (from the
+    // file's size) and that late write would both append the same bytes.
+    if (!out.closed) await once(out, 'close');
     if (options.signal?.aborted) throw e;
     return false; // cut mid-file: what arrived is kept in `part` and resumed
   }
