@@ -1,9 +1,11 @@
-// "Export to Keras / PyTorch": the same runnable script `modelspec export` writes, opened as a
-// new Python document the user can save where they like.
+// "Export to Keras / PyTorch": the same runnable script `modelspec export` writes, saved beside
+// the model as <model>_keras.py / <model>_pytorch.py (with the bundled digits as .npz when the
+// data block reads them) and opened, so the tab carries the file's name.
 
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { exportKeras } from '../../../server/src/export/keras';
-import { exportPytorch } from '../../../server/src/export/pytorch';
+import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../../../server/src/export/script-files';
+import { writeFileAtomic } from '../../../server/src/training/files';
 import { analyzeDocument, modelDocument } from '../model-document';
 import { requireTrust } from '../settings';
 
@@ -25,14 +27,23 @@ export async function exportModel(uri?: unknown, target?: 'keras' | 'pytorch'): 
   }
   const chosen = target ?? (await vscode.window.showQuickPick(TARGETS, { title: 'Export the model to' }))?.target;
   if (!chosen) return undefined;
-  let script: string;
+  const path = defaultScriptPath(doc.uri.fsPath, chosen);
+  // The user may have edited an earlier export: replace it only when they say so.
+  if (existsSync(path)) {
+    const replace = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(path)} exists. Replace it?`, { modal: true }, 'Replace');
+    if (replace !== 'Replace') return undefined;
+  }
+  let files: ScriptFiles;
   try {
-    script = chosen === 'keras' ? exportKeras(analysis, doc.uri.fsPath) : exportPytorch(analysis, doc.uri.fsPath);
+    files = await exportScriptFiles(analysis, doc.uri.fsPath, chosen, path);
+    // Data first: a script on disk always finds what it loads. Atomic writes; errors name the path.
+    for (const d of files.data) writeFileAtomic(d.path, d.bytes, 'export');
+    writeFileAtomic(path, files.script, 'export');
   } catch (e) {
     void vscode.window.showErrorMessage(`ModelSpec: cannot export to ${chosen === 'keras' ? 'Keras' : 'PyTorch'}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  const out = await vscode.workspace.openTextDocument({ language: 'python', content: script });
+  const out = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
   await vscode.window.showTextDocument(out, { preview: false });
   return out;
 }

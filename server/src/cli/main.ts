@@ -2,8 +2,7 @@
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { exportKeras } from '../export/keras';
-import { exportPytorch } from '../export/pytorch';
+import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../export/script-files';
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
 import { dirname, join, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
@@ -197,12 +196,19 @@ async function exportCommand(args: string[]): Promise<number> {
     printDiagnostics([loaded], process.stderr);
     return 1;
   }
-  let script: string;
+  // Data the script loads from its own folder (the bundled digits) goes beside --out, or beside
+  // the .model file when the script goes to stdout.
+  let written: ScriptFiles;
   try {
-    script = to === 'keras' ? exportKeras(loaded.analysis, loaded.file) : exportPytorch(loaded.analysis, loaded.file);
+    written = await exportScriptFiles(loaded.analysis, loaded.file, to, out ?? defaultScriptPath(loaded.file, to));
   } catch (e) {
     process.stderr.write(`modelspec: cannot export ${printable(loaded.file)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
+  }
+  const script = written.script;
+  for (const d of written.data) {
+    writeFileAtomic(d.path, d.bytes, 'export');
+    process.stderr.write(`Wrote ${printable(d.path)} (the data the script loads; keep it beside the script)\n`);
   }
   if (out) {
     // Whole or not at all (an existing script is kept on failure); an I/O error is one line.

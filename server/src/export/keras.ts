@@ -10,7 +10,7 @@ import type { ArgValue } from '../language/catalog/types';
 import { printValue } from '../language/services/format';
 import type { CallValue, Value } from '../language/syntax/ast';
 import { pretrainedPart, SAVED_WEIGHTS_READER, savedLayerCall } from './pretrained';
-import { pythonDataLoader } from './python-data';
+import { digitsFileName, pythonDataLoader } from './python-data';
 import { pythonComment, pythonDocstring, pythonIdentifier, pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
 
 export function exportKeras(analysis: Analysis, file: string): string {
@@ -81,13 +81,15 @@ export function exportKeras(analysis: Analysis, file: string): string {
   const data = analysis.data!.values;
   const test = sourceRefOf(data.test);
   const inputShape = model.inputShape ?? [];
-  out.push(...pythonDataLoader(train, 'train', inputShape, oneHot, typeof data.rescale === 'number' ? data.rescale : undefined));
-  if (test) out.push(...pythonDataLoader(test, 'test', inputShape, oneHot, typeof data.rescale === 'number' ? data.rescale : undefined));
+  const rescale = typeof data.rescale === 'number' ? data.rescale : undefined;
+  const digits = digitsFileName(file);
+  out.push(...pythonDataLoader(train, 'train', inputShape, oneHot, rescale, 'keras', digits));
+  if (test) out.push(...pythonDataLoader(test, 'test', inputShape, oneHot, rescale, 'keras', digits));
 
   const fit = analysis.fit?.values ?? {};
   const callbacks = Array.isArray(fit.callbacks) ? fit.callbacks.map(callbackSource) : [];
   const validation = sourceRefOf(data.validation);
-  if (validation) out.push(...pythonDataLoader(validation, 'val', inputShape, oneHot, typeof data.rescale === 'number' ? data.rescale : undefined));
+  if (validation) out.push(...pythonDataLoader(validation, 'val', inputShape, oneHot, rescale, 'keras', digits));
   if (typeof fit.seed === 'number') out.push(`keras.utils.set_random_seed(${pythonNumber(fit.seed)})`);
   const augment = data.augment && typeof data.augment === 'object' && !Array.isArray(data.augment) ? data.augment : undefined;
   const batchSize = pythonNumber(typeof fit.batch_size === 'number' ? fit.batch_size : 32);
@@ -117,6 +119,8 @@ export function exportKeras(analysis: Analysis, file: string): string {
   }
   if (test) out.push('print(dict(zip(model.metrics_names, np.atleast_1d(model.evaluate(x_test, y_test)))))');
   out.push(`model.save(${pythonLiteral(`${model.name}.keras`)})`);
+  // The bundled digits are loaded from the .npz beside the script.
+  if (out.some((l) => l.includes('Path(__file__)'))) out.splice(out.indexOf('import numpy as np'), 0, 'from pathlib import Path', '');
   return out.join('\n') + '\n';
 }
 

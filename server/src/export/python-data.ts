@@ -1,6 +1,7 @@
 // Python snippets shared by the exporters: loading each data source into numpy arrays shaped for
 // the model (x_<split>, y_<split>).
 
+import { basename } from 'node:path';
 import type { Shape } from '../language/catalog/types';
 import type { SourceRef } from '../language/data/types';
 import { pythonIdentifier, pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
@@ -17,6 +18,11 @@ function scaling(scale: number): string {
  */
 export type BuiltinLoader = 'keras' | 'load_mnist';
 
+/** The .npz file, beside the script, that holds the bundled digits for `modelFile`. */
+export function digitsFileName(modelFile: string): string {
+  return `${basename(modelFile).replace(/\.model$/, '')}_digits.npz`;
+}
+
 /**
  * Lines that define `x_<name>` (float32, shaped like the model's input) and `y_<name>` (one-hot
  * when the loss wants it) from a source.
@@ -28,13 +34,23 @@ export function pythonDataLoader(
   oneHot: boolean,
   rescale: number | undefined,
   builtin: BuiltinLoader = 'keras',
+  digitsFile?: string,
 ): string[] {
   const x = `x_${name}`;
   const y = `y_${name}`;
   const lines: string[] = [''];
   let scale = rescale;
   const split = ref.args.split === 'test' || (ref.args.split == null && name === 'test') ? 1 : 0;
-  switch (ref.name) {
+  // The bundled digits cannot be downloaded: the exporter writes them beside the script.
+  const digitsPart = ref.name === 'digits' && digitsFile !== undefined ? (split === 1 ? 'test' : 'train') : undefined;
+  if (digitsPart) {
+    lines.push(
+      `with np.load(Path(__file__).with_name(${pythonLiteral(digitsFile)})) as digits:  # ModelSpec's bundled digits`,
+      `    ${x}, ${y} = digits[${pythonLiteral(`x_${digitsPart}`)}], digits[${pythonLiteral(`y_${digitsPart}`)}]`,
+    );
+    scale ??= 1 / 255;
+  }
+  switch (digitsPart ? undefined : ref.name) {
     case 'digits':
     case 'mnist':
     case 'fashion_mnist': {

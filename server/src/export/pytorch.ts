@@ -8,10 +8,11 @@ import { basename } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
 import type { LayerInfo } from '../language/analysis/model';
 import { sourceRefOf } from '../language/analysis/sources';
-import { getLoss } from '../language/catalog';
+import { getCallback, getLoss } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
-import { pythonDataLoader } from './python-data';
+import { helpersFor } from './pytorch-helpers';
+import { digitsFileName, pythonDataLoader } from './python-data';
 import { pythonComment, pythonDocstring, pythonLiteral, pythonNumber } from './python-source';
 
 const ACTIVATIONS: Record<string, string | null> = {
@@ -174,106 +175,11 @@ function pyTuple(v: number[]): string {
   return v.length === 1 ? `(${pythonNumber(v[0])},)` : `(${v.map(pythonNumber).join(', ')})`;
 }
 
-const HELPERS = `
-class ChannelsFirst(nn.Module):
-    """Runs a PyTorch spatial layer (N, C, ...) on Keras's channels-last tensors (N, ..., C)."""
-    def __init__(self, inner):
-        super().__init__()
-        self.inner = inner
-    def forward(self, x):
-        x = x.movedim(-1, 1)
-        return self.inner(x).movedim(1, -1)
-
-
-class SamePad(nn.Module):
-    """Keras/TensorFlow 'same' padding: output = ceil(input / stride), extra padding at the end."""
-    def __init__(self, kernel, stride, dilation, value=0.0):
-        super().__init__()
-        self.kernel, self.stride, self.dilation, self.value = kernel, stride, dilation, value
-    def forward(self, x):
-        pads = []
-        for i in reversed(range(len(self.kernel))):
-            size = x.shape[2 + i]
-            k = (self.kernel[i] - 1) * self.dilation[i] + 1
-            out = -(-size // self.stride[i])
-            total = max((out - 1) * self.stride[i] + k - size, 0)
-            pads += [total // 2, total - total // 2]
-        return nn.functional.pad(x, pads, value=self.value)
-
-
-class GlobalPool(nn.Module):
-    def __init__(self, how, dims):
-        super().__init__()
-        self.how, self.dims = how, tuple(range(1, dims + 1))
-    def forward(self, x):
-        return x.amax(dim=self.dims) if self.how == 'max' else x.mean(dim=self.dims)
-
-
-class Reshape(nn.Module):
-    def __init__(self, shape):
-        super().__init__()
-        self.shape = shape
-    def forward(self, x):
-        return x.reshape((x.shape[0],) + self.shape)
-
-
-class Permute(nn.Module):
-    def __init__(self, dims):
-        super().__init__()
-        self.dims = dims
-    def forward(self, x):
-        return x.permute((0,) + self.dims)
-
-
-class RepeatVector(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.n = n
-    def forward(self, x):
-        return x.unsqueeze(1).expand(-1, self.n, -1)
-
-
-class Embedding(nn.Embedding):
-    def forward(self, x):
-        return super().forward(x.long())
-
-
-class Recurrent(nn.Module):
-    """A PyTorch RNN that returns the last step (Keras's default) or every step."""
-    def __init__(self, rnn, return_sequences):
-        super().__init__()
-        self.rnn, self.return_sequences = rnn, return_sequences
-    def forward(self, x):
-        out, _ = self.rnn(x)
-        return out if self.return_sequences else out[:, -1]
-
-
-class ZeroPad2d(nn.Module):
-    def __init__(self, padding):
-        super().__init__()
-        (t, b), (l, r) = padding if isinstance(padding, tuple) and isinstance(padding[0], tuple) else ((padding, padding), (padding, padding)) if isinstance(padding, int) else ((padding[0], padding[0]), (padding[1], padding[1]))
-        self.pad = (0, 0, l, r, t, b)
-    def forward(self, x):
-        return nn.functional.pad(x, self.pad)
-
-
-class GaussianNoise(nn.Module):
-    def __init__(self, stddev):
-        super().__init__()
-        self.stddev = stddev
-    def forward(self, x):
-        return x + torch.randn_like(x) * self.stddev if self.training else x
-
-
-class Exp(nn.Module):
-    def forward(self, x):
-        return torch.exp(x)
-`;
-
 export function exportPytorch(analysis: Analysis, file: string): string {
   const model = analysis.model;
   if (!model?.totals || analysis.diagnostics.some((d) => d.severity === 'error')) throw new Error(`${file} has errors; fix them before exporting`);
   const pretrained = pretrainedPart(model);
+  const header: string[] = [];
   const modules: string[] = [];
   const firstModule: number[] = []; // each layer's first module, its index in nn.Sequential
   for (const l of model.layers) {
@@ -287,11 +193,8 @@ export function exportPytorch(analysis: Analysis, file: string): string {
       `The same layers as the Keras model (${model.totals.total.toLocaleString('en-US')} parameters), in PyTorch.`,
       'Tensors are channels-last between layers, as in Keras. Runs with PyTorch and numpy.',
     ]),
-    'import numpy as np',
-    'import torch',
-    'from torch import nn',
-    HELPERS,
   ];
+  const imports = ['import numpy as np', 'import torch', 'from torch import nn'];
   const loading: string[] = [];
   if (pretrained) {
     const n = pretrained.layers.length;
@@ -344,7 +247,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   const train = sourceRefOf(analysis.data?.values.train);
   if (!compile || !train) {
     out.push('', '# Add a compile block and a data block with a training source to train this model.');
-    return out.join('\n') + '\n';
+    return assemble(out, imports, []);
   }
   const loss = getLoss(typeof compile.loss === 'string' ? compile.loss : '');
   const lossExpr = loss && LOSSES[loss.name];
@@ -359,14 +262,20 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   }
   const oneHot = loss.labels === 'one-hot';
   const rescale = typeof data.rescale === 'number' ? data.rescale : undefined;
-  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist');
+  const digits = digitsFileName(file);
+  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist', digits);
   const test = sourceRefOf(data.test);
-  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist'));
+  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
+  if (loaders.some((l) => l.includes('Path(__file__)'))) imports.unshift('from pathlib import Path', '');
   // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
   if (loaders.some((l) => /\bkeras\./.test(l))) loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
   const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
+  const callbacks = torchCallbacks(Array.isArray(fit.callbacks) ? fit.callbacks : []);
+  if (callbacks.skipped.length > 0) {
+    header.push('# Not carried over from the fit block (no PyTorch counterpart here yet):', ...callbacks.skipped.map((c) => `#   ${pythonComment(c)}`), '');
+  }
   out.push(
-    ...MNIST_LOADER,
+    ...(loaders.some((l) => l.includes('load_mnist(')) ? MNIST_LOADER : []),
     ...loaders,
     '',
     `def loss_fn(p, y):`,
@@ -387,10 +296,13 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     '        t = torch.as_tensor(y, device=device)',
     `        return loss_fn(p, t).item(), ${classify ? '(p.argmax(-1) == t.long()).float().mean().item()' : 'None'}`,
     '',
+    ...(callbacks.created.length > 0 ? ['', 'callbacks = [', ...callbacks.created.map((c) => `    ${c},`), ']'] : []),
+    '',
     'for epoch in range(epochs):',
     '    model.train()',
+    '    losses = []',
     ...(frozenBatchNorm.length > 0 ? ['    for bn in frozen_batchnorm:', '        bn.eval()'] : []),
-    `    order = np.random.permutation(len(x_fit)) if ${data.shuffle === false ? 'False' : 'True'} else np.arange(len(x_fit))`,
+    data.shuffle === false ? '    order = np.arange(len(x_fit))  # shuffle: false' : '    order = np.random.permutation(len(x_fit))',
     '    for i in range(0, len(order), batch_size):',
     '        idx = order[i:i + batch_size]',
     '        xb = torch.as_tensor(x_fit[idx], device=device)',
@@ -399,12 +311,67 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     '        loss = loss_fn(model(xb), yb)',
     '        loss.backward()',
     '        optimizer.step()',
-    '    val = evaluate(x_val, y_val) if len(x_val) else None',
-    "    print(f'epoch {epoch + 1}/{epochs}: loss {loss.item():.4f}' + (f', val_loss {val[0]:.4f}' if val else '') + (f', val_accuracy {val[1]:.4f}' if val and val[1] is not None else ''))",
+    '        losses.append(loss.item())',
+    "    logs = {'loss': float(np.mean(losses))}",
+    '    if len(x_val):',
+    "        logs['val_loss'], val_accuracy = evaluate(x_val, y_val)",
+    ...(classify ? ["        logs['val_accuracy'] = val_accuracy"] : []),
+    "    print(f'epoch {epoch + 1}/{epochs}: ' + ', '.join(f'{k} {v:.4f}' for k, v in logs.items()))",
+    ...(callbacks.created.length > 0
+      ? ['    # Every callback sees the epoch (as in Keras), then training stops if one asks.', '    stops = [callback.on_epoch_end(epoch, logs) for callback in callbacks]', '    if any(stops):', '        break']
+      : []),
   );
   if (test) out.push('', "print('test loss, accuracy:', evaluate(x_test, y_test))");
   out.push(`torch.save(model.state_dict(), ${pythonLiteral(`${model.name}.pt`)})`);
-  return out.join('\n') + '\n';
+  return assemble(out, imports, header);
+}
+
+/** Docstring, the not-carried-over comment, imports, the helpers the code uses, then the code. */
+function assemble(out: string[], imports: string[], header: string[]): string {
+  const [docEnd] = [out.findIndex((l, i) => i > 0 && l.endsWith('"""')) + 1];
+  const doc = out.slice(0, docEnd);
+  const code = out.slice(docEnd);
+  const helpers = helpersFor(code.join('\n'));
+  if (helpers.some((h) => /\bos\./.test(h))) imports.unshift('import os');
+  if (helpers.some((h) => /\bcsv\./.test(h))) imports.unshift('import csv');
+  const lines = [...doc, ...header, ...imports, ...helpers.flatMap((h) => ['', '', h]), '', ...code];
+  return lines.join('\n').replace(/\n{4,}/g, '\n\n\n') + '\n';
+}
+
+// keras.callbacks arguments the script's callback classes take (pytorch_helpers.py).
+const CALLBACK_ARGS: Record<string, { owner: string; args: string[] }> = {
+  EarlyStopping: { owner: 'model', args: ['monitor', 'min_delta', 'patience', 'mode', 'restore_best_weights', 'start_from_epoch'] },
+  ReduceLROnPlateau: { owner: 'optimizer', args: ['monitor', 'factor', 'patience', 'mode', 'min_delta', 'cooldown', 'min_lr'] },
+  ModelCheckpoint: { owner: 'model', args: ['filepath', 'monitor', 'save_best_only', 'mode'] },
+  CSVLogger: { owner: '', args: ['filename', 'separator', 'append'] },
+};
+
+/** The fit block's callbacks as the script's objects, and what could not be carried over. */
+function torchCallbacks(values: ArgValue[]): { created: string[]; skipped: string[] } {
+  const created: string[] = [];
+  const skipped: string[] = [];
+  for (const value of values) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+    const known = Object.hasOwn(CALLBACK_ARGS, value.call) ? CALLBACK_ARGS[value.call] : undefined;
+    if (!known) {
+      skipped.push(`${value.call}(...)`);
+      continue;
+    }
+    const defaults = new Map((getCallback(value.call)?.args ?? []).map((a) => [a.name, a.default]));
+    const args: string[] = known.owner ? [known.owner] : [];
+    for (const [k, v] of Object.entries(value.args)) {
+      if (JSON.stringify(defaults.get(k)) === JSON.stringify(v) || k === 'verbose') continue;
+      if (!known.args.includes(k)) {
+        skipped.push(`${value.call}(${k}=${String(pythonLiteral(v))})`);
+        continue;
+      }
+      // A checkpoint holds a PyTorch state_dict, not a Keras file.
+      const keep = k === 'filepath' && typeof v === 'string' ? v.replace(/(\.weights)?\.(keras|h5)$/, '.pt') : v;
+      args.push(`${k}=${pythonLiteral(keep)}`);
+    }
+    created.push(`${value.call}(${args.join(', ')})`);
+  }
+  return { created, skipped };
 }
 
 const MNIST_LOADER = [
