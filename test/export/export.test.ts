@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -251,5 +251,152 @@ describe('modelspec export --to pytorch', { skip: torch ? false : 'no Python int
     const r = exportScript(join(dir, 'm.model'), 'pytorch');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Conv3D has no PyTorch export yet; export --to keras/);
+  });
+});
+
+/** `modelspec export FILE --to TARGET --out DIR/<name>`: the CLI's result and the files in DIR. */
+function exportTo(file: string, to: string, out: string): { code: number | null; stderr: string; script: string } {
+  const r = spawnSync(process.execPath, [CLI, 'export', file, '--to', to, '--out', out], { encoding: 'utf8' });
+  return { code: r.status, stderr: r.stderr, script: r.status === 0 ? readFileSync(out, 'utf8') : '' };
+}
+
+describe('exported scripts read as hand-written', () => {
+  before(() => ensureBuilt());
+
+  it('defines only the helpers the model uses, and has no dead branches', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'm.model'), "model m {\n    Input(shape=(4,))\n    Dense(8, activation='relu')\n    Dense(1)\n}\n\ncompile {\n    loss: 'mse'\n    optimizer: 'adam'\n}\n\ndata {\n    train: csv('d.csv')\n}\n");
+    writeFileSync(join(dir, 'd.csv'), 'a,b,c,d,y\n1,2,3,4,5\n');
+    const dense = exportScript(join(dir, 'm.model'), 'pytorch');
+    assert.equal(dense.code, 0, dense.stderr);
+    assert.doesNotMatch(dense.stdout, /^class /m);
+    assert.doesNotMatch(dense.stdout, /if True|if False|load_mnist|urllib/);
+    const cnn = exportScript('examples/digits-cnn.model', 'pytorch');
+    assert.equal(cnn.code, 0, cnn.stderr);
+    const classes = [...cnn.stdout.matchAll(/^class (\w+)/gm)].map((m) => m[1]);
+    assert.deepEqual(classes, ['ChannelsFirst', 'Monitor', 'EarlyStopping']); // EarlyStopping needs Monitor
+    assert.doesNotMatch(cnn.stdout, /if True|if False|# --- (begin|end)/);
+    const same = exportScript('examples/fashion-cnn.model', 'pytorch');
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /^class SamePad\(/m); // fashion-cnn's Conv2D(..., padding='same')
+  });
+
+  it('writes the bundled digits beside the script as .npz, and both scripts load them from there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    cpSync('examples/digits-cnn.model', join(dir, 'digits-cnn.model'));
+    for (const to of ['keras', 'pytorch']) {
+      const out = join(dir, 'scripts', `digits-cnn_${to}.py`);
+      mkdirSync(join(dir, 'scripts'), { recursive: true });
+      const r = exportTo(join(dir, 'digits-cnn.model'), to, out);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Wrote .*scripts\/digits-cnn_digits\.npz/);
+      assert.match(r.script, /with np\.load\(Path\(__file__\)\.with_name\('digits-cnn_digits\.npz'\)\) as digits:/);
+      assert.doesNotMatch(r.script, /download|load_data|urllib/);
+    }
+    // numpy reads the file as the arrays ModelSpec trains on: digits.bin's 8,000/2,000 split.
+    const bin = readFileSync('dist/data/digits.bin');
+    const [train, test, rows, cols] = [8, 12, 16, 20].map((o) => bin.readUInt32LE(o));
+    const pixels = bin.subarray(24 + train + test);
+    const sum = (b: Uint8Array) => b.reduce((a, v) => a + v, 0);
+    const expected = {
+      x_train: [[train, rows, cols], sum(pixels.subarray(0, train * rows * cols))],
+      y_train: [[train], sum(bin.subarray(24, 24 + train))],
+      x_test: [[test, rows, cols], sum(pixels.subarray(train * rows * cols))],
+      y_test: [[test], sum(bin.subarray(24 + train, 24 + train + test))],
+    };
+    const read = spawnSync(python(), ['-c', "import json, sys, numpy as np\nd = np.load(sys.argv[1])\nprint(json.dumps({k: [list(d[k].shape), int(d[k].astype(np.int64).sum())] for k in d.files}))", join(dir, 'scripts', 'digits-cnn_digits.npz')], { encoding: 'utf8' });
+    assert.equal(read.status, 0, read.stderr);
+    assert.deepEqual(JSON.parse(read.stdout), expected);
+    assert.equal(train, 8000);
+  });
+
+  it('carries the callbacks over: Keras passes them, PyTorch runs them in its loop and names what it leaves out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    cpSync('examples/data', join(dir, 'data'), { recursive: true });
+    const text = readFileSync('examples/regression-csv.model', 'utf8')
+      .replace(/callbacks: \[.*\]/, "callbacks: [EarlyStopping(patience=3, restore_best_weights=True, baseline=100.0), ReduceLROnPlateau(patience=1, factor=0.5), ModelCheckpoint('best.keras', save_best_only=True), CSVLogger('log.csv')]")
+      .replace(/epochs: \d+/, 'epochs: 8');
+    writeFileSync(join(dir, 'r.model'), text);
+    const keras = exportTo(join(dir, 'r.model'), 'keras', join(dir, 'r_keras.py'));
+    assert.equal(keras.code, 0, keras.stderr);
+    assert.match(keras.script, /keras\.callbacks\.EarlyStopping\(patience=3, restore_best_weights=True, baseline=100\)/);
+    assert.match(keras.script, /keras\.callbacks\.CSVLogger\(filename='log\.csv'\)/);
+    const torchScript = exportTo(join(dir, 'r.model'), 'pytorch', join(dir, 'r_pytorch.py'));
+    assert.equal(torchScript.code, 0, torchScript.stderr);
+    assert.match(torchScript.script, /# Not carried over from the fit block[^\n]*\n#   EarlyStopping\(baseline=100\)\n/);
+    assert.match(torchScript.script, /EarlyStopping\(model, patience=3, restore_best_weights=True\),\n    ReduceLROnPlateau\(optimizer, patience=1, factor=0\.5\),\n    ModelCheckpoint\(model, filepath='best\.pt', save_best_only=True\),\n    CSVLogger\(filename='log\.csv'\),/);
+    if (!torch) return;
+    const run = spawnSync(python(), ['r_pytorch.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const log = readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n');
+    assert.equal(log[0], 'epoch,learning_rate,loss,val_loss');
+    assert.equal(log.length - 1, Number(/epoch (\d+)\/\d+: [^\n]*\n(?![\s\S]*epoch \d+\/)/.exec(run.stdout)![1]));
+    assert.ok(existsSync(join(dir, 'best.pt')));
+  });
+
+  it('the Keras script is valid Python for every example (ast), and runs where Keras is installed', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    for (const f of ['digits', 'digits-cnn', 'fashion-cnn', 'regression-csv']) {
+      const r = exportTo(`examples/${f}.model`, 'keras', join(dir, `${f}_keras.py`));
+      assert.equal(r.code, 0, r.stderr);
+      const c = spawnSync(python(), ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read())', join(dir, `${f}_keras.py`)], { encoding: 'utf8' });
+      assert.equal(c.status, 0, `${f}: ${c.stderr}`);
+    }
+    const keras = spawnSync(python(), ['-c', 'import keras'], { encoding: 'utf8' });
+    if (keras.status !== 0) {
+      t.skip(`not run: 'import keras' fails with ${python()} (${keras.stderr.trim().split('\n').pop()})`);
+      return;
+    }
+    const text = readFileSync('examples/digits.model', 'utf8').replace(/epochs: \d+/, 'epochs: 1');
+    writeFileSync(join(dir, 'd.model'), text);
+    const r = exportTo(join(dir, 'd.model'), 'keras', join(dir, 'd_keras.py'));
+    assert.equal(r.code, 0, r.stderr);
+    const run = spawnSync(python(), ['d_keras.py'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(run.status, 0, run.stderr);
+  });
+});
+
+describe('the PyTorch helpers, as Python', { skip: torch ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
+  it('match Keras: same padding, channels-last, global pooling, zero padding; EarlyStopping restores the best weights', () => {
+    const check = `
+import sys, torch
+from torch import nn
+sys.path.insert(0, 'server/python')
+from modelspec_export import pytorch_helpers as h
+
+x = torch.randn(2, 7, 9, 3)
+# 'same' padding: output = ceil(input / stride) (Keras/TF), for odd and even sizes.
+conv = h.ChannelsFirst(nn.Sequential(h.SamePad((3, 3), (2, 2), (1, 1)), nn.Conv2d(3, 4, (3, 3), stride=(2, 2))))
+assert tuple(conv(x).shape) == (2, 4, 5, 4), conv(x).shape
+assert tuple(h.ChannelsFirst(nn.Sequential(h.SamePad((4, 4), (1, 1), (1, 1)), nn.Conv2d(3, 4, (4, 4))))(x).shape) == (2, 7, 9, 4)
+# ChannelsFirst is a transpose around the inner layer.
+inner = nn.Conv2d(3, 4, 1)
+assert torch.allclose(h.ChannelsFirst(inner)(x), inner(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1))
+assert torch.allclose(h.GlobalPool('mean', 2)(x), x.mean(dim=(1, 2)))
+assert torch.equal(h.GlobalPool('max', 2)(x), x.amax(dim=(1, 2)))
+assert tuple(h.ZeroPad2d(((1, 2), (3, 4)))(x).shape) == (2, 10, 16, 3)
+assert tuple(h.ZeroPad2d(1)(x).shape) == (2, 9, 11, 3)
+assert tuple(h.RepeatVector(5)(torch.randn(2, 6)).shape) == (2, 5, 6)
+assert tuple(h.Permute((2, 1))(torch.randn(2, 3, 4)).shape) == (2, 4, 3)
+
+# EarlyStopping(patience=2, restore_best_weights=True): val_loss 1.0, 0.5, 0.7, 0.9 stops at
+# the 4th epoch and puts back the weights of the 2nd.
+model = nn.Linear(1, 1)
+stop = h.EarlyStopping(model, patience=2, restore_best_weights=True)
+stopped = []
+for epoch, loss in enumerate([1.0, 0.5, 0.7, 0.9]):
+    with torch.no_grad():
+        model.weight.fill_(epoch)
+    stopped.append(stop.on_epoch_end(epoch, {'val_loss': loss}))
+assert stopped == [False, False, False, True], stopped
+assert model.weight.item() == 1.0, model.weight.item()
+# mode 'auto' maximizes accuracy.
+acc = h.EarlyStopping(model, monitor='val_accuracy', patience=1)
+assert [acc.on_epoch_end(e, {'val_accuracy': v}) for e, v in enumerate([0.5, 0.6, 0.55])] == [False, False, True]
+print('ok')
+`;
+    const r = spawnSync(python(), ['-c', check], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').pop(), 'ok');
   });
 });
