@@ -308,6 +308,11 @@ describe('exported scripts read as hand-written', () => {
     assert.equal(read.status, 0, read.stderr);
     assert.deepEqual(JSON.parse(read.stdout), expected);
     assert.equal(train, 8000);
+    // To stdout, nothing is written: a note says how to get the data file.
+    const stdout = exportScript(join(dir, 'digits-cnn.model'), 'pytorch');
+    assert.equal(stdout.code, 0, stdout.stderr);
+    assert.match(stdout.stderr, /note: the script loads digits-cnn_digits\.npz from its own folder; export with --out FILE\.py/);
+    assert.ok(!existsSync(join(dir, 'digits-cnn_digits.npz')));
   });
 
   it('carries the callbacks over: Keras passes them, PyTorch runs them in its loop and names what it leaves out', () => {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../export/script-files';
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
@@ -196,8 +196,8 @@ async function exportCommand(args: string[]): Promise<number> {
     printDiagnostics([loaded], process.stderr);
     return 1;
   }
-  // Data the script loads from its own folder (the bundled digits) goes beside --out, or beside
-  // the .model file when the script goes to stdout.
+  // Data the script loads from its own folder (the bundled digits) goes beside --out. On stdout
+  // nothing is written to disk: a note says how to get the data file.
   let written: ScriptFiles;
   try {
     written = await exportScriptFiles(loaded.analysis, loaded.file, to, out ?? defaultScriptPath(loaded.file, to));
@@ -207,6 +207,10 @@ async function exportCommand(args: string[]): Promise<number> {
   }
   const script = written.script;
   for (const d of written.data) {
+    if (!out) {
+      process.stderr.write(`note: the script loads ${printable(basename(d.path))} from its own folder; export with --out FILE.py to write both\n`);
+      continue;
+    }
     writeFileAtomic(d.path, d.bytes, 'export');
     process.stderr.write(`Wrote ${printable(d.path)} (the data the script loads; keep it beside the script)\n`);
   }
