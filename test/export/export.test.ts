@@ -361,6 +361,28 @@ describe('exported scripts read as hand-written', () => {
   });
 });
 
+describe('the exported PyTorch script learns as the engine does', { skip: torch ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
+  before(() => ensureBuilt());
+
+  it('the PyTorch script trains the digits CNN to within 1 point of the engine\'s test accuracy', () => {
+    // Same file, same data (the bundled digits, from the .npz beside the script), same epochs and seed.
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'digits-cnn.model'), readFileSync('examples/digits-cnn.model', 'utf8').replace('epochs: 12', 'epochs: 3\n    seed: 1'));
+    const r = exportTo(join(dir, 'digits-cnn.model'), 'pytorch', join(dir, 'digits-cnn_pytorch.py'));
+    assert.equal(r.code, 0, r.stderr);
+    const script = spawnSync(python(), ['digits-cnn_pytorch.py'], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, CUDA_VISIBLE_DEVICES: '' } });
+    assert.equal(script.status, 0, script.stderr);
+    const scriptAccuracy = Number(/test loss, accuracy: \([\d.]+, ([\d.]+)\)/.exec(script.stdout)?.[1]);
+    const engine = spawnSync(process.execPath, [CLI, 'train', 'digits-cnn.model', '--backend', 'torch', '--out', join(dir, 'runs'), '--json'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(engine.status, 0, engine.stderr);
+    const evaluated = engine.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; metrics?: Record<string, number> }).find((e) => e.type === 'evaluated');
+    const engineAccuracy = evaluated?.metrics?.accuracy;
+    assert.ok(typeof engineAccuracy === 'number' && Number.isFinite(scriptAccuracy), `engine: ${JSON.stringify(evaluated)}, script: ${script.stdout}`);
+    assert.ok(engineAccuracy > 0.8, `the engine learns: ${engineAccuracy}`);
+    assert.ok(Math.abs(scriptAccuracy - engineAccuracy) <= 0.01, `script ${scriptAccuracy}, engine ${engineAccuracy}`);
+  });
+});
+
 describe('the PyTorch helpers, as Python', { skip: torch ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
   it('match Keras: same padding, channels-last, global pooling, zero padding; EarlyStopping restores the best weights', () => {
     const check = `

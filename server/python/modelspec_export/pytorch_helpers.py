@@ -184,6 +184,19 @@ class Exp(nn.Module):
 # --- end Exp
 
 
+# --- begin keras_init
+def keras_init(model):
+    """Keras's default initialization: glorot_uniform kernels, zero biases."""
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            nn.init.xavier_uniform_(module.weight)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+
+
+# --- end keras_init
+
+
 # --- begin Monitor
 class Monitor:
     """Whether a logged value improved, as Keras's callbacks decide it (mode 'auto' by name)."""

@@ -230,12 +230,17 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     loading.push('# Keras runs a frozen BatchNormalization in inference mode (its moving statistics, never updated); so does this script.', `frozen_batchnorm = [${frozenBatchNorm.join(', ')}]`);
   }
   const trainable = model.totals.trainable.toLocaleString('en-US');
+  const seed = num(analysis.fit?.values.seed, 0);
   const anyFrozen = runs.length > 0;
   out.push(
+    '',
+    `torch.manual_seed(${seed})  # the initial weights and dropout`,
+    `np.random.seed(${seed})  # the order of the batches`,
     '',
     `model = nn.Sequential(`,
     ...modules.map((m) => `    ${m}`),
     ')',
+    "keras_init(model)  # Keras's defaults: glorot_uniform kernels, zero biases",
     ...loading,
     `print(model)`,
     anyFrozen
@@ -281,7 +286,6 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     `def loss_fn(p, y):`,
     `    ${oneHot ? `y = nn.functional.one_hot(y.long(), p.shape[-1]).float()\n    ` : ''}return ${lossExpr}`,
     '',
-    `torch.manual_seed(${num(fit.seed, 0)})`,
     `device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'`,
     'model.to(device)',
     `optimizer = ${OPTIMIZERS[optName](optimizer.args)}`,
