@@ -194,7 +194,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
       'Tensors are channels-last between layers, as in Keras. Runs with PyTorch and numpy.',
     ]),
   ];
-  const imports = ['import numpy as np', 'import torch', 'from torch import nn'];
+  const imports = new Set<string>(); // the standard library's; numpy and torch follow
   const loading: string[] = [];
   if (pretrained) {
     const n = pretrained.layers.length;
@@ -271,7 +271,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
   const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist', digits);
   const test = sourceRefOf(data.test);
   if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
-  if (loaders.some((l) => l.includes('Path(__file__)'))) imports.unshift('from pathlib import Path', '');
+  if (loaders.some((l) => l.includes('Path(__file__)'))) imports.add('from pathlib import Path');
   // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
   if (loaders.some((l) => /\bkeras\./.test(l))) loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
   const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
@@ -331,14 +331,15 @@ export function exportPytorch(analysis: Analysis, file: string): string {
 }
 
 /** Docstring, the not-carried-over comment, imports, the helpers the code uses, then the code. */
-function assemble(out: string[], imports: string[], header: string[]): string {
+function assemble(out: string[], imports: Set<string>, header: string[]): string {
   const [docEnd] = [out.findIndex((l, i) => i > 0 && l.endsWith('"""')) + 1];
   const doc = out.slice(0, docEnd);
   const code = out.slice(docEnd);
   const helpers = helpersFor(code.join('\n'));
-  if (helpers.some((h) => /\bos\./.test(h))) imports.unshift('import os');
-  if (helpers.some((h) => /\bcsv\./.test(h))) imports.unshift('import csv');
-  const lines = [...doc, ...header, ...imports, ...helpers.flatMap((h) => ['', '', h]), '', ...code];
+  if (helpers.some((h) => /\bos\./.test(h))) imports.add('import os');
+  if (helpers.some((h) => /\bcsv\./.test(h))) imports.add('import csv');
+  const standard = [...imports].sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1]));
+  const lines = [...doc, ...header, ...standard, ...(standard.length > 0 ? [''] : []), 'import numpy as np', 'import torch', 'from torch import nn', ...helpers.flatMap((h) => ['', '', h]), '', ...code];
   return lines.join('\n').replace(/\n{4,}/g, '\n\n\n') + '\n';
 }
 
