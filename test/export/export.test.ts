@@ -426,4 +426,14 @@ print('ok')
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').pop(), 'ok');
   });
+
+  it('are laid out as black lays them out (the blocks go into scripts as they are)', (t) => {
+    const black = spawnSync('black', ['--version'], { encoding: 'utf8' });
+    if (black.status !== 0) {
+      t.skip('black not found (apt-get install black)');
+      return;
+    }
+    const r = spawnSync('black', ['--check', '--diff', 'server/python/modelspec_export/pytorch_helpers.py'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
 });
