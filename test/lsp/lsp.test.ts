@@ -149,7 +149,17 @@ test('hover, inlay hints, signature help', async () => {
     textDocument: { uri: URI },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
   });
-  assert.deepEqual(hints?.map((x) => x.label), ['(None, 28, 28, 1)', '(None, 26, 26, 32) · 320', '(None, 21632)', '(None, 10) · 216,330']);
+  assert.deepEqual(hints?.map((x) => x.label), [
+    '(None, 28, 28, 1)',
+    '(None, 26, 26, 32) · 320',
+    '(None, 21632)',
+    '(None, 10) · 216,330',
+    // The whole model's parameter count, after its closing brace.
+    '216,650 params (846.29 KB)',
+  ]);
+  const total = hints![hints!.length - 1];
+  assert.equal(GOOD.split('\n')[total.position.line].slice(0, total.position.character).trimStart(), '}');
+  assert.match(String(total.tooltip), /216,650 parameters in all; 216,650 trainable, 0 non-trainable/);
 
   const sig = await server.connection.sendRequest(SignatureHelpRequest.type, {
     textDocument: { uri: URI },
