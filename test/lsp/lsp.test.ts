@@ -89,7 +89,7 @@ test('code actions: the did-you-mean fix as a workspace edit', async () => {
     context: { diagnostics: [] },
   });
   const actions = published ?? [];
-  const change = actions.find((a) => 'title' in a && a.title === "Change to 'Dense'");
+  const change = actions.find((a) => 'title' in a && a.title === "Change 'Dnese' to 'Dense' (line 4)");
   assert.ok(change && 'edit' in change);
   assert.deepEqual(change.edit?.changes?.[URI], [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, newText: 'Dense' }]);
   assert.equal(change.isPreferred, true);

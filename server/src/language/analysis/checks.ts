@@ -53,7 +53,7 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
     }
     if (output[0] !== null && output[0] !== facts.classes) {
       const units = last.spec.args.some((a) => a.name === 'units') ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units') : undefined;
-      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units to ${facts.classes}` }] : [];
+      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units of ${last.spec.name} to ${facts.classes}` }] : [];
       out.push(
         diagnostic(
           'class-count-mismatch',
@@ -149,10 +149,10 @@ function finalActivation(model: ModelAnalysis): { activation: string; layer: Lay
 function activationFix(layer: LayerInfo, activation: string): FixData[] {
   if (!layer.spec.hasActivationArg) return [];
   const node = argumentNode(layer.call, layer.spec.args as readonly ArgSpec[], 'activation');
-  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}'` }];
+  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}' on ${layer.spec.name}` }];
   if (!layer.call.closed) return [];
   const text = layer.call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
-  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}'` }];
+  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}' to ${layer.spec.name}` }];
 }
 
 function firstDenseOnHighRank(model: ModelAnalysis): LayerInfo | undefined {

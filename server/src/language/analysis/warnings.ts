@@ -39,7 +39,7 @@ function checkDenseOnHighRank(layer: LayerInfo, previous: LayerInfo | undefined,
       'dense-on-high-rank',
       layer.call.callee.range,
       `Dense applies to the last axis only: on ${formatShape(layer.input)} it gives ${formatShape(layer.output)}. To use the whole input, add Flatten() before it`,
-      { fixes: [{ kind: 'insert-layer', before: layer.call.range, text: 'Flatten()', title: 'Insert Flatten() before Dense' }] },
+      { fixes: [{ kind: 'insert-layer', before: layer.call.range, text: 'Flatten()', title: `Insert Flatten() before ${layer.spec.name}` }] },
     ),
   );
 }
@@ -75,7 +75,7 @@ function checkSoftmaxOnOneUnit(last: LayerInfo, previous: LayerInfo | undefined,
       node?.value.range ?? last.call.callee.range,
       `softmax over a single unit always outputs 1.0, so the model cannot learn; for two classes use activation='sigmoid' with binary_crossentropy`,
       {
-        fixes: node ? [{ kind: 'replace', range: node.value.range, text: "'sigmoid'", title: "Use activation='sigmoid'" }] : [],
+        fixes: node ? [{ kind: 'replace', range: node.value.range, text: "'sigmoid'", title: `Use activation='sigmoid' on ${last.spec.name}` }] : [],
         related: previous && softmaxLayer && previous.output ? [{ range: previous.call.range, message: `${previous.name} outputs ${formatShape(previous.output)}` }] : undefined,
       },
     ),
