@@ -97,7 +97,7 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     // While typing, half-written calls count too; the count settles at one error.
     await page.locator('#status\\.problems[aria-label="Errors: 1"]').waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'Conv2D expects a rank-3 input' }).first().waitFor();
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'before Conv2D: it expects a rank-3 input' }).first().waitFor();
     await shot(page, '03-broken-layer');
 
     // Put the layer back: clean again, then train from the command palette.

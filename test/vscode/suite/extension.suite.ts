@@ -146,7 +146,7 @@ export function registerExtensionTests(): void {
       assert.equal(diagnostics[0]!.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(diagnostics[0]!.code, 'shape-rank');
       assert.equal(diagnostics[0]!.range.start.line, line);
-      assert.match(diagnostics[0]!.message, /Conv2D expects a rank-3 input/);
+      assert.match(diagnostics[0]!.message, /before Conv2D: it expects a rank-3 input/);
 
       const result = await vscode.commands.executeCommand<{ started: boolean; reason?: string }>('modelspec.train', doc.uri);
       assert.equal(result.started, false);

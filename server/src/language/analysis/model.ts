@@ -236,8 +236,8 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         'missing-input-shape',
         first.call.callee.range,
         input
-          ? `The model has no input shape: Keras 3 ignores input_length; add ${input} as its first line, or a training source in the data block`
-          : `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
+          ? `Add ${input} as the model's first line, or a training source in the data block: the model has no input shape (Keras 3 ignores input_length)`
+          : `Add Input(shape=(...)) as the model's first line, or a training source in the data block: the model has no input shape (e.g. Input(shape=(28, 28, 1)) for MNIST digits)`,
         { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'} before ${first.spec.name}` }] },
       ),
     );
