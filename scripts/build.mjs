@@ -11,7 +11,7 @@ const node = {
   sourcemap: true,
   logLevel: 'warning',
   // Optional native engines are resolved at run time where they are installed.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'],
   // The sources are ES modules that find their files through import.meta.url; in a CommonJS
   // bundle that comes from __filename.
   define: { 'import.meta.url': '__import_meta_url' },
