@@ -172,12 +172,19 @@ describe('modelspec predict', () => {
     const npy = join(work, 'digits.npy');
     writeFileSync(npy, npyBytes('|u1', [n, 28, 28], digits.x.slice(0, n * 784)));
     const fromNpy = predictJson([tfjsRun, npy]).predictions;
+    // One 28×28 digit (no sample axis) is one sample for the 784-value input.
+    const one = join(work, 'one-digit.npy');
+    writeFileSync(one, npyBytes('|u1', [28, 28], digits.x.slice(2 * 784, 3 * 784)));
+    const single = predictJson([tfjsRun, one]).predictions;
+    assert.equal(single.length, 1);
+    assert.equal(single[0]!.input, one);
     const fromPng = predictJson([tfjsRun, ...Array.from({ length: n }, (_, i) => writeDigit(i, `d${i}.png`))]).predictions;
     assert.equal(fromNpy.length, n);
     fromNpy.forEach((p, i) => {
       assert.equal(p.input, `${npy} [${i}]`);
       assert.deepEqual(p.top, fromPng[i]!.top);
     });
+    assert.deepEqual(single[0]!.top, fromPng[2]!.top);
   });
 
   it('a torch-engine run predicts through ONNX Runtime, with TF.js\'s probabilities within 1e-4', { skip: noTorch }, () => {
@@ -230,6 +237,13 @@ describe('modelspec predict', () => {
     it('a .npy whose samples have another shape (wrong channel count) names the file and both shapes', () => {
       writeFileSync(join(work, 'rgb.npy'), npyBytes('|u1', [2, 28, 28, 3], new Uint8Array(2 * 784 * 3)));
       assertOneLineError(cli(['predict', tfjsRun, 'rgb.npy']), /^modelspec: rgb\.npy holds samples of shape \(28, 28, 3\) \(2352 values\) but the model takes \(784,\) \(784 values\)/);
+    });
+
+    it('a .npy with a NaN names the file and the sample', () => {
+      const values = new Float32Array(3 * 784);
+      values[784 + 5] = NaN;
+      writeFileSync(join(work, 'nan.npy'), npyBytes('<f4', [3, 784], new Uint8Array(values.buffer)));
+      assertOneLineError(cli(['predict', tfjsRun, 'nan.npy']), /^modelspec: nan\.npy has NaN at value 5 of sample \[1\]; replace NaN and infinite values before predicting$/m);
     });
 
     it('an image for a model whose input is not an image', () => {

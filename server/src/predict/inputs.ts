@@ -128,8 +128,8 @@ function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
 function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Float32Array; names: string[] } {
   const a = decodeNpy(bytes, file);
   const per = product(run.inputShape);
-  // A single sample of the input's exact shape, or N samples on the first axis.
-  const single = a.shape.length === run.inputShape.length && a.shape.every((d, i) => d === run.inputShape[i]);
+  // One sample with the input's number of values (a 28×28 digit for Input(shape=(784,))), or N samples on the first axis.
+  const single = a.shape.length > 0 && product(a.shape) === per && channelsMatch(a.shape, run);
   const sample = single ? a.shape : a.shape.slice(1);
   const count = single ? 1 : (a.shape[0] ?? 0);
   if (a.shape.length === 0) throw new PredictError(`${file} holds a single number (shape ()); the model takes samples of shape ${show(run.inputShape)}`);
@@ -141,6 +141,12 @@ function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
     );
   }
   if (count === 0) throw new PredictError(`${file} has no samples (its first axis is 0)`);
+  // Training refuses NaN and infinite inputs (label-rules.ts); a prediction from one means nothing.
+  const bad = a.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const at = single ? `value ${bad}` : `value ${bad % per} of sample [${Math.floor(bad / per)}]`;
+    throw new PredictError(`${file} has ${a.data[bad]} at ${at}; replace NaN and infinite values before predicting`);
+  }
   return { x: Float32Array.from(a.data), names: Array.from({ length: count }, (_, i) => (single ? file : `${file} [${i}]`)) };
 }
 
