@@ -23,6 +23,8 @@ const nodeEntries = [
   { in: 'server/src/lsp/main.ts', out: 'dist/server.cjs' },
   { in: 'server/src/cli/main.ts', out: 'dist/cli.cjs' },
   { in: 'server/src/training/engines/tfjs/main.ts', out: 'dist/engine-tfjs.cjs' },
+  // TF.js for `modelspec predict`, loaded only by that command (server/src/predict/engines.ts).
+  { in: 'server/src/predict/tfjs-runner.ts', out: 'dist/predict-tfjs.cjs' },
 ].filter((e) => existsSync(e.in));
 
 const builds = nodeEntries.map((e) => build({ ...node, entryPoints: [e.in], outfile: e.out }));

@@ -1,10 +1,12 @@
 // Runs a trained model on prepared inputs: ONNX Runtime on the run's model.onnx when the package
 // loads (native, no Python), else TensorFlow.js on the run's model.json, as the tfjs engine loads it.
 
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { PredictRun } from './run-model';
 import { PredictError } from './run-model';
+import { TFJS_LOAD_ERROR } from './tfjs-load-error';
 
 export type PredictEngine = 'onnx' | 'tfjs';
 
@@ -80,34 +82,31 @@ async function runOnnx(ort: Ort, file: string, inputShape: number[], x: Float32A
 }
 
 async function runTfjs(run: PredictRun, x: Float32Array, count: number): Promise<ModelOutput> {
-  // Loaded only on this path: TF.js takes a moment to start, ONNX Runtime does not need it.
-  const tf = await import('@tensorflow/tfjs-core');
-  const tfl = await import('@tensorflow/tfjs-layers');
-  const { selectBackend } = await import('../training/engines/tfjs/backend');
-  const { registerKerasLayers } = await import('../training/engines/tfjs/layers');
-  const { fileIO } = await import('../training/engines/tfjs/model-io');
-  const backend = await selectBackend('auto');
-  registerKerasLayers();
-  let model: import('@tensorflow/tfjs-layers').LayersModel;
+  const { runTfjsModel } = await loadTfjsRunner();
   try {
-    model = await tfl.loadLayersModel(fileIO(run.runDir));
+    return await runTfjsModel(run.runDir, run.inputShape, x, count);
   } catch (e) {
-    throw new PredictError(`${run.modelJson} cannot be loaded by TensorFlow.js (${(e as Error).message})`);
+    if (e instanceof Error && e.name === TFJS_LOAD_ERROR) throw new PredictError(`${run.modelJson} cannot be loaded by TensorFlow.js (${e.message})`);
+    throw e;
   }
-  const per = run.inputShape.reduce((a, b) => a * b, 1);
-  const chunks: Float32Array[] = [];
-  let sampleShape: number[] = [];
-  for (let i = 0; i < count; i += BATCH) {
-    const n = Math.min(BATCH, count - i);
-    const out = tf.tidy(() => {
-      const y = model.predict(tf.tensor(x.subarray(i * per, (i + n) * per), [n, ...run.inputShape])) as import('@tensorflow/tfjs-core').Tensor;
-      sampleShape = y.shape.slice(1);
-      return y.dataSync() as Float32Array;
-    });
-    chunks.push(Float32Array.from(out));
+}
+
+type TfjsRunner = typeof import('./tfjs-runner');
+
+/**
+ * The TF.js runner is its own bundle (dist/predict-tfjs.cjs): TF.js is megabytes of code that
+ * every other CLI command would otherwise parse at start-up. From sources (tsx), the module itself.
+ */
+async function loadTfjsRunner(): Promise<TfjsRunner> {
+  // In the CommonJS bundles __dirname is dist/; in ESM (tsx) it does not exist.
+  if (typeof __dirname === 'string') {
+    const bundled = join(__dirname, 'predict-tfjs.cjs');
+    if (!existsSync(bundled)) throw new PredictError(`${bundled} is missing; run \`npm run build\` in the extension folder to rebuild it`);
+    return createRequire(bundled)(bundled) as TfjsRunner;
   }
-  model.dispose();
-  return { engine: 'tfjs', values: concat(chunks), sampleShape, device: `TensorFlow.js, ${backend.device}` };
+  // A computed specifier, so that esbuild leaves it out of the CLI bundle.
+  const source = new URL('./tfjs-runner.ts', import.meta.url).href;
+  return (await import(source)) as TfjsRunner;
 }
 
 function concat(chunks: Float32Array[]): Float32Array {
