@@ -1,6 +1,8 @@
 // Quick fixes: the checker attaches machine-readable fixes to its diagnostics (FixData); this
 // turns the ones under the editor's selection into text edits. The first fix of a diagnostic is
-// the preferred one (what "Fix" applies without asking).
+// the preferred one (what "Fix" applies without asking). Each title ends with the line it edits
+// (`Insert Flatten() before Dense (line 9)`): a file can have the same fix offered on two layers,
+// and the lightbulb menu shows titles only.
 
 import type { Analysis } from '../analysis/analyze';
 import type { FixData } from '../analysis/diagnostics';
@@ -16,7 +18,7 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
     if (!d.fixes?.length || !overlaps(d.range, start, end)) continue;
     d.fixes.forEach((fix, i) => {
       actions.push({
-        title: fix.title,
+        title: `${fix.title} (line ${fixLine(fix) + 1})`,
         kind: 'quickfix',
         edits: [editFor(analysis, fix)],
         diagnostic: { code: d.code, range: d.range },
@@ -25,6 +27,11 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
     });
   }
   return actions;
+}
+
+/** The 0-based line the fix edits: the layer it inserts before, or the text it replaces or removes. */
+function fixLine(fix: FixData): number {
+  return (fix.kind === 'insert-layer' ? fix.before : fix.range).start.line;
 }
 
 export function editFor(analysis: Analysis, fix: FixData): TextEdit {
