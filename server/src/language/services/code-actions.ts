@@ -18,7 +18,7 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
       actions.push({
         title: fix.title,
         kind: 'quickfix',
-        edits: [editFor(analysis, fix)],
+        edits: editsFor(analysis, fix),
         diagnostic: { code: d.code, range: d.range },
         isPreferred: i === 0 ? true : undefined,
       });
@@ -27,7 +27,11 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
   return actions;
 }
 
-export function editFor(analysis: Analysis, fix: FixData): TextEdit {
+export function editsFor(analysis: Analysis, fix: FixData): TextEdit[] {
+  return fix.kind === 'edits' ? fix.edits.map((e) => ({ range: e.range, newText: e.text })) : [editFor(analysis, fix)];
+}
+
+export function editFor(analysis: Analysis, fix: Exclude<FixData, { kind: 'edits' }>): TextEdit {
   switch (fix.kind) {
     case 'replace':
       return { range: fix.range, newText: fix.text };
