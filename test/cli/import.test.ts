@@ -81,6 +81,14 @@ describe('modelspec import FILE.py', () => {
     assert.match(r.stderr, /The translated model has 1 error; run modelspec check/);
   });
 
+  it('a variable is read with the value it has where the layer is added', () => {
+    const py = join(work, 'later.py');
+    writeFileSync(py, 'import keras\nn = 4\nmodel = keras.Sequential([keras.Input(shape=(8,))])\nmodel.add(keras.layers.Dense(n))\nn = 99\nmodel.add(keras.layers.Dense(n))\n');
+    const r = run('import', py);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Input\(shape=\(8,\)\)\n    Dense\(4\)\n    Dense\(99\)\n/);
+  });
+
   it('a functional model, an existing output and hostile input end with one message', () => {
     const functional = join(work, 'functional.py');
     writeFileSync(functional, 'inputs = keras.Input(shape=(4,))\noutputs = layers.Dense(1)(inputs)\nmodel = keras.Model(inputs, outputs)\n');

@@ -94,7 +94,23 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
   // ---- the script ----
   let modelVar: string | undefined;
   let modelName: string | undefined;
-  const layers: { expr: PyExpr; line: number }[] = [];
+  // Layers are translated where they are added, with the variables' values at that point.
+  const layerLines: string[] = [];
+  let layerCalls = 0;
+  const addLayer = (e: PyExpr) => {
+    layerCalls++;
+    if (e.k !== 'call' || e.callee.k !== 'name') {
+      warn(`the layer '${describe(e)}' is not a layer call; left out`);
+      return;
+    }
+    const name = lastSegment(e.callee.path);
+    if (!getLayer(name)) {
+      warn(`${name} is not a Keras layer ModelSpec knows (a custom layer?); left out`);
+      return;
+    }
+    const value = toValue(e, name);
+    if (value) layerLines.push(`    ${printValue(value)}`);
+  };
   const compile: Setting[] = [];
   const fit: Setting[] = [];
   const data: Setting[] = [];
@@ -147,9 +163,10 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
       const owner = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : undefined;
       if (method === 'Sequential') {
         modelVar = s.target ?? modelVar ?? 'model';
-        layers.length = 0;
+        layerLines.length = 0;
+        layerCalls = 0;
         const list = expr.args.find((a) => a.name === 'layers') ?? expr.args.find((a) => !a.name);
-        if (list && list.value.k === 'list') for (const item of list.value.items) layers.push({ expr: item, line: s.line });
+        if (list && list.value.k === 'list') for (const item of list.value.items) addLayer(item);
         else if (list) warn(`keras.Sequential(${describe(list.value)}): expected a list of layers`);
         const name = expr.args.find((a) => a.name === 'name');
         if (name?.value.k === 'str') modelName = name.value.value;
@@ -158,7 +175,7 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
       if (owner !== undefined && owner === (modelVar ?? 'model')) {
         if (method === 'add') {
           const layer = expr.args.find((a) => !a.name);
-          if (layer) layers.push({ expr: layer.value, line: s.line });
+          if (layer) addLayer(layer.value);
           modelVar ??= owner;
         } else if (method === 'compile') readCall(expr.args, ['optimizer', 'loss', 'metrics'], compile, 'compile', toValue, warn);
         else if (method === 'fit') {
@@ -180,26 +197,8 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
     else if (s.target) env.delete(s.target);
   }
 
-  if (layers.length === 0) {
+  if (layerCalls === 0) {
     throw new ImportError('found no Sequential model: the file needs keras.Sequential([...]) or Sequential() with model.add(...) calls (functional models, keras.Model(inputs, outputs), are not translated)');
-  }
-
-  // ---- layers ----
-  const layerLines: string[] = [];
-  for (const layer of layers) {
-    line = layer.line;
-    const e = layer.expr;
-    if (e.k !== 'call' || e.callee.k !== 'name') {
-      warn(`the layer '${describe(e)}' is not a layer call; left out`);
-      continue;
-    }
-    const name = lastSegment(e.callee.path);
-    if (!getLayer(name)) {
-      warn(`${name} is not a Keras layer ModelSpec knows (a custom layer?); left out`);
-      continue;
-    }
-    const value = toValue(e, name);
-    if (value) layerLines.push(`    ${printValue(value)}`);
   }
 
   if (!dataset) warnings.push({ line: 0, message: 'no keras.datasets.X.load_data() found: add a data block (train: ...) by hand to train' });
