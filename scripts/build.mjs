@@ -11,7 +11,7 @@ const node = {
   sourcemap: true,
   logLevel: 'warning',
   // Optional native engines are resolved at run time where they are installed.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'],
   // The sources are ES modules that find their files through import.meta.url; in a CommonJS
   // bundle that comes from __filename.
   define: { 'import.meta.url': '__import_meta_url' },
@@ -23,6 +23,8 @@ const nodeEntries = [
   { in: 'server/src/lsp/main.ts', out: 'dist/server.cjs' },
   { in: 'server/src/cli/main.ts', out: 'dist/cli.cjs' },
   { in: 'server/src/training/engines/tfjs/main.ts', out: 'dist/engine-tfjs.cjs' },
+  // TF.js for `modelspec predict`, loaded only by that command (server/src/predict/engines.ts).
+  { in: 'server/src/predict/tfjs-runner.ts', out: 'dist/predict-tfjs.cjs' },
 ].filter((e) => existsSync(e.in));
 
 const builds = nodeEntries.map((e) => build({ ...node, entryPoints: [e.in], outfile: e.out }));

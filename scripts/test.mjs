@@ -29,6 +29,7 @@ const SLOW = {
   'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',
   'test/training/evaluate-run.test.ts': 'trains, kills and evaluates runs through the CLI',
+  'test/cli/predict.test.ts': 'trains small runs on both engines, then predicts through the CLI',
   'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
 };

@@ -69,7 +69,8 @@ test('the checker knows CIFAR-10 and IMDB sample shapes', async () => {
     await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
     const mismatch = (await server.diagnostics(uri, 1)).diagnostics.find((d) => d.code === 'data-shape-mismatch');
     assert.ok(mismatch, source);
-    assert.ok(String(mismatch.message).startsWith(`${source.split('(')[0]} samples are ${shape}`), String(mismatch.message));
+    // The fix leads (the Problems panel cuts the end), then the dataset's sample shape.
+    assert.ok(String(mismatch.message).startsWith(`Use Input(shape=${shape}): ${source.split('(')[0]} samples are ${shape}`), String(mismatch.message));
   }
 });
 

@@ -89,7 +89,7 @@ test('code actions: the did-you-mean fix as a workspace edit', async () => {
     context: { diagnostics: [] },
   });
   const actions = published ?? [];
-  const change = actions.find((a) => 'title' in a && a.title === "Change to 'Dense'");
+  const change = actions.find((a) => 'title' in a && a.title === "Change 'Dnese' to 'Dense' (line 4)");
   assert.ok(change && 'edit' in change);
   assert.deepEqual(change.edit?.changes?.[URI], [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, newText: 'Dense' }]);
   assert.equal(change.isPreferred, true);
@@ -174,7 +174,17 @@ test('hover, inlay hints, signature help', async () => {
     textDocument: { uri: URI },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
   });
-  assert.deepEqual(hints?.map((x) => x.label), ['(None, 28, 28, 1)', '(None, 26, 26, 32) · 320', '(None, 21632)', '(None, 10) · 216,330']);
+  assert.deepEqual(hints?.map((x) => x.label), [
+    '(None, 28, 28, 1)',
+    '(None, 26, 26, 32) · 320',
+    '(None, 21632)',
+    '(None, 10) · 216,330',
+    // The whole model's parameter count, after its closing brace.
+    '216,650 params (846.29 KB)',
+  ]);
+  const total = hints![hints!.length - 1];
+  assert.equal(GOOD.split('\n')[total.position.line].slice(0, total.position.character).trimStart(), '}');
+  assert.match(String(total.tooltip), /216,650 parameters in all; 216,650 trainable, 0 non-trainable/);
 
   const sig = await server.connection.sendRequest(SignatureHelpRequest.type, {
     textDocument: { uri: URI },

@@ -75,6 +75,8 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     // Inlay hints are spans after the layer's text (with non-breaking spaces).
     await page.locator('.monaco-editor .view-line span', { hasText: /^\(None,\s512\)\s·\s401,920$/ }).first().waitFor({ timeout: 60_000 });
     assert.match((await editor.textContent()) ?? '', /\(None,\s10\)\s·\s5,130/);
+    // After the model's closing brace, the whole model's parameter count.
+    await page.locator('.monaco-editor .view-line span', { hasText: /^[\d,]+\sparams\s\([\d.]+\s[KMG]?B\)$/ }).first().waitFor({ timeout: 30_000 });
     await shot(page, '01-inlay-hints');
 
     // Hover a layer: its shape and parameter count.
@@ -88,6 +90,23 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     await page.mouse.move(5, 500);
     await page.keyboard.press('Escape');
 
+    // Hover the model's name: the totals first, then one single-height row per layer, all in view.
+    await page.locator('.monaco-editor .view-line span', { hasText: /^digits_mlp$/ }).first().hover();
+    const summaryHover = page.locator('.monaco-hover', { hasText: 'Total params' }).first();
+    await summaryHover.waitFor({ timeout: 30_000 });
+    const box = (await summaryHover.boundingBox())!;
+    const tableRows = summaryHover.locator('tr');
+    assert.ok((await tableRows.count()) >= 3, 'a header and a row per layer');
+    const firstRow = (await tableRows.nth(1).boundingBox())!;
+    const lastRow = (await tableRows.last().boundingBox())!;
+    assert.ok(firstRow.height < 30, `a compact row, not a wrapped one (${firstRow.height}px)`);
+    assert.ok(lastRow.y + lastRow.height <= box.y + box.height + 1, 'the last layer is in view without scrolling');
+    const totals = (await summaryHover.getByText(/^Total params/).first().boundingBox())!;
+    assert.ok(totals.y < firstRow.y, 'the totals come before the table');
+    await shot(page, '02b-model-hover');
+    await page.mouse.move(5, 500);
+    await page.keyboard.press('Escape');
+
     // Break a layer: a Conv2D after a Dense layer. The squiggle and the problem count appear.
     await page.locator('.monaco-editor .view-line', { hasText: 'Dropout(0.2)' }).first().click();
     await page.keyboard.press('End');
@@ -97,7 +116,7 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     // While typing, half-written calls count too; the count settles at one error.
     await page.locator('#status\\.problems[aria-label="Errors: 1"]').waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'Conv2D expects a rank-3 input' }).first().waitFor();
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'before Conv2D: it expects a rank-3 input' }).first().waitFor();
     await shot(page, '03-broken-layer');
 
     // Put the layer back: clean again, then train from the command palette.
@@ -160,6 +179,19 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     assert.match(rows[2]!, /torch.*PyTorch/);
     await shot(page, '08-select-backend');
     await page.keyboard.press('Escape');
+
+    // "Show Model Summary" from the file alone in the editor: Keras's table in the same group at
+    // full width (it used to open beside the file, half-width, with Param # cut off).
+    await page.locator('.tab', { hasText: 'Training: digits_mlp' }).locator('.codicon-close').click({ force: true });
+    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits.model' }).first().click();
+    await runCommand(page, 'ModelSpec: Show Model Summary');
+    const summaryEditor = page.locator('.monaco-editor', { hasText: 'Non-trainable params' }).first();
+    await summaryEditor.waitFor({ timeout: 30_000 });
+    const editorBox = (await summaryEditor.boundingBox())!;
+    const param = (await summaryEditor.locator('.view-line', { hasText: 'Param #' }).first().locator('span', { hasText: 'Param #' }).first().boundingBox())!;
+    assert.ok(param.x + param.width <= editorBox.x + editorBox.width, 'the Param # column is not cut off');
+    await shot(page, '09-summary');
   } catch (e) {
     if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
     if (server) console.log(server.log().slice(-3000));

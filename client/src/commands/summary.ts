@@ -1,5 +1,8 @@
 // "ModelSpec: Show Model Summary": Keras's model.summary() table, asked of the language server
-// (request `modelspec/summary`) and shown in a read-only virtual document beside the file.
+// (request `modelspec/summary`) and shown in a read-only virtual document in the active editor
+// group, at full width: beside the file, half-width, the Output Shape and Param # columns were cut
+// off. Its language, `modelspec-summary`, has word wrap off (package.json's configurationDefaults),
+// so the table stays aligned like Keras's and scrolls sideways when it is wider than the editor.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -7,6 +10,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { modelDocument } from '../model-document';
 
 export const SUMMARY_SCHEME = 'modelspec-summary';
+export const SUMMARY_LANGUAGE = 'modelspec-summary';
 
 /** Serves `modelspec-summary:` documents: the path names the table, the query is the source URI. */
 export class SummaryDocuments implements vscode.TextDocumentContentProvider {
@@ -44,7 +48,8 @@ export async function showSummary(docs: SummaryDocuments, uri?: unknown): Promis
   }
   const summaryUri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${basename(doc.uri.path, '.model')} summary.txt`, query: doc.uri.toString() });
   docs.refresh(summaryUri);
-  const shown = await vscode.workspace.openTextDocument(summaryUri);
-  await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  const opened = await vscode.workspace.openTextDocument(summaryUri);
+  const shown = opened.languageId === SUMMARY_LANGUAGE ? opened : await vscode.languages.setTextDocumentLanguage(opened, SUMMARY_LANGUAGE);
+  await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Active, preview: true });
   return table;
 }

@@ -14,6 +14,7 @@ import { colourFor, style } from './style';
 import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
 import { evaluate } from './evaluate';
+import { predict } from './predict';
 import { reportEngines } from '../training/engines/detect';
 import { isIoError, writeFileAtomic } from '../training/files';
 
@@ -26,6 +27,11 @@ Commands:
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
   evaluate RUN_DIR [--best] [--backend NAME] [--json]
                              Evaluate a run's saved model (best/ with --best) on its test data.
+  predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--json]
+                             Run a trained model on PNG/JPEG images, .csv rows or .npy arrays
+                             (prepared as in training); print the top K classes (default 3)
+                             or the regression values. ONNX Runtime on the run's model.onnx
+                             when there is one, else TensorFlow.js.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
   export RUN_DIR --to onnx|keras-model|safetensors [--out FILE]
@@ -162,6 +168,31 @@ async function evaluateCommand(args: string[]): Promise<number> {
   return evaluate({ runDir: folders[0], best, backend, json });
 }
 
+async function predictCommand(args: string[]): Promise<number> {
+  let top = 3;
+  let engine = 'auto';
+  let json = false;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--top' || a === '--engine') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      if (a === '--engine') engine = v;
+      else {
+        top = Number(v);
+        if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number of at least 1, got '${v}'`);
+      }
+    } else if (a.startsWith('-') && a.length > 1) throw new UsageError(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (files.length < 2) throw new UsageError('predict takes a run folder (runs/<model>/<time>) and at least one input file (image, .csv or .npy)');
+  if (engine !== 'auto' && engine !== 'onnx' && engine !== 'tfjs') throw new UsageError(`--engine must be auto, onnx or tfjs, not '${engine}'`);
+  for (const f of files.slice(1)) if (!existsSync(f)) throw new FileError(`${f}: no such file`);
+  return predict({ runDir: files[0]!, inputs: files.slice(1), top, engine, json });
+}
+
 async function exportCommand(args: string[]): Promise<number> {
   let to: string | undefined;
   let out: string | undefined;
@@ -266,6 +297,8 @@ async function main(argv: string[]): Promise<number> {
         return await trainCommand(rest);
       case 'evaluate':
         return await evaluateCommand(rest);
+      case 'predict':
+        return await predictCommand(rest);
       case 'export':
         return await exportCommand(rest);
       case 'engines':

@@ -444,3 +444,27 @@ describe('frozen layers', () => {
     assert.deepEqual(a.model?.totals, { total: 14_714_688 + 5_130, trainable: 5_130, nonTrainable: 14_714_688 });
   });
 });
+
+// The Problems panel and a narrow hover cut a long message at its end: the fix comes first, in a
+// short sentence, then the numbers that explain it (issue #13).
+describe('messages lead with the fix, then the numbers', () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['shape-rank', model(`Input(shape=(784,))\nDense(64)\nConv2D(32, (3, 3))`, ''), 'Add Reshape((8, 8, 1)) before Conv2D: ', /rank-3 input.*\(None, 64\) of rank 1$/],
+    ['shape-nonpositive', model(`Input(shape=(4, 4, 1))\nConv2D(8, (5, 5))`, ''), "Use padding='same' or a smaller kernel on Conv2D: ", /kernel_size \(5, 5\).*at least 5×5 input, but gets 4×4$/],
+    ['output-shape-mismatch', model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`), 'Insert Flatten() before dense: ', /outputs \(None, 26, 26, 10\).*needs \(None, 10\)$/],
+    ['class-count-mismatch', model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`), 'Use Dense(10, …), one output per class: ', /digits has 10 classes, but the model outputs 8 values per sample \(\(None, 8\)\)/],
+    ['loss-activation-mismatch', model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`), "Use activation='softmax' on the last layer: ", /categorical_crossentropy expects class probabilities.*activation 'relu'$/],
+    ['data-shape-mismatch', model(`Input(shape=(100,))\nDense(10, activation='softmax')`), 'Use Input(shape=(28, 28, 1)): ', /digits samples are \(28, 28, 1\) \(784 values\).*\(None, 100\) takes 100 per sample$/],
+    ['softmax-one-unit', model(`Input(shape=(4,))\nDense(1, activation='softmax')`, ''), "Use activation='sigmoid' with binary_crossentropy for two classes: ", /always outputs 1\.0/],
+    ['dense-on-high-rank', model(`Input(shape=(5, 8))\nDense(4)`, ''), 'Insert Flatten() before Dense to use the whole input: ', /on \(None, 5, 8\) it gives \(None, 5, 4\)$/],
+    ['redundant-activation', model(`Input(shape=(4,))\nDense(3, activation='relu')\nActivation('relu')\nDense(1)`, ''), "Remove this Activation('relu'), or set activation=None on Dense: ", /dense already applies 'relu'/],
+    ['missing-input-shape', `model m {\n    Dense(10)\n}\n`, "Add Input(shape=(...)) as the model's first line, or a training source in the data block: ", /no input shape/],
+  ];
+  for (const [code, text, lead, rest] of cases) {
+    it(code, () => {
+      const { d } = one(text, code);
+      assert.ok(d.message.startsWith(lead), `${code}: ${d.message}`);
+      assert.match(d.message.slice(lead.length), rest);
+    });
+  }
+});

@@ -136,7 +136,7 @@ describe("Embedding's input_length (Keras 3 pops it with a deprecation warning)"
   it('gives no input shape: the model needs Input(shape=...) as in Keras 3', () => {
     const a = analyze(model(`Embedding(1000, 16, input_length=256)\nGlobalAveragePooling1D()\nDense(1)`));
     const missing = a.diagnostics.find((d) => d.code === 'missing-input-shape');
-    assert.match(missing?.message ?? '', /Keras 3 ignores input_length; add Input\(shape=\(256,\)\) as its first line/);
+    assert.match(missing?.message ?? '', /^Add Input\(shape=\(256,\)\) as the model's first line.*: the model has no input shape \(Keras 3 ignores input_length\)/);
     assert.deepEqual(missing?.fixes?.map((f) => f.kind === 'insert-layer' && f.text), ['Input(shape=(256,))']);
     assert.ok(a.diagnostics.some((d) => d.code === 'deprecated-argument' && /Input\(shape=\(256,\)\)/.test(d.message)));
   });

@@ -32,7 +32,7 @@ test('return_state cannot feed a Sequential model', () => {
 });
 
 test('Recurrent layers take (timesteps, features)', () => {
-  assert.throws(() => shapeOf('LSTM', { units: 8 }, [784]), isShapeError('shape-rank', /LSTM expects a rank-2 input/));
+  assert.throws(() => shapeOf('LSTM', { units: 8 }, [784]), isShapeError('shape-rank', /before LSTM: it expects a rank-2 input/));
   assert.throws(() => shapeOf('GRU', { units: 8 }, [28, 28, 1]), isShapeError('shape-rank'));
   assert.throws(() => paramsOf('LSTM', { units: 8 }, [10, null]), isShapeError('shape-unknown'));
 });
@@ -77,7 +77,7 @@ test('TimeDistributed needs rank 2 or more and reports inner errors in context',
   assert.throws(() => shapeOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [16]), isShapeError('shape-rank'));
   assert.throws(
     () => shapeOf('TimeDistributed', { layer: call('Conv2D', { filters: 4, kernel_size: 3 }) }, [5, 784]),
-    isShapeError('shape-rank', /^TimeDistributed applies Conv2D to each step of shape \(None, 784\): Conv2D expects/),
+    isShapeError('shape-rank', /^TimeDistributed applies Conv2D to each step of shape \(None, 784\): Add Reshape\(\(28, 28, 1\)\) before Conv2D: it expects/),
   );
 });
 

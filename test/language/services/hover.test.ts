@@ -25,12 +25,26 @@ test('the first layer says where the input shape came from when it came from the
   assert.match(h?.contents ?? '', /Output: `\(None, 784\)`/);
 });
 
-test('the model name shows the whole Keras summary table', () => {
+test('the model name shows the totals first, then one compact table row per layer', () => {
   const h = hoverAt(DIGITS_CNN, 'digits_cnn');
   assert.ok(h);
-  assert.match(h.contents, /Model: "digits_cnn"/);
-  assert.match(h.contents, /│ dense_1 \(Dense\)                 │ \(None, 10\)             │         1,290 │/);
-  assert.match(h.contents, / Total params: 1,199,882 \(4\.58 MB\)/);
+  assert.match(h.contents, /\*\*model digits_cnn\*\*/);
+  const lines = h.contents.split('\n');
+  // Totals before the table, on one line, so a short hover box shows them without scrolling.
+  const totals = lines.findIndex((l) => l.startsWith('Total params: 1,199,882 (4.58 MB) · Trainable: 1,199,882 (4.58 MB) · Non-trainable: 0 (0.00 B)'));
+  const header = lines.indexOf('| Layer (type) | Output Shape | Param # |');
+  assert.ok(totals >= 0 && header > totals, h.contents);
+  assert.ok(lines.includes('| dense\\_1 (Dense) | (None, 10) | 1,290 |'), h.contents);
+  // One row per layer, no padded rich-table rows or code block that would wrap in a narrow box.
+  assert.equal(lines.filter((l) => l.startsWith('| ') && !l.startsWith('| Layer') && !l.startsWith('| :')).length, 8);
+  assert.ok(!h.contents.includes('```') && !h.contents.includes('│'));
+  assert.ok(lines.every((l) => l.length <= 100), 'no line long enough to wrap');
+});
+
+test('a layer name cannot break the hover table', () => {
+  const h = hoverAt(`model m {\n  Input(shape=(4,))\n  Dense(2, name='a|b*c')\n}\n`, 'm {');
+  assert.ok(h);
+  assert.ok(h.contents.includes('| a\\|b\\*c (Dense) | (None, 2) | 10 |'), h.contents);
 });
 
 test('an argument name shows its doc, type and default', () => {

@@ -103,6 +103,15 @@ export function registerExtensionTests(): void {
       const shown = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'modelspec-summary');
       assert.ok(shown, 'the summary opens as a read-only document');
       assert.match(shown.getText(), /Total params: 669,706/);
+      // Full width in the active group (beside the file, half-width, cut off the Output Shape and
+      // Param # columns), with word wrap off so the table keeps Keras's alignment.
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === shown);
+      assert.ok(editor, 'the summary is visible');
+      assert.equal(editor.viewColumn, vscode.ViewColumn.One, 'opened in the active group, not beside');
+      assert.equal(vscode.window.visibleTextEditors.filter((e) => e.viewColumn !== vscode.ViewColumn.One).length, 0, 'no second group');
+      assert.equal(shown.languageId, 'modelspec-summary');
+      assert.equal(vscode.workspace.getConfiguration('editor', shown).get('wordWrap'), 'off');
+      await vscode.window.showTextDocument(doc);
     });
 
     test('Export writes a runnable Keras script and a PyTorch one', async () => {
@@ -162,7 +171,7 @@ export function registerExtensionTests(): void {
       assert.equal(diagnostics[0]!.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(diagnostics[0]!.code, 'shape-rank');
       assert.equal(diagnostics[0]!.range.start.line, line);
-      assert.match(diagnostics[0]!.message, /Conv2D expects a rank-3 input/);
+      assert.match(diagnostics[0]!.message, /before Conv2D: it expects a rank-3 input/);
 
       const result = await vscode.commands.executeCommand<{ started: boolean; reason?: string }>('modelspec.train', doc.uri);
       assert.equal(result.started, false);

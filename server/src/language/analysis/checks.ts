@@ -42,7 +42,7 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
         diagnostic(
           'output-shape-mismatch',
           last.call.callee.range,
-          `The model outputs ${formatShape(output)}, but ${loss.name} on ${facts.dataset} (${facts.classes} classes, labels ${labels}) needs ${formatShape([facts.classes])}; add Flatten() before ${culprit.name}`,
+          `Insert Flatten() before ${culprit.name}: the model outputs ${formatShape(output)}, but ${loss.name} on ${facts.dataset} (${facts.classes} classes, labels ${labels}) needs ${formatShape([facts.classes])}`,
           {
             related: culprit !== last && culprit.input ? [{ range: culprit.call.range, message: `${culprit.name} gets ${formatShape(culprit.input)}, still with spatial axes` }] : undefined,
             fixes: [{ kind: 'insert-layer', before: culprit.call.range, text: 'Flatten()', title: `Insert Flatten() before ${culprit.spec.name}` }],
@@ -53,12 +53,12 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
     }
     if (output[0] !== null && output[0] !== facts.classes) {
       const units = last.spec.args.some((a) => a.name === 'units') ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units') : undefined;
-      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units to ${facts.classes}` }] : [];
+      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units of ${last.spec.name} to ${facts.classes}` }] : [];
       out.push(
         diagnostic(
           'class-count-mismatch',
           units?.value.range ?? last.call.callee.range,
-          `${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}); ${loss.name} needs one output per class: use ${last.spec.name}(${facts.classes}, …)`,
+          `Use ${last.spec.name}(${facts.classes}, …), one output per class: ${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}), and ${loss.name} needs one per class`,
           { fixes: fix, related: facts.datasetRange ? [{ range: facts.datasetRange, message: `${facts.dataset}: ${facts.classes} classes` }] : undefined },
         ),
       );
@@ -106,7 +106,7 @@ function checkLossAgainstActivation(
       diagnostic(
         'loss-activation-mismatch',
         facts.lossRange,
-        `${lossName} expects class probabilities that sum to 1, but the model ends with activation '${activation}'; use activation='softmax' on the last layer`,
+        `Use activation='softmax' on the last layer: ${lossName} expects class probabilities that sum to 1, but the model ends with activation '${activation}'`,
         { related, fixes },
       ),
     );
@@ -115,7 +115,7 @@ function checkLossAgainstActivation(
       diagnostic(
         'loss-activation-mismatch',
         facts.lossRange,
-        `${lossName} treats each of the ${units} outputs as its own yes/no probability, but softmax makes them compete; use 'categorical_crossentropy' for one class per sample, or activation='sigmoid' for independent labels`,
+        `Use 'categorical_crossentropy' (one class per sample) or activation='sigmoid' (independent labels): ${lossName} treats each of the ${units} outputs as its own yes/no probability, but softmax makes them compete`,
         { related },
       ),
     );
@@ -124,7 +124,7 @@ function checkLossAgainstActivation(
       diagnostic(
         'loss-activation-mismatch',
         facts.lossRange,
-        `${lossName} with one output is for two classes, but ${facts.dataset} has ${facts.classes}; use 'categorical_crossentropy' with Dense(${facts.classes}, activation='softmax')`,
+        `Use 'categorical_crossentropy' with Dense(${facts.classes}, activation='softmax'): ${lossName} with one output is for two classes, but ${facts.dataset} has ${facts.classes}`,
         { related },
       ),
     );
@@ -149,10 +149,10 @@ function finalActivation(model: ModelAnalysis): { activation: string; layer: Lay
 function activationFix(layer: LayerInfo, activation: string): FixData[] {
   if (!layer.spec.hasActivationArg) return [];
   const node = argumentNode(layer.call, layer.spec.args as readonly ArgSpec[], 'activation');
-  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}'` }];
+  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}' on ${layer.spec.name}` }];
   if (!layer.call.closed) return [];
   const text = layer.call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
-  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}'` }];
+  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}' to ${layer.spec.name}` }];
 }
 
 function firstDenseOnHighRank(model: ModelAnalysis): LayerInfo | undefined {
@@ -170,7 +170,7 @@ function checkDataAgainstInput(model: ModelAnalysis, facts: TrainingFacts, out: 
     diagnostic(
       'data-shape-mismatch',
       facts.datasetRange,
-      `${facts.dataset} samples are ${formatShape(sample, false)} (${sampleCount} values), but the model's input ${formatShape(input)} takes ${inputCount} per sample; use Input(shape=${formatShape(sample, false)})`,
+      `Use Input(shape=${formatShape(sample, false)}): ${facts.dataset} samples are ${formatShape(sample, false)} (${sampleCount} values), but the model's input ${formatShape(input)} takes ${inputCount} per sample`,
       { related: model.inputSource ? [{ range: model.inputSource.range, message: `the model's input is ${formatShape(input)}` }] : undefined },
     ),
   );

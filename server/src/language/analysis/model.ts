@@ -236,9 +236,9 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         'missing-input-shape',
         first.call.callee.range,
         input
-          ? `The model has no input shape: Keras 3 ignores input_length; add ${input} as its first line, or a training source in the data block`
-          : `The model has no input shape: add Input(shape=(...)) as its first line (e.g. Input(shape=(28, 28, 1)) for MNIST digits), or a training source in the data block`,
-        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'}` }] },
+          ? `Add ${input} as the model's first line, or a training source in the data block: the model has no input shape (Keras 3 ignores input_length)`
+          : `Add Input(shape=(...)) as the model's first line, or a training source in the data block: the model has no input shape (e.g. Input(shape=(28, 28, 1)) for MNIST digits)`,
+        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'} before ${first.spec.name}` }] },
       ),
     );
   }
@@ -319,7 +319,7 @@ function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
       'unknown-layer',
       call.callee.range,
       `Unknown layer '${excerpt(name)}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
-      { fixes: guesses.slice(0, 3).map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change to '${g}'` })) },
+      { fixes: guesses.slice(0, 3).map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change '${excerpt(name)}' to '${g}'` })) },
     ),
   );
 }
@@ -331,8 +331,8 @@ function shapeFixes(e: ShapeError, layer: LayerInfo, input: Shape) {
   }
   if (e.code === 'shape-nonpositive' && 'padding' in layer.args && layer.args.padding === 'valid') {
     const written = layer.call.args.find((a) => a.name?.name === 'padding');
-    if (written) return [{ kind: 'replace' as const, range: written.value.range, text: "'same'", title: "Use padding='same'" }];
-    return [{ kind: 'replace' as const, range: endOfArgs(layer.call), text: ", padding='same'", title: "Add padding='same'" }];
+    if (written) return [{ kind: 'replace' as const, range: written.value.range, text: "'same'", title: `Use padding='same' on ${layer.spec.name}` }];
+    return [{ kind: 'replace' as const, range: endOfArgs(layer.call), text: ", padding='same'", title: `Add padding='same' to ${layer.spec.name}` }];
   }
   return [];
 }

@@ -38,8 +38,8 @@ function checkDenseOnHighRank(layer: LayerInfo, previous: LayerInfo | undefined,
     diagnostic(
       'dense-on-high-rank',
       layer.call.callee.range,
-      `Dense applies to the last axis only: on ${formatShape(layer.input)} it gives ${formatShape(layer.output)}. To use the whole input, add Flatten() before it`,
-      { fixes: [{ kind: 'insert-layer', before: layer.call.range, text: 'Flatten()', title: 'Insert Flatten() before Dense' }] },
+      `Insert Flatten() before Dense to use the whole input: Dense applies to the last axis only, so on ${formatShape(layer.input)} it gives ${formatShape(layer.output)}`,
+      { fixes: [{ kind: 'insert-layer', before: layer.call.range, text: 'Flatten()', title: `Insert Flatten() before ${layer.spec.name}` }] },
     ),
   );
 }
@@ -53,7 +53,7 @@ function checkRedundantActivation(layer: LayerInfo, previous: LayerInfo | undefi
     diagnostic(
       'redundant-activation',
       layer.call.callee.range,
-      `${previous.name} already applies '${before}'; this Activation('${now}') applies a second one on top. Remove it, or set activation=None on ${previous.spec.name}`,
+      `Remove this Activation('${now}'), or set activation=None on ${previous.spec.name}: ${previous.name} already applies '${before}', so this applies a second one on top`,
       {
         related: [{ range: previous.call.range, message: `${previous.name} has activation='${before}'` }],
         fixes: [{ kind: 'remove', range: layer.call.range, title: `Remove Activation('${now}')` }],
@@ -73,9 +73,9 @@ function checkSoftmaxOnOneUnit(last: LayerInfo, previous: LayerInfo | undefined,
     diagnostic(
       'softmax-one-unit',
       node?.value.range ?? last.call.callee.range,
-      `softmax over a single unit always outputs 1.0, so the model cannot learn; for two classes use activation='sigmoid' with binary_crossentropy`,
+      `Use activation='sigmoid' with binary_crossentropy for two classes: softmax over a single unit always outputs 1.0, so the model cannot learn`,
       {
-        fixes: node ? [{ kind: 'replace', range: node.value.range, text: "'sigmoid'", title: "Use activation='sigmoid'" }] : [],
+        fixes: node ? [{ kind: 'replace', range: node.value.range, text: "'sigmoid'", title: `Use activation='sigmoid' on ${last.spec.name}` }] : [],
         related: previous && softmaxLayer && previous.output ? [{ range: previous.call.range, message: `${previous.name} outputs ${formatShape(previous.output)}` }] : undefined,
       },
     ),

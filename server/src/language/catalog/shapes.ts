@@ -66,9 +66,9 @@ export function checkRank(layer: string, input: Shape, ranks?: readonly number[]
     expected = `an input of rank ${minRank} or more after the batch axis`;
   }
   const wanted = ranks ? Math.max(...ranks) : minRank;
-  const fix =
-    rank < wanted ? `add ${reshapeHint(input, wanted)} before it` : wanted === 1 ? 'add Flatten() before it' : `add a Reshape to rank ${wanted} before it`;
-  throw new ShapeError('shape-rank', `${layer} expects ${expected}, but gets ${formatShape(input)} of rank ${rank}; ${fix}`);
+  const fix = rank < wanted ? `Add ${reshapeHint(input, wanted)}` : wanted === 1 ? 'Insert Flatten()' : `Add a Reshape to rank ${wanted}`;
+  // The fix leads: the Problems panel and a narrow hover cut a message at its end.
+  throw new ShapeError('shape-rank', `${fix} before ${layer}: it expects ${expected}, but gets ${formatShape(input)} of rank ${rank}`);
 }
 
 /** A Reshape that raises the rank: (784,) to (28, 28, 1) for images, else trailing 1s. */

@@ -1,6 +1,8 @@
 // Quick fixes: the checker attaches machine-readable fixes to its diagnostics (FixData); this
 // turns the ones under the editor's selection into text edits. The first fix of a diagnostic is
-// the preferred one (what "Fix" applies without asking).
+// the preferred one (what "Fix" applies without asking). Each title ends with the line it edits
+// (`Insert Flatten() before Dense (line 9)`): a file can have the same fix offered on two layers,
+// and the lightbulb menu shows titles only.
 
 import type { Analysis } from '../analysis/analyze';
 import type { FixData } from '../analysis/diagnostics';
@@ -16,7 +18,7 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
     if (!d.fixes?.length || !overlaps(d.range, start, end)) continue;
     d.fixes.forEach((fix, i) => {
       actions.push({
-        title: fix.title,
+        title: fixTitle(fix),
         kind: 'quickfix',
         edits: editsFor(analysis, fix),
         diagnostic: { code: d.code, range: d.range },
@@ -29,6 +31,17 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
 
 export function editsFor(analysis: Analysis, fix: FixData): TextEdit[] {
   return fix.kind === 'edits' ? fix.edits.map((e) => ({ range: e.range, newText: e.text })) : [editFor(analysis, fix)];
+}
+
+/** "Title (line N)" for a fix on one line; a fix across the file (Convert pasted Keras code) keeps its title. */
+function fixTitle(fix: FixData): string {
+  const lines = fix.kind === 'edits' ? new Set(fix.edits.map((e) => e.range.start.line)) : new Set([fixLine(fix)]);
+  return lines.size === 1 ? `${fix.title} (line ${[...lines][0]! + 1})` : fix.title;
+}
+
+/** The 0-based line the fix edits: the layer it inserts before, or the text it replaces or removes. */
+function fixLine(fix: Exclude<FixData, { kind: 'edits' }>): number {
+  return (fix.kind === 'insert-layer' ? fix.before : fix.range).start.line;
 }
 
 export function editFor(analysis: Analysis, fix: Exclude<FixData, { kind: 'edits' }>): TextEdit {

@@ -1,5 +1,5 @@
 // Hover: what the thing under the cursor is. A layer shows its Keras signature, shapes and
-// parameter count; the model name shows Keras's whole summary table; an argument shows its doc,
+// parameter count; the model name shows the totals, then one row per layer; an argument shows its doc,
 // type and default; a value (activation, loss, dataset…) shows what it means.
 
 import type { Analysis } from '../analysis/analyze';
@@ -10,7 +10,7 @@ import { blockSettings, findRef, getDataset, unqualifiedRef, type ArgSpec, type 
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
 import { groupParams } from './layer-groups';
-import { summaryTable } from './summary';
+import { summaryMarkdown } from './summary';
 import { isInDocument, offsetAt, touches } from './text-positions';
 import type { HoverResult, LineCharacter } from './types';
 
@@ -29,7 +29,7 @@ function hoverInBlock(analysis: Analysis, block: Block, offset: number): HoverRe
   if (block.kind === 'model') {
     const model = analysis.model?.block === block ? analysis.model : undefined;
     if (block.name && touches(block.name.range, offset)) {
-      const contents = model ? `**model ${model.name}**\n\n\`\`\`text\n${summaryTable(model)}\n\`\`\`` : `**model ${block.name.name}**`;
+      const contents = model ? `**model ${model.name}**\n\n${summaryMarkdown(model)}` : `**model ${block.name.name}**`;
       return { contents, range: block.name.range };
     }
     const layer = layerAt(block.layers, offset);

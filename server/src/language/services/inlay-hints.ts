@@ -1,10 +1,13 @@
 // Shape hints: after each layer call, its output shape and parameter count as Keras's summary
-// would print them, `(None, 26, 26, 32) · 320`; after Input, the input shape.
+// would print them, `(None, 26, 26, 32) · 320`; after Input, the input shape; after the model's
+// closing brace, the total parameter count (`1,199,882 params (4.58 MB)`), so the size of the
+// whole model is in view without opening the summary.
 
 import type { Analysis } from '../analysis/analyze';
 import { formatCount, formatShape } from '../analysis/format-values';
 import type { Position } from '../syntax';
 import { groupByCall, groupParams } from './layer-groups';
+import { readableMemorySize } from './summary';
 import type { InlayHintEntry, LineCharacter } from './types';
 
 export function inlayHints(analysis: Analysis, range?: { start: LineCharacter; end: LineCharacter }): InlayHintEntry[] {
@@ -37,6 +40,17 @@ export function inlayHints(analysis: Analysis, range?: { start: LineCharacter; e
       tooltip: params
         ? `${who}: output ${shape}; ${formatCount(params.trainable)} trainable, ${formatCount(params.nonTrainable)} non-trainable parameters`
         : `${who}: output ${shape}`,
+      paddingLeft: true,
+    });
+  }
+  const totals = model.totals;
+  const body = model.block.bodyRange;
+  // Only after a real `}` (recovery may leave it missing), and only when every layer counted.
+  if (totals && analysis.text[body.end.offset - 1] === '}' && inRange(body.end)) {
+    hints.push({
+      position: at(body.end),
+      label: `${formatCount(totals.total)} params (${readableMemorySize(totals.total * 4)})`,
+      tooltip: `${model.name}: ${formatCount(totals.total)} parameters in all; ${formatCount(totals.trainable)} trainable, ${formatCount(totals.nonTrainable)} non-trainable`,
       paddingLeft: true,
     });
   }

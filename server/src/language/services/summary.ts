@@ -1,7 +1,9 @@
 // The model summary exactly as Keras 3's `model.summary()` prints it for a Sequential model (a
 // rich table with a heavy header and a line between rows), and the same facts as JSON for tools.
-// `modelspec summary` prints these verbatim; hover shows the table. Names in the table are
-// printable() (one line, no control characters); the JSON keeps them exact.
+// `modelspec summary` prints these verbatim. Hover shows the same facts as a compact Markdown
+// table, totals first (a hover box is narrow and short: the rich table's wide, double-height rows
+// wrapped and hid the totals). Names in the tables are printable() (one line, no control
+// characters); the JSON keeps them exact.
 
 import type { LayerInfo, ModelAnalysis } from '../analysis/model';
 import { formatCount, formatShape } from '../analysis/format-values';
@@ -31,6 +33,23 @@ export function summaryTable(model: ModelAnalysis): string {
     ` Non-trainable params: ${countWithMemory(t?.nonTrainable)}`,
   );
   return lines.join('\n');
+}
+
+/** The summary for a hover: the three totals on one line, then one Markdown table row per layer. */
+export function summaryMarkdown(model: ModelAnalysis): string {
+  const t = model.totals;
+  const totals =
+    `Total params: ${countWithMemory(t?.total)} · Trainable: ${countWithMemory(t?.trainable)} · ` +
+    `Non-trainable: ${countWithMemory(t?.nonTrainable)}`;
+  const rows = model.layers.map(
+    (layer) => `| ${markdownCell(printable(layer.name))} (${layer.spec.name}) | ${layer.output ? formatShape(layer.output) : '?'} | ${paramCell(layer)} |`,
+  );
+  return [totals, '', '| Layer (type) | Output Shape | Param # |', '| :-- | :-- | --: |', ...rows].join('\n');
+}
+
+/** Text that stays plain inside a Markdown table cell: `|` would end the cell, `*`, `_`… would format. */
+function markdownCell(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
 export interface SummaryJson {

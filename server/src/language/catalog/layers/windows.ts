@@ -28,7 +28,7 @@ export function slideWindow(spatial: readonly (number | null)[], w: WindowArgs):
     const smaller = w.windowName === 'pool_size' ? 'a smaller pool_size' : 'a smaller kernel';
     throw new ShapeError(
       'shape-nonpositive',
-      `${w.layer} with ${w.windowName} ${formatTuple(w.window)}${dilated} and padding '${w.padding}' needs at least ${need}, but gets ${got}; use padding='same' or ${smaller}`,
+      `Use padding='same' or ${smaller} on ${w.layer}: with ${w.windowName} ${formatTuple(w.window)}${dilated} and padding '${w.padding}' it needs at least ${need}, but gets ${got}`,
     );
   }
   return out;
