@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
+import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
+    vscode.commands.registerCommand('modelspec.newFromKeras', (uri?: unknown) => newModelFromKeras(uri)),
     vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
       const session = trainer.last;
       if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });

@@ -601,3 +601,76 @@ test('a 2,000-layer file parses completely', () => {
   assert.equal(result.file.comments.length, 2000);
   assert.equal(settings(result, 'fit').settings.length, 1);
 });
+
+describe('pasted Keras code (LANGUAGE.md, "Pasted Keras code")', () => {
+  /** A layer's callee and arguments as text, without ranges: what every later stage reads. */
+  const shapeOf = (text: string, call: ModelBlock['layers'][number]) => ({
+    callee: call.callee.name,
+    calleeText: slice(text, call.callee.range),
+    args: call.args.map((a) => [a.name?.name, slice(text, a.value.range)]),
+    closed: call.closed,
+  });
+
+  test('module prefixes and model.add(...) give the same layer node as the bare call, with what was dropped', () => {
+    const plain = "model m {\n    Conv2D(32, kernel_size=(3, 3), activation='relu')\n}";
+    const bare = parse(plain);
+    assert.deepEqual(bare.errors, []);
+    assert.equal(model(bare).layers[0].pasted, undefined);
+    const expected = shapeOf(plain, model(bare).layers[0]);
+    for (const pasted of ['layers.', 'keras.layers.', 'tf.keras.layers.', 'model.add(', 'model.add(layers.', 'model.add(tf.keras.layers.']) {
+      const text = plain.replace('Conv2D(32', `${pasted}Conv2D(32`).replace("'relu')", pasted.startsWith('model.add(') ? "'relu'))" : "'relu')");
+      const result = parse(text);
+      assert.deepEqual(messages(result), [], pasted);
+      const layers = model(result).layers;
+      assert.equal(layers.length, 1, pasted);
+      assert.deepEqual(shapeOf(text, layers[0]), expected, pasted);
+      const prefix = pasted.replace('model.add(', '');
+      assert.equal(layers[0].pasted?.prefix?.text, prefix || undefined, pasted);
+      if (prefix) assert.equal(slice(text, layers[0].pasted!.prefix!.range), prefix);
+      if (pasted.startsWith('model.add(')) {
+        const wrapper = layers[0].pasted!.wrapper!;
+        assert.equal(wrapper.text, 'model.add');
+        assert.equal(slice(text, wrapper.open), "model.add(");
+        assert.equal(slice(text, wrapper.close), ')');
+      } else assert.equal(layers[0].pasted?.wrapper, undefined);
+    }
+  });
+
+  test('a prefixed call is one name token: no "Invalid character" per dot, also inside values', () => {
+    const text = "model m {\n    layers.Bidirectional(layers.LSTM(64))\n}\ncompile {\n    optimizer: keras.optimizers.Adam(learning_rate=1e-3)\n}";
+    const result = parse(text);
+    assert.deepEqual(messages(result), []);
+    const layer = model(result).layers[0];
+    assert.equal(layer.callee.name, 'Bidirectional');
+    const inner = layer.args[0].value;
+    assert.ok(inner.kind === 'call' && inner.callee.name === 'LSTM' && inner.pasted?.prefix?.text === 'layers.');
+    const optimizer = settings(result, 'compile').settings[0].value;
+    assert.ok(optimizer.kind === 'call' && optimizer.callee.name === 'Adam' && optimizer.pasted?.prefix?.text === 'keras.optimizers.');
+  });
+
+  test('a functional-API line is one functional-api error and the layers around it still parse', () => {
+    const text = [
+      'model m {',
+      '    inputs = keras.Input(shape=(784,))',
+      '    Dense(64)',
+      '    x = layers.Dense(64,',
+      "        activation='relu')(inputs)",
+      '    layers.Dense(10)(x)',
+      '    keras.Model(inputs, outputs)',
+      '    Dense(10)',
+      '}',
+    ].join('\n');
+    const result = parse(text);
+    assert.deepEqual(
+      result.errors.map((e) => [e.code, slice(text, e.range)]),
+      [
+        ['functional-api', 'inputs = keras.Input(shape=(784,))'],
+        ['functional-api', "x = layers.Dense(64,\n        activation='relu')(inputs)"],
+        ['functional-api', 'layers.Dense(10)(x)'],
+        ['functional-api', 'keras.Model(inputs, outputs)'],
+      ],
+    );
+    assert.match(result.errors[0].message, /Sequential models/);
+    assert.deepEqual(model(result).layers.map((l) => slice(text, l.range)), ['Dense(64)', 'Dense(10)']);
+  });
+});

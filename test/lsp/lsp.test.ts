@@ -95,6 +95,31 @@ test('code actions: the did-you-mean fix as a workspace edit', async () => {
   assert.equal(change.isPreferred, true);
 });
 
+test('pasted Keras code: warnings, and "Convert pasted Keras code" as one workspace edit for the whole file', async () => {
+  const uri = 'file:///tmp/modelspec-lsp-test/pasted.model';
+  const text = 'model m {\n    keras.Input(shape=(4,))\n    model.add(layers.Dense(8))\n    x = layers.Dense(2)(x)\n}\n';
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const published = await server.diagnostics(uri, 1);
+  assert.deepEqual(
+    published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]),
+    [
+      ['pasted-keras-prefix', 2, 1],
+      ['pasted-keras-prefix', 2, 2],
+      ['functional-api', 1, 3],
+    ],
+  );
+  const actions = (await server.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: { start: { line: 2, character: 6 }, end: { line: 2, character: 6 } },
+    context: { diagnostics: published.diagnostics },
+  })) ?? [];
+  const convert = actions.find((a) => 'title' in a && a.title === 'Convert pasted Keras code');
+  assert.ok(convert && 'edit' in convert, JSON.stringify(actions));
+  const at = (line: number, from: number, to: number, newText = '') => ({ range: { start: { line, character: from }, end: { line, character: to } }, newText });
+  assert.deepEqual(convert.edit?.changes?.[uri], [at(1, 4, 10), at(2, 4, 21), at(2, 29, 30)]);
+  assert.equal(convert.diagnostics?.[0]?.code, 'pasted-keras-prefix');
+});
+
 test('change: fresh diagnostics for the new version', async () => {
   await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: URI, version: 2 },

@@ -10,6 +10,7 @@ import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
 import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostics } from './check';
 import { colourFor, style } from './style';
+import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
 import { evaluate } from './evaluate';
 import { predict } from './predict';
@@ -35,6 +36,9 @@ Commands:
   export RUN_DIR --to onnx|keras-model|safetensors [--out FILE]
                              Write a trained run's model as ONNX, a Keras 3 .keras archive or
                              safetensors weights (default: model.onnx|.keras|.safetensors in RUN_DIR).
+  import FILE.py [--out FILE.model] [--force]
+                             Translate a Keras script (keras.Sequential or model.add, compile,
+                             fit) to a .model file; warns about what it could not translate.
   engines [--json]           List the training engines and devices found here.
 
 Options:
@@ -253,6 +257,28 @@ async function exportCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+function importArgs(args: string[]): ImportArgs {
+  const { flags, files, values } = parseImportFlags(args);
+  if (files.length !== 1) throw new UsageError('import takes exactly one Python file (a Keras script)');
+  return { file: files[0], out: values.out, force: flags.has('--force') };
+}
+
+function parseImportFlags(args: string[]): { flags: Set<string>; files: string[]; values: { out?: string } } {
+  const flags = new Set<string>();
+  const files: string[] = [];
+  const values: { out?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--out') {
+      values.out = args[++i];
+      if (values.out === undefined) throw new UsageError('--out needs a value');
+    } else if (a === '--force') flags.add(a);
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  return { flags, files, values };
+}
+
 async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
   const engines = await reportEngines();
@@ -287,6 +313,8 @@ async function main(argv: string[]): Promise<number> {
         return await exportCommand(rest);
       case 'engines':
         return await enginesCommand(rest);
+      case 'import':
+        return importCommand(importArgs(rest));
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -30,13 +30,13 @@ function existingAncestor(path: string): string {
   return dir;
 }
 
-/** The command a message tells to write elsewhere with --out (train: a folder; export: a file). */
-export type WritingCommand = 'train' | 'export';
+/** The command a message tells to write elsewhere with --out (train: a folder; export, import: a file). */
+export type WritingCommand = 'train' | 'export' | 'import';
 
 /** "no space left on /x/runs: 0 bytes free", "/x/runs is on a read-only file system", … */
 export function ioCause(e: unknown, dir: string, command: WritingCommand = 'train'): string {
   const code = errnoCode(e);
-  const elsewhere = command === 'train' ? 'train with --out on' : 'export with --out into';
+  const elsewhere = command === 'train' ? 'train with --out on' : `${command} with --out into`;
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT': {
@@ -55,7 +55,7 @@ export function ioCause(e: unknown, dir: string, command: WritingCommand = 'trai
     case 'EPERM':
       return `permission denied in ${dir}; ${elsewhere} a folder you can write`;
     case 'ENOENT':
-      return command === 'train' ? `${dir} does not exist (was it removed during the run?)` : `${dir} does not exist; create it or export with --out into an existing folder`;
+      return command === 'train' ? `${dir} does not exist (was it removed during the run?)` : `${dir} does not exist; create it or ${command} with --out into an existing folder`;
     case 'ENOTDIR':
       return `a part of ${dir} is a file, not a folder`;
     default:

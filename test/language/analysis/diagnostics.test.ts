@@ -380,6 +380,41 @@ describe('cost limits per keystroke', () => {
   });
 });
 
+describe('pasted Keras code', () => {
+  it("a module prefix or model.add(...) is a warning on what to delete, and the layer checks as the bare call", () => {
+    const { d, text, a } = one(model(`Input(shape=(784,))\nDense(64, activation='relu')\ntf.keras.layers.Dense(10, activation='softmax')`), 'pasted-keras-prefix');
+    assert.equal(text, 'tf.keras.layers.');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /'tf\.keras\.layers\.' is not needed.*write Dense\(\.\.\.\)/);
+    assert.deepEqual(d.fixes?.map((f) => f.title), ["Remove 'tf.keras.layers.'"]);
+    assert.equal(a.model?.totals?.total, 784 * 64 + 64 + 64 * 10 + 10);
+    // keras.Input (as keras.io writes it inside Sequential) is the Input layer; with two pasted
+    // calls each also offers the file-wide conversion.
+    const two = analyze(model(`keras.Input(shape=(784,))\nlayers.Dense(10, activation='softmax')`));
+    assert.deepEqual(find(two, 'pasted-keras-prefix').map((x) => [x.text, x.d.fixes?.map((f) => f.title)]), [
+      ['keras.', ["Remove 'keras.'", 'Convert pasted Keras code']],
+      ['layers.', ["Remove 'layers.'", 'Convert pasted Keras code']],
+    ]);
+    assert.equal(two.model?.totals?.total, 7850);
+    const wrapped = one(model(`Input(shape=(784,))\nmodel.add(layers.Dense(10, activation='softmax'))`), 'pasted-keras-prefix');
+    assert.equal(wrapped.text, 'model.add(layers.');
+    assert.match(wrapped.d.message, /'model\.add\(\.\.\.\)' and 'layers\.' are not needed/);
+    assert.deepEqual(wrapped.a.diagnostics.filter((x) => x.severity === 'error'), []);
+  });
+  it('a prefix that is no Keras module is an error with the same fix', () => {
+    const { d, text } = one(model(`Input(shape=(784,))\nnp.Dense(10, activation='softmax')`), 'unknown-module');
+    assert.equal(text, 'np.');
+    assert.match(d.message, /'np' is not a Keras module/);
+    assert.deepEqual(d.fixes?.map((f) => f.title), ["Remove 'np.'"]);
+  });
+  it("a functional-API line is one error that says the language describes Sequential models", () => {
+    const { d, text } = one(model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`), 'functional-api');
+    assert.equal(text, 'x = layers.Dense(64)(x)');
+    assert.match(d.message, /describes Sequential models/);
+    assert.deepEqual(codes(model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`)), ['functional-api']);
+  });
+});
+
 describe('the code table', () => {
   it('every code is exercised by this file', async () => {
     const { readFileSync } = await import('node:fs');

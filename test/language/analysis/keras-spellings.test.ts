@@ -106,9 +106,15 @@ describe('activation=tf.nn.relu and other pasted callables', () => {
     assert.match(unknown[1].message, /Unknown activation 'tf\.nn\.rleu'\. Did you mean 'relu'/);
     assert.deepEqual(unknown[1].fixes?.map((f) => f.kind === 'replace' && f.text), ["'relu'"]);
   });
-  it('a dotted name lexes as one name only in value position: a dotted callee reads as before', () => {
+  it('a dotted name lexes as one name only in value position: a dotted callee is a call with a pasted prefix', () => {
+    // Issue #10 item 4 changed this: `layers.Dense(` was one 'invalid-character' per dot; it is now
+    // the Dense call (never a dotted value name), with a pasted-keras-prefix warning.
     const a = analyze(model(`Input(shape=(8,))\nlayers.Dense(4)`));
-    assert.ok(a.diagnostics.some((d) => d.code === 'invalid-character'), 'layers.Dense( is not a value');
+    assert.ok(!a.diagnostics.some((d) => d.code === 'invalid-character'));
+    assert.deepEqual(errors(a), []);
+    const layer = a.model?.block.layers[1];
+    assert.ok(layer?.kind === 'call' && layer.callee.name === 'Dense' && layer.pasted?.prefix?.text === 'layers.', 'layers.Dense( is not a value');
+    assert.ok(a.diagnostics.some((d) => d.code === 'pasted-keras-prefix'));
   });
   it('the formatter keeps a dotted name bare (quoting it would make it an unknown name)', () => {
     const formatted = formatModelFile(model(`Input(shape=(8,))\nDense(4, activation=tf.nn.relu)\nDense(4, activation=relu)`));

@@ -61,6 +61,42 @@ test('only diagnostics overlapping the requested range give actions', () => {
   assert.ok(codeActions(analysis, { start: { line: 2, character: 3 }, end: { line: 2, character: 3 } }).length > 0);
 });
 
+test('pasted Keras code: one fix per line removes its prefix or model.add(...), and one converts the whole file', () => {
+  const lines = (...l: string[]) => [...l, ''].join('\n');
+  const compile = (optimizer: string) => ['compile {', "    loss: 'categorical_crossentropy'", `    optimizer: ${optimizer}`, '}'];
+  const text = lines(
+    'model m {',
+    '    keras.Input(shape=(28, 28, 1))',
+    '    model.add(layers.Conv2D(32, kernel_size=(3, 3), activation="relu"))',
+    '    tf.keras.layers.Flatten(),',
+    '    layers.Dense(10, activation="softmax")',
+    '}',
+    ...compile('keras.optimizers.Adam(learning_rate=1e-3)'),
+  );
+  const plain = lines(
+    'model m {',
+    '    Input(shape=(28, 28, 1))',
+    '    Conv2D(32, kernel_size=(3, 3), activation="relu")',
+    '    Flatten(),',
+    '    Dense(10, activation="softmax")',
+    '}',
+    ...compile('Adam(learning_rate=1e-3)'),
+  );
+  // The pasted file checks as the plain one, less the warnings.
+  assert.deepEqual(analyzed(text).diagnostics.filter((d) => d.severity === 'error'), []);
+
+  const one = fixed(text, "Remove 'model.add(...)' and 'layers.' (line 3)");
+  assert.equal(one.text, text.replace('model.add(layers.Conv2D(32, kernel_size=(3, 3), activation="relu"))', 'Conv2D(32, kernel_size=(3, 3), activation="relu")'));
+  assert.equal(one.action.isPreferred, true);
+
+  const actions = codeActions(analyzed(text), WHOLE).filter((a) => a.title === 'Convert pasted Keras code');
+  assert.equal(actions.length, 5, 'offered on every pasted call');
+  assert.ok(actions.every((a) => JSON.stringify(a.edits) === JSON.stringify(actions[0].edits)), 'one edit set for the whole file');
+  const converted = applyEdits(text, actions[0].edits);
+  assert.equal(converted, plain);
+  assert.deepEqual(analyzed(converted).diagnostics.map((d) => d.code), []);
+});
+
 test('fix titles name the layer they change and its line: Flatten, Input, padding', () => {
   const text = `model m {\n  Input(shape=(8, 8, 1))\n  Conv2D(4, 3)\n  Dense(16)\n}\n`;
   const titles = codeActions(analyzed(text), WHOLE).map((a) => a.title);

@@ -124,6 +124,22 @@ export function registerExtensionTests(): void {
       await vscode.window.showTextDocument(doc);
     });
 
+    test('New .model from Keras code translates a .py file and the clipboard into an untitled .model', async () => {
+      const py = workspaceFile('pasted_mlp.py');
+      const script = "import keras\nfrom keras import layers\nmodel = keras.Sequential([\n    keras.Input(shape=(784,)),\n    layers.Dense(64, activation='relu'),\n    MyLayer(),\n    layers.Dense(10, activation='softmax'),\n])\nmodel.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])\n";
+      await vscode.workspace.fs.writeFile(py, new TextEncoder().encode(script));
+      const fromFile = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.newFromKeras', py);
+      assert.ok(fromFile, 'the command opened a document');
+      assert.equal(fromFile.languageId, 'modelspec');
+      assert.equal(fromFile.isUntitled, true);
+      assert.match(fromFile.getText(), /^model pasted_mlp \{\n    Input\(shape=\(784,\)\)\n    Dense\(64, activation='relu'\)\n    Dense\(10, activation='softmax'\)\n\}/);
+      await vscode.env.clipboard.writeText("model = Sequential()\nmodel.add(Dense(8, input_shape=(4,)))\n");
+      await vscode.window.showTextDocument(doc);
+      const fromClipboard = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.newFromKeras');
+      assert.match(fromClipboard?.getText() ?? '', /Dense\(8, input_shape=\(4,\)\)/);
+      await vscode.window.showTextDocument(doc);
+    });
+
     test('Train runs the engine in its own process and opens the panel; Stop ends the run', async () => {
       await vscode.workspace.getConfiguration('modelspec').update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
       const result = await vscode.commands.executeCommand<{ started: boolean; runDir?: string; reason?: string }>('modelspec.train', doc.uri);

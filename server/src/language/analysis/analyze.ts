@@ -7,6 +7,7 @@ import type { Shape } from '../catalog/types';
 import type { SourceInfo, SourceRef } from '../data/types';
 import { probeSource } from '../data/probe';
 import type { SavedModel } from '../data/saved-model';
+import { checkPastedKeras } from './pasted';
 import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
@@ -48,6 +49,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
   const out: Diagnostic[] = parsed.errors.map((e) => diagnostic(e.code, e.range, e.message));
   const ctx = catalogValueContext();
+  checkPastedKeras(parsed.file, out);
 
   const seen = new Map<Block['kind'], Block>();
   for (const block of parsed.file.blocks) {

@@ -11,6 +11,10 @@ export const DIAGNOSTIC_CODES = {
   'syntax-error': 'error',
   'unterminated-string': 'error',
   'invalid-character': 'error',
+  // Pasted Keras code (LANGUAGE.md, "Pasted Keras code")
+  'pasted-keras-prefix': 'warning',
+  'unknown-module': 'error',
+  'functional-api': 'error',
   // Structure
   'missing-model': 'error',
   'duplicate-model': 'error',
@@ -78,7 +82,9 @@ export interface RelatedInfo {
 export type FixData =
   | { kind: 'replace'; range: Range; text: string; title: string }
   | { kind: 'insert-layer'; before: Range; text: string; title: string }
-  | { kind: 'remove'; range: Range; title: string };
+  | { kind: 'remove'; range: Range; title: string }
+  /** Several edits applied together (e.g. "Convert pasted Keras code" over the whole file); they never overlap. */
+  | { kind: 'edits'; edits: { range: Range; text: string }[]; title: string };
 
 export interface Diagnostic {
   range: Range;

@@ -18,9 +18,9 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
     if (!d.fixes?.length || !overlaps(d.range, start, end)) continue;
     d.fixes.forEach((fix, i) => {
       actions.push({
-        title: `${fix.title} (line ${fixLine(fix) + 1})`,
+        title: fixTitle(fix),
         kind: 'quickfix',
-        edits: [editFor(analysis, fix)],
+        edits: editsFor(analysis, fix),
         diagnostic: { code: d.code, range: d.range },
         isPreferred: i === 0 ? true : undefined,
       });
@@ -29,12 +29,22 @@ export function codeActions(analysis: Analysis, range: { start: LineCharacter; e
   return actions;
 }
 
+export function editsFor(analysis: Analysis, fix: FixData): TextEdit[] {
+  return fix.kind === 'edits' ? fix.edits.map((e) => ({ range: e.range, newText: e.text })) : [editFor(analysis, fix)];
+}
+
+/** "Title (line N)" for a fix on one line; a fix across the file (Convert pasted Keras code) keeps its title. */
+function fixTitle(fix: FixData): string {
+  const lines = fix.kind === 'edits' ? new Set(fix.edits.map((e) => e.range.start.line)) : new Set([fixLine(fix)]);
+  return lines.size === 1 ? `${fix.title} (line ${[...lines][0]! + 1})` : fix.title;
+}
+
 /** The 0-based line the fix edits: the layer it inserts before, or the text it replaces or removes. */
-function fixLine(fix: FixData): number {
+function fixLine(fix: Exclude<FixData, { kind: 'edits' }>): number {
   return (fix.kind === 'insert-layer' ? fix.before : fix.range).start.line;
 }
 
-export function editFor(analysis: Analysis, fix: FixData): TextEdit {
+export function editFor(analysis: Analysis, fix: Exclude<FixData, { kind: 'edits' }>): TextEdit {
   switch (fix.kind) {
     case 'replace':
       return { range: fix.range, newText: fix.text };

@@ -65,6 +65,19 @@ export interface CallValue extends NodeBase {
   argsRange: Range;
   /** False when the closing parenthesis is missing (error recovery). */
   closed: boolean;
+  /** Set when the call was pasted from Python Keras code: a module prefix or a `model.add(...)` around it. */
+  pasted?: PastedKeras;
+}
+
+/**
+ * What a pasted call carries besides the call itself (LANGUAGE.md, "Pasted Keras code"). The
+ * call's callee is the bare class name; these ranges are the text the quick fix deletes.
+ */
+export interface PastedKeras {
+  /** The module prefix with its final dot, e.g. `tf.keras.layers.` (its text is `prefix`). */
+  prefix?: { text: string; range: Range };
+  /** `model.add(...)`: the text before the inner call (`model.add(`) and after it (`)`). */
+  wrapper?: { text: string; open: Range; close: Range };
 }
 
 /** A value that failed to parse; its range covers the skipped text. */
@@ -132,7 +145,7 @@ export interface ModelFile {
 export interface SyntaxError {
   range: Range;
   message: string;
-  code: 'syntax-error' | 'unterminated-string' | 'invalid-character';
+  code: 'syntax-error' | 'unterminated-string' | 'invalid-character' | 'functional-api';
 }
 
 export interface ParseResult {

@@ -98,6 +98,12 @@ export const Name = token('name', 'Name', /[A-Za-z_][A-Za-z0-9_]*/);
  * refuses to stop inside a word or before a dot, so a longer dotted name is never split.
  */
 export const DottedName = token('name', 'DottedName', /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![A-Za-z0-9_.]|\s*\()/, [Name]);
+/**
+ * A dotted callee, as pasted from Keras code: `layers.Dense(`, `tf.keras.layers.Conv2D(`,
+ * `model.add(`. One Name token to the parser, which splits off the module prefix (or unwraps
+ * `model.add(...)`) and records it for the pasted-Keras warning and its fix.
+ */
+export const DottedCallee = token('name', 'DottedCallee', /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?=\s*\()/, [Name]);
 /** `12`, `1.`, `.5`, `2e-3` (an `e` without digits after it is not part of the number). */
 export const NumberToken = token('number', 'Number', /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/);
 /** A backslash escapes the next character on the same line. */
@@ -124,6 +130,7 @@ export const allTokenTypes: TokenType[] = [
   LineBreak,
   CommentToken,
   DottedName,
+  DottedCallee,
   Name,
   NumberToken,
   StringToken,
@@ -148,7 +155,7 @@ export const allTokenTypes: TokenType[] = [
   AnyString,
 ];
 
-const lexer = new Lexer(allTokenTypes.slice(0, 21), {
+const lexer = new Lexer(allTokenTypes.slice(0, 22), {
   positionTracking: 'onlyStart',
   ensureOptimizations: true,
   skipValidations: true,

@@ -312,12 +312,31 @@ class ModelParser extends EmbeddedActionsParser {
         },
       },
       {
+        // `x = layers.Dense(64)(x)`, `inputs = keras.Input(...)`: Keras's functional API.
+        GATE: () => this.bodyState.isModel && this.peek(1).kind === '=',
+        ALT: () => {
+          this.SUBRULE(this.functionalLine, { ARGS: [this.pos()] });
+          if (!this.RECORDING_PHASE) this.bodyState.afterItem = false;
+        },
+      },
+      {
         GATE: () => this.bodyState.isModel && this.startsLayer(),
         ALT: () => {
+          const first = this.pos();
           const layer = this.SUBRULE(this.layer);
+          // `layers.Dense(64)(x)` calls the layer on a tensor, and `keras.Model(inputs, outputs)`
+          // builds a functional model: neither is a layer of a Sequential stack.
+          let functional = this.OPTION2({
+            GATE: () => this.peek().kind === '(' && !this.peek().firstOnLine,
+            DEF: () => this.SUBRULE2(this.functionalLine, { ARGS: [first] }),
+          });
           if (this.RECORDING_PHASE) return;
-          this.bodyState.layers.push(layer);
-          this.bodyState.afterItem = true;
+          if (functional === undefined && layer.callee.name === 'Model' && layer.pasted?.prefix) {
+            this.functionalError(first);
+            functional = true;
+          }
+          if (functional === undefined) this.bodyState.layers.push(layer);
+          this.bodyState.afterItem = functional === undefined;
         },
       },
       {
@@ -338,12 +357,20 @@ class ModelParser extends EmbeddedActionsParser {
     ],
   };
 
-  /** A layer is a call; a bare name (a layer still being typed) becomes an unclosed call. */
+  /**
+   * A layer is a call; a bare name (a layer still being typed) becomes an unclosed call. A pasted
+   * `model.add(Dense(10))` is the inner call, with the wrapper recorded on it.
+   */
   private readonly layer = this.RULE('layer', (): CallValue => {
     this.CONSUME(Name);
     return this.OR(
       (this.layerAlternatives ??= [
-        { ALT: () => this.SUBRULE(this.callArguments) },
+        {
+          ALT: () => {
+            const call = this.SUBRULE(this.callArguments);
+            return this.RECORDING_PHASE ? call : unwrapModelAdd(call);
+          },
+        },
         {
           ALT: () => {
             if (this.RECORDING_PHASE) return undefined as never;
@@ -545,9 +572,27 @@ class ModelParser extends EmbeddedActionsParser {
     const args: Argument[] = [];
     const { close } = this.SUBRULE(this.items, { ARGS: [{ openIndex, closer: ')', args: true, items: args }] });
     if (this.RECORDING_PHASE) return undefined as never;
-    const callee = identifier(this.toks[openIndex - 1]);
+    const nameToken = this.toks[openIndex - 1];
     const end = close ? endOf(close) : this.previousEnd();
-    return { kind: 'call', callee, args, argsRange: { start: startOf(open), end }, closed: close !== undefined, range: { start: callee.range.start, end } };
+    const dot = nameToken.image.lastIndexOf('.');
+    if (dot < 0) {
+      const callee = identifier(nameToken);
+      return { kind: 'call', callee, args, argsRange: { start: startOf(open), end }, closed: close !== undefined, range: { start: callee.range.start, end } };
+    }
+    // `layers.Dense(`: the callee is the class name; the prefix is kept for the warning and its fix.
+    const start = startOf(nameToken);
+    const at = (n: number): Position => ({ line: start.line, character: start.character + n, offset: start.offset + n });
+    const callee = { name: nameToken.image.slice(dot + 1), range: { start: at(dot + 1), end: endOf(nameToken) } };
+    const prefix = { text: nameToken.image.slice(0, dot + 1), range: { start, end: at(dot + 1) } };
+    return {
+      kind: 'call',
+      callee,
+      args,
+      argsRange: { start: startOf(open), end },
+      closed: close !== undefined,
+      range: { start, end },
+      pasted: { prefix },
+    };
   });
 
   private readonly list = this.RULE('list', (): Value => {
@@ -778,6 +823,39 @@ class ModelParser extends EmbeddedActionsParser {
     });
   });
 
+  /**
+   * A line of Keras's functional API, from token `first` (maybe already consumed) to the end of
+   * its line, brackets followed across lines: one error for the whole line.
+   */
+  private readonly functionalLine = this.RULE('functionalLine', (first: number = 0): boolean => {
+    let depth = 0;
+    const count = (t: Token) => {
+      if (t.kind === '(' || t.kind === '[') depth++;
+      else if ((t.kind === ')' || t.kind === ']') && depth > 0) depth--;
+    };
+    const t = this.CONSUME(AnyToken) as Token;
+    if (!this.RECORDING_PHASE) count(t);
+    this.MANY({
+      GATE: () => !this.endsEverything(this.pos()) && (depth > 0 || !this.peek().firstOnLine),
+      DEF: () => {
+        const next = this.CONSUME2(AnyToken) as Token;
+        if (!this.RECORDING_PHASE) count(next);
+      },
+    });
+    if (!this.RECORDING_PHASE) this.functionalError(first);
+    return true;
+  });
+
+  private functionalError(first: number): void {
+    this.syntaxErrors.push({
+      range: { start: startOf(this.toks[first]), end: this.previousEnd() },
+      message:
+        "This is Keras's functional API: this language describes Sequential models, one layer call per line " +
+        "(write `Dense(64, activation='relu')`, not `x = layers.Dense(64)(x)`; the input is `Input(shape=...)` as the first layer, and `keras.Model(...)` is not needed)",
+      code: 'functional-api',
+    });
+  }
+
   /** Skips the rest of the current line (at least one token) inside a block. */
   private readonly skipLine = this.RULE('skipLine', (example: string = ''): void => {
     const first = this.CONSUME(AnyToken) as Token;
@@ -905,6 +983,29 @@ function nameValue(t: Token): Value {
       return { kind: 'none', range };
   }
   return { kind: 'name', name: t.image, range };
+}
+
+/**
+ * `model.add(Dense(10))` (any `NAME.add` with one positional call) is the inner call, carrying the
+ * wrapper's text and ranges (and the inner call's own prefix) for the pasted-Keras fix.
+ */
+function unwrapModelAdd(call: CallValue): CallValue {
+  const prefix = call.pasted?.prefix;
+  if (!prefix || call.callee.name !== 'add' || call.args.length !== 1) return call;
+  const arg = call.args[0];
+  if (arg.name || arg.value.kind !== 'call') return call;
+  const inner = arg.value;
+  return {
+    ...inner,
+    pasted: {
+      ...inner.pasted,
+      wrapper: {
+        text: `${prefix.text}add`,
+        open: { start: call.range.start, end: inner.range.start },
+        close: { start: inner.range.end, end: call.range.end },
+      },
+    },
+  };
 }
 
 function errorValue(start: Position, end: Position): ErrorValue {
