@@ -151,8 +151,10 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     assert.equal(events.at(-1)!.type, 'stopped');
     assert.match(status, /stopped/);
 
-    // Reload the window: the panel comes back (its serializer) and replays the run folder.
-    await page.reload();
+    // Reload the window as a user does (Developer: Reload Window, which saves the workbench's
+    // state before it reloads; a bare page reload can lose it): the panel comes back (its
+    // serializer) and replays the run folder.
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     const restored = panelFrame(page);
     await restored.locator('#charts canvas').first().waitFor({ timeout: 60_000 });
