@@ -1,0 +1,320 @@
+// The model as a graph for the "Show Model Graph" view: one node per layer (Keras's summary rows,
+// plus the input), an edge per tensor labelled with its shape, a group per application call that
+// expands to many layers (VGG16, Pretrained), the error of a broken layer on its node, and a
+// training-memory estimate per layer and in total. Plain data: the webview only lays it out and
+// draws it, so everything it shows is computed (and unit-tested) here.
+
+import { findRef } from '../catalog';
+import type { ArgValue, CallArg, LayerCategory, Shape } from '../catalog/types';
+import { product } from '../catalog/shapes';
+import type { Analysis } from '../analysis/analyze';
+import type { LayerInfo } from '../analysis/model';
+import { formatArgValue, formatShape } from '../analysis/format-values';
+import type { CallValue } from '../syntax/ast';
+import { printable } from '../printable';
+
+/** The colour family of a node. Activation layers count as core, as in Keras's core layers. */
+export type GraphKind =
+  | 'input'
+  | 'core'
+  | 'conv'
+  | 'pooling'
+  | 'recurrent'
+  | 'normalization'
+  | 'regularization'
+  | 'reshaping'
+  | 'application'
+  | 'unknown';
+
+/** Where training keeps values: the weights' own dtype, and the activations'. */
+export type Precision = 'float32' | 'mixed_float16';
+
+/** Bytes one training step keeps in memory, split by what holds them. */
+export interface MemoryBytes {
+  /** The weights (float32 in both precisions: Keras's mixed_float16 keeps float32 variables). */
+  parameters: number;
+  /** One gradient per trainable weight. */
+  gradients: number;
+  /** The optimizer's slots per trainable weight (Adam: m and v, 2×). */
+  optimizer: number;
+  /** The outputs kept for the backward pass, for one batch (float16 under mixed precision). */
+  activations: number;
+  total: number;
+}
+
+export interface GraphNode {
+  id: string;
+  /** Keras's layer name (`conv2d_1`), or `input`. */
+  name: string;
+  /** The class: `Conv2D`, `Bidirectional(LSTM)`, `Input`; for an unknown layer, what was written. */
+  className: string;
+  kind: GraphKind;
+  /** The arguments worth seeing on the node: `32, kernel_size=(3, 3), activation='relu'`. */
+  args: string;
+  /** `(None, 26, 26, 32)`, or undefined where the shape is not known. */
+  output?: string;
+  params?: number;
+  trainableParams?: number;
+  /** Undefined where the shape or count is not known (a broken layer, the layers after it). */
+  memory?: MemoryBytes;
+  /** Zero-based source lines of the call the node comes from (an application's nodes share its call). */
+  line: number;
+  endLine: number;
+  /** The group (application) the node belongs to. */
+  group?: string;
+  /** The first error on this layer, as the Problems panel shows it. */
+  error?: string;
+}
+
+export interface GraphEdge {
+  id: string;
+  from: string;
+  to: string;
+  /** The tensor's shape, `(None, 12, 12, 64)`; undefined when not known. */
+  label?: string;
+}
+
+export interface GraphGroup {
+  id: string;
+  /** The application's class: `VGG16`, `Pretrained`. */
+  label: string;
+  kind: 'application';
+  nodeIds: string[];
+  line: number;
+  endLine: number;
+  params?: number;
+  /** The last layer's output: what a collapsed group shows. */
+  output?: string;
+  memory?: MemoryBytes;
+  error?: string;
+}
+
+export interface ModelGraph {
+  name: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  groups: GraphGroup[];
+  memory: {
+    batchSize: number;
+    precision: Precision;
+    /** The optimizer's class (`Adam`) and how many values it keeps per trainable weight. */
+    optimizer: string;
+    optimizerSlots: number;
+    /** Sum over the nodes; `complete` is false when some layer's numbers are unknown (then the sum covers the known ones). */
+    total: MemoryBytes;
+    complete: boolean;
+  };
+}
+
+export interface ModelGraphOptions {
+  precision?: Precision;
+}
+
+const FLOAT32 = 4;
+const FLOAT16 = 2;
+
+const KIND: Record<LayerCategory, GraphKind> = {
+  input: 'input',
+  core: 'core',
+  activation: 'core',
+  convolution: 'conv',
+  pooling: 'pooling',
+  recurrent: 'recurrent',
+  normalization: 'normalization',
+  regularization: 'regularization',
+  reshaping: 'reshaping',
+  application: 'application',
+};
+
+/** Arguments not worth a place on a node: they are Keras's plumbing, not the layer's design. */
+const HIDDEN_ARGS = new Set(['name', 'input_shape', 'input_dim', 'batch_size', 'dtype', 'trainable', 'weights']);
+const MAX_ARGS_TEXT = 60;
+
+/** The graph of the file's model, or undefined when the file has no model block. */
+export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}): ModelGraph | undefined {
+  const model = analysis.model;
+  if (!model) return undefined;
+  const precision = options.precision ?? 'float32';
+  const batchSize = positiveInt(analysis.fit?.values.batch_size) ?? 32;
+  const optimizer = optimizerSlots(analysis.compile?.values.optimizer);
+  const activationBytes = precision === 'mixed_float16' ? FLOAT16 : FLOAT32;
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const errorAt = (call: CallValue) =>
+    errors.find((d) => d.range.start.offset >= call.range.start.offset && d.range.end.offset <= call.range.end.offset)?.message;
+
+  const nodes: GraphNode[] = [];
+  const groups: GraphGroup[] = [];
+  const firstCall = model.block.layers[0];
+  const inputCall = firstCall && firstCall.callee.name === 'Input' ? firstCall : undefined;
+  const input: GraphNode = {
+    id: 'input',
+    name: 'input',
+    className: 'Input',
+    kind: 'input',
+    args: model.inputShape ? `shape=${formatShape(model.inputShape, false)}` : '',
+    output: model.inputShape ? formatShape(model.inputShape) : undefined,
+    params: 0,
+    trainableParams: 0,
+    memory: model.inputShape ? memoryOf(model.inputShape, { trainable: 0, nonTrainable: 0 }, batchSize, FLOAT32, 0) : undefined,
+    line: (inputCall ?? model.block).range.start.line,
+    endLine: (inputCall ?? model.block).range.end.line,
+    error: inputCall ? errorAt(inputCall) : undefined,
+  };
+  nodes.push(input);
+
+  // One entry per source call, in order: a call the catalog does not know has no LayerInfo but
+  // still gets a node (drawn red with its error), so the graph follows the text.
+  const byCall = new Map<CallValue, LayerInfo[]>();
+  for (const layer of model.layers) {
+    const list = byCall.get(layer.call);
+    if (list) list.push(layer);
+    else byCall.set(layer.call, [layer]);
+  }
+  for (const call of model.block.layers) {
+    if (call === inputCall) continue;
+    const layers = byCall.get(call);
+    const line = call.range.start.line;
+    const endLine = call.range.end.line;
+    const error = errorAt(call);
+    if (!layers) {
+      nodes.push({ id: `n${nodes.length}`, name: printable(call.callee.name), className: printable(call.callee.name), kind: 'unknown', args: '', line, endLine, error });
+      continue;
+    }
+    const grouped = layers.length > 1 || layers[0].expandedFrom !== undefined;
+    const groupId = grouped ? `g${groups.length}` : undefined;
+    // The layer an error belongs to: the first one the fold could not compute.
+    const broken = error ? (layers.find((l) => l.input !== undefined && l.output === undefined) ?? layers[0]) : undefined;
+    const ids: string[] = [];
+    for (const layer of layers) {
+      const id = `n${nodes.length}`;
+      ids.push(id);
+      const params = layer.params ? layer.params.trainable + layer.params.nonTrainable : undefined;
+      nodes.push({
+        id,
+        name: printable(layer.name),
+        className: layer.inner ? `${layer.spec.name}(${layer.inner.spec.name})` : layer.spec.name,
+        kind: KIND[layer.spec.category],
+        args: argsText(layer, grouped),
+        output: layer.output ? formatShape(layer.output) : undefined,
+        params,
+        trainableParams: layer.params?.trainable,
+        memory: layer.output && layer.params ? memoryOf(layer.output, layer.params, batchSize, activationBytes, optimizer.slots) : undefined,
+        line,
+        endLine,
+        group: groupId,
+        error: layer === broken ? error : undefined,
+      });
+    }
+    if (groupId) {
+      const members = nodes.slice(nodes.length - ids.length);
+      const known = members.every((n) => n.memory !== undefined);
+      groups.push({
+        id: groupId,
+        label: layers[0].expandedFrom ?? layers[0].spec.name,
+        kind: 'application',
+        nodeIds: ids,
+        line,
+        endLine,
+        params: members.every((n) => n.params !== undefined) ? members.reduce((s, n) => s + (n.params ?? 0), 0) : undefined,
+        output: members[members.length - 1].output,
+        memory: known ? sumMemory(members.map((n) => n.memory as MemoryBytes)) : undefined,
+        error,
+      });
+    }
+  }
+
+  const edges: GraphEdge[] = [];
+  for (let i = 1; i < nodes.length; i++) {
+    const from = nodes[i - 1];
+    edges.push({ id: `e${i}`, from: from.id, to: nodes[i].id, label: from.output });
+  }
+  const known = nodes.flatMap((n) => (n.memory ? [n.memory] : []));
+  return {
+    name: printable(model.name),
+    nodes,
+    edges,
+    groups,
+    memory: {
+      batchSize,
+      precision,
+      optimizer: optimizer.name,
+      optimizerSlots: optimizer.slots,
+      total: sumMemory(known),
+      complete: known.length === nodes.length,
+    },
+  };
+}
+
+/** One layer's training memory: its weights, their gradients and optimizer slots, and its output for a batch. */
+export function memoryOf(output: Shape, params: { trainable: number; nonTrainable: number }, batchSize: number, activationBytes: number, slots: number): MemoryBytes | undefined {
+  const elements = product(output);
+  if (elements === null) return undefined; // a None dimension (variable length): no size to estimate
+  const parameters = (params.trainable + params.nonTrainable) * FLOAT32;
+  const gradients = params.trainable * FLOAT32;
+  const optimizer = params.trainable * slots * FLOAT32;
+  const activations = batchSize * elements * activationBytes;
+  return { parameters, gradients, optimizer, activations, total: parameters + gradients + optimizer + activations };
+}
+
+function sumMemory(parts: readonly MemoryBytes[]): MemoryBytes {
+  const sum: MemoryBytes = { parameters: 0, gradients: 0, optimizer: 0, activations: 0, total: 0 };
+  for (const p of parts) {
+    sum.parameters += p.parameters;
+    sum.gradients += p.gradients;
+    sum.optimizer += p.optimizer;
+    sum.activations += p.activations;
+    sum.total += p.total;
+  }
+  return sum;
+}
+
+/**
+ * How many values per trainable weight Keras 3's optimizer keeps (its slot variables): SGD none
+ * (one with momentum), RMSprop one (plus momentum, plus the mean when centered), Adagrad one,
+ * Adam/Adamax/Nadam/Adadelta two (Adam three with amsgrad). Unknown optimizers count two, like Adam.
+ */
+export function optimizerSlots(value: ArgValue | undefined): { name: string; slots: number } {
+  const call: CallArg | undefined = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  const written = typeof value === 'string' ? value : call?.call ?? 'rmsprop';
+  const entry = findRef('optimizer', written);
+  const name = entry?.className ?? written;
+  const args = call?.args ?? {};
+  const positive = (key: string) => typeof args[key] === 'number' && (args[key] as number) > 0;
+  switch (name) {
+    case 'SGD':
+      return { name, slots: positive('momentum') ? 1 : 0 };
+    case 'RMSprop':
+      return { name, slots: 1 + (positive('momentum') ? 1 : 0) + (args.centered === true ? 1 : 0) };
+    case 'Adagrad':
+      return { name, slots: 1 };
+    case 'Adam':
+      return { name, slots: args.amsgrad === true ? 3 : 2 };
+    default:
+      return { name, slots: 2 };
+  }
+}
+
+/**
+ * The arguments a node shows: those written in the call, as written (positional ones without a
+ * name), with their checked values; for the layers of an expanded application, which have no
+ * call of their own, the catalog arguments that define them (filters, kernel size, units).
+ */
+function argsText(layer: LayerInfo, expanded: boolean): string {
+  const parts: string[] = [];
+  const show = (key: string, named: boolean) => {
+    const v = layer.args[key];
+    if (v === undefined || HIDDEN_ARGS.has(key)) return;
+    const text = typeof v === 'object' && v !== null && !Array.isArray(v) ? v.call : formatArgValue(v);
+    parts.push(named ? `${key}=${text}` : text);
+  };
+  if (expanded) for (const key of DEFINING_ARGS) show(key, true);
+  else layer.call.args.forEach((a, i) => (a.name ? show(a.name.name, true) : layer.spec.args[i] && show(layer.spec.args[i].name, false)));
+  const text = printable(parts.join(', '));
+  return text.length > MAX_ARGS_TEXT ? `${text.slice(0, MAX_ARGS_TEXT - 1)}…` : text;
+}
+
+const DEFINING_ARGS = ['filters', 'units', 'kernel_size', 'pool_size', 'strides', 'activation'];
+
+function positiveInt(v: ArgValue | undefined): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 ? v : undefined;
+}
