@@ -44,6 +44,8 @@ import {
   type SymbolEntry,
 } from '../language/services/types';
 import { summaryTable } from '../language/services/summary';
+import { modelGraph } from '../language/services/model-graph';
+import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from './model-graph-request';
 import { clientFeatures, type ClientFeatures } from './client-features';
 
 interface Settings {
@@ -263,6 +265,19 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     'modelspec/summary',
     guarded('summary', (params: { uri: string }) =>
       withDocument(params.uri, null, (_doc, analysis) => (analysis.model ? summaryTable(analysis.model) : null)),
+    ),
+  );
+
+  // The "Show Model Graph" view's data, for the document's current version (the client asks
+  // after each change; requests are answered in order, so the answer follows that change).
+  connection.onRequest(
+    MODEL_GRAPH_REQUEST,
+    guarded('model graph', (params: ModelGraphParams): ModelGraphResult | null =>
+      withDocument(params.uri, null, (doc, analysis) => ({
+        uri: doc.uri,
+        version: doc.version,
+        graph: modelGraph(analysis, { precision: params.precision === 'mixed_float16' ? 'mixed_float16' : 'float32' }) ?? null,
+      })),
     ),
   );
 
