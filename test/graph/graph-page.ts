@@ -1,0 +1,135 @@
+// Loads the built model graph view in headless Chromium the way VS Code does: graphHtml() with a
+// real nonce and Content Security Policy, a fake webview origin, VS Code's theme variables, and a
+// stand-in acquireVsCodeApi() that records what the view posts.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { graphHtml } from '../../media/graph/src/html';
+import type { GraphToHostMessage, HostToGraphMessage } from '../../media/graph/src/messages';
+import { applyThemeScript, waitUntil, type ThemeName } from '../panel/fixtures/panelPage';
+
+export const DIST = 'media/dist';
+export const SCREENSHOTS = '.test-output/graph';
+const ORIGIN = 'https://graph.webview.test';
+
+/** Builds the view exactly as scripts/build.mjs does (only this bundle), replacing files atomically. */
+export async function buildGraphView(): Promise<void> {
+  const result = await build({
+    write: false,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { graph: 'media/graph/src/main.ts' },
+    outdir: DIST,
+    loader: { '.css': 'css' },
+  });
+  mkdirSync(DIST, { recursive: true });
+  for (const file of result.outputFiles) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}
+
+const fakeVsCodeApi = `(() => {
+  window.__posted = [];
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
+  });
+})()`;
+
+export interface Rect {
+  id: string;
+  shape: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface GraphPage {
+  page: Page;
+  errors: string[];
+  send(message: HostToGraphMessage): Promise<void>;
+  /** Waits until the view has drawn everything sent so far. */
+  settle(): Promise<void>;
+  posted(): Promise<GraphToHostMessage[]>;
+  /** The drawn boxes as the page shows them (client rects of each box's frame). */
+  boxes(): Promise<Rect[]>;
+  layoutMs(): Promise<number>;
+  renders(): Promise<number>;
+}
+
+export async function openGraph(browser: Browser, theme: ThemeName = 'dark', width = 1000): Promise<GraphPage> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const nonce = randomBytes(16).toString('base64');
+  const html = graphHtml({ scriptUri: `${ORIGIN}/dist/graph.js`, styleUri: `${ORIGIN}/dist/graph.css`, nonce, cspSource: ORIGIN, title: 'Model graph' });
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
+    if (path.startsWith('/dist/')) {
+      return route.fulfill({ contentType: path.endsWith('.js') ? 'text/javascript' : 'text/css', body: readFileSync(join(DIST, path.slice('/dist/'.length))) });
+    }
+    return route.fulfill({ status: 404 });
+  });
+  await page.addInitScript(fakeVsCodeApi);
+  await page.addInitScript(applyThemeScript(theme));
+  await page.goto(`${ORIGIN}/index.html`);
+  await waitUntil(page, 'window.modelspecGraph !== undefined');
+  let sent = 0;
+  return {
+    page,
+    errors,
+    async send(m) {
+      if (m.type === 'graph') sent = Math.max(sent, m.version);
+      await page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`);
+    },
+    async settle() {
+      await waitUntil(page, `window.modelspecGraph.version >= ${sent} && !window.modelspecGraph.pending`, 30_000);
+    },
+    posted: () => page.evaluate('window.__posted') as Promise<GraphToHostMessage[]>,
+    boxes: () =>
+      page.evaluate(`[...document.querySelectorAll('g.box')].map((g) => {
+        const r = g.querySelector('rect.frame').getBoundingClientRect();
+        return { id: g.dataset.id, shape: g.classList.contains('group') ? 'group' : g.classList.contains('collapsed') ? 'collapsed' : 'node', x: r.x, y: r.y, width: r.width, height: r.height };
+      })`) as Promise<Rect[]>,
+    layoutMs: () => page.evaluate('window.modelspecGraph.layoutMs') as Promise<number>,
+    renders: () => page.evaluate('window.modelspecGraph.renders') as Promise<number>,
+  };
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.__cspViolations')) as string[];
+}
+
+/** Pairs of boxes that overlap (touching edges do not count). Groups contain their layers, so a
+ *  layer is compared with the other leaves and with the groups it is not in. */
+export function overlaps(boxes: readonly Rect[], memberOf: (id: string) => string | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (memberOf(a.id) === b.id || memberOf(b.id) === a.id) continue;
+      const apart = a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5 || a.y + a.height <= b.y + 0.5 || b.y + b.height <= a.y + 0.5;
+      if (!apart) out.push([a.id, b.id]);
+    }
+  }
+  return out;
+}
