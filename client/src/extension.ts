@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
+import { ModelGraphViews } from './graph/model-graph-view';
 import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const summaries = new SummaryDocuments(() => client);
   const extensionUri = context.extensionUri;
   const lenses = new ModelCodeLenses(true);
+  const graphs = new ModelGraphViews(extensionUri, () => client);
   const storage = context.storageUri ?? context.globalStorageUri;
   TrainingPanel.memory = new PanelMemory(vscode.Uri.joinPath(storage, 'training-panel.json').fsPath);
 
@@ -36,6 +38,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
     vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
     vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, uri)),
+    graphs,
+    vscode.commands.registerCommand('modelspec.showModelGraph', async (uri?: unknown) => {
+      await graphs.show(uri);
+    }),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
