@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { analyze } from '../../server/src/language/analysis/analyze';
 import { modelGraph, type ModelGraph } from '../../server/src/language/services/model-graph';
-import { launchBrowser } from '../panel/fixtures/panelPage';
+import { launchBrowser, waitUntil } from '../panel/fixtures/panelPage';
 import { buildGraphView, cspViolations, openGraph, overlaps, SCREENSHOTS, type GraphPage } from './graph-page';
 
 const EXAMPLES = 'examples';
@@ -133,7 +133,7 @@ for (const theme of ['light', 'dark'] as const) {
       await show(view, graphOfText(CNN), 1, 'cnn.model');
       const conv = view.page.locator('g.box[data-id="n1"]');
       assert.match((await conv.textContent()) ?? '', /Conv2D\s+conv2d.*32, kernel_size=\(3, 3\), activation='relu'.*\(None, 26, 26, 32\).*320 params.*memory/s);
-      const fill = (id: string) => view.page.locator(`g.box[data-id="${id}"] rect.stripe`).evaluate('(e) => getComputedStyle(e).fill') as Promise<string>;
+      const fill = (id: string) => style(view, `g.box[data-id="${id}"] rect.stripe`, 'fill');
       assert.notEqual(await fill('n1'), await fill('n2'), 'conv and pooling differ in colour');
       assert.notEqual(await fill('n2'), await fill('n4'), 'pooling and core differ in colour');
       const labels = await view.page.locator('.edge-label').allTextContents();
@@ -149,7 +149,7 @@ for (const theme of ['light', 'dark'] as const) {
       assert.equal(await broken.count(), 1);
       assert.equal(await broken.getAttribute('data-line'), '5');
       assert.match((await broken.textContent()) ?? '', /Conv2D/);
-      const stroke = (await broken.locator('rect.frame').evaluate('(e) => getComputedStyle(e).stroke')) as string;
+      const stroke = await style(view, 'g.box.error rect.frame', 'stroke');
       const [r, g, b] = (stroke.match(/\d+/g) ?? []).map(Number);
       assert.ok(r > 180 && g < 120 && b < 120, `red frame: ${stroke}`);
       // An answer for an older version arriving late is ignored.
@@ -165,10 +165,11 @@ for (const theme of ['light', 'dark'] as const) {
       const posted = await view.posted();
       assert.deepEqual(posted.at(-1), { type: 'reveal', line: 4 });
       await view.send({ type: 'cursor', line: 2 });
-      await view.settle();
-      assert.deepEqual(await view.page.locator('g.box.current').evaluateAll('(els) => els.map((e) => e.dataset.id)'), ['n1']);
+      await waitUntil(view.page, `document.querySelector('g.box.current')?.dataset.id === 'n1'`);
+      assert.deepEqual(await currentIds(view), ['n1']);
       await view.send({ type: 'cursor', line: 5 });
-      assert.deepEqual(await view.page.locator('g.box.current').evaluateAll('(els) => els.map((e) => e.dataset.id)'), ['n4']);
+      await waitUntil(view.page, `document.querySelector('g.box.current')?.dataset.id === 'n4'`);
+      assert.deepEqual(await currentIds(view), ['n4']);
       await view.page.screenshot({ path: `${SCREENSHOTS}/cursor-${theme}.png`, fullPage: true });
     });
 
@@ -227,6 +228,16 @@ for (const theme of ['light', 'dark'] as const) {
       assert.deepEqual(await cspViolations(view.page), []);
     });
   });
+}
+
+/** A computed style property of the first element matching `selector`. */
+function style(view: GraphPage, selector: string, property: string): Promise<string> {
+  return view.page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`) as Promise<string>;
+}
+
+/** The boxes highlighted for the cursor's line. */
+function currentIds(view: GraphPage): Promise<string[]> {
+  return view.page.evaluate(`[...document.querySelectorAll('g.box.current')].map((e) => e.dataset.id)`) as Promise<string[]>;
 }
 
 type GraphToHost = { type: 'export'; format: 'svg' | 'png'; svg?: string; dataUrl?: string };

@@ -68,6 +68,10 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.edgeLabel': '4',
   'elk.layered.spacing.edgeNodeBetweenLayers': '12',
   'elk.edgeLabels.placement': 'CENTER',
+  // A Sequential model is a chain: little crossing work to do, and straight vertical segments.
+  // About twice as fast as the defaults on a 200-layer model, which matters while typing.
+  'elk.layered.thoroughness': '1',
+  'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
   // Every coordinate relative to the root, so the drawing needs no offsets per level.
   'elk.json.shapeCoords': 'ROOT',
