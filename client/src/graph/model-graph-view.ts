@@ -60,6 +60,8 @@ export class ModelGraphView {
   private precision: Precision = 'float32';
   /** Requests are answered in order; only the newest answer is forwarded. */
   private asked = 0;
+  /** The last graph posted, as JSON: a change and its diagnostics both ask, and the same graph is not drawn twice. */
+  private lastPosted: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -109,7 +111,11 @@ export class ModelGraphView {
       const params: ModelGraphParams = { uri: this.doc.uri.toString(), precision: this.precision };
       const result = await client.sendRequest<ModelGraphResult | null>(MODEL_GRAPH_REQUEST, params);
       if (!result || mine !== this.asked) return;
-      this.post({ type: 'graph', version: result.version, graph: result.graph, file: basename(this.doc.uri.path) });
+      const message: HostToGraphMessage = { type: 'graph', version: result.version, graph: result.graph, file: basename(this.doc.uri.path) };
+      const json = JSON.stringify(message);
+      if (json === this.lastPosted) return;
+      this.lastPosted = json;
+      this.post(message);
     } catch (e) {
       // The server restarting or shutting down: the next change asks again.
       console.warn(`ModelSpec: the model graph request failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -121,6 +127,7 @@ export class ModelGraphView {
     const m: GraphToHostMessage = raw;
     switch (m.type) {
       case 'ready': {
+        this.lastPosted = undefined; // a (re)loaded webview has nothing drawn
         await this.refresh();
         const editor = this.editor();
         if (editor) this.post({ type: 'cursor', line: editor.selection.active.line });
