@@ -114,7 +114,8 @@ const measure: Measure = (text, style) => {
 };
 
 function tooltip(box: Box): string {
-  const text = box.lines.map((l) => l.text).join('\n');
+  // The error's wrapped lines are left out: the full message follows.
+  const text = box.lines.filter((l) => l.tone !== 'error').map((l) => l.text).join('\n');
   const node = graph?.nodes.find((n) => n.id === box.id);
   const group = graph?.groups.find((g) => g.id === box.id);
   const error = node?.error ?? group?.error;
