@@ -159,8 +159,18 @@ for (const theme of ['light', 'dark'] as const) {
       await view.page.screenshot({ path: `${SCREENSHOTS}/error-${theme}.png`, fullPage: true });
     });
 
-    it('posts the line of a clicked layer, and highlights the layer of the cursor’s line', async () => {
+    it('redraws an edit that changes no box size with the new text, without running ELK again', async () => {
       await show(view, graphOfText(CNN), 3, 'cnn.model');
+      const runs = (await view.page.evaluate('window.modelspecGraph.elkRuns')) as number;
+      const renders = await view.renders();
+      await show(view, graphOfText(CNN.replace("activation='relu'", "activation='tanh'")), 4, 'cnn.model');
+      assert.equal(await view.renders(), renders + 1);
+      assert.equal(await view.page.evaluate('window.modelspecGraph.elkRuns'), runs, 'the layout was reused');
+      assert.match((await view.page.locator('g.box[data-id="n1"]').textContent()) ?? '', /activation='tanh'/);
+    });
+
+    it('posts the line of a clicked layer, and highlights the layer of the cursor’s line', async () => {
+      await show(view, graphOfText(CNN), 5, 'cnn.model');
       await view.page.locator('g.box[data-id="n3"]').click();
       const posted = await view.posted();
       assert.deepEqual(posted.at(-1), { type: 'reveal', line: 4 });
@@ -175,7 +185,7 @@ for (const theme of ['light', 'dark'] as const) {
 
     it('collapses and expands an application’s group', async () => {
       const graph = graphOfFile(join(EXAMPLES, 'cifar10-transfer.model'));
-      await show(view, graph, 4, 'cifar10-transfer.model');
+      await show(view, graph, 6, 'cifar10-transfer.model');
       assert.equal(await view.page.locator('g.box.group').count(), 1);
       const group = graph.groups[0];
       await view.page.locator('g.box.group text.toggle').click();
@@ -192,7 +202,7 @@ for (const theme of ['light', 'dark'] as const) {
     });
 
     it('exports a standalone SVG and a PNG of the drawing', async () => {
-      await show(view, graphOfText(CNN), 5, 'cnn.model');
+      await show(view, graphOfText(CNN), 7, 'cnn.model');
       await view.page.getByRole('button', { name: 'Export SVG' }).click();
       await view.page.getByRole('button', { name: 'Export PNG' }).click();
       const deadline = Date.now() + 10_000;

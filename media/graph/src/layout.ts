@@ -125,10 +125,31 @@ function wrap(text: string, width: number, maxLines: number): string[] {
   return lines;
 }
 
+/** Widths grow in steps, so typing a character rarely changes a box's size (and the layout). */
+const WIDTH_STEP = 16;
+
 function sizeOf(lines: TextLine[], measure: Measure): { width: number; height: number } {
   const width = Math.max(MIN_WIDTH, ...lines.map((l) => measure(l.text, l.style) + 2 * PAD_X));
   const height = lines.reduce((h, l) => h + LINE_HEIGHT[l.style], 2 * PAD_Y);
-  return { width: Math.ceil(width), height: Math.ceil(height) };
+  return { width: Math.ceil(width / WIDTH_STEP) * WIDTH_STEP, height: Math.ceil(height) };
+}
+
+/** The last ELK input (as JSON) and its result: an edit that changes no size or edge reuses it. */
+let cached: { key: string; result: ElkNode } | undefined;
+let runs = 0;
+
+/** How many times ELK has run (the rest were answered from the cache). */
+export function elkRuns(): number {
+  return runs;
+}
+
+async function runElk(graph: ElkNode): Promise<ElkNode> {
+  const key = JSON.stringify(graph);
+  if (cached?.key === key) return cached.result;
+  runs++;
+  const result = await elk.layout(graph);
+  cached = { key, result };
+  return result;
 }
 
 /** Lays out `graph` with the groups in `collapsed` drawn as one box each. */
@@ -174,15 +195,18 @@ export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<stri
   }
 
   const edges: ElkExtendedEdge[] = [];
+  // Label texts stay out of ELK's input (only their sizes go in), so the cache key is sizes only.
+  const labelText = new Map<string, string>();
   for (const e of graph.edges) {
     const from = shownAs.get(e.from);
     const to = shownAs.get(e.to);
     if (!from || !to || from === to) continue;
-    const labels = e.label ? [{ text: e.label, width: Math.ceil(measure(e.label, 'label')) + 8, height: LINE_HEIGHT.label }] : [];
+    if (e.label) labelText.set(e.id, e.label);
+    const labels = e.label ? [{ id: `${e.id}-label`, width: Math.ceil((measure(e.label, 'label') + 8) / 4) * 4, height: LINE_HEIGHT.label }] : [];
     edges.push({ id: e.id, sources: [from], targets: [to], labels });
   }
 
-  const laidOut: ElkNode = await elk.layout({ id: 'root', layoutOptions: ROOT_OPTIONS, children, edges });
+  const laidOut = await runElk({ id: 'root', layoutOptions: ROOT_OPTIONS, children, edges });
   const boxes: Box[] = [];
   const collect = (nodes: ElkNode[] | undefined) => {
     for (const n of nodes ?? []) {
@@ -196,10 +220,11 @@ export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<stri
     const section = e.sections?.[0];
     const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
     const l = e.labels?.[0];
+    const text = labelText.get(e.id);
     return {
       id: e.id,
       points,
-      label: l?.text ? { text: l.text, x: l.x ?? 0, y: l.y ?? 0, width: l.width ?? 0, height: l.height ?? 0 } : undefined,
+      label: l && text ? { text, x: l.x ?? 0, y: l.y ?? 0, width: l.width ?? 0, height: l.height ?? 0 } : undefined,
     };
   });
   return { width: Math.ceil(laidOut.width ?? 0), height: Math.ceil(laidOut.height ?? 0), boxes, edges: paths };

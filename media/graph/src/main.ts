@@ -5,7 +5,7 @@
 
 import './styles.css';
 import { formatBytes } from './format';
-import { layoutGraph, type Box, type Layout, type Measure, type TextStyle } from './layout';
+import { elkRuns, layoutGraph, type Box, type Layout, type Measure, type TextStyle } from './layout';
 import { isHostToGraphMessage, type GraphToHostMessage, type ModelGraph, type Precision } from './messages';
 import { renderSvg, standaloneSvg, svgToPng } from './render';
 
@@ -33,6 +33,8 @@ interface GraphDebug {
   /** Milliseconds the last layout took (ELK), and the one before the drawing replaced the old. */
   layoutMs: number;
   pending: boolean;
+  /** Layouts ELK computed; an edit that changes no box size reuses the last one. */
+  elkRuns: number;
   layout(): Layout | undefined;
   exportSvg(): string | undefined;
   exportPng(): Promise<string | undefined>;
@@ -241,6 +243,9 @@ window.modelspecGraph = {
   },
   get pending() {
     return pending;
+  },
+  get elkRuns() {
+    return elkRuns();
   },
   layout: () => layout,
   exportSvg,
