@@ -79,7 +79,8 @@ describe('model graph view: layout of every example and of a 200-layer model', (
       assert.equal(boxes.filter((b) => b.shape === 'group').length, graph.groups.length);
       assert.deepEqual(overlaps(boxes, memberOf(graph)), []);
       const ms = await view.layoutMs();
-      console.log(`# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms`);
+      const drawn = (await view.page.evaluate('window.modelspecGraph.drawMs')) as number;
+      console.log(`# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms, on screen in ${drawn.toFixed(1)} ms`);
       assert.match((await view.page.locator('.timing').textContent()) ?? '', /laid out in \d+ ms/);
       await view.page.screenshot({ path: `${SCREENSHOTS}/${basename(file, '.model')}.png`, fullPage: true });
     });
@@ -164,6 +165,7 @@ for (const theme of ['light', 'dark'] as const) {
       const runs = (await view.page.evaluate('window.modelspecGraph.elkRuns')) as number;
       const renders = await view.renders();
       await show(view, graphOfText(CNN.replace("activation='relu'", "activation='tanh'")), 4, 'cnn.model');
+      console.log(`# an edit that changes no size: on screen in ${((await view.page.evaluate('window.modelspecGraph.drawMs')) as number).toFixed(1)} ms`);
       assert.equal(await view.renders(), renders + 1);
       assert.equal(await view.page.evaluate('window.modelspecGraph.elkRuns'), runs, 'the layout was reused');
       assert.match((await view.page.locator('g.box[data-id="n1"]').textContent()) ?? '', /activation='tanh'/);

@@ -45,11 +45,6 @@ export class ModelGraphViews implements vscode.Disposable {
     return view;
   }
 
-  /** The open view of a document, for tests and the editor title button's state. */
-  viewOf(uri: vscode.Uri): ModelGraphView | undefined {
-    return this.views.get(uri.toString());
-  }
-
   dispose(): void {
     for (const v of [...this.views.values()]) v.panel.dispose();
   }

@@ -30,8 +30,10 @@ interface ViewState {
 interface GraphDebug {
   version: number;
   renders: number;
-  /** Milliseconds the last layout took (ELK), and the one before the drawing replaced the old. */
+  /** Milliseconds the last layout took (ELK, or the reused one). */
   layoutMs: number;
+  /** Milliseconds from the graph's arrival to its drawing on screen (layout + SVG). */
+  drawMs: number;
   pending: boolean;
   /** Layouts ELK computed; an edit that changes no box size reuses the last one. */
   elkRuns: number;
@@ -91,6 +93,7 @@ let svg: SVGSVGElement | undefined;
 let cursorLine: number | undefined;
 let renders = 0;
 let layoutMs = 0;
+let drawMs = 0;
 let pending = false;
 /** Bumped for each layout started: an older one finishing late is dropped. */
 let ticket = 0;
@@ -154,7 +157,8 @@ async function redraw(): Promise<void> {
   svg = drawn;
   layout = next;
   renders++;
-  timing.textContent = `${next.boxes.length} boxes laid out in ${Math.round(layoutMs)} ms`;
+  drawMs = performance.now() - started;
+  timing.textContent = `${next.boxes.length} boxes laid out in ${Math.round(layoutMs)} ms, drawn in ${Math.round(drawMs)} ms`;
   highlight(false);
   pending = false;
 }
@@ -240,6 +244,9 @@ window.modelspecGraph = {
   },
   get layoutMs() {
     return layoutMs;
+  },
+  get drawMs() {
+    return drawMs;
   },
   get pending() {
     return pending;
