@@ -67,6 +67,8 @@ export interface GraphPage {
   posted(): Promise<GraphToHostMessage[]>;
   /** The drawn boxes as the page shows them (client rects of each box's frame). */
   boxes(): Promise<Rect[]>;
+  /** The drawn edge labels (their background rects), by edge id. */
+  labels(): Promise<Rect[]>;
   layoutMs(): Promise<number>;
   renders(): Promise<number>;
 }
@@ -109,6 +111,11 @@ export async function openGraph(browser: Browser, theme: ThemeName = 'dark', wid
         const r = g.querySelector('rect.frame').getBoundingClientRect();
         return { id: g.dataset.id, shape: g.classList.contains('group') ? 'group' : g.classList.contains('collapsed') ? 'collapsed' : 'node', x: r.x, y: r.y, width: r.width, height: r.height };
       })`) as Promise<Rect[]>,
+    labels: () =>
+      page.evaluate(`[...document.querySelectorAll('g.edge')].filter((g) => g.querySelector('rect.edge-label-bg')).map((g) => {
+        const r = g.querySelector('rect.edge-label-bg').getBoundingClientRect();
+        return { id: 'label ' + g.dataset.id, shape: 'label', x: r.x, y: r.y, width: r.width, height: r.height };
+      })`) as Promise<Rect[]>,
     layoutMs: () => page.evaluate('window.modelspecGraph.layoutMs') as Promise<number>,
     renders: () => page.evaluate('window.modelspecGraph.renders') as Promise<number>,
   };
@@ -116,6 +123,12 @@ export async function openGraph(browser: Browser, theme: ThemeName = 'dark', wid
 
 export async function cspViolations(page: Page): Promise<string[]> {
   return (await page.evaluate('window.__cspViolations')) as string[];
+}
+
+/** Edge labels that overlap a layer's box or another label (a group's frame may hold labels). */
+export function labelOverlaps(labels: readonly Rect[], boxes: readonly Rect[]): [string, string][] {
+  const leaves = boxes.filter((b) => b.shape !== 'group');
+  return overlaps([...labels, ...leaves], () => undefined).filter(([a, b]) => a.startsWith('label ') || b.startsWith('label '));
 }
 
 /** Pairs of boxes that overlap (touching edges do not count). Groups contain their layers, so a

@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { analyze } from '../../server/src/language/analysis/analyze';
 import { modelGraph, type ModelGraph } from '../../server/src/language/services/model-graph';
 import { launchBrowser, waitUntil } from '../panel/fixtures/panelPage';
-import { buildGraphView, cspViolations, openGraph, overlaps, SCREENSHOTS, type GraphPage } from './graph-page';
+import { buildGraphView, cspViolations, labelOverlaps, openGraph, overlaps, SCREENSHOTS, type GraphPage } from './graph-page';
 
 const EXAMPLES = 'examples';
 
@@ -78,6 +78,10 @@ describe('model graph view: layout of every example and of a 200-layer model', (
       assert.equal(boxes.filter((b) => b.shape === 'node').length, graph.nodes.length);
       assert.equal(boxes.filter((b) => b.shape === 'group').length, graph.groups.length);
       assert.deepEqual(overlaps(boxes, memberOf(graph)), []);
+      // Every shape label is drawn, clear of the boxes and of each other.
+      const labels = await view.labels();
+      assert.equal(labels.length, graph.edges.filter((e) => e.label).length);
+      assert.deepEqual(labelOverlaps(labels, boxes), []);
       const ms = await view.layoutMs();
       const drawn = (await view.page.evaluate('window.modelspecGraph.drawMs')) as number;
       console.log(`# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms, on screen in ${drawn.toFixed(1)} ms`);
@@ -93,6 +97,7 @@ describe('model graph view: layout of every example and of a 200-layer model', (
     const boxes = await view.boxes();
     assert.equal(boxes.length, 201);
     assert.deepEqual(overlaps(boxes, memberOf(graph)), []);
+    assert.deepEqual(labelOverlaps(await view.labels(), boxes), []);
     const ms = await view.layoutMs();
     console.log(`# 200-layer model laid out in ${ms.toFixed(1)} ms`);
     assert.ok(ms > 0 && ms < 5000, `layout took ${ms} ms`);
@@ -196,6 +201,7 @@ for (const theme of ['light', 'dark'] as const) {
       assert.deepEqual(boxes.filter((b) => b.shape === 'collapsed').map((b) => b.id), [group.id]);
       assert.equal(boxes.length, graph.nodes.length - group.nodeIds.length + 1);
       assert.deepEqual(overlaps(boxes, () => undefined), []);
+      assert.deepEqual(labelOverlaps(await view.labels(), boxes), []);
       assert.match((await view.page.locator('g.box.collapsed').textContent()) ?? '', /VGG16.*18 layers.*\(None, 1, 1, 512\).*14,714,688 params/s);
       await view.page.screenshot({ path: `${SCREENSHOTS}/collapsed-${theme}.png`, fullPage: true });
       await view.page.locator('g.box.collapsed text.toggle').click();

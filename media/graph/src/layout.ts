@@ -202,7 +202,8 @@ export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<stri
     const to = shownAs.get(e.to);
     if (!from || !to || from === to) continue;
     if (e.label) labelText.set(e.id, e.label);
-    const labels = e.label ? [{ id: `${e.id}-label`, width: Math.ceil((measure(e.label, 'label') + 8) / 4) * 4, height: LINE_HEIGHT.label }] : [];
+    // ELK places only labels with a text; a constant one keeps the real text out of the key.
+    const labels = e.label ? [{ id: `${e.id}-label`, text: 'shape', width: Math.ceil((measure(e.label, 'label') + 8) / 4) * 4, height: LINE_HEIGHT.label }] : [];
     edges.push({ id: e.id, sources: [from], targets: [to], labels });
   }
 
