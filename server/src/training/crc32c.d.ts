@@ -1,0 +1,5 @@
+// crc-32 ships types for its CRC-32 entry only; its CRC-32C entry has the same interface.
+declare module 'crc-32/crc32c' {
+  /** CRC-32C (Castagnoli) of the bytes, as a signed 32-bit integer. */
+  export function buf(data: Uint8Array | number[], seed?: number): number;
+}
