@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { buf as crc32c } from 'crc-32/crc32c';
+import CRC32C from 'crc-32/crc32c';
 import { Root, type IMapField, type Type } from 'protobufjs/light';
 import { appendBytes, makeDirs, writeFileAtomic } from './files';
 import type { RunEvent, RunSpec } from './protocol';
@@ -24,7 +24,7 @@ import { runHyperparameters } from './run-hyperparameters';
 
 /** TFRecord's masked CRC32C (tensorflow/core/lib/hash/crc32c.h, Mask). */
 export function maskedCrc32c(bytes: Uint8Array): number {
-  const crc = crc32c(bytes) >>> 0;
+  const crc = CRC32C.buf(bytes) >>> 0;
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
 }
 
