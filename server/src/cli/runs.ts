@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { printable, printableJson } from '../language/printable';
 import { differingHyperparameters, formatHyperparameter, runRows, type RunRow } from '../training/run-table';
+import { bestText, durationText, engineText, epochsText, testText } from '../training/run-facts-text';
 import { colourFor, style } from './style';
 
 export interface RunsArgs {
@@ -17,27 +18,6 @@ export interface RunsArgs {
 /** Where a .model file's runs are: runs/<model name> next to it, as `modelspec train` writes them. */
 export function runsDirOf(modelFile: string, modelName: string): string {
   return join(dirname(resolve(modelFile)), 'runs', modelName);
-}
-
-export function duration(seconds: number | undefined): string {
-  if (seconds === undefined) return '';
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m} min ${Math.round(seconds - m * 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
-
-function engineOf(r: RunRow): string {
-  return r.engine ? `${r.engine}${r.backend ? ` (${r.backend})` : ''}` : '';
-}
-
-function testOf(r: RunRow): string {
-  return r.test ? [`loss ${num(r.test.loss)}`, ...Object.entries(r.test.metrics).map(([k, v]) => `${k} ${num(v)}`)].join(', ') : '';
-}
-
-function bestOf(r: RunRow): string {
-  return r.best ? `${r.best.metric} ${num(r.best.value)} (epoch ${r.best.epoch})` : '';
 }
 
 /** A CSV cell (RFC 4180 quoting) with nothing unprintable: folder names come from the user's disk. */
@@ -80,12 +60,12 @@ function runsTable(rows: RunRow[], differing: string[], statusStyle: (status: st
   const cells = rows.map((r) => [
     r.name,
     r.status,
-    engineOf(r),
+    engineText(r),
     short(r.device ?? '', 32),
-    r.plannedEpochs !== undefined ? `${r.epochs}/${r.plannedEpochs}` : String(r.epochs),
-    bestOf(r),
-    testOf(r),
-    duration(r.seconds),
+    epochsText(r),
+    bestText(r),
+    testText(r),
+    durationText(r.seconds),
     ...differing.map((k) => formatHyperparameter(r.hyperparameters[k])),
   ].map((c) => printable(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
