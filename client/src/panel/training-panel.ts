@@ -130,9 +130,10 @@ export class TrainingPanel {
         return;
       case 'pickOverlay': {
         // Only folders this panel offered: the webview does not get to name arbitrary paths.
-        const offered = new Map(this.modelRuns().runs.filter((r) => !r.displayed).map((r) => [r.runDir, r.label]));
+        const all = this.modelRuns().runs;
+        const offered = new Map(all.filter((r) => !r.displayed).map((r) => [r.runDir, r.label]));
         const runs = m.runDirs.filter((d) => offered.has(d)).map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
-        this.post({ type: 'overlay', runs });
+        this.post({ type: 'overlay', runs, displayed: all.find((r) => r.displayed)?.label });
         return;
       }
       case 'exportCsv':

@@ -49,8 +49,9 @@ export type HostToPanelMessage =
   /** Answer to `requestRuns`: every run of the model (the displayed one marked), and the
    *  hyperparameters that differ between them (the runs view's columns). */
   | { type: 'runs'; runs: RunSummary[]; differing?: string[] }
-  /** Earlier runs to draw faded behind the current one (replaces any previous overlay). */
-  | { type: 'overlay'; runs: { label: string; events: RunEvent[] }[] }
+  /** Earlier runs to draw with the current one (replaces any previous overlay); `displayed`
+   *  labels the current run the same way (its differing hyperparameters). */
+  | { type: 'overlay'; runs: { label: string; events: RunEvent[] }[]; displayed?: string }
   /** The colour theme changed (the panel also watches body classes itself). */
   | { type: 'theme' }
   /** A read-only view (the saved report.html): no Stop button, no run picker. */
