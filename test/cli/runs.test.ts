@@ -11,6 +11,8 @@ import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
 import type { RunEvent } from '../../server/src/training/protocol';
 import type { RunRow } from '../../server/src/training/run-table';
+import { runPickItem } from '../../client/src/panel/run-pick-item';
+import { runsOfModel } from '../../client/src/panel/runs-of-model';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 
@@ -127,6 +129,27 @@ describe('modelspec runs', () => {
     assert.equal(Number(cell(rows[0], 'test_accuracy')), evaluated.metrics.accuracy);
     assert.equal(cell(rows[0], 'status'), 'finished');
     assert.equal(cell(rows[1], 'learning_rate'), '0.01');
+  });
+
+  it('the panel’s runs view and Open Run… read the same rows, named by the differing hyperparameters, not by time and path', () => {
+    const { runs, differing } = runsOfModel(join(dir, 'runs'), 'digits_mlp', runDirs[1]);
+    assert.deepEqual(differing, ['learning_rate', 'dense.units']);
+    assert.deepEqual(
+      runs.map((r) => [r.runDir, r.label, r.displayed]),
+      [
+        [runDirs[1], 'learning_rate=0.01, dense.units=64', true],
+        [runDirs[0], 'learning_rate=0.001, dense.units=512', undefined],
+      ],
+      'newest first, the displayed run marked',
+    );
+    const evaluated = events(runDirs[0]).find((e) => e.type === 'evaluated');
+    assert.ok(evaluated?.type === 'evaluated');
+    assert.deepEqual(runs[1].facts?.test, { loss: evaluated.loss, metrics: evaluated.metrics });
+    const item = runPickItem(runs[1], false);
+    assert.equal(item.label, 'learning_rate=0.001, dense.units=512');
+    assert.match(item.description, /^finished · val_accuracy \d\.\d{4} \(epoch 1\)$/);
+    assert.ok(!item.detail.includes(dir), `no absolute path in ${item.detail}`);
+    assert.match(item.detail, /^tfjs \(wasm\) on .+ · 1\/1 epochs · test loss \d\.\d{4}, accuracy \d\.\d{4} · \d+\.\d s · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
   it('a folder that does not exist is a usage error that says what to give', () => {
