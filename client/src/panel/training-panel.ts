@@ -11,9 +11,9 @@ import { isPanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage 
 import type { RunEvent } from '../../../server/src/training/protocol';
 import { readEvents } from '../../../server/src/training/run-folder';
 import type { RunSession } from '../run-session';
-import { listRuns } from '../runs-folder';
 import { EventBatcher } from './event-batcher';
 import { PanelMemory } from './panel-memory';
+import { runsOfModel } from './runs-of-model';
 
 export const PANEL_VIEW_TYPE = 'modelspec.trainingPanel';
 
@@ -126,13 +126,14 @@ export class TrainingPanel {
         if (m.runId === this.run.runDir) this.run.session?.stop();
         return;
       case 'requestRuns':
-        this.post({ type: 'runs', runs: this.earlierRuns() });
+        this.post({ type: 'runs', ...this.modelRuns() });
         return;
       case 'pickOverlay': {
         // Only folders this panel offered: the webview does not get to name arbitrary paths.
-        const offered = new Map(this.earlierRuns().map((r) => [r.runDir, r.label]));
+        const all = this.modelRuns().runs;
+        const offered = new Map(all.filter((r) => !r.displayed).map((r) => [r.runDir, r.label]));
         const runs = m.runDirs.filter((d) => offered.has(d)).map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
-        this.post({ type: 'overlay', runs });
+        this.post({ type: 'overlay', runs, displayed: all.find((r) => r.displayed)?.label });
         return;
       }
       case 'exportCsv':
@@ -144,9 +145,9 @@ export class TrainingPanel {
     }
   }
 
-  private earlierRuns() {
-    const root = dirname(dirname(this.run.runDir));
-    return listRuns(root, this.run.model).filter((r) => r.runDir !== this.run.runDir);
+  /** Every run of the shown model, the shown one marked, labelled by their differing hyperparameters. */
+  private modelRuns() {
+    return runsOfModel(dirname(dirname(this.run.runDir)), this.run.model, this.run.runDir);
   }
 
   private async save(name: string, filters: Record<string, string[]>, bytes: Buffer): Promise<void> {

@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import { chartData, type Overlay, type SeriesSpec } from './chartData';
 import { detectOverfitting, formatRate, learningRateChanges, type LearningRateChange, type Overfitting } from './insights';
 import { epochValue, type RunModel } from './runModel';
+import { overlaySeriesOptions } from './overlayStyle';
 import type { Palette } from './theme';
 
 export interface ChartSettings {
@@ -182,11 +183,8 @@ export class ChartGrid {
       case 'validation':
         return { label: s.label, stroke: p.validation, width: 2, spanGaps: true, points: { show: true, size: 7, fill: p.validation }, value };
       case 'overlayTrain':
-      case 'overlayValidation': {
-        const colour = p.overlays[(s.overlay ?? 0) % p.overlays.length];
-        const dash = s.role === 'overlayTrain' ? [2, 3] : [8, 4];
-        return { label: s.label, stroke: colour, width: 1.5, dash, alpha: 0.55, spanGaps: true, points: { show: false }, value };
-      }
+      case 'overlayValidation':
+        return overlaySeriesOptions(s, p, value);
     }
   }
 

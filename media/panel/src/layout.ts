@@ -32,7 +32,7 @@ export function renderLayout(app: HTMLElement): void {
   <vscode-button id="export-png" secondary aria-label="Export the charts as a PNG image">Export PNG</vscode-button>
 </section>
 <section id="run-picker" class="run-picker" hidden aria-labelledby="run-picker-title">
-  <h2 id="run-picker-title">Overlay earlier runs</h2>
+  <h2 id="run-picker-title">Runs of this model</h2>
   <div id="run-list" class="run-list"></div>
   <div class="row">
     <vscode-button id="apply-overlay">Show selected</vscode-button>
@@ -42,6 +42,7 @@ export function renderLayout(app: HTMLElement): void {
 <main>
   <h2 class="visually-hidden">Training curves</h2>
   <p id="empty" class="empty">Waiting for the first batch…</p>
+  <div id="overlay-legend" class="overlay-legend" hidden role="group" aria-label="Compared runs"></div>
   <div id="charts" class="charts"></div>
 </main>
 <section id="evaluation" class="evaluation" hidden aria-labelledby="evaluation-title">

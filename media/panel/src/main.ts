@@ -16,6 +16,7 @@ import { renderHeader } from './header';
 import { byId, renderLayout } from './layout';
 import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
+import { renderOverlayLegend } from './overlayLegend';
 import { showRunPicker } from './runPicker';
 import { createRenderScheduler } from './scheduler';
 import { readPalette, watchTheme } from './theme';
@@ -42,6 +43,8 @@ renderLayout(app);
 let runId = saved.runId;
 let run = emptyRun();
 let overlays: Overlay[] = [];
+/** The displayed run's label in the runs view (its differing hyperparameters). */
+let displayedLabel: string | undefined;
 let overlayRunDirs = saved.overlayRunDirs;
 let title = app.dataset.title || 'Training';
 let staticView = false;
@@ -59,6 +62,7 @@ function saveState(): void {
 function render(): void {
   renderHeader(run, title, runId !== undefined && !staticView && !stopRequested, staticView);
   charts.update(run, overlays, settings);
+  renderOverlayLegend(byId('overlay-legend'), run, overlays, readPalette(), displayedLabel);
   byId('empty').hidden = run.batchX.length > 0 || run.epochs.length > 0;
   if (run.evaluated !== shownEvaluation) {
     shownEvaluation = run.evaluated;
@@ -88,14 +92,21 @@ function handle(m: HostToPanelMessage): void {
       for (const e of m.events) applyEvent(run, e);
       break;
     case 'runs':
-      showRunPicker(m.runs, overlayRunDirs, (runDirs) => {
-        overlayRunDirs = runDirs;
-        saveState();
-        host.postMessage({ type: 'pickOverlay', runDirs });
-      });
+      displayedLabel = m.runs.find((r) => r.displayed)?.label ?? displayedLabel;
+      showRunPicker(
+        m.runs,
+        overlayRunDirs,
+        (runDirs) => {
+          overlayRunDirs = runDirs;
+          saveState();
+          host.postMessage({ type: 'pickOverlay', runDirs });
+        },
+        m.differing,
+      );
       return;
     case 'overlay':
       overlays = m.runs.map((r) => ({ label: r.label, run: runFromEvents(r.events) }));
+      displayedLabel = m.displayed ?? displayedLabel;
       break;
     case 'theme':
       charts.setPalette(readPalette());

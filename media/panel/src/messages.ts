@@ -16,8 +16,29 @@ export type { RunEvent };
 /** An earlier run of the same model that the user may overlay on the charts. */
 export interface RunSummary {
   runDir: string;
-  /** Shown in the picker and the chart legends, e.g. "run 3 · 12:04". */
+  /** Shown in the picker and the chart legends: the values of the hyperparameters that differ
+   *  between the model's runs (`learning_rate=0.01, dense.units=64`), else the run's time. */
   label: string;
+  /** The run's time (`2026-12-03 16:30:24`), for the runs table. */
+  name?: string;
+  /** What the run folder recorded (server/src/training/run-table.ts), for the runs table. */
+  facts?: RunFacts;
+  /** The run the panel shows now (not offered for overlay: it is already drawn). */
+  displayed?: boolean;
+}
+
+/** One row of the runs view, as `modelspec runs` prints it. */
+export interface RunFacts {
+  status: 'finished' | 'stopped' | 'failed' | 'running' | 'killed';
+  engine?: string;
+  backend?: string;
+  device?: string;
+  epochs: number;
+  plannedEpochs?: number;
+  best?: { metric: string; value: number; epoch: number };
+  test?: { loss: number; metrics: Record<string, number> };
+  seconds?: number;
+  hyperparameters: Record<string, number | string | boolean>;
 }
 
 export type HostToPanelMessage =
@@ -25,10 +46,12 @@ export type HostToPanelMessage =
   | { type: 'reset'; runId: string; model: string; runDir: string }
   /** Events of the current run, in order, coalesced by the host. */
   | { type: 'events'; runId: string; events: RunEvent[] }
-  /** Answer to `requestRuns`: earlier runs that can be overlaid. */
-  | { type: 'runs'; runs: RunSummary[] }
-  /** Earlier runs to draw faded behind the current one (replaces any previous overlay). */
-  | { type: 'overlay'; runs: { label: string; events: RunEvent[] }[] }
+  /** Answer to `requestRuns`: every run of the model (the displayed one marked), and the
+   *  hyperparameters that differ between them (the runs view's columns). */
+  | { type: 'runs'; runs: RunSummary[]; differing?: string[] }
+  /** Earlier runs to draw with the current one (replaces any previous overlay); `displayed`
+   *  labels the current run the same way (its differing hyperparameters). */
+  | { type: 'overlay'; runs: { label: string; events: RunEvent[] }[]; displayed?: string }
   /** The colour theme changed (the panel also watches body classes itself). */
   | { type: 'theme' }
   /** A read-only view (the saved report.html): no Stop button, no run picker. */

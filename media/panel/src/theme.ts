@@ -43,7 +43,9 @@ export function readPalette(root: HTMLElement = document.body): Palette {
     validation: c('--ms-orange', '#d18616'),
     warning: c('--ms-red', '#f14c4c'),
     marker: c('--ms-green', '#89d185'),
-    overlays: [c('--ms-purple', '#b180d7'), c('--ms-yellow', '#cca700'), c('--ms-muted', '#999999')],
+    // Distinct from train (blue) and validation (orange); styles.css mixes them towards the
+    // foreground so each keeps at least 3:1 contrast on light and dark backgrounds.
+    overlays: [c('--ms-overlay-1', '#b180d7'), c('--ms-overlay-2', '#89d185'), c('--ms-overlay-3', '#cca700'), c('--ms-overlay-4', '#f14c4c'), c('--ms-overlay-5', '#999999')],
     font: cssVar(s, '--ms-font-family', 'sans-serif'),
     fontSize,
   };

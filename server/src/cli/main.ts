@@ -1,7 +1,7 @@
 // `modelspec`: the command-line face of the language core (and, later, of training).
 // Exit codes: 0 success, 1 the model has errors (or training failed), 2 usage or unreadable files.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../export/script-files';
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
 import { evaluate } from './evaluate';
 import { predict } from './predict';
+import { runs, runsDirOf } from './runs';
 import { reportEngines } from '../training/engines/detect';
 import { isIoError, writeFileAtomic } from '../training/files';
 
@@ -39,6 +40,10 @@ Commands:
   import FILE.py [--out FILE.model] [--force]
                              Translate a Keras script (keras.Sequential or model.add, compile,
                              fit) to a .model file; warns about what it could not translate.
+  runs MODEL_OR_DIR [--json] [--csv]
+                             Compare a model's runs (FILE.model, runs/<model> or a runs folder):
+                             status, engine, epochs, best validation metric, test metrics,
+                             duration and the hyperparameters that differ.
   engines [--json]           List the training engines and devices found here.
 
 Options:
@@ -279,6 +284,25 @@ function parseImportFlags(args: string[]): { flags: Set<string>; files: string[]
   return { flags, files, values };
 }
 
+function runsCommand(args: string[]): number {
+  const { flags, files } = parseFlags(args, ['--json', '--csv']);
+  if (files.length !== 1) throw new UsageError('runs takes exactly one .model file or runs folder (runs/<model>)');
+  if (flags.has('--json') && flags.has('--csv')) throw new UsageError('runs prints --json or --csv, not both');
+  const format = flags.has('--json') ? 'json' : flags.has('--csv') ? 'csv' : 'table';
+  let dir = files[0];
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    const loaded = load(dir);
+    if (!loaded.analysis.model) throw new FileError(`${printable(dir)}: no model block, so no runs to list`);
+    dir = runsDirOf(dir, loaded.analysis.model.name);
+    if (!existsSync(dir)) {
+      if (format === 'json') process.stdout.write(printableJson({ runs: [], differing: [] }, 2) + '\n');
+      else process.stderr.write(`No runs of ${printable(loaded.analysis.model.name)} yet (${printable(dir)}): train it with modelspec train ${printable(files[0])}\n`);
+      return 0;
+    }
+  }
+  return runs({ dir, format });
+}
+
 async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
   const engines = await reportEngines();
@@ -311,6 +335,8 @@ async function main(argv: string[]): Promise<number> {
         return await predictCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'runs':
+        return runsCommand(rest);
       case 'engines':
         return await enginesCommand(rest);
       case 'import':

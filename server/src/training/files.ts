@@ -154,7 +154,11 @@ export async function writeViaTemp(path: string, write: (tempPath: string) => vo
  * off again, so the file never ends in half a line.
  */
 export function appendLine(path: string, line: string): void {
-  const bytes = Buffer.from(line.endsWith('\n') ? line : line + '\n', 'utf8');
+  appendBytes(path, Buffer.from(line.endsWith('\n') ? line : line + '\n', 'utf8'));
+}
+
+/** Appends `bytes` in one write; a short or failed write is cut back, so the file holds all of it or none. */
+export function appendBytes(path: string, bytes: Uint8Array): void {
   let fd: number | undefined;
   let size = 0;
   try {

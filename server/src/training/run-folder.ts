@@ -1,6 +1,6 @@
 // What a run folder holds besides what the engine writes (events.jsonl, the model, checkpoints):
-// history.csv, summary.txt and report.html, all derived from events.jsonl, so they can be
-// rebuilt for a run that crashed or was killed.
+// history.csv, TensorBoard's logs/ (tensorboard.ts), summary.txt and report.html, all derived
+// from events.jsonl, so they can be rebuilt for a run that crashed or was killed.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { writeFileAtomic } from './files';
 import type { Metrics, RunEvent, RunSpec } from './protocol';
 import { toTfjsTopology } from './engines/tfjs/keras-json';
 import { renderReport } from './report';
+import { writeTensorBoard } from './tensorboard';
 
 /** One line of events.jsonl (or of an engine's stdout) as an event; anything else is undefined. */
 export function parseEvent(line: string): RunEvent | undefined {
@@ -82,6 +83,7 @@ export function finalizeRunFolder(runDir: string, summaryTable: string, title: s
   completeTfjsModel(runDir);
   const events = readEvents(runDir);
   writeHistory(runDir, events);
+  writeTensorBoard(runDir, events, readRunSpec(runDir));
   writeFileAtomic(join(runDir, 'summary.txt'), summaryText(summaryTable, events));
   writeFileAtomic(join(runDir, 'report.html'), renderReport(events, { title }));
 }
@@ -97,6 +99,8 @@ export function refreshRunFolder(runDir: string): void {
   const events = readEvents(runDir);
   refreshHistory(runDir, events);
   const spec = readRunSpec(runDir);
+  // Appends only what the event files lack (nothing when they are up to date).
+  writeTensorBoard(runDir, events, spec);
   if (!spec) return; // not a run folder `modelspec train` made: nothing to summarise from
   completeTfjsModel(runDir);
   const summaryFile = join(runDir, 'summary.txt');
@@ -110,7 +114,7 @@ export function refreshRunFolder(runDir: string): void {
 }
 
 /** The run's spec.json, or undefined when it is missing or unreadable. */
-function readRunSpec(runDir: string): RunSpec | undefined {
+export function readRunSpec(runDir: string): RunSpec | undefined {
   try {
     return JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as RunSpec;
   } catch {

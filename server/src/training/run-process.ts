@@ -1,7 +1,8 @@
 // Starting an engine in its own process and following its events. The engine appends every
 // event to <runDir>/events.jsonl itself, so nothing is lost if this side dies; if the engine dies
 // without a final event, this side appends a `failed` event that says how it ended. history.csv
-// is rewritten after every epoch, so a run killed outright keeps every epoch it recorded.
+// and the TensorBoard event files are brought up to date after every epoch, so a run killed
+// outright keeps every epoch it recorded.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { pythonModuleCommand } from './engines/python-command';
 import { releasePrepared } from './data/cache-lock';
 import { appendLine, writeFileAtomic } from './files';
 import { STOP_ON_EOF_ENV, type RunEvent, type RunSpec } from './protocol';
-import { parseEvent, writeHistory } from './run-folder';
+import { parseEvent, readEvents, writeHistory } from './run-folder';
+import { writeTensorBoard } from './tensorboard';
 
 export { parseEvent } from './run-folder';
 
@@ -57,7 +59,9 @@ export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEv
     if (FINAL.has(event.type)) final = event;
     if (event.type === 'epoch' && spec.mode !== 'evaluate') {
       try {
-        writeHistory(spec.runDir);
+        const events = readEvents(spec.runDir);
+        writeHistory(spec.runDir, events);
+        writeTensorBoard(spec.runDir, events, spec);
       } catch (e) {
         // Reported once; the engine reports its own write failures as a failed event.
         const message = (e as Error).message;
