@@ -10,7 +10,8 @@ import { lowerModel } from '../language/lowering';
 import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
-import type { InitialWeights, RunSpec } from './protocol';
+import { releasePrepared } from './data/cache-lock';
+import type { InitialWeights, PreparedData, RunSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
 
 export interface RunOptions {
@@ -26,7 +27,7 @@ export interface RunOptions {
 }
 
 export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): Promise<RunSpec> {
-  const { model, compile, fit } = plan;
+  const { compile } = plan;
   const prepared = await prepareData(dataSettingsOf(plan.data), {
     baseDir: plan.baseDir,
     cacheDir: opts.cacheDir,
@@ -37,6 +38,17 @@ export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): P
     signal: opts.signal,
   });
 
+  try {
+    return specOf(plan, prepared, opts);
+  } catch (e) {
+    // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
+    releasePrepared(prepared);
+    throw e;
+  }
+}
+
+function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): RunSpec {
+  const { model, compile, fit } = plan;
   // A folder of its own even when another run of this model starts in the same second.
   const runDir = createRunFolder(join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName), timestamp());
   return {
