@@ -17,6 +17,7 @@ import { findTorch } from '../../server/src/training/engines/detect';
 import { pythonModuleCommand } from '../../server/src/training/engines/python-command';
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
 import { buildRunSpec } from '../../server/src/training/run-spec';
+import { planTraining } from '../../server/src/language/analysis/plan';
 
 interface Row {
   model: string;
@@ -41,7 +42,9 @@ function head(t: TensorFile, n: number, dir: string, name: string): TensorFile {
 
 async function tfjsSpec(model: { file: string; samples: number }, backend: string): Promise<RunSpec> {
   const text = readFileSync(model.file, 'utf8');
-  const spec = await buildRunSpec(analyze(text, { baseDir: 'examples' }), model.file, { epochs: 2, backend, runsDir: mkdtempSync(join(tmpdir(), 'bench-runs-')) });
+  const { plan, blocker } = planTraining(analyze(text, { baseDir: 'examples' }), model.file);
+  if (!plan) throw new Error(`${model.file}: ${blocker}`);
+  const spec = await buildRunSpec(plan, { epochs: 2, backend, runsDir: mkdtempSync(join(tmpdir(), 'bench-runs-')) });
   const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
   spec.data = { ...spec.data, train: { x: head(spec.data.train.x, model.samples, dir, 'x'), y: head(spec.data.train.y, model.samples, dir, 'y') }, test: undefined, validation: undefined, validationSplit: 0, augment: undefined };
   spec.fit = { ...spec.fit, batchSize: 128, callbacks: [] };

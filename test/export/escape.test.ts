@@ -17,6 +17,7 @@ import { printValue } from '../../server/src/language/services/format';
 import type { Value } from '../../server/src/language/syntax/ast';
 import { exportKeras } from '../../server/src/export/keras';
 import { exportPytorch } from '../../server/src/export/pytorch';
+import { planModel } from '../../server/src/language/analysis/plan';
 import { findTorch } from '../../server/src/training/engines/detect';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
@@ -298,7 +299,9 @@ function exportBoth(text: string, dir: string, file: string): { keras: string; p
   const analysis = analyze(text, { baseDir: dir });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   assert.deepEqual(errors.map((d) => d.message), [], `${JSON.stringify(text)} has errors`);
-  return { keras: exportKeras(analysis, join(dir, file)), pytorch: exportPytorch(analysis, join(dir, file)) };
+  const plan = planModel(analysis, join(dir, file));
+  assert.ok(plan);
+  return { keras: exportKeras(plan), pytorch: exportPytorch(plan) };
 }
 
 describe('modelspec export: hostile names, paths and strings (property)', () => {

@@ -16,6 +16,7 @@ import { selectBackend } from '../../server/src/training/engines/tfjs/backend';
 import { buildModel, countParams, kerasOrderedWeights } from '../../server/src/training/engines/tfjs/model';
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
 import { buildRunSpec } from '../../server/src/training/run-spec';
+import { planTraining } from '../../server/src/language/analysis/plan';
 
 const torch = (await findTorch()).probe;
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -94,7 +95,9 @@ describe('engine parity', () => {
       const file = `examples/digits.model`; // only its folder matters
       const checked = analyze(text, { baseDir: 'examples' });
       assert.deepEqual(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], name);
-      const spec = await buildRunSpec(checked, file, { runsDir: mkdtempSync(join(tmpdir(), 'parity-runs-')) });
+      const { plan, blocker } = planTraining(checked, file);
+      assert.ok(plan, blocker);
+      const spec = await buildRunSpec(plan, { runsDir: mkdtempSync(join(tmpdir(), 'parity-runs-')) });
       spec.data = { ...spec.data, shuffle: false, augment: undefined };
       spec.fit = { ...spec.fit, batchSize: 64, callbacks: [], seed: 1, mixedPrecision: false };
 

@@ -1,19 +1,18 @@
 // "ModelSpec: Train Model" and "Stop Training": the editor's version of `modelspec train`
-// (server/src/cli/train.ts). The file is checked first and refused with its errors shown; the
+// (server/src/cli/train.ts); both drive the run through server/src/training/run-session.ts and
+// only render it. The file is checked first and refused with its errors shown; the
 // engine then runs in its own process, followed by a cancellable progress notification, the
 // status bar, the "ModelSpec" output channel and the training panel.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { summaryTable } from '../../../server/src/language/services/summary';
-import { chooseEngine } from '../../../server/src/training/engines/detect';
-import { releasePrepared } from '../../../server/src/training/data/cache-lock';
-import type { RunEvent, RunSpec } from '../../../server/src/training/protocol';
+import { planTraining } from '../../../server/src/language/analysis/plan';
+import type { RunEvent } from '../../../server/src/training/protocol';
 import { outcome } from '../../../server/src/training/run-folder';
-import { buildRunSpec, trainingBlocker } from '../../../server/src/training/run-spec';
+import { RunCancelled, startRunSession } from '../../../server/src/training/run-session';
 import { analyzeDocument, modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
-import { RunSession } from '../run-session';
+import type { RunSession } from '../run-session';
 import { runProgress, statusText } from '../run-status';
 import { backendSetting, pythonSetting, requireTrust, runsRootFor } from '../settings';
 import type { RunStatusBar } from '../status-bar';
@@ -60,12 +59,14 @@ export class Trainer {
 
     const analysis = analyzeDocument(doc);
     const name = basename(doc.uri.fsPath);
-    const blocker = trainingBlocker(analysis);
-    if (blocker) {
+    const planned = planTraining(analysis, doc.uri.fsPath);
+    if (!planned.plan) {
+      const blocker = planned.blocker;
       if (analysis.diagnostics.some((d) => d.severity === 'error')) void vscode.commands.executeCommand('workbench.actions.view.problems');
       void vscode.window.showErrorMessage(`ModelSpec: cannot train ${name}: ${blocker}.`);
       return { started: false, reason: blocker };
     }
+    const plan = planned.plan;
 
     const backend = backendSetting();
     // The notification lives as long as the run; the command answers as soon as it has started.
@@ -74,34 +75,30 @@ export class Trainer {
     this.starting = true;
     void result.finally(() => (this.starting = false));
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Training ${analysis.model!.name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Training ${plan.modelName}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let session: RunSession;
-        let spec: RunSpec | undefined;
         try {
           progress.report({ message: 'preparing the data…' });
-          spec = await buildRunSpec(analysis, doc.uri.fsPath, {
+          session = await startRunSession(plan, {
             backend: backend === 'auto' ? undefined : backend,
             runsDir: runsRootFor(doc.uri),
+            python: pythonSetting(doc.uri),
             onProgress: (m) => {
               progress.report({ message: m });
               this.output.appendLine(m);
             },
+            onEngine: (spec, choice) => {
+              this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
+              this.output.appendLine(`Run folder: ${spec.runDir}`);
+            },
+            log: (line) => this.output.appendLine(line),
             signal: abort.signal,
           });
-          if (token.isCancellationRequested) {
-            releasePrepared(spec.data);
-            return answer({ started: false, reason: 'cancelled' });
-          }
-          const choice = await chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
-          this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
-          this.output.appendLine(`Run folder: ${spec.runDir}`);
-          session = new RunSession(spec, choice, summaryTable(analysis.model!), (line) => this.output.appendLine(line));
         } catch (e) {
-          // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
-          if (spec) releasePrepared(spec.data);
+          if (e instanceof RunCancelled) return answer({ started: false, reason: 'cancelled' });
           const message = e instanceof Error ? e.message : String(e);
           if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`ModelSpec: ${message}`);
           this.output.appendLine(`Could not start training: ${message}`);
@@ -150,6 +147,7 @@ export class Trainer {
     TrainingPanel.show(this.extensionUri, { runDir: session.runId, model: session.model, session });
     session.subscribe((e) => this.log(e));
     void session.done.then((final) => {
+      if (session.reportError !== undefined) this.output.appendLine(`could not write the run's report: ${session.reportError}`);
       if (this.session === session) void vscode.commands.executeCommand('setContext', 'modelspec.training', false);
       this.output.appendLine(outcome(session.events));
       this.output.appendLine(`Run folder: ${session.runId}`);

@@ -1,13 +1,12 @@
-// `modelspec train`: prepare the data, start the chosen engine in its own process, and show its
+// `modelspec train`: the run session (training/run-session.ts) drives the run; this shows its
 // progress: a live bar on a terminal, plain lines in a log, or the raw events with --json.
 
 import type { Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
-import { chooseEngine } from '../training/engines/detect';
+import { planTraining } from '../language/analysis/plan';
 import type { RunEvent } from '../training/protocol';
-import { finalizeRunFolder, metricsLine, outcome, readEvents, reportTitle } from '../training/run-folder';
-import { startRun, type RunHandle } from '../training/run-process';
-import { buildRunSpec, trainingBlocker } from '../training/run-spec';
+import { metricsLine, outcome, readEvents } from '../training/run-folder';
+import { startRunSession, type RunSession } from '../training/run-session';
 import { colourFor, style } from './style';
 
 export interface TrainArgs {
@@ -20,9 +19,9 @@ export interface TrainArgs {
 }
 
 export async function train(args: TrainArgs): Promise<number> {
-  const blocker = trainingBlocker(args.analysis);
-  if (blocker) {
-    process.stderr.write(`modelspec: cannot train ${printable(args.file)}: ${printable(blocker)}\n`);
+  const planned = planTraining(args.analysis, args.file);
+  if (!planned.plan) {
+    process.stderr.write(`modelspec: cannot train ${printable(args.file)}: ${printable(planned.blocker)}\n`);
     return 1;
   }
   const s = style(colourFor(process.stderr));
@@ -31,41 +30,31 @@ export async function train(args: TrainArgs): Promise<number> {
   const say = (line: string, styled: (t: string) => string = (t) => t) => {
     if (!args.json) writeQuietly(process.stderr, styled(printableLines(line)) + '\n');
   };
-  let spec;
-  try {
-    spec = await buildRunSpec(args.analysis, args.file, { epochs: args.epochs, backend: args.backend, runsDir: args.out, onProgress: (m) => say(m, s.dim) });
-  } catch (e) {
-    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
-    return 1;
-  }
-  let choice;
-  try {
-    choice = await chooseEngine(spec.fit.backend);
-  } catch (e) {
-    process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
-    return 1;
-  }
-  say(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
-  say(`Run folder: ${spec.runDir}`, s.dim);
-
   const progress = args.json ? undefined : new Progress(process.stderr.isTTY === true);
-  let run: RunHandle;
+  let run: RunSession;
   try {
-    run = startRun(
-      spec,
-      choice,
-      (event) => {
-        if (args.json) writeQuietly(process.stdout, printableJson(event) + '\n');
-        else progress?.show(event);
+    run = await startRunSession(planned.plan, {
+      epochs: args.epochs,
+      backend: args.backend,
+      runsDir: args.out,
+      onProgress: (m) => say(m, s.dim),
+      onEngine: (spec, choice) => {
+        say(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
+        say(`Run folder: ${spec.runDir}`, s.dim);
       },
-      (line) => {
+      log: (line) => {
         if (!args.json && process.env.MODELSPEC_DEBUG) writeQuietly(process.stderr, s.dim(printable(line)) + '\n');
       },
-    );
+    });
   } catch (e) {
     process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
+  // Subscribed as soon as the engine starts: its first event arrives on a later turn.
+  run.subscribe((event) => {
+    if (args.json) writeQuietly(process.stdout, printableJson(event) + '\n');
+    else progress?.show(event);
+  });
   // A closing terminal (SIGHUP), `timeout` or a job scheduler (SIGTERM) stop the run like Ctrl+C:
   // the engine finishes its batch, saves the model and records `stopped`. A second Ctrl+C kills.
   let interrupts = 0;
@@ -93,19 +82,13 @@ export async function train(args: TrainArgs): Promise<number> {
   process.off('SIGHUP', onSignal);
   progress?.end();
 
-  let reportFailed = false;
-  try {
-    finalizeRunFolder(spec.runDir, spec.summaryTable ?? '', reportTitle(spec.modelName, spec.runDir));
-  } catch (e) {
-    reportFailed = true;
-    writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(e instanceof Error ? e.message : String(e))}\n`);
-  }
+  if (run.reportError !== undefined) writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(run.reportError)}\n`);
   if (!args.json) {
     // A failed run's outcome (its one `Failed:` line) is an error: stderr, where scripts look for it.
     const stream = final.type === 'failed' ? process.stderr : process.stdout;
-    writeQuietly(stream, `${printableLines(outcome(readEvents(spec.runDir)))}\nRun folder: ${printable(spec.runDir)}\n`);
+    writeQuietly(stream, `${printableLines(outcome(readEvents(run.runId)))}\nRun folder: ${printable(run.runId)}\n`);
   }
-  return final.type === 'failed' || reportFailed ? 1 : 0;
+  return final.type === 'failed' || run.reportError !== undefined ? 1 : 0;
 }
 
 /** Text of several lines for a terminal: each line printable, the line breaks kept. */
@@ -190,8 +173,9 @@ class Progress {
   private epochs(): number {
     return this.started()?.epochs ?? 0;
   }
+  /** The engine's batch size; 0 (no ETA yet) before its `started` event, which every engine sends first. */
   private batchSize(): number {
-    return this.started()?.batchSize ?? 32;
+    return this.started()?.batchSize ?? 0;
   }
 }
 

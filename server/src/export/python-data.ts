@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import type { Shape } from '../language/catalog/types';
-import type { SourceRef } from '../language/data/types';
+import type { ResolvedSource } from '../language/analysis/plan';
 import { pythonIdentifier, pythonList, pythonLiteral, pythonNumber, pythonString } from './python-source';
 
 /** `/ 255` rather than `* 0.00392156862745098`. */
@@ -28,7 +28,7 @@ export function digitsFileName(modelFile: string): string {
  * when the loss wants it) from a source.
  */
 export function pythonDataLoader(
-  ref: SourceRef,
+  ref: ResolvedSource,
   name: 'train' | 'test' | 'val',
   inputShape: Shape,
   oneHot: boolean,
@@ -40,7 +40,8 @@ export function pythonDataLoader(
   const y = `y_${name}`;
   const lines: string[] = [''];
   let scale = rescale;
-  const split = ref.args.split === 'test' || (ref.args.split == null && name === 'test') ? 1 : 0;
+  // The plan resolved the part of a built-in set (its split=, else its slot's: plan.ts, slotSplit).
+  const split = ref.split === 'test' ? 1 : 0;
   // The bundled digits cannot be downloaded: the exporter writes them beside the script.
   const digitsPart = ref.name === 'digits' && digitsFile !== undefined ? (split === 1 ? 'test' : 'train') : undefined;
   if (digitsPart) {

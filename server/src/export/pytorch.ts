@@ -5,10 +5,8 @@
 // refused with a message, rather than exported wrongly.
 
 import { basename } from 'node:path';
-import type { Analysis } from '../language/analysis/analyze';
 import type { LayerInfo } from '../language/analysis/model';
-import { sourceRefOf } from '../language/analysis/sources';
-import { getCallback, getLoss } from '../language/catalog';
+import type { CallPlan, ModelPlan } from '../language/analysis/plan';
 import type { ArgValue } from '../language/catalog/types';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
@@ -48,14 +46,21 @@ const LOSSES: Record<string, string> = {
 /** A numeric argument as Python, or its default when it is not set. */
 const num = (v: ArgValue | undefined, fallback = 0): string => pythonNumber(typeof v === 'number' ? v : fallback);
 
+/** An optimizer argument: the plan gives each one explicitly (Keras's defaults applied there). */
+const arg = (v: ArgValue | undefined): string => {
+  if (typeof v !== 'number') throw new Error(`an optimizer argument is ${String(v)}, not a number`);
+  return pythonNumber(v);
+};
+
+// Keyed by Keras's class name (the plan's `className`).
 const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>) => string> = {
-  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${num(a.learning_rate, 0.01)}, momentum=${num(a.momentum, 0)}, nesterov=${a.nesterov ? 'True' : 'False'})`,
-  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
-  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${num(a.learning_rate, 0.001)}, alpha=${num(a.rho, 0.9)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${num(a.learning_rate, 0.001)}, initial_accumulator_value=${num(a.initial_accumulator_value, 0.1)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${num(a.learning_rate, 0.001)}, rho=${num(a.rho, 0.95)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
-  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
+  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${arg(a.learning_rate)}, momentum=${arg(a.momentum)}, nesterov=${a.nesterov ? 'True' : 'False'})`,
+  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${arg(a.learning_rate)}, betas=(${arg(a.beta_1)}, ${arg(a.beta_2)}), eps=${arg(a.epsilon)})`,
+  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${arg(a.learning_rate)}, alpha=${arg(a.rho)}, eps=${arg(a.epsilon)})`,
+  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${arg(a.learning_rate)}, initial_accumulator_value=${arg(a.initial_accumulator_value)}, eps=${arg(a.epsilon)})`,
+  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${arg(a.learning_rate)}, rho=${arg(a.rho)}, eps=${arg(a.epsilon)})`,
+  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${arg(a.learning_rate)}, betas=(${arg(a.beta_1)}, ${arg(a.beta_2)}), eps=${arg(a.epsilon)})`,
+  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${arg(a.learning_rate)}, betas=(${arg(a.beta_1)}, ${arg(a.beta_2)}), eps=${arg(a.epsilon)})`,
 };
 
 const tuple = (v: ArgValue | undefined, n: number): number[] =>
@@ -175,9 +180,10 @@ function pyTuple(v: number[]): string {
   return v.length === 1 ? `(${pythonNumber(v[0])},)` : `(${v.map(pythonNumber).join(', ')})`;
 }
 
-export function exportPytorch(analysis: Analysis, file: string): string {
-  const model = analysis.model;
-  if (!model?.totals || analysis.diagnostics.some((d) => d.severity === 'error')) throw new Error(`${file} has errors; fix them before exporting`);
+/** The script for a checked model's plan (language/analysis/plan.ts `planModel`). */
+export function exportPytorch(plan: ModelPlan): string {
+  const { model, file } = plan;
+  if (!model.totals) throw new Error(`${file} has errors; fix them before exporting`);
   const pretrained = pretrainedPart(model);
   const header: string[] = [];
   const modules: string[] = [];
@@ -230,7 +236,8 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     loading.push('# Keras runs a frozen BatchNormalization in inference mode (its moving statistics, never updated); so does this script.', `frozen_batchnorm = [${frozenBatchNorm.join(', ')}]`);
   }
   const trainable = model.totals.trainable.toLocaleString('en-US');
-  const seed = num(analysis.fit?.values.seed, 0);
+  // seed: None is a new seed per run in Keras; the script fixes 0 so that it reproduces itself.
+  const seed = pythonNumber(plan.fit.seed ?? 0);
   const anyFrozen = runs.length > 0;
   out.push(
     '',
@@ -248,34 +255,31 @@ export function exportPytorch(analysis: Analysis, file: string): string {
       : `print('parameters:', sum(p.numel() for p in model.parameters()))  # Keras: ${trainable} trainable`,
   );
   if (anyFrozen) out.push(`print('trainable parameters:', sum(p.numel() for p in model.parameters() if p.requires_grad))  # Keras: ${trainable}`);
-  const compile = analysis.compile?.values;
-  const train = sourceRefOf(analysis.data?.values.train);
-  if (!compile || !train) {
+  const compile = plan.compile;
+  const data = plan.data;
+  if (!compile || !data) {
     out.push('', '# Add a compile block and a data block with a training source to train this model.');
     return assemble(out, imports, []);
   }
-  const loss = getLoss(typeof compile.loss === 'string' ? compile.loss : '');
-  const lossExpr = loss && LOSSES[loss.name];
-  if (!loss || !lossExpr) throw new Error(`the loss '${String(compile.loss)}' has no PyTorch export yet; export --to keras instead`);
-  const optimizer = typeof compile.optimizer === 'string' ? { call: compile.optimizer, args: {} } : (compile.optimizer as { call: string; args: Record<string, ArgValue> });
-  const optName = Object.keys(OPTIMIZERS).find((k) => k.toLowerCase() === optimizer.call.toLowerCase());
-  if (!optName) throw new Error(`the optimizer '${optimizer.call}' has no PyTorch export yet`);
-  const data = analysis.data!.values;
-  const fit = analysis.fit?.values ?? {};
-  for (const ref of [train, sourceRefOf(data.test)]) {
+  const lossExpr = Object.hasOwn(LOSSES, compile.loss) ? LOSSES[compile.loss] : undefined;
+  if (!lossExpr) throw new Error(`the loss '${compile.loss}' has no PyTorch export yet; export --to keras instead`);
+  const optimizer = compile.optimizer;
+  const optName = Object.keys(OPTIMIZERS).find((k) => k.toLowerCase() === optimizer.className.toLowerCase());
+  if (!optName) throw new Error(`the optimizer '${optimizer.name}' has no PyTorch export yet`);
+  const { train, test, rescale } = data;
+  const fit = plan.fit;
+  for (const ref of [train, test]) {
     if (ref?.name === 'images') throw new Error("export --to pytorch does not read images(...) folders yet (the Keras export does); use --to keras");
   }
-  const oneHot = loss.labels === 'one-hot';
-  const rescale = typeof data.rescale === 'number' ? data.rescale : undefined;
+  const oneHot = compile.labelEncoding === 'onehot';
   const digits = digitsFileName(file);
   const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist', digits);
-  const test = sourceRefOf(data.test);
   if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
   if (loaders.some((l) => l.includes('Path(__file__)'))) imports.add('from pathlib import Path');
   // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
   if (loaders.some((l) => /\bkeras\./.test(l))) loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
-  const classify = loss.labels === 'one-hot' || loss.labels === 'integer';
-  const callbacks = torchCallbacks(Array.isArray(fit.callbacks) ? fit.callbacks : []);
+  const classify = compile.labelEncoding === 'onehot' || compile.labelEncoding === 'index';
+  const callbacks = torchCallbacks(fit.callbacks);
   if (callbacks.skipped.length > 0) {
     header.push('# Not carried over from the fit block (no PyTorch counterpart here yet):', ...callbacks.skipped.map((c) => `#   ${pythonComment(c)}`), '');
   }
@@ -289,9 +293,9 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     `device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'`,
     'model.to(device)',
     `optimizer = ${OPTIMIZERS[optName](optimizer.args)}`,
-    `split = int(len(x_train) * (1 - ${pythonLiteral(data.validation_split ?? 0)}))  # Keras holds out the last part`,
+    `split = int(len(x_train) * (1 - ${pythonLiteral(data.validationSplitSetting)}))  # Keras holds out the last part`,
     'x_fit, y_fit, x_val, y_val = x_train[:split], y_train[:split], x_train[split:], y_train[split:]',
-    `batch_size, epochs = ${num(fit.batch_size, 32)}, ${num(fit.epochs, 1)}`,
+    `batch_size, epochs = ${pythonNumber(fit.batchSize)}, ${pythonNumber(fit.epochs)}`,
     '',
     'def evaluate(x, y):',
     '    model.eval()',
@@ -306,7 +310,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     '    model.train()',
     '    losses = []',
     ...(frozenBatchNorm.length > 0 ? ['    for bn in frozen_batchnorm:', '        bn.eval()'] : []),
-    data.shuffle === false ? '    order = np.arange(len(x_fit))  # shuffle: false' : '    order = np.random.permutation(len(x_fit))',
+    !data.shuffle ? '    order = np.arange(len(x_fit))  # shuffle: false' : '    order = np.random.permutation(len(x_fit))',
     '    for i in range(0, len(order), batch_size):',
     '        idx = order[i:i + batch_size]',
     '        xb = torch.as_tensor(x_fit[idx], device=device)',
@@ -352,29 +356,29 @@ const CALLBACK_ARGS: Record<string, { owner: string; args: string[] }> = {
 };
 
 /** The fit block's callbacks as the script's objects, and what could not be carried over. */
-function torchCallbacks(values: ArgValue[]): { created: string[]; skipped: string[] } {
+function torchCallbacks(calls: CallPlan[]): { created: string[]; skipped: string[] } {
   const created: string[] = [];
   const skipped: string[] = [];
-  for (const value of values) {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
-    const known = Object.hasOwn(CALLBACK_ARGS, value.call) ? CALLBACK_ARGS[value.call] : undefined;
+  for (const call of calls) {
+    const known = Object.hasOwn(CALLBACK_ARGS, call.name) ? CALLBACK_ARGS[call.name] : undefined;
     if (!known) {
-      skipped.push(`${value.call}(...)`);
+      skipped.push(`${call.name}(...)`);
       continue;
     }
-    const defaults = new Map((getCallback(value.call)?.args ?? []).map((a) => [a.name, a.default]));
     const args: string[] = known.owner ? [known.owner] : [];
-    for (const [k, v] of Object.entries(value.args)) {
-      if (JSON.stringify(defaults.get(k)) === JSON.stringify(v) || k === 'verbose') continue;
+    // Only what differs from Keras's defaults (the plan says which): the classes default the same way.
+    for (const k of call.changed) {
+      const v = call.args[k];
+      if (k === 'verbose') continue;
       if (!known.args.includes(k)) {
-        skipped.push(`${value.call}(${k}=${String(pythonLiteral(v))})`);
+        skipped.push(`${call.name}(${k}=${String(pythonLiteral(v))})`);
         continue;
       }
       // A checkpoint holds a PyTorch state_dict, not a Keras file.
       const keep = k === 'filepath' && typeof v === 'string' ? v.replace(/(\.weights)?\.(keras|h5)$/, '.pt') : v;
       args.push(`${k}=${pythonLiteral(keep)}`);
     }
-    created.push(`${value.call}(${args.join(', ')})`);
+    created.push(`${call.name}(${args.join(', ')})`);
   }
   return { created, skipped };
 }

@@ -4,7 +4,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
-import { sourceRefOf } from '../language/analysis/sources';
+import { planModel } from '../language/analysis/plan';
 import { readDigits } from '../training/data/digits';
 import { exportKeras } from './keras';
 import { npzBytes } from './npz-writer';
@@ -26,11 +26,12 @@ export interface ScriptFiles {
 
 /** The script for `modelFile` and the data files it needs beside `scriptPath`. Throws with a message on a model it cannot export. */
 export async function exportScriptFiles(analysis: Analysis, modelFile: string, to: ScriptTarget, scriptPath: string): Promise<ScriptFiles> {
-  const script = to === 'keras' ? exportKeras(analysis, modelFile) : exportPytorch(analysis, modelFile);
+  const plan = planModel(analysis, modelFile);
+  if (!plan) throw new Error(`${modelFile} has errors; fix them before exporting`);
+  const script = to === 'keras' ? exportKeras(plan) : exportPytorch(plan);
   const data: ScriptFiles['data'] = [];
-  const values = analysis.data?.values;
-  const refs = [values?.train, values?.test, values?.validation].map((v) => sourceRefOf(v));
-  if (refs.some((r) => r?.name === 'digits')) {
+  const sources = [plan.data?.train, plan.data?.test, plan.data?.validation];
+  if (sources.some((r) => r?.name === 'digits')) {
     const [train, test] = [await readDigits('train'), await readDigits('test')];
     const arrays = ([['train', train], ['test', test]] as const).flatMap(([part, d]) => [
       { name: `x_${part}`, dtype: '|u1' as const, shape: [d.count, d.rows, d.cols], data: d.x },

@@ -10,7 +10,7 @@ import { probeSource } from '../language/data/probe';
 import { csvDelimiter } from '../language/data/source-args';
 import type { SourceRef } from '../language/data/types';
 import type { RunSpec } from '../training/protocol';
-import { dataSettings } from '../training/run-spec';
+import { planData } from '../language/analysis/plan';
 import { missingModelReason } from '../training/run-folder';
 
 /** Bad input or a run that cannot predict: one line for the user (exit 1). */
@@ -80,7 +80,7 @@ function trainSource(spec: RunSpec): SourceRef | undefined {
   try {
     if (!existsSync(spec.sourceFile)) return undefined;
     const analysis = analyze(readFileSync(spec.sourceFile, 'utf8'), { baseDir: dirname(spec.sourceFile) });
-    return analysis.data?.values.train ? dataSettings(analysis).train : undefined;
+    return planData(analysis, dirname(spec.sourceFile))?.train;
   } catch {
     return undefined;
   }

@@ -9,9 +9,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
 import { lockPrepared, releasePrepared } from './data/cache-lock';
 import { labelTargetOf } from '../language/analysis/checks';
+import { planData } from '../language/analysis/plan';
 import { prepareData } from './data/prepare';
 import type { PreparedData, RunSpec, TensorFile } from './protocol';
-import { dataSettings, timestamp } from './run-spec';
+import { dataSettingsOf, timestamp } from './run-spec';
 import { missingModelReason, refreshRunFolder } from './run-folder';
 import { readSavedWeights } from './saved-weights';
 
@@ -90,13 +91,14 @@ async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<Prepar
     throw new Error(`the run's prepared data is no longer in the cache and its source ${run.sourceFile} is gone; nothing to evaluate on`);
   }
   const analysis = analyze(readFileSync(run.sourceFile, 'utf8'), { baseDir: dirname(run.sourceFile) });
-  if (!analysis.data || !analysis.data.values.train) throw new Error(`${run.sourceFile} no longer has a data block to evaluate on`);
+  const data = planData(analysis, dirname(run.sourceFile));
+  if (!data) throw new Error(`${run.sourceFile} no longer has a data block to evaluate on`);
   if (!analysis.model) throw new Error(`${run.sourceFile} no longer has a model block; the run's data cannot be prepared again without it`);
   opts.onProgress?.(`Preparing the data of ${run.sourceFile} again (it left the cache)`);
   const first = run.model.config.layers[0]?.config as { batch_input_shape?: (number | null)[] } | undefined;
   const inputShape = first?.batch_input_shape?.slice(1);
   if (!inputShape || inputShape.some((d) => d === null)) throw new Error(`the run's model has no fixed input shape`);
-  return prepareData(dataSettings(analysis), {
+  return prepareData(dataSettingsOf(data), {
     baseDir: dirname(run.sourceFile),
     cacheDir: opts.cacheDir,
     inputShape: inputShape as number[],

@@ -1,18 +1,17 @@
-// From a checked .model file to the RunSpec an engine process takes: the lowered model, the
-// compile/fit settings with Keras defaults, and the data prepared into tensor files.
+// From a TrainingPlan (language/analysis/plan.ts) to the RunSpec an engine process takes: the
+// lowered model, the plan's compile/fit settings, and the data prepared into tensor files.
+// Every value comes from the plan, which applied Keras's defaults: none are applied here.
 
 import { createRunFolder } from './files';
-import { dirname, join, resolve } from 'node:path';
-import type { Analysis } from '../language/analysis/analyze';
-import { labelTargetOf } from '../language/analysis/checks';
-import { sourceRefOf } from '../language/analysis/sources';
-import { getLoss, getOptimizer } from '../language/catalog';
-import type { ArgValue, CallArg } from '../language/catalog/types';
+import { join, resolve } from 'node:path';
+import type { DataPlan, TrainingPlan } from '../language/analysis/plan';
+import type { ArgValue } from '../language/catalog/types';
 import { lowerModel } from '../language/lowering';
 import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
-import type { CallbackSpec, InitialWeights, PreparedData, RunSpec } from './protocol';
+import { releasePrepared } from './data/cache-lock';
+import type { InitialWeights, PreparedData, RunSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
 
 export interface RunOptions {
@@ -27,92 +26,76 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Why a file cannot be trained, in words for the user; undefined when it can. */
-export function trainingBlocker(analysis: Analysis): string | undefined {
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) return `the file has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} first`;
-  if (!analysis.model) return 'the file has no model block';
-  if (!analysis.compile) return "training needs a compile block, e.g. compile { loss: 'categorical_crossentropy'  optimizer: 'adam'  metrics: ['accuracy'] }";
-  if (!sourceRefOf(analysis.data?.values.train)) return 'training needs a training source in the data block, e.g. data { train: digits }';
-  if (!analysis.model.totals || !analysis.model.inputShape) return "the model's shapes could not be computed";
-  return undefined;
-}
-
-export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOptions = {}): Promise<RunSpec> {
-  const blocker = trainingBlocker(analysis);
-  if (blocker) throw new Error(`Cannot train ${file}: ${blocker}`);
-  const model = analysis.model!;
-  const compile = analysis.compile!.values;
-  const fit = analysis.fit?.values ?? {};
-  const lossName = compile.loss as string;
-  const loss = getLoss(lossName);
-  const baseDir = dirname(resolve(file));
-  const prepared = await prepareData(dataSettings(analysis), {
-    baseDir,
+export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): Promise<RunSpec> {
+  const { compile } = plan;
+  const prepared = await prepareData(dataSettingsOf(plan.data), {
+    baseDir: plan.baseDir,
     cacheDir: opts.cacheDir,
-    inputShape: model.inputShape!,
-    labelEncoding: labelEncodingOf(lossName),
-    labelTarget: labelTargetOf(model, lossName),
+    inputShape: plan.inputShape,
+    labelEncoding: compile.labelEncoding,
+    labelTarget: compile.labelTarget,
     onProgress: opts.onProgress,
     signal: opts.signal,
   });
 
+  try {
+    return specOf(plan, prepared, opts);
+  } catch (e) {
+    // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
+    releasePrepared(prepared);
+    throw e;
+  }
+}
+
+function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): RunSpec {
+  const { model, compile, fit } = plan;
   // A folder of its own even when another run of this model starts in the same second.
-  const runDir = createRunFolder(join(opts.runsDir ? resolve(opts.runsDir) : join(baseDir, 'runs'), model.name), timestamp());
+  const runDir = createRunFolder(join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName), timestamp());
   return {
     model: lowerModel(model),
-    modelName: model.name,
-    sourceFile: resolve(file),
+    modelName: plan.modelName,
+    sourceFile: plan.file,
     compile: {
-      loss: loss?.name ?? lossName,
-      optimizer: optimizerOf(compile.optimizer),
-      metrics: Array.isArray(compile.metrics) ? compile.metrics.filter((m): m is string => typeof m === 'string') : [],
+      loss: compile.loss,
+      optimizer: { name: compile.optimizer.className, args: numericArgs(compile.optimizer.args) },
+      metrics: compile.metrics.filter((m): m is string => typeof m === 'string'),
     },
     data: prepared,
     fit: {
-      epochs: opts.epochs ?? (typeof fit.epochs === 'number' ? fit.epochs : 1),
-      batchSize: typeof fit.batch_size === 'number' ? fit.batch_size : 32,
-      seed: typeof fit.seed === 'number' ? fit.seed : undefined,
-      callbacks: Array.isArray(fit.callbacks) ? fit.callbacks.filter(isCall).map(callbackOf) : [],
-      backend: opts.backend ?? (typeof fit.backend === 'string' ? fit.backend : 'auto'),
+      epochs: opts.epochs ?? fit.epochs,
+      batchSize: fit.batchSize,
+      seed: fit.seed,
+      callbacks: fit.callbacks.map((c) => ({ name: c.name, args: c.args })),
+      backend: opts.backend ?? fit.backend,
       mixedPrecision: true,
     },
-    expectedParams: model.totals!,
+    expectedParams: plan.totals,
     summaryTable: summaryTable(model),
     runDir,
-    initialWeights: pretrainedWeights(analysis, runDir),
+    initialWeights: pretrainedWeights(plan, runDir),
   };
 }
 
 /** A model that starts with Pretrained(path=...) starts from that saved model's weights. */
-function pretrainedWeights(analysis: Analysis, runDir: string): InitialWeights | undefined {
-  const model = analysis.model!;
-  if (model.inputSource?.kind !== 'pretrained') return undefined;
-  const file = model.inputSource.file;
-  const layers = model.layers.filter((l) => l.expandedFrom === 'Pretrained').length;
+function pretrainedWeights(plan: TrainingPlan, runDir: string): InitialWeights | undefined {
+  if (!plan.initialWeights) return undefined;
+  const { file, layers } = plan.initialWeights;
   const saved = readSavedWeights(file, runDir);
   if (saved.length !== layers) throw new Error(`${file} changed since it was checked: it has ${saved.length} layers, the model expects ${layers}`);
   return { tensors: saved.flatMap((l) => l.tensors), layers, source: file };
 }
 
-/** The data block as the data preparation takes it. */
-export function dataSettings(analysis: Analysis): DataSettings {
-  const data = analysis.data!.values;
+/** The plan's data block as the data preparation takes it (the engines take numeric augmentation arguments). */
+export function dataSettingsOf(data: DataPlan): DataSettings {
   return {
-    train: sourceRefOf(data.train)!,
-    test: sourceRefOf(data.test),
-    validation: sourceRefOf(data.validation),
-    validationSplit: typeof data.validation_split === 'number' ? data.validation_split : 0,
-    shuffle: data.shuffle !== false,
-    rescale: typeof data.rescale === 'number' ? data.rescale : undefined,
-    augment: isCall(data.augment) ? numericArgs(data.augment.args) : undefined,
+    train: data.train,
+    test: data.test,
+    validation: data.validation,
+    validationSplit: data.validationSplit,
+    shuffle: data.shuffle,
+    rescale: data.rescale,
+    augment: data.augment && numericArgs(data.augment.args),
   };
-}
-
-/** How labels reach the loss: one-hot vectors, class indices (sparse losses), or raw targets. */
-export function labelEncodingOf(lossName: string): PreparedData['labelEncoding'] {
-  const loss = getLoss(lossName);
-  return loss?.labels === 'one-hot' ? 'onehot' : loss?.labels === 'integer' ? 'index' : 'raw';
 }
 
 /** `20261127-081502`: run folders sort by time. */
@@ -121,25 +104,8 @@ export function timestamp(date = new Date()): string {
   return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 
-function optimizerOf(value: ArgValue | undefined): RunSpec['compile']['optimizer'] {
-  const name = typeof value === 'string' ? value : isCall(value) ? value.call : 'rmsprop';
-  const entry = getOptimizer(name);
-  const args: Record<string, number | boolean> = {};
-  for (const a of entry?.args ?? []) if (typeof a.default === 'number' || typeof a.default === 'boolean') args[a.name] = a.default;
-  if (isCall(value)) Object.assign(args, numericArgs(value.args));
-  return { name: entry?.className ?? name, args };
-}
-
-function callbackOf(call: CallArg): CallbackSpec {
-  return { name: call.call, args: call.args };
-}
-
 function numericArgs(args: Record<string, ArgValue>): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(args)) if (typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   return out;
-}
-
-function isCall(v: ArgValue | undefined): v is CallArg {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../../server/src/language/analysis/analyze';
 import { lowerModel } from '../../../server/src/language/lowering';
-import { trainingBlocker } from '../../../server/src/training/run-spec';
+import { planTraining } from '../../../server/src/language/analysis/plan';
 
 const SAVED_CNN = `model digits_cnn {
     Input(shape=(28, 28, 1))
@@ -90,6 +90,6 @@ describe('Pretrained(path=...)', () => {
 
   it('a model that starts with Pretrained can be trained (the engines load its saved weights)', () => {
     const a = analyze(head("Pretrained(path='best/model.json', trainable=False)"), { baseDir: savedRun() });
-    assert.equal(trainingBlocker(a), undefined);
+    assert.equal(planTraining(a, 'm.model').blocker, undefined);
   });
 });

@@ -129,7 +129,7 @@ test('prepareData prunes old entries over the budget but keeps the ones it retur
   writeFileSync(join(root, 'train.csv'), `a,b,label\n${rows}\n`);
   writeFileSync(join(root, 'test.csv'), `a,b,label\n${rows}\n`);
   const data = await prepareData(
-    { train: { name: 'csv', args: { path: 'train.csv', label: 'label' } }, test: { name: 'csv', args: { path: 'test.csv', label: 'label' } }, validationSplit: 0, shuffle: true },
+    { train: { name: 'csv', args: { path: 'train.csv', label: 'label' }, split: undefined }, test: { name: 'csv', args: { path: 'test.csv', label: 'label' }, split: undefined }, validationSplit: 0, shuffle: true },
     { baseDir: root, cacheDir: cache, inputShape: [2], labelEncoding: 'onehot', cacheMaxBytes: 1 },
   );
   const used = [data.train, data.test!].map((s) => basename(dirname(s.x.path))).sort();

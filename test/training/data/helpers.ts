@@ -3,6 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { slotSplit, type ResolvedSource, type Slot } from '../../../server/src/language/analysis/plan';
+import type { SourceRef } from '../../../server/src/language/data/types';
+
+/** A source as the plan hands it to data preparation: a built-in set's split resolved for its slot. */
+export function resolved(ref: SourceRef, slot: Slot = 'train'): ResolvedSource {
+  return { ...ref, split: slotSplit(ref, slot) };
+}
 
 /** Writes what numpy.save writes: magic, version, padded header dict, little-endian data. */
 export function npyBytes(descr: string, shape: number[], data: Uint8Array, options: { version?: 1 | 2; fortran?: boolean } = {}): Buffer {

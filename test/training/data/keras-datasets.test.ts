@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareData } from '../../../server/src/training/data/prepare';
 import { readPickle } from '../../../server/src/training/data/pickle';
-import type { DataSettings } from '../../../server/src/training/data/types';
+import type { SourceRef } from '../../../server/src/training/data/types';
 import { probeSource } from '../../../server/src/language/data/probe';
-import { withEnv } from './helpers';
+import { resolved, withEnv } from './helpers';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'keras_datasets.py');
 const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
@@ -30,10 +30,10 @@ const isolated = (kerasHome: string, extra: Record<string, string | undefined> =
   ...extra,
 });
 
-async function prepare(train: DataSettings['train'], test: DataSettings['test'], inputShape: number[], cacheDir = temp('cache')) {
+async function prepare(train: SourceRef, test: SourceRef | undefined, inputShape: number[], cacheDir = temp('cache')) {
   const messages: string[] = [];
   const data = await prepareData(
-    { train, test, validationSplit: 0, shuffle: false },
+    { train: resolved(train), test: test && resolved(test, 'test'), validationSplit: 0, shuffle: false },
     { baseDir: tmpdir(), cacheDir, inputShape, labelEncoding: 'index', onProgress: (m) => messages.push(m) },
   );
   return { data, messages };
@@ -274,7 +274,7 @@ test("boston_housing and california_housing (version='small'): the same rows, sp
         const args: Record<string, number | string> = version === 'large' ? {} : { test_split: 0.3, seed: 5, ...(name === 'california_housing' && { version: 'small' }) };
         const messages: string[] = [];
         const data = await prepareData(
-          { train: { name, args }, test: { name, args: { ...args, split: 'test' } }, validationSplit: 0, shuffle: false },
+          { train: resolved({ name, args }), test: resolved({ name, args: { ...args, split: 'test' } }, 'test'), validationSplit: 0, shuffle: false },
           { baseDir: tmpdir(), cacheDir: temp('cache'), inputShape: [features], labelEncoding: 'raw', onProgress: (m) => messages.push(m) },
         );
         const want = expected[`${name}_${version}`];

@@ -13,7 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { prepareData } from '../../../server/src/training/data/prepare';
 import type { DataSettings } from '../../../server/src/training/data/types';
 import { probeSource } from '../../../server/src/language/data/probe';
-import { withEnv } from './helpers';
+import { resolved, withEnv } from './helpers';
 
 const DEBIAN = '/usr/share/datasets';
 const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
@@ -31,7 +31,7 @@ function isolated(overrides: Record<string, string | undefined> = {}) {
   };
 }
 
-const testSplit: DataSettings = { train: { name: 'fashion_mnist', args: { split: 'test' } }, validationSplit: 0, shuffle: false };
+const testSplit: DataSettings = { train: resolved({ name: 'fashion_mnist', args: { split: 'test' } }), validationSplit: 0, shuffle: false };
 
 async function prepareFashion(cacheDir = temp('cache')) {
   const messages: string[] = [];
@@ -154,7 +154,7 @@ test('mnist: IDX files re-gzipped into ModelSpec\'s cache (no published sums of 
   await withEnv(isolated(), async () => {
     const messages: string[] = [];
     const data = await prepareData(
-      { train: { name: 'mnist', args: { split: 'test' } }, validationSplit: 0, shuffle: false },
+      { train: resolved({ name: 'mnist', args: { split: 'test' } }), validationSplit: 0, shuffle: false },
       { baseDir: tmpdir(), cacheDir, inputShape: [784], labelEncoding: 'index', onProgress: (m) => messages.push(m) },
     );
     assert.deepEqual(data.train.x.shape, [10000, 784]);

@@ -5,16 +5,22 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../../scripts/build-digits.mjs'; // makes sure dist/data/digits.bin exists
+import { analyze } from '../../../server/src/language/analysis/analyze';
+import { planTraining } from '../../../server/src/language/analysis/plan';
 import { prepareData } from '../../../server/src/training/data/prepare';
 import type { DataSettings } from '../../../server/src/training/data/types';
+import { dataSettingsOf } from '../../../server/src/training/run-spec';
+
+/** The data block as training gets it: through the plan, which resolves each built-in set's split. */
+function planned(data: string): DataSettings {
+  const text = `model m {\n    Input(shape=(784,))\n    Dense(10, activation='softmax')\n}\ncompile { loss: 'categorical_crossentropy' }\ndata {\n${data}\n}\n`;
+  const { plan, blocker } = planTraining(analyze(text, { baseDir: tmpdir() }), join(tmpdir(), 'm.model'));
+  assert.ok(plan, blocker);
+  return dataSettingsOf(plan.data);
+}
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'modelspec-cache-'));
-const digits: DataSettings = {
-  train: { name: 'digits', args: {} },
-  test: { name: 'digits', args: { split: 'test' } },
-  validationSplit: 0.1,
-  shuffle: true,
-};
+const digits: DataSettings = planned("    train: digits\n    test: digits(split='test')\n    validation_split: 0.1");
 const base = { baseDir: tmpdir(), cacheDir, labelEncoding: 'onehot' as const };
 
 test('digits: uint8 images shaped for the model, int32 labels, rescale 1/255', async () => {
@@ -69,12 +75,13 @@ test('an input with a different element count is a clear error naming both shape
 });
 
 test('the test slot reads the test split when split= is not written; a bad split names the argument', async () => {
-  const data = await prepareData({ ...digits, test: { name: 'digits', args: {} } }, { ...base, inputShape: [784] });
+  const data = await prepareData(planned('    train: digits\n    test: digits'), { ...base, inputShape: [784] });
   assert.deepEqual(data.test?.x.shape, [2000, 784]);
-  await assert.rejects(
-    prepareData({ ...digits, train: { name: 'digits', args: { split: 'validation' } } }, { ...base, inputShape: [784] }),
-    (e: Error & { argName?: string }) => e.argName === 'split' && /'train' or 'test'/.test(e.message),
-  );
+  // The plan resolves the split (plan.ts, slotSplit); a bad split= is the checker's error, on the argument.
+  const checked = analyze("model m {\n    Input(shape=(784,))\n    Dense(10)\n}\ndata { train: digits(split='validation') }\n");
+  const bad = checked.diagnostics.find((d) => d.severity === 'error');
+  assert.ok(bad && /'train' or 'test'/.test(bad.message), JSON.stringify(bad));
+  assert.equal(checked.lines[bad.range.start.line].slice(bad.range.start.character, bad.range.end.character), "'validation'");
 });
 
 test('raw label encoding gives float32 targets; explicit rescale wins', async () => {
@@ -95,7 +102,7 @@ test('fashion_mnist: files put into the cache by hand are used without any netwo
   process.env.MODELSPEC_DATASET_MIRROR = 'http://127.0.0.1:9/'; // nothing listens: any download would fail
   try {
     const data = await prepareData(
-      { train: { name: 'fashion_mnist', args: { split: 'test' } }, validationSplit: 0, shuffle: false },
+      { ...planned("    train: fashion_mnist(split='test')\n    shuffle: false"), validationSplit: 0 },
       { ...base, inputShape: [28, 28, 1], labelEncoding: 'index' },
     );
     assert.deepEqual(data.train.x.shape, [10000, 28, 28, 1]);

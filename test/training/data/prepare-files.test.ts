@@ -8,11 +8,11 @@ import { prepareData, type PrepareOptions } from '../../../server/src/training/d
 import type { TensorFile } from '../../../server/src/training/protocol';
 import type { LabelTarget } from '../../../server/src/language/data/label-rules';
 import type { DataSettings, SourceRef } from '../../../server/src/training/data/types';
-import { npyBytes, writeJpeg, writePng } from './helpers';
+import { npyBytes, resolved, writeJpeg, writePng } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'modelspec-prep-'));
 const cacheDir = join(root, 'cache');
-const settings = (train: SourceRef, extra: Partial<DataSettings> = {}): DataSettings => ({ train, validationSplit: 0.2, shuffle: true, ...extra });
+const settings = (train: SourceRef, extra: Partial<DataSettings> = {}): DataSettings => ({ train: resolved(train), validationSplit: 0.2, shuffle: true, ...extra });
 const opts = (o: Partial<PrepareOptions> = {}): PrepareOptions => ({ baseDir: root, cacheDir, inputShape: [2], labelEncoding: 'onehot', ...o });
 
 function read(t: TensorFile): number[] {
@@ -28,7 +28,7 @@ writeFileSync(join(root, 'grades.csv'), 'a,b,grade\n1,2,3\n2,3,1\n3,4,3\n');
 
 test('csv with string labels: float32 features, int32 class indices, sorted classes', async () => {
   const data = await prepareData(
-    settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }, { test: { name: 'csv', args: { path: 'iris-test.csv', label: 'species' } } }),
+    settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }, { test: resolved({ name: 'csv', args: { path: 'iris-test.csv', label: 'species' } }, 'test') }),
     opts(),
   );
   assert.equal(data.source, "csv('iris.csv')");
@@ -134,7 +134,7 @@ test('a separate validation source replaces validation_split; shuffle and augmen
   const augment = { rotation_range: 10, horizontal_flip: true };
   const data = await prepareData(
     settings({ name: 'csv', args: { path: 'iris.csv', label: 'species' } }, {
-      validation: { name: 'csv', args: { path: 'iris-test.csv', label: 'species' } },
+      validation: resolved({ name: 'csv', args: { path: 'iris-test.csv', label: 'species' } }, 'validation'),
       shuffle: false,
       augment,
     }),

@@ -13,6 +13,7 @@ import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
 import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
 import { analyzeModel, type ModelAnalysis } from './model';
+import { slotSplit } from './plan';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
 import { checkStackWarnings } from './warnings';
@@ -120,10 +121,10 @@ function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diag
   return sources;
 }
 
-/** A built-in set without split= takes the part its setting names: `test: mnist` is the test split. */
+/** A built-in set without split= takes the part its setting names (plan.ts, `slotSplit`: the one rule training follows too). */
 function withSlotSplit(ref: SourceRef | undefined, key: 'train' | 'test' | 'validation'): SourceRef | undefined {
   if (!ref || !('split' in ref.args) || ref.args.split !== null) return ref;
-  return { ...ref, args: { ...ref.args, split: key === 'test' ? 'test' : 'train' } };
+  return { ...ref, args: { ...ref.args, split: slotSplit(ref, key) ?? null } };
 }
 
 function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']): TrainingFacts {

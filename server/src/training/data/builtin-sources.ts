@@ -12,7 +12,7 @@ import { ensureDataset } from './locate';
 import { readNpz } from './npz';
 import { oncePerPreparation } from './once';
 import { MNIST_NPZ, REMOTE_DATASETS, expectedSums, mirrorsFor, remoteFiles } from './remote-datasets';
-import type { LoadedSplit, SourceLoader, SourceRef, SplitName } from './types';
+import type { LoadedSplit, SourceLoader, SplitName } from './types';
 
 function classesOf(indices: Uint8Array, classes: string[]): LoadedSplit['y'] {
   return { kind: 'classes', indices: Int32Array.from(indices), classes };
@@ -102,11 +102,3 @@ function checkPair(x: { dims: number[]; data: Uint8Array }, y: { dims: number[];
 
 export const mnistSource = remoteSource('mnist');
 export const fashionMnistSource = remoteSource('fashion_mnist');
-
-/** The split a built-in source reads: its `split=` argument, else the slot it fills (test/validation read 'test'). */
-export function builtinSplit(ref: SourceRef, slot: 'train' | 'test' | 'validation'): SplitName {
-  const split = ref.args.split;
-  if (split === undefined || split === null) return slot === 'train' ? 'train' : 'test';
-  if (split === 'train' || split === 'test') return split;
-  throw new DataError('data-format', `${ref.name}(split=${JSON.stringify(split)}): split must be 'train' or 'test'`, 'split');
-}

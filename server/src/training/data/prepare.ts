@@ -7,10 +7,8 @@ import { basename, dirname } from 'node:path';
 import { DataError } from '../../language/data/errors';
 import type { LabelTarget } from '../../language/data/label-rules';
 import { describeSource } from '../../language/data/source-args';
-import { isBuiltinSource } from '../../language/data/types';
 import type { Shape } from '../../language/catalog/types';
 import type { PreparedData, PreparedSplit } from '../protocol';
-import { builtinSplit } from './builtin-sources';
 import { cacheDir as defaultCacheDir } from './cache';
 import { lockEntries, releaseEntries } from './cache-lock';
 import { cacheBudget, dropOtherVersions, prunePrepared } from './cache-prune';
@@ -18,7 +16,7 @@ import { fitToInput } from './fit-shape';
 import { checkLabels, encodeLabels } from './labels';
 import { loaderFor } from './sources';
 import { readStored, recipeKey, writeStored, type StoredSplit } from './tensor-store';
-import type { DataSettings, PrepareContext, SourceRef } from './types';
+import type { DataSettings, PrepareContext, ResolvedSource } from './types';
 
 export interface PrepareOptions {
   baseDir: string;
@@ -83,7 +81,7 @@ function splitOf(stored: StoredSplit): PreparedSplit {
 }
 
 async function prepareSplit(
-  ref: SourceRef,
+  ref: ResolvedSource,
   slot: Slot,
   ctx: PrepareContext,
   inputShape: Shape,
@@ -92,7 +90,8 @@ async function prepareSplit(
   knownClasses?: string[],
 ): Promise<StoredSplit> {
   const loader = loaderFor(ref);
-  const split = isBuiltinSource(ref.name) ? builtinSplit(ref, slot) : 'train';
+  // The plan resolved which part of a built-in set this slot reads (plan.ts, slotSplit).
+  const split = ref.split ?? 'train';
   const source = describeSource(ref);
   const files = await loader.files(ref, split, ctx);
   const key = await recipeKey(

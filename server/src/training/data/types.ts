@@ -2,13 +2,16 @@
 // core, so they are defined there and re-exported here.
 
 export type { SourceName, SourceRef, SourceInfo } from '../../language/data/types';
+export type { ResolvedSource } from '../../language/analysis/plan';
+import type { ResolvedSource } from '../../language/analysis/plan';
 import type { SourceRef } from '../../language/data/types';
 
-/** The data block, evaluated: sources plus Keras-style options. */
+/** The data block, evaluated (the TrainingPlan's data, run-spec.ts `dataSettingsOf`): sources plus Keras-style options. */
 export interface DataSettings {
-  train: SourceRef;
-  test?: SourceRef;
-  validation?: SourceRef;
+  /** A built-in set's `split` is the plan's (its split=, else its slot's part); file sources have none. */
+  train: ResolvedSource;
+  test?: ResolvedSource;
+  validation?: ResolvedSource;
   /** Fraction in [0, 1) taken from the end of train when no validation source is given. */
   validationSplit: number;
   shuffle: boolean;
@@ -29,7 +32,8 @@ export interface PrepareContext {
 }
 
 /** Which split of a built-in dataset; other sources ignore it. */
-export type SplitName = 'train' | 'test';
+export type { SplitName } from '../../language/analysis/plan';
+import type { SplitName } from '../../language/analysis/plan';
 
 /** One source loaded in memory, before it is fitted to the model and written out. */
 export interface LoadedSplit {

@@ -1,0 +1,127 @@
+// One training run, from a plan to a finished run folder: the run sequence that `modelspec train`
+// (cli/train.ts) and the editor's Train command (client/src/commands/train.ts) share. They only
+// render it. plan → RunSpec (data prepared) → engine choice → engine process → events → the run
+// folder's report. Free of `vscode` imports and of any output: callers are told, and print.
+
+import type { TrainingPlan } from '../language/analysis/plan';
+import { releasePrepared } from './data/cache-lock';
+import { chooseEngine, type EngineChoice } from './engines/detect';
+import type { RunEvent, RunSpec } from './protocol';
+import { finalizeRunFolder, reportTitle } from './run-folder';
+import { startRun, type RunHandle } from './run-process';
+import { buildRunSpec, type RunOptions } from './run-spec';
+
+export type RunListener = (event: RunEvent) => void;
+
+export interface SessionOptions extends RunOptions {
+  /** The configured Python interpreter (the editor's setting), for the PyTorch engine. */
+  python?: string;
+  /** Told once the engine is chosen, before it starts ("Training X with tfjs (…)"). */
+  onEngine?: (spec: RunSpec, choice: EngineChoice) => void;
+  /** The engine's lines that are not events (its stderr, stray prints). */
+  log?: (line: string) => void;
+}
+
+/** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+/**
+ * Prepares the data, chooses the engine and starts it. Throws (with the reason, for the user)
+ * when any step fails; the prepared data's cache locks are released then, as no run will.
+ */
+export async function startRunSession(plan: TrainingPlan, opts: SessionOptions = {}, start: typeof startRun = startRun): Promise<RunSession> {
+  const spec = await buildRunSpec(plan, opts);
+  try {
+    if (opts.signal?.aborted) throw new RunCancelled();
+    const choice = await chooseEngine(spec.fit.backend, opts.python);
+    opts.onEngine?.(spec, choice);
+    return new RunSession(spec, choice, opts.log ?? (() => undefined), start);
+  } catch (e) {
+    // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
+    releasePrepared(spec.data);
+    throw e;
+  }
+}
+
+/**
+ * A started run: the events so far, listeners, stop, and `done` once the engine has ended and
+ * the run folder's report is written. Owned by its caller rather than by any view (in the
+ * editor, closing the panel does not stop the run).
+ */
+export class RunSession {
+  readonly events: RunEvent[] = [];
+  /** Resolves with the final event once the run folder's report has been written (or failed to be). */
+  readonly done: Promise<RunEvent>;
+  /** Why the run folder's report could not be written, once `done` resolved; undefined when it was. */
+  reportError: string | undefined;
+  private readonly listeners = new Set<RunListener>();
+  private readonly handle: RunHandle;
+  private ended = false;
+  private stopRequested = false;
+
+  constructor(
+    readonly spec: RunSpec,
+    readonly choice: EngineChoice,
+    log: (line: string) => void,
+    start: typeof startRun = startRun,
+  ) {
+    this.handle = start(
+      spec,
+      choice,
+      (event) => {
+        this.events.push(event);
+        for (const listener of [...this.listeners]) listener(event);
+      },
+      log,
+    );
+    this.done = this.handle.done.then((final) => {
+      this.ended = true;
+      try {
+        finalizeRunFolder(spec.runDir, spec.summaryTable ?? '', reportTitle(spec.modelName, spec.runDir));
+      } catch (e) {
+        this.reportError = e instanceof Error ? e.message : String(e);
+      }
+      return final;
+    });
+  }
+
+  /** The panel's run id is the run folder: it survives a window reload in the panel's state. */
+  get runId(): string {
+    return this.spec.runDir;
+  }
+
+  get model(): string {
+    return this.spec.modelName;
+  }
+
+  /** The engine's process id while it runs (a second Ctrl+C kills it). */
+  get pid(): number | undefined {
+    return this.handle.pid;
+  }
+
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested && !this.ended;
+  }
+
+  /** Asks the engine to stop after the current batch; it saves the model and emits `stopped`. */
+  stop(reason?: string): void {
+    if (this.ended) return;
+    this.stopRequested = true;
+    this.handle.stop(reason);
+  }
+
+  /** Calls `listener` for every later event; returns the unsubscribe function. */
+  subscribe(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,68 @@
+// The TrainingPlan (server/src/language/analysis/plan.ts) is the only thing the consumers of a
+// checked file read: the run (training/), the exports, the CLI and the extension. None of them
+// calls back into the analysis's source parsing (analysis/sources.ts) or reads the untyped
+// settings records (`analysis.fit.values`), where Keras's defaults would have to be applied again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+const root = resolve(import.meta.dirname, '../..');
+const CONSUMERS = ['server/src/training', 'server/src/export', 'server/src/cli', 'server/src/predict', 'client/src'];
+const SOURCES_MODULE = 'server/src/language/analysis/sources';
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return files(p);
+    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Relative module specifiers a file names (import/export-from, import(), require(), import types), resolved from the repository root. */
+function importTargets(file: string, text: string): { line: number; target: string }[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: { line: number; target: string }[] = [];
+  const add = (node: ts.Node, lit: ts.Node | undefined) => {
+    if (lit && ts.isStringLiteralLike(lit) && lit.text.startsWith('.')) {
+      found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, target: relative(root, resolve(dirname(file), lit.text)).split(sep).join('/') });
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
+    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) add(node, node.arguments[0]);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+const consumerFiles = CONSUMERS.flatMap((d) => files(join(root, d))).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+
+test('no consumer of the analysis imports language/analysis/sources (the plan resolves the sources)', () => {
+  assert.ok(consumerFiles.length > 50, 'expected the consumers’ sources');
+  const found = consumerFiles.flatMap(({ path, text }) =>
+    importTargets(path, text)
+      .filter((i) => i.target === SOURCES_MODULE || i.target === `${SOURCES_MODULE}.ts`)
+      .map((i) => `${relative(root, path)}:${i.line}`),
+  );
+  assert.deepEqual(found, [], `these read data sources around the TrainingPlan: ${found.join(', ')}`);
+});
+
+test("no consumer reads a settings block's untyped values (the plan has them, defaults applied)", () => {
+  const pattern = /\b(compile|data|fit)\??\.values\b/;
+  const found = consumerFiles.flatMap(({ path, text }) =>
+    text.split('\n').flatMap((line, i) => (pattern.test(line) && !line.trim().startsWith('//') ? [`${relative(root, path)}:${i + 1}: ${line.trim()}`] : [])),
+  );
+  assert.deepEqual(found, [], `read the TrainingPlan instead:\n${found.join('\n')}`);
+});
+
+test('the scan sees an import of analysis/sources and a settings read when there is one', () => {
+  // The scan itself must be able to fail: the old run-spec.ts's lines.
+  const file = join(root, 'server/src/training/run-spec.ts');
+  const old = "import { sourceRefOf } from '../language/analysis/sources';\nconst fit = analysis.fit?.values ?? {};\n";
+  assert.deepEqual(importTargets(file, old).map((i) => i.target), [SOURCES_MODULE]);
+  assert.match(old, /\b(compile|data|fit)\??\.values\b/);
+});
