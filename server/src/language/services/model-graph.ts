@@ -4,7 +4,8 @@
 // training-memory estimate per layer and in total. Plain data: the webview only lays it out and
 // draws it, so everything it shows is computed (and unit-tested) here.
 
-import { findRef } from '../catalog';
+import { blockSettings, findRef } from '../catalog';
+import { withDefaults } from '../catalog/bind';
 import type { ArgValue, CallArg, LayerCategory, Shape } from '../catalog/types';
 import { product } from '../catalog/shapes';
 import type { Analysis } from '../analysis/analyze';
@@ -45,7 +46,8 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
   const model = analysis.model;
   if (!model) return undefined;
   const precision = options.precision ?? 'float32';
-  const batchSize = positiveInt(analysis.fit?.values.batch_size) ?? 32;
+  // Where the file sets no valid batch_size, the catalog's default (Keras's 32).
+  const batchSize = positiveInt(analysis.fit?.values.batch_size) ?? (withDefaults({ args: blockSettings('fit') }, {}).batch_size as number);
   const optimizer = optimizerSlots(analysis.compile?.values.optimizer);
   const activationBytes = precision === 'mixed_float16' ? FLOAT16 : FLOAT32;
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
