@@ -17,6 +17,7 @@ import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
 import { MODEL_DOCUMENTS } from './document-selector';
+import { openDigitsExample, watchForAFixedLayer } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -40,6 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
     vscode.commands.registerCommand('modelspec.newFromKeras', (uri?: unknown) => newModelFromKeras(uri)),
+    vscode.commands.registerCommand('modelspec.openExample', () => openDigitsExample()),
+    watchForAFixedLayer(),
     vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
       const session = trainer.last;
       if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });

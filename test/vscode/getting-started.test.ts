@@ -1,0 +1,166 @@
+// The extension as a new user meets it after installing it, in a real VS Code (code-server)
+// driven through Playwright: the "Get started with ModelSpec" walkthrough, step by step (open the
+// digits example, see the shapes, break a layer and fix it, train, read the curves); Show Model
+// Summary while the panel sits in the second group; the training backend saved to the user's
+// settings, not into the user's folder; and closing the window after training with nothing in
+// the logs. The screenshots go to .test-output/vscode-getting-started/; the README's come from
+// here (media/screenshots/).
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { closeBrowser, launchChromium, makeWorkspace, missingPrerequisite, ROOT, sleep, startCodeServer, type CodeServer } from './code-server';
+
+const skip = missingPrerequisite();
+if (skip) console.log(`# skipping the getting-started tests in a real VS Code: ${skip}`);
+
+const SHOTS = join(ROOT, '.test-output', 'vscode-getting-started');
+
+/** digits.model trained for 2 epochs on TensorFlow.js (fit.backend), so the run is short. */
+function shortDigits(): string {
+  const text = readFileSync(join(ROOT, 'examples', 'digits.model'), 'utf8');
+  const short = text.replace(/epochs:\s*\d+/, 'epochs: 2').replace(/seed: 42/, "seed: 42\n    backend: 'tfjs'");
+  assert.notEqual(short, text);
+  return short;
+}
+
+async function shot(target: Page | Locator, name: string): Promise<void> {
+  await sleep(400); // let notifications, hovers and menus finish animating
+  await target.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await row.click();
+}
+
+async function openWalkthrough(page: Page): Promise<Locator> {
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with ModelSpec' }).first().click();
+  const walkthrough = page.locator('.gettingStartedContainer');
+  await walkthrough.getByText('Get started with ModelSpec').first().waitFor({ timeout: 30_000 });
+  return walkthrough;
+}
+
+function step(walkthrough: Locator, id: string): Locator {
+  return walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
+}
+
+async function withWorkbench(files: Record<string, string>, body: (page: Page, server: CodeServer, workspace: string) => Promise<void>): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const workspace = makeWorkspace(files);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    server = await startCodeServer();
+    browser = await launchChromium();
+    // A laptop-sized window: the screenshots are the README's.
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url(workspace));
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await body(page, server, workspace);
+  } catch (e) {
+    if (page) await page.screenshot({ path: join(SHOTS, `failure-${Date.now()}.png`) }).catch(() => undefined);
+    if (server) console.log(server.log().slice(-3000));
+    throw e;
+  } finally {
+    await closeBrowser(browser, page);
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+test('the walkthrough: open the example, see the shapes, break and fix a layer, train, read the curves; closing the window logs no restart error', { skip, timeout: 300_000 }, async () => {
+  await withWorkbench({ 'digits.model': shortDigits() }, async (page, server) => {
+    // The walkthrough opens from the palette, with its five steps.
+    let walkthrough = await openWalkthrough(page);
+    for (const id of ['openExample', 'seeShapes', 'breakAndFix', 'train', 'readCurves']) await step(walkthrough, id).waitFor();
+    await shot(page, '01-walkthrough');
+
+    // Step 1's button opens digits.model; its shapes appear after each layer.
+    await walkthrough.getByText('Open digits.model', { exact: true }).first().click();
+    await page.locator('.monaco-editor .view-line span', { hasText: /^\(None,\s512\)\s·\s401,920$/ }).first().waitFor({ timeout: 60_000 });
+    const editorPart = page.locator('.part.editor');
+    await shot(editorPart, 'shapes');
+
+    // Break a layer: a 2-D input leaves spatial axes before the last Dense. The squiggle, then
+    // the quick fix from Ctrl+. puts Flatten() in.
+    await page.locator('.monaco-editor .view-line', { hasText: 'Input(shape=(784,))' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('Input(shape=(28, 28))');
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: "Dense(10, activation='softmax')" }).first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /Insert Flatten\(\)/ }).first();
+    await fix.waitFor({ timeout: 30_000 });
+    await shot(editorPart, 'squiggle-and-fix');
+    await fix.click();
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.keyboard.press('Control+S');
+
+    // Train (the step's button would do the same), wait for the end of the 2 epochs.
+    await runCommand(page, 'ModelSpec: Train Model');
+    const panel = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await panel.locator('#charts canvas').first().waitFor({ timeout: 120_000 });
+    await page.locator('.statusbar-item', { hasText: /digits_mlp.*(finished|stopped|failed)/ }).first().waitFor({ timeout: 180_000 });
+    assert.match((await page.locator('.statusbar-item', { hasText: 'digits_mlp' }).first().textContent()) ?? '', /finished/);
+    await sleep(1500); // the panel draws the test metrics and the confusion matrix
+    await shot(page.locator('iframe.webview').first(), 'training-panel');
+
+    // Show Model Summary with the panel in the second group: the table fits, nothing cut off.
+    await page.locator('.tab', { hasText: 'digits.model' }).first().click();
+    await runCommand(page, 'ModelSpec: Show Model Summary');
+    const summary = page.locator('.monaco-editor, .pane-body', { hasText: 'Non-trainable params' }).first();
+    await summary.waitFor({ timeout: 30_000 });
+    const box = (await summary.boundingBox())!;
+    const param = (await summary.getByText('Param #').first().boundingBox())!;
+    assert.ok(param.x + param.width <= box.x + box.width, `the Param # column is not cut off (${param.x + param.width} > ${box.x + box.width})`);
+    await shot(page, '05-summary-beside-panel');
+
+    // Back in the walkthrough, the steps done are ticked.
+    walkthrough = await openWalkthrough(page);
+    for (const id of ['openExample', 'breakAndFix', 'train']) {
+      await walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"][aria-checked="true"]`).waitFor({ timeout: 10_000 });
+    }
+    await shot(page, '06-walkthrough-progress');
+
+    // Close the window: the extension deactivates and its language client stops; a request that
+    // arrives meanwhile must not try to start the server again.
+    await page.goto('about:blank');
+    await sleep(8000);
+    const logs = server.extensionHostLogs();
+    const restarts = logs.split('\n').filter((l) => /Starting server failed|Restarting server failed|Client is not running and can't be stopped|Server will restart/i.test(l));
+    assert.deepEqual(restarts, [], 'closing the window logged a client restart');
+  });
+});
+
+test('Select Training Backend saves the choice in the user settings, not in the opened folder', { skip, timeout: 180_000 }, async () => {
+  await withWorkbench({}, async (page, _server, workspace) => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits.model' }).first().click();
+    await runCommand(page, 'ModelSpec: Select Training Backend');
+    const tfjs = page.locator('.quick-input-list .monaco-list-row', { hasText: 'TensorFlow.js' }).first();
+    await tfjs.waitFor({ timeout: 90_000 });
+    await tfjs.click();
+    // The confirmation names where the choice went; nothing is written into the folder.
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /user settings/ }).first();
+    const folderSettings = join(workspace, '.vscode', 'settings.json');
+    const end = Date.now() + 30_000;
+    while (!(await toast.isVisible()) && !existsSync(folderSettings) && Date.now() < end) await sleep(200);
+    await shot(page, '07-backend-in-user-settings');
+    assert.equal(existsSync(folderSettings), false, `the choice was written into the user's folder: ${existsSync(folderSettings) ? readFileSync(folderSettings, 'utf8') : ''}`);
+    await toast.waitFor({ timeout: 5_000 });
+    // The user's settings (code-server keeps them on the server's side) hold the choice.
+    await runCommand(page, 'Preferences: Open User Settings (JSON)');
+    await page.locator('.monaco-editor .view-line', { hasText: '"modelspec.backend": "tfjs"' }).first().waitFor({ timeout: 30_000 });
+  });
+});
