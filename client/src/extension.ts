@@ -10,6 +10,7 @@ import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
+import { SUMMARY_VIEW_ID, SummaryView } from './commands/summary-view';
 import { Trainer } from './commands/train';
 import { dataDirsEnv } from './data-dirs';
 import { createLanguageClient } from './language-client';
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new RunStatusBar();
   const trainer = new Trainer(context.extensionUri, output, statusBar);
   const summaries = new SummaryDocuments(() => client);
+  const summaryView = new SummaryView();
   const extensionUri = context.extensionUri;
   const lenses = new ModelCodeLenses(true);
   const storage = context.storageUri ?? context.globalStorageUri;
@@ -36,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
     vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
-    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, uri)),
+    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, summaryView, uri)),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
@@ -49,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else return vscode.commands.executeCommand('modelspec.openRun');
     }),
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
+    vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summaryView),
     vscode.languages.registerCodeLensProvider(MODEL_DOCUMENTS, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     // An open summary follows its source as it is edited.
@@ -57,6 +60,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       for (const doc of vscode.workspace.textDocuments) {
         if (doc.uri.scheme === SUMMARY_SCHEME && doc.uri.query === e.document.uri.toString()) summaries.refresh(doc.uri);
       }
+      const source = e.document.uri.toString();
+      // A failed request (the server stopping) leaves the last table in view.
+      if (summaryView.source === source) summaries.table(source).then((t) => summaryView.update(t), () => undefined);
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {
