@@ -3,7 +3,6 @@
 // (RunSession), never in the extension host.
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
 import { newModelFromKeras } from './commands/import-keras';
@@ -13,14 +12,14 @@ import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summar
 import { SUMMARY_VIEW_ID, SummaryView } from './commands/summary-view';
 import { Trainer } from './commands/train';
 import { dataDirsEnv } from './data-dirs';
-import { createLanguageClient } from './language-client';
+import { createLanguageClient, type ModelSpecLanguageClient } from './language-client';
 import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
 import { MODEL_DOCUMENTS } from './document-selector';
 import { openDigitsExample, watchForAFixedLayer } from './walkthrough';
 
-let client: LanguageClient | undefined;
+let client: ModelSpecLanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('ModelSpec');
@@ -87,12 +86,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  client = createLanguageClient(context);
-  context.subscriptions.push(client);
-  await client.start();
+  const started = createLanguageClient(context);
+  client = started;
+  // Disposed with the extension: stopped for good, like deactivate (a plain client.dispose()
+  // throws for a client that is still starting).
+  context.subscriptions.push({ dispose: () => void started.stopForGood() });
+  await started.start();
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const stopping = client;
   client = undefined;
+  await stopping?.stopForGood();
 }

@@ -59,7 +59,7 @@ function summaryHtml(cspSource: string, table: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
 <style>
   body { margin: 0; padding: 6px 12px; }
-  pre { margin: 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); line-height: 1.35; color: var(--vscode-foreground); }
+  pre { margin: 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); line-height: 1.2; color: var(--vscode-foreground); }
 </style>
 </head>
 <body><pre id="table">${escapeHtml(table)}</pre></body>
