@@ -16,6 +16,8 @@ const node = {
   // bundle that comes from __filename.
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  // The walkthrough's example (client/src/walkthrough.ts) is bundled as text.
+  loader: { '.model': 'text' },
 };
 
 const nodeEntries = [

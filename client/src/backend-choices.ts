@@ -58,3 +58,15 @@ export function backendChoices(reports: readonly EngineReport[], unprobed?: stri
   });
   return [auto, ...engines];
 }
+
+/** Where the picked backend is saved. */
+export type BackendTarget = 'user' | 'workspace';
+
+/**
+ * The user's settings, so that nothing is written into the folder the user opened
+ * (`.vscode/settings.json`); the workspace's only when it already sets the backend: the user
+ * chose the workspace then, and a user value would stay hidden behind it.
+ */
+export function backendTarget(inspected: { workspaceValue?: unknown } | undefined): BackendTarget {
+  return inspected?.workspaceValue !== undefined ? 'workspace' : 'user';
+}

@@ -3,7 +3,6 @@
 // (RunSession), never in the extension host.
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
 import { ModelGraphViews } from './graph/model-graph-view';
@@ -11,21 +10,24 @@ import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
+import { SUMMARY_VIEW_ID, SummaryView } from './commands/summary-view';
 import { Trainer } from './commands/train';
 import { dataDirsEnv } from './data-dirs';
-import { createLanguageClient } from './language-client';
+import { createLanguageClient, type ModelSpecLanguageClient } from './language-client';
 import { PanelMemory } from './panel/panel-memory';
 import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
 import { MODEL_DOCUMENTS } from './document-selector';
+import { openDigitsExample, watchForAFixedLayer } from './walkthrough';
 
-let client: LanguageClient | undefined;
+let client: ModelSpecLanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('ModelSpec');
   const statusBar = new RunStatusBar();
   const trainer = new Trainer(context.extensionUri, output, statusBar);
   const summaries = new SummaryDocuments(() => client);
+  const summaryView = new SummaryView();
   const extensionUri = context.extensionUri;
   const lenses = new ModelCodeLenses(true);
   const graphs = new ModelGraphViews(extensionUri, () => client);
@@ -37,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
     vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
-    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, uri)),
+    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, summaryView, uri)),
     graphs,
     vscode.commands.registerCommand('modelspec.showModelGraph', async (uri?: unknown) => {
       await graphs.show(uri);
@@ -46,12 +48,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
     vscode.commands.registerCommand('modelspec.newFromKeras', (uri?: unknown) => newModelFromKeras(uri)),
+    vscode.commands.registerCommand('modelspec.openExample', () => openDigitsExample()),
+    watchForAFixedLayer(),
     vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
       const session = trainer.last;
       if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });
       else return vscode.commands.executeCommand('modelspec.openRun');
     }),
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
+    vscode.window.registerWebviewViewProvider(SUMMARY_VIEW_ID, summaryView),
     vscode.languages.registerCodeLensProvider(MODEL_DOCUMENTS, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     // An open summary follows its source as it is edited.
@@ -60,6 +65,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       for (const doc of vscode.workspace.textDocuments) {
         if (doc.uri.scheme === SUMMARY_SCHEME && doc.uri.query === e.document.uri.toString()) summaries.refresh(doc.uri);
       }
+      const source = e.document.uri.toString();
+      // A failed request (the server stopping) leaves the last table in view.
+      if (summaryView.source === source) summaries.table(source).then((t) => summaryView.update(t), () => undefined);
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {
@@ -84,12 +92,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  client = createLanguageClient(context);
-  context.subscriptions.push(client);
-  await client.start();
+  const started = createLanguageClient(context);
+  client = started;
+  // Disposed with the extension: stopped for good, like deactivate (a plain client.dispose()
+  // throws for a client that is still starting).
+  context.subscriptions.push({ dispose: () => void started.stopForGood() });
+  await started.start();
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const stopping = client;
   client = undefined;
+  await stopping?.stopForGood();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendChoices, loadBackendChoices, RESTRICTED_NOTICE } from '../../client/src/backend-choices';
+import { backendChoices, backendTarget, loadBackendChoices, RESTRICTED_NOTICE } from '../../client/src/backend-choices';
 
 test('every backend is listed; a missing engine says why', () => {
   const choices = backendChoices([
@@ -36,4 +36,13 @@ test('Restricted Mode: nothing is probed; every engine is listed unprobed, with 
   assert.equal(trusted.notice, undefined);
   assert.equal(trusted.choices.find((c) => c.value === 'tfjs')!.description, 'TensorFlow.js · wasm');
   assert.equal(trusted.choices.find((c) => c.value === 'torch')!.available, false);
+});
+
+test("the picked backend goes to the user's settings unless the workspace already sets it", () => {
+  // Nothing set, or only a user value: the user's settings (nothing written into the folder).
+  assert.equal(backendTarget(undefined), 'user');
+  assert.equal(backendTarget({}), 'user');
+  assert.equal(backendTarget({ workspaceValue: undefined }), 'user');
+  // The workspace sets it: the user chose the workspace, and a user value would be hidden by it.
+  assert.equal(backendTarget({ workspaceValue: 'tfjs' }), 'workspace');
 });

@@ -4,9 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
+import { PNG } from 'pngjs';
 import { after, before, test } from 'node:test';
 import { missingPrerequisite, ROOT, runIntegrationSuite, suiteSummary } from './code-server';
 
@@ -38,6 +39,9 @@ test('the .vsix holds the bundles, the panel, the grammar, the wasm binaries and
   for (const f of [
     'extension/package.json',
     'extension/README.md',
+    'extension/CHANGELOG.md',
+    'extension/LANGUAGE.md',
+    'extension/media/icon.png',
     'extension/LICENSE.txt',
     'extension/language-configuration.json',
     'extension/grammar/modelspec.tmLanguage.json',
@@ -78,6 +82,105 @@ test('unpacked alone, the packaged CLI trains digits on the packaged TensorFlow.
   assert.match(train.stdout, /Engine: tfjs \(wasm\)/);
   assert.match(train.stdout, /Finished after 1 epochs?\b/);
   assert.equal(readdirSync(join(out, 'runs', 'digits_mlp')).length, 1);
+});
+
+interface PackagedManifest {
+  icon?: string;
+  preview?: boolean;
+  repository?: { url?: string };
+  bugs?: { url?: string };
+  homepage?: string;
+  categories?: string[];
+  galleryBanner?: { color?: string; theme?: string };
+  bin?: unknown;
+  scripts?: Record<string, string>;
+  devDependencies?: unknown;
+  contributes: {
+    walkthroughs?: { id: string; steps: { id: string; media: { image?: string | { light: string; dark: string }; markdown?: string; svg?: string } }[] }[];
+  };
+}
+
+/** A file of the unpacked package; vsce stores README.md and CHANGELOG.md in lower case. */
+function packagedFile(root: string, name: string): string {
+  const found = readdirSync(root).find((f) => f.toLowerCase() === name.toLowerCase());
+  assert.ok(found, `${name} is not in the package`);
+  return join(root, found);
+}
+
+function packaged(): { root: string; manifest: PackagedManifest } {
+  const root = join(unpack(), 'extension');
+  return { root, manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackagedManifest };
+}
+
+test('the packaged manifest has the Marketplace fields: icon, preview, repository, bugs, homepage, Formatters, gallery banner', { skip }, () => {
+  const { root, manifest } = packaged();
+  assert.equal(manifest.preview, true);
+  assert.match(manifest.repository?.url ?? '', /^https:\/\//);
+  assert.match(manifest.bugs?.url ?? '', /^https:\/\//);
+  assert.match(manifest.homepage ?? '', /^https:\/\//);
+  assert.ok(manifest.categories?.includes('Formatters'), `categories: ${manifest.categories}`);
+  assert.match(manifest.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
+  assert.ok(manifest.icon, 'an icon');
+  const icon = PNG.sync.read(readFileSync(join(root, manifest.icon)));
+  assert.deepEqual([icon.width, icon.height], [128, 128]);
+});
+
+test('the packaged manifest leaves out bin, scripts (postinstall) and devDependencies; the checkout keeps them', { skip }, () => {
+  const { manifest } = packaged();
+  assert.equal(manifest.bin, undefined);
+  assert.equal(manifest.scripts, undefined);
+  assert.equal(manifest.devDependencies, undefined);
+  const checkout = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackagedManifest;
+  assert.ok(checkout.bin && checkout.scripts?.postinstall && checkout.devDependencies);
+});
+
+test("the package's README is the editor user's (docs/marketplace/README.md), and every link and image in it is in the package", { skip }, () => {
+  const { root } = packaged();
+  const readme = readFileSync(packagedFile(root, 'README.md'), 'utf8');
+  assert.equal(readme, readFileSync(join(ROOT, 'docs', 'marketplace', 'README.md'), 'utf8'));
+  assert.doesNotMatch(readme, /npm (install|test)|npx |ARCHITECTURE\.md|\.\.\//, 'no developer setup, no links out of the package');
+  const targets = [...readme.matchAll(/\]\(([^)\s#]+)\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/.test(t));
+  assert.ok(targets.includes('LANGUAGE.md'), targets.join(', '));
+  const images = targets.filter((t) => t.endsWith('.png'));
+  assert.ok(images.length >= 3, `screenshots of the hints, the squiggle and fix, and the panel: ${images.join(', ')}`);
+  for (const t of targets) assert.ok(existsSync(join(root, t)), `README links to ${t}, which is not in the package`);
+  for (const image of images) {
+    const png = PNG.sync.read(readFileSync(join(root, image)));
+    assert.ok(png.width <= 1600 && statSync(join(root, image)).size < 400_000, `${image}: ${png.width}x${png.height}, ${statSync(join(root, image)).size} bytes`);
+  }
+  assert.match(readFileSync(join(root, 'LANGUAGE.md'), 'utf8'), /^# The ModelSpec language/);
+  assert.match(readFileSync(packagedFile(root, 'CHANGELOG.md'), 'utf8'), /## \[0\.1\.0\]/);
+});
+
+test('the packaged bundles are minified and name no source map that is not shipped', { skip }, () => {
+  const { root } = packaged();
+  const scripts = entries.filter((e) => /\.(c|m)?js$/.test(e)).map((e) => e.slice('extension/'.length));
+  assert.ok(scripts.length >= 5, scripts.join(', '));
+  for (const file of scripts) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const m of text.matchAll(/[#@] sourceMappingURL=(\S+)/g)) {
+      const map = m[1]!;
+      if (map.startsWith('data:')) continue;
+      assert.ok(existsSync(join(root, dirname(file), map)), `${file} names ${map}, which is not shipped`);
+    }
+  }
+  for (const bundle of ['dist/extension.cjs', 'dist/server.cjs', 'dist/cli.cjs', 'dist/engine-tfjs.cjs']) {
+    const shipped = statSync(join(root, bundle)).size;
+    const built = statSync(join(ROOT, bundle)).size;
+    assert.ok(shipped < built * 0.8, `${bundle}: ${shipped} bytes shipped, ${built} built: not minified`);
+  }
+});
+
+test("the walkthrough's media are in the package", { skip }, () => {
+  const { root, manifest } = packaged();
+  const walkthroughs = manifest.contributes.walkthroughs ?? [];
+  assert.equal(walkthroughs.length, 1);
+  for (const s of walkthroughs[0]!.steps) {
+    const media = s.media;
+    const files = [media.markdown, media.svg, ...(typeof media.image === 'string' ? [media.image] : media.image ? [media.image.light, media.image.dark] : [])].filter((f): f is string => !!f);
+    assert.ok(files.length, `step ${s.id} has a media file`);
+    for (const f of files) assert.ok(existsSync(join(root, posix.normalize(f))), `step ${s.id}: ${f} is not in the package`);
+  }
 });
 
 const noVsCode = skip ?? missingPrerequisite();

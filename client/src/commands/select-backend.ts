@@ -1,11 +1,12 @@
 // "ModelSpec: Select Training Backend": lists the engines found here (asked of the CLI in a
-// child process, since probing Python can take seconds) and stores the pick in settings. In an
+// child process, since probing Python can take seconds) and stores the pick in the user's settings
+// (backendTarget: the workspace's only when they already set it). In an
 // untrusted workspace it runs nothing: the engines are listed unprobed (backend-choices.ts).
 
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { EngineReport } from '../../../server/src/training/engines/detect';
-import { loadBackendChoices } from '../backend-choices';
+import { backendTarget, loadBackendChoices } from '../backend-choices';
 import { backendSetting, pythonSetting } from '../settings';
 
 function probeEngines(extensionUri: vscode.Uri, python: string | undefined): Promise<EngineReport[]> {
@@ -44,7 +45,10 @@ export async function selectBackend(extensionUri: vscode.Uri): Promise<string | 
     void vscode.window.showWarningMessage(`ModelSpec: ${picked.choice.label} is not available here: ${picked.choice.detail}`);
     return undefined;
   }
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration('modelspec').update('backend', picked.choice.value, target);
+  const config = vscode.workspace.getConfiguration('modelspec');
+  const target = backendTarget(config.inspect('backend'));
+  await config.update('backend', picked.choice.value, target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  const where = target === 'workspace' ? 'the workspace settings (they already set it)' : 'your user settings';
+  void vscode.window.showInformationMessage(`ModelSpec: training backend set to ${picked.choice.value} in ${where}.`);
   return picked.choice.value;
 }

@@ -3,11 +3,15 @@
 // group, at full width: beside the file, half-width, the Output Shape and Param # columns were cut
 // off. Its language, `modelspec-summary`, has word wrap off (package.json's configurationDefaults),
 // so the table stays aligned like Keras's and scrolls sideways when it is wider than the editor.
+// When the editor area is split (the training panel beside the file), every group is half-width
+// or less: the table goes to the Model Summary view in the bottom panel (summary-view.ts), which
+// spans the editor area, so no column is cut off.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { modelDocument } from '../model-document';
+import type { SummaryView } from './summary-view';
 
 export const SUMMARY_SCHEME = 'modelspec-summary';
 export const SUMMARY_LANGUAGE = 'modelspec-summary';
@@ -38,13 +42,17 @@ export class SummaryDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export async function showSummary(docs: SummaryDocuments, uri?: unknown): Promise<string | undefined> {
+export async function showSummary(docs: SummaryDocuments, view: SummaryView, uri?: unknown): Promise<string | undefined> {
   const doc = await modelDocument(uri);
   if (!doc) return undefined;
   const table = await docs.table(doc.uri.toString());
   if (table === undefined) {
     void vscode.window.showInformationMessage(`ModelSpec: ${basename(doc.uri.path)} has no model block to summarize.`);
     return undefined;
+  }
+  if (vscode.window.tabGroups.all.length > 1) {
+    await view.show(doc.uri.toString(), basename(doc.uri.path), table);
+    return table;
   }
   const summaryUri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${basename(doc.uri.path, '.model')} summary.txt`, query: doc.uri.toString() });
   docs.refresh(summaryUri);
