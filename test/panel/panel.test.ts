@@ -84,7 +84,10 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.equal(await text('epoch'), '12 / 12');
     assert.match((await text('speed')) ?? '', /^1[01],\d{3}$/);
     assert.equal(await text('status'), 'finished');
-    assert.match((await text('eta')) ?? '', /^done in 50s$/);
+    // An ended run's time is the time it took, labelled as such (not an ETA).
+    assert.equal(await text('eta-label'), 'Elapsed');
+    assert.equal(await text('eta'), '0:50');
+    assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '100');
     assert.equal(await text('params'), '101,770');
   });
 
@@ -183,9 +186,11 @@ describe('training panel, a run in progress', () => {
   it('shows progress, an ETA and a running status', async () => {
     const text = (id: string) => panel.page.locator(`#${id}`).textContent();
     assert.equal(await text('status'), 'running');
-    assert.equal(await text('epoch'), '5 / 12');
-    // 5 of 12 epochs took 21 s, so about 29 s remain.
-    assert.match((await text('eta')) ?? '', /^29s$/);
+    // The epoch being trained next, as the status bar counts it.
+    assert.equal(await text('epoch'), '6 / 12');
+    // 5 of 12 epochs took 21 s, so about 29 s remain; written as the status bar writes it.
+    assert.equal(await text('eta-label'), 'ETA');
+    assert.match((await text('eta')) ?? '', /^0:(2[89]|30)$/);
     assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '42');
     assert.equal(await panel.page.locator('#evaluation').isVisible(), false);
     const loss = chart(await panel.inspect(), 'loss');
@@ -345,7 +350,8 @@ describe('training panel, high contrast theme', () => {
     await replay(panel, [...events.slice(0, 1 + 2 * 51 + 7), failed]);
     assert.equal(await panel.page.locator('#status').textContent(), 'failed');
     assert.equal(await panel.page.locator('#status-reason').textContent(), 'NaN loss at epoch 3, batch 7');
-    assert.equal(await panel.page.locator('#eta').textContent(), 'ended after 9s');
+    assert.equal(await panel.page.locator('#eta-label').textContent(), 'Elapsed');
+    assert.equal(await panel.page.locator('#eta').textContent(), '0:09');
     assert.equal(await panel.page.locator('#stop').getAttribute('disabled'), '');
     const border = await panel.page.evaluate(`getComputedStyle(document.querySelector('section.chart')).borderTopColor`);
     assert.equal(border, 'rgb(111, 195, 223)');
