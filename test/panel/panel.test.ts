@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { runProgress, statusText } from '../../client/src/run-status';
 import { smoothEma } from '../../media/panel/src/smoothing';
 import type { RunEvent } from '../../server/src/training/protocol';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
@@ -191,6 +192,9 @@ describe('training panel, a run in progress', () => {
     // 5 of 12 epochs took 21 s, so about 29 s remain; written as the status bar writes it.
     assert.equal(await text('eta-label'), 'ETA');
     assert.match((await text('eta')) ?? '', /^0:(2[89]|30)$/);
+    // The status bar and the notification read the same events with the same estimator.
+    const bar = statusText(runProgress('mnist_mlp', upToEpoch5));
+    assert.match(bar, new RegExp(`epoch ${(await text('epoch'))!.replace(' / ', '/')} · ETA ${await text('eta')} ·`));
     assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '42');
     assert.equal(await panel.page.locator('#evaluation').isVisible(), false);
     const loss = chart(await panel.inspect(), 'loss');
