@@ -48,7 +48,7 @@ test('a run stopped during an epoch shows that epoch', () => {
 function noisyRun(): { events: RunEvent[]; end: number } {
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const start: RunEvent = { ...started, epochs: 6, stepsPerEpoch: 100, batchSize: 32 };
+  const start: RunEvent = { ...(started as Extract<RunEvent, { type: 'started' }>), epochs: 6, stepsPerEpoch: 100, batchSize: 32 };
   const events: RunEvent[] = [start];
   let time = 2; // building the model
   let n = 0;

@@ -1,7 +1,7 @@
 // "ModelSpec: Train Model" and "Stop Training": the editor's version of `modelspec train`
 // (server/src/cli/train.ts). The file is checked first and refused with its errors shown; the
-// engine then runs in its own process, followed by a cancellable progress notification, the
-// status bar, the "ModelSpec" output channel and the training panel.
+// engine then runs in its own process, followed by the status bar, the "ModelSpec" output channel
+// and the training panel; a cancellable notification shows only while the data are prepared.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +14,7 @@ import { buildRunSpec, trainingBlocker } from '../../../server/src/training/run-
 import { analyzeDocument, modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
 import { RunSession } from '../run-session';
-import { runProgress, statusText } from '../run-status';
+import { showFinalNotice } from '../progress/final-actions';
 import { backendSetting, pythonSetting, requireTrust, runsRootFor } from '../settings';
 import type { RunStatusBar } from '../status-bar';
 
@@ -109,20 +109,8 @@ export class Trainer {
         }
         this.begin(session);
         answer({ started: true, runDir: session.runId });
-        // Cancelling the notification stops the run (after the current batch), like Stop.
-        token.onCancellationRequested(() => session.stop());
-        let reported = 0;
-        let lastReport = 0;
-        const unsubscribe = session.subscribe(() => {
-          if (Date.now() - lastReport < 250) return; // a few updates a second are plenty
-          lastReport = Date.now();
-          const p = runProgress(session.model, session.events);
-          const increment = Math.max(0, p.fraction * 100 - reported);
-          reported += increment;
-          progress.report({ message: statusText(p).slice(session.model.length + 3), increment });
-        });
-        await session.done;
-        unsubscribe();
+        // The notification ends here: the run's progress lives in the status bar and the panel,
+        // so nothing covers the charts while it trains (progress/final-notice.ts says how it ended).
       },
     ).then(undefined, (e: unknown) => {
       // Anything unexpected still answers the command (a second answer is ignored).
@@ -149,15 +137,11 @@ export class Trainer {
     this.statusBar.follow(session);
     TrainingPanel.show(this.extensionUri, { runDir: session.runId, model: session.model, session });
     session.subscribe((e) => this.log(e));
-    void session.done.then((final) => {
+    void session.done.then(() => {
       if (this.session === session) void vscode.commands.executeCommand('setContext', 'modelspec.training', false);
       this.output.appendLine(outcome(session.events));
       this.output.appendLine(`Run folder: ${session.runId}`);
-      if (final.type === 'failed') {
-        void vscode.window.showErrorMessage(`ModelSpec: training ${session.model} failed: ${final.message}`, 'Show Log').then((c) => c && this.output.show(true));
-      } else {
-        void vscode.window.showInformationMessage(`ModelSpec: ${session.model} ${final.type === 'stopped' ? 'stopped' : 'finished training'}. ${outcome(session.events).split('\n').slice(-1)[0]}`);
-      }
+      void showFinalNotice(session.model, session.runId, session.events, this.output);
     });
   }
 
