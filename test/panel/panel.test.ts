@@ -7,6 +7,7 @@ import { PNG } from 'pngjs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { runProgress, statusText } from '../../client/src/run-status';
+import { describeCallback } from '../../server/src/training/callback-events';
 import { smoothEma } from '../../media/panel/src/smoothing';
 import type { RunEvent } from '../../server/src/training/protocol';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
@@ -160,6 +161,14 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.match(values[0], /^(5\.9\d|6\.0\d)$/, 'x in epochs');
     assert.ok(values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)), `legend: ${values}`);
     await panel.page.mouse.move(0, 0);
+  });
+
+  it("lists the callbacks' actions in the words the CLI and the Output channel use", async () => {
+    const items = await panel.page.locator('#events li').allTextContents();
+    const lr = events.find((e) => e.type === 'callback');
+    assert.ok(lr?.type === 'callback');
+    assert.ok(items.includes(describeCallback(lr)), `events: ${items.join(' | ')}`);
+    assert.ok(items.includes('ReduceLROnPlateau: val_loss did not improve for 2 epochs, so the learning rate went from 0.001 to 0.0001 after epoch 5'));
   });
 
   it('disables Stop once the run has finished', async () => {

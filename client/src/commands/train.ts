@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { summaryTable } from '../../../server/src/language/services/summary';
+import { describeCallback } from '../../../server/src/training/callback-events';
 import { chooseEngine } from '../../../server/src/training/engines/detect';
 import { releasePrepared } from '../../../server/src/training/data/cache-lock';
 import type { RunEvent, RunSpec } from '../../../server/src/training/protocol';
@@ -157,6 +158,9 @@ export class Trainer {
         break;
       case 'log':
         this.output.appendLine(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'callback':
+        this.output.appendLine(describeCallback(e));
         break;
       case 'evaluated':
         this.output.appendLine(`Test: ${metrics(e.loss, e.metrics)}`);

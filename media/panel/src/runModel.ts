@@ -10,6 +10,7 @@ type Epoch = Extract<RunEvent, { type: 'epoch' }>;
 export type Checkpoint = Extract<RunEvent, { type: 'checkpoint' }>;
 export type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
 export type LogEvent = Extract<RunEvent, { type: 'log' }>;
+export type CallbackNotice = Extract<RunEvent, { type: 'callback' }>;
 
 export type RunStatus = 'waiting' | 'running' | 'finished' | 'stopped' | 'failed';
 
@@ -28,8 +29,8 @@ export interface RunModel {
   epochs: Epoch[];
   /** 'loss' first, then metrics in the order they first appeared. */
   quantities: string[];
-  /** Checkpoints and log messages, in the order they happened. */
-  notices: (Checkpoint | LogEvent)[];
+  /** Checkpoints, callbacks' actions and log messages, in the order they happened. */
+  notices: (Checkpoint | CallbackNotice | LogEvent)[];
   evaluated?: Evaluated;
   /** Seconds since start, from the latest batch or finished event. */
   elapsed: number;
@@ -87,6 +88,7 @@ export function applyEvent(run: RunModel, e: RunEvent): void {
       run.epochs.push(e);
       break;
     case 'checkpoint':
+    case 'callback':
     case 'log':
       run.notices.push(e);
       break;

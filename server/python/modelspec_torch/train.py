@@ -377,7 +377,8 @@ class Trainer:
                     cb.on_epoch_end(epoch, logs, self)
                 epochs_done = epoch + 1
                 if self.stop_training:
-                    self.sink.log(self.stop_reason or 'training stopped by a callback')
+                    if self.stop_reason:  # callbacks.py's own say why in a `callback` event
+                        self.sink.log(self.stop_reason)
                     break
                 if self.stop.requested:
                     return self._stopped(epoch + 1)

@@ -3,6 +3,7 @@
 
 import type { Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
+import { describeCallback } from '../training/callback-events';
 import { chooseEngine } from '../training/engines/detect';
 import type { RunEvent } from '../training/protocol';
 import { finalizeRunFolder, metricsLine, outcome, readEvents, reportTitle } from '../training/run-folder';
@@ -165,6 +166,9 @@ class Progress {
         break;
       case 'log':
         this.println(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'callback':
+        this.println(describeCallback(e));
         break;
       case 'stopped': // the outcome printed when the run ends says these, once ("Stopped at epoch N: …")
       case 'failed':
