@@ -15,6 +15,7 @@ import { buildRunSpec, trainingBlocker } from '../../../server/src/training/run-
 import { analyzeDocument, modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
 import { RunSession } from '../run-session';
+import { engineLine } from '../progress/engine-line';
 import { showFinalNotice } from '../progress/final-actions';
 import { backendSetting, pythonSetting, requireTrust, runsRootFor } from '../settings';
 import type { RunStatusBar } from '../status-bar';
@@ -97,8 +98,8 @@ export class Trainer {
             return answer({ started: false, reason: 'cancelled' });
           }
           const choice = await chooseEngine(spec.fit.backend, pythonSetting(doc.uri));
-          this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
-          this.output.appendLine(`Run folder: ${spec.runDir}`);
+          // The engine choice is said once, when the engine has started (progress/engine-line.ts).
+          this.output.appendLine(`Training ${spec.modelName} in ${spec.runDir}`);
           session = new RunSession(spec, choice, summaryTable(analysis.model!), (line) => this.output.appendLine(line));
         } catch (e) {
           // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
@@ -151,7 +152,7 @@ export class Trainer {
     const metrics = (loss: number, m: Record<string, number>) => [`loss ${loss.toFixed(4)}`, ...Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
     switch (e.type) {
       case 'started':
-        this.output.appendLine(`${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples`);
+        this.output.appendLine(engineLine(e, this.session?.choice.reason));
         break;
       case 'epoch':
         this.output.appendLine(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metrics(e.loss, e.metrics)}${e.valLoss !== undefined ? ` · val ${metrics(e.valLoss, e.valMetrics ?? {})}` : ''}`);
