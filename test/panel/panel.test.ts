@@ -155,12 +155,45 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   it('shows the values under the cursor in the legend', async () => {
     const over = panel.page.locator('section[data-quantity="loss"] .u-over');
     const box = (await over.boundingBox())!;
-    // Hover at epoch 6 (half-way along the 0..12 axis).
-    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Hover at epoch 6.3 (a little right of half-way along the 0..12 axis): it snaps to epoch 6.
+    await panel.page.mouse.move(box.x + (box.width * 6.3) / 12, box.y + box.height / 2);
     const values = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
-    assert.match(values[0], /^(5\.9\d|6\.0\d)$/, 'x in epochs');
+    assert.match(values[0], /^6$/, 'x snapped to the epoch point');
     assert.ok(values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)), `legend: ${values}`);
+    // The same epoch in the accuracy chart (synced hover), with that epoch's values.
+    const acc = await panel.page.locator('section[data-quantity="accuracy"] .u-legend .u-value').allTextContents();
+    assert.equal(acc[0], '6', 'the accuracy chart follows the hover');
+    const e6 = events.find((e) => e.type === 'epoch' && e.epoch === 6);
+    assert.ok(e6?.type === 'epoch');
+    assert.equal(acc[4], String(Number(e6.valMetrics!.accuracy!.toPrecision(4))), 'validation accuracy of epoch 6');
+    assert.equal(values[4], String(Number(e6.valLoss!.toPrecision(4))), 'validation loss of epoch 6');
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/hover-synced.png`, fullPage: true }); // for review
     await panel.page.mouse.move(0, 0);
+  });
+
+  it('shows the latest values in the legend without hovering', async () => {
+    await panel.page.mouse.move(0, 0);
+    const last = events.filter((e) => e.type === 'epoch').at(-1);
+    assert.ok(last?.type === 'epoch');
+    const loss = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
+    assert.equal(loss[0], '12');
+    assert.equal(loss[3], String(Number(last.loss.toPrecision(4))), 'train (epoch)');
+    assert.equal(loss[4], String(Number(last.valLoss!.toPrecision(4))), 'validation');
+    assert.ok(/^\d+(\.\d+)?$/.test(loss[1]!) && /^\d+(\.\d+)?$/.test(loss[2]!), `batch values: ${loss}`);
+  });
+
+  it('gives each series its own legend swatch', async () => {
+    const swatches = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-series .u-marker').evaluateAll((els) =>
+      els.map((e) => {
+        const s = getComputedStyle(e);
+        return `${s.borderTopColor} ${s.borderTopStyle} ${s.borderTopWidth} ${s.backgroundColor}`;
+      }),
+    );
+    // The x series' marker is hidden; one visible, different swatch per data series.
+    const data = swatches.slice(1);
+    assert.equal(data.length, 4, swatches.join(' | '));
+    assert.ok(data.every((s) => !/ none | 0px /.test(s)), `every swatch visible: ${data.join(' | ')}`);
+    assert.equal(new Set(data).size, 4, `swatches: ${data.join(' | ')}`);
   });
 
   it("lists the callbacks' actions in the words the CLI and the Output channel use", async () => {
@@ -208,7 +241,9 @@ describe('training panel, a run in progress', () => {
     assert.equal(await panel.page.locator('#evaluation').isVisible(), false);
     const loss = chart(await panel.inspect(), 'loss');
     assert.deepEqual(loss.counts, [250, 250, 5, 5]);
-    assert.deepEqual(loss.xScale, [0, 12], 'the x axis spans the planned epochs from the start');
+    // The x axis fits the data so far (5 epochs), not the 12 planned, which are drawn faintly.
+    assert.deepEqual(loss.xScale, [0, 5], 'the x axis fits the data so far');
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/in-progress.png`, fullPage: true }); // for review
   });
 
   it('keeps the run id in the webview state', async () => {
