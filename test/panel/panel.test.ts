@@ -183,12 +183,10 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   });
 
   it('gives each series its own legend swatch', async () => {
-    const swatches = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-series .u-marker').evaluateAll((els) =>
-      els.map((e) => {
-        const s = getComputedStyle(e);
-        return `${s.borderTopColor} ${s.borderTopStyle} ${s.borderTopWidth} ${s.backgroundColor}`;
-      }),
-    );
+    const swatches = (await panel.page.evaluate(`[...document.querySelectorAll('section[data-quantity="loss"] .u-legend .u-series .u-marker')].map((e) => {
+      const s = getComputedStyle(e);
+      return s.borderTopColor + ' ' + s.borderTopStyle + ' ' + s.borderTopWidth + ' ' + s.backgroundColor;
+    })`)) as string[];
     // The x series' marker is hidden; one visible, different swatch per data series.
     const data = swatches.slice(1);
     assert.equal(data.length, 4, swatches.join(' | '));

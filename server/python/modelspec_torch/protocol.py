@@ -50,6 +50,7 @@ class PreparedData(TypedDict):
     shuffle: bool
     augment: NotRequired[Dict[str, Union[float, bool]]]
     isImage: bool
+    imageShape: NotRequired[List[int]]  # [H, W, C] of an image source, also when x is flattened
 
 
 class CallbackSpec(TypedDict):

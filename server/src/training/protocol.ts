@@ -52,6 +52,9 @@ export interface PreparedData {
   augment?: Record<string, number | boolean>;
   /** True when samples are images (x is N×H×W×C) so panels can show them. */
   isImage: boolean;
+  /** A sample as an image [H, W, C] whenever the source holds images, also when the model reads
+   *  them flattened (Input(shape=(784,)) on digits): the engines draw the sample thumbnails with it. */
+  imageShape?: number[];
 }
 
 export interface CallbackSpec {
