@@ -9,7 +9,8 @@ import type { Browser } from 'playwright-core';
 import { runProgress, statusText } from '../../client/src/run-status';
 import { describeCallback } from '../../server/src/training/callback-events';
 import { smoothEma } from '../../media/panel/src/smoothing';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
+import { runTraits } from '../../server/src/training/run-traits';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, THEMES, waitUntil, type ChartSnapshot, type PanelPage } from './fixtures/panelPage';
 
@@ -209,6 +210,35 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   it('raises no errors and no Content Security Policy violations', async () => {
     assert.deepEqual(await cspViolations(panel.page), []);
     assert.deepEqual(panel.consoleErrors, []);
+  });
+});
+
+describe('training panel, overfitting advice for a file that already has EarlyStopping and Dropout', () => {
+  it('advises only what the file does not do yet', async () => {
+    const panel = await openPanel(browser, 'dark');
+    // examples/digits.model's own choices: Dropout(0.2) layers and EarlyStopping in fit.
+    const traits = runTraits({
+      model: { class_name: 'Sequential', config: { name: 'digits_mlp', layers: [
+        { class_name: 'InputLayer', config: { batch_shape: [null, 784] } },
+        { class_name: 'Dense', config: { units: 512 } },
+        { class_name: 'Dropout', config: { rate: 0.2 } },
+        { class_name: 'Dense', config: { units: 10 } },
+      ] } },
+      fit: { epochs: 12, batchSize: 128, callbacks: [{ name: 'EarlyStopping', args: { monitor: 'val_loss', patience: 3 } }], backend: 'auto', mixedPrecision: false },
+      data: { source: 'digits', train: { x: { path: '', dtype: 'uint8', shape: [] }, y: { path: '', dtype: 'int32', shape: [] } }, validationSplit: 0.1, rescale: 1, labelEncoding: 'onehot', shuffle: true, isImage: false, imageShape: [28, 28, 1] },
+    } as Pick<RunSpec, 'model' | 'fit' | 'data'>);
+    await panel.send({ type: 'reset', runId: RUN_ID, model: 'digits_mlp', runDir: '/runs/digits_mlp/1', traits });
+    for (let i = 0; i < events.length; i += 200) await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(i, i + 200) });
+    await panel.settle();
+    const note = (await panel.page.locator('section[data-quantity="loss"] .note').textContent()) ?? '';
+    assert.match(note, /^Possible overfitting from epoch 8/);
+    assert.match(note, /already has EarlyStopping and Dropout;/);
+    assert.doesNotMatch(note, /Consider.*EarlyStopping\(/, 'no EarlyStopping advice to a file that has it');
+    assert.doesNotMatch(note, /Dropout layers/, 'no Dropout advice to a file that has it');
+    assert.match(note, /data augmentation/, 'the digits are images and the file does not augment them');
+    assert.match(note, /kernel_regularizer/);
+    await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/overfitting-advice.png` }); // for review
+    await panel.page.close();
   });
 });
 

@@ -10,6 +10,8 @@ import { panelHtml } from '../../../media/panel/src/html';
 import { isPanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage } from '../../../media/panel/src/messages';
 import type { RunEvent } from '../../../server/src/training/protocol';
 import { readEvents } from '../../../server/src/training/run-folder';
+import { runTraits } from '../../../server/src/training/run-traits';
+import { readRunTraits } from './run-traits-file';
 import type { RunSession } from '../run-session';
 import { listRuns } from '../runs-folder';
 import { EventBatcher } from './event-batcher';
@@ -111,7 +113,8 @@ export class TrainingPanel {
   private sendAll(): void {
     this.batcher.clear();
     const events = this.run.session ? [...this.run.session.events] : readEvents(this.run.runDir);
-    this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir });
+    const traits = this.run.session ? runTraits(this.run.session.spec) : readRunTraits(this.run.runDir);
+    this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir, traits });
     this.post({ type: 'events', runId: this.run.runDir, events });
   }
 

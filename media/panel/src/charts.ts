@@ -4,7 +4,8 @@
 
 import uPlot from 'uplot';
 import { chartData, type Overlay, type SeriesSpec } from './chartData';
-import { detectOverfitting, formatRate, learningRateChanges, type LearningRateChange, type Overfitting } from './insights';
+import { detectOverfitting, formatRate, learningRateChanges, overfittingAdvice, type LearningRateChange, type Overfitting } from './insights';
+import type { RunTraits } from './messages';
 import { epochValue, type RunModel } from './runModel';
 import type { Palette } from './theme';
 
@@ -66,6 +67,7 @@ export class ChartGrid {
   private planned = 0;
   /** The epochs with an epoch-end point: the hover snaps to them. */
   private epochXs: number[] = [];
+  private traits: RunTraits | undefined;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -80,6 +82,11 @@ export class ChartGrid {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.layoutKey = '';
+  }
+
+  /** What the run's file already does against overfitting (the advice leaves it out). */
+  setTraits(traits: RunTraits | undefined): void {
+    this.traits = traits;
   }
 
   /** The uPlot instance per quantity (for exporting and for tests). */
@@ -349,7 +356,7 @@ export class ChartGrid {
     if (showNote) {
       view.note.textContent =
         `Possible overfitting from epoch ${over.sinceEpoch}: validation loss rose for 2 epochs in a row while training loss fell. ` +
-        'Consider EarlyStopping(monitor="val_loss", restore_best_weights=True), Dropout layers, or data augmentation.';
+        overfittingAdvice(this.traits);
     }
   }
 }
