@@ -242,6 +242,25 @@ describe('training panel, overfitting advice for a file that already has EarlySt
   });
 });
 
+describe('training panel, a run EarlyStopping ended at epoch 9 of 12', () => {
+  it('shows it finished: 100%, elapsed time, and the callback reason before the restored weights', async () => {
+    const panel = await openPanel(browser, 'dark');
+    const upTo9 = events.slice(0, events.findIndex((e) => e.type === 'epoch' && e.epoch === 9) + 1);
+    const stop: RunEvent = { type: 'callback', callback: 'EarlyStopping', action: 'stopTraining', epoch: 9, monitor: 'val_loss', wait: 2, best: 0.0966781, bestEpoch: 7, restoredEpoch: 7 };
+    const evaluated = events.find((e) => e.type === 'evaluated')!;
+    const seconds = (upTo9.filter((e) => e.type === 'batch').at(-1) as Extract<RunEvent, { type: 'batch' }>).time + 1;
+    await replay(panel, [...upTo9, stop, evaluated, { type: 'finished', time: 't', epochs: 9, seconds, modelPath: '/runs/mnist_mlp/1/model.json' }]);
+    const text = (id: string) => panel.page.locator(`#${id}`).textContent();
+    assert.equal(await text('status'), 'finished');
+    assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '100', 'not stuck at 75%');
+    assert.equal(await text('eta-label'), 'Elapsed');
+    const items = await panel.page.locator('#events li').allTextContents();
+    assert.ok(items.includes('EarlyStopping: val_loss did not improve for 2 epochs (best 0.09668 at epoch 7), so training stopped after epoch 9; restored the weights of epoch 7'), items.join(' | '));
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/early-stopped.png`, fullPage: true }); // for review
+    await panel.page.close();
+  });
+});
+
 describe('training panel, a run in progress', () => {
   let panel: PanelPage;
   // Everything up to the end of epoch 5, nothing after.
