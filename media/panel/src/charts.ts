@@ -105,7 +105,8 @@ export class ChartGrid {
     const overlayEpochs = overlays.map((o) => o.run.epochs.at(-1)?.epoch ?? 0);
     // Fit the data, not the plan: a run at epoch 2 of 50 is not squeezed into the left 4%.
     this.xMax = Math.max(1, Math.ceil(run.batchX.at(-1) ?? 0), lastEpoch, ...overlayEpochs);
-    this.planned = run.started?.epochs ?? 0;
+    // The plan matters while the run goes; an ended run's axis is what it trained.
+    this.planned = run.status === 'running' ? (run.started?.epochs ?? 0) : 0;
     this.epochXs = [...new Set([...run.epochs.map((e) => e.epoch), ...overlays.flatMap((o) => o.run.epochs.map((e) => e.epoch))])].sort((a, b) => a - b);
 
     for (const quantity of run.quantities) {
