@@ -18,13 +18,16 @@ const DROPOUT = /Dropout$/; // Dropout, SpatialDropout2D, AlphaDropout, Gaussian
 const AUGMENT_LAYERS = /^Random[A-Z]/;
 
 export function runTraits(spec: Pick<RunSpec, 'model' | 'fit' | 'data'>): RunTraits {
-  const layers = spec.model.config.layers;
+  // spec.json is read back from disk: tolerate a partial one rather than fail the panel.
+  const layers = spec.model?.config?.layers ?? [];
+  const callbacks = spec.fit?.callbacks ?? [];
+  const data: Partial<RunSpec['data']> = spec.data ?? {};
   const config = (l: (typeof layers)[number]) => (l as unknown as { config?: Record<string, unknown> }).config ?? {};
   return {
-    earlyStopping: spec.fit.callbacks.some((c) => c.name === 'EarlyStopping'),
+    earlyStopping: callbacks.some((c) => c.name === 'EarlyStopping'),
     dropout: layers.some((l) => DROPOUT.test(l.class_name) || (typeof config(l)['dropout'] === 'number' && (config(l)['dropout'] as number) > 0)),
-    augmentation: !!spec.data.augment || layers.some((l) => AUGMENT_LAYERS.test(l.class_name)),
+    augmentation: !!data.augment || layers.some((l) => AUGMENT_LAYERS.test(l.class_name)),
     regularizer: layers.some((l) => ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer'].some((k) => config(l)[k] != null)),
-    images: spec.data.isImage || !!spec.data.imageShape,
+    images: !!data.isImage || !!data.imageShape,
   };
 }
