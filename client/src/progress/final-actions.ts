@@ -12,8 +12,9 @@ import { finalNotice, type NoticeAction } from './final-notice';
 
 export async function showFinalNotice(model: string, runDir: string, events: readonly RunEvent[], output: vscode.OutputChannel): Promise<void> {
   const notice = finalNotice(model, events);
-  const show = notice.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-  const picked = (await show(notice.text, ...notice.actions)) as NoticeAction | undefined;
+  const picked = (await (notice.severity === 'error'
+    ? vscode.window.showErrorMessage(notice.text, ...notice.actions)
+    : vscode.window.showInformationMessage(notice.text, ...notice.actions))) as NoticeAction | undefined;
   switch (picked) {
     case 'Open Report':
       await vscode.env.openExternal(vscode.Uri.file(join(runDir, 'report.html')));
