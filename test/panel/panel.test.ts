@@ -6,8 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { runProgress, statusText } from '../../client/src/run-status';
+import { describeCallback } from '../../server/src/training/callback-events';
 import { smoothEma } from '../../media/panel/src/smoothing';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
+import { runTraits } from '../../server/src/training/run-traits';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, THEMES, waitUntil, type ChartSnapshot, type PanelPage } from './fixtures/panelPage';
 
@@ -84,7 +87,10 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.equal(await text('epoch'), '12 / 12');
     assert.match((await text('speed')) ?? '', /^1[01],\d{3}$/);
     assert.equal(await text('status'), 'finished');
-    assert.match((await text('eta')) ?? '', /^done in 50s$/);
+    // An ended run's time is the time it took, labelled as such (not an ETA).
+    assert.equal(await text('eta-label'), 'Elapsed');
+    assert.equal(await text('eta'), '0:50');
+    assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '100');
     assert.equal(await text('params'), '101,770');
   });
 
@@ -150,12 +156,51 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   it('shows the values under the cursor in the legend', async () => {
     const over = panel.page.locator('section[data-quantity="loss"] .u-over');
     const box = (await over.boundingBox())!;
-    // Hover at epoch 6 (half-way along the 0..12 axis).
-    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Hover at epoch 6.3 (a little right of half-way along the 0..12 axis): it snaps to epoch 6.
+    await panel.page.mouse.move(box.x + (box.width * 6.3) / 12, box.y + box.height / 2);
     const values = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
-    assert.match(values[0], /^(5\.9\d|6\.0\d)$/, 'x in epochs');
+    assert.match(values[0], /^6$/, 'x snapped to the epoch point');
     assert.ok(values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)), `legend: ${values}`);
+    // The same epoch in the accuracy chart (synced hover), with that epoch's values.
+    const acc = await panel.page.locator('section[data-quantity="accuracy"] .u-legend .u-value').allTextContents();
+    assert.equal(acc[0], '6', 'the accuracy chart follows the hover');
+    const e6 = events.find((e) => e.type === 'epoch' && e.epoch === 6);
+    assert.ok(e6?.type === 'epoch');
+    assert.equal(acc[4], String(Number(e6.valMetrics!.accuracy!.toPrecision(4))), 'validation accuracy of epoch 6');
+    assert.equal(values[4], String(Number(e6.valLoss!.toPrecision(4))), 'validation loss of epoch 6');
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/hover-synced.png`, fullPage: true }); // for review
     await panel.page.mouse.move(0, 0);
+  });
+
+  it('shows the latest values in the legend without hovering', async () => {
+    await panel.page.mouse.move(0, 0);
+    const last = events.filter((e) => e.type === 'epoch').at(-1);
+    assert.ok(last?.type === 'epoch');
+    const loss = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
+    assert.equal(loss[0], '12');
+    assert.equal(loss[3], String(Number(last.loss.toPrecision(4))), 'train (epoch)');
+    assert.equal(loss[4], String(Number(last.valLoss!.toPrecision(4))), 'validation');
+    assert.ok(/^\d+(\.\d+)?$/.test(loss[1]!) && /^\d+(\.\d+)?$/.test(loss[2]!), `batch values: ${loss}`);
+  });
+
+  it('gives each series its own legend swatch', async () => {
+    const swatches = (await panel.page.evaluate(`[...document.querySelectorAll('section[data-quantity="loss"] .u-legend .u-series .u-marker')].map((e) => {
+      const s = getComputedStyle(e);
+      return s.borderTopColor + ' ' + s.borderTopStyle + ' ' + s.borderTopWidth + ' ' + s.backgroundColor;
+    })`)) as string[];
+    // The x series' marker is hidden; one visible, different swatch per data series.
+    const data = swatches.slice(1);
+    assert.equal(data.length, 4, swatches.join(' | '));
+    assert.ok(data.every((s) => !/ none | 0px /.test(s)), `every swatch visible: ${data.join(' | ')}`);
+    assert.equal(new Set(data).size, 4, `swatches: ${data.join(' | ')}`);
+  });
+
+  it("lists the callbacks' actions in the words the CLI and the Output channel use", async () => {
+    const items = await panel.page.locator('#events li').allTextContents();
+    const lr = events.find((e) => e.type === 'callback');
+    assert.ok(lr?.type === 'callback');
+    assert.ok(items.includes(describeCallback(lr)), `events: ${items.join(' | ')}`);
+    assert.ok(items.includes('ReduceLROnPlateau: val_loss did not improve for 2 epochs, so the learning rate went from 0.001 to 0.0001 after epoch 5'));
   });
 
   it('disables Stop once the run has finished', async () => {
@@ -165,6 +210,54 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   it('raises no errors and no Content Security Policy violations', async () => {
     assert.deepEqual(await cspViolations(panel.page), []);
     assert.deepEqual(panel.consoleErrors, []);
+  });
+});
+
+describe('training panel, overfitting advice for a file that already has EarlyStopping and Dropout', () => {
+  it('advises only what the file does not do yet', async () => {
+    const panel = await openPanel(browser, 'dark');
+    // examples/digits.model's own choices: Dropout(0.2) layers and EarlyStopping in fit.
+    const traits = runTraits({
+      model: { class_name: 'Sequential', config: { name: 'digits_mlp', layers: [
+        { class_name: 'InputLayer', config: { batch_shape: [null, 784] } },
+        { class_name: 'Dense', config: { units: 512 } },
+        { class_name: 'Dropout', config: { rate: 0.2 } },
+        { class_name: 'Dense', config: { units: 10 } },
+      ] } },
+      fit: { epochs: 12, batchSize: 128, callbacks: [{ name: 'EarlyStopping', args: { monitor: 'val_loss', patience: 3 } }], backend: 'auto', mixedPrecision: false },
+      data: { source: 'digits', train: { x: { path: '', dtype: 'uint8', shape: [] }, y: { path: '', dtype: 'int32', shape: [] } }, validationSplit: 0.1, rescale: 1, labelEncoding: 'onehot', shuffle: true, isImage: false, imageShape: [28, 28, 1] },
+    } as Pick<RunSpec, 'model' | 'fit' | 'data'>);
+    await panel.send({ type: 'reset', runId: RUN_ID, model: 'digits_mlp', runDir: '/runs/digits_mlp/1', traits });
+    for (let i = 0; i < events.length; i += 200) await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(i, i + 200) });
+    await panel.settle();
+    const note = (await panel.page.locator('section[data-quantity="loss"] .note').textContent()) ?? '';
+    assert.match(note, /^Possible overfitting from epoch 8/);
+    assert.match(note, /already has EarlyStopping and Dropout;/);
+    assert.doesNotMatch(note, /Consider.*EarlyStopping\(/, 'no EarlyStopping advice to a file that has it');
+    assert.doesNotMatch(note, /Dropout layers/, 'no Dropout advice to a file that has it');
+    assert.match(note, /data augmentation/, 'the digits are images and the file does not augment them');
+    assert.match(note, /kernel_regularizer/);
+    await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/overfitting-advice.png` }); // for review
+    await panel.page.close();
+  });
+});
+
+describe('training panel, a run EarlyStopping ended at epoch 9 of 12', () => {
+  it('shows it finished: 100%, elapsed time, and the callback reason before the restored weights', async () => {
+    const panel = await openPanel(browser, 'dark');
+    const upTo9 = events.slice(0, events.findIndex((e) => e.type === 'epoch' && e.epoch === 9) + 1);
+    const stop: RunEvent = { type: 'callback', callback: 'EarlyStopping', action: 'stopTraining', epoch: 9, monitor: 'val_loss', wait: 2, best: 0.0966781, bestEpoch: 7, restoredEpoch: 7 };
+    const evaluated = events.find((e) => e.type === 'evaluated')!;
+    const seconds = (upTo9.filter((e) => e.type === 'batch').at(-1) as Extract<RunEvent, { type: 'batch' }>).time + 1;
+    await replay(panel, [...upTo9, stop, evaluated, { type: 'finished', time: 't', epochs: 9, seconds, modelPath: '/runs/mnist_mlp/1/model.json' }]);
+    const text = (id: string) => panel.page.locator(`#${id}`).textContent();
+    assert.equal(await text('status'), 'finished');
+    assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '100', 'not stuck at 75%');
+    assert.equal(await text('eta-label'), 'Elapsed');
+    const items = await panel.page.locator('#events li').allTextContents();
+    assert.ok(items.includes('EarlyStopping: val_loss did not improve for 2 epochs (best 0.09668 at epoch 7), so training stopped after epoch 9; restored the weights of epoch 7'), items.join(' | '));
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/early-stopped.png`, fullPage: true }); // for review
+    await panel.page.close();
   });
 });
 
@@ -183,14 +276,21 @@ describe('training panel, a run in progress', () => {
   it('shows progress, an ETA and a running status', async () => {
     const text = (id: string) => panel.page.locator(`#${id}`).textContent();
     assert.equal(await text('status'), 'running');
-    assert.equal(await text('epoch'), '5 / 12');
-    // 5 of 12 epochs took 21 s, so about 29 s remain.
-    assert.match((await text('eta')) ?? '', /^29s$/);
+    // The epoch being trained next, as the status bar counts it.
+    assert.equal(await text('epoch'), '6 / 12');
+    // 5 of 12 epochs took 21 s, so about 29 s remain; written as the status bar writes it.
+    assert.equal(await text('eta-label'), 'ETA');
+    assert.match((await text('eta')) ?? '', /^0:(2[89]|30)$/);
+    // The status bar and the notification read the same events with the same estimator.
+    const bar = statusText(runProgress('mnist_mlp', upToEpoch5));
+    assert.match(bar, new RegExp(`epoch ${(await text('epoch'))!.replace(' / ', '/')} · ETA ${await text('eta')} ·`));
     assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '42');
     assert.equal(await panel.page.locator('#evaluation').isVisible(), false);
     const loss = chart(await panel.inspect(), 'loss');
     assert.deepEqual(loss.counts, [250, 250, 5, 5]);
-    assert.deepEqual(loss.xScale, [0, 12], 'the x axis spans the planned epochs from the start');
+    // The x axis fits the data so far (5 epochs), not the 12 planned, which are drawn faintly.
+    assert.deepEqual(loss.xScale, [0, 5], 'the x axis fits the data so far');
+    await panel.page.screenshot({ path: `${SCREENSHOTS}/in-progress.png`, fullPage: true }); // for review
   });
 
   it('keeps the run id in the webview state', async () => {
@@ -345,7 +445,8 @@ describe('training panel, high contrast theme', () => {
     await replay(panel, [...events.slice(0, 1 + 2 * 51 + 7), failed]);
     assert.equal(await panel.page.locator('#status').textContent(), 'failed');
     assert.equal(await panel.page.locator('#status-reason').textContent(), 'NaN loss at epoch 3, batch 7');
-    assert.equal(await panel.page.locator('#eta').textContent(), 'ended after 9s');
+    assert.equal(await panel.page.locator('#eta-label').textContent(), 'Elapsed');
+    assert.equal(await panel.page.locator('#eta').textContent(), '0:09');
     assert.equal(await panel.page.locator('#stop').getAttribute('disabled'), '');
     const border = await panel.page.evaluate(`getComputedStyle(document.querySelector('section.chart')).borderTopColor`);
     assert.equal(border, 'rgb(111, 195, 223)');

@@ -26,7 +26,9 @@ before(async () => {
   const cwd = process.cwd();
   process.chdir(tmpdir());
   try {
-    html = renderReport(events, { title: 'mnist_mlp — report' });
+    // The run's file already has EarlyStopping and Dropout (finalizeRunFolder reads them from spec.json).
+    const traits = { earlyStopping: true, dropout: true, augmentation: false, regularizer: false, images: true };
+    html = renderReport(events, { title: 'mnist_mlp — report', traits });
   } finally {
     process.chdir(cwd);
   }
@@ -53,6 +55,11 @@ after(async () => {
 });
 
 describe('report.html', () => {
+  it("advises against overfitting only what the run's file does not do yet", async () => {
+    const note = (await page.locator('section[data-quantity="loss"] .note').textContent()) ?? '';
+    assert.match(note, /already has EarlyStopping and Dropout; consider data augmentation/);
+  });
+
   it('is one self-contained file: no external scripts, styles or images', () => {
     // Blank out the inline scripts' code (which may mention URLs in strings); what is left is the markup.
     const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/g, '$1</script>');

@@ -133,12 +133,20 @@ test('in the workbench: hints, a squiggle, hover, Train from the palette, live c
     await panel.locator('#empty').waitFor({ state: 'hidden', timeout: 120_000 });
     await page.locator('.statusbar-item', { hasText: /digits_mlp · epoch \d\/2/ }).first().waitFor({ timeout: 60_000 });
     assert.match(await statusBarText(page), /digits_mlp · epoch \d\/2/);
+    // The progress notification is gone once the run has started: progress lives in the status
+    // bar and the panel, and nothing covers the charts.
+    await page.locator('.notification-toast', { hasText: 'Training digits_mlp' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     await shot(page, '04-training');
 
     // Stop from the panel: the engine stops after the batch and says so.
     await panel.locator('#stop').click();
     await page.locator('.statusbar-item', { hasText: /digits_mlp.*(stopped|finished|failed)/ }).first().waitFor({ timeout: 120_000 });
     const status = await statusBarText(page);
+    // One short notification: where it stopped, where the model is, and Evaluate.
+    const notice = page.locator('.notification-toast', { hasText: /digits_mlp stopped at epoch \d\/2 after \d+:\d\d; the model is saved in/ }).first();
+    await notice.waitFor({ timeout: 30_000 });
+    assert.equal(await notice.locator('.monaco-button', { hasText: 'Evaluate' }).count(), 1);
+    assert.equal(await notice.locator('.monaco-button', { hasText: 'Reveal Run Folder' }).count(), 1);
     await shot(page, '05-stopped');
 
     // The run folder recorded the run and its ending.

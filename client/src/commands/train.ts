@@ -1,19 +1,21 @@
 // "ModelSpec: Train Model" and "Stop Training": the editor's version of `modelspec train`
 // (server/src/cli/train.ts); both drive the run through server/src/training/run-session.ts and
-// only render it. The file is checked first and refused with its errors shown; the
-// engine then runs in its own process, followed by a cancellable progress notification, the
-// status bar, the "ModelSpec" output channel and the training panel.
+// only render it. The file is checked first and refused with its errors shown; the engine then
+// runs in its own process, followed by the status bar, the "ModelSpec" output channel and the
+// training panel; a cancellable notification shows only while the data are prepared.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { planTraining } from '../../../server/src/language/analysis/plan';
+import { describeCallback } from '../../../server/src/training/callback-events';
 import type { RunEvent } from '../../../server/src/training/protocol';
 import { outcome } from '../../../server/src/training/run-folder';
 import { RunCancelled, startRunSession } from '../../../server/src/training/run-session';
 import { analyzeDocument, modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
 import type { RunSession } from '../run-session';
-import { runProgress, statusText } from '../run-status';
+import { engineLine } from '../progress/engine-line';
+import { showFinalNotice } from '../progress/final-actions';
 import { backendSetting, pythonSetting, requireTrust, runsRootFor } from '../settings';
 import type { RunStatusBar } from '../status-bar';
 
@@ -90,10 +92,8 @@ export class Trainer {
               progress.report({ message: m });
               this.output.appendLine(m);
             },
-            onEngine: (spec, choice) => {
-              this.output.appendLine(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);
-              this.output.appendLine(`Run folder: ${spec.runDir}`);
-            },
+            // The engine choice is said once, when the engine has started (progress/engine-line.ts).
+            onEngine: (spec) => this.output.appendLine(`Training ${spec.modelName} in ${spec.runDir}`),
             log: (line) => this.output.appendLine(line),
             signal: abort.signal,
           });
@@ -106,20 +106,8 @@ export class Trainer {
         }
         this.begin(session);
         answer({ started: true, runDir: session.runId });
-        // Cancelling the notification stops the run (after the current batch), like Stop.
-        token.onCancellationRequested(() => session.stop());
-        let reported = 0;
-        let lastReport = 0;
-        const unsubscribe = session.subscribe(() => {
-          if (Date.now() - lastReport < 250) return; // a few updates a second are plenty
-          lastReport = Date.now();
-          const p = runProgress(session.model, session.events);
-          const increment = Math.max(0, p.fraction * 100 - reported);
-          reported += increment;
-          progress.report({ message: statusText(p).slice(session.model.length + 3), increment });
-        });
-        await session.done;
-        unsubscribe();
+        // The notification ends here: the run's progress lives in the status bar and the panel,
+        // so nothing covers the charts while it trains (progress/final-notice.ts says how it ended).
       },
     ).then(undefined, (e: unknown) => {
       // Anything unexpected still answers the command (a second answer is ignored).
@@ -146,16 +134,12 @@ export class Trainer {
     this.statusBar.follow(session);
     TrainingPanel.show(this.extensionUri, { runDir: session.runId, model: session.model, session });
     session.subscribe((e) => this.log(e));
-    void session.done.then((final) => {
+    void session.done.then(() => {
       if (session.reportError !== undefined) this.output.appendLine(`could not write the run's report: ${session.reportError}`);
       if (this.session === session) void vscode.commands.executeCommand('setContext', 'modelspec.training', false);
       this.output.appendLine(outcome(session.events));
       this.output.appendLine(`Run folder: ${session.runId}`);
-      if (final.type === 'failed') {
-        void vscode.window.showErrorMessage(`ModelSpec: training ${session.model} failed: ${final.message}`, 'Show Log').then((c) => c && this.output.show(true));
-      } else {
-        void vscode.window.showInformationMessage(`ModelSpec: ${session.model} ${final.type === 'stopped' ? 'stopped' : 'finished training'}. ${outcome(session.events).split('\n').slice(-1)[0]}`);
-      }
+      void showFinalNotice(session.model, session.runId, session.events, this.output);
     });
   }
 
@@ -164,13 +148,16 @@ export class Trainer {
     const metrics = (loss: number, m: Record<string, number>) => [`loss ${loss.toFixed(4)}`, ...Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
     switch (e.type) {
       case 'started':
-        this.output.appendLine(`${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples`);
+        this.output.appendLine(engineLine(e, this.session?.choice.reason));
         break;
       case 'epoch':
         this.output.appendLine(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metrics(e.loss, e.metrics)}${e.valLoss !== undefined ? ` · val ${metrics(e.valLoss, e.valMetrics ?? {})}` : ''}`);
         break;
       case 'log':
         this.output.appendLine(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'callback':
+        this.output.appendLine(describeCallback(e));
         break;
       case 'evaluated':
         this.output.appendLine(`Test: ${metrics(e.loss, e.metrics)}`);

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { panelHtml } from '../../../media/panel/src/html';
 import { isPanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage } from '../../../media/panel/src/messages';
 import type { RunEvent } from '../../../server/src/training/protocol';
-import { readEvents } from '../../../server/src/training/run-folder';
+import { readEvents, readRunSpec } from '../../../server/src/training/run-folder';
+import { runTraits } from '../../../server/src/training/run-traits';
 import type { RunSession } from '../run-session';
 import { EventBatcher } from './event-batcher';
 import { PanelMemory } from './panel-memory';
@@ -111,7 +112,9 @@ export class TrainingPanel {
   private sendAll(): void {
     this.batcher.clear();
     const events = this.run.session ? [...this.run.session.events] : readEvents(this.run.runDir);
-    this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir });
+    const spec = this.run.session?.spec ?? readRunSpec(this.run.runDir);
+    const traits = spec && runTraits(spec);
+    this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir, traits });
     this.post({ type: 'events', runId: this.run.runDir, events });
   }
 

@@ -4,7 +4,8 @@
 
 import uPlot from 'uplot';
 import { chartData, type Overlay, type SeriesSpec } from './chartData';
-import { detectOverfitting, formatRate, learningRateChanges, type LearningRateChange, type Overfitting } from './insights';
+import { detectOverfitting, formatRate, learningRateChanges, overfittingAdvice, type LearningRateChange, type Overfitting } from './insights';
+import type { RunTraits } from './messages';
 import { epochValue, type RunModel } from './runModel';
 import { overlaySeriesOptions } from './overlayStyle';
 import type { Palette } from './theme';
@@ -30,6 +31,22 @@ interface Marks {
 }
 
 const CHART_HEIGHT = 230;
+/** The charts share one hover: the same epoch is highlighted in each. */
+const HOVER_SYNC_KEY = 'modelspec-epochs';
+
+/** The last non-null value of a column. */
+function latest(column: ArrayLike<number | null | undefined> | undefined): number | null {
+  if (!column) return null;
+  for (let i = column.length - 1; i >= 0; i--) {
+    const v = column[i];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+function formatEpoch(v: number | null | undefined): string {
+  return v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
 
 export function quantityTitle(quantity: string): string {
   const words = quantity.replace(/_/g, ' ');
@@ -45,8 +62,13 @@ export class ChartGrid {
   private views = new Map<string, ChartView>();
   private layoutKey = '';
   private marks: Marks = { lrChanges: [], lastEpoch: 0 };
-  /** The planned number of epochs: the x axis spans it from the start. */
+  /** The x axis fits the data so far: up to the end of the epoch in progress (and overlays). */
   private xMax = 1;
+  /** The planned number of epochs, drawn as a faint extent while the axis is shorter. */
+  private planned = 0;
+  /** The epochs with an epoch-end point: the hover snaps to them. */
+  private epochXs: number[] = [];
+  private traits: RunTraits | undefined;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -63,6 +85,11 @@ export class ChartGrid {
     this.layoutKey = '';
   }
 
+  /** What the run's file already does against overfitting (the advice leaves it out). */
+  setTraits(traits: RunTraits | undefined): void {
+    this.traits = traits;
+  }
+
   /** The uPlot instance per quantity (for exporting and for tests). */
   plots(): Map<string, uPlot> {
     return new Map([...this.views].map(([q, v]) => [q, v.plot]));
@@ -77,7 +104,11 @@ export class ChartGrid {
     const lastEpoch = run.epochs.at(-1)?.epoch ?? 0;
     this.marks = { overfitting: detectOverfitting(run), lrChanges: learningRateChanges(run), lastEpoch };
     const overlayEpochs = overlays.map((o) => o.run.epochs.at(-1)?.epoch ?? 0);
-    this.xMax = Math.max(1, run.started?.epochs ?? 0, lastEpoch, ...overlayEpochs);
+    // Fit the data, not the plan: a run at epoch 2 of 50 is not squeezed into the left 4%.
+    this.xMax = Math.max(1, Math.ceil(run.batchX.at(-1) ?? 0), lastEpoch, ...overlayEpochs);
+    // The plan matters while the run goes; an ended run's axis is what it trained.
+    this.planned = run.status === 'running' ? (run.started?.epochs ?? 0) : 0;
+    this.epochXs = [...new Set([...run.epochs.map((e) => e.epoch), ...overlays.flatMap((o) => o.run.epochs.map((e) => e.epoch))])].sort((a, b) => a - b);
 
     for (const quantity of run.quantities) {
       const data = chartData(run, overlays, quantity, settings.smoothing);
@@ -159,19 +190,80 @@ export class ChartGrid {
         },
         { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatValue(v)) },
       ],
-      legend: { live: true },
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      // Each series its own swatch (markers), and the latest values while nobody hovers.
+      legend: { live: true, markers: this.markers(series) },
+      cursor: {
+        drag: { x: true, y: false },
+        points: { size: 6 },
+        // The hover snaps to the epoch points, in every chart at once (same x in epochs).
+        sync: { key: HOVER_SYNC_KEY },
+        move: (u, left, top) => [this.snapLeft(u, left), top],
+        dataIdx: (u, _series, closest, x) => this.snapIndex(u, closest, x),
+      },
       series: [
-        { label: 'epoch', value: (_u, v) => (v === null || v === undefined ? '–' : v.toFixed(2)) },
+        { label: 'epoch', value: (u, v, _s, idx) => formatEpoch(idx === null ? latest(u.data[0]) : v) },
         ...series.map((s) => this.seriesOptions(s)),
       ],
       hooks: { draw: [(u) => this.drawMarks(u, quantity)] },
     };
   }
 
+  /** The epoch point nearest to x (in epochs), if any epoch has ended. */
+  private nearestEpoch(x: number): number | undefined {
+    const xs = this.epochXs;
+    if (!xs.length || !Number.isFinite(x)) return undefined;
+    let best = xs[0]!;
+    for (const e of xs) if (Math.abs(e - x) < Math.abs(best - x)) best = e;
+    return best;
+  }
+
+  private snapLeft(u: uPlot, left: number): number {
+    if (left < 0) return left; // the cursor left the chart
+    const epoch = this.nearestEpoch(u.posToVal(left, 'x'));
+    return epoch === undefined ? left : u.valToPos(epoch, 'x');
+  }
+
+  private snapIndex(u: uPlot, closest: number, x: number): number {
+    const epoch = this.nearestEpoch(x);
+    if (epoch === undefined) return closest;
+    const xs = u.data[0];
+    // x is sorted: binary search for the epoch's row.
+    let lo = 0;
+    let hi = xs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid]! < epoch) lo = mid + 1;
+      else hi = mid;
+    }
+    return xs[lo] === epoch ? lo : closest;
+  }
+
+  /** Legend swatches that tell the series apart: dotted raw batches, the smoothed line, hollow
+   *  epoch points, filled validation, dashed overlays. */
+  private markers(series: SeriesSpec[]): uPlot.Legend.Markers {
+    const p = this.palette;
+    const spec = (i: number) => series[i - 1];
+    const colour = (s: SeriesSpec | undefined) =>
+      !s ? p.muted : s.role === 'validation' ? p.validation : s.role.startsWith('overlay') ? p.overlays[(s.overlay ?? 0) % p.overlays.length]! : p.train;
+    return {
+      width: (_u, i) => (spec(i)?.role === 'batch' ? 1 : 2),
+      stroke: (_u, i) => colour(spec(i)),
+      fill: (_u, i) => {
+        const s = spec(i);
+        if (!s || s.role === 'batch' || s.role === 'train' || s.role.startsWith('overlay')) return 'transparent';
+        return colour(s);
+      },
+      dash: (_u, i) => {
+        const role = spec(i)?.role;
+        return role === 'batch' || role === 'overlayTrain' ? 'dotted' : role === 'overlayValidation' ? 'dashed' : 'solid';
+      },
+    };
+  }
+
   private seriesOptions(s: SeriesSpec): uPlot.Series {
     const p = this.palette;
-    const value = (_u: uPlot, v: number | null) => formatValue(v);
+    // While nobody hovers (idx null), the legend shows the series' latest value.
+    const value = (u: uPlot, v: number | null, i: number, idx: number | null) => formatValue(idx === null ? latest(u.data[i]) : v);
     const noLine = () => null;
     switch (s.role) {
       case 'batch':
@@ -222,6 +314,15 @@ export class ChartGrid {
       ctx.fillText(`overfitting from epoch ${over.sinceEpoch}`, x0 - 4 * dpr, top + 4 * dpr);
     }
 
+    // The plan, faintly, while the axis (which fits the data) is shorter than it.
+    if (this.planned > this.xMax) {
+      ctx.globalAlpha = 0.55;
+      ctx.fillStyle = p.muted;
+      ctx.textAlign = 'right';
+      ctx.fillText(`${this.planned} epochs planned →`, left + width - 4 * dpr, top + height - fontPx - 4 * dpr);
+      ctx.globalAlpha = 1;
+    }
+
     ctx.strokeStyle = p.marker;
     ctx.fillStyle = p.marker;
     ctx.lineWidth = dpr;
@@ -254,7 +355,7 @@ export class ChartGrid {
     if (showNote) {
       view.note.textContent =
         `Possible overfitting from epoch ${over.sinceEpoch}: validation loss rose for 2 epochs in a row while training loss fell. ` +
-        'Consider EarlyStopping(monitor="val_loss", restore_best_weights=True), Dropout layers, or data augmentation.';
+        overfittingAdvice(this.traits);
     }
   }
 }

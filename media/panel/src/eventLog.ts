@@ -1,6 +1,7 @@
-// A short list of what happened besides the curves: checkpoints, warnings and info logs.
+// A short list of what happened besides the curves: checkpoints, callbacks' actions, warnings and info logs.
 
 import { byId } from './layout';
+import { describeCallback } from '../../../server/src/training/callback-events';
 import type { Checkpoint, RunModel } from './runModel';
 
 const MAX_ITEMS = 12;
@@ -14,7 +15,9 @@ export function renderEventLog(run: RunModel): void {
   const items = run.notices.map((n) =>
     n.type === 'checkpoint'
       ? { text: checkpointText(n), warning: false }
-      : { text: n.message, warning: n.level === 'warning' },
+      : n.type === 'callback'
+        ? { text: describeCallback(n), warning: false }
+        : { text: n.message, warning: n.level === 'warning' },
   );
   byId('events-section').hidden = items.length === 0;
   const list = byId('events');

@@ -1,31 +1,8 @@
 // The header: model, engine and device, progress, speed, status and the Stop button.
 
 import { byId } from './layout';
+import { timeLabel } from '../../../server/src/training/progress';
 import { progress, type RunModel } from './runModel';
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m) return `${m}m ${String(sec).padStart(2, '0')}s`;
-  return `${sec}s`;
-}
-
-function etaText(status: RunModel['status'], etaSeconds: number | undefined, elapsed: number): string {
-  switch (status) {
-    case 'running':
-      return etaSeconds === undefined ? '–' : formatDuration(etaSeconds);
-    case 'finished':
-      return `done in ${formatDuration(elapsed)}`;
-    case 'stopped':
-    case 'failed':
-      return `ended after ${formatDuration(elapsed)}`;
-    default:
-      return '–';
-  }
-}
 
 /** `stoppable`: a live run (known to the host) that has not ended; false in the saved report. */
 export function renderHeader(run: RunModel, fallbackTitle: string, stoppable: boolean, staticView: boolean): void {
@@ -37,7 +14,10 @@ export function renderHeader(run: RunModel, fallbackTitle: string, stoppable: bo
 
   const p = progress(run);
   byId('epoch').textContent = p.epochs ? `${p.epoch} / ${p.epochs}` : '–';
-  byId('eta').textContent = etaText(run.status, p.etaSeconds, run.elapsed);
+  // The same words as the status bar: "ETA 0:29" while running, "Elapsed 0:50" once ended.
+  const time = timeLabel(p);
+  byId('eta-label').textContent = time?.label === 'elapsed' ? 'Elapsed' : 'ETA';
+  byId('eta').textContent = time?.value ?? '–';
   byId('speed').textContent = p.samplesPerSec !== undefined ? Math.round(p.samplesPerSec).toLocaleString('en-US') : '–';
 
   const bar = byId('progress');

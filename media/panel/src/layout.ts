@@ -14,7 +14,7 @@ export function renderLayout(app: HTMLElement): void {
   <dl class="facts">
     <div><dt>Engine</dt><dd id="engine">–</dd></div>
     <div><dt>Epoch</dt><dd id="epoch">–</dd></div>
-    <div><dt>ETA</dt><dd id="eta">–</dd></div>
+    <div><dt id="eta-label">ETA</dt><dd id="eta">–</dd></div>
     <div><dt>Samples/s</dt><dd id="speed">–</dd></div>
     <div><dt>Parameters</dt><dd id="params">–</dd></div>
   </dl>

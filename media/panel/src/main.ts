@@ -77,6 +77,7 @@ function handle(m: HostToPanelMessage): void {
       runId = m.runId;
       title = m.model;
       run = emptyRun();
+      charts.setTraits(m.traits);
       stopRequested = false;
       charts.clear();
       resetEventLog();

@@ -10,8 +10,9 @@
 // - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
 
 import type { RunEvent } from '../../../server/src/training/protocol';
+import type { RunTraits } from '../../../server/src/training/run-traits';
 
-export type { RunEvent };
+export type { RunEvent, RunTraits };
 
 /** An earlier run of the same model that the user may overlay on the charts. */
 export interface RunSummary {
@@ -42,8 +43,9 @@ export interface RunFacts {
 }
 
 export type HostToPanelMessage =
-  /** Start showing a (new) run: clears the charts. */
-  | { type: 'reset'; runId: string; model: string; runDir: string }
+  /** Start showing a (new) run: clears the charts. `traits`: what the file already does against
+   *  overfitting (run-traits.ts), so the advice suggests only the rest. */
+  | { type: 'reset'; runId: string; model: string; runDir: string; traits?: RunTraits }
   /** Events of the current run, in order, coalesced by the host. */
   | { type: 'events'; runId: string; events: RunEvent[] }
   /** Answer to `requestRuns`: every run of the model (the displayed one marked), and the

@@ -1,6 +1,7 @@
 // Everything the panel knows about one run, accumulated from its events. No DOM: the views
 // read this model, and the same code builds the faded overlays of earlier runs.
 
+import { ProgressTracker, type RunProgress } from '../../../server/src/training/progress';
 import type { RunEvent } from './messages';
 
 type Started = Extract<RunEvent, { type: 'started' }>;
@@ -9,6 +10,7 @@ type Epoch = Extract<RunEvent, { type: 'epoch' }>;
 export type Checkpoint = Extract<RunEvent, { type: 'checkpoint' }>;
 export type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
 export type LogEvent = Extract<RunEvent, { type: 'log' }>;
+export type CallbackNotice = Extract<RunEvent, { type: 'callback' }>;
 
 export type RunStatus = 'waiting' | 'running' | 'finished' | 'stopped' | 'failed';
 
@@ -27,11 +29,13 @@ export interface RunModel {
   epochs: Epoch[];
   /** 'loss' first, then metrics in the order they first appeared. */
   quantities: string[];
-  /** Checkpoints and log messages, in the order they happened. */
-  notices: (Checkpoint | LogEvent)[];
+  /** Checkpoints, callbacks' actions and log messages, in the order they happened. */
+  notices: (Checkpoint | CallbackNotice | LogEvent)[];
   evaluated?: Evaluated;
   /** Seconds since start, from the latest batch or finished event. */
   elapsed: number;
+  /** The ETA and progress estimator the status bar and the notification use too. */
+  tracker: ProgressTracker;
 }
 
 export function emptyRun(): RunModel {
@@ -45,6 +49,7 @@ export function emptyRun(): RunModel {
     quantities: ['loss'],
     notices: [],
     elapsed: 0,
+    tracker: new ProgressTracker(),
   };
 }
 
@@ -68,6 +73,7 @@ function pushBatch(run: RunModel, e: Batch): void {
 }
 
 export function applyEvent(run: RunModel, e: RunEvent): void {
+  run.tracker.apply(e);
   switch (e.type) {
     case 'started':
       run.started = e;
@@ -82,6 +88,7 @@ export function applyEvent(run: RunModel, e: RunEvent): void {
       run.epochs.push(e);
       break;
     case 'checkpoint':
+    case 'callback':
     case 'log':
       run.notices.push(e);
       break;
@@ -115,20 +122,9 @@ export function epochValue(e: Epoch, quantity: string, validation: boolean): num
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export interface Progress {
-  epoch: number;
-  epochs: number;
-  /** 0..1 of all batches of all epochs. */
-  fraction: number;
-  etaSeconds?: number;
-  samplesPerSec?: number;
-}
+export type Progress = RunProgress;
 
+/** Where the run is, from the shared estimator (server/src/training/progress.ts). */
 export function progress(run: RunModel): Progress {
-  const epochs = run.started?.epochs ?? run.epochs.at(-1)?.epochs ?? 0;
-  const b = run.lastBatch;
-  if (!b || !epochs) return { epoch: run.epochs.length, epochs, fraction: 0 };
-  const fraction = Math.min(1, (b.epoch - 1 + b.batch / b.batches) / epochs);
-  const etaSeconds = run.status === 'running' && fraction > 0 ? (b.time * (1 - fraction)) / fraction : undefined;
-  return { epoch: b.epoch, epochs, fraction, etaSeconds, samplesPerSec: b.samplesPerSec };
+  return run.tracker.snapshot();
 }

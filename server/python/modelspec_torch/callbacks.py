@@ -3,7 +3,8 @@ CSVLogger. Epochs are 0-based here as in Keras; events add one.
 
 A callback sees the trainer through a small interface: `get_weights()`/`set_weights()`
 (Keras-ordered arrays), `learning_rate` (settable), `stop_training`, `save_to(dir)`,
-`run_dir` and `sink` (for events and warnings).
+`run_dir` and `sink` (for events and warnings). A callback that ends training or changes the
+learning rate emits a `callback` event with the facts (no wording: the launcher words them).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import io
 import math
 import os
 from typing import Any, Dict, List, Optional
-from .protocol import CallbackSpec
+from .protocol import CallbackEvent, CallbackSpec
 
 from .files import append_line, disk_error, make_dirs
 
@@ -91,11 +92,18 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             trainer.stop_training = True
-            trainer.stop_reason = (f'EarlyStopping: {self.monitor} did not improve for {self.wait} epoch(s) '
-                                   f'(best {self.best:.6g} at epoch {self.best_epoch + 1})')
-            if self.restore_best_weights and self.best_weights is not None:
+            restore = self.restore_best_weights and self.best_weights is not None
+            if restore:
                 trainer.set_weights(self.best_weights)
-                trainer.sink.log(f'EarlyStopping: restored the weights of epoch {self.best_epoch + 1}')
+            # Facts only: server/src/training/callback-events.ts words them for both engines.
+            event: CallbackEvent = {'type': 'callback', 'callback': 'EarlyStopping', 'action': 'stopTraining',
+                                    'epoch': epoch + 1, 'monitor': self.monitor, 'wait': self.wait}
+            if self.best is not None:
+                event['best'] = float(self.best)
+                event['bestEpoch'] = self.best_epoch + 1
+            if restore:
+                event['restoredEpoch'] = self.best_epoch + 1
+            trainer.sink.emit(event)
 
 
 class ReduceLROnPlateau(Callback):
@@ -139,7 +147,9 @@ class ReduceLROnPlateau(Callback):
                 if old > self.min_lr * (1 + 1e-7):
                     new = max(old * self.factor, self.min_lr)
                     trainer.learning_rate = new
-                    trainer.sink.log(f'ReduceLROnPlateau: epoch {epoch + 1}: learning rate {old:.4g} -> {new:.4g}')
+                    trainer.sink.emit({'type': 'callback', 'callback': 'ReduceLROnPlateau',
+                                       'action': 'reduceLearningRate', 'epoch': epoch + 1, 'monitor': self.monitor,
+                                       'wait': self.wait, 'oldLearningRate': float(old), 'newLearningRate': float(new)})
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
 

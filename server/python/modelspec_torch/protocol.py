@@ -50,6 +50,7 @@ class PreparedData(TypedDict):
     shuffle: bool
     augment: NotRequired[Dict[str, Union[float, bool]]]
     isImage: bool
+    imageShape: NotRequired[List[int]]  # [H, W, C] of an image source, also when x is flattened
 
 
 class CallbackSpec(TypedDict):
@@ -189,6 +190,21 @@ class LogEvent(TypedDict):
     message: str
 
 
+class CallbackEvent(TypedDict):
+    """A callback acted: facts only; server/src/training/callback-events.ts words them."""
+    type: Literal['callback']
+    callback: Literal['EarlyStopping', 'ReduceLROnPlateau']
+    action: Literal['stopTraining', 'reduceLearningRate']
+    epoch: int
+    monitor: str
+    wait: int
+    best: NotRequired[float]
+    bestEpoch: NotRequired[int]
+    restoredEpoch: NotRequired[int]
+    oldLearningRate: NotRequired[float]
+    newLearningRate: NotRequired[float]
+
+
 class FinishedEvent(TypedDict):
     type: Literal['finished']
     time: str
@@ -214,7 +230,7 @@ class FailedEvent(TypedDict):
 
 
 RunEvent = Union[StartedEvent, BatchEvent, EpochEvent, CheckpointEvent, EvaluatedEvent, LogEvent,
-                 FinishedEvent, StoppedEvent, FailedEvent]
+                 CallbackEvent, FinishedEvent, StoppedEvent, FailedEvent]
 
 EVENT_TYPES: Tuple[str, ...] = tuple(get_args(t.__annotations__['type'])[0] for t in get_args(RunEvent))
 

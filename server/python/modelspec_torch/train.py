@@ -377,7 +377,8 @@ class Trainer:
                     cb.on_epoch_end(epoch, logs, self)
                 epochs_done = epoch + 1
                 if self.stop_training:
-                    self.sink.log(self.stop_reason or 'training stopped by a callback')
+                    if self.stop_reason:  # callbacks.py's own say why in a `callback` event
+                        self.sink.log(self.stop_reason)
                     break
                 if self.stop.requested:
                     return self._stopped(epoch + 1)
@@ -442,9 +443,12 @@ class Trainer:
             if classes:
                 event['classes'] = list(classes)
             image_of = None
+            images = self.test_split.x
             if data.get('isImage'):
-                images = self.test_split.x
                 image_of = lambda i: images[i].cpu().numpy()  # noqa: E731 - one sample at a time
+            elif data.get('imageShape'):  # images the model reads flattened: thumbnails as images
+                shape = tuple(data['imageShape'])
+                image_of = lambda i: images[i].reshape(shape).cpu().numpy()  # noqa: E731
             event['samples'] = evaluate_mod.pick_samples(true_idx, pred_idx, conf, classes, image_of)
         self.sink.emit(event)
 

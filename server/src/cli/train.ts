@@ -4,6 +4,7 @@
 import type { Analysis } from '../language/analysis/analyze';
 import { printable, printableJson } from '../language/printable';
 import { planTraining } from '../language/analysis/plan';
+import { describeCallback } from '../training/callback-events';
 import type { RunEvent } from '../training/protocol';
 import { metricsLine, outcome, readEvents } from '../training/run-folder';
 import { startRunSession, type RunSession } from '../training/run-session';
@@ -148,6 +149,9 @@ class Progress {
         break;
       case 'log':
         this.println(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'callback':
+        this.println(describeCallback(e));
         break;
       case 'stopped': // the outcome printed when the run ends says these, once ("Stopped at epoch N: …")
       case 'failed':

@@ -52,6 +52,9 @@ export interface PreparedData {
   augment?: Record<string, number | boolean>;
   /** True when samples are images (x is N×H×W×C) so panels can show them. */
   isImage: boolean;
+  /** A sample as an image [H, W, C] whenever the source holds images, also when the model reads
+   *  them flattened (Input(shape=(784,)) on digits): the engines draw the sample thumbnails with it. */
+  imageShape?: number[];
 }
 
 export interface CallbackSpec {
@@ -154,6 +157,27 @@ export type RunEvent =
       samples?: { index: number; label: string; predicted: string; confidence: number; image?: string }[];
     }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
+  /** A callback acted: the facts only; server/src/training/callback-events.ts words them for
+   *  the panel, the CLI and the Output channel, the same for both engines. */
+  | {
+      type: 'callback';
+      callback: 'EarlyStopping' | 'ReduceLROnPlateau';
+      /** stopTraining (EarlyStopping), reduceLearningRate (ReduceLROnPlateau). */
+      action: 'stopTraining' | 'reduceLearningRate';
+      /** The epoch (1-based) after which it acted. */
+      epoch: number;
+      monitor: string;
+      /** Epochs without improvement when it acted. */
+      wait: number;
+      /** EarlyStopping: the best monitored value and its epoch (1-based). */
+      best?: number;
+      bestEpoch?: number;
+      /** EarlyStopping with restore_best_weights: the epoch whose weights were restored. */
+      restoredEpoch?: number;
+      /** ReduceLROnPlateau: the learning rate before and after. */
+      oldLearningRate?: number;
+      newLearningRate?: number;
+    }
   | { type: 'finished'; time: string; epochs: number; seconds: number; modelPath: string }
   | { type: 'stopped'; time: string; reason: string; epoch: number; modelPath?: string }
   | { type: 'failed'; time: string; message: string; epoch?: number; batch?: number };

@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../common/package-root';
 import type { RunEvent } from './protocol';
+import type { RunTraits } from './run-traits';
 
 export interface ReportOptions {
   title: string;
   /** Folder holding panel.js and panel.css; defaults to media/dist of the modelspec package. */
   assetsDir?: string;
+  /** What the run's file already does against overfitting, for the panel's advice. */
+  traits?: RunTraits;
 }
 
 function escapeHtml(text: string): string {
@@ -57,7 +60,7 @@ const hostShim = `(function () {
       postMessage: function (m) {
         if (m.type === 'ready') {
           window.postMessage({ type: 'static' }, '*');
-          window.postMessage({ type: 'reset', runId: 'report', model: data.title, runDir: '' }, '*');
+          window.postMessage({ type: 'reset', runId: 'report', model: data.title, runDir: '', traits: data.traits }, '*');
           window.postMessage({ type: 'events', runId: 'report', events: data.events }, '*');
         } else if (m.type === 'exportCsv') {
           download('training.csv', 'data:text/csv;charset=utf-8,' + encodeURIComponent(m.csv));
@@ -85,7 +88,7 @@ ${css}</style>
 </head>
 <body>
 <div id="app" data-title="${title}"></div>
-<script type="application/json" id="modelspec-report-data">${jsonForScript({ title: opts.title, events })}</script>
+<script type="application/json" id="modelspec-report-data">${jsonForScript({ title: opts.title, events, traits: opts.traits })}</script>
 <script>${hostShim}</script>
 <script>${js}</script>
 </body>

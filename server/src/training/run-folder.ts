@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTraits } from './run-traits';
 import { writeFileAtomic } from './files';
 import type { Metrics, RunEvent, RunSpec } from './protocol';
 import { toTfjsTopology } from './engines/tfjs/keras-json';
@@ -85,7 +86,8 @@ export function finalizeRunFolder(runDir: string, summaryTable: string, title: s
   writeHistory(runDir, events);
   writeTensorBoard(runDir, events, readRunSpec(runDir));
   writeFileAtomic(join(runDir, 'summary.txt'), summaryText(summaryTable, events));
-  writeFileAtomic(join(runDir, 'report.html'), renderReport(events, { title }));
+  const spec = readRunSpec(runDir);
+  writeFileAtomic(join(runDir, 'report.html'), renderReport(events, { title, traits: spec && runTraits(spec) }));
 }
 
 /**
@@ -110,7 +112,7 @@ export function refreshRunFolder(runDir: string): void {
   const summaryBehind = summary !== undefined && stale(summaryFile, summary);
   if (summaryBehind) writeFileAtomic(summaryFile, summary);
   // The report changes when the events do, which is when summary.txt does.
-  if (summaryBehind || !existsSync(reportFile)) writeFileAtomic(reportFile, renderReport(events, { title: reportTitle(spec.modelName, spec.runDir) }));
+  if (summaryBehind || !existsSync(reportFile)) writeFileAtomic(reportFile, renderReport(events, { title: reportTitle(spec.modelName, spec.runDir), traits: runTraits(spec) }));
 }
 
 /** The run's spec.json, or undefined when it is missing or unreadable. */

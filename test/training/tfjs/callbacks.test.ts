@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { describeCallback } from '../../../server/src/training/callback-events';
 import type { RunEvent } from '../../../server/src/training/protocol';
 import { CSVLogger, EarlyStopping, ReduceLROnPlateau, type Callback, type TrainingContext } from '../../../server/src/training/engines/tfjs/callbacks';
 import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
@@ -48,7 +49,10 @@ test('EarlyStopping(restore_best_weights) restores the best epoch weights when i
   const stoppedAt = await feed(cb, 'val_loss', [1, 0.5, 0.7, 0.8], ctx, setTo);
   assert.equal(stoppedAt, 2);
   assert.equal(ctx.model.getWeights()[0]!.dataSync()[0], 1, 'weights of epoch 1 (0.5 was best)');
-  assert.match(ctx.stopReason!, /restored the best weights/);
+  // It says why it stopped and which weights it restored, in one structured event.
+  const stop = ctx.events.find((e) => e.type === 'callback');
+  assert.ok(stop?.type === 'callback');
+  assert.match(describeCallback(stop), /did not improve.*restored the weights of epoch 2$/);
   cb.dispose();
 });
 
@@ -59,7 +63,7 @@ test('ReduceLROnPlateau: factor, patience, cooldown and min_lr', async () => {
   await feed(cb, 'val_loss', [1, 1, 1, 1, 1], ctx, () => rates.push(ctx.optimizer.learningRate));
   rates.push(ctx.optimizer.learningRate);
   assert.deepEqual(rates, [1, 1, 0.5, 0.3, 0.3, 0.3]);
-  assert.equal(ctx.events.filter((e) => e.type === 'log').length, 2);
+  assert.equal(ctx.events.filter((e) => e.type === 'callback' && e.action === 'reduceLearningRate').length, 2);
 
   const improving = context();
   await feed(new ReduceLROnPlateau({ monitor: 'val_loss', patience: 1 }), 'val_loss', [1, 0.9, 0.8, 0.7], improving);

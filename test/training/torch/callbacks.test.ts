@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeCallback } from '../../../server/src/training/callback-events';
 import { SKIP, mlpSpec, ofType, pythonEval, tempDir, train } from './helpers';
 
 /** A run whose loss cannot move: SGD with a vanishing learning rate. */
@@ -22,7 +23,7 @@ test('EarlyStopping stops after `patience` epochs without an improvement of min_
   // Epoch 1 sets the best; epochs 2 and 3 do not improve: Keras stops after epoch 3.
   assert.equal(ofType(events, 'epoch').length, 3);
   assert.equal(ofType(events, 'finished')[0]!.epochs, 3);
-  assert.ok(ofType(events, 'log').some((e) => /EarlyStopping: loss did not improve/.test(e.message)));
+  assert.ok(ofType(events, 'callback').map(describeCallback).some((text) => /EarlyStopping: loss did not improve/.test(text)));
 });
 
 test('EarlyStopping start_from_epoch and a missing monitor', { skip: SKIP }, () => {

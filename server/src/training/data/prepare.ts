@@ -73,6 +73,7 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     shuffle: settings.shuffle,
     ...(settings.augment && { augment: settings.augment }),
     isImage: train.isImage && train.x.shape.length === 4,
+    ...(train.isImage && train.imageShape && { imageShape: train.imageShape }),
   };
 }
 
@@ -125,7 +126,13 @@ async function prepareSplit(
     key,
     { dtype: loaded.x.dtype, shape: [loaded.count, ...sampleShape], data: loaded.x.data },
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
-    { classes: labels.classes, isImage: loaded.isImage, count: loaded.count },
+    {
+      classes: labels.classes,
+      isImage: loaded.isImage,
+      // The images' own shape, kept when x is reshaped for the model, so thumbnails still work.
+      ...(loaded.isImage && loaded.x.sampleShape.length >= 2 && { imageShape: [loaded.x.sampleShape[0]!, loaded.x.sampleShape[1]!, loaded.x.sampleShape[2] ?? 1] }),
+      count: loaded.count,
+    },
   );
   // This version of the files replaces the older ones' entries (unless a live run holds them).
   await dropOtherVersions(ctx.cacheDir, key);

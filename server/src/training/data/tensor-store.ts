@@ -20,6 +20,8 @@ export interface StoredSplit {
   y: TensorFile;
   classes?: string[];
   isImage: boolean;
+  /** [H, W, C] of the source's images, whatever shape x was stored in (entries before it lack it). */
+  imageShape?: number[];
   count: number;
 }
 
@@ -68,7 +70,7 @@ export async function writeStored(
   key: string,
   x: TensorToWrite,
   y: TensorToWrite,
-  info: { classes?: string[]; isImage: boolean; count: number },
+  info: { classes?: string[]; isImage: boolean; imageShape?: number[]; count: number },
 ): Promise<StoredSplit> {
   const finalDir = join(cacheDir, 'prepared', key);
   const tmpDir = `${finalDir}.${process.pid}.${Date.now()}.tmp`;

@@ -17,9 +17,8 @@ export interface TrainingContext {
   emit: Emit;
   /** Saves the current model in TF.js layers format into `dir`. */
   save(dir: string): Promise<void>;
-  /** Set by a callback to end training after this epoch. */
+  /** Set by a callback to end training after this epoch (it emits a `callback` event saying why). */
   stopTraining: boolean;
-  stopReason?: string;
 }
 
 export interface Callback {
@@ -96,11 +95,19 @@ export class EarlyStopping implements Callback {
     }
     if (this.wait >= this.patience && epoch > 0) {
       ctx.stopTraining = true;
-      ctx.stopReason = `EarlyStopping: ${this.monitor} did not improve for ${this.wait} epochs (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch + 1})`;
-      if (this.restoreBest && this.bestWeights) {
-        ctx.model.setWeights(this.bestWeights);
-        ctx.stopReason += '; restored the best weights';
-      }
+      const restore = this.restoreBest && this.bestWeights !== undefined;
+      if (restore) ctx.model.setWeights(this.bestWeights!);
+      // Facts only: callback-events.ts words them, the same for both engines.
+      ctx.emit({
+        type: 'callback',
+        callback: 'EarlyStopping',
+        action: 'stopTraining',
+        epoch: epoch + 1,
+        monitor: this.monitor,
+        wait: this.wait,
+        ...(Number.isFinite(this.best) && { best: this.best, bestEpoch: this.bestEpoch + 1 }),
+        ...(restore && { restoredEpoch: this.bestEpoch + 1 }),
+      });
     }
   }
 
@@ -137,7 +144,7 @@ export class ReduceLROnPlateau implements Callback {
     return this.mode === 'min' ? a < b - this.minDelta : a > b + this.minDelta;
   }
 
-  onEpochEnd(_epoch: number, logs: Logs, ctx: TrainingContext): void {
+  onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): void {
     logs['learning_rate'] = ctx.optimizer.learningRate;
     const current = logs[this.monitor];
     if (missing(this.monitor, logs, ctx, 'ReduceLROnPlateau') || current === undefined) return;
@@ -155,7 +162,16 @@ export class ReduceLROnPlateau implements Callback {
         if (old > this.minLr) {
           const next = Math.max(old * this.factor, this.minLr);
           ctx.optimizer.learningRate = next;
-          ctx.emit({ type: 'log', level: 'info', message: `ReduceLROnPlateau: learning rate ${old} -> ${next}` });
+          ctx.emit({
+            type: 'callback',
+            callback: 'ReduceLROnPlateau',
+            action: 'reduceLearningRate',
+            epoch: epoch + 1,
+            monitor: this.monitor,
+            wait: this.wait,
+            oldLearningRate: old,
+            newLearningRate: next,
+          });
           this.cooldownCounter = this.cooldown;
           this.wait = 0;
         }

@@ -79,8 +79,11 @@ export function evaluateSplit(
 
 /** A sample as a grayscale or RGB PNG, base64; values are scaled from their own range to 0..255. */
 export function samplePng(data: DataPipeline, split: Split, row: number): string | undefined {
-  if (!data.isImage) return undefined;
-  const [h, w, c] = data.imageShape;
+  // The source's images, also when the model reads them flattened (PreparedData.imageShape).
+  const shape = data.isImage ? data.imageShape : data.spec.imageShape;
+  if (!shape || shape.length < 2) return undefined;
+  const [h, w] = shape as [number, number];
+  const c = shape[2] ?? 1;
   if (c !== 1 && c !== 3) return undefined;
   const values = data.hostX(split, [row], false);
   let lo = Infinity;

@@ -291,7 +291,6 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
         for (const [k, value] of Object.entries(validation.metrics)) logs[`val_${k}`] = value;
       }
       const learningRate = optimizer.learningRate;
-      for (const cb of callbacks) await cb.onEpochEnd(epoch - 1, logs, ctx);
       emit({
         type: 'epoch',
         epoch,
@@ -304,11 +303,11 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
         seconds,
         samplesPerSec: seen / seconds,
       });
+      // After the epoch's event, as the PyTorch engine does: a callback's events (checkpoint,
+      // callback) follow the epoch they are about.
+      for (const cb of callbacks) await cb.onEpochEnd(epoch - 1, logs, ctx);
       epochsDone = epoch;
-      if (ctx.stopTraining) {
-        emit({ type: 'log', level: 'info', message: ctx.stopReason ?? 'a callback stopped training' });
-        break;
-      }
+      if (ctx.stopTraining) break;
     }
     for (const cb of callbacks) if (cb instanceof EarlyStopping) cb.dispose();
 
