@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
 import type { LayerInfo } from '../language/analysis/model';
 import { sourceRefOf } from '../language/analysis/sources';
-import { getCallback, getLoss } from '../language/catalog';
+import { getCallback, getLoss, unsupportedMessage } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
@@ -72,6 +72,7 @@ function layerModules(layer: LayerInfo): string[] {
     if (!Object.hasOwn(ACTIVATIONS, a)) throw new Error(`activation '${a}' has no PyTorch export yet`);
     return ACTIVATIONS[a] ? [ACTIVATIONS[a]!] : [];
   };
+  if (!spec.support.pytorch) throw new Error(unsupportedMessage(spec.name, 'pytorch'));
   const bias = args.use_bias === false ? 'False' : 'True';
   switch (spec.name) {
     case 'Dense':
@@ -150,7 +151,8 @@ function layerModules(layer: LayerInfo): string[] {
     case 'GaussianNoise':
       return [`GaussianNoise(${num(args.stddev)})`];
     default:
-      throw new Error(`${spec.name} has no PyTorch export yet; export --to keras, or train it with the torch engine (backend: 'torch')`);
+      // The catalog says this export supports the layer: its record and this switch disagree.
+      throw new Error(`internal error: the catalog lists ${spec.name} as exportable to PyTorch, but the export has no code for it`);
   }
 }
 

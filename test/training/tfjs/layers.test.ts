@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
 import { layer, tempDir } from './helpers';
+import { layerClassesFor } from '../../../server/src/language/catalog';
 
 type Case = { name: string; input: number[]; layer: ReturnType<typeof layer>; output: (number | null)[]; params: number; nonTrainable?: number; int?: boolean };
 
@@ -82,6 +83,11 @@ const CASES: Case[] = [
 
 before(async () => {
   await selectBackend('tfjs:wasm');
+});
+
+test('every Keras class the catalog says the tfjs engine runs has a case above', () => {
+  const covered = new Set(CASES.map((c) => c.layer.class_name));
+  assert.deepEqual(layerClassesFor('tfjs').filter((name) => !covered.has(name)), []);
 });
 
 for (const c of CASES) {
