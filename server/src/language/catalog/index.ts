@@ -39,8 +39,8 @@ export { formatShape, formatTuple } from './shapes';
 export { convOutputLength, deconvOutputLength } from './conv-utils';
 export { BASE_ARGS } from './define-layer';
 export type { BlockName } from './tables/blocks';
-export { SUPPORT_TARGETS, unsupportedMessage } from './support';
-export type { EngineTarget, ExportTarget, LayerSupport, SupportTarget } from './support';
+export { SUPPORT_TARGETS, unsupportedMessage, unsupportedUse } from './support';
+export type { ArgSupport, EngineTarget, ExportTarget, LayerSupport, SupportTarget } from './support';
 
 // Layers
 
