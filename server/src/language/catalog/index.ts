@@ -114,6 +114,18 @@ export function allOptimizers(): readonly RefEntry[] {
   return OPTIMIZERS;
 }
 
+/**
+ * Every numeric and boolean argument of an optimizer, Keras's default where `given` does not set
+ * it (Keras 2's `lr` is `learning_rate`): what the engines and exports receive, so none of them
+ * needs a default of its own. An unknown optimizer gets `given` back.
+ */
+export function optimizerArgs(name: string, given: Readonly<Record<string, ArgValue>> = {}): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const a of getOptimizer(name)?.args ?? []) if (typeof a.default === 'number' || typeof a.default === 'boolean') out[a.name] = a.default;
+  for (const [k, v] of Object.entries(given)) if (typeof v === 'number' || typeof v === 'boolean') out[k === 'lr' ? 'learning_rate' : k] = v;
+  return out;
+}
+
 export function getInitializer(name: string): RefEntry | undefined {
   return findEntry(INITIALIZERS, name);
 }
