@@ -125,3 +125,8 @@ test('the learning rate can change between steps (ReduceLROnPlateau)', async () 
   assert.equal(createOptimizer('sgd', optimizerArgs('sgd')).learningRate, 0.01);
   assert.throws(() => createOptimizer('ftrl'), /unknown optimizer 'ftrl'/);
 });
+
+test('an argument missing from the run spec is an error naming it, not a default of the engine', () => {
+  assert.throws(() => createOptimizer('adam', { learning_rate: 0.1 }), /optimizer Adam: the run spec has no 'beta_1'/);
+  assert.throws(() => createOptimizer('sgd', {}), /optimizer SGD: the run spec has no 'learning_rate'/);
+});
