@@ -4,6 +4,7 @@
 // explicit InputLayer(batch_shape=...) rather than a layer's batch_input_shape. Also where each
 // layer's variables go in model.weights.h5 (Keras's saving_lib paths).
 
+import { layerSupport } from '../language/catalog';
 import { toSnakeCase } from '../language/catalog/define-layer';
 
 type Json = Record<string, unknown>;
@@ -84,8 +85,6 @@ export function keras3Config(model: LoweredModel): Json {
 
 /** Recurrent layers keep their variables in their cell (`layers/lstm/cell/vars/0`). */
 const CELL_OF: Record<string, string> = { LSTM: 'LSTMCell', GRU: 'GRUCell', SimpleRNN: 'SimpleRNNCell' };
-/** Layers whose variables live in nested sublayers this writer does not lay out. */
-const NESTED = new Set(['Bidirectional', 'TimeDistributed']);
 
 export interface H5Group {
   /** The group holding the datasets `0`, `1`, … e.g. `layers/dense/vars`. */
@@ -110,7 +109,8 @@ export function h5Groups(layers: { className: string; name: string; weights: num
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     const key = n === undefined ? base : `${base}_${n + 1}`;
-    if (NESTED.has(layer.className) && layer.weights > 0) {
+    // Layers whose variables live in nested sublayers (Bidirectional): the catalog's keras-model support.
+    if (layerSupport(layer.className, 'keras-model') === false && layer.weights > 0) {
       throw new Error(`--to keras-model cannot lay out the weights of ${layer.className} layer '${layer.name}' yet; export it --to onnx or --to safetensors`);
     }
     const cell = CELL_OF[layer.className];

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
 import { layer, tempDir } from './helpers';
+import { layerClassesFor, optimizerArgs } from '../../../server/src/language/catalog';
 
 type Case = { name: string; input: number[]; layer: ReturnType<typeof layer>; output: (number | null)[]; params: number; nonTrainable?: number; int?: boolean };
 
@@ -84,6 +85,11 @@ before(async () => {
   await selectBackend('tfjs:wasm');
 });
 
+test('every Keras class the catalog says the tfjs engine runs has a case above', () => {
+  const covered = new Set(CASES.map((c) => c.layer.class_name));
+  assert.deepEqual(layerClassesFor('tfjs').filter((name) => !covered.has(name)), []);
+});
+
 for (const c of CASES) {
   test(`${c.name}: Keras shape ${JSON.stringify(c.output)} and ${c.params} params, trains on wasm`, async () => {
     const layers = [layer('InputLayer', { batch_shape: [null, ...c.input] }), { ...c.layer, config: { name: 'under_test', ...c.layer.config } }];
@@ -95,7 +101,7 @@ for (const c of CASES) {
       assert.equal(counts.nonTrainable, c.nonTrainable ?? 0);
       if (counts.trainable === 0) return;
       const x = c.int ? tf.randomUniform([2, ...c.input], 0, 100, 'int32') : tf.randomNormal([2, ...c.input]);
-      const optimizer = createOptimizer('SGD', { learning_rate: 0.1 });
+      const optimizer = createOptimizer('SGD', optimizerArgs('SGD', { learning_rate: 0.1 }));
       const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
       const before = variables.map((v) => v.clone());
       const { grads, value } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, 1))) as tf.Scalar, variables);

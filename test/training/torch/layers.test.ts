@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { layerClassesFor } from '../../../server/src/language/catalog';
 import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
 import { SKIP, layer, pythonEval, runPython, tempDir } from './helpers';
 
@@ -123,16 +124,14 @@ test('every layer class builds with Keras output shapes and parameter counts', {
     assert.equal(built.nonTrainable, c.nonTrainable ?? 0, `${c.what}: non-trainable`);
     assert.equal(d.total, c.params, `${c.what}: model total`);
   });
-  // Each supported Keras class appears at least once above.
-  const supported = ['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D',
-    'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D',
-    'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalMaxPooling3D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
-    'GlobalAveragePooling3D', 'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Embedding', 'Dropout', 'SpatialDropout1D',
-    'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'Activation', 'ReLU', 'LeakyReLU', 'PReLU',
-    'ELU', 'Softmax', 'BatchNormalization', 'LayerNormalization', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
-    'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D', 'Cropping3D', 'SimpleRNN', 'LSTM', 'GRU',
-    'Bidirectional', 'TimeDistributed'];
+  // Each Keras class the catalog says the torch engine runs appears at least once above.
+  const supported = layerClassesFor('torch');
   assert.deepEqual(supported.filter((s) => !classes.has(s)), []);
+});
+
+test("the engine's layer table is the catalog's torch support, plus InputLayer", { skip: SKIP }, () => {
+  const engine = JSON.parse(pythonEval('import json\nfrom modelspec_torch.model import LAYERS\nprint(json.dumps(sorted(LAYERS)))')) as string[];
+  assert.deepEqual(engine, ['InputLayer', ...layerClassesFor('torch')].sort());
 });
 
 test("'same' padding with stride 2 gives TF's ceil(n / 2) on odd sizes, for convs and pools", { skip: SKIP }, () => {

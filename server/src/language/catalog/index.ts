@@ -30,6 +30,7 @@ import type {
   RefTable,
   Shape,
 } from './types';
+import type { SupportTarget } from './support';
 
 export * from './types';
 export { withDefaults } from './bind';
@@ -38,6 +39,8 @@ export { formatShape, formatTuple } from './shapes';
 export { convOutputLength, deconvOutputLength } from './conv-utils';
 export { BASE_ARGS } from './define-layer';
 export type { BlockName } from './tables/blocks';
+export { SUPPORT_TARGETS, unsupportedMessage, unsupportedUse } from './support';
+export type { ArgSupport, EngineTarget, ExportTarget, LayerSupport, SupportTarget } from './support';
 
 // Layers
 
@@ -49,6 +52,21 @@ export function allLayers(): LayerSpec[] {
 }
 export function layerNames(): string[] {
   return layerList().map((l) => l.name);
+}
+
+/** Whether `target` (an engine or export) can run the layer `name`; undefined for an unknown layer. */
+export function layerSupport(name: string, target: SupportTarget): boolean | undefined {
+  return findLayer(name)?.support[target];
+}
+
+/**
+ * The Keras classes `target` itself implements: every layer it supports except `Input` (lowered to
+ * InputLayer) and applications (VGG16, Pretrained), which expand into other layers.
+ */
+export function layerClassesFor(target: SupportTarget): string[] {
+  return layerList()
+    .filter((l) => l.category !== 'input' && l.category !== 'application' && l.support[target])
+    .map((l) => l.name);
 }
 
 /**
@@ -94,6 +112,18 @@ export function getOptimizer(name: string): RefEntry | undefined {
 }
 export function allOptimizers(): readonly RefEntry[] {
   return OPTIMIZERS;
+}
+
+/**
+ * Every numeric and boolean argument of an optimizer, Keras's default where `given` does not set
+ * it (Keras 2's `lr` is `learning_rate`): what the engines and exports receive, so none of them
+ * needs a default of its own. An unknown optimizer gets `given` back.
+ */
+export function optimizerArgs(name: string, given: Readonly<Record<string, ArgValue>> = {}): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const a of getOptimizer(name)?.args ?? []) if (typeof a.default === 'number' || typeof a.default === 'boolean') out[a.name] = a.default;
+  for (const [k, v] of Object.entries(given)) if (typeof v === 'number' || typeof v === 'boolean') out[k === 'lr' ? 'learning_rate' : k] = v;
+  return out;
 }
 
 export function getInitializer(name: string): RefEntry | undefined {

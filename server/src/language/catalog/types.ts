@@ -2,6 +2,8 @@
 // metrics, datasets and callbacks, as data. Checking, completion, hover, signature help,
 // formatting and training all read these records; adding a layer means adding one record.
 
+import type { ArgSupport, LayerSupport } from './support';
+
 /** A shape without the batch axis; `null` is an unknown dimension (Keras's None). */
 export type Shape = (number | null)[];
 
@@ -128,6 +130,10 @@ export type LayerCategory =
 export interface LayerSpec {
   /** Keras class name, e.g. `Conv2D`. */
   name: string;
+  /** Which engines and export targets run this layer (`support.ts`); the checker warns and the exports refuse from it. */
+  support: LayerSupport;
+  /** Argument values some supporting targets still cannot run (GRU reset_after=False on the torch engine). */
+  argSupport?: readonly ArgSupport[];
   category: LayerCategory;
   /** One or two sentences, Keras's wording where it is clear. */
   doc: string;

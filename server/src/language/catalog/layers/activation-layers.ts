@@ -4,6 +4,7 @@
 import { arg, float, int, listOf, optional, union } from '../arg-types';
 import { constraintArg, initializerArg, regularizerArg } from '../common-args';
 import { defineLayer } from '../define-layer';
+import { NO_PYTORCH_EXPORT } from '../support';
 import { formatShape, knownDim, normalizeAxis } from '../shapes';
 import { ShapeError, type LayerSpec } from '../types';
 import { argIntList, argNumber } from '../values';
@@ -31,6 +32,7 @@ export const LeakyReLU: LayerSpec = defineLayer({
 export const PReLU: LayerSpec = defineLayer({
   name: 'PReLU',
   category: 'activation',
+  unsupported: NO_PYTORCH_EXPORT,
   doc: 'Parametric relu: like LeakyReLU, but the slope alpha is learned per element (or shared along shared_axes).',
   args: [
     initializerArg('alpha_initializer', 'zeros', 'slopes'),

@@ -9,6 +9,7 @@ import { arg, int, intTuple, oneOfAnyCase, optional, required } from '../arg-typ
 import { activationArg, activityRegularizerArg, constraintArg, dataFormatArg, initializerArg, kernelBiasArgs, regularizerArg, useBiasArg } from '../common-args';
 import { deconvOutputLength, type ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
+import { NO_PYTORCH_EXPORT } from '../support';
 import { intOrTuplePhrase } from '../phrases';
 import { formatShape, formatTuple, knownDim } from '../shapes';
 import { ShapeError, type ArgSpec, type LayerContext, type LayerSpec } from '../types';
@@ -66,6 +67,7 @@ function convSpatial(layer: string, ctx: LayerContext, rank: number): (number | 
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 function convLayer(rank: 1 | 2 | 3): LayerSpec {
+  const unsupported = rank === 3 ? NO_PYTORCH_EXPORT : [];
   const name = `Conv${rank}D`;
   const checkGroups = (ctx: LayerContext, channels: number | null) => {
     const groups = argNumber(ctx.args, 'groups');
@@ -83,6 +85,7 @@ function convLayer(rank: 1 | 2 | 3): LayerSpec {
   return defineLayer({
     name,
     category: 'convolution',
+    unsupported,
     doc: `${rank}D convolution: slides \`filters\` kernels over the ${rank === 1 ? 'steps of a sequence' : rank === 2 ? 'height and width of an image' : 'depth, height and width of a volume'}; input (${rank === 1 ? 'steps' : rank === 2 ? 'height, width' : 'depth, height, width'}, channels).`,
     inputRanks: [rank + 1],
     args: [
@@ -119,6 +122,9 @@ export const Conv3D = convLayer(3);
 export const Conv2DTranspose: LayerSpec = defineLayer({
   name: 'Conv2DTranspose',
   category: 'convolution',
+  // The PyTorch engine (and so ONNX, which it writes) infers the output size; modelspec_torch/layers_conv.py.
+  argSupport: [{ arg: 'output_padding', only: null, targets: ['torch', 'onnx'] }],
+  unsupported: NO_PYTORCH_EXPORT,
   doc: 'Transposed 2D convolution ("deconvolution"): goes the opposite way of Conv2D, e.g. upsampling by its strides.',
   inputRanks: [3],
   args: [
@@ -156,6 +162,7 @@ export const Conv2DTranspose: LayerSpec = defineLayer({
 export const SeparableConv2D: LayerSpec = defineLayer({
   name: 'SeparableConv2D',
   category: 'convolution',
+  unsupported: NO_PYTORCH_EXPORT,
   doc: 'Depthwise separable 2D convolution: a depthwise convolution per channel, then a 1×1 pointwise convolution mixing channels into `filters`.',
   inputRanks: [3],
   args: [
@@ -193,6 +200,7 @@ export const SeparableConv2D: LayerSpec = defineLayer({
 export const DepthwiseConv2D: LayerSpec = defineLayer({
   name: 'DepthwiseConv2D',
   category: 'convolution',
+  unsupported: NO_PYTORCH_EXPORT,
   doc: 'Depthwise 2D convolution: each input channel gets its own `depth_multiplier` kernels; channels are not mixed.',
   inputRanks: [3],
   args: [

@@ -5,6 +5,7 @@ import { arg, bool, intTuple, oneOfAnyCase, optional } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import type { ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
+import { NO_PYTORCH_EXPORT } from '../support';
 import { axesPhrase, intOrTuplePhrase } from '../phrases';
 import type { LayerContext, LayerSpec } from '../types';
 import { argBool, argOptionalTuple, argString, argTuple } from '../values';
@@ -22,6 +23,7 @@ function poolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'pooling',
+    unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `${kind === 'Max' ? 'Max' : 'Average'} pooling over windows of pool_size along ${axesPhrase(rank)}; each channel separately.`,
     inputRanks: [rank + 1],
     args: [
@@ -49,6 +51,7 @@ function globalPoolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
   return defineLayer({
     name: `Global${kind}Pooling${rank}D`,
     category: 'pooling',
+    unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `Global ${kind === 'Max' ? 'max' : 'average'} pooling: one value per channel over the whole of ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
     args: [dataFormatArg, arg('keepdims', bool, false, 'Keep the spatial axes with length 1 instead of dropping them.')],

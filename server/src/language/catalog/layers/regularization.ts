@@ -4,6 +4,7 @@
 import { arg, float, fraction, required, seed } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import { defineLayer } from '../define-layer';
+import { NO_PYTORCH_EXPORT } from '../support';
 import type { LayerSpec } from '../types';
 
 const seedArg = arg('seed', seed, null, 'Random seed.');
@@ -12,6 +13,7 @@ function spatialDropout(rank: 1 | 2 | 3): LayerSpec {
   return defineLayer({
     name: `SpatialDropout${rank}D`,
     category: 'regularization',
+    unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `Like Dropout, but drops entire channels (feature maps) of a ${rank}D input instead of single elements.`,
     inputRanks: [rank + 1],
     args: [required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).'), ...(rank === 1 ? [] : [dataFormatArg]), seedArg],
@@ -34,6 +36,7 @@ export const GaussianNoise: LayerSpec = defineLayer({
 export const GaussianDropout: LayerSpec = defineLayer({
   name: 'GaussianDropout',
   category: 'regularization',
+  unsupported: NO_PYTORCH_EXPORT,
   doc: 'Multiplies inputs by 1-centred Gaussian noise with stddev sqrt(rate / (1 - rate)) during training.',
   args: [required('rate', fraction, 'Drop probability, as for Dropout, in [0, 1).'), seedArg],
   outputShape: (ctx) => ctx.input,

@@ -4,6 +4,7 @@
 import { arg, int, intTuple, listOf, oneOf, required, targetShape } from '../arg-types';
 import { dataFormatArg } from '../common-args';
 import { defineLayer } from '../define-layer';
+import { NO_PYTORCH_EXPORT } from '../support';
 import { axesPhrase } from '../phrases';
 import { formatShape, formatTuple, product } from '../shapes';
 import { ShapeError, type ArgValue, type LayerSpec, type Shape } from '../types';
@@ -95,6 +96,7 @@ function upSampling(rank: Rank): LayerSpec {
   return defineLayer({
     name: `UpSampling${rank}D`,
     category: 'reshaping',
+    unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `Repeats each ${rank === 1 ? 'step' : 'row and column'} size times along ${axesPhrase(rank)}: a simple upsampling.`,
     inputRanks: [rank + 1],
     args,
@@ -114,6 +116,7 @@ function zeroPadding(rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'reshaping',
+    unsupported: rank === 2 ? [] : NO_PYTORCH_EXPORT,
     doc: `Adds rows of zeros around each sample along ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
     args: [
@@ -133,6 +136,7 @@ function cropping(rank: Rank): LayerSpec {
   return defineLayer({
     name,
     category: 'reshaping',
+    unsupported: NO_PYTORCH_EXPORT,
     doc: `Crops each sample along ${axesPhrase(rank)}, removing (before, after) entries per axis.`,
     inputRanks: [rank + 1],
     args: [

@@ -32,6 +32,8 @@ function checkRecurrent(inner: Inner): void {
 export const Bidirectional: LayerSpec = defineLayer({
   name: 'Bidirectional',
   category: 'recurrent',
+  // keras-model: keras3-config.ts does not lay out the weights of nested sublayers.
+  unsupported: ['pytorch', 'keras-model'],
   doc: 'Runs a recurrent layer over the sequence forwards and backwards and merges the two outputs (concatenated by default).',
   inputRanks: [2],
   args: [
@@ -92,6 +94,8 @@ function perStep<T>(ctx: LayerContext, inner: Inner, rule: (stepCtx: LayerContex
 export const TimeDistributed: LayerSpec = defineLayer({
   name: 'TimeDistributed',
   category: 'recurrent',
+  // keras-model: keras3-config.ts does not lay out the weights of nested sublayers.
+  unsupported: ['pytorch', 'keras-model'],
   doc: 'Applies a layer to every step of a sequence independently: TimeDistributed(Dense(8)) on (None, 10, 16) gives (None, 10, 8).',
   minInputRank: 2,
   args: [required('layer', layer, 'The layer to apply to each step, e.g. Dense(8) or Conv2D(16, 3).')],
