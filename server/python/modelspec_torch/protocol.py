@@ -86,6 +86,10 @@ class FitSpec(TypedDict):
     backend: str
     engineReason: NotRequired[str]
     mixedPrecision: bool
+    devices: NotRequired[int]
+    nnodes: NotRequired[int]
+    nodeRank: NotRequired[int]
+    master: NotRequired[str]
 
 
 class ParamCounts(TypedDict):
@@ -131,6 +135,9 @@ class StartedEvent(TypedDict):
     stepsPerEpoch: int
     runDir: str
     model: str
+    worldSize: NotRequired[int]
+    nodes: NotRequired[int]
+    devices: NotRequired[List[str]]
 
 
 class BatchEvent(TypedDict):

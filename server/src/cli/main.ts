@@ -12,6 +12,7 @@ import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostic
 import { colourFor, style } from './style';
 import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
+import { DISTRIBUTED_FLAGS, parseDistributedFlags } from './distributed-flags';
 import { evaluate } from './evaluate';
 import { predict } from './predict';
 import { reportEngines } from '../training/engines/detect';
@@ -23,7 +24,10 @@ Commands:
   check [--json] FILE...     Check .model files; print errors and warnings like a compiler.
   summary [--json] FILE      Print the model's layers, output shapes and parameter counts (Keras style).
   train FILE [--epochs N] [--backend NAME] [--out DIR] [--json]
+        [--devices N] [--nnodes M --node-rank K --master HOST:PORT]
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
+                             --devices N trains data-parallel on N GPUs (or N CPU processes)
+                             with the torch engine; --nnodes etc. across machines.
   evaluate RUN_DIR [--best] [--backend NAME] [--json]
                              Evaluate a run's saved model (best/ with --best) on its test data.
   predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--json]
@@ -129,7 +133,7 @@ async function trainCommand(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') json = true;
-    else if (a === '--epochs' || a === '--backend' || a === '--out') {
+    else if (a === '--epochs' || a === '--backend' || a === '--out' || (DISTRIBUTED_FLAGS as readonly string[]).includes(a)) {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       options[a.slice(2)] = v;
@@ -137,6 +141,12 @@ async function trainCommand(args: string[]): Promise<number> {
     else files.push(a);
   }
   if (files.length !== 1) throw new UsageError('train takes exactly one .model file');
+  let distributed;
+  try {
+    distributed = parseDistributedFlags(options);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const epochs = options.epochs === undefined ? undefined : Number(options.epochs);
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number of at least 1, got '${options.epochs}'`);
   const loaded = load(files[0]);
@@ -145,7 +155,7 @@ async function trainCommand(args: string[]): Promise<number> {
     process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before training\n`);
     return 1;
   }
-  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
+  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json, distributed });
 }
 
 async function evaluateCommand(args: string[]): Promise<number> {

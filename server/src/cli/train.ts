@@ -9,6 +9,7 @@ import { finalizeRunFolder, metricsLine, outcome, readEvents, reportTitle } from
 import { startRun, type RunHandle } from '../training/run-process';
 import { buildRunSpec, trainingBlocker } from '../training/run-spec';
 import { colourFor, style } from './style';
+import { backendForReplicas, withDistributedFlags, type DistributedFlags } from './distributed-flags';
 
 export interface TrainArgs {
   file: string;
@@ -17,6 +18,8 @@ export interface TrainArgs {
   backend?: string;
   out?: string;
   json: boolean;
+  /** --devices, --nnodes, --node-rank, --master. */
+  distributed?: DistributedFlags;
 }
 
 export async function train(args: TrainArgs): Promise<number> {
@@ -40,7 +43,8 @@ export async function train(args: TrainArgs): Promise<number> {
   }
   let choice;
   try {
-    choice = await chooseEngine(spec.fit.backend);
+    spec = { ...spec, fit: withDistributedFlags(spec.fit, args.distributed ?? {}) };
+    choice = await chooseEngine(backendForReplicas(spec.fit));
   } catch (e) {
     process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
