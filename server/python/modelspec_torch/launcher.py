@@ -213,14 +213,17 @@ class Launcher:
             return 1
 
     def _first_failure(self, noticed: Worker) -> Worker:
-        """The rank whose end set off the others: the earliest to report a failure or to exit
-        on its own (a rank whose peer died reports a broken connection just after)."""
-        def ended(w: Worker) -> float:
-            times = [t for t in (w.final_at if w.final and w.final['type'] == 'failed' else 0.0,
-                                 w.exited_at if not w.killed_by_launcher and w.process.returncode != 0 else 0.0) if t]
-            return min(times) if times else float('inf')
-        candidates = sorted(self.workers, key=ended)
-        return candidates[0] if ended(candidates[0]) != float('inf') else noticed
+        """The rank whose end set off the others. A rank that died without reporting a failure
+        (killed, crashed) is the cause: its peers then fail on a broken connection. Otherwise
+        the first rank to report a failure."""
+        silent = [w for w in self.workers if not w.killed_by_launcher and w.process.returncode not in (0, None)
+                  and (w.final is None or w.final['type'] != 'failed')]
+        if silent:
+            return min(silent, key=lambda w: w.exited_at or float('inf'))
+        reported = [w for w in self.workers if w.final is not None and w.final['type'] == 'failed']
+        if reported:
+            return min(reported, key=lambda w: w.final_at)
+        return noticed
 
     def _failed_event(self, w: Worker) -> FailedEvent:
         world = int(os.environ.get('WORLD_SIZE') or 0) or len(self.workers) * int(self.spec['fit'].get('nnodes') or 1)
