@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional
+from typing import Deque, Dict, List, Optional, cast
 
 from .device import cpu_threads
 from .files import DiskError
@@ -266,7 +266,9 @@ def _parse(line: str) -> Optional[RunEvent]:
         event = json.loads(line)
     except ValueError:
         return None
-    return event if isinstance(event, dict) and isinstance(event.get('type'), str) else None
+    if not (isinstance(event, dict) and isinstance(event.get('type'), str)):
+        return None
+    return cast(RunEvent, event)  # a worker's own event line, written by protocol.EventSink
 
 
 def launch(spec_path: str, spec: RunSpec, stop) -> int:
@@ -290,6 +292,6 @@ def needs_launcher(spec: RunSpec, env: Optional[Dict[str, str]] = None) -> bool:
     """Several devices or machines asked for, and no launcher (torchrun, srun, ours) set the
     workers' environment."""
     from .distributed import placement_from_env
-    fit = spec.get('fit') or {}
-    wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1  # type: ignore[call-overload]
+    fit = spec['fit']
+    wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1
     return wanted and placement_from_env(os.environ if env is None else env) is None

@@ -86,6 +86,7 @@ class FitSpec(TypedDict):
     backend: str
     engineReason: NotRequired[str]
     mixedPrecision: bool
+    precisionPolicy: NotRequired[Literal['mixed_float16', 'mixed_bfloat16']]
     devices: NotRequired[int]
     nnodes: NotRequired[int]
     nodeRank: NotRequired[int]

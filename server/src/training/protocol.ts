@@ -82,6 +82,8 @@ export interface RunSpec {
     /** Why the launcher chose this engine ('auto: no GPU; PyTorch is the fastest CPU engine here'). */
     engineReason?: string;
     mixedPrecision: boolean;
+    /** A Keras mixed-precision policy asked for by name (fit.mixed_precision); absent: the engine's choice. */
+    precisionPolicy?: 'mixed_float16' | 'mixed_bfloat16';
     /** Data-parallel replicas per machine (GPUs, or processes on a CPU); absent: 1. The torch engine only. */
     devices?: number;
     /** Machines of a data-parallel run (--nnodes), this machine's place (--node-rank) and the

@@ -75,7 +75,10 @@ export async function buildRunSpec(analysis: Analysis, file: string, opts: RunOp
       seed: typeof fit.seed === 'number' ? fit.seed : undefined,
       callbacks: Array.isArray(fit.callbacks) ? fit.callbacks.filter(isCall).map(callbackOf) : [],
       backend: opts.backend ?? (typeof fit.backend === 'string' ? fit.backend : 'auto'),
-      mixedPrecision: true,
+      // Keras's policy names; None leaves it to the engine (mixed on a CUDA GPU).
+      mixedPrecision: fit.mixed_precision !== 'float32',
+      ...(fit.mixed_precision === 'mixed_float16' || fit.mixed_precision === 'mixed_bfloat16' ? { precisionPolicy: fit.mixed_precision } : {}),
+      ...(typeof fit.devices === 'number' && fit.devices > 1 ? { devices: fit.devices } : {}),
     },
     expectedParams: model.totals!,
     summaryTable: summaryTable(model),

@@ -14,6 +14,7 @@ import { catalogValueContext } from './catalog-context';
 import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
 import { analyzeModel, type ModelAnalysis } from './model';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
+import { checkFitSettings } from './fit-checks';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
 import { checkStackWarnings } from './warnings';
 
@@ -69,6 +70,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   };
   const compile = settingsOf('compile');
   const fit = settingsOf('fit');
+  checkFitSettings(fit, out);
   const dataSettings = settingsOf('data');
   const data = dataSettings ? { ...dataSettings, sources: probeSources(dataSettings, options, out) } : undefined;
 
