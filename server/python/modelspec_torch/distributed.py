@@ -201,3 +201,32 @@ def quiet_sink():
             if event.get('type') in ('log', 'finished', 'stopped', 'failed'):
                 super().emit(event)
     return QuietSink(None)
+
+
+def replicas_active() -> bool:
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
+def synchronized_batch_norm(layer, x: torch.Tensor) -> torch.Tensor:
+    """Keras's BatchNormalization(synchronized=True) in training: the statistics of the whole
+    global batch, summed over the replicas with an all-reduce that autograd differentiates
+    through (torch 1.13's SyncBatchNorm runs on CUDA only; this runs on gloo and NCCL alike).
+    x is channels-last; the moving averages follow Keras (toward the biased batch variance)."""
+    from torch.distributed.nn.functional import all_reduce
+    c = int(x.shape[-1])
+    flat = x.reshape(-1, c).float()
+    count = torch.full((1,), float(flat.shape[0]), device=x.device)
+    stats = all_reduce(torch.cat([flat.sum(0), (flat * flat).sum(0), count]))
+    n = stats[-1]
+    mean = stats[:c] / n
+    var = (stats[c:2 * c] / n - mean * mean).clamp_min(0.0)
+    y = (flat - mean) * torch.rsqrt(var + layer.eps)
+    if layer.gamma is not None:
+        y = y * layer.gamma
+    if layer.beta is not None:
+        y = y + layer.beta
+    with torch.no_grad():
+        m = layer.momentum  # torch's convention: the weight of the new batch
+        layer.moving_mean.mul_(1.0 - m).add_(mean.detach() * m)
+        layer.moving_variance.mul_(1.0 - m).add_(var.detach() * m)
+    return y.reshape(x.shape).to(x.dtype)

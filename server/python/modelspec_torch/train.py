@@ -247,10 +247,9 @@ class Trainer:
             self.sink.log(f'data-parallel: {p.world_size} replicas on {p.nnodes} machine{"s" if p.nnodes != 1 else ""} '
                           f'({p.launcher}, {"NCCL" if self.device.type == "cuda" else "gloo"}); the global batch of '
                           f'{self.batch_size} is split into about {per_replica:g} samples per replica')
-            unsynced = synchronized_batch_norms(self.model)
-            if unsynced and self.device.type != 'cuda':
-                self.sink.log(f'BatchNormalization(synchronized=True) in {", ".join(unsynced)} computes its statistics '
-                              f'over the whole global batch (all replicas)', 'info')
+            synced = synchronized_batch_norms(self.model)
+            if synced:
+                self.sink.log(f'{", ".join(synced)}: batch statistics over the global batch (synchronized=True)')
         if self.autocast_dtype is not None:
             self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on CUDA')
         if self.fit.get('seed') is None:

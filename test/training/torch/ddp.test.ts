@@ -172,6 +172,45 @@ describe('data-parallel training on the CPU (2 gloo processes)', { skip: SKIP },
     assert.ok(Math.abs(e1.valLoss! - e2.valLoss!) < 1e-5);
   });
 
+  it('BatchNormalization(synchronized=True) normalizes over the global batch: 2 processes equal 1 within 1e-5', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-ddp-bn-'));
+    const file = join(dir, 'bn.model');
+    // 800 training samples in batches of 101: 8 steps, the last of 93 (47 + 46 per replica).
+    writeFileSync(file, `model bn_mlp {
+    Input(shape=(784,))
+    Dense(64)
+    BatchNormalization(synchronized=True)
+    Activation('relu')
+    Dense(10, activation='softmax')
+}
+compile {
+    loss: 'categorical_crossentropy'
+    optimizer: RMSprop()
+    metrics: ['accuracy']
+}
+data {
+    train: digits
+    validation_split: 0.9
+}
+fit {
+    epochs: 1
+    batch_size: 101
+    seed: 7
+}
+`);
+    const one = train(file, join(dir, 'one'), 1);
+    assert.equal(one.code, 0, one.stderr);
+    const two = train(file, join(dir, 'two'), 2);
+    assert.equal(two.code, 0, two.stderr);
+    const a = weights(one.runDir);
+    const b = weights(two.runDir);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    // Per-replica statistics (synchronized=False) differ here by about 1e-2.
+    assert.ok(worst <= 1e-5, `weights (with the moving mean and variance) differ by up to ${worst}`);
+    assert.ok(two.events.some((e) => e.type === 'log' && /synchronized=True/.test(e.message)));
+  });
+
   it('a killed rank fails the run within 60 s, naming the rank and its last output, with no process left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-ddp-kill-'));
     const run = await startLongRun(dir);
