@@ -294,4 +294,11 @@ def needs_launcher(spec: RunSpec, env: Optional[Dict[str, str]] = None) -> bool:
     from .distributed import placement_from_env
     fit = spec['fit']
     wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1
-    return wanted and placement_from_env(os.environ if env is None else env) is None
+    if not wanted:
+        return False
+    env = os.environ if env is None else env
+    if env.get('WORLD_SIZE') and env.get('RANK') is not None:
+        return False  # a worker: of torchrun, or of this launcher
+    if fit.get('nnodes'):
+        return True  # `train --nnodes`: one launcher per machine, even inside an srun task
+    return placement_from_env(env) is None

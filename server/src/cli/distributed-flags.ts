@@ -12,8 +12,9 @@ export interface DistributedFlags {
 
 export const DISTRIBUTED_FLAGS = ['--devices', '--nnodes', '--node-rank', '--master'] as const;
 
-/** Checks the flags' values (keys without the dashes: devices, node-rank, ...); throws an Error that says what to fix. */
-export function parseDistributedFlags(values: Readonly<Record<string, string | undefined>>): DistributedFlags {
+/** Checks the flags' values (keys without the dashes: devices, node-rank, ...); throws an Error that says what to fix.
+ *  needMaster: false for scripts that get the rendezvous at run time (export --to slurm). */
+export function parseDistributedFlags(values: Readonly<Record<string, string | undefined>>, opts: { needMaster?: boolean } = {}): DistributedFlags {
   const whole = (flag: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -30,7 +31,7 @@ export function parseDistributedFlags(values: Readonly<Record<string, string | u
   if (flags.nodeRank !== undefined && flags.nodeRank >= nnodes) {
     throw new Error(`--node-rank ${flags.nodeRank} is outside 0..${nnodes - 1}: node ranks count the --nnodes ${nnodes} machines from 0`);
   }
-  if (nnodes > 1 && flags.master === undefined) throw new Error(`--nnodes ${nnodes} needs --master HOST:PORT, the address of the machine with --node-rank 0 (e.g. --master node01:29500)`);
+  if (nnodes > 1 && flags.master === undefined && opts.needMaster !== false) throw new Error(`--nnodes ${nnodes} needs --master HOST:PORT, the address of the machine with --node-rank 0 (e.g. --master node01:29500)`);
   if (flags.master !== undefined && !/^[^\s:]+:\d{1,5}$/.test(flags.master)) throw new Error(`--master takes HOST:PORT (e.g. node01:29500), got '${flags.master}'`);
   return flags;
 }

@@ -13,6 +13,7 @@ import { colourFor, style } from './style';
 import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
 import { DISTRIBUTED_FLAGS, parseDistributedFlags } from './distributed-flags';
+import { isLaunchFormat, LAUNCH_FORMATS, launchScript, type LaunchFormat } from '../export/launch-scripts';
 import { evaluate } from './evaluate';
 import { predict } from './predict';
 import { reportEngines } from '../training/engines/detect';
@@ -37,6 +38,9 @@ Commands:
                              when there is one, else TensorFlow.js.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
+  export FILE --to slurm|torchrun [--devices N] [--nnodes M] [--out FILE]
+                             Write an sbatch script (or a per-machine command line) that trains
+                             the model data-parallel on M machines x N GPUs.
   export RUN_DIR --to onnx|keras-model|safetensors [--out FILE]
                              Write a trained run's model as ONNX, a Keras 3 .keras archive or
                              safetensors weights (default: model.onnx|.keras|.safetensors in RUN_DIR).
@@ -206,12 +210,17 @@ async function exportCommand(args: string[]): Promise<number> {
   let to: string | undefined;
   let out: string | undefined;
   const files: string[] = [];
+  const launch: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--to' || args[i] === '--out') {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${args[i - 1]} needs a value`);
       if (args[i - 1] === '--to') to = v;
       else out = v;
+    } else if (args[i] === '--devices' || args[i] === '--nnodes') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${args[i - 1]} needs a value`);
+      launch[args[i - 1]!.slice(2)] = v;
     } else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else files.push(args[i]);
   }
@@ -230,8 +239,10 @@ async function exportCommand(args: string[]): Promise<number> {
     }
   }
   if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
+  if (to !== undefined && isLaunchFormat(to)) return exportLaunchScript(files[0]!, to, out, launch);
+  if (Object.keys(launch).length) throw new UsageError(`--devices and --nnodes go with --to ${LAUNCH_FORMATS.join('|')}`);
   if (to !== 'keras' && to !== 'pytorch') {
-    throw new UsageError(`export needs --to keras or --to pytorch (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
+    throw new UsageError(`export needs --to keras, pytorch, slurm or torchrun (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
   }
   if (existsSync(join(files[0], 'spec.json'))) {
     throw new UsageError(`${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`);
@@ -263,6 +274,29 @@ async function exportCommand(args: string[]): Promise<number> {
     // Whole or not at all (an existing script is kept on failure); an I/O error is one line.
     writeFileAtomic(out, script, 'export');
     process.stderr.write(`Wrote ${printable(out)}\n`);
+  } else process.stdout.write(script);
+  return 0;
+}
+
+/** `export FILE --to slurm|torchrun`: the script that trains FILE data-parallel on several machines. */
+function exportLaunchScript(file: string, to: LaunchFormat, out: string | undefined, flags: Record<string, string>): number {
+  let parsed;
+  try {
+    parsed = parseDistributedFlags(flags, { needMaster: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const loaded = load(file);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    return 1;
+  }
+  const fit = loaded.analysis.fit?.values;
+  const devices = parsed.devices ?? (typeof fit?.devices === 'number' ? fit.devices : 1);
+  const script = launchScript(to, { file: loaded.file, modelName: loaded.analysis.model?.name ?? 'model', devices, nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1) });
+  if (out) {
+    writeFileAtomic(out, script, 'export');
+    process.stderr.write(`Wrote ${printable(out)}${to === 'slurm' ? ' (submit it with sbatch)' : ' (run it on each machine with NODE_RANK set)'}\n`);
   } else process.stdout.write(script);
   return 0;
 }
