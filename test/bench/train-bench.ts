@@ -7,8 +7,10 @@
 // hand-written loop and the torch engine come from `python -m modelspec_torch.bench`, which
 // times both on the same data and model. Set BENCH_SAMPLES_CNN / BENCH_SAMPLES_MLP to change
 // how many training samples the TF.js runs use (the WebAssembly CNN is slow).
+// Then (BENCH_CONTENDED=0 leaves it out) each engine as a process, quiet and next to a busy
+// process, as a ratio to its own quiet figure; and the torch engine on 1 against 2 processes.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +82,58 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   return results;
 }
 
+/** The second epoch's samples/s of the torch engine as a process (devices > 1: data-parallel). */
+function runTorchEngine(spec: RunSpec, python: string, devices = 1): number | undefined {
+  const runSpec: RunSpec = { ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-torch-')), fit: { ...spec.fit, backend: 'torch', ...(devices > 1 ? { devices } : {}) } };
+  const specPath = join(runSpec.runDir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(runSpec));
+  const c = pythonModuleCommand(python, 'modelspec_torch', [specPath]);
+  const r = spawnSync(c.command, c.args, { encoding: 'utf8', env: c.env, timeout: 1_800_000 });
+  const epochs = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent)
+    .filter((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch');
+  return epochs[epochs.length - 1]?.samplesPerSec;
+}
+
+/** Runs `fn` next to a busy neighbour: a process that spins on one core (a browser tab, the
+ *  language server, another build), as users train on a shared machine. */
+function nextToBusyProcess<T>(fn: () => T): T {
+  const neighbour = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  try {
+    return fn();
+  } finally {
+    neighbour.kill('SIGKILL');
+  }
+}
+
+/** Rows for each engine quiet and next to a busy process, as ratios to the engine's own quiet
+ *  figure; and the torch engine's data-parallel scaling (1 against 2 processes or GPUs). */
+async function contendedAndScalingRows(torch: Awaited<ReturnType<typeof findTorch>>['probe']): Promise<string[]> {
+  const lines = ['', '| model | engine (backend) | quiet samples/s | next to a busy process | × its own quiet figure |', '| --- | --- | ---: | ---: | ---: |'];
+  const fmt = (n: number | undefined) => (n ? Math.round(n).toLocaleString('en-US') : 'failed');
+  const scaling: string[] = ['', '| model | torch engine | 1 process | 2 processes (data-parallel) | × 1 process |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const model of MODELS) {
+    const spec = await tfjsSpec(model, 'tfjs:wasm');
+    const engines: [string, () => number | undefined][] = [['tfjs engine (wasm)', () => runTfjs({ ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-tfjs-')) })]];
+    if (torch) engines.push([`torch engine (${torch.cuda ? 'cuda' : 'cpu'})`, () => runTorchEngine(spec, torch.python)]);
+    for (const [name, run] of engines) {
+      const quiet = run();
+      const busy = nextToBusyProcess(run);
+      lines.push(`| ${model.title} | ${name} | ${fmt(quiet)} | ${fmt(busy)} | ${quiet && busy ? `${(busy / quiet).toFixed(2)}×` : ''} |`);
+    }
+    if (!torch) scaling.push(`| ${model.title} | skipped: no Python with torch | | | |`);
+    else if (torch.cuda && (torch.cudaCount ?? 1) < 2) scaling.push(`| ${model.title} | skipped: 2 GPUs needed, this machine has 1 | | | |`);
+    else {
+      const one = runTorchEngine(spec, torch.python);
+      const two = runTorchEngine(spec, torch.python, 2);
+      scaling.push(`| ${model.title} | ${torch.cuda ? 'cuda' : 'cpu (gloo)'} | ${fmt(one)} | ${fmt(two)} | ${one && two ? `${(two / one).toFixed(2)}×` : ''} |`);
+    }
+  }
+  return [...lines, ...scaling];
+}
+
 async function main(): Promise<void> {
   const torch = (await findTorch()).probe;
   const torchResults = await runTorchBench();
@@ -108,6 +162,7 @@ async function main(): Promise<void> {
     lines.push(`| ${r.model} | ${r.engine} | ${r.samplesPerSec ? Math.round(r.samplesPerSec).toLocaleString('en-US') : r.note ?? 'failed'} | ${ratio} |`);
   }
   process.stdout.write(lines.join('\n') + '\n');
+  if (process.env.BENCH_CONTENDED !== '0') process.stdout.write((await contendedAndScalingRows(torch)).join('\n') + '\n');
 }
 
 await main();
