@@ -193,24 +193,44 @@ class Trainer:
         self.shuffle_gen = torch.Generator().manual_seed(self.seed)
 
     def _setup_precision(self) -> None:
+        """Keras's dtype policies: 'mixed_float16' (float16 autocast with a loss scaler, CUDA),
+        'mixed_bfloat16' (bfloat16 autocast on a GPU that has it, or the CPU), 'float32'. With
+        no policy named, CUDA runs mixed (bfloat16 where supported) and other devices float32."""
         self.autocast_dtype = None
         self.scaler = None
-        if self.device.type == 'cuda' and self.fit.get('mixedPrecision', True) is not False:
+        policy = self.fit.get('precisionPolicy')
+        cuda = self.device.type == 'cuda'
+        if policy == 'mixed_float16':
+            if not cuda:
+                raise RunFailed(f"mixed_precision 'mixed_float16' needs a CUDA GPU (this run is on {self.device_name}); "
+                                f"use 'mixed_bfloat16' on the CPU, or 'float32'")
+            self._float16_with_scaler()
+        elif policy == 'mixed_bfloat16':
+            if cuda and not torch.cuda.is_bf16_supported():
+                raise RunFailed(f"mixed_precision 'mixed_bfloat16' needs a GPU with bfloat16 ({self.device_name} has none); "
+                                f"use 'mixed_float16' there")
+            if self.device.type not in ('cuda', 'cpu'):
+                raise RunFailed(f"mixed_precision 'mixed_bfloat16' runs on CUDA GPUs and the CPU, not on {self.device_name}; use 'float32'")
+            self.autocast_dtype = torch.bfloat16
+        elif cuda and policy is None and self.fit.get('mixedPrecision', True) is not False:
             if torch.cuda.is_bf16_supported():
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:
-                self.autocast_dtype = torch.float16
-                amp: Any = getattr(torch, 'amp', None)
-                self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
+                self._float16_with_scaler()
+        if cuda:
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
-        if self.device.type == 'cuda':
             torch.backends.cudnn.benchmark = True
+
+    def _float16_with_scaler(self) -> None:
+        self.autocast_dtype = torch.float16
+        amp: Any = getattr(torch, 'amp', None)
+        self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
 
     def _autocast(self):
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
-        return torch.autocast(device_type='cuda', dtype=self.autocast_dtype)
+        return torch.autocast(device_type=self.device.type, dtype=self.autocast_dtype)
 
     def _maybe_compile(self):
         """torch.compile is opt-in (MODELSPEC_TORCH_COMPILE=1): on an H100 with torch 2.11 it
@@ -251,7 +271,8 @@ class Trainer:
             if synced:
                 self.sink.log(f'{", ".join(synced)}: batch statistics over the global batch (synchronized=True)')
         if self.autocast_dtype is not None:
-            self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on CUDA')
+            self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on {self.device.type.upper()}'
+                          + (' with a loss scaler' if self.scaler is not None else ''))
         if self.fit.get('seed') is None:
             self.sink.log(f'random seed {self.seed} (set seed: {self.seed} in the fit block to repeat this run)')
 
