@@ -63,11 +63,12 @@ function runTfjs(spec: RunSpec): number | undefined {
   return epochs[epochs.length - 1]?.samplesPerSec;
 }
 
-async function runTorchBench(): Promise<Map<string, { runner: number; hand: number }>> {
-  const results = new Map<string, { runner: number; hand: number }>();
+async function runTorchBench(): Promise<Map<string, { runner: number; hand: number; tuned?: number }>> {
+  const results = new Map<string, { runner: number; hand: number; tuned?: number }>();
   const torch = (await findTorch()).probe;
   if (!torch) return results;
-  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', 'both']);
+  // On a GPU also the larger CNN on 32x32x3 at batch 256, where the GPU matters.
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', torch.cuda ? 'all' : 'both']);
   const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
     env: c.env,
@@ -75,8 +76,8 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   });
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number };
-    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec });
+    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number; tunedSamplesPerSec?: number };
+    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec, tuned: j.tunedSamplesPerSec });
   }
   if (results.size === 0) process.stderr.write(`torch bench printed nothing:\n${r.stderr}\n`);
   return results;
@@ -141,7 +142,8 @@ async function main(): Promise<void> {
   for (const model of MODELS) {
     const t = torchResults.get(model.key);
     if (t) {
-      rows.push({ model: model.title, engine: 'hand-written PyTorch loop (cpu)', samplesPerSec: t.hand });
+      rows.push({ model: model.title, engine: `hand-written PyTorch loop (${torch?.cuda ? 'cuda' : 'cpu'})`, samplesPerSec: t.hand });
+      if (t.tuned) rows.push({ model: model.title, engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: t.tuned });
       rows.push({ model: model.title, engine: `torch engine (${torch?.cuda ? 'cuda' : torch?.mps ? 'mps' : 'cpu'})`, samplesPerSec: t.runner });
     }
     for (const backend of ['tfjs:wasm', 'tfjs:cpu']) {
@@ -154,7 +156,15 @@ async function main(): Promise<void> {
       rows.push({ model: model.title, engine: `tfjs engine (${backend.split(':')[1]})`, samplesPerSec: runTfjs(spec) });
     }
   }
-  const hand = new Map(rows.filter((r) => r.engine.startsWith('hand')).map((r) => [r.model, r.samplesPerSec]));
+  const cifar = torchResults.get('cifar_cnn');
+  if (cifar) {
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-written PyTorch loop (cuda)', samplesPerSec: cifar.hand });
+    if (cifar.tuned) rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: cifar.tuned });
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: cifar.runner });
+  } else {
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: undefined, note: torch ? 'skipped: no CUDA GPU here (the GPU rows run where PyTorch sees one)' : 'skipped: no Python with torch' });
+  }
+  const hand = new Map(rows.filter((r) => r.engine.startsWith('hand-written')).map((r) => [r.model, r.samplesPerSec]));
   const lines = ['| model | engine (backend) | samples/s | × hand-written PyTorch |', '| --- | --- | ---: | ---: |'];
   for (const r of rows) {
     const base = hand.get(r.model);

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional, cast
+from typing import Deque, Dict, List, Mapping, Optional, cast
 
 from .device import cpu_threads
 from .files import DiskError
@@ -296,9 +296,9 @@ def needs_launcher(spec: RunSpec, env: Optional[Dict[str, str]] = None) -> bool:
     wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1
     if not wanted:
         return False
-    env = os.environ if env is None else env
-    if env.get('WORLD_SIZE') and env.get('RANK') is not None:
+    variables: Mapping[str, str] = os.environ if env is None else env
+    if variables.get('WORLD_SIZE') and variables.get('RANK') is not None:
         return False  # a worker: of torchrun, or of this launcher
     if fit.get('nnodes'):
         return True  # `train --nnodes`: one launcher per machine, even inside an srun task
-    return placement_from_env(env) is None
+    return placement_from_env(variables) is None
