@@ -85,6 +85,7 @@ def main(argv: List[str]) -> int:
             for name in names:
                 quiet[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=False))
                 busy[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=True))
+                sys.stderr.write(f'{kind} round {r + 1}: {name}: quiet {quiet[name][-1]:.0f}, busy {busy[name][-1]:.0f} samples/s\n')
         for name in POLICIES:
             q, b = statistics.median(quiet[name]), statistics.median(busy[name])
             print(json.dumps({'model': f'mnist_{kind}', 'policy': name, 'quietSamplesPerSec': round(q, 1),

@@ -294,7 +294,7 @@ def needs_launcher(spec: RunSpec, env: Optional[Dict[str, str]] = None) -> bool:
     from .distributed import placement_from_env
     fit = spec['fit']
     wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1
-    if not wanted:
+    if not wanted or spec.get('mode') == 'evaluate':  # `modelspec evaluate` of a data-parallel run: one process
         return False
     variables: Mapping[str, str] = os.environ if env is None else env
     if variables.get('WORLD_SIZE') and variables.get('RANK') is not None:

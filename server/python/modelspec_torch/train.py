@@ -217,9 +217,10 @@ class Trainer:
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:
                 self._float16_with_scaler()
-        if cuda:
+        if cuda and self.autocast_dtype is not None:
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
+        if cuda:
             torch.backends.cudnn.benchmark = True
 
     def _float16_with_scaler(self) -> None:
