@@ -60,6 +60,7 @@ def probe() -> Dict[str, Any]:
         'cudaCount': torch.cuda.device_count() if cuda else 0,
         'mps': mps_available(),
         'threads': cpu_threads(),
+        'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', ''),
     }
 
 
