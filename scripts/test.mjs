@@ -32,6 +32,9 @@ const SLOW = {
   'test/cli/predict.test.ts': 'trains small runs on both engines, then predicts through the CLI',
   'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
+  'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
+  'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
+  'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 

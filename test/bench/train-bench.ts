@@ -7,8 +7,10 @@
 // hand-written loop and the torch engine come from `python -m modelspec_torch.bench`, which
 // times both on the same data and model. Set BENCH_SAMPLES_CNN / BENCH_SAMPLES_MLP to change
 // how many training samples the TF.js runs use (the WebAssembly CNN is slow).
+// Then (BENCH_CONTENDED=0 leaves it out) each engine as a process, quiet and next to a busy
+// process, as a ratio to its own quiet figure; and the torch engine on 1 against 2 processes.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,11 +66,12 @@ function runTfjs(spec: RunSpec): number | undefined {
   return epochs[epochs.length - 1]?.samplesPerSec;
 }
 
-async function runTorchBench(): Promise<Map<string, { runner: number; hand: number }>> {
-  const results = new Map<string, { runner: number; hand: number }>();
+async function runTorchBench(): Promise<Map<string, { runner: number; hand: number; tuned?: number }>> {
+  const results = new Map<string, { runner: number; hand: number; tuned?: number }>();
   const torch = (await findTorch()).probe;
   if (!torch) return results;
-  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', 'both']);
+  // On a GPU also the larger CNN on 32x32x3 at batch 256, where the GPU matters.
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', torch.cuda ? 'all' : 'both']);
   const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
     env: c.env,
@@ -76,11 +79,63 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   });
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number };
-    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec });
+    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number; tunedSamplesPerSec?: number };
+    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec, tuned: j.tunedSamplesPerSec });
   }
   if (results.size === 0) process.stderr.write(`torch bench printed nothing:\n${r.stderr}\n`);
   return results;
+}
+
+/** The second epoch's samples/s of the torch engine as a process (devices > 1: data-parallel). */
+function runTorchEngine(spec: RunSpec, python: string, devices = 1): number | undefined {
+  const runSpec: RunSpec = { ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-torch-')), fit: { ...spec.fit, backend: 'torch', ...(devices > 1 ? { devices } : {}) } };
+  const specPath = join(runSpec.runDir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(runSpec));
+  const c = pythonModuleCommand(python, 'modelspec_torch', [specPath]);
+  const r = spawnSync(c.command, c.args, { encoding: 'utf8', env: c.env, timeout: 1_800_000 });
+  const epochs = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent)
+    .filter((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch');
+  return epochs[epochs.length - 1]?.samplesPerSec;
+}
+
+/** Runs `fn` next to a busy neighbour: a process that spins on one core (a browser tab, the
+ *  language server, another build), as users train on a shared machine. */
+function nextToBusyProcess<T>(fn: () => T): T {
+  const neighbour = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  try {
+    return fn();
+  } finally {
+    neighbour.kill('SIGKILL');
+  }
+}
+
+/** Rows for each engine quiet and next to a busy process, as ratios to the engine's own quiet
+ *  figure; and the torch engine's data-parallel scaling (1 against 2 processes or GPUs). */
+async function contendedAndScalingRows(torch: Awaited<ReturnType<typeof findTorch>>['probe']): Promise<string[]> {
+  const lines = ['', '| model | engine (backend) | quiet samples/s | next to a busy process | × its own quiet figure |', '| --- | --- | ---: | ---: | ---: |'];
+  const fmt = (n: number | undefined) => (n ? Math.round(n).toLocaleString('en-US') : 'failed');
+  const scaling: string[] = ['', '| model | torch engine | 1 process | 2 processes (data-parallel) | × 1 process |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const model of MODELS) {
+    const spec = await tfjsSpec(model, 'tfjs:wasm');
+    const engines: [string, () => number | undefined][] = [['tfjs engine (wasm)', () => runTfjs({ ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-tfjs-')) })]];
+    if (torch) engines.push([`torch engine (${torch.cuda ? 'cuda' : 'cpu'})`, () => runTorchEngine(spec, torch.python)]);
+    for (const [name, run] of engines) {
+      const quiet = run();
+      const busy = nextToBusyProcess(run);
+      lines.push(`| ${model.title} | ${name} | ${fmt(quiet)} | ${fmt(busy)} | ${quiet && busy ? `${(busy / quiet).toFixed(2)}×` : ''} |`);
+    }
+    if (!torch) scaling.push(`| ${model.title} | skipped: no Python with torch | | | |`);
+    else if (torch.cuda && (torch.cudaCount ?? 1) < 2) scaling.push(`| ${model.title} | skipped: 2 GPUs needed, this machine has 1 | | | |`);
+    else {
+      const one = runTorchEngine(spec, torch.python);
+      const two = runTorchEngine(spec, torch.python, 2);
+      scaling.push(`| ${model.title} | ${torch.cuda ? 'cuda' : 'cpu (gloo)'} | ${fmt(one)} | ${fmt(two)} | ${one && two ? `${(two / one).toFixed(2)}×` : ''} |`);
+    }
+  }
+  return [...lines, ...scaling];
 }
 
 async function main(): Promise<void> {
@@ -90,7 +145,8 @@ async function main(): Promise<void> {
   for (const model of MODELS) {
     const t = torchResults.get(model.key);
     if (t) {
-      rows.push({ model: model.title, engine: 'hand-written PyTorch loop (cpu)', samplesPerSec: t.hand });
+      rows.push({ model: model.title, engine: `hand-written PyTorch loop (${torch?.cuda ? 'cuda' : 'cpu'})`, samplesPerSec: t.hand });
+      if (t.tuned) rows.push({ model: model.title, engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: t.tuned });
       rows.push({ model: model.title, engine: `torch engine (${torch?.cuda ? 'cuda' : torch?.mps ? 'mps' : 'cpu'})`, samplesPerSec: t.runner });
     }
     for (const backend of ['tfjs:wasm', 'tfjs:cpu']) {
@@ -103,7 +159,15 @@ async function main(): Promise<void> {
       rows.push({ model: model.title, engine: `tfjs engine (${backend.split(':')[1]})`, samplesPerSec: runTfjs(spec) });
     }
   }
-  const hand = new Map(rows.filter((r) => r.engine.startsWith('hand')).map((r) => [r.model, r.samplesPerSec]));
+  const cifar = torchResults.get('cifar_cnn');
+  if (cifar) {
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-written PyTorch loop (cuda)', samplesPerSec: cifar.hand });
+    if (cifar.tuned) rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: cifar.tuned });
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: cifar.runner });
+  } else {
+    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: undefined, note: torch ? 'skipped: no CUDA GPU here (the GPU rows run where PyTorch sees one)' : 'skipped: no Python with torch' });
+  }
+  const hand = new Map(rows.filter((r) => r.engine.startsWith('hand-written')).map((r) => [r.model, r.samplesPerSec]));
   const lines = ['| model | engine (backend) | samples/s | × hand-written PyTorch |', '| --- | --- | ---: | ---: |'];
   for (const r of rows) {
     const base = hand.get(r.model);
@@ -111,6 +175,7 @@ async function main(): Promise<void> {
     lines.push(`| ${r.model} | ${r.engine} | ${r.samplesPerSec ? Math.round(r.samplesPerSec).toLocaleString('en-US') : r.note ?? 'failed'} | ${ratio} |`);
   }
   process.stdout.write(lines.join('\n') + '\n');
+  if (process.env.BENCH_CONTENDED !== '0') process.stdout.write((await contendedAndScalingRows(torch)).join('\n') + '\n');
 }
 
 await main();

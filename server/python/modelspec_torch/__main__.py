@@ -27,6 +27,15 @@ if __package__ in (None, ''):  # run as a file: server/python/modelspec_torch/__
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = 'modelspec_torch'
 
+# OpenMP reads its wait policy once, when torch loads it: set before the import below. PASSIVE
+# keeps every core's thread but lets it sleep instead of spinning between parallel regions, so a
+# busy neighbour (an editor, a browser, another build) does not make the threads wait for each
+# other's time slices. Measured (modelspec_torch/contention.py, and the issue's hand-written CNN
+# loop next to one busy process: 2 threads 530 samples/s, 1 thread 859, 2 threads PASSIVE 874),
+# it holds up best under contention without giving up the cores on a quiet machine.
+# A user's own OMP_WAIT_POLICY wins.
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
 from modelspec_torch.device import configure_allocator, configure_threads, probe  # noqa: E402
 
 
@@ -72,16 +81,31 @@ def run(spec_path: str) -> int:
     from modelspec_torch.files import DiskError
     from modelspec_torch.protocol import EventSink, FailedEvent, now_iso, set_sink
     from modelspec_torch.train import RunFailed, StopRequest, Trainer
+    from modelspec_torch.distributed import placement_from_env, quiet_sink
+    from modelspec_torch.launcher import launch, needs_launcher
     spec = _load(spec_path)
+    stop = StopRequest()
     try:
-        sink = EventSink(spec.get('runDir'))
+        if needs_launcher(spec):
+            _listen_for_stop(stop)
+            return launch(spec_path, spec, stop)
+        placement = placement_from_env()
+    except (ValueError, DiskError) as e:
+        sys.stderr.write(f'modelspec_torch: {e}\n')
+        return 1
+    try:
+        if placement is not None and not placement.is_main:
+            sink = quiet_sink()
+        else:
+            # Under modelspec's launcher, rank 0's events go to the launcher, which writes the file.
+            child = placement is not None and placement.launcher == 'modelspec'
+            sink = EventSink(None if child else spec.get('runDir'))
     except DiskError as e:
         sys.stderr.write(f'{e}\n')
         return 1
     set_sink(sink)
-    stop = StopRequest()
     _listen_for_stop(stop)
-    trainer = Trainer(spec, sink, stop)
+    trainer = Trainer(spec, sink, stop, placement)
     try:
         return trainer.run()
     except RunFailed as e:
@@ -111,6 +135,7 @@ def run(spec_path: str) -> int:
         sink.emit({'type': 'failed', 'time': now_iso(), 'message': f'{type(e).__name__}: {e}'})
         return 1
     finally:
+        trainer.replicas.close()
         sink.close()
 
 

@@ -57,8 +57,10 @@ def probe() -> Dict[str, Any]:
         'torch': torch.__version__,
         'cuda': cuda,
         'cudaDevice': torch.cuda.get_device_name(0) if cuda else None,
+        'cudaCount': torch.cuda.device_count() if cuda else 0,
         'mps': mps_available(),
         'threads': cpu_threads(),
+        'ompWaitPolicy': os.environ.get('OMP_WAIT_POLICY', ''),
     }
 
 

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .distributed import replicas_active, synchronized_batch_norm
 from .activations import get_activation
 from .layers_base import KerasLayer, Shape, identity, to_channels_first, to_channels_last
 
@@ -247,6 +248,8 @@ class BatchNormalization(KerasLayer):
 
     def forward(self, x):
         training = self.training and self.trainable_layer
+        if training and self.config.get('synchronized') is True and replicas_active():
+            return synchronized_batch_norm(self, x)  # statistics over every replica's samples
         n = x.numel() // max(1, x.shape[-1])  # values per channel in this batch
         # torch's batch_norm keeps the running variance it is given for its backward pass, so it
         # gets a copy to update; the buffer then takes Keras's value (changing the tensor autograd

@@ -87,6 +87,11 @@ class FitSpec(TypedDict):
     backend: str
     engineReason: NotRequired[str]
     mixedPrecision: bool
+    precisionPolicy: NotRequired[Literal['mixed_float16', 'mixed_bfloat16']]
+    devices: NotRequired[int]
+    nnodes: NotRequired[int]
+    nodeRank: NotRequired[int]
+    master: NotRequired[str]
 
 
 class ParamCounts(TypedDict):
@@ -132,6 +137,9 @@ class StartedEvent(TypedDict):
     stepsPerEpoch: int
     runDir: str
     model: str
+    worldSize: NotRequired[int]
+    nodes: NotRequired[int]
+    devices: NotRequired[List[str]]
 
 
 class BatchEvent(TypedDict):

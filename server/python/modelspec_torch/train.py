@@ -8,6 +8,7 @@ first batch of a run is always reported at once so a chart appears within second
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import os
 import random
@@ -23,6 +24,7 @@ from .constraints import apply_constraints, constrained_weights
 from .regularizers import total_penalty, weight_penalties
 from .data import DeviceSplit, build_splits
 from .device import choose_device
+from .distributed import Forward, Placement, Replicas, synchronized_batch_norms
 from .export import export_onnx, save_model
 from .activations import get_activation
 from .losses import canonical_name, get_loss
@@ -113,8 +115,9 @@ class CompiledOrEager:
 
 
 class Trainer:
-    def __init__(self, spec: RunSpec, sink: EventSink, stop: StopRequest):
+    def __init__(self, spec: RunSpec, sink: EventSink, stop: StopRequest, placement: Optional[Placement] = None):
         self.spec = spec
+        self.replicas = Replicas(placement)  # one process unless torchrun, srun or the launcher started several
         self.sink = sink
         self.stop = stop
         self.run_dir = spec['runDir']
@@ -147,12 +150,21 @@ class Trainer:
 
     def setup(self) -> None:
         spec = self.spec
-        self.seed = seed_everything(self.fit.get('seed'))
         self.device, self.device_name, self.reason = choose_device(str(self.fit.get('backend', 'auto')))
+        self.device = self.replicas.start(self.device)
+        # Every rank needs the same seed (same initial weights, same shuffled order): rank 0's.
+        seed = self.fit.get('seed')
+        if self.replicas.active and seed is None:
+            seed = self.replicas.broadcast_int(int.from_bytes(os.urandom(4), 'little') & 0x7FFFFFFF)
+        self.seed = seed_everything(seed)
         # Why this engine was chosen (by the launcher), then why this device (here).
         if self.fit.get('engineReason'):
             self.reason = f"{self.fit['engineReason']}; {self.reason}"
         self.model = build_checked_model(spec).to(self.device)
+        self.net: Optional[torch.nn.Module] = None  # the DistributedDataParallel forward
+        if self.replicas.active:
+            self.net = self.replicas.wrap(Forward(self.model))
+            torch.manual_seed(self.seed + self.replicas.rank)  # each replica its own dropout masks
         data = spec['data']
         self.train_split, self.val_split, self.test_split, self.augmenter = build_splits(
             data, self.device, self.model.input_shape, self.model.output_shape)
@@ -169,6 +181,8 @@ class Trainer:
         self.constrained = constrained_weights(self.model)  # applied after each step, as Keras does
         self.penalties = weight_penalties(self.model)  # added to the loss, as Keras adds model.losses
         self.callbacks = callbacks_mod.make_callbacks(self.fit.get('callbacks') or [])
+        if not self.replicas.is_main:  # files are written by rank 0 only
+            self.callbacks = [cb for cb in self.callbacks if not isinstance(cb, (callbacks_mod.ModelCheckpoint, callbacks_mod.CSVLogger))]
         self.batch_size = int(self.fit['batchSize'])
         self.epochs = int(self.fit['epochs'])
         self.steps = math.ceil(len(self.train_split) / self.batch_size)
@@ -179,24 +193,45 @@ class Trainer:
         self.shuffle_gen = torch.Generator().manual_seed(self.seed)
 
     def _setup_precision(self) -> None:
+        """Keras's dtype policies: 'mixed_float16' (float16 autocast with a loss scaler, CUDA),
+        'mixed_bfloat16' (bfloat16 autocast on a GPU that has it, or the CPU), 'float32'. With
+        no policy named, CUDA runs mixed (bfloat16 where supported) and other devices float32."""
         self.autocast_dtype = None
         self.scaler = None
-        if self.device.type == 'cuda' and self.fit.get('mixedPrecision', True) is not False:
+        policy = self.fit.get('precisionPolicy')
+        cuda = self.device.type == 'cuda'
+        if policy == 'mixed_float16':
+            if not cuda:
+                raise RunFailed(f"mixed_precision 'mixed_float16' needs a CUDA GPU (this run is on {self.device_name}); "
+                                f"use 'mixed_bfloat16' on the CPU, or 'float32'")
+            self._float16_with_scaler()
+        elif policy == 'mixed_bfloat16':
+            if cuda and not torch.cuda.is_bf16_supported():
+                raise RunFailed(f"mixed_precision 'mixed_bfloat16' needs a GPU with bfloat16 ({self.device_name} has none); "
+                                f"use 'mixed_float16' there")
+            if self.device.type not in ('cuda', 'cpu'):
+                raise RunFailed(f"mixed_precision 'mixed_bfloat16' runs on CUDA GPUs and the CPU, not on {self.device_name}; use 'float32'")
+            self.autocast_dtype = torch.bfloat16
+        elif cuda and policy is None and self.fit.get('mixedPrecision', True) is not False:
             if torch.cuda.is_bf16_supported():
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:
-                self.autocast_dtype = torch.float16
-                amp: Any = getattr(torch, 'amp', None)
-                self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
+                self._float16_with_scaler()
+        if cuda and self.autocast_dtype is not None:
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
-        if self.device.type == 'cuda':
+        if cuda:
             torch.backends.cudnn.benchmark = True
+
+    def _float16_with_scaler(self) -> None:
+        self.autocast_dtype = torch.float16
+        amp: Any = getattr(torch, 'amp', None)
+        self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
 
     def _autocast(self):
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
-        return torch.autocast(device_type='cuda', dtype=self.autocast_dtype)
+        return torch.autocast(device_type=self.device.type, dtype=self.autocast_dtype)
 
     def _maybe_compile(self):
         """torch.compile is opt-in (MODELSPEC_TORCH_COMPILE=1): on an H100 with torch 2.11 it
@@ -222,9 +257,23 @@ class Trainer:
                         'test': len(self.test_split) if self.test_split else 0},
             'epochs': self.epochs, 'batchSize': self.batch_size, 'stepsPerEpoch': self.steps,
             'runDir': self.run_dir, 'model': self.spec.get('modelName', ''),
+            'worldSize': self.replicas.world_size,
+            'nodes': self.replicas.placement.nnodes if self.replicas.placement else 1,
+            'devices': [self.device_name] * (self.replicas.placement.local_world_size if self.replicas.placement else 1),
         })
+        if self.replicas.active:
+            p = self.replicas.placement
+            assert p is not None
+            per_replica = self.batch_size / p.world_size
+            self.sink.log(f'data-parallel: {p.world_size} replicas on {p.nnodes} machine{"s" if p.nnodes != 1 else ""} '
+                          f'({p.launcher}, {"NCCL" if self.device.type == "cuda" else "gloo"}); the global batch of '
+                          f'{self.batch_size} is split into about {per_replica:g} samples per replica')
+            synced = synchronized_batch_norms(self.model)
+            if synced:
+                self.sink.log(f'{", ".join(synced)}: batch statistics over the global batch (synchronized=True)')
         if self.autocast_dtype is not None:
-            self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on CUDA')
+            self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on {self.device.type.upper()}'
+                          + (' with a loss scaler' if self.scaler is not None else ''))
         if self.fit.get('seed') is None:
             self.sink.log(f'random seed {self.seed} (set seed: {self.seed} in the fit block to repeat this run)')
 
@@ -250,13 +299,16 @@ class Trainer:
         return lambda y, z: -(y * torch.log_softmax(z, dim=-1)).sum(dim=-1)
 
     def _forward_loss(self, x, y):
+        # Training steps of a data-parallel run go through DDP (gradients averaged over the
+        # replicas); evaluation runs the plain model on each rank, with no collectives.
+        net = self.net if (self.net is not None and self.model.training) else None
         if self.fused_loss is not None and self.model.training:
             with self._autocast():
-                z = self.model.forward_logits(x)
+                z = net(x, True) if net is not None else self.model.forward_logits(x)
             z = z.float()  # the arg-max metrics read logits as they would probabilities
             return z, self._regularized(self.fused_loss(y, z).mean())
         with self._autocast():
-            p = self.forward(x)
+            p = net(x) if net is not None else self.forward(x)
         p = p.float()  # losses and metrics in float32, as Keras's mixed precision does
         return p, self._regularized(self.loss_fn(y, p).mean())
 
@@ -285,12 +337,27 @@ class Trainer:
         last_read = 0.0
         seen = 0
         for b in range(self.steps):
-            if self.stop.requested:
+            due = (epoch == 0 and b == 0) or time.time() - last_read >= READ_INTERVAL
+            # Replicas agree on stopping (after the same batch) and on reporting (rank 0's clock).
+            stop_now, read_now = self.replicas.agree([self.stop.requested, due and self.replicas.is_main])
+            if stop_now:
+                if not self.stop.requested:
+                    self.stop.request('stopped on another replica')
                 return None
-            x, y = split.batch(order[b * self.batch_size:(b + 1) * self.batch_size])
+            index = order[b * self.batch_size:(b + 1) * self.batch_size]
+            global_n = int(index.numel())
+            index, share = self.replicas.shard(index)
+            empty = index.numel() == 0
+            if empty:  # fewer samples than replicas: a zero-weighted sample keeps DDP's hooks in step
+                index = order[:1]
+            x, y = split.batch(index)
             if self.augmenter is not None:
                 x = self.augmenter(x)
             p, loss = self._forward_loss(x, y)
+            if self.replicas.active:
+                loss = loss * share
+                if empty:
+                    p, y = p[:0], y[:0]
             self.optimizer.zero_grad(set_to_none=True)
             if self.scaler is not None:
                 self.scaler.scale(loss).backward()
@@ -301,29 +368,30 @@ class Trainer:
                 self.optimizer.step()
             if self.constrained:
                 apply_constraints(self.constrained)
-            seen += x.shape[0]
-            batch_losses[b] = loss.detach()
+            seen += global_n
+            # A replica's weighted loss over the number of replicas sums to the global mean.
+            batch_losses[b] = loss.detach() / self.replicas.world_size if self.replicas.active else loss.detach()
             with torch.no_grad():
                 for m in metrics:
                     m.update(y, p.detach())
             now = time.time()
-            if (epoch == 0 and b == 0) or now - last_read >= READ_INTERVAL:
+            if read_now if self.replicas.active else due:
                 last_read = now
                 logs = {'loss': self._mean_loss(batch_losses, b + 1, seen, epoch)}
-                logs.update({m.name: m.result() for m in metrics})
+                logs.update(self._metric_results(metrics))
                 self.sink.emit({'type': 'batch', 'epoch': epoch + 1, 'batch': b + 1, 'batches': self.steps,
                                 'loss': logs.pop('loss'), 'metrics': logs,
                                 'samplesPerSec': seen / max(now - epoch_start, 1e-9),
                                 'time': now - self.start_time})
         logs = {'loss': self._mean_loss(batch_losses, self.steps, seen, epoch)}
-        logs.update({m.name: m.result() for m in metrics})
+        logs.update(self._metric_results(metrics))
         self.epoch_seconds = time.time() - epoch_start
         self.epoch_samples = seen
         return logs
 
     def _mean_loss(self, batch_losses: torch.Tensor, batches: int, seen: int, epoch: int) -> float:
         """The batch-size-weighted mean of the first `batches` losses; fails on NaN/Inf."""
-        losses = batch_losses[:batches]
+        losses = self.replicas.sum_(batch_losses[:batches])
         last_size = seen - (batches - 1) * self.batch_size
         total = float((losses[:-1].sum() * self.batch_size + losses[-1] * last_size).item())
         if not math.isfinite(total):
@@ -333,6 +401,20 @@ class Trainer:
                 f'Try a lower learning rate (now {self.learning_rate:g}), or check the data for NaN/huge values.',
                 epoch=epoch + 1, batch=bad)
         return total / seen
+
+    def _metric_results(self, metrics: List[Metric]) -> Dict[str, float]:
+        """The metrics' values; in a data-parallel run, over the samples of every replica."""
+        if not self.replicas.active:
+            return {m.name: m.result() for m in metrics}
+        out = {}
+        for m in metrics:
+            merged = copy.copy(m)
+            if m.total is not None:
+                merged.total = self.replicas.sum_(m.total.double())
+                count = m.count if isinstance(m.count, torch.Tensor) else torch.tensor(float(m.count or 0))
+                merged.count = self.replicas.sum_(count.double().to(m.total.device))
+            out[m.name] = merged.result()
+        return out
 
     @torch.no_grad()
     def evaluate_split(self, split: DeviceSplit, collect: bool = False):
@@ -385,6 +467,10 @@ class Trainer:
         finally:
             for cb in self.callbacks:
                 cb.on_train_end(self)
+        if not self.replicas.is_main:  # rank 0 evaluates and saves
+            self.sink.emit({'type': 'finished', 'time': now_iso(), 'epochs': epochs_done,
+                            'seconds': time.time() - self.start_time, 'modelPath': ''})
+            return 0
         if self.test_split is not None:
             self._evaluate_test()
         model_path = self._save_final()
@@ -414,7 +500,7 @@ class Trainer:
         self.sink.emit(event)
 
     def _stopped(self, epoch: int) -> int:
-        model_path = self._save_final(onnx=False)
+        model_path = self._save_final(onnx=False) if self.replicas.is_main else ''
         self.sink.emit({'type': 'stopped', 'time': now_iso(), 'reason': self.stop.reason or 'stop requested',
                         'epoch': epoch, 'modelPath': model_path})
         return 0

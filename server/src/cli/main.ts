@@ -12,6 +12,8 @@ import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostic
 import { colourFor, style } from './style';
 import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
+import { DISTRIBUTED_FLAGS, parseDistributedFlags } from '../training/distributed-flags';
+import { isLaunchFormat, LAUNCH_FORMATS, launchScript, type LaunchFormat } from '../export/launch-scripts';
 import { evaluate } from './evaluate';
 import { predict } from './predict';
 import { runs, runsDirOf } from './runs';
@@ -24,7 +26,10 @@ Commands:
   check [--json] FILE...     Check .model files; print errors and warnings like a compiler.
   summary [--json] FILE      Print the model's layers, output shapes and parameter counts (Keras style).
   train FILE [--epochs N] [--backend NAME] [--out DIR] [--json]
+        [--devices N] [--nnodes M --node-rank K --master HOST:PORT]
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
+                             --devices N trains data-parallel on N GPUs (or N CPU processes)
+                             with the torch engine; --nnodes etc. across machines.
   evaluate RUN_DIR [--best] [--backend NAME] [--json]
                              Evaluate a run's saved model (best/ with --best) on its test data.
   predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--json]
@@ -34,6 +39,9 @@ Commands:
                              when there is one, else TensorFlow.js.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
+  export FILE --to slurm|torchrun [--devices N] [--nnodes M] [--out FILE]
+                             Write an sbatch script (or a per-machine command line) that trains
+                             the model data-parallel on M machines x N GPUs.
   export RUN_DIR --to onnx|keras-model|safetensors [--out FILE]
                              Write a trained run's model as ONNX, a Keras 3 .keras archive or
                              safetensors weights (default: model.onnx|.keras|.safetensors in RUN_DIR).
@@ -134,7 +142,7 @@ async function trainCommand(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') json = true;
-    else if (a === '--epochs' || a === '--backend' || a === '--out') {
+    else if (a === '--epochs' || a === '--backend' || a === '--out' || (DISTRIBUTED_FLAGS as readonly string[]).includes(a)) {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       options[a.slice(2)] = v;
@@ -142,6 +150,12 @@ async function trainCommand(args: string[]): Promise<number> {
     else files.push(a);
   }
   if (files.length !== 1) throw new UsageError('train takes exactly one .model file');
+  let distributed;
+  try {
+    distributed = parseDistributedFlags(options);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const epochs = options.epochs === undefined ? undefined : Number(options.epochs);
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number of at least 1, got '${options.epochs}'`);
   const loaded = load(files[0]);
@@ -150,7 +164,7 @@ async function trainCommand(args: string[]): Promise<number> {
     process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before training\n`);
     return 1;
   }
-  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json });
+  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json, distributed });
 }
 
 async function evaluateCommand(args: string[]): Promise<number> {
@@ -201,12 +215,17 @@ async function exportCommand(args: string[]): Promise<number> {
   let to: string | undefined;
   let out: string | undefined;
   const files: string[] = [];
+  const launch: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--to' || args[i] === '--out') {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${args[i - 1]} needs a value`);
       if (args[i - 1] === '--to') to = v;
       else out = v;
+    } else if (args[i] === '--devices' || args[i] === '--nnodes') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${args[i - 1]} needs a value`);
+      launch[args[i - 1]!.slice(2)] = v;
     } else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else files.push(args[i]);
   }
@@ -225,8 +244,10 @@ async function exportCommand(args: string[]): Promise<number> {
     }
   }
   if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
+  if (to !== undefined && isLaunchFormat(to)) return exportLaunchScript(files[0]!, to, out, launch);
+  if (Object.keys(launch).length) throw new UsageError(`--devices and --nnodes go with --to ${LAUNCH_FORMATS.join('|')}`);
   if (to !== 'keras' && to !== 'pytorch') {
-    throw new UsageError(`export needs --to keras or --to pytorch (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
+    throw new UsageError(`export needs --to keras, pytorch, slurm or torchrun (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
   }
   if (existsSync(join(files[0], 'spec.json'))) {
     throw new UsageError(`${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`);
@@ -258,6 +279,29 @@ async function exportCommand(args: string[]): Promise<number> {
     // Whole or not at all (an existing script is kept on failure); an I/O error is one line.
     writeFileAtomic(out, script, 'export');
     process.stderr.write(`Wrote ${printable(out)}\n`);
+  } else process.stdout.write(script);
+  return 0;
+}
+
+/** `export FILE --to slurm|torchrun`: the script that trains FILE data-parallel on several machines. */
+function exportLaunchScript(file: string, to: LaunchFormat, out: string | undefined, flags: Record<string, string>): number {
+  let parsed;
+  try {
+    parsed = parseDistributedFlags(flags, { needMaster: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const loaded = load(file);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    return 1;
+  }
+  const fit = loaded.analysis.fit?.values;
+  const devices = parsed.devices ?? (typeof fit?.devices === 'number' ? fit.devices : 1);
+  const script = launchScript(to, { file: loaded.file, modelName: loaded.analysis.model?.name ?? 'model', devices, nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1) });
+  if (out) {
+    writeFileAtomic(out, script, 'export');
+    process.stderr.write(`Wrote ${printable(out)}${to === 'slurm' ? ' (submit it with sbatch)' : ' (run it on each machine with NODE_RANK set)'}\n`);
   } else process.stdout.write(script);
   return 0;
 }

@@ -9,6 +9,7 @@ import type { RunEvent } from '../training/protocol';
 import { metricsLine, outcome, readEvents } from '../training/run-folder';
 import { startRunSession, type RunSession } from '../training/run-session';
 import { colourFor, style } from './style';
+import type { DistributedFlags } from '../training/distributed-flags';
 
 export interface TrainArgs {
   file: string;
@@ -17,6 +18,8 @@ export interface TrainArgs {
   backend?: string;
   out?: string;
   json: boolean;
+  /** --devices, --nnodes, --node-rank, --master. */
+  distributed?: DistributedFlags;
 }
 
 export async function train(args: TrainArgs): Promise<number> {
@@ -38,6 +41,7 @@ export async function train(args: TrainArgs): Promise<number> {
       epochs: args.epochs,
       backend: args.backend,
       runsDir: args.out,
+      distributed: args.distributed,
       onProgress: (m) => say(m, s.dim),
       onEngine: (spec, choice) => {
         say(`Training ${spec.modelName} with ${choice.engine} (${choice.reason})`);

@@ -85,6 +85,15 @@ export interface RunSpec {
     /** Why the launcher chose this engine ('auto: no GPU; PyTorch is the fastest CPU engine here'). */
     engineReason?: string;
     mixedPrecision: boolean;
+    /** A Keras mixed-precision policy asked for by name (fit.mixed_precision); absent: the engine's choice. */
+    precisionPolicy?: 'mixed_float16' | 'mixed_bfloat16';
+    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); absent: 1. The torch engine only. */
+    devices?: number;
+    /** Machines of a data-parallel run (--nnodes), this machine's place (--node-rank) and the
+     *  rendezvous of node rank 0 (--master HOST:PORT). */
+    nnodes?: number;
+    nodeRank?: number;
+    master?: string;
   };
   /** The checker's Keras-style summary table, kept in spec.json so that summary.txt can be written
    *  from the run folder alone (a launcher killed before the run ended writes none). Engines ignore it. */
@@ -121,6 +130,10 @@ export type RunEvent =
       stepsPerEpoch: number;
       runDir: string;
       model: string;
+      /** Data-parallel runs: the number of replicas, machines, and this machine's devices. */
+      worldSize?: number;
+      nodes?: number;
+      devices?: string[];
     }
   | {
       type: 'batch';

@@ -5,6 +5,7 @@
 
 import type { TrainingPlan } from '../language/analysis/plan';
 import { releasePrepared } from './data/cache-lock';
+import { backendForReplicas, withDistributedFlags, type DistributedFlags } from './distributed-flags';
 import { chooseEngine, type EngineChoice } from './engines/detect';
 import type { RunEvent, RunSpec } from './protocol';
 import { finalizeRunFolder, reportTitle } from './run-folder';
@@ -20,6 +21,8 @@ export interface SessionOptions extends RunOptions {
   onEngine?: (spec: RunSpec, choice: EngineChoice) => void;
   /** The engine's lines that are not events (its stderr, stray prints). */
   log?: (line: string) => void;
+  /** `--devices`, `--nnodes`, `--node-rank`, `--master`: they win over the file's `devices`. */
+  distributed?: DistributedFlags;
 }
 
 /** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
@@ -35,10 +38,12 @@ export class RunCancelled extends Error {
  * when any step fails; the prepared data's cache locks are released then, as no run will.
  */
 export async function startRunSession(plan: TrainingPlan, opts: SessionOptions = {}, start: typeof startRun = startRun): Promise<RunSession> {
-  const spec = await buildRunSpec(plan, opts);
+  const built = await buildRunSpec(plan, opts);
+  const spec = { ...built, fit: withDistributedFlags(built.fit, opts.distributed ?? {}) };
   try {
     if (opts.signal?.aborted) throw new RunCancelled();
-    const choice = await chooseEngine(spec.fit.backend, opts.python);
+    // A data-parallel run needs the torch engine: 'auto' becomes torch, tfjs is refused with why.
+    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python);
     opts.onEngine?.(spec, choice);
     return new RunSession(spec, choice, opts.log ?? (() => undefined), start);
   } catch (e) {

@@ -67,7 +67,10 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
       seed: fit.seed,
       callbacks: fit.callbacks.map((c) => ({ name: c.name, args: c.args })),
       backend: opts.backend ?? fit.backend,
-      mixedPrecision: true,
+      // Keras's policy names; None leaves it to the engine (mixed on a CUDA GPU).
+      mixedPrecision: fit.mixedPrecision !== 'float32',
+      ...(fit.mixedPrecision === 'mixed_float16' || fit.mixedPrecision === 'mixed_bfloat16' ? { precisionPolicy: fit.mixedPrecision } : {}),
+      ...(fit.devices > 1 ? { devices: fit.devices } : {}),
     },
     expectedParams: plan.totals,
     summaryTable: summaryTable(model),

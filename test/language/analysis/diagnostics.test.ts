@@ -437,6 +437,26 @@ describe('engine support', () => {
   });
 });
 
+describe('training settings', () => {
+  it("devices > 1 with backend 'tfjs' is an error on the devices value, with a fix to backend 'torch'", () => {
+    const text = model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    backend: 'tfjs'\n    devices: 2\n}\n`);
+    const { d, text: underlined, a } = one(text, 'devices-need-torch');
+    assert.equal(underlined, '2');
+    assert.equal(d.severity, 'error');
+    assert.match(d.message, /^Use backend: 'torch' for devices: 2/);
+    assert.equal(d.fixes?.[0]?.kind === 'replace' && d.fixes[0].text, "'torch'");
+    assert.equal(a.fit?.values.devices, 2);
+  });
+  it("devices with backend 'torch' or 'auto', and devices: 1 with 'tfjs', are fine; mixed_precision takes Keras's policy names", () => {
+    for (const fit of [`backend: 'torch'\n    devices: 4`, `devices: 2`, `backend: 'tfjs'\n    devices: 1`, `mixed_precision: 'mixed_bfloat16'`]) {
+      const a = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    ${fit}\n}\n`));
+      assert.deepEqual(a.diagnostics.map((d) => d.code), [], fit);
+    }
+    const bad = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    mixed_precision: 'float16'\n}\n`));
+    assert.ok(bad.diagnostics.some((d) => d.severity === 'error'), 'float16 is not a policy name');
+  });
+});
+
 describe('the code table', () => {
   it('every code is exercised by this file', async () => {
     const { readFileSync } = await import('node:fs');

@@ -49,3 +49,19 @@ for (const how of ['stdin', 'SIGINT'] as const) {
     assert.equal(readFileSync(join(runDir, 'events.jsonl'), 'utf8'), lines.map((l) => l + '\n').join(''));
   });
 }
+
+test('the engine refuses devices > 1 with a failed event that points at the torch engine', async () => {
+  const dir = tempDir();
+  const spec = makeSpec(dir, { fit: { epochs: 1, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false, devices: 2 } });
+  const specPath = join(dir, 'spec.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/training/engines/tfjs/main.ts', specPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const events = out.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+  assert.deepEqual(events.map((e) => e.type), ['failed']);
+  const failed = events[0]!;
+  assert.ok(failed.type === 'failed');
+  assert.match(failed.message, /^devices: 2 needs the torch engine .*Use backend: 'torch'/);
+});

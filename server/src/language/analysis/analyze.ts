@@ -15,6 +15,7 @@ import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } 
 import { analyzeModel, type ModelAnalysis } from './model';
 import { slotSplit } from './plan';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
+import { checkFitSettings } from './fit-checks';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
 import { checkBackendSupport } from './support';
 import { checkStackWarnings } from './warnings';
@@ -71,6 +72,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   };
   const compile = settingsOf('compile');
   const fit = settingsOf('fit');
+  checkFitSettings(fit, out);
   const dataSettings = settingsOf('data');
   const data = dataSettings ? { ...dataSettings, sources: probeSources(dataSettings, options, out) } : undefined;
 

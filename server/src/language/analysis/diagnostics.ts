@@ -65,6 +65,8 @@ export const DIAGNOSTIC_CODES = {
   'dropout-last': 'warning',
   // The chosen engine cannot run a layer (catalog support records)
   'unsupported-layer': 'warning',
+  // Training settings
+  'devices-need-torch': 'error',
   // The per-file cap: stands for the diagnostics not shown (its severity is theirs, the worst one)
   'too-many-problems': 'information',
 } as const satisfies Record<string, Severity>;

@@ -79,6 +79,10 @@ export interface FitPlan {
   callbacks: CallPlan[];
   backend: 'auto' | 'tfjs' | 'torch';
   verbose: ArgValue;
+  /** Keras's dtype policy; undefined: None (the engine decides: mixed on a CUDA GPU). */
+  mixedPrecision?: 'float32' | 'mixed_float16' | 'mixed_bfloat16';
+  /** Replicas trained data-parallel (the torch engine); batchSize is the global batch. */
+  devices: number;
 }
 
 export interface LayerPlan {
@@ -238,6 +242,11 @@ function fitPlan(written: Record<string, ArgValue>): FitPlan {
     }),
     backend: backend === 'tfjs' || backend === 'torch' ? backend : 'auto',
     verbose: values.verbose,
+    mixedPrecision:
+      values.mixed_precision === 'float32' || values.mixed_precision === 'mixed_float16' || values.mixed_precision === 'mixed_bfloat16'
+        ? values.mixed_precision
+        : undefined,
+    devices: values.devices as number,
   };
 }
 

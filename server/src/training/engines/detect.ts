@@ -16,6 +16,8 @@ export interface TorchProbe {
   torch: string;
   cuda: boolean;
   cudaDevice: string | null;
+  /** CUDA GPUs PyTorch sees (absent from older probes). */
+  cudaCount?: number;
   mps: boolean;
   threads: number;
 }

@@ -20,6 +20,7 @@ export const BatchNormalization: LayerSpec = defineLayer({
     arg('epsilon', float(0, undefined, { minExclusive: true }), 1e-3, 'Small float added to the variance to avoid dividing by zero.'),
     arg('center', bool, true, 'Add the learned offset beta.'),
     arg('scale', bool, true, 'Multiply by the learned gamma.'),
+    arg('synchronized', bool, false, 'In data-parallel training (fit devices > 1), compute the batch statistics over every replica\'s samples (the global batch) rather than each replica\'s own.'),
     initializerArg('beta_initializer', 'zeros', 'beta weight'),
     initializerArg('gamma_initializer', 'ones', 'gamma weight'),
     initializerArg('moving_mean_initializer', 'zeros', 'moving mean'),

@@ -25,7 +25,7 @@ export const DATA_SETTINGS: readonly ArgSpec[] = [
   arg('augment', { kind: 'any' }, null, 'Random augmentation of training images: ImageDataGenerator(rotation_range=10, ...).'),
 ];
 
-/** fit { epochs, batch_size, callbacks, seed, backend, verbose } (Keras's model.fit). */
+/** fit { epochs, batch_size, callbacks, seed, backend, verbose, mixed_precision, devices } (Keras's model.fit, policy, distribution). */
 export const FIT_SETTINGS: readonly ArgSpec[] = [
   arg('epochs', int(1), 1, 'Number of passes over the training data.'),
   arg('batch_size', int(1), 32, 'Samples per gradient update.'),
@@ -33,6 +33,8 @@ export const FIT_SETTINGS: readonly ArgSpec[] = [
   arg('seed', optional(int(0)), null, 'Seed for weight initialisation, shuffling and dropout (None: different each run).'),
   arg('backend', oneOf('auto', 'tfjs', 'torch'), 'auto', "Training engine: 'tfjs' (TensorFlow.js, built in), 'torch' (PyTorch, needs Python) or 'auto'."),
   arg('verbose', union(oneOf('auto'), int(0, 2)), 'auto', "Progress output in the terminal: 0 silent, 1 progress bar, 2 one line per epoch; 'auto' is 1."),
+  arg('mixed_precision', optional(oneOf('float32', 'mixed_float16', 'mixed_bfloat16')), null, "Keras's dtype policy: 'float32', 'mixed_float16' (float16 compute with loss scaling, CUDA GPUs) or 'mixed_bfloat16' (GPUs that support it, and CPUs). None: mixed precision on a CUDA GPU (bfloat16 where supported), float32 elsewhere."),
+  arg('devices', int(1), 1, "Devices trained data-parallel (GPUs, or processes on a CPU) by the torch engine; batch_size is the global batch, split across them (Keras's distribution strategies)."),
 ];
 
 export const BLOCK_SETTINGS = {

@@ -187,6 +187,12 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
   };
   try {
     makeDirs(spec.runDir);
+    // Data-parallel replicas are the torch engine's (DistributedDataParallel); this engine's own
+    // data-parallel threads (parallel.ts) split each batch inside one process.
+    const replicas = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1);
+    if (replicas > 1) {
+      throw new Error(`devices: ${replicas} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch', or devices: 1`);
+    }
     const requested = spec.fit.backend === 'tfjs' ? 'auto' : spec.fit.backend;
     const choice: BackendChoice = await selectBackend(requested);
     const seed = spec.fit.seed;
