@@ -6,6 +6,7 @@ import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../expor
 import { exportRun, isRunFormat, RUN_FORMATS } from '../export/run-formats';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze, type Analysis } from '../language/analysis/analyze';
+import { planModel } from '../language/analysis/plan';
 import { printable, printableJson } from '../language/printable';
 import { summaryJson, summaryTable } from '../language/services/summary';
 import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostics } from './check';
@@ -296,9 +297,9 @@ function exportLaunchScript(file: string, to: LaunchFormat, out: string | undefi
     printDiagnostics([loaded], process.stderr);
     return 1;
   }
-  const fit = loaded.analysis.fit?.values;
-  const devices = parsed.devices ?? (typeof fit?.devices === 'number' ? fit.devices : 1);
-  const script = launchScript(to, { file: loaded.file, modelName: loaded.analysis.model?.name ?? 'model', devices, nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1) });
+  const plan = planModel(loaded.analysis, loaded.file);
+  if (!plan) throw new Error(`${loaded.file} has no model block to train`);
+  const script = launchScript(to, { file: loaded.file, modelName: plan.modelName, devices: parsed.devices ?? plan.fit.devices, nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1) });
   if (out) {
     writeFileAtomic(out, script, 'export');
     process.stderr.write(`Wrote ${printable(out)}${to === 'slurm' ? ' (submit it with sbatch)' : ' (run it on each machine with NODE_RANK set)'}\n`);
