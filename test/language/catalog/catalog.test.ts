@@ -19,7 +19,7 @@ import {
 } from '../../../server/src/language/catalog';
 import { toSnakeCase } from '../../../server/src/language/catalog/define-layer';
 import { context } from './helpers';
-import { SAMPLES } from './samples';
+import { SAMPLES } from '../../fixtures/layer-cases';
 import { languageMdLayers } from '../../helpers/language-contract';
 
 // Pretrained has no shape of its own: the analyzer expands it from the saved model file
