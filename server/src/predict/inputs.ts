@@ -8,7 +8,7 @@ import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../lan
 import { DataError } from '../language/data/errors';
 import { readCapped } from '../language/data/read-file';
 import { decodeImage, toChannels } from '../training/data/images';
-import { decodeNpy } from '../training/data/npy';
+import { decodeNpy } from '../data/npy';
 import { resizeBilinear } from '../training/data/resize';
 import { PredictError, type PredictRun } from './run-model';
 

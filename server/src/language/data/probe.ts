@@ -4,8 +4,6 @@
 // headers, whole files only when small), and results are cached by path + size + mtime.
 
 import { readdirSync } from 'node:fs';
-import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
 import { labelColumnIndex } from './csv-columns';
 import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
@@ -14,15 +12,12 @@ import { labelValuesOf } from './label-rules';
 import { excerpt } from '../excerpt';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
-import { isGzip, readIdxHeaderSync } from './idx-header';
-import { readNpyHeaderSync } from './npy-header';
-import { npyValues } from './npy-values';
+import { probeIdx } from '../../data/idx';
+import { probeNpy } from '../../data/npy';
 import { readHead, requireDirectory, SMALL_FILE_BYTES, statPath } from './read-file';
 import { csvDelimiter, pathArg } from './source-args';
 import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
-/** A gzipped IDX label file is inflated at most to this (a gzip bomb must not fill memory). */
-const LABELS_INFLATED_MAX = 16 << 20;
 const CACHE_ENTRIES = 200;
 
 const cache = new Map<string, { stamp: string; info: SourceInfo }>();
@@ -199,71 +194,6 @@ function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
     }
   }
   return info;
-}
-
-function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
-  const images = pathArg(ref, 'images', baseDir);
-  const labels = pathArg(ref, 'labels', baseDir);
-  const x = withArg('images', () => readIdxHeaderSync(images.path, images.written));
-  const y = withArg('labels', () => readIdxHeaderSync(labels.path, labels.written));
-  const samples = x.dims[0];
-  if (y.dims.length !== 1 || y.dims[0] !== samples) {
-    throw new DataError(
-      'data-format',
-      `${labels.written} holds ${y.dims.join('×')} labels but ${images.written} holds ${samples} samples; they must be one label per sample`,
-      'labels',
-    );
-  }
-  const sampleShape = x.dims.length === 3 ? [...x.dims.slice(1), 1] : x.dims.slice(1);
-  const info: SourceInfo = {
-    ok: true,
-    sampleShape,
-    samples,
-    description: `${basename(images.written)}: ${thousands(samples)} samples of ${x.dims.slice(1).join('×')}`,
-  };
-  let bytes = statPath(labels.path, labels.written).size <= SMALL_FILE_BYTES ? readHead(labels.path, SMALL_FILE_BYTES, labels.written) : undefined;
-  if (bytes && isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: LABELS_INFLATED_MAX });
-    } catch {
-      bytes = undefined; // damaged or inflating beyond the cap: the class count stays unknown here; training reports it
-    }
-  }
-  if (bytes) {
-    let max = 0;
-    for (let i = y.dataOffset; i < bytes.length; i++) if (bytes[i] > max) max = bytes[i];
-    info.classCount = max + 1;
-    info.description += `, ${info.classCount} classes`;
-  }
-  return info;
-}
-
-function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
-  const xArg = pathArg(ref, 'x', baseDir);
-  const yArg = pathArg(ref, 'y', baseDir);
-  const x = withArg('x', () => readNpyHeaderSync(xArg.path, xArg.written));
-  const y = withArg('y', () => readNpyHeaderSync(yArg.path, yArg.written));
-  if (x.shape.length === 0 || y.shape.length === 0 || x.shape[0] !== y.shape[0]) {
-    throw new DataError(
-      'data-format',
-      `${xArg.written} has shape (${x.shape.join(', ')}) and ${yArg.written} has (${y.shape.join(', ')}); they need the same number of samples (first axis)`,
-      'y',
-    );
-  }
-  // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
-  const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
-  // One label per sample in a small file: its values, for the checker's label-range check.
-  const scan = y.shape.slice(1).every((d) => d === 1) && statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES;
-  const labels = scan ? withArg('y', () => npyValues(readHead(yArg.path, SMALL_FILE_BYTES, yArg.written), y, yArg.written)) : undefined;
-  return {
-    ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
-    ok: true,
-    sampleShape,
-    samples: x.shape[0],
-    // A 2-D y is one-hot: its width is the number of classes.
-    ...(y.shape.length === 2 && y.shape[1] > 1 && { classCount: y.shape[1] }),
-    description: `${xArg.written}: ${thousands(x.shape[0])} samples of shape (${x.shape.slice(1).join(', ')})`,
-  };
 }
 
 function probeImages(ref: SourceRef, baseDir: string): SourceInfo {
