@@ -4,7 +4,7 @@
 // engines rescale x. Each sample keeps a name (file, row, index) for the output.
 
 import { extname } from 'node:path';
-import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../language/data/csv-text';
+import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../data/csv';
 import { DataError } from '../language/data/errors';
 import { readCapped } from '../language/data/read-file';
 import { decodeImage, toChannels } from '../training/data/images';

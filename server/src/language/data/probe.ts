@@ -4,18 +4,15 @@
 // headers, whole files only when small), and results are cached by path + size + mtime.
 
 import { readdirSync } from 'node:fs';
-import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
-import { labelColumnIndex } from './csv-columns';
+import { probeCsv } from '../../data/csv';
 import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
 import { DataError } from './errors';
-import { labelValuesOf } from './label-rules';
-import { excerpt } from '../excerpt';
 import { listImageFolder, imageOptions } from './image-folder';
 import { readImageHeaderSync } from './image-header';
 import { probeIdx } from '../../data/idx';
 import { probeNpy } from '../../data/npy';
-import { readHead, requireDirectory, SMALL_FILE_BYTES, statPath } from './read-file';
-import { csvDelimiter, pathArg } from './source-args';
+import { requireDirectory, statPath } from './read-file';
+import { pathArg } from './source-args';
 import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
 const CACHE_ENTRIES = 200;
@@ -144,56 +141,6 @@ function probeFiles(ref: SourceRef, baseDir: string): SourceInfo {
     default:
       throw new DataError('data-format', `unknown data source ${ref.name}`);
   }
-}
-
-function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
-  const { path, written } = pathArg(ref, 'path', baseDir);
-  const delimiter = csvDelimiter(ref);
-  const whole = statPath(path, written).size <= SMALL_FILE_BYTES;
-  let text = csvTextOf(withArg('path', () => readHead(path, whole ? SMALL_FILE_BYTES : 64 * 1024, written)), written);
-  if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
-  const columns = csvHeader(text, delimiter);
-  if (columns.length === 0) throw new DataError('data-format', `${written} is empty; it needs a header row with the column names`, 'path');
-  if (columns.length < 2) {
-    throw new DataError(
-      'data-format',
-      `${written} has one column ('${excerpt(columns[0])}'); it needs feature columns and a label column${delimiter === ',' ? " (if it uses ';' or tabs, write delimiter=';')" : ''}`,
-      'path',
-    );
-  }
-  const labelIndex = labelColumnIndex(columns, ref.args.label, written);
-  const label = columns[labelIndex];
-  const info: SourceInfo = {
-    ok: true,
-    sampleShape: [columns.length - 1],
-    columns,
-    description: `${written}: ${columns.length - 1} feature columns, label '${excerpt(label)}'`,
-  };
-  if (whole) {
-    // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
-    const labels: string[] = [];
-    const lines: number[] = [];
-    let first = true;
-    for (const { fields, line } of csvRecords(text, delimiter)) {
-      if (first) first = false;
-      else {
-        labels.push(fields[labelIndex] ?? '');
-        lines.push(line);
-      }
-    }
-    info.samples = labels.length;
-    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${excerpt(label)}'`;
-    const values = labels.filter((l) => l !== '');
-    if (values.length > 0 && values.some((v) => parseCsvNumber(v) === undefined)) {
-      info.classes = [...new Set(values)].sort();
-      info.classCount = info.classes.length;
-      info.description += ` (${info.classCount} classes)`;
-    } else if (values.length === labels.length) {
-      // Numeric labels: their values, for the checker's label-range check against the loss and output.
-      info.labelValues = labelValuesOf(labels.map(Number), (i) => `row ${lines[i]} of ${written}`);
-    }
-  }
-  return info;
 }
 
 function probeImages(ref: SourceRef, baseDir: string): SourceInfo {

@@ -2,7 +2,7 @@
 
 import { digitsSource, fashionMnistSource, mnistSource } from './builtin-sources';
 import { bostonHousingSource, californiaHousingSource, cifar100Source, cifar10Source, imdbSource, reutersSource } from './keras-sources';
-import { csvSource } from './csv';
+import { csvSource } from '../../data/csv';
 import { idxSource } from '../../data/idx';
 import { imagesSource } from './images';
 import { npySource } from '../../data/npy';
