@@ -7,9 +7,9 @@ import { extname } from 'node:path';
 import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../data/csv';
 import { DataError } from '../language/data/errors';
 import { readCapped } from '../language/data/read-file';
-import { decodeImage, toChannels } from '../training/data/images';
+import { decodeImage, toChannels } from '../data/images';
 import { decodeNpy } from '../data/npy';
-import { resizeBilinear } from '../training/data/resize';
+import { resizeBilinear } from '../data/resize';
 import { PredictError, type PredictRun } from './run-model';
 
 /** Inputs larger than this are refused before reading (a CSV or .npy of 1 GiB is not a prediction batch). */

@@ -7,11 +7,11 @@ import { readdirSync } from 'node:fs';
 import { probeCsv } from '../../data/csv';
 import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
 import { DataError } from './errors';
-import { listImageFolder, imageOptions } from './image-folder';
-import { readImageHeaderSync } from './image-header';
+import { probeImages } from '../../data/images';
+import { thousands } from '../../data/common';
 import { probeIdx } from '../../data/idx';
 import { probeNpy } from '../../data/npy';
-import { requireDirectory, statPath } from './read-file';
+import { statPath } from './read-file';
 import { pathArg } from './source-args';
 import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
@@ -42,7 +42,6 @@ export function clearProbeCache(): void {
   cache.clear();
 }
 
-const thousands = (n: number) => n.toLocaleString('en-US');
 
 function probeBuiltin(ref: SourceRef): SourceInfo {
   const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
@@ -140,31 +139,5 @@ function probeFiles(ref: SourceRef, baseDir: string): SourceInfo {
       return probeImages(ref, baseDir);
     default:
       throw new DataError('data-format', `unknown data source ${ref.name}`);
-  }
-}
-
-function probeImages(ref: SourceRef, baseDir: string): SourceInfo {
-  const { path, written } = pathArg(ref, 'directory', baseDir);
-  const { height, width, channels, colorMode } = imageOptions(ref.args);
-  withArg('directory', () => requireDirectory(path, written));
-  const folder = listImageFolder(path, written);
-  withArg('directory', () => readImageHeaderSync(folder.files[0].path)); // the first image must at least be an image
-  return {
-    ok: true,
-    sampleShape: [height, width, channels],
-    classes: folder.classes,
-    classCount: folder.classes.length,
-    samples: folder.files.length,
-    description: `${written}: ${thousands(folder.files.length)} images in ${folder.classes.length} classes, resized to ${height}×${width} ${colorMode}`,
-  };
-}
-
-/** Runs a header read, attributing a DataError without an argument to `argName`. */
-function withArg<T>(argName: string, read: () => T): T {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof DataError && !e.argName) throw new DataError(e.code, e.message, argName);
-    throw e;
   }
 }
