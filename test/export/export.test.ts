@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -251,6 +251,17 @@ describe('modelspec export --to pytorch', { skip: torch ? false : 'no Python int
     const r = exportScript(join(dir, 'm.model'), 'pytorch');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Conv3D has no PyTorch export yet; export --to keras/);
+  });
+
+  it('refuses every layer the catalog says it lacks, one line each, and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-export-'));
+    writeFileSync(join(dir, 'm.model'), "model m {\n    Input(shape=(8, 8, 1))\n    Conv2DTranspose(4, 3)\n    Cropping2D(1)\n    Flatten()\n    Dense(1)\n}\n");
+    const out = join(dir, 'm_pytorch.py');
+    const r = spawnSync(process.execPath, [CLI, 'export', join(dir, 'm.model'), '--to', 'pytorch', '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /line 3 \(conv2d_transpose\): Conv2DTranspose has no PyTorch export yet; export --to keras/);
+    assert.match(r.stderr, /line 4 \(cropping2d\): Cropping2D has no PyTorch export yet/);
+    assert.deepEqual(readdirSync(dir), ['m.model']);
   });
 });
 

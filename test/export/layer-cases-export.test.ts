@@ -9,10 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/language/analysis/analyze';
-import { layerSupport, unsupportedMessage } from '../../server/src/language/catalog';
 import { exportKeras } from '../../server/src/export/keras';
 import { exportPytorch } from '../../server/src/export/pytorch';
-import { LAYER_CASES, caseSource, expected } from '../fixtures/layer-cases';
+import { LAYER_CASES, caseSource, expected, unsupportedOn } from '../fixtures/layer-cases';
 import { SKIP, pythonEval } from '../training/torch/helpers';
 
 const CASES = LAYER_CASES.filter((c) => c.layer !== 'Input');
@@ -25,16 +24,16 @@ test('the Keras script writes each case as its Keras call', () => {
   }
 });
 
-test('the PyTorch export refuses, with the catalog\'s message, each case whose layer it lacks', () => {
-  const refused = CASES.filter((c) => layerSupport(c.layer, 'pytorch') === false);
+test('the PyTorch export refuses, with the catalog\'s message, each case whose layer (or argument) it lacks', () => {
+  const refused = CASES.filter((c) => unsupportedOn(c, 'pytorch') !== undefined);
   assert.ok(refused.length > 0, 'the catalog names layers the PyTorch export lacks');
   for (const c of refused) {
-    assert.throws(() => exportPytorch(analyze(caseSource(c)), 'm.model'), (e: Error) => e.message.includes(unsupportedMessage(c.layer, 'pytorch')), c.name);
+    assert.throws(() => exportPytorch(analyze(caseSource(c)), 'm.model'), (e: Error) => e.message.includes(unsupportedOn(c, 'pytorch')!), c.name);
   }
 });
 
 test("each PyTorch script builds the case with the catalog's output shape and trainable parameters", { skip: SKIP }, (t) => {
-  const exported = CASES.filter((c) => layerSupport(c.layer, 'pytorch') === true);
+  const exported = CASES.filter((c) => unsupportedOn(c, 'pytorch') === undefined);
   const dir = mkdtempSync(join(tmpdir(), 'layer-cases-export-'));
   const file = join(dir, 'scripts.json');
   writeFileSync(file, JSON.stringify(exported.map((c) => ({ script: exportPytorch(analyze(caseSource(c)), 'm.model'), input: c.input, int: c.layer === 'Embedding' }))));

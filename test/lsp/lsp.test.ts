@@ -120,6 +120,19 @@ test('pasted Keras code: warnings, and "Convert pasted Keras code" as one worksp
   assert.equal(convert.diagnostics?.[0]?.code, 'pasted-keras-prefix');
 });
 
+test("a layer the chosen backend cannot run: a warning under it, pointing at the backend setting", async () => {
+  const uri = 'file:///tmp/modelspec-lsp-test/backend.model';
+  const text = "model m {\n    Input(shape=(5, 3))\n    GRU(4, reset_after=False)\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n";
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const published = await server.diagnostics(uri, 1);
+  const warning = published.diagnostics.find((d) => d.code === 'unsupported-layer');
+  assert.ok(warning, JSON.stringify(published.diagnostics));
+  assert.equal(warning.severity, 2);
+  assert.deepEqual(warning.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } });
+  assert.match(String(warning.message), /^GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow\.js engine/);
+  assert.equal(warning.relatedInformation?.[0]?.location.range.start.line, 6);
+});
+
 test('change: fresh diagnostics for the new version', async () => {
   await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: URI, version: 2 },

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
 import type { LayerInfo } from '../language/analysis/model';
 import { sourceRefOf } from '../language/analysis/sources';
-import { getCallback, getLoss, unsupportedMessage } from '../language/catalog';
+import { getCallback, getLoss, optimizerArgs, unsupportedMessage } from '../language/catalog';
 import type { ArgValue } from '../language/catalog/types';
 import { pretrainedPart, SAVED_WEIGHTS_READER, TORCH_LOADABLE, torchWeightConverter } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
@@ -45,21 +45,35 @@ const LOSSES: Record<string, string> = {
   huber: 'nn.functional.huber_loss(p, y.float().view_as(p), delta=1.0)',
 };
 
-/** A numeric argument as Python, or its default when it is not set. */
+/** A numeric value as Python; only for values outside the catalog's arguments (the seed, batch size). */
 const num = (v: ArgValue | undefined, fallback = 0): string => pythonNumber(typeof v === 'number' ? v : fallback);
 
-const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>) => string> = {
-  SGD: (a) => `torch.optim.SGD(model.parameters(), lr=${num(a.learning_rate, 0.01)}, momentum=${num(a.momentum, 0)}, nesterov=${a.nesterov ? 'True' : 'False'})`,
-  Adam: (a) => `torch.optim.Adam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
-  RMSprop: (a) => `torch.optim.RMSprop(model.parameters(), lr=${num(a.learning_rate, 0.001)}, alpha=${num(a.rho, 0.9)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adagrad: (a) => `torch.optim.Adagrad(model.parameters(), lr=${num(a.learning_rate, 0.001)}, initial_accumulator_value=${num(a.initial_accumulator_value, 0.1)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adadelta: (a) => `torch.optim.Adadelta(model.parameters(), lr=${num(a.learning_rate, 0.001)}, rho=${num(a.rho, 0.95)}, eps=${num(a.epsilon, 1e-7)})`,
-  Adamax: (a) => `torch.optim.Adamax(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
-  Nadam: (a) => `torch.optim.NAdam(model.parameters(), lr=${num(a.learning_rate, 0.001)}, betas=(${num(a.beta_1, 0.9)}, ${num(a.beta_2, 0.999)}), eps=${num(a.epsilon, 1e-7)})`,
+/**
+ * A catalog argument as a Python number. The analysis and `optimizerArgs` fill every argument
+ * with its Keras default, so a missing one is a bug upstream: named, never guessed here.
+ */
+function arg(owner: string, args: Readonly<Record<string, ArgValue>>, key: string): string {
+  const v = args[key];
+  if (typeof v !== 'number') throw new Error(`internal error: ${owner} reached the PyTorch export without a numeric '${key}'`);
+  return pythonNumber(v);
+}
+
+const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>, o: string) => string> = {
+  SGD: (a, o) => `torch.optim.SGD(model.parameters(), lr=${arg(o, a, 'learning_rate')}, momentum=${arg(o, a, 'momentum')}, nesterov=${a.nesterov ? 'True' : 'False'})`,
+  Adam: (a, o) => `torch.optim.Adam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
+  RMSprop: (a, o) => `torch.optim.RMSprop(model.parameters(), lr=${arg(o, a, 'learning_rate')}, alpha=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
+  Adagrad: (a, o) => `torch.optim.Adagrad(model.parameters(), lr=${arg(o, a, 'learning_rate')}, initial_accumulator_value=${arg(o, a, 'initial_accumulator_value')}, eps=${arg(o, a, 'epsilon')})`,
+  Adadelta: (a, o) => `torch.optim.Adadelta(model.parameters(), lr=${arg(o, a, 'learning_rate')}, rho=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
+  Adamax: (a, o) => `torch.optim.Adamax(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
+  Nadam: (a, o) => `torch.optim.NAdam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
 };
 
-const tuple = (v: ArgValue | undefined, n: number): number[] =>
-  Array.isArray(v) ? (v as number[]) : new Array<number>(n).fill(typeof v === 'number' ? v : 1);
+/** An int-or-tuple catalog argument as `n` ints; the analysis filled it in, so a missing one is a bug upstream. */
+function tuple(v: ArgValue | undefined, n: number, layer = '', key = ''): number[] {
+  if (Array.isArray(v)) return v as number[];
+  if (typeof v !== 'number') throw new Error(`internal error: ${layer} reached the PyTorch export without '${key}'`);
+  return new Array<number>(n).fill(v);
+}
 
 /** PyTorch modules for one Keras layer (channels-last in and out). */
 function layerModules(layer: LayerInfo): string[] {
@@ -84,7 +98,7 @@ function layerModules(layer: LayerInfo): string[] {
       const s = tuple(args.strides, dims);
       const d = tuple(args.dilation_rate, dims);
       const same = args.padding === 'same';
-      const conv = `nn.Conv${dims}d(${last(input)}, ${pythonNumber(args.filters)}, ${pyTuple(k)}, stride=${pyTuple(s)}, dilation=${pyTuple(d)}, groups=${num(args.groups, 1)}, bias=${bias})`;
+      const conv = `nn.Conv${dims}d(${last(input)}, ${pythonNumber(args.filters)}, ${pyTuple(k)}, stride=${pyTuple(s)}, dilation=${pyTuple(d)}, groups=${arg(layer.name, args, 'groups')}, bias=${bias})`;
       const body = same ? `nn.Sequential(SamePad(${pyTuple(k)}, ${pyTuple(s)}, ${pyTuple(d)}), ${conv})` : conv;
       return [`ChannelsFirst(${body})`, ...act()];
     }
@@ -115,25 +129,25 @@ function layerModules(layer: LayerInfo): string[] {
     case 'RepeatVector':
       return [`RepeatVector(${pythonNumber(args.n)})`];
     case 'Dropout':
-      return [`nn.Dropout(${num(args.rate)})`];
+      return [`nn.Dropout(${arg(layer.name, args, 'rate')})`];
     case 'SpatialDropout1D':
     case 'SpatialDropout2D':
-      return [`ChannelsFirst(nn.Dropout${spec.name.endsWith('1D') ? '1d' : '2d'}(${num(args.rate)}))`];
+      return [`ChannelsFirst(nn.Dropout${spec.name.endsWith('1D') ? '1d' : '2d'}(${arg(layer.name, args, 'rate')}))`];
     case 'Activation':
       return act();
     case 'ReLU':
       return ['nn.ReLU()'];
     case 'LeakyReLU':
-      return [`nn.LeakyReLU(${num(args.negative_slope, 0.3)})`];
+      return [`nn.LeakyReLU(${arg(layer.name, args, 'negative_slope')})`];
     case 'ELU':
-      return [`nn.ELU(${num(args.alpha, 1)})`];
+      return [`nn.ELU(${arg(layer.name, args, 'alpha')})`];
     case 'Softmax':
       return ['nn.Softmax(dim=-1)'];
     case 'BatchNormalization':
       // Keras momentum m means running = m·running + (1 − m)·batch; PyTorch's is the complement.
-      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${num(args.epsilon, 1e-3)}, momentum=${pythonNumber(+(1 - (typeof args.momentum === 'number' ? args.momentum : 0.99)).toFixed(6))}))`];
+      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${arg(layer.name, args, 'epsilon')}, momentum=${pythonNumber(+(1 - Number(arg(layer.name, args, 'momentum'))).toFixed(6))}))`];
     case 'LayerNormalization':
-      return [`nn.LayerNorm(${last(input)}, eps=${num(args.epsilon, 1e-3)})`];
+      return [`nn.LayerNorm(${last(input)}, eps=${arg(layer.name, args, 'epsilon')})`];
     case 'Embedding':
       return [`Embedding(${pythonNumber(args.input_dim)}, ${pythonNumber(args.output_dim)})`];
     case 'SimpleRNN':
@@ -143,13 +157,13 @@ function layerModules(layer: LayerInfo): string[] {
       return [`Recurrent(nn.${cls}(${last(input)}, ${pythonNumber(args.units)}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`];
     }
     case 'UpSampling2D':
-      return [`ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2))}, mode=${pythonLiteral(args.interpolation ?? 'nearest')}))`];
+      return [`ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2, layer.name, 'size'))}, mode=${pythonLiteral(args.interpolation)}))`];
     case 'UpSampling1D':
-      return [`ChannelsFirst(nn.Upsample(scale_factor=${num(args.size, 2)}, mode='nearest'))`];
+      return [`ChannelsFirst(nn.Upsample(scale_factor=${arg(layer.name, args, 'size')}, mode='nearest'))`];
     case 'ZeroPadding2D':
       return [`ZeroPad2d(${pythonLiteral(args.padding)})`];
     case 'GaussianNoise':
-      return [`GaussianNoise(${num(args.stddev)})`];
+      return [`GaussianNoise(${arg(layer.name, args, 'stddev')})`];
     default:
       // The catalog says this export supports the layer: its record and this switch disagree.
       throw new Error(`internal error: the catalog lists ${spec.name} as exportable to PyTorch, but the export has no code for it`);
@@ -290,7 +304,7 @@ export function exportPytorch(analysis: Analysis, file: string): string {
     '',
     `device = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'`,
     'model.to(device)',
-    `optimizer = ${OPTIMIZERS[optName](optimizer.args)}`,
+    `optimizer = ${OPTIMIZERS[optName](optimizerArgs(optName, optimizer.args), optName)}`,
     `split = int(len(x_train) * (1 - ${pythonLiteral(data.validation_split ?? 0)}))  # Keras holds out the last part`,
     'x_fit, y_fit, x_val, y_val = x_train[:split], y_train[:split], x_train[split:], y_train[split:]',
     `batch_size, epochs = ${num(fit.batch_size, 32)}, ${num(fit.epochs, 1)}`,

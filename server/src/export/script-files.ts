@@ -5,6 +5,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Analysis } from '../language/analysis/analyze';
 import { sourceRefOf } from '../language/analysis/sources';
+import { unsupportedLayersError } from '../language/analysis/support';
 import { readDigits } from '../training/data/digits';
 import { exportKeras } from './keras';
 import { npzBytes } from './npz-writer';
@@ -26,6 +27,9 @@ export interface ScriptFiles {
 
 /** The script for `modelFile` and the data files it needs beside `scriptPath`. Throws with a message on a model it cannot export. */
 export async function exportScriptFiles(analysis: Analysis, modelFile: string, to: ScriptTarget, scriptPath: string): Promise<ScriptFiles> {
+  // Refuse before anything is written, with the checker's message for each layer the target lacks.
+  const refused = analysis.model && unsupportedLayersError(analysis.model, to);
+  if (refused) throw new Error(refused);
   const script = to === 'keras' ? exportKeras(analysis, modelFile) : exportPytorch(analysis, modelFile);
   const data: ScriptFiles['data'] = [];
   const values = analysis.data?.values;

@@ -415,6 +415,28 @@ describe('pasted Keras code', () => {
   });
 });
 
+describe('engine support', () => {
+  const gru = (backend: string) => model(`Input(shape=(5, 3))\nGRU(4, reset_after=False)\nDense(1)`, `fit {\n    backend: '${backend}'\n}\n`);
+
+  it("warns under a layer the chosen backend cannot run, leading with what to do", () => {
+    const { d, text } = one(gru('torch'), 'unsupported-layer');
+    assert.equal(text, 'GRU');
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.message, "GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow.js engine (backend: 'tfjs')");
+  });
+
+  it('says nothing for an engine that runs it, for auto, or for the supported value', () => {
+    assert.ok(!codes(gru('tfjs')).includes('unsupported-layer'));
+    assert.ok(!codes(gru('auto')).includes('unsupported-layer'));
+    assert.ok(!codes(gru('torch').replace('reset_after=False', 'reset_after=True')).includes('unsupported-layer'));
+  });
+
+  it('checks the layer a wrapper holds', () => {
+    const text = model(`Input(shape=(5, 3))\nBidirectional(GRU(4, reset_after=False))\nDense(1)`, `fit {\n    backend: 'torch'\n}\n`);
+    assert.equal(one(text, 'unsupported-layer').text, 'Bidirectional');
+  });
+});
+
 describe('the code table', () => {
   it('every code is exercised by this file', async () => {
     const { readFileSync } = await import('node:fs');

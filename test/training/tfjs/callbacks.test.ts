@@ -1,4 +1,5 @@
 // Keras 3 callback rules on crafted sequences of epoch logs.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { tempDir } from './helpers';
 function context(): TrainingContext & { events: RunEvent[] } {
   const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [1] })] });
   const events: RunEvent[] = [];
-  return { model, optimizer: createOptimizer('SGD', { learning_rate: 1 }), runDir: tempDir(), emit: (e) => events.push(e), save: async () => {}, stopTraining: false, events };
+  return { model, optimizer: createOptimizer('SGD', optimizerArgs('SGD', { learning_rate: 1 })), runDir: tempDir(), emit: (e) => events.push(e), save: async () => {}, stopTraining: false, events };
 }
 
 /** Feeds values of `monitor` epoch by epoch; returns the 0-based epoch at which training stopped, or -1. */

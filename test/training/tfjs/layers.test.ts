@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
 import { layer, tempDir } from './helpers';
-import { layerClassesFor } from '../../../server/src/language/catalog';
+import { layerClassesFor, optimizerArgs } from '../../../server/src/language/catalog';
 import type { RunSpec } from '../../../server/src/training/protocol';
 import { engineCases, expected, loweredCase } from '../../fixtures/layer-cases';
 
@@ -39,7 +39,7 @@ for (const c of CASES) {
       if (c.keras) assert.deepEqual([counts.total, counts.nonTrainable], [c.keras.params, c.keras.nonTrainable ?? 0], "Keras's own numbers");
       if (counts.trainable === 0) return;
       const x = c.layer === 'Embedding' ? tf.randomUniform([2, ...c.input], 0, 100, 'int32') : tf.randomNormal([2, ...c.input]);
-      const optimizer = createOptimizer('SGD', { learning_rate: 0.1 });
+      const optimizer = createOptimizer('SGD', optimizerArgs('SGD', { learning_rate: 0.1 }));
       const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
       const before = variables.map((v) => v.clone());
       const { grads, value } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, 1))) as tf.Scalar, variables);

@@ -1,5 +1,6 @@
 // Each optimizer follows Keras 3's update rule and defaults: three steps on one weight with a
 // known gradient sequence, against the rule written out in plain JavaScript (float64).
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,7 +11,7 @@ const GRADS = [0.5, -1.5, 2e-7];
 const W0 = 1.0;
 
 function run(name: string, args: Record<string, number | boolean>, changeLr?: number): number {
-  const opt = createOptimizer(name, args);
+  const opt = createOptimizer(name, optimizerArgs(name, args));
   const w = tf.variable(tf.scalar(W0));
   GRADS.forEach((g, i) => {
     if (changeLr !== undefined && i === 2) opt.learningRate = changeLr;
@@ -120,7 +121,7 @@ test('the learning rate can change between steps (ReduceLROnPlateau)', async () 
   const got = run('SGD', { learning_rate: 0.1 }, 0.01);
   const want = W0 - 0.1 * GRADS[0]! - 0.1 * GRADS[1]! - 0.01 * GRADS[2]!;
   assert.ok(Math.abs(got - want) < 1e-6);
-  assert.equal(createOptimizer('adadelta').learningRate, 0.001, 'Keras 3 default');
-  assert.equal(createOptimizer('sgd').learningRate, 0.01);
+  assert.equal(createOptimizer('adadelta', optimizerArgs('adadelta')).learningRate, 0.001, 'Keras 3 default');
+  assert.equal(createOptimizer('sgd', optimizerArgs('sgd')).learningRate, 0.01);
   assert.throws(() => createOptimizer('ftrl'), /unknown optimizer 'ftrl'/);
 });

@@ -1,6 +1,7 @@
 // End-to-end runs of the TensorFlow.js engine in process: real learning on MNIST digits, the
 // event sequence, the test report, saving and reloading, no tensor leaks, NaN handling,
 // parameter-count checking, callbacks in a run, and the first-batch-loss parity mode.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ test('a CNN with augmentation trains on wasm', async () => {
   const spec = makeSpec(dir, {
     layers,
     expectedParams: { total: params, trainable: params, nonTrainable: 0 },
-    compile: { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam', args: {} }, metrics: ['accuracy'] },
+    compile: { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam', args: optimizerArgs('adam') }, metrics: ['accuracy'] },
     fit: { epochs: 2, batchSize: 32, seed: 2, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
   });
   spec.data.labelEncoding = 'index';
@@ -109,7 +110,7 @@ test('a diverging run fails naming the epoch and batch and suggesting a lower le
   const spec = makeSpec(dir, {
     layers,
     expectedParams: { total: 7850, trainable: 7850, nonTrainable: 0 },
-    compile: { loss: 'mse', optimizer: { name: 'SGD', args: { learning_rate: 1e3 } }, metrics: [] },
+    compile: { loss: 'mse', optimizer: { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 1e3 }) }, metrics: [] },
   });
   const events = await runCollect(spec);
   const failed = only(events, 'failed')[0]!;

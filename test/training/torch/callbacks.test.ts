@@ -1,4 +1,5 @@
 // Keras callbacks on crafted runs whose monitored values are predictable.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { SKIP, mlpSpec, ofType, pythonEval, tempDir, train } from './helpers';
 /** A run whose loss cannot move: SGD with a vanishing learning rate. */
 function frozenSpec(dir: string, epochs: number, lr = 0) {
   const spec = mlpSpec(dir, { n: 200 });
-  spec.compile.optimizer = { name: 'SGD', args: { learning_rate: lr } };
+  spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: lr }) };
   spec.fit.epochs = epochs;
   return spec;
 }
@@ -61,7 +62,7 @@ test('ModelCheckpoint(save_best_only) saves exactly the improving epochs to best
   const dir = tempDir();
   const spec = mlpSpec(dir);
   spec.fit.epochs = 6;
-  spec.compile.optimizer = { name: 'SGD', args: { learning_rate: 0.5, momentum: 0.9 } }; // a bumpy ride
+  spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 0.5, momentum: 0.9 }) }; // a bumpy ride
   spec.fit.callbacks = [{ name: 'ModelCheckpoint', args: { filepath: 'best.keras', monitor: 'val_loss', save_best_only: true } }];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);

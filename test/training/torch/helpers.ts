@@ -1,5 +1,6 @@
 // Helpers for the PyTorch engine's tests: find a Python with torch, write tensor files and
 // RunSpecs into a temp folder, run `python3 -m modelspec_torch` and read its events.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +141,7 @@ export function mlpSpec(dir: string, opts: { n?: number; features?: number; clas
     ] } },
     modelName: 'mlp',
     sourceFile: join(dir, 'mlp.model'),
-    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: { learning_rate: 0.01 } }, metrics: ['accuracy'] },
+    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.01 }) }, metrics: ['accuracy'] },
     data: {
       source: 'blobs',
       train: blobFiles(dir, 'train', n, features, classes, 1),

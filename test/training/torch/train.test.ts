@@ -1,4 +1,5 @@
 // End-to-end runs of the PyTorch engine: events, learning, evaluation and saved files.
+import { optimizerArgs } from '../../../server/src/language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ test('a parameter count that differs from the checker fails clearly before train
 test('a divergent run fails with the epoch and batch and suggests a lower learning rate', { skip: SKIP }, () => {
   const dir = tempDir();
   const spec = mlpSpec(dir);
-  spec.compile = { loss: 'mse', optimizer: { name: 'SGD', args: { learning_rate: 1e6 } }, metrics: [] };
+  spec.compile = { loss: 'mse', optimizer: { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 1e6 }) }, metrics: [] };
   spec.model.config.layers[2] = layer('Dense', { name: 'dense_1', units: 3, activation: 'linear' });
   const { events, status } = train(dir, spec);
   assert.equal(status, 1);

@@ -15,6 +15,7 @@ import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } 
 import { analyzeModel, type ModelAnalysis } from './model';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
+import { checkBackendSupport } from './support';
 import { checkStackWarnings } from './warnings';
 
 export interface AnalyzeOptions {
@@ -88,6 +89,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.
     const outputMismatch = out.slice(before).some((d) => d.code === 'output-shape-mismatch');
     checkStackWarnings(model, out, { skipDenseRank: outputMismatch });
+    checkBackendSupport(model, fit?.values.backend, fit?.written.backend?.value.range, out);
   } else if (parsed.file.blocks.length > 0 || text.trim().length > 0) {
     out.push(
       diagnostic('missing-model', parsed.file.range.start.line === 0 ? { start: parsed.file.range.start, end: parsed.file.range.start } : parsed.file.range, 'This file has no model block; start one with `model NAME {` and a layer per line'),

@@ -63,6 +63,8 @@ export const DIAGNOSTIC_CODES = {
   'dense-on-high-rank': 'warning',
   'redundant-activation': 'warning',
   'dropout-last': 'warning',
+  // The chosen engine cannot run a layer (catalog support records)
+  'unsupported-layer': 'warning',
   // The per-file cap: stands for the diagnostics not shown (its severity is theirs, the worst one)
   'too-many-problems': 'information',
 } as const satisfies Record<string, Severity>;

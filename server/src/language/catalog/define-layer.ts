@@ -6,7 +6,7 @@
 import { arg, bool, int, oneOf, optional, shape, string } from './arg-types';
 import { baseConfig, serializeArg } from './keras-config';
 import { checkRank } from './shapes';
-import { supportRecord, type SupportTarget } from './support';
+import { supportRecord, type ArgSupport, type SupportTarget } from './support';
 import type { ArgSpec, ArgValue, KerasLayerConfig, LayerCategory, LayerContext, LayerSpec, ParamCount, Shape } from './types';
 
 /** Base-layer keyword arguments (Keras's Layer.__init__ and the Keras 2 first-layer ones). */
@@ -55,6 +55,8 @@ export interface LayerDefinition {
   baseArgs?: boolean;
   /** The engines and export targets that cannot run this layer (all others can). */
   unsupported?: readonly SupportTarget[];
+  /** Argument values some targets cannot run. */
+  argSupport?: readonly ArgSupport[];
 }
 
 /** Keras's to_snake_case, which makes auto-names: Conv2D → conv2d, LeakyReLU → leaky_re_lu. */
@@ -87,6 +89,7 @@ export function defineLayer(def: LayerDefinition): LayerSpec {
   return {
     name: def.name,
     support: supportRecord(def.unsupported),
+    argSupport: def.argSupport,
     category: def.category,
     doc: def.doc,
     args: [...def.args, ...base],

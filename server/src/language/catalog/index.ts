@@ -39,8 +39,8 @@ export { formatShape, formatTuple } from './shapes';
 export { convOutputLength, deconvOutputLength } from './conv-utils';
 export { BASE_ARGS } from './define-layer';
 export type { BlockName } from './tables/blocks';
-export { SUPPORT_TARGETS, unsupportedMessage } from './support';
-export type { EngineTarget, ExportTarget, LayerSupport, SupportTarget } from './support';
+export { SUPPORT_TARGETS, unsupportedMessage, unsupportedUse } from './support';
+export type { ArgSupport, EngineTarget, ExportTarget, LayerSupport, SupportTarget } from './support';
 
 // Layers
 
@@ -112,6 +112,18 @@ export function getOptimizer(name: string): RefEntry | undefined {
 }
 export function allOptimizers(): readonly RefEntry[] {
   return OPTIMIZERS;
+}
+
+/**
+ * Every numeric and boolean argument of an optimizer, Keras's default where `given` does not set
+ * it (Keras 2's `lr` is `learning_rate`): what the engines and exports receive, so none of them
+ * needs a default of its own. An unknown optimizer gets `given` back.
+ */
+export function optimizerArgs(name: string, given: Readonly<Record<string, ArgValue>> = {}): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const a of getOptimizer(name)?.args ?? []) if (typeof a.default === 'number' || typeof a.default === 'boolean') out[a.name] = a.default;
+  for (const [k, v] of Object.entries(given)) if (typeof v === 'number' || typeof v === 'boolean') out[k === 'lr' ? 'learning_rate' : k] = v;
+  return out;
 }
 
 export function getInitializer(name: string): RefEntry | undefined {

@@ -2,7 +2,7 @@
 // metrics, datasets and callbacks, as data. Checking, completion, hover, signature help,
 // formatting and training all read these records; adding a layer means adding one record.
 
-import type { LayerSupport } from './support';
+import type { ArgSupport, LayerSupport } from './support';
 
 /** A shape without the batch axis; `null` is an unknown dimension (Keras's None). */
 export type Shape = (number | null)[];
@@ -132,6 +132,8 @@ export interface LayerSpec {
   name: string;
   /** Which engines and export targets run this layer (`support.ts`); the checker warns and the exports refuse from it. */
   support: LayerSupport;
+  /** Argument values some supporting targets still cannot run (GRU reset_after=False on the torch engine). */
+  argSupport?: readonly ArgSupport[];
   category: LayerCategory;
   /** One or two sentences, Keras's wording where it is clear. */
   doc: string;

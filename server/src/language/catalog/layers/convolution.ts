@@ -122,6 +122,8 @@ export const Conv3D = convLayer(3);
 export const Conv2DTranspose: LayerSpec = defineLayer({
   name: 'Conv2DTranspose',
   category: 'convolution',
+  // The PyTorch engine (and so ONNX, which it writes) infers the output size; modelspec_torch/layers_conv.py.
+  argSupport: [{ arg: 'output_padding', only: null, targets: ['torch', 'onnx'] }],
   unsupported: NO_PYTORCH_EXPORT,
   doc: 'Transposed 2D convolution ("deconvolution"): goes the opposite way of Conv2D, e.g. upsampling by its strides.',
   inputRanks: [3],

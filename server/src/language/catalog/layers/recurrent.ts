@@ -95,6 +95,8 @@ export const LSTM: LayerSpec = defineLayer({
 export const GRU: LayerSpec = defineLayer({
   name: 'GRU',
   category: 'recurrent',
+  // The PyTorch engine builds Keras 3's cuDNN variant only; modelspec_torch/layers_recurrent.py.
+  argSupport: [{ arg: 'reset_after', only: true, targets: ['torch', 'onnx'] }],
   doc: 'Gated Recurrent Unit (Cho et al. 2014): update and reset gates. Keras\'s default reset_after=True applies the reset gate after the matrix product (the cuDNN variant). Input (timesteps, features).',
   inputRanks: [2],
   args: [

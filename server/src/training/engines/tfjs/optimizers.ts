@@ -1,9 +1,17 @@
-// Keras 3 optimizers, written out so the update rules and defaults are Keras's exactly
-// (TF.js's differ in where epsilon goes, has no Nadam, and hides the learning rate).
+// Keras 3 optimizers, written out so the update rules are Keras's exactly (TF.js's differ in
+// where epsilon goes, has no Nadam, and hides the learning rate). Every argument comes from the
+// RunSpec, filled from the catalog (`optimizerArgs`): no Keras default lives here.
 // `learningRate` is a plain number that ReduceLROnPlateau may change between steps.
 import * as tf from '@tensorflow/tfjs-core';
 
 type Args = Record<string, number | boolean>;
+
+/** An argument the RunSpec must carry (Keras 2's `lr` is `learning_rate`); a missing one is a bug upstream, named here. */
+function need(optimizer: string, args: Args, key: string): number {
+  const value = key === 'learning_rate' ? (args['learning_rate'] ?? args['lr']) : args[key];
+  if (value === undefined) throw new Error(`optimizer ${optimizer}: the run spec has no '${key}'; every optimizer argument comes from the catalog (optimizerArgs)`);
+  return Number(value);
+}
 
 export abstract class KerasOptimizer {
   learningRate: number;
@@ -14,9 +22,8 @@ export abstract class KerasOptimizer {
   constructor(
     readonly name: string,
     args: Args,
-    defaultLearningRate: number,
   ) {
-    this.learningRate = Number(args['learning_rate'] ?? args['lr'] ?? defaultLearningRate);
+    this.learningRate = need(name, args, 'learning_rate');
   }
 
   /** Number of per-variable slot tensors this optimizer keeps (momentum, velocity, ...). */
@@ -57,15 +64,14 @@ export abstract class KerasOptimizer {
   }
 }
 
-const num = (args: Args, k: string, d: number) => Number(args[k] ?? d);
 
 class SGD extends KerasOptimizer {
   private readonly momentum: number;
   private readonly nesterov: boolean;
   constructor(args: Args) {
-    super('SGD', args, 0.01);
-    this.momentum = num(args, 'momentum', 0);
-    this.nesterov = Boolean(args['nesterov'] ?? false);
+    super('SGD', args);
+    this.momentum = need(this.name, args, 'momentum');
+    this.nesterov = Boolean(need(this.name, args, 'nesterov'));
   }
   protected slotCount() {
     return this.momentum ? 1 : 0;
@@ -83,10 +89,10 @@ class Adam extends KerasOptimizer {
   private readonly b2: number;
   private readonly eps: number;
   constructor(args: Args) {
-    super('Adam', args, 0.001);
-    this.b1 = num(args, 'beta_1', 0.9);
-    this.b2 = num(args, 'beta_2', 0.999);
-    this.eps = num(args, 'epsilon', 1e-7);
+    super('Adam', args);
+    this.b1 = need(this.name, args, 'beta_1');
+    this.b2 = need(this.name, args, 'beta_2');
+    this.eps = need(this.name, args, 'epsilon');
   }
   protected slotCount() {
     return 2;
@@ -106,10 +112,10 @@ class Adamax extends KerasOptimizer {
   private readonly b2: number;
   private readonly eps: number;
   constructor(args: Args) {
-    super('Adamax', args, 0.001);
-    this.b1 = num(args, 'beta_1', 0.9);
-    this.b2 = num(args, 'beta_2', 0.999);
-    this.eps = num(args, 'epsilon', 1e-7);
+    super('Adamax', args);
+    this.b1 = need(this.name, args, 'beta_1');
+    this.b2 = need(this.name, args, 'beta_2');
+    this.eps = need(this.name, args, 'epsilon');
   }
   protected slotCount() {
     return 2;
@@ -131,10 +137,10 @@ class Nadam extends KerasOptimizer {
   private uProduct = 1;
   private uProductStep = 0;
   constructor(args: Args) {
-    super('Nadam', args, 0.001);
-    this.b1 = num(args, 'beta_1', 0.9);
-    this.b2 = num(args, 'beta_2', 0.999);
-    this.eps = num(args, 'epsilon', 1e-7);
+    super('Nadam', args);
+    this.b1 = need(this.name, args, 'beta_1');
+    this.b2 = need(this.name, args, 'beta_2');
+    this.eps = need(this.name, args, 'epsilon');
   }
   protected slotCount() {
     return 2;
@@ -165,11 +171,11 @@ class RMSprop extends KerasOptimizer {
   private readonly eps: number;
   private readonly centered: boolean;
   constructor(args: Args) {
-    super('RMSprop', args, 0.001);
-    this.rho = num(args, 'rho', 0.9);
-    this.momentum = num(args, 'momentum', 0);
-    this.eps = num(args, 'epsilon', 1e-7);
-    this.centered = Boolean(args['centered'] ?? false);
+    super('RMSprop', args);
+    this.rho = need(this.name, args, 'rho');
+    this.momentum = need(this.name, args, 'momentum');
+    this.eps = need(this.name, args, 'epsilon');
+    this.centered = Boolean(need(this.name, args, 'centered'));
   }
   protected slotCount() {
     return 3; // velocity, average gradient (centered), momentum
@@ -197,9 +203,9 @@ class Adagrad extends KerasOptimizer {
   private readonly initial: number;
   private readonly eps: number;
   constructor(args: Args) {
-    super('Adagrad', args, 0.001);
-    this.initial = num(args, 'initial_accumulator_value', 0.1);
-    this.eps = num(args, 'epsilon', 1e-7);
+    super('Adagrad', args);
+    this.initial = need(this.name, args, 'initial_accumulator_value');
+    this.eps = need(this.name, args, 'epsilon');
   }
   protected slotCount() {
     return 1;
@@ -218,9 +224,9 @@ class Adadelta extends KerasOptimizer {
   private readonly rho: number;
   private readonly eps: number;
   constructor(args: Args) {
-    super('Adadelta', args, 0.001);
-    this.rho = num(args, 'rho', 0.95);
-    this.eps = num(args, 'epsilon', 1e-7);
+    super('Adadelta', args);
+    this.rho = need(this.name, args, 'rho');
+    this.eps = need(this.name, args, 'epsilon');
   }
   protected slotCount() {
     return 2; // accumulated gradient, accumulated delta

@@ -1,6 +1,7 @@
 // Keras's ReLU layer: max_value, negative_slope and threshold (TF.js's ReLU has only maxValue).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { required } from './required';
 
 type Args = { maxValue?: number | null; negativeSlope?: number; threshold?: number; name?: string; batchInputShape?: (number | null)[]; inputShape?: (number | null)[]; dtype?: string };
 
@@ -13,8 +14,8 @@ export class KerasReLU extends tfl.layers.Layer {
   constructor(args: Args = {}) {
     super({ name: args.name, batchInputShape: args.batchInputShape, inputShape: args.inputShape, dtype: args.dtype } as object);
     this.maxValue = args.maxValue ?? null;
-    this.negativeSlope = args.negativeSlope ?? 0;
-    this.threshold = args.threshold ?? 0;
+    this.negativeSlope = required<number>('ReLU', args, 'negativeSlope');
+    this.threshold = required<number>('ReLU', args, 'threshold');
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {

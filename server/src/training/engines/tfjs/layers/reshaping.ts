@@ -2,6 +2,7 @@
 // Cropping1D/3D and GlobalMax/AveragePooling3D; and Flatten, which TF.js refuses on (None, n).
 // Arguments arrive camel-cased from modelFromJSON.
 import * as tf from '@tensorflow/tfjs-core';
+import { required } from './required';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 type Shape = (number | null)[];
@@ -54,7 +55,7 @@ const shrunk = (d: number | null, [a, b]: [number, number]) => (d == null ? null
 export class UpSampling1D extends SimpleLayer {
   static readonly className = 'UpSampling1D';
   private get size() {
-    return Number(this.keras['size'] ?? 2);
+    return Number(required(UpSampling1D.className, this.keras, 'size'));
   }
   protected mapShape(s: Shape): Shape {
     return [s[0]!, scaled(s[1]!, this.size), s[2]!];
@@ -70,7 +71,7 @@ export class UpSampling1D extends SimpleLayer {
 export class UpSampling3D extends SimpleLayer {
   static readonly className = 'UpSampling3D';
   private get size(): number[] {
-    const s = this.keras['size'] ?? 2;
+    const s = required<number | number[]>(UpSampling3D.className, this.keras, 'size');
     return typeof s === 'number' ? [s, s, s] : (s as number[]);
   }
   protected mapShape(s: Shape): Shape {
