@@ -4,6 +4,7 @@
 //   node scripts/test.mjs FILE...    just these files
 // Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): test files run N at a
 // time, each in its own process; the SERIAL files below run afterwards, one at a time.
+// --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,9 +67,11 @@ function find(dir) {
 const args = process.argv.slice(2);
 let concurrency = Number(process.env.MODELSPEC_TEST_CONCURRENCY || 2);
 let unit = false;
+let durations = false;
 const only = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--unit') unit = true;
+  else if (args[i] === '--durations') durations = true;
   else if (args[i] === '--concurrency') concurrency = Number(args[++i]);
   else only.push(args[i]);
 }
@@ -89,7 +92,12 @@ function runFiles(list, n) {
   if (!list.length) return 0;
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${n}`, '--test-reporter=spec', ...list],
+    [
+      '--import', 'tsx', '--test', `--test-concurrency=${n}`,
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
+      ...list,
+    ],
     { stdio: 'inherit' },
   );
   return r.status ?? 1;

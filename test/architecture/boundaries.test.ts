@@ -58,10 +58,10 @@ export function violation(site: ImportSite): string | undefined {
   return forbiddenPackages.some((p) => p.test(bare)) ? `imports the package ${bare}` : undefined;
 }
 
-export function violations(files: { path: string; text: string }[]): string[] {
+export function violations(files: { path: string; text: string }[], check: (site: ImportSite) => string | undefined = violation): string[] {
   return files.flatMap(({ path, text }) =>
     importsOf(path, text).flatMap((site) => {
-      const why = violation(site);
+      const why = check(site);
       return why ? [`${relative(root, site.file)}:${site.line}: '${site.specifier}' ${why}`] : [];
     }),
   );
@@ -107,4 +107,24 @@ test('the boundary check catches every kind of forbidden import (synthetic files
   );
   assert.match(found[2]!, /reaches server\/src\/training\//);
   assert.match(found[5]!, /reaches client\//);
+});
+
+// The data formats (server/src/data/: each format's header probe and loader) are pure file
+// reading, used by the language core's checker and by training: they may use the language core's
+// file-reading helpers, and nothing of LSP, VS Code, the CLI, training, the exports or the client.
+const dataFolder = join(root, 'server/src/data');
+
+test('the data formats (server/src/data/) import nothing from LSP, VS Code, the CLI, training, export or the client', () => {
+  const files = sources(dataFolder).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  assert.ok(files.length >= 5, `expected the data formats' sources under ${dataFolder}`);
+  const found = violations(files);
+  assert.deepEqual(found, [], `server/src/data/ is used by the language core, so it stays as pure (ARCHITECTURE.md):\n${found.join('\n')}`);
+  // The check applies to this folder: a synthetic training import from it is caught.
+  assert.equal(violations([{ path: join(dataFolder, 'example.ts'), text: "import { prepareData } from '../training/data/prepare';" }]).length, 1);
+});
+
+test('the language core reaches the data formats only through server/src/data/, not training/data', () => {
+  const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const usesData = files.filter(({ path, text }) => importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`server${sep}src${sep}data`)));
+  assert.ok(usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))), 'language/data/probe.ts probes through server/src/data/');
 });

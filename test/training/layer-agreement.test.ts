@@ -1,8 +1,8 @@
 // Issue #8 item 10: what passes `check` trains. For every layer in the catalog and every input
 // rank (1 to 5 axes besides the batch) the checker accepts `Input -> layer` on, the lowered model
 // builds in both engines with the checker's output shape and parameter count, and a forward pass
-// gives finite numbers (in TF.js also a training step's gradients; in PyTorch --describe's pass). The layer's arguments are the catalog tests' samples; the ranks are not
-// listed by hand: each is tried, and the checker decides.
+// gives finite numbers (in TF.js also a training step's gradients; in PyTorch --describe's pass). The layer's arguments are the samples and everyRank cases of
+// test/fixtures/layer-cases.ts; the ranks are not listed by hand: each is tried, and the checker decides.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { lowerModel, type KerasModelConfig } from '../../server/src/language/low
 import { selectBackend } from '../../server/src/training/engines/tfjs/backend';
 import { buildModel, countParams } from '../../server/src/training/engines/tfjs/model';
 import { ensureBuilt } from '../helpers/build';
-import { SAMPLES } from '../language/catalog/samples';
+import { LAYER_CASES, SAMPLES } from '../fixtures/layer-cases';
 import { SKIP as TORCH_SKIP, runPython } from './torch/helpers';
 
 type Dims = number[];
@@ -32,38 +32,42 @@ interface Accepted {
 }
 
 const RANKS = [1, 2, 3, 4, 5];
-/** Arguments beyond the samples where the engines had their own code paths (merged into the sample's). */
-const VARIANTS: Record<string, Record<string, ArgValue>[]> = {
-  Conv1D: [{ dilation_rate: 2 }, { dilation_rate: 2, padding: 'same' }, { padding: 'causal', dilation_rate: 2 }, { padding: 'causal', strides: 2 }],
-  Conv2D: [{ dilation_rate: 2 }, { dilation_rate: [2, 1], padding: 'same' }],
-  Conv3D: [{ dilation_rate: 2 }],
-  Conv2DTranspose: [{ dilation_rate: 2, strides: 1 }],
-  SeparableConv2D: [{ dilation_rate: 2 }],
-  DepthwiseConv2D: [{ dilation_rate: 2 }],
-};
 // Pretrained expands from a saved model file (test/language/analysis/pretrained.test.ts).
 const LAYERS = layerNames().filter((n) => n !== 'Input' && n !== 'Pretrained');
+/**
+ * Per layer: its sample, then the cases marked everyRank in test/fixtures/layer-cases.ts (arguments
+ * where the engines had their own code paths), each tried on every rank.
+ */
+const TRIED: { name: string; layer: string; args: Record<string, ArgValue>; input: Dims; variant: boolean }[] = LAYERS.flatMap((layer) => [
+  { name: layer, layer, args: SAMPLES[layer]!.args, input: SAMPLES[layer]!.input as Dims, variant: false },
+  ...LAYER_CASES.filter((c) => c.layer === layer && c.everyRank).map((c) => ({
+    name: `${layer}(${Object.entries(c.args).map(([k, v]) => `${k}=${formatArgValue(v)}`).join(', ')})`,
+    layer,
+    args: c.args,
+    input: c.input as Dims,
+    variant: true,
+  })),
+]);
 
-/** The sample's own input for its rank; otherwise small spatial axes and 2 channels. */
-function inputFor(name: string, rank: number): Dims {
-  const sample = SAMPLES[name]!.input as Dims;
-  if (sample.length === rank) return sample;
+/** The case's own input for its rank; otherwise small spatial axes and 2 channels. */
+function inputFor(own: Dims, rank: number): Dims {
+  if (own.length === rank) return own;
   return rank === 1 ? [6] : [...Array<number>(rank - 1).fill(6), 2];
 }
 
-function source(name: string, input: Dims, extra: Record<string, ArgValue>): string {
-  const args = Object.entries({ ...SAMPLES[name]!.args, ...extra }).map(([k, v]) => `${k}=${formatArgValue(v)}`);
-  return `model m {\n  Input(shape=${formatArgValue(input)})\n  ${name}(${args.join(', ')})\n}\n`;
+function source(layer: string, input: Dims, args: Record<string, ArgValue>): string {
+  const a = Object.entries(args).map(([k, v]) => `${k}=${formatArgValue(v)}`);
+  return `model m {\n  Input(shape=${formatArgValue(input)})\n  ${layer}(${a.join(', ')})\n}\n`;
 }
 
 /** Every (layer, rank) the checker accepts, with what it computed. */
 function accepted(): { cases: Accepted[]; refused: string[] } {
   const cases: Accepted[] = [];
   const refused: string[] = [];
-  for (const name of LAYERS) {
-    for (const [extra, rank] of [{}, ...(VARIANTS[name] ?? [])].flatMap((e) => RANKS.map((r) => [e, r] as const))) {
-      const input = inputFor(name, rank);
-      const text = source(name, input, extra);
+  for (const t of TRIED) {
+    for (const rank of RANKS) {
+      const input = inputFor(t.input, rank);
+      const text = source(t.layer, input, t.args);
       const analysis = analyze(text);
       const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
       const model = analysis.model;
@@ -71,7 +75,7 @@ function accepted(): { cases: Accepted[]; refused: string[] } {
         refused.push(text);
         continue;
       }
-      cases.push({ name: Object.keys(extra).length ? `${name}(${Object.entries(extra).map(([k, v]) => `${k}=${formatArgValue(v)}`).join(', ')})` : name, input, output: [null, ...model.outputShape], params: model.totals.total, model: lowerModel(model) });
+      cases.push({ name: t.name, input, output: [null, ...model.outputShape], params: model.totals.total, model: lowerModel(model) });
     }
   }
   return { cases, refused };
@@ -84,7 +88,7 @@ describe('every layer on every input rank the checker accepts builds in both eng
   it('the checker accepts each layer on its sample input (the property covers every layer)', () => {
     const covered = new Set(cases.map((c) => c.name));
     assert.deepEqual(LAYERS.filter((n) => !covered.has(n)), []);
-    for (const [name, extras] of Object.entries(VARIANTS)) assert.equal(cases.filter((c) => c.name.startsWith(`${name}(`)).length, extras.length, `every ${name} variant is accepted on one rank`);
+    for (const t of TRIED.filter((x) => x.variant)) assert.equal(cases.filter((c) => c.name === t.name).length, 1, `the variant ${t.name} is accepted on one rank`);
     assert.ok(cases.some((c) => c.name === 'Flatten' && c.input.length === 1), 'Flatten on a rank-2 tensor (None, 6) is accepted, as in Keras 3');
   });
 

@@ -4,12 +4,12 @@
 // engines rescale x. Each sample keeps a name (file, row, index) for the output.
 
 import { extname } from 'node:path';
-import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../language/data/csv-text';
+import { csvRecords, csvTextOf, isMissingCsvValue, parseCsvNumber } from '../data/csv';
 import { DataError } from '../language/data/errors';
 import { readCapped } from '../language/data/read-file';
-import { decodeImage, toChannels } from '../training/data/images';
-import { decodeNpy } from '../training/data/npy';
-import { resizeBilinear } from '../training/data/resize';
+import { decodeImage, toChannels } from '../data/images';
+import { decodeNpy } from '../data/npy';
+import { resizeBilinear } from '../data/resize';
 import { PredictError, type PredictRun } from './run-model';
 
 /** Inputs larger than this are refused before reading (a CSV or .npy of 1 GiB is not a prediction batch). */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
-import { labelColumnIndex } from '../language/data/csv-columns';
+import { labelColumnIndex } from '../data/csv';
 import { probeSource } from '../language/data/probe';
 import { csvDelimiter } from '../language/data/source-args';
 import type { SourceRef } from '../language/data/types';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedPermutation, imagesSource, toChannels } from '../../../server/src/training/data/images';
-import { resizeBilinear } from '../../../server/src/training/data/resize';
+import { fixedPermutation, imagesSource, toChannels } from '../../../server/src/data/images';
+import { resizeBilinear } from '../../../server/src/data/resize';
 import type { PrepareContext, SourceRef } from '../../../server/src/training/data/types';
 import { writeJpeg, writePng } from './helpers';
 

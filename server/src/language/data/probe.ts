@@ -4,25 +4,17 @@
 // headers, whole files only when small), and results are cached by path + size + mtime.
 
 import { readdirSync } from 'node:fs';
-import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { csvHeader, csvRecords, csvTextOf, parseCsvNumber } from './csv-text';
-import { labelColumnIndex } from './csv-columns';
+import { probeCsv } from '../../data/csv';
 import { defaultPlaceEnv, whereFound, type LocalDataset } from './dataset-places';
 import { DataError } from './errors';
-import { labelValuesOf } from './label-rules';
-import { excerpt } from '../excerpt';
-import { listImageFolder, imageOptions } from './image-folder';
-import { readImageHeaderSync } from './image-header';
-import { isGzip, readIdxHeaderSync } from './idx-header';
-import { readNpyHeaderSync } from './npy-header';
-import { npyValues } from './npy-values';
-import { readHead, requireDirectory, SMALL_FILE_BYTES, statPath } from './read-file';
-import { csvDelimiter, pathArg } from './source-args';
+import { probeImages } from '../../data/images';
+import { thousands } from '../../data/common';
+import { probeIdx } from '../../data/idx';
+import { probeNpy } from '../../data/npy';
+import { statPath } from './read-file';
+import { pathArg } from './source-args';
 import { BUILTIN_DATASETS, builtinClasses, isBuiltinSource, type SourceInfo, type SourceRef } from './types';
 
-/** A gzipped IDX label file is inflated at most to this (a gzip bomb must not fill memory). */
-const LABELS_INFLATED_MAX = 16 << 20;
 const CACHE_ENTRIES = 200;
 
 const cache = new Map<string, { stamp: string; info: SourceInfo }>();
@@ -50,7 +42,6 @@ export function clearProbeCache(): void {
   cache.clear();
 }
 
-const thousands = (n: number) => n.toLocaleString('en-US');
 
 function probeBuiltin(ref: SourceRef): SourceInfo {
   const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
@@ -148,146 +139,5 @@ function probeFiles(ref: SourceRef, baseDir: string): SourceInfo {
       return probeImages(ref, baseDir);
     default:
       throw new DataError('data-format', `unknown data source ${ref.name}`);
-  }
-}
-
-function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
-  const { path, written } = pathArg(ref, 'path', baseDir);
-  const delimiter = csvDelimiter(ref);
-  const whole = statPath(path, written).size <= SMALL_FILE_BYTES;
-  let text = csvTextOf(withArg('path', () => readHead(path, whole ? SMALL_FILE_BYTES : 64 * 1024, written)), written);
-  if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
-  const columns = csvHeader(text, delimiter);
-  if (columns.length === 0) throw new DataError('data-format', `${written} is empty; it needs a header row with the column names`, 'path');
-  if (columns.length < 2) {
-    throw new DataError(
-      'data-format',
-      `${written} has one column ('${excerpt(columns[0])}'); it needs feature columns and a label column${delimiter === ',' ? " (if it uses ';' or tabs, write delimiter=';')" : ''}`,
-      'path',
-    );
-  }
-  const labelIndex = labelColumnIndex(columns, ref.args.label, written);
-  const label = columns[labelIndex];
-  const info: SourceInfo = {
-    ok: true,
-    sampleShape: [columns.length - 1],
-    columns,
-    description: `${written}: ${columns.length - 1} feature columns, label '${excerpt(label)}'`,
-  };
-  if (whole) {
-    // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
-    const labels: string[] = [];
-    const lines: number[] = [];
-    let first = true;
-    for (const { fields, line } of csvRecords(text, delimiter)) {
-      if (first) first = false;
-      else {
-        labels.push(fields[labelIndex] ?? '');
-        lines.push(line);
-      }
-    }
-    info.samples = labels.length;
-    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${excerpt(label)}'`;
-    const values = labels.filter((l) => l !== '');
-    if (values.length > 0 && values.some((v) => parseCsvNumber(v) === undefined)) {
-      info.classes = [...new Set(values)].sort();
-      info.classCount = info.classes.length;
-      info.description += ` (${info.classCount} classes)`;
-    } else if (values.length === labels.length) {
-      // Numeric labels: their values, for the checker's label-range check against the loss and output.
-      info.labelValues = labelValuesOf(labels.map(Number), (i) => `row ${lines[i]} of ${written}`);
-    }
-  }
-  return info;
-}
-
-function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
-  const images = pathArg(ref, 'images', baseDir);
-  const labels = pathArg(ref, 'labels', baseDir);
-  const x = withArg('images', () => readIdxHeaderSync(images.path, images.written));
-  const y = withArg('labels', () => readIdxHeaderSync(labels.path, labels.written));
-  const samples = x.dims[0];
-  if (y.dims.length !== 1 || y.dims[0] !== samples) {
-    throw new DataError(
-      'data-format',
-      `${labels.written} holds ${y.dims.join('×')} labels but ${images.written} holds ${samples} samples; they must be one label per sample`,
-      'labels',
-    );
-  }
-  const sampleShape = x.dims.length === 3 ? [...x.dims.slice(1), 1] : x.dims.slice(1);
-  const info: SourceInfo = {
-    ok: true,
-    sampleShape,
-    samples,
-    description: `${basename(images.written)}: ${thousands(samples)} samples of ${x.dims.slice(1).join('×')}`,
-  };
-  let bytes = statPath(labels.path, labels.written).size <= SMALL_FILE_BYTES ? readHead(labels.path, SMALL_FILE_BYTES, labels.written) : undefined;
-  if (bytes && isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: LABELS_INFLATED_MAX });
-    } catch {
-      bytes = undefined; // damaged or inflating beyond the cap: the class count stays unknown here; training reports it
-    }
-  }
-  if (bytes) {
-    let max = 0;
-    for (let i = y.dataOffset; i < bytes.length; i++) if (bytes[i] > max) max = bytes[i];
-    info.classCount = max + 1;
-    info.description += `, ${info.classCount} classes`;
-  }
-  return info;
-}
-
-function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
-  const xArg = pathArg(ref, 'x', baseDir);
-  const yArg = pathArg(ref, 'y', baseDir);
-  const x = withArg('x', () => readNpyHeaderSync(xArg.path, xArg.written));
-  const y = withArg('y', () => readNpyHeaderSync(yArg.path, yArg.written));
-  if (x.shape.length === 0 || y.shape.length === 0 || x.shape[0] !== y.shape[0]) {
-    throw new DataError(
-      'data-format',
-      `${xArg.written} has shape (${x.shape.join(', ')}) and ${yArg.written} has (${y.shape.join(', ')}); they need the same number of samples (first axis)`,
-      'y',
-    );
-  }
-  // uint8 (N, H, W) arrays are grayscale images: they gain a channel axis, as in training.
-  const sampleShape = x.descr === '|u1' && x.shape.length === 3 ? [...x.shape.slice(1), 1] : x.shape.slice(1);
-  // One label per sample in a small file: its values, for the checker's label-range check.
-  const scan = y.shape.slice(1).every((d) => d === 1) && statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES;
-  const labels = scan ? withArg('y', () => npyValues(readHead(yArg.path, SMALL_FILE_BYTES, yArg.written), y, yArg.written)) : undefined;
-  return {
-    ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
-    ok: true,
-    sampleShape,
-    samples: x.shape[0],
-    // A 2-D y is one-hot: its width is the number of classes.
-    ...(y.shape.length === 2 && y.shape[1] > 1 && { classCount: y.shape[1] }),
-    description: `${xArg.written}: ${thousands(x.shape[0])} samples of shape (${x.shape.slice(1).join(', ')})`,
-  };
-}
-
-function probeImages(ref: SourceRef, baseDir: string): SourceInfo {
-  const { path, written } = pathArg(ref, 'directory', baseDir);
-  const { height, width, channels, colorMode } = imageOptions(ref.args);
-  withArg('directory', () => requireDirectory(path, written));
-  const folder = listImageFolder(path, written);
-  withArg('directory', () => readImageHeaderSync(folder.files[0].path)); // the first image must at least be an image
-  return {
-    ok: true,
-    sampleShape: [height, width, channels],
-    classes: folder.classes,
-    classCount: folder.classes.length,
-    samples: folder.files.length,
-    description: `${written}: ${thousands(folder.files.length)} images in ${folder.classes.length} classes, resized to ${height}×${width} ${colorMode}`,
-  };
-}
-
-/** Runs a header read, attributing a DataError without an argument to `argName`. */
-function withArg<T>(argName: string, read: () => T): T {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof DataError && !e.argName) throw new DataError(e.code, e.message, argName);
-    throw e;
   }
 }

@@ -7,7 +7,7 @@ import { defaultPlaceEnv } from '../../language/data/dataset-places';
 import { DataError } from '../../language/data/errors';
 import { BUILTIN_DATASETS } from '../../language/data/types';
 import { digitsFilePath, readDigits } from './digits';
-import { readIdx } from './idx';
+import { readIdx } from '../../data/idx';
 import { ensureDataset } from './locate';
 import { readNpz } from './npz';
 import { oncePerPreparation } from './once';

@@ -2,10 +2,10 @@
 
 import { digitsSource, fashionMnistSource, mnistSource } from './builtin-sources';
 import { bostonHousingSource, californiaHousingSource, cifar100Source, cifar10Source, imdbSource, reutersSource } from './keras-sources';
-import { csvSource } from './csv';
-import { idxSource } from './idx-source';
-import { imagesSource } from './images';
-import { npySource } from './npy';
+import { csvSource } from '../../data/csv';
+import { idxSource } from '../../data/idx';
+import { imagesSource } from '../../data/images';
+import { npySource } from '../../data/npy';
 import type { SourceLoader, SourceName, SourceRef } from './types';
 
 const LOADERS: Record<SourceName, SourceLoader> = {

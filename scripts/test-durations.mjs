@@ -1,0 +1,28 @@
+// A test reporter for `node scripts/test.mjs --durations`: per test file, the time its top-level
+// tests took (their durations summed; a file's tests run one after another) and the span from its
+// first to its last result as seen here, slowest first. Module loading is in neither: a file that
+// loads slowly shows as a late first result, so the report also gives each file's first result
+// time from the start of the run.
+import { relative } from 'node:path';
+
+export default async function* durations(source) {
+  const start = Date.now();
+  const files = new Map();
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const file = event.data.file ? relative(process.cwd(), event.data.file) : '(unknown)';
+    const now = Date.now() - start;
+    const f = files.get(file) ?? { tests: 0, first: now, last: now, fail: 0 };
+    f.last = now;
+    // A file's own top-level results (nesting 0); describe() blocks sum their children already.
+    if (event.data.nesting === 0) f.tests += event.data.details?.duration_ms ?? 0;
+    if (event.type === 'test:fail' && event.data.nesting === 0 && event.data.todo === undefined) f.fail++; // a todo's failure is expected
+    files.set(file, f);
+  }
+  const rows = [...files.entries()].sort((a, b) => b[1].tests - a[1].tests);
+  const total = rows.reduce((s, [, f]) => s + f.tests, 0);
+  yield `\nPer file (tests' own time, slowest first; total ${(total / 1000).toFixed(1)} s over ${rows.length} files, wall ${((Date.now() - start) / 1000).toFixed(1)} s):\n`;
+  for (const [file, f] of rows) {
+    yield `${(f.tests / 1000).toFixed(1).padStart(7)} s  first result at ${(f.first / 1000).toFixed(1).padStart(6)} s  ${file}${f.fail ? `  (${f.fail} failed)` : ''}\n`;
+  }
+}
