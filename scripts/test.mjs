@@ -36,6 +36,12 @@ const SLOW = {
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
   'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
+  'test/training/tensorboard.test.ts': 'trains a run on each engine, then reads its event files with protoc-compiled protos',
+  'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',
+  'test/training/callback-events.test.ts': 'runs both engines with each callback',
+  'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
+  'test/cli/runs.test.ts': 'trains two runs through the CLI, then compares them',
+  'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
