@@ -22,11 +22,11 @@ const node = {
 
 const nodeEntries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.cjs' },
-  { in: 'server/src/lsp/main.ts', out: 'dist/server.cjs' },
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.cjs' },
-  { in: 'server/src/training/engines/tfjs/main.ts', out: 'dist/engine-tfjs.cjs' },
-  // TF.js for `modelspec predict`, loaded only by that command (server/src/predict/engines.ts).
-  { in: 'server/src/predict/tfjs-runner.ts', out: 'dist/predict-tfjs.cjs' },
+  { in: 'server/main.ts', out: 'dist/server.cjs' },
+  { in: 'cli/main.ts', out: 'dist/cli.cjs' },
+  { in: 'training/engines/tfjs/main.ts', out: 'dist/engine-tfjs.cjs' },
+  // TF.js for `modelspec predict`, loaded only by that command (predict/engines.ts).
+  { in: 'predict/tfjs-runner.ts', out: 'dist/predict-tfjs.cjs' },
 ].filter((e) => existsSync(e.in));
 
 const builds = nodeEntries.map((e) => build({ ...node, entryPoints: [e.in], outfile: e.out }));

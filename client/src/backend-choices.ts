@@ -4,7 +4,7 @@
 // probed (probing starts Python, possibly one the workspace's own settings name): the engines are
 // listed unprobed, with the reason.
 
-import type { EngineReport } from '../../server/src/training/engines/detect';
+import type { EngineReport } from '../../training/engines/detect';
 
 export interface BackendChoice {
   /** The value stored in `modelspec.backend`. */

@@ -3,7 +3,7 @@
 
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { analyze, type Analysis } from '../../server/src/language/analysis/analyze';
+import { analyze, type Analysis } from '../../language/analysis/analyze';
 
 export async function modelDocument(uri?: unknown): Promise<vscode.TextDocument | undefined> {
   if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);

@@ -1,5 +1,5 @@
-// The extension's runs are RunSessions of server/src/training/run-session.ts, the run sequence
+// The extension's runs are RunSessions of training/run-session.ts, the run sequence
 // the CLI shares: the panel, the status bar and the progress notification subscribe to one, so
 // closing the panel does not stop the run. Re-exported here for the client's modules.
 
-export { RunSession, type RunListener } from '../../server/src/training/run-session';
+export { RunSession, type RunListener } from '../../training/run-session';

@@ -1,9 +1,9 @@
 // The words the status bar and the progress notification show while a run goes:
 // "digits_mlp · epoch 2/8 · ETA 0:41 · loss 0.2345". Pure, so it is unit-tested without VS Code.
-// The numbers come from server/src/training/progress.ts, the estimator the panel shows too.
+// The numbers come from training/progress.ts, the estimator the panel shows too.
 
-import type { RunEvent } from '../../server/src/training/protocol';
-import { clock, progressOf, timeLabel, type RunProgress as Progress } from '../../server/src/training/progress';
+import type { RunEvent } from '../../training/protocol';
+import { clock, progressOf, timeLabel, type RunProgress as Progress } from '../../training/progress';
 
 export { clock };
 

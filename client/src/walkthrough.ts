@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 // examples/digits.model, bundled as text (build.mjs's `.model` loader): the installed extension
 // has no examples/ folder, and the example stays one file.
 import DIGITS_EXAMPLE from '../../examples/digits.model';
-import { IoError, writeFileAtomic } from '../../server/src/training/files';
+import { IoError, writeFileAtomic } from '../../training/files';
 
 export const EXAMPLE_NAME = 'digits.model';
 /** Set once a .model document that had an error has none: "break and fix a layer" is done. */

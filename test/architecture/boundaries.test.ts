@@ -1,4 +1,4 @@
-// The language core (server/src/language/) is pure: text and file headers in, plain data out.
+// The language core (language/) is pure: text and file headers in, plain data out.
 // It must not import LSP, VS Code, the CLI, the training or export code, or the client, so that
 // it stays unit-testable without a server and reusable by every face (ARCHITECTURE.md).
 import { test } from 'node:test';
@@ -8,11 +8,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '../..');
-const core = join(root, 'server/src/language');
+const core = join(root, 'language');
 
 /** Package names and repository folders the core may not reach. */
 const forbiddenPackages = [/^vscode$/, /^vscode-languageserver/, /^vscode-languageclient$/, /^vscode-jsonrpc$/];
-const forbiddenFolders = ['server/src/lsp', 'server/src/cli', 'server/src/training', 'server/src/export', 'client'];
+const forbiddenFolders = ['server', 'cli', 'training', 'interop', 'predict', 'client'];
 
 export interface ImportSite {
   file: string;
@@ -79,7 +79,7 @@ test('the language core imports nothing from LSP, VS Code, the CLI, training, ex
   const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   assert.ok(files.length > 20, `expected the language core's sources under ${core}`);
   const found = violations(files);
-  assert.deepEqual(found, [], `The language core must stay pure (ARCHITECTURE.md); move the shared code into server/src/language/ or pass it in:\n${found.join('\n')}`);
+  assert.deepEqual(found, [], `The language core must stay pure (ARCHITECTURE.md); move the shared code into language/ or pass it in:\n${found.join('\n')}`);
 });
 
 test('the boundary check catches every kind of forbidden import (synthetic files)', () => {
@@ -89,9 +89,9 @@ test('the boundary check catches every kind of forbidden import (synthetic files
     "import * as vscode from 'vscode';",
     "import type { RunSpec } from '../../training/protocol';",
     "export { runCheck } from '../../cli/check';",
-    "const m = await import('../../lsp/server');",
-    "const c = require('../../../../client/src/extension');",
-    "type E = import('../../export/keras').Options;",
+    "const m = await import('../../server/server');",
+    "const c = require('../../client/src/extension');",
+    "type E = import('../../interop/export/keras').Options;",
     "import { LanguageClient } from 'vscode-languageclient';",
     // Allowed: inside the core, Node built-ins, chevrotain.
     "import { parse } from '../syntax/parser';",
@@ -105,26 +105,26 @@ test('the boundary check catches every kind of forbidden import (synthetic files
     ['1', '2', '3', '4', '5', '6', '7', '8'],
     found.join('\n'),
   );
-  assert.match(found[2]!, /reaches server\/src\/training\//);
+  assert.match(found[2]!, /reaches training\//);
   assert.match(found[5]!, /reaches client\//);
 });
 
-// The data formats (server/src/data/: each format's header probe and loader) are pure file
+// The data formats (data/: each format's header probe and loader) are pure file
 // reading, used by the language core's checker and by training: they may use the language core's
 // file-reading helpers, and nothing of LSP, VS Code, the CLI, training, the exports or the client.
-const dataFolder = join(root, 'server/src/data');
+const dataFolder = join(root, 'data');
 
-test('the data formats (server/src/data/) import nothing from LSP, VS Code, the CLI, training, export or the client', () => {
+test('the data formats (data/) import nothing from LSP, VS Code, the CLI, training, export or the client', () => {
   const files = sources(dataFolder).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   assert.ok(files.length >= 5, `expected the data formats' sources under ${dataFolder}`);
   const found = violations(files);
-  assert.deepEqual(found, [], `server/src/data/ is used by the language core, so it stays as pure (ARCHITECTURE.md):\n${found.join('\n')}`);
+  assert.deepEqual(found, [], `data/ is used by the language core, so it stays as pure (ARCHITECTURE.md):\n${found.join('\n')}`);
   // The check applies to this folder: a synthetic training import from it is caught.
   assert.equal(violations([{ path: join(dataFolder, 'example.ts'), text: "import { prepareData } from '../training/data/prepare';" }]).length, 1);
 });
 
-test('the language core reaches the data formats only through server/src/data/, not training/data', () => {
+test('the language core reaches the data formats only through data/, not training/data', () => {
   const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const usesData = files.filter(({ path, text }) => importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`server${sep}src${sep}data`)));
-  assert.ok(usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))), 'language/data/probe.ts probes through server/src/data/');
+  const usesData = files.filter(({ path, text }) => importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`data${sep}`)));
+  assert.ok(usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))), 'language/data/probe.ts probes through data/');
 });

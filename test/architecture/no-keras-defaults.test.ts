@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { allCallbacks, allLayers, allOptimizers } from '../../server/src/language/catalog';
+import { allCallbacks, allLayers, allOptimizers } from '../../language/catalog';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The engines and the exports: what must take every Keras argument from the catalog. */
-const SCANNED = ['server/src/training/engines/tfjs', 'server/src/export', 'server/python/modelspec_torch', 'server/python/modelspec_export'];
+const SCANNED = ['training/engines/tfjs', 'interop/export', 'python/modelspec_torch', 'python/modelspec_export'];
 
 /**
  * Files that still restate Keras defaults, with how many: the count may only go down (lower it
@@ -19,18 +19,18 @@ const SCANNED = ['server/src/training/engines/tfjs', 'server/src/export', 'serve
  */
 const NOT_YET_CONVERTED: Record<string, number> = {
   // The torch engine's layers read `config.get(key, default)`; the torch tests still give minimal configs.
-  'server/python/modelspec_torch/layers_conv.py': 28,
-  'server/python/modelspec_torch/layers_core.py': 25,
-  'server/python/modelspec_torch/layers_recurrent.py': 15,
-  'server/python/modelspec_torch/layers_base.py': 1,
-  'server/python/modelspec_torch/callbacks.py': 18,
-  'server/python/modelspec_torch/constraints.py': 1,
-  'server/python/modelspec_torch/initializers.py': 1,
+  'python/modelspec_torch/layers_conv.py': 28,
+  'python/modelspec_torch/layers_core.py': 25,
+  'python/modelspec_torch/layers_recurrent.py': 15,
+  'python/modelspec_torch/layers_base.py': 1,
+  'python/modelspec_torch/callbacks.py': 18,
+  'python/modelspec_torch/constraints.py': 1,
+  'python/modelspec_torch/initializers.py': 1,
   // Its defaults_keras tables; the engine's bench and Python unit tests build optimizers from partial args.
-  'server/python/modelspec_torch/optimizers.py': 7,
-  'server/python/modelspec_torch/bench.py': 2,
+  'python/modelspec_torch/optimizers.py': 7,
+  'python/modelspec_torch/bench.py': 2,
   // A GRUCell rebuilt from a TF.js-saved config may lack resetAfter.
-  'server/src/training/engines/tfjs/layers/gru.ts': 1,
+  'training/engines/tfjs/layers/gru.ts': 1,
 };
 
 function files(dir: string): string[] {

@@ -1,4 +1,4 @@
-// The TrainingPlan (server/src/language/analysis/plan.ts) is the only thing the consumers of a
+// The TrainingPlan (language/analysis/plan.ts) is the only thing the consumers of a
 // checked file read: the run (training/), the exports, the CLI and the extension. None of them
 // calls back into the analysis's source parsing (analysis/sources.ts) or reads the untyped
 // settings records (`analysis.fit.values`), where Keras's defaults would have to be applied again.
@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '../..');
-const CONSUMERS = ['server/src/training', 'server/src/export', 'server/src/cli', 'server/src/predict', 'client/src'];
-const SOURCES_MODULE = 'server/src/language/analysis/sources';
+const CONSUMERS = ['training', 'interop/export', 'cli', 'predict', 'client/src'];
+const SOURCES_MODULE = 'language/analysis/sources';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -61,7 +61,7 @@ test("no consumer reads a settings block's untyped values (the plan has them, de
 
 test('the scan sees an import of analysis/sources and a settings read when there is one', () => {
   // The scan itself must be able to fail: the old run-spec.ts's lines.
-  const file = join(root, 'server/src/training/run-spec.ts');
+  const file = join(root, 'training/run-spec.ts');
   const old = "import { sourceRefOf } from '../language/analysis/sources';\nconst fit = analysis.fit?.values ?? {};\n";
   assert.deepEqual(importTargets(file, old).map((i) => i.target), [SOURCES_MODULE]);
   assert.match(old, /\b(compile|data|fit)\??\.values\b/);

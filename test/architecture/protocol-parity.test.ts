@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '../..');
-const PROTOCOL_TS = resolve(root, 'server/src/training/protocol.ts');
-const PYTHON_DIR = resolve(root, 'server/python');
+const PROTOCOL_TS = resolve(root, 'training/protocol.ts');
+const PYTHON_DIR = resolve(root, 'python');
 // Any Python ≥ 3.11 (typing.NotRequired); protocol.py imports only the standard library.
 const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import typing; typing.NotRequired'], { encoding: 'utf8' }).status === 0);
 

@@ -13,10 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runModel } from '../../server/src/predict/engines';
-import { loadPredictRun } from '../../server/src/predict/run-model';
-import { readDigits } from '../../server/src/training/data/digits';
-import { findTorch } from '../../server/src/training/engines/detect';
+import { runModel } from '../../predict/engines';
+import { loadPredictRun } from '../../predict/run-model';
+import { readDigits } from '../../training/data/digits';
+import { findTorch } from '../../training/engines/detect';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2048);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const tfjs = await timed(() => runModel(run, x, SAMPLES, 'tfjs'));
     const py = spawnSync(torch.python, ['-c', TORCH_BENCH, run.runDir, xFile, String(SAMPLES), String(ROUNDS)], {
       encoding: 'utf8',
-      env: { ...process.env, PYTHONPATH: join(process.cwd(), 'server', 'python') },
+      env: { ...process.env, PYTHONPATH: join(process.cwd(), 'python') },
     });
     if (py.status !== 0) throw new Error(`the PyTorch loops failed:\n${py.stderr}`);
     const t = JSON.parse(py.stdout.trim().split('\n').pop()!) as { engine: number; hand: number; threads: number };

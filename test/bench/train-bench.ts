@@ -14,12 +14,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyze } from '../../server/src/language/analysis/analyze';
-import { findTorch } from '../../server/src/training/engines/detect';
-import { pythonModuleCommand } from '../../server/src/training/engines/python-command';
-import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
-import { buildRunSpec } from '../../server/src/training/run-spec';
-import { planTraining } from '../../server/src/language/analysis/plan';
+import { analyze } from '../../language/analysis/analyze';
+import { findTorch } from '../../training/engines/detect';
+import { pythonModuleCommand } from '../../training/engines/python-command';
+import type { RunEvent, RunSpec, TensorFile } from '../../training/protocol';
+import { buildRunSpec } from '../../training/run-spec';
+import { planTraining } from '../../language/analysis/plan';
 
 interface Row {
   model: string;

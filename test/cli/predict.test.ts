@@ -15,11 +15,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
 import { ensureBuilt } from '../helpers/build';
 import { npyBytes } from '../training/data/helpers';
-import { findTorch } from '../../server/src/training/engines/detect';
-import { selectBackend } from '../../server/src/training/engines/tfjs/backend';
-import { registerKerasLayers } from '../../server/src/training/engines/tfjs/layers';
-import { fileIO } from '../../server/src/training/engines/tfjs/model-io';
-import { readDigits } from '../../server/src/training/data/digits';
+import { findTorch } from '../../training/engines/detect';
+import { selectBackend } from '../../training/engines/tfjs/backend';
+import { registerKerasLayers } from '../../training/engines/tfjs/layers';
+import { fileIO } from '../../training/engines/tfjs/model-io';
+import { readDigits } from '../../training/data/digits';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const noTorch = (await findTorch()).probe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import type { RunEvent } from '../../server/src/training/protocol';
-import type { RunRow } from '../../server/src/training/run-table';
+import type { RunEvent } from '../../training/protocol';
+import type { RunRow } from '../../training/run-table';
 import { runPickItem } from '../../client/src/panel/run-pick-item';
 import { runsOfModel } from '../../client/src/panel/runs-of-model';
 

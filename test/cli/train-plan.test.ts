@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { blockSettings, getCallback, getOptimizer } from '../../server/src/language/catalog';
-import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
+import { blockSettings, getCallback, getOptimizer } from '../../language/catalog';
+import type { RunEvent, RunSpec } from '../../training/protocol';
 import { ensureBuilt } from '../helpers/build';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { dataDirsEnv } from '../../client/src/data-dirs';
-import { candidatesFor } from '../../server/src/language/data/dataset-places';
+import { candidatesFor } from '../../language/data/dataset-places';
 
 test('the setting comes before the inherited MODELSPEC_DATA_DIRS; blanks, non-strings and repeats are dropped', () => {
   assert.equal(dataDirsEnv(['/a', ' /b ', '', 3, '/a'], `/c${delimiter}/b`), ['/a', '/b', '/c'].join(delimiter));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { engineLine } from '../../client/src/progress/engine-line';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 
 type Started = Extract<RunEvent, { type: 'started' }>;
 const started = (engine: 'torch' | 'tfjs', backend: string, device: string, reason: string): Started => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { finalNotice } from '../../client/src/progress/final-notice';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 
 const started: RunEvent = {
   type: 'started', time: '', engine: 'torch', backend: 'cpu', device: 'CPU', reason: 'test',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clock, runProgress, statusText } from '../../client/src/run-status';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 
 const started: RunEvent = {
   type: 'started', time: '', engine: 'tfjs', backend: 'wasm', device: 'CPU', reason: 'test',

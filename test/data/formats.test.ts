@@ -1,4 +1,4 @@
-// Each data format is one module (server/src/data/<format>.ts): the checker's header probe and
+// Each data format is one module (data/<format>.ts): the checker's header probe and
 // training's loader apply the same checks with the same message. For each format, a file both
 // refuse: the checker's diagnostic text (probeSource) and training's error (the format's loader,
 // as prepareData calls it) are the same sentence.
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearProbeCache, probeSource } from '../../server/src/language/data/probe';
-import type { SourceRef } from '../../server/src/language/data/types';
-import { loaderFor } from '../../server/src/training/data/sources';
+import { clearProbeCache, probeSource } from '../../language/data/probe';
+import type { SourceRef } from '../../language/data/types';
+import { loaderFor } from '../../training/data/sources';
 
 function idxBytes(dims: number[]): Buffer {
   const header = Buffer.alloc(4 + 4 * dims.length);

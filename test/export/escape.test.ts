@@ -12,13 +12,13 @@ import { basename, join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ensureBuilt } from '../helpers/build';
-import { analyze } from '../../server/src/language/analysis/analyze';
-import { printValue } from '../../server/src/language/services/format';
-import type { Value } from '../../server/src/language/syntax/ast';
-import { exportKeras } from '../../server/src/export/keras';
-import { exportPytorch } from '../../server/src/export/pytorch';
-import { planModel } from '../../server/src/language/analysis/plan';
-import { findTorch } from '../../server/src/training/engines/detect';
+import { analyze } from '../../language/analysis/analyze';
+import { printValue } from '../../language/services/format';
+import type { Value } from '../../language/syntax/ast';
+import { exportKeras } from '../../interop/export/keras';
+import { exportPytorch } from '../../interop/export/pytorch';
+import { planModel } from '../../language/analysis/plan';
+import { findTorch } from '../../training/engines/detect';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 /** Debian's python3 (with torch); `ast` needs no more than any Python 3. */

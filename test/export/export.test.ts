@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import { findTorch } from '../../server/src/training/engines/detect';
-import { analyze } from '../../server/src/language/analysis/analyze';
+import { findTorch } from '../../training/engines/detect';
+import { analyze } from '../../language/analysis/analyze';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const torch = (await findTorch()).probe;
@@ -399,7 +399,7 @@ describe('the PyTorch helpers, as Python', { skip: torch ? false : 'no Python in
     const check = `
 import sys, torch
 from torch import nn
-sys.path.insert(0, 'server/python')
+sys.path.insert(0, 'python')
 from modelspec_export import pytorch_helpers as h
 
 x = torch.randn(2, 7, 9, 3)
@@ -444,7 +444,7 @@ print('ok')
       t.skip('black not found (apt-get install black)');
       return;
     }
-    const r = spawnSync('black', ['--check', '--diff', 'server/python/modelspec_export/pytorch_helpers.py'], { encoding: 'utf8' });
+    const r = spawnSync('black', ['--check', '--diff', 'python/modelspec_export/pytorch_helpers.py'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 });

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { h5Groups, toSnakeCase } from '../../server/src/export/keras3-config';
+import { h5Groups, toSnakeCase } from '../../interop/export/keras3-config';
 
 const CLASSES = ['Dense', 'BatchNormalization', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'LSTM', 'GRU', 'SimpleRNN',
   'LSTMCell', 'SimpleRNNCell', 'PReLU', 'ELU', 'LayerNormalization', 'MaxPooling2D', 'GlobalAveragePooling2D', 'Embedding', 'TimeDistributed'];

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 import { ensureBuilt } from '../helpers/build';
 import { SKIP } from '../training/torch/helpers';
 

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyze } from '../../server/src/language/analysis/analyze';
-import { planModel, type ModelPlan } from '../../server/src/language/analysis/plan';
-import { exportKeras } from '../../server/src/export/keras';
-import { exportPytorch } from '../../server/src/export/pytorch';
+import { analyze } from '../../language/analysis/analyze';
+import { planModel, type ModelPlan } from '../../language/analysis/plan';
+import { exportKeras } from '../../interop/export/keras';
+import { exportPytorch } from '../../interop/export/pytorch';
 import { LAYER_CASES, caseSource, expected, unsupportedOn } from '../fixtures/layer-cases';
 import { SKIP, pythonEval } from '../training/torch/helpers';
 

@@ -11,8 +11,8 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { analyze } from '../../server/src/language/analysis/analyze';
-import { modelGraph, type ModelGraph } from '../../server/src/language/services/model-graph';
+import { analyze } from '../../language/analysis/analyze';
+import { modelGraph, type ModelGraph } from '../../language/services/model-graph';
 import { launchBrowser, waitUntil } from '../panel/fixtures/panelPage';
 import { buildGraphView, cspViolations, labelOverlaps, openGraph, overlaps, SCREENSHOTS, type GraphPage } from './graph-page';
 

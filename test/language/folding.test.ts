@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldingRanges } from '../../server/src/language/services/folding';
-import { parse } from '../../server/src/language/syntax/index';
+import { foldingRanges } from '../../language/services/folding';
+import { parse } from '../../language/syntax/index';
 
 function folds(text: string) {
   return foldingRanges(parse(text).file);

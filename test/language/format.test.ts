@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatModelFile, type IndentOptions } from '../../server/src/language/services/format';
-import { parse } from '../../server/src/language/syntax/index';
-import type { ModelFile, Value } from '../../server/src/language/syntax/index';
+import { formatModelFile, type IndentOptions } from '../../language/services/format';
+import { parse } from '../../language/syntax/index';
+import type { ModelFile, Value } from '../../language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
 const EXAMPLE = LANGUAGE_EXAMPLE;

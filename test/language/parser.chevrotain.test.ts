@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { tokenMatcher } from 'chevrotain';
-import { parse } from '../../server/src/language/syntax/index';
-import { AnyToken, Name, tokenize } from '../../server/src/language/syntax/lexer';
-import { checkGrammar } from '../../server/src/language/syntax/parser';
+import { parse } from '../../language/syntax/index';
+import { AnyToken, Name, tokenize } from '../../language/syntax/lexer';
+import { checkGrammar } from '../../language/syntax/parser';
 
 test("the grammar passes chevrotain's validations", () => {
   assert.doesNotThrow(() => checkGrammar());

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parse, LineIndex } from '../../server/src/language/syntax/index';
-import type { Position, Range } from '../../server/src/language/syntax/index';
+import { parse, LineIndex } from '../../language/syntax/index';
+import type { Position, Range } from '../../language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
 // LANGUAGE.md's example with a rescale line, so the fuzzer also mutates a float literal.

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from '../../server/src/language/syntax/index';
+import { parse } from '../../language/syntax/index';
 import type {
   CallValue,
   ModelBlock,
@@ -8,7 +8,7 @@ import type {
   Range,
   SettingsBlock,
   Value,
-} from '../../server/src/language/syntax/index';
+} from '../../language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
 const EXAMPLE = LANGUAGE_EXAMPLE;

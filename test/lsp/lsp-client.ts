@@ -26,9 +26,9 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds dist/server.cjs unless it is newer than every file under server/src. */
+/** Builds dist/server.cjs unless it is newer than every source file. */
 export function ensureServerBuilt(): void {
-  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource(join(ROOT, 'server', 'src'))) return;
+  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= Math.max(...["language","server","cli","training","predict","interop","common","data"].map((d) => newestSource(join(ROOT, d))))) return;
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
   if (r.status !== 0 || !existsSync(SERVER)) throw new Error('npm run build failed; run it to see why');
 }

@@ -12,7 +12,7 @@ import {
   InitializeRequest,
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
-import { MODEL_GRAPH_REQUEST, type ModelGraphResult } from '../../server/src/lsp/model-graph-request';
+import { MODEL_GRAPH_REQUEST, type ModelGraphResult } from '../../server/model-graph-request';
 import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
 
 const URI = 'file:///tmp/modelspec-graph-test/cnn.model';

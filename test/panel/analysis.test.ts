@@ -7,7 +7,7 @@ import { runToCsv } from '../../media/panel/src/csv';
 import { detectOverfitting, formatRate, learningRateChanges } from '../../media/panel/src/insights';
 import { progress, runFromEvents } from '../../media/panel/src/runModel';
 import { smoothEma } from '../../media/panel/src/smoothing';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 import { epochEvents, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 
 type EpochEvent = Extract<RunEvent, { type: 'epoch' }>;

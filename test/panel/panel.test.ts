@@ -7,10 +7,10 @@ import { PNG } from 'pngjs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { runProgress, statusText } from '../../client/src/run-status';
-import { describeCallback } from '../../server/src/training/callback-events';
+import { describeCallback } from '../../training/callback-events';
 import { smoothEma } from '../../media/panel/src/smoothing';
-import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
-import { runTraits } from '../../server/src/training/run-traits';
+import type { RunEvent, RunSpec } from '../../training/protocol';
+import { runTraits } from '../../training/run-traits';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, THEMES, waitUntil, type ChartSnapshot, type PanelPage } from './fixtures/panelPage';
 

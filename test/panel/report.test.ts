@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { renderReport } from '../../server/src/training/report';
-import type { RunEvent } from '../../server/src/training/protocol';
+import { renderReport } from '../../training/report';
+import type { RunEvent } from '../../training/protocol';
 import { MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, launchBrowser, SCREENSHOTS, waitUntil, type PanelSnapshot } from './fixtures/panelPage';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { RunSummary } from '../../media/panel/src/messages';
-import type { RunEvent } from '../../server/src/training/protocol';
+import type { RunEvent } from '../../training/protocol';
 import { mnistRunEvents } from './fixtures/mnistRun';
 import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, type PanelPage } from './fixtures/panelPage';
 

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { describeCallback, type CallbackEvent } from '../../server/src/training/callback-events';
-import type { EngineChoice } from '../../server/src/training/engines/detect';
-import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
-import { startRun } from '../../server/src/training/run-process';
+import { describeCallback, type CallbackEvent } from '../../training/callback-events';
+import type { EngineChoice } from '../../training/engines/detect';
+import type { RunEvent, RunSpec } from '../../training/protocol';
+import { startRun } from '../../training/run-process';
 import { mlpSpec, PYTHON, SKIP, tempDir } from './torch/helpers';
 
 /** A run whose loss cannot move (SGD at 1e-9): EarlyStopping and ReduceLROnPlateau act on schedule. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import { findTorch } from '../../server/src/training/engines/detect';
+import { findTorch } from '../../training/engines/detect';
 import { npyBytes, writePng } from './data/helpers';
 
 const CLI = join(process.cwd(), 'dist', 'cli.cjs');

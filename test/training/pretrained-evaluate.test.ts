@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import { findTorch } from '../../server/src/training/engines/detect';
-import { readTensorFile } from '../../server/src/training/engines/tfjs/tensor-files';
-import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
-import { readSavedWeights } from '../../server/src/training/saved-weights';
+import { findTorch } from '../../training/engines/detect';
+import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
+import type { RunEvent, RunSpec, TensorFile } from '../../training/protocol';
+import { readSavedWeights } from '../../training/saved-weights';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const torchFound = (await findTorch()).probe !== undefined;

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import { findTorch } from '../../server/src/training/engines/detect';
-import type { RunEvent } from '../../server/src/training/protocol';
-import { timestamp } from '../../server/src/training/run-spec';
+import { findTorch } from '../../training/engines/detect';
+import type { RunEvent } from '../../training/protocol';
+import { timestamp } from '../../training/run-spec';
 import { mountSkip, mountTmpfs as mountTmpfsIn, unmount } from '../helpers/tmpfs';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');

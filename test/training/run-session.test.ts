@@ -1,4 +1,4 @@
-// The run session (server/src/training/run-session.ts), in process as the extension drives it:
+// The run session (training/run-session.ts), in process as the extension drives it:
 // a run that cannot start leaves no cache lock behind in the long-lived extension host.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import '../../scripts/build-digits.mjs'; // makes sure dist/data/digits.bin exists
-import { analyze } from '../../server/src/language/analysis/analyze';
-import { planTraining } from '../../server/src/language/analysis/plan';
-import { startRunSession } from '../../server/src/training/run-session';
+import { analyze } from '../../language/analysis/analyze';
+import { planTraining } from '../../language/analysis/plan';
+import { startRunSession } from '../../training/run-session';
 
 const TEXT = "model tiny {\n    Input(shape=(28, 28, 1))\n    Flatten()\n    Dense(10, activation='softmax')\n}\ncompile { loss: 'categorical_crossentropy' }\ndata { train: digits }\n";
 

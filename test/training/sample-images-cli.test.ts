@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { findTorch } from '../../server/src/training/engines/detect';
-import type { RunEvent } from '../../server/src/training/protocol';
+import { findTorch } from '../../training/engines/detect';
+import type { RunEvent } from '../../training/protocol';
 import { ensureBuilt } from '../helpers/build';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');

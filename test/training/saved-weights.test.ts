@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readTensorFile } from '../../server/src/training/engines/tfjs/tensor-files';
-import { readSavedWeights } from '../../server/src/training/saved-weights';
-import { MODEL_JSON_MAX_BYTES } from '../../server/src/language/data/read-file';
+import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
+import { readSavedWeights } from '../../training/saved-weights';
+import { MODEL_JSON_MAX_BYTES } from '../../language/data/read-file';
 
 const layer = (class_name: string, name: string) => ({ class_name, config: { name } });
 const topology = {
@@ -89,7 +89,7 @@ describe('readSavedWeights', () => {
  * writer) fails the test instead of hanging it: 'OK <layer count>' or 'ERR <message>'.
  */
 function readInChild(modelJson: string, scratch?: string): string {
-  const code = `import { readSavedWeights } from ${JSON.stringify(join(process.cwd(), 'server/src/training/saved-weights.ts'))};
+  const code = `import { readSavedWeights } from ${JSON.stringify(join(process.cwd(), 'training/saved-weights.ts'))};
 try { console.log('OK ' + readSavedWeights(process.argv[1], process.argv[2] || undefined).length); } catch (e) { console.log('ERR ' + e.message); }`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, modelJson, scratch ?? ''], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.signal, null, `the read did not finish within 20 s (killed by ${r.signal}): it blocked`);

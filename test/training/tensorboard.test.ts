@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
-import { findTorch } from '../../server/src/training/engines/detect';
-import type { RunEvent, RunSpec } from '../../server/src/training/protocol';
-import { maskedCrc32c, tfRecord } from '../../server/src/training/tensorboard';
+import { findTorch } from '../../training/engines/detect';
+import type { RunEvent, RunSpec } from '../../training/protocol';
+import { maskedCrc32c, tfRecord } from '../../training/tensorboard';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const PYTHON = '/usr/bin/python3';

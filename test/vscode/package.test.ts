@@ -54,7 +54,7 @@ test('the .vsix holds the bundles, the panel, the grammar, the wasm binaries and
     'extension/dist/data/digits.bin',
     'extension/media/dist/panel.js',
     'extension/media/dist/panel.css',
-    'extension/server/python/modelspec_torch/__main__.py',
+    'extension/python/modelspec_torch/__main__.py',
   ]) {
     assert.ok(entries.some((e) => e.toLowerCase() === f.toLowerCase()), `${f} is missing`);
   }

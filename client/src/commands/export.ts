@@ -4,8 +4,8 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../../../server/src/export/script-files';
-import { writeFileAtomic } from '../../../server/src/training/files';
+import { defaultScriptPath, exportScriptFiles, type ScriptFiles } from '../../../interop/export/script-files';
+import { writeFileAtomic } from '../../../training/files';
 import { analyzeDocument, modelDocument } from '../model-document';
 import { requireTrust } from '../settings';
 

@@ -4,8 +4,8 @@
 // they like. Reading never runs the Python code, so it works in Restricted Mode too.
 
 import * as vscode from 'vscode';
-import { ImportError, importKeras } from '../../../server/src/import/keras-import';
-import { PythonReadError } from '../../../server/src/import/python';
+import { ImportError, importKeras } from '../../../interop/import/keras-import';
+import { PythonReadError } from '../../../interop/import/python';
 
 export async function newModelFromKeras(uri?: unknown): Promise<vscode.TextDocument | undefined> {
   const source = await kerasSource(uri);

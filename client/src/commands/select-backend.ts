@@ -5,7 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import type { EngineReport } from '../../../server/src/training/engines/detect';
+import type { EngineReport } from '../../../training/engines/detect';
 import { backendTarget, loadBackendChoices } from '../backend-choices';
 import { backendSetting, pythonSetting } from '../settings';
 

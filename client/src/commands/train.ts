@@ -1,16 +1,16 @@
 // "ModelSpec: Train Model" and "Stop Training": the editor's version of `modelspec train`
-// (server/src/cli/train.ts); both drive the run through server/src/training/run-session.ts and
+// (cli/train.ts); both drive the run through training/run-session.ts and
 // only render it. The file is checked first and refused with its errors shown; the engine then
 // runs in its own process, followed by the status bar, the "ModelSpec" output channel and the
 // training panel; a cancellable notification shows only while the data are prepared.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { planTraining } from '../../../server/src/language/analysis/plan';
-import { describeCallback } from '../../../server/src/training/callback-events';
-import type { RunEvent } from '../../../server/src/training/protocol';
-import { outcome } from '../../../server/src/training/run-folder';
-import { RunCancelled, startRunSession } from '../../../server/src/training/run-session';
+import { planTraining } from '../../../language/analysis/plan';
+import { describeCallback } from '../../../training/callback-events';
+import type { RunEvent } from '../../../training/protocol';
+import { outcome } from '../../../training/run-folder';
+import { RunCancelled, startRunSession } from '../../../training/run-session';
 import { analyzeDocument, modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
 import type { RunSession } from '../run-session';

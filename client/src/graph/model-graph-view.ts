@@ -10,8 +10,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { graphHtml } from '../../../media/graph/src/html';
 import { isGraphToHostMessage, type GraphToHostMessage, type HostToGraphMessage, type Precision } from '../../../media/graph/src/messages';
-import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from '../../../server/src/lsp/model-graph-request';
-import { writeFileAtomic } from '../../../server/src/training/files';
+import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from '../../../server/model-graph-request';
+import { writeFileAtomic } from '../../../training/files';
 import { modelDocument } from '../model-document';
 
 export const GRAPH_VIEW_TYPE = 'modelspec.modelGraph';

@@ -2,7 +2,7 @@
 // status and best validation metric, then engine, epochs, test metrics, duration and time.
 
 import type { RunSummary } from '../../../media/panel/src/messages';
-import { bestText, durationText, engineText, epochsText, testText } from '../../../server/src/training/run-facts-text';
+import { bestText, durationText, engineText, epochsText, testText } from '../../../training/run-facts-text';
 
 export function runPickItem(r: RunSummary, running: boolean): { label: string; description: string; detail: string } {
   const f = r.facts;

@@ -1,9 +1,9 @@
 // The runs view's rows and "Open Run…"'s items: every run of a model with what its folder
-// recorded (server/src/training/run-table.ts), labelled by the hyperparameters that differ
+// recorded (training/run-table.ts), labelled by the hyperparameters that differ
 // between them rather than by timestamps and paths.
 
 import type { RunSummary } from '../../../media/panel/src/messages';
-import { differingHyperparameters, hyperparameterLabel, runRow, type RunRow } from '../../../server/src/training/run-table';
+import { differingHyperparameters, hyperparameterLabel, runRow, type RunRow } from '../../../training/run-table';
 import { listRuns } from '../runs-folder';
 
 export interface RunsOfModel {

@@ -2,7 +2,7 @@
 // launcher's choice: "Engine: torch on CPU (2 threads), auto: no GPU; PyTorch is the fastest CPU
 // engine here · 101,770 parameters · 48,000 training samples". Pure, unit-tested.
 
-import type { RunEvent } from '../../../server/src/training/protocol';
+import type { RunEvent } from '../../../training/protocol';
 
 type Started = Extract<RunEvent, { type: 'started' }>;
 

@@ -2,11 +2,11 @@
 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { evaluationText } from '../../../server/src/cli/evaluate';
-import { chooseEngine } from '../../../server/src/training/engines/detect';
-import { buildEvaluateSpec } from '../../../server/src/training/evaluate-run';
-import type { RunEvent } from '../../../server/src/training/protocol';
-import { startRun } from '../../../server/src/training/run-process';
+import { evaluationText } from '../../../cli/evaluate';
+import { chooseEngine } from '../../../training/engines/detect';
+import { buildEvaluateSpec } from '../../../training/evaluate-run';
+import type { RunEvent } from '../../../training/protocol';
+import { startRun } from '../../../training/run-process';
 import { pythonSetting } from '../settings';
 import { finalNotice, type NoticeAction } from './final-notice';
 

@@ -1,8 +1,8 @@
 // The one notification at the end of a run: short, with the result, and the next steps as
 // buttons. Pure (no `vscode`), so its words are unit-tested; commands/train.ts shows it.
 
-import { clock, progressOf } from '../../../server/src/training/progress';
-import type { Metrics, RunEvent as Event } from '../../../server/src/training/protocol';
+import { clock, progressOf } from '../../../training/progress';
+import type { Metrics, RunEvent as Event } from '../../../training/protocol';
 
 export type NoticeAction = 'Open Report' | 'Reveal Run Folder' | 'Evaluate' | 'Show Log';
 

@@ -6,7 +6,7 @@
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { formatBytes, formatCount } from './format';
 import type { ModelGraph } from './messages';
-import type { GraphGroup, GraphNode } from '../../../server/src/language/services/model-graph-types';
+import type { GraphGroup, GraphNode } from '../../../language/services/model-graph-types';
 
 export type TextStyle = 'title' | 'body' | 'label';
 export type Measure = (text: string, style: TextStyle) => number;

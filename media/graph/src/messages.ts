@@ -7,7 +7,7 @@
 // - the view posts `reveal` when a node is clicked, `precision` when the user switches the memory
 //   estimate between float32 and mixed precision, and `export` with the SVG or PNG to save.
 
-import type { ModelGraph, Precision } from '../../../server/src/language/services/model-graph-types';
+import type { ModelGraph, Precision } from '../../../language/services/model-graph-types';
 
 export type { ModelGraph, Precision };
 

@@ -1,7 +1,7 @@
 // A short list of what happened besides the curves: checkpoints, callbacks' actions, warnings and info logs.
 
 import { byId } from './layout';
-import { describeCallback } from '../../../server/src/training/callback-events';
+import { describeCallback } from '../../../training/callback-events';
 import type { Checkpoint, RunModel } from './runModel';
 
 const MAX_ITEMS = 12;

@@ -1,7 +1,7 @@
 // The header: model, engine and device, progress, speed, status and the Stop button.
 
 import { byId } from './layout';
-import { timeLabel } from '../../../server/src/training/progress';
+import { timeLabel } from '../../../training/progress';
 import { progress, type RunModel } from './runModel';
 
 /** `stoppable`: a live run (known to the host) that has not ended; false in the saved report. */

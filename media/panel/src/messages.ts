@@ -9,8 +9,8 @@
 //   (also sent on reload when the panel had an overlay, so the host re-reads those runs);
 // - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
 
-import type { RunEvent } from '../../../server/src/training/protocol';
-import type { RunTraits } from '../../../server/src/training/run-traits';
+import type { RunEvent } from '../../../training/protocol';
+import type { RunTraits } from '../../../training/run-traits';
 
 export type { RunEvent, RunTraits };
 
@@ -22,7 +22,7 @@ export interface RunSummary {
   label: string;
   /** The run's time (`2026-12-03 16:30:24`), for the runs table. */
   name?: string;
-  /** What the run folder recorded (server/src/training/run-table.ts), for the runs table. */
+  /** What the run folder recorded (training/run-table.ts), for the runs table. */
   facts?: RunFacts;
   /** The run the panel shows now (not offered for overlay: it is already drawn). */
   displayed?: boolean;

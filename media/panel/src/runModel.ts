@@ -1,7 +1,7 @@
 // Everything the panel knows about one run, accumulated from its events. No DOM: the views
 // read this model, and the same code builds the faded overlays of earlier runs.
 
-import { ProgressTracker, type RunProgress } from '../../../server/src/training/progress';
+import { ProgressTracker, type RunProgress } from '../../../training/progress';
 import type { RunEvent } from './messages';
 
 type Started = Extract<RunEvent, { type: 'started' }>;
@@ -124,7 +124,7 @@ export function epochValue(e: Epoch, quantity: string, validation: boolean): num
 
 export type Progress = RunProgress;
 
-/** Where the run is, from the shared estimator (server/src/training/progress.ts). */
+/** Where the run is, from the shared estimator (training/progress.ts). */
 export function progress(run: RunModel): Progress {
   return run.tracker.snapshot();
 }

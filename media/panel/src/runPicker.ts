@@ -3,7 +3,7 @@
 // duration, the hyperparameters that differ); the displayed run is marked, the others can be
 // ticked to overlay their curves.
 
-import { bestText, durationText, engineText, epochsText, testText } from '../../../server/src/training/run-facts-text';
+import { bestText, durationText, engineText, epochsText, testText } from '../../../training/run-facts-text';
 import { byId } from './layout';
 import type { RunSummary } from './messages';
 

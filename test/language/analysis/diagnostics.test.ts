@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
-import { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic } from '../../../server/src/language/analysis/diagnostics';
+import { analyze, type Analysis } from '../../../language/analysis/analyze';
+import { DIAGNOSTIC_CODES, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic } from '../../../language/analysis/diagnostics';
 import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 
 const COMPILE = `compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\ndata {\n    train: digits\n}\n`;

@@ -5,9 +5,9 @@
 
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
-import { lowerModel } from '../../../server/src/language/lowering';
-import { formatModelFile } from '../../../server/src/language/services/format';
+import { analyze, type Analysis } from '../../../language/analysis/analyze';
+import { lowerModel } from '../../../language/lowering';
+import { formatModelFile } from '../../../language/services/format';
 
 function model(layers: string): string {
   return `model m {\n${layers.trim().split('\n').map((l) => `    ${l.trim()}`).join('\n')}\n}\n`;

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze } from '../../../server/src/language/analysis/analyze';
-import { planModel, planTraining, type TrainingPlan } from '../../../server/src/language/analysis/plan';
-import { blockSettings, getCallback, getLayer, getOptimizer } from '../../../server/src/language/catalog';
+import { analyze } from '../../../language/analysis/analyze';
+import { planModel, planTraining, type TrainingPlan } from '../../../language/analysis/plan';
+import { blockSettings, getCallback, getLayer, getOptimizer } from '../../../language/catalog';
 
 const MODEL = "model m {\n    Input(shape=(28, 28, 1))\n    Flatten()\n    Dense(10, activation='softmax')\n}\n";
 

@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze } from '../../../server/src/language/analysis/analyze';
-import { lowerModel } from '../../../server/src/language/lowering';
-import { planTraining } from '../../../server/src/language/analysis/plan';
+import { analyze } from '../../../language/analysis/analyze';
+import { lowerModel } from '../../../language/lowering';
+import { planTraining } from '../../../language/analysis/plan';
 
 const SAVED_CNN = `model digits_cnn {
     Input(shape=(28, 28, 1))

@@ -1,7 +1,7 @@
 // Activation layers; only PReLU has weights (one alpha per element, shared along shared_axes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, ShapeError, withDefaults } from '../../../server/src/language/catalog';
+import { getLayer, ShapeError, withDefaults } from '../../../language/catalog';
 import { context, paramsOf, shapeOf } from './helpers';
 
 test('ReLU, LeakyReLU, ELU, Softmax keep the shape and have no weights', () => {

@@ -1,7 +1,7 @@
 // VGG16/VGG19 expand to their layers; counts are Keras's (keras.applications summaries).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, ShapeError, withDefaults } from '../../../server/src/language/catalog';
+import { getLayer, ShapeError, withDefaults } from '../../../language/catalog';
 import { context, paramsOf, runModel, shapeOf } from './helpers';
 
 test('VGG16 with top at 224×224×3: 138,357,544 parameters', () => {

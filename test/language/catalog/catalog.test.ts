@@ -16,8 +16,8 @@ import {
   layerNames,
   matchesType,
   type ArgSpec,
-} from '../../../server/src/language/catalog';
-import { toSnakeCase } from '../../../server/src/language/catalog/define-layer';
+} from '../../../language/catalog';
+import { toSnakeCase } from '../../../language/catalog/define-layer';
 import { context } from './helpers';
 import { SAMPLES } from '../../fixtures/layer-cases';
 import { languageMdLayers } from '../../helpers/language-contract';
@@ -47,7 +47,7 @@ test('the catalog has every layer LANGUAGE.md lists (../shared/LANGUAGE.md)', ()
   }
   const known = new Set(layerNames());
   const missing = listed.filter((n) => !known.has(n) && !NOT_YET.has(n));
-  assert.deepEqual(missing, [], `LANGUAGE.md lists layers the catalog lacks: ${missing.join(', ')} (add a record in server/src/language/catalog/layers/)`);
+  assert.deepEqual(missing, [], `LANGUAGE.md lists layers the catalog lacks: ${missing.join(', ')} (add a record in language/catalog/layers/)`);
   const landed = [...NOT_YET].filter((n) => known.has(n));
   assert.deepEqual(landed, [], `now in the catalog, take them off NOT_YET in this test: ${landed.join(', ')}`);
   const unlisted = [...NOT_YET].filter((n) => !listed.includes(n));

@@ -4,7 +4,7 @@
 //   deconv_output_length as in keras/utils/conv_utils.py.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convOutputLength, deconvOutputLength } from '../../../server/src/language/catalog/conv-utils';
+import { convOutputLength, deconvOutputLength } from '../../../language/catalog/conv-utils';
 
 test('valid padding loses kernel - 1, then strides divide rounding up', () => {
   assert.equal(convOutputLength(28, 3, 'valid', 1), 26); // 28 - 3 + 1

@@ -3,7 +3,7 @@
 // SeparableConv2D kh·kw·C·dm + C·dm·filters + filters; DepthwiseConv2D kh·kw·C·dm + C·dm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError } from '../../../server/src/language/catalog';
+import { ShapeError } from '../../../language/catalog';
 import { paramsOf, runModel, shapeOf } from './helpers';
 
 const isShapeError = (code: string, pattern?: RegExp) => (e: unknown) =>

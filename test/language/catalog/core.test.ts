@@ -1,7 +1,7 @@
 // Core layers: Input, Dense, Activation, Dropout, Embedding, and the Keras mnist_mlp example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, matchesType, ShapeError } from '../../../server/src/language/catalog';
+import { getLayer, matchesType, ShapeError } from '../../../language/catalog';
 import { context, paramsOf, runModel, shapeOf } from './helpers';
 
 test('Input declares its shape and has no weights', () => {

@@ -3,9 +3,9 @@
 // completion and hover describe it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as catalog from '../../../server/src/language/catalog';
-import type { ArgType } from '../../../server/src/language/catalog';
-import { describeType } from '../../../server/src/language/services/callables';
+import * as catalog from '../../../language/catalog';
+import type { ArgType } from '../../../language/catalog';
+import { describeType } from '../../../language/services/callables';
 
 const TYPE_KINDS = new Set(['int', 'float', 'bool', 'string', 'enum', 'intTuple', 'shape', 'padding', 'layer', 'ref', 'list', 'union', 'none', 'any']);
 

@@ -1,7 +1,7 @@
 // Test helpers: run a stack of layer calls through the catalog the way the analyzer does
 // (bind defaults, fold outputShape and params), and build nested layer arguments.
 
-import { getLayer, withDefaults, type ArgValue, type CallArg, type LayerContext, type ParamCount, type Shape } from '../../../server/src/language/catalog';
+import { getLayer, withDefaults, type ArgValue, type CallArg, type LayerContext, type ParamCount, type Shape } from '../../../language/catalog';
 
 export type Call = [layer: string, args?: Record<string, ArgValue>];
 

@@ -3,7 +3,7 @@
 // exactly those. The engines' layer tests compare the engines with the same catalog numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layerNames } from '../../../server/src/language/catalog';
+import { layerNames } from '../../../language/catalog';
 import { LAYER_CASES, SAMPLES, expected, loweredCase } from '../../fixtures/layer-cases';
 
 test('every catalog layer but Pretrained has cases, one of them its sample; case names are unique', () => {

@@ -1,7 +1,7 @@
 // BatchNormalization (gamma, beta trainable; moving mean/variance not) and LayerNormalization.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError } from '../../../server/src/language/catalog';
+import { ShapeError } from '../../../language/catalog';
 import { paramsOf, shapeOf } from './helpers';
 
 const isShapeError = (code: string) => (e: unknown) => e instanceof ShapeError && e.code === code;

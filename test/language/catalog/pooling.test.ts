@@ -1,7 +1,7 @@
 // Pooling: strides default to pool_size; valid drops partial windows, same keeps ceil(L / s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, ShapeError } from '../../../server/src/language/catalog';
+import { getLayer, ShapeError } from '../../../language/catalog';
 import { context, paramsOf, shapeOf } from './helpers';
 
 const isShapeError = (code: string, pattern?: RegExp) => (e: unknown) =>

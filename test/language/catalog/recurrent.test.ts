@@ -2,7 +2,7 @@
 //   SimpleRNN u(u + F + 1); LSTM 4u(u + F + 1); GRU reset_after=True 3u(u + F + 2), else 3u(u + F + 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, ShapeError } from '../../../server/src/language/catalog';
+import { getLayer, ShapeError } from '../../../language/catalog';
 import { call, context, paramsOf, shapeOf } from './helpers';
 
 const isShapeError = (code: string, pattern?: RegExp) => (e: unknown) =>

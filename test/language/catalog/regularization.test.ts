@@ -1,7 +1,7 @@
 // Shape-preserving regularization layers and their rank requirements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, matchesType, ShapeError } from '../../../server/src/language/catalog';
+import { getLayer, matchesType, ShapeError } from '../../../language/catalog';
 import { paramsOf, shapeOf } from './helpers';
 
 const isRank = (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank';

@@ -1,7 +1,7 @@
 // Reshaping layers: element counts, -1 inference, axis permutations, padding and cropping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError } from '../../../server/src/language/catalog';
+import { ShapeError } from '../../../language/catalog';
 import { paramsOf, shapeOf } from './helpers';
 
 const isShapeError = (code: string, pattern?: RegExp) => (e: unknown) =>

@@ -1,8 +1,8 @@
 // Did-you-mean: Damerau-Levenshtein on lower-cased names, case and underscores ignored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editDistance, layerNames, refNames, suggest } from '../../../server/src/language/catalog';
-import { SUGGEST_MAX_NAME } from '../../../server/src/language/catalog/suggest';
+import { editDistance, layerNames, refNames, suggest } from '../../../language/catalog';
+import { SUGGEST_MAX_NAME } from '../../../language/catalog/suggest';
 
 test('edit distance counts a swap of neighbours as one edit', () => {
   assert.equal(editDistance('dense', 'dense'), 0);

@@ -2,7 +2,7 @@
 // answers from the records (the engines' and exports' tests derive their lists from it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allLayers, layerClassesFor, layerSupport, SUPPORT_TARGETS, unsupportedMessage } from '../../../server/src/language/catalog';
+import { allLayers, layerClassesFor, layerSupport, SUPPORT_TARGETS, unsupportedMessage } from '../../../language/catalog';
 
 describe('layer support', () => {
   it('every layer record answers for every engine and export target', () => {

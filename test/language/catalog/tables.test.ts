@@ -21,7 +21,7 @@ import {
   refNames,
   resolveRef,
   withDefaults,
-} from '../../../server/src/language/catalog';
+} from '../../../language/catalog';
 
 test('activations: the LANGUAGE.md list', () => {
   const names = allActivations().map((a) => a.name);

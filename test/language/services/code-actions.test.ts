@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeActions } from '../../../server/src/language/services/code-actions';
-import type { CodeActionEntry } from '../../../server/src/language/services/types';
+import { codeActions } from '../../../language/services/code-actions';
+import type { CodeActionEntry } from '../../../language/services/types';
 import { analyzed, applyEdits } from './helpers';
 
 const WHOLE = { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { complete, resolveCompletion } from '../../../server/src/language/services/completion';
-import type { CompletionEntry } from '../../../server/src/language/services/types';
+import { complete, resolveCompletion } from '../../../language/services/completion';
+import type { CompletionEntry } from '../../../language/services/types';
 import { analyzed, withCursor } from './helpers';
 
 function completions(marked: string): { items: CompletionEntry[]; text: string } {

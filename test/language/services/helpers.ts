@@ -1,7 +1,7 @@
 // Shared by the service tests: texts with a `|` marking the cursor, and applying edits.
 
-import { analyze, type Analysis } from '../../../server/src/language/analysis/analyze';
-import type { LineCharacter, TextEdit } from '../../../server/src/language/services/types';
+import { analyze, type Analysis } from '../../../language/analysis/analyze';
+import type { LineCharacter, TextEdit } from '../../../language/services/types';
 
 export const DIGITS_CNN = `model digits_cnn {
     Input(shape=(28, 28, 1))

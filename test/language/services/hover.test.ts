@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hover } from '../../../server/src/language/services/hover';
+import { hover } from '../../../language/services/hover';
 import { analyzed, DIGITS_CNN, positionOf } from './helpers';
 
 function hoverAt(text: string, needle: string, occurrence = 0, delta = 1) {

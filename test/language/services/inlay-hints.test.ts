@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inlayHints } from '../../../server/src/language/services/inlay-hints';
+import { inlayHints } from '../../../language/services/inlay-hints';
 import { analyzed, DIGITS_CNN } from './helpers';
 
 test('every layer of the digits CNN gets its output shape, and its parameter count when it has any', () => {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelGraph, optimizerSlots, type ModelGraph } from '../../../server/src/language/services/model-graph';
+import { modelGraph, optimizerSlots, type ModelGraph } from '../../../language/services/model-graph';
 import { analyzed, DIGITS_CNN } from './helpers';
 
 function graphOf(text: string, precision?: 'float32' | 'mixed_float16'): ModelGraph {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeSemanticTokens, semanticTokens } from '../../../server/src/language/services/semantic-tokens';
-import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type SemanticToken } from '../../../server/src/language/services/types';
+import { encodeSemanticTokens, semanticTokens } from '../../../language/services/semantic-tokens';
+import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type SemanticToken } from '../../../language/services/types';
 import { analyzed } from './helpers';
 
 const TEXT = `# a comment

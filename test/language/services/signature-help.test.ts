@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signatureHelp } from '../../../server/src/language/services/signature-help';
+import { signatureHelp } from '../../../language/services/signature-help';
 import { analyzed, withCursor } from './helpers';
 
 function help(marked: string) {

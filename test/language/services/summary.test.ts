@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readableMemorySize, summaryJson, summaryTable } from '../../../server/src/language/services/summary';
+import { readableMemorySize, summaryJson, summaryTable } from '../../../language/services/summary';
 import { analyzed } from './helpers';
 import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 

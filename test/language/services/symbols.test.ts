@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentSymbols } from '../../../server/src/language/services/symbols';
+import { documentSymbols } from '../../../language/services/symbols';
 import { analyzed, DIGITS_CNN } from './helpers';
 
 test('the outline holds the model with its Keras-named layers, then the settings blocks', () => {

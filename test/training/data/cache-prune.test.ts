@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { lockEntries, releaseEntries } from '../../../server/src/training/data/cache-lock';
-import { cacheBudget, DEFAULT_CACHE_MAX_BYTES, prunePrepared } from '../../../server/src/training/data/cache-prune';
-import { prepareData } from '../../../server/src/training/data/prepare';
-import { readStored, writeStored } from '../../../server/src/training/data/tensor-store';
+import { lockEntries, releaseEntries } from '../../../training/data/cache-lock';
+import { cacheBudget, DEFAULT_CACHE_MAX_BYTES, prunePrepared } from '../../../training/data/cache-prune';
+import { prepareData } from '../../../training/data/prepare';
+import { readStored, writeStored } from '../../../training/data/tensor-store';
 
 const HOUR = 3600_000;
 const NOW = Date.now();

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cacheDir } from '../../../server/src/training/data/cache';
-import { fitToInput } from '../../../server/src/training/data/fit-shape';
-import { encodeLabels } from '../../../server/src/training/data/labels';
+import { cacheDir } from '../../../training/data/cache';
+import { fitToInput } from '../../../training/data/fit-shape';
+import { encodeLabels } from '../../../training/data/labels';
 
 test('MODELSPEC_CACHE wins on every platform', () => {
   assert.equal(cacheDir({ MODELSPEC_CACHE: '/tmp/c' }, 'linux', '/home/u'), '/tmp/c');

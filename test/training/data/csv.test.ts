@@ -1,8 +1,8 @@
 // CSV parsing: header, numeric features, label by name, quoting, and errors with file and line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvRecords } from '../../../server/src/data/csv';
-import { parseCsv, stringClasses } from '../../../server/src/data/csv';
+import { csvRecords } from '../../../data/csv';
+import { parseCsv, stringClasses } from '../../../data/csv';
 
 test('features are every column but the label, row-major float32', () => {
   const t = parseCsv('rooms,area,price\n3,120,250.5\n2,80,180\n', 'houses.csv', { label: 'price' });

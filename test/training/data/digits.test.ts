@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildDigits } from '../../../scripts/build-digits.mjs';
-import { readDigits } from '../../../server/src/training/data/digits';
+import { readDigits } from '../../../training/data/digits';
 
 interface BuildResult {
   skipped: boolean;

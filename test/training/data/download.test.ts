@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureFiles, type RemoteFile } from '../../../server/src/training/data/download';
-import { REMOTE_DATASETS, mirrorsFor, remoteFiles } from '../../../server/src/training/data/remote-datasets';
+import { ensureFiles, type RemoteFile } from '../../../training/data/download';
+import { REMOTE_DATASETS, mirrorsFor, remoteFiles } from '../../../training/data/remote-datasets';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const bytesOf = (name: string) => readFileSync(join(FASHION, name));

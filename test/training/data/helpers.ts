@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { slotSplit, type ResolvedSource, type Slot } from '../../../server/src/language/analysis/plan';
-import type { SourceRef } from '../../../server/src/language/data/types';
+import { slotSplit, type ResolvedSource, type Slot } from '../../../language/analysis/plan';
+import type { SourceRef } from '../../../language/data/types';
 
 /** A source as the plan hands it to data preparation: a built-in set's split resolved for its slot. */
 export function resolved(ref: SourceRef, slot: Slot = 'train'): ResolvedSource {

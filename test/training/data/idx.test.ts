@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readIdx, readIdxHeaderSync } from '../../../server/src/data/idx';
+import { readIdx, readIdxHeaderSync } from '../../../data/idx';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const dir = mkdtempSync(join(tmpdir(), 'modelspec-idx-'));

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedPermutation, imagesSource, toChannels } from '../../../server/src/data/images';
-import { resizeBilinear } from '../../../server/src/data/resize';
-import type { PrepareContext, SourceRef } from '../../../server/src/training/data/types';
+import { fixedPermutation, imagesSource, toChannels } from '../../../data/images';
+import { resizeBilinear } from '../../../data/resize';
+import type { PrepareContext, SourceRef } from '../../../training/data/types';
 import { writeJpeg, writePng } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'modelspec-img-'));

@@ -11,10 +11,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareData } from '../../../server/src/training/data/prepare';
-import { readPickle } from '../../../server/src/training/data/pickle';
-import type { SourceRef } from '../../../server/src/training/data/types';
-import { probeSource } from '../../../server/src/language/data/probe';
+import { prepareData } from '../../../training/data/prepare';
+import { readPickle } from '../../../training/data/pickle';
+import type { SourceRef } from '../../../training/data/types';
+import { probeSource } from '../../../language/data/probe';
 import { resolved, withEnv } from './helpers';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'keras_datasets.py');
@@ -295,8 +295,8 @@ test('damaged files never crash the readers: every single-byte change and every 
   const work = temp('fuzz-src');
   python('cifar', work);
   python('imdb', work, '[]');
-  const { readCifarBatch } = await import('../../../server/src/training/data/cifar');
-  const { readNpz } = await import('../../../server/src/training/data/npz');
+  const { readCifarBatch } = await import('../../../training/data/cifar');
+  const { readNpz } = await import('../../../training/data/npz');
   const cases: [string, (path: string) => Promise<unknown>][] = [
     [join(work, 'cifar-10-batches-py', 'data_batch_4'), (p) => readCifarBatch(p, 10)],
     [join(work, 'imdb.npz'), (p) => readNpz(p)],

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { prepareData } from '../../../server/src/training/data/prepare';
-import type { DataSettings } from '../../../server/src/training/data/types';
-import { probeSource } from '../../../server/src/language/data/probe';
+import { prepareData } from '../../../training/data/prepare';
+import type { DataSettings } from '../../../training/data/types';
+import { probeSource } from '../../../language/data/probe';
 import { resolved, withEnv } from './helpers';
 
 const DEBIAN = '/usr/share/datasets';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, readNpyHeaderSync } from '../../../server/src/data/npy';
+import { decodeNpy, readNpyHeaderSync } from '../../../data/npy';
 import { npyBytes } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelspec-npy-'));

@@ -5,11 +5,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../../scripts/build-digits.mjs'; // makes sure dist/data/digits.bin exists
-import { analyze } from '../../../server/src/language/analysis/analyze';
-import { planTraining } from '../../../server/src/language/analysis/plan';
-import { prepareData } from '../../../server/src/training/data/prepare';
-import type { DataSettings } from '../../../server/src/training/data/types';
-import { dataSettingsOf } from '../../../server/src/training/run-spec';
+import { analyze } from '../../../language/analysis/analyze';
+import { planTraining } from '../../../language/analysis/plan';
+import { prepareData } from '../../../training/data/prepare';
+import type { DataSettings } from '../../../training/data/types';
+import { dataSettingsOf } from '../../../training/run-spec';
 
 /** The data block as training gets it: through the plan, which resolves each built-in set's split. */
 function planned(data: string): DataSettings {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareData, type PrepareOptions } from '../../../server/src/training/data/prepare';
-import type { TensorFile } from '../../../server/src/training/protocol';
-import type { LabelTarget } from '../../../server/src/language/data/label-rules';
-import type { DataSettings, SourceRef } from '../../../server/src/training/data/types';
+import { prepareData, type PrepareOptions } from '../../../training/data/prepare';
+import type { TensorFile } from '../../../training/protocol';
+import type { LabelTarget } from '../../../language/data/label-rules';
+import type { DataSettings, SourceRef } from '../../../training/data/types';
 import { npyBytes, resolved, writeJpeg, writePng } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'modelspec-prep-'));

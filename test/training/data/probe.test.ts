@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeSource } from '../../../server/src/language/data/probe';
-import type { SourceInfo } from '../../../server/src/language/data/types';
+import { probeSource } from '../../../language/data/probe';
+import type { SourceInfo } from '../../../language/data/types';
 import { npyBytes, writeJpeg, writePng } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'modelspec-probe-'));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStored, recipeKey, sourceOf, writeStored } from '../../../server/src/training/data/tensor-store';
+import { readStored, recipeKey, sourceOf, writeStored } from '../../../training/data/tensor-store';
 
 const cache = mkdtempSync(join(tmpdir(), 'modelspec-store-'));
 const x = { dtype: 'float32' as const, shape: [2, 2], data: Float32Array.from([1, -2, 3.5, 4]) };

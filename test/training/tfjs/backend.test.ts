@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { findWasmDir, selectBackend } from '../../../server/src/training/engines/tfjs/backend';
+import { findWasmDir, selectBackend } from '../../../training/engines/tfjs/backend';
 
 test('auto chooses WebAssembly with SIMD when no native binding is installed', async () => {
   const choice = await selectBackend('auto');

@@ -1,16 +1,16 @@
 // Keras 3 callback rules on crafted sequences of epoch logs.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describeCallback } from '../../../server/src/training/callback-events';
-import type { RunEvent } from '../../../server/src/training/protocol';
-import { CSVLogger, EarlyStopping, ReduceLROnPlateau, type Callback, type TrainingContext } from '../../../server/src/training/engines/tfjs/callbacks';
-import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
+import { describeCallback } from '../../../training/callback-events';
+import type { RunEvent } from '../../../training/protocol';
+import { CSVLogger, EarlyStopping, ReduceLROnPlateau, type Callback, type TrainingContext } from '../../../training/engines/tfjs/callbacks';
+import { createOptimizer } from '../../../training/engines/tfjs/optimizers';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
 import { tempDir } from './helpers';
 
 function context(): TrainingContext & { events: RunEvent[] } {

@@ -3,13 +3,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { DataPipeline, epochOrder } from '../../../server/src/training/engines/tfjs/data';
-import { getLoss } from '../../../server/src/training/engines/tfjs/losses';
-import { getMetrics } from '../../../server/src/training/engines/tfjs/metrics';
-import { augmentBatch, parseAugment } from '../../../server/src/training/engines/tfjs/augment';
-import { Random } from '../../../server/src/training/engines/tfjs/random';
-import type { PreparedData } from '../../../server/src/training/protocol';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
+import { DataPipeline, epochOrder } from '../../../training/engines/tfjs/data';
+import { getLoss } from '../../../training/engines/tfjs/losses';
+import { getMetrics } from '../../../training/engines/tfjs/metrics';
+import { augmentBatch, parseAugment } from '../../../training/engines/tfjs/augment';
+import { Random } from '../../../training/engines/tfjs/random';
+import type { PreparedData } from '../../../training/protocol';
 import { tempDir, writeTensor } from './helpers';
 
 before(async () => {

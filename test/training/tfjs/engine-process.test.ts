@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunEvent } from '../../../server/src/training/protocol';
+import type { RunEvent } from '../../../training/protocol';
 import { makeSpec, tempDir } from './helpers';
 
 async function runProcess(how: 'stdin' | 'SIGINT'): Promise<{ lines: string[]; events: RunEvent[]; runDir: string; code: number | null }> {
@@ -14,7 +14,7 @@ async function runProcess(how: 'stdin' | 'SIGINT'): Promise<{ lines: string[]; e
   const spec = makeSpec(dir, { fit: { epochs: 50, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/training/engines/tfjs/main.ts', specPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let buffer = '';
   let sent = false;
@@ -55,7 +55,7 @@ test('the engine refuses devices > 1 with a failed event that points at the torc
   const spec = makeSpec(dir, { fit: { epochs: 1, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false, devices: 2 } });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/training/engines/tfjs/main.ts', specPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise<number | null>((resolve) => child.on('exit', resolve));

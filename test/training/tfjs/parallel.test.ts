@@ -3,11 +3,11 @@
 // that two threads follow the one-thread run is in train.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend } from '../../../server/src/training/engines/tfjs/backend';
-import { buildModel } from '../../../server/src/training/engines/tfjs/model';
-import { singleThreadReason, trainingThreads } from '../../../server/src/training/engines/tfjs/parallel';
+import { selectBackend } from '../../../training/engines/tfjs/backend';
+import { buildModel } from '../../../training/engines/tfjs/model';
+import { singleThreadReason, trainingThreads } from '../../../training/engines/tfjs/parallel';
 import { layer, MLP_LAYERS } from './helpers';
-import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
+import type { KerasLayerConfig } from '../../../language/catalog/types';
 
 const input = layer('InputLayer', { batch_shape: [null, 28, 28, 1], dtype: 'float32', name: 'input' });
 const conv = layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3] });

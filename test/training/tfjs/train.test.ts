@@ -1,15 +1,15 @@
 // End-to-end runs of the TensorFlow.js engine in process: real learning on MNIST digits, the
 // event sequence, the test report, saving and reloading, no tensor leaks, NaN handling,
 // parameter-count checking, callbacks in a run, and the first-batch-loss parity mode.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fileIO } from '../../../server/src/training/engines/tfjs/model-io';
-import { eventWriter } from '../../../server/src/training/engines/tfjs/events';
+import { fileIO } from '../../../training/engines/tfjs/model-io';
+import { eventWriter } from '../../../training/engines/tfjs/events';
 import { layer, MLP_LAYERS, makeSpec, mnist, mnistFiles, only, runCollect, tempDir, writeTensor } from './helpers';
 
 test('an MLP learns real MNIST digits well above chance, reports, saves and reloads', async () => {

@@ -1,10 +1,10 @@
 // Keras callbacks on crafted runs whose monitored values are predictable.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeCallback } from '../../../server/src/training/callback-events';
+import { describeCallback } from '../../../training/callback-events';
 import { SKIP, mlpSpec, ofType, pythonEval, tempDir, train } from './helpers';
 
 /** A run whose loss cannot move: SGD with a vanishing learning rate. */

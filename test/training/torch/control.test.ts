@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { RunEvent, RunSpec } from '../../../server/src/training/protocol';
+import type { RunEvent, RunSpec } from '../../../training/protocol';
 import { SKIP, mlpSpec, ofType, parseLines, startRun, tempDir, writeSpec } from './helpers';
 
 /** A long run: one-sample batches, many of them. */

@@ -1,17 +1,17 @@
 // Helpers for the PyTorch engine's tests: find a Python with torch, write tensor files and
 // RunSpecs into a temp folder, run `python3 -m modelspec_torch` and read its events.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
-import { findTorch } from '../../../server/src/training/engines/detect';
-import { pythonModuleCommand } from '../../../server/src/training/engines/python-command';
-import { Random } from '../../../server/src/training/engines/tfjs/random';
-import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
+import type { KerasLayerConfig } from '../../../language/catalog/types';
+import { findTorch } from '../../../training/engines/detect';
+import { pythonModuleCommand } from '../../../training/engines/python-command';
+import { Random } from '../../../training/engines/tfjs/random';
+import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
 
-export const PYTHON_DIR = resolve('server/python');
+export const PYTHON_DIR = resolve('python');
 
 /** The interpreter the product itself would use (MODELSPEC_PYTHON, python3, /usr/bin/python3). */
 export const PYTHON = (await findTorch()).probe?.python;

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../../helpers/build';
-import type { EngineReport } from '../../../server/src/training/engines/detect';
-import type { RunEvent } from '../../../server/src/training/protocol';
+import type { EngineReport } from '../../../training/engines/detect';
+import type { RunEvent } from '../../../training/protocol';
 import { PYTHON, SKIP } from './helpers';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { layerClassesFor } from '../../../server/src/language/catalog';
-import type { KerasLayerConfig } from '../../../server/src/language/catalog/types';
+import { layerClassesFor } from '../../../language/catalog';
+import type { KerasLayerConfig } from '../../../language/catalog/types';
 import { SKIP, layer, pythonEval, runPython, tempDir } from './helpers';
 import { engineCases, expected, loweredCase } from '../../fixtures/layer-cases';
 

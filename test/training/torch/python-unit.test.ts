@@ -1,4 +1,4 @@
-// The engine's Python unit tests (server/python/tests): layer math against numpy references
+// The engine's Python unit tests (python/tests): layer math against numpy references
 // of Keras's definitions, optimizers, losses, metrics, initializers, augmentation, PNG.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { pythonModuleCommand } from '../../../server/src/training/engines/python-command';
+import { pythonModuleCommand } from '../../../training/engines/python-command';
 import { PYTHON, SKIP } from './helpers';
 
 function probe(env: NodeJS.ProcessEnv): Record<string, unknown> {

@@ -1,10 +1,10 @@
 // End-to-end runs of the PyTorch engine: events, learning, evaluation and saved files.
-import { optimizerArgs } from '../../../server/src/language/catalog';
+import { optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSpec } from '../../../server/src/training/protocol';
+import type { RunSpec } from '../../../training/protocol';
 import { SKIP, layer, mlpSpec, ofType, quadrantImages, readEvents, runPython, tempDir, train, writeSpec, writeTensor } from './helpers';
 
 test('probe prints torch version, CUDA, MPS and threads as one JSON line', { skip: SKIP }, () => {

@@ -1,0 +1,205 @@
+// The run protocol: what an engine process is given (RunSpec) and the typed JSON events it
+// streams back, one per line on stdout and appended to <runDir>/events.jsonl as they happen.
+// The CLI, the VS Code extension and the training panel all consume these events; both engines
+// (TensorFlow.js in Node, PyTorch in Python) produce them. Keep this file and
+// python/modelspec_torch/protocol.py in step.
+
+import type { KerasLayerConfig } from '../language/catalog/types';
+
+export type EngineName = 'tfjs' | 'torch';
+
+/** A tensor stored as raw little-endian bytes in a file (row-major), read by both engines. */
+export interface TensorFile {
+  path: string;
+  dtype: 'uint8' | 'float32' | 'int32';
+  shape: number[];
+  /** Where the tensor starts in the file, in bytes (weights read straight out of a weights.bin).
+   *  Absent: the file holds exactly this tensor. */
+  offset?: number;
+}
+
+/** Weights to start from, in Keras's get_weights() order (layer by layer). */
+export interface InitialWeights {
+  tensors: TensorFile[];
+  /** The weights cover the model's first `layers` layers (Pretrained); absent: all of them. */
+  layers?: number;
+  /** Where they came from, for messages: a saved model.json. */
+  source?: string;
+}
+
+/** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
+export interface PreparedSplit {
+  x: TensorFile;
+  y: TensorFile;
+}
+
+export interface PreparedData {
+  /** Where the data came from, for messages: `digits`, `csv('houses.csv')`. */
+  source: string;
+  train: PreparedSplit;
+  /** A separate validation source; otherwise validationSplit takes the last fraction of train (as Keras does). */
+  validation?: PreparedSplit;
+  test?: PreparedSplit;
+  validationSplit: number;
+  /** Multiply x by this (rescale=1/255; uint8 images default to 1/255). */
+  rescale: number;
+  /** Class names in index order for classification; absent for regression. */
+  classes?: string[];
+  /** How labels are fed to the loss: one-hot vectors or integer indices (sparse losses) or raw targets. */
+  labelEncoding: 'onehot' | 'index' | 'raw';
+  shuffle: boolean;
+  /** Keras ImageDataGenerator arguments, applied per batch to training images only. */
+  augment?: Record<string, number | boolean>;
+  /** True when samples are images (x is N×H×W×C) so panels can show them. */
+  isImage: boolean;
+  /** A sample as an image [H, W, C] whenever the source holds images, also when the model reads
+   *  them flattened (Input(shape=(784,)) on digits): the engines draw the sample thumbnails with it. */
+  imageShape?: number[];
+}
+
+export interface CallbackSpec {
+  /** EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, CSVLogger. */
+  name: string;
+  /** Keras arguments with Keras defaults applied. */
+  args: Record<string, unknown>;
+}
+
+export interface RunSpec {
+  /** The model in Keras's JSON format (`model.to_json()`), which TF.js's modelFromJSON also reads. */
+  model: { class_name: 'Sequential'; config: { name: string; layers: KerasLayerConfig[] } };
+  modelName: string;
+  sourceFile: string;
+  compile: {
+    loss: string;
+    optimizer: { name: string; args: Record<string, number | boolean> };
+    metrics: string[];
+  };
+  data: PreparedData;
+  fit: {
+    epochs: number;
+    batchSize: number;
+    seed?: number;
+    callbacks: CallbackSpec[];
+    /** 'auto', an engine ('tfjs', 'torch'), or engine:device ('torch:cuda', 'tfjs:wasm'). */
+    backend: string;
+    /** Why the launcher chose this engine ('auto: no GPU; PyTorch is the fastest CPU engine here'). */
+    engineReason?: string;
+    mixedPrecision: boolean;
+    /** A Keras mixed-precision policy asked for by name (fit.mixed_precision); absent: the engine's choice. */
+    precisionPolicy?: 'mixed_float16' | 'mixed_bfloat16';
+    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); absent: 1. The torch engine only. */
+    devices?: number;
+    /** Machines of a data-parallel run (--nnodes), this machine's place (--node-rank) and the
+     *  rendezvous of node rank 0 (--master HOST:PORT). */
+    nnodes?: number;
+    nodeRank?: number;
+    master?: string;
+  };
+  /** The checker's Keras-style summary table, kept in spec.json so that summary.txt can be written
+   *  from the run folder alone (a launcher killed before the run ended writes none). Engines ignore it. */
+  summaryTable?: string;
+  /** Parameter counts from the checker, which each engine must reproduce exactly. */
+  expectedParams: { total: number; trainable: number; nonTrainable: number };
+  runDir: string;
+  /** 'train' (default), or 'evaluate': build the model, load initialWeights, evaluate it on the
+   *  test split, emit `evaluated` and `finished` (epochs 0); nothing is trained or saved. */
+  mode?: 'train' | 'evaluate';
+  /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
+  initialWeights?: InitialWeights;
+}
+
+export interface Metrics {
+  [name: string]: number;
+}
+
+export type RunEvent =
+  | {
+      type: 'started';
+      time: string;
+      engine: EngineName;
+      /** e.g. 'wasm', 'tensorflow', 'cpu', 'cuda', 'mps'. */
+      backend: string;
+      /** Human description: 'NVIDIA H100 80GB HBM3', 'CPU (2 threads, SIMD)'. */
+      device: string;
+      /** Why this engine/device was chosen, e.g. 'auto: CUDA GPU found'. */
+      reason: string;
+      params: { total: number; trainable: number; nonTrainable: number };
+      samples: { train: number; validation: number; test: number };
+      epochs: number;
+      batchSize: number;
+      stepsPerEpoch: number;
+      runDir: string;
+      model: string;
+      /** Data-parallel runs: the number of replicas, machines, and this machine's devices. */
+      worldSize?: number;
+      nodes?: number;
+      devices?: string[];
+    }
+  | {
+      type: 'batch';
+      epoch: number; // 1-based
+      batch: number; // 1-based within the epoch
+      batches: number;
+      loss: number;
+      metrics: Metrics;
+      samplesPerSec: number;
+      time: number; // seconds since start
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      loss: number;
+      metrics: Metrics;
+      valLoss?: number;
+      /** Validation metrics under the same keys as `metrics` (accuracy, not val_accuracy). */
+      valMetrics?: Metrics;
+      learningRate: number;
+      seconds: number;
+      samplesPerSec: number;
+    }
+  | { type: 'checkpoint'; epoch: number; path: string; monitor?: string; value?: number; best: boolean }
+  | {
+      type: 'evaluated';
+      loss: number;
+      metrics: Metrics;
+      /** rows = true class, columns = predicted class. */
+      confusionMatrix?: number[][];
+      classes?: string[];
+      /** A few predictions, mistakes first; image holds the sample as PNG base64 when the data are images. */
+      samples?: { index: number; label: string; predicted: string; confidence: number; image?: string }[];
+    }
+  | { type: 'log'; level: 'info' | 'warning'; message: string }
+  /** A callback acted: the facts only; training/callback-events.ts words them for
+   *  the panel, the CLI and the Output channel, the same for both engines. */
+  | {
+      type: 'callback';
+      callback: 'EarlyStopping' | 'ReduceLROnPlateau';
+      /** stopTraining (EarlyStopping), reduceLearningRate (ReduceLROnPlateau). */
+      action: 'stopTraining' | 'reduceLearningRate';
+      /** The epoch (1-based) after which it acted. */
+      epoch: number;
+      monitor: string;
+      /** Epochs without improvement when it acted. */
+      wait: number;
+      /** EarlyStopping: the best monitored value and its epoch (1-based). */
+      best?: number;
+      bestEpoch?: number;
+      /** EarlyStopping with restore_best_weights: the epoch whose weights were restored. */
+      restoredEpoch?: number;
+      /** ReduceLROnPlateau: the learning rate before and after. */
+      oldLearningRate?: number;
+      newLearningRate?: number;
+    }
+  | { type: 'finished'; time: string; epochs: number; seconds: number; modelPath: string }
+  | { type: 'stopped'; time: string; reason: string; epoch: number; modelPath?: string }
+  | { type: 'failed'; time: string; message: string; epoch?: number; batch?: number };
+
+export type RunEventType = RunEvent['type'];
+
+/**
+ * Set in the environment of an engine started by the launcher (run-process.ts): its stdin is the
+ * launcher's pipe, so the end of stdin means the launcher died, and the engine stops and saves
+ * as on Ctrl+C. Engines started by hand, or with stdin closed at once, keep training.
+ */
+export const STOP_ON_EOF_ENV = 'MODELSPEC_STOP_ON_EOF';
