@@ -12,6 +12,8 @@ from typing import Any, Dict, Sequence, Tuple
 
 import torch
 
+from .args import arg
+
 
 def _fans(shape: Sequence[int]) -> Tuple[float, float]:
     """Keras's compute_fans: the last two axes are (in, out); others are the receptive field."""
@@ -80,8 +82,9 @@ def make(identifier: Any, shape: Sequence[int]) -> torch.Tensor:
         scale, mode, dist = scale_presets[name]
         return _variance_scaling(shape, scale, mode, dist)
     if name == 'variance_scaling':
-        return _variance_scaling(shape, cfg.get('scale', 1.0), cfg.get('mode', 'fan_in'),
-                                 cfg.get('distribution', 'truncated_normal'))
+        owner = 'initializer VarianceScaling'  # the lowering writes all its arguments
+        return _variance_scaling(shape, arg(cfg, 'scale', owner), arg(cfg, 'mode', owner),
+                                 arg(cfg, 'distribution', owner))
     if name in ('zeros', 'zero'):
         return torch.zeros(shape)
     if name in ('ones', 'one'):

@@ -9,6 +9,7 @@ import type { KerasLayerConfig } from '../../../server/src/language/catalog/type
 import { findTorch } from '../../../server/src/training/engines/detect';
 import { pythonModuleCommand } from '../../../server/src/training/engines/python-command';
 import { Random } from '../../../server/src/training/engines/tfjs/random';
+import { kerasLayer } from '../../helpers/keras-defaults';
 import type { RunEvent, RunSpec, TensorFile } from '../../../server/src/training/protocol';
 
 export const PYTHON_DIR = resolve('server/python');
@@ -36,7 +37,8 @@ export function writeTensor(dir: string, name: string, dtype: TensorFile['dtype'
   return { path, dtype, shape };
 }
 
-export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => ({ class_name, config });
+/** A layer config the engine accepts: the given Keras arguments over the catalog's defaults. */
+export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => kerasLayer(class_name, config);
 
 /** Runs the engine synchronously with arguments; returns stdout, stderr and the exit code. */
 export function runPython(args: string[], options: { input?: string; timeoutMs?: number } = {}) {
