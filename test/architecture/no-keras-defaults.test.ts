@@ -12,16 +12,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** The engines and the exports: what must take every Keras argument from the catalog. */
 const SCANNED = ['server/src/training/engines/tfjs', 'server/src/export', 'server/python/modelspec_torch', 'server/python/modelspec_export'];
 
-/**
- * Files that still restate Keras defaults, with how many: the count may only go down (lower it
- * when you convert a read to the strict accessor; remove the file at zero). A new file or a higher
- * count fails. Issue #9 item 2 ends when this table is empty.
- */
-const NOT_YET_CONVERTED: Record<string, number> = {
-  // Its reference models are written by hand; they need the catalog's configs from the TS bench.
-  'server/python/modelspec_torch/bench.py': 1,
-};
-
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -59,26 +49,16 @@ function patterns(name: string): RegExp[] {
 
 test('no engine or export restates a Keras default of a catalog argument', () => {
   const names = [...defaultedArgs()];
-  const found = new Map<string, string[]>();
+  const problems: string[] = [];
   for (const dir of SCANNED) {
     for (const file of files(join(ROOT, dir))) {
       const rel = relative(ROOT, file);
       readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
         if (/^\s*(\/\/|#|\*)/.test(line)) return; // comments may quote Keras
         const hit = names.find((n) => line.includes(n) && patterns(n).some((p) => p.test(line)));
-        if (hit) found.set(rel, [...(found.get(rel) ?? []), `${rel}:${i + 1}: ${hit}: ${line.trim()}`]);
+        if (hit) problems.push(`${rel}:${i + 1}: ${hit}: ${line.trim()}`);
       });
     }
-  }
-  if (process.env.MODELSPEC_LIST_DEFAULTS) for (const lines of found.values()) console.log(lines.join('\n'));
-  const problems: string[] = [];
-  for (const [file, lines] of found) {
-    const allowed = NOT_YET_CONVERTED[file] ?? 0;
-    if (lines.length > allowed) problems.push(...lines);
-    else if (lines.length < allowed) problems.push(`${file}: ${lines.length} left, NOT_YET_CONVERTED says ${allowed}: lower it`);
-  }
-  for (const [file, allowed] of Object.entries(NOT_YET_CONVERTED)) {
-    if (!found.has(file)) problems.push(`${file}: none left, NOT_YET_CONVERTED says ${allowed}: remove it`);
   }
   assert.deepEqual(problems, [], 'read these from the RunSpec / the analysis without a default (the catalog has it)');
 });

@@ -18,6 +18,7 @@ import { pythonModuleCommand } from '../../server/src/training/engines/python-co
 import type { RunEvent, RunSpec, TensorFile } from '../../server/src/training/protocol';
 import { buildRunSpec } from '../../server/src/training/run-spec';
 import { planTraining } from '../../server/src/language/analysis/plan';
+import { benchModels } from './bench-models';
 
 interface Row {
   model: string;
@@ -68,7 +69,10 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   const results = new Map<string, { runner: number; hand: number }>();
   const torch = (await findTorch()).probe;
   if (!torch) return results;
-  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', 'both']);
+  // The runner's models come lowered from the examples (the engine holds no Keras default).
+  const models = join(mkdtempSync(join(tmpdir(), 'bench-models-')), 'models.json');
+  writeFileSync(models, JSON.stringify(benchModels()));
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--models', models, '--model', 'both']);
   const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
     env: c.env,
