@@ -2,8 +2,8 @@
 // argument the test does not give takes the catalog's default, serialized as the lowering writes
 // it. The engines hold no Keras default, so a test config must carry them, and this is the one
 // place tests get them from (never restated by hand).
-import { BASE_ARGS, allCallbacks, allLayers, allOptimizers, getCallback, optimizerArgs, withDefaults } from '../../server/src/language/catalog';
-import { baseConfig, serializeArg } from '../../server/src/language/catalog/keras-config';
+import { BASE_ARGS, allCallbacks, allInitializers, allLayers, allOptimizers, getCallback, optimizerArgs, withDefaults } from '../../server/src/language/catalog';
+import { baseConfig, serializeArg, serializeRef, type KerasObject } from '../../server/src/language/catalog/keras-config';
 import type { ArgValue, KerasLayerConfig } from '../../server/src/language/catalog/types';
 
 /** A layer's Keras config holding only catalog defaults (keyed by Keras class name); {} for a class the catalog lacks (InputLayer). */
@@ -37,8 +37,14 @@ export function callbackArgs(name: string, given: Record<string, ArgValue> = {})
 }
 
 /** Every catalog default the Python unit tests need, as one JSON document (server/python/tests/helpers.py reads it). */
-export function catalogDefaults(): { layers: Record<string, Record<string, unknown>>; optimizers: Record<string, Record<string, unknown>>; callbacks: Record<string, Record<string, ArgValue>> } {
+export function catalogDefaults(): {
+  layers: Record<string, Record<string, unknown>>;
+  optimizers: Record<string, Record<string, unknown>>;
+  callbacks: Record<string, Record<string, ArgValue>>;
+  initializers: Record<string, KerasObject | null>;
+} {
   return {
+    initializers: Object.fromEntries(allInitializers().map((i) => [i.className, serializeRef(allInitializers(), i.name)])),
     layers: Object.fromEntries(allLayers().map((s) => [s.name, layerDefaults(s.name)])),
     optimizers: Object.fromEntries(allOptimizers().map((o) => [o.name, optimizerArgs(o.name)])),
     callbacks: Object.fromEntries(allCallbacks().map((c) => [c.name, callbackArgs(c.name)])),

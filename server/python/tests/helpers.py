@@ -47,6 +47,11 @@ def optimizer_args(name, **given):
     return {**catalog()['optimizers'][name], **given}
 
 
+def initializer(class_name):
+    """An initializer's Keras JSON with the catalog's arguments, as the lowering writes it."""
+    return catalog()['initializers'][class_name]
+
+
 def model_of(layer_class, config, input_shape, extra_layers=()):
     layers = [{'class_name': 'InputLayer', 'config': {'name': 'in', 'batch_shape': [None, *input_shape]}},
               keras_layer(layer_class, {'name': 'layer', **config}),

@@ -11,7 +11,7 @@ from modelspec_torch.augment import Augmenter, Standardizer
 from modelspec_torch.callbacks import make_callbacks
 from modelspec_torch.optimizers import make_optimizer
 from modelspec_torch.png import encode_png
-from tests.helpers import optimizer_args
+from tests.helpers import initializer, optimizer_args
 
 
 def keras_steps(name, args, grads, w0):
@@ -166,7 +166,7 @@ class InitializerTest(unittest.TestCase):
         he = initializers.make('he_normal', (3, 3, 64, 64))  # fan_in = 3*3*64
         self.assertAlmostEqual(float(he.std()), np.sqrt(2 / 576), delta=0.002)
         self.assertLessEqual(float(he.abs().max()), 2 * np.sqrt(2 / 576) / 0.87962566103423978 + 1e-6)
-        q = initializers.make('orthogonal', (8, 32)).reshape(8, 32)
+        q = initializers.make(initializer('Orthogonal'), (8, 32)).reshape(8, 32)
         np.testing.assert_allclose((q @ q.T).numpy(), np.eye(8), atol=1e-5)
         self.assertTrue(torch.equal(initializers.make({'class_name': 'Constant', 'config': {'value': 3}}, (2,)), torch.tensor([3., 3.])))
 
