@@ -1,6 +1,11 @@
 """Throughput of the runner against a hand-written PyTorch loop on the same model.
 
-    python3 -m modelspec_torch.bench [--model mlp|cnn|both] [--samples N] [--batch 128] [--rounds 7]
+    python3 -m modelspec_torch.bench --models FILE [--model mlp|cnn|both] [--samples N] [--batch 128] [--rounds 7]
+
+FILE holds the runner's models (Keras's mnist_mlp and mnist_cnn, lowered from the examples by
+the catalog, with their optimizers): `npm run bench:train` writes it, or
+`node --import tsx test/bench/bench-models.ts FILE`. The engine holds no Keras default, so the
+bench takes its configs from there rather than writing them by hand.
 
 Both train on the same synthetic MNIST-shaped data (uint8 28x28, 10 classes) with the
 same batch size: the reference is a plain nn.Sequential (NCHW), CrossEntropyLoss on logits
@@ -29,36 +34,16 @@ from .protocol import EventSink, RunSpec
 from .train import StopRequest, Trainer
 
 
-def keras_mlp():
-    d = lambda name, units, act, **kw: {'class_name': 'Dense', 'config': {'name': name, 'units': units, 'activation': act, **kw}}
-    return [d('dense', 512, 'relu', batch_input_shape=[None, 784]), {'class_name': 'Dropout', 'config': {'name': 'dropout', 'rate': 0.2}},
-            d('dense_1', 512, 'relu'), {'class_name': 'Dropout', 'config': {'name': 'dropout_1', 'rate': 0.2}},
-            d('dense_2', 10, 'softmax')], ('RMSprop', {}), (784,)
+def load_models(path: str) -> Dict[str, Any]:
+    """{'mlp': {'model', 'optimizer'}, 'cnn': ...} from the file test/bench/bench-models.ts writes."""
+    try:
+        with open(path, encoding='utf8') as f:
+            return cast(Dict[str, Any], json.load(f)['models'])
+    except (OSError, ValueError, KeyError) as e:
+        raise SystemExit(f'{path}: cannot read the bench models ({e}); write them with '
+                         '`node --import tsx test/bench/bench-models.ts FILE`')
 
 
-def keras_cnn():
-    L = lambda c, **cfg: {'class_name': c, 'config': cfg}
-    return [L('Conv2D', name='conv2d', batch_input_shape=[None, 28, 28, 1], filters=32, kernel_size=[3, 3], activation='relu'),
-            L('Conv2D', name='conv2d_1', filters=64, kernel_size=[3, 3], activation='relu'),
-            L('MaxPooling2D', name='max_pooling2d', pool_size=[2, 2]), L('Dropout', name='dropout', rate=0.25),
-            L('Flatten', name='flatten'), L('Dense', name='dense', units=128, activation='relu'),
-            L('Dropout', name='dropout_1', rate=0.5), L('Dense', name='dense_1', units=10, activation='softmax')], \
-        ('Adadelta', {'learning_rate': 1.0}), (28, 28, 1)
-
-
-def keras_cifar_cnn():
-    """A larger convolutional model on 32x32x3 inputs (CIFAR-10's shape), where a GPU matters."""
-    L = lambda c, **cfg: {'class_name': c, 'config': cfg}
-    conv = lambda name, f, **kw: L('Conv2D', name=name, filters=f, kernel_size=[3, 3], padding='same', activation='relu', **kw)
-    return [conv('conv2d', 64, batch_input_shape=[None, 32, 32, 3]), conv('conv2d_1', 64),
-            L('MaxPooling2D', name='max_pooling2d', pool_size=[2, 2]),
-            conv('conv2d_2', 128), conv('conv2d_3', 128), L('MaxPooling2D', name='max_pooling2d_1', pool_size=[2, 2]),
-            conv('conv2d_4', 256), L('MaxPooling2D', name='max_pooling2d_2', pool_size=[2, 2]),
-            L('Flatten', name='flatten'), L('Dense', name='dense', units=256, activation='relu'),
-            L('Dense', name='dense_1', units=10, activation='softmax')], ('Adam', {'learning_rate': 1e-3}), (32, 32, 3)
-
-
-KERAS_MODELS = {'mlp': keras_mlp, 'cnn': keras_cnn, 'cifar': keras_cifar_cnn}
 INPUTS = {'mlp': (28, 28), 'cnn': (28, 28), 'cifar': (32, 32, 3)}  # the stored samples' shape (uint8)
 TITLES = {'mlp': 'mnist_mlp', 'cnn': 'mnist_cnn', 'cifar': 'cifar_cnn'}
 
@@ -139,15 +124,14 @@ class Runner:
     """The engine's Trainer on the same data, set up once; epoch() runs Trainer.train_epoch,
     the loop a run uses, and returns the samples/s its epoch event would report."""
 
-    def __init__(self, kind: str, x: np.ndarray, y: np.ndarray, batch: int, backend: str):
-        layers, (opt, args), input_shape = KERAS_MODELS[kind]()
+    def __init__(self, kind: str, x: np.ndarray, y: np.ndarray, batch: int, backend: str, models: Dict[str, Any]):
+        model, optimizer = models[kind]['model'], models[kind]['optimizer']
         with tempfile.TemporaryDirectory() as tmp:
             x.tofile(os.path.join(tmp, 'x.bin'))
             y.tofile(os.path.join(tmp, 'y.bin'))
             spec = {
-                'model': {'class_name': 'Sequential', 'config': {'name': kind, 'layers': layers}},
-                'modelName': kind, 'sourceFile': '',
-                'compile': {'loss': 'categorical_crossentropy', 'optimizer': {'name': opt, 'args': args}, 'metrics': ['accuracy']},
+                'model': model, 'modelName': kind, 'sourceFile': '',
+                'compile': {'loss': 'categorical_crossentropy', 'optimizer': optimizer, 'metrics': ['accuracy']},
                 'data': {'source': 'synthetic', 'train': {'x': {'path': os.path.join(tmp, 'x.bin'), 'dtype': 'uint8', 'shape': list(x.shape)},
                                                           'y': {'path': os.path.join(tmp, 'y.bin'), 'dtype': 'int32', 'shape': [len(y)]}},
                          'validationSplit': 0, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True},
@@ -173,7 +157,7 @@ class Runner:
         return self.trainer.epoch_samples / max(self.trainer.epoch_seconds, 1e-9)
 
 
-def run(kind: str, backend: str, samples: int, batch: int, rounds: int = 7):
+def run(kind: str, backend: str, samples: int, batch: int, models: Dict[str, Any], rounds: int = 7):
     """Sets up both loops once, warms each up with one epoch, then times `rounds` epochs of
     each, interleaved (reference then runner, then the other way round), so a machine that
     is busy for a while slows both alike. Reports each one's median epoch and the median of
@@ -182,7 +166,7 @@ def run(kind: str, backend: str, samples: int, batch: int, rounds: int = 7):
     device, name, _ = choose_device(backend)
     x, y = synthetic(samples, INPUTS[kind])
     torch.manual_seed(0)
-    ref, ours = Reference(kind, x, y, batch, device), Runner(kind, x, y, batch, backend)
+    ref, ours = Reference(kind, x, y, batch, device), Runner(kind, x, y, batch, backend, models)
     tuned = Reference(kind, x, y, batch, device, tuned=True) if device.type == 'cuda' else None
     ref.epoch()  # warm-up (allocator, cuDNN autotuning)
     ours.epoch()
@@ -207,6 +191,7 @@ def run(kind: str, backend: str, samples: int, batch: int, rounds: int = 7):
 
 def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--models', required=True, help='the models file test/bench/bench-models.ts writes')
     parser.add_argument('--model', default='both', choices=['mlp', 'cnn', 'cifar', 'both', 'all'],
                         help="both: mlp and cnn; all: also cifar (a larger CNN on 32x32x3 at batch 256, for GPUs)")
     parser.add_argument('--samples', type=int, default=0, help='samples per epoch (default: 12800 MLP, 3200 CNN on CPU, x10 on a GPU)')
@@ -217,11 +202,12 @@ def main(argv) -> int:
     configure_threads()
     configure_allocator()  # as the engine's process does; the reference shares the process
     device, _, _ = choose_device(args.backend)
+    models = load_models(args.models)
     kinds = {'both': ['mlp', 'cnn'], 'all': ['mlp', 'cnn', 'cifar']}.get(args.model, [args.model])
     for kind in kinds:
         n = args.samples or ({'mlp': 12800, 'cnn': 3200, 'cifar': 1024}[kind] * (10 if device.type != 'cpu' else 1))
         batch = 256 if kind == 'cifar' and args.batch == 128 else args.batch
-        for result in run(kind, args.backend, n, batch, args.rounds):
+        for result in run(kind, args.backend, n, batch, models, args.rounds):
             print(json.dumps(result))
             sys.stdout.flush()
     return 0

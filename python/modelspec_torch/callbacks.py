@@ -13,6 +13,7 @@ import io
 import math
 import os
 from typing import Any, Dict, List, Optional
+from .args import arg
 from .protocol import CallbackEvent, CallbackSpec
 
 from .files import append_line, disk_error, make_dirs
@@ -29,6 +30,10 @@ class Callback:
     def __init__(self, args: Dict[str, Any]):
         self.args = args
         self._warned = False
+
+    def arg(self, key: str) -> Any:
+        """The Keras argument `key`: the training plan writes every one, so none has a default here."""
+        return arg(self.args, key, f'callback {type(self).__name__}')
 
     def on_train_begin(self, trainer) -> None:
         pass
@@ -51,15 +56,15 @@ class Callback:
 class EarlyStopping(Callback):
     def __init__(self, args):
         super().__init__(args)
-        self.monitor = args.get('monitor', 'val_loss')
-        self.patience = int(args.get('patience', 0))
+        self.monitor = self.arg('monitor')
+        self.patience = int(self.arg('patience'))
         self.baseline = args.get('baseline')
-        self.restore_best_weights = bool(args.get('restore_best_weights', False))
-        self.start_from_epoch = int(args.get('start_from_epoch', 0))
-        mode = args.get('mode', 'auto')
+        self.restore_best_weights = bool(self.arg('restore_best_weights'))
+        self.start_from_epoch = int(self.arg('start_from_epoch'))
+        mode = self.arg('mode')
         self.maximize = mode == 'max' or (mode == 'auto' and _is_max_metric(self.monitor)
                                           and not self.monitor.endswith('loss'))
-        self.min_delta = abs(float(args.get('min_delta', 0.0)))
+        self.min_delta = abs(float(self.arg('min_delta')))
 
     def _improved(self, value: float, reference: Optional[float]) -> bool:
         if reference is None:
@@ -109,15 +114,15 @@ class EarlyStopping(Callback):
 class ReduceLROnPlateau(Callback):
     def __init__(self, args):
         super().__init__(args)
-        self.monitor = args.get('monitor', 'val_loss')
-        self.factor = float(args.get('factor', 0.1))
+        self.monitor = self.arg('monitor')
+        self.factor = float(self.arg('factor'))
         if self.factor >= 1.0:
             raise ValueError('ReduceLROnPlateau does not support a factor >= 1.0')
-        self.patience = int(args.get('patience', 10))
-        self.min_delta = float(args.get('min_delta', 1e-4))
-        self.cooldown = int(args.get('cooldown', 0))
-        self.min_lr = float(args.get('min_lr', 0.0))
-        mode = args.get('mode', 'auto')
+        self.patience = int(self.arg('patience'))
+        self.min_delta = float(self.arg('min_delta'))
+        self.cooldown = int(self.arg('cooldown'))
+        self.min_lr = float(self.arg('min_lr'))
+        mode = self.arg('mode')
         # Keras: auto means min unless 'acc' is in the monitor's name.
         self.maximize = mode == 'max' or (mode == 'auto' and 'acc' in self.monitor)
 
@@ -160,9 +165,9 @@ class ModelCheckpoint(Callback):
 
     def __init__(self, args):
         super().__init__(args)
-        self.monitor = args.get('monitor', 'val_loss')
-        self.save_best_only = bool(args.get('save_best_only', False))
-        mode = args.get('mode', 'auto')
+        self.monitor = self.arg('monitor')
+        self.save_best_only = bool(self.arg('save_best_only'))
+        mode = self.arg('mode')
         self.maximize = mode == 'max' or (mode == 'auto' and ('acc' in self.monitor or self.monitor.startswith('fmeasure')))
         threshold = args.get('initial_value_threshold')
         self.best = float(threshold) if threshold is not None else (-math.inf if self.maximize else math.inf)
@@ -192,9 +197,9 @@ class CSVLogger(Callback):
 
     def __init__(self, args):
         super().__init__(args)
-        self.filename = str(args.get('filename', 'training.log'))
-        self.separator = str(args.get('separator', ','))
-        self.append = bool(args.get('append', False))
+        self.filename = str(self.arg('filename'))
+        self.separator = str(self.arg('separator'))
+        self.append = bool(self.arg('append'))
         self.keys: Optional[List[str]] = None
 
     def on_train_begin(self, trainer):

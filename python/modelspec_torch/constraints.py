@@ -14,6 +14,7 @@ from typing import Any, Callable, List, Optional, Tuple
 
 import torch
 
+from .args import arg
 from .layers_base import KerasWeight
 
 EPSILON = 1e-7
@@ -41,21 +42,23 @@ def make_constraint(spec: Any) -> Optional[Constraint]:
     else:
         name, config = spec.get('class_name'), dict(spec.get('config') or {})
     name = _ALIASES.get(str(name).lower(), str(name))
-    axis = config.get('axis', 0)
+    # The lowering writes every argument of a constraint (catalog tables/constraints.ts).
+    axis = arg(config, 'axis', f'constraint {name}') if name in ('UnitNorm', 'MaxNorm', 'MinMaxNorm') else None
     if name == 'NonNeg':
         return lambda w: w * (w >= 0).to(w.dtype)
     if name == 'UnitNorm':
         return lambda w: w / (EPSILON + _norms(w, axis))
     if name == 'MaxNorm':
-        max_value = float(config.get('max_value', 2.0))
+        max_value = float(arg(config, 'max_value', 'constraint MaxNorm'))
 
         def max_norm(w: torch.Tensor) -> torch.Tensor:
             norms = _norms(w, axis)
             return w * (torch.clamp(norms, 0.0, max_value) / (EPSILON + norms))
         return max_norm
     if name == 'MinMaxNorm':
-        lo, hi = float(config.get('min_value', 0.0)), float(config.get('max_value', 1.0))
-        rate = float(config.get('rate', 1.0))
+        owner = 'constraint MinMaxNorm'
+        lo, hi = float(arg(config, 'min_value', owner)), float(arg(config, 'max_value', owner))
+        rate = float(arg(config, 'rate', owner))
 
         def min_max_norm(w: torch.Tensor) -> torch.Tensor:
             norms = _norms(w, axis)

@@ -12,6 +12,8 @@ from typing import Any, Dict, Sequence, Tuple
 
 import torch
 
+from .args import arg
+
 
 def _fans(shape: Sequence[int]) -> Tuple[float, float]:
     """Keras's compute_fans: the last two axes are (in, out); others are the receptive field."""
@@ -79,23 +81,26 @@ def make(identifier: Any, shape: Sequence[int]) -> torch.Tensor:
     if name in scale_presets:
         scale, mode, dist = scale_presets[name]
         return _variance_scaling(shape, scale, mode, dist)
+    # Initializers with arguments: the lowering writes every one ({class_name, config}), so a
+    # bare name ('orthogonal') or a config without them is an error, not a Keras default here.
+    owner = f'initializer {identifier.get("class_name") if isinstance(identifier, dict) else identifier}'
     if name == 'variance_scaling':
-        return _variance_scaling(shape, cfg.get('scale', 1.0), cfg.get('mode', 'fan_in'),
-                                 cfg.get('distribution', 'truncated_normal'))
+        return _variance_scaling(shape, arg(cfg, 'scale', owner), arg(cfg, 'mode', owner),
+                                 arg(cfg, 'distribution', owner))
     if name in ('zeros', 'zero'):
         return torch.zeros(shape)
     if name in ('ones', 'one'):
         return torch.ones(shape)
     if name == 'constant':
-        return torch.full(shape, float(cfg.get('value', 0.0)))
+        return torch.full(shape, float(arg(cfg, 'value', owner)))
     if name == 'orthogonal':
-        return _orthogonal(shape, cfg.get('gain', 1.0))
+        return _orthogonal(shape, arg(cfg, 'gain', owner))
     if name in ('random_normal', 'normal'):
-        return torch.empty(shape).normal_(cfg.get('mean', 0.0), cfg.get('stddev', 0.05))
+        return torch.empty(shape).normal_(arg(cfg, 'mean', owner), arg(cfg, 'stddev', owner))
     if name in ('random_uniform', 'uniform'):
-        return torch.empty(shape).uniform_(cfg.get('minval', -0.05), cfg.get('maxval', 0.05))
+        return torch.empty(shape).uniform_(arg(cfg, 'minval', owner), arg(cfg, 'maxval', owner))
     if name == 'truncated_normal':
-        return _truncated_normal(torch.empty(shape), cfg.get('mean', 0.0), cfg.get('stddev', 0.05))
+        return _truncated_normal(torch.empty(shape), arg(cfg, 'mean', owner), arg(cfg, 'stddev', owner))
     if name == 'identity':
-        return torch.eye(shape[0], shape[1]) * cfg.get('gain', 1.0)
+        return torch.eye(shape[0], shape[1]) * arg(cfg, 'gain', owner)
     raise ValueError(f"unknown initializer '{identifier}'")

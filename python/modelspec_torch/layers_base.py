@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from . import initializers
+from .args import arg
 
 Shape = Tuple[int, ...]  # without the batch axis
 
@@ -47,13 +48,21 @@ def regularizer_key(weight_name: str) -> str:
 class KerasLayer(nn.Module):
     """A Keras layer as a torch module. Subclasses fill self.keras_weights in Keras order."""
 
+    has_trainable = True  # whether the layer's Keras config carries `trainable`
+
     def __init__(self, config: Dict[str, Any], input_shape: Shape):
         super().__init__()
         self.config = config
         self.layer_name = str(config.get('name', type(self).__name__.lower()))
         self.input_shape = tuple(input_shape)
-        self.trainable_layer = bool(config.get('trainable', True))
+        # Keras's InputLayer config has no trainable key (and no weights to freeze).
+        self.trainable_layer = bool(self.arg('trainable')) if self.has_trainable else True
         self.keras_weights: List[KerasWeight] = []
+
+    def arg(self, key: str, config: Optional[Dict[str, Any]] = None) -> Any:
+        """The Keras argument `key` of this layer's config (or of `config`), without a default."""
+        # build_layer's error adds the Keras class and the input shape.
+        return arg(self.config if config is None else config, key, f"layer '{self.layer_name}'")
 
     # Weight helpers -----------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ def _kernel_from_keras(n: int):
 
 
 def _check_channels_last(config):
-    if config.get('data_format', 'channels_last') not in (None, 'channels_last'):
+    if config.get('data_format') not in (None, 'channels_last'):  # the lowering writes it; absent is Keras's channels_last
         raise ValueError("only data_format='channels_last' is supported (Keras's default)")
 
 
@@ -56,19 +56,19 @@ class Conv(KerasLayer):
         n = len(input_shape) - 1
         self.n = n
         k = as_tuple(config['kernel_size'], n)
-        self.strides = as_tuple(config.get('strides', 1), n)
-        self.dilation = as_tuple(config.get('dilation_rate', 1), n)
-        self.groups = int(config.get('groups', 1) or 1)
+        self.strides = as_tuple(self.arg('strides'), n)
+        self.dilation = as_tuple(self.arg('dilation_rate'), n)
+        self.groups = int(self.arg('groups') or 1)
         cin, filters = int(input_shape[-1]), int(config['filters'])
-        self.padder = _Padder(spatial_padding(config.get('padding', 'valid'), input_shape[:-1], k,
+        self.padder = _Padder(spatial_padding(self.arg('padding'), input_shape[:-1], k,
                                               self.strides, self.dilation))
         self.weight = self.new_param(filters, cin // self.groups, *k)
         self.add_weight('kernel', (*k, cin // self.groups, filters), self.weight, _kernel_to_keras(n),
-                        _kernel_from_keras(n), config.get('kernel_initializer', 'glorot_uniform'))
+                        _kernel_from_keras(n), self.arg('kernel_initializer'))
         self.bias = None
-        if config.get('use_bias', True):
+        if self.arg('use_bias'):
             self.bias = self.new_param(filters)
-            self.add_weight('bias', (filters,), self.bias, identity, identity, config.get('bias_initializer', 'zeros'))
+            self.add_weight('bias', (filters,), self.bias, identity, identity, self.arg('bias_initializer'))
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
@@ -85,18 +85,18 @@ class DepthwiseConv2D(KerasLayer):
         super().__init__(config, input_shape)
         _check_channels_last(config)
         k = as_tuple(config['kernel_size'], 2)
-        self.strides = as_tuple(config.get('strides', 1), 2)
-        self.dilation = as_tuple(config.get('dilation_rate', 1), 2)
-        cin, dm = int(input_shape[-1]), int(config.get('depth_multiplier', 1))
+        self.strides = as_tuple(self.arg('strides'), 2)
+        self.dilation = as_tuple(self.arg('dilation_rate'), 2)
+        cin, dm = int(input_shape[-1]), int(self.arg('depth_multiplier'))
         self.cin = cin
-        self.padder = _Padder(spatial_padding(config.get('padding', 'valid'), input_shape[:-1], k,
+        self.padder = _Padder(spatial_padding(self.arg('padding'), input_shape[:-1], k,
                                               self.strides, self.dilation))
         self.depthwise = self.new_param(cin * dm, 1, *k)
         self.add_weight(
             'depthwise_kernel', (*k, cin, dm), self.depthwise,
             lambda w: w.reshape(cin, dm, *k).permute(2, 3, 0, 1),
             lambda t: t.permute(2, 3, 0, 1).reshape(cin * dm, 1, *k),
-            config.get(depthwise_key, 'glorot_uniform'))
+            self.arg(depthwise_key))
         self.out_channels = cin * dm
 
     def depthwise_cf(self, x_cf, bias=None):
@@ -108,10 +108,10 @@ class DepthwiseConv2DLayer(DepthwiseConv2D):
     def __init__(self, config, input_shape: Shape):
         super().__init__(config, input_shape)
         self.bias = None
-        if config.get('use_bias', True):
+        if self.arg('use_bias'):
             self.bias = self.new_param(self.out_channels)
             self.add_weight('bias', (self.out_channels,), self.bias, identity, identity,
-                            config.get('bias_initializer', 'zeros'))
+                            self.arg('bias_initializer'))
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
@@ -124,11 +124,11 @@ class SeparableConv2D(DepthwiseConv2D):
         filters, mid = int(config['filters']), self.out_channels
         self.pointwise = self.new_param(filters, mid, 1, 1)
         self.add_weight('pointwise_kernel', (1, 1, mid, filters), self.pointwise, _kernel_to_keras(2),
-                        _kernel_from_keras(2), config.get('pointwise_initializer', 'glorot_uniform'))
+                        _kernel_from_keras(2), self.arg('pointwise_initializer'))
         self.bias = None
-        if config.get('use_bias', True):
+        if self.arg('use_bias'):
             self.bias = self.new_param(filters)
-            self.add_weight('bias', (filters,), self.bias, identity, identity, config.get('bias_initializer', 'zeros'))
+            self.add_weight('bias', (filters,), self.bias, identity, identity, self.arg('bias_initializer'))
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
@@ -147,10 +147,10 @@ class Conv2DTranspose(KerasLayer):
         if config.get('output_padding') is not None:
             raise ValueError('Conv2DTranspose output_padding is not supported')
         k = as_tuple(config['kernel_size'], 2)
-        self.strides = as_tuple(config.get('strides', 1), 2)
-        self.dilation = as_tuple(config.get('dilation_rate', 1), 2)
+        self.strides = as_tuple(self.arg('strides'), 2)
+        self.dilation = as_tuple(self.arg('dilation_rate'), 2)
         cin, filters = int(input_shape[-1]), int(config['filters'])
-        padding = str(config.get('padding', 'valid')).lower()
+        padding = str(self.arg('padding')).lower()
         self.crops: List[Tuple[int, int]] = []  # per axis: (start, target length)
         for size, kk, s, d in zip(input_shape[:-1], k, self.strides, self.dilation):
             eff = (kk - 1) * d + 1
@@ -160,11 +160,11 @@ class Conv2DTranspose(KerasLayer):
             self.crops.append((start, target))
         self.weight = self.new_param(cin, filters, *k)
         self.add_weight('kernel', (*k, filters, cin), self.weight, lambda w: w.permute(2, 3, 1, 0),
-                        lambda t: t.permute(3, 2, 0, 1), config.get('kernel_initializer', 'glorot_uniform'))
+                        lambda t: t.permute(3, 2, 0, 1), self.arg('kernel_initializer'))
         self.bias = None
-        if config.get('use_bias', True):
+        if self.arg('use_bias'):
             self.bias = self.new_param(filters)
-            self.add_weight('bias', (filters,), self.bias, identity, identity, config.get('bias_initializer', 'zeros'))
+            self.add_weight('bias', (filters,), self.bias, identity, identity, self.arg('bias_initializer'))
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
@@ -188,10 +188,10 @@ class Pool(KerasLayer):
         _check_channels_last(config)
         n = len(input_shape) - 1
         self.n, self.kind = n, kind
-        self.pool = as_tuple(config.get('pool_size', 2), n)
-        strides = config.get('strides')
+        self.pool = as_tuple(self.arg('pool_size'), n)
+        strides = self.arg('strides')  # None: the pool size, as in Keras
         self.strides = as_tuple(strides if strides is not None else self.pool, n)
-        pads = spatial_padding(config.get('padding', 'valid'), input_shape[:-1], self.pool, self.strides, [1] * n)
+        pads = spatial_padding(self.arg('padding'), input_shape[:-1], self.pool, self.strides, [1] * n)
         self.pad = None if all(p == (0, 0) for p in pads) else torch_pad_arg(pads)
         if kind == 'avg' and self.pad is not None:
             ones = F.pad(torch.ones((1, 1) + tuple(input_shape[:-1])), self.pad)
@@ -217,7 +217,7 @@ class GlobalPool(KerasLayer):
         super().__init__(config, input_shape)
         self.kind = kind
         self.axes = tuple(range(1, len(input_shape)))
-        self.keepdims = bool(config.get('keepdims', False))
+        self.keepdims = bool(self.arg('keepdims'))
 
     def forward(self, x):
         if self.kind == 'max':
@@ -229,8 +229,9 @@ class UpSampling(KerasLayer):
     def __init__(self, config, input_shape: Shape):
         super().__init__(config, input_shape)
         self.n = len(input_shape) - 1
-        self.size = as_tuple(config.get('size', 2), self.n)
-        self.interpolation = config.get('interpolation', 'nearest')
+        self.size = as_tuple(self.arg('size'), self.n)
+        # Only Keras's UpSampling2D has an interpolation argument; 1D and 3D repeat rows.
+        self.interpolation = self.arg('interpolation') if self.n == 2 else 'nearest'
 
     def forward(self, x):
         if self.interpolation == 'bilinear':  # tf.image.resize's half-pixel centres
@@ -265,7 +266,7 @@ class ZeroPadding(KerasLayer):
         super().__init__(config, input_shape)
         n = len(input_shape) - 1
         # Pads the spatial axes of the channels_last tensor: skip the channel axis in F.pad.
-        self.pad = [0, 0] + torch_pad_arg(_pairs(config.get('padding', 1), n))
+        self.pad = [0, 0] + torch_pad_arg(_pairs(self.arg('padding'), n))
 
     def forward(self, x):
         return F.pad(x, self.pad)
@@ -275,8 +276,7 @@ class Cropping(KerasLayer):
     def __init__(self, config, input_shape: Shape):
         super().__init__(config, input_shape)
         n = len(input_shape) - 1
-        default = 1 if n == 1 else 0
-        self.crops = _pairs(config.get('cropping', default), n)
+        self.crops = _pairs(self.arg('cropping'), n)
 
     def forward(self, x):
         for axis, (before, after) in enumerate(self.crops, start=1):

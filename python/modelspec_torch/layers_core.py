@@ -18,6 +18,8 @@ def _transpose(t: torch.Tensor) -> torch.Tensor:
 
 
 class InputLayer(KerasLayer):
+    has_trainable = False
+
     def forward(self, x):
         return x
 
@@ -30,12 +32,12 @@ class Dense(KerasLayer):
         units, fan_in = int(config['units']), int(input_shape[-1])
         self.kernel = self.new_param(fan_in, units)
         self.add_weight('kernel', (fan_in, units), self.kernel, identity, identity,
-                        config.get('kernel_initializer', 'glorot_uniform'))
+                        self.arg('kernel_initializer'))
         self.bias = None
-        if config.get('use_bias', True):
+        if self.arg('use_bias'):
             self.bias = self.new_param(units)
             self.add_weight('bias', (units,), self.bias, identity, identity,
-                            config.get('bias_initializer', 'zeros'))
+                            self.arg('bias_initializer'))
         self.activation = get_activation(config.get('activation'))
 
     def logits(self, x):
@@ -62,8 +64,8 @@ class ReLU(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
         self.max_value = config.get('max_value')
-        self.negative_slope = float(config.get('negative_slope', 0.0) or 0.0)
-        self.threshold = float(config.get('threshold', 0.0) or 0.0)
+        self.negative_slope = float(self.arg('negative_slope') or 0.0)
+        self.threshold = float(self.arg('threshold') or 0.0)
 
     def forward(self, x):
         if self.negative_slope == 0 and self.threshold == 0:
@@ -78,9 +80,9 @@ class ReLU(KerasLayer):
 class LeakyReLU(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        # Keras 3 calls it negative_slope (default 0.3); Keras 2 called it alpha.
-        slope = config.get('negative_slope', config.get('alpha', 0.3))
-        self.slope = float(0.3 if slope is None else slope)
+        # Keras 3 calls it negative_slope; a Keras 2 config carries alpha instead.
+        key = 'alpha' if 'alpha' in config and 'negative_slope' not in config else 'negative_slope'
+        self.slope = float(self.arg(key))
 
     def forward(self, x):
         return F.leaky_relu(x, self.slope)
@@ -89,7 +91,7 @@ class LeakyReLU(KerasLayer):
 class ELU(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        self.alpha = float(config.get('alpha', 1.0))
+        self.alpha = float(self.arg('alpha'))
 
     def forward(self, x):
         return F.elu(x, self.alpha)
@@ -98,7 +100,7 @@ class ELU(KerasLayer):
 class Softmax(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        axis = config.get('axis', -1)
+        axis = self.arg('axis')
         self.axis = int(axis[0] if isinstance(axis, list) else axis)
 
     def forward(self, x):
@@ -115,7 +117,7 @@ class PReLU(KerasLayer):
         shape = [1 if (i + 1) in shared else d for i, d in enumerate(input_shape)]
         self.alpha = self.new_param(*shape)
         self.add_weight('alpha', shape, self.alpha, identity, identity,
-                        config.get('alpha_initializer', 'zeros'))
+                        self.arg('alpha_initializer'))
 
     def forward(self, x):
         return torch.where(x >= 0, x, self.alpha * x)
@@ -124,7 +126,7 @@ class PReLU(KerasLayer):
 class Dropout(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        self.rate = float(config.get('rate', 0.0))
+        self.rate = float(self.arg('rate'))
 
     def forward(self, x):
         if not self.training or self.rate <= 0:
@@ -144,7 +146,7 @@ class SpatialDropout(KerasLayer):
 
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        self.rate = float(config.get('rate', 0.0))
+        self.rate = float(self.arg('rate'))
 
     def forward(self, x):
         if not self.training or self.rate <= 0:
@@ -157,7 +159,7 @@ class SpatialDropout(KerasLayer):
 class GaussianNoise(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        self.stddev = float(config.get('stddev', 0.0))
+        self.stddev = float(self.arg('stddev'))
 
     def forward(self, x):
         return x + torch.randn_like(x) * self.stddev if self.training else x
@@ -166,7 +168,7 @@ class GaussianNoise(KerasLayer):
 class GaussianDropout(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        self.rate = float(config.get('rate', 0.0))
+        self.rate = float(self.arg('rate'))
 
     def forward(self, x):
         if not self.training or self.rate <= 0:
@@ -214,7 +216,7 @@ class Embedding(KerasLayer):
         n, dim = int(config['input_dim']), int(config['output_dim'])
         self.embeddings = self.new_param(n, dim)
         self.add_weight('embeddings', (n, dim), self.embeddings, identity, identity,
-                        config.get('embeddings_initializer', 'uniform'))
+                        self.arg('embeddings_initializer'))
 
     def forward(self, x):
         return F.embedding(x.long(), self.embeddings)
@@ -226,25 +228,25 @@ class BatchNormalization(KerasLayer):
 
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        axis = config.get('axis', -1)
+        axis = self.arg('axis')
         axis = axis[0] if isinstance(axis, list) else axis
         if axis not in (-1, len(input_shape)):
             raise ValueError('BatchNormalization supports only the channels (last) axis')
         c = int(input_shape[-1])
-        self.eps = float(config.get('epsilon', 1e-3))
-        self.momentum = 1.0 - float(config.get('momentum', 0.99))
-        self.gamma = self.new_param(c) if config.get('scale', True) else None
-        self.beta = self.new_param(c) if config.get('center', True) else None
+        self.eps = float(self.arg('epsilon'))
+        self.momentum = 1.0 - float(self.arg('momentum'))
+        self.gamma = self.new_param(c) if self.arg('scale') else None
+        self.beta = self.new_param(c) if self.arg('center') else None
         if self.gamma is not None:
-            self.add_weight('gamma', (c,), self.gamma, identity, identity, config.get('gamma_initializer', 'ones'))
+            self.add_weight('gamma', (c,), self.gamma, identity, identity, self.arg('gamma_initializer'))
         if self.beta is not None:
-            self.add_weight('beta', (c,), self.beta, identity, identity, config.get('beta_initializer', 'zeros'))
+            self.add_weight('beta', (c,), self.beta, identity, identity, self.arg('beta_initializer'))
         self.register_buffer('moving_mean', torch.zeros(c))
         self.register_buffer('moving_variance', torch.ones(c))
         self.add_weight('moving_mean', (c,), self.moving_mean, identity, identity,
-                        config.get('moving_mean_initializer', 'zeros'), trainable=False)
+                        self.arg('moving_mean_initializer'), trainable=False)
         self.add_weight('moving_variance', (c,), self.moving_variance, identity, identity,
-                        config.get('moving_variance_initializer', 'ones'), trainable=False)
+                        self.arg('moving_variance_initializer'), trainable=False)
 
     def forward(self, x):
         training = self.training and self.trainable_layer
@@ -270,21 +272,21 @@ class BatchNormalization(KerasLayer):
 class LayerNormalization(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
-        axis = config.get('axis', -1)
+        axis = self.arg('axis')
         axes = axis if isinstance(axis, list) else [axis]
         axes = sorted(a % (len(input_shape) + 1) for a in axes)
         if axes != list(range(len(input_shape) + 1 - len(axes), len(input_shape) + 1)):
             raise ValueError('LayerNormalization supports only trailing axes')
         self.norm_shape = tuple(int(input_shape[a - 1]) for a in axes)
-        self.eps = float(config.get('epsilon', 1e-3))
-        self.gamma = self.new_param(*self.norm_shape) if config.get('scale', True) else None
-        self.beta = self.new_param(*self.norm_shape) if config.get('center', True) else None
+        self.eps = float(self.arg('epsilon'))
+        self.gamma = self.new_param(*self.norm_shape) if self.arg('scale') else None
+        self.beta = self.new_param(*self.norm_shape) if self.arg('center') else None
         if self.gamma is not None:
             self.add_weight('gamma', self.norm_shape, self.gamma, identity, identity,
-                            config.get('gamma_initializer', 'ones'))
+                            self.arg('gamma_initializer'))
         if self.beta is not None:
             self.add_weight('beta', self.norm_shape, self.beta, identity, identity,
-                            config.get('beta_initializer', 'zeros'))
+                            self.arg('beta_initializer'))
 
     def forward(self, x):
         return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)

@@ -40,7 +40,7 @@ class Recurrent(KerasLayer):
         super().__init__(config, input_shape)
         if len(input_shape) != 2:
             raise ValueError(f'{kind} expects (timesteps, features) input, got {tuple(input_shape)}')
-        if kind == 'GRU' and not config.get('reset_after', True):
+        if kind == 'GRU' and not self.arg('reset_after'):
             raise ValueError('GRU(reset_after=False) is not supported; Keras 3 defaults to reset_after=True')
         if config.get('stateful') or config.get('return_state'):
             raise ValueError(f'{kind}: stateful and return_state are not supported in a Sequential model')
@@ -48,15 +48,16 @@ class Recurrent(KerasLayer):
         features, units = int(input_shape[-1]), int(config['units'])
         self.units = units
         g = GATES[kind]
-        act_name = str(config.get('activation', 'tanh') or 'linear')
-        rec_name = str(config.get('recurrent_activation', 'sigmoid') or 'linear')
+        act_name = str(self.arg('activation') or 'linear')
+        # Keras's SimpleRNN has no recurrent activation (its config has no such key).
+        rec_name = 'linear' if kind == 'SimpleRNN' else str(self.arg('recurrent_activation') or 'linear')
         self.activation = get_activation(act_name)
         self.recurrent_activation = get_activation(rec_name)
-        self.return_sequences = bool(config.get('return_sequences', False))
-        self.go_backwards = bool(config.get('go_backwards', False))
-        self.dropout = float(config.get('dropout', 0.0) or 0.0)
-        self.recurrent_dropout = float(config.get('recurrent_dropout', 0.0) or 0.0)
-        use_bias = bool(config.get('use_bias', True))
+        self.return_sequences = bool(self.arg('return_sequences'))
+        self.go_backwards = bool(self.arg('go_backwards'))
+        self.dropout = float(self.arg('dropout') or 0.0)
+        self.recurrent_dropout = float(self.arg('recurrent_dropout') or 0.0)
+        use_bias = bool(self.arg('use_bias'))
         self.rnn: nn.RNNBase
         if kind == 'LSTM':
             self.rnn = nn.LSTM(features, units, batch_first=True, bias=use_bias)
@@ -72,15 +73,15 @@ class Recurrent(KerasLayer):
 
         reorder = (lambda t: _swap_first_blocks(t, units)) if kind == 'GRU' else (lambda t: t)
         self.add_weight('kernel', (features, g * units), cast(torch.Tensor, self.rnn.weight_ih_l0), lambda w: reorder(w).t(),
-                        lambda k: reorder(k.t()), config.get('kernel_initializer', 'glorot_uniform'))
+                        lambda k: reorder(k.t()), self.arg('kernel_initializer'))
         self.add_weight('recurrent_kernel', (units, g * units), cast(torch.Tensor, self.rnn.weight_hh_l0), lambda w: reorder(w).t(),
-                        lambda k: reorder(k.t()), config.get('recurrent_initializer', 'orthogonal'))
+                        lambda k: reorder(k.t()), self.arg('recurrent_initializer'))
         if use_bias:
             self._add_bias(kind, units, g, reorder, config)
 
     def _add_bias(self, kind, units, g, reorder, config):
         b_ih, b_hh = self.rnn.bias_ih_l0, self.rnn.bias_hh_l0
-        init = config.get('bias_initializer', 'zeros')
+        init = self.arg('bias_initializer')
         if kind == 'GRU':
             def get():
                 return torch.stack([reorder(b_ih), reorder(b_hh)])
@@ -98,7 +99,7 @@ class Recurrent(KerasLayer):
                 b_ih.copy_(v), b_hh.zero_()
         weight = self.add_composite_weight('bias', (g * units,), lambda: b_ih, set_one, None)
         value = initializers.make(init, (g * units,))
-        if kind == 'LSTM' and config.get('unit_forget_bias', True):
+        if kind == 'LSTM' and self.arg('unit_forget_bias'):
             value[units:2 * units] = 1.0  # Keras: forget-gate bias starts at one
         weight.set(value)
         b_ih.requires_grad_(self.trainable_layer)
@@ -153,13 +154,13 @@ class Bidirectional(KerasLayer):
         inner = config['layer']
         fwd_cfg = copy.deepcopy(inner)
         bwd_cfg = copy.deepcopy(inner)
-        bwd_cfg['config']['go_backwards'] = not bool(inner['config'].get('go_backwards', False))
+        bwd_cfg['config']['go_backwards'] = not bool(self.arg('go_backwards', inner['config']))
         for cfg in (fwd_cfg, bwd_cfg):
             cfg['config'].setdefault('trainable', self.trainable_layer)
         self.forward_layer = build_layer(fwd_cfg, input_shape)
         self.backward_layer = build_layer(bwd_cfg, input_shape)
-        self.return_sequences = bool(inner['config'].get('return_sequences', False))
-        self.merge_mode = config.get('merge_mode', 'concat')
+        self.return_sequences = bool(self.arg('return_sequences', inner['config']))
+        self.merge_mode = self.arg('merge_mode')
         if self.merge_mode not in ('concat', 'sum', 'mul', 'ave'):
             raise ValueError(f"Bidirectional merge_mode '{self.merge_mode}' is not supported")
         self.keras_weights = self.forward_layer.keras_weights + self.backward_layer.keras_weights

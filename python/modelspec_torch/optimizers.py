@@ -14,22 +14,27 @@ comment beside each line.
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, Tuple
 
 import torch
 
+from .args import arg
 from .tensor_group import TensorGroup
 
 
 class KerasOptimizer(torch.optim.Optimizer):
-    defaults_keras: Dict[str, Any] = {}
+    # The Keras arguments the rule reads. The RunSpec carries each one (the catalog's
+    # optimizerArgs fills them), so none has a default here.
+    arguments: Tuple[str, ...] = ('learning_rate',)
 
     def __init__(self, params: Iterable[torch.nn.Parameter], **args: Any):
-        options = dict(self.defaults_keras)
+        options: Dict[str, Any] = {}
         for key, value in args.items():
             if key == 'lr':  # Keras 2 spelling
                 key = 'learning_rate'
             options[key] = value
+        for key in self.arguments:
+            arg(options, key, f'optimizer {type(self).__name__}')
         self.options = options
         self.iterations = 0
         self.slots: Dict[str, TensorGroup] = {}
@@ -84,7 +89,7 @@ class KerasOptimizer(torch.optim.Optimizer):
 
 
 class SGD(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.01, 'momentum': 0.0, 'nesterov': False}
+    arguments = ('learning_rate', 'momentum', 'nesterov')
 
     def update(self, p, g, lr, t):
         momentum = float(self.options['momentum'])
@@ -100,7 +105,7 @@ class SGD(KerasOptimizer):
 
 
 class Adam(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': False}
+    arguments = ('learning_rate', 'beta_1', 'beta_2', 'epsilon', 'amsgrad')
 
     def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
@@ -115,7 +120,7 @@ class Adam(KerasOptimizer):
 
 
 class Adamax(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7}
+    arguments = ('learning_rate', 'beta_1', 'beta_2', 'epsilon')
 
     def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
@@ -126,7 +131,7 @@ class Adamax(KerasOptimizer):
 
 
 class Nadam(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7}
+    arguments = ('learning_rate', 'beta_1', 'beta_2', 'epsilon')
 
     def update(self, p, g, lr, t):
         b1, b2, eps = float(self.options['beta_1']), float(self.options['beta_2']), float(self.options['epsilon'])
@@ -144,7 +149,7 @@ class Nadam(KerasOptimizer):
 
 
 class RMSprop(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'rho': 0.9, 'momentum': 0.0, 'epsilon': 1e-7, 'centered': False}
+    arguments = ('learning_rate', 'rho', 'momentum', 'epsilon', 'centered')
 
     def update(self, p, g, lr, t):
         rho, eps, momentum = float(self.options['rho']), float(self.options['epsilon']), float(self.options['momentum'])
@@ -165,7 +170,7 @@ class RMSprop(KerasOptimizer):
 
 
 class Adagrad(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'initial_accumulator_value': 0.1, 'epsilon': 1e-7}
+    arguments = ('learning_rate', 'initial_accumulator_value', 'epsilon')
 
     def update(self, p, g, lr, t):
         eps = float(self.options['epsilon'])
@@ -175,7 +180,7 @@ class Adagrad(KerasOptimizer):
 
 
 class Adadelta(KerasOptimizer):
-    defaults_keras = {'learning_rate': 0.001, 'rho': 0.95, 'epsilon': 1e-7}
+    arguments = ('learning_rate', 'rho', 'epsilon')
 
     def update(self, p, g, lr, t):
         rho, eps = float(self.options['rho']), float(self.options['epsilon'])
@@ -194,7 +199,7 @@ def make_optimizer(name: str, args: Dict[str, Any], params) -> KerasOptimizer:
     cls = OPTIMIZERS.get(name.lower())
     if cls is None:
         raise ValueError(f"unknown optimizer '{name}' (known: {', '.join(c.__name__ for c in OPTIMIZERS.values())})")
-    known = set(cls.defaults_keras) | {'lr', 'clipnorm', 'clipvalue', 'global_clipnorm', 'weight_decay', 'name',
+    known = set(cls.arguments) | {'lr', 'clipnorm', 'clipvalue', 'global_clipnorm', 'weight_decay', 'name',
                                        'use_ema', 'ema_momentum', 'ema_overwrite_frequency', 'loss_scale_factor',
                                        'gradient_accumulation_steps'}
     unknown = [k for k in args if k not in known]

@@ -1,6 +1,9 @@
 """A one-shot check of the engine on a CUDA machine (not part of the unit tests):
 
-    cd python && python3 -m tests.gpu_check [--quick]
+    node --import tsx test/bench/bench-models.ts /tmp/bench-models.json   # in the repository root
+    cd python && MODELSPEC_TEST_CATALOG=/tmp/bench-models.json python3 -m tests.gpu_check [--quick]
+
+The models and the catalog's defaults come from that file (the engine holds no Keras default).
 
 Prints JSON lines: the probe; CPU-vs-CUDA first-batch loss on identical weights; short
 MLP/CNN/RNN runs on CUDA with mixed precision (eager and torch.compile) with their
@@ -19,6 +22,7 @@ from modelspec_torch import bench
 from modelspec_torch.device import probe
 from modelspec_torch.protocol import EventSink
 from modelspec_torch.train import StopRequest, Trainer, first_batch_loss
+from tests.helpers import catalog, keras_layer, optimizer_args
 
 
 def out(**kw):
@@ -34,24 +38,25 @@ def spec_for(kind, tmp, n, backend, epochs=2, mixed=True):
     x.tofile(os.path.join(tmp, 'x.bin'))
     y.tofile(os.path.join(tmp, 'y.bin'))
     if kind == 'rnn':
-        L = lambda c, **cfg: {'class_name': c, 'config': cfg}  # noqa: E731
-        layers = [L('InputLayer', name='in', batch_shape=[None, 28, 28]),
+        L = lambda c, **cfg: keras_layer(c, cfg)  # noqa: E731
+        layers = [{'class_name': 'InputLayer', 'config': {'name': 'in', 'batch_shape': [None, 28, 28]}},
                   L('Bidirectional', name='bi', layer=L('LSTM', name='lstm', units=32, return_sequences=True)),
                   L('GRU', name='gru', units=32), L('BatchNormalization', name='bn'),
                   L('Dense', name='out', units=10, activation='softmax')]
-        opt, shape = ('Adam', {}), (28, 28)
+        opt = {'name': 'Adam', 'args': optimizer_args('Adam')}
     else:
-        layers, opt, shape = bench.keras_mlp() if kind == 'mlp' else bench.keras_cnn()
+        model = catalog()['models'][kind]
+        layers, opt = model['model']['config']['layers'], model['optimizer']
     files = lambda name, dt, s: {'path': os.path.join(tmp, name), 'dtype': dt, 'shape': s}  # noqa: E731
     return {
         'model': {'class_name': 'Sequential', 'config': {'name': kind, 'layers': layers}}, 'modelName': kind, 'sourceFile': '',
-        'compile': {'loss': 'categorical_crossentropy', 'optimizer': {'name': opt[0], 'args': opt[1]}, 'metrics': ['accuracy']},
+        'compile': {'loss': 'categorical_crossentropy', 'optimizer': opt, 'metrics': ['accuracy']},
         'data': {'source': 'synthetic', 'train': {'x': files('x.bin', 'uint8', [n, 28, 28]), 'y': files('y.bin', 'int32', [n])},
                  'test': {'x': files('x.bin', 'uint8', [n, 28, 28]), 'y': files('y.bin', 'int32', [n])},
                  'validationSplit': 0.1, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True,
                  'classes': [str(i) for i in range(10)],
                  'augment': {'rotation_range': 10, 'width_shift_range': 0.1} if kind == 'cnn' else {}},
-        'fit': {'epochs': epochs, 'batchSize': 128, 'seed': 1, 'callbacks': [{'name': 'ReduceLROnPlateau', 'args': {'patience': 1}}],
+        'fit': {'epochs': epochs, 'batchSize': 128, 'seed': 1, 'callbacks': [{'name': 'ReduceLROnPlateau', 'args': {**catalog()['callbacks']['ReduceLROnPlateau'], 'patience': 1}}],
                 'backend': backend, 'mixedPrecision': mixed},
         'runDir': os.path.join(tmp, 'run'),
     }
@@ -108,7 +113,7 @@ def main():
         out(check='train', kind='mlp-fp32', error=traceback.format_exc()[-1500:])
     os.environ['MODELSPEC_TORCH_COMPILE'] = '0'
     for kind in ('mlp', 'cnn'):
-        for line in bench.run(kind, 'torch:cuda', 60000, 128, rounds=2):
+        for line in bench.run(kind, 'torch:cuda', 60000, 128, catalog()['models'], rounds=2):
             out(check='bench', **line)
 
 

@@ -1,4 +1,7 @@
 """Shared helpers: one-layer models from Keras configs, and Keras-layout reference math in numpy."""
+import json
+import os
+
 import numpy as np
 import torch
 
@@ -7,9 +10,52 @@ from modelspec_torch.model import KerasSequential, keras_weights, load_keras_wei
 torch.set_num_threads(1)
 
 
+def _catalog():
+    """The catalog's defaults (test/helpers/keras-defaults.ts catalogDefaults), written by
+    test/training/torch/python-unit.test.ts: the engine holds no Keras default, and neither do
+    these tests."""
+    path = os.environ.get('MODELSPEC_TEST_CATALOG')
+    if not path:
+        raise RuntimeError('MODELSPEC_TEST_CATALOG is not set: run these tests through '
+                           'test/training/torch/python-unit.test.ts, which writes the catalog defaults')
+    with open(path, encoding='utf8') as f:
+        return json.load(f)
+
+
+_CATALOG = None
+
+
+def catalog():
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = _catalog()
+    return _CATALOG
+
+
+def keras_layer(layer_class, config):
+    """{class_name, config}: the given Keras arguments over the catalog's defaults (and so
+    for a wrapper's inner layer)."""
+    config = dict(config)
+    inner = config.get('layer')
+    if isinstance(inner, dict) and 'class_name' in inner:
+        config['layer'] = keras_layer(inner['class_name'], inner.get('config') or {})
+    return {'class_name': layer_class, 'config': {**catalog()['layers'].get(layer_class, {}), **config}}
+
+
+def optimizer_args(name, **given):
+    """An optimizer's arguments as the RunSpec carries them: the catalog's, then `given`."""
+    return {**catalog()['optimizers'][name], **given}
+
+
+def initializer(class_name):
+    """An initializer's Keras JSON with the catalog's arguments, as the lowering writes it."""
+    return catalog()['initializers'][class_name]
+
+
 def model_of(layer_class, config, input_shape, extra_layers=()):
     layers = [{'class_name': 'InputLayer', 'config': {'name': 'in', 'batch_shape': [None, *input_shape]}},
-              {'class_name': layer_class, 'config': {'name': 'layer', **config}}, *extra_layers]
+              keras_layer(layer_class, {'name': 'layer', **config}),
+              *[keras_layer(e['class_name'], e.get('config') or {}) for e in extra_layers]]
     return KerasSequential({'class_name': 'Sequential', 'config': {'name': 'm', 'layers': layers}})
 
 

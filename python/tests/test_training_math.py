@@ -8,8 +8,10 @@ import torch
 
 from modelspec_torch import initializers, losses, metrics
 from modelspec_torch.augment import Augmenter, Standardizer
+from modelspec_torch.callbacks import make_callbacks
 from modelspec_torch.optimizers import make_optimizer
 from modelspec_torch.png import encode_png
+from tests.helpers import initializer, optimizer_args
 
 
 def keras_steps(name, args, grads, w0):
@@ -76,7 +78,7 @@ class OptimizerTest(unittest.TestCase):
             # Two parameters updated together (one fused group), each must follow the rule.
             p = torch.nn.Parameter(torch.tensor(w0, dtype=torch.float64))
             q = torch.nn.Parameter(torch.tensor(w0[:2] * 2, dtype=torch.float64))
-            opt = make_optimizer(name, dict(args), [p, q])
+            opt = make_optimizer(name, optimizer_args(name, **args), [p, q])
             for g in grads:
                 p.grad, q.grad = torch.tensor(g), torch.tensor(g[:2] * 3)
                 opt.step()
@@ -87,11 +89,19 @@ class OptimizerTest(unittest.TestCase):
 
     def test_keras_defaults_and_lr_alias(self):
         p = torch.nn.Parameter(torch.zeros(1))
-        self.assertEqual(make_optimizer('adadelta', {}, [p]).learning_rate, 0.001)
-        self.assertEqual(make_optimizer('SGD', {}, [p]).learning_rate, 0.01)
-        self.assertEqual(make_optimizer('Adam', {'lr': 0.5}, [p]).learning_rate, 0.5)
+        self.assertEqual(make_optimizer('adadelta', optimizer_args('Adadelta'), [p]).learning_rate, 0.001)
+        self.assertEqual(make_optimizer('SGD', optimizer_args('SGD'), [p]).learning_rate, 0.01)
+        self.assertEqual(make_optimizer('Adam', optimizer_args('Adam', lr=0.5), [p]).learning_rate, 0.5)
         with self.assertRaisesRegex(ValueError, "unknown optimizer 'Lion'"):
             make_optimizer('Lion', {}, [p])
+
+    def test_a_missing_argument_is_named_not_defaulted(self):
+        # The RunSpec carries every argument (catalog optimizerArgs, the plan's callbacks).
+        p = torch.nn.Parameter(torch.zeros(1))
+        with self.assertRaisesRegex(ValueError, "optimizer Adam has no 'beta_1' argument"):
+            make_optimizer('Adam', {'learning_rate': 0.01}, [p])
+        with self.assertRaisesRegex(ValueError, "callback EarlyStopping has no 'patience' argument"):
+            make_callbacks([{'name': 'EarlyStopping', 'args': {'monitor': 'loss'}}])
 
 
 class LossTest(unittest.TestCase):
@@ -156,7 +166,7 @@ class InitializerTest(unittest.TestCase):
         he = initializers.make('he_normal', (3, 3, 64, 64))  # fan_in = 3*3*64
         self.assertAlmostEqual(float(he.std()), np.sqrt(2 / 576), delta=0.002)
         self.assertLessEqual(float(he.abs().max()), 2 * np.sqrt(2 / 576) / 0.87962566103423978 + 1e-6)
-        q = initializers.make('orthogonal', (8, 32)).reshape(8, 32)
+        q = initializers.make(initializer('Orthogonal'), (8, 32)).reshape(8, 32)
         np.testing.assert_allclose((q @ q.T).numpy(), np.eye(8), atol=1e-5)
         self.assertTrue(torch.equal(initializers.make({'class_name': 'Constant', 'config': {'value': 3}}, (2,)), torch.tensor([3., 3.])))
 

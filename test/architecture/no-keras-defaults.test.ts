@@ -10,28 +10,7 @@ import { allCallbacks, allLayers, allOptimizers } from '../../language/catalog';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The engines and the exports: what must take every Keras argument from the catalog. */
-const SCANNED = ['training/engines/tfjs', 'interop/export', 'python/modelspec_torch', 'python/modelspec_export'];
-
-/**
- * Files that still restate Keras defaults, with how many: the count may only go down (lower it
- * when you convert a read to the strict accessor; remove the file at zero). A new file or a higher
- * count fails. Issue #9 item 2 ends when this table is empty.
- */
-const NOT_YET_CONVERTED: Record<string, number> = {
-  // The torch engine's layers read `config.get(key, default)`; the torch tests still give minimal configs.
-  'python/modelspec_torch/layers_conv.py': 28,
-  'python/modelspec_torch/layers_core.py': 25,
-  'python/modelspec_torch/layers_recurrent.py': 15,
-  'python/modelspec_torch/layers_base.py': 1,
-  'python/modelspec_torch/callbacks.py': 18,
-  'python/modelspec_torch/constraints.py': 1,
-  'python/modelspec_torch/initializers.py': 1,
-  // Its defaults_keras tables; the engine's bench and Python unit tests build optimizers from partial args.
-  'python/modelspec_torch/optimizers.py': 7,
-  'python/modelspec_torch/bench.py': 2,
-  // A GRUCell rebuilt from a TF.js-saved config may lack resetAfter.
-  'training/engines/tfjs/layers/gru.ts': 1,
-};
+const SCANNED = ['training/engines/tfjs', 'export', 'python/modelspec_torch', 'python/modelspec_export'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -70,26 +49,16 @@ function patterns(name: string): RegExp[] {
 
 test('no engine or export restates a Keras default of a catalog argument', () => {
   const names = [...defaultedArgs()];
-  const found = new Map<string, string[]>();
+  const problems: string[] = [];
   for (const dir of SCANNED) {
     for (const file of files(join(ROOT, dir))) {
       const rel = relative(ROOT, file);
       readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
         if (/^\s*(\/\/|#|\*)/.test(line)) return; // comments may quote Keras
         const hit = names.find((n) => line.includes(n) && patterns(n).some((p) => p.test(line)));
-        if (hit) found.set(rel, [...(found.get(rel) ?? []), `${rel}:${i + 1}: ${hit}: ${line.trim()}`]);
+        if (hit) problems.push(`${rel}:${i + 1}: ${hit}: ${line.trim()}`);
       });
     }
-  }
-  if (process.env.MODELSPEC_LIST_DEFAULTS) for (const lines of found.values()) console.log(lines.join('\n'));
-  const problems: string[] = [];
-  for (const [file, lines] of found) {
-    const allowed = NOT_YET_CONVERTED[file] ?? 0;
-    if (lines.length > allowed) problems.push(...lines);
-    else if (lines.length < allowed) problems.push(`${file}: ${lines.length} left, NOT_YET_CONVERTED says ${allowed}: lower it`);
-  }
-  for (const [file, allowed] of Object.entries(NOT_YET_CONVERTED)) {
-    if (!found.has(file)) problems.push(`${file}: none left, NOT_YET_CONVERTED says ${allowed}: remove it`);
   }
   assert.deepEqual(problems, [], 'read these from the RunSpec / the analysis without a default (the catalog has it)');
 });

@@ -20,6 +20,7 @@ import { pythonModuleCommand } from '../../training/engines/python-command';
 import type { RunEvent, RunSpec, TensorFile } from '../../training/protocol';
 import { buildRunSpec } from '../../training/run-spec';
 import { planTraining } from '../../language/analysis/plan';
+import { benchModels } from './bench-models';
 
 interface Row {
   model: string;
@@ -70,8 +71,11 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   const results = new Map<string, { runner: number; hand: number; tuned?: number }>();
   const torch = (await findTorch()).probe;
   if (!torch) return results;
-  // On a GPU also the larger CNN on 32x32x3 at batch 256, where the GPU matters.
-  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--model', torch.cuda ? 'all' : 'both']);
+  // The runner's models come lowered from the examples (the engine holds no Keras default); on a
+  // GPU also the larger CNN on 32x32x3 at batch 256, where the GPU matters.
+  const models = join(mkdtempSync(join(tmpdir(), 'bench-models-')), 'models.json');
+  writeFileSync(models, JSON.stringify(benchModels()));
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--models', models, '--model', torch.cuda ? 'all' : 'both']);
   const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
     env: c.env,

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../training/engines/tfjs/backend';
 import { buildModel, countParams, regularizationLosses } from '../../../training/engines/tfjs/model';
 import { createOptimizer } from '../../../training/engines/tfjs/optimizers';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../training/engines/tfjs/model-io';
@@ -198,6 +199,25 @@ test('a model with custom layers saves and reloads with tf.loadLayersModel, pred
   const a = (model.predict(x) as tf.Tensor).dataSync();
   const b = (reloaded.predict(x) as tf.Tensor).dataSync();
   assert.deepEqual(Array.from(b), Array.from(a));
+  model.dispose();
+  reloaded.dispose();
+});
+
+test('a saved GRU config without reset_after loads with the catalog default (True), predicting the same', async () => {
+  const layers = [layer('InputLayer', { batch_shape: [null, 5, 3] }), layer('GRU', { name: 'gru', units: 4, reset_after: true })];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'old_gru', layers } } }, 4);
+  const dir = join(tempDir(), 'saved');
+  await model.save(fileIO(dir));
+  // A model.json written before reset_after was saved: the key is absent, in the GRU and any cell.
+  const file = join(dir, 'model.json');
+  const text = readFileSync(file, 'utf8');
+  const stripped = text.replace(/,?"reset_after":(true|false)/g, '');
+  assert.notEqual(stripped, text);
+  writeFileSync(file, stripped);
+  const reloaded = await tfl.loadLayersModel(fileIO(dir));
+  assert.equal(reloaded.layers.find((l) => l.name === 'gru')!.getConfig()['resetAfter'], true);
+  const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 2);
+  assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
   model.dispose();
   reloaded.dispose();
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeCallback } from '../../../training/callback-events';
+import { callbackArgs } from '../../helpers/keras-defaults';
 import { SKIP, mlpSpec, ofType, pythonEval, tempDir, train } from './helpers';
 
 /** A run whose loss cannot move: SGD with a vanishing learning rate. */
@@ -18,7 +19,7 @@ function frozenSpec(dir: string, epochs: number, lr = 0) {
 test('EarlyStopping stops after `patience` epochs without an improvement of min_delta', { skip: SKIP }, () => {
   const dir = tempDir();
   const spec = frozenSpec(dir, 10);
-  spec.fit.callbacks = [{ name: 'EarlyStopping', args: { monitor: 'loss', patience: 2, min_delta: 1e-3 } }];
+  spec.fit.callbacks = [{ name: 'EarlyStopping', args: callbackArgs('EarlyStopping', { monitor: 'loss', patience: 2, min_delta: 1e-3 }) }];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
   // Epoch 1 sets the best; epochs 2 and 3 do not improve: Keras stops after epoch 3.
@@ -31,8 +32,8 @@ test('EarlyStopping start_from_epoch and a missing monitor', { skip: SKIP }, () 
   const dir = tempDir();
   const spec = frozenSpec(dir, 6);
   spec.fit.callbacks = [
-    { name: 'EarlyStopping', args: { monitor: 'loss', patience: 1, min_delta: 1e-3, start_from_epoch: 3 } },
-    { name: 'EarlyStopping', args: { monitor: 'val_auc', patience: 0 } },
+    { name: 'EarlyStopping', args: callbackArgs('EarlyStopping', { monitor: 'loss', patience: 1, min_delta: 1e-3, start_from_epoch: 3 }) },
+    { name: 'EarlyStopping', args: callbackArgs('EarlyStopping', { monitor: 'val_auc', patience: 0 }) },
   ];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
@@ -45,8 +46,8 @@ test('ReduceLROnPlateau divides the learning rate with patience, cooldown and mi
   const dir = tempDir();
   const spec = frozenSpec(dir, 6, 1e-9);
   spec.fit.callbacks = [
-    { name: 'ReduceLROnPlateau', args: { monitor: 'loss', factor: 0.5, patience: 1, cooldown: 2, min_lr: 2.5e-10 } },
-    { name: 'CSVLogger', args: { filename: 'lr.csv' } },
+    { name: 'ReduceLROnPlateau', args: callbackArgs('ReduceLROnPlateau', { monitor: 'loss', factor: 0.5, patience: 1, cooldown: 2, min_lr: 2.5e-10 }) },
+    { name: 'CSVLogger', args: callbackArgs('CSVLogger', { filename: 'lr.csv' }) },
   ];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
@@ -64,7 +65,7 @@ test('ModelCheckpoint(save_best_only) saves exactly the improving epochs to best
   const spec = mlpSpec(dir);
   spec.fit.epochs = 6;
   spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 0.5, momentum: 0.9 }) }; // a bumpy ride
-  spec.fit.callbacks = [{ name: 'ModelCheckpoint', args: { filepath: 'best.keras', monitor: 'val_loss', save_best_only: true } }];
+  spec.fit.callbacks = [{ name: 'ModelCheckpoint', args: callbackArgs('ModelCheckpoint', { filepath: 'best.keras', monitor: 'val_loss', save_best_only: true }) }];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
   let best = Infinity;
@@ -83,8 +84,8 @@ test('EarlyStopping(restore_best_weights) leaves the best epoch weights, the one
   spec.fit.epochs = 8;
   // mode='max' on a falling loss: epoch 1 stays the best, so training stops after patience epochs.
   spec.fit.callbacks = [
-    { name: 'ModelCheckpoint', args: { filepath: 'x', monitor: 'loss', mode: 'max', save_best_only: true } },
-    { name: 'EarlyStopping', args: { monitor: 'loss', mode: 'max', patience: 2, restore_best_weights: true } },
+    { name: 'ModelCheckpoint', args: callbackArgs('ModelCheckpoint', { filepath: 'x', monitor: 'loss', mode: 'max', save_best_only: true }) },
+    { name: 'EarlyStopping', args: callbackArgs('EarlyStopping', { monitor: 'loss', mode: 'max', patience: 2, restore_best_weights: true }) },
   ];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
@@ -102,7 +103,7 @@ test('CSVLogger writes Keras columns (epoch from 0, sorted keys) relative to the
   const dir = tempDir();
   const spec = mlpSpec(dir);
   spec.fit.epochs = 3;
-  spec.fit.callbacks = [{ name: 'CSVLogger', args: { filename: 'logs/training.csv' } }];
+  spec.fit.callbacks = [{ name: 'CSVLogger', args: callbackArgs('CSVLogger', { filename: 'logs/training.csv' }) }];
   const { events, status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
   const lines = readFileSync(join(spec.runDir, 'logs', 'training.csv'), 'utf8').trim().split('\n');

@@ -10,6 +10,7 @@ import { findTorch } from '../../../training/engines/detect';
 import { pythonModuleCommand } from '../../../training/engines/python-command';
 import { Random } from '../../../training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
+import { kerasLayer } from '../../helpers/keras-defaults';
 
 export const PYTHON_DIR = resolve('python');
 
@@ -36,7 +37,8 @@ export function writeTensor(dir: string, name: string, dtype: TensorFile['dtype'
   return { path, dtype, shape };
 }
 
-export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => ({ class_name, config });
+/** A layer config the engine accepts: the given Keras arguments over the catalog's defaults. */
+export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => kerasLayer(class_name, config);
 
 /** Runs the engine synchronously with arguments; returns stdout, stderr and the exit code. */
 export function runPython(args: string[], options: { input?: string; timeoutMs?: number } = {}) {

@@ -114,3 +114,17 @@ test('an unknown layer and an impossible shape are reported, not crashed on', { 
   assert.match(unknown!.error!, /layer 'Transformer' is not supported/);
   assert.match(tooSmall!.error!, /Conv2D/);
 });
+
+test('a layer argument missing from the spec is an error naming the layer and the argument, not a Keras default', { skip: SKIP }, () => {
+  // The engine holds no Keras default (the catalog's lowering writes every argument), so a
+  // config without `strides` must not silently run with strides 1.
+  const dir = tempDir();
+  const file = join(dir, 'models.json');
+  const conv = L('Conv2D', { name: 'conv', filters: 1, kernel_size: 3 });
+  delete conv.config['strides'];
+  writeFileSync(file, JSON.stringify([{ class_name: 'Sequential', config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 5, 5, 1] }), conv] } }]));
+  const r = runPython(['--describe', file]);
+  assert.equal(r.status, 0, r.stderr);
+  const [described] = JSON.parse(r.stdout) as Described[];
+  assert.match(described!.error ?? '', /Conv2D 'conv'.*has no 'strides' argument/);
+});

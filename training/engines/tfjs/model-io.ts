@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirs, writeFileAtomic } from '../../files';
+import { withSavedDefaults } from './saved-config';
 
 export function fileIO(dir: string): tf.io.IOHandler {
   return {
@@ -39,7 +40,7 @@ export function fileIO(dir: string): tf.io.IOHandler {
         offset += b.byteLength;
       }
       return {
-        modelTopology: json.modelTopology,
+        modelTopology: withSavedDefaults(json.modelTopology),
         format: json.format,
         generatedBy: json.generatedBy,
         weightSpecs: specs,

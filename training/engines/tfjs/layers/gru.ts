@@ -40,7 +40,11 @@ export class KerasGRUCell extends GRUCellBase {
 
   constructor(args: Args) {
     super({ ...args, resetAfter: false });
-    this.resetAfter = args.resetAfter ?? true;
+    // The lowering writes reset_after, and saved configs get it at load (saved-config.ts).
+    if (typeof args.resetAfter !== 'boolean') {
+      throw new Error(`GRU layer '${String(args['name'] ?? '')}': its config has no reset_after (a run spec carries every argument; a saved model.json gets the catalog's default when loaded)`);
+    }
+    this.resetAfter = args.resetAfter;
   }
 
   build(inputShape: tfl.Shape | tfl.Shape[]): void {
