@@ -37,7 +37,7 @@ const LITERAL = String.raw`(?:-?\d[\d._eE+-]*|True|False|true|false|'[^']*'|"[^"
 
 /** The literal defaults of `name` in one line of source, as patterns. */
 function patterns(name: string): RegExp[] {
-  const key = String.raw`['"]${name}['"]`;
+  const key = `['"]${name}['"]`;
   return [
     new RegExp(String.raw`\.get\(\s*${key}\s*,\s*${LITERAL}\s*\)`), // Python: config.get('strides', 1)
     new RegExp(String.raw`(?:\.${name}\b|\[\s*${key}\s*\])\s*\?\?\s*${LITERAL}`), // TS: args.momentum ?? 0, args['nesterov'] ?? false

@@ -64,7 +64,7 @@ function tsShape(): ProtocolShape {
   return { runSpec: walk(named('RunSpec'), '', {}), events };
 }
 
-const PY_SHAPE = String.raw`
+const PY_SHAPE = `
 import json, sys, typing
 sys.path.insert(0, sys.argv[1])
 from modelspec_torch import protocol as p

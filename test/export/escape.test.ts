@@ -48,7 +48,7 @@ interface Case {
 
 // One Python process judges every script: it parses it, compares its calls and names with the
 // benign script's, and its syntax tree with all string constants blanked (so only the values differ).
-const VERIFY = String.raw`
+const VERIFY = `
 import ast, json, sys
 
 def dotted(f):

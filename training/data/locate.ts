@@ -76,7 +76,7 @@ export async function locateDataset(name: LocalDataset, pe: PlaceEnv, sums?: rea
     if (!sums) return { found: { ...candidate, check: 'structure checked (no per-file sums are published)' }, skipped };
     const files = filesAt(name, candidate.place).map((f) => sums.find((s) => s.name === f));
     const results = await Promise.all(candidate.paths.map((p, i) => (files[i] ? checkFile(p, files[i]) : Promise.resolve<FileCheck>('unknown'))));
-    const bad = results.findIndex((r) => r === 'mismatch');
+    const bad = results.indexOf('mismatch');
     if (bad >= 0) {
       skipped.push(`${describePlace(candidate.place)}: ${candidate.paths[bad]} does not match the published SHA-256 (a damaged or different file); not used`);
       continue;

@@ -291,7 +291,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       // Keras's logs: loss, metrics, then val_ versions; callbacks read and may extend them.
       const logs: Logs = { loss: sums[0]! / Math.max(1, seen), ...ratioMetrics(metrics, sums) };
       let validation: { loss: number; metrics: Metrics } | undefined;
-      if (data.validation && data.validation.rows.length) {
+      if (data.validation?.rows.length) {
         validation = evaluateSplit(model, data, data.validation, lossFn, metrics, batchSize);
         logs['val_loss'] = validation.loss;
         for (const [k, value] of Object.entries(validation.metrics)) logs[`val_${k}`] = value;
@@ -322,7 +322,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       emit({ type: 'stopped', time: now(), reason: stop.reason ?? 'stop requested', epoch: Math.min(epoch, spec.fit.epochs), modelPath });
       return;
     }
-    if (data.test && data.test.rows.length) {
+    if (data.test?.rows.length) {
       const classify = isClassificationLoss(spec.compile.loss);
       const r = evaluateSplit(model, data, data.test, lossFn, metrics, batchSize, classify);
       emit(testReport(r, data, data.test));

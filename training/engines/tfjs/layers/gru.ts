@@ -8,6 +8,7 @@ type Args = Record<string, unknown> & { units: number; resetAfter?: boolean };
 
 /** TF.js's GRUCell and GRU classes, which tfjs-layers does not export by name. */
 // `any`: TF.js does not export these classes' types, so the constructor arguments are untyped.
+// biome-ignore lint/suspicious/noExplicitAny: a mixin's base: TypeScript requires `any[]`-style constructor args here
 type AnyClass = new (args: any) => any;
 const GRUCellBase = Object.getPrototypeOf(tfl.layers.gruCell({ units: 1 })).constructor as AnyClass;
 const GRUBase = Object.getPrototypeOf(tfl.layers.gru({ units: 1 })).constructor as AnyClass;
