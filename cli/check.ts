@@ -23,7 +23,13 @@ export function diagnosticsJson(results: FileDiagnostics[]): unknown {
       code: d.code,
       message: d.message,
       ...(d.related?.length
-        ? { related: d.related.map((r) => ({ line: r.range.start.line, character: r.range.start.character, message: r.message })) }
+        ? {
+            related: d.related.map((r) => ({
+              line: r.range.start.line,
+              character: r.range.start.character,
+              message: r.message,
+            })),
+          }
         : {}),
     })),
   }));
@@ -51,9 +57,15 @@ export function formatDiagnostic(file: string, analysis: Analysis, d: Diagnostic
   const caret = width + shownSource(marked).length - marked.length;
   const gutter = String(line + 1);
   const pad = ' '.repeat(gutter.length);
-  const out = [head, `${s.dim(`${gutter} |`)} ${shownSource(source)}`, `${s.dim(`${pad} |`)} ${' '.repeat(indent)}${colour('^' + '~'.repeat(caret - 1))}`];
+  const out = [
+    head,
+    `${s.dim(`${gutter} |`)} ${shownSource(source)}`,
+    `${s.dim(`${pad} |`)} ${' '.repeat(indent)}${colour('^' + '~'.repeat(caret - 1))}`,
+  ];
   for (const r of d.related ?? []) {
-    out.push(`${s.dim(`${pad} = note:`)} ${printable(r.message)} ${s.dim(`(${name}:${r.range.start.line + 1}:${r.range.start.character + 1})`)}`);
+    out.push(
+      `${s.dim(`${pad} = note:`)} ${printable(r.message)} ${s.dim(`(${name}:${r.range.start.line + 1}:${r.range.start.character + 1})`)}`,
+    );
   }
   return out.join('\n');
 }

@@ -29,7 +29,11 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   let spec;
   let choice;
   try {
-    spec = await buildEvaluateSpec(args.runDir, { best: args.best, backend: args.backend, onProgress: (m) => say(m, s.dim) });
+    spec = await buildEvaluateSpec(args.runDir, {
+      best: args.best,
+      backend: args.backend,
+      onProgress: (m) => say(m, s.dim),
+    });
     choice = await chooseEngine(spec.fit.backend);
   } catch (e) {
     process.stderr.write(`modelspec: ${printable(e instanceof Error ? e.message : String(e))}\n`);
@@ -64,7 +68,9 @@ export function evaluationText(e: Evaluated, samples: number): string {
     const cell = (v: string) => v.padStart(width);
     lines.push('', 'Confusion matrix (rows: true class, columns: predicted):');
     lines.push(`${cell('')} ${names.map(cell).join(' ')}`);
-    matrix.forEach((row, i) => lines.push(`${cell(names[i] ?? String(i))} ${row.map((v) => cell(String(v))).join(' ')}`));
+    matrix.forEach((row, i) =>
+      lines.push(`${cell(names[i] ?? String(i))} ${row.map((v) => cell(String(v))).join(' ')}`),
+    );
   }
   const worst = perClass.filter((c) => c.total > 0).sort((a, b) => a.correct / a.total - b.correct / b.total);
   lines.push('', 'Accuracy per class, lowest first:');

@@ -22,16 +22,28 @@ export function importCommand({ file, out, force }: ImportArgs): number {
   let source: string;
   try {
     const size = statSync(file).size;
-    if (size > MAX_PYTHON_CHARS * 4) throw new PythonReadError(`${size.toLocaleString('en-US')} bytes; import reads Keras scripts of at most ${MAX_PYTHON_CHARS.toLocaleString('en-US')} characters`);
+    if (size > MAX_PYTHON_CHARS * 4)
+      throw new PythonReadError(
+        `${size.toLocaleString('en-US')} bytes; import reads Keras scripts of at most ${MAX_PYTHON_CHARS.toLocaleString('en-US')} characters`,
+      );
     source = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = e instanceof PythonReadError ? e.message : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a Python file' : `cannot read (${code ?? String(e)})`;
+    const why =
+      e instanceof PythonReadError
+        ? e.message
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory, not a Python file'
+            : `cannot read (${code ?? String(e)})`;
     process.stderr.write(`modelspec: ${printable(file)}: ${printable(why)}\n`);
     return 2;
   }
   if (out && existsSync(out) && !force) {
-    process.stderr.write(`modelspec: ${printable(out)} already exists; choose another --out, or add --force to replace it\n`);
+    process.stderr.write(
+      `modelspec: ${printable(out)} already exists; choose another --out, or add --force to replace it\n`,
+    );
     return 2;
   }
   let result;
@@ -53,7 +65,9 @@ export function importCommand({ file, out, force }: ImportArgs): number {
   } else process.stdout.write(result.text);
   const counts = countBySeverity(analyze(result.text).diagnostics);
   if (counts.errors > 0) {
-    process.stderr.write(`The translated model has ${counts.errors} error${counts.errors === 1 ? '' : 's'}; run modelspec check${out ? ` ${printable(out)}` : ''} to see them\n`);
+    process.stderr.write(
+      `The translated model has ${counts.errors} error${counts.errors === 1 ? '' : 's'}; run modelspec check${out ? ` ${printable(out)}` : ''} to see them\n`,
+    );
   }
   return 0;
 }

@@ -77,7 +77,11 @@ function load(file: string): Loaded {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new FileError(
-      code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory, not a .model file` : `${file}: cannot read (${code ?? String(e)})`,
+      code === 'ENOENT'
+        ? `${file}: no such file`
+        : code === 'EISDIR'
+          ? `${file}: is a directory, not a .model file`
+          : `${file}: cannot read (${code ?? String(e)})`,
     );
   }
   return { file, analysis: analyze(text, { baseDir: dirname(resolve(file)) }) };
@@ -143,7 +147,12 @@ async function trainCommand(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') json = true;
-    else if (a === '--epochs' || a === '--backend' || a === '--out' || (DISTRIBUTED_FLAGS as readonly string[]).includes(a)) {
+    else if (
+      a === '--epochs' ||
+      a === '--backend' ||
+      a === '--out' ||
+      (DISTRIBUTED_FLAGS as readonly string[]).includes(a)
+    ) {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       options[a.slice(2)] = v;
@@ -158,14 +167,23 @@ async function trainCommand(args: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const epochs = options.epochs === undefined ? undefined : Number(options.epochs);
-  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new UsageError(`--epochs must be a whole number of at least 1, got '${options.epochs}'`);
+  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1))
+    throw new UsageError(`--epochs must be a whole number of at least 1, got '${options.epochs}'`);
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
     printDiagnostics([loaded], process.stderr);
     process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before training\n`);
     return 1;
   }
-  return train({ file: loaded.file, analysis: loaded.analysis, epochs, backend: options.backend, out: options.out, json, distributed });
+  return train({
+    file: loaded.file,
+    analysis: loaded.analysis,
+    epochs,
+    backend: options.backend,
+    out: options.out,
+    json,
+    distributed,
+  });
 }
 
 async function evaluateCommand(args: string[]): Promise<number> {
@@ -201,13 +219,18 @@ async function predictCommand(args: string[]): Promise<number> {
       if (a === '--engine') engine = v;
       else {
         top = Number(v);
-        if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number of at least 1, got '${v}'`);
+        if (!Number.isInteger(top) || top < 1)
+          throw new UsageError(`--top must be a whole number of at least 1, got '${v}'`);
       }
     } else if (a.startsWith('-') && a.length > 1) throw new UsageError(`unknown option '${a}'`);
     else files.push(a);
   }
-  if (files.length < 2) throw new UsageError('predict takes a run folder (runs/<model>/<time>) and at least one input file (image, .csv or .npy)');
-  if (engine !== 'auto' && engine !== 'onnx' && engine !== 'tfjs') throw new UsageError(`--engine must be auto, onnx or tfjs, not '${engine}'`);
+  if (files.length < 2)
+    throw new UsageError(
+      'predict takes a run folder (runs/<model>/<time>) and at least one input file (image, .csv or .npy)',
+    );
+  if (engine !== 'auto' && engine !== 'onnx' && engine !== 'tfjs')
+    throw new UsageError(`--engine must be auto, onnx or tfjs, not '${engine}'`);
   for (const f of files.slice(1)) if (!existsSync(f)) throw new FileError(`${f}: no such file`);
   return predict({ runDir: files[0]!, inputs: files.slice(1), top, engine, json });
 }
@@ -231,27 +254,37 @@ async function exportCommand(args: string[]): Promise<number> {
     else files.push(args[i]);
   }
   if (to !== undefined && isRunFormat(to)) {
-    if (files.length !== 1) throw new UsageError(`export --to ${to} takes exactly one run folder (runs/<model>/<time>)`);
+    if (files.length !== 1)
+      throw new UsageError(`export --to ${to} takes exactly one run folder (runs/<model>/<time>)`);
     if (files[0]!.endsWith('.model')) {
-      throw new UsageError(`--to ${to} exports a trained run: give a run folder such as runs/<model>/<time> (train ${files[0]} first), or use --to keras|pytorch for a script`);
+      throw new UsageError(
+        `--to ${to} exports a trained run: give a run folder such as runs/<model>/<time> (train ${files[0]} first), or use --to keras|pytorch for a script`,
+      );
     }
     try {
       const written = await exportRun(files[0]!, to, out);
       process.stderr.write(`Wrote ${printable(written)}\n`);
       return 0;
     } catch (e) {
-      process.stderr.write(`modelspec: cannot export ${printable(files[0]!)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`);
+      process.stderr.write(
+        `modelspec: cannot export ${printable(files[0]!)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`,
+      );
       return 1;
     }
   }
   if (files.length !== 1) throw new UsageError('export takes exactly one .model file');
   if (to !== undefined && isLaunchFormat(to)) return exportLaunchScript(files[0]!, to, out, launch);
-  if (Object.keys(launch).length) throw new UsageError(`--devices and --nnodes go with --to ${LAUNCH_FORMATS.join('|')}`);
+  if (Object.keys(launch).length)
+    throw new UsageError(`--devices and --nnodes go with --to ${LAUNCH_FORMATS.join('|')}`);
   if (to !== 'keras' && to !== 'pytorch') {
-    throw new UsageError(`export needs --to keras, pytorch, slurm or torchrun (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`);
+    throw new UsageError(
+      `export needs --to keras, pytorch, slurm or torchrun (for a .model file) or --to ${RUN_FORMATS.join('|')} (for a run folder)${to ? `, not '${to}'` : ''}`,
+    );
   }
   if (existsSync(join(files[0], 'spec.json'))) {
-    throw new UsageError(`${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`);
+    throw new UsageError(
+      `${files[0]} is a run folder; --to ${to} writes a script from a .model file. Export a trained run --to ${RUN_FORMATS.join('|')}`,
+    );
   }
   const loaded = load(files[0]);
   if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
@@ -264,13 +297,17 @@ async function exportCommand(args: string[]): Promise<number> {
   try {
     written = await exportScriptFiles(loaded.analysis, loaded.file, to, out ?? defaultScriptPath(loaded.file, to));
   } catch (e) {
-    process.stderr.write(`modelspec: cannot export ${printable(loaded.file)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`);
+    process.stderr.write(
+      `modelspec: cannot export ${printable(loaded.file)} to ${to}: ${printable(e instanceof Error ? e.message : String(e))}\n`,
+    );
     return 1;
   }
   const script = written.script;
   for (const d of written.data) {
     if (!out) {
-      process.stderr.write(`note: the script loads ${printable(basename(d.path))} from its own folder; export with --out FILE.py to write both\n`);
+      process.stderr.write(
+        `note: the script loads ${printable(basename(d.path))} from its own folder; export with --out FILE.py to write both\n`,
+      );
       continue;
     }
     writeFileAtomic(d.path, d.bytes, 'export');
@@ -285,7 +322,12 @@ async function exportCommand(args: string[]): Promise<number> {
 }
 
 /** `export FILE --to slurm|torchrun`: the script that trains FILE data-parallel on several machines. */
-function exportLaunchScript(file: string, to: LaunchFormat, out: string | undefined, flags: Record<string, string>): number {
+function exportLaunchScript(
+  file: string,
+  to: LaunchFormat,
+  out: string | undefined,
+  flags: Record<string, string>,
+): number {
   let parsed;
   try {
     parsed = parseDistributedFlags(flags, { needMaster: false });
@@ -299,10 +341,17 @@ function exportLaunchScript(file: string, to: LaunchFormat, out: string | undefi
   }
   const plan = planModel(loaded.analysis, loaded.file);
   if (!plan) throw new Error(`${loaded.file} has no model block to train`);
-  const script = launchScript(to, { file: loaded.file, modelName: plan.modelName, devices: parsed.devices ?? plan.fit.devices, nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1) });
+  const script = launchScript(to, {
+    file: loaded.file,
+    modelName: plan.modelName,
+    devices: parsed.devices ?? plan.fit.devices,
+    nnodes: parsed.nnodes ?? (to === 'slurm' ? 2 : 1),
+  });
   if (out) {
     writeFileAtomic(out, script, 'export');
-    process.stderr.write(`Wrote ${printable(out)}${to === 'slurm' ? ' (submit it with sbatch)' : ' (run it on each machine with NODE_RANK set)'}\n`);
+    process.stderr.write(
+      `Wrote ${printable(out)}${to === 'slurm' ? ' (submit it with sbatch)' : ' (run it on each machine with NODE_RANK set)'}\n`,
+    );
   } else process.stdout.write(script);
   return 0;
 }
@@ -341,7 +390,10 @@ function runsCommand(args: string[]): number {
     dir = runsDirOf(dir, loaded.analysis.model.name);
     if (!existsSync(dir)) {
       if (format === 'json') process.stdout.write(printableJson({ runs: [], differing: [] }, 2) + '\n');
-      else process.stderr.write(`No runs of ${printable(loaded.analysis.model.name)} yet (${printable(dir)}): train it with modelspec train ${printable(files[0])}\n`);
+      else
+        process.stderr.write(
+          `No runs of ${printable(loaded.analysis.model.name)} yet (${printable(dir)}): train it with modelspec train ${printable(files[0])}\n`,
+        );
       return 0;
     }
   }
@@ -352,7 +404,9 @@ async function enginesCommand(args: string[]): Promise<number> {
   const { flags } = parseFlags(args, ['--json']);
   const engines = await reportEngines();
   if (flags.has('--json')) process.stdout.write(JSON.stringify(engines, null, 2) + '\n');
-  else for (const e of engines) process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${printable(e.detail)}\n`);
+  else
+    for (const e of engines)
+      process.stdout.write(`${e.available ? '✓' : '✗'} ${e.engine.padEnd(6)} ${printable(e.detail)}\n`);
   return 0;
 }
 
@@ -410,7 +464,8 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     // A full or read-only disk is the user's to fix, not a bug: one line, no stack trace.
     if (isIoError(e)) process.stderr.write(`modelspec: ${printable((e as Error).message)}\n`);
-    else process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    else
+      process.stderr.write(`modelspec: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   },
 );

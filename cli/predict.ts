@@ -31,7 +31,9 @@ export async function predict(opts: PredictOptions): Promise<number> {
     const inputs = readInputs(opts.inputs, run);
     const out = await runModel(run, inputs.x, inputs.count, opts.engine);
     if (out.sampleShape.length > 1) {
-      throw new PredictError(`the model outputs ${out.sampleShape.join('×')} per sample (an image-to-image model); predict does not write output images yet`);
+      throw new PredictError(
+        `the model outputs ${out.sampleShape.join('×')} per sample (an image-to-image model); predict does not write output images yet`,
+      );
     }
     const per = out.sampleShape[0] ?? 1;
     const predictions = inputs.names.map((input, n): SamplePrediction => {
@@ -39,9 +41,13 @@ export async function predict(opts: PredictOptions): Promise<number> {
       return run.classes ? { input, top: topClasses(row, run.classes, opts.top) } : { input, values: row };
     });
     if (opts.json) {
-      process.stdout.write(printableJson({ runDir: run.runDir, engine: out.engine, device: out.device, predictions }, 2) + '\n');
+      process.stdout.write(
+        printableJson({ runDir: run.runDir, engine: out.engine, device: out.device, predictions }, 2) + '\n',
+      );
     } else {
-      process.stderr.write(`Predicting with ${printable(out.device)} (${engineWhy(out, run.onnxFile !== undefined)})\n`);
+      process.stderr.write(
+        `Predicting with ${printable(out.device)} (${engineWhy(out, run.onnxFile !== undefined)})\n`,
+      );
       for (const p of predictions) process.stdout.write(formatPrediction(p) + '\n');
     }
     return 0;
@@ -71,7 +77,9 @@ export function topClasses(row: number[], classes: string[], k: number): ClassSc
     const isProbability = row.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3;
     probs = isProbability ? row : softmax(row);
   } else {
-    throw new PredictError(`the model outputs ${row.length} values per sample but the training data has ${classes.length} classes; predict cannot name them`);
+    throw new PredictError(
+      `the model outputs ${row.length} values per sample but the training data has ${classes.length} classes; predict cannot name them`,
+    );
   }
   return probs
     .map((probability, i) => ({ class: classes[i]!, probability }))
@@ -88,6 +96,7 @@ function softmax(row: number[]): number[] {
 
 function formatPrediction(p: SamplePrediction): string {
   const name = printable(p.input);
-  if (p.top) return `${name}: ${p.top.map((c) => `${printable(c.class)} ${(c.probability * 100).toFixed(1)}%`).join(', ')}`;
+  if (p.top)
+    return `${name}: ${p.top.map((c) => `${printable(c.class)} ${(c.probability * 100).toFixed(1)}%`).join(', ')}`;
   return `${name}: ${p.values!.map((v) => Number(v.toPrecision(6))).join(', ')}`;
 }

@@ -28,7 +28,23 @@ function csvCell(raw: string): string {
 
 export function runsCsv(rows: RunRow[], differing: string[]): string {
   const metrics = [...new Set(rows.flatMap((r) => Object.keys(r.test?.metrics ?? {})))];
-  const header = ['run', 'model', 'status', 'engine', 'backend', 'device', 'epochs', 'planned_epochs', 'best_metric', 'best_value', 'best_epoch', 'test_loss', ...metrics.map((m) => `test_${m}`), 'seconds', ...differing];
+  const header = [
+    'run',
+    'model',
+    'status',
+    'engine',
+    'backend',
+    'device',
+    'epochs',
+    'planned_epochs',
+    'best_metric',
+    'best_value',
+    'best_epoch',
+    'test_loss',
+    ...metrics.map((m) => `test_${m}`),
+    'seconds',
+    ...differing,
+  ];
   const lines = rows.map((r) =>
     [
       r.name,
@@ -54,29 +70,41 @@ export function runsCsv(rows: RunRow[], differing: string[]): string {
 }
 
 /** Columns padded to their widest cell; long device names shortened. */
-function runsTable(rows: RunRow[], differing: string[], statusStyle: (status: string, padded: string) => string): string {
+function runsTable(
+  rows: RunRow[],
+  differing: string[],
+  statusStyle: (status: string, padded: string) => string,
+): string {
   const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
   const header = ['run', 'status', 'engine', 'device', 'epochs', 'best', 'test', 'time', ...differing];
-  const cells = rows.map((r) => [
-    r.name,
-    r.status,
-    engineText(r),
-    short(r.device ?? '', 32),
-    epochsText(r),
-    bestText(r),
-    testText(r),
-    durationText(r.seconds),
-    ...differing.map((k) => formatHyperparameter(r.hyperparameters[k])),
-  ].map((c) => printable(c)));
+  const cells = rows.map((r) =>
+    [
+      r.name,
+      r.status,
+      engineText(r),
+      short(r.device ?? '', 32),
+      epochsText(r),
+      bestText(r),
+      testText(r),
+      durationText(r.seconds),
+      ...differing.map((k) => formatHyperparameter(r.hyperparameters[k])),
+    ].map((c) => printable(c)),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[], styled = false) => c.map((v, i) => (styled && i === 1 ? statusStyle(v, v.padEnd(widths[i])) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[], styled = false) =>
+    c
+      .map((v, i) => (styled && i === 1 ? statusStyle(v, v.padEnd(widths[i])) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...cells.map((c) => line(c, true))].join('\n') + '\n';
 }
 
 export function runs(args: RunsArgs): number {
   const dir = resolve(args.dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    process.stderr.write(`modelspec: ${printable(args.dir)}: no such folder; give a .model file, its runs folder (runs/<model>) or a run folder\n`);
+    process.stderr.write(
+      `modelspec: ${printable(args.dir)}: no such folder; give a .model file, its runs folder (runs/<model>) or a run folder\n`,
+    );
     return 2;
   }
   const rows = runRows(dir);
@@ -94,7 +122,14 @@ export function runs(args: RunsArgs): number {
     return 0;
   }
   const s = style(colourFor(process.stdout));
-  const colour = (status: string, padded: string) => (status === 'finished' ? s.green(padded) : status === 'failed' || status === 'killed' ? s.red(padded) : status === 'running' ? s.cyan(padded) : s.yellow(padded));
+  const colour = (status: string, padded: string) =>
+    status === 'finished'
+      ? s.green(padded)
+      : status === 'failed' || status === 'killed'
+        ? s.red(padded)
+        : status === 'running'
+          ? s.cyan(padded)
+          : s.yellow(padded);
   process.stdout.write(runsTable(rows, differing, colour));
   return 0;
 }

@@ -87,7 +87,8 @@ export async function train(args: TrainArgs): Promise<number> {
   process.off('SIGHUP', onSignal);
   progress?.end();
 
-  if (run.reportError !== undefined) writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(run.reportError)}\n`);
+  if (run.reportError !== undefined)
+    writeQuietly(process.stderr, `modelspec: could not write the run's report: ${printable(run.reportError)}\n`);
   if (!args.json) {
     // A failed run's outcome (its one `Failed:` line) is an error: stderr, where scripts look for it.
     const stream = final.type === 'failed' ? process.stderr : process.stdout;
@@ -124,7 +125,9 @@ class Progress {
     const out = process.stderr;
     switch (e.type) {
       case 'started':
-        this.println(`${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples, ${e.samples.validation} validation, ${e.samples.test} test`);
+        this.println(
+          `${e.engine} on ${e.device} (${e.backend}) · ${e.params.total.toLocaleString('en-US')} parameters · ${e.samples.train} training samples, ${e.samples.validation} validation, ${e.samples.test} test`,
+        );
         break;
       case 'batch': {
         if (!this.tty) break;
@@ -142,11 +145,15 @@ class Progress {
       }
       case 'epoch': {
         const val = e.valLoss !== undefined ? ` · val ${metricText(e.valLoss, e.valMetrics ?? {})}` : '';
-        this.println(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metricText(e.loss, e.metrics)}${val} · lr ${e.learningRate.toPrecision(3)}`);
+        this.println(
+          `Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metricText(e.loss, e.metrics)}${val} · lr ${e.learningRate.toPrecision(3)}`,
+        );
         break;
       }
       case 'checkpoint':
-        this.println(`Saved checkpoint (epoch ${e.epoch}${e.monitor ? `, ${e.monitor} ${e.value?.toFixed(4)}` : ''}) to ${e.path}`);
+        this.println(
+          `Saved checkpoint (epoch ${e.epoch}${e.monitor ? `, ${e.monitor} ${e.value?.toFixed(4)}` : ''}) to ${e.path}`,
+        );
         break;
       case 'evaluated':
         this.println(`Test: ${metricText(e.loss, e.metrics)}`);

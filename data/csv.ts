@@ -93,12 +93,18 @@ export function parseCsvNumber(field: string): number | undefined {
  * mark (FF FE or FE FF), or NULs between the first characters, give it away.
  */
 export function csvTextOf(bytes: Uint8Array, file: string): string {
-  if (isUtf16(bytes)) throw new DataError('data-format', `${file} is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and check again`, 'path');
+  if (isUtf16(bytes))
+    throw new DataError(
+      'data-format',
+      `${file} is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and check again`,
+      'path',
+    );
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 function isUtf16(bytes: Uint8Array): boolean {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)))
+    return true;
   // Without a mark: ASCII text in UTF-16 has a NUL in every other byte.
   const n = Math.min(bytes.length, 64);
   let nuls = 0;
@@ -110,7 +116,11 @@ function isUtf16(bytes: Uint8Array): boolean {
 export function labelColumnIndex(columns: string[], label: unknown, file: string): number {
   if (label === undefined || label === null) return columns.length - 1;
   if (typeof label !== 'string') {
-    throw new DataError('data-format', `csv(label=…) must be a column name in quotes, like label='${excerpt(columns[columns.length - 1] ?? 'label')}'`, 'label');
+    throw new DataError(
+      'data-format',
+      `csv(label=…) must be a column name in quotes, like label='${excerpt(columns[columns.length - 1] ?? 'label')}'`,
+      'label',
+    );
   }
   const index = columns.indexOf(label);
   if (index >= 0) return index;
@@ -124,13 +134,17 @@ export function labelColumnIndex(columns: string[], label: unknown, file: string
 
 /** At most the first 20 column names, each a short excerpt: a message never carries a whole header. */
 function listColumns(columns: string[], max = 20): string {
-  const shown = columns.slice(0, max).map((c) => excerpt(c)).join(', ');
+  const shown = columns
+    .slice(0, max)
+    .map((c) => excerpt(c))
+    .join(', ');
   return columns.length > max ? `${shown} and ${columns.length - max} more` : shown;
 }
 
 /** The header's columns, checked: not empty, a feature and a label column, no name twice. */
 function checkHeader(columns: string[], file: string, delimiter: string, line: number): string[] {
-  if (columns.length === 0) throw new DataError('data-format', `${file} is empty; it needs a header row with the column names`, 'path');
+  if (columns.length === 0)
+    throw new DataError('data-format', `${file} is empty; it needs a header row with the column names`, 'path');
   if (columns.length < 2) {
     throw new DataError(
       'data-format',
@@ -140,7 +154,11 @@ function checkHeader(columns: string[], file: string, delimiter: string, line: n
   }
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
   if (duplicate !== undefined) {
-    throw new DataError('data-format', `${file}:${line}: column '${excerpt(duplicate)}' appears twice in the header; rename one`, 'path');
+    throw new DataError(
+      'data-format',
+      `${file}:${line}: column '${excerpt(duplicate)}' appears twice in the header; rename one`,
+      'path',
+    );
   }
   return columns;
 }
@@ -150,7 +168,10 @@ export function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
   const { path, written } = pathArg(ref, 'path', baseDir);
   const delimiter = csvDelimiter(ref);
   const whole = statPath(path, written).size <= SMALL_FILE_BYTES;
-  let text = csvTextOf(withArg('path', () => readHead(path, whole ? SMALL_FILE_BYTES : 64 * 1024, written)), written);
+  let text = csvTextOf(
+    withArg('path', () => readHead(path, whole ? SMALL_FILE_BYTES : 64 * 1024, written)),
+    written,
+  );
   if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
   const columns = checkHeader(csvHeader(text, delimiter), written, delimiter, 1);
   const labelIndex = labelColumnIndex(columns, ref.args.label, written);
@@ -208,7 +229,12 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
   const { label, delimiter = ',' } = options;
   const records = csvRecords(text, delimiter);
   const header = records.next();
-  const columns = checkHeader(header.done ? [] : header.value.fields, file, delimiter, header.done ? 1 : header.value.line);
+  const columns = checkHeader(
+    header.done ? [] : header.value.fields,
+    file,
+    delimiter,
+    header.done ? 1 : header.value.line,
+  );
   const labelIndex = labelColumnIndex(columns, label, file);
   const featureColumns = columns.filter((_, i) => i !== labelIndex);
 
@@ -227,7 +253,10 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
       if (isMissingCsvValue(field)) {
         // 'NaN', 'NA', '?' are how pandas, R and others write a missing value: say which one was seen.
         const seen = field === '' ? '' : ` ('${field}' marks a missing value)`;
-        throw new DataError('data-format', `${file}:${line}: column '${columns[i]}' is empty${seen}; fill it or drop the row`);
+        throw new DataError(
+          'data-format',
+          `${file}:${line}: column '${columns[i]}' is empty${seen}; fill it or drop the row`,
+        );
       }
       if (i === labelIndex) {
         labelTexts.push(field);
@@ -243,7 +272,11 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
       features.push(value);
     });
   }
-  if (labelTexts.length === 0) throw new DataError('data-format', `${file} has a header but no rows of data; add rows, or point the data block at another file`);
+  if (labelTexts.length === 0)
+    throw new DataError(
+      'data-format',
+      `${file} has a header but no rows of data; add rows, or point the data block at another file`,
+    );
 
   const numbers = labelTexts.map(parseCsvNumber);
   const labels: CsvTable['labels'] = numbers.every((n) => n !== undefined)
@@ -274,7 +307,10 @@ export const csvSource: SourceLoader = {
   },
   async load(ref, _split, ctx) {
     const { written, path } = pathArg(ref, 'path', ctx.baseDir);
-    const table = parseCsv(csvTextOf(await readFile(path), written), written, { label: ref.args.label, delimiter: csvDelimiter(ref) });
+    const table = parseCsv(csvTextOf(await readFile(path), written), written, {
+      label: ref.args.label,
+      delimiter: csvDelimiter(ref),
+    });
     return {
       x: { dtype: 'float32', data: table.features, sampleShape: [table.featureColumns.length] },
       count: table.rows,

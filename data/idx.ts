@@ -39,16 +39,25 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function parseIdxHeader(bytes: Uint8Array, file: string): IdxHeader {
   const name = basename(file);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DataError('data-format', `${name} is not an IDX file (it should start with the bytes 00 00); check the path`);
+    throw new DataError(
+      'data-format',
+      `${name} is not an IDX file (it should start with the bytes 00 00); check the path`,
+    );
   }
   const type = bytes[2];
   const ndims = bytes[3];
   if (type !== 0x08) {
     const what = IDX_TYPES[type] ?? `unknown type 0x${type.toString(16)}`;
-    throw new DataError('data-format', `${name} holds ${what} values; only unsigned-byte IDX files (type 0x08, as MNIST uses) can be read`);
+    throw new DataError(
+      'data-format',
+      `${name} holds ${what} values; only unsigned-byte IDX files (type 0x08, as MNIST uses) can be read`,
+    );
   }
   if (ndims < 1 || bytes.length < 4 + 4 * ndims) {
-    throw new DataError('data-format', `${name} has a truncated IDX header (${ndims} dimensions); the file is damaged, download it again`);
+    throw new DataError(
+      'data-format',
+      `${name} has a truncated IDX header (${ndims} dimensions); the file is damaged, download it again`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -64,7 +73,10 @@ export function readIdxHeaderSync(path: string, written = path): IdxHeader {
     try {
       head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
     } catch {
-      throw new DataError('data-format', `${basename(path)} looks gzipped but cannot be decompressed; the file is damaged, download it again`);
+      throw new DataError(
+        'data-format',
+        `${basename(path)} looks gzipped but cannot be decompressed; the file is damaged, download it again`,
+      );
     }
   }
   return parseIdxHeader(head, path);
@@ -85,7 +97,10 @@ export async function readIdx(path: string): Promise<IdxData> {
     try {
       bytes = await gunzipAsync(bytes);
     } catch (e) {
-      throw new DataError('data-format', `${basename(path)} cannot be decompressed (${(e as Error).message}); the file is damaged, download it again`);
+      throw new DataError(
+        'data-format',
+        `${basename(path)} cannot be decompressed (${(e as Error).message}); the file is damaged, download it again`,
+      );
     }
   }
   const header = parseIdxHeader(bytes, path);
@@ -103,7 +118,11 @@ export async function readIdx(path: string): Promise<IdxData> {
 /** One label per sample: the images' and labels' dims must agree (probe and loader). */
 function checkPair(x: number[], y: number[], images: string, labels: string): void {
   if (y.length !== 1 || y[0] !== x[0]) {
-    throw new DataError('data-format', `${labels} holds ${y.join('×')} labels but ${images} holds ${x[0]} samples; they must be one label per sample`, 'labels');
+    throw new DataError(
+      'data-format',
+      `${labels} holds ${y.join('×')} labels but ${images} holds ${x[0]} samples; they must be one label per sample`,
+      'labels',
+    );
   }
 }
 
@@ -130,7 +149,10 @@ export function probeIdx(ref: SourceRef, baseDir: string): SourceInfo {
     samples,
     description: `${basename(images.written)}: ${thousands(samples)} samples of ${x.dims.slice(1).join('×')}`,
   };
-  let bytes = statPath(labels.path, labels.written).size <= SMALL_FILE_BYTES ? readHead(labels.path, SMALL_FILE_BYTES, labels.written) : undefined;
+  let bytes =
+    statPath(labels.path, labels.written).size <= SMALL_FILE_BYTES
+      ? readHead(labels.path, SMALL_FILE_BYTES, labels.written)
+      : undefined;
   if (bytes && isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: LABELS_INFLATED_MAX });
@@ -165,7 +187,11 @@ export const idxSource: SourceLoader = {
     return {
       x: { dtype: 'uint8', data: x.data, sampleShape: sampleShapeOf(x.dims) },
       count: x.dims[0],
-      y: { kind: 'classes', indices: Int32Array.from(y.data), classes: Array.from({ length: max + 1 }, (_, k) => String(k)) },
+      y: {
+        kind: 'classes',
+        indices: Int32Array.from(y.data),
+        classes: Array.from({ length: max + 1 }, (_, k) => String(k)),
+      },
       isImage,
       at: (n, part) => `index ${n} of ${part === 'x' ? images.written : labels.written}`,
     };

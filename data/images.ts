@@ -38,14 +38,23 @@ const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 
 /** The one message for a file that is neither PNG nor JPEG (probe, loader, predict). */
 function notAnImage(file: string): DataError {
-  return new DataError('data-format', `${file} is not a PNG or JPEG image; convert it to PNG or JPEG, or remove it from the folder`, 'directory');
+  return new DataError(
+    'data-format',
+    `${file} is not a PNG or JPEG image; convert it to PNG or JPEG, or remove it from the folder`,
+    'directory',
+  );
 }
 
 export function parseImageHeader(bytes: Uint8Array, file: string): ImageHeader {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length >= 26 && buf.readUInt32BE(0) === 0x89504e47) {
     // PNG: the IHDR chunk comes first: width, height, bit depth, color type.
-    return { format: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20), channels: PNG_CHANNELS[buf[25]] ?? 3 };
+    return {
+      format: 'png',
+      width: buf.readUInt32BE(16),
+      height: buf.readUInt32BE(20),
+      channels: PNG_CHANNELS[buf[25]] ?? 3,
+    };
   }
   if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
     // JPEG: walk the markers to the first start-of-frame (SOF0..SOF15 except DHT/JPG/DAC).
@@ -59,11 +68,19 @@ export function parseImageHeader(bytes: Uint8Array, file: string): ImageHeader {
       }
       const length = buf.readUInt16BE(at + 2);
       if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-        return { format: 'jpeg', height: buf.readUInt16BE(at + 5), width: buf.readUInt16BE(at + 7), channels: buf[at + 9] };
+        return {
+          format: 'jpeg',
+          height: buf.readUInt16BE(at + 5),
+          width: buf.readUInt16BE(at + 7),
+          channels: buf[at + 9],
+        };
       }
       at += 2 + length;
     }
-    throw new DataError('data-format', `${basename(file)}: no image size found in the JPEG header; the file may be damaged`);
+    throw new DataError(
+      'data-format',
+      `${basename(file)}: no image size found in the JPEG header; the file may be damaged`,
+    );
   }
   throw notAnImage(basename(file));
 }
@@ -99,20 +116,35 @@ export function listImageFolder(dir: string, written: string): ImageFolder {
     for (const path of walk(join(dir, name))) {
       const ext = extname(path).toLowerCase();
       if (UNSUPPORTED.has(ext)) {
-        throw new DataError('data-format', `${excerpt(relative(dir, path), 200)} is a ${ext} image; only PNG and JPEG are read: convert it to PNG`, 'directory');
+        throw new DataError(
+          'data-format',
+          `${excerpt(relative(dir, path), 200)} is a ${ext} image; only PNG and JPEG are read: convert it to PNG`,
+          'directory',
+        );
       }
       if (isImageFile(path)) files.push({ path, classIndex });
     }
   });
   if (files.length === 0) {
-    throw new DataError('data-format', `${written} has class folders (${classes.slice(0, 20).map((c) => excerpt(c)).join(', ')}${classes.length > 20 ? ` and ${classes.length - 20} more` : ''}) but no .png or .jpg images in them`, 'directory');
+    throw new DataError(
+      'data-format',
+      `${written} has class folders (${classes
+        .slice(0, 20)
+        .map((c) => excerpt(c))
+        .join(
+          ', ',
+        )}${classes.length > 20 ? ` and ${classes.length - 20} more` : ''}) but no .png or .jpg images in them`,
+      'directory',
+    );
   }
   return { classes, files };
 }
 
 function walk(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )) {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(path));
@@ -122,7 +154,12 @@ function walk(dir: string): string[] {
 }
 
 /** The `size=(h, w)` and `color_mode=` arguments of images(), with Keras's defaults (256, 256) and 'rgb'. */
-export function imageOptions(args: Record<string, unknown>): { height: number; width: number; channels: number; colorMode: string } {
+export function imageOptions(args: Record<string, unknown>): {
+  height: number;
+  width: number;
+  channels: number;
+  colorMode: string;
+} {
   const size = args.size ?? [256, 256];
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && (d as number) > 0)) {
     throw new DataError('data-format', `images(size=…) must be (height, width) in pixels, like size=(64, 64)`, 'size');
@@ -130,7 +167,11 @@ export function imageOptions(args: Record<string, unknown>): { height: number; w
   const colorMode = args.color_mode ?? 'rgb';
   const channels = colorMode === 'grayscale' ? 1 : colorMode === 'rgb' ? 3 : colorMode === 'rgba' ? 4 : 0;
   if (channels === 0) {
-    throw new DataError('data-format', `images(color_mode=${JSON.stringify(colorMode)}) must be 'rgb', 'grayscale' or 'rgba'`, 'color_mode');
+    throw new DataError(
+      'data-format',
+      `images(color_mode=${JSON.stringify(colorMode)}) must be 'rgb', 'grayscale' or 'rgba'`,
+      'color_mode',
+    );
   }
   return { height: size[0] as number, width: size[1] as number, channels, colorMode: colorMode as string };
 }
@@ -146,17 +187,23 @@ export interface DecodedImage {
 export const MAX_IMAGE_PIXELS = 89_478_485;
 
 export function decodeImage(bytes: Buffer, file: string): DecodedImage {
-  const format = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'PNG' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'JPEG' : undefined;
+  const format =
+    bytes[0] === 0x89 && bytes[1] === 0x50 ? 'PNG' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'JPEG' : undefined;
   if (!format) throw notAnImage(file);
   const invalid = (why: string) =>
-    new DataError('data-format', `${file} cannot be decoded: it is not a valid ${format} (${why}); re-save it from an image editor, or remove it from the folder`, 'directory');
+    new DataError(
+      'data-format',
+      `${file} cannot be decoded: it is not a valid ${format} (${why}); re-save it from an image editor, or remove it from the folder`,
+      'directory',
+    );
   let header;
   try {
     header = parseImageHeader(bytes, file);
   } catch {
     throw invalid('its header is damaged');
   }
-  if (header.width === 0 || header.height === 0) throw invalid(`its header says ${header.width}×${header.height} pixels`);
+  if (header.width === 0 || header.height === 0)
+    throw invalid(`its header says ${header.width}×${header.height} pixels`);
   if (header.width * header.height > MAX_IMAGE_PIXELS) {
     throw new DataError(
       'data-format',
@@ -179,7 +226,8 @@ export function decodeImage(bytes: Buffer, file: string): DecodedImage {
 
 /** The decoders' messages in words: pngjs says "read requests waiting on finished stream" for a cut file. */
 function decodeFailure(message: string): string {
-  if (/read requests|finished stream|unexpected end|end of (data|file)|premature/i.test(message)) return 'the file ends too early: it is cut short';
+  if (/read requests|finished stream|unexpected end|end of (data|file)|premature/i.test(message))
+    return 'the file ends too early: it is cut short';
   return `the decoder says: ${message}`;
 }
 
@@ -239,7 +287,16 @@ export const imagesSource: SourceLoader = {
       if (n % 500 === 0 && n > 0) ctx.onProgress?.(`Reading images: ${n} / ${order.length}`);
       const file = folder.files[order[n]];
       const image = decodeImage(await readFile(file.path), name(n));
-      resizeBilinear(toChannels(image.rgba, channels), image.height, image.width, channels, height, width, x, n * sampleSize);
+      resizeBilinear(
+        toChannels(image.rgba, channels),
+        image.height,
+        image.width,
+        channels,
+        height,
+        width,
+        x,
+        n * sampleSize,
+      );
       indices[n] = file.classIndex;
     }
     return {

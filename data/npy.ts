@@ -52,7 +52,10 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     start = 12;
     length = bytes.length >= 12 ? view.getUint32(8, true) : 0;
   } else {
-    throw new DataError('data-format', `${name} uses .npy format version ${major}, which is not supported; save it with numpy.save`);
+    throw new DataError(
+      'data-format',
+      `${name} uses .npy format version ${major}, which is not supported; save it with numpy.save`,
+    );
   }
   if (bytes.length < start + length) {
     throw new DataError('data-format', `${name} has a truncated .npy header; the file is damaged, save it again`);
@@ -62,7 +65,10 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError('data-format', `${name} has a .npy header ModelSpec cannot read (${excerpt(text.trim())}); save it with numpy.save`);
+    throw new DataError(
+      'data-format',
+      `${name} has a .npy header ModelSpec cannot read (${excerpt(text.trim())}); save it with numpy.save`,
+    );
   }
   if (fortran === 'True') {
     throw new DataError(
@@ -83,7 +89,10 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
     .filter((s) => s !== '')
     .map(Number);
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new DataError('data-format', `${name} has an unreadable shape (${excerpt(shapeText)}); save it with numpy.save`);
+    throw new DataError(
+      'data-format',
+      `${name} has an unreadable shape (${excerpt(shapeText)}); save it with numpy.save`,
+    );
   }
   return { descr: normalized as NpyDescr, shape, dataOffset: start + length };
 }
@@ -91,7 +100,8 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
 /** Reads only the header of a .npy file. */
 export function readNpyHeaderSync(path: string, written = path): NpyHeader {
   const head = readHead(path, 16, written);
-  if (head.length >= 10 && head[6] === 1) return parseNpyHeader(readHead(path, 10 + (head[8] | (head[9] << 8)), written), path);
+  if (head.length >= 10 && head[6] === 1)
+    return parseNpyHeader(readHead(path, 10 + (head[8] | (head[9] << 8)), written), path);
   if (head.length >= 12 && (head[6] === 2 || head[6] === 3)) {
     const length = Buffer.from(head).readUInt32LE(8);
     return parseNpyHeader(readHead(path, 12 + Math.min(length, 1 << 20), written), path);
@@ -105,7 +115,10 @@ export function npyValues(bytes: Uint8Array, header: NpyHeader, file: string): U
   const size = NPY_DTYPES[header.descr].bytes;
   const body = bytes.subarray(header.dataOffset);
   if (body.length < count * size) {
-    throw new DataError('data-format', `${file} is cut short: its header promises ${count} values of ${size} bytes but it holds ${body.length} bytes`);
+    throw new DataError(
+      'data-format',
+      `${file} is cut short: its header promises ${count} values of ${size} bytes but it holds ${body.length} bytes`,
+    );
   }
   const view = new DataView(body.buffer, body.byteOffset, count * size);
   switch (header.descr) {
@@ -167,7 +180,9 @@ export function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
   const y = withArg('y', () => readNpyHeaderSync(yArg.path, yArg.written));
   checkPair(x.shape, y.shape, xArg.written, yArg.written);
   const scan = y.shape.slice(1).every((d) => d === 1) && statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES;
-  const labels = scan ? withArg('y', () => npyValues(readHead(yArg.path, SMALL_FILE_BYTES, yArg.written), y, yArg.written)) : undefined;
+  const labels = scan
+    ? withArg('y', () => npyValues(readHead(yArg.path, SMALL_FILE_BYTES, yArg.written), y, yArg.written))
+    : undefined;
   return {
     ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
     ok: true,
@@ -191,7 +206,11 @@ export const npySource: SourceLoader = {
     const y = decodeNpy(await readFile(yArg.path), yArg.written);
     checkPair(x.shape, y.shape, xArg.written, yArg.written);
     return {
-      x: { dtype: x.data instanceof Uint8Array ? 'uint8' : 'float32', data: x.data, sampleShape: sampleShapeOf(x.descr, x.shape) },
+      x: {
+        dtype: x.data instanceof Uint8Array ? 'uint8' : 'float32',
+        data: x.data,
+        sampleShape: sampleShapeOf(x.descr, x.shape),
+      },
       count: x.shape[0],
       y: { kind: 'numbers', values: Float32Array.from(y.data), shape: y.shape.slice(1) },
       isImage: looksLikeImages(x),

@@ -9,9 +9,12 @@ export function excerpt(text: string, max = EXCERPT_MAX): string {
   // Slice first so escaping costs O(max) whatever the input's length; cut on a code point.
   let head = cut ? text.slice(0, max) : text;
   if (cut && /[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
-  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  const escaped = head.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => {
+      const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+      return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    },
+  );
   return cut ? `${escaped}… (${text.length.toLocaleString('en-US')} characters)` : escaped;
 }

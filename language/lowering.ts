@@ -26,7 +26,17 @@ export function lowerModel(model: ModelAnalysis): KerasModelConfig {
   });
   // An input dtype other than float32 needs Keras's InputLayer entry, the one place its dtype is written.
   if (model.inputDtype) {
-    layers.unshift(getLayer('Input')!.toKeras({ args: { shape: model.inputShape, dtype: model.inputDtype }, input: [] }, 'input_layer'));
+    layers.unshift(
+      getLayer('Input')!.toKeras(
+        { args: { shape: model.inputShape, dtype: model.inputDtype }, input: [] },
+        'input_layer',
+      ),
+    );
   }
-  return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: '2.15.0', backend: 'tensorflow' };
+  return {
+    class_name: 'Sequential',
+    config: { name: model.name, layers },
+    keras_version: '2.15.0',
+    backend: 'tensorflow',
+  };
 }

@@ -53,17 +53,30 @@ export function chooseEngine(run: PredictRun, requested: string): { engine: Pred
   return { engine: 'tfjs' };
 }
 
-export async function runModel(run: PredictRun, x: Float32Array, count: number, requested = 'auto'): Promise<ModelOutput> {
+export async function runModel(
+  run: PredictRun,
+  x: Float32Array,
+  count: number,
+  requested = 'auto',
+): Promise<ModelOutput> {
   const { engine, ort } = chooseEngine(run, requested);
   return engine === 'onnx' ? runOnnx(ort!, run.onnxFile!, run.inputShape, x, count) : runTfjs(run, x, count);
 }
 
-async function runOnnx(ort: Ort, file: string, inputShape: number[], x: Float32Array, count: number): Promise<ModelOutput> {
+async function runOnnx(
+  ort: Ort,
+  file: string,
+  inputShape: number[],
+  x: Float32Array,
+  count: number,
+): Promise<ModelOutput> {
   let session: import('onnxruntime-node').InferenceSession;
   try {
     session = await ort.InferenceSession.create(file);
   } catch (e) {
-    throw new PredictError(`${file} cannot be loaded by ONNX Runtime (${(e as Error).message}); export it again with \`modelspec export RUN_DIR --to onnx\`, or use --engine tfjs`);
+    throw new PredictError(
+      `${file} cannot be loaded by ONNX Runtime (${(e as Error).message}); export it again with \`modelspec export RUN_DIR --to onnx\`, or use --engine tfjs`,
+    );
   }
   const per = inputShape.reduce((a, b) => a * b, 1);
   const input = session.inputNames[0]!;
@@ -86,7 +99,8 @@ async function runTfjs(run: PredictRun, x: Float32Array, count: number): Promise
   try {
     return await runTfjsModel(run.runDir, run.inputShape, x, count);
   } catch (e) {
-    if (e instanceof Error && e.name === TFJS_LOAD_ERROR) throw new PredictError(`${run.modelJson} cannot be loaded by TensorFlow.js (${e.message})`);
+    if (e instanceof Error && e.name === TFJS_LOAD_ERROR)
+      throw new PredictError(`${run.modelJson} cannot be loaded by TensorFlow.js (${e.message})`);
     throw e;
   }
 }
@@ -101,7 +115,8 @@ async function loadTfjsRunner(): Promise<TfjsRunner> {
   // In the CommonJS bundles __dirname is dist/; in ESM (tsx) it does not exist.
   if (typeof __dirname === 'string') {
     const bundled = join(__dirname, 'predict-tfjs.cjs');
-    if (!existsSync(bundled)) throw new PredictError(`${bundled} is missing; run \`npm run build\` in the extension folder to rebuild it`);
+    if (!existsSync(bundled))
+      throw new PredictError(`${bundled} is missing; run \`npm run build\` in the extension folder to rebuild it`);
     return createRequire(bundled)(bundled) as TfjsRunner;
   }
   // A computed specifier, so that esbuild leaves it out of the CLI bundle.

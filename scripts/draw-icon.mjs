@@ -34,7 +34,9 @@ try {
       { x: 64, n: 5 },
       { x: 98, n: 2 },
     ];
-    const nodes = columns.map(({ x, n }) => Array.from({ length: n }, (_, i) => ({ x, y: 64 + (i - (n - 1) / 2) * 19 })));
+    const nodes = columns.map(({ x, n }) =>
+      Array.from({ length: n }, (_, i) => ({ x, y: 64 + (i - (n - 1) / 2) * 19 })),
+    );
     g.lineWidth = 1.6;
     for (let c = 0; c + 1 < nodes.length; c++) {
       for (const a of nodes[c]) {

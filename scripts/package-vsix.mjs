@@ -50,13 +50,20 @@ function fail(message) {
 if (!args.includes('--no-build')) run(process.execPath, ['scripts/build.mjs']);
 // The TensorFlow.js engine looks for its .wasm binaries next to dist/engine-tfjs.cjs.
 copyWasm(join(ROOT, 'dist'));
-if (!existsSync(LANGUAGE_MD)) fail(`the language reference is missing: looked for ${LANGUAGE_MD} (set MODELSPEC_LANGUAGE_MD to the contract's LANGUAGE.md).`);
-if (!existsSync(join(ROOT, MARKETPLACE_README))) fail(`the extension's README is missing: ${join(ROOT, MARKETPLACE_README)}`);
+if (!existsSync(LANGUAGE_MD))
+  fail(
+    `the language reference is missing: looked for ${LANGUAGE_MD} (set MODELSPEC_LANGUAGE_MD to the contract's LANGUAGE.md).`,
+  );
+if (!existsSync(join(ROOT, MARKETPLACE_README)))
+  fail(`the extension's README is missing: ${join(ROOT, MARKETPLACE_README)}`);
 
 // What goes in: vsce's own reading of .vscodeignore, the one list of shipped files.
 const listed = spawnSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
 if (listed.status !== 0) fail(`vsce ls failed:\n${listed.stdout}${listed.stderr}`);
-const files = listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+const files = listed.stdout
+  .split('\n')
+  .map((l) => l.trim())
+  .filter(Boolean);
 
 const stage = mkdtempSync(join(tmpdir(), 'modelspec-package-'));
 try {
@@ -72,7 +79,9 @@ try {
   copyFileSync(LANGUAGE_MD, join(stage, 'LANGUAGE.md'));
   // Relative links stay relative: the README's images and LANGUAGE.md are in the package, and
   // VS Code's extension page resolves them there (offline too).
-  run(process.execPath, [VSCE, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: stage });
+  run(process.execPath, [VSCE, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
+    cwd: stage,
+  });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
@@ -89,6 +98,13 @@ function packagedManifest(text) {
  * error messages read them). No source map is shipped, so no sourceMappingURL comment either.
  */
 async function minified(code, file) {
-  const result = await transform(code, { loader: 'js', minify: true, keepNames: true, target: 'node20', legalComments: 'eof', sourcefile: file });
+  const result = await transform(code, {
+    loader: 'js',
+    minify: true,
+    keepNames: true,
+    target: 'node20',
+    legalComments: 'eof',
+    sourcefile: file,
+  });
   return result.code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
 }

@@ -36,7 +36,8 @@ const SLOW = {
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
   'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
-  'test/training/tensorboard.test.ts': 'trains a run on each engine, then reads its event files with protoc-compiled protos',
+  'test/training/tensorboard.test.ts':
+    'trains a run on each engine, then reads its event files with protoc-compiled protos',
   'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',
   'test/training/callback-events.test.ts': 'runs both engines with each callback',
   'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
@@ -99,8 +100,12 @@ function runFiles(list, n) {
   const r = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx', '--test', `--test-concurrency=${n}`,
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${n}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
       ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
       ...list,
     ],

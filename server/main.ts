@@ -8,7 +8,8 @@ import { budgetedProbes, PROBE_WORKER_ROLE, runProbeWorker } from './probe-budge
 import { startServer } from './server';
 
 // The same bundle runs the server and, in a worker thread, its file probes (probe-budget.ts).
-if (!isMainThread && (workerData as { role?: string } | null)?.role === PROBE_WORKER_ROLE) runProbeWorker(workerData as Parameters<typeof runProbeWorker>[0]);
+if (!isMainThread && (workerData as { role?: string } | null)?.role === PROBE_WORKER_ROLE)
+  runProbeWorker(workerData as Parameters<typeof runProbeWorker>[0]);
 else main();
 
 function main(): void {

@@ -21,7 +21,9 @@ const WORKER_START_MS = 15_000;
 const MAX_STUCK_WORKERS = 4;
 
 /** What the main thread sends the worker. */
-type RequestBody = { kind: 'source'; ref: SourceRef; baseDir: string } | { kind: 'saved'; path: string; baseDir: string };
+type RequestBody =
+  | { kind: 'source'; ref: SourceRef; baseDir: string }
+  | { kind: 'saved'; path: string; baseDir: string };
 type Request = RequestBody & { id: number };
 type Result = SourceInfo | SavedModel;
 
@@ -59,12 +61,17 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
   function start(): Live {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(workerFile, { workerData: { role: PROBE_WORKER_ROLE, port: port2, flag }, transferList: [port2] });
+    const worker = new Worker(workerFile, {
+      workerData: { role: PROBE_WORKER_ROLE, port: port2, flag },
+      transferList: [port2],
+    });
     worker.unref(); // a worker stuck in a read must not keep the server process alive
     port1.unref();
     const started: Live = { worker, port: port1, flag };
     // A worker that fails is replaced at the next read; the error is the server's to log.
-    worker.on('error', (e) => process.stderr.write(`modelspec-language-server: probe worker failed: ${e.stack ?? e}\n`));
+    worker.on('error', (e) =>
+      process.stderr.write(`modelspec-language-server: probe worker failed: ${e.stack ?? e}\n`),
+    );
     worker.once('exit', () => {
       if (live === started) live = undefined;
     });
@@ -93,7 +100,9 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
   }
 
   function direct(request: RequestBody): Result {
-    return request.kind === 'source' ? probeSource(request.ref, request.baseDir) : readSavedModel(request.path, request.baseDir);
+    return request.kind === 'source'
+      ? probeSource(request.ref, request.baseDir)
+      : readSavedModel(request.path, request.baseDir);
   }
 
   function run(key: string, label: string, request: RequestBody): Result {
@@ -108,7 +117,9 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     live ??= start();
     const { worker, port, flag } = live;
     if (!waitFor(flag, 1, 1, WORKER_START_MS)) {
-      process.stderr.write(`modelspec-language-server: the probe worker did not start within ${WORKER_START_MS / 1000} s; reading files in place, without a time budget\n`);
+      process.stderr.write(
+        `modelspec-language-server: the probe worker did not start within ${WORKER_START_MS / 1000} s; reading files in place, without a time budget\n`,
+      );
       inPlace = true;
       void worker.terminate();
       live = undefined;
@@ -172,7 +183,11 @@ export function runProbeWorker(data: { port: MessagePort; flag: Int32Array }): v
     try {
       result = req.kind === 'source' ? probeSource(req.ref, req.baseDir) : readSavedModel(req.path, req.baseDir);
     } catch (e) {
-      result = { ok: false, code: 'data-format', message: `Could not read the data: ${e instanceof Error ? e.message : String(e)}` };
+      result = {
+        ok: false,
+        code: 'data-format',
+        message: `Could not read the data: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
     data.port.postMessage({ id: req.id, result });
     Atomics.store(data.flag, 0, req.id);

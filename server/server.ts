@@ -63,12 +63,19 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   const analyses = new Map<string, { version: number; analysis: Analysis }>();
   let settings: Settings = { inlayHints: true };
   // Until initialize says otherwise, assume the least: plain text, no commands, no refresh.
-  let client: ClientFeatures = { completion: { snippets: false, retrigger: false }, inlayHintRefresh: false, configuration: false };
+  let client: ClientFeatures = {
+    completion: { snippets: false, retrigger: false },
+    inlayHintRefresh: false,
+    configuration: false,
+  };
 
   function analysisOf(doc: TextDocument): Analysis {
     const cached = analyses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyze(doc.getText(), { baseDir: baseDirOf(doc.uri), ...(readers && { probe: readers.probe, readSavedModel: readers.readSavedModel }) });
+    const analysis = analyze(doc.getText(), {
+      baseDir: baseDirOf(doc.uri),
+      ...(readers && { probe: readers.probe, readSavedModel: readers.readSavedModel }),
+    });
     analyses.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -86,7 +93,10 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
       } catch (e) {
         const message = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
         connection.console.error(`ModelSpec: ${name} failed: ${message}`);
-        return new ResponseError(ErrorCodes.InternalError, `ModelSpec ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+        return new ResponseError(
+          ErrorCodes.InternalError,
+          `ModelSpec ${name} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     };
   }
@@ -94,7 +104,11 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   function publish(doc: TextDocument): void {
     try {
       const analysis = analysisOf(doc);
-      connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.uri)) });
+      connection.sendDiagnostics({
+        uri: doc.uri,
+        version: doc.version,
+        diagnostics: analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.uri)),
+      });
     } catch (e) {
       connection.console.error(`ModelSpec: checking ${doc.uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -136,7 +150,9 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
 
   async function refreshSettings(): Promise<void> {
     try {
-      const config = (await connection.workspace.getConfiguration('modelspec')) as { inlayHints?: { enabled?: boolean } } | null;
+      const config = (await connection.workspace.getConfiguration('modelspec')) as {
+        inlayHints?: { enabled?: boolean };
+      } | null;
       const enabled = config?.inlayHints?.enabled;
       if (typeof enabled === 'boolean' && enabled !== settings.inlayHints) setInlayHints(enabled);
     } catch {
@@ -194,7 +210,10 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
             {
               label: s.label,
               documentation: { kind: MarkupKind.Markdown, value: s.documentation },
-              parameters: s.parameters.map((p) => ({ label: p.label, documentation: { kind: MarkupKind.Markdown, value: p.documentation } })),
+              parameters: s.parameters.map((p) => ({
+                label: p.label,
+                documentation: { kind: MarkupKind.Markdown, value: p.documentation },
+              })),
             },
           ],
           activeSignature: 0,
@@ -209,13 +228,20 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
         codeActions(analysis, params.range).map((a) => {
           const fixes = a.diagnostic;
           return {
-          title: a.title,
-          kind: a.kind === 'quickfix' ? CodeActionKind.QuickFix : a.kind === 'refactor' ? CodeActionKind.Refactor : CodeActionKind.Source,
-          isPreferred: a.isPreferred,
-          diagnostics: fixes
-            ? params.context.diagnostics.filter((d) => d.code === fixes.code && sameRange(d.range, lspRange(fixes.range)))
-            : undefined,
-          edit: { changes: { [doc.uri]: a.edits.map((e) => ({ range: lspRange(e.range), newText: e.newText })) } },
+            title: a.title,
+            kind:
+              a.kind === 'quickfix'
+                ? CodeActionKind.QuickFix
+                : a.kind === 'refactor'
+                  ? CodeActionKind.Refactor
+                  : CodeActionKind.Source,
+            isPreferred: a.isPreferred,
+            diagnostics: fixes
+              ? params.context.diagnostics.filter(
+                  (d) => d.code === fixes.code && sameRange(d.range, lspRange(fixes.range)),
+                )
+              : undefined,
+            edit: { changes: { [doc.uri]: a.edits.map((e) => ({ range: lspRange(e.range), newText: e.newText })) } },
           };
         }),
       ),
@@ -233,7 +259,9 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
   );
   connection.onDocumentSymbol(
     guarded('document symbols', (params) =>
-      withDocument(params.textDocument.uri, [] as DocumentSymbol[], (_doc, analysis) => documentSymbols(analysis).map(toDocumentSymbol)),
+      withDocument(params.textDocument.uri, [] as DocumentSymbol[], (_doc, analysis) =>
+        documentSymbols(analysis).map(toDocumentSymbol),
+      ),
     ),
   );
   connection.onFoldingRanges(
@@ -245,20 +273,31 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     guarded('inlay hints', (params) =>
       withDocument(params.textDocument.uri, [], (_doc, analysis) =>
         settings.inlayHints
-          ? inlayHints(analysis, params.range).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: h.paddingLeft }))
+          ? inlayHints(analysis, params.range).map((h) => ({
+              position: h.position,
+              label: h.label,
+              tooltip: h.tooltip,
+              paddingLeft: h.paddingLeft,
+            }))
           : [],
       ),
     ),
   );
   connection.languages.semanticTokens.on(
     guarded('semantic tokens', (params) =>
-      withDocument(params.textDocument.uri, { data: [] }, (_doc, analysis) => ({ data: encodeSemanticTokens(semanticTokens(analysis)) })),
+      withDocument(params.textDocument.uri, { data: [] }, (_doc, analysis) => ({
+        data: encodeSemanticTokens(semanticTokens(analysis)),
+      })),
     ),
   );
   // The server advertises no commands; a client that sends one anyway (e.g. a completion item's
   // command it cannot run itself) gets an answer that names it.
-  connection.onExecuteCommand((params) =>
-    new ResponseError(ErrorCodes.InvalidParams, `ModelSpec: unknown command '${params.command}'; the ModelSpec language server provides no commands.`),
+  connection.onExecuteCommand(
+    (params) =>
+      new ResponseError(
+        ErrorCodes.InvalidParams,
+        `ModelSpec: unknown command '${params.command}'; the ModelSpec language server provides no commands.`,
+      ),
   );
   // A custom request the VS Code client uses for "Show Model Summary".
   connection.onRequest(
@@ -276,7 +315,9 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
       withDocument(params.uri, null, (doc, analysis) => ({
         uri: doc.uri,
         version: doc.version,
-        graph: modelGraph(analysis, { precision: params.precision === 'mixed_float16' ? 'mixed_float16' : 'float32' }) ?? null,
+        graph:
+          modelGraph(analysis, { precision: params.precision === 'mixed_float16' ? 'mixed_float16' : 'float32' }) ??
+          null,
       })),
     ),
   );
@@ -294,7 +335,10 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
 
 /** Our ranges carry absolute offsets too; LSP wants only line and character. */
 function lspRange(r: Range): LspRange {
-  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+  return {
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  };
 }
 
 function baseDirOf(uri: string): string | undefined {
@@ -371,6 +415,14 @@ function toDocumentSymbol(s: SymbolEntry): DocumentSymbol {
   };
 }
 
-function sameRange(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+function sameRange(
+  a: { start: { line: number; character: number }; end: { line: number; character: number } },
+  b: typeof a,
+): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }

@@ -17,12 +17,16 @@ const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
 export function describeCallback(e: CallbackEvent): string {
   switch (e.action) {
     case 'stopTraining': {
-      const best = e.best !== undefined && e.bestEpoch !== undefined ? ` (best ${value(e.best)} at epoch ${e.bestEpoch})` : '';
+      const best =
+        e.best !== undefined && e.bestEpoch !== undefined ? ` (best ${value(e.best)} at epoch ${e.bestEpoch})` : '';
       const restored = e.restoredEpoch !== undefined ? `; restored the weights of epoch ${e.restoredEpoch}` : '';
       return `${e.callback}: ${e.monitor} did not improve for ${epochs(e.wait)}${best}, so training stopped after epoch ${e.epoch}${restored}`;
     }
     case 'reduceLearningRate': {
-      const rates = e.oldLearningRate !== undefined && e.newLearningRate !== undefined ? ` from ${value(e.oldLearningRate)} to ${value(e.newLearningRate)}` : '';
+      const rates =
+        e.oldLearningRate !== undefined && e.newLearningRate !== undefined
+          ? ` from ${value(e.oldLearningRate)} to ${value(e.newLearningRate)}`
+          : '';
       return `${e.callback}: ${e.monitor} did not improve for ${epochs(e.wait)}, so the learning rate went${rates} after epoch ${e.epoch}`;
     }
   }

@@ -14,11 +14,15 @@ export const DISTRIBUTED_FLAGS = ['--devices', '--nnodes', '--node-rank', '--mas
 
 /** Checks the flags' values (keys without the dashes: devices, node-rank, ...); throws an Error that says what to fix.
  *  needMaster: false for scripts that get the rendezvous at run time (export --to slurm). */
-export function parseDistributedFlags(values: Readonly<Record<string, string | undefined>>, opts: { needMaster?: boolean } = {}): DistributedFlags {
+export function parseDistributedFlags(
+  values: Readonly<Record<string, string | undefined>>,
+  opts: { needMaster?: boolean } = {},
+): DistributedFlags {
   const whole = (flag: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new Error(`${flag} must be a whole number of at least ${min}, got '${v}'`);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min)
+      throw new Error(`${flag} must be a whole number of at least ${min}, got '${v}'`);
     return n;
   };
   const flags: DistributedFlags = {
@@ -29,10 +33,16 @@ export function parseDistributedFlags(values: Readonly<Record<string, string | u
   };
   const nnodes = flags.nnodes ?? 1;
   if (flags.nodeRank !== undefined && flags.nodeRank >= nnodes) {
-    throw new Error(`--node-rank ${flags.nodeRank} is outside 0..${nnodes - 1}: node ranks count the --nnodes ${nnodes} machines from 0`);
+    throw new Error(
+      `--node-rank ${flags.nodeRank} is outside 0..${nnodes - 1}: node ranks count the --nnodes ${nnodes} machines from 0`,
+    );
   }
-  if (nnodes > 1 && flags.master === undefined && opts.needMaster !== false) throw new Error(`--nnodes ${nnodes} needs --master HOST:PORT, the address of the machine with --node-rank 0 (e.g. --master node01:29500)`);
-  if (flags.master !== undefined && !/^[^\s:]+:\d{1,5}$/.test(flags.master)) throw new Error(`--master takes HOST:PORT (e.g. node01:29500), got '${flags.master}'`);
+  if (nnodes > 1 && flags.master === undefined && opts.needMaster !== false)
+    throw new Error(
+      `--nnodes ${nnodes} needs --master HOST:PORT, the address of the machine with --node-rank 0 (e.g. --master node01:29500)`,
+    );
+  if (flags.master !== undefined && !/^[^\s:]+:\d{1,5}$/.test(flags.master))
+    throw new Error(`--master takes HOST:PORT (e.g. node01:29500), got '${flags.master}'`);
   return flags;
 }
 
@@ -59,7 +69,9 @@ export function backendForReplicas(fit: RunSpec['fit']): string {
   if (worldSize(fit) <= 1) return fit.backend;
   if (fit.backend === 'auto') return 'torch';
   if (fit.backend.startsWith('tfjs')) {
-    throw new Error(`devices: ${fit.devices ?? 1}${(fit.nnodes ?? 1) > 1 ? ` on ${fit.nnodes} machines` : ''} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch' (or --backend torch), or devices: 1`);
+    throw new Error(
+      `devices: ${fit.devices ?? 1}${(fit.nnodes ?? 1) > 1 ? ` on ${fit.nnodes} machines` : ''} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch' (or --backend torch), or devices: 1`,
+    );
   }
   return fit.backend;
 }

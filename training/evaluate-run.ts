@@ -36,7 +36,9 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
   }
   const specFile = join(runDir, 'spec.json');
   if (!existsSync(specFile)) {
-    throw new Error(`${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`);
+    throw new Error(
+      `${folder} is not a run folder (it has no spec.json); give a folder that \`modelspec train\` made, such as runs/<model>/<time>`,
+    );
   }
   const run = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
   // A run whose launcher was killed: history.csv, summary.txt and report.html caught up with events.jsonl.
@@ -53,7 +55,9 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
   const tensors = readSavedWeights(modelFile, outDir).flatMap((l) => l.tensors);
   const data = dataPresent(run.data) ? run.data : await prepareAgain(run, opts);
   if (!data.test) {
-    throw new Error(`the run's data has no test split to evaluate on; add test: to the data block of ${run.sourceFile} and train again`);
+    throw new Error(
+      `the run's data has no test split to evaluate on; add test: to the data block of ${run.sourceFile} and train again`,
+    );
   }
   return {
     ...run,
@@ -88,12 +92,17 @@ function dataPresent(data: PreparedData): boolean {
 /** The prepared data left the cache (it is pruned): prepare it again from the .model file. */
 async function prepareAgain(run: RunSpec, opts: EvaluateOptions): Promise<PreparedData> {
   if (!existsSync(run.sourceFile)) {
-    throw new Error(`the run's prepared data is no longer in the cache and its source ${run.sourceFile} is gone; nothing to evaluate on`);
+    throw new Error(
+      `the run's prepared data is no longer in the cache and its source ${run.sourceFile} is gone; nothing to evaluate on`,
+    );
   }
   const analysis = analyze(readFileSync(run.sourceFile, 'utf8'), { baseDir: dirname(run.sourceFile) });
   const data = planData(analysis, dirname(run.sourceFile));
   if (!data) throw new Error(`${run.sourceFile} no longer has a data block to evaluate on`);
-  if (!analysis.model) throw new Error(`${run.sourceFile} no longer has a model block; the run's data cannot be prepared again without it`);
+  if (!analysis.model)
+    throw new Error(
+      `${run.sourceFile} no longer has a model block; the run's data cannot be prepared again without it`,
+    );
   opts.onProgress?.(`Preparing the data of ${run.sourceFile} again (it left the cache)`);
   const first = run.model.config.layers[0]?.config as { batch_input_shape?: (number | null)[] } | undefined;
   const inputShape = first?.batch_input_shape?.slice(1);

@@ -3,7 +3,19 @@
 // (temp + fsync + rename), an event line is either whole or absent, and two runs started in the
 // same second get two folders. Mirrored for the PyTorch engine in modelspec_torch/files.py.
 
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** An I/O failure with a message for people: the path, the cause and what to do. */
@@ -55,7 +67,9 @@ export function ioCause(e: unknown, dir: string, command: WritingCommand = 'trai
     case 'EPERM':
       return `permission denied in ${dir}; ${elsewhere} a folder you can write`;
     case 'ENOENT':
-      return command === 'train' ? `${dir} does not exist (was it removed during the run?)` : `${dir} does not exist; create it or ${command} with --out into an existing folder`;
+      return command === 'train'
+        ? `${dir} does not exist (was it removed during the run?)`
+        : `${dir} does not exist; create it or ${command} with --out into an existing folder`;
     case 'ENOTDIR':
       return `a part of ${dir} is a file, not a folder`;
     default:
@@ -82,7 +96,8 @@ export function makeDirs(path: string): void {
     try {
       mkdirSync(dir);
     } catch (e) {
-      if (errnoCode(e) !== 'EEXIST') throw new IoError(`cannot create ${dir}: ${ioCause(e, dirname(dir))}`, dir, errnoCode(e));
+      if (errnoCode(e) !== 'EEXIST')
+        throw new IoError(`cannot create ${dir}: ${ioCause(e, dirname(dir))}`, dir, errnoCode(e));
     }
   }
 }
@@ -100,7 +115,8 @@ export function createRunFolder(parent: string, name: string): string {
       mkdirSync(dir);
       return dir;
     } catch (e) {
-      if (errnoCode(e) !== 'EEXIST') throw new IoError(`cannot create the run folder ${dir}: ${ioCause(e, parent)}`, dir, errnoCode(e));
+      if (errnoCode(e) !== 'EEXIST')
+        throw new IoError(`cannot create the run folder ${dir}: ${ioCause(e, parent)}`, dir, errnoCode(e));
     }
   }
 }

@@ -131,10 +131,20 @@ export class ProgressTracker {
     // A finished run is complete, also when EarlyStopping ended it before the planned epochs.
     const fraction = this.ended === 'finished' ? 1 : epochs > 0 ? Math.min(1, done / epochs) : 0;
     const epoch = this.ended ? Math.max(this.epochsDone, last?.epoch ?? 0) : Math.min(epochs, this.epochsDone + 1);
-    const progress: RunProgress = { epoch, epochs, fraction, elapsedSeconds: this.elapsed, loss: this.loss, samplesPerSec: this.samplesPerSec, ended: this.ended };
+    const progress: RunProgress = {
+      epoch,
+      epochs,
+      fraction,
+      elapsedSeconds: this.elapsed,
+      loss: this.loss,
+      samplesPerSec: this.samplesPerSec,
+      ended: this.ended,
+    };
     if (!this.ended && last && epochs > 0 && batches > 0) {
       // Before two timestamps are known, the engine's own speed stands in.
-      const perBatch = this.secondsPerBatch ?? (this.started && last.samplesPerSec > 0 ? this.started.batchSize / last.samplesPerSec : undefined);
+      const perBatch =
+        this.secondsPerBatch ??
+        (this.started && last.samplesPerSec > 0 ? this.started.batchSize / last.samplesPerSec : undefined);
       if (perBatch !== undefined) {
         const batchesLeft = Math.max(0, (epochs - done) * batches);
         const epochEndsLeft = Math.max(0, epochs - this.epochsDone);

@@ -40,5 +40,7 @@ export function bestText(r: RunFactsLike): string {
 
 /** `loss 0.1234, accuracy 0.9630`. */
 export function testText(r: RunFactsLike): string {
-  return r.test ? [`loss ${num(r.test.loss)}`, ...Object.entries(r.test.metrics).map(([k, v]) => `${k} ${num(v)}`)].join(', ') : '';
+  return r.test
+    ? [`loss ${num(r.test.loss)}`, ...Object.entries(r.test.metrics).map(([k, v]) => `${k} ${num(v)}`)].join(', ')
+    : '';
 }

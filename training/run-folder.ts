@@ -26,7 +26,10 @@ export function readEvents(runDir: string): RunEvent[] {
   const file = join(runDir, 'events.jsonl');
   if (!existsSync(file)) return [];
   // A line cut short by a kill is skipped; every complete line before it counts.
-  return readFileSync(file, 'utf8').split('\n').map(parseEvent).filter((e): e is RunEvent => e !== undefined);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map(parseEvent)
+    .filter((e): e is RunEvent => e !== undefined);
 }
 
 /** Keras's CSVLogger layout: epoch, then each metric in order, validation ones after. */
@@ -41,9 +44,16 @@ export function historyCsv(events: RunEvent[]): string {
   columns.add('learning_rate');
   const header = ['epoch', ...columns];
   const rows = epochs.map((e) => {
-    const values: Record<string, number | undefined> = { loss: e.loss, val_loss: e.valLoss, learning_rate: e.learningRate, ...e.metrics };
+    const values: Record<string, number | undefined> = {
+      loss: e.loss,
+      val_loss: e.valLoss,
+      learning_rate: e.learningRate,
+      ...e.metrics,
+    };
     for (const [k, v] of Object.entries(e.valMetrics ?? {})) values[`val_${k}`] = v;
-    return [String(e.epoch - 1), ...[...columns].map((c) => (values[c] === undefined ? '' : String(values[c])))].join(',');
+    return [String(e.epoch - 1), ...[...columns].map((c) => (values[c] === undefined ? '' : String(values[c])))].join(
+      ',',
+    );
   });
   return [header.join(','), ...rows].join('\n') + '\n';
 }
@@ -108,11 +118,18 @@ export function refreshRunFolder(runDir: string): void {
   const summaryFile = join(runDir, 'summary.txt');
   const reportFile = join(runDir, 'report.html');
   // A spec.json written before it kept the table: an existing summary.txt is left as it is.
-  const summary = spec.summaryTable !== undefined || !existsSync(summaryFile) ? summaryText(spec.summaryTable ?? '', events) : undefined;
+  const summary =
+    spec.summaryTable !== undefined || !existsSync(summaryFile)
+      ? summaryText(spec.summaryTable ?? '', events)
+      : undefined;
   const summaryBehind = summary !== undefined && stale(summaryFile, summary);
   if (summaryBehind) writeFileAtomic(summaryFile, summary);
   // The report changes when the events do, which is when summary.txt does.
-  if (summaryBehind || !existsSync(reportFile)) writeFileAtomic(reportFile, renderReport(events, { title: reportTitle(spec.modelName, spec.runDir), traits: runTraits(spec) }));
+  if (summaryBehind || !existsSync(reportFile))
+    writeFileAtomic(
+      reportFile,
+      renderReport(events, { title: reportTitle(spec.modelName, spec.runDir), traits: runTraits(spec) }),
+    );
 }
 
 /** The run's spec.json, or undefined when it is missing or unreadable. */
@@ -126,14 +143,18 @@ export function readRunSpec(runDir: string): RunSpec | undefined {
 
 /** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */
 export function metricsLine(loss: number, metrics: Metrics, prefix = ''): string[] {
-  return [`${prefix}loss ${loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${v.toFixed(4)}`)];
+  return [
+    `${prefix}loss ${loss.toFixed(4)}`,
+    ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${v.toFixed(4)}`),
+  ];
 }
 
 /** A few lines on how the run ended and what it measured. */
 export function outcome(events: RunEvent[]): string {
   const lines: string[] = [];
   const started = events.find((e) => e.type === 'started');
-  if (started?.type === 'started') lines.push(`Engine: ${started.engine} (${started.backend}) on ${started.device}; ${started.reason}`);
+  if (started?.type === 'started')
+    lines.push(`Engine: ${started.engine} (${started.backend}) on ${started.device}; ${started.reason}`);
   const epochs = events.filter((e) => e.type === 'epoch');
   const last = epochs[epochs.length - 1];
   if (last?.type === 'epoch') {
@@ -146,10 +167,14 @@ export function outcome(events: RunEvent[]): string {
     lines.push(`Test: ${metricsLine(evaluated.loss, evaluated.metrics).join(', ')}`);
   }
   const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
-  if (end?.type === 'finished') lines.push(`Finished after ${end.epochs} epoch${end.epochs === 1 ? '' : 's'} in ${end.seconds.toFixed(1)} s`);
+  if (end?.type === 'finished')
+    lines.push(`Finished after ${end.epochs} epoch${end.epochs === 1 ? '' : 's'} in ${end.seconds.toFixed(1)} s`);
   else if (end?.type === 'stopped') lines.push(`Stopped at epoch ${end.epoch}: ${end.reason}`);
   else if (end?.type === 'failed') lines.push(`Failed: ${end.message}`);
-  else lines.push(`The run did not record an ending: it was killed${last?.type === 'epoch' ? ` after epoch ${last.epoch}` : ''} (SIGKILL, a crash or a power loss) before it could save`);
+  else
+    lines.push(
+      `The run did not record an ending: it was killed${last?.type === 'epoch' ? ` after epoch ${last.epoch}` : ''} (SIGKILL, a crash or a power loss) before it could save`,
+    );
   return lines.join('\n');
 }
 

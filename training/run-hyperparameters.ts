@@ -9,12 +9,25 @@ export type Hyperparameters = Record<string, HyperparameterValue>;
 
 /** Layer arguments a search varies (KerasTuner's usual spaces); other arguments are left out so
  *  the comparison stays readable. */
-const LAYER_ARGUMENTS = ['units', 'filters', 'kernel_size', 'strides', 'pool_size', 'rate', 'activation', 'padding', 'dilation_rate', 'return_sequences', 'output_dim'];
+const LAYER_ARGUMENTS = [
+  'units',
+  'filters',
+  'kernel_size',
+  'strides',
+  'pool_size',
+  'rate',
+  'activation',
+  'padding',
+  'dilation_rate',
+  'return_sequences',
+  'output_dim',
+];
 
 /** `(3, 3)` for a tuple, as the .model file and Keras write it; scalars as they are. */
 function scalar(value: unknown): HyperparameterValue | undefined {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return `(${value.join(', ')}${value.length === 1 ? ',' : ''})`;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number'))
+    return `(${value.join(', ')}${value.length === 1 ? ',' : ''})`;
   return undefined;
 }
 

@@ -28,8 +28,10 @@ export interface RunHandle {
 
 const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
 
-
-export function engineCommand(choice: EngineChoice, specPath: string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function engineCommand(
+  choice: EngineChoice,
+  specPath: string,
+): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   if (choice.engine === 'torch') {
     return pythonModuleCommand(choice.python ?? 'python3', 'modelspec_torch', [specPath]);
   }
@@ -39,11 +41,19 @@ export function engineCommand(choice: EngineChoice, specPath: string): { command
 }
 
 /** Starts the engine; throws an IoError (path and cause) if spec.json cannot be written. */
-export function startRun(spec: RunSpec, choice: EngineChoice, onEvent: (e: RunEvent) => void, onLog?: (line: string) => void): RunHandle {
+export function startRun(
+  spec: RunSpec,
+  choice: EngineChoice,
+  onEvent: (e: RunEvent) => void,
+  onLog?: (line: string) => void,
+): RunHandle {
   const specPath = join(spec.runDir, 'spec.json');
   writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   const { command, args, env } = engineCommand(choice, specPath);
-  const child: ChildProcess = spawn(command, args, { env: { ...env, [STOP_ON_EOF_ENV]: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(command, args, {
+    env: { ...env, [STOP_ON_EOF_ENV]: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let final: RunEvent | undefined;
   let last: RunEvent | undefined;
   let stderrTail = '';

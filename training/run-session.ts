@@ -37,7 +37,11 @@ export class RunCancelled extends Error {
  * Prepares the data, chooses the engine and starts it. Throws (with the reason, for the user)
  * when any step fails; the prepared data's cache locks are released then, as no run will.
  */
-export async function startRunSession(plan: TrainingPlan, opts: SessionOptions = {}, start: typeof startRun = startRun): Promise<RunSession> {
+export async function startRunSession(
+  plan: TrainingPlan,
+  opts: SessionOptions = {},
+  start: typeof startRun = startRun,
+): Promise<RunSession> {
   const built = await buildRunSpec(plan, opts);
   const spec = { ...built, fit: withDistributedFlags(built.fit, opts.distributed ?? {}) };
   try {

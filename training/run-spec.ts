@@ -50,7 +50,10 @@ export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): P
 function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): RunSpec {
   const { model, compile, fit } = plan;
   // A folder of its own even when another run of this model starts in the same second.
-  const runDir = createRunFolder(join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName), timestamp());
+  const runDir = createRunFolder(
+    join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName),
+    timestamp(),
+  );
   return {
     model: lowerModel(model),
     modelName: plan.modelName,
@@ -69,7 +72,9 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
       backend: opts.backend ?? fit.backend,
       // Keras's policy names; None leaves it to the engine (mixed on a CUDA GPU).
       mixedPrecision: fit.mixedPrecision !== 'float32',
-      ...(fit.mixedPrecision === 'mixed_float16' || fit.mixedPrecision === 'mixed_bfloat16' ? { precisionPolicy: fit.mixedPrecision } : {}),
+      ...(fit.mixedPrecision === 'mixed_float16' || fit.mixedPrecision === 'mixed_bfloat16'
+        ? { precisionPolicy: fit.mixedPrecision }
+        : {}),
       ...(fit.devices > 1 ? { devices: fit.devices } : {}),
     },
     expectedParams: plan.totals,
@@ -84,7 +89,8 @@ function pretrainedWeights(plan: TrainingPlan, runDir: string): InitialWeights |
   if (!plan.initialWeights) return undefined;
   const { file, layers } = plan.initialWeights;
   const saved = readSavedWeights(file, runDir);
-  if (saved.length !== layers) throw new Error(`${file} changed since it was checked: it has ${saved.length} layers, the model expects ${layers}`);
+  if (saved.length !== layers)
+    throw new Error(`${file} changed since it was checked: it has ${saved.length} layers, the model expects ${layers}`);
   return { tensors: saved.flatMap((l) => l.tensors), layers, source: file };
 }
 

@@ -61,7 +61,15 @@ export function runRow(runDir: string, name = basename(runDir), now = Date.now()
   }
   const evaluated = events.find((e): e is Extract<RunEvent, { type: 'evaluated' }> => e.type === 'evaluated');
   const batches = events.filter((e): e is Extract<RunEvent, { type: 'batch' }> => e.type === 'batch');
-  const seconds = end?.type === 'finished' ? end.seconds : epochs.length > 0 || batches.length > 0 ? Math.max(epochs.reduce((s, e) => s + e.seconds, 0), batches.at(-1)?.time ?? 0) : undefined;
+  const seconds =
+    end?.type === 'finished'
+      ? end.seconds
+      : epochs.length > 0 || batches.length > 0
+        ? Math.max(
+            epochs.reduce((s, e) => s + e.seconds, 0),
+            batches.at(-1)?.time ?? 0,
+          )
+        : undefined;
   return {
     runDir,
     name,
@@ -93,7 +101,9 @@ export function findRunFolders(dir: string, depth = 3): string[] {
   } catch {
     return [];
   }
-  return entries.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).flatMap((name) => findRunFolders(join(dir, name), depth - 1));
+  return entries
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .flatMap((name) => findRunFolders(join(dir, name), depth - 1));
 }
 
 /** Every run below `dir`, oldest first, named relative to `dir`. */

@@ -25,9 +25,15 @@ export function runTraits(spec: Pick<RunSpec, 'model' | 'fit' | 'data'>): RunTra
   const config = (l: (typeof layers)[number]) => (l as unknown as { config?: Record<string, unknown> }).config ?? {};
   return {
     earlyStopping: callbacks.some((c) => c.name === 'EarlyStopping'),
-    dropout: layers.some((l) => DROPOUT.test(l.class_name) || (typeof config(l)['dropout'] === 'number' && (config(l)['dropout'] as number) > 0)),
+    dropout: layers.some(
+      (l) =>
+        DROPOUT.test(l.class_name) ||
+        (typeof config(l)['dropout'] === 'number' && (config(l)['dropout'] as number) > 0),
+    ),
     augmentation: !!data.augment || layers.some((l) => AUGMENT_LAYERS.test(l.class_name)),
-    regularizer: layers.some((l) => ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer'].some((k) => config(l)[k] != null)),
+    regularizer: layers.some((l) =>
+      ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer'].some((k) => config(l)[k] != null),
+    ),
     images: !!data.isImage || !!data.imageShape,
   };
 }

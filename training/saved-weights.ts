@@ -55,9 +55,13 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   } catch {
     return fail('not JSON');
   }
-  if (!isObject(json) || !isObject(json.modelTopology)) return fail('no modelTopology; it is not a saved TF.js layers model');
+  if (!isObject(json) || !isObject(json.modelTopology))
+    return fail('no modelTopology; it is not a saved TF.js layers model');
   const topology = isObject(json.modelTopology.model_config) ? json.modelTopology.model_config : json.modelTopology;
-  const layerList = isObject(topology.config) && Array.isArray(topology.config.layers) ? (topology.config.layers as unknown[]) : fail('no Sequential layer list');
+  const layerList =
+    isObject(topology.config) && Array.isArray(topology.config.layers)
+      ? (topology.config.layers as unknown[])
+      : fail('no Sequential layer list');
   const layers = layerList
     .filter((l): l is Json => isObject(l) && l.class_name !== 'InputLayer')
     .map((l) => ({ className: String(l.class_name), name: isObject(l.config) ? String(l.config.name) : '' }));
@@ -66,31 +70,48 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   const located: { entry: ManifestEntry; tensor: TensorFile }[] = [];
   const groups = Array.isArray(json.weightsManifest) ? (json.weightsManifest as unknown[]) : fail('no weightsManifest');
   groups.forEach((group, g) => {
-    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) return fail(`weightsManifest[${g}] has no paths and weights`);
-    const paths = (group.paths as unknown[]).map((p) => (typeof p === 'string' ? join(dirname(file), p) : fail(`weightsManifest[${g}].paths holds a non-string`)));
+    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights))
+      return fail(`weightsManifest[${g}] has no paths and weights`);
+    const paths = (group.paths as unknown[]).map((p) =>
+      typeof p === 'string' ? join(dirname(file), p) : fail(`weightsManifest[${g}].paths holds a non-string`),
+    );
     // Each weights file is a regular file, and together they hold at least what the manifest
     // describes: both checked before a byte is read (the engines read them in place).
     let size = 0;
     for (const p of paths) {
       if (!existsSync(p)) fail(`its weights file ${p} is missing; copy it next to model.json`);
       const st = statPath(p);
-      if (!st.isFile()) fail(`its weights file ${p} is ${describeKind(st)}, not a regular file; copy the real weights file next to model.json`);
+      if (!st.isFile())
+        fail(
+          `its weights file ${p} is ${describeKind(st)}, not a regular file; copy the real weights file next to model.json`,
+        );
       size += st.size;
     }
     let offset = 0;
     const entries: { entry: ManifestEntry; offset: number }[] = [];
     for (const entry of group.weights as ManifestEntry[]) {
       if (entry.quantization) fail(`weight ${entry.name} is quantized; save the model without quantization`);
-      if ((entry.dtype ?? 'float32') !== 'float32') fail(`weight ${entry.name} is ${entry.dtype}, only float32 weights can be loaded`);
+      if ((entry.dtype ?? 'float32') !== 'float32')
+        fail(`weight ${entry.name} is ${entry.dtype}, only float32 weights can be loaded`);
       const shapeOk = Array.isArray(entry.shape) && entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
       const bytes = shapeOk ? entry.shape.reduce((a, b) => a * b, 1) * 4 : NaN;
-      if (!Number.isSafeInteger(bytes)) fail(`weight ${entry.name} has no valid shape (${JSON.stringify(entry.shape)?.slice(0, 60)}); it is not a saved TF.js layers model`);
-      if (offset + bytes > size) fail(`its weights file is too short: weight ${entry.name} needs bytes ${offset}–${offset + bytes}, the data has ${size}`);
+      if (!Number.isSafeInteger(bytes))
+        fail(
+          `weight ${entry.name} has no valid shape (${JSON.stringify(entry.shape)?.slice(0, 60)}); it is not a saved TF.js layers model`,
+        );
+      if (offset + bytes > size)
+        fail(
+          `its weights file is too short: weight ${entry.name} needs bytes ${offset}–${offset + bytes}, the data has ${size}`,
+        );
       entries.push({ entry, offset });
       offset += bytes;
     }
-    const data = paths.length === 1 ? paths[0]! : joinShards(paths, offset, scratchDir ?? fail('its weights are sharded and there is nowhere to join them'), g);
-    for (const { entry, offset } of entries) located.push({ entry, tensor: { path: data, dtype: 'float32', shape: entry.shape, offset } });
+    const data =
+      paths.length === 1
+        ? paths[0]!
+        : joinShards(paths, offset, scratchDir ?? fail('its weights are sharded and there is nowhere to join them'), g);
+    for (const { entry, offset } of entries)
+      located.push({ entry, tensor: { path: data, dtype: 'float32', shape: entry.shape, offset } });
   });
 
   // Entries are named `<layer>/<weight>`; TF.js lists all trainable weights first, so they are
@@ -112,7 +133,8 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
     return { ...layer, tensors, weightNames };
   });
   const stray = located.filter((_, i) => !claimed.has(i)).map(({ entry }) => entry.name);
-  if (stray.length) fail(`weights ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ' …' : ''} belong to no layer of its topology`);
+  if (stray.length)
+    fail(`weights ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ' …' : ''} belong to no layer of its topology`);
   return result;
 }
 

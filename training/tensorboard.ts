@@ -47,10 +47,25 @@ const root = Root.fromJSON({
   nested: {
     tensorboard: {
       nested: {
-        Event: { fields: { wall_time: { type: 'double', id: 1 }, step: { type: 'int64', id: 2 }, file_version: str(3), summary: { type: 'Summary', id: 5 } } },
+        Event: {
+          fields: {
+            wall_time: { type: 'double', id: 1 },
+            step: { type: 'int64', id: 2 },
+            file_version: str(3),
+            summary: { type: 'Summary', id: 5 },
+          },
+        },
         Summary: {
           fields: { value: { rule: 'repeated', type: 'Value', id: 1 } },
-          nested: { Value: { fields: { tag: str(1), tensor: { type: 'TensorProto', id: 8 }, metadata: { type: 'SummaryMetadata', id: 9 } } } },
+          nested: {
+            Value: {
+              fields: {
+                tag: str(1),
+                tensor: { type: 'TensorProto', id: 8 },
+                metadata: { type: 'SummaryMetadata', id: 9 },
+              },
+            },
+          },
         },
         SummaryMetadata: {
           fields: { plugin_data: { type: 'PluginData', id: 1 } },
@@ -65,12 +80,19 @@ const root = Root.fromJSON({
             string_val: { rule: 'repeated', type: 'bytes', id: 8 },
           },
         },
-        TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dim', id: 2 } }, nested: { Dim: { fields: { size: { type: 'int64', id: 1 } } } } },
+        TensorShapeProto: {
+          fields: { dim: { rule: 'repeated', type: 'Dim', id: 2 } },
+          nested: { Dim: { fields: { size: { type: 'int64', id: 1 } } } },
+        },
         hparams: {
           nested: {
             HParamsPluginData: {
               oneofs: { data: { oneof: ['session_start_info', 'session_end_info'] } },
-              fields: { version: { type: 'int32', id: 1 }, session_start_info: { type: 'SessionStartInfo', id: 3 }, session_end_info: { type: 'SessionEndInfo', id: 4 } },
+              fields: {
+                version: { type: 'int32', id: 1 },
+                session_start_info: { type: 'SessionStartInfo', id: 3 },
+                session_end_info: { type: 'SessionEndInfo', id: 4 },
+              },
             },
             SessionStartInfo: {
               fields: { hparams: hparamsMap, group_name: str(4), start_time_secs: { type: 'double', id: 5 } },
@@ -87,7 +109,11 @@ const root = Root.fromJSON({
           nested: {
             Value: {
               oneofs: { kind: { oneof: ['number_value', 'string_value', 'bool_value'] } },
-              fields: { number_value: { type: 'double', id: 2 }, string_value: str(3), bool_value: { type: 'bool', id: 4 } },
+              fields: {
+                number_value: { type: 'double', id: 2 },
+                string_value: str(3),
+                bool_value: { type: 'bool', id: 4 },
+              },
             },
           },
         },
@@ -118,20 +144,40 @@ function scalarEvent(tag: string, value: number, step: number, wallTime: number)
   const content = new Uint8Array(4);
   new DataView(content.buffer).setFloat32(0, value, true);
   const tensor = { dtype: DT_FLOAT, tensor_shape: {}, tensor_content: content };
-  return { wall_time: wallTime, step, summary: { value: [{ tag, tensor, metadata: { plugin_data: { plugin_name: 'scalars' } } }] } };
+  return {
+    wall_time: wallTime,
+    step,
+    summary: { value: [{ tag, tensor, metadata: { plugin_data: { plugin_name: 'scalars' } } }] },
+  };
 }
 
 /** Keras's `keras_model_summary('keras', model, step=0)`: the model's JSON for the graph dashboard. */
 function modelEvent(model: RunSpec['model'], wallTime: number): TbEvent {
   const tensor = { dtype: DT_STRING, tensor_shape: {}, string_val: [Buffer.from(JSON.stringify(model), 'utf8')] };
-  return { wall_time: wallTime, step: 0, summary: { value: [{ tag: 'keras', tensor, metadata: { plugin_data: { plugin_name: 'graph_keras_model', content: Buffer.from('1') } } }] } };
+  return {
+    wall_time: wallTime,
+    step: 0,
+    summary: {
+      value: [
+        {
+          tag: 'keras',
+          tensor,
+          metadata: { plugin_data: { plugin_name: 'graph_keras_model', content: Buffer.from('1') } },
+        },
+      ],
+    },
+  };
 }
 
 /** An HParams plugin summary (tensorboard/plugins/hparams/summary_v2.py, _summary_pb): a null float tensor of shape [0]. */
 function hparamsEvent(tag: string, data: Record<string, unknown>, wallTime: number): TbEvent {
   const content = HParamsPluginData.encode(HParamsPluginData.fromObject({ version: 0, ...data })).finish();
   const tensor = { dtype: DT_FLOAT, tensor_shape: { dim: [{ size: 0 }] } };
-  return { wall_time: wallTime, step: 0, summary: { value: [{ tag, tensor, metadata: { plugin_data: { plugin_name: 'hparams', content } } }] } };
+  return {
+    wall_time: wallTime,
+    step: 0,
+    summary: { value: [{ tag, tensor, metadata: { plugin_data: { plugin_name: 'hparams', content } } }] },
+  };
 }
 
 function hparamValue(v: number | string | boolean): Record<string, unknown> {
@@ -153,13 +199,21 @@ export interface TensorBoardLogs {
  * (start time plus the engine's clocks), so the same events always give the same bytes and a
  * rewrite only ever appends.
  */
-export function tensorBoardLogs(events: RunEvent[], spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined): TensorBoardLogs | undefined {
+export function tensorBoardLogs(
+  events: RunEvent[],
+  spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined,
+): TensorBoardLogs | undefined {
   const started = events.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started');
   if (!started) return undefined;
   const start = Date.parse(started.time) / 1000;
   if (!Number.isFinite(start)) return undefined;
   const version = (): TbEvent => ({ wall_time: start, file_version: 'brain.Event:2' });
-  const logs: TensorBoardLogs = { train: [version()], validation: [], hparams: [version()], startSecs: Math.floor(start) };
+  const logs: TensorBoardLogs = {
+    train: [version()],
+    validation: [],
+    hparams: [version()],
+    startSecs: Math.floor(start),
+  };
   if (spec) logs.train.push(modelEvent(spec.model, start));
   let elapsed = 0; // the end of the last epoch, in seconds since the start
   for (const e of events) {
@@ -186,13 +240,21 @@ export function tensorBoardLogs(events: RunEvent[], spec: Pick<RunSpec, 'compile
   }
   if (spec) {
     const hparams = Object.fromEntries(Object.entries(runHyperparameters(spec)).map(([k, v]) => [k, hparamValue(v)]));
-    logs.hparams.push(hparamsEvent('_hparams_/session_start_info', { session_start_info: { hparams, group_name: '', start_time_secs: start } }, start));
+    logs.hparams.push(
+      hparamsEvent(
+        '_hparams_/session_start_info',
+        { session_start_info: { hparams, group_name: '', start_time_secs: start } },
+        start,
+      ),
+    );
     const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
     if (end && (end.type === 'finished' || end.type === 'stopped' || end.type === 'failed')) {
       const parsed = Date.parse(end.time) / 1000;
       const endSecs = Number.isFinite(parsed) ? parsed : start + elapsed;
       const status = end.type === 'failed' ? STATUS_FAILURE : STATUS_SUCCESS;
-      logs.hparams.push(hparamsEvent('_hparams_/session_end_info', { session_end_info: { status, end_time_secs: endSecs } }, endSecs));
+      logs.hparams.push(
+        hparamsEvent('_hparams_/session_end_info', { session_end_info: { status, end_time_secs: endSecs } }, endSecs),
+      );
     }
   }
   return logs;
@@ -202,7 +264,11 @@ const EVENT_FILE = /^events\.out\.tfevents\.\d+\..+\.v2$/;
 
 /** The folder's event file: the one already there (a rewrite keeps its name), else a new name. */
 function eventFile(dir: string, startSecs: number, n: number): string {
-  const existing = existsSync(dir) ? readdirSync(dir).filter((f) => EVENT_FILE.test(f)).sort() : [];
+  const existing = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => EVENT_FILE.test(f))
+        .sort()
+    : [];
   if (existing.length > 0) return join(dir, existing[0]);
   return join(dir, `events.out.tfevents.${String(startSecs).padStart(10, '0')}.${hostname()}.${process.pid}.${n}.v2`);
 }
@@ -224,7 +290,11 @@ function syncEventFile(file: string, records: Uint8Array[]): void {
  * events: after every epoch while a run is followed and again when it ends, so
  * `tensorboard --logdir runs/<model>` shows every run. Throws an IoError naming the file.
  */
-export function writeTensorBoard(runDir: string, events: RunEvent[], spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined): void {
+export function writeTensorBoard(
+  runDir: string,
+  events: RunEvent[],
+  spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined,
+): void {
   const logs = tensorBoardLogs(events, spec);
   if (!logs) return;
   const writers: [string, TbEvent[]][] = [
@@ -235,6 +305,9 @@ export function writeTensorBoard(runDir: string, events: RunEvent[], spec: Pick<
   writers.forEach(([dir, tbEvents], n) => {
     if (tbEvents.length === 0) return;
     makeDirs(dir);
-    syncEventFile(eventFile(dir, logs.startSecs, n), tbEvents.map((e) => tfRecord(encodeEvent(e))));
+    syncEventFile(
+      eventFile(dir, logs.startSecs, n),
+      tbEvents.map((e) => tfRecord(encodeEvent(e))),
+    );
   });
 }

@@ -29,7 +29,10 @@ export interface BackendPicker {
  * The picker's items: probed when the workspace is trusted; otherwise `probe` is never called and
  * every engine is listed unprobed (any may be picked: it is only a setting).
  */
-export async function loadBackendChoices(trusted: boolean, probe: () => PromiseLike<EngineReport[]>): Promise<BackendPicker> {
+export async function loadBackendChoices(
+  trusted: boolean,
+  probe: () => PromiseLike<EngineReport[]>,
+): Promise<BackendPicker> {
   if (!trusted) return { choices: backendChoices([], RESTRICTED_NOTICE), notice: RESTRICTED_NOTICE };
   return { choices: backendChoices(await probe()) };
 }
@@ -47,7 +50,8 @@ export function backendChoices(reports: readonly EngineReport[], unprobed?: stri
   const engines = (['tfjs', 'torch'] as const).map((engine): BackendChoice => {
     const r = byEngine.get(engine);
     const name = engine === 'tfjs' ? 'TensorFlow.js' : 'PyTorch';
-    if (!r && unprobed) return { value: engine, label: engine, description: `${name} · not probed`, detail: unprobed, available: true };
+    if (!r && unprobed)
+      return { value: engine, label: engine, description: `${name} · not probed`, detail: unprobed, available: true };
     return {
       value: engine,
       label: engine,

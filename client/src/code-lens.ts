@@ -20,9 +20,32 @@ export class ModelCodeLenses implements vscode.CodeLensProvider {
     const range = new vscode.Range(found.line, 0, found.line, 0);
     const lenses: vscode.CodeLens[] = [];
     const trusted = vscode.workspace.isTrusted;
-    if (trusted) lenses.push(new vscode.CodeLens(range, { title: '▶ Train', command: 'modelspec.train', arguments: [doc.uri], tooltip: `Train ${found.name}` }));
-    lenses.push(new vscode.CodeLens(range, { title: 'Summary', command: 'modelspec.showSummary', arguments: [doc.uri], tooltip: "Keras's model.summary() table" }));
-    if (trusted && this.exportAvailable) lenses.push(new vscode.CodeLens(range, { title: 'Export', command: 'modelspec.export', arguments: [doc.uri], tooltip: 'Export to Keras or PyTorch code' }));
+    if (trusted)
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '▶ Train',
+          command: 'modelspec.train',
+          arguments: [doc.uri],
+          tooltip: `Train ${found.name}`,
+        }),
+      );
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: 'Summary',
+        command: 'modelspec.showSummary',
+        arguments: [doc.uri],
+        tooltip: "Keras's model.summary() table",
+      }),
+    );
+    if (trusted && this.exportAvailable)
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: 'Export',
+          command: 'modelspec.export',
+          arguments: [doc.uri],
+          tooltip: 'Export to Keras or PyTorch code',
+        }),
+      );
     return lenses;
   }
 }

@@ -39,20 +39,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
     vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
-    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) => showSummary(summaries, summaryView, uri)),
+    vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) =>
+      showSummary(summaries, summaryView, uri),
+    ),
     graphs,
     vscode.commands.registerCommand('modelspec.showModelGraph', async (uri?: unknown) => {
       await graphs.show(uri);
     }),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
-    vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') => exportModel(uri, target)),
+    vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') =>
+      exportModel(uri, target),
+    ),
     vscode.commands.registerCommand('modelspec.newFromKeras', (uri?: unknown) => newModelFromKeras(uri)),
     vscode.commands.registerCommand('modelspec.openExample', () => openDigitsExample()),
     watchForAFixedLayer(),
     vscode.commands.registerCommand('modelspec.showTrainingPanel', () => {
       const session = trainer.last;
-      if (session) TrainingPanel.show(extensionUri, { runDir: session.runId, model: session.model, session: session.running ? session : undefined });
+      if (session)
+        TrainingPanel.show(extensionUri, {
+          runDir: session.runId,
+          model: session.model,
+          session: session.running ? session : undefined,
+        });
       else return vscode.commands.executeCommand('modelspec.openRun');
     }),
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
@@ -63,15 +72,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.languageId !== 'modelspec') return;
       for (const doc of vscode.workspace.textDocuments) {
-        if (doc.uri.scheme === SUMMARY_SCHEME && doc.uri.query === e.document.uri.toString()) summaries.refresh(doc.uri);
+        if (doc.uri.scheme === SUMMARY_SCHEME && doc.uri.query === e.document.uri.toString())
+          summaries.refresh(doc.uri);
       }
       const source = e.document.uri.toString();
       // A failed request (the server stopping) leaves the last table in view.
-      if (summaryView.source === source) summaries.table(source).then((t) => summaryView.update(t), () => undefined);
+      if (summaryView.source === source)
+        summaries.table(source).then(
+          (t) => summaryView.update(t),
+          () => undefined,
+        );
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {
-        TrainingPanel.revive(panel, extensionUri, state, (runDir) => (trainer.current?.runId === runDir ? trainer.current : undefined));
+        TrainingPanel.revive(panel, extensionUri, state, (runDir) =>
+          trainer.current?.runId === runDir ? trainer.current : undefined,
+        );
       },
     }),
     { dispose: () => trainer.current?.stop() },

@@ -1,7 +1,14 @@
 // Starts the ModelSpec language server (dist/server.cjs) as a separate Node process over IPC.
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type CancellationToken, type LanguageClientOptions, type MessageSignature, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type CancellationToken,
+  type LanguageClientOptions,
+  type MessageSignature,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { MODEL_DOCUMENTS } from './document-selector';
 
 /**
@@ -20,7 +27,13 @@ export class ModelSpecLanguageClient extends LanguageClient {
     if (this.needsStop()) await this.stop();
   }
 
-  override handleFailedRequest<T>(type: MessageSignature, token: CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean): T {
+  override handleFailedRequest<T>(
+    type: MessageSignature,
+    token: CancellationToken | undefined,
+    error: unknown,
+    defaultValue: T,
+    showNotification?: boolean,
+  ): T {
     if (this.shuttingDown) return defaultValue;
     return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
   }
@@ -30,7 +43,11 @@ export function createLanguageClient(context: vscode.ExtensionContext): ModelSpe
   const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.cjs').fsPath;
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: MODEL_DOCUMENTS,

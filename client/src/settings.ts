@@ -34,7 +34,10 @@ export function runsRootFor(file: vscode.Uri): string {
 export function requireTrust(action: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   void vscode.window
-    .showWarningMessage(`ModelSpec: ${action} is disabled in Restricted Mode, because it runs programs (the training engine, Python) on this machine. Trust the workspace to enable it; checking and editing .model files work either way.`, 'Manage Workspace Trust')
+    .showWarningMessage(
+      `ModelSpec: ${action} is disabled in Restricted Mode, because it runs programs (the training engine, Python) on this machine. Trust the workspace to enable it; checking and editing .model files work either way.`,
+      'Manage Workspace Trust',
+    )
     .then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
     });

@@ -33,7 +33,9 @@ export async function openDigitsExample(): Promise<vscode.TextEditor | undefined
       writeFileAtomic(target.fsPath, DIGITS_EXAMPLE, 'export');
     } catch (e) {
       const code = e instanceof IoError && e.code ? ` (${e.code})` : '';
-      void vscode.window.showErrorMessage(`ModelSpec: could not save the example as ${target.fsPath}${code}: choose a folder you can write to.`);
+      void vscode.window.showErrorMessage(
+        `ModelSpec: could not save the example as ${target.fsPath}${code}: choose a folder you can write to.`,
+      );
       return undefined;
     }
   }

@@ -24,11 +24,21 @@ const NESTED_MODULE: [RegExp, string][] = [
 export { toSnakeCase };
 
 function dtypePolicy(name: unknown): Json {
-  return { module: 'keras', class_name: 'DTypePolicy', config: { name: typeof name === 'string' ? name : 'float32' }, registered_name: null };
+  return {
+    module: 'keras',
+    class_name: 'DTypePolicy',
+    config: { name: typeof name === 'string' ? name : 'float32' },
+    registered_name: null,
+  };
 }
 
 function serializeObject(obj: Json, module: string): Json {
-  return { module, class_name: obj.class_name, config: isObject(obj.config) ? layerConfig(obj.config) : obj.config ?? {}, registered_name: null };
+  return {
+    module,
+    class_name: obj.class_name,
+    config: isObject(obj.config) ? layerConfig(obj.config) : (obj.config ?? {}),
+    registered_name: null,
+  };
 }
 
 function layerConfig(config: Json): Json {
@@ -69,15 +79,33 @@ export function keras3Config(model: LoweredModel): Json {
       serialized.push({
         module: 'keras.layers',
         class_name: 'InputLayer',
-        config: { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name: String(layer.config.name ?? 'input_layer') },
+        config: {
+          batch_shape: batchShape,
+          dtype: 'float32',
+          sparse: false,
+          ragged: false,
+          name: String(layer.config.name ?? 'input_layer'),
+        },
         registered_name: null,
       });
-    } else serialized.push({ module: 'keras.layers', class_name: layer.class_name, config: layerConfig(layer.config), registered_name: null });
+    } else
+      serialized.push({
+        module: 'keras.layers',
+        class_name: layer.class_name,
+        config: layerConfig(layer.config),
+        registered_name: null,
+      });
   }
   return {
     module: 'keras',
     class_name: 'Sequential',
-    config: { name: model.config.name ?? 'sequential', trainable: true, dtype: dtypePolicy('float32'), layers: serialized, build_input_shape: batchShape },
+    config: {
+      name: model.config.name ?? 'sequential',
+      trainable: true,
+      dtype: dtypePolicy('float32'),
+      layers: serialized,
+      build_input_shape: batchShape,
+    },
     registered_name: null,
     build_config: { input_shape: batchShape },
   };
@@ -111,7 +139,9 @@ export function h5Groups(layers: { className: string; name: string; weights: num
     const key = n === undefined ? base : `${base}_${n + 1}`;
     // Layers whose variables live in nested sublayers (Bidirectional): the catalog's keras-model support.
     if (layerSupport(layer.className, 'keras-model') === false && layer.weights > 0) {
-      throw new Error(`--to keras-model cannot lay out the weights of ${layer.className} layer '${layer.name}' yet; export it --to onnx or --to safetensors`);
+      throw new Error(
+        `--to keras-model cannot lay out the weights of ${layer.className} layer '${layer.name}' yet; export it --to onnx or --to safetensors`,
+      );
     }
     const cell = CELL_OF[layer.className];
     if (cell) {

@@ -28,7 +28,8 @@ function crc32(bytes: Uint8Array): number {
 /** One array as .npy version 1.0 (header padded so the data starts on a 64-byte boundary). */
 export function npyBytes(a: NpyArray): Buffer {
   const count = a.shape.reduce((x, y) => x * y, 1);
-  if (count !== a.data.length) throw new Error(`${a.name}: shape ${a.shape.join('×')} needs ${count} values, not ${a.data.length}`);
+  if (count !== a.data.length)
+    throw new Error(`${a.name}: shape ${a.shape.join('×')} needs ${count} values, not ${a.data.length}`);
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   let header = `{'descr': '${a.dtype}', 'fortran_order': False, 'shape': ${shape}, }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';

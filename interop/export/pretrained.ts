@@ -18,7 +18,8 @@ export function pretrainedPart(model: ModelAnalysis): PretrainedPart | undefined
   if (layers.length === 0) return undefined;
   if (model.inputSource?.kind !== 'pretrained') throw new Error('the saved model of Pretrained(...) was not read');
   // The analyzer puts them first; loading by position relies on it.
-  if (layers.some((l, i) => model.layers[i] !== l)) throw new Error('Pretrained(...) must be the first line of the model');
+  if (layers.some((l, i) => model.layers[i] !== l))
+    throw new Error('Pretrained(...) must be the first line of the model');
   return { file: model.inputSource.file, layers };
 }
 
@@ -114,7 +115,7 @@ const TORCH_CONVERTERS: { kinds: string[]; lines: string[] }[] = [
   {
     kinds: ['SimpleRNN', 'LSTM'],
     lines: [
-      "# Same gate order (LSTM: input, forget, cell, output); kernels transposed; Keras has one bias, PyTorch two.",
+      '# Same gate order (LSTM: input, forget, cell, output); kernels transposed; Keras has one bias, PyTorch two.',
       "put(module.weight_ih_l0, w['kernel'].T)",
       "put(module.weight_hh_l0, w['recurrent_kernel'].T)",
       "put(module.bias_ih_l0, w.get('bias', np.zeros(module.bias_ih_l0.shape, 'float32')))",
@@ -155,7 +156,10 @@ export function torchWeightConverter(kinds: ReadonlySet<string>): string {
   for (const c of TORCH_CONVERTERS) {
     const used = c.kinds.filter((k) => kinds.has(k));
     if (used.length === 0) continue;
-    const test = used.length === 1 ? `kind == ${pythonLiteral(used[0])}` : `kind in (${used.map((k) => pythonLiteral(k)).join(', ')})`;
+    const test =
+      used.length === 1
+        ? `kind == ${pythonLiteral(used[0])}`
+        : `kind in (${used.map((k) => pythonLiteral(k)).join(', ')})`;
     out.push(`    ${first ? 'if' : 'elif'} ${test}:`, ...c.lines.map((l) => `        ${l}`));
     first = false;
   }

@@ -9,7 +9,9 @@ import { pythonIdentifier, pythonList, pythonLiteral, pythonNumber, pythonString
 /** `/ 255` rather than `* 0.00392156862745098`. */
 function scaling(scale: number): string {
   const inverse = 1 / scale;
-  return Math.abs(inverse - Math.round(inverse)) < 1e-9 ? ` / ${pythonNumber(Math.round(inverse))}` : ` * ${pythonNumber(scale)}`;
+  return Math.abs(inverse - Math.round(inverse)) < 1e-9
+    ? ` / ${pythonNumber(Math.round(inverse))}`
+    : ` * ${pythonNumber(scale)}`;
 }
 
 /**
@@ -57,7 +59,8 @@ export function pythonDataLoader(
     case 'fashion_mnist': {
       const set = ref.name === 'fashion_mnist' ? 'fashion_mnist' : 'mnist';
       const who = builtin === 'keras' ? 'Keras downloads' : 'the script downloads';
-      if (ref.name === 'digits') lines.push(`# ModelSpec's bundled \`digits\` are 10,000 MNIST digits; here ${who} the full MNIST.`);
+      if (ref.name === 'digits')
+        lines.push(`# ModelSpec's bundled \`digits\` are 10,000 MNIST digits; here ${who} the full MNIST.`);
       lines.push(
         builtin === 'keras'
           ? `${x}, ${y} = keras.datasets.${set}.load_data()[${split}]`
@@ -69,7 +72,10 @@ export function pythonDataLoader(
     case 'cifar10':
     case 'cifar100': {
       const mode = ref.name === 'cifar100' ? `label_mode=${pythonLiteral(ref.args.label_mode ?? 'fine')}` : '';
-      lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${mode})[${split}]`, `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`);
+      lines.push(
+        `${x}, ${y} = keras.datasets.${ref.name}.load_data(${mode})[${split}]`,
+        `${y} = ${y}.ravel()  # load_data() gives labels as (N, 1)`,
+      );
       scale ??= 1 / 255;
       break;
     }
@@ -77,7 +83,9 @@ export function pythonDataLoader(
     case 'reuters': {
       // load_data()'s own arguments, then padded as ModelSpec pads (sequence_length, else maxlen).
       const { split: _split, sequence_length: length, ...kerasArgs } = ref.args;
-      const args = Object.entries(kerasArgs).map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`).join(', ');
+      const args = Object.entries(kerasArgs)
+        .map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`)
+        .join(', ');
       lines.push(
         `${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`,
         `${x} = keras.utils.pad_sequences(${x}, maxlen=${pythonLiteral(length ?? ref.args.maxlen)})`,
@@ -87,7 +95,9 @@ export function pythonDataLoader(
     case 'boston_housing':
     case 'california_housing': {
       const { split: _split, ...kerasArgs } = ref.args;
-      const args = Object.entries(kerasArgs).map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`).join(', ');
+      const args = Object.entries(kerasArgs)
+        .map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`)
+        .join(', ');
       lines.push(`${x}, ${y} = keras.datasets.${ref.name}.load_data(${args})[${split}]`);
       break;
     }
@@ -119,9 +129,9 @@ export function pythonDataLoader(
         'def read_idx(path):',
         "    with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as f:",
         '        data = f.read()',
-        "    dims = data[3]",
+        '    dims = data[3]',
         "    shape = struct.unpack('>' + 'I' * dims, data[4:4 + 4 * dims])",
-        "    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)",
+        '    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)',
         `${x} = read_idx(${pythonLiteral(ref.args.images)})`,
         `${y} = read_idx(${pythonLiteral(ref.args.labels)})`,
       );

@@ -50,18 +50,26 @@ const LOSSES: Record<string, string> = {
  */
 function arg(owner: string, args: Readonly<Record<string, ArgValue>>, key: string): string {
   const v = args[key];
-  if (typeof v !== 'number') throw new Error(`internal error: ${owner} reached the PyTorch export without a numeric '${key}'`);
+  if (typeof v !== 'number')
+    throw new Error(`internal error: ${owner} reached the PyTorch export without a numeric '${key}'`);
   return pythonNumber(v);
 }
 
 const OPTIMIZERS: Record<string, (a: Record<string, ArgValue>, o: string) => string> = {
-  SGD: (a, o) => `torch.optim.SGD(model.parameters(), lr=${arg(o, a, 'learning_rate')}, momentum=${arg(o, a, 'momentum')}, nesterov=${a.nesterov ? 'True' : 'False'})`,
-  Adam: (a, o) => `torch.optim.Adam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
-  RMSprop: (a, o) => `torch.optim.RMSprop(model.parameters(), lr=${arg(o, a, 'learning_rate')}, alpha=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
-  Adagrad: (a, o) => `torch.optim.Adagrad(model.parameters(), lr=${arg(o, a, 'learning_rate')}, initial_accumulator_value=${arg(o, a, 'initial_accumulator_value')}, eps=${arg(o, a, 'epsilon')})`,
-  Adadelta: (a, o) => `torch.optim.Adadelta(model.parameters(), lr=${arg(o, a, 'learning_rate')}, rho=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
-  Adamax: (a, o) => `torch.optim.Adamax(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
-  Nadam: (a, o) => `torch.optim.NAdam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
+  SGD: (a, o) =>
+    `torch.optim.SGD(model.parameters(), lr=${arg(o, a, 'learning_rate')}, momentum=${arg(o, a, 'momentum')}, nesterov=${a.nesterov ? 'True' : 'False'})`,
+  Adam: (a, o) =>
+    `torch.optim.Adam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
+  RMSprop: (a, o) =>
+    `torch.optim.RMSprop(model.parameters(), lr=${arg(o, a, 'learning_rate')}, alpha=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
+  Adagrad: (a, o) =>
+    `torch.optim.Adagrad(model.parameters(), lr=${arg(o, a, 'learning_rate')}, initial_accumulator_value=${arg(o, a, 'initial_accumulator_value')}, eps=${arg(o, a, 'epsilon')})`,
+  Adadelta: (a, o) =>
+    `torch.optim.Adadelta(model.parameters(), lr=${arg(o, a, 'learning_rate')}, rho=${arg(o, a, 'rho')}, eps=${arg(o, a, 'epsilon')})`,
+  Adamax: (a, o) =>
+    `torch.optim.Adamax(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
+  Nadam: (a, o) =>
+    `torch.optim.NAdam(model.parameters(), lr=${arg(o, a, 'learning_rate')}, betas=(${arg(o, a, 'beta_1')}, ${arg(o, a, 'beta_2')}), eps=${arg(o, a, 'epsilon')})`,
 };
 
 /** An int-or-tuple catalog argument as `n` ints; the analysis filled it in, so a missing one is a bug upstream. */
@@ -107,7 +115,10 @@ function layerModules(layer: LayerInfo): string[] {
       const s = args.strides === null || args.strides === undefined ? p : tuple(args.strides, dims);
       const kind = spec.name.startsWith('Max') ? 'Max' : 'Avg';
       const pool = `nn.${kind}Pool${dims}d(${pyTuple(p)}, stride=${pyTuple(s)}${kind === 'Avg' ? ', count_include_pad=False' : ''})`;
-      const body = args.padding === 'same' ? `nn.Sequential(SamePad(${pyTuple(p)}, ${pyTuple(s)}, ${pyTuple(p.map(() => 1))}, value=${kind === 'Max' ? "float('-inf')" : '0.0'}), ${pool})` : pool;
+      const body =
+        args.padding === 'same'
+          ? `nn.Sequential(SamePad(${pyTuple(p)}, ${pyTuple(s)}, ${pyTuple(p.map(() => 1))}, value=${kind === 'Max' ? "float('-inf')" : '0.0'}), ${pool})`
+          : pool;
       return [`ChannelsFirst(${body})`];
     }
     case 'GlobalMaxPooling1D':
@@ -141,7 +152,9 @@ function layerModules(layer: LayerInfo): string[] {
       return ['nn.Softmax(dim=-1)'];
     case 'BatchNormalization':
       // Keras momentum m means running = m·running + (1 − m)·batch; PyTorch's is the complement.
-      return [`ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${arg(layer.name, args, 'epsilon')}, momentum=${pythonNumber(+(1 - Number(arg(layer.name, args, 'momentum'))).toFixed(6))}))`];
+      return [
+        `ChannelsFirst(nn.BatchNorm${Math.min(Math.max(input.length - 1, 1), 3)}d(${last(input)}, eps=${arg(layer.name, args, 'epsilon')}, momentum=${pythonNumber(+(1 - Number(arg(layer.name, args, 'momentum'))).toFixed(6))}))`,
+      ];
     case 'LayerNormalization':
       return [`nn.LayerNorm(${last(input)}, eps=${arg(layer.name, args, 'epsilon')})`];
     case 'Embedding':
@@ -150,10 +163,14 @@ function layerModules(layer: LayerInfo): string[] {
     case 'LSTM':
     case 'GRU': {
       const cls = spec.name === 'SimpleRNN' ? 'RNN' : spec.name;
-      return [`Recurrent(nn.${cls}(${last(input)}, ${pythonNumber(args.units)}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`];
+      return [
+        `Recurrent(nn.${cls}(${last(input)}, ${pythonNumber(args.units)}, batch_first=True), return_sequences=${args.return_sequences ? 'True' : 'False'})`,
+      ];
     }
     case 'UpSampling2D':
-      return [`ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2, layer.name, 'size'))}, mode=${pythonLiteral(args.interpolation)}))`];
+      return [
+        `ChannelsFirst(nn.Upsample(scale_factor=${pyTuple(tuple(args.size, 2, layer.name, 'size'))}, mode=${pythonLiteral(args.interpolation)}))`,
+      ];
     case 'UpSampling1D':
       return [`ChannelsFirst(nn.Upsample(scale_factor=${arg(layer.name, args, 'size')}, mode='nearest'))`];
     case 'ZeroPadding2D':
@@ -162,7 +179,9 @@ function layerModules(layer: LayerInfo): string[] {
       return [`GaussianNoise(${arg(layer.name, args, 'stddev')})`];
     default:
       // The catalog says this export supports the layer: its record and this switch disagree.
-      throw new Error(`internal error: the catalog lists ${spec.name} as exportable to PyTorch, but the export has no code for it`);
+      throw new Error(
+        `internal error: the catalog lists ${spec.name} as exportable to PyTorch, but the export has no code for it`,
+      );
   }
 }
 
@@ -197,7 +216,9 @@ export function exportPytorch(plan: ModelPlan): string {
   const firstModule: number[] = []; // each layer's first module, its index in nn.Sequential
   for (const l of model.layers) {
     firstModule.push(modules.length);
-    modules.push(...layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${pythonComment(`${l.name} (${l.spec.name})`)}` : `${m},`)));
+    modules.push(
+      ...layerModules(l).map((m, i) => (i === 0 ? `${m},  # ${pythonComment(`${l.name} (${l.spec.name})`)}` : `${m},`)),
+    );
   }
   const out: string[] = [
     ...pythonDocstring([
@@ -213,8 +234,13 @@ export function exportPytorch(plan: ModelPlan): string {
     const n = pretrained.layers.length;
     const loads = pretrained.layers.flatMap((l, i) => {
       if (!l.params || l.params.trainable + l.params.nonTrainable === 0) return [];
-      if (!TORCH_LOADABLE.has(l.spec.name)) throw new Error(`the saved weights of ${l.spec.name} cannot be loaded into PyTorch yet; export --to keras instead`);
-      return [`copy_keras_weights(model[${firstModule[i]}]${weightPath(l)}, ${pythonLiteral(l.spec.name)}, saved[${i}])  # ${pythonComment(l.name)}`];
+      if (!TORCH_LOADABLE.has(l.spec.name))
+        throw new Error(
+          `the saved weights of ${l.spec.name} cannot be loaded into PyTorch yet; export --to keras instead`,
+        );
+      return [
+        `copy_keras_weights(model[${firstModule[i]}]${weightPath(l)}, ${pythonLiteral(l.spec.name)}, saved[${i}])  # ${pythonComment(l.name)}`,
+      ];
     });
     out.push(SAVED_WEIGHTS_READER, torchWeightConverter(new Set(pretrained.layers.map((l) => l.spec.name))));
     loading.push(
@@ -237,10 +263,16 @@ export function exportPytorch(plan: ModelPlan): string {
   });
   if (runs.length > 0) {
     if (loading.length === 0) loading.push('');
-    loading.push('# trainable=False: these layers keep their weights.', ...runs.map(([a, b]) => `model[${a || ''}:${b}].requires_grad_(False)`));
+    loading.push(
+      '# trainable=False: these layers keep their weights.',
+      ...runs.map(([a, b]) => `model[${a || ''}:${b}].requires_grad_(False)`),
+    );
   }
   if (frozenBatchNorm.length > 0) {
-    loading.push('# Keras runs a frozen BatchNormalization in inference mode (its moving statistics, never updated); so does this script.', `frozen_batchnorm = [${frozenBatchNorm.join(', ')}]`);
+    loading.push(
+      '# Keras runs a frozen BatchNormalization in inference mode (its moving statistics, never updated); so does this script.',
+      `frozen_batchnorm = [${frozenBatchNorm.join(', ')}]`,
+    );
   }
   const trainable = model.totals.trainable.toLocaleString('en-US');
   // seed: None is a new seed per run in Keras; the script fixes 0 so that it reproduces itself.
@@ -261,7 +293,10 @@ export function exportPytorch(plan: ModelPlan): string {
       ? "print('parameters:', sum(p.numel() for p in model.parameters()))  # frozen ones included"
       : `print('parameters:', sum(p.numel() for p in model.parameters()))  # Keras: ${trainable} trainable`,
   );
-  if (anyFrozen) out.push(`print('trainable parameters:', sum(p.numel() for p in model.parameters() if p.requires_grad))  # Keras: ${trainable}`);
+  if (anyFrozen)
+    out.push(
+      `print('trainable parameters:', sum(p.numel() for p in model.parameters() if p.requires_grad))  # Keras: ${trainable}`,
+    );
   const compile = plan.compile;
   const data = plan.data;
   if (!compile || !data) {
@@ -276,19 +311,28 @@ export function exportPytorch(plan: ModelPlan): string {
   const { train, test, rescale } = data;
   const fit = plan.fit;
   for (const ref of [train, test]) {
-    if (ref?.name === 'images') throw new Error("export --to pytorch does not read images(...) folders yet (the Keras export does); use --to keras");
+    if (ref?.name === 'images')
+      throw new Error(
+        'export --to pytorch does not read images(...) folders yet (the Keras export does); use --to keras',
+      );
   }
   const oneHot = compile.labelEncoding === 'onehot';
   const digits = digitsFileName(file);
   const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist', digits);
-  if (test) loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
+  if (test)
+    loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
   if (loaders.some((l) => l.includes('Path(__file__)'))) imports.add('from pathlib import Path');
   // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
-  if (loaders.some((l) => /\bkeras\./.test(l))) loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
+  if (loaders.some((l) => /\bkeras\./.test(l)))
+    loaders.unshift('', "import keras  # only keras.datasets' load_data(): the arrays ModelSpec trains on");
   const classify = compile.labelEncoding === 'onehot' || compile.labelEncoding === 'index';
   const callbacks = torchCallbacks(fit.callbacks);
   if (callbacks.skipped.length > 0) {
-    header.push('# Not carried over from the fit block (no PyTorch counterpart here yet):', ...callbacks.skipped.map((c) => `#   ${pythonComment(c)}`), '');
+    header.push(
+      '# Not carried over from the fit block (no PyTorch counterpart here yet):',
+      ...callbacks.skipped.map((c) => `#   ${pythonComment(c)}`),
+      '',
+    );
   }
   out.push(
     ...(loaders.some((l) => l.includes('load_mnist(')) ? MNIST_LOADER : []),
@@ -317,7 +361,9 @@ export function exportPytorch(plan: ModelPlan): string {
     '    model.train()',
     '    losses = []',
     ...(frozenBatchNorm.length > 0 ? ['    for bn in frozen_batchnorm:', '        bn.eval()'] : []),
-    !data.shuffle ? '    order = np.arange(len(x_fit))  # shuffle: false' : '    order = np.random.permutation(len(x_fit))',
+    !data.shuffle
+      ? '    order = np.arange(len(x_fit))  # shuffle: false'
+      : '    order = np.random.permutation(len(x_fit))',
     '    for i in range(0, len(order), batch_size):',
     '        idx = order[i:i + batch_size]',
     '        xb = torch.as_tensor(x_fit[idx], device=device)',
@@ -333,7 +379,12 @@ export function exportPytorch(plan: ModelPlan): string {
     ...(classify ? ["        logs['val_accuracy'] = val_accuracy"] : []),
     "    print(f'epoch {epoch + 1}/{epochs}: ' + ', '.join(f'{k} {v:.4f}' for k, v in logs.items()))",
     ...(callbacks.created.length > 0
-      ? ['    # Every callback sees the epoch (as in Keras), then training stops if one asks.', '    stops = [callback.on_epoch_end(epoch, logs) for callback in callbacks]', '    if any(stops):', '        break']
+      ? [
+          '    # Every callback sees the epoch (as in Keras), then training stops if one asks.',
+          '    stops = [callback.on_epoch_end(epoch, logs) for callback in callbacks]',
+          '    if any(stops):',
+          '        break',
+        ]
       : []),
   );
   if (test) out.push('', "print('test loss, accuracy:', evaluate(x_test, y_test))");
@@ -350,14 +401,31 @@ function assemble(out: string[], imports: Set<string>, header: string[]): string
   if (helpers.some((h) => /\bos\./.test(h))) imports.add('import os');
   if (helpers.some((h) => /\bcsv\./.test(h))) imports.add('import csv');
   const standard = [...imports].sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1]));
-  const lines = [...doc, ...header, ...standard, ...(standard.length > 0 ? [''] : []), 'import numpy as np', 'import torch', 'from torch import nn', ...helpers.flatMap((h) => ['', '', h]), '', ...code];
+  const lines = [
+    ...doc,
+    ...header,
+    ...standard,
+    ...(standard.length > 0 ? [''] : []),
+    'import numpy as np',
+    'import torch',
+    'from torch import nn',
+    ...helpers.flatMap((h) => ['', '', h]),
+    '',
+    ...code,
+  ];
   return lines.join('\n').replace(/\n{4,}/g, '\n\n\n') + '\n';
 }
 
 // keras.callbacks arguments the script's callback classes take (pytorch_helpers.py).
 const CALLBACK_ARGS: Record<string, { owner: string; args: string[] }> = {
-  EarlyStopping: { owner: 'model', args: ['monitor', 'min_delta', 'patience', 'mode', 'restore_best_weights', 'start_from_epoch'] },
-  ReduceLROnPlateau: { owner: 'optimizer', args: ['monitor', 'factor', 'patience', 'mode', 'min_delta', 'cooldown', 'min_lr'] },
+  EarlyStopping: {
+    owner: 'model',
+    args: ['monitor', 'min_delta', 'patience', 'mode', 'restore_best_weights', 'start_from_epoch'],
+  },
+  ReduceLROnPlateau: {
+    owner: 'optimizer',
+    args: ['monitor', 'factor', 'patience', 'mode', 'min_delta', 'cooldown', 'min_lr'],
+  },
   ModelCheckpoint: { owner: 'model', args: ['filepath', 'monitor', 'save_best_only', 'mode'] },
   CSVLogger: { owner: '', args: ['filename', 'separator', 'append'] },
 };

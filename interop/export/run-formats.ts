@@ -22,7 +22,11 @@ export type RunFormat = (typeof RUN_FORMATS)[number];
 export const isRunFormat = (to: string): to is RunFormat => (RUN_FORMATS as readonly string[]).includes(to);
 
 /** The file written into the run folder when no --out is given. */
-export const DEFAULT_FILE: Record<RunFormat, string> = { onnx: 'model.onnx', 'keras-model': 'model.keras', safetensors: 'model.safetensors' };
+export const DEFAULT_FILE: Record<RunFormat, string> = {
+  onnx: 'model.onnx',
+  'keras-model': 'model.keras',
+  safetensors: 'model.safetensors',
+};
 
 interface SavedRun {
   runDir: string;
@@ -32,23 +36,30 @@ interface SavedRun {
 }
 
 /** What --to FORMAT expects, for errors about a wrong argument. */
-const runFolderHint = (to: string) => `--to ${to} exports a trained run: give a run folder such as runs/<model>/<time> (it holds spec.json and model.json)`;
+const runFolderHint = (to: string) =>
+  `--to ${to} exports a trained run: give a run folder such as runs/<model>/<time> (it holds spec.json and model.json)`;
 
 function openRun(folder: string, to: RunFormat, scratch: string): SavedRun {
   const runDir = resolve(basename(folder) === 'model.json' ? dirname(folder) : folder);
   if (!existsSync(runDir)) throw new Error(`${folder}: no such folder; ${runFolderHint(to)}`);
-  if (!statSync(runDir).isDirectory()) throw new Error(`${folder} is a file; ${runFolderHint(to)}, or use --to keras|pytorch for a .model file`);
+  if (!statSync(runDir).isDirectory())
+    throw new Error(`${folder} is a file; ${runFolderHint(to)}, or use --to keras|pytorch for a .model file`);
   const specFile = join(runDir, 'spec.json');
-  if (!existsSync(specFile)) throw new Error(`${folder} is not a run folder (it has no spec.json); ${runFolderHint(to)}`);
+  if (!existsSync(specFile))
+    throw new Error(`${folder} is not a run folder (it has no spec.json); ${runFolderHint(to)}`);
   const modelFile = join(runDir, 'model.json');
-  if (!existsSync(modelFile)) throw new Error(`${runDir} has no model.json: the run ended before it saved a model (its events.jsonl says how it ended)`);
+  if (!existsSync(modelFile))
+    throw new Error(
+      `${runDir} has no model.json: the run ended before it saved a model (its events.jsonl says how it ended)`,
+    );
   let spec: RunSpec;
   try {
     spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
   } catch (e) {
     throw new Error(`${specFile}: ${e instanceof SyntaxError ? 'not JSON' : String(e)}; the run folder is damaged`);
   }
-  if (!spec.model || !Array.isArray(spec.model.config?.layers)) throw new Error(`${specFile} has no model; the run folder is damaged`);
+  if (!spec.model || !Array.isArray(spec.model.config?.layers))
+    throw new Error(`${specFile} has no model; the run folder is damaged`);
   return { runDir, spec, modelFile, layers: readSavedWeights(modelFile, scratch) };
 }
 
@@ -70,38 +81,61 @@ export async function exportRun(folder: string, to: RunFormat, out?: string): Pr
 /** Weights named as Keras 3 names variable paths, `<layer>/<variable>` (e.g. `dense/kernel`). */
 function safetensorsOf(run: SavedRun): Buffer {
   const tensors = run.layers.flatMap((layer) =>
-    layer.tensors.map((t, i) => ({ name: `${layer.name}/${layer.weightNames[i]}`, shape: t.shape, data: readTensorFile(t).data as Float32Array })),
+    layer.tensors.map((t, i) => ({
+      name: `${layer.name}/${layer.weightNames[i]}`,
+      shape: t.shape,
+      data: readTensorFile(t).data as Float32Array,
+    })),
   );
   return encodeSafetensors(tensors, { format: 'keras', model: run.spec.modelName ?? '', source: run.modelFile });
 }
 
-function runPython(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; last: Record<string, unknown>; stderr: string }> {
+function runPython(
+  python: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; last: Record<string, unknown>; stderr: string }> {
   return new Promise((done) => {
-    execFile(python, args, { env, encoding: 'utf8', timeout: 600_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let last: Record<string, unknown> = {};
-      try {
-        last = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        last = { error: stderr.trim().split('\n').pop() || error?.message || 'no output' };
-      }
-      done({ code: error ? ((error as { code?: unknown }).code as number) ?? 1 : 0, last, stderr });
-    });
+    execFile(
+      python,
+      args,
+      { env, encoding: 'utf8', timeout: 600_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        let last: Record<string, unknown> = {};
+        try {
+          last = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          last = { error: stderr.trim().split('\n').pop() || error?.message || 'no output' };
+        }
+        done({ code: error ? (((error as { code?: unknown }).code as number) ?? 1) : 0, last, stderr });
+      },
+    );
   });
 }
 
 async function onnxOf(run: SavedRun, tmp: string, scratch: string): Promise<void> {
   const torch = await findTorch();
   if (!torch.probe) {
-    throw new Error(`--to onnx needs PyTorch (torch.onnx.export); none of ${torch.tried.join(', ')} imports torch. Install it (pip install torch, or apt-get install python3-torch) or set MODELSPEC_PYTHON`);
+    throw new Error(
+      `--to onnx needs PyTorch (torch.onnx.export); none of ${torch.tried.join(', ')} imports torch. Install it (pip install torch, or apt-get install python3-torch) or set MODELSPEC_PYTHON`,
+    );
   }
   const specFile = join(scratch, 'export-spec.json');
   const tensors = run.layers.flatMap((l) => l.tensors);
-  writeFileSync(specFile, JSON.stringify({ model: run.spec.model, expectedParams: run.spec.expectedParams, initialWeights: { tensors, source: run.modelFile } }));
+  writeFileSync(
+    specFile,
+    JSON.stringify({
+      model: run.spec.model,
+      expectedParams: run.spec.expectedParams,
+      initialWeights: { tensors, source: run.modelFile },
+    }),
+  );
   // Started like every engine process: nothing from the user's folder is importable.
   const command = pythonModuleCommand(torch.probe.python, 'modelspec_torch', ['--export-onnx', specFile, tmp]);
   const r = await runPython(command.command, command.args, command.env);
-  if (r.code !== 0 || typeof r.last.error === 'string') throw new Error(`torch.onnx.export failed: ${String(r.last.error ?? r.stderr)}`);
+  if (r.code !== 0 || typeof r.last.error === 'string')
+    throw new Error(`torch.onnx.export failed: ${String(r.last.error ?? r.stderr)}`);
 }
 
 /** The first interpreter (as the PyTorch engine looks for one) that imports h5py. */
@@ -112,7 +146,9 @@ function pythonWithH5py(): string {
     if (r.status === 0) return python;
     tried.push(python);
   }
-  throw new Error(`--to keras-model writes model.weights.h5 with h5py; none of ${tried.join(', ')} imports it. Install it (pip install h5py, or apt-get install python3-h5py) or set MODELSPEC_PYTHON`);
+  throw new Error(
+    `--to keras-model writes model.weights.h5 with h5py; none of ${tried.join(', ')} imports it. Install it (pip install h5py, or apt-get install python3-h5py) or set MODELSPEC_PYTHON`,
+  );
 }
 
 async function kerasArchiveOf(run: SavedRun, tmp: string, scratch: string): Promise<void> {
@@ -121,17 +157,31 @@ async function kerasArchiveOf(run: SavedRun, tmp: string, scratch: string): Prom
   // Keras's class names come from the run's own (lowered) model; TF.js may save its own variants.
   const lowered = model.config.layers.filter((l) => l.class_name !== 'InputLayer');
   if (lowered.length !== run.layers.length) {
-    throw new Error(`${run.modelFile} has ${run.layers.length} layers but the run's spec.json has ${lowered.length}; the run folder is damaged`);
+    throw new Error(
+      `${run.modelFile} has ${run.layers.length} layers but the run's spec.json has ${lowered.length}; the run folder is damaged`,
+    );
   }
-  const groups = h5Groups(run.layers.map((l, i) => ({ className: lowered[i]!.class_name, name: l.name, weights: l.tensors.length }))).map((g) => ({
+  const groups = h5Groups(
+    run.layers.map((l, i) => ({ className: lowered[i]!.class_name, name: l.name, weights: l.tensors.length })),
+  ).map((g) => ({
     path: g.path,
     name: g.name,
-    vars: g.layer < 0 ? [] : run.layers[g.layer]!.tensors.map((t) => ({ path: t.path, offset: t.offset ?? 0, shape: t.shape })),
+    vars:
+      g.layer < 0
+        ? []
+        : run.layers[g.layer]!.tensors.map((t) => ({ path: t.path, offset: t.offset ?? 0, shape: t.shape })),
   }));
   const job = join(scratch, 'keras-job.json');
   // A version of Keras 3 whose saving_lib layout this follows; Keras reads the archive whatever it says.
-  const metadata = { keras_version: '3.16.0', date_saved: new Date().toISOString().replace(/\.\d+Z$/, '').replace('T', '@') };
+  const metadata = {
+    keras_version: '3.16.0',
+    date_saved: new Date()
+      .toISOString()
+      .replace(/\.\d+Z$/, '')
+      .replace('T', '@'),
+  };
   writeFileSync(job, JSON.stringify({ out: tmp, config, metadata, groups }));
   const r = await runPython(pythonWithH5py(), [join(pythonPath(), 'modelspec_keras_archive.py'), job], process.env);
-  if (r.code !== 0 || typeof r.last.error === 'string') throw new Error(`cannot write the .keras archive: ${String(r.last.error ?? r.stderr)}`);
+  if (r.code !== 0 || typeof r.last.error === 'string')
+    throw new Error(`cannot write the .keras archive: ${String(r.last.error ?? r.stderr)}`);
 }

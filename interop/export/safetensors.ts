@@ -15,7 +15,8 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   for (const t of tensors) {
     if (t.name in header) throw new Error(`two tensors are named ${t.name}`);
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${count} values, it has ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${count} values, it has ${t.data.length}`);
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + count * 4] };
     offset += count * 4;
   }

@@ -26,7 +26,12 @@ export interface ScriptFiles {
 }
 
 /** The script for `modelFile` and the data files it needs beside `scriptPath`. Throws with a message on a model it cannot export. */
-export async function exportScriptFiles(analysis: Analysis, modelFile: string, to: ScriptTarget, scriptPath: string): Promise<ScriptFiles> {
+export async function exportScriptFiles(
+  analysis: Analysis,
+  modelFile: string,
+  to: ScriptTarget,
+  scriptPath: string,
+): Promise<ScriptFiles> {
   // Refuse before anything is written, with the checker's message for each layer the target lacks.
   const refused = analysis.model && unsupportedLayersError(analysis.model, to);
   if (refused) throw new Error(refused);
@@ -37,7 +42,12 @@ export async function exportScriptFiles(analysis: Analysis, modelFile: string, t
   const sources = [plan.data?.train, plan.data?.test, plan.data?.validation];
   if (sources.some((r) => r?.name === 'digits')) {
     const [train, test] = [await readDigits('train'), await readDigits('test')];
-    const arrays = ([['train', train], ['test', test]] as const).flatMap(([part, d]) => [
+    const arrays = (
+      [
+        ['train', train],
+        ['test', test],
+      ] as const
+    ).flatMap(([part, d]) => [
       { name: `x_${part}`, dtype: '|u1' as const, shape: [d.count, d.rows, d.cols], data: d.x },
       { name: `y_${part}`, dtype: '|u1' as const, shape: [d.count], data: d.labels },
     ]);

@@ -58,7 +58,9 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
         if (bound && depth < MAX_RESOLVE) return toValue(bound, what, depth + 1);
         // `tf.nn.relu`, `keras.activations.relu`: the language reads these dotted names itself.
         if (e.path.includes('.')) return { kind: 'name', name: e.path, range: RANGE };
-        warn(`${what}: could not resolve the variable '${e.path}' (only names assigned a plain value are read); set it by hand`);
+        warn(
+          `${what}: could not resolve the variable '${e.path}' (only names assigned a plain value are read); set it by hand`,
+        );
         return undefined;
       }
       case 'tuple':
@@ -81,7 +83,9 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
         for (const a of e.args) {
           const v = toValue(a.value, a.name ? `${name}(${a.name}=...)` : `${name}(...)`, depth);
           if (!v) continue;
-          args.push(a.name ? { name: { name: a.name, range: RANGE }, value: v, range: RANGE } : { value: v, range: RANGE });
+          args.push(
+            a.name ? { name: { name: a.name, range: RANGE }, value: v, range: RANGE } : { value: v, range: RANGE },
+          );
         }
         return call(name, args);
       }
@@ -133,11 +137,13 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
     visitCalls(expr, (c) => {
       if (c.callee.k !== 'name') return;
       // `mnist.load_data()` after `from keras.datasets import mnist`, too.
-      const loaded = /(?:^|\.)datasets\.(\w+)\.load_data$/.exec(c.callee.path) ?? /^(\w+)\.load_data$/.exec(c.callee.path);
+      const loaded =
+        /(?:^|\.)datasets\.(\w+)\.load_data$/.exec(c.callee.path) ?? /^(\w+)\.load_data$/.exec(c.callee.path);
       if (loaded) {
         const spec = getDataset(loaded[1]);
         if (!spec) {
-          if (/datasets\./.test(c.callee.path)) warn(`the dataset '${loaded[1]}' is not one ModelSpec knows; set data.train by hand`);
+          if (/datasets\./.test(c.callee.path))
+            warn(`the dataset '${loaded[1]}' is not one ModelSpec knows; set data.train by hand`);
           return;
         }
         const args: Argument[] = [];
@@ -177,10 +183,28 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
           const layer = expr.args.find((a) => !a.name);
           if (layer) addLayer(layer.value);
           modelVar ??= owner;
-        } else if (method === 'compile') readCall(expr.args, ['optimizer', 'loss', 'metrics'], compile, 'compile', toValue, warn);
+        } else if (method === 'compile')
+          readCall(expr.args, ['optimizer', 'loss', 'metrics'], compile, 'compile', toValue, warn);
         else if (method === 'fit') {
           const settings: Setting[] = [];
-          readCall(expr.args, ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split', 'validation_data', 'shuffle'], settings, 'fit', toValue, warn);
+          readCall(
+            expr.args,
+            [
+              'x',
+              'y',
+              'batch_size',
+              'epochs',
+              'verbose',
+              'callbacks',
+              'validation_split',
+              'validation_data',
+              'shuffle',
+            ],
+            settings,
+            'fit',
+            toValue,
+            warn,
+          );
           for (const st of settings) {
             if (st.key === 'x' || st.key === 'y' || st.key === 'verbose') continue;
             if (st.key === 'validation_split' || st.key === 'shuffle') data.push(st);
@@ -198,15 +222,26 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
   }
 
   if (layerCalls === 0) {
-    throw new ImportError('found no Sequential model: the file needs keras.Sequential([...]) or Sequential() with model.add(...) calls (functional models, keras.Model(inputs, outputs), are not translated)');
+    throw new ImportError(
+      'found no Sequential model: the file needs keras.Sequential([...]) or Sequential() with model.add(...) calls (functional models, keras.Model(inputs, outputs), are not translated)',
+    );
   }
 
-  if (!dataset) warnings.push({ line: 0, message: 'no keras.datasets.X.load_data() found: add a data block (train: ...) by hand to train' });
+  if (!dataset)
+    warnings.push({
+      line: 0,
+      message: 'no keras.datasets.X.load_data() found: add a data block (train: ...) by hand to train',
+    });
   const dataSettings: Setting[] = [];
   if (dataset) {
     const args = [...dataset.args];
-    if (sequenceLength && getDataset(dataset.name)?.args.some((a) => a.name === 'sequence_length')) args.push({ name: { name: 'sequence_length', range: RANGE }, value: sequenceLength, range: RANGE });
-    dataSettings.push({ key: 'train', value: args.length ? call(dataset.name, args) : { kind: 'name', name: dataset.name, range: RANGE }, bare: true });
+    if (sequenceLength && getDataset(dataset.name)?.args.some((a) => a.name === 'sequence_length'))
+      args.push({ name: { name: 'sequence_length', range: RANGE }, value: sequenceLength, range: RANGE });
+    dataSettings.push({
+      key: 'train',
+      value: args.length ? call(dataset.name, args) : { kind: 'name', name: dataset.name, range: RANGE },
+      bare: true,
+    });
   }
   dataSettings.push(...data);
 
@@ -224,7 +259,14 @@ export function importKeras(source: string, fallbackName = 'imported'): ImportRe
 }
 
 /** Keras's positional order for `names`, then keywords; each becomes a setting when it translates. */
-function readCall(args: PyArg[], names: string[], out: Setting[], where: string, toValue: (e: PyExpr, what: string) => Value | undefined, warn: (m: string) => void): void {
+function readCall(
+  args: PyArg[],
+  names: string[],
+  out: Setting[],
+  where: string,
+  toValue: (e: PyExpr, what: string) => Value | undefined,
+  warn: (m: string) => void,
+): void {
   let position = 0;
   for (const a of args) {
     const key = a.name ?? names[position++];
@@ -241,7 +283,9 @@ function readCall(args: PyArg[], names: string[], out: Setting[], where: string,
       continue;
     }
     if (key === 'validation_data') {
-      warn(`${where}(validation_data=...) is not translated: set data.validation (e.g. the test split) or validation_split by hand`);
+      warn(
+        `${where}(validation_data=...) is not translated: set data.validation (e.g. the test split) or validation_split by hand`,
+      );
       continue;
     }
     const value = toValue(a.value, `${where}(${key}=...)`);

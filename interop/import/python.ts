@@ -50,7 +50,10 @@ interface Tok {
 export class PythonReadError extends Error {}
 
 export function readPython(source: string): PyStatement[] {
-  if (source.length > MAX_PYTHON_CHARS) throw new PythonReadError(`the file has ${source.length.toLocaleString('en-US')} characters; import reads at most ${MAX_PYTHON_CHARS.toLocaleString('en-US')}`);
+  if (source.length > MAX_PYTHON_CHARS)
+    throw new PythonReadError(
+      `the file has ${source.length.toLocaleString('en-US')} characters; import reads at most ${MAX_PYTHON_CHARS.toLocaleString('en-US')}`,
+    );
   const toks = tokenize(source);
   const statements: PyStatement[] = [];
   let i = 0;
@@ -79,7 +82,10 @@ function tokenize(src: string): Tok[] {
   let lineStart = 0;
   let i = 0;
   const push = (kind: TokKind, text: string, start: number, value?: string) => {
-    if (toks.length >= MAX_TOKENS) throw new PythonReadError(`the file has more than ${MAX_TOKENS.toLocaleString('en-US')} tokens; import reads model scripts, not data`);
+    if (toks.length >= MAX_TOKENS)
+      throw new PythonReadError(
+        `the file has more than ${MAX_TOKENS.toLocaleString('en-US')} tokens; import reads model scripts, not data`,
+      );
     toks.push({ kind, text, line, column: start - lineStart, value });
   };
   while (i < src.length) {
@@ -142,7 +148,12 @@ function tokenize(src: string): Tok[] {
       }
       if (!closed) throw new PythonReadError(`line ${line}: a string is not closed`);
       // f-strings hold expressions: never read as plain text.
-      push(prefix.includes('f') ? 'op' : 'str', prefix.includes('f') ? 'f-string' : src.slice(start, i), start, prefix.includes('f') ? undefined : value);
+      push(
+        prefix.includes('f') ? 'op' : 'str',
+        prefix.includes('f') ? 'f-string' : src.slice(start, i),
+        start,
+        prefix.includes('f') ? undefined : value,
+      );
       continue;
     }
     const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 256));
@@ -153,7 +164,9 @@ function tokenize(src: string): Tok[] {
       i = end;
       continue;
     }
-    const num = /^(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)j?/.exec(src.slice(i, i + 64));
+    const num = /^(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)j?/.exec(
+      src.slice(i, i + 64),
+    );
     if (num && num[0] !== '.') {
       push('num', num[0], start);
       i += num[0].length;
@@ -179,7 +192,31 @@ class ExprParser {
   statement(): PyStatement | undefined {
     const first = this.toks[0];
     const indented = first.column > 0;
-    if (first.kind === 'name' && ['import', 'from', 'def', 'class', 'if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally', 'return', 'print', 'assert', 'del', 'pass', 'raise', '@'].includes(first.text)) {
+    if (
+      first.kind === 'name' &&
+      [
+        'import',
+        'from',
+        'def',
+        'class',
+        'if',
+        'elif',
+        'else',
+        'for',
+        'while',
+        'with',
+        'try',
+        'except',
+        'finally',
+        'return',
+        'print',
+        'assert',
+        'del',
+        'pass',
+        'raise',
+        '@',
+      ].includes(first.text)
+    ) {
       return undefined;
     }
     let target: string | undefined;
@@ -246,13 +283,29 @@ class ExprParser {
       }
       // Conditional expressions, comparisons, `for` in comprehensions…: outside the subset.
       const next = this.peek();
-      if (next && !(next.text === ',' || next.text === ')' || next.text === ']' || next.text === '}' || next.text === ':' || next.text === '=')) {
+      if (
+        next &&
+        !(
+          next.text === ',' ||
+          next.text === ')' ||
+          next.text === ']' ||
+          next.text === '}' ||
+          next.text === ':' ||
+          next.text === '='
+        )
+      ) {
         const start = this.i;
         while (this.i < this.toks.length && ![',', ')', ']', '}'].includes(this.toks[this.i].text)) {
           if (['(', '[', '{'].includes(this.toks[this.i].text)) this.skipGroup();
           else this.i++;
         }
-        return { k: 'opaque', text: `${describe(left)} ${this.toks.slice(start, this.i).map((t) => t.text).join(' ')}` };
+        return {
+          k: 'opaque',
+          text: `${describe(left)} ${this.toks
+            .slice(start, this.i)
+            .map((t) => t.text)
+            .join(' ')}`,
+        };
       }
       return left;
     } finally {
@@ -286,7 +339,10 @@ class ExprParser {
       if (t?.text === '.' && this.peek(1)?.kind === 'name') {
         const attr = this.toks[this.i + 1].text;
         this.i += 2;
-        value = value.k === 'name' ? { k: 'name', path: `${value.path}.${attr}` } : { k: 'opaque', text: `${describe(value)}.${attr}` };
+        value =
+          value.k === 'name'
+            ? { k: 'name', path: `${value.path}.${attr}` }
+            : { k: 'opaque', text: `${describe(value)}.${attr}` };
       } else if (t?.text === '(') {
         this.i++;
         const args = this.items(')', true) as PyArg[];
@@ -359,7 +415,9 @@ class ExprParser {
         comma = true;
       } else if (this.peek()?.text !== closer && this.i < this.toks.length) {
         // Something outside the subset inside the brackets: skip to the closer.
-        items.push(args ? { value: { k: 'opaque', text: this.peek()!.text } } : { k: 'opaque', text: this.peek()!.text });
+        items.push(
+          args ? { value: { k: 'opaque', text: this.peek()!.text } } : { k: 'opaque', text: this.peek()!.text },
+        );
         while (this.i < this.toks.length && this.peek()!.text !== closer) {
           if (['(', '[', '{'].includes(this.peek()!.text)) this.skipGroup();
           else this.i++;
@@ -378,8 +436,20 @@ class ExprParser {
 
 function arithmetic(left: PyExpr, op: string, right: PyExpr): PyExpr {
   if (left.k !== 'num' || right.k !== 'num') return { k: 'opaque', text: `${describe(left)} ${op} ${describe(right)}` };
-  const value = op === '+' ? left.value + right.value : op === '-' ? left.value - right.value : op === '*' ? left.value * right.value : left.value / right.value;
-  return { k: 'num', value, text: `${left.text}${op}${right.text}`, isInteger: left.isInteger && right.isInteger && op !== '/' };
+  const value =
+    op === '+'
+      ? left.value + right.value
+      : op === '-'
+        ? left.value - right.value
+        : op === '*'
+          ? left.value * right.value
+          : left.value / right.value;
+  return {
+    k: 'num',
+    value,
+    text: `${left.text}${op}${right.text}`,
+    isInteger: left.isInteger && right.isInteger && op !== '/',
+  };
 }
 
 /** Short source-like text of an expression, for messages. */

@@ -60,9 +60,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (first) {
       const what = block.kind === 'model' ? 'one model per file' : `one ${block.kind} block per file`;
       out.push(
-        diagnostic(block.kind === 'model' ? 'duplicate-model' : 'duplicate-block', block.keyword, `A .model file holds ${what}; merge this block into the first or move it to another file`, {
-          related: [{ range: first.keyword, message: `the first ${block.kind} block` }],
-        }),
+        diagnostic(
+          block.kind === 'model' ? 'duplicate-model' : 'duplicate-block',
+          block.keyword,
+          `A .model file holds ${what}; merge this block into the first or move it to another file`,
+          {
+            related: [{ range: first.keyword, message: `the first ${block.kind} block` }],
+          },
+        ),
       );
     } else seen.set(block.kind, block);
   }
@@ -86,7 +91,17 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const modelBlock = seen.get('model') as ModelBlock | undefined;
   let model: ModelAnalysis | undefined;
   if (modelBlock) {
-    model = analyzeModel(modelBlock, { ...ctx, dataSample, baseDir: options.baseDir, readSavedModel: options.readSavedModel, dataPending: train?.info.ok === false && train.info.code === 'data-slow' }, out);
+    model = analyzeModel(
+      modelBlock,
+      {
+        ...ctx,
+        dataSample,
+        baseDir: options.baseDir,
+        readSavedModel: options.readSavedModel,
+        dataPending: train?.info.ok === false && train.info.code === 'data-slow',
+      },
+      out,
+    );
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.
@@ -95,12 +110,27 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     checkBackendSupport(model, fit?.values.backend, fit?.written.backend?.value.range, out);
   } else if (parsed.file.blocks.length > 0 || text.trim().length > 0) {
     out.push(
-      diagnostic('missing-model', parsed.file.range.start.line === 0 ? { start: parsed.file.range.start, end: parsed.file.range.start } : parsed.file.range, 'This file has no model block; start one with `model NAME {` and a layer per line'),
+      diagnostic(
+        'missing-model',
+        parsed.file.range.start.line === 0
+          ? { start: parsed.file.range.start, end: parsed.file.range.start }
+          : parsed.file.range,
+        'This file has no model block; start one with `model NAME {` and a layer per line',
+      ),
     );
   }
 
   out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-  return { text, lines: text.split(/\r\n|\r|\n/), parse: parsed, model, compile, data, fit, diagnostics: capped(dedupe(out)) };
+  return {
+    text,
+    lines: text.split(/\r\n|\r|\n/),
+    parse: parsed,
+    model,
+    compile,
+    data,
+    fit,
+    diagnostics: capped(dedupe(out)),
+  };
 }
 
 function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diagnostic[]): DataSourceAnalysis[] {
@@ -114,11 +144,18 @@ function probeSources(data: SettingsAnalysis, options: AnalyzeOptions, out: Diag
     try {
       info = probe(ref, options.baseDir ?? process.cwd());
     } catch (e) {
-      info = { ok: false, code: 'data-format', message: `Could not read ${sourceLabel(ref)}: ${e instanceof Error ? e.message : String(e)}` };
+      info = {
+        ok: false,
+        code: 'data-format',
+        message: `Could not read ${sourceLabel(ref)}: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
     sources.push({ key, ref, info });
     if (!info.ok) {
-      const argRange = info.argName && setting.value.kind === 'call' ? sourceArgNode(setting.value, info.argName)?.value.range : undefined;
+      const argRange =
+        info.argName && setting.value.kind === 'call'
+          ? sourceArgNode(setting.value, info.argName)?.value.range
+          : undefined;
       out.push(diagnostic(info.code, argRange ?? setting.value.range, info.message));
     }
   }
@@ -156,7 +193,6 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 /** The first MAX_DIAGNOSTICS_PER_FILE diagnostics, then one that counts the rest (with the worst severity among them, so an error hidden there still fails `check`). */
@@ -166,7 +202,10 @@ function capped(diagnostics: Diagnostic[]): Diagnostic[] {
   const count = (sev: Severity) => rest.filter((d) => d.severity === sev).length;
   const worst = SEVERITY_ORDER.find((sev) => count(sev) > 0) ?? 'information';
   const [errors, warnings] = [count('error'), count('warning')];
-  const parts = [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  const parts = [
+    errors && `${errors} error${errors === 1 ? '' : 's'}`,
+    warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`,
+  ].filter(Boolean);
   const summary = diagnostic(
     'too-many-problems',
     rest[0].range,

@@ -38,14 +38,20 @@ export function bindCall(
           'unknown-argument',
           arg.name.range,
           `${calleeLabel} has no argument '${excerpt(arg.name.name)}'` + (guess ? `. Did you mean '${guess}'?` : ''),
-          guess ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] } : {},
+          guess
+            ? { fixes: [{ kind: 'replace', range: arg.name.range, text: guess, title: `Change to '${guess}'` }] }
+            : {},
         ),
       );
       continue;
     }
     if (problem === 'positional-after-keyword') {
       out.push(
-        diagnostic('positional-after-keyword', arg.range, `A positional argument cannot follow keyword arguments; write it as name=value`),
+        diagnostic(
+          'positional-after-keyword',
+          arg.range,
+          `A positional argument cannot follow keyword arguments; write it as name=value`,
+        ),
       );
       ok = false;
       continue;
@@ -70,7 +76,10 @@ export function bindCall(
           'deprecated-argument',
           arg.range,
           `Keras 3 ignores '${param.name}' (deprecated in Keras 3; it only set the input shape in Keras 2): remove it, and ${param.ignoredByKeras3.replace('LENGTH', value)}`,
-          { fixes: [{ kind: 'remove', range: withSeparator(call.args, arg), title: `Remove ${param.name}=` }], tags: ['deprecated'] },
+          {
+            fixes: [{ kind: 'remove', range: withSeparator(call.args, arg), title: `Remove ${param.name}=` }],
+            tags: ['deprecated'],
+          },
         ),
       );
       written[param.name] = arg;
@@ -107,13 +116,7 @@ export function bindCall(
   for (const param of params) {
     if (written[param.name]) continue;
     if (param.required) {
-      out.push(
-        diagnostic(
-          'missing-argument',
-          call.callee.range,
-          `${calleeLabel} needs '${param.name}': ${param.doc}`,
-        ),
-      );
+      out.push(diagnostic('missing-argument', call.callee.range, `${calleeLabel} needs '${param.name}': ${param.doc}`));
       ok = false;
     } else if (param.default !== undefined) {
       args[param.name] = param.default;
@@ -156,7 +159,10 @@ function findParam(name: string, params: readonly ArgSpec[]): ArgSpec | undefine
 
 /** The argument of `call` that sets parameter `name`, written by keyword or by position. */
 export function argumentNode(call: CallValue, params: readonly ArgSpec[], name: string): Argument | undefined {
-  const byName = call.args.find((a) => a.name && (a.name.name === name || params.find((p) => p.name === name)?.deprecatedAliases?.includes(a.name.name)));
+  const byName = call.args.find(
+    (a) =>
+      a.name && (a.name.name === name || params.find((p) => p.name === name)?.deprecatedAliases?.includes(a.name.name)),
+  );
   if (byName) return byName;
   const index = params.filter((p) => !p.keywordOnly).findIndex((p) => p.name === name);
   return index >= 0 ? call.args.filter((a) => !a.name)[index] : undefined;

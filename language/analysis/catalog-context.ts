@@ -27,7 +27,8 @@ export function catalogValueContext(): ValueContext {
     bindCall(call: CallValue, table: RefTable | 'layer' | 'any', out: Diagnostic[]): CallArg | undefined {
       // An untyped value holding a call: ImageDataGenerator(...) for `augment`, else a layer.
       const augmentation = table === 'any' ? getAugmentation(call.callee.name) : undefined;
-      if (augmentation) return { call: augmentation.name, args: bindCall(call, augmentation.name, augmentation.args, ctx, out).args };
+      if (augmentation)
+        return { call: augmentation.name, args: bindCall(call, augmentation.name, augmentation.args, ctx, out).args };
       if (table === 'layer' || table === 'any') return bindNestedLayer(call, ctx, out);
       const entry = findRef(table, call.callee.name);
       const spec = entry?.args ? { name: entry.name, args: entry.args } : undefined;
@@ -37,8 +38,16 @@ export function catalogValueContext(): ValueContext {
           diagnostic(
             UNKNOWN_CALL[table] ?? 'unknown-name',
             call.callee.range,
-            `Unknown ${table} '${excerpt(call.callee.name)}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
-            { fixes: guesses.map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change to ${g}` })) },
+            `Unknown ${table} '${excerpt(call.callee.name)}'` +
+              (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
+            {
+              fixes: guesses.map((g) => ({
+                kind: 'replace' as const,
+                range: call.callee.range,
+                text: g,
+                title: `Change to ${g}`,
+              })),
+            },
           ),
         );
         return undefined;

@@ -24,7 +24,16 @@ export interface TrainingFacts {
 }
 
 /** Layers that pass shapes through unchanged; the activation before them still decides the output. */
-const PASS_THROUGH = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'Flatten', 'Reshape']);
+const PASS_THROUGH = new Set([
+  'Dropout',
+  'GaussianNoise',
+  'GaussianDropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'SpatialDropout3D',
+  'Flatten',
+  'Reshape',
+]);
 
 export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingFacts, out: Diagnostic[]): void {
   checkDataAgainstInput(model, facts, out);
@@ -44,22 +53,53 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
           last.call.callee.range,
           `Insert Flatten() before ${culprit.name}: the model outputs ${formatShape(output)}, but ${loss.name} on ${facts.dataset} (${facts.classes} classes, labels ${labels}) needs ${formatShape([facts.classes])}`,
           {
-            related: culprit !== last && culprit.input ? [{ range: culprit.call.range, message: `${culprit.name} gets ${formatShape(culprit.input)}, still with spatial axes` }] : undefined,
-            fixes: [{ kind: 'insert-layer', before: culprit.call.range, text: 'Flatten()', title: `Insert Flatten() before ${culprit.spec.name}` }],
+            related:
+              culprit !== last && culprit.input
+                ? [
+                    {
+                      range: culprit.call.range,
+                      message: `${culprit.name} gets ${formatShape(culprit.input)}, still with spatial axes`,
+                    },
+                  ]
+                : undefined,
+            fixes: [
+              {
+                kind: 'insert-layer',
+                before: culprit.call.range,
+                text: 'Flatten()',
+                title: `Insert Flatten() before ${culprit.spec.name}`,
+              },
+            ],
           },
         ),
       );
       return;
     }
     if (output[0] !== null && output[0] !== facts.classes) {
-      const units = last.spec.args.some((a) => a.name === 'units') ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units') : undefined;
-      const fix: FixData[] = units ? [{ kind: 'replace', range: units.value.range, text: String(facts.classes), title: `Change units of ${last.spec.name} to ${facts.classes}` }] : [];
+      const units = last.spec.args.some((a) => a.name === 'units')
+        ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units')
+        : undefined;
+      const fix: FixData[] = units
+        ? [
+            {
+              kind: 'replace',
+              range: units.value.range,
+              text: String(facts.classes),
+              title: `Change units of ${last.spec.name} to ${facts.classes}`,
+            },
+          ]
+        : [];
       out.push(
         diagnostic(
           'class-count-mismatch',
           units?.value.range ?? last.call.callee.range,
           `Use ${last.spec.name}(${facts.classes}, …), one output per class: ${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}), and ${loss.name} needs one per class`,
-          { fixes: fix, related: facts.datasetRange ? [{ range: facts.datasetRange, message: `${facts.dataset}: ${facts.classes} classes` }] : undefined },
+          {
+            fixes: fix,
+            related: facts.datasetRange
+              ? [{ range: facts.datasetRange, message: `${facts.dataset}: ${facts.classes} classes` }]
+              : undefined,
+          },
         ),
       );
       return;
@@ -75,7 +115,9 @@ export function labelTargetOf(model: ModelAnalysis, lossName: string): LabelTarg
   const units = model.outputShape?.[model.outputShape.length - 1];
   if (!loss || typeof units !== 'number') return undefined;
   // The layer that sets the width: the last one with units (Dense before an Activation), else the last.
-  const sized = [...model.layers].reverse().find((l) => l.spec.args.some((a) => a.name === 'units')) ?? model.layers[model.layers.length - 1];
+  const sized =
+    [...model.layers].reverse().find((l) => l.spec.args.some((a) => a.name === 'units')) ??
+    model.layers[model.layers.length - 1];
   return { loss: loss.name, labels: loss.labels, units, layer: sized?.spec.name ?? 'Dense' };
 }
 
@@ -137,10 +179,13 @@ function finalActivation(model: ModelAnalysis): { activation: string; layer: Lay
     const layer = model.layers[i];
     const name = layer.spec.name;
     if (PASS_THROUGH.has(name)) continue;
-    if (name === 'Activation' && typeof layer.args.activation === 'string') return { activation: layer.args.activation, layer };
+    if (name === 'Activation' && typeof layer.args.activation === 'string')
+      return { activation: layer.args.activation, layer };
     if (name === 'Softmax') return { activation: 'softmax', layer };
-    if (name === 'ReLU' || name === 'LeakyReLU' || name === 'ELU' || name === 'PReLU') return { activation: name.toLowerCase(), layer };
-    if (layer.spec.hasActivationArg) return { activation: typeof layer.args.activation === 'string' ? layer.args.activation : 'linear', layer };
+    if (name === 'ReLU' || name === 'LeakyReLU' || name === 'ELU' || name === 'PReLU')
+      return { activation: name.toLowerCase(), layer };
+    if (layer.spec.hasActivationArg)
+      return { activation: typeof layer.args.activation === 'string' ? layer.args.activation : 'linear', layer };
     return undefined;
   }
   return undefined;
@@ -149,10 +194,25 @@ function finalActivation(model: ModelAnalysis): { activation: string; layer: Lay
 function activationFix(layer: LayerInfo, activation: string): FixData[] {
   if (!layer.spec.hasActivationArg) return [];
   const node = argumentNode(layer.call, layer.spec.args as readonly ArgSpec[], 'activation');
-  if (node) return [{ kind: 'replace', range: node.value.range, text: `'${activation}'`, title: `Use activation='${activation}' on ${layer.spec.name}` }];
+  if (node)
+    return [
+      {
+        kind: 'replace',
+        range: node.value.range,
+        text: `'${activation}'`,
+        title: `Use activation='${activation}' on ${layer.spec.name}`,
+      },
+    ];
   if (!layer.call.closed) return [];
   const text = layer.call.args.length ? `, activation='${activation}'` : `activation='${activation}'`;
-  return [{ kind: 'replace', range: endOfArgs(layer.call), text, title: `Add activation='${activation}' to ${layer.spec.name}` }];
+  return [
+    {
+      kind: 'replace',
+      range: endOfArgs(layer.call),
+      text,
+      title: `Add activation='${activation}' to ${layer.spec.name}`,
+    },
+  ];
 }
 
 function firstDenseOnHighRank(model: ModelAnalysis): LayerInfo | undefined {
@@ -171,7 +231,11 @@ function checkDataAgainstInput(model: ModelAnalysis, facts: TrainingFacts, out: 
       'data-shape-mismatch',
       facts.datasetRange,
       `Use Input(shape=${formatShape(sample, false)}): ${facts.dataset} samples are ${formatShape(sample, false)} (${sampleCount} values), but the model's input ${formatShape(input)} takes ${inputCount} per sample`,
-      { related: model.inputSource ? [{ range: model.inputSource.range, message: `the model's input is ${formatShape(input)}` }] : undefined },
+      {
+        related: model.inputSource
+          ? [{ range: model.inputSource.range, message: `the model's input is ${formatShape(input)}` }]
+          : undefined,
+      },
     ),
   );
 }

@@ -18,8 +18,19 @@ export function checkFitSettings(fit: SettingsAnalysis | undefined, out: Diagnos
         devicesSetting.value.range,
         `Use backend: 'torch' for devices: ${devices}: data-parallel training runs on the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device`,
         {
-          related: backendSetting ? [{ range: backendSetting.value.range, message: "backend 'tfjs' is chosen here" }] : [],
-          fixes: backendSetting ? [{ kind: 'replace', range: backendSetting.value.range, text: "'torch'", title: "Change the backend to 'torch'" }] : [],
+          related: backendSetting
+            ? [{ range: backendSetting.value.range, message: "backend 'tfjs' is chosen here" }]
+            : [],
+          fixes: backendSetting
+            ? [
+                {
+                  kind: 'replace',
+                  range: backendSetting.value.range,
+                  text: "'torch'",
+                  title: "Change the backend to 'torch'",
+                },
+              ]
+            : [],
         },
       ),
     );

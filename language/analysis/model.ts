@@ -100,7 +100,13 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
 
     if (spec.name === 'Input') {
       if (index !== 0) {
-        out.push(diagnostic('input-not-first', call.callee.range, `Input(...) must be the first line of the model; move it above the first layer`));
+        out.push(
+          diagnostic(
+            'input-not-first',
+            call.callee.range,
+            `Input(...) must be the first line of the model; move it above the first layer`,
+          ),
+        );
         return;
       }
       const shape = bound.args.shape;
@@ -109,7 +115,13 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         inputSource = { kind: 'Input', range: call.range };
         if (typeof bound.args.dtype === 'string' && bound.args.dtype !== 'float32') inputDtype = bound.args.dtype;
       } else if (bound.ok && !bound.written.shape) {
-        out.push(diagnostic('missing-argument', call.callee.range, `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`));
+        out.push(
+          diagnostic(
+            'missing-argument',
+            call.callee.range,
+            `Input needs 'shape', the shape of one sample without the batch axis, e.g. Input(shape=(28, 28, 1))`,
+          ),
+        );
       } else if (bound.written.shape) {
         breakAt(0); // the shape's own diagnostic says what is wrong; "no input shape" would repeat it
       }
@@ -118,7 +130,13 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
 
     if (spec.name === 'Pretrained') {
       if (layers.length > 0 || inputSource) {
-        out.push(diagnostic('input-not-first', call.callee.range, 'Pretrained(...) must be the first line of the model: it brings its own input shape'));
+        out.push(
+          diagnostic(
+            'input-not-first',
+            call.callee.range,
+            'Pretrained(...) must be the first line of the model: it brings its own input shape',
+          ),
+        );
         breakAt(layers.length);
         return;
       }
@@ -129,7 +147,13 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
       }
       const saved = (ctx.readSavedModel ?? readSavedModel)(path, ctx.baseDir ?? process.cwd());
       if (!saved.ok) {
-        out.push(diagnostic(saved.code, argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range, saved.message));
+        out.push(
+          diagnostic(
+            saved.code,
+            argumentNode(call, spec.args, 'path')?.value.range ?? call.callee.range,
+            saved.message,
+          ),
+        );
         breakAt(0);
         return;
       }
@@ -205,17 +229,28 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
           ? [{ range: inputSource.range, message: `the model's input is ${formatShape(shape)}` }]
           : [];
       out.push(
-        diagnostic(e.code, layer.expandedFrom ? layer.call.callee.range : layer.call.callee.range, layer.expandedFrom ? `${layer.name} (in ${layer.expandedFrom}): ${e.message}` : e.message, {
-          related,
-          fixes: shapeFixes(e, layer, shape),
-        }),
+        diagnostic(
+          e.code,
+          layer.expandedFrom ? layer.call.callee.range : layer.call.callee.range,
+          layer.expandedFrom ? `${layer.name} (in ${layer.expandedFrom}): ${e.message}` : e.message,
+          {
+            related,
+            fixes: shapeFixes(e, layer, shape),
+          },
+        ),
       );
       allCounted = false;
       break;
     }
     const tooLarge = sizeProblem(layer.output, layer.params);
     if (tooLarge) {
-      out.push(diagnostic('shape-too-large', layer.call.callee.range, `${layer.name}${layer.expandedFrom ? ` (in ${layer.expandedFrom})` : ''}: ${tooLarge}`));
+      out.push(
+        diagnostic(
+          'shape-too-large',
+          layer.call.callee.range,
+          `${layer.name}${layer.expandedFrom ? ` (in ${layer.expandedFrom})` : ''}: ${tooLarge}`,
+        ),
+      );
       // Never keep a shape or count that is not exact: hover and the summary would print it.
       layer.output = undefined;
       layer.params = undefined;
@@ -230,7 +265,10 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     const first = layers[0];
     // Keras 2's Embedding(..., input_length=n) meant Input(shape=(n,)); Keras 3 ignores it, so offer that Input.
     const length = first.call.args.find((a) => a.name?.name === 'input_length')?.value;
-    const input = length?.kind === 'number' && Number.isSafeInteger(length.value) && length.value >= 1 ? `Input(shape=(${length.value},))` : undefined;
+    const input =
+      length?.kind === 'number' && Number.isSafeInteger(length.value) && length.value >= 1
+        ? `Input(shape=(${length.value},))`
+        : undefined;
     out.push(
       diagnostic(
         'missing-input-shape',
@@ -238,25 +276,50 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         input
           ? `Add ${input} as the model's first line, or a training source in the data block: the model has no input shape (Keras 3 ignores input_length)`
           : `Add Input(shape=(...)) as the model's first line, or a training source in the data block: the model has no input shape (e.g. Input(shape=(28, 28, 1)) for MNIST digits)`,
-        { fixes: [{ kind: 'insert-layer', before: first.call.range, text: input ?? 'Input(shape=(28, 28, 1))', title: `Add ${input ?? 'Input(shape=(28, 28, 1))'} before ${first.spec.name}` }] },
+        {
+          fixes: [
+            {
+              kind: 'insert-layer',
+              before: first.call.range,
+              text: input ?? 'Input(shape=(28, 28, 1))',
+              title: `Add ${input ?? 'Input(shape=(28, 28, 1))'} before ${first.spec.name}`,
+            },
+          ],
+        },
       ),
     );
   }
   if (block.layers.length === 0) {
-    out.push(diagnostic('empty-model', block.name?.range ?? block.keyword, `The model '${name}' has no layers; add one per line, e.g. Dense(10, activation='softmax')`));
+    out.push(
+      diagnostic(
+        'empty-model',
+        block.name?.range ?? block.keyword,
+        `The model '${name}' has no layers; add one per line, e.g. Dense(10, activation='softmax')`,
+      ),
+    );
   }
 
   let totals = allCounted
     ? layers.reduce(
         (t, l) => {
           const p = l.params ?? { trainable: 0, nonTrainable: 0 };
-          return { total: t.total + p.trainable + p.nonTrainable, trainable: t.trainable + p.trainable, nonTrainable: t.nonTrainable + p.nonTrainable };
+          return {
+            total: t.total + p.trainable + p.nonTrainable,
+            trainable: t.trainable + p.trainable,
+            nonTrainable: t.nonTrainable + p.nonTrainable,
+          };
         },
         { total: 0, trainable: 0, nonTrainable: 0 },
       )
     : undefined;
   if (totals && !Number.isSafeInteger(totals.total)) {
-    out.push(diagnostic('shape-too-large', block.name?.range ?? block.keyword, `The model has more than ${MAX_EXACT} parameters in all, the largest count ModelSpec can compute exactly; make its layers smaller`));
+    out.push(
+      diagnostic(
+        'shape-too-large',
+        block.name?.range ?? block.keyword,
+        `The model has more than ${MAX_EXACT} parameters in all, the largest count ModelSpec can compute exactly; make its layers smaller`,
+      ),
+    );
     totals = undefined;
   }
   const outputShape = allCounted ? (layers.length ? layers[layers.length - 1].output : inputShape) : undefined;
@@ -272,7 +335,8 @@ const MAX_EXACT = `${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2^53 − 
  */
 function sizeProblem(shape: Shape | undefined, params?: ParamCount): string | undefined {
   if (shape) {
-    if (!shape.every((d) => d === null || Number.isSafeInteger(d))) return `a dimension of its output is more than ${MAX_EXACT}, the largest size ModelSpec can compute exactly; use smaller sizes`;
+    if (!shape.every((d) => d === null || Number.isSafeInteger(d)))
+      return `a dimension of its output is more than ${MAX_EXACT}, the largest size ModelSpec can compute exactly; use smaller sizes`;
     const n = product(shape);
     if (n !== null && !Number.isSafeInteger(n)) {
       return `${formatShape(shape)} holds more than ${MAX_EXACT} values per sample, the largest count ModelSpec can compute exactly; use smaller sizes`;
@@ -318,8 +382,16 @@ function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
     diagnostic(
       'unknown-layer',
       call.callee.range,
-      `Unknown layer '${excerpt(name)}'` + (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
-      { fixes: guesses.slice(0, 3).map((g) => ({ kind: 'replace' as const, range: call.callee.range, text: g, title: `Change '${excerpt(name)}' to '${g}'` })) },
+      `Unknown layer '${excerpt(name)}'` +
+        (guesses.length ? `. Did you mean ${guesses.map((g) => `'${g}'`).join(' or ')}?` : ''),
+      {
+        fixes: guesses.slice(0, 3).map((g) => ({
+          kind: 'replace' as const,
+          range: call.callee.range,
+          text: g,
+          title: `Change '${excerpt(name)}' to '${g}'`,
+        })),
+      },
     ),
   );
 }
@@ -327,18 +399,42 @@ function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
 /** Quick fixes for shape errors that have one obvious repair. */
 function shapeFixes(e: ShapeError, layer: LayerInfo, input: Shape) {
   if (e.code === 'shape-rank' && input.length > 1 && layer.spec.inputRanks?.every((r) => r < input.length)) {
-    return [{ kind: 'insert-layer' as const, before: layer.call.range, text: 'Flatten()', title: `Insert Flatten() before ${layer.spec.name}` }];
+    return [
+      {
+        kind: 'insert-layer' as const,
+        before: layer.call.range,
+        text: 'Flatten()',
+        title: `Insert Flatten() before ${layer.spec.name}`,
+      },
+    ];
   }
   if (e.code === 'shape-nonpositive' && 'padding' in layer.args && layer.args.padding === 'valid') {
     const written = layer.call.args.find((a) => a.name?.name === 'padding');
-    if (written) return [{ kind: 'replace' as const, range: written.value.range, text: "'same'", title: `Use padding='same' on ${layer.spec.name}` }];
-    return [{ kind: 'replace' as const, range: endOfArgs(layer.call), text: ", padding='same'", title: `Add padding='same' to ${layer.spec.name}` }];
+    if (written)
+      return [
+        {
+          kind: 'replace' as const,
+          range: written.value.range,
+          text: "'same'",
+          title: `Use padding='same' on ${layer.spec.name}`,
+        },
+      ];
+    return [
+      {
+        kind: 'replace' as const,
+        range: endOfArgs(layer.call),
+        text: ", padding='same'",
+        title: `Add padding='same' to ${layer.spec.name}`,
+      },
+    ];
   }
   return [];
 }
 
 /** A zero-width range just before the call's closing parenthesis. */
 export function endOfArgs(call: CallValue): Range {
-  const end = call.closed ? { ...call.argsRange.end, character: call.argsRange.end.character - 1, offset: call.argsRange.end.offset - 1 } : call.argsRange.end;
+  const end = call.closed
+    ? { ...call.argsRange.end, character: call.argsRange.end.character - 1, offset: call.argsRange.end.offset - 1 }
+    : call.argsRange.end;
   return { start: end, end };
 }

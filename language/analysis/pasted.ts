@@ -7,7 +7,19 @@ import type { CallValue, ModelFile, Range, Value } from '../syntax/ast';
 import { diagnostic, type Diagnostic, type FixData } from './diagnostics';
 
 const KERAS_ROOTS = ['', 'keras.', 'tf.keras.', 'keras.src.', 'tensorflow.keras.'];
-const KERAS_MODULES = ['layers', 'optimizers', 'callbacks', 'losses', 'metrics', 'applications', 'preprocessing.image', 'initializers', 'regularizers', 'constraints', 'models'];
+const KERAS_MODULES = [
+  'layers',
+  'optimizers',
+  'callbacks',
+  'losses',
+  'metrics',
+  'applications',
+  'preprocessing.image',
+  'initializers',
+  'regularizers',
+  'constraints',
+  'models',
+];
 
 /** Module paths (with the final dot) a pasted Keras call may come from: `layers.`, `tf.keras.layers.`, `keras.` … */
 const KERAS_PREFIXES = new Set<string>([
@@ -41,7 +53,9 @@ export function checkPastedKeras(file: ModelFile, out: Diagnostic[]): void {
   if (pasted.length === 0) return;
 
   // A prefix that is no Keras module may be a real mistake: the file-wide conversion leaves it alone.
-  const fileEdits = pasted.filter((c) => c.pasted!.wrapper || isKerasModulePrefix(c.pasted!.prefix!.text)).flatMap(editsOf);
+  const fileEdits = pasted
+    .filter((c) => c.pasted!.wrapper || isKerasModulePrefix(c.pasted!.prefix!.text))
+    .flatMap(editsOf);
   for (const call of pasted) {
     const prefix = call.pasted!.prefix;
     const wrapper = call.pasted!.wrapper;
@@ -61,10 +75,21 @@ export function checkPastedKeras(file: ModelFile, out: Diagnostic[]): void {
       );
       if (!wrapper) continue;
     }
-    const what = wrapper ? `'${wrapper.text}(...)'${prefix && isKerasModulePrefix(prefix.text) ? ` and '${prefix.text}'` : ''}` : `'${prefix!.text}'`;
-    const why = wrapper ? 'a model block lists its layers, one call per line' : 'names here are Keras class names without their module';
+    const what = wrapper
+      ? `'${wrapper.text}(...)'${prefix && isKerasModulePrefix(prefix.text) ? ` and '${prefix.text}'` : ''}`
+      : `'${prefix!.text}'`;
+    const why = wrapper
+      ? 'a model block lists its layers, one call per line'
+      : 'names here are Keras class names without their module';
     const verb = what.includes(' and ') ? 'are' : 'is';
-    out.push(diagnostic('pasted-keras-prefix', range, `Pasted Keras code: ${what} ${verb} not needed (${why}); write ${bare}(...)`, { fixes }));
+    out.push(
+      diagnostic(
+        'pasted-keras-prefix',
+        range,
+        `Pasted Keras code: ${what} ${verb} not needed (${why}); write ${bare}(...)`,
+        { fixes },
+      ),
+    );
   }
 }
 

@@ -4,7 +4,15 @@
 // file cannot train (`planTraining(...).blocker`).
 
 import { isAbsolute, resolve } from 'node:path';
-import { blockSettings, getAugmentation, getCallback, getDataset, getLoss, getOptimizer, withDefaults } from '../catalog';
+import {
+  blockSettings,
+  getAugmentation,
+  getCallback,
+  getDataset,
+  getLoss,
+  getOptimizer,
+  withDefaults,
+} from '../catalog';
 import type { ArgSpec, ArgValue, CallArg } from '../catalog/types';
 import type { LabelTarget } from '../data/label-rules';
 import { isBuiltinSource, type SourceRef } from '../data/types';
@@ -126,11 +134,19 @@ export type PlanResult = { plan: TrainingPlan; blocker?: undefined } | { plan?: 
 /** The plan of a file that trains, or, in words for the user, why it cannot. */
 export function planTraining(analysis: Analysis, file: string): PlanResult {
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) return { blocker: `the file has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} first` };
+  if (errors.length)
+    return {
+      blocker: `the file has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} first`,
+    };
   if (!analysis.model) return { blocker: 'the file has no model block' };
-  if (!analysis.compile) return { blocker: "training needs a compile block, e.g. compile { loss: 'categorical_crossentropy'  optimizer: 'adam'  metrics: ['accuracy'] }" };
+  if (!analysis.compile)
+    return {
+      blocker:
+        "training needs a compile block, e.g. compile { loss: 'categorical_crossentropy'  optimizer: 'adam'  metrics: ['accuracy'] }",
+    };
   const plan = planModel(analysis, file);
-  if (!plan?.data) return { blocker: 'training needs a training source in the data block, e.g. data { train: digits }' };
+  if (!plan?.data)
+    return { blocker: 'training needs a training source in the data block, e.g. data { train: digits }' };
   const { totals, inputShape } = analysis.model;
   if (!totals || !inputShape || !plan.compile) return { blocker: "the model's shapes could not be computed" };
   return { plan: { ...plan, compile: plan.compile, data: plan.data, totals, inputShape } };
@@ -154,7 +170,9 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
       args: withDefaults(l.spec, l.args),
       ...(l.inner && { inner: { className: l.inner.spec.name, args: withDefaults(l.inner.spec, l.inner.args) } }),
     })),
-    ...(pretrained && { initialWeights: { file: pretrained, layers: model.layers.filter((l) => l.expandedFrom === 'Pretrained').length } }),
+    ...(pretrained && {
+      initialWeights: { file: pretrained, layers: model.layers.filter((l) => l.expandedFrom === 'Pretrained').length },
+    }),
     compile: compilePlan(analysis),
     data: planData(analysis, baseDir),
     fit: fitPlan(analysis.fit?.values ?? {}),
@@ -168,7 +186,13 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
 export function planData(analysis: Analysis, baseDir: string): DataPlan | undefined {
   const values = settingsWithDefaults('data', analysis.data?.values ?? {});
   const probed = analysis.data?.sources ?? [];
-  const source = (slot: Slot) => sourcePlan(values[slot], slot, baseDir, probed.find((s) => s.key === slot));
+  const source = (slot: Slot) =>
+    sourcePlan(
+      values[slot],
+      slot,
+      baseDir,
+      probed.find((s) => s.key === slot),
+    );
   const train = source('train');
   if (!train) return undefined;
   const validation = source('validation');
@@ -194,7 +218,12 @@ export function slotSplit(ref: SourceRef, slot: Slot): SplitName | undefined {
   return slot === 'train' ? 'train' : 'test';
 }
 
-function sourcePlan(value: ArgValue | undefined, slot: Slot, baseDir: string, probed: DataSourceAnalysis | undefined): SourcePlan | undefined {
+function sourcePlan(
+  value: ArgValue | undefined,
+  slot: Slot,
+  baseDir: string,
+  probed: DataSourceAnalysis | undefined,
+): SourcePlan | undefined {
   const ref = sourceRefOf(value);
   if (!ref) return undefined;
   const spec = getDataset(ref.name);
@@ -204,12 +233,22 @@ function sourcePlan(value: ArgValue | undefined, slot: Slot, baseDir: string, pr
   // A file source's required string arguments are its paths (the catalog's datasets table).
   for (const a of builtin ? [] : (spec?.args ?? [])) {
     const v = args[a.name];
-    if (a.required && a.type.kind === 'string' && typeof v === 'string' && v !== '') paths[a.name] = isAbsolute(v) ? v : resolve(baseDir, v);
+    if (a.required && a.type.kind === 'string' && typeof v === 'string' && v !== '')
+      paths[a.name] = isAbsolute(v) ? v : resolve(baseDir, v);
   }
   const columns = probed?.info.ok ? probed.info.columns : undefined;
-  const labelColumn = ref.name !== 'csv' ? undefined : typeof args.label === 'string' ? args.label : columns?.[columns.length - 1];
+  const labelColumn =
+    ref.name !== 'csv' ? undefined : typeof args.label === 'string' ? args.label : columns?.[columns.length - 1];
   const split = slotSplit({ name: ref.name, args }, slot);
-  return { name: ref.name, args, split, slot, kind: builtin ? 'builtin' : 'file', paths, ...(labelColumn !== undefined && { labelColumn }) };
+  return {
+    name: ref.name,
+    args,
+    split,
+    slot,
+    kind: builtin ? 'builtin' : 'file',
+    paths,
+    ...(labelColumn !== undefined && { labelColumn }),
+  };
 }
 
 function compilePlan(analysis: Analysis): CompilePlan | undefined {
@@ -218,7 +257,10 @@ function compilePlan(analysis: Analysis): CompilePlan | undefined {
   const values = settingsWithDefaults('compile', analysis.compile.values);
   const written = typeof values.loss === 'string' ? values.loss : '';
   const loss = getLoss(written);
-  const optimizer: CallArg = callOf(values.optimizer) ?? { call: typeof values.optimizer === 'string' ? values.optimizer : '', args: {} };
+  const optimizer: CallArg = callOf(values.optimizer) ?? {
+    call: typeof values.optimizer === 'string' ? values.optimizer : '',
+    args: {},
+  };
   return {
     loss: loss?.name ?? written,
     labelEncoding: loss?.labels === 'one-hot' ? 'onehot' : loss?.labels === 'integer' ? 'index' : 'raw',
@@ -243,7 +285,9 @@ function fitPlan(written: Record<string, ArgValue>): FitPlan {
     backend: backend === 'tfjs' || backend === 'torch' ? backend : 'auto',
     verbose: values.verbose,
     mixedPrecision:
-      values.mixed_precision === 'float32' || values.mixed_precision === 'mixed_float16' || values.mixed_precision === 'mixed_bfloat16'
+      values.mixed_precision === 'float32' ||
+      values.mixed_precision === 'mixed_float16' ||
+      values.mixed_precision === 'mixed_bfloat16'
         ? values.mixed_precision
         : undefined,
     devices: values.devices as number,
@@ -251,11 +295,17 @@ function fitPlan(written: Record<string, ArgValue>): FitPlan {
 }
 
 /** A block's settings with the catalog's defaults for the ones not written (or not checked). */
-function settingsWithDefaults(block: 'compile' | 'data' | 'fit', values: Record<string, ArgValue>): Record<string, ArgValue> {
+function settingsWithDefaults(
+  block: 'compile' | 'data' | 'fit',
+  values: Record<string, ArgValue>,
+): Record<string, ArgValue> {
   return withDefaults({ args: blockSettings(block) }, values);
 }
 
-function callPlan(call: CallArg, spec: { className?: string; name: string; args: readonly ArgSpec[] } | undefined): CallPlan {
+function callPlan(
+  call: CallArg,
+  spec: { className?: string; name: string; args: readonly ArgSpec[] } | undefined,
+): CallPlan {
   const args = spec ? withDefaults(spec, call.args) : { ...call.args };
   const defaults = new Map((spec?.args ?? []).map((a) => [a.name, a.default]));
   const changed = Object.keys(args).filter((k) => JSON.stringify(defaults.get(k)) !== JSON.stringify(args[k]));

@@ -15,30 +15,45 @@ export interface SettingsAnalysis {
   written: Record<string, Setting>;
 }
 
-export function analyzeSettings(block: SettingsBlock, specs: readonly ArgSpec[], ctx: ValueContext, out: Diagnostic[]): SettingsAnalysis {
+export function analyzeSettings(
+  block: SettingsBlock,
+  specs: readonly ArgSpec[],
+  ctx: ValueContext,
+  out: Diagnostic[],
+): SettingsAnalysis {
   const values: Record<string, ArgValue> = {};
   const written: Record<string, Setting> = {};
   for (const setting of block.settings) {
     const key = setting.key.name;
     const spec = specs.find((s) => s.name === key) ?? specs.find((s) => s.deprecatedAliases?.includes(key));
     if (!spec) {
-      const guess = closest(key, specs.map((s) => s.name));
+      const guess = closest(
+        key,
+        specs.map((s) => s.name),
+      );
       out.push(
         diagnostic(
           'unknown-setting',
           setting.key.range,
           `The ${block.kind} block has no setting '${excerpt(key)}'` +
             (guess ? `. Did you mean '${guess}'?` : `; it takes ${specs.map((s) => s.name).join(', ')}`),
-          guess ? { fixes: [{ kind: 'replace', range: setting.key.range, text: guess, title: `Change to '${guess}'` }] } : {},
+          guess
+            ? { fixes: [{ kind: 'replace', range: setting.key.range, text: guess, title: `Change to '${guess}'` }] }
+            : {},
         ),
       );
       continue;
     }
     if (written[spec.name]) {
       out.push(
-        diagnostic('duplicate-setting', setting.key.range, `'${spec.name}' is set twice in the ${block.kind} block; keep one`, {
-          related: [{ range: written[spec.name].range, message: `'${spec.name}' is first set here` }],
-        }),
+        diagnostic(
+          'duplicate-setting',
+          setting.key.range,
+          `'${spec.name}' is set twice in the ${block.kind} block; keep one`,
+          {
+            related: [{ range: written[spec.name].range, message: `'${spec.name}' is first set here` }],
+          },
+        ),
       );
       continue;
     }

@@ -28,11 +28,21 @@ export function unsupportedLayers(model: ModelAnalysis, target: SupportTarget): 
 const ENGINES: readonly string[] = ['tfjs', 'torch'] satisfies EngineTarget[];
 
 /** Warns under each layer the backend chosen in the fit block cannot run ('auto' picks one that can). */
-export function checkBackendSupport(model: ModelAnalysis, backend: unknown, backendRange: Range | undefined, out: Diagnostic[]): void {
+export function checkBackendSupport(
+  model: ModelAnalysis,
+  backend: unknown,
+  backendRange: Range | undefined,
+  out: Diagnostic[],
+): void {
   if (typeof backend !== 'string' || !ENGINES.includes(backend)) return;
   for (const { layer, message } of unsupportedLayers(model, backend as EngineTarget)) {
     out.push(
-      diagnostic('unsupported-layer', layer.call.callee.range, message, backendRange ? { related: [{ range: backendRange, message: `backend: '${backend}' is chosen here` }] } : {}),
+      diagnostic(
+        'unsupported-layer',
+        layer.call.callee.range,
+        message,
+        backendRange ? { related: [{ range: backendRange, message: `backend: '${backend}' is chosen here` }] } : {},
+      ),
     );
   }
 }
@@ -41,5 +51,10 @@ export function checkBackendSupport(model: ModelAnalysis, backend: unknown, back
 export function unsupportedLayersError(model: ModelAnalysis, target: SupportTarget): string | undefined {
   const found = unsupportedLayers(model, target);
   if (found.length === 0) return undefined;
-  return found.map(({ layer, message }) => `line ${layer.call.range.start.line + 1} (${layer.expandedFrom ?? layer.name}): ${message}`).join('\n');
+  return found
+    .map(
+      ({ layer, message }) =>
+        `line ${layer.call.range.start.line + 1} (${layer.expandedFrom ?? layer.name}): ${message}`,
+    )
+    .join('\n');
 }

@@ -150,7 +150,12 @@ export function rangeProblem(v: number, type: Extract<ArgType, { kind: 'int' | '
   return maxEx ? `must be less than ${max}` : `must be at most ${max}`;
 }
 
-function checkEnum(node: Value, type: Extract<ArgType, { kind: 'enum' }>, what: string, out: Diagnostic[]): ArgValue | undefined {
+function checkEnum(
+  node: Value,
+  type: Extract<ArgType, { kind: 'enum' }>,
+  what: string,
+  out: Diagnostic[],
+): ArgValue | undefined {
   const { values, aliases } = type;
   if (node.kind === 'none' && values.includes('None')) return null;
   const name = node.kind === 'string' ? node.value : node.kind === 'name' ? node.name : undefined;
@@ -182,14 +187,25 @@ function checkIntTuple(
   const min = type.min ?? 1;
   if (node.kind === 'number' && type.scalar) {
     if (!Number.isSafeInteger(node.value) || node.value < min) {
-      out.push(diagnostic('out-of-range', node.range, `${what} must be a whole number of at least ${min}${Number.isInteger(node.value) && node.value >= min ? ` that ${TOO_LARGE.replace('must be', 'is')}` : ''}, got ${node.text}`));
+      out.push(
+        diagnostic(
+          'out-of-range',
+          node.range,
+          `${what} must be a whole number of at least ${min}${Number.isInteger(node.value) && node.value >= min ? ` that ${TOO_LARGE.replace('must be', 'is')}` : ''}, got ${node.text}`,
+        ),
+      );
       return undefined;
     }
     return new Array<number>(type.length).fill(node.value);
   }
   if (node.kind !== 'tuple' && node.kind !== 'list') {
     const example = `(${new Array(type.length).fill(3).join(', ')}${type.length === 1 ? ',' : ''})`;
-    return wrong(node, what, type.scalar ? `a whole number or a tuple like ${example}` : `a tuple like ${example}`, out);
+    return wrong(
+      node,
+      what,
+      type.scalar ? `a whole number or a tuple like ${example}` : `a tuple like ${example}`,
+      out,
+    );
   }
   if (node.items.length !== type.length) {
     out.push(
@@ -204,7 +220,13 @@ function checkIntTuple(
   const result: number[] = [];
   for (const item of node.items) {
     if (item.kind !== 'number' || !Number.isSafeInteger(item.value) || item.value < min) {
-      out.push(diagnostic('out-of-range', item.range, `each value of ${what} must be a whole number of at least ${min}, got ${describeValue(item)}`));
+      out.push(
+        diagnostic(
+          'out-of-range',
+          item.range,
+          `each value of ${what} must be a whole number of at least ${min}, got ${describeValue(item)}`,
+        ),
+      );
       return undefined;
     }
     result.push(item.value);
@@ -216,9 +238,14 @@ function checkShape(node: Value, what: string, out: Diagnostic[], inferred: bool
   if (node.kind === 'number' && Number.isInteger(node.value)) {
     // Keras's `input_shape=784` is a mistake for `(784,)`; accept it but say so? Keras rejects it.
     out.push(
-      diagnostic('wrong-type', node.range, `${what} must be a tuple, like (${node.value},); a single number needs a trailing comma`, {
-        fixes: [{ kind: 'replace', range: node.range, text: `(${node.text},)`, title: `Write (${node.text},)` }],
-      }),
+      diagnostic(
+        'wrong-type',
+        node.range,
+        `${what} must be a tuple, like (${node.value},); a single number needs a trailing comma`,
+        {
+          fixes: [{ kind: 'replace', range: node.range, text: `(${node.text},)`, title: `Write (${node.text},)` }],
+        },
+      ),
     );
     return undefined;
   }
@@ -226,13 +253,26 @@ function checkShape(node: Value, what: string, out: Diagnostic[], inferred: bool
   const dims: (number | null)[] = [];
   for (const item of node.items) {
     if (item.kind === 'none' && !inferred) dims.push(null);
-    else if (item.kind === 'number' && Number.isSafeInteger(item.value) && (item.value >= 1 || (inferred && item.value === -1))) dims.push(item.value);
+    else if (
+      item.kind === 'number' &&
+      Number.isSafeInteger(item.value) &&
+      (item.value >= 1 || (inferred && item.value === -1))
+    )
+      dims.push(item.value);
     else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1) {
-      out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} ${TOO_LARGE}, got ${excerpt(item.text)}`));
+      out.push(
+        diagnostic('out-of-range', item.range, `each dimension of ${what} ${TOO_LARGE}, got ${excerpt(item.text)}`),
+      );
       return undefined;
     } else {
       const allowed = inferred ? 'at least 1, or -1 for the one size to infer' : 'at least 1 or None';
-      out.push(diagnostic('out-of-range', item.range, `each dimension of ${what} must be a whole number of ${allowed}, got ${describeValue(item)}`));
+      out.push(
+        diagnostic(
+          'out-of-range',
+          item.range,
+          `each dimension of ${what} must be a whole number of ${allowed}, got ${describeValue(item)}`,
+        ),
+      );
       return undefined;
     }
   }
@@ -251,15 +291,31 @@ function checkPadding(node: Value, dims: number, what: string, out: Diagnostic[]
     const items: ArgValue[] = [];
     for (const item of node.items) {
       if (isCount(item)) items.push(item.value);
-      else if ((item.kind === 'tuple' || item.kind === 'list') && item.items.length === 2 && item.items.every(isCount)) {
+      else if (
+        (item.kind === 'tuple' || item.kind === 'list') &&
+        item.items.length === 2 &&
+        item.items.every(isCount)
+      ) {
         items.push(item.items.map((i) => (i as Extract<Value, { kind: 'number' }>).value));
       } else {
-        out.push(diagnostic('wrong-type', item.range, `each entry of ${what} must be a whole number >= 0 or a pair (before, after)`));
+        out.push(
+          diagnostic(
+            'wrong-type',
+            item.range,
+            `each entry of ${what} must be a whole number >= 0 or a pair (before, after)`,
+          ),
+        );
         return undefined;
       }
     }
     if (dims > 1 && items.length !== dims && !(dims === 1 && items.length === 2)) {
-      out.push(diagnostic('wrong-type', node.range, `${what} needs ${dims} entries (one per spatial axis), got ${items.length}`));
+      out.push(
+        diagnostic(
+          'wrong-type',
+          node.range,
+          `${what} needs ${dims} entries (one per spatial axis), got ${items.length}`,
+        ),
+      );
       return undefined;
     }
     return items;
@@ -267,11 +323,18 @@ function checkPadding(node: Value, dims: number, what: string, out: Diagnostic[]
   return wrong(node, what, 'a whole number or a tuple of them', out);
 }
 
-function checkRef(node: Value, table: RefTable, what: string, ctx: ValueContext, out: Diagnostic[]): ArgValue | undefined {
+function checkRef(
+  node: Value,
+  table: RefTable,
+  what: string,
+  ctx: ValueContext,
+  out: Diagnostic[],
+): ArgValue | undefined {
   if (node.kind === 'none') return null;
   if (node.kind === 'call') return ctx.bindCall(node, table, out);
   const written = node.kind === 'string' ? node.value : node.kind === 'name' ? node.name : undefined;
-  if (written === undefined) return wrong(node, what, `the name of ${article(TABLE_NOUN[table])} ${TABLE_NOUN[table]}`, out);
+  if (written === undefined)
+    return wrong(node, what, `the name of ${article(TABLE_NOUN[table])} ${TABLE_NOUN[table]}`, out);
   // A bare dotted name is a pasted Python callable (`tf.nn.relu`): it means its module's entry.
   const name = node.kind === 'name' && written.includes('.') ? unqualifiedRef(table, written) : written;
   if (name === undefined) {
@@ -295,14 +358,21 @@ function checkRef(node: Value, table: RefTable, what: string, ctx: ValueContext,
     diagnostic(
       UNKNOWN_CODE[table],
       node.range,
-      `Unknown ${TABLE_NOUN[table]} '${excerpt(written)}'` + (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
+      `Unknown ${TABLE_NOUN[table]} '${excerpt(written)}'` +
+        (suggestions.length ? `. Did you mean ${quoteList(suggestions)}?` : ''),
       { fixes: suggestions.slice(0, 3).map((s) => replaceWithString(node, s)) },
     ),
   );
   return undefined;
 }
 
-function checkUnion(node: Value, types: readonly ArgType[], what: string, ctx: ValueContext, out: Diagnostic[]): ArgValue | undefined {
+function checkUnion(
+  node: Value,
+  types: readonly ArgType[],
+  what: string,
+  ctx: ValueContext,
+  out: Diagnostic[],
+): ArgValue | undefined {
   let firstFailure: Diagnostic[] | undefined;
   for (const t of types) {
     const attempt: Diagnostic[] = [];
@@ -388,4 +458,3 @@ function article(noun: string): string {
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   return suggest(name, candidates, 1)[0];
 }
-

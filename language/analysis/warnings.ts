@@ -6,11 +6,31 @@ import { diagnostic, type Diagnostic } from './diagnostics';
 import { formatShape } from './format-values';
 import type { LayerInfo, ModelAnalysis } from './model';
 
-const DROPOUT_LAYERS = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise']);
+const DROPOUT_LAYERS = new Set([
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'SpatialDropout3D',
+  'GaussianDropout',
+  'GaussianNoise',
+]);
 /** Layers after which a per-step Dense is the intended use, not a missing Flatten. */
-const SEQUENCE_LAYERS = new Set(['Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'RepeatVector']);
+const SEQUENCE_LAYERS = new Set([
+  'Embedding',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'TimeDistributed',
+  'Conv1D',
+  'RepeatVector',
+]);
 
-export function checkStackWarnings(model: ModelAnalysis, out: Diagnostic[], options: { skipDenseRank?: boolean } = {}): void {
+export function checkStackWarnings(
+  model: ModelAnalysis,
+  out: Diagnostic[],
+  options: { skipDenseRank?: boolean } = {},
+): void {
   const layers = model.layers.filter((l) => !l.expandedFrom);
   layers.forEach((layer, i) => {
     const previous = i > 0 ? layers[i - 1] : undefined;
@@ -20,7 +40,11 @@ export function checkStackWarnings(model: ModelAnalysis, out: Diagnostic[], opti
   const last = layers[layers.length - 1];
   if (last && DROPOUT_LAYERS.has(last.spec.name)) {
     out.push(
-      diagnostic('dropout-last', last.call.callee.range, `${last.spec.name} as the last layer perturbs the model's outputs themselves during training; put it before the last Dense layer`),
+      diagnostic(
+        'dropout-last',
+        last.call.callee.range,
+        `${last.spec.name} as the last layer perturbs the model's outputs themselves during training; put it before the last Dense layer`,
+      ),
     );
   }
   if (last) checkSoftmaxOnOneUnit(last, previousOf(layers, last), out);
@@ -39,7 +63,16 @@ function checkDenseOnHighRank(layer: LayerInfo, previous: LayerInfo | undefined,
       'dense-on-high-rank',
       layer.call.callee.range,
       `Insert Flatten() before Dense to use the whole input: Dense applies to the last axis only, so on ${formatShape(layer.input)} it gives ${formatShape(layer.output)}`,
-      { fixes: [{ kind: 'insert-layer', before: layer.call.range, text: 'Flatten()', title: `Insert Flatten() before ${layer.spec.name}` }] },
+      {
+        fixes: [
+          {
+            kind: 'insert-layer',
+            before: layer.call.range,
+            text: 'Flatten()',
+            title: `Insert Flatten() before ${layer.spec.name}`,
+          },
+        ],
+      },
     ),
   );
 }
@@ -66,7 +99,8 @@ function checkRedundantActivation(layer: LayerInfo, previous: LayerInfo | undefi
 function checkSoftmaxOnOneUnit(last: LayerInfo, previous: LayerInfo | undefined, out: Diagnostic[]): void {
   if (!last.output || last.output[last.output.length - 1] !== 1) return;
   const softmaxHere = last.spec.hasActivationArg && last.args.activation === 'softmax';
-  const softmaxLayer = (last.spec.name === 'Activation' && last.args.activation === 'softmax') || last.spec.name === 'Softmax';
+  const softmaxLayer =
+    (last.spec.name === 'Activation' && last.args.activation === 'softmax') || last.spec.name === 'Softmax';
   if (!softmaxHere && !softmaxLayer) return;
   const node = softmaxHere ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'activation') : undefined;
   out.push(
@@ -75,8 +109,20 @@ function checkSoftmaxOnOneUnit(last: LayerInfo, previous: LayerInfo | undefined,
       node?.value.range ?? last.call.callee.range,
       `Use activation='sigmoid' with binary_crossentropy for two classes: softmax over a single unit always outputs 1.0, so the model cannot learn`,
       {
-        fixes: node ? [{ kind: 'replace', range: node.value.range, text: "'sigmoid'", title: `Use activation='sigmoid' on ${last.spec.name}` }] : [],
-        related: previous && softmaxLayer && previous.output ? [{ range: previous.call.range, message: `${previous.name} outputs ${formatShape(previous.output)}` }] : undefined,
+        fixes: node
+          ? [
+              {
+                kind: 'replace',
+                range: node.value.range,
+                text: "'sigmoid'",
+                title: `Use activation='sigmoid' on ${last.spec.name}`,
+              },
+            ]
+          : [],
+        related:
+          previous && softmaxLayer && previous.output
+            ? [{ range: previous.call.range, message: `${previous.name} outputs ${formatShape(previous.output)}` }]
+            : undefined,
       },
     ),
   );

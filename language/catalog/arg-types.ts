@@ -3,7 +3,11 @@
 import type { ArgSpec, ArgType, ArgValue, RefTable } from './types';
 
 export const int = (min?: number, max?: number): ArgType => ({ kind: 'int', min, max });
-export const float = (min?: number, max?: number, opts: { minExclusive?: boolean; maxExclusive?: boolean } = {}): ArgType => ({
+export const float = (
+  min?: number,
+  max?: number,
+  opts: { minExclusive?: boolean; maxExclusive?: boolean } = {},
+): ArgType => ({
   kind: 'float',
   min,
   max,
@@ -32,7 +36,13 @@ export const fraction: ArgType = float(0, 1, { maxExclusive: true });
 export const seed: ArgType = optional(int(0));
 
 /** An argument with a default (optional in the call). */
-export function arg(name: string, type: ArgType, defaultValue: ArgValue, doc: string, extra: Partial<ArgSpec> = {}): ArgSpec {
+export function arg(
+  name: string,
+  type: ArgType,
+  defaultValue: ArgValue,
+  doc: string,
+  extra: Partial<ArgSpec> = {},
+): ArgSpec {
   return { name, type, default: defaultValue, doc, ...extra };
 }
 

@@ -4,7 +4,12 @@ import { arg, bool, oneOfAnyCase, optional, ref } from './arg-types';
 import type { ArgSpec } from './types';
 
 export function activationArg(defaultValue: string | null = null): ArgSpec {
-  return arg('activation', optional(ref('activation')), defaultValue, 'Activation function applied to the output (None: linear).');
+  return arg(
+    'activation',
+    optional(ref('activation')),
+    defaultValue,
+    'Activation function applied to the output (None: linear).',
+  );
 }
 
 export const useBiasArg: ArgSpec = arg('use_bias', bool, true, 'Whether the layer adds a bias vector.');

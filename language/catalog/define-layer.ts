@@ -7,22 +7,47 @@ import { arg, bool, int, oneOf, optional, shape, string } from './arg-types';
 import { baseConfig, serializeArg } from './keras-config';
 import { checkRank } from './shapes';
 import { supportRecord, type ArgSupport, type SupportTarget } from './support';
-import type { ArgSpec, ArgValue, KerasLayerConfig, LayerCategory, LayerContext, LayerSpec, ParamCount, Shape } from './types';
+import type {
+  ArgSpec,
+  ArgValue,
+  KerasLayerConfig,
+  LayerCategory,
+  LayerContext,
+  LayerSpec,
+  ParamCount,
+  Shape,
+} from './types';
 
 /** Base-layer keyword arguments (Keras's Layer.__init__ and the Keras 2 first-layer ones). */
 export const BASE_ARGS: readonly ArgSpec[] = [
-  arg('name', optional(string), null, 'The layer\'s name (default: the Keras auto-name, e.g. dense_1).', { keywordOnly: true }),
-  arg('input_shape', optional(shape), null, 'Keras 2 style: the input shape without the batch axis, on the first layer.', {
+  arg('name', optional(string), null, "The layer's name (default: the Keras auto-name, e.g. dense_1).", {
     keywordOnly: true,
   }),
+  arg(
+    'input_shape',
+    optional(shape),
+    null,
+    'Keras 2 style: the input shape without the batch axis, on the first layer.',
+    {
+      keywordOnly: true,
+    },
+  ),
   arg('input_dim', optional(int(1)), null, 'Keras 2 style: input_dim=n on the first layer means input_shape=(n,).', {
     keywordOnly: true,
   }),
-  arg('batch_size', optional(int(1)), null, 'A fixed batch size for the input (first layer only).', { keywordOnly: true }),
-  arg('dtype', optional(oneOf('float32', 'float16', 'bfloat16', 'float64')), null, 'The layer\'s compute dtype (default float32).', {
+  arg('batch_size', optional(int(1)), null, 'A fixed batch size for the input (first layer only).', {
     keywordOnly: true,
   }),
-  arg('trainable', bool, true, 'Whether the layer\'s weights are updated during training (False freezes them).', {
+  arg(
+    'dtype',
+    optional(oneOf('float32', 'float16', 'bfloat16', 'float64')),
+    null,
+    "The layer's compute dtype (default float32).",
+    {
+      keywordOnly: true,
+    },
+  ),
+  arg('trainable', bool, true, "Whether the layer's weights are updated during training (False freezes them).", {
     keywordOnly: true,
   }),
 ];
@@ -103,7 +128,9 @@ export function defineLayer(def: LayerDefinition): LayerSpec {
       check(ctx);
       const counts = def.params ? def.params(ctx) : NO_PARAMS;
       // A frozen layer (trainable=False) keeps its weights, all of them non-trainable, as Keras counts them.
-      return ctx.args.trainable === false ? { trainable: 0, nonTrainable: counts.trainable + counts.nonTrainable } : counts;
+      return ctx.args.trainable === false
+        ? { trainable: 0, nonTrainable: counts.trainable + counts.nonTrainable }
+        : counts;
     },
     toKeras(ctx, name) {
       return def.toKeras ? def.toKeras(ctx, name) : defaultKerasConfig(def, ctx, name);

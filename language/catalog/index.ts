@@ -75,7 +75,8 @@ export function layerClassesFor(target: SupportTarget): string[] {
  * (Embedding's Keras 2 input_length=n is ignored, as Keras 3 does); VGG with include_top and no input_shape: (224, 224, 3).
  */
 export function declaredInputShape(spec: LayerSpec, args: Record<string, ArgValue>): Shape | undefined {
-  if (Array.isArray(args.input_shape) || typeof args.input_shape === 'number') return toShape(args.input_shape, 'input_shape');
+  if (Array.isArray(args.input_shape) || typeof args.input_shape === 'number')
+    return toShape(args.input_shape, 'input_shape');
   if (spec.name === 'Embedding') return undefined; // its input_dim is the vocabulary; Keras 3 ignores input_length
   if (typeof args.input_dim === 'number') return [args.input_dim];
   if (spec.category === 'application' && args.include_top !== false) return [...VGG_DEFAULT_INPUT];
@@ -119,10 +120,15 @@ export function allOptimizers(): readonly RefEntry[] {
  * it (Keras 2's `lr` is `learning_rate`): what the engines and exports receive, so none of them
  * needs a default of its own. An unknown optimizer gets `given` back.
  */
-export function optimizerArgs(name: string, given: Readonly<Record<string, ArgValue>> = {}): Record<string, number | boolean> {
+export function optimizerArgs(
+  name: string,
+  given: Readonly<Record<string, ArgValue>> = {},
+): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
-  for (const a of getOptimizer(name)?.args ?? []) if (typeof a.default === 'number' || typeof a.default === 'boolean') out[a.name] = a.default;
-  for (const [k, v] of Object.entries(given)) if (typeof v === 'number' || typeof v === 'boolean') out[k === 'lr' ? 'learning_rate' : k] = v;
+  for (const a of getOptimizer(name)?.args ?? [])
+    if (typeof a.default === 'number' || typeof a.default === 'boolean') out[a.name] = a.default;
+  for (const [k, v] of Object.entries(given))
+    if (typeof v === 'number' || typeof v === 'boolean') out[k === 'lr' ? 'learning_rate' : k] = v;
   return out;
 }
 

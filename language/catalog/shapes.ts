@@ -66,9 +66,17 @@ export function checkRank(layer: string, input: Shape, ranks?: readonly number[]
     expected = `an input of rank ${minRank} or more after the batch axis`;
   }
   const wanted = ranks ? Math.max(...ranks) : minRank;
-  const fix = rank < wanted ? `Add ${reshapeHint(input, wanted)}` : wanted === 1 ? 'Insert Flatten()' : `Add a Reshape to rank ${wanted}`;
+  const fix =
+    rank < wanted
+      ? `Add ${reshapeHint(input, wanted)}`
+      : wanted === 1
+        ? 'Insert Flatten()'
+        : `Add a Reshape to rank ${wanted}`;
   // The fix leads: the Problems panel and a narrow hover cut a message at its end.
-  throw new ShapeError('shape-rank', `${fix} before ${layer}: it expects ${expected}, but gets ${formatShape(input)} of rank ${rank}`);
+  throw new ShapeError(
+    'shape-rank',
+    `${fix} before ${layer}: it expects ${expected}, but gets ${formatShape(input)} of rank ${rank}`,
+  );
 }
 
 /** A Reshape that raises the rank: (784,) to (28, 28, 1) for images, else trailing 1s. */
@@ -76,7 +84,8 @@ function reshapeHint(input: Shape, wanted: number): string {
   const n = input.length === 1 ? input[0] : null;
   const side = n === null ? 0 : Math.round(Math.sqrt(n));
   if (n !== null && wanted === 3 && side * side === n) return `Reshape((${side}, ${side}, 1))`;
-  if (input.every((d) => d !== null)) return `Reshape(${formatTuple([...(input as number[]), ...Array<number>(wanted - input.length).fill(1)])})`;
+  if (input.every((d) => d !== null))
+    return `Reshape(${formatTuple([...(input as number[]), ...Array<number>(wanted - input.length).fill(1)])})`;
   return `a Reshape to rank ${wanted}`;
 }
 

@@ -12,7 +12,15 @@ export type EngineTarget = 'tfjs' | 'torch';
 export type ExportTarget = 'keras' | 'pytorch' | 'onnx' | 'keras-model' | 'safetensors';
 export type SupportTarget = EngineTarget | ExportTarget;
 
-export const SUPPORT_TARGETS: readonly SupportTarget[] = ['tfjs', 'torch', 'keras', 'pytorch', 'onnx', 'keras-model', 'safetensors'];
+export const SUPPORT_TARGETS: readonly SupportTarget[] = [
+  'tfjs',
+  'torch',
+  'keras',
+  'pytorch',
+  'onnx',
+  'keras-model',
+  'safetensors',
+];
 
 /** Per target: whether the layer runs there. */
 export type LayerSupport = Readonly<Record<SupportTarget, boolean>>;
@@ -55,8 +63,13 @@ export function unsupportedUse(
   if (!spec.support[target]) return unsupportedMessage(spec.name, target);
   for (const a of spec.argSupport ?? []) {
     const value = args[a.arg];
-    if (!a.targets.includes(target) || value === undefined || JSON.stringify(value) === JSON.stringify(a.only)) continue;
-    return unsupportedMessage(subject(spec.name, { name: a.arg, value: show(value) }), target, `${a.arg}=${show(a.only)}`);
+    if (!a.targets.includes(target) || value === undefined || JSON.stringify(value) === JSON.stringify(a.only))
+      continue;
+    return unsupportedMessage(
+      subject(spec.name, { name: a.arg, value: show(value) }),
+      target,
+      `${a.arg}=${show(a.only)}`,
+    );
   }
   return undefined;
 }

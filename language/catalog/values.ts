@@ -24,7 +24,8 @@ export function argOptionalNumber(args: Args, name: string): number | null {
 
 export function argBool(args: Args, name: string): boolean {
   const v = args[name];
-  if (typeof v !== 'boolean') throw new TypeError(`argument '${name}' should be True or False, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean')
+    throw new TypeError(`argument '${name}' should be True or False, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -81,11 +82,13 @@ export function toShape(value: ArgValue | undefined, name = 'shape'): (number | 
  * per axis and a tuple of pairs is explicit.
  */
 export function toPairs(value: ArgValue | undefined, dims: number, name = 'padding'): [number, number][] {
-  const bad = () => new TypeError(`argument '${name}' should be an int, ${dims} ints or ${dims} pairs, got ${JSON.stringify(value)}`);
+  const bad = () =>
+    new TypeError(`argument '${name}' should be an int, ${dims} ints or ${dims} pairs, got ${JSON.stringify(value)}`);
   if (typeof value === 'number') return Array.from({ length: dims }, () => [value, value] as [number, number]);
   if (!Array.isArray(value)) throw bad();
   if (dims === 1) {
-    if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') return [[value[0], value[1]]];
+    if (value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number')
+      return [[value[0], value[1]]];
     throw bad();
   }
   if (value.length !== dims) throw bad();
@@ -108,7 +111,9 @@ export type RefLookup = (table: string, name: string) => boolean;
 export function matchesType(type: ArgType, value: ArgValue, lookup?: RefLookup): boolean {
   switch (type.kind) {
     case 'int':
-      return typeof value === 'number' && Number.isSafeInteger(value) && inRange(value, type.min, type.max, false, false);
+      return (
+        typeof value === 'number' && Number.isSafeInteger(value) && inRange(value, type.min, type.max, false, false)
+      );
     case 'float':
       return (
         typeof value === 'number' &&
@@ -121,19 +126,26 @@ export function matchesType(type: ArgType, value: ArgValue, lookup?: RefLookup):
     case 'enum':
       return (
         typeof value === 'string' &&
-        (type.values.includes(value) || type.aliases?.[value] !== undefined || (type.anyCase === true && type.values.includes(value.toLowerCase())))
+        (type.values.includes(value) ||
+          type.aliases?.[value] !== undefined ||
+          (type.anyCase === true && type.values.includes(value.toLowerCase())))
       );
     case 'intTuple': {
-      const isOk = (x: ArgValue) => typeof x === 'number' && Number.isSafeInteger(x) && (type.min === undefined || x >= type.min);
+      const isOk = (x: ArgValue) =>
+        typeof x === 'number' && Number.isSafeInteger(x) && (type.min === undefined || x >= type.min);
       if (typeof value === 'number') return type.scalar && isOk(value);
       return Array.isArray(value) && value.length === type.length && value.every(isOk);
     }
     case 'shape':
       if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 1;
-      return Array.isArray(value) && value.every((x) => x === null || (typeof x === 'number' && Number.isSafeInteger(x)));
+      return (
+        Array.isArray(value) && value.every((x) => x === null || (typeof x === 'number' && Number.isSafeInteger(x)))
+      );
     case 'padding': {
       try {
-        return toPairs(value, type.dims).every(([a, b]) => Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b >= 0);
+        return toPairs(value, type.dims).every(
+          ([a, b]) => Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b >= 0,
+        );
       } catch {
         return false;
       }

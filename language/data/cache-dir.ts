@@ -6,7 +6,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function cacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env.MODELSPEC_CACHE) return env.MODELSPEC_CACHE;
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'modelspec');
   if (platform === 'darwin') return join(home, 'Library', 'Caches', 'modelspec');

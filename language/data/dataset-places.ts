@@ -14,7 +14,15 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cacheDir as defaultCacheDir } from './cache-dir';
 
-export type LocalDataset = 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing';
+export type LocalDataset =
+  | 'mnist'
+  | 'fashion_mnist'
+  | 'cifar10'
+  | 'cifar100'
+  | 'imdb'
+  | 'reuters'
+  | 'boston_housing'
+  | 'california_housing';
 
 export type PlaceKind = 'data-dirs' | 'keras' | 'debian' | 'modelspec';
 
@@ -32,7 +40,12 @@ export interface Place {
   files?: readonly string[];
 }
 
-const IDX_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const IDX_FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
 
 /** The files of one copy, relative to its folder (IDX files may also be there unpacked, without .gz). */
 export const DATASET_FILES: Readonly<Record<LocalDataset, readonly string[]>> = {
@@ -79,7 +92,10 @@ export function debianDatasetsDir(pe: PlaceEnv): string {
 }
 
 export function dataDirs(pe: PlaceEnv): string[] {
-  return (pe.env.MODELSPEC_DATA_DIRS ?? '').split(delimiter).map((s) => s.trim()).filter(Boolean);
+  return (pe.env.MODELSPEC_DATA_DIRS ?? '')
+    .split(delimiter)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Every folder a copy of the dataset is looked for in, in order. */
@@ -104,7 +120,11 @@ export function placesFor(name: LocalDataset, pe: PlaceEnv): Place[] {
     case 'cifar10':
       add('data-dirs', ...roots.map((r) => join(r, 'cifar-10-batches-py')));
       // Keras 3 extracts into `cifar-10-batches-py-target/`; tf.keras 2 straight into datasets/.
-      add('keras', join(keras, 'cifar-10-batches-py-target', 'cifar-10-batches-py'), join(keras, 'cifar-10-batches-py'));
+      add(
+        'keras',
+        join(keras, 'cifar-10-batches-py-target', 'cifar-10-batches-py'),
+        join(keras, 'cifar-10-batches-py'),
+      );
       add('modelspec', join(pe.cacheDir, 'cifar-10-batches-py'));
       break;
     case 'cifar100':

@@ -32,7 +32,8 @@ export function probeSource(ref: SourceRef, baseDir: string): SourceInfo {
     if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
     return info;
   } catch (e) {
-    if (e instanceof DataError) return { ok: false, code: e.code, message: e.message, ...(e.argName && { argName: e.argName }) };
+    if (e instanceof DataError)
+      return { ok: false, code: e.code, message: e.message, ...(e.argName && { argName: e.argName }) };
     return { ok: false, code: 'data-format', message: `Could not read the data: ${(e as Error).message}` };
   }
 }
@@ -42,12 +43,16 @@ export function clearProbeCache(): void {
   cache.clear();
 }
 
-
 function probeBuiltin(ref: SourceRef): SourceInfo {
   const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
   const split = ref.args.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    return { ok: false, code: 'data-format', message: `${ref.name}(split=…) must be 'train' or 'test'`, argName: 'split' };
+    return {
+      ok: false,
+      code: 'data-format',
+      message: `${ref.name}(split=…) must be 'train' or 'test'`,
+      argName: 'split',
+    };
   }
   const samples = samplesOf(ref, split);
   const sampleShape = set.sampleShape ?? sequenceSampleShape(ref);
@@ -71,7 +76,8 @@ function probeBuiltin(ref: SourceRef): SourceInfo {
 function samplesOf(ref: SourceRef, split: 'train' | 'test'): number {
   const set = BUILTIN_DATASETS[ref.name as keyof typeof BUILTIN_DATASETS];
   const testSplit = ref.args.test_split;
-  const total = ref.name === 'california_housing' && ref.args.version === 'small' ? 600 : set.samples.train + set.samples.test;
+  const total =
+    ref.name === 'california_housing' && ref.args.version === 'small' ? 600 : set.samples.train + set.samples.test;
   if (typeof testSplit !== 'number' && total === set.samples.train + set.samples.test) return set.samples[split];
   const train = Math.trunc(total * (1 - (typeof testSplit === 'number' ? testSplit : 0.2)));
   return split === 'train' ? train : total - train;

@@ -40,9 +40,12 @@ export function formatBytes(n: number): string {
 /** A DataError for a failed open or stat, naming the path as the user wrote it. */
 function openError(e: unknown, written: string, path: string): DataError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new DataError('data-missing', `${written} does not exist (looked for ${path}); fix the path`);
-  if (code === 'EACCES' || code === 'EPERM') return new DataError('data-format', `${written} cannot be read (permission denied); check its permissions`);
-  if (code === 'EISDIR') return new DataError('data-format', `${written} is a directory, not a regular file; point it at a file`);
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new DataError('data-missing', `${written} does not exist (looked for ${path}); fix the path`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DataError('data-format', `${written} cannot be read (permission denied); check its permissions`);
+  if (code === 'EISDIR')
+    return new DataError('data-format', `${written} is a directory, not a regular file; point it at a file`);
   return new DataError('data-format', `${written} cannot be read (${code ?? (e as Error).message})`);
 }
 
@@ -95,7 +98,10 @@ export function readCapped(path: string, maxBytes: number, what: string, written
   const { fd, size } = openRegular(path, written);
   try {
     if (size > maxBytes) {
-      throw new DataError('data-format', `${written} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for ${what}; check that the path points at the right file`);
+      throw new DataError(
+        'data-format',
+        `${written} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for ${what}; check that the path points at the right file`,
+      );
     }
     return readUpTo(fd, size);
   } finally {
@@ -116,6 +122,9 @@ export function statPath(path: string, written = path): Stats {
 export function requireDirectory(path: string, written = path): void {
   const st = statPath(path, written);
   if (!st.isDirectory()) {
-    throw new DataError('data-format', `${written} is ${st.isFile() ? 'a file' : describeKind(st)}, not a folder; point it at a folder with one sub-folder per class`);
+    throw new DataError(
+      'data-format',
+      `${written} is ${st.isFile() ? 'a file' : describeKind(st)}, not a folder; point it at a folder with one sub-folder per class`,
+    );
   }
 }

@@ -31,7 +31,11 @@ export function readSavedModel(path: string, baseDir: string): SavedModel {
     const st = statSync(file);
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch {
-    return { ok: false, code: 'data-missing', message: `No saved model at ${file}; train a model first (its run folder holds model.json), or fix the path` };
+    return {
+      ok: false,
+      code: 'data-missing',
+      message: `No saved model at ${file}; train a model first (its run folder holds model.json), or fix the path`,
+    };
   }
   const cached = cache.get(file);
   if (cached?.stamp === stamp) return cached.model;
@@ -41,13 +45,18 @@ export function readSavedModel(path: string, baseDir: string): SavedModel {
 }
 
 function parseSavedModel(file: string): SavedModel {
-  const bad = (why: string): SavedModel => ({ ok: false, code: 'data-format', message: `${file} is not a saved Sequential model (${why}); point Pretrained at a run folder's model.json` });
+  const bad = (why: string): SavedModel => ({
+    ok: false,
+    code: 'data-format',
+    message: `${file} is not a saved Sequential model (${why}); point Pretrained at a run folder's model.json`,
+  });
   let bytes: Uint8Array;
   try {
     // Capped and regular files only: /dev/zero or a FIFO here must not hang or fill memory.
     bytes = readCapped(file, MODEL_JSON_MAX_BYTES, 'a saved model.json');
   } catch (e) {
-    if (e instanceof DataError) return { ok: false, code: e.code === 'data-missing' ? 'data-missing' : 'data-format', message: e.message };
+    if (e instanceof DataError)
+      return { ok: false, code: e.code === 'data-missing' ? 'data-missing' : 'data-format', message: e.message };
     return bad(excerpt(e instanceof Error ? e.message : String(e), 200));
   }
   let json: unknown;
@@ -65,7 +74,8 @@ function parseSavedModel(file: string): SavedModel {
   const layers: SavedLayer[] = [];
   let inputShape: Shape | undefined;
   for (const entry of model.config.layers as unknown[]) {
-    if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) return bad('a layer without class_name and config');
+    if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config))
+      return bad('a layer without class_name and config');
     const config = entry.config;
     const batchShape = config.batch_input_shape ?? config.batch_shape;
     if (inputShape === undefined && Array.isArray(batchShape)) {
@@ -84,7 +94,8 @@ function parseSavedModel(file: string): SavedModel {
       const v = config[a.name];
       if (v === undefined || a.name === 'input_shape' || a.name === 'batch_size') continue;
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) args[a.name] = v;
-      else if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null || Array.isArray(x))) args[a.name] = v as ArgValue;
+      else if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null || Array.isArray(x)))
+        args[a.name] = v as ArgValue;
     }
     layers.push({ layer: spec.name, args });
   }

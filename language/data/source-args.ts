@@ -19,11 +19,19 @@ export function pathArg(ref: SourceRef, name: string, baseDir: string): PathArg 
     throw new DataError('data-format', `${ref.name}() needs ${name}='…', the path of the file to read`, name);
   }
   if (typeof value !== 'string' || value === '') {
-    throw new DataError('data-format', `${ref.name}(${name}=…) must be a path in quotes, like ${name}='data/file'`, name);
+    throw new DataError(
+      'data-format',
+      `${ref.name}(${name}=…) must be a path in quotes, like ${name}='data/file'`,
+      name,
+    );
   }
   const path = isAbsolute(value) ? value : resolve(baseDir, value);
   if (!existsSync(path)) {
-    throw new DataError('data-missing', `${value} does not exist (looked for ${path}); paths are relative to the .model file`, name);
+    throw new DataError(
+      'data-missing',
+      `${value} does not exist (looked for ${path}); paths are relative to the .model file`,
+      name,
+    );
   }
   return { written: value, path };
 }
@@ -32,7 +40,11 @@ export function pathArg(ref: SourceRef, name: string, baseDir: string): PathArg 
 export function csvDelimiter(ref: SourceRef): string {
   const d = ref.args.delimiter ?? ',';
   if (typeof d !== 'string' || d.length !== 1) {
-    throw new DataError('data-format', `csv(delimiter=…) must be one character in quotes, like delimiter=';'`, 'delimiter');
+    throw new DataError(
+      'data-format',
+      `csv(delimiter=…) must be one character in quotes, like delimiter=';'`,
+      'delimiter',
+    );
   }
   return d;
 }

@@ -7,7 +7,20 @@ import { CIFAR100_COARSE } from '../catalog/tables/datasets';
 import type { ArgValue } from '../catalog/types';
 import type { LabelValues } from './label-rules';
 
-export type SourceName = 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing' | 'idx' | 'csv' | 'images' | 'npy';
+export type SourceName =
+  | 'digits'
+  | 'mnist'
+  | 'fashion_mnist'
+  | 'cifar10'
+  | 'cifar100'
+  | 'imdb'
+  | 'reuters'
+  | 'boston_housing'
+  | 'california_housing'
+  | 'idx'
+  | 'csv'
+  | 'images'
+  | 'npy';
 
 /** A source in the data block. Args are bound by name; paths are as written (relative to the .model file). */
 export interface SourceRef {
@@ -46,7 +59,16 @@ export type SourceInfo =
 
 /** A built-in dataset: known shapes and classes, answered without I/O (from the catalog). */
 export interface BuiltinDataset {
-  name: 'digits' | 'mnist' | 'fashion_mnist' | 'cifar10' | 'cifar100' | 'imdb' | 'reuters' | 'boston_housing' | 'california_housing';
+  name:
+    | 'digits'
+    | 'mnist'
+    | 'fashion_mnist'
+    | 'cifar10'
+    | 'cifar100'
+    | 'imdb'
+    | 'reuters'
+    | 'boston_housing'
+    | 'california_housing';
   title: string;
   /** Absent when it depends on the arguments (imdb, reuters: the sequence length). */
   sampleShape?: number[];
@@ -58,7 +80,13 @@ export interface BuiltinDataset {
 function builtin(name: BuiltinDataset['name']): BuiltinDataset {
   const spec = getDataset(name);
   if (!spec?.samples) throw new Error(`the catalog lacks the built-in dataset ${name}`);
-  return { name, title: spec.title ?? name, sampleShape: spec.sampleShape && [...spec.sampleShape], classes: [...(spec.classNames ?? [])], samples: spec.samples };
+  return {
+    name,
+    title: spec.title ?? name,
+    sampleShape: spec.sampleShape && [...spec.sampleShape],
+    classes: [...(spec.classNames ?? [])],
+    samples: spec.samples,
+  };
 }
 
 export const BUILTIN_DATASETS: Readonly<Record<BuiltinDataset['name'], BuiltinDataset>> = {

@@ -37,7 +37,8 @@ export function refTablesOf(type: ArgType | undefined): RefTable[] {
 export function acceptsLayer(type: ArgType | undefined): boolean {
   if (!type) return false;
   if (type.kind === 'layer') return true;
-  if (type.kind === 'union' || type.kind === 'list') return (type.kind === 'union' ? type.of : [type.of]).some(acceptsLayer);
+  if (type.kind === 'union' || type.kind === 'list')
+    return (type.kind === 'union' ? type.of : [type.of]).some(acceptsLayer);
   return false;
 }
 
@@ -47,7 +48,11 @@ const EVERY_TABLE: RefTable[] = ['optimizer', 'callback', 'dataset', 'initialize
  * Resolves `name` written as a call. `expected` is the type of the slot the call fills (undefined
  * for a layer line in the model body); the tables it names are tried first, then every table.
  */
-export function resolveCallable(name: string, expected: ArgType | undefined, inModelBody = false): Callable | undefined {
+export function resolveCallable(
+  name: string,
+  expected: ArgType | undefined,
+  inModelBody = false,
+): Callable | undefined {
   if (inModelBody || acceptsLayer(expected)) {
     const layer = getLayer(name);
     if (layer) return fromLayer(layer);
@@ -59,7 +64,8 @@ export function resolveCallable(name: string, expected: ArgType | undefined, inM
     if (entry?.args) return { name, kind: table, doc: entry.doc, args: entry.args };
   }
   const augmentation = getAugmentation(name);
-  if (augmentation) return { name: augmentation.name, kind: 'augmentation', doc: augmentation.doc, args: augmentation.args };
+  if (augmentation)
+    return { name: augmentation.name, kind: 'augmentation', doc: augmentation.doc, args: augmentation.args };
   const layer = getLayer(name);
   return layer ? fromLayer(layer) : undefined;
 }

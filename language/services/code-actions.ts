@@ -10,7 +10,10 @@ import type { Range } from '../syntax';
 import { lineIndexOf, offsetAt, overlaps, rangeAt } from './text-positions';
 import type { CodeActionEntry, LineCharacter, TextEdit } from './types';
 
-export function codeActions(analysis: Analysis, range: { start: LineCharacter; end: LineCharacter }): CodeActionEntry[] {
+export function codeActions(
+  analysis: Analysis,
+  range: { start: LineCharacter; end: LineCharacter },
+): CodeActionEntry[] {
   const start = offsetAt(analysis, range.start);
   const end = Math.max(start, offsetAt(analysis, range.end));
   const actions: CodeActionEntry[] = [];
@@ -77,7 +80,10 @@ function removeCall(analysis: Analysis, range: Range): TextEdit {
     return { range: rangeAt(analysis, lineStart, nextLine), newText: '' };
   }
   const comma = /^[ \t]*,[ \t]*/.exec(after);
-  return { range: rangeAt(analysis, range.start.offset, range.end.offset + (comma ? comma[0].length : 0)), newText: '' };
+  return {
+    range: rangeAt(analysis, range.start.offset, range.end.offset + (comma ? comma[0].length : 0)),
+    newText: '',
+  };
 }
 
 function lineBreakOf(text: string): string {

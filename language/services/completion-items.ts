@@ -3,7 +3,16 @@
 // completion service picks among them by where the cursor is and adds the range to replace.
 
 import { formatArgValue } from '../analysis/format-values';
-import { allAugmentations, allLayers, refEntries, type ArgSpec, type ArgType, type CallableSpec, type LayerCategory, type RefTable } from '../catalog';
+import {
+  allAugmentations,
+  allLayers,
+  refEntries,
+  type ArgSpec,
+  type ArgType,
+  type CallableSpec,
+  type LayerCategory,
+  type RefTable,
+} from '../catalog';
 import { describeType, signatureOf, type Callable } from './callables';
 import type { CompletionEntry } from './types';
 
@@ -46,7 +55,9 @@ export function callSnippet(name: string, args: readonly ArgSpec[], extra: reado
   const parts = [...required, ...extra].map((a, i) => {
     const example = escapeSnippet(exampleOf(a));
     const byName = i > 0 || a.keywordOnly || a.type.kind === 'shape' || extra.includes(a);
-    return byName ? `${a.name}=\${${i + 1}:${example}}` : `\${${i + 1}:${i === 0 && isPlainName(a) ? a.name : example}}`;
+    return byName
+      ? `${a.name}=\${${i + 1}:${example}}`
+      : `\${${i + 1}:${i === 0 && isPlainName(a) ? a.name : example}}`;
   });
   return `${name}(${parts.join(', ')})`;
 }
@@ -97,7 +108,9 @@ export function argumentTemplates(callable: Callable): ItemTemplate[] {
   return callable.args.map((a, i) => ({
     label: `${a.name}=`,
     kind: 'argument' as const,
-    detail: a.required ? `${describeType(a.type)} (required)` : `${describeType(a.type)} = ${a.default === undefined ? 'None' : formatArgValue(a.default)}`,
+    detail: a.required
+      ? `${describeType(a.type)} (required)`
+      : `${describeType(a.type)} = ${a.default === undefined ? 'None' : formatArgValue(a.default)}`,
     documentation: a.doc,
     insertText: `${a.name}=`,
     filterText: a.name,
@@ -140,7 +153,12 @@ function computeValues(type: ArgType): ItemTemplate[] {
         label: `[${item.label}]`,
         insertText: `[${item.insertText ?? item.label}]`,
         // An opened call (`[csv(`) is left open: the user closes both as they finish it.
-        plainText: item.plainText === undefined ? undefined : item.plainText.endsWith('(') ? `[${item.plainText}` : `[${item.plainText}]`,
+        plainText:
+          item.plainText === undefined
+            ? undefined
+            : item.plainText.endsWith('(')
+              ? `[${item.plainText}`
+              : `[${item.plainText}]`,
         filterText: `[${item.filterText ?? item.label}`,
       }));
     default:
@@ -149,7 +167,14 @@ function computeValues(type: ArgType): ItemTemplate[] {
 }
 
 function value(text: string, name: string, owner?: string, doc?: string): ItemTemplate {
-  return { label: text, kind: 'value', insertText: text, filterText: text, documentation: doc, data: { kind: 'value', name, owner } };
+  return {
+    label: text,
+    kind: 'value',
+    insertText: text,
+    filterText: text,
+    documentation: doc,
+    data: { kind: 'value', name, owner },
+  };
 }
 
 /** Names quoted as Keras writes them, plus calls with their arguments where the entry takes any. */
@@ -163,7 +188,13 @@ function refValues(table: RefTable): ItemTemplate[] {
       const usual = spec.args.filter((a) => a.name === 'label' || a.name === 'size');
       return needsArgs
         ? call(spec, table, 'dataset', spec.name, usual)
-        : { label: e.name, kind: 'dataset' as const, insertText: e.name, detail: 'built-in dataset', data: { kind: 'dataset' as const, name: e.name, owner: table } };
+        : {
+            label: e.name,
+            kind: 'dataset' as const,
+            insertText: e.name,
+            detail: 'built-in dataset',
+            data: { kind: 'dataset' as const, name: e.name, owner: table },
+          };
     });
   }
   if (table === 'callback') return entries.map((e) => call(e as CallableSpec, table, 'function'));
@@ -171,19 +202,27 @@ function refValues(table: RefTable): ItemTemplate[] {
   for (const e of entries) {
     names.push(value(`'${e.name}'`, e.name, table));
     // Short aliases people write ('mse', 'acc'); class names are offered as calls below.
-    for (const alias of e.aliases ?? []) if (alias === alias.toLowerCase() && alias !== e.name) names.push(value(`'${alias}'`, e.name, table));
+    for (const alias of e.aliases ?? [])
+      if (alias === alias.toLowerCase() && alias !== e.name) names.push(value(`'${alias}'`, e.name, table));
   }
   if (table === 'optimizer' || table === 'initializer' || table === 'regularizer' || table === 'constraint') {
     for (const e of entries) {
       const spec = e as CallableSpec & { className?: string };
-      if (spec.args?.length) names.push(call({ ...spec, name: spec.className ?? spec.name }, table, 'function', spec.name));
+      if (spec.args?.length)
+        names.push(call({ ...spec, name: spec.className ?? spec.name }, table, 'function', spec.name));
     }
   }
   return names;
 }
 
 /** `EarlyStopping(monitor=${1:'val_loss'})`: a call with its required (or first) arguments. */
-function call(spec: CallableSpec, table: RefTable | 'augmentation', kind: CompletionEntry['kind'], name = spec.name, usual: readonly ArgSpec[] = []): ItemTemplate {
+function call(
+  spec: CallableSpec,
+  table: RefTable | 'augmentation',
+  kind: CompletionEntry['kind'],
+  name = spec.name,
+  usual: readonly ArgSpec[] = [],
+): ItemTemplate {
   const first = spec.args.some((a) => a.required) ? usual : spec.args.slice(0, 1);
   return {
     label: `${spec.name}(…)`,

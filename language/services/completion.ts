@@ -3,7 +3,17 @@
 // blocks; inside compile/data/fit, the settings not yet written and, after `key:`, their values.
 
 import type { Analysis } from '../analysis/analyze';
-import { BASE_ARGS, blockSettings, findRef, getAugmentation, getDataset, getLayer, type ArgSpec, type ArgType, type RefTable } from '../catalog';
+import {
+  BASE_ARGS,
+  blockSettings,
+  findRef,
+  getAugmentation,
+  getDataset,
+  getLayer,
+  type ArgSpec,
+  type ArgType,
+  type RefTable,
+} from '../catalog';
 import type { Block } from '../syntax';
 import { parameterText, resolveCallable, signatureOf } from './callables';
 import {
@@ -39,7 +49,11 @@ function entriesAt(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
   // A quoted value ('relu') should match what is typed with or without the opening quote.
   const quoted = /^['"]/.test(context.word.text);
   const withRange = (items: readonly ItemTemplate[]): CompletionEntry[] =>
-    items.map((i) => (!quoted && i.filterText?.startsWith("'") ? { ...i, filterText: i.filterText.replace(/'/g, ''), replace } : { ...i, replace }));
+    items.map((i) =>
+      !quoted && i.filterText?.startsWith("'")
+        ? { ...i, filterText: i.filterText.replace(/'/g, ''), replace }
+        : { ...i, replace },
+    );
   const slot = context.slot;
   switch (slot.kind) {
     case 'top':
@@ -82,7 +96,9 @@ function argumentItems(analysis: Analysis, frame: CallFrame, context: CursorCont
   const callable = frame.callable;
   if (!callable) return [];
   const typing = context.word.text;
-  const names = argumentTemplates(callable).filter((i) => !frame.given.has(i.data?.name ?? '') || i.data?.name === typing);
+  const names = argumentTemplates(callable).filter(
+    (i) => !frame.given.has(i.data?.name ?? '') || i.data?.name === typing,
+  );
   const positional = frame.keyword ? undefined : callable.args.filter((a) => !a.keywordOnly)[frame.positional];
   const values = positional && !frame.given.has(positional.name) ? valueItems(analysis, positional, frame) : [];
   return [...values, ...names];
@@ -115,7 +131,11 @@ function isNumeric(type: ArgType): boolean {
 /** True when the call is a layer line and the last layer of the model. */
 function isLastLayer(analysis: Analysis, frame: CallFrame): boolean {
   const layers = analysis.model?.block.layers ?? [];
-  return frame.callable?.kind === 'layer' && layers.length > 0 && layers[layers.length - 1].callee.range.start.offset === frame.calleeStart;
+  return (
+    frame.callable?.kind === 'layer' &&
+    layers.length > 0 &&
+    layers[layers.length - 1].callee.range.start.offset === frame.calleeStart
+  );
 }
 
 /** The training data's class count: from the probe, or from the catalog for built-in sets. */
@@ -145,11 +165,20 @@ const BLOCK_SNIPPETS: { kind: Block['kind']; insert: string; detail: string; pla
   { kind: 'model', insert: 'model ${1:name} {\n\t$0\n}', detail: 'model NAME { layers }', plain: 'model ' },
   {
     kind: 'compile',
-    insert: "compile {\n\tloss: ${1:'categorical_crossentropy'}\n\toptimizer: ${2:'adam'}\n\tmetrics: [${3:'accuracy'}]\n}",
+    insert:
+      "compile {\n\tloss: ${1:'categorical_crossentropy'}\n\toptimizer: ${2:'adam'}\n\tmetrics: [${3:'accuracy'}]\n}",
     detail: 'loss, optimizer, metrics',
   },
-  { kind: 'data', insert: 'data {\n\ttrain: ${1:digits}\n\tvalidation_split: ${2:0.1}\n}', detail: 'train, test, validation_split, …' },
-  { kind: 'fit', insert: 'fit {\n\tepochs: ${1:10}\n\tbatch_size: ${2:32}\n}', detail: 'epochs, batch_size, callbacks, …' },
+  {
+    kind: 'data',
+    insert: 'data {\n\ttrain: ${1:digits}\n\tvalidation_split: ${2:0.1}\n}',
+    detail: 'train, test, validation_split, …',
+  },
+  {
+    kind: 'fit',
+    insert: 'fit {\n\tepochs: ${1:10}\n\tbatch_size: ${2:32}\n}',
+    detail: 'epochs, batch_size, callbacks, …',
+  },
 ];
 
 /** The blocks the file does not have yet (each may appear once). */
@@ -169,7 +198,10 @@ function blockTemplates(blocks: readonly Block[]): ItemTemplate[] {
 
 /** A block snippet with its placeholders' defaults written out, indented as the formatter does. */
 function filledIn(snippet: string): string {
-  return snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '').replace(/\t/g, '    ');
+  return snippet
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d+/g, '')
+    .replace(/\t/g, '    ');
 }
 
 /** Documentation filled in when an entry is selected (kept out of the list for speed). */
@@ -183,7 +215,9 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
         // The base-layer arguments every layer shares would drown the layer's own.
         .filter((a) => spec.name === 'Input' || !BASE_ARGS.some((b) => b.name === a.name))
         .map((a) => `- \`${parameterText(a)}\`: ${a.doc}`);
-      return [callable ? fence(signatureOf(callable).label) : '', spec.doc, args.join('\n')].filter(Boolean).join('\n\n');
+      return [callable ? fence(signatureOf(callable).label) : '', spec.doc, args.join('\n')]
+        .filter(Boolean)
+        .join('\n\n');
     }
     case 'function':
     case 'dataset':
@@ -196,7 +230,9 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
       if (!table || !REF_TABLES.has(table)) return undefined;
       const entry = findRef(table as RefTable, data.name);
       if (!entry) return undefined;
-      return entry.args?.length ? `${fence(signatureOf({ name: entry.className ?? entry.name, kind: 'dataset', doc: entry.doc, args: entry.args }).label)}\n\n${entry.doc}` : entry.doc;
+      return entry.args?.length
+        ? `${fence(signatureOf({ name: entry.className ?? entry.name, kind: 'dataset', doc: entry.doc, args: entry.args }).label)}\n\n${entry.doc}`
+        : entry.doc;
     }
     case 'argument': {
       const callable = data.owner ? resolveCallable(data.owner, undefined, true) : undefined;
@@ -210,7 +246,17 @@ export function resolveCompletion(data: NonNullable<CompletionEntry['data']>): s
   }
 }
 
-const REF_TABLES = new Set<string>(['activation', 'initializer', 'regularizer', 'constraint', 'loss', 'metric', 'optimizer', 'callback', 'dataset'] satisfies RefTable[]);
+const REF_TABLES = new Set<string>([
+  'activation',
+  'initializer',
+  'regularizer',
+  'constraint',
+  'loss',
+  'metric',
+  'optimizer',
+  'callback',
+  'dataset',
+] satisfies RefTable[]);
 
 function fence(code: string): string {
   return '```python\n' + code + '\n```';

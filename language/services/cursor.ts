@@ -42,7 +42,7 @@ type Frame = CallFrame | BracketFrame;
 
 export type Slot =
   | { kind: 'top' }
-  | { kind: 'layer'; model: ModelBlock; /** a `(` follows the word: insert the name only */ beforeParen: boolean }
+  | { kind: 'layer'; model: ModelBlock /** a `(` follows the word: insert the name only */; beforeParen: boolean }
   /** The start of an argument: a name= or a positional value. */
   | { kind: 'argument'; call: CallFrame }
   /** After `name=` (or a positional slot whose parameter is known), inside `call`. */
@@ -101,7 +101,13 @@ interface Token {
 }
 
 function toToken(t: LexToken, base: number): Token {
-  return { kind: t.kind, image: t.image, start: startOf(t).offset + base, end: endOf(t).offset + base, firstOnLine: t.firstOnLine };
+  return {
+    kind: t.kind,
+    image: t.image,
+    start: startOf(t).offset + base,
+    end: endOf(t).offset + base,
+    firstOnLine: t.firstOnLine,
+  };
 }
 
 function isWordToken(t: Token): boolean {
@@ -231,7 +237,8 @@ class Scanner {
         const after = this.word ? this.word.end : this.offset;
         return { kind: 'layer', model: this.block, beforeParen: this.text[after] === '(' };
       }
-      if (this.phase === 'key' || (this.phase === 'colon' && this.word)) return { kind: 'settingKey', block: this.block };
+      if (this.phase === 'key' || (this.phase === 'colon' && this.word))
+        return { kind: 'settingKey', block: this.block };
       if (this.phase === 'afterValue' && this.newLineSince(last)) return { kind: 'settingKey', block: this.block };
       if (this.phase === 'value') {
         const setting = this.setting();
@@ -255,7 +262,8 @@ class Scanner {
     }
     if (top.kind === 'list' && atItemStart && top.itemType) {
       const setting = this.frames.length === 1 ? this.setting() : undefined;
-      if (setting && this.block.kind !== 'model') return { kind: 'settingValue', block: this.block, setting, inList: true };
+      if (setting && this.block.kind !== 'model')
+        return { kind: 'settingValue', block: this.block, setting, inList: true };
       return { kind: 'listItem', itemType: top.itemType, owner: top.owner };
     }
     return { kind: 'none' };
@@ -291,7 +299,11 @@ function listItemType(type: ArgType): ArgType | undefined {
 }
 
 /** The block whose body holds `offset`, and where that body starts (just after `{`). */
-function blockAt(text: string, blocks: readonly Block[], offset: number): { block: Block; bodyStart: number } | undefined {
+function blockAt(
+  text: string,
+  blocks: readonly Block[],
+  offset: number,
+): { block: Block; bodyStart: number } | undefined {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     const open = block.bodyRange.start.offset;

@@ -80,7 +80,10 @@ export function printValue(
 /** Single quotes, or double quotes when the string holds a single quote (and no double one). */
 function quote(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const escaped = s.replace(/[\\\n\r\t\0]/g, (c) => ESCAPES[c]).split(q).join('\\' + q);
+  const escaped = s
+    .replace(/[\\\n\r\t\0]/g, (c) => ESCAPES[c])
+    .split(q)
+    .join('\\' + q);
   return q + escaped + q;
 }
 
@@ -178,10 +181,20 @@ interface Item {
 function printBlock(block: Block, comments: Comment[], source: SourceLines, indent: string): string[] {
   const items: Item[] =
     block.kind === 'model'
-      ? block.layers.map((layer) => ({ start: layer.range.start, end: layer.range.end, text: printValue(layer), comments: [] }))
+      ? block.layers.map((layer) => ({
+          start: layer.range.start,
+          end: layer.range.end,
+          text: printValue(layer),
+          comments: [],
+        }))
       : block.settings.map((s) => {
           const bare = block.kind === 'data' && SOURCE_SETTINGS.has(s.key.name) && s.value.kind === 'name';
-          return { start: s.range.start, end: s.range.end, text: `${s.key.name}: ${printValue(s.value, bare)}`, comments: [] };
+          return {
+            start: s.range.start,
+            end: s.range.end,
+            text: `${s.key.name}: ${printValue(s.value, bare)}`,
+            comments: [],
+          };
         });
 
   const header = block.kind === 'model' ? `model ${block.name?.name ?? ''} {` : `${block.kind} {`;

@@ -6,7 +6,15 @@ import type { Analysis } from '../analysis/analyze';
 import { formatArgValue, formatCount, formatShape } from '../analysis/format-values';
 import type { LayerInfo, ModelAnalysis } from '../analysis/model';
 import { sourceLabel } from '../analysis/sources';
-import { blockSettings, findRef, getDataset, unqualifiedRef, type ArgSpec, type ArgType, type RefTable } from '../catalog';
+import {
+  blockSettings,
+  findRef,
+  getDataset,
+  unqualifiedRef,
+  type ArgSpec,
+  type ArgType,
+  type RefTable,
+} from '../catalog';
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
 import { groupParams } from './layer-groups';
@@ -80,44 +88,69 @@ function layerFacts(infos: LayerInfo[], model: ModelAnalysis | undefined): strin
   const first = infos[0];
   const last = infos[infos.length - 1];
   const lines: string[] = [];
-  lines.push(infos.length > 1 ? `Keras layers: \`${first.name}\` … \`${last.name}\` (${infos.length} layers)` : `Keras name: \`${first.name}\``);
+  lines.push(
+    infos.length > 1
+      ? `Keras layers: \`${first.name}\` … \`${last.name}\` (${infos.length} layers)`
+      : `Keras name: \`${first.name}\``,
+  );
   if (first.input) lines.push(`Input: \`${formatShape(first.input)}\``);
   if (last.output) lines.push(`Output: \`${formatShape(last.output)}\``);
   const params = groupParams(infos);
   if (params) {
     const { trainable, nonTrainable } = params;
-    lines.push(`Parameters: ${formatCount(trainable + nonTrainable)} (${formatCount(trainable)} trainable, ${formatCount(nonTrainable)} non-trainable)`);
+    lines.push(
+      `Parameters: ${formatCount(trainable + nonTrainable)} (${formatCount(trainable)} trainable, ${formatCount(nonTrainable)} non-trainable)`,
+    );
   }
   const source = model?.inputSource;
   if (model && source && model.layers[0] === first) {
-    if (source.kind === 'data') lines.push(`Input shape \`${formatShape(model.inputShape ?? [])}\` inferred from ${source.dataset}`);
-    else if (source.kind === 'input_shape' || source.kind === 'input_dim') lines.push(`Input shape from \`${source.kind}=\``);
+    if (source.kind === 'data')
+      lines.push(`Input shape \`${formatShape(model.inputShape ?? [])}\` inferred from ${source.dataset}`);
+    else if (source.kind === 'input_shape' || source.kind === 'input_dim')
+      lines.push(`Input shape from \`${source.kind}=\``);
   }
   return lines.join('  \n');
 }
 
 /** Inside a call: an argument name, a nested call, or a value. */
-function inCall(analysis: Analysis, call: CallValue, callable: Callable | undefined, offset: number): HoverResult | undefined {
+function inCall(
+  analysis: Analysis,
+  call: CallValue,
+  callable: Callable | undefined,
+  offset: number,
+): HoverResult | undefined {
   const positional = callable?.args.filter((a) => !a.keywordOnly) ?? [];
   let index = 0;
   for (const arg of call.args) {
     const param = paramFor(arg, callable, positional, arg.name ? -1 : index++);
     if (!touches(arg.range, offset)) continue;
     if (arg.name && touches(arg.name.range, offset)) {
-      return param ? { contents: argumentDoc(param, `argument of ${callable?.name}`), range: arg.name.range } : undefined;
+      return param
+        ? { contents: argumentDoc(param, `argument of ${callable?.name}`), range: arg.name.range }
+        : undefined;
     }
     return inValue(analysis, arg.value, param?.type, offset);
   }
   return undefined;
 }
 
-function paramFor(arg: Argument, callable: Callable | undefined, positional: readonly ArgSpec[], index: number): ArgSpec | undefined {
+function paramFor(
+  arg: Argument,
+  callable: Callable | undefined,
+  positional: readonly ArgSpec[],
+  index: number,
+): ArgSpec | undefined {
   if (!arg.name) return positional[index];
   const name = arg.name.name;
   return callable?.args.find((a) => a.name === name) ?? callable?.args.find((a) => a.deprecatedAliases?.includes(name));
 }
 
-function inValue(analysis: Analysis, value: Value, expected: ArgType | undefined, offset: number): HoverResult | undefined {
+function inValue(
+  analysis: Analysis,
+  value: Value,
+  expected: ArgType | undefined,
+  offset: number,
+): HoverResult | undefined {
   if (!touches(value.range, offset)) return undefined;
   switch (value.kind) {
     case 'call': {
@@ -125,7 +158,9 @@ function inValue(analysis: Analysis, value: Value, expected: ArgType | undefined
       if (touches(value.callee.range, offset)) {
         if (!callable) return undefined;
         const extra = callable.kind === 'dataset' ? datasetFacts(analysis, callable.name) : undefined;
-        const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label), callable.doc, extra].filter((p): p is string => !!p);
+        const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label), callable.doc, extra].filter(
+          (p): p is string => !!p,
+        );
         return { contents: parts.join('\n\n'), range: value.callee.range };
       }
       return inCall(analysis, value, callable, offset);
@@ -142,7 +177,9 @@ function inValue(analysis: Analysis, value: Value, expected: ArgType | undefined
     case 'name': {
       // A pasted callable (`tf.nn.relu`) shows the entry it means, as the checker resolves it.
       const tables = refTablesOf(expected);
-      const name = value.name.includes('.') ? tables.map((t) => unqualifiedRef(t, value.name)).find((n) => n !== undefined) : value.name;
+      const name = value.name.includes('.')
+        ? tables.map((t) => unqualifiedRef(t, value.name)).find((n) => n !== undefined)
+        : value.name;
       return name === undefined ? undefined : namedValueHover(analysis, name, tables, value.range);
     }
     default:
@@ -171,7 +208,8 @@ function datasetFacts(analysis: Analysis, name: string): string {
   const facts: string[] = [];
   if (spec.sampleShape) facts.push(`Sample shape: \`${formatShape([...spec.sampleShape])}\``);
   if (spec.classNames) facts.push(`Classes: ${spec.classNames.length} (${spec.classNames.join(', ')})`);
-  if (spec.samples) facts.push(`Samples: ${formatCount(spec.samples.train)} train, ${formatCount(spec.samples.test)} test`);
+  if (spec.samples)
+    facts.push(`Samples: ${formatCount(spec.samples.train)} train, ${formatCount(spec.samples.test)} test`);
   return facts.join('  \n');
 }
 

@@ -33,7 +33,9 @@ export function inlayHints(analysis: Analysis, range?: { start: LineCharacter; e
     const total = params ? params.trainable + params.nonTrainable : 0;
     const shape = formatShape(last.output);
     const label = total > 0 ? `${shape} · ${formatCount(total)}` : shape;
-    const who = last.expandedFrom ? `${last.expandedFrom} (${group.length} layers, ${group[0].name} … ${last.name})` : `${last.name} (${last.spec.name})`;
+    const who = last.expandedFrom
+      ? `${last.expandedFrom} (${group.length} layers, ${group[0].name} … ${last.name})`
+      : `${last.name} (${last.spec.name})`;
     hints.push({
       position: at(end),
       label,

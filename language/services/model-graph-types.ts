@@ -93,4 +93,3 @@ export interface ModelGraph {
     complete: boolean;
   };
 }
-

@@ -13,9 +13,25 @@ import type { LayerInfo } from '../analysis/model';
 import { formatArgValue, formatShape } from '../analysis/format-values';
 import type { CallValue } from '../syntax/ast';
 import { printable } from '../printable';
-import type { GraphEdge, GraphGroup, GraphKind, GraphNode, MemoryBytes, ModelGraph, Precision } from './model-graph-types';
+import type {
+  GraphEdge,
+  GraphGroup,
+  GraphKind,
+  GraphNode,
+  MemoryBytes,
+  ModelGraph,
+  Precision,
+} from './model-graph-types';
 
-export type { GraphEdge, GraphGroup, GraphKind, GraphNode, MemoryBytes, ModelGraph, Precision } from './model-graph-types';
+export type {
+  GraphEdge,
+  GraphGroup,
+  GraphKind,
+  GraphNode,
+  MemoryBytes,
+  ModelGraph,
+  Precision,
+} from './model-graph-types';
 
 export interface ModelGraphOptions {
   precision?: Precision;
@@ -47,12 +63,15 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
   if (!model) return undefined;
   const precision = options.precision ?? 'float32';
   // Where the file sets no valid batch_size, the catalog's default (Keras's 32).
-  const batchSize = positiveInt(analysis.fit?.values.batch_size) ?? (withDefaults({ args: blockSettings('fit') }, {}).batch_size as number);
+  const batchSize =
+    positiveInt(analysis.fit?.values.batch_size) ??
+    (withDefaults({ args: blockSettings('fit') }, {}).batch_size as number);
   const optimizer = optimizerSlots(analysis.compile?.values.optimizer);
   const activationBytes = precision === 'mixed_float16' ? FLOAT16 : FLOAT32;
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   const errorAt = (call: CallValue) =>
-    errors.find((d) => d.range.start.offset >= call.range.start.offset && d.range.end.offset <= call.range.end.offset)?.message;
+    errors.find((d) => d.range.start.offset >= call.range.start.offset && d.range.end.offset <= call.range.end.offset)
+      ?.message;
 
   const nodes: GraphNode[] = [];
   const groups: GraphGroup[] = [];
@@ -67,7 +86,9 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
     output: model.inputShape ? formatShape(model.inputShape) : undefined,
     params: 0,
     trainableParams: 0,
-    memory: model.inputShape ? memoryOf(model.inputShape, { trainable: 0, nonTrainable: 0 }, batchSize, FLOAT32, 0) : undefined,
+    memory: model.inputShape
+      ? memoryOf(model.inputShape, { trainable: 0, nonTrainable: 0 }, batchSize, FLOAT32, 0)
+      : undefined,
     line: (inputCall ?? model.block).range.start.line,
     endLine: (inputCall ?? model.block).range.end.line,
     error: inputCall ? errorAt(inputCall) : undefined,
@@ -89,13 +110,24 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
     const endLine = call.range.end.line;
     const error = errorAt(call);
     if (!layers) {
-      nodes.push({ id: `n${nodes.length}`, name: printable(call.callee.name), className: printable(call.callee.name), kind: 'unknown', args: '', line, endLine, error });
+      nodes.push({
+        id: `n${nodes.length}`,
+        name: printable(call.callee.name),
+        className: printable(call.callee.name),
+        kind: 'unknown',
+        args: '',
+        line,
+        endLine,
+        error,
+      });
       continue;
     }
     const grouped = layers.length > 1 || layers[0].expandedFrom !== undefined;
     const groupId = grouped ? `g${groups.length}` : undefined;
     // The layer an error belongs to: the first one the fold could not compute.
-    const broken = error ? (layers.find((l) => l.input !== undefined && l.output === undefined) ?? layers[0]) : undefined;
+    const broken = error
+      ? (layers.find((l) => l.input !== undefined && l.output === undefined) ?? layers[0])
+      : undefined;
     const ids: string[] = [];
     for (const layer of layers) {
       const id = `n${nodes.length}`;
@@ -110,7 +142,10 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
         output: layer.output ? formatShape(layer.output) : undefined,
         params,
         trainableParams: layer.params?.trainable,
-        memory: layer.output && layer.params ? memoryOf(layer.output, layer.params, batchSize, activationBytes, optimizer.slots) : undefined,
+        memory:
+          layer.output && layer.params
+            ? memoryOf(layer.output, layer.params, batchSize, activationBytes, optimizer.slots)
+            : undefined,
         line,
         endLine,
         group: groupId,
@@ -127,7 +162,9 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
         nodeIds: ids,
         line,
         endLine,
-        params: members.every((n) => n.params !== undefined) ? members.reduce((s, n) => s + (n.params ?? 0), 0) : undefined,
+        params: members.every((n) => n.params !== undefined)
+          ? members.reduce((s, n) => s + (n.params ?? 0), 0)
+          : undefined,
         output: members[members.length - 1].output,
         memory: known ? sumMemory(members.map((n) => n.memory as MemoryBytes)) : undefined,
         error,
@@ -158,7 +195,13 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
 }
 
 /** One layer's training memory: its weights, their gradients and optimizer slots, and its output for a batch. */
-export function memoryOf(output: Shape, params: { trainable: number; nonTrainable: number }, batchSize: number, activationBytes: number, slots: number): MemoryBytes | undefined {
+export function memoryOf(
+  output: Shape,
+  params: { trainable: number; nonTrainable: number },
+  batchSize: number,
+  activationBytes: number,
+  slots: number,
+): MemoryBytes | undefined {
   const elements = product(output);
   if (elements === null) return undefined; // a None dimension (variable length): no size to estimate
   const parameters = (params.trainable + params.nonTrainable) * FLOAT32;
@@ -186,8 +229,9 @@ function sumMemory(parts: readonly MemoryBytes[]): MemoryBytes {
  * Adam/Adamax/Nadam/Adadelta two (Adam three with amsgrad). Unknown optimizers count two, like Adam.
  */
 export function optimizerSlots(value: ArgValue | undefined): { name: string; slots: number } {
-  const call: CallArg | undefined = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-  const written = typeof value === 'string' ? value : call?.call ?? 'rmsprop';
+  const call: CallArg | undefined =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  const written = typeof value === 'string' ? value : (call?.call ?? 'rmsprop');
   const entry = findRef('optimizer', written);
   const name = entry?.className ?? written;
   const args = call?.args ?? {};
@@ -220,7 +264,10 @@ function argsText(layer: LayerInfo, expanded: boolean): string {
     parts.push(named ? `${key}=${text}` : text);
   };
   if (expanded) for (const key of DEFINING_ARGS) show(key, true);
-  else layer.call.args.forEach((a, i) => (a.name ? show(a.name.name, true) : layer.spec.args[i] && show(layer.spec.args[i].name, false)));
+  else
+    layer.call.args.forEach((a, i) =>
+      a.name ? show(a.name.name, true) : layer.spec.args[i] && show(layer.spec.args[i].name, false),
+    );
   const text = printable(parts.join(', '));
   return text.length > MAX_ARGS_TEXT ? `${text.slice(0, MAX_ARGS_TEXT - 1)}…` : text;
 }

@@ -18,7 +18,8 @@ export function signatureHelp(analysis: Analysis, pos: LineCharacter): Signature
   if (!frame || !callable) return undefined;
 
   // A keyword being typed (`Conv2D(32, pad|`) points at the parameter it starts.
-  const typed = context.slot.kind === 'argument' && context.calls[0] === frame && context.word.text ? context.word.text : undefined;
+  const typed =
+    context.slot.kind === 'argument' && context.calls[0] === frame && context.word.text ? context.word.text : undefined;
   const param = typed ? callable.args.find((a) => a.name.startsWith(typed)) : paramOf(frame);
   // Keras's own parameters; the base-layer ones (name=, trainable=, …) only when written or active.
   const show = (a: ArgSpec) => !BASE_LAYER_ARGS.has(a) || a === param || frame.given.has(a.name);

@@ -14,13 +14,23 @@ const COLUMN_WIDTHS = [31, 22, 13] as const;
 const HEADER = ['Layer (type)', 'Output Shape', 'Param #'] as const;
 
 export function summaryTable(model: ModelAnalysis): string {
-  const rows = model.layers.map((layer) => [layerLabel(layer), layer.output ? formatShape(layer.output) : '?', paramCell(layer)]);
+  const rows = model.layers.map((layer) => [
+    layerLabel(layer),
+    layer.output ? formatShape(layer.output) : '?',
+    paramCell(layer),
+  ]);
   const widths = COLUMN_WIDTHS.map((w, i) => Math.max(w, HEADER[i].length, ...rows.map((r) => r[i].length)));
-  const rule = (left: string, fill: string, mid: string, right: string) => left + widths.map((w) => fill.repeat(w + 2)).join(mid) + right;
+  const rule = (left: string, fill: string, mid: string, right: string) =>
+    left + widths.map((w) => fill.repeat(w + 2)).join(mid) + right;
   const row = (cells: readonly string[], bar: string) =>
     bar + cells.map((c, i) => ` ${i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])} `).join(bar) + bar;
 
-  const lines = [`Model: "${printable(model.name)}"`, rule('┏', '━', '┳', '┓'), row(HEADER, '┃'), rule('┡', '━', '╇', '┩')];
+  const lines = [
+    `Model: "${printable(model.name)}"`,
+    rule('┏', '━', '┳', '┓'),
+    row(HEADER, '┃'),
+    rule('┡', '━', '╇', '┩'),
+  ];
   rows.forEach((r, i) => {
     if (i > 0) lines.push(rule('├', '─', '┼', '┤'));
     lines.push(row(r, '│'));
@@ -42,7 +52,8 @@ export function summaryMarkdown(model: ModelAnalysis): string {
     `Total params: ${countWithMemory(t?.total)} · Trainable: ${countWithMemory(t?.trainable)} · ` +
     `Non-trainable: ${countWithMemory(t?.nonTrainable)}`;
   const rows = model.layers.map(
-    (layer) => `| ${markdownCell(printable(layer.name))} (${layer.spec.name}) | ${layer.output ? formatShape(layer.output) : '?'} | ${paramCell(layer)} |`,
+    (layer) =>
+      `| ${markdownCell(printable(layer.name))} (${layer.spec.name}) | ${layer.output ? formatShape(layer.output) : '?'} | ${paramCell(layer)} |`,
   );
   return [totals, '', '| Layer (type) | Output Shape | Param # |', '| :-- | :-- | --: |', ...rows].join('\n');
 }
@@ -55,7 +66,13 @@ function markdownCell(text: string): string {
 export interface SummaryJson {
   name: string;
   input_shape: (number | null)[] | null;
-  layers: { name: string; class_name: string; output_shape: (number | null)[] | null; params: number | null; trainable_params: number | null }[];
+  layers: {
+    name: string;
+    class_name: string;
+    output_shape: (number | null)[] | null;
+    params: number | null;
+    trainable_params: number | null;
+  }[];
   total_params: number | null;
   trainable_params: number | null;
   non_trainable_params: number | null;

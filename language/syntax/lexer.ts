@@ -97,19 +97,33 @@ export const Name = token('name', 'Name', /[A-Za-z_][A-Za-z0-9_]*/);
  * lexed before `(`, so a dotted callee such as `layers.Dense(` reads as before; the lookahead also
  * refuses to stop inside a word or before a dot, so a longer dotted name is never split.
  */
-export const DottedName = token('name', 'DottedName', /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![A-Za-z0-9_.]|\s*\()/, [Name]);
+export const DottedName = token(
+  'name',
+  'DottedName',
+  /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![A-Za-z0-9_.]|\s*\()/,
+  [Name],
+);
 /**
  * A dotted callee, as pasted from Keras code: `layers.Dense(`, `tf.keras.layers.Conv2D(`,
  * `model.add(`. One Name token to the parser, which splits off the module prefix (or unwraps
  * `model.add(...)`) and records it for the pasted-Keras warning and its fix.
  */
-export const DottedCallee = token('name', 'DottedCallee', /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?=\s*\()/, [Name]);
+export const DottedCallee = token(
+  'name',
+  'DottedCallee',
+  /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?=\s*\()/,
+  [Name],
+);
 /** `12`, `1.`, `.5`, `2e-3` (an `e` without digits after it is not part of the number). */
 export const NumberToken = token('number', 'Number', /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/);
 /** A backslash escapes the next character on the same line. */
-export const StringToken = token('string', 'String', /'(?:[^'\\\r\n]|\\[^\r\n])*'|"(?:[^"\\\r\n]|\\[^\r\n])*"/, [AnyString]);
+export const StringToken = token('string', 'String', /'(?:[^'\\\r\n]|\\[^\r\n])*'|"(?:[^"\\\r\n]|\\[^\r\n])*"/, [
+  AnyString,
+]);
 /** A string whose closing quote is missing runs to the end of its line. */
-export const BadString = token('badString', 'BadString', /'(?:[^'\\\r\n]|\\[^\r\n]?)*|"(?:[^"\\\r\n]|\\[^\r\n]?)*/, [AnyString]);
+export const BadString = token('badString', 'BadString', /'(?:[^'\\\r\n]|\\[^\r\n]?)*|"(?:[^"\\\r\n]|\\[^\r\n]?)*/, [
+  AnyString,
+]);
 export const LParen = token('(', 'LParen', /\(/);
 export const RParen = token(')', 'RParen', /\)/, [Closer]);
 export const LBracket = token('[', 'LBracket', /\[/);
@@ -197,7 +211,10 @@ export function tokenize(text: string): LexResult {
     };
     if (kind === 'badString') {
       errors.push({
-        range: { start: { line, character, offset: t.startOffset }, end: { line, character: character + t.image.length, offset: t.startOffset + t.image.length } },
+        range: {
+          start: { line, character, offset: t.startOffset },
+          end: { line, character: character + t.image.length, offset: t.startOffset + t.image.length },
+        },
         message: `Unterminated string: add the closing ${t.image[0]} before the end of the line`,
         code: 'unterminated-string',
       });
@@ -210,7 +227,10 @@ export function tokenize(text: string): LexResult {
     const character = c.startColumn! - 1;
     comments.push({
       text: c.image,
-      range: { start: { line, character, offset: c.startOffset }, end: { line, character: character + c.image.length, offset: c.startOffset + c.image.length } },
+      range: {
+        start: { line, character, offset: c.startOffset },
+        end: { line, character: character + c.image.length, offset: c.startOffset + c.image.length },
+      },
     });
   }
 
@@ -219,7 +239,10 @@ export function tokenize(text: string): LexResult {
     const character = e.column! - 1;
     const bad = text.slice(e.offset, e.offset + e.length);
     errors.push({
-      range: { start: { line, character, offset: e.offset }, end: { line, character: character + e.length, offset: e.offset + e.length } },
+      range: {
+        start: { line, character, offset: e.offset },
+        end: { line, character: character + e.length, offset: e.offset + e.length },
+      },
       message: bad.length === 1 ? `Invalid character '${bad}'` : `Invalid characters '${bad}'`,
       code: 'invalid-character',
     });

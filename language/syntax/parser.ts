@@ -125,7 +125,8 @@ interface BodyState extends BodyResult {
 
 /** Messages for errors chevrotain raises itself; the grammar is written so that none should be. */
 const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `Expected ${tokenTypeWords(expected)}, found ${describe(actual as Token)}`,
+  buildMismatchTokenMessage: ({ expected, actual }) =>
+    `Expected ${tokenTypeWords(expected)}, found ${describe(actual as Token)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `Unexpected ${describe(firstRedundant as Token)}`,
   buildNoViableAltMessage: ({ actual }) => `Unexpected ${describe(actual[0] as Token)}`,
   buildEarlyExitMessage: ({ actual }) => `Unexpected ${describe(actual[0] as Token)}`,
@@ -140,7 +141,7 @@ class ModelParser extends EmbeddedActionsParser {
   private closerOf: Int32Array = new Int32Array(0);
   private syntaxErrors: SyntaxError[] = [];
   /** chevrotain's index of the last consumed token (not in its type declarations). */
-  declare private currIdx: number;
+  private declare currIdx: number;
   /** The innermost `items` invocation. */
   private frame!: ItemsFrame;
   /** What the value of `valueOrMissing` comes after (read before any nested value is parsed). */
@@ -194,7 +195,11 @@ class ModelParser extends EmbeddedActionsParser {
     for (const e of this.errors) {
       const t = e.token as Token;
       const at = t.kind ? startOf(t) : end;
-      this.syntaxErrors.push({ range: { start: at, end: t.kind ? endOf(t) : end }, message: e.message, code: 'syntax-error' });
+      this.syntaxErrors.push({
+        range: { start: at, end: t.kind ? endOf(t) : end },
+        message: e.message,
+        code: 'syntax-error',
+      });
     }
     const errors = this.syntaxErrors;
     this.toks = [];
@@ -295,7 +300,8 @@ class ModelParser extends EmbeddedActionsParser {
       }),
     );
     state.close = this.OPTION(() => this.CONSUME(RBrace) as Token);
-    if (!this.RECORDING_PHASE && !state.close && open) this.missing(`Expected '}' to close the ${kind} block opened at line ${open.line + 1}`);
+    if (!this.RECORDING_PHASE && !state.close && open)
+      this.missing(`Expected '}' to close the ${kind} block opened at line ${open.line + 1}`);
     return state;
   });
 
@@ -350,7 +356,9 @@ class ModelParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          this.SUBRULE(this.skipLine, { ARGS: [this.bodyState?.isModel ? 'a layer call such as Dense(10)' : "a setting such as 'epochs: 12'"] });
+          this.SUBRULE(this.skipLine, {
+            ARGS: [this.bodyState?.isModel ? 'a layer call such as Dense(10)' : "a setting such as 'epochs: 12'"],
+          });
           if (!this.RECORDING_PHASE) this.bodyState.afterItem = false;
         },
       },
@@ -375,10 +383,20 @@ class ModelParser extends EmbeddedActionsParser {
           ALT: () => {
             if (this.RECORDING_PHASE) return undefined as never;
             const nameToken = this.toks[this.pos() - 1];
-            this.error(nameToken, `Expected '(' after '${nameToken.image}': layers are written as calls, e.g. ${nameToken.image}()`);
+            this.error(
+              nameToken,
+              `Expected '(' after '${nameToken.image}': layers are written as calls, e.g. ${nameToken.image}()`,
+            );
             const callee = identifier(nameToken);
             const at = endOf(nameToken);
-            return { kind: 'call', callee, args: [], argsRange: { start: at, end: at }, closed: false, range: callee.range };
+            return {
+              kind: 'call',
+              callee,
+              args: [],
+              argsRange: { start: at, end: at },
+              closed: false,
+              range: callee.range,
+            };
           },
         },
       ]),
@@ -427,36 +445,45 @@ class ModelParser extends EmbeddedActionsParser {
    * A value, or an error and an ErrorValue when none is there. The caller names what the value
    * comes after first (expectValueAfter), for the message: "Expected a value after 'units='".
    */
-  private readonly valueOrMissing = this.RULE('valueOrMissing', (): Value =>
-    this.OR(
-      (this.valueOrMissingAlternatives ??= {
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.canStartValue(this.pos()), ALT: () => this.SUBRULE(this.value) },
-          {
-            // Stray punctuation such as `=` or `:` where the value should be: it becomes the error value.
-            GATE: () => {
-              const t = this.peek();
-              return !(t.kind === ',' || t.kind === ')' || t.kind === ']' || t.kind === '}' || t.firstOnLine || VALUE_START.has(t.kind));
+  private readonly valueOrMissing = this.RULE(
+    'valueOrMissing',
+    (): Value =>
+      this.OR(
+        (this.valueOrMissingAlternatives ??= {
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            { GATE: () => this.canStartValue(this.pos()), ALT: () => this.SUBRULE(this.value) },
+            {
+              // Stray punctuation such as `=` or `:` where the value should be: it becomes the error value.
+              GATE: () => {
+                const t = this.peek();
+                return !(
+                  t.kind === ',' ||
+                  t.kind === ')' ||
+                  t.kind === ']' ||
+                  t.kind === '}' ||
+                  t.firstOnLine ||
+                  VALUE_START.has(t.kind)
+                );
+              },
+              ALT: () => {
+                const t = this.CONSUME(AnyToken) as Token;
+                if (this.RECORDING_PHASE) return undefined as never;
+                this.error(t, `${this.missingValueMessage()}, found ${describe(t)}`);
+                return errorValue(startOf(t), endOf(t));
+              },
             },
-            ALT: () => {
-              const t = this.CONSUME(AnyToken) as Token;
-              if (this.RECORDING_PHASE) return undefined as never;
-              this.error(t, `${this.missingValueMessage()}, found ${describe(t)}`);
-              return errorValue(startOf(t), endOf(t));
+            {
+              ALT: () => {
+                if (this.RECORDING_PHASE) return undefined as never;
+                this.missing(this.missingValueMessage());
+                const at = this.previousEnd();
+                return errorValue(at, at);
+              },
             },
-          },
-          {
-            ALT: () => {
-              if (this.RECORDING_PHASE) return undefined as never;
-              this.missing(this.missingValueMessage());
-              const at = this.previousEnd();
-              return errorValue(at, at);
-            },
-          },
-        ],
-      }),
-    ),
+          ],
+        }),
+      ),
   );
 
   /** Before valueOrMissing: the value comes after `token` and `suffix` (`units` and `=`). */
@@ -473,76 +500,83 @@ class ModelParser extends EmbeddedActionsParser {
    * A value. Strings, plain numbers and names are read directly; lists, calls and numeric
    * expressions go through their rules, counting the nesting depth.
    */
-  private readonly value = this.RULE('value', (): Value =>
-    this.OR(
-      (this.valueAlternatives ??= {
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.depth >= MAX_DEPTH, ALT: () => this.SUBRULE(this.tooDeep) },
-          {
-            ALT: () => {
-              const t = this.CONSUME(AnyString) as Token;
-              if (this.RECORDING_PHASE) return undefined as never;
-              return { kind: 'string', value: stringValue(t.image), quote: t.image[0] === '"' ? '"' : "'", range: rangeOf(t) };
+  private readonly value = this.RULE(
+    'value',
+    (): Value =>
+      this.OR(
+        (this.valueAlternatives ??= {
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            { GATE: () => this.depth >= MAX_DEPTH, ALT: () => this.SUBRULE(this.tooDeep) },
+            {
+              ALT: () => {
+                const t = this.CONSUME(AnyString) as Token;
+                if (this.RECORDING_PHASE) return undefined as never;
+                return {
+                  kind: 'string',
+                  value: stringValue(t.image),
+                  quote: t.image[0] === '"' ? '"' : "'",
+                  range: rangeOf(t),
+                };
+              },
             },
-          },
-          {
-            // A number that no operator follows (the common case) needs no expression rules.
-            GATE: () => !OPERATORS.has(this.peek(1).kind),
-            ALT: () => {
-              const t = this.CONSUME(NumberToken) as Token;
-              return this.RECORDING_PHASE ? (undefined as never) : numberValue(t);
+            {
+              // A number that no operator follows (the common case) needs no expression rules.
+              GATE: () => !OPERATORS.has(this.peek(1).kind),
+              ALT: () => {
+                const t = this.CONSUME(NumberToken) as Token;
+                return this.RECORDING_PHASE ? (undefined as never) : numberValue(t);
+              },
             },
-          },
-          {
-            // `True`/`False`/`None`, or a bare name; `name(` is a call.
-            GATE: () => this.peek(1).kind !== '(' || LITERALS.has(this.peek().image),
-            ALT: () => {
-              const t = this.CONSUME(Name) as Token;
-              return this.RECORDING_PHASE ? (undefined as never) : nameValue(t);
+            {
+              // `True`/`False`/`None`, or a bare name; `name(` is a call.
+              GATE: () => this.peek(1).kind !== '(' || LITERALS.has(this.peek().image),
+              ALT: () => {
+                const t = this.CONSUME(Name) as Token;
+                return this.RECORDING_PHASE ? (undefined as never) : nameValue(t);
+              },
             },
-          },
-          {
-            ALT: () => {
-              this.ACTION(this.enterNested);
-              const call = this.SUBRULE(this.call);
-              this.ACTION(this.leaveNested);
-              return call;
+            {
+              ALT: () => {
+                this.ACTION(this.enterNested);
+                const call = this.SUBRULE(this.call);
+                this.ACTION(this.leaveNested);
+                return call;
+              },
             },
-          },
-          {
-            ALT: () => {
-              this.ACTION(this.enterNested);
-              const list = this.SUBRULE(this.list);
-              this.ACTION(this.leaveNested);
-              return list;
+            {
+              ALT: () => {
+                this.ACTION(this.enterNested);
+                const list = this.SUBRULE(this.list);
+                this.ACTION(this.leaveNested);
+                return list;
+              },
             },
-          },
-          {
-            // `(…)` that no operator follows: a tuple or a parenthesised value.
-            GATE: () => {
-              const closer = this.closerOf[this.pos()];
-              return closer >= 0 && !OPERATORS.has(this.tok(closer + 1).kind);
+            {
+              // `(…)` that no operator follows: a tuple or a parenthesised value.
+              GATE: () => {
+                const closer = this.closerOf[this.pos()];
+                return closer >= 0 && !OPERATORS.has(this.tok(closer + 1).kind);
+              },
+              ALT: () => {
+                this.ACTION(this.enterNested);
+                const value = this.SUBRULE(this.parenthesised);
+                this.ACTION(this.leaveNested);
+                return value;
+              },
             },
-            ALT: () => {
-              this.ACTION(this.enterNested);
-              const value = this.SUBRULE(this.parenthesised);
-              this.ACTION(this.leaveNested);
-              return value;
+            {
+              // Numbers, signs and `(`; last, since after a sign the number may be missing.
+              ALT: () => {
+                this.ACTION(this.enterNested);
+                const expression = this.SUBRULE(this.additive);
+                this.ACTION(this.leaveNested);
+                return expression;
+              },
             },
-          },
-          {
-            // Numbers, signs and `(`; last, since after a sign the number may be missing.
-            ALT: () => {
-              this.ACTION(this.enterNested);
-              const expression = this.SUBRULE(this.additive);
-              this.ACTION(this.leaveNested);
-              return expression;
-            },
-          },
-        ],
-      }),
-    ),
+          ],
+        }),
+      ),
   );
 
   /** Reports a value nested too deeply and skips it, brackets and all. */
@@ -577,11 +611,22 @@ class ModelParser extends EmbeddedActionsParser {
     const dot = nameToken.image.lastIndexOf('.');
     if (dot < 0) {
       const callee = identifier(nameToken);
-      return { kind: 'call', callee, args, argsRange: { start: startOf(open), end }, closed: close !== undefined, range: { start: callee.range.start, end } };
+      return {
+        kind: 'call',
+        callee,
+        args,
+        argsRange: { start: startOf(open), end },
+        closed: close !== undefined,
+        range: { start: callee.range.start, end },
+      };
     }
     // `layers.Dense(`: the callee is the class name; the prefix is kept for the warning and its fix.
     const start = startOf(nameToken);
-    const at = (n: number): Position => ({ line: start.line, character: start.character + n, offset: start.offset + n });
+    const at = (n: number): Position => ({
+      line: start.line,
+      character: start.character + n,
+      offset: start.offset + n,
+    });
     const callee = { name: nameToken.image.slice(dot + 1), range: { start: at(dot + 1), end: endOf(nameToken) } };
     const prefix = { text: nameToken.image.slice(0, dot + 1), range: { start, end: at(dot + 1) } };
     return {
@@ -599,8 +644,16 @@ class ModelParser extends EmbeddedActionsParser {
     const openIndex = this.pos();
     const open = this.CONSUME(LBracket) as Token;
     const items: Value[] = [];
-    const { close } = this.SUBRULE(this.items, { ARGS: [{ openIndex, closer: ']', what: 'the list', args: false, items }] });
-    return this.ACTION((): Value => ({ kind: 'list', items, range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() } }));
+    const { close } = this.SUBRULE(this.items, {
+      ARGS: [{ openIndex, closer: ']', what: 'the list', args: false, items }],
+    });
+    return this.ACTION(
+      (): Value => ({
+        kind: 'list',
+        items,
+        range: { start: startOf(open), end: close ? endOf(close) : this.previousEnd() },
+      }),
+    );
   });
 
   /** `()` is an empty tuple, `(3,)` and `(3, 3)` are tuples, `(3)` is just 3. */
@@ -615,7 +668,9 @@ class ModelParser extends EmbeddedActionsParser {
     );
     this.parenthesisedValue = first !== undefined;
     // `(value)` right away: no items to parse.
-    const single = this.OPTION2((this.parenthesisedClose ??= { GATE: () => this.parenthesisedValue, DEF: () => this.CONSUME(RParen) as Token }));
+    const single = this.OPTION2(
+      (this.parenthesisedClose ??= { GATE: () => this.parenthesisedValue, DEF: () => this.CONSUME(RParen) as Token }),
+    );
     const items: Value[] = first ? [first] : [];
     const { close, sawComma } = this.SUBRULE(this.items, {
       ARGS: [{ openIndex, closer: ')', what: "the '('", args: false, items, done: single !== undefined }],
@@ -700,7 +755,12 @@ class ModelParser extends EmbeddedActionsParser {
         ALT: () => {
           const t = this.CONSUME(AnyToken) as Token;
           this.ACTION(() =>
-            this.error(t, this.frame.needComma ? `Expected ',' or '${this.frame.spec.closer}', found ${describe(t)}` : `Expected a value, found ${describe(t)}`),
+            this.error(
+              t,
+              this.frame.needComma
+                ? `Expected ',' or '${this.frame.spec.closer}', found ${describe(t)}`
+                : `Expected a value, found ${describe(t)}`,
+            ),
           );
         },
       },
@@ -775,26 +835,28 @@ class ModelParser extends EmbeddedActionsParser {
     });
   });
 
-  private readonly primary = this.RULE('primary', (): Value =>
-    this.OR(
-      (this.primaryAlternatives ??= [
-        {
-          ALT: () => {
-            const t = this.CONSUME(NumberToken) as Token;
-            return this.ACTION(() => numberValue(t));
+  private readonly primary = this.RULE(
+    'primary',
+    (): Value =>
+      this.OR(
+        (this.primaryAlternatives ??= [
+          {
+            ALT: () => {
+              const t = this.CONSUME(NumberToken) as Token;
+              return this.ACTION(() => numberValue(t));
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.parenthesised) },
-        {
-          ALT: () =>
-            this.ACTION(() => {
-              this.missing(`Expected a number after '${this.toks[this.pos() - 1].image}'`);
-              const at = this.previousEnd();
-              return errorValue(at, at);
-            }),
-        },
-      ]),
-    ),
+          { ALT: () => this.SUBRULE(this.parenthesised) },
+          {
+            ALT: () =>
+              this.ACTION(() => {
+                this.missing(`Expected a number after '${this.toks[this.pos() - 1].image}'`);
+                const at = this.previousEnd();
+                return errorValue(at, at);
+              }),
+          },
+        ]),
+      ),
   );
 
   // ---- skipping ----
@@ -1072,7 +1134,17 @@ function describe(t: Token | IToken | undefined): string {
 
 /** How a token type reads in an error message (for chevrotain's own errors). */
 function tokenTypeWords(type: TokenType): string {
-  const image = { LParen: '(', RParen: ')', LBracket: '[', RBracket: ']', LBrace: '{', RBrace: '}', Comma: ',', Colon: ':', Equals: '=' }[type.name];
+  const image = {
+    LParen: '(',
+    RParen: ')',
+    LBracket: '[',
+    RBracket: ']',
+    LBrace: '{',
+    RBrace: '}',
+    Comma: ',',
+    Colon: ':',
+    Equals: '=',
+  }[type.name];
   if (image) return `'${image}'`;
   return { Name: 'a name', Number: 'a number', String: 'a string', AnyString: 'a string' }[type.name] ?? 'a value';
 }

@@ -50,7 +50,9 @@ export function importsOf(file: string, text: string): ImportSite[] {
 export function violation(site: ImportSite): string | undefined {
   const spec = site.specifier;
   if (spec.startsWith('.') || spec.startsWith('/')) {
-    const target = relative(root, resolve(dirname(site.file), spec)).split(sep).join('/');
+    const target = relative(root, resolve(dirname(site.file), spec))
+      .split(sep)
+      .join('/');
     const folder = forbiddenFolders.find((f) => target === f || target.startsWith(`${f}/`));
     return folder ? `reaches ${folder}/ (${target})` : undefined;
   }
@@ -58,7 +60,10 @@ export function violation(site: ImportSite): string | undefined {
   return forbiddenPackages.some((p) => p.test(bare)) ? `imports the package ${bare}` : undefined;
 }
 
-export function violations(files: { path: string; text: string }[], check: (site: ImportSite) => string | undefined = violation): string[] {
+export function violations(
+  files: { path: string; text: string }[],
+  check: (site: ImportSite) => string | undefined = violation,
+): string[] {
   return files.flatMap(({ path, text }) =>
     importsOf(path, text).flatMap((site) => {
       const why = check(site);
@@ -79,7 +84,11 @@ test('the language core imports nothing from LSP, VS Code, the CLI, training, ex
   const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   assert.ok(files.length > 20, `expected the language core's sources under ${core}`);
   const found = violations(files);
-  assert.deepEqual(found, [], `The language core must stay pure (ARCHITECTURE.md); move the shared code into language/ or pass it in:\n${found.join('\n')}`);
+  assert.deepEqual(
+    found,
+    [],
+    `The language core must stay pure (ARCHITECTURE.md); move the shared code into language/ or pass it in:\n${found.join('\n')}`,
+  );
 });
 
 test('the boundary check catches every kind of forbidden import (synthetic files)', () => {
@@ -118,13 +127,27 @@ test('the data formats (data/) import nothing from LSP, VS Code, the CLI, traini
   const files = sources(dataFolder).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   assert.ok(files.length >= 5, `expected the data formats' sources under ${dataFolder}`);
   const found = violations(files);
-  assert.deepEqual(found, [], `data/ is used by the language core, so it stays as pure (ARCHITECTURE.md):\n${found.join('\n')}`);
+  assert.deepEqual(
+    found,
+    [],
+    `data/ is used by the language core, so it stays as pure (ARCHITECTURE.md):\n${found.join('\n')}`,
+  );
   // The check applies to this folder: a synthetic training import from it is caught.
-  assert.equal(violations([{ path: join(dataFolder, 'example.ts'), text: "import { prepareData } from '../training/data/prepare';" }]).length, 1);
+  assert.equal(
+    violations([
+      { path: join(dataFolder, 'example.ts'), text: "import { prepareData } from '../training/data/prepare';" },
+    ]).length,
+    1,
+  );
 });
 
 test('the language core reaches the data formats only through data/, not training/data', () => {
   const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-  const usesData = files.filter(({ path, text }) => importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`data${sep}`)));
-  assert.ok(usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))), 'language/data/probe.ts probes through data/');
+  const usesData = files.filter(({ path, text }) =>
+    importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`data${sep}`)),
+  );
+  assert.ok(
+    usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))),
+    'language/data/probe.ts probes through data/',
+  );
 });

@@ -53,11 +53,13 @@ test('no engine or export restates a Keras default of a catalog argument', () =>
   for (const dir of SCANNED) {
     for (const file of files(join(ROOT, dir))) {
       const rel = relative(ROOT, file);
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/^\s*(\/\/|#|\*)/.test(line)) return; // comments may quote Keras
-        const hit = names.find((n) => line.includes(n) && patterns(n).some((p) => p.test(line)));
-        if (hit) problems.push(`${rel}:${i + 1}: ${hit}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|#|\*)/.test(line)) return; // comments may quote Keras
+          const hit = names.find((n) => line.includes(n) && patterns(n).some((p) => p.test(line)));
+          if (hit) problems.push(`${rel}:${i + 1}: ${hit}: ${line.trim()}`);
+        });
     }
   }
   assert.deepEqual(problems, [], 'read these from the RunSpec / the analysis without a default (the catalog has it)');

@@ -26,12 +26,22 @@ function importTargets(file: string, text: string): { line: number; target: stri
   const found: { line: number; target: string }[] = [];
   const add = (node: ts.Node, lit: ts.Node | undefined) => {
     if (lit && ts.isStringLiteralLike(lit) && lit.text.startsWith('.')) {
-      found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, target: relative(root, resolve(dirname(file), lit.text)).split(sep).join('/') });
+      found.push({
+        line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1,
+        target: relative(root, resolve(dirname(file), lit.text))
+          .split(sep)
+          .join('/'),
+      });
     }
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) add(node, node.arguments[0]);
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    )
+      add(node, node.arguments[0]);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
     ts.forEachChild(node, visit);
   };
@@ -39,7 +49,10 @@ function importTargets(file: string, text: string): { line: number; target: stri
   return found;
 }
 
-const consumerFiles = CONSUMERS.flatMap((d) => files(join(root, d))).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+const consumerFiles = CONSUMERS.flatMap((d) => files(join(root, d))).map((path) => ({
+  path,
+  text: readFileSync(path, 'utf8'),
+}));
 
 test('no consumer of the analysis imports language/analysis/sources (the plan resolves the sources)', () => {
   assert.ok(consumerFiles.length > 50, 'expected the consumers’ sources');
@@ -54,7 +67,11 @@ test('no consumer of the analysis imports language/analysis/sources (the plan re
 test("no consumer reads a settings block's untyped values (the plan has them, defaults applied)", () => {
   const pattern = /\b(compile|data|fit)\??\.values\b/;
   const found = consumerFiles.flatMap(({ path, text }) =>
-    text.split('\n').flatMap((line, i) => (pattern.test(line) && !line.trim().startsWith('//') ? [`${relative(root, path)}:${i + 1}: ${line.trim()}`] : [])),
+    text
+      .split('\n')
+      .flatMap((line, i) =>
+        pattern.test(line) && !line.trim().startsWith('//') ? [`${relative(root, path)}:${i + 1}: ${line.trim()}`] : [],
+      ),
   );
   assert.deepEqual(found, [], `read the TrainingPlan instead:\n${found.join('\n')}`);
 });
@@ -63,6 +80,9 @@ test('the scan sees an import of analysis/sources and a settings read when there
   // The scan itself must be able to fail: the old run-spec.ts's lines.
   const file = join(root, 'training/run-spec.ts');
   const old = "import { sourceRefOf } from '../language/analysis/sources';\nconst fit = analysis.fit?.values ?? {};\n";
-  assert.deepEqual(importTargets(file, old).map((i) => i.target), [SOURCES_MODULE]);
+  assert.deepEqual(
+    importTargets(file, old).map((i) => i.target),
+    [SOURCES_MODULE],
+  );
   assert.match(old, /\b(compile|data|fit)\??\.values\b/);
 });

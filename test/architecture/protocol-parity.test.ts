@@ -12,7 +12,9 @@ const root = resolve(import.meta.dirname, '../..');
 const PROTOCOL_TS = resolve(root, 'training/protocol.ts');
 const PYTHON_DIR = resolve(root, 'python');
 // Any Python ≥ 3.11 (typing.NotRequired); protocol.py imports only the standard library.
-const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import typing; typing.NotRequired'], { encoding: 'utf8' }).status === 0);
+const PYTHON = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import typing; typing.NotRequired'], { encoding: 'utf8' }).status === 0,
+);
 
 /** Field path ('fit.seed', 'samples[].image') → optional? */
 type Fields = Record<string, boolean>;
@@ -23,10 +25,20 @@ export interface ProtocolShape {
 }
 
 function tsShape(): ProtocolShape {
-  const program = ts.createProgram([PROTOCOL_TS], { strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts'], moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([PROTOCOL_TS], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ['lib.es2022.d.ts'],
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    module: ts.ModuleKind.ESNext,
+    target: ts.ScriptTarget.ES2022,
+  });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(PROTOCOL_TS)!;
-  const declaredHere = (t: ts.Type) => (t.aliasSymbol ?? t.getSymbol())?.declarations?.some((d) => d.getSourceFile() === sf) ?? false;
+  const declaredHere = (t: ts.Type) =>
+    (t.aliasSymbol ?? t.getSymbol())?.declarations?.some((d) => d.getSourceFile() === sf) ?? false;
 
   const walk = (type: ts.Type, prefix: string, out: Fields): Fields => {
     for (const prop of checker.getPropertiesOfType(type)) {
@@ -48,7 +60,8 @@ function tsShape(): ProtocolShape {
 
   const named = (name: string) => {
     const decl = sf.statements.find(
-      (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name,
+      (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+        (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name,
     );
     assert.ok(decl, `protocol.ts declares no ${name}`);
     return checker.getTypeAtLocation(decl.name);
@@ -94,7 +107,10 @@ print(json.dumps({'runSpec': walk(p.RunSpec, '', {}), 'events': events}))
 `;
 
 function pyShape(): ProtocolShape {
-  const r = spawnSync(PYTHON!, ['-c', PY_SHAPE, PYTHON_DIR], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  const r = spawnSync(PYTHON!, ['-c', PY_SHAPE, PYTHON_DIR], {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
   assert.equal(r.status, 0, `reading protocol.py's TypedDicts failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as ProtocolShape;
 }
@@ -104,10 +120,14 @@ const kind = (optional: boolean) => (optional ? 'optional' : 'required');
 function compareFields(where: string, a: Fields, b: Fields): string[] {
   const out: string[] = [];
   for (const name of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-    if (!(name in b)) out.push(`${where}: field '${name}' (${kind(a[name]!)}) is in protocol.ts but not in protocol.py`);
-    else if (!(name in a)) out.push(`${where}: field '${name}' (${kind(b[name]!)}) is in protocol.py but not in protocol.ts`);
+    if (!(name in b))
+      out.push(`${where}: field '${name}' (${kind(a[name]!)}) is in protocol.ts but not in protocol.py`);
+    else if (!(name in a))
+      out.push(`${where}: field '${name}' (${kind(b[name]!)}) is in protocol.py but not in protocol.ts`);
     else if (a[name] !== b[name]) {
-      out.push(`${where}: field '${name}' is ${kind(a[name]!)} in protocol.ts but ${kind(b[name]!)} in protocol.py${b[name] ? ' (NotRequired)' : ''}`);
+      out.push(
+        `${where}: field '${name}' is ${kind(a[name]!)} in protocol.ts but ${kind(b[name]!)} in protocol.py${b[name] ? ' (NotRequired)' : ''}`,
+      );
     }
   }
   return out;
@@ -136,12 +156,22 @@ test('protocol.ts and protocol.py agree on the RunSpec and every event, field by
   assert.equal(tsSide.runSpec['data.train.x.path'], false);
   assert.equal(tsSide.events.evaluated?.['samples[].image'], true);
   const diff = differences(tsSide, pySide);
-  assert.deepEqual(diff, [], `protocol.ts and protocol.py disagree; change both (NotRequired[...] in Python is '?' in TypeScript):\n${diff.join('\n')}`);
+  assert.deepEqual(
+    diff,
+    [],
+    `protocol.ts and protocol.py disagree; change both (NotRequired[...] in Python is '?' in TypeScript):\n${diff.join('\n')}`,
+  );
 });
 
 test('the comparison names the field and the event that differ (synthetic shapes)', () => {
-  const a: ProtocolShape = { runSpec: { runDir: false, 'fit.seed': true }, events: { stopped: { type: false, reason: false }, log: { type: false } } };
-  const b: ProtocolShape = { runSpec: { runDir: false, 'fit.seed': false, extra: true }, events: { stopped: { type: false, reason: true, stopReason: false } } };
+  const a: ProtocolShape = {
+    runSpec: { runDir: false, 'fit.seed': true },
+    events: { stopped: { type: false, reason: false }, log: { type: false } },
+  };
+  const b: ProtocolShape = {
+    runSpec: { runDir: false, 'fit.seed': false, extra: true },
+    events: { stopped: { type: false, reason: true, stopReason: false } },
+  };
   assert.deepEqual(differences(a, b), [
     "RunSpec: field 'extra' (optional) is in protocol.py but not in protocol.ts",
     "RunSpec: field 'fit.seed' is optional in protocol.ts but required in protocol.py",

@@ -10,9 +10,13 @@ const PYTHON_DIR = resolve(import.meta.dirname, '../../python');
 const MYPY = ['/usr/bin/mypy', 'mypy'].find((m) => spawnSync(m, ['--version'], { encoding: 'utf8' }).status === 0);
 const SKIP = MYPY ? false : 'mypy not found (apt-get install mypy)';
 
-test('mypy finds no type errors in the PyTorch engine (python/modelspec_torch)', { skip: SKIP, timeout: 300_000 }, () => {
-  // The first run builds .mypy_cache (about 2 min with torch's stubs); later runs take seconds.
-  const r = spawnSync(MYPY!, [], { cwd: PYTHON_DIR, encoding: 'utf8', timeout: 290_000 });
-  assert.equal(r.status, 0, `mypy (config python/mypy.ini) reports:\n${r.stdout}${r.stderr}`);
-  assert.match(r.stdout, /Success: no issues found in \d+ source files/);
-});
+test(
+  'mypy finds no type errors in the PyTorch engine (python/modelspec_torch)',
+  { skip: SKIP, timeout: 300_000 },
+  () => {
+    // The first run builds .mypy_cache (about 2 min with torch's stubs); later runs take seconds.
+    const r = spawnSync(MYPY!, [], { cwd: PYTHON_DIR, encoding: 'utf8', timeout: 290_000 });
+    assert.equal(r.status, 0, `mypy (config python/mypy.ini) reports:\n${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /Success: no issues found in \d+ source files/);
+  },
+);

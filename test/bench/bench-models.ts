@@ -55,7 +55,10 @@ function cifarModel(): BenchModel {
 
 /** `{models: {mlp, cnn, cifar}, layers, optimizers, callbacks}`: what bench.py and gpu_check.py read. */
 export function benchModels() {
-  return { models: { mlp: benchModel(BENCH_MODELS.mlp), cnn: benchModel(BENCH_MODELS.cnn), cifar: cifarModel() }, ...catalogDefaults() };
+  return {
+    models: { mlp: benchModel(BENCH_MODELS.mlp), cnn: benchModel(BENCH_MODELS.cnn), cifar: cifarModel() },
+    ...catalogDefaults(),
+  };
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -30,12 +30,24 @@ function modelText(n: number): { text: string; unitsLine: number; unitsColumn: n
   let unitsLine = -1;
   for (let i = 0; i < n - 1; i++) {
     if (i === Math.floor(n / 2)) unitsLine = lines.length;
-    lines.push(i % 3 === 1 ? '    Dropout(0.1)' : i % 3 === 2 ? '    BatchNormalization()' : `    Dense(64, activation='relu')`);
+    lines.push(
+      i % 3 === 1 ? '    Dropout(0.1)' : i % 3 === 2 ? '    BatchNormalization()' : `    Dense(64, activation='relu')`,
+    );
   }
   if (unitsLine < 0 || !lines[unitsLine].includes('Dense')) {
     unitsLine = lines.findIndex((l, i) => i >= lines.length / 2 && l.includes('Dense('));
   }
-  lines.push("    Dense(10, activation='softmax')", '}', '', 'compile {', "    loss: 'categorical_crossentropy'", "    optimizer: 'adam'", "    metrics: ['accuracy']", '}', '');
+  lines.push(
+    "    Dense(10, activation='softmax')",
+    '}',
+    '',
+    'compile {',
+    "    loss: 'categorical_crossentropy'",
+    "    optimizer: 'adam'",
+    "    metrics: ['accuracy']",
+    '}',
+    '',
+  );
   return { text: lines.join('\n'), unitsLine, unitsColumn: lines[unitsLine].indexOf('Dense(') + 'Dense('.length };
 }
 
@@ -72,12 +84,19 @@ async function openModel(server: ServerSession, layers: number) {
       await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
         contentChanges: [
-          { range: { start: { line: unitsLine, character: unitsColumn }, end: { line: unitsLine, character: unitsColumn + 2 } }, text: String(next) },
+          {
+            range: {
+              start: { line: unitsLine, character: unitsColumn },
+              end: { line: unitsLine, character: unitsColumn + 2 },
+            },
+            text: String(next),
+          },
         ],
       });
       const published = await server.diagnostics(uri, version);
       const ms = performance.now() - t0;
-      if (published.diagnostics.some((d) => d.severity === 1)) throw new Error(`unexpected error: ${published.diagnostics[0].message}`);
+      if (published.diagnostics.some((d) => d.severity === 1))
+        throw new Error(`unexpected error: ${published.diagnostics[0].message}`);
       units = next;
       return ms;
     },
@@ -87,7 +106,12 @@ async function openModel(server: ServerSession, layers: number) {
 async function main(): Promise<void> {
   ensureServerBuilt();
   const server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  await server.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
   await server.connection.sendNotification(InitializedNotification.type, {});
   const pid = server.child.pid!;
   const rows: string[][] = [];
@@ -98,7 +122,11 @@ async function main(): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < EDITS_PER_SIZE; i++) times.push(await doc.edit());
     const { median, max } = stats(times);
-    rows.push([`re-check, ${layers.toLocaleString('en-US')} layers (${EDITS_PER_SIZE} edits)`, median.toFixed(1), max.toFixed(1)]);
+    rows.push([
+      `re-check, ${layers.toLocaleString('en-US')} layers (${EDITS_PER_SIZE} edits)`,
+      median.toFixed(1),
+      max.toFixed(1),
+    ]);
 
     if (layers === 2_000) {
       const completion: number[] = [];
@@ -107,7 +135,7 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const items = (await server.connection.sendRequest(CompletionRequest.type, {
           textDocument: { uri: doc.uri },
-          position: { line, character: "    Dense(64, activation=".length },
+          position: { line, character: '    Dense(64, activation='.length },
         })) as unknown[];
         completion.push(performance.now() - t0);
         if (!Array.isArray(items) || items.length === 0) throw new Error('completion returned nothing');
@@ -130,12 +158,15 @@ async function main(): Promise<void> {
   await server.connection.sendNotification(ExitNotification.type);
 
   const widths = [Math.max(...rows.map((r) => r[0].length), 'measure'.length), 10, 10];
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(['measure', 'median ms', 'max ms']));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
   console.log('');
-  console.log(`server RSS (MiB) on a ${MEMORY_LAYERS.toLocaleString('en-US')}-layer file, every 1,000 of ${MEMORY_EDITS.toLocaleString('en-US')} edits (${memorySeconds.toFixed(0)} s):`);
+  console.log(
+    `server RSS (MiB) on a ${MEMORY_LAYERS.toLocaleString('en-US')}-layer file, every 1,000 of ${MEMORY_EDITS.toLocaleString('en-US')} edits (${memorySeconds.toFixed(0)} s):`,
+  );
   console.log(`  ${samples.join(' → ')}`);
   console.log('targets: 2,000 layers re-checked < 20 ms median; completion < 10 ms; memory flat');
 }

@@ -59,12 +59,19 @@ print(json.dumps({'engine': statistics.median(e), 'hand': statistics.median(h), 
 
 async function main(): Promise<void> {
   const torch = (await findTorch()).probe;
-  if (!torch) throw new Error('bench:predict needs the torch engine (the run is trained by it, which writes model.onnx, and the hand-written loop is PyTorch)');
+  if (!torch)
+    throw new Error(
+      'bench:predict needs the torch engine (the run is trained by it, which writes model.onnx, and the hand-written loop is PyTorch)',
+    );
   const work = mkdtempSync(join(tmpdir(), 'bench-predict-'));
   try {
     const model = readFileSync('examples/digits-cnn.model', 'utf8').replace(/callbacks: \[[^\]]*\]/, '');
     writeFileSync(join(work, 'digits-cnn.model'), model);
-    const r = spawnSync(process.execPath, [CLI, 'train', 'digits-cnn.model', '--backend', 'torch', '--epochs', '1', '--out', join(work, 'runs')], { cwd: work, encoding: 'utf8', env: { ...process.env, MODELSPEC_CACHE: join(work, 'cache') } });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'train', 'digits-cnn.model', '--backend', 'torch', '--epochs', '1', '--out', join(work, 'runs')],
+      { cwd: work, encoding: 'utf8', env: { ...process.env, MODELSPEC_CACHE: join(work, 'cache') } },
+    );
     if (r.status !== 0) throw new Error(`training the digits CNN failed:\n${r.stderr}`);
     const modelDir = join(work, 'runs', 'digits_cnn');
     const run = loadPredictRun(join(modelDir, readdirSync(modelDir)[0]!));
@@ -91,8 +98,14 @@ async function main(): Promise<void> {
       ['predict: ONNX Runtime (model.onnx, cpu)', onnx],
       ['predict: TF.js engine (model.json, wasm)', tfjs],
     ];
-    const lines = [`digits CNN, ${SAMPLES} samples, batch 256, median of ${ROUNDS}`, '', '| engine | samples/s | × hand-written PyTorch |', '| --- | ---: | ---: |'];
-    for (const [name, rate] of rows) lines.push(`| ${name} | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / t.hand).toFixed(2)}× |`);
+    const lines = [
+      `digits CNN, ${SAMPLES} samples, batch 256, median of ${ROUNDS}`,
+      '',
+      '| engine | samples/s | × hand-written PyTorch |',
+      '| --- | ---: | ---: |',
+    ];
+    for (const [name, rate] of rows)
+      lines.push(`| ${name} | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / t.hand).toFixed(2)}× |`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     rmSync(work, { recursive: true, force: true });

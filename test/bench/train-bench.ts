@@ -30,8 +30,18 @@ interface Row {
 }
 
 const MODELS = [
-  { key: 'mlp', file: 'examples/digits.model', title: 'mnist_mlp', samples: Number(process.env.BENCH_SAMPLES_MLP ?? 7040) },
-  { key: 'cnn', file: 'examples/digits-cnn.model', title: 'mnist_cnn', samples: Number(process.env.BENCH_SAMPLES_CNN ?? 1280) },
+  {
+    key: 'mlp',
+    file: 'examples/digits.model',
+    title: 'mnist_mlp',
+    samples: Number(process.env.BENCH_SAMPLES_MLP ?? 7040),
+  },
+  {
+    key: 'cnn',
+    file: 'examples/digits-cnn.model',
+    title: 'mnist_cnn',
+    samples: Number(process.env.BENCH_SAMPLES_CNN ?? 1280),
+  },
 ] as const;
 
 /** The first `n` samples of a tensor file, as a new file. */
@@ -49,7 +59,14 @@ async function tfjsSpec(model: { file: string; samples: number }, backend: strin
   if (!plan) throw new Error(`${model.file}: ${blocker}`);
   const spec = await buildRunSpec(plan, { epochs: 2, backend, runsDir: mkdtempSync(join(tmpdir(), 'bench-runs-')) });
   const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-  spec.data = { ...spec.data, train: { x: head(spec.data.train.x, model.samples, dir, 'x'), y: head(spec.data.train.y, model.samples, dir, 'y') }, test: undefined, validation: undefined, validationSplit: 0, augment: undefined };
+  spec.data = {
+    ...spec.data,
+    train: { x: head(spec.data.train.x, model.samples, dir, 'x'), y: head(spec.data.train.y, model.samples, dir, 'y') },
+    test: undefined,
+    validation: undefined,
+    validationSplit: 0,
+    augment: undefined,
+  };
   spec.fit = { ...spec.fit, batchSize: 128, callbacks: [] };
   return spec;
 }
@@ -75,7 +92,12 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   // GPU also the larger CNN on 32x32x3 at batch 256, where the GPU matters.
   const models = join(mkdtempSync(join(tmpdir(), 'bench-models-')), 'models.json');
   writeFileSync(models, JSON.stringify(benchModels()));
-  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', ['--models', models, '--model', torch.cuda ? 'all' : 'both']);
+  const c = pythonModuleCommand(torch.python, 'modelspec_torch.bench', [
+    '--models',
+    models,
+    '--model',
+    torch.cuda ? 'all' : 'both',
+  ]);
   const r = spawnSync(c.command, c.args, {
     encoding: 'utf8',
     env: c.env,
@@ -83,8 +105,17 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
   });
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const j = JSON.parse(line) as { model: string; runnerSamplesPerSec: number; referenceSamplesPerSec: number; tunedSamplesPerSec?: number };
-    results.set(j.model.replace('mnist_', ''), { runner: j.runnerSamplesPerSec, hand: j.referenceSamplesPerSec, tuned: j.tunedSamplesPerSec });
+    const j = JSON.parse(line) as {
+      model: string;
+      runnerSamplesPerSec: number;
+      referenceSamplesPerSec: number;
+      tunedSamplesPerSec?: number;
+    };
+    results.set(j.model.replace('mnist_', ''), {
+      runner: j.runnerSamplesPerSec,
+      hand: j.referenceSamplesPerSec,
+      tuned: j.tunedSamplesPerSec,
+    });
   }
   if (results.size === 0) process.stderr.write(`torch bench printed nothing:\n${r.stderr}\n`);
   return results;
@@ -92,7 +123,11 @@ async function runTorchBench(): Promise<Map<string, { runner: number; hand: numb
 
 /** The second epoch's samples/s of the torch engine as a process (devices > 1: data-parallel). */
 function runTorchEngine(spec: RunSpec, python: string, devices = 1): number | undefined {
-  const runSpec: RunSpec = { ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-torch-')), fit: { ...spec.fit, backend: 'torch', ...(devices > 1 ? { devices } : {}) } };
+  const runSpec: RunSpec = {
+    ...spec,
+    runDir: mkdtempSync(join(tmpdir(), 'bench-torch-')),
+    fit: { ...spec.fit, backend: 'torch', ...(devices > 1 ? { devices } : {}) },
+  };
   const specPath = join(runSpec.runDir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(runSpec));
   const c = pythonModuleCommand(python, 'modelspec_torch', [specPath]);
@@ -119,24 +154,40 @@ function nextToBusyProcess<T>(fn: () => T): T {
 /** Rows for each engine quiet and next to a busy process, as ratios to the engine's own quiet
  *  figure; and the torch engine's data-parallel scaling (1 against 2 processes or GPUs). */
 async function contendedAndScalingRows(torch: Awaited<ReturnType<typeof findTorch>>['probe']): Promise<string[]> {
-  const lines = ['', '| model | engine (backend) | quiet samples/s | next to a busy process | × its own quiet figure |', '| --- | --- | ---: | ---: | ---: |'];
+  const lines = [
+    '',
+    '| model | engine (backend) | quiet samples/s | next to a busy process | × its own quiet figure |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
   const fmt = (n: number | undefined) => (n ? Math.round(n).toLocaleString('en-US') : 'failed');
-  const scaling: string[] = ['', '| model | torch engine | 1 process | 2 processes (data-parallel) | × 1 process |', '| --- | --- | ---: | ---: | ---: |'];
+  const scaling: string[] = [
+    '',
+    '| model | torch engine | 1 process | 2 processes (data-parallel) | × 1 process |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
   for (const model of MODELS) {
     const spec = await tfjsSpec(model, 'tfjs:wasm');
-    const engines: [string, () => number | undefined][] = [['tfjs engine (wasm)', () => runTfjs({ ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-tfjs-')) })]];
-    if (torch) engines.push([`torch engine (${torch.cuda ? 'cuda' : 'cpu'})`, () => runTorchEngine(spec, torch.python)]);
+    const engines: [string, () => number | undefined][] = [
+      ['tfjs engine (wasm)', () => runTfjs({ ...spec, runDir: mkdtempSync(join(tmpdir(), 'bench-tfjs-')) })],
+    ];
+    if (torch)
+      engines.push([`torch engine (${torch.cuda ? 'cuda' : 'cpu'})`, () => runTorchEngine(spec, torch.python)]);
     for (const [name, run] of engines) {
       const quiet = run();
       const busy = nextToBusyProcess(run);
-      lines.push(`| ${model.title} | ${name} | ${fmt(quiet)} | ${fmt(busy)} | ${quiet && busy ? `${(busy / quiet).toFixed(2)}×` : ''} |`);
+      lines.push(
+        `| ${model.title} | ${name} | ${fmt(quiet)} | ${fmt(busy)} | ${quiet && busy ? `${(busy / quiet).toFixed(2)}×` : ''} |`,
+      );
     }
     if (!torch) scaling.push(`| ${model.title} | skipped: no Python with torch | | | |`);
-    else if (torch.cuda && (torch.cudaCount ?? 1) < 2) scaling.push(`| ${model.title} | skipped: 2 GPUs needed, this machine has 1 | | | |`);
+    else if (torch.cuda && (torch.cudaCount ?? 1) < 2)
+      scaling.push(`| ${model.title} | skipped: 2 GPUs needed, this machine has 1 | | | |`);
     else {
       const one = runTorchEngine(spec, torch.python);
       const two = runTorchEngine(spec, torch.python, 2);
-      scaling.push(`| ${model.title} | ${torch.cuda ? 'cuda' : 'cpu (gloo)'} | ${fmt(one)} | ${fmt(two)} | ${one && two ? `${(two / one).toFixed(2)}×` : ''} |`);
+      scaling.push(
+        `| ${model.title} | ${torch.cuda ? 'cuda' : 'cpu (gloo)'} | ${fmt(one)} | ${fmt(two)} | ${one && two ? `${(two / one).toFixed(2)}×` : ''} |`,
+      );
     }
   }
   return [...lines, ...scaling];
@@ -149,37 +200,77 @@ async function main(): Promise<void> {
   for (const model of MODELS) {
     const t = torchResults.get(model.key);
     if (t) {
-      rows.push({ model: model.title, engine: `hand-written PyTorch loop (${torch?.cuda ? 'cuda' : 'cpu'})`, samplesPerSec: t.hand });
-      if (t.tuned) rows.push({ model: model.title, engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: t.tuned });
-      rows.push({ model: model.title, engine: `torch engine (${torch?.cuda ? 'cuda' : torch?.mps ? 'mps' : 'cpu'})`, samplesPerSec: t.runner });
+      rows.push({
+        model: model.title,
+        engine: `hand-written PyTorch loop (${torch?.cuda ? 'cuda' : 'cpu'})`,
+        samplesPerSec: t.hand,
+      });
+      if (t.tuned)
+        rows.push({
+          model: model.title,
+          engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)',
+          samplesPerSec: t.tuned,
+        });
+      rows.push({
+        model: model.title,
+        engine: `torch engine (${torch?.cuda ? 'cuda' : torch?.mps ? 'mps' : 'cpu'})`,
+        samplesPerSec: t.runner,
+      });
     }
     for (const backend of ['tfjs:wasm', 'tfjs:cpu']) {
       if (backend === 'tfjs:cpu' && model.key === 'cnn' && !process.env.BENCH_ALL) {
-        rows.push({ model: model.title, engine: 'tfjs engine (cpu)', samplesPerSec: undefined, note: 'skipped: pure-JS convolutions take minutes per batch (BENCH_ALL=1 runs it)' });
+        rows.push({
+          model: model.title,
+          engine: 'tfjs engine (cpu)',
+          samplesPerSec: undefined,
+          note: 'skipped: pure-JS convolutions take minutes per batch (BENCH_ALL=1 runs it)',
+        });
         continue;
       }
       // The pure-JS backend is two orders of magnitude slower: a tenth of the samples is enough.
-      const spec = await tfjsSpec(backend === 'tfjs:cpu' ? { ...model, samples: Math.ceil(model.samples / 10) } : model, backend);
+      const spec = await tfjsSpec(
+        backend === 'tfjs:cpu' ? { ...model, samples: Math.ceil(model.samples / 10) } : model,
+        backend,
+      );
       rows.push({ model: model.title, engine: `tfjs engine (${backend.split(':')[1]})`, samplesPerSec: runTfjs(spec) });
     }
   }
   const cifar = torchResults.get('cifar_cnn');
   if (cifar) {
-    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-written PyTorch loop (cuda)', samplesPerSec: cifar.hand });
-    if (cifar.tuned) rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)', samplesPerSec: cifar.tuned });
+    rows.push({
+      model: 'cifar_cnn (32x32x3, batch 256)',
+      engine: 'hand-written PyTorch loop (cuda)',
+      samplesPerSec: cifar.hand,
+    });
+    if (cifar.tuned)
+      rows.push({
+        model: 'cifar_cnn (32x32x3, batch 256)',
+        engine: 'hand-tuned PyTorch loop (cuda: AMP, channels_last, compiled)',
+        samplesPerSec: cifar.tuned,
+      });
     rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: cifar.runner });
   } else {
-    rows.push({ model: 'cifar_cnn (32x32x3, batch 256)', engine: 'torch engine (cuda)', samplesPerSec: undefined, note: torch ? 'skipped: no CUDA GPU here (the GPU rows run where PyTorch sees one)' : 'skipped: no Python with torch' });
+    rows.push({
+      model: 'cifar_cnn (32x32x3, batch 256)',
+      engine: 'torch engine (cuda)',
+      samplesPerSec: undefined,
+      note: torch
+        ? 'skipped: no CUDA GPU here (the GPU rows run where PyTorch sees one)'
+        : 'skipped: no Python with torch',
+    });
   }
   const hand = new Map(rows.filter((r) => r.engine.startsWith('hand-written')).map((r) => [r.model, r.samplesPerSec]));
   const lines = ['| model | engine (backend) | samples/s | × hand-written PyTorch |', '| --- | --- | ---: | ---: |'];
   for (const r of rows) {
     const base = hand.get(r.model);
     const ratio = r.samplesPerSec && base ? `${(r.samplesPerSec / base).toFixed(2)}×` : '';
-    lines.push(`| ${r.model} | ${r.engine} | ${r.samplesPerSec ? Math.round(r.samplesPerSec).toLocaleString('en-US') : r.note ?? 'failed'} | ${ratio} |`);
+    lines.push(
+      `| ${r.model} | ${r.engine} | ${r.samplesPerSec ? Math.round(r.samplesPerSec).toLocaleString('en-US') : (r.note ?? 'failed')} | ${ratio} |`,
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
-  if (process.env.BENCH_CONTENDED !== '0') process.stdout.write((await contendedAndScalingRows(torch)).join('\n') + '\n');
+  if (process.env.BENCH_CONTENDED !== '0')
+    process.stdout.write((await contendedAndScalingRows(torch)).join('\n') + '\n');
 }
 
 await main();

@@ -55,7 +55,8 @@ function modelFile(d: string, text: string): string {
   return path;
 }
 
-const pretrained = (path: string) => `model m {\n    Pretrained(path='${path}')\n    Dense(10, activation='softmax')\n}\n`;
+const pretrained = (path: string) =>
+  `model m {\n    Pretrained(path='${path}')\n    Dense(10, activation='softmax')\n}\n`;
 const withData = (source: string) =>
   `model m {\n    Input(shape=(4,))\n    Dense(3, activation='softmax')\n}\ncompile {\n    loss: 'sparse_categorical_crossentropy'\n    optimizer: 'adam'\n}\ndata {\n    train: ${source}\n}\n`;
 
@@ -71,11 +72,15 @@ function dataError(r: Checked, line: number): { code: string; message: string } 
 describe('check reads only regular files, and never blocks', () => {
   before(() => ensureBuilt());
 
-  it('Pretrained(path=/dev/zero) is refused as a device, without reading it', { skip: !POSIX || !existsSync('/dev/zero') }, () => {
-    const d = dataError(check(modelFile(dir(), pretrained('/dev/zero'))), 1);
-    assert.equal(d.code, 'data-format');
-    assert.match(d.message, /\/dev\/zero is a character device, not a regular file/);
-  });
+  it(
+    'Pretrained(path=/dev/zero) is refused as a device, without reading it',
+    { skip: !POSIX || !existsSync('/dev/zero') },
+    () => {
+      const d = dataError(check(modelFile(dir(), pretrained('/dev/zero'))), 1);
+      assert.equal(d.code, 'data-format');
+      assert.match(d.message, /\/dev\/zero is a character device, not a regular file/);
+    },
+  );
 
   it('a FIFO in Pretrained is refused, not opened for reading', { skip: !POSIX }, () => {
     const d = dir();
@@ -102,7 +107,10 @@ describe('check reads only regular files, and never blocks', () => {
     const d = dir();
     fifo(d, 'labels');
     // A valid IDX header: 00 00 08 03, 2 samples of 2×2.
-    writeFileSync(join(d, 'images'), Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]));
+    writeFileSync(
+      join(d, 'images'),
+      Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]),
+    );
     const e = dataError(check(modelFile(d, withData("idx(images='images', labels='labels')"))), 9);
     assert.match(e.message, /^labels is a FIFO/);
   });

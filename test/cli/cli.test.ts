@@ -40,16 +40,29 @@ describe('modelspec check', () => {
   before(() => ensureBuilt());
 
   it('warns, with the fix first, under a layer the backend chosen in the fit block cannot run', () => {
-    const path = file("model m {\n    Input(shape=(8, 8, 2))\n    Conv2DTranspose(4, 3, strides=2, output_padding=1)\n    Flatten()\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n");
+    const path = file(
+      "model m {\n    Input(shape=(8, 8, 2))\n    Conv2DTranspose(4, 3, strides=2, output_padding=1)\n    Flatten()\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n",
+    );
     const r = run('check', path);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /:3:5: warning unsupported-layer: Conv2DTranspose with output_padding=\(1, 1\) does not run on the PyTorch engine yet; use output_padding=None, or train it with the TensorFlow\.js engine \(backend: 'tfjs'\)\n/);
+    assert.match(
+      r.stdout,
+      /:3:5: warning unsupported-layer: Conv2DTranspose with output_padding=\(1, 1\) does not run on the PyTorch engine yet; use output_padding=None, or train it with the TensorFlow\.js engine \(backend: 'tfjs'\)\n/,
+    );
     assert.match(r.stdout, /note: backend: 'torch' is chosen here \([^)]*m\.model:8:14\)/);
     assert.match(r.stdout, /1 file checked: 0 errors, 1 warning/);
   });
 
   it('passes every example with exit code 0', () => {
-    const r = run('check', 'examples/digits.model', 'examples/digits-cnn.model', 'examples/fashion-cnn.model', 'examples/sequence-lstm.model', 'examples/regression-csv.model', 'examples/autoencoder.model');
+    const r = run(
+      'check',
+      'examples/digits.model',
+      'examples/digits-cnn.model',
+      'examples/fashion-cnn.model',
+      'examples/sequence-lstm.model',
+      'examples/regression-csv.model',
+      'examples/autoencoder.model',
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /6 files checked: 0 errors, 0 warnings/);
   });
@@ -63,14 +76,25 @@ describe('modelspec check', () => {
     assert.ok(head >= 0, r.stdout);
     assert.equal(lines[head + 1], "4 |     Dense(10, activation='softmax')");
     assert.equal(lines[head + 2], '  |     ^~~~~');
-    assert.match(r.stdout, new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:21: warning deprecated-argument:`));
+    assert.match(
+      r.stdout,
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:21: warning deprecated-argument:`),
+    );
   });
 
   it('--json prints LSP-style 0-based ranges', () => {
     const path = file(BROKEN);
     const r = run('check', '--json', path);
     assert.equal(r.code, 1);
-    const parsed = JSON.parse(r.stdout) as { file: string; diagnostics: { range: { start: { line: number; character: number } }; severity: string; code: string; message: string }[] }[];
+    const parsed = JSON.parse(r.stdout) as {
+      file: string;
+      diagnostics: {
+        range: { start: { line: number; character: number } };
+        severity: string;
+        code: string;
+        message: string;
+      }[];
+    }[];
     assert.equal(parsed.length, 1);
     assert.equal(parsed[0].file, path);
     const d = parsed[0].diagnostics.find((x) => x.code === 'output-shape-mismatch');
@@ -80,7 +104,10 @@ describe('modelspec check', () => {
   });
 
   it('exits 0 when there are only warnings', () => {
-    const r = run('check', file(BROKEN.replace("Dense(10, activation='softmax')", "Flatten()\n    Dense(10, activation='softmax')")));
+    const r = run(
+      'check',
+      file(BROKEN.replace("Dense(10, activation='softmax')", "Flatten()\n    Dense(10, activation='softmax')")),
+    );
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /0 errors, 1 warning/);
   });
@@ -111,14 +138,33 @@ describe('modelspec summary', () => {
   it('--json gives names, shapes and counts as Keras numbers them', () => {
     const r = run('summary', '--json', 'examples/digits.model');
     assert.equal(r.code, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { name: string; input_shape: (number | null)[]; layers: { name: string; class_name: string; output_shape: (number | null)[]; params: number; trainable_params: number }[]; total_params: number; trainable_params: number; non_trainable_params: number };
+    const s = JSON.parse(r.stdout) as {
+      name: string;
+      input_shape: (number | null)[];
+      layers: {
+        name: string;
+        class_name: string;
+        output_shape: (number | null)[];
+        params: number;
+        trainable_params: number;
+      }[];
+      total_params: number;
+      trainable_params: number;
+      non_trainable_params: number;
+    };
     assert.equal(s.name, 'digits_mlp');
     assert.deepEqual(s.input_shape, [null, 784]);
     assert.deepEqual(
       s.layers.map((l) => l.name),
       ['dense', 'dropout', 'dense_1', 'dropout_1', 'dense_2'],
     );
-    assert.deepEqual(s.layers[0], { name: 'dense', class_name: 'Dense', output_shape: [null, 512], params: 401920, trainable_params: 401920 });
+    assert.deepEqual(s.layers[0], {
+      name: 'dense',
+      class_name: 'Dense',
+      output_shape: [null, 512],
+      params: 401920,
+      trainable_params: 401920,
+    });
     assert.equal(s.total_params, 669_706);
     assert.equal(s.non_trainable_params, 0);
   });

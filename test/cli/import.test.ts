@@ -12,7 +12,12 @@ import { ensureBuilt } from '../helpers/build';
 import { IMDB_LSTM, MNIST_CONVNET, MNIST_MLP } from '../import/keras-examples';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
 
 let work: string;
 before(() => {
@@ -22,7 +27,10 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Imports `script` to a .model, checks it, and returns the summary's JSON and the import's stderr. */
-function importAndCheck(name: string, script: string): { text: string; stderr: string; summary: { layers: unknown[]; total_params: number } } {
+function importAndCheck(
+  name: string,
+  script: string,
+): { text: string; stderr: string; summary: { layers: unknown[]; total_params: number } } {
   const py = join(work, `${name}.py`);
   const out = join(work, `${name}.model`);
   writeFileSync(py, script);
@@ -40,16 +48,22 @@ describe('modelspec import FILE.py', () => {
     const { text, stderr, summary } = importAndCheck('mnist_convnet', MNIST_CONVNET);
     assert.equal(summary.total_params, 34_826);
     assert.equal(summary.layers.length, 7);
-    assert.match(text, /^model mnist_convnet \{\n    Input\(shape=\(28, 28, 1\)\)\n    Conv2D\(32, kernel_size=\(3, 3\), activation='relu'\)/);
+    assert.match(
+      text,
+      /^model mnist_convnet \{\n    Input\(shape=\(28, 28, 1\)\)\n    Conv2D\(32, kernel_size=\(3, 3\), activation='relu'\)/,
+    );
     assert.match(text, /Dense\(10, activation='softmax'\)/);
-    assert.match(text, /compile \{\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: \['accuracy'\]\n\}/);
+    assert.match(
+      text,
+      /compile \{\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: \['accuracy'\]\n\}/,
+    );
     assert.match(text, /data \{\n    train: mnist\n    validation_split: 0\.1\n\}/);
     assert.match(text, /fit \{\n    batch_size: 128\n    epochs: 15\n\}/);
     assert.match(stderr, /Wrote .*mnist_convnet\.model \(8 layers\)/);
     assert.doesNotMatch(stderr, /warning/);
   });
 
-  it("the Keras MLP: Sequential() and model.add(...), RMSprop(), 669,706 params; validation_data is reported", () => {
+  it('the Keras MLP: Sequential() and model.add(...), RMSprop(), 669,706 params; validation_data is reported', () => {
     const { text, stderr, summary } = importAndCheck('mnist_mlp', MNIST_MLP);
     assert.equal(summary.total_params, 669_706);
     assert.equal(summary.layers.length, 5);
@@ -69,13 +83,33 @@ describe('modelspec import FILE.py', () => {
 
   it('a custom layer and an unresolvable variable are warnings naming the line; the rest is written', () => {
     const py = join(work, 'custom.py');
-    writeFileSync(py, ['import keras', 'from keras import layers', 'model = keras.Sequential([', '    keras.Input(shape=(8,)),', '    MyAttention(4),', '    layers.Dense(units, activation="relu"),', '    layers.Dense(1),', '])', 'model.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=1e-3))', ''].join('\n'));
+    writeFileSync(
+      py,
+      [
+        'import keras',
+        'from keras import layers',
+        'model = keras.Sequential([',
+        '    keras.Input(shape=(8,)),',
+        '    MyAttention(4),',
+        '    layers.Dense(units, activation="relu"),',
+        '    layers.Dense(1),',
+        '])',
+        'model.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=1e-3))',
+        '',
+      ].join('\n'),
+    );
     const r = run('import', py);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /custom\.py:3: warning: MyAttention is not a Keras layer ModelSpec knows \(a custom layer\?\); left out/);
+    assert.match(
+      r.stderr,
+      /custom\.py:3: warning: MyAttention is not a Keras layer ModelSpec knows \(a custom layer\?\); left out/,
+    );
     assert.match(r.stderr, /custom\.py:3: warning: Dense\(\.\.\.\): could not resolve the variable 'units'/);
     assert.match(r.stderr, /no keras\.datasets\.X\.load_data\(\) found/);
-    assert.match(r.stdout, /model custom \{\n    Input\(shape=\(8,\)\)\n    Dense\(activation='relu'\)\n    Dense\(1\)\n\}/);
+    assert.match(
+      r.stdout,
+      /model custom \{\n    Input\(shape=\(8,\)\)\n    Dense\(activation='relu'\)\n    Dense\(1\)\n\}/,
+    );
     assert.match(r.stdout, /optimizer: Adam\(learning_rate=1e-3\)/);
     // Dense without units does not check: the user is told.
     assert.match(r.stderr, /The translated model has 1 error; run modelspec check/);
@@ -83,7 +117,10 @@ describe('modelspec import FILE.py', () => {
 
   it('a variable is read with the value it has where the layer is added', () => {
     const py = join(work, 'later.py');
-    writeFileSync(py, 'import keras\nn = 4\nmodel = keras.Sequential([keras.Input(shape=(8,))])\nmodel.add(keras.layers.Dense(n))\nn = 99\nmodel.add(keras.layers.Dense(n))\n');
+    writeFileSync(
+      py,
+      'import keras\nn = 4\nmodel = keras.Sequential([keras.Input(shape=(8,))])\nmodel.add(keras.layers.Dense(n))\nn = 99\nmodel.add(keras.layers.Dense(n))\n',
+    );
     const r = run('import', py);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Input\(shape=\(8,\)\)\n    Dense\(4\)\n    Dense\(99\)\n/);
@@ -91,7 +128,10 @@ describe('modelspec import FILE.py', () => {
 
   it('a functional model, an existing output and hostile input end with one message', () => {
     const functional = join(work, 'functional.py');
-    writeFileSync(functional, 'inputs = keras.Input(shape=(4,))\noutputs = layers.Dense(1)(inputs)\nmodel = keras.Model(inputs, outputs)\n');
+    writeFileSync(
+      functional,
+      'inputs = keras.Input(shape=(4,))\noutputs = layers.Dense(1)(inputs)\nmodel = keras.Model(inputs, outputs)\n',
+    );
     const f = run('import', functional);
     assert.equal(f.status, 1);
     assert.match(f.stderr, /found no Sequential model.*functional models/);
@@ -112,7 +152,10 @@ describe('modelspec import FILE.py', () => {
     const start = Date.now();
     const d = run('import', deep);
     assert.equal(d.status, 0, d.stderr);
-    assert.match(d.stderr, /deep\.py:1: warning: Dense\(\.\.\.\): cannot translate '\( \( \(.*\.\.\.' \(computed in Python\)/);
+    assert.match(
+      d.stderr,
+      /deep\.py:1: warning: Dense\(\.\.\.\): cannot translate '\( \( \(.*\.\.\.' \(computed in Python\)/,
+    );
     const huge = join(work, 'huge.py');
     writeFileSync(huge, 'x = [\n'.repeat(150_000) + '"unclosed\n');
     const h = run('import', huge);

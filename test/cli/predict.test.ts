@@ -22,7 +22,9 @@ import { fileIO } from '../../training/engines/tfjs/model-io';
 import { readDigits } from '../../training/data/digits';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
-const noTorch = (await findTorch()).probe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)';
+const noTorch = (await findTorch()).probe
+  ? false
+  : 'no Python interpreter with torch here (apt-get install python3-torch)';
 const SAMPLES = 12;
 
 const DIGITS_MODEL = `model digits_mlp {
@@ -61,7 +63,12 @@ let csvRun: string;
 let regressionRun: string;
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(work, 'cache') } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(work, 'cache') },
+  });
 }
 
 function train(file: string, text: string, backend: string): string {
@@ -125,7 +132,8 @@ before(async () => {
   digits = await readDigits('test');
   tfjsRun = train('digits.model', DIGITS_MODEL, 'tfjs');
   const rows = ['size,weight,kind'];
-  for (let i = 0; i < 90; i++) rows.push(`${i % 3 === 0 ? 1 : i % 3 === 1 ? 5 : 9},${(i % 3) * 2 + 0.5},${['cat', 'dog', 'eel'][i % 3]}`);
+  for (let i = 0; i < 90; i++)
+    rows.push(`${i % 3 === 0 ? 1 : i % 3 === 1 ? 5 : 9},${(i % 3) * 2 + 0.5},${['cat', 'dog', 'eel'][i % 3]}`);
   writeFileSync(join(work, 'train.csv'), rows.join('\n') + '\n');
   csvRun = train('animals.model', CSV_MODEL, 'tfjs');
   const houses = ['rooms,age,price'];
@@ -136,7 +144,7 @@ before(async () => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 describe('modelspec predict', () => {
-  it('digit PNGs (a flattened 784 input) give the TF.js model\'s own probabilities, top-1 its argmax and mostly the true label', async () => {
+  it("digit PNGs (a flattened 784 input) give the TF.js model's own probabilities, top-1 its argmax and mostly the true label", async () => {
     const files = Array.from({ length: SAMPLES }, (_, n) => writeDigit(n, `digit-${n}.png`));
     const expected = await tfjsOutputs(tfjsRun);
     const got = predictJson([tfjsRun, ...files, '--top', '10']);
@@ -146,18 +154,24 @@ describe('modelspec predict', () => {
       assert.equal(p.input, files[n]);
       assert.equal(p.top!.length, 10);
       assert.equal(p.top![0]!.class, String(argmax(expected[n]!)), `top-1 of ${p.input}`);
-      for (const c of p.top!) assert.ok(Math.abs(c.probability - expected[n]![Number(c.class)]!) < 1e-5, `${p.input} class ${c.class}`);
+      for (const c of p.top!)
+        assert.ok(Math.abs(c.probability - expected[n]![Number(c.class)]!) < 1e-5, `${p.input} class ${c.class}`);
       if (p.top![0]!.class === String(digits.labels[n])) right++;
     });
     assert.ok(right >= SAMPLES * 0.6, `${right} of ${SAMPLES} right after one epoch`);
     // The text form: one line per image, the top 3 by default.
     const text = cli(['predict', tfjsRun, files[0]!]);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, new RegExp(`^${files[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${argmax(expected[0]!)} \\d+\\.\\d%, \\d \\d+\\.\\d%, \\d \\d+\\.\\d%\\n$`));
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^${files[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${argmax(expected[0]!)} \\d+\\.\\d%, \\d \\d+\\.\\d%, \\d \\d+\\.\\d%\\n$`,
+      ),
+    );
     assert.match(text.stderr, /Predicting with TensorFlow\.js/);
   });
 
-  it('resizes and converts images as training does: a 56×56 RGB copy of a digit gives the 28×28 grey one\'s probabilities', () => {
+  it("resizes and converts images as training does: a 56×56 RGB copy of a digit gives the 28×28 grey one's probabilities", () => {
     const grey = writeDigit(3, 'three.png');
     const big = writeDigit(3, 'three-big-rgb.png', { scale: 2, rgb: true });
     const [a, b] = predictJson([tfjsRun, grey, big, '--top', '10']).predictions;
@@ -178,7 +192,10 @@ describe('modelspec predict', () => {
     const single = predictJson([tfjsRun, one]).predictions;
     assert.equal(single.length, 1);
     assert.equal(single[0]!.input, one);
-    const fromPng = predictJson([tfjsRun, ...Array.from({ length: n }, (_, i) => writeDigit(i, `d${i}.png`))]).predictions;
+    const fromPng = predictJson([
+      tfjsRun,
+      ...Array.from({ length: n }, (_, i) => writeDigit(i, `d${i}.png`)),
+    ]).predictions;
     assert.equal(fromNpy.length, n);
     fromNpy.forEach((p, i) => {
       assert.equal(p.input, `${npy} [${i}]`);
@@ -187,26 +204,37 @@ describe('modelspec predict', () => {
     assert.deepEqual(single[0]!.top, fromPng[2]!.top);
   });
 
-  it('a torch-engine run predicts through ONNX Runtime, with TF.js\'s probabilities within 1e-4', { skip: noTorch }, () => {
-    const torchRun = train('digits-torch.model', DIGITS_MODEL, 'torch');
-    const files = Array.from({ length: 6 }, (_, n) => writeDigit(n, `t-${n}.png`));
-    const onnx = predictJson([torchRun, ...files, '--top', '10']);
-    const tfjs = predictJson([torchRun, ...files, '--top', '10', '--engine', 'tfjs']);
-    assert.equal(onnx.engine, 'onnx');
-    assert.equal(tfjs.engine, 'tfjs');
-    onnx.predictions.forEach((p, n) => {
-      const byClass = new Map(tfjs.predictions[n]!.top!.map((c) => [c.class, c.probability]));
-      for (const c of p.top!) assert.ok(Math.abs(c.probability - byClass.get(c.class)!) < 1e-4, `${p.input} class ${c.class}`);
-    });
-  });
+  it(
+    "a torch-engine run predicts through ONNX Runtime, with TF.js's probabilities within 1e-4",
+    { skip: noTorch },
+    () => {
+      const torchRun = train('digits-torch.model', DIGITS_MODEL, 'torch');
+      const files = Array.from({ length: 6 }, (_, n) => writeDigit(n, `t-${n}.png`));
+      const onnx = predictJson([torchRun, ...files, '--top', '10']);
+      const tfjs = predictJson([torchRun, ...files, '--top', '10', '--engine', 'tfjs']);
+      assert.equal(onnx.engine, 'onnx');
+      assert.equal(tfjs.engine, 'tfjs');
+      onnx.predictions.forEach((p, n) => {
+        const byClass = new Map(tfjs.predictions[n]!.top!.map((c) => [c.class, c.probability]));
+        for (const c of p.top!)
+          assert.ok(Math.abs(c.probability - byClass.get(c.class)!) < 1e-4, `${p.input} class ${c.class}`);
+      });
+    },
+  );
 
-  it('CSV rows are read by the training feature columns\' names (any order, extra columns left out); classes are the training labels', () => {
+  it("CSV rows are read by the training feature columns' names (any order, extra columns left out); classes are the training labels", () => {
     writeFileSync(join(work, 'ask.csv'), 'id,weight,size\n1,0.5,1\n2,4.5,9\n');
     writeFileSync(join(work, 'ask-ordered.csv'), 'size,weight\n1,0.5\n9,4.5\n');
     const a = predictJson([csvRun, 'ask.csv', '--top', '3']).predictions;
     const b = predictJson([csvRun, 'ask-ordered.csv', '--top', '3']).predictions;
-    assert.deepEqual(a.map((p) => p.input), ['ask.csv row 2', 'ask.csv row 3']);
-    assert.deepEqual(a.map((p) => p.top), b.map((p) => p.top));
+    assert.deepEqual(
+      a.map((p) => p.input),
+      ['ask.csv row 2', 'ask.csv row 3'],
+    );
+    assert.deepEqual(
+      a.map((p) => p.top),
+      b.map((p) => p.top),
+    );
     for (const p of a) assert.deepEqual(p.top!.map((c) => c.class).sort(), ['cat', 'dog', 'eel']);
   });
 
@@ -226,29 +254,44 @@ describe('modelspec predict', () => {
   describe('bad input: one line naming the file, exit 1', () => {
     it('a CSV without a feature column names the column', () => {
       writeFileSync(join(work, 'no-weight.csv'), 'size,kind\n1,cat\n');
-      assertOneLineError(cli(['predict', csvRun, 'no-weight.csv']), /^modelspec: no-weight\.csv lacks the feature column 'weight' that the model was trained on/);
+      assertOneLineError(
+        cli(['predict', csvRun, 'no-weight.csv']),
+        /^modelspec: no-weight\.csv lacks the feature column 'weight' that the model was trained on/,
+      );
     });
 
     it('a CSV with a value that is not a number names the file, line and column', () => {
       writeFileSync(join(work, 'bad-value.csv'), 'size,weight\n1,0.5\n2,heavy\n');
-      assertOneLineError(cli(['predict', csvRun, 'bad-value.csv']), /^modelspec: bad-value\.csv:3: column 'weight' has 'heavy', not a number/);
+      assertOneLineError(
+        cli(['predict', csvRun, 'bad-value.csv']),
+        /^modelspec: bad-value\.csv:3: column 'weight' has 'heavy', not a number/,
+      );
     });
 
     it('a .npy whose samples have another shape (wrong channel count) names the file and both shapes', () => {
       writeFileSync(join(work, 'rgb.npy'), npyBytes('|u1', [2, 28, 28, 3], new Uint8Array(2 * 784 * 3)));
-      assertOneLineError(cli(['predict', tfjsRun, 'rgb.npy']), /^modelspec: rgb\.npy holds samples of shape \(28, 28, 3\) \(2352 values\) but the model takes \(784,\) \(784 values\)/);
+      assertOneLineError(
+        cli(['predict', tfjsRun, 'rgb.npy']),
+        /^modelspec: rgb\.npy holds samples of shape \(28, 28, 3\) \(2352 values\) but the model takes \(784,\) \(784 values\)/,
+      );
     });
 
     it('a .npy with a NaN names the file and the sample', () => {
       const values = new Float32Array(3 * 784);
       values[784 + 5] = NaN;
       writeFileSync(join(work, 'nan.npy'), npyBytes('<f4', [3, 784], new Uint8Array(values.buffer)));
-      assertOneLineError(cli(['predict', tfjsRun, 'nan.npy']), /^modelspec: nan\.npy has NaN at value 5 of sample \[1\]; replace NaN and infinite values before predicting$/m);
+      assertOneLineError(
+        cli(['predict', tfjsRun, 'nan.npy']),
+        /^modelspec: nan\.npy has NaN at value 5 of sample \[1\]; replace NaN and infinite values before predicting$/m,
+      );
     });
 
     it('an image for a model whose input is not an image', () => {
       const png = writeDigit(0, 'for-csv.png');
-      assertOneLineError(cli(['predict', csvRun, png]), /^modelspec: .*for-csv\.png: the model's input \(2,\) is not an image/);
+      assertOneLineError(
+        cli(['predict', csvRun, png]),
+        /^modelspec: .*for-csv\.png: the model's input \(2,\) is not an image/,
+      );
     });
 
     it('a .png that is not an image', () => {
@@ -257,11 +300,17 @@ describe('modelspec predict', () => {
     });
 
     it('--engine onnx on a run without model.onnx says how to make one', () => {
-      assertOneLineError(cli(['predict', tfjsRun, writeDigit(0, 'x.png'), '--engine', 'onnx']), /has no model\.onnx; make one with `modelspec export .* --to onnx`/);
+      assertOneLineError(
+        cli(['predict', tfjsRun, writeDigit(0, 'x.png'), '--engine', 'onnx']),
+        /has no model\.onnx; make one with `modelspec export .* --to onnx`/,
+      );
     });
 
     it('a folder that is not a run', () => {
-      assertOneLineError(cli(['predict', work, writeDigit(0, 'y.png')]), /is not a run folder \(it has no spec\.json\)/);
+      assertOneLineError(
+        cli(['predict', work, writeDigit(0, 'y.png')]),
+        /is not a run folder \(it has no spec\.json\)/,
+      );
     });
 
     it('usage errors exit 2: no input, a missing file, a bad --top', () => {

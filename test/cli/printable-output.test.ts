@@ -13,7 +13,12 @@ import { ensureBuilt } from '../helpers/build';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const run = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(cwd, 'cache') } });
+  spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(cwd, 'cache') },
+  });
 
 /** Clear the screen (CSI), C1 CSI, retitle the window (OSC … BEL), a bidi override. */
 const LABELS = ['cat\x1b[2J', 'dog\u009b31m', 'bird\x1b]0;pwned\x07', 'fish\u202e'];
@@ -77,7 +82,8 @@ describe('train and evaluate print class labels, paths and data errors escaped',
     assert.match(e.stderr, /Evaluating .*runs\\u001b\[2J\/m\//);
     const header = e.stdout.split('\n').find((l) => l.includes('cat'));
     assert.ok(header, e.stdout);
-    for (const name of ['cat\\u001b[2J', 'dog\\u009b31m', 'bird\\u001b]0;pwned\\u0007', 'fish\\u202e']) assert.ok(header.includes(name), `${name} in ${header}`);
+    for (const name of ['cat\\u001b[2J', 'dog\\u009b31m', 'bird\\u001b]0;pwned\\u0007', 'fish\\u202e'])
+      assert.ok(header.includes(name), `${name} in ${header}`);
     assert.match(e.stdout, /^ {2}cat\\u001b\[2J: [\d.]+% \(\d+\/10\)$/m);
 
     // --json keeps the exact names (as JSON escapes), and nothing raw either.
@@ -101,11 +107,14 @@ describe('train and evaluate print class labels, paths and data errors escaped',
     assert.ok(started.runDir.includes('runs\u009b2J\u202e/m/'), 'the exact path, once parsed');
   });
 
-  it("a data error quoting a label (a third class for a binary loss) prints the label escaped, in one line", () => {
+  it('a data error quoting a label (a third class for a binary loss) prints the label escaped, in one line', () => {
     const dir = project('binary_crossentropy', "Dense(1, activation='sigmoid')");
     const t = run(dir, 'train', 'm.model', '--backend', 'tfjs', '--out', join(dir, 'runs'));
     assert.equal(t.status, 1, t.stderr);
     assert.deepEqual(rawLines(t.stdout + t.stderr), []);
-    assert.match(t.stderr, /^modelspec: binary_crossentropy takes two classes, .*'dog\\u009b31m' \(the third\) at row \d+ of .*train\.csv/m);
+    assert.match(
+      t.stderr,
+      /^modelspec: binary_crossentropy takes two classes, .*'dog\\u009b31m' \(the third\) at row \d+ of .*train\.csv/m,
+    );
   });
 });

@@ -17,7 +17,12 @@ import { runsOfModel } from '../../client/src/panel/runs-of-model';
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 
 function cli(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 function events(runDir: string): RunEvent[] {
@@ -45,7 +50,12 @@ function splitCsv(line: string): string[] {
 /** The digits example with another optimizer and first layer, as a user would edit it. */
 function variant(learningRate: number, units: number): string {
   const text = readFileSync('examples/digits.model', 'utf8');
-  const edited = text.replace('RMSprop()', `RMSprop(learning_rate=${learningRate})`).replace('Dense(512, activation=\'relu\')\n    Dropout(0.2)\n    Dense(512', `Dense(${units}, activation='relu')\n    Dropout(0.2)\n    Dense(512`);
+  const edited = text
+    .replace('RMSprop()', `RMSprop(learning_rate=${learningRate})`)
+    .replace(
+      "Dense(512, activation='relu')\n    Dropout(0.2)\n    Dense(512",
+      `Dense(${units}, activation='relu')\n    Dropout(0.2)\n    Dense(512`,
+    );
   assert.notEqual(edited, text, 'the digits example no longer has the lines this test edits');
   return edited;
 }
@@ -81,7 +91,12 @@ describe('modelspec runs', () => {
       const evaluated = ev.find((e) => e.type === 'evaluated');
       const finished = ev.find((e) => e.type === 'finished');
       const epoch = ev.find((e) => e.type === 'epoch');
-      assert.ok(started?.type === 'started' && evaluated?.type === 'evaluated' && finished?.type === 'finished' && epoch?.type === 'epoch');
+      assert.ok(
+        started?.type === 'started' &&
+          evaluated?.type === 'evaluated' &&
+          finished?.type === 'finished' &&
+          epoch?.type === 'epoch',
+      );
       assert.equal(row.runDir, runDirs[i]);
       assert.equal(row.status, 'finished');
       assert.equal(row.engine, 'tfjs');
@@ -104,12 +119,20 @@ describe('modelspec runs', () => {
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 3, r.stdout);
-    assert.match(lines[0], /^run\s+status\s+engine\s+device\s+epochs\s+best\s+test\s+time\s+learning_rate\s+dense\.units$/);
+    assert.match(
+      lines[0],
+      /^run\s+status\s+engine\s+device\s+epochs\s+best\s+test\s+time\s+learning_rate\s+dense\.units$/,
+    );
     assert.doesNotMatch(lines[0], /batch_size/, 'a hyperparameter every run shares gets no column');
     const ev = events(runDirs[1]);
     const evaluated = ev.find((e) => e.type === 'evaluated');
     assert.ok(evaluated?.type === 'evaluated');
-    assert.match(lines[2], new RegExp(`^${runDirs[1].split('/').at(-1)}\\s+finished\\s+tfjs \\(wasm\\).*1/1\\s+val_accuracy \\d\\.\\d{4} \\(epoch 1\\)\\s+loss ${evaluated.loss.toFixed(4)}, accuracy ${evaluated.metrics.accuracy.toFixed(4)}.*\\s0\\.01\\s+64$`));
+    assert.match(
+      lines[2],
+      new RegExp(
+        `^${runDirs[1].split('/').at(-1)}\\s+finished\\s+tfjs \\(wasm\\).*1/1\\s+val_accuracy \\d\\.\\d{4} \\(epoch 1\\)\\s+loss ${evaluated.loss.toFixed(4)}, accuracy ${evaluated.metrics.accuracy.toFixed(4)}.*\\s0\\.01\\s+64$`,
+      ),
+    );
   });
 
   it('--csv: a header and one row per run, as history tools read it', () => {
@@ -149,7 +172,10 @@ describe('modelspec runs', () => {
     assert.equal(item.label, 'learning_rate=0.001, dense.units=512');
     assert.match(item.description, /^finished · val_accuracy \d\.\d{4} \(epoch 1\)$/);
     assert.ok(!item.detail.includes(dir), `no absolute path in ${item.detail}`);
-    assert.match(item.detail, /^tfjs \(wasm\) on .+ · 1\/1 epochs · test loss \d\.\d{4}, accuracy \d\.\d{4} · \d+\.\d s · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    assert.match(
+      item.detail,
+      /^tfjs \(wasm\) on .+ · 1\/1 epochs · test loss \d\.\d{4}, accuracy \d\.\d{4} · \d+\.\d s · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    );
   });
 
   it('a folder that does not exist is a usage error that says what to give', () => {

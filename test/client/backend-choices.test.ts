@@ -7,7 +7,14 @@ test('every backend is listed; a missing engine says why', () => {
     { engine: 'torch', available: false, detail: 'PyTorch not found (python3: not found)' },
     { engine: 'tfjs', available: true, device: 'wasm', detail: 'TensorFlow.js on WebAssembly' },
   ]);
-  assert.deepEqual(choices.map((c) => [c.value, c.available]), [['auto', true], ['tfjs', true], ['torch', false]]);
+  assert.deepEqual(
+    choices.map((c) => [c.value, c.available]),
+    [
+      ['auto', true],
+      ['tfjs', true],
+      ['torch', false],
+    ],
+  );
   const torch = choices.find((c) => c.value === 'torch')!;
   assert.match(torch.description!, /not available/);
   assert.equal(torch.detail, 'PyTorch not found (python3: not found)');
@@ -24,11 +31,14 @@ test('Restricted Mode: nothing is probed; every engine is listed unprobed, with 
   assert.equal(probes, 0, 'an untrusted workspace runs no probe (no Python, no CLI)');
   assert.equal(restricted.notice, RESTRICTED_NOTICE);
   assert.match(restricted.notice!, /Restricted Mode.*runs Python.*Trust the workspace/);
-  assert.deepEqual(restricted.choices.map((c) => [c.value, c.available, c.description]), [
-    ['auto', true, "the file's fit.backend, else the fastest engine here"],
-    ['tfjs', true, 'TensorFlow.js · not probed'],
-    ['torch', true, 'PyTorch · not probed'],
-  ]);
+  assert.deepEqual(
+    restricted.choices.map((c) => [c.value, c.available, c.description]),
+    [
+      ['auto', true, "the file's fit.backend, else the fastest engine here"],
+      ['tfjs', true, 'TensorFlow.js · not probed'],
+      ['torch', true, 'PyTorch · not probed'],
+    ],
+  );
   assert.ok(restricted.choices.slice(1).every((c) => c.detail === RESTRICTED_NOTICE));
 
   const trusted = await loadBackendChoices(true, probe);

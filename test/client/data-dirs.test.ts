@@ -19,10 +19,19 @@ test("a folder named in the setting is where fashion_mnist is found (torchvision
   const root = mkdtempSync(join(tmpdir(), 'modelspec-datadir-'));
   const raw = join(root, 'FashionMNIST', 'raw');
   mkdirSync(raw, { recursive: true });
-  for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
+  for (const f of [
+    'train-images-idx3-ubyte.gz',
+    'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz',
+    't10k-labels-idx1-ubyte.gz',
+  ]) {
     copyFileSync(join('/usr/share/datasets/fashion-mnist', f), join(raw, f));
   }
-  const env = { MODELSPEC_DATA_DIRS: dataDirsEnv([root], undefined), KERAS_HOME: join(root, 'no-keras'), MODELSPEC_DEBIAN_DATASETS: join(root, 'no-debian') };
+  const env = {
+    MODELSPEC_DATA_DIRS: dataDirsEnv([root], undefined),
+    KERAS_HOME: join(root, 'no-keras'),
+    MODELSPEC_DEBIAN_DATASETS: join(root, 'no-debian'),
+  };
   const [first] = candidatesFor('fashion_mnist', { env, home: root, cacheDir: join(root, 'cache') });
   assert.deepEqual(first?.place, { dir: raw, kind: 'data-dirs' });
 });

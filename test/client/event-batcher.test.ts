@@ -41,7 +41,10 @@ test('events are sent in batches, at most once per interval', () => {
   // ~970 ms of pushes every 10 ms: four or five messages, not a hundred.
   assert.ok(sent.length <= 5, `sent ${sent.length} messages`);
   advance(250);
-  assert.deepEqual(sent.flat(), Array.from({ length: 99 }, (_, i) => i + 1));
+  assert.deepEqual(
+    sent.flat(),
+    Array.from({ length: 99 }, (_, i) => i + 1),
+  );
 });
 
 test('flush sends at once; clear drops what is pending', () => {

@@ -18,7 +18,9 @@ test('registered and contributed commands are the same set', () => {
 });
 
 test('menus refer to contributed commands; Train needs a trusted workspace', () => {
-  for (const [menu, items] of Object.entries(manifest.contributes.menus as Record<string, { command: string; when?: string }[]>)) {
+  for (const [menu, items] of Object.entries(
+    manifest.contributes.menus as Record<string, { command: string; when?: string }[]>,
+  )) {
     for (const item of items) assert.ok(contributed.includes(item.command), `${menu}: ${item.command}`);
   }
   const trainWhens = Object.values(manifest.contributes.menus as Record<string, { command: string; when?: string }[]>)
@@ -42,17 +44,29 @@ test('the panel restores after a reload', () => {
 });
 
 test("the walkthrough's steps: their buttons and completion events name real commands and context keys, their media exist", () => {
-  const [walkthrough, ...others] = manifest.contributes.walkthroughs as { title: string; steps: { id: string; description: string; media: Record<string, unknown>; completionEvents?: string[] }[] }[];
+  const [walkthrough, ...others] = manifest.contributes.walkthroughs as {
+    title: string;
+    steps: { id: string; description: string; media: Record<string, unknown>; completionEvents?: string[] }[];
+  }[];
   assert.equal(others.length, 0);
   assert.equal(walkthrough!.title, 'Get started with ModelSpec');
-  assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['openExample', 'seeShapes', 'breakAndFix', 'train', 'readCurves']);
+  assert.deepEqual(
+    walkthrough!.steps.map((s) => s.id),
+    ['openExample', 'seeShapes', 'breakAndFix', 'train', 'readCurves'],
+  );
   for (const step of walkthrough!.steps) {
-    for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.includes(command!), `${step.id}: button ${command}`);
+    for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g))
+      assert.ok(contributed.includes(command!), `${step.id}: button ${command}`);
     assert.ok(step.completionEvents?.length, `${step.id} completes on an event`);
     for (const event of step.completionEvents!) {
       const [kind, name] = event.split(/:(.*)/s);
       if (kind === 'onCommand') assert.ok(contributed.includes(name!), `${step.id}: ${event}`);
-      else if (kind === 'onContext') assert.match(sources, new RegExp(`'${name!.replace(/\./g, '\\.')}'`), `${step.id}: ${event} is set by the extension`);
+      else if (kind === 'onContext')
+        assert.match(
+          sources,
+          new RegExp(`'${name!.replace(/\./g, '\\.')}'`),
+          `${step.id}: ${event} is set by the extension`,
+        );
       else assert.fail(`${step.id}: unexpected completion event ${event}`);
     }
     const media = step.media as { image?: string; markdown?: string; altText?: string };

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { findModelLine } from '../../client/src/model-line';
 
 test('the code lens goes on the model line, past comments', () => {
-  assert.deepEqual(findModelLine('# model not_this {\n\nmodel digits_mlp {\n  Dense(1)\n}'), { line: 2, name: 'digits_mlp' });
+  assert.deepEqual(findModelLine('# model not_this {\n\nmodel digits_mlp {\n  Dense(1)\n}'), {
+    line: 2,
+    name: 'digits_mlp',
+  });
   assert.deepEqual(findModelLine('compile { loss: mse }\n  model m{'), { line: 1, name: 'm' });
   assert.equal(findModelLine('compile { loss: mse }'), undefined);
 });

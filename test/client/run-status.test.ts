@@ -4,12 +4,40 @@ import { clock, runProgress, statusText } from '../../client/src/run-status';
 import type { RunEvent } from '../../training/protocol';
 
 const started: RunEvent = {
-  type: 'started', time: '', engine: 'tfjs', backend: 'wasm', device: 'CPU', reason: 'test',
-  params: { total: 1, trainable: 1, nonTrainable: 0 }, samples: { train: 1000, validation: 0, test: 0 },
-  epochs: 4, batchSize: 100, stepsPerEpoch: 10, runDir: '/r', model: 'm',
+  type: 'started',
+  time: '',
+  engine: 'tfjs',
+  backend: 'wasm',
+  device: 'CPU',
+  reason: 'test',
+  params: { total: 1, trainable: 1, nonTrainable: 0 },
+  samples: { train: 1000, validation: 0, test: 0 },
+  epochs: 4,
+  batchSize: 100,
+  stepsPerEpoch: 10,
+  runDir: '/r',
+  model: 'm',
 };
-const batch = (epoch: number, b: number, loss: number): RunEvent => ({ type: 'batch', epoch, batch: b, batches: 10, loss, metrics: {}, samplesPerSec: 500, time: 0 });
-const epoch = (e: number, loss: number): RunEvent => ({ type: 'epoch', epoch: e, epochs: 4, loss, metrics: {}, learningRate: 0.001, seconds: 2, samplesPerSec: 500 });
+const batch = (epoch: number, b: number, loss: number): RunEvent => ({
+  type: 'batch',
+  epoch,
+  batch: b,
+  batches: 10,
+  loss,
+  metrics: {},
+  samplesPerSec: 500,
+  time: 0,
+});
+const epoch = (e: number, loss: number): RunEvent => ({
+  type: 'epoch',
+  epoch: e,
+  epochs: 4,
+  loss,
+  metrics: {},
+  learningRate: 0.001,
+  seconds: 2,
+  samplesPerSec: 500,
+});
 
 test('before the engine starts the status says so', () => {
   assert.equal(statusText(runProgress('m', [])), 'm · starting');
@@ -47,8 +75,13 @@ test('a run stopped during an epoch shows that epoch', () => {
  *  batch every 37 that takes 6× as long (GC, a checkpoint), and 3 s of validation per epoch. */
 function noisyRun(): { events: RunEvent[]; end: number } {
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const start: RunEvent = { ...(started as Extract<RunEvent, { type: 'started' }>), epochs: 6, stepsPerEpoch: 100, batchSize: 32 };
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const start: RunEvent = {
+    ...(started as Extract<RunEvent, { type: 'started' }>),
+    epochs: 6,
+    stepsPerEpoch: 100,
+    batchSize: 32,
+  };
   const events: RunEvent[] = [start];
   let time = 2; // building the model
   let n = 0;
@@ -56,10 +89,28 @@ function noisyRun(): { events: RunEvent[]; end: number } {
     for (let b = 1; b <= 100; b++) {
       const seconds = 0.1 * (0.5 + random()) * (++n % 37 === 0 ? 6 : 1);
       time += seconds;
-      events.push({ type: 'batch', epoch: e, batch: b, batches: 100, loss: 1, metrics: {}, samplesPerSec: 32 / seconds, time });
+      events.push({
+        type: 'batch',
+        epoch: e,
+        batch: b,
+        batches: 100,
+        loss: 1,
+        metrics: {},
+        samplesPerSec: 32 / seconds,
+        time,
+      });
     }
     time += 3;
-    events.push({ type: 'epoch', epoch: e, epochs: 6, loss: 1, metrics: {}, learningRate: 0.001, seconds: 10, samplesPerSec: 320 });
+    events.push({
+      type: 'epoch',
+      epoch: e,
+      epochs: 6,
+      loss: 1,
+      metrics: {},
+      learningRate: 0.001,
+      seconds: 10,
+      samplesPerSec: 320,
+    });
   }
   return { events, end: time };
 }
@@ -76,10 +127,17 @@ test('the ETA is stable on noisy batch times and close to the time actually left
     if (previous && !(e.epoch === 2 && e.batch === 1)) {
       // From one batch to the next the ETA falls by the time that passed, give or take 8% (the old estimate jumped by a factor of 3).
       const expected = previous.eta - (e.time - previous.time);
-      assert.ok(Math.abs(eta - expected) <= 0.08 * previous.eta + 0.5, `batch ${e.epoch}.${e.batch}: ETA ${clock(previous.eta)} → ${clock(eta)}`);
+      assert.ok(
+        Math.abs(eta - expected) <= 0.08 * previous.eta + 0.5,
+        `batch ${e.epoch}.${e.batch}: ETA ${clock(previous.eta)} → ${clock(eta)}`,
+      );
     }
     const actual = end - e.time;
-    if (e.epoch > 1) assert.ok(Math.abs(eta - actual) <= 0.25 * actual + 3, `batch ${e.epoch}.${e.batch}: ETA ${clock(eta)} but ${clock(actual)} were left`);
+    if (e.epoch > 1)
+      assert.ok(
+        Math.abs(eta - actual) <= 0.25 * actual + 3,
+        `batch ${e.epoch}.${e.batch}: ETA ${clock(eta)} but ${clock(actual)} were left`,
+      );
     previous = { eta, time: e.time };
   }
 });

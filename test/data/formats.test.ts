@@ -34,10 +34,12 @@ async function bothMessages(ref: SourceRef, dir: string): Promise<{ probe: strin
   const info = probeSource(ref, dir);
   assert.equal(info.ok, false, `the checker refuses ${ref.name}`);
   const ctx = { baseDir: dir, cacheDir: join(dir, 'cache'), labelEncoding: 'index' as const };
-  const loader = await loaderFor(ref).load(ref, 'train', ctx).then(
-    () => assert.fail(`training refuses ${ref.name}`),
-    (e: Error) => e.message,
-  );
+  const loader = await loaderFor(ref)
+    .load(ref, 'train', ctx)
+    .then(
+      () => assert.fail(`training refuses ${ref.name}`),
+      (e: Error) => e.message,
+    );
   return { probe: (info as { message: string }).message, loader };
 }
 

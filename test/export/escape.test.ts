@@ -96,7 +96,11 @@ print(json.dumps(results))
 `;
 
 function verify(cases: Case[]): string[] {
-  const r = spawnSync(PYTHON, ['-c', VERIFY], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, ['-c', VERIFY], {
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   assert.equal(r.status, 0, r.stderr);
   const results = JSON.parse(r.stdout) as { label: string; problems: string[] }[];
   assert.equal(results.length, cases.length);
@@ -112,7 +116,14 @@ function writeNpy(path: string, shape: number[]): void {
   Buffer.from('\x93NUMPY', 'latin1').copy(prefix);
   prefix[6] = 1;
   prefix.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(count).map((_, i) => i).buffer)]));
+  writeFileSync(
+    path,
+    Buffer.concat([
+      prefix,
+      Buffer.from(header, 'latin1'),
+      Buffer.from(new Float32Array(count).map((_, i) => i).buffer),
+    ]),
+  );
 }
 
 /**
@@ -125,7 +136,10 @@ function writeSavedModel(dir: string, names: [string, string]): string {
     class_name: 'Dense',
     config: { name, units, activation: 'relu', use_bias: true, trainable: true, dtype: 'float32', ...extra },
   });
-  const modelTopology = { class_name: 'Sequential', config: { name: 'base', layers: [dense(names[0], 4, { batch_input_shape: [null, 3] }), dense(names[1], 2, {})] } };
+  const modelTopology = {
+    class_name: 'Sequential',
+    config: { name: 'base', layers: [dense(names[0], 4, { batch_input_shape: [null, 3] }), dense(names[1], 2, {})] },
+  };
   const weights = [
     [`${names[0]}/kernel`, [3, 4]],
     [`${names[0]}/bias`, [4]],
@@ -134,7 +148,9 @@ function writeSavedModel(dir: string, names: [string, string]): string {
   ] as const;
   const count = weights.reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
   writeFileSync(join(dir, 'weights.bin'), Buffer.from(new Float32Array(count).map((_, i) => i / 16).buffer));
-  const weightsManifest = [{ paths: ['weights.bin'], weights: weights.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }];
+  const weightsManifest = [
+    { paths: ['weights.bin'], weights: weights.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) },
+  ];
   const file = join(dir, 'model.json');
   writeFileSync(file, JSON.stringify({ modelTopology, format: 'layers-model', weightsManifest }));
   return file;
@@ -148,7 +164,8 @@ function runTorchScript(dir: string, script: string): string {
   return r.stdout;
 }
 
-const TINY = (layerName: string) => `model m {\n    Input(shape=(3,))\n    Dense(2, name=${modelString(layerName)})\n}\n`;
+const TINY = (layerName: string) =>
+  `model m {\n    Input(shape=(3,))\n    Dense(2, name=${modelString(layerName)})\n}\n`;
 
 describe('modelspec export: the reproducers of issue #8', () => {
   before(() => ensureBuilt());
@@ -190,13 +207,14 @@ describe('modelspec export: the reproducers of issue #8', () => {
     }
   });
 
-  it("the layer names of a saved model.json (Pretrained) stay out of the code, and its path reads back", () => {
+  it('the layer names of a saved model.json (Pretrained) stay out of the code, and its path reads back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-escape-'));
     const hostile: [string, string] = [`a\n${PAYLOAD}\n#`, `b\r${PAYLOAD}\r#`];
     const savedDir = `saved'"""\n${PAYLOAD}`;
     const saved = writeSavedModel(join(dir, savedDir), hostile);
     writeSavedModel(join(dir, 'plain'), ['dense_1', 'dense_2']);
-    const model = (path: string) => `model t {\n    Pretrained(path=${modelString(path)}, trainable=False)\n    Dense(1)\n}\n`;
+    const model = (path: string) =>
+      `model t {\n    Pretrained(path=${modelString(path)}, trainable=False)\n    Dense(1)\n}\n`;
     writeFileSync(join(dir, 't.model'), model(`${savedDir}/model.json`));
     writeFileSync(join(dir, 'plain.model'), model('plain/model.json'));
     const cases: Case[] = (['keras', 'pytorch'] as const).map((to) => ({
@@ -218,11 +236,50 @@ describe('modelspec export: the reproducers of issue #8', () => {
 
 /** Pieces that break out of literals, comments and docstrings, or terminals. */
 const FRAGMENTS = [
-  "'", '"', '"""', "'''", '\\', '\\n', '\\x41', '\\0', '\n', '\r', '\r\n', '\0', '\t', '\f', '\v', '\x1b[2J', '\x7f', '\x85', '\x9b',
-  '\u2028', '\u2029', '\u202e', '\u2066', '\u200b', '\ufeff', '#', ')', '],', '{x}', '%s', PAYLOAD, 'é', '😀', ' ', 'a',
+  "'",
+  '"',
+  '"""',
+  "'''",
+  '\\',
+  '\\n',
+  '\\x41',
+  '\\0',
+  '\n',
+  '\r',
+  '\r\n',
+  '\0',
+  '\t',
+  '\f',
+  '\v',
+  '\x1b[2J',
+  '\x7f',
+  '\x85',
+  '\x9b',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\ufeff',
+  '#',
+  ')',
+  '],',
+  '{x}',
+  '%s',
+  PAYLOAD,
+  'é',
+  '😀',
+  ' ',
+  'a',
 ];
 const hostileString = fc
-  .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) }), { maxLength: 8 })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) },
+    ),
+    { maxLength: 8 },
+  )
   .map((parts) => parts.join(''));
 /** A path component: no `/` or NUL, not `.` or `..`, short enough for any file system. */
 const component = hostileString.map((s) => `p${Array.from(s.replace(/[/\0]/g, '_')).slice(0, 40).join('')}`);
@@ -249,7 +306,9 @@ const values: fc.Arbitrary<Values> = fc.record({
   npy: fc.tuple(component, component).map(([x, y]) => [`x${x}`, `y${y}`] as [string, string]),
   callbacks: fc.tuple(hostileString, hostileString),
   savedDir: component,
-  savedLayers: fc.tuple(hostileString, hostileString).map(([a, b]) => [`a${a.replace(/\//g, '_')}`, `b${b.replace(/\//g, '_')}`] as [string, string]),
+  savedLayers: fc
+    .tuple(hostileString, hostileString)
+    .map(([a, b]) => [`a${a.replace(/\//g, '_')}`, `b${b.replace(/\//g, '_')}`] as [string, string]),
 });
 
 const PLAIN: Values = {
@@ -298,7 +357,11 @@ function build(dir: string, v: Values) {
 function exportBoth(text: string, dir: string, file: string): { keras: string; pytorch: string } {
   const analysis = analyze(text, { baseDir: dir });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => d.message), [], `${JSON.stringify(text)} has errors`);
+  assert.deepEqual(
+    errors.map((d) => d.message),
+    [],
+    `${JSON.stringify(text)} has errors`,
+  );
   const plan = planModel(analysis, join(dir, file));
   assert.ok(plan);
   return { keras: exportKeras(plan), pytorch: exportPytorch(plan) };
@@ -326,10 +389,34 @@ describe('modelspec export: hostile names, paths and strings (property)', () => 
       const data = exportBoth(b.data, dir, file);
       const transfer = exportBoth(b.transfer, dir, file);
       cases.push(
-        { label: `${label} (data, keras)`, script: data.keras, benign: benign.data.keras, constants: b.keras, docstring: basename(file) },
-        { label: `${label} (data, pytorch)`, script: data.pytorch, benign: benign.data.pytorch, constants: b.pytorch, docstring: basename(file) },
-        { label: `${label} (Pretrained, keras)`, script: transfer.keras, benign: benign.transfer.keras, constants: [b.saved, v.layers[0]], docstring: basename(file) },
-        { label: `${label} (Pretrained, pytorch)`, script: transfer.pytorch, benign: benign.transfer.pytorch, constants: [b.saved], docstring: basename(file) },
+        {
+          label: `${label} (data, keras)`,
+          script: data.keras,
+          benign: benign.data.keras,
+          constants: b.keras,
+          docstring: basename(file),
+        },
+        {
+          label: `${label} (data, pytorch)`,
+          script: data.pytorch,
+          benign: benign.data.pytorch,
+          constants: b.pytorch,
+          docstring: basename(file),
+        },
+        {
+          label: `${label} (Pretrained, keras)`,
+          script: transfer.keras,
+          benign: benign.transfer.keras,
+          constants: [b.saved, v.layers[0]],
+          docstring: basename(file),
+        },
+        {
+          label: `${label} (Pretrained, pytorch)`,
+          script: transfer.pytorch,
+          benign: benign.transfer.pytorch,
+          constants: [b.saved],
+          docstring: basename(file),
+        },
       );
     });
     assert.deepEqual(verify(cases), []);

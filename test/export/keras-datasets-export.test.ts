@@ -16,11 +16,21 @@ function exported(file: string, to: 'keras' | 'pytorch'): string {
   return r.stdout;
 }
 
-test('imdb-lstm: load_data() with the file\'s arguments, then pad_sequences to the sequence length', () => {
+test("imdb-lstm: load_data() with the file's arguments, then pad_sequences to the sequence length", () => {
   const keras = exported('examples/imdb-lstm.model', 'keras');
-  assert.match(keras, /x_train, y_train = keras\.datasets\.imdb\.load_data\(num_words=20000, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3\)\[0\]\nx_train = keras\.utils\.pad_sequences\(x_train, maxlen=80\)/);
-  assert.match(keras, /x_test, y_test = keras\.datasets\.imdb\.load_data\(.*\)\[1\]\nx_test = keras\.utils\.pad_sequences\(x_test, maxlen=80\)/);
-  assert.doesNotMatch(keras, /x_train = x_train\.reshape\(.*\)\.astype\('float32'\) \/ 255/, 'word indices are not rescaled');
+  assert.match(
+    keras,
+    /x_train, y_train = keras\.datasets\.imdb\.load_data\(num_words=20000, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3\)\[0\]\nx_train = keras\.utils\.pad_sequences\(x_train, maxlen=80\)/,
+  );
+  assert.match(
+    keras,
+    /x_test, y_test = keras\.datasets\.imdb\.load_data\(.*\)\[1\]\nx_test = keras\.utils\.pad_sequences\(x_test, maxlen=80\)/,
+  );
+  assert.doesNotMatch(
+    keras,
+    /x_train = x_train\.reshape\(.*\)\.astype\('float32'\) \/ 255/,
+    'word indices are not rescaled',
+  );
 });
 
 test('cifar10: load_data() labels flattened from (N, 1), pixels / 255; the PyTorch script imports keras before using it', () => {

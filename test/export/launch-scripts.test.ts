@@ -65,28 +65,38 @@ describe('export --to slurm|torchrun', () => {
     assert.match(sbatch, /NODE_RANK=\$SLURM_PROCID NNODES=\$SLURM_NTASKS/);
     const torchrun = exportScript(file, 'torchrun', ['--devices', '2']);
     assert.match(torchrun, /DEVICES=\$\{DEVICES:-2\}/);
-    for (const [name, text] of [['job.sbatch', sbatch], ['node.sh', torchrun]] as const) {
+    for (const [name, text] of [
+      ['job.sbatch', sbatch],
+      ['node.sh', torchrun],
+    ] as const) {
       writeFileSync(join(dir, name), text);
       const r = spawnSync('bash', ['-n', join(dir, name)], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
     }
     // The path comes back intact when bash expands MODEL_FILE.
-    const echo = spawnSync('bash', ['-c', `${sbatch.split('\n').find((l) => l.startsWith('MODEL_FILE='))}; printf %s "$MODEL_FILE"`], { encoding: 'utf8' });
+    const echo = spawnSync(
+      'bash',
+      ['-c', `${sbatch.split('\n').find((l) => l.startsWith('MODEL_FILE='))}; printf %s "$MODEL_FILE"`],
+      { encoding: 'utf8' },
+    );
     assert.equal(echo.stdout, file);
   });
 
-  it('the sbatch script trains on 2 nodes through a stub srun: rank 0 writes the run with world size 2', { skip: SKIP }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'modelspec-slurm-'));
-    const file = join(dir, 'tiny.model');
-    writeFileSync(file, MODEL);
-    const script = join(dir, 'tiny.sbatch');
-    writeFileSync(script, exportScript(file, 'slurm'));
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    // srun: one task per node of the job, here, with the variables Slurm gives each task.
-    writeFileSync(
-      join(bin, 'srun'),
-      `#!/bin/bash
+  it(
+    'the sbatch script trains on 2 nodes through a stub srun: rank 0 writes the run with world size 2',
+    { skip: SKIP },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'modelspec-slurm-'));
+      const file = join(dir, 'tiny.model');
+      writeFileSync(file, MODEL);
+      const script = join(dir, 'tiny.sbatch');
+      writeFileSync(script, exportScript(file, 'slurm'));
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      // srun: one task per node of the job, here, with the variables Slurm gives each task.
+      writeFileSync(
+        join(bin, 'srun'),
+        `#!/bin/bash
 while [[ "\${1:-}" == --* ]]; do shift; done
 n=\${SLURM_NNODES:?}
 pids=()
@@ -95,31 +105,47 @@ status=0
 for p in "\${pids[@]}"; do wait "$p" || status=$?; done
 exit $status
 `,
-    );
-    writeFileSync(join(bin, 'modelspec'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
-    chmodSync(join(bin, 'srun'), 0o755);
-    chmodSync(join(bin, 'modelspec'), 0o755);
-    const runs = join(dir, 'runs');
-    const r = spawnSync('bash', [script], {
-      encoding: 'utf8',
-      cwd: dir,
-      timeout: 300_000,
-      // What sbatch sets for a 2-node job (scontrol is not called: MASTER_ADDR is given).
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SLURM_NNODES: '2', SLURM_JOB_NODELIST: 'localhost', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()), RUNS: runs },
-    });
-    assert.equal(r.status, 0, r.stderr + r.stdout);
-    const folders = readdirSync(join(runs, 'tiny_mlp')).map((f) => join(runs, 'tiny_mlp', f));
-    assert.equal(folders.length, 2, 'one run folder per node');
-    const eventsOf = (f: string) => readFileSync(join(f, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-    const main = folders.filter((f) => eventsOf(f).some((e) => e.type === 'started'));
-    assert.equal(main.length, 1, 'only rank 0 records the run');
-    const events = eventsOf(main[0]!);
-    const started = events.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started')!;
-    assert.equal(started.worldSize, 2);
-    assert.equal(started.nodes, 2);
-    assert.equal(events.at(-1)?.type, 'finished');
-    assert.equal(events.filter((e) => e.type === 'epoch').length, 1);
-    const other = folders.find((f) => f !== main[0])!;
-    assert.equal(eventsOf(other).at(-1)?.type, 'finished', "node 1's CLI ends with its ranks");
-  });
+      );
+      writeFileSync(
+        join(bin, 'modelspec'),
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`,
+      );
+      chmodSync(join(bin, 'srun'), 0o755);
+      chmodSync(join(bin, 'modelspec'), 0o755);
+      const runs = join(dir, 'runs');
+      const r = spawnSync('bash', [script], {
+        encoding: 'utf8',
+        cwd: dir,
+        timeout: 300_000,
+        // What sbatch sets for a 2-node job (scontrol is not called: MASTER_ADDR is given).
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          SLURM_NNODES: '2',
+          SLURM_JOB_NODELIST: 'localhost',
+          MASTER_ADDR: '127.0.0.1',
+          MASTER_PORT: String(await freePort()),
+          RUNS: runs,
+        },
+      });
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      const folders = readdirSync(join(runs, 'tiny_mlp')).map((f) => join(runs, 'tiny_mlp', f));
+      assert.equal(folders.length, 2, 'one run folder per node');
+      const eventsOf = (f: string) =>
+        readFileSync(join(f, 'events.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as RunEvent);
+      const main = folders.filter((f) => eventsOf(f).some((e) => e.type === 'started'));
+      assert.equal(main.length, 1, 'only rank 0 records the run');
+      const events = eventsOf(main[0]!);
+      const started = events.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started')!;
+      assert.equal(started.worldSize, 2);
+      assert.equal(started.nodes, 2);
+      assert.equal(events.at(-1)?.type, 'finished');
+      assert.equal(events.filter((e) => e.type === 'epoch').length, 1);
+      const other = folders.find((f) => f !== main[0])!;
+      assert.equal(eventsOf(other).at(-1)?.type, 'finished', "node 1's CLI ends with its ranks");
+    },
+  );
 });

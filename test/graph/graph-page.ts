@@ -81,12 +81,21 @@ export async function openGraph(browser: Browser, theme: ThemeName = 'dark', wid
   });
   page.on('pageerror', (e) => errors.push(e.message));
   const nonce = randomBytes(16).toString('base64');
-  const html = graphHtml({ scriptUri: `${ORIGIN}/dist/graph.js`, styleUri: `${ORIGIN}/dist/graph.css`, nonce, cspSource: ORIGIN, title: 'Model graph' });
+  const html = graphHtml({
+    scriptUri: `${ORIGIN}/dist/graph.js`,
+    styleUri: `${ORIGIN}/dist/graph.css`,
+    nonce,
+    cspSource: ORIGIN,
+    title: 'Model graph',
+  });
   await page.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
     if (path.startsWith('/dist/')) {
-      return route.fulfill({ contentType: path.endsWith('.js') ? 'text/javascript' : 'text/css', body: readFileSync(join(DIST, path.slice('/dist/'.length))) });
+      return route.fulfill({
+        contentType: path.endsWith('.js') ? 'text/javascript' : 'text/css',
+        body: readFileSync(join(DIST, path.slice('/dist/'.length))),
+      });
     }
     return route.fulfill({ status: 404 });
   });
@@ -128,7 +137,9 @@ export async function cspViolations(page: Page): Promise<string[]> {
 /** Edge labels that overlap a layer's box or another label (a group's frame may hold labels). */
 export function labelOverlaps(labels: readonly Rect[], boxes: readonly Rect[]): [string, string][] {
   const leaves = boxes.filter((b) => b.shape !== 'group');
-  return overlaps([...labels, ...leaves], () => undefined).filter(([a, b]) => a.startsWith('label ') || b.startsWith('label '));
+  return overlaps([...labels, ...leaves], () => undefined).filter(
+    ([a, b]) => a.startsWith('label ') || b.startsWith('label '),
+  );
 }
 
 /** Pairs of boxes that overlap (touching edges do not count). Groups contain their layers, so a
@@ -140,7 +151,11 @@ export function overlaps(boxes: readonly Rect[], memberOf: (id: string) => strin
       const a = boxes[i];
       const b = boxes[j];
       if (memberOf(a.id) === b.id || memberOf(b.id) === a.id) continue;
-      const apart = a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5 || a.y + a.height <= b.y + 0.5 || b.y + b.height <= a.y + 0.5;
+      const apart =
+        a.x + a.width <= b.x + 0.5 ||
+        b.x + b.width <= a.x + 0.5 ||
+        a.y + a.height <= b.y + 0.5 ||
+        b.y + b.height <= a.y + 0.5;
       if (!apart) out.push([a.id, b.id]);
     }
   }

@@ -14,7 +14,15 @@ import type { Browser } from 'playwright-core';
 import { analyze } from '../../language/analysis/analyze';
 import { modelGraph, type ModelGraph } from '../../language/services/model-graph';
 import { launchBrowser, waitUntil } from '../panel/fixtures/panelPage';
-import { buildGraphView, cspViolations, labelOverlaps, openGraph, overlaps, SCREENSHOTS, type GraphPage } from './graph-page';
+import {
+  buildGraphView,
+  cspViolations,
+  labelOverlaps,
+  openGraph,
+  overlaps,
+  SCREENSHOTS,
+  type GraphPage,
+} from './graph-page';
 
 const EXAMPLES = 'examples';
 
@@ -34,7 +42,12 @@ function graphOfText(text: string): ModelGraph {
 function bigModel(): string {
   const lines = ['model deep {', '    Input(shape=(64,))'];
   for (let i = 0; lines.length - 2 < 199; i++) {
-    lines.push(`    Dense(${32 + (i % 4) * 16})`, '    BatchNormalization()', "    Activation('relu')", '    Dropout(0.1)');
+    lines.push(
+      `    Dense(${32 + (i % 4) * 16})`,
+      '    BatchNormalization()',
+      "    Activation('relu')",
+      '    Dropout(0.1)',
+    );
   }
   lines.length = 2 + 199;
   lines.push("    Dense(10, activation='softmax')", '}');
@@ -84,7 +97,9 @@ describe('model graph view: layout of every example and of a 200-layer model', (
       assert.deepEqual(labelOverlaps(labels, boxes), []);
       const ms = await view.layoutMs();
       const drawn = (await view.page.evaluate('window.modelspecGraph.drawMs')) as number;
-      console.log(`# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms, on screen in ${drawn.toFixed(1)} ms`);
+      console.log(
+        `# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms, on screen in ${drawn.toFixed(1)} ms`,
+      );
       assert.match((await view.page.locator('.timing').textContent()) ?? '', /laid out in \d+ ms/);
       await view.page.screenshot({ path: `${SCREENSHOTS}/${basename(file, '.model')}.png`, fullPage: true });
     });
@@ -138,13 +153,19 @@ for (const theme of ['light', 'dark'] as const) {
       assert.deepEqual((await view.posted())[0], { type: 'ready' });
       await show(view, graphOfText(CNN), 1, 'cnn.model');
       const conv = view.page.locator('g.box[data-id="n1"]');
-      assert.match((await conv.textContent()) ?? '', /Conv2D\s+conv2d.*32, kernel_size=\(3, 3\), activation='relu'.*\(None, 26, 26, 32\).*320 params.*memory/s);
+      assert.match(
+        (await conv.textContent()) ?? '',
+        /Conv2D\s+conv2d.*32, kernel_size=\(3, 3\), activation='relu'.*\(None, 26, 26, 32\).*320 params.*memory/s,
+      );
       const fill = (id: string) => style(view, `g.box[data-id="${id}"] rect.stripe`, 'fill');
       assert.notEqual(await fill('n1'), await fill('n2'), 'conv and pooling differ in colour');
       assert.notEqual(await fill('n2'), await fill('n4'), 'pooling and core differ in colour');
       const labels = await view.page.locator('.edge-label').allTextContents();
       assert.deepEqual(labels, ['(None, 28, 28, 1)', '(None, 26, 26, 32)', '(None, 13, 13, 32)', '(None, 5408)']);
-      assert.match((await view.page.locator('.memory').textContent()) ?? '', /Training memory ≈ .*Adam, 2× the weights.*batch 32, float32/);
+      assert.match(
+        (await view.page.locator('.memory').textContent()) ?? '',
+        /Training memory ≈ .*Adam, 2× the weights.*batch 32, float32/,
+      );
     });
 
     it('draws the broken layer red with its message, and replaces the drawing only when the new one is ready', async () => {
@@ -170,7 +191,9 @@ for (const theme of ['light', 'dark'] as const) {
       const runs = (await view.page.evaluate('window.modelspecGraph.elkRuns')) as number;
       const renders = await view.renders();
       await show(view, graphOfText(CNN.replace("activation='relu'", "activation='tanh'")), 4, 'cnn.model');
-      console.log(`# an edit that changes no size: on screen in ${((await view.page.evaluate('window.modelspecGraph.drawMs')) as number).toFixed(1)} ms`);
+      console.log(
+        `# an edit that changes no size: on screen in ${((await view.page.evaluate('window.modelspecGraph.drawMs')) as number).toFixed(1)} ms`,
+      );
       assert.equal(await view.renders(), renders + 1);
       assert.equal(await view.page.evaluate('window.modelspecGraph.elkRuns'), runs, 'the layout was reused');
       assert.match((await view.page.locator('g.box[data-id="n1"]').textContent()) ?? '', /activation='tanh'/);
@@ -198,11 +221,20 @@ for (const theme of ['light', 'dark'] as const) {
       await view.page.locator('g.box.group text.toggle').click();
       await view.settle();
       const boxes = await view.boxes();
-      assert.deepEqual(boxes.filter((b) => b.shape === 'collapsed').map((b) => b.id), [group.id]);
+      assert.deepEqual(
+        boxes.filter((b) => b.shape === 'collapsed').map((b) => b.id),
+        [group.id],
+      );
       assert.equal(boxes.length, graph.nodes.length - group.nodeIds.length + 1);
-      assert.deepEqual(overlaps(boxes, () => undefined), []);
+      assert.deepEqual(
+        overlaps(boxes, () => undefined),
+        [],
+      );
       assert.deepEqual(labelOverlaps(await view.labels(), boxes), []);
-      assert.match((await view.page.locator('g.box.collapsed').textContent()) ?? '', /VGG16.*18 layers.*\(None, 1, 1, 512\).*14,714,688 params/s);
+      assert.match(
+        (await view.page.locator('g.box.collapsed').textContent()) ?? '',
+        /VGG16.*18 layers.*\(None, 1, 1, 512\).*14,714,688 params/s,
+      );
       await view.page.screenshot({ path: `${SCREENSHOTS}/collapsed-${theme}.png`, fullPage: true });
       await view.page.locator('g.box.collapsed text.toggle').click();
       await view.settle();
@@ -250,12 +282,16 @@ for (const theme of ['light', 'dark'] as const) {
 
 /** A computed style property of the first element matching `selector`. */
 function style(view: GraphPage, selector: string, property: string): Promise<string> {
-  return view.page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`) as Promise<string>;
+  return view.page.evaluate(
+    `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`,
+  ) as Promise<string>;
 }
 
 /** The boxes highlighted for the cursor's line. */
 function currentIds(view: GraphPage): Promise<string[]> {
-  return view.page.evaluate(`[...document.querySelectorAll('g.box.current')].map((e) => e.dataset.id)`) as Promise<string[]>;
+  return view.page.evaluate(`[...document.querySelectorAll('g.box.current')].map((e) => e.dataset.id)`) as Promise<
+    string[]
+  >;
 }
 
 type GraphToHost = { type: 'export'; format: 'svg' | 'png'; svg?: string; dataUrl?: string };

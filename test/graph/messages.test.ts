@@ -36,7 +36,10 @@ test('the host accepts the view’s messages and nothing else', () => {
 
 test('the view accepts graphs and cursor lines, and ignores anything else posted to its window', () => {
   assert.equal(isHostToGraphMessage({ type: 'graph', version: 3, graph: null, file: 'a.model' }), true);
-  assert.equal(isHostToGraphMessage({ type: 'graph', version: 3, graph: { nodes: [], edges: [], groups: [] }, file: 'a.model' }), true);
+  assert.equal(
+    isHostToGraphMessage({ type: 'graph', version: 3, graph: { nodes: [], edges: [], groups: [] }, file: 'a.model' }),
+    true,
+  );
   assert.equal(isHostToGraphMessage({ type: 'cursor', line: 4 }), true);
   assert.equal(isHostToGraphMessage({ type: 'graph', version: 3, graph: { nodes: 'x' }, file: 'a.model' }), false);
   assert.equal(isHostToGraphMessage({ type: 'graph', graph: null, file: 'a.model' }), false);

@@ -2,7 +2,16 @@
 // argument the test does not give takes the catalog's default, serialized as the lowering writes
 // it. The engines hold no Keras default, so a test config must carry them, and this is the one
 // place tests get them from (never restated by hand).
-import { BASE_ARGS, allCallbacks, allInitializers, allLayers, allOptimizers, getCallback, optimizerArgs, withDefaults } from '../../language/catalog';
+import {
+  BASE_ARGS,
+  allCallbacks,
+  allInitializers,
+  allLayers,
+  allOptimizers,
+  getCallback,
+  optimizerArgs,
+  withDefaults,
+} from '../../language/catalog';
 import { baseConfig, serializeArg, serializeRef, type KerasObject } from '../../language/catalog/keras-config';
 import type { ArgValue, KerasLayerConfig } from '../../language/catalog/types';
 
@@ -44,7 +53,9 @@ export function catalogDefaults(): {
   initializers: Record<string, KerasObject | null>;
 } {
   return {
-    initializers: Object.fromEntries(allInitializers().map((i) => [i.className, serializeRef(allInitializers(), i.name)])),
+    initializers: Object.fromEntries(
+      allInitializers().map((i) => [i.className, serializeRef(allInitializers(), i.name)]),
+    ),
     layers: Object.fromEntries(allLayers().map((s) => [s.name, layerDefaults(s.name)])),
     optimizers: Object.fromEntries(allOptimizers().map((o) => [o.name, optimizerArgs(o.name)])),
     callbacks: Object.fromEntries(allCallbacks().map((c) => [c.name, callbackArgs(c.name)])),

@@ -20,7 +20,10 @@ export function readLanguageMd(): string {
 function bullet(md: string, lead: string): string {
   const lines = md.split('\n');
   const start = lines.findIndex((l) => l.startsWith(`- ${lead}`));
-  if (start < 0) throw new Error(`LANGUAGE.md has no bullet starting "- ${lead}"; update test/helpers/language-contract.ts to its new wording.`);
+  if (start < 0)
+    throw new Error(
+      `LANGUAGE.md has no bullet starting "- ${lead}"; update test/helpers/language-contract.ts to its new wording.`,
+    );
   const body = [lines[start]];
   for (let i = start + 1; i < lines.length && /^\s+\S/.test(lines[i]); i++) body.push(lines[i]);
   return body.join(' ').replace(/\s+/g, ' ');
@@ -37,16 +40,22 @@ function expand(name: string): string[] {
   if (!rest.length) return [first];
   // The alternatives replace the tail of the first name that has their form: digits then the
   // rest ("2D" after "Conv1D") or a capitalised word ("Large" after "MobileNetV3Small").
-  return [first, ...rest.map((alt) => {
-    const m = /^\d/.test(alt) ? /^(.*?)\d+\D*$/.exec(first) : /^(.*?)[A-Z][a-z]+$/.exec(first);
-    if (!m) throw new Error(`cannot expand "${name}" from LANGUAGE.md`);
-    return m[1] + alt;
-  })];
+  return [
+    first,
+    ...rest.map((alt) => {
+      const m = /^\d/.test(alt) ? /^(.*?)\d+\D*$/.exec(first) : /^(.*?)[A-Z][a-z]+$/.exec(first);
+      if (!m) throw new Error(`cannot expand "${name}" from LANGUAGE.md`);
+      return m[1] + alt;
+    }),
+  ];
 }
 
 /** Every layer name LANGUAGE.md's model section lists: the layers bullet, the Keras Applications, Pretrained. */
 export function languageMdLayers(md: string = readLanguageMd()): string[] {
-  const layers = bullet(md, 'Layers (Keras names and arguments):').replace(/^- Layers \(Keras names and arguments\):/, '');
+  const layers = bullet(md, 'Layers (Keras names and arguments):').replace(
+    /^- Layers \(Keras names and arguments\):/,
+    '',
+  );
   const apps = bullet(md, 'Keras Applications');
   const names = new Set<string>();
   const add = (text: string) => {
@@ -61,7 +70,8 @@ export function languageMdLayers(md: string = readLanguageMd()): string[] {
   };
   add(layers);
   // Applications: the names in the bullet's two lists (the plain stacks, then "The others (…)").
-  for (const m of apps.matchAll(/\b(VGG\d+|[A-Z][A-Za-z]*(?:Net|ception)[A-Za-z0-9/–-]*|ConvNeXt\w+)/g)) for (const n of expand(m[1])) names.add(n);
+  for (const m of apps.matchAll(/\b(VGG\d+|[A-Z][A-Za-z]*(?:Net|ception)[A-Za-z0-9/–-]*|ConvNeXt\w+)/g))
+    for (const n of expand(m[1])) names.add(n);
   if (/`Pretrained\(/.test(md)) names.add('Pretrained');
   return [...names];
 }

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 export function mountTmpfs(parent: string, size: string, readOnly = false): string | undefined {
   const dir = mkdtempSync(join(parent, 'mnt-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
     return dir;
   } catch {
     return undefined;
@@ -31,4 +33,6 @@ const canMount = (() => {
 })();
 
 /** `false` where tmpfs can be mounted, else the reason a disk test is skipped. */
-export const mountSkip: false | string = canMount ? false : 'cannot mount a tmpfs here (needs root and mount permission); full and read-only disks are not simulated';
+export const mountSkip: false | string = canMount
+  ? false
+  : 'cannot mount a tmpfs here (needs root and mount permission); full and read-only disks are not simulated';

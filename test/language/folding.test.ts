@@ -16,7 +16,7 @@ test('each multi-line block folds up to the line before its closing brace', () =
 });
 
 test('one-line blocks and calls do not fold', () => {
-  assert.deepEqual(folds("model m { Dense(1) }\nfit { epochs: 1, callbacks: [A(), B()] }"), []);
+  assert.deepEqual(folds('model m { Dense(1) }\nfit { epochs: 1, callbacks: [A(), B()] }'), []);
 });
 
 test('a call spanning lines folds, keeping a closing ) on its own line visible', () => {
@@ -36,7 +36,8 @@ test('a call whose ) ends its last argument line folds through that line', () =>
 });
 
 test('multi-line lists fold, also nested inside calls', () => {
-  const text = "fit {\n    callbacks: [\n        EarlyStopping(\n            patience=2),\n        CSVLogger('log.csv'),\n    ]\n}";
+  const text =
+    "fit {\n    callbacks: [\n        EarlyStopping(\n            patience=2),\n        CSVLogger('log.csv'),\n    ]\n}";
   assert.deepEqual(folds(text), [
     { startLine: 0, endLine: 5 },
     { startLine: 1, endLine: 4 },

@@ -62,7 +62,10 @@ describe('formatModelFile', () => {
   });
 
   test('writes settings as key: value', () => {
-    assert.equal(format("compile { loss :'mse' , metrics:[ 'accuracy' ] }"), "compile {\n    loss: 'mse'\n    metrics: ['accuracy']\n}\n");
+    assert.equal(
+      format("compile { loss :'mse' , metrics:[ 'accuracy' ] }"),
+      "compile {\n    loss: 'mse'\n    metrics: ['accuracy']\n}\n",
+    );
   });
 
   test('uses single quotes unless the string holds a single quote', () => {
@@ -74,8 +77,13 @@ describe('formatModelFile', () => {
 
   test('quotes bare names everywhere except as a whole data source', () => {
     assert.equal(formatLayer('Dense(10, activation=relu)'), "Dense(10, activation='relu')");
-    assert.equal(format('compile { optimizer: adam, metrics: [accuracy] }'), "compile {\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\n");
-    const data = format("data { train: digits, test: csv('x.csv', label=y), validation: fashion_mnist, augment: flip }");
+    assert.equal(
+      format('compile { optimizer: adam, metrics: [accuracy] }'),
+      "compile {\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\n",
+    );
+    const data = format(
+      "data { train: digits, test: csv('x.csv', label=y), validation: fashion_mnist, augment: flip }",
+    );
     assert.equal(
       data,
       "data {\n    train: digits\n    test: csv('x.csv', label='y')\n    validation: fashion_mnist\n    augment: 'flip'\n}\n",
@@ -84,7 +92,10 @@ describe('formatModelFile', () => {
   });
 
   test('keeps number text but drops the spaces inside expressions', () => {
-    assert.equal(formatLayer('Dense(1 / 255, 1./255, 2e-3, - 1, ( 3 ), 2 * 64)'), 'Dense(1/255, 1./255, 2e-3, -1, (3), 2*64)');
+    assert.equal(
+      formatLayer('Dense(1 / 255, 1./255, 2e-3, - 1, ( 3 ), 2 * 64)'),
+      'Dense(1/255, 1./255, 2e-3, -1, (3), 2*64)',
+    );
   });
 
   test('writes True, False and None Python-style', () => {
@@ -98,11 +109,16 @@ describe('formatModelFile', () => {
 
   test('keeps trailing comments at the end of their line, two spaces before #', () => {
     const out = format("model m {   # the model\n  Dense(1) # one\n}# end\ncompile { loss: 'mse'    # loss\n}");
-    assert.equal(out, "model m {  # the model\n    Dense(1)  # one\n}  # end\n\ncompile {\n    loss: 'mse'  # loss\n}\n");
+    assert.equal(
+      out,
+      "model m {  # the model\n    Dense(1)  # one\n}  # end\n\ncompile {\n    loss: 'mse'  # loss\n}\n",
+    );
   });
 
   test('joins a multi-line call into one line, moving its inner comments above it in order', () => {
-    const out = format("model m {\n    Dense(10,  # units\n        # the activation\n        activation='relu')  # end\n}");
+    const out = format(
+      "model m {\n    Dense(10,  # units\n        # the activation\n        activation='relu')  # end\n}",
+    );
     assert.equal(out, "model m {\n    # units\n    # the activation\n    Dense(10, activation='relu')  # end\n}\n");
   });
 
@@ -120,7 +136,7 @@ describe('formatModelFile', () => {
     assert.equal(format('model m {\r\n Dense(1)\r\n}\r\n'), 'model m {\r\n    Dense(1)\r\n}\r\n');
   });
 
-  test("indents layers, settings and their comments as the editor asks: tabSize spaces, or a tab", () => {
+  test('indents layers, settings and their comments as the editor asks: tabSize spaces, or a tab', () => {
     const text = "# file\nmodel m {\n# first\n  Dense(1)  # one\n}\ncompile { loss: 'mse' }\n";
     assert.equal(
       formatModelFile(text, { tabSize: 2, insertSpaces: true }),
@@ -132,14 +148,21 @@ describe('formatModelFile', () => {
     // The default stays 4 spaces; a tab size no editor means is clamped, not trusted.
     assert.equal(formatModelFile(text), format(text));
     assert.equal(formatModelFile(text, { tabSize: 4, insertSpaces: true }), format(text));
-    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: 1e9, insertSpaces: true }), `fit {\n${' '.repeat(16)}epochs: 1\n}\n`);
-    assert.equal(formatModelFile('fit { epochs: 1 }', { tabSize: Number.NaN, insertSpaces: true }), 'fit {\n    epochs: 1\n}\n');
+    assert.equal(
+      formatModelFile('fit { epochs: 1 }', { tabSize: 1e9, insertSpaces: true }),
+      `fit {\n${' '.repeat(16)}epochs: 1\n}\n`,
+    );
+    assert.equal(
+      formatModelFile('fit { epochs: 1 }', { tabSize: Number.NaN, insertSpaces: true }),
+      'fit {\n    epochs: 1\n}\n',
+    );
     // A client that leaves the options out (LSP requires them) gets the default.
     assert.equal(formatModelFile('fit { epochs: 1 }', {} as IndentOptions), 'fit {\n    epochs: 1\n}\n');
   });
 
   test('is idempotent on every example it formats', () => {
-    const messy = "# top\n\n\nmodel   m{Dense(1,activation=relu),  # a\n\n\n  # b\nFlatten() }  # c\n# d\ndata{train:digits,test:mnist(split=test)}";
+    const messy =
+      '# top\n\n\nmodel   m{Dense(1,activation=relu),  # a\n\n\n  # b\nFlatten() }  # c\n# d\ndata{train:digits,test:mnist(split=test)}';
     for (const text of [EXAMPLE, messy, EXAMPLE.replace(/\n/g, '\r\n')]) {
       const once = format(text);
       assert.equal(format(once), once);
@@ -193,8 +216,19 @@ const gap = fc.constantFrom('', ' ', '  ', '\n', '\n    ', '\t', '  # note\n', '
 const name = fc.constantFrom('relu', 'digits', 'mnist', 'x', 'data', 'model', 'units_2');
 const numberText = fc.constantFrom('3', '32', '0.5', '1./255', '1 / 255', '2e-3', '-1', '(3)', '2 * 64', '.5');
 const stringText = fc
-  .tuple(fc.string({ maxLength: 8 }).filter((s) => !/[\r\n]/.test(s)), fc.constantFrom("'", '"'))
-  .map(([s, q]) => q + s.replace(/\\/g, '\\\\').split(q).join('\\' + q) + q);
+  .tuple(
+    fc.string({ maxLength: 8 }).filter((s) => !/[\r\n]/.test(s)),
+    fc.constantFrom("'", '"'),
+  )
+  .map(
+    ([s, q]) =>
+      q +
+      s
+        .replace(/\\/g, '\\\\')
+        .split(q)
+        .join('\\' + q) +
+      q,
+  );
 const constant = fc.constantFrom('True', 'False', 'true', 'false', 'None');
 
 function joined(items: string[], gaps: string[], trailingComma: boolean): string {
@@ -208,41 +242,62 @@ const { value } = fc.letrec<{ value: string; call: string }>((tie) => ({
     stringText,
     constant,
     name,
-    fc.tuple(fc.array(tie('value'), { maxLength: 3 }), fc.array(gap, { minLength: 1, maxLength: 3 }), fc.boolean()).map(
-      ([items, gaps, comma]) => (items.length === 1 ? `(${gaps[0]}${items[0]},)` : `(${joined(items, gaps, comma && items.length > 1)})`),
-    ),
-    fc.tuple(fc.array(tie('value'), { maxLength: 3 }), fc.array(gap, { minLength: 1, maxLength: 3 }), fc.boolean()).map(
-      ([items, gaps, comma]) => `[${joined(items, gaps, comma)}]`,
-    ),
+    fc
+      .tuple(fc.array(tie('value'), { maxLength: 3 }), fc.array(gap, { minLength: 1, maxLength: 3 }), fc.boolean())
+      .map(([items, gaps, comma]) =>
+        items.length === 1 ? `(${gaps[0]}${items[0]},)` : `(${joined(items, gaps, comma && items.length > 1)})`,
+      ),
+    fc
+      .tuple(fc.array(tie('value'), { maxLength: 3 }), fc.array(gap, { minLength: 1, maxLength: 3 }), fc.boolean())
+      .map(([items, gaps, comma]) => `[${joined(items, gaps, comma)}]`),
     tie('call'),
   ),
   call: fc
     .tuple(
       fc.constantFrom('Dense', 'Conv2D', 'csv', 'Flatten'),
-      fc.array(fc.tuple(fc.option(fc.constantFrom('units', 'activation', 'label'), { nil: undefined }), tie('value')), { maxLength: 3 }),
+      fc.array(fc.tuple(fc.option(fc.constantFrom('units', 'activation', 'label'), { nil: undefined }), tie('value')), {
+        maxLength: 3,
+      }),
       fc.array(gap, { minLength: 1, maxLength: 3 }),
       fc.boolean(),
     )
     .map(([callee, args, gaps, comma]) => {
       // Positional arguments first, as in Python.
       const sorted = [...args.filter(([n]) => !n), ...args.filter(([n]) => n)];
-      return `${callee}(${joined(sorted.map(([n, v]) => (n ? `${n}${gaps[0]}=${gaps[0]}${v}` : v)), gaps, comma)})`;
+      return `${callee}(${joined(
+        sorted.map(([n, v]) => (n ? `${n}${gaps[0]}=${gaps[0]}${v}` : v)),
+        gaps,
+        comma,
+      )})`;
     }),
 }));
 
 const layerSeparator = fc.constantFrom('\n', ', ', ',\n', ' ', '\n\n', '  # layer\n');
 const modelBlock = fc
-  .tuple(fc.array(fc.tuple(value.filter((v) => /^[A-Z]\w*\(/.test(v)), layerSeparator), { maxLength: 4 }), gap)
+  .tuple(
+    fc.array(
+      fc.tuple(
+        value.filter((v) => /^[A-Z]\w*\(/.test(v)),
+        layerSeparator,
+      ),
+      { maxLength: 4 },
+    ),
+    gap,
+  )
   .map(([layers, g]) => `model${g === '' ? ' ' : g}m${g}{${layers.map(([l, sep]) => l + sep).join('')}}`);
 const settingsBlock = fc
   .tuple(
     fc.constantFrom('compile', 'data', 'fit'),
-    fc.array(fc.tuple(fc.constantFrom('loss', 'train', 'test', 'validation', 'epochs'), value, layerSeparator), { maxLength: 4 }),
+    fc.array(fc.tuple(fc.constantFrom('loss', 'train', 'test', 'validation', 'epochs'), value, layerSeparator), {
+      maxLength: 4,
+    }),
     gap,
   )
   .map(([kind, settings, g]) => `${kind}${g}{${settings.map(([k, v, sep]) => `${k}${g}:${g}${v}${sep}`).join('')}}`);
 const messyFile = fc
-  .array(fc.tuple(fc.oneof(modelBlock, settingsBlock), fc.constantFrom('\n', '\n\n', ' ', '\n# between\n')), { maxLength: 4 })
+  .array(fc.tuple(fc.oneof(modelBlock, settingsBlock), fc.constantFrom('\n', '\n\n', ' ', '\n# between\n')), {
+    maxLength: 4,
+  })
   .map((blocks) => blocks.map(([b, sep]) => b + sep).join(''));
 
 test('property: any valid file formats to an equivalent file, and formatting is idempotent', () => {

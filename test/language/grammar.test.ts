@@ -57,7 +57,11 @@ test('the grammar and the language configuration are valid JSON with the right n
   assert.equal(json.scopeName, 'source.modelspec');
   const config = JSON.parse(readFileSync(new URL('language-configuration.json', root), 'utf8'));
   assert.equal(config.comments.lineComment, '#');
-  assert.deepEqual(config.brackets, [['{', '}'], ['[', ']'], ['(', ')']]);
+  assert.deepEqual(config.brackets, [
+    ['{', '}'],
+    ['[', ']'],
+    ['(', ')'],
+  ]);
   assert.ok(new RegExp(config.wordPattern).exec('kernel_size')?.[0] === 'kernel_size');
   assert.ok(new RegExp(config.indentationRules.increaseIndentPattern).test('model m {'));
   assert.ok(new RegExp(config.indentationRules.decreaseIndentPattern).test('    }'));
@@ -89,7 +93,7 @@ test('a layer call: class name, argument names, strings, numbers, punctuation', 
 test('settings: keys, lowercase calls, lists, double-quoted strings', () => {
   assert.equal(scopeOf("    loss: 'mse'", 'loss'), 'variable.other.property.modelspec');
   assert.equal(scopeOf("    loss: 'mse'", ':'), 'punctuation.separator.key-value.modelspec');
-  const source = "    test: csv(\"x.csv\", label='y')";
+  const source = '    test: csv("x.csv", label=\'y\')';
   assert.equal(scopeOf(source, 'csv'), 'entity.name.function.modelspec');
   assert.equal(scopeOf(source, 'x.csv'), 'string.quoted.double.modelspec');
   assert.equal(scopeOf("    metrics: ['accuracy']", '['), 'punctuation.section.brackets.modelspec');
@@ -116,7 +120,10 @@ test('a # inside a string is not a comment, and an escape is scoped', () => {
 
 test('an unterminated string ends at the end of its line', () => {
   const tokens = tokenize("    loss: 'mse\n    epochs: 3");
-  assert.deepEqual(tokens.find(([t]) => t === 'epochs'), ['epochs', 'variable.other.property.modelspec']);
+  assert.deepEqual(
+    tokens.find(([t]) => t === 'epochs'),
+    ['epochs', 'variable.other.property.modelspec'],
+  );
 });
 
 test('block keywords used as values are not keywords', () => {

@@ -21,7 +21,10 @@ test("tokens are chevrotain's, with the lexer's kinds and positions", () => {
   );
   assert.ok(tokens.slice(0, -1).every((t) => tokenMatcher(t, AnyToken)));
   assert.ok(tokenMatcher(tokens[3], Name));
-  assert.deepEqual([tokens[3].line, tokens[3].character, tokens[3].offset, tokens[3].firstOnLine, tokens[3].lineIndent], [1, 2, 12, true, 2]);
+  assert.deepEqual(
+    [tokens[3].line, tokens[3].character, tokens[3].offset, tokens[3].firstOnLine, tokens[3].lineIndent],
+    [1, 2, 12, true, 2],
+  );
   assert.deepEqual([tokens[5].firstOnLine, tokens[5].lineIndent], [false, 2]);
 });
 
@@ -33,7 +36,30 @@ test('the one parser instance keeps nothing from the previous parse', () => {
   assert.equal(clean.file.blocks.length, 2);
 });
 
-const PIECES = ['(', ')', '[', ']', '{', '}', ',', ':', '=', '-', '*', "'", '\n', ' ', 'model', 'fit', 'm', 'Dense', 'x', '3', 'True', '@'];
+const PIECES = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '=',
+  '-',
+  '*',
+  "'",
+  '\n',
+  ' ',
+  'model',
+  'fit',
+  'm',
+  'Dense',
+  'x',
+  '3',
+  'True',
+  '@',
+];
 
 test("no message carries chevrotain's own wording", () => {
   fc.assert(

@@ -8,21 +8,63 @@ import type { Position, Range } from '../../language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
 // LANGUAGE.md's example with a rescale line, so the fuzzer also mutates a float literal.
-const EXAMPLE = LANGUAGE_EXAMPLE.replace('    validation_split: 0.1\n', '    validation_split: 0.1\n    rescale: 1./255\n');
+const EXAMPLE = LANGUAGE_EXAMPLE.replace(
+  '    validation_split: 0.1\n',
+  '    validation_split: 0.1\n    rescale: 1./255\n',
+);
 
 const PIECES = [
-  '(', ')', '[', ']', '{', '}', ',', ':', '=', '+', '-', '*', '/', '.', '#', "'", '"', '\\', '\n', '\r\n', '\r',
-  ' ', 'model', 'compile', 'data', 'fit', 'Dense', 'x', '3', '1e', '2.', 'True', 'None', '😀', '@',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '.',
+  '#',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  'model',
+  'compile',
+  'data',
+  'fit',
+  'Dense',
+  'x',
+  '3',
+  '1e',
+  '2.',
+  'True',
+  'None',
+  '😀',
+  '@',
 ];
 
 function checkPosition(lines: LineIndex, p: Position, where: string): void {
   assert.ok(p.offset >= 0 && p.offset <= lines.text.length, `${where}: offset ${p.offset} outside the text`);
   const expected = lines.positionAt(p.offset);
-  assert.deepEqual({ line: p.line, character: p.character }, { line: expected.line, character: expected.character }, where);
+  assert.deepEqual(
+    { line: p.line, character: p.character },
+    { line: expected.line, character: expected.character },
+    where,
+  );
 }
 
 function isRange(x: unknown): x is Range {
-  return typeof x === 'object' && x !== null && 'start' in x && 'end' in x && typeof (x as Range).start.offset === 'number';
+  return (
+    typeof x === 'object' && x !== null && 'start' in x && 'end' in x && typeof (x as Range).start.offset === 'number'
+  );
 }
 
 /** Walks every object in the result and checks every range found on the way. */

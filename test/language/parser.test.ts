@@ -1,14 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../language/syntax/index';
-import type {
-  CallValue,
-  ModelBlock,
-  ParseResult,
-  Range,
-  SettingsBlock,
-  Value,
-} from '../../language/syntax/index';
+import type { CallValue, ModelBlock, ParseResult, Range, SettingsBlock, Value } from '../../language/syntax/index';
 import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 
 const EXAMPLE = LANGUAGE_EXAMPLE;
@@ -60,7 +53,15 @@ describe('the LANGUAGE.md example', () => {
     const m = model(result);
     assert.equal(m.name?.name, 'digits_cnn');
     assert.deepEqual(layerNames(result), [
-      'Input', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense',
+      'Input',
+      'Conv2D',
+      'Conv2D',
+      'MaxPooling2D',
+      'Dropout',
+      'Flatten',
+      'Dense',
+      'Dropout',
+      'Dense',
     ]);
   });
 
@@ -81,7 +82,12 @@ describe('the LANGUAGE.md example', () => {
     const data = settings(result, 'data');
     assert.deepEqual(
       data.settings.map((s) => [s.key.name, s.value.kind]),
-      [['train', 'name'], ['test', 'call'], ['validation_split', 'number'], ['augment', 'call']],
+      [
+        ['train', 'name'],
+        ['test', 'call'],
+        ['validation_split', 'number'],
+        ['augment', 'call'],
+      ],
     );
     const callbacks = settings(result, 'fit').settings[2].value;
     assert.ok(callbacks.kind === 'list');
@@ -150,7 +156,10 @@ describe('values', () => {
   test('lists hold values, including trailing commas and nested calls', () => {
     const v = firstArg("Dense(x=['accuracy', mse, Foo(1),])");
     assert.ok(v.kind === 'list');
-    assert.deepEqual(v.items.map((i) => i.kind), ['string', 'name', 'call']);
+    assert.deepEqual(
+      v.items.map((i) => i.kind),
+      ['string', 'name', 'call'],
+    );
     const empty = firstArg('Dense([])');
     assert.ok(empty.kind === 'list');
     assert.equal(empty.items.length, 0);
@@ -171,7 +180,10 @@ describe('values', () => {
     const result = parse('model m { Dense(10, name=data, x=model, y=fit) }\ndata { train: data }');
     assert.deepEqual(result.errors, []);
     const args = model(result).layers[0].args;
-    assert.deepEqual(args.slice(1).map((a) => (a.value.kind === 'name' ? a.value.name : a.value.kind)), ['data', 'model', 'fit']);
+    assert.deepEqual(
+      args.slice(1).map((a) => (a.value.kind === 'name' ? a.value.name : a.value.kind)),
+      ['data', 'model', 'fit'],
+    );
     const train = settings(result, 'data').settings[0].value;
     assert.ok(train.kind === 'name' && train.name === 'data');
   });
@@ -217,7 +229,7 @@ describe('numeric expressions', () => {
   });
 
   test('arithmetic on a non-number is reported at the operator', () => {
-    const text = "model m { Dense((1, 2) * 2) }";
+    const text = 'model m { Dense((1, 2) * 2) }';
     const result = parse(text);
     assert.equal(model(result).layers[0].args[0].value.kind, 'error');
     assert.deepEqual(messages(result), ["'*' needs numbers on both sides"]);
@@ -229,7 +241,10 @@ describe('tuples and parentheses', () => {
   test('(3, 3) is a two-element tuple', () => {
     const v = firstArg('Dense((3, 3))');
     assert.ok(v.kind === 'tuple');
-    assert.deepEqual(v.items.map((i) => (i.kind === 'number' ? i.value : i.kind)), [3, 3]);
+    assert.deepEqual(
+      v.items.map((i) => (i.kind === 'number' ? i.value : i.kind)),
+      [3, 3],
+    );
   });
 
   test('(3,) is a one-element tuple', () => {
@@ -252,7 +267,10 @@ describe('tuples and parentheses', () => {
   test('tuples nest and may hold any value', () => {
     const v = firstArg("Dense(((1, 2), 'a', None, [3]))");
     assert.ok(v.kind === 'tuple');
-    assert.deepEqual(v.items.map((i) => i.kind), ['tuple', 'string', 'none', 'list']);
+    assert.deepEqual(
+      v.items.map((i) => i.kind),
+      ['tuple', 'string', 'none', 'list'],
+    );
   });
 });
 
@@ -272,7 +290,10 @@ describe('separators', () => {
   test('settings may be separated by commas or newlines', () => {
     const result = parse("compile { loss: 'mse', optimizer: 'adam',\n metrics: ['mae'] }");
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(settings(result, 'compile').settings.map((s) => s.key.name), ['loss', 'optimizer', 'metrics']);
+    assert.deepEqual(
+      settings(result, 'compile').settings.map((s) => s.key.name),
+      ['loss', 'optimizer', 'metrics'],
+    );
   });
 
   test('trailing commas in calls are allowed', () => {
@@ -292,11 +313,18 @@ describe('separators', () => {
 
 describe('comments and line endings', () => {
   test('comments anywhere are collected and never reach the parser', () => {
-    const text = "# top\nmodel m {  # after brace\n    Dense(10,  # inside a call\n          activation='relu')\n    # own line\n}\n";
+    const text =
+      "# top\nmodel m {  # after brace\n    Dense(10,  # inside a call\n          activation='relu')\n    # own line\n}\n";
     const result = parse(text);
     assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.file.comments.map((c) => c.text), ['# top', '# after brace', '# inside a call', '# own line']);
-    assert.deepEqual(result.file.comments.map((c) => c.range.start.line), [0, 1, 2, 4]);
+    assert.deepEqual(
+      result.file.comments.map((c) => c.text),
+      ['# top', '# after brace', '# inside a call', '# own line'],
+    );
+    assert.deepEqual(
+      result.file.comments.map((c) => c.range.start.line),
+      [0, 1, 2, 4],
+    );
     assert.equal(model(result).layers[0].args.length, 2);
   });
 
@@ -314,7 +342,10 @@ describe('comments and line endings', () => {
     assert.deepEqual(crlf.errors, []);
     const a = model(lf).layers[3].range;
     const b = model(crlf).layers[3].range;
-    assert.deepEqual([a.start.line, a.start.character, a.end.character], [b.start.line, b.start.character, b.end.character]);
+    assert.deepEqual(
+      [a.start.line, a.start.character, a.end.character],
+      [b.start.line, b.start.character, b.end.character],
+    );
     assert.equal(b.start.offset, a.start.offset + a.start.line);
     assert.equal(slice(crlfText, b), slice(EXAMPLE, a));
   });
@@ -342,7 +373,10 @@ describe('lexical errors', () => {
     assert.equal(slice(text, error.range), "'mse");
     assert.match(error.message, /Unterminated string/);
     const s = settings(result, 'compile').settings;
-    assert.deepEqual(s.map((x) => x.key.name), ['loss', 'optimizer']);
+    assert.deepEqual(
+      s.map((x) => x.key.name),
+      ['loss', 'optimizer'],
+    );
     assert.ok(s[0].value.kind === 'string' && s[0].value.value === 'mse');
   });
 
@@ -425,7 +459,10 @@ describe('error recovery', () => {
   test('an unclosed list reports its opening line', () => {
     const result = parse("compile {\n    metrics: ['accuracy'\n    loss: 'mse'\n}");
     assert.deepEqual(messages(result), ["Expected ']' to close the list opened at line 2"]);
-    assert.deepEqual(settings(result, 'compile').settings.map((s) => s.key.name), ['metrics', 'loss']);
+    assert.deepEqual(
+      settings(result, 'compile').settings.map((s) => s.key.name),
+      ['metrics', 'loss'],
+    );
   });
 
   test('a missing comma between arguments is reported and parsing goes on', () => {
@@ -449,9 +486,12 @@ describe('error recovery', () => {
   });
 
   test('a garbage line in a settings block is skipped with one error', () => {
-    const result = parse("fit {\n    epochs: 3\n    Dense(10)\n    batch_size: 32\n}");
+    const result = parse('fit {\n    epochs: 3\n    Dense(10)\n    batch_size: 32\n}');
     assert.deepEqual(messages(result), ["Expected a setting such as 'epochs: 12', found 'Dense'"]);
-    assert.deepEqual(settings(result, 'fit').settings.map((s) => s.key.name), ['epochs', 'batch_size']);
+    assert.deepEqual(
+      settings(result, 'fit').settings.map((s) => s.key.name),
+      ['epochs', 'batch_size'],
+    );
   });
 
   test('a missing } at the end of the file still yields the block', () => {
@@ -466,7 +506,10 @@ describe('error recovery', () => {
   test('a missing } before the next block ends the block there', () => {
     const result = parse("model m {\n    Dense(10)\n\ncompile {\n    loss: 'mse'\n}");
     assert.deepEqual(messages(result), ["Expected '}' to close the model block opened at line 1"]);
-    assert.deepEqual(result.file.blocks.map((b) => b.kind), ['model', 'compile']);
+    assert.deepEqual(
+      result.file.blocks.map((b) => b.kind),
+      ['model', 'compile'],
+    );
     assert.equal(settings(result, 'compile').settings.length, 1);
   });
 
@@ -480,7 +523,8 @@ describe('error recovery', () => {
   });
 
   test('several errors in one file are all reported, in order', () => {
-    const text = "model m {\n    Dense(10\n    Flatten(\n}\ncompile {\n    loss:\n    optimizer: 'adam'\n}\nfit { epochs 3 }";
+    const text =
+      "model m {\n    Dense(10\n    Flatten(\n}\ncompile {\n    loss:\n    optimizer: 'adam'\n}\nfit { epochs 3 }";
     const result = parse(text);
     assert.deepEqual(messages(result), [
       "Expected ')' to close the call to Dense opened at line 2",
@@ -501,7 +545,9 @@ describe('error recovery', () => {
   });
 
   test('a missing model name or { is reported', () => {
-    assert.deepEqual(messages(parse('model { Dense(1) }')), ["Expected a model name after 'model', e.g. model digits_cnn {"]);
+    assert.deepEqual(messages(parse('model { Dense(1) }')), [
+      "Expected a model name after 'model', e.g. model digits_cnn {",
+    ]);
     const result = parse('model m\n    Dense(1)\n}');
     assert.deepEqual(messages(result), ["Expected '{' after 'model m' to start the block"]);
     assert.deepEqual(layerNames(result), ['Dense']);
@@ -617,8 +663,17 @@ describe('pasted Keras code (LANGUAGE.md, "Pasted Keras code")', () => {
     assert.deepEqual(bare.errors, []);
     assert.equal(model(bare).layers[0].pasted, undefined);
     const expected = shapeOf(plain, model(bare).layers[0]);
-    for (const pasted of ['layers.', 'keras.layers.', 'tf.keras.layers.', 'model.add(', 'model.add(layers.', 'model.add(tf.keras.layers.']) {
-      const text = plain.replace('Conv2D(32', `${pasted}Conv2D(32`).replace("'relu')", pasted.startsWith('model.add(') ? "'relu'))" : "'relu')");
+    for (const pasted of [
+      'layers.',
+      'keras.layers.',
+      'tf.keras.layers.',
+      'model.add(',
+      'model.add(layers.',
+      'model.add(tf.keras.layers.',
+    ]) {
+      const text = plain
+        .replace('Conv2D(32', `${pasted}Conv2D(32`)
+        .replace("'relu')", pasted.startsWith('model.add(') ? "'relu'))" : "'relu')");
       const result = parse(text);
       assert.deepEqual(messages(result), [], pasted);
       const layers = model(result).layers;
@@ -630,14 +685,15 @@ describe('pasted Keras code (LANGUAGE.md, "Pasted Keras code")', () => {
       if (pasted.startsWith('model.add(')) {
         const wrapper = layers[0].pasted!.wrapper!;
         assert.equal(wrapper.text, 'model.add');
-        assert.equal(slice(text, wrapper.open), "model.add(");
+        assert.equal(slice(text, wrapper.open), 'model.add(');
         assert.equal(slice(text, wrapper.close), ')');
       } else assert.equal(layers[0].pasted?.wrapper, undefined);
     }
   });
 
   test('a prefixed call is one name token: no "Invalid character" per dot, also inside values', () => {
-    const text = "model m {\n    layers.Bidirectional(layers.LSTM(64))\n}\ncompile {\n    optimizer: keras.optimizers.Adam(learning_rate=1e-3)\n}";
+    const text =
+      'model m {\n    layers.Bidirectional(layers.LSTM(64))\n}\ncompile {\n    optimizer: keras.optimizers.Adam(learning_rate=1e-3)\n}';
     const result = parse(text);
     assert.deepEqual(messages(result), []);
     const layer = model(result).layers[0];
@@ -645,7 +701,11 @@ describe('pasted Keras code (LANGUAGE.md, "Pasted Keras code")', () => {
     const inner = layer.args[0].value;
     assert.ok(inner.kind === 'call' && inner.callee.name === 'LSTM' && inner.pasted?.prefix?.text === 'layers.');
     const optimizer = settings(result, 'compile').settings[0].value;
-    assert.ok(optimizer.kind === 'call' && optimizer.callee.name === 'Adam' && optimizer.pasted?.prefix?.text === 'keras.optimizers.');
+    assert.ok(
+      optimizer.kind === 'call' &&
+        optimizer.callee.name === 'Adam' &&
+        optimizer.pasted?.prefix?.text === 'keras.optimizers.',
+    );
   });
 
   test('a functional-API line is one functional-api error and the layers around it still parse', () => {
@@ -671,6 +731,9 @@ describe('pasted Keras code (LANGUAGE.md, "Pasted Keras code")', () => {
       ],
     );
     assert.match(result.errors[0].message, /Sequential models/);
-    assert.deepEqual(model(result).layers.map((l) => slice(text, l.range)), ['Dense(64)', 'Dense(10)']);
+    assert.deepEqual(
+      model(result).layers.map((l) => slice(text, l.range)),
+      ['Dense(64)', 'Dense(10)'],
+    );
   });
 });

@@ -74,22 +74,28 @@ async function connect(capabilities: ClientCapabilities, clientName: string): Pr
   return { server, refreshes: () => refreshes };
 }
 
-async function completions(server: ServerSession, position: { line: number; character: number }): Promise<CompletionItem[]> {
-  const result = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: URI }, position })) as
-    | CompletionItem[]
-    | CompletionList
-    | null;
-  const items = Array.isArray(result) ? result : result?.items ?? [];
+async function completions(
+  server: ServerSession,
+  position: { line: number; character: number },
+): Promise<CompletionItem[]> {
+  const result = (await server.connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position,
+  })) as CompletionItem[] | CompletionList | null;
+  const items = Array.isArray(result) ? result : (result?.items ?? []);
   assert.ok(items.length > 0, `completion offers something at ${JSON.stringify(position)}`);
   return items;
 }
 
 /** The text an item inserts, wherever the server put it. */
-const inserted = (i: CompletionItem) => (i.textEdit && 'newText' in i.textEdit ? i.textEdit.newText : i.insertText ?? i.label);
+const inserted = (i: CompletionItem) =>
+  i.textEdit && 'newText' in i.textEdit ? i.textEdit.newText : (i.insertText ?? i.label);
 
 /** Turns inlay hints off by pushing the setting, and proves the server took it (hints come back empty). */
 async function disableInlayHints(server: ServerSession): Promise<void> {
-  await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { modelspec: { inlayHints: { enabled: false } } } });
+  await server.connection.sendNotification(DidChangeConfigurationNotification.type, {
+    settings: { modelspec: { inlayHints: { enabled: false } } },
+  });
   const hints = await server.connection.sendRequest(InlayHintRequest.type, {
     textDocument: { uri: URI },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
@@ -100,7 +106,10 @@ async function disableInlayHints(server: ServerSession): Promise<void> {
 }
 
 async function format(server: ServerSession, options: { tabSize: number; insertSpaces: boolean }): Promise<string> {
-  const edits = (await server.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: URI }, options })) as TextEdit[] | null;
+  const edits = (await server.connection.sendRequest(DocumentFormattingRequest.type, {
+    textDocument: { uri: URI },
+    options,
+  })) as TextEdit[] | null;
   assert.equal(edits?.length, 1);
   return edits![0].newText;
 }
@@ -114,7 +123,10 @@ describe('a minimal client (Neovim: no snippets, no inlay-hint refresh)', () => 
   before(async () => {
     client = await connect(
       {
-        textDocument: { completion: { completionItem: { snippetSupport: false } }, inlayHint: { dynamicRegistration: false } },
+        textDocument: {
+          completion: { completionItem: { snippetSupport: false } },
+          inlayHint: { dynamicRegistration: false },
+        },
         workspace: { configuration: false, inlayHint: { refreshSupport: false } },
       },
       'Neovim',
@@ -124,7 +136,11 @@ describe('a minimal client (Neovim: no snippets, no inlay-hint refresh)', () => 
 
   test('opening a file publishes its diagnostics exactly once', async () => {
     await sleep(300);
-    assert.equal(client.server.published(URI).length, 1, JSON.stringify(client.server.published(URI).map((p) => p.version)));
+    assert.equal(
+      client.server.published(URI).length,
+      1,
+      JSON.stringify(client.server.published(URI).map((p) => p.version)),
+    );
   });
 
   test('completion items are plain text, without snippet placeholders or commands', async () => {
@@ -148,7 +164,10 @@ describe('a minimal client (Neovim: no snippets, no inlay-hint refresh)', () => 
 
   test('workspace/executeCommand answers with an error that names the command', async () => {
     await assert.rejects(
-      client.server.connection.sendRequest(ExecuteCommandRequest.type, { command: 'editor.action.triggerSuggest', arguments: [] }),
+      client.server.connection.sendRequest(ExecuteCommandRequest.type, {
+        command: 'editor.action.triggerSuggest',
+        arguments: [],
+      }),
       (e: Error) => {
         assert.match(e.message, /editor\.action\.triggerSuggest/);
         assert.doesNotMatch(e.message, /Unhandled method/);

@@ -22,10 +22,48 @@ import { LANGUAGE_EXAMPLE } from '../helpers/language-example';
 const EXAMPLE = LANGUAGE_EXAMPLE;
 
 const TOKENS = [
-  '(', ')', '[', ']', '{', '}', ',', ':', '=', '-', '/', '.', '#', "'", '"', '\n', '\r\n', ' ',
-  'model', 'compile', 'data', 'fit', 'Dense(', 'Conv2D(', 'Flatten()', 'VGG16(', 'Bidirectional(LSTM(',
-  'activation=', 'units=', 'lr=', 'relu', 'mnist', 'csv(', 'loss:', 'metrics: [', '0', '-1', '1e9', '(3,)',
-  'True', 'None', '😀',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '=',
+  '-',
+  '/',
+  '.',
+  '#',
+  "'",
+  '"',
+  '\n',
+  '\r\n',
+  ' ',
+  'model',
+  'compile',
+  'data',
+  'fit',
+  'Dense(',
+  'Conv2D(',
+  'Flatten()',
+  'VGG16(',
+  'Bidirectional(LSTM(',
+  'activation=',
+  'units=',
+  'lr=',
+  'relu',
+  'mnist',
+  'csv(',
+  'loss:',
+  'metrics: [',
+  '0',
+  '-1',
+  '1e9',
+  '(3,)',
+  'True',
+  'None',
+  '😀',
 ];
 
 type Mutation = { kind: 'delete' | 'insert' | 'duplicate'; at: number; length: number; piece: string };
@@ -79,8 +117,11 @@ test('analyze and every service survive mutated and random texts at any position
         const data = items.find((i) => i.data)?.data;
         if (data) timed('resolveCompletion', () => resolveCompletion(data));
         // A client without snippets never gets a placeholder to type over by hand.
-        const plain = timed('complete (plain text)', () => complete(analysis, pos, { snippets: false, retrigger: false }));
-        for (const i of plain) assert.ok(!i.snippet && !i.retrigger && !/\$\{|\$\d/.test(i.insertText ?? i.label), i.insertText ?? i.label);
+        const plain = timed('complete (plain text)', () =>
+          complete(analysis, pos, { snippets: false, retrigger: false }),
+        );
+        for (const i of plain)
+          assert.ok(!i.snippet && !i.retrigger && !/\$\{|\$\d/.test(i.insertText ?? i.label), i.insertText ?? i.label);
         timed('hover', () => hover(analysis, pos));
         const sig = timed('signatureHelp', () => signatureHelp(analysis, pos));
         if (sig) for (const p of sig.parameters) assert.ok(p.label[0] <= p.label[1] && p.label[1] <= sig.label.length);
@@ -91,7 +132,10 @@ test('analyze and every service survive mutated and random texts at any position
       timed('inlayHints', () => inlayHints(analysis, whole));
       timed('documentSymbols', () => documentSymbols(analysis));
       const data = timed('semanticTokens', () => encodeSemanticTokens(semanticTokens(analysis)));
-      assert.ok(data.every((n) => Number.isInteger(n) && n >= 0), 'semantic token deltas are never negative');
+      assert.ok(
+        data.every((n) => Number.isInteger(n) && n >= 0),
+        'semantic token deltas are never negative',
+      );
       timed('format', () => formatModelFile(text));
       timed('format (tabs)', () => formatModelFile(text, { tabSize: 2, insertSpaces: false }));
       timed('folding', () => foldingRanges(analysis.parse.file));

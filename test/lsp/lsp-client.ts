@@ -28,7 +28,16 @@ function newestSource(dir: string): number {
 
 /** Builds dist/server.cjs unless it is newer than every source file. */
 export function ensureServerBuilt(): void {
-  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= Math.max(...["language","server","cli","training","predict","interop","common","data"].map((d) => newestSource(join(ROOT, d))))) return;
+  if (
+    existsSync(SERVER) &&
+    statSync(SERVER).mtimeMs >=
+      Math.max(
+        ...['language', 'server', 'cli', 'training', 'predict', 'interop', 'common', 'data'].map((d) =>
+          newestSource(join(ROOT, d)),
+        ),
+      )
+  )
+    return;
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
   if (r.status !== 0 || !existsSync(SERVER)) throw new Error('npm run build failed; run it to see why');
 }
@@ -46,16 +55,25 @@ export interface ServerSession {
 
 /** `env`: extra environment variables for the server process. */
 export function startServer(env: Record<string, string> = {}): ServerSession {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [SERVER, '--stdio'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout!),
+    new StreamMessageWriter(child.stdin!),
+  );
   const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const received: PublishDiagnosticsParams[] = [];
   const log: PublishDiagnosticsParams[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
     log.push(params);
-    const i = waiting.findIndex((w) => w.uri === params.uri && (w.version === undefined || w.version === params.version));
+    const i = waiting.findIndex(
+      (w) => w.uri === params.uri && (w.version === undefined || w.version === params.version),
+    );
     if (i >= 0) waiting.splice(i, 1)[0].resolve(params);
     else received.push(params);
   });

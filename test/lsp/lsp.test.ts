@@ -91,14 +91,19 @@ test('code actions: the did-you-mean fix as a workspace edit', async () => {
   const actions = published ?? [];
   const change = actions.find((a) => 'title' in a && a.title === "Change 'Dnese' to 'Dense' (line 4)");
   assert.ok(change && 'edit' in change);
-  assert.deepEqual(change.edit?.changes?.[URI], [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, newText: 'Dense' }]);
+  assert.deepEqual(change.edit?.changes?.[URI], [
+    { range: { start: { line: 3, character: 4 }, end: { line: 3, character: 9 } }, newText: 'Dense' },
+  ]);
   assert.equal(change.isPreferred, true);
 });
 
 test('pasted Keras code: warnings, and "Convert pasted Keras code" as one workspace edit for the whole file', async () => {
   const uri = 'file:///tmp/modelspec-lsp-test/pasted.model';
-  const text = 'model m {\n    keras.Input(shape=(4,))\n    model.add(layers.Dense(8))\n    x = layers.Dense(2)(x)\n}\n';
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const text =
+    'model m {\n    keras.Input(shape=(4,))\n    model.add(layers.Dense(8))\n    x = layers.Dense(2)(x)\n}\n';
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
   const published = await server.diagnostics(uri, 1);
   assert.deepEqual(
     published.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]),
@@ -108,28 +113,38 @@ test('pasted Keras code: warnings, and "Convert pasted Keras code" as one worksp
       ['functional-api', 1, 3],
     ],
   );
-  const actions = (await server.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri },
-    range: { start: { line: 2, character: 6 }, end: { line: 2, character: 6 } },
-    context: { diagnostics: published.diagnostics },
-  })) ?? [];
+  const actions =
+    (await server.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 2, character: 6 }, end: { line: 2, character: 6 } },
+      context: { diagnostics: published.diagnostics },
+    })) ?? [];
   const convert = actions.find((a) => 'title' in a && a.title === 'Convert pasted Keras code');
   assert.ok(convert && 'edit' in convert, JSON.stringify(actions));
-  const at = (line: number, from: number, to: number, newText = '') => ({ range: { start: { line, character: from }, end: { line, character: to } }, newText });
+  const at = (line: number, from: number, to: number, newText = '') => ({
+    range: { start: { line, character: from }, end: { line, character: to } },
+    newText,
+  });
   assert.deepEqual(convert.edit?.changes?.[uri], [at(1, 4, 10), at(2, 4, 21), at(2, 29, 30)]);
   assert.equal(convert.diagnostics?.[0]?.code, 'pasted-keras-prefix');
 });
 
-test("a layer the chosen backend cannot run: a warning under it, pointing at the backend setting", async () => {
+test('a layer the chosen backend cannot run: a warning under it, pointing at the backend setting', async () => {
   const uri = 'file:///tmp/modelspec-lsp-test/backend.model';
-  const text = "model m {\n    Input(shape=(5, 3))\n    GRU(4, reset_after=False)\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n";
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  const text =
+    "model m {\n    Input(shape=(5, 3))\n    GRU(4, reset_after=False)\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n";
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
   const published = await server.diagnostics(uri, 1);
   const warning = published.diagnostics.find((d) => d.code === 'unsupported-layer');
   assert.ok(warning, JSON.stringify(published.diagnostics));
   assert.equal(warning.severity, 2);
   assert.deepEqual(warning.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } });
-  assert.match(String(warning.message), /^GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow\.js engine/);
+  assert.match(
+    String(warning.message),
+    /^GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow\.js engine/,
+  );
   assert.equal(warning.relatedInformation?.[0]?.location.range.start.line, 6);
 });
 
@@ -139,7 +154,10 @@ test('change: fresh diagnostics for the new version', async () => {
     contentChanges: [{ text: GOOD }],
   });
   const published = await server.diagnostics(URI, 2);
-  assert.deepEqual(published.diagnostics.filter((d) => d.severity === 1), []);
+  assert.deepEqual(
+    published.diagnostics.filter((d) => d.severity === 1),
+    [],
+  );
 });
 
 test('completion and resolve', async () => {
@@ -147,7 +165,7 @@ test('completion and resolve', async () => {
     textDocument: { uri: URI },
     position: { line: 3, character: 4 },
   })) as CompletionItem[] | CompletionList | null;
-  const items = Array.isArray(result) ? result : result?.items ?? [];
+  const items = Array.isArray(result) ? result : (result?.items ?? []);
   const conv = items.find((i) => i.label === 'Conv2D');
   assert.ok(conv);
   assert.equal(conv.insertTextFormat, 2, 'a snippet');
@@ -164,14 +182,19 @@ test('completion and resolve', async () => {
 test('completion: an argument given by position is not offered; typing ( leaves signature help alone', async () => {
   const uri = 'file:///tmp/modelspec-lsp-test/half-call.model';
   const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(32, \n}\n`;
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
   const result = (await server.connection.sendRequest(CompletionRequest.type, {
     textDocument: { uri },
     position: { line: 2, character: 15 },
     context: { triggerKind: 2, triggerCharacter: ' ' },
   })) as CompletionItem[] | CompletionList | null;
-  const items = Array.isArray(result) ? result : result?.items ?? [];
-  assert.ok(items.some((i) => i.label === 'kernel_size='), JSON.stringify(items.map((i) => i.label)));
+  const items = Array.isArray(result) ? result : (result?.items ?? []);
+  assert.ok(
+    items.some((i) => i.label === 'kernel_size='),
+    JSON.stringify(items.map((i) => i.label)),
+  );
   assert.ok(!items.some((i) => i.label === 'filters='), '32 fills filters');
   assert.ok(!items.some((i) => i.preselect));
   // `(` opens signature help, not a completion list over it.
@@ -180,21 +203,27 @@ test('completion: an argument given by position is not offered; typing ( leaves 
 });
 
 test('hover, inlay hints, signature help', async () => {
-  const h = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 2, character: 6 } });
+  const h = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 2, character: 6 },
+  });
   assert.match((h?.contents as MarkupContent).value, /Output: `\(None, 26, 26, 32\)`/);
 
   const hints = await server.connection.sendRequest(InlayHintRequest.type, {
     textDocument: { uri: URI },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
   });
-  assert.deepEqual(hints?.map((x) => x.label), [
-    '(None, 28, 28, 1)',
-    '(None, 26, 26, 32) · 320',
-    '(None, 21632)',
-    '(None, 10) · 216,330',
-    // The whole model's parameter count, after its closing brace.
-    '216,650 params (846.29 KB)',
-  ]);
+  assert.deepEqual(
+    hints?.map((x) => x.label),
+    [
+      '(None, 28, 28, 1)',
+      '(None, 26, 26, 32) · 320',
+      '(None, 21632)',
+      '(None, 10) · 216,330',
+      // The whole model's parameter count, after its closing brace.
+      '216,650 params (846.29 KB)',
+    ],
+  );
   const total = hints![hints!.length - 1];
   assert.equal(GOOD.split('\n')[total.position.line].slice(0, total.position.character).trimStart(), '}');
   assert.match(String(total.tooltip), /216,650 parameters in all; 216,650 trainable, 0 non-trainable/);
@@ -212,7 +241,9 @@ test('hover, inlay hints, signature help', async () => {
 test('inlay hints: a half-typed line keeps the hints of the layers above it', async () => {
   const uri = 'file:///tmp/modelspec-lsp-test/half-typed.model';
   const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(32, kernel_size=(3, 3))\n    Conv2D(32, kernel_size=(3,\n    Flatten()\n    Dense(10)\n}\n`;
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
   const hints = await server.connection.sendRequest(InlayHintRequest.type, {
     textDocument: { uri },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
@@ -231,9 +262,17 @@ test('formatting, document symbols, semantic tokens, and the summary request', a
   assert.equal(edits?.length, 1);
   assert.match(edits?.[0].newText ?? '', /Dense\(10, activation='softmax'\)/);
 
-  const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: URI } })) as DocumentSymbol[];
-  assert.deepEqual(symbols.map((s) => s.name), ['digits_cnn', 'compile']);
-  assert.deepEqual(symbols[0].children?.map((c) => c.name), ['conv2d', 'flatten', 'dense']);
+  const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, {
+    textDocument: { uri: URI },
+  })) as DocumentSymbol[];
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ['digits_cnn', 'compile'],
+  );
+  assert.deepEqual(
+    symbols[0].children?.map((c) => c.name),
+    ['conv2d', 'flatten', 'dense'],
+  );
 
   const tokens = await server.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: URI } });
   assert.ok(tokens && tokens.data.length > 0 && tokens.data.length % 5 === 0);
@@ -245,16 +284,28 @@ test('formatting, document symbols, semantic tokens, and the summary request', a
 });
 
 test('bogus positions and unknown documents get answers, and the server keeps going', async () => {
-  const far = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 9999, character: 9999 } });
+  const far = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 9999, character: 9999 },
+  });
   assert.equal(far, null);
-  const unknown = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nope.model' }, position: { line: 0, character: 0 } });
+  const unknown = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: 'file:///nope.model' },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(unknown, null);
-  const completion = await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: URI }, position: { line: -3, character: 2 } });
+  const completion = await server.connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: -3, character: 2 },
+  });
   assert.ok(Array.isArray(completion));
   const summary = await server.connection.sendRequest('modelspec/summary', { uri: 'file:///nope.model' });
   assert.equal(summary, null);
   // Still alive and answering.
-  const h = await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 2, character: 6 } });
+  const h = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 2, character: 6 },
+  });
   assert.ok(h);
   assert.doesNotMatch(server.stderr(), /TypeError|RangeError/);
 });

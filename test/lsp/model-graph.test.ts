@@ -39,9 +39,16 @@ let server: ServerSession;
 before(async () => {
   ensureServerBuilt();
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  await server.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
   await server.connection.sendNotification(InitializedNotification.type, {});
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: CNN } });
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: CNN },
+  });
   await server.diagnostics(URI, 1);
 });
 
@@ -71,7 +78,10 @@ test('answers the graph of the open document: nodes, shapes, parameters, memory 
   assert.equal(r.graph.memory.batchSize, 64);
   assert.equal(r.graph.memory.optimizer, 'Adam');
   // 54,410 weights × 4 bytes × (weights + gradients + Adam's 2 slots).
-  assert.equal(r.graph.memory.total.parameters + r.graph.memory.total.gradients + r.graph.memory.total.optimizer, 54_410 * 4 * 4);
+  assert.equal(
+    r.graph.memory.total.parameters + r.graph.memory.total.gradients + r.graph.memory.total.optimizer,
+    54_410 * 4 * 4,
+  );
   const mixed = await graph('mixed_float16');
   assert.equal(mixed?.graph?.memory.precision, 'mixed_float16');
   assert.ok((mixed?.graph?.memory.total.activations ?? Infinity) < r.graph.memory.total.activations);
@@ -86,7 +96,10 @@ test('follows an edit: the graph of the new version, with the broken layer’s e
     const broken = i % 2 === 0;
     const text = broken ? CNN.replace('    Flatten()\n    Dense', '    Flatten()\n    Conv2D(8, 3)\n    Dense') : CNN;
     const diagnostics = server.diagnostics(URI, version);
-    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: URI, version }, contentChanges: [{ text }] });
+    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: URI, version },
+      contentChanges: [{ text }],
+    });
     // What the view does: ask right after the change; the answer must come with the diagnostics.
     const answer = graph();
     const published = await diagnostics;
@@ -97,14 +110,19 @@ test('follows an edit: the graph of the new version, with the broken layer’s e
     const errorNodes = r?.graph?.nodes.filter((n) => n.error) ?? [];
     if (broken) {
       assert.ok(published.diagnostics.some((d) => d.severity === 1));
-      assert.deepEqual(errorNodes.map((n) => [n.className, n.line]), [['Conv2D', 5]]);
+      assert.deepEqual(
+        errorNodes.map((n) => [n.className, n.line]),
+        [['Conv2D', 5]],
+      );
       assert.equal(errorNodes[0].error, published.diagnostics.find((d) => d.severity === 1)?.message);
     } else {
       assert.deepEqual(errorNodes, []);
     }
   }
   const worst = Math.max(...timings);
-  console.log(`# graph answered ${timings.map((t) => t.toFixed(1)).join(', ')} ms after the diagnostics (worst ${worst.toFixed(1)} ms)`);
+  console.log(
+    `# graph answered ${timings.map((t) => t.toFixed(1)).join(', ')} ms after the diagnostics (worst ${worst.toFixed(1)} ms)`,
+  );
   assert.ok(worst < 100, `the graph came ${worst.toFixed(1)} ms after the diagnostics`);
 });
 

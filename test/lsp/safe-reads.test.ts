@@ -27,7 +27,12 @@ let server: ServerSession;
 let dir: string;
 
 function within<T>(what: string, p: Promise<T>): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${REPLY_MS} ms: the server is blocked`)), REPLY_MS).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no ${what} within ${REPLY_MS} ms: the server is blocked`)), REPLY_MS).unref(),
+    ),
+  ]);
 }
 
 before(async () => {
@@ -35,7 +40,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelspec-lsp-safe-reads-'));
   if (POSIX) execFileSync('mkfifo', [join(dir, 'pipe')]);
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  await server.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
   await server.connection.sendNotification(InitializedNotification.type, {});
 });
 
@@ -46,27 +56,40 @@ after(() => {
 test('a FIFO as training data: a diagnostic on the path, and hover still answers', { skip: !POSIX }, async () => {
   const uri = pathToFileURL(join(dir, 'fifo-data.model')).href;
   const text = `model m {\n    Input(shape=(4,))\n    Dense(3, activation='softmax')\n}\ncompile {\n    loss: 'sparse_categorical_crossentropy'\n    optimizer: 'adam'\n}\ndata {\n    train: csv('pipe')\n}\n`;
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
   const published = await within('diagnostics', server.diagnostics(uri, 1));
   const d = published.diagnostics.find((x) => x.code === 'data-format');
   assert.ok(d, JSON.stringify(published.diagnostics));
   assert.match(String(d.message), /^pipe is a FIFO \(named pipe\), not a regular file/);
   assert.equal(d.range.start.line, 9);
-  const h = await within('hover', server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }));
+  const h = await within(
+    'hover',
+    server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }),
+  );
   assert.match((h?.contents as MarkupContent).value, /Dense/);
 });
 
 test('Pretrained on a FIFO and on /dev/zero: diagnostics, the server alive', { skip: !POSIX }, async () => {
-  for (const [name, path] of [['fifo-pretrained.model', 'pipe'], ['zero.model', '/dev/zero']]) {
+  for (const [name, path] of [
+    ['fifo-pretrained.model', 'pipe'],
+    ['zero.model', '/dev/zero'],
+  ]) {
     const uri = pathToFileURL(join(dir, name)).href;
     const text = `model m {\n    Pretrained(path='${path}')\n    Dense(10, activation='softmax')\n}\n`;
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'modelspec', version: 1, text },
+    });
     const published = await within('diagnostics', server.diagnostics(uri, 1));
     assert.ok(
       published.diagnostics.some((x) => x.code === 'data-format' && /not a regular file/.test(String(x.message))),
       JSON.stringify(published.diagnostics),
     );
-    const h = await within('hover', server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }));
+    const h = await within(
+      'hover',
+      server.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 6 } }),
+    );
     assert.ok(h, 'hover on Dense answers');
   }
   assert.equal(server.child.exitCode, null, 'the server is still running');
@@ -79,33 +102,65 @@ test('a read slower than the time budget: a data-slow warning at once, hover ans
   const DELAY_MS = 5000;
   const slowServer = startServer({ MODELSPEC_TEST_PROBE_DELAY_MS: String(DELAY_MS) });
   try {
-    await slowServer.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await slowServer.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: null,
+    });
     await slowServer.connection.sendNotification(InitializedNotification.type, {});
     writeFileSync(join(dir, 'houses.csv'), 'a,b,c,d,price\n1,2,3,4,5\n6,7,8,9,10\n');
     const uri = pathToFileURL(join(dir, 'slow.model')).href;
     const text = `model m {\n    Dense(8, activation='relu')\n    Dense(1)\n}\ncompile {\n    loss: 'mse'\n    optimizer: 'adam'\n}\ndata {\n    train: csv('houses.csv')\n}\n`;
     const opened = Date.now();
-    await slowServer.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'modelspec', version: 1, text } });
+    await slowServer.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'modelspec', version: 1, text },
+    });
     const first = await within('diagnostics', slowServer.diagnostics(uri, 1));
-    assert.ok(Date.now() - opened < DELAY_MS, `the first diagnostics came after ${Date.now() - opened} ms: the server waited for the read`);
+    assert.ok(
+      Date.now() - opened < DELAY_MS,
+      `the first diagnostics came after ${Date.now() - opened} ms: the server waited for the read`,
+    );
     const slow = first.diagnostics.find((d) => d.code === 'data-slow');
     assert.ok(slow, JSON.stringify(first.diagnostics));
     assert.equal(slow.severity, 2, 'a warning: the file is not known to be wrong');
     assert.equal(slow.range.start.line, 9);
-    assert.ok(!first.diagnostics.some((d) => d.code === 'missing-input-shape'), 'the input shape may come from the data: not an error yet');
-    assert.match(String(slow.message), /^Reading csv\('houses\.csv'\) has taken [\d.]+ s, longer than the editor waits \(1\.5 s\)/);
+    assert.ok(
+      !first.diagnostics.some((d) => d.code === 'missing-input-shape'),
+      'the input shape may come from the data: not an error yet',
+    );
+    assert.match(
+      String(slow.message),
+      /^Reading csv\('houses\.csv'\) has taken [\d.]+ s, longer than the editor waits \(1\.5 s\)/,
+    );
 
-    const h = await within('hover', slowServer.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 6 } }));
+    const h = await within(
+      'hover',
+      slowServer.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line: 1, character: 6 },
+      }),
+    );
     assert.match((h?.contents as MarkupContent).value, /Dense/);
     assert.ok(Date.now() - opened < DELAY_MS, 'hover answered while the read was still going');
 
     // When the read finishes the document is checked again with its result: the input shape comes from the CSV.
     // (The same diagnostics may come twice first: open publishes on open and on content.)
     let second = await within('diagnostics', slowServer.diagnostics(uri, 1));
-    while (second.diagnostics.some((d) => d.code === 'data-slow')) second = await within('diagnostics', slowServer.diagnostics(uri, 1));
+    while (second.diagnostics.some((d) => d.code === 'data-slow'))
+      second = await within('diagnostics', slowServer.diagnostics(uri, 1));
     assert.ok(Date.now() - opened >= DELAY_MS, 'the re-check comes when the read is done');
-    assert.deepEqual(second.diagnostics.map((d) => d.code), []);
-    const hover = await within('hover', slowServer.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 6 } }));
+    assert.deepEqual(
+      second.diagnostics.map((d) => d.code),
+      [],
+    );
+    const hover = await within(
+      'hover',
+      slowServer.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line: 1, character: 6 },
+      }),
+    );
     assert.match((hover?.contents as MarkupContent).value, /\(None, 4\)/);
   } finally {
     slowServer.child.kill('SIGKILL');

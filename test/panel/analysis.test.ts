@@ -13,7 +13,15 @@ import { epochEvents, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
 type EpochEvent = Extract<RunEvent, { type: 'epoch' }>;
 function epochs(pairs: [loss: number, valLoss: number][]): EpochEvent[] {
   return pairs.map(([loss, valLoss], i) => ({
-    type: 'epoch', epoch: i + 1, epochs: pairs.length, loss, metrics: {}, valLoss, learningRate: 0.01, seconds: 1, samplesPerSec: 1,
+    type: 'epoch',
+    epoch: i + 1,
+    epochs: pairs.length,
+    loss,
+    metrics: {},
+    valLoss,
+    learningRate: 0.01,
+    seconds: 1,
+    samplesPerSec: 1,
   }));
 }
 
@@ -38,22 +46,45 @@ describe('detectOverfitting', () => {
     assert.deepEqual(detectOverfitting(runFromEvents(epochEvents())), { sinceEpoch: 8, detectedAt: 9 });
   });
   it('needs two rises in a row while training loss falls', () => {
-    const once = epochs([[1, 1], [0.8, 0.9], [0.7, 0.95], [0.6, 0.9], [0.5, 0.85]]);
+    const once = epochs([
+      [1, 1],
+      [0.8, 0.9],
+      [0.7, 0.95],
+      [0.6, 0.9],
+      [0.5, 0.85],
+    ]);
     assert.equal(detectOverfitting(runFromEvents(once)), undefined);
-    const trainRisesToo = epochs([[1, 1], [0.8, 0.9], [0.85, 0.95], [0.9, 1.0]]);
+    const trainRisesToo = epochs([
+      [1, 1],
+      [0.8, 0.9],
+      [0.85, 0.95],
+      [0.9, 1.0],
+    ]);
     assert.equal(detectOverfitting(runFromEvents(trainRisesToo)), undefined);
-    const twice = epochs([[1, 1], [0.8, 0.9], [0.7, 0.95], [0.6, 1.0]]);
+    const twice = epochs([
+      [1, 1],
+      [0.8, 0.9],
+      [0.7, 0.95],
+      [0.6, 1.0],
+    ]);
     assert.deepEqual(detectOverfitting(runFromEvents(twice)), { sinceEpoch: 3, detectedAt: 4 });
   });
   it('ignores runs without validation', () => {
-    const noVal = epochs([[1, 1], [0.8, 0.9], [0.7, 0.95], [0.6, 1.0]]).map(({ valLoss: _, ...e }) => e as EpochEvent);
+    const noVal = epochs([
+      [1, 1],
+      [0.8, 0.9],
+      [0.7, 0.95],
+      [0.6, 1.0],
+    ]).map(({ valLoss: _, ...e }) => e as EpochEvent);
     assert.equal(detectOverfitting(runFromEvents(noVal)), undefined);
   });
 });
 
 describe('learningRateChanges', () => {
   it('finds the drop to 1e-4 at epoch 6 of the fixture run', () => {
-    assert.deepEqual(learningRateChanges(runFromEvents(epochEvents())), [{ epoch: MNIST_RUN.lrDropEpoch, from: 1e-3, to: 1e-4 }]);
+    assert.deepEqual(learningRateChanges(runFromEvents(epochEvents())), [
+      { epoch: MNIST_RUN.lrDropEpoch, from: 1e-3, to: 1e-4 },
+    ]);
   });
   it('formats rates briefly', () => {
     assert.deepEqual([1e-4, 2.5e-4, 0.001, 0.05, 0.1].map(formatRate), ['1e-4', '2.5e-4', '1e-3', '0.05', '0.1']);
@@ -79,9 +110,14 @@ describe('run model', () => {
     assert.ok(Math.abs(p.etaSeconds! - 6 * 50 * 0.084) < 1, `eta ${p.etaSeconds}`);
   });
   it('joins batch, epoch and overlay points on one x axis', () => {
-    const other = runFromEvents(mnistRunEvents({ epochs: 3, batches: 4, bestEpoch: 2, lrDropEpoch: 9 }, { evaluate: false }));
+    const other = runFromEvents(
+      mnistRunEvents({ epochs: 3, batches: 4, bestEpoch: 2, lrDropEpoch: 9 }, { evaluate: false }),
+    );
     const d = chartData(run, [{ label: 'old', run: other }], 'loss', 0.6);
-    assert.deepEqual(d.series.map((s) => s.role), ['batch', 'smoothed', 'train', 'validation', 'overlayTrain', 'overlayValidation']);
+    assert.deepEqual(
+      d.series.map((s) => s.role),
+      ['batch', 'smoothed', 'train', 'validation', 'overlayTrain', 'overlayValidation'],
+    );
     assert.equal(d.columns[0].length, 600);
     const at = (x: number) => d.columns[0].indexOf(x);
     assert.equal(d.columns[3][at(2)], run.epochs[1].loss);

@@ -21,9 +21,17 @@ describe('isPanelToHostMessage', () => {
   });
   it('rejects anything else', () => {
     for (const m of [
-      null, 'ready', [], {}, { type: 'shell', cmd: 'rm' }, { type: 'stop' }, { type: 'stop', runId: 3 },
-      { type: 'pickOverlay', runDirs: '/a' }, { type: 'pickOverlay', runDirs: [1] },
-      { type: 'exportCsv' }, { type: 'exportPng', dataUrl: 'file:///etc/passwd' },
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'shell', cmd: 'rm' },
+      { type: 'stop' },
+      { type: 'stop', runId: 3 },
+      { type: 'pickOverlay', runDirs: '/a' },
+      { type: 'pickOverlay', runDirs: [1] },
+      { type: 'exportCsv' },
+      { type: 'exportPng', dataUrl: 'file:///etc/passwd' },
     ]) {
       assert.equal(isPanelToHostMessage(m), false, JSON.stringify(m));
     }
@@ -32,7 +40,10 @@ describe('isPanelToHostMessage', () => {
 
 describe('isHostToPanelMessage', () => {
   it('accepts host messages and rejects strays', () => {
-    assert.equal(isHostToPanelMessage({ type: 'events', runId: 'r', events: [{ type: 'log', level: 'info', message: 'x' }] }), true);
+    assert.equal(
+      isHostToPanelMessage({ type: 'events', runId: 'r', events: [{ type: 'log', level: 'info', message: 'x' }] }),
+      true,
+    );
     assert.equal(isHostToPanelMessage({ type: 'reset', runId: 'r', model: 'm', runDir: '/d' }), true);
     assert.equal(isHostToPanelMessage({ type: 'overlay', runs: [{ label: 'a', events: [] }] }), true);
     assert.equal(isHostToPanelMessage({ type: 'events', runId: 'r', events: [1] }), false);
@@ -41,7 +52,13 @@ describe('isHostToPanelMessage', () => {
 });
 
 describe('panelHtml', () => {
-  const html = panelHtml({ scriptUri: 'https://x/panel.js', styleUri: 'https://x/panel.css', nonce: 'abc123', cspSource: 'https://x', title: 'Training <b>m</b>' });
+  const html = panelHtml({
+    scriptUri: 'https://x/panel.js',
+    styleUri: 'https://x/panel.css',
+    nonce: 'abc123',
+    cspSource: 'https://x',
+    title: 'Training <b>m</b>',
+  });
   it('has a strict CSP: nonce scripts only, no inline styles, no network', () => {
     assert.equal(
       panelCsp('https://x', 'abc123'),

@@ -12,7 +12,17 @@ import { smoothEma } from '../../media/panel/src/smoothing';
 import type { RunEvent, RunSpec } from '../../training/protocol';
 import { runTraits } from '../../training/run-traits';
 import { MISTAKES, MNIST_RUN, mnistRunEvents } from './fixtures/mnistRun';
-import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, THEMES, waitUntil, type ChartSnapshot, type PanelPage } from './fixtures/panelPage';
+import {
+  buildPanel,
+  cspViolations,
+  launchBrowser,
+  openPanel,
+  SCREENSHOTS,
+  THEMES,
+  waitUntil,
+  type ChartSnapshot,
+  type PanelPage,
+} from './fixtures/panelPage';
 
 const RUN_ID = 'run-1';
 const events = mnistRunEvents();
@@ -101,18 +111,18 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.equal(await panel.page.locator('section[data-quantity="accuracy"] .note').isVisible(), false);
     // The band is drawn on the canvas: compare a pixel inside it (epochs 8..12) with one before it
     // at the same height, near the top where no curve passes.
-    const tint = await panel.page.evaluate(`(() => {
+    const tint = (await panel.page.evaluate(`(() => {
       const u = window.modelspecPanel.plots().get('loss');
       const y = Math.round(u.bbox.top + u.bbox.height * 0.25);
       const px = (epoch) => [...u.ctx.getImageData(Math.round(u.valToPos(epoch, 'x', true)), y, 1, 1).data];
       return { inside: px(10.2), before: px(3.3), edge: px(8) };
-    })()`) as { inside: number[]; before: number[]; edge: number[] };
+    })()`)) as { inside: number[]; before: number[]; edge: number[] };
     assert.ok(tint.inside[0] > tint.before[0] + 10, `band is reddish: ${tint.inside} vs ${tint.before}`);
   });
 
   it('marks the learning-rate change where the reduced rate starts', async () => {
     // The marker is a dashed green line at x = 5 (start of epoch 6) on every chart.
-    const greenAt = await panel.page.evaluate(`(() => {
+    const greenAt = (await panel.page.evaluate(`(() => {
       const u = window.modelspecPanel.plots().get('accuracy');
       const x = Math.round(u.valToPos(${MNIST_RUN.lrDropEpoch - 1}, 'x', true));
       let hits = 0;
@@ -121,7 +131,7 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
         if (g > 150 && g > r + 20 && g > b + 40) hits++;
       }
       return hits;
-    })()`) as number;
+    })()`)) as number;
     assert.ok(greenAt > 10, `green marker pixels at epoch 5: ${greenAt}`);
   });
 
@@ -134,7 +144,18 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.equal(await cell49.textContent(), '31');
     assert.equal(await cell49.getAttribute('aria-label'), 'true 4, predicted 9: 31');
     assert.match((await cell49.getAttribute('class')) ?? '', /miss/);
-    assert.deepEqual(await panel.page.locator('.confusion-table thead th[scope=col]').allTextContents(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(await panel.page.locator('.confusion-table thead th[scope=col]').allTextContents(), [
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     const diagonal = await panel.page.locator('.confusion-table td.hit').count();
     assert.equal(diagonal, 10);
   });
@@ -143,13 +164,22 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     const figures = panel.page.locator('#samples figure');
     assert.equal(await figures.count(), 16);
     const first = await panel.page.locator('#samples figure img').evaluateAll((imgs) =>
-      imgs.slice(0, 6).map((i) => ({ alt: i.getAttribute('alt'), loaded: (i as unknown as { naturalWidth: number }).naturalWidth })),
+      imgs.slice(0, 6).map((i) => ({
+        alt: i.getAttribute('alt'),
+        loaded: (i as unknown as { naturalWidth: number }).naturalWidth,
+      })),
     );
     assert.deepEqual(
       first.slice(0, 5).map((f) => f.alt),
-      MISTAKES.map((m) => `sample ${m.index}: true ${m.label}, predicted ${m.predicted} (${Math.round((0.51 + 0.02 * m.index) * 100)}%)`),
+      MISTAKES.map(
+        (m) =>
+          `sample ${m.index}: true ${m.label}, predicted ${m.predicted} (${Math.round((0.51 + 0.02 * m.index) * 100)}%)`,
+      ),
     );
-    assert.ok(first.every((f) => f.loaded === 28), 'PNGs decode to 28×28');
+    assert.ok(
+      first.every((f) => f.loaded === 28),
+      'PNGs decode to 28×28',
+    );
     assert.equal(await panel.page.locator('#samples figure.mistake').count(), MISTAKES.length);
   });
 
@@ -160,7 +190,10 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     await panel.page.mouse.move(box.x + (box.width * 6.3) / 12, box.y + box.height / 2);
     const values = await panel.page.locator('section[data-quantity="loss"] .u-legend .u-value').allTextContents();
     assert.match(values[0], /^6$/, 'x snapped to the epoch point');
-    assert.ok(values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)), `legend: ${values}`);
+    assert.ok(
+      values.slice(1, 5).every((v) => /^\d+(\.\d+)?$/.test(v)),
+      `legend: ${values}`,
+    );
     // The same epoch in the accuracy chart (synced hover), with that epoch's values.
     const acc = await panel.page.locator('section[data-quantity="accuracy"] .u-legend .u-value').allTextContents();
     assert.equal(acc[0], '6', 'the accuracy chart follows the hover');
@@ -184,14 +217,18 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   });
 
   it('gives each series its own legend swatch', async () => {
-    const swatches = (await panel.page.evaluate(`[...document.querySelectorAll('section[data-quantity="loss"] .u-legend .u-series .u-marker')].map((e) => {
+    const swatches =
+      (await panel.page.evaluate(`[...document.querySelectorAll('section[data-quantity="loss"] .u-legend .u-series .u-marker')].map((e) => {
       const s = getComputedStyle(e);
       return s.borderTopColor + ' ' + s.borderTopStyle + ' ' + s.borderTopWidth + ' ' + s.backgroundColor;
     })`)) as string[];
     // The x series' marker is hidden; one visible, different swatch per data series.
     const data = swatches.slice(1);
     assert.equal(data.length, 4, swatches.join(' | '));
-    assert.ok(data.every((s) => !/ none | 0px /.test(s)), `every swatch visible: ${data.join(' | ')}`);
+    assert.ok(
+      data.every((s) => !/ none | 0px /.test(s)),
+      `every swatch visible: ${data.join(' | ')}`,
+    );
     assert.equal(new Set(data).size, 4, `swatches: ${data.join(' | ')}`);
   });
 
@@ -200,7 +237,11 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     const lr = events.find((e) => e.type === 'callback');
     assert.ok(lr?.type === 'callback');
     assert.ok(items.includes(describeCallback(lr)), `events: ${items.join(' | ')}`);
-    assert.ok(items.includes('ReduceLROnPlateau: val_loss did not improve for 2 epochs, so the learning rate went from 0.001 to 0.0001 after epoch 5'));
+    assert.ok(
+      items.includes(
+        'ReduceLROnPlateau: val_loss did not improve for 2 epochs, so the learning rate went from 0.001 to 0.0001 after epoch 5',
+      ),
+    );
   });
 
   it('disables Stop once the run has finished', async () => {
@@ -218,17 +259,39 @@ describe('training panel, overfitting advice for a file that already has EarlySt
     const panel = await openPanel(browser, 'dark');
     // examples/digits.model's own choices: Dropout(0.2) layers and EarlyStopping in fit.
     const traits = runTraits({
-      model: { class_name: 'Sequential', config: { name: 'digits_mlp', layers: [
-        { class_name: 'InputLayer', config: { batch_shape: [null, 784] } },
-        { class_name: 'Dense', config: { units: 512 } },
-        { class_name: 'Dropout', config: { rate: 0.2 } },
-        { class_name: 'Dense', config: { units: 10 } },
-      ] } },
-      fit: { epochs: 12, batchSize: 128, callbacks: [{ name: 'EarlyStopping', args: { monitor: 'val_loss', patience: 3 } }], backend: 'auto', mixedPrecision: false },
-      data: { source: 'digits', train: { x: { path: '', dtype: 'uint8', shape: [] }, y: { path: '', dtype: 'int32', shape: [] } }, validationSplit: 0.1, rescale: 1, labelEncoding: 'onehot', shuffle: true, isImage: false, imageShape: [28, 28, 1] },
+      model: {
+        class_name: 'Sequential',
+        config: {
+          name: 'digits_mlp',
+          layers: [
+            { class_name: 'InputLayer', config: { batch_shape: [null, 784] } },
+            { class_name: 'Dense', config: { units: 512 } },
+            { class_name: 'Dropout', config: { rate: 0.2 } },
+            { class_name: 'Dense', config: { units: 10 } },
+          ],
+        },
+      },
+      fit: {
+        epochs: 12,
+        batchSize: 128,
+        callbacks: [{ name: 'EarlyStopping', args: { monitor: 'val_loss', patience: 3 } }],
+        backend: 'auto',
+        mixedPrecision: false,
+      },
+      data: {
+        source: 'digits',
+        train: { x: { path: '', dtype: 'uint8', shape: [] }, y: { path: '', dtype: 'int32', shape: [] } },
+        validationSplit: 0.1,
+        rescale: 1,
+        labelEncoding: 'onehot',
+        shuffle: true,
+        isImage: false,
+        imageShape: [28, 28, 1],
+      },
     } as Pick<RunSpec, 'model' | 'fit' | 'data'>);
     await panel.send({ type: 'reset', runId: RUN_ID, model: 'digits_mlp', runDir: '/runs/digits_mlp/1', traits });
-    for (let i = 0; i < events.length; i += 200) await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(i, i + 200) });
+    for (let i = 0; i < events.length; i += 200)
+      await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(i, i + 200) });
     await panel.settle();
     const note = (await panel.page.locator('section[data-quantity="loss"] .note').textContent()) ?? '';
     assert.match(note, /^Possible overfitting from epoch 8/);
@@ -237,7 +300,9 @@ describe('training panel, overfitting advice for a file that already has EarlySt
     assert.doesNotMatch(note, /Dropout layers/, 'no Dropout advice to a file that has it');
     assert.match(note, /data augmentation/, 'the digits are images and the file does not augment them');
     assert.match(note, /kernel_regularizer/);
-    await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/overfitting-advice.png` }); // for review
+    await panel.page
+      .locator('section[data-quantity="loss"]')
+      .screenshot({ path: `${SCREENSHOTS}/overfitting-advice.png` }); // for review
     await panel.page.close();
   });
 });
@@ -246,16 +311,36 @@ describe('training panel, a run EarlyStopping ended at epoch 9 of 12', () => {
   it('shows it finished: 100%, elapsed time, and the callback reason before the restored weights', async () => {
     const panel = await openPanel(browser, 'dark');
     const upTo9 = events.slice(0, events.findIndex((e) => e.type === 'epoch' && e.epoch === 9) + 1);
-    const stop: RunEvent = { type: 'callback', callback: 'EarlyStopping', action: 'stopTraining', epoch: 9, monitor: 'val_loss', wait: 2, best: 0.0966781, bestEpoch: 7, restoredEpoch: 7 };
+    const stop: RunEvent = {
+      type: 'callback',
+      callback: 'EarlyStopping',
+      action: 'stopTraining',
+      epoch: 9,
+      monitor: 'val_loss',
+      wait: 2,
+      best: 0.0966781,
+      bestEpoch: 7,
+      restoredEpoch: 7,
+    };
     const evaluated = events.find((e) => e.type === 'evaluated')!;
     const seconds = (upTo9.filter((e) => e.type === 'batch').at(-1) as Extract<RunEvent, { type: 'batch' }>).time + 1;
-    await replay(panel, [...upTo9, stop, evaluated, { type: 'finished', time: 't', epochs: 9, seconds, modelPath: '/runs/mnist_mlp/1/model.json' }]);
+    await replay(panel, [
+      ...upTo9,
+      stop,
+      evaluated,
+      { type: 'finished', time: 't', epochs: 9, seconds, modelPath: '/runs/mnist_mlp/1/model.json' },
+    ]);
     const text = (id: string) => panel.page.locator(`#${id}`).textContent();
     assert.equal(await text('status'), 'finished');
     assert.equal(await panel.page.locator('#progress').getAttribute('aria-valuenow'), '100', 'not stuck at 75%');
     assert.equal(await text('eta-label'), 'Elapsed');
     const items = await panel.page.locator('#events li').allTextContents();
-    assert.ok(items.includes('EarlyStopping: val_loss did not improve for 2 epochs (best 0.09668 at epoch 7), so training stopped after epoch 9; restored the weights of epoch 7'), items.join(' | '));
+    assert.ok(
+      items.includes(
+        'EarlyStopping: val_loss did not improve for 2 epochs (best 0.09668 at epoch 7), so training stopped after epoch 9; restored the weights of epoch 7',
+      ),
+      items.join(' | '),
+    );
     await panel.page.screenshot({ path: `${SCREENSHOTS}/early-stopped.png`, fullPage: true }); // for review
     await panel.page.close();
   });
@@ -301,7 +386,9 @@ describe('training panel, a run in progress', () => {
 
   it('smooths the batch series with the slider (0 = raw, debiased EMA otherwise)', async () => {
     const columns = () =>
-      panel.page.evaluate(`(() => { const u = window.modelspecPanel.plots().get('loss'); return [u.data[1], u.data[2]]; })()`) as Promise<number[][]>;
+      panel.page.evaluate(
+        `(() => { const u = window.modelspecPanel.plots().get('loss'); return [u.data[1], u.data[2]]; })()`,
+      ) as Promise<number[][]>;
     const [raw, smoothedDefault] = await columns();
     assert.ok(Math.abs(smoothedDefault[0] - raw[0]) < 1e-12, 'debiased: the first smoothed point is the first value');
     assert.notDeepEqual(smoothedDefault, raw);
@@ -313,7 +400,10 @@ describe('training panel, a run in progress', () => {
     await panel.settle();
     const [, heavy] = await columns();
     const expected = smoothEma(raw, 0.95);
-    assert.ok(heavy.every((v, i) => Math.abs(v - expected[i]!) < 1e-9), 'the panel smooths as smoothEma does');
+    assert.ok(
+      heavy.every((v, i) => Math.abs(v - expected[i]!) < 1e-9),
+      'the panel smooths as smoothEma does',
+    );
     // Roughness: how much the slope changes from point to point (the trend itself cancels out).
     const roughness = (xs: number[]) => xs.slice(2).reduce((sum, x, i) => sum + Math.abs(x - 2 * xs[i + 1] + xs[i]), 0);
     assert.ok(roughness(heavy) < roughness(smoothedDefault) / 2, 'heavier smoothing is smoother');
@@ -350,7 +440,11 @@ describe('training panel, a run in progress', () => {
   });
 
   it('shows a stopped run with its reason', async () => {
-    await panel.send({ type: 'events', runId: RUN_ID, events: [{ type: 'stopped', time: 't', reason: 'stopped by the user', epoch: 5 }] });
+    await panel.send({
+      type: 'events',
+      runId: RUN_ID,
+      events: [{ type: 'stopped', time: 't', reason: 'stopped by the user', epoch: 5 }],
+    });
     await panel.settle();
     assert.equal(await panel.page.locator('#status').textContent(), 'stopped');
     assert.equal(await panel.page.locator('#status-reason').textContent(), 'stopped by the user');
@@ -365,8 +459,16 @@ describe('training panel, a run in progress', () => {
 
 describe('training panel, reopened', () => {
   it('restores its settings and asks the host again for the overlaid runs', async () => {
-    const panel = await openPanel(browser, 'dark', { runId: RUN_ID, overlayRunDirs: ['/runs/mnist_mlp/b'], smoothing: 0.3, logLoss: true });
-    assert.deepEqual(await panel.posted(), [{ type: 'ready' }, { type: 'pickOverlay', runDirs: ['/runs/mnist_mlp/b'] }]);
+    const panel = await openPanel(browser, 'dark', {
+      runId: RUN_ID,
+      overlayRunDirs: ['/runs/mnist_mlp/b'],
+      smoothing: 0.3,
+      logLoss: true,
+    });
+    assert.deepEqual(await panel.posted(), [
+      { type: 'ready' },
+      { type: 'pickOverlay', runDirs: ['/runs/mnist_mlp/b'] },
+    ]);
     assert.equal(await panel.page.locator('#smoothing').inputValue(), '0.3');
     // The host replays the run; events for the saved run id are shown without a reset.
     await panel.send({ type: 'events', runId: RUN_ID, events: events.slice(0, 200) });
@@ -379,7 +481,10 @@ describe('training panel, reopened', () => {
 describe('training panel, streaming', () => {
   it('takes 5,000 batch events in chunks without falling behind: redraws stay throttled', async () => {
     const panel = await openPanel(browser, 'dark');
-    const long = mnistRunEvents({ epochs: 100, batches: 50, bestEpoch: 90, lrDropEpoch: 50 }, { evaluate: false, finish: false });
+    const long = mnistRunEvents(
+      { epochs: 100, batches: 50, bestEpoch: 90, lrDropEpoch: 50 },
+      { evaluate: false, finish: false },
+    );
     await panel.send({ type: 'reset', runId: RUN_ID, model: 'long', runDir: '/runs/long' });
     const rendersBefore = (await panel.inspect()).renders;
     // The host posts a chunk every 10 ms (about 5,000 events a second).
@@ -448,7 +553,9 @@ describe('training panel, high contrast theme', () => {
     assert.equal(await panel.page.locator('#eta-label').textContent(), 'Elapsed');
     assert.equal(await panel.page.locator('#eta').textContent(), '0:09');
     assert.equal(await panel.page.locator('#stop').getAttribute('disabled'), '');
-    const border = await panel.page.evaluate(`getComputedStyle(document.querySelector('section.chart')).borderTopColor`);
+    const border = await panel.page.evaluate(
+      `getComputedStyle(document.querySelector('section.chart')).borderTopColor`,
+    );
     assert.equal(border, 'rgb(111, 195, 223)');
     await panel.page.screenshot({ path: `${SCREENSHOTS}/failed-high-contrast.png`, fullPage: true });
     await panel.page.close();
@@ -457,7 +564,14 @@ describe('training panel, high contrast theme', () => {
 
 /** Page-side: what VS Code does on a theme change. */
 function applyThemeSwitch(vars: Record<string, string>): void {
-  const d = (globalThis as unknown as { document: { documentElement: { style: { setProperty(k: string, v: string): void } }; body: { className: string } } }).document;
+  const d = (
+    globalThis as unknown as {
+      document: {
+        documentElement: { style: { setProperty(k: string, v: string): void } };
+        body: { className: string };
+      };
+    }
+  ).document;
   for (const [k, v] of Object.entries(vars)) d.documentElement.style.setProperty(k, v);
   d.body.className = 'vscode-dark';
 }
@@ -486,7 +600,9 @@ describe('training panel, overlays and exports', () => {
     await panel.page.locator('#apply-overlay').click();
     assert.deepEqual((await panel.posted()).at(-1), { type: 'pickOverlay', runDirs: ['/runs/mnist_mlp/b'] });
     assert.equal(await panel.page.locator('#run-picker').isVisible(), false);
-    assert.deepEqual(((await panel.page.evaluate('window.__state')) as { overlayRunDirs: string[] }).overlayRunDirs, ['/runs/mnist_mlp/b']);
+    assert.deepEqual(((await panel.page.evaluate('window.__state')) as { overlayRunDirs: string[] }).overlayRunDirs, [
+      '/runs/mnist_mlp/b',
+    ]);
   });
 
   it('draws an overlaid run as two more series, labelled by run', async () => {
@@ -505,7 +621,10 @@ describe('training panel, overlays and exports', () => {
     const m = (await panel.posted()).at(-1);
     assert.equal(m?.type, 'exportCsv');
     const lines = (m as { csv: string }).csv.trimEnd().split('\n');
-    assert.equal(lines[0], 'kind,epoch,batch,x_epochs,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds,samples_per_sec');
+    assert.equal(
+      lines[0],
+      'kind,epoch,batch,x_epochs,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds,samples_per_sec',
+    );
     assert.equal(lines.length, 1 + 600 + 12);
     assert.match(lines[1], /^batch,1,1,0\.02,[\d.]+,[\d.]+,,,,,$/);
     assert.match(lines.at(-1)!, /^epoch,12,,12,[\d.]+,[\d.]+,[\d.]+,[\d.]+,0\.0001,4\.2,11400$/);
@@ -516,7 +635,9 @@ describe('training panel, overlays and exports', () => {
     const m = (await panel.posted()).at(-1) as { type: string; dataUrl: string };
     assert.equal(m.type, 'exportPng');
     const png = PNG.sync.read(Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'));
-    const widths = (await panel.page.evaluate(`[...window.modelspecPanel.plots().values()].map((u) => u.ctx.canvas.height)`)) as number[];
+    const widths = (await panel.page.evaluate(
+      `[...window.modelspecPanel.plots().values()].map((u) => u.ctx.canvas.height)`,
+    )) as number[];
     assert.equal(widths.length, 2);
     assert.ok(png.height > widths[0] + widths[1], `both charts stacked: ${png.height}px`);
     writeFileSync(`${SCREENSHOTS}/export.png`, PNG.sync.write(png));

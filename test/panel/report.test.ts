@@ -48,7 +48,10 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
   await page.goto(`file://${file}`);
-  await waitUntil(page, 'window.modelspecPanel && window.modelspecPanel.plots().size === 2 && !window.modelspecPanel.pendingRender');
+  await waitUntil(
+    page,
+    'window.modelspecPanel && window.modelspecPanel.plots().size === 2 && !window.modelspecPanel.pendingRender',
+  );
 });
 after(async () => {
   await browser?.close();

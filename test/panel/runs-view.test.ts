@@ -39,18 +39,38 @@ const facts = (over: Partial<NonNullable<RunSummary['facts']>>): NonNullable<Run
 });
 
 const RUNS: RunSummary[] = [
-  { runDir: '/runs/mnist_mlp/c', label: 'learning_rate=0.001, dense.units=128', name: '2026-11-27 08:00:00', displayed: true, facts: facts({}) },
+  {
+    runDir: '/runs/mnist_mlp/c',
+    label: 'learning_rate=0.001, dense.units=128',
+    name: '2026-11-27 08:00:00',
+    displayed: true,
+    facts: facts({}),
+  },
   {
     runDir: '/runs/mnist_mlp/b',
     label: 'learning_rate=0.01, dense.units=64',
     name: '2026-11-26 19:40:00',
-    facts: facts({ status: 'stopped', epochs: 8, plannedEpochs: 20, seconds: 125, hyperparameters: { optimizer: 'Adam', learning_rate: 0.01, 'dense.units': 64 } }),
+    facts: facts({
+      status: 'stopped',
+      epochs: 8,
+      plannedEpochs: 20,
+      seconds: 125,
+      hyperparameters: { optimizer: 'Adam', learning_rate: 0.01, 'dense.units': 64 },
+    }),
   },
   {
     runDir: '/runs/mnist_mlp/a',
     label: 'learning_rate=0.1, dense.units=512',
     name: '2026-11-26 07:12:00',
-    facts: facts({ status: 'failed', epochs: 3, plannedEpochs: 15, best: undefined, test: undefined, seconds: 9.5, hyperparameters: { optimizer: 'Adam', learning_rate: 0.1, 'dense.units': 512 } }),
+    facts: facts({
+      status: 'failed',
+      epochs: 3,
+      plannedEpochs: 15,
+      best: undefined,
+      test: undefined,
+      seconds: 9.5,
+      hyperparameters: { optimizer: 'Adam', learning_rate: 0.1, 'dense.units': 512 },
+    }),
   },
 ];
 const DIFFERING = ['learning_rate', 'dense.units'];
@@ -100,13 +120,65 @@ for (const theme of ['dark', 'light'] as const) {
       const table = panel.page.locator('#run-picker table.runs-table');
       assert.equal(await table.isVisible(), true);
       const header = await table.locator('thead th').allTextContents();
-      assert.deepEqual(header, ['', 'run', 'status', 'engine', 'device', 'epochs', 'best', 'test', 'time', 'learning_rate', 'dense.units']);
-      const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-      assert.deepEqual(rows[0], ['shown', '2026-11-27 08:00:00', 'finished', 'tfjs (wasm)', 'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)', '12/12', 'val_accuracy 0.9731 (epoch 7)', 'loss 0.0912, accuracy 0.9702', '50.4 s', '0.001', '128']);
-      assert.deepEqual(rows[1].slice(1), ['2026-11-26 19:40:00', 'stopped', 'tfjs (wasm)', 'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)', '8/20', 'val_accuracy 0.9731 (epoch 7)', 'loss 0.0912, accuracy 0.9702', '2 min 5 s', '0.01', '64']);
-      assert.deepEqual(rows[2].slice(1), ['2026-11-26 07:12:00', 'failed', 'tfjs (wasm)', 'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)', '3/15', '', '', '9.5 s', '0.1', '512']);
+      assert.deepEqual(header, [
+        '',
+        'run',
+        'status',
+        'engine',
+        'device',
+        'epochs',
+        'best',
+        'test',
+        'time',
+        'learning_rate',
+        'dense.units',
+      ]);
+      const rows = await table
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      assert.deepEqual(rows[0], [
+        'shown',
+        '2026-11-27 08:00:00',
+        'finished',
+        'tfjs (wasm)',
+        'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)',
+        '12/12',
+        'val_accuracy 0.9731 (epoch 7)',
+        'loss 0.0912, accuracy 0.9702',
+        '50.4 s',
+        '0.001',
+        '128',
+      ]);
+      assert.deepEqual(rows[1].slice(1), [
+        '2026-11-26 19:40:00',
+        'stopped',
+        'tfjs (wasm)',
+        'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)',
+        '8/20',
+        'val_accuracy 0.9731 (epoch 7)',
+        'loss 0.0912, accuracy 0.9702',
+        '2 min 5 s',
+        '0.01',
+        '64',
+      ]);
+      assert.deepEqual(rows[2].slice(1), [
+        '2026-11-26 07:12:00',
+        'failed',
+        'tfjs (wasm)',
+        'WebAssembly SIMD, 1 thread, AMD EPYC (2 cores)',
+        '3/15',
+        '',
+        '',
+        '9.5 s',
+        '0.1',
+        '512',
+      ]);
       assert.equal(await table.locator('tbody tr').first().getAttribute('aria-current'), 'true');
-      assert.equal(await table.locator('tbody tr').first().locator('input').count(), 0, 'the displayed run is not offered for overlay');
+      assert.equal(
+        await table.locator('tbody tr').first().locator('input').count(),
+        0,
+        'the displayed run is not offered for overlay',
+      );
       await panel.page.screenshot({ path: `${SCREENSHOTS}/runs-view-table-${theme}.png`, fullPage: true });
     });
 
@@ -114,7 +186,10 @@ for (const theme of ['dark', 'light'] as const) {
       await panel.page.getByLabel('Overlay learning_rate=0.01, dense.units=64').check();
       await panel.page.getByLabel('Overlay learning_rate=0.1, dense.units=512').check();
       await panel.page.locator('#apply-overlay').click();
-      assert.deepEqual((await panel.posted()).at(-1), { type: 'pickOverlay', runDirs: ['/runs/mnist_mlp/b', '/runs/mnist_mlp/a'] });
+      assert.deepEqual((await panel.posted()).at(-1), {
+        type: 'pickOverlay',
+        runDirs: ['/runs/mnist_mlp/b', '/runs/mnist_mlp/a'],
+      });
     });
 
     it('draws each overlaid run in its own readable colour, labelled by its hyperparameters, with a legend of latest values', async () => {
@@ -130,14 +205,23 @@ for (const theme of ['dark', 'light'] as const) {
       const snapshot = await panel.inspect();
       const loss = snapshot.charts.find((c) => c.quantity === 'loss');
       assert.ok(loss);
-      assert.deepEqual(loss.labels.slice(4), [`${RUNS[1].label} train`, `${RUNS[1].label} validation`, `${RUNS[2].label} train`, `${RUNS[2].label} validation`]);
+      assert.deepEqual(loss.labels.slice(4), [
+        `${RUNS[1].label} train`,
+        `${RUNS[1].label} validation`,
+        `${RUNS[2].label} train`,
+        `${RUNS[2].label} validation`,
+      ]);
       const [trainColour, , , validationColour, b1, b2, a1, a2] = loss.strokes;
       assert.equal(b1, b2, 'one colour per run');
       assert.equal(a1, a2, 'one colour per run');
       const colours = [trainColour, validationColour, b1, a1];
       assert.equal(new Set(colours).size, 4, `distinct colours: ${colours.join(' ')}`);
       const background = (await panel.page.evaluate(`getComputedStyle(document.body).backgroundColor`)) as string;
-      for (const c of [b1, a1]) assert.ok(contrast(c, background) >= 3, `${c} on ${background}: contrast ${contrast(c, background).toFixed(2)} (at least 3:1)`);
+      for (const c of [b1, a1])
+        assert.ok(
+          contrast(c, background) >= 3,
+          `${c} on ${background}: contrast ${contrast(c, background).toFixed(2)} (at least 3:1)`,
+        );
 
       const legend = panel.page.locator('#overlay-legend');
       assert.equal(await legend.isVisible(), true);
@@ -147,9 +231,17 @@ for (const theme of ['dark', 'light'] as const) {
       const b = lastEpoch(runB);
       const a = lastEpoch(runA);
       const show = (v: number) => String(Number(v.toPrecision(4)));
-      assert.equal(items[1], `${RUNS[1].label}epoch ${b.epoch}: loss ${show(b.loss)} · val loss ${show(b.valLoss!)} · accuracy ${show(b.metrics.accuracy)} · val accuracy ${show(b.valMetrics!.accuracy)}`);
-      assert.equal(items[2], `${RUNS[2].label}epoch ${a.epoch}: loss ${show(a.loss)} · val loss ${show(a.valLoss!)} · accuracy ${show(a.metrics.accuracy)} · val accuracy ${show(a.valMetrics!.accuracy)}`);
-      const swatches = (await panel.page.evaluate(`[...document.querySelectorAll('#overlay-legend .legend-overlay .swatch')].map((e) => getComputedStyle(e).backgroundColor)`)) as string[];
+      assert.equal(
+        items[1],
+        `${RUNS[1].label}epoch ${b.epoch}: loss ${show(b.loss)} · val loss ${show(b.valLoss!)} · accuracy ${show(b.metrics.accuracy)} · val accuracy ${show(b.valMetrics!.accuracy)}`,
+      );
+      assert.equal(
+        items[2],
+        `${RUNS[2].label}epoch ${a.epoch}: loss ${show(a.loss)} · val loss ${show(a.valLoss!)} · accuracy ${show(a.metrics.accuracy)} · val accuracy ${show(a.valMetrics!.accuracy)}`,
+      );
+      const swatches = (await panel.page.evaluate(
+        `[...document.querySelectorAll('#overlay-legend .legend-overlay .swatch')].map((e) => getComputedStyle(e).backgroundColor)`,
+      )) as string[];
       assert.deepEqual(
         swatches.map((s) => rgb(s).map(Math.round).join()),
         [b1, a1].map((s) => rgb(s).map(Math.round).join()),

@@ -19,8 +19,21 @@ function frozenSpec(backend: string): RunSpec {
   spec.fit.epochs = 8;
   spec.fit.backend = backend;
   spec.fit.callbacks = [
-    { name: 'ReduceLROnPlateau', args: { monitor: 'loss', factor: 0.5, patience: 1, min_delta: 1e-3, cooldown: 0, min_lr: 0, mode: 'auto' } },
-    { name: 'EarlyStopping', args: { monitor: 'loss', patience: 2, min_delta: 1e-3, restore_best_weights: true, mode: 'auto', start_from_epoch: 0 } },
+    {
+      name: 'ReduceLROnPlateau',
+      args: { monitor: 'loss', factor: 0.5, patience: 1, min_delta: 1e-3, cooldown: 0, min_lr: 0, mode: 'auto' },
+    },
+    {
+      name: 'EarlyStopping',
+      args: {
+        monitor: 'loss',
+        patience: 2,
+        min_delta: 1e-3,
+        restore_best_weights: true,
+        mode: 'auto',
+        start_from_epoch: 0,
+      },
+    },
   ];
   return spec;
 }
@@ -44,28 +57,65 @@ function facts(events: RunEvent[]): Omit<CallbackEvent, 'best'>[] {
     }));
 }
 
-test('EarlyStopping and ReduceLROnPlateau: the same structured events from both engines, worded once', { skip: SKIP, timeout: 120_000 }, async () => {
-  const tfjs = await run(frozenSpec('tfjs:cpu'), { engine: 'tfjs', reason: 'test' });
-  const torch = await run(frozenSpec('torch:cpu'), { engine: 'torch', python: PYTHON, reason: 'test' });
-  const expected = [
-    // Epoch 1 sets the best; the loss never improves after it.
-    { type: 'callback', callback: 'ReduceLROnPlateau', action: 'reduceLearningRate', epoch: 2, monitor: 'loss', wait: 1, oldLearningRate: 1e-9, newLearningRate: 5e-10 },
-    { type: 'callback', callback: 'ReduceLROnPlateau', action: 'reduceLearningRate', epoch: 3, monitor: 'loss', wait: 1, oldLearningRate: 5e-10, newLearningRate: 2.5e-10 },
-    { type: 'callback', callback: 'EarlyStopping', action: 'stopTraining', epoch: 3, monitor: 'loss', wait: 2, bestEpoch: 1, restoredEpoch: 1 },
-  ];
-  assert.deepEqual(facts(tfjs), expected, 'tfjs');
-  assert.deepEqual(facts(torch), expected, 'torch');
-  for (const events of [tfjs, torch]) {
-    // Each callback event follows the epoch it is about, and no engine words it itself.
-    const stop = events.findIndex((e) => e.type === 'callback' && e.action === 'stopTraining');
-    const lastEpoch = events.map((e) => e.type).lastIndexOf('epoch');
-    assert.ok(lastEpoch < stop, 'the stop comes after the epoch event of epoch 3');
-    assert.deepEqual(events.filter((e) => e.type === 'log' && /EarlyStopping|ReduceLROnPlateau/.test(e.message)), []);
-    const text = describeCallback(events[stop] as CallbackEvent);
-    assert.match(text, /^EarlyStopping: loss did not improve for 2 epochs \(best [\d.e-]+ at epoch 1\), so training stopped after epoch 3; restored the weights of epoch 1$/);
-  }
-  assert.equal(
-    describeCallback(tfjs.find((e) => e.type === 'callback') as CallbackEvent),
-    'ReduceLROnPlateau: loss did not improve for 1 epoch, so the learning rate went from 1e-9 to 5e-10 after epoch 2',
-  );
-});
+test(
+  'EarlyStopping and ReduceLROnPlateau: the same structured events from both engines, worded once',
+  { skip: SKIP, timeout: 120_000 },
+  async () => {
+    const tfjs = await run(frozenSpec('tfjs:cpu'), { engine: 'tfjs', reason: 'test' });
+    const torch = await run(frozenSpec('torch:cpu'), { engine: 'torch', python: PYTHON, reason: 'test' });
+    const expected = [
+      // Epoch 1 sets the best; the loss never improves after it.
+      {
+        type: 'callback',
+        callback: 'ReduceLROnPlateau',
+        action: 'reduceLearningRate',
+        epoch: 2,
+        monitor: 'loss',
+        wait: 1,
+        oldLearningRate: 1e-9,
+        newLearningRate: 5e-10,
+      },
+      {
+        type: 'callback',
+        callback: 'ReduceLROnPlateau',
+        action: 'reduceLearningRate',
+        epoch: 3,
+        monitor: 'loss',
+        wait: 1,
+        oldLearningRate: 5e-10,
+        newLearningRate: 2.5e-10,
+      },
+      {
+        type: 'callback',
+        callback: 'EarlyStopping',
+        action: 'stopTraining',
+        epoch: 3,
+        monitor: 'loss',
+        wait: 2,
+        bestEpoch: 1,
+        restoredEpoch: 1,
+      },
+    ];
+    assert.deepEqual(facts(tfjs), expected, 'tfjs');
+    assert.deepEqual(facts(torch), expected, 'torch');
+    for (const events of [tfjs, torch]) {
+      // Each callback event follows the epoch it is about, and no engine words it itself.
+      const stop = events.findIndex((e) => e.type === 'callback' && e.action === 'stopTraining');
+      const lastEpoch = events.map((e) => e.type).lastIndexOf('epoch');
+      assert.ok(lastEpoch < stop, 'the stop comes after the epoch event of epoch 3');
+      assert.deepEqual(
+        events.filter((e) => e.type === 'log' && /EarlyStopping|ReduceLROnPlateau/.test(e.message)),
+        [],
+      );
+      const text = describeCallback(events[stop] as CallbackEvent);
+      assert.match(
+        text,
+        /^EarlyStopping: loss did not improve for 2 epochs \(best [\d.e-]+ at epoch 1\), so training stopped after epoch 3; restored the weights of epoch 1$/,
+      );
+    }
+    assert.equal(
+      describeCallback(tfjs.find((e) => e.type === 'callback') as CallbackEvent),
+      'ReduceLROnPlateau: loss did not improve for 1 epoch, so the learning rate went from 1e-9 to 5e-10 after epoch 2',
+    );
+  },
+);

@@ -21,7 +21,10 @@ const int64 = (values: number[]) => new Uint8Array(new BigInt64Array(values.map(
 const float32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
 
 /** A folder with a .model file (Dense(units) on 2 features) and the given data files. */
-function project(opts: { train: string; loss?: string; units?: number; activation?: string; data?: string }, files: Record<string, Uint8Array | string>): string {
+function project(
+  opts: { train: string; loss?: string; units?: number; activation?: string; data?: string },
+  files: Record<string, Uint8Array | string>,
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'modelspec-validate-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const model = [
@@ -42,11 +45,15 @@ function project(opts: { train: string; loss?: string; units?: number; activatio
 function trainEach(dir: string) {
   return ENGINES.map((engine) => {
     const out = join(dir, `runs-${engine}`);
-    const r = spawnSync(process.execPath, [CLI, 'train', join(dir, 'm.model'), '--backend', engine, '--epochs', '1', '--out', out], {
-      encoding: 'utf8',
-      timeout: 300_000,
-      env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'train', join(dir, 'm.model'), '--backend', engine, '--epochs', '1', '--out', out],
+      {
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
+      },
+    );
     return { engine, status: r.status, stderr: r.stderr, stdout: r.stdout, out };
   });
 }
@@ -92,16 +99,25 @@ describe('labels out of range are refused before training, on every engine', () 
 
   it('negative npy labels', () => {
     const dir = project({ train: "npy(x='x.npy', y='y.npy')", units: 3 }, npyFiles([0, 1, -1, 2]));
-    refusedBeforeTraining(dir, /sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy: fix the labels/);
+    refusedBeforeTraining(
+      dir,
+      /sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy: fix the labels/,
+    );
   });
 
   it('binary_crossentropy labels outside 0..1', () => {
-    const dir = project({ train: "npy(x='x.npy', y='y.npy')", loss: 'binary_crossentropy', units: 1, activation: 'sigmoid' }, npyFiles([0, 1, 2, 1]));
+    const dir = project(
+      { train: "npy(x='x.npy', y='y.npy')", loss: 'binary_crossentropy', units: 1, activation: 'sigmoid' },
+      npyFiles([0, 1, 2, 1]),
+    );
     refusedBeforeTraining(dir, /binary_crossentropy takes labels from 0 to 1; found 2 at index 2 of y\.npy/);
   });
 
   it('NaN labels for a regression loss', () => {
-    const dir = project({ train: "npy(x='x.npy', y='y.npy')", loss: 'mse', units: 1, activation: 'linear' }, npyFiles([0.5, NaN, 1, 2], '<f4'));
+    const dir = project(
+      { train: "npy(x='x.npy', y='y.npy')", loss: 'mse', units: 1, activation: 'linear' },
+      npyFiles([0.5, NaN, 1, 2], '<f4'),
+    );
     refusedBeforeTraining(dir, /label NaN at index 1 of y\.npy is not a number; fill it in or drop the sample/);
   });
 });
@@ -112,7 +128,10 @@ describe('the checker reports labels out of range of a file small enough to scan
     const dir = project({ train: "csv('d.csv', label='y')" }, { 'd.csv': csv });
     const check = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
     assert.equal(check.status, 1);
-    assert.match(check.stdout + check.stderr, /m\.model:10:12: error label-out-of-range: Dense\(10\) with sparse_categorical_crossentropy takes at most 10 different labels .*; found 10 at row 12 of d\.csv: use Dense\(15\) or fix the labels/);
+    assert.match(
+      check.stdout + check.stderr,
+      /m\.model:10:12: error label-out-of-range: Dense\(10\) with sparse_categorical_crossentropy takes at most 10 different labels .*; found 10 at row 12 of d\.csv: use Dense\(15\) or fix the labels/,
+    );
     for (const r of trainEach(dir)) {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /error label-out-of-range: .* found 10 at row 12 of d\.csv/);
@@ -124,7 +143,10 @@ describe('the checker reports labels out of range of a file small enough to scan
     const dir = project({ train: "npy(x='x.npy', y='y.npy')", units: 3 }, npyFiles([0, 1, -1, 2], '<i8', 8));
     const check = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
     assert.equal(check.status, 1);
-    assert.match(check.stdout + check.stderr, /error label-out-of-range: sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy/);
+    assert.match(
+      check.stdout + check.stderr,
+      /error label-out-of-range: sparse_categorical_crossentropy takes class labels 0 and up; found -1 at index 2 of y\.npy/,
+    );
   });
 });
 
@@ -134,21 +156,33 @@ describe('inputs and splits are checked before training, on every engine', () =>
     x[7 * 2 + 1] = NaN;
     const dir = project(
       { train: "npy(x='x.npy', y='y.npy')" },
-      { 'x.npy': npyBytes('<f4', [10, 2], float32(x)), 'y.npy': npyBytes('<i8', [10], int64(Array.from({ length: 10 }, (_, i) => i % 3))) },
+      {
+        'x.npy': npyBytes('<f4', [10, 2], float32(x)),
+        'y.npy': npyBytes('<i8', [10], int64(Array.from({ length: 10 }, (_, i) => i % 3))),
+      },
     );
-    refusedBeforeTraining(dir, /^modelspec: index 7 of x\.npy has NaN \(value 1 of the sample\); inputs must be finite numbers: fill in or drop the sample$/);
+    refusedBeforeTraining(
+      dir,
+      /^modelspec: index 7 of x\.npy has NaN \(value 1 of the sample\); inputs must be finite numbers: fill in or drop the sample$/,
+    );
   });
 
   it('Infinity in x.npy', () => {
     const dir = project(
       { train: "npy(x='x.npy', y='y.npy')" },
-      { 'x.npy': npyBytes('<f8', [2, 2], new Uint8Array(new Float64Array([1, Infinity, 2, 3]).buffer)), 'y.npy': npyBytes('<i8', [2], int64([0, 1])) },
+      {
+        'x.npy': npyBytes('<f8', [2, 2], new Uint8Array(new Float64Array([1, Infinity, 2, 3]).buffer)),
+        'y.npy': npyBytes('<i8', [2], int64([0, 1])),
+      },
     );
     refusedBeforeTraining(dir, /index 0 of x\.npy has Infinity/);
   });
 
   it('an empty training split', () => {
-    const dir = project({ train: "npy(x='x.npy', y='y.npy')" }, { 'x.npy': npyBytes('<f4', [0, 2], new Uint8Array()), 'y.npy': npyBytes('<i8', [0], new Uint8Array()) });
+    const dir = project(
+      { train: "npy(x='x.npy', y='y.npy')" },
+      { 'x.npy': npyBytes('<f4', [0, 2], new Uint8Array()), 'y.npy': npyBytes('<i8', [0], new Uint8Array()) },
+    );
     refusedBeforeTraining(dir, /npy\('x\.npy'\) has no samples, so the train data would be empty; add samples/);
   });
 
@@ -177,7 +211,10 @@ describe('inputs and splits are checked before training, on every engine', () =>
 describe('clearer messages for unreadable data', () => {
   it('a UTF-16 CSV: check and train say to save it as UTF-8', () => {
     const text = '\ufeffa,b,y\n1,2,0\n3,4,1\n';
-    const dir = project({ train: "csv('d.csv', label='y')" }, { 'd.csv': new Uint8Array(Buffer.from(text, 'utf16le')) });
+    const dir = project(
+      { train: "csv('d.csv', label='y')" },
+      { 'd.csv': new Uint8Array(Buffer.from(text, 'utf16le')) },
+    );
     const check = spawnSync(process.execPath, [CLI, 'check', join(dir, 'm.model')], { encoding: 'utf8' });
     assert.equal(check.status, 1);
     assert.match(check.stdout + check.stderr, /d\.csv is UTF-16 text; save it as UTF-8/);
@@ -198,7 +235,10 @@ describe('clearer messages for unreadable data', () => {
     writePng(join(dir, 'pics/b/2.png'), 4, 4, () => [0, 0, 0, 255]);
     const good = readFileSync(join(dir, 'pics/b/2.png'));
     writeFileSync(join(dir, 'pics/b/2.png'), good.subarray(0, good.length - 20)); // cut short, header intact
-    const line = refusedBeforeTraining(dir, /pics\/b\/2\.png cannot be decoded: it is not a valid PNG \(the file ends too early: it is cut short\); re-save it/);
+    const line = refusedBeforeTraining(
+      dir,
+      /pics\/b\/2\.png cannot be decoded: it is not a valid PNG \(the file ends too early: it is cut short\); re-save it/,
+    );
     assert.doesNotMatch(line, /read requests|waitng/);
   });
 
@@ -211,7 +251,10 @@ describe('clearer messages for unreadable data', () => {
     huge.writeUInt32BE(100_000, 20);
     mkdirSync(join(dir, 'pics/c'));
     writeFileSync(join(dir, 'pics/c/big.png'), huge);
-    refusedBeforeTraining(dir, /pics\/c\/big\.png says it is 100000×100000 pixels, over the limit of 89,478,485 pixels per image; shrink it/);
+    refusedBeforeTraining(
+      dir,
+      /pics\/c\/big\.png says it is 100000×100000 pixels, over the limit of 89,478,485 pixels per image; shrink it/,
+    );
   });
 });
 
@@ -219,7 +262,10 @@ describe('an engine failure', () => {
   it('is printed once', () => {
     const dir = project(
       { train: "npy(x='x.npy', y='y.npy')", units: 3 },
-      { 'x.npy': npyBytes('<f4', [4, 2], float32([0, 1, 2, 3, 4, 5, 6, 7])), 'y.npy': npyBytes('<i8', [4], int64([0, 1, 2, 1])) },
+      {
+        'x.npy': npyBytes('<f4', [4, 2], float32([0, 1, 2, 3, 4, 5, 6, 7])),
+        'y.npy': npyBytes('<i8', [4], int64([0, 1, 2, 1])),
+      },
     );
     // A first run prepares the data into the cache; truncating the cached x.bin makes the next run's engine fail.
     const first = trainEach(dir);

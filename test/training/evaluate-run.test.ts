@@ -22,7 +22,12 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 function cli(dir: string, ...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(dir, 'cache') } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, NO_COLOR: '1', MODELSPEC_CACHE: join(dir, 'cache') },
+  });
 }
 
 /** A CSV of `rows` rows whose label in row i is labels[i % labels.length]. */
@@ -71,7 +76,10 @@ describe('modelspec evaluate: data prepared again after it left the cache', () =
     const r = cli(dir, 'evaluate', runDir, '--backend', 'tfjs');
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /Preparing the data of .*m\.model again/);
-    assert.match(r.stderr, /^modelspec: Dense\(3\) with sparse_categorical_crossentropy takes at most 3 different labels .* but the labels have 5; found 3 at row \d+ of train\.csv: use Dense\(5\) or fix the labels$/m);
+    assert.match(
+      r.stderr,
+      /^modelspec: Dense\(3\) with sparse_categorical_crossentropy takes at most 3 different labels .* but the labels have 5; found 3 at row \d+ of train\.csv: use Dense\(5\) or fix the labels$/m,
+    );
     assert.doesNotMatch(r.stderr, /Evaluating /, 'no engine started');
     assert.equal(r.stdout, '');
   });
@@ -94,7 +102,11 @@ describe('modelspec evaluate: a run whose CLI was killed (SIGKILL) while its eng
         "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}\n" +
         "data {\n    train: digits\n    test: digits(split='test')\n}\nfit {\n    epochs: 200\n    batch_size: 16\n}\n",
     );
-    const child = spawn(process.execPath, [CLI, 'train', 'tiny.model', '--backend', 'tfjs', '--out', 'runs', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') } });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'train', 'tiny.model', '--backend', 'tfjs', '--out', 'runs', '--json'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') } },
+    );
     let stdout = '';
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
     await new Promise<void>((resolve, reject) => {
@@ -115,7 +127,10 @@ describe('modelspec evaluate: a run whose CLI was killed (SIGKILL) while its eng
     }
     // The engine exits right after its last event; let it finish before the folder is read.
     await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!existsSync(join(runDir, 'summary.txt')) && !existsSync(join(runDir, 'report.html')), 'nobody wrote them yet');
+    assert.ok(
+      !existsSync(join(runDir, 'summary.txt')) && !existsSync(join(runDir, 'report.html')),
+      'nobody wrote them yet',
+    );
 
     const r = cli(dir, 'evaluate', runDir, '--backend', 'tfjs');
     assert.equal(r.status, 0, r.stderr);

@@ -39,7 +39,13 @@ function train(model: string, env: Record<string, string>) {
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
-const model = (input: string, layers: string, train: string, test: string, loss = 'sparse_categorical_crossentropy') => `
+const model = (
+  input: string,
+  layers: string,
+  train: string,
+  test: string,
+  loss = 'sparse_categorical_crossentropy',
+) => `
 model m {
     Input(shape=${input})
 ${layers}
@@ -60,11 +66,22 @@ fit {
 `;
 
 test("fashion_mnist trains offline from Debian's dataset-fashion-mnist, and says which copy it used", () => {
-  const r = train(model('(28, 28, 1)', '    Flatten()\n    Dense(10, activation=\'softmax\')', 'fashion_mnist', "fashion_mnist(split='test')"), {
-    MODELSPEC_DEBIAN_DATASETS: '/usr/share/datasets',
-  });
+  const r = train(
+    model(
+      '(28, 28, 1)',
+      "    Flatten()\n    Dense(10, activation='softmax')",
+      'fashion_mnist',
+      "fashion_mnist(split='test')",
+    ),
+    {
+      MODELSPEC_DEBIAN_DATASETS: '/usr/share/datasets',
+    },
+  );
   assert.equal(r.code, 0, r.out);
-  assert.match(r.out, /fashion_mnist: \/usr\/share\/datasets\/fashion-mnist \(Debian package\), contents verified against the published SHA-256/);
+  assert.match(
+    r.out,
+    /fashion_mnist: \/usr\/share\/datasets\/fashion-mnist \(Debian package\), contents verified against the published SHA-256/,
+  );
   assert.match(r.out, /60000 training samples, 0 validation, 10000 test/);
   assert.match(r.out, /Test: loss [\d.]+ accuracy 0\.[5-9]/, 'one epoch of a linear model gets past 50%');
 });
@@ -75,21 +92,43 @@ test('cifar10 and imdb train offline from a fake Keras home', () => {
   execFileSync('/usr/bin/python3', [SCRIPT, 'imdb', work, '[]']);
   const home = temp('keras-home');
   mkdirSync(join(home, 'datasets', 'cifar-10-batches-py-target'), { recursive: true });
-  renameSync(join(work, 'cifar-10-batches-py'), join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py'));
+  renameSync(
+    join(work, 'cifar-10-batches-py'),
+    join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py'),
+  );
   renameSync(join(work, 'imdb.npz'), join(home, 'datasets', 'imdb.npz'));
 
   const cifar = train(
-    model('(32, 32, 3)', "    Conv2D(4, 3, activation='relu')\n    Flatten()\n    Dense(10, activation='softmax')", 'cifar10', "cifar10(split='test')"),
+    model(
+      '(32, 32, 3)',
+      "    Conv2D(4, 3, activation='relu')\n    Flatten()\n    Dense(10, activation='softmax')",
+      'cifar10',
+      "cifar10(split='test')",
+    ),
     { KERAS_HOME: home },
   );
   assert.equal(cifar.code, 0, cifar.out);
-  assert.ok(cifar.out.includes(`cifar10: ${join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py')} (Keras's cache)`), cifar.out);
+  assert.ok(
+    cifar.out.includes(
+      `cifar10: ${join(home, 'datasets', 'cifar-10-batches-py-target', 'cifar-10-batches-py')} (Keras's cache)`,
+    ),
+    cifar.out,
+  );
   assert.match(cifar.out, /12 training samples, 0 validation, 5 test/);
 
   const npz = join(home, 'datasets', 'imdb.npz');
   const imdb = train(
-    model('(30,)', "    Embedding(100, 8)\n    LSTM(4)\n    Dense(1, activation='sigmoid')", 'imdb(sequence_length=30)', "imdb(sequence_length=30, split='test')", 'binary_crossentropy'),
-    { KERAS_HOME: home, MODELSPEC_DATASET_SHA256: `imdb.npz=${createHash('sha256').update(readFileSync(npz)).digest('hex')}` },
+    model(
+      '(30,)',
+      "    Embedding(100, 8)\n    LSTM(4)\n    Dense(1, activation='sigmoid')",
+      'imdb(sequence_length=30)',
+      "imdb(sequence_length=30, split='test')",
+      'binary_crossentropy',
+    ),
+    {
+      KERAS_HOME: home,
+      MODELSPEC_DATASET_SHA256: `imdb.npz=${createHash('sha256').update(readFileSync(npz)).digest('hex')}`,
+    },
   );
   assert.equal(imdb.code, 0, imdb.out);
   assert.ok(imdb.out.includes(`imdb: ${join(home, 'datasets')} (Keras's cache), SHA-256 verified`), imdb.out);

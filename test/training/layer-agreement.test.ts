@@ -38,16 +38,19 @@ const LAYERS = layerNames().filter((n) => n !== 'Input' && n !== 'Pretrained');
  * Per layer: its sample, then the cases marked everyRank in test/fixtures/layer-cases.ts (arguments
  * where the engines had their own code paths), each tried on every rank.
  */
-const TRIED: { name: string; layer: string; args: Record<string, ArgValue>; input: Dims; variant: boolean }[] = LAYERS.flatMap((layer) => [
-  { name: layer, layer, args: SAMPLES[layer]!.args, input: SAMPLES[layer]!.input as Dims, variant: false },
-  ...LAYER_CASES.filter((c) => c.layer === layer && c.everyRank).map((c) => ({
-    name: `${layer}(${Object.entries(c.args).map(([k, v]) => `${k}=${formatArgValue(v)}`).join(', ')})`,
-    layer,
-    args: c.args,
-    input: c.input as Dims,
-    variant: true,
-  })),
-]);
+const TRIED: { name: string; layer: string; args: Record<string, ArgValue>; input: Dims; variant: boolean }[] =
+  LAYERS.flatMap((layer) => [
+    { name: layer, layer, args: SAMPLES[layer]!.args, input: SAMPLES[layer]!.input as Dims, variant: false },
+    ...LAYER_CASES.filter((c) => c.layer === layer && c.everyRank).map((c) => ({
+      name: `${layer}(${Object.entries(c.args)
+        .map(([k, v]) => `${k}=${formatArgValue(v)}`)
+        .join(', ')})`,
+      layer,
+      args: c.args,
+      input: c.input as Dims,
+      variant: true,
+    })),
+  ]);
 
 /** The case's own input for its rank; otherwise small spatial axes and 2 channels. */
 function inputFor(own: Dims, rank: number): Dims {
@@ -75,7 +78,13 @@ function accepted(): { cases: Accepted[]; refused: string[] } {
         refused.push(text);
         continue;
       }
-      cases.push({ name: t.name, input, output: [null, ...model.outputShape], params: model.totals.total, model: lowerModel(model) });
+      cases.push({
+        name: t.name,
+        input,
+        output: [null, ...model.outputShape],
+        params: model.totals.total,
+        model: lowerModel(model),
+      });
     }
   }
   return { cases, refused };
@@ -87,9 +96,16 @@ const label = (c: Accepted) => `${c.name} on (None, ${c.input.join(', ')})`;
 describe('every layer on every input rank the checker accepts builds in both engines', () => {
   it('the checker accepts each layer on its sample input (the property covers every layer)', () => {
     const covered = new Set(cases.map((c) => c.name));
-    assert.deepEqual(LAYERS.filter((n) => !covered.has(n)), []);
-    for (const t of TRIED.filter((x) => x.variant)) assert.equal(cases.filter((c) => c.name === t.name).length, 1, `the variant ${t.name} is accepted on one rank`);
-    assert.ok(cases.some((c) => c.name === 'Flatten' && c.input.length === 1), 'Flatten on a rank-2 tensor (None, 6) is accepted, as in Keras 3');
+    assert.deepEqual(
+      LAYERS.filter((n) => !covered.has(n)),
+      [],
+    );
+    for (const t of TRIED.filter((x) => x.variant))
+      assert.equal(cases.filter((c) => c.name === t.name).length, 1, `the variant ${t.name} is accepted on one rank`);
+    assert.ok(
+      cases.some((c) => c.name === 'Flatten' && c.input.length === 1),
+      'Flatten on a rank-2 tensor (None, 6) is accepted, as in Keras 3',
+    );
   });
 
   describe('TensorFlow.js', () => {
@@ -108,9 +124,15 @@ describe('every layer on every input rank the checker accepts builds in both eng
           // A training-mode forward and backward pass too (dropout, batch statistics, gradients).
           const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
           if (variables.length) {
-            const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, variables);
+            const { value, grads } = tf.variableGrads(
+              () => tf.mean(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+              variables,
+            );
             assert.ok(Number.isFinite(value.dataSync()[0]), 'a finite training loss');
-            assert.ok(Object.values(grads).every((g) => g.dataSync().every(Number.isFinite)), 'finite gradients');
+            assert.ok(
+              Object.values(grads).every((g) => g.dataSync().every(Number.isFinite)),
+              'finite gradients',
+            );
             tf.dispose([value, ...Object.values(grads)]);
           }
           x.dispose();
@@ -128,13 +150,18 @@ describe('every layer on every input rank the checker accepts builds in both eng
     writeFileSync(file, JSON.stringify(cases.map((c) => c.model)));
     const r = runPython(['--describe', file], { timeoutMs: 300_000 });
     assert.equal(r.status, 0, r.stderr);
-    const described = JSON.parse(r.stdout.trim().split('\n').pop()!) as ({ error: string } | { outputShape: (number | null)[]; total: number })[];
+    const described = JSON.parse(r.stdout.trim().split('\n').pop()!) as (
+      | { error: string }
+      | { outputShape: (number | null)[]; total: number }
+    )[];
     const problems: string[] = [];
     cases.forEach((c, i) => {
       const d = described[i]!;
       if ('error' in d) problems.push(`${label(c)}: ${d.error}`);
       else if (JSON.stringify(d.outputShape) !== JSON.stringify(c.output) || d.total !== c.params) {
-        problems.push(`${label(c)}: torch ${JSON.stringify(d.outputShape)} with ${d.total} params, checker ${JSON.stringify(c.output)} with ${c.params}`);
+        problems.push(
+          `${label(c)}: torch ${JSON.stringify(d.outputShape)} with ${d.total} params, checker ${JSON.stringify(c.output)} with ${c.params}`,
+        );
       }
     });
     assert.deepEqual(problems, []);
@@ -144,7 +171,12 @@ describe('every layer on every input rank the checker accepts builds in both eng
 describe('modelspec train: Flatten right after Input(shape=(4,)) (Keras 3 keeps (None, 4))', () => {
   before(() => ensureBuilt());
   const dir = mkdtempSync(join(tmpdir(), 'flatten-rank2-'));
-  writeFileSync(join(dir, 'rows.csv'), 'a,b,c,d,y\n' + Array.from({ length: 20 }, (_, i) => `${i % 3},${i % 5},${i % 2},${i % 7},${i % 2}`).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'rows.csv'),
+    'a,b,c,d,y\n' +
+      Array.from({ length: 20 }, (_, i) => `${i % 3},${i % 5},${i % 2},${i % 7},${i % 2}`).join('\n') +
+      '\n',
+  );
   writeFileSync(
     join(dir, 'flat.model'),
     "model flat {\n  Input(shape=(4,))\n  Flatten()\n  Dense(2, activation='softmax')\n}\ncompile {\n  loss: 'sparse_categorical_crossentropy'\n  optimizer: 'adam'\n}\n" +
@@ -155,11 +187,15 @@ describe('modelspec train: Flatten right after Input(shape=(4,)) (Keras 3 keeps 
       const cli = join(process.cwd(), 'bin', 'modelspec.cjs');
       const check = spawnSync(process.execPath, [cli, 'check', join(dir, 'flat.model')], { encoding: 'utf8' });
       assert.equal(check.status, 0, check.stdout + check.stderr);
-      const r = spawnSync(process.execPath, [cli, 'train', join(dir, 'flat.model'), '--backend', engine, '--out', join(dir, 'runs'), '--json'], {
-        encoding: 'utf8',
-        timeout: 120_000,
-        env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
-      });
+      const r = spawnSync(
+        process.execPath,
+        [cli, 'train', join(dir, 'flat.model'), '--backend', engine, '--out', join(dir, 'runs'), '--json'],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
+        },
+      );
       assert.equal(r.status, 0, r.stderr + r.stdout.slice(-1500));
       assert.match(r.stdout, /"type":"finished"/);
     });

@@ -32,7 +32,13 @@ fit { epochs: 1  batch_size: 128  seed: 3 }
 
 function cli(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-  const events = args.includes('--json') && args[0] !== 'summary' ? r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent) : [];
+  const events =
+    args.includes('--json') && args[0] !== 'summary'
+      ? r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as RunEvent)
+      : [];
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, events };
 }
 
@@ -75,7 +81,10 @@ describe('saved models used again', () => {
 
       const json = cli(['evaluate', baseRun, '--backend', engine, '--json'], dir);
       const evaluated = only(json.events, 'evaluated');
-      assert.equal(evaluated.confusionMatrix?.flat().reduce((a, b) => a + b, 0), 2000);
+      assert.equal(
+        evaluated.confusionMatrix?.flat().reduce((a, b) => a + b, 0),
+        2000,
+      );
       assert.equal(only(json.events, 'finished').epochs, 0, 'nothing trained');
     });
   }
@@ -111,7 +120,10 @@ describe('saved models used again', () => {
       const file = `transfer-${engine}.model`;
       writeFileSync(
         join(dir, file),
-        BASE.replace(/model base \{[^}]*\}/, `model transfer {\n  Pretrained(path='${join(baseRun, 'model.json')}', trainable=False)\n  Dense(10, activation='softmax')\n}`)
+        BASE.replace(
+          /model base \{[^}]*\}/,
+          `model transfer {\n  Pretrained(path='${join(baseRun, 'model.json')}', trainable=False)\n  Dense(10, activation='softmax')\n}`,
+        )
           // The new head reads the base's class probabilities: a larger step learns it in two epochs.
           .replace("optimizer: 'adam'", 'optimizer: Adam(learning_rate=0.03)')
           .replace('epochs: 1', 'epochs: 2'),
@@ -135,7 +147,10 @@ describe('saved models used again', () => {
         }
       }
       // The frozen features are the trained ones: one epoch of a new head already classifies well.
-      assert.ok(only(r.events, 'evaluated').metrics.accuracy > 0.6, JSON.stringify(only(r.events, 'evaluated').metrics));
+      assert.ok(
+        only(r.events, 'evaluated').metrics.accuracy > 0.6,
+        JSON.stringify(only(r.events, 'evaluated').metrics),
+      );
       assert.ok(existsSync(join(started.runDir, 'model.json')));
     });
   }

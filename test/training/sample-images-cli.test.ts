@@ -28,13 +28,20 @@ function samplesOf(engine: string): NonNullable<Extract<RunEvent, { type: 'evalu
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), `modelspec-samples-${engine}-`));
   // A fresh cache: the prepared digits are written by this version.
-  const r = spawnSync(process.execPath, [CLI, 'train', shortDigits(dir), '--backend', engine, '--out', join(dir, 'runs'), '--json'], {
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'train', shortDigits(dir), '--backend', engine, '--out', join(dir, 'runs'), '--json'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, MODELSPEC_CACHE: join(dir, 'cache') },
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent);
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
   const evaluated = events.find((e) => e.type === 'evaluated');
   assert.ok(evaluated?.type === 'evaluated' && evaluated.samples?.length, 'sample predictions');
   return evaluated.samples;
@@ -50,7 +57,9 @@ function checkImages(samples: ReturnType<typeof samplesOf>): void {
 
 describe('sample predictions of a model that reads images flattened', () => {
   it('TensorFlow.js draws each sample as its 28×28 image', { timeout: 300_000 }, () => checkImages(samplesOf('tfjs')));
-  it('PyTorch draws each sample as its 28×28 image', { skip: torch ? false : 'no Python interpreter with torch here', timeout: 300_000 }, () =>
-    checkImages(samplesOf('torch')),
+  it(
+    'PyTorch draws each sample as its 28×28 image',
+    { skip: torch ? false : 'no Python interpreter with torch here', timeout: 300_000 },
+    () => checkImages(samplesOf('torch')),
   );
 });

@@ -22,7 +22,8 @@ const READER = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'read_even
 /** Why the independent reader cannot run here, or undefined when it can. */
 function readerMissing(): string | undefined {
   if (spawnSync('protoc', ['--version']).status !== 0) return 'no protoc here (apt-get install protobuf-compiler)';
-  if (spawnSync(PYTHON, ['-c', 'import google.protobuf']).status !== 0) return `no protobuf module for ${PYTHON} (apt-get install python3-protobuf)`;
+  if (spawnSync(PYTHON, ['-c', 'import google.protobuf']).status !== 0)
+    return `no protobuf module for ${PYTHON} (apt-get install python3-protobuf)`;
   return undefined;
 }
 const noReader = readerMissing();
@@ -33,7 +34,15 @@ const torchProbe = (await findTorch()).probe;
 function compileReader(): string {
   const gen = mkdtempSync(join(tmpdir(), 'modelspec-tb-proto-'));
   const structSet = join(gen, 'struct.pb');
-  const dump = spawnSync(PYTHON, ['-c', 'import sys\nfrom google.protobuf import descriptor_pb2, struct_pb2\ns = descriptor_pb2.FileDescriptorSet()\nstruct_pb2.DESCRIPTOR.CopyToProto(s.file.add())\nopen(sys.argv[1], "wb").write(s.SerializeToString())', structSet], { encoding: 'utf8' });
+  const dump = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      'import sys\nfrom google.protobuf import descriptor_pb2, struct_pb2\ns = descriptor_pb2.FileDescriptorSet()\nstruct_pb2.DESCRIPTOR.CopyToProto(s.file.add())\nopen(sys.argv[1], "wb").write(s.SerializeToString())',
+      structSet,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(dump.status, 0, dump.stderr);
   const protos: string[] = [];
   const walk = (dir: string) => {
@@ -43,7 +52,11 @@ function compileReader(): string {
     }
   };
   walk(PROTO_DIR);
-  const r = spawnSync('protoc', [`--descriptor_set_in=${structSet}`, '-I', PROTO_DIR, `--python_out=${gen}`, ...protos], { encoding: 'utf8' });
+  const r = spawnSync(
+    'protoc',
+    [`--descriptor_set_in=${structSet}`, '-I', PROTO_DIR, `--python_out=${gen}`, ...protos],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   return gen;
 }
@@ -118,13 +131,17 @@ function checkAgainstRun(tb: TbFolders, runDir: string, finished: boolean) {
     const epoch = row[0];
     history.header.forEach((column, i) => {
       if (i === 0) return;
-      const [series, tag] = column.startsWith('val_') ? [validation, `epoch_${column.slice(4)}`] : [train, `epoch_${column}`];
+      const [series, tag] = column.startsWith('val_')
+        ? [validation, `epoch_${column.slice(4)}`]
+        : [train, `epoch_${column}`];
       const got = series.get(tag)?.get(epoch);
       assert.equal(got, Math.fround(row[i]), `${tag} at epoch ${epoch}: history.csv says ${row[i]}`);
       epochValues++;
     });
   }
-  const written = [...train, ...validation].filter(([tag]) => tag.startsWith('epoch_')).reduce((n, [, s]) => n + s.size, 0);
+  const written = [...train, ...validation]
+    .filter(([tag]) => tag.startsWith('epoch_'))
+    .reduce((n, [, s]) => n + s.size, 0);
   assert.equal(written, epochValues, 'no epoch scalar that history.csv does not have');
 
   const events = runEvents(runDir);
@@ -134,16 +151,24 @@ function checkAgainstRun(tb: TbFolders, runDir: string, finished: boolean) {
   for (const b of batches) {
     const step = (b.epoch - 1) * b.batches + b.batch;
     assert.equal(train.get('batch_loss')?.get(step), Math.fround(b.loss), `batch_loss at step ${step}`);
-    for (const [k, v] of Object.entries(b.metrics)) assert.equal(train.get(`batch_${k}`)?.get(step), Math.fround(v), `batch_${k} at step ${step}`);
+    for (const [k, v] of Object.entries(b.metrics))
+      assert.equal(train.get(`batch_${k}`)?.get(step), Math.fround(v), `batch_${k} at step ${step}`);
   }
   assert.equal(train.get('batch_loss')?.size, batches.length);
   for (const e of events) {
     if (e.type !== 'epoch' || e.valLoss === undefined) continue;
-    assert.equal(validation.get('evaluation_loss_vs_iterations')?.get(e.epoch * started.stepsPerEpoch), Math.fround(e.valLoss));
+    assert.equal(
+      validation.get('evaluation_loss_vs_iterations')?.get(e.epoch * started.stepsPerEpoch),
+      Math.fround(e.valLoss),
+    );
   }
 
   const graph = tb.train!.records.flatMap((r) => r.values ?? []).find((v) => v.tag === 'keras');
-  assert.equal((JSON.parse(graph?.string ?? '{}') as { class_name?: string }).class_name, 'Sequential', 'the Keras model JSON for the graph dashboard');
+  assert.equal(
+    (JSON.parse(graph?.string ?? '{}') as { class_name?: string }).class_name,
+    'Sequential',
+    'the Keras model JSON for the graph dashboard',
+  );
 
   const spec = JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')) as RunSpec;
   const hp = tb.hparams!.records.flatMap((r) => r.values ?? []);
@@ -160,7 +185,11 @@ function checkAgainstRun(tb: TbFolders, runDir: string, finished: boolean) {
 
 function trainDigits(engine: string): string {
   const out = mkdtempSync(join(tmpdir(), `modelspec-tb-${engine}-`));
-  const r = spawnSync(process.execPath, [CLI, 'train', 'examples/digits.model', '--backend', engine, '--epochs', '2', '--out', out, '--json'], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'train', 'examples/digits.model', '--backend', engine, '--epochs', '2', '--out', out, '--json'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   const started = r.stdout
     .split('\n')
@@ -205,52 +234,69 @@ describe('TFRecord framing', () => {
   });
 });
 
-describe('TensorBoard event files of `modelspec train`, read with TensorBoard’s protos', { skip: noReader ?? false }, () => {
-  let gen = '';
-  before(() => {
-    ensureBuilt();
-    gen = compileReader();
-  });
-
-  it('a TensorFlow.js run (digits, 2 epochs): every value equals history.csv and events.jsonl', () => {
-    const runDir = trainDigits('tfjs');
-    checkAgainstRun(readTensorBoard(gen, runDir), runDir, true);
-  });
-
-  it('a PyTorch run (digits, 2 epochs): every value equals history.csv and events.jsonl', { skip: torchProbe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' }, () => {
-    const runDir = trainDigits('torch');
-    checkAgainstRun(readTensorBoard(gen, runDir), runDir, true);
-  });
-
-  it('a run whose launcher is killed after the first epoch leaves readable files with the epochs it recorded', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'modelspec-tb-killed-'));
-    const model = join(out, 'long.model');
-    writeFileSync(model, readFileSync('examples/digits.model', 'utf8').replace(/callbacks: \[.*\]\n/, ''));
-    const child = spawn(process.execPath, [CLI, 'train', model, '--backend', 'tfjs', '--epochs', '50', '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let runDir = '';
-    await new Promise<void>((resolve, reject) => {
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        for (const line of buffered.split('\n').filter((l) => l.startsWith('{'))) {
-          const e = JSON.parse(line) as RunEvent;
-          if (e.type === 'started') runDir = e.runDir;
-          if (e.type === 'epoch') {
-            child.kill('SIGKILL');
-            resolve();
-            return;
-          }
-        }
-        buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-      });
-      child.on('exit', () => reject(new Error('the run ended before its first epoch')));
+describe(
+  'TensorBoard event files of `modelspec train`, read with TensorBoard’s protos',
+  { skip: noReader ?? false },
+  () => {
+    let gen = '';
+    before(() => {
+      ensureBuilt();
+      gen = compileReader();
     });
-    // Read before the orphaned engine notices and stops: what the launcher left.
-    const tb = readTensorBoard(gen, runDir);
-    assert.equal(readHistory(runDir).rows.length >= 1, true);
-    assert.ok(scalars(tb.train!.records).get('epoch_loss')?.has(0), 'epoch 0 is in the train file');
-    // The engine sees its stdin close, stops and saves; wait for that so nothing outlives the test.
-    for (let i = 0; i < 600 && !runEvents(runDir).some((e) => e.type === 'stopped' || e.type === 'finished' || e.type === 'failed'); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(join(runDir, 'events.jsonl')));
-  });
-});
+
+    it('a TensorFlow.js run (digits, 2 epochs): every value equals history.csv and events.jsonl', () => {
+      const runDir = trainDigits('tfjs');
+      checkAgainstRun(readTensorBoard(gen, runDir), runDir, true);
+    });
+
+    it(
+      'a PyTorch run (digits, 2 epochs): every value equals history.csv and events.jsonl',
+      { skip: torchProbe ? false : 'no Python interpreter with torch here (apt-get install python3-torch)' },
+      () => {
+        const runDir = trainDigits('torch');
+        checkAgainstRun(readTensorBoard(gen, runDir), runDir, true);
+      },
+    );
+
+    it('a run whose launcher is killed after the first epoch leaves readable files with the epochs it recorded', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'modelspec-tb-killed-'));
+      const model = join(out, 'long.model');
+      writeFileSync(model, readFileSync('examples/digits.model', 'utf8').replace(/callbacks: \[.*\]\n/, ''));
+      const child = spawn(
+        process.execPath,
+        [CLI, 'train', model, '--backend', 'tfjs', '--epochs', '50', '--out', out, '--json'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let runDir = '';
+      await new Promise<void>((resolve, reject) => {
+        let buffered = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString('utf8');
+          for (const line of buffered.split('\n').filter((l) => l.startsWith('{'))) {
+            const e = JSON.parse(line) as RunEvent;
+            if (e.type === 'started') runDir = e.runDir;
+            if (e.type === 'epoch') {
+              child.kill('SIGKILL');
+              resolve();
+              return;
+            }
+          }
+          buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+        });
+        child.on('exit', () => reject(new Error('the run ended before its first epoch')));
+      });
+      // Read before the orphaned engine notices and stops: what the launcher left.
+      const tb = readTensorBoard(gen, runDir);
+      assert.equal(readHistory(runDir).rows.length >= 1, true);
+      assert.ok(scalars(tb.train!.records).get('epoch_loss')?.has(0), 'epoch 0 is in the train file');
+      // The engine sees its stdin close, stops and saves; wait for that so nothing outlives the test.
+      for (
+        let i = 0;
+        i < 600 && !runEvents(runDir).some((e) => e.type === 'stopped' || e.type === 'finished' || e.type === 'failed');
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync(join(runDir, 'events.jsonl')));
+    });
+  },
+);

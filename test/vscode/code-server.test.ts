@@ -19,6 +19,12 @@ test('the integration suite passes inside code-server’s extension host', { ski
   // The suite trains a model: VS Code must have nothing to say about how the extension reads its
   // settings (a window setting read for a resource) or registers providers (a selector without a scheme).
   assert.match(hostLogs, /\S/, 'the extension host wrote a log');
-  const warnings = hostLogs.split('\n').filter((l) => /modelspec/i.test(l) && /Accessing a (window|resource) scoped configuration|without a scheme|document selector/i.test(l));
+  const warnings = hostLogs
+    .split('\n')
+    .filter(
+      (l) =>
+        /modelspec/i.test(l) &&
+        /Accessing a (window|resource) scoped configuration|without a scheme|document selector/i.test(l),
+    );
   assert.deepEqual(warnings, []);
 });

@@ -11,12 +11,17 @@ import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync) ?? '/usr/bin/chromium';
+export const CODE_SERVER =
+  process.env.CODE_SERVER_BIN ?? join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+export const CHROMIUM =
+  process.env.CHROMIUM_BIN ??
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync) ??
+  '/usr/bin/chromium';
 
 /** Why the tests in a real VS Code cannot run here, or undefined when they can. */
 export function missingPrerequisite(): string | undefined {
-  if (!existsSync(CODE_SERVER)) return `code-server is not installed (run: node scripts/install-code-server.mjs); looked for ${CODE_SERVER}`;
+  if (!existsSync(CODE_SERVER))
+    return `code-server is not installed (run: node scripts/install-code-server.mjs); looked for ${CODE_SERVER}`;
   if (!existsSync(CHROMIUM)) return `Chromium is not installed (apt-get install chromium); looked for ${CHROMIUM}`;
   return undefined;
 }
@@ -36,7 +41,10 @@ function freePort(): Promise<number> {
 /** A temporary workspace holding a copy of examples/, plus any extra files. */
 export function makeWorkspace(files: Record<string, string> = {}): string {
   const ws = mkdtempSync(join(tmpdir(), 'modelspec-ws-'));
-  cpSync(join(ROOT, 'examples'), ws, { recursive: true, filter: (src) => !src.includes(`${join('examples', 'runs')}`) });
+  cpSync(join(ROOT, 'examples'), ws, {
+    recursive: true,
+    filter: (src) => !src.includes(`${join('examples', 'runs')}`),
+  });
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(ws, name, '..'), { recursive: true });
     writeFileSync(join(ws, name), text);
@@ -83,7 +91,21 @@ export async function startCodeServer(): Promise<CodeServer> {
   // detached: its own session and process group (setsid), so stop() can kill all of it.
   const child: ChildProcess = spawn(
     CODE_SERVER,
-    ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, '--config', '/dev/null'],
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--config',
+      '/dev/null',
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home } },
   );
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -165,7 +187,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -185,7 +214,9 @@ export async function closeBrowser(browser: Browser | undefined, page: Page | un
  * examples, with the extension loaded from `extensionPath`. Resolves with the suite's exit code
  * and the extension host's console output and log files.
  */
-export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code: number; log: string; hostLogs: string }> {
+export async function runIntegrationSuite(
+  extensionPath = ROOT,
+): Promise<{ code: number; log: string; hostLogs: string }> {
   const workspace = makeWorkspace();
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -199,9 +230,17 @@ export async function runIntegrationSuite(extensionPath = ROOT): Promise<{ code:
     let exit!: (code: number) => void;
     const exitCode = new Promise<number>((r) => (exit = r));
     await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
-    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => hostLog.push(`${type}: ${format(...args)}`));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) =>
+      hostLog.push(`${type}: ${format(...args)}`),
+    );
     await page.goto(server.url(workspace, join(ROOT, 'out', 'test', 'vscode', 'index.cjs'), extensionPath));
-    const timeout = new Promise<number>((_, rej) => (timer = setTimeout(() => rej(new Error(`the suite did not finish within 180 s:\n${hostLog.join('\n')}`)), 180_000)));
+    const timeout = new Promise<number>(
+      (_, rej) =>
+        (timer = setTimeout(
+          () => rej(new Error(`the suite did not finish within 180 s:\n${hostLog.join('\n')}`)),
+          180_000,
+        )),
+    );
     const code = await Promise.race([exitCode, timeout]);
     return { code, log: hostLog.join('\n'), hostLogs: server.extensionHostLogs() };
   } catch (e) {

@@ -8,7 +8,16 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { closeBrowser, launchChromium, makeWorkspace, missingPrerequisite, ROOT, sleep, startCodeServer, type CodeServer } from './code-server';
+import {
+  closeBrowser,
+  launchChromium,
+  makeWorkspace,
+  missingPrerequisite,
+  ROOT,
+  sleep,
+  startCodeServer,
+  type CodeServer,
+} from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the model graph test in the workbench: ${skip}`);
@@ -41,64 +50,74 @@ async function cursorLine(page: Page): Promise<number> {
   return Number(m[1]);
 }
 
-test('in the workbench: Show Model Graph, click a layer → its line, cursor → highlighted layer, live errors', { skip, timeout: 240_000 }, async () => {
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  const workspace = makeWorkspace();
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  try {
-    server = await startCodeServer();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(server.url(workspace));
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits-cnn.model' }).first().click();
-    // The server has analysed the file once its hints show.
-    await page.locator('.monaco-editor .view-line span', { hasText: /^\(None,\s128\)\s·\s1,179,776$/ }).first().waitFor({ timeout: 60_000 });
+test(
+  'in the workbench: Show Model Graph, click a layer → its line, cursor → highlighted layer, live errors',
+  { skip, timeout: 240_000 },
+  async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    const workspace = makeWorkspace();
+    let server: CodeServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    try {
+      server = await startCodeServer();
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await page.goto(server.url(workspace));
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits-cnn.model' }).first().click();
+      // The server has analysed the file once its hints show.
+      await page
+        .locator('.monaco-editor .view-line span', { hasText: /^\(None,\s128\)\s·\s1,179,776$/ })
+        .first()
+        .waitFor({ timeout: 60_000 });
 
-    await runCommand(page, 'ModelSpec: Show Model Graph');
-    const graph = graphFrame(page);
-    // The input and the eight layers of digits_cnn.
-    await graph.locator('g.box').nth(8).waitFor({ timeout: 60_000 });
-    assert.equal(await graph.locator('g.box').count(), 9);
-    assert.match((await graph.locator('.memory').textContent()) ?? '', /Training memory ≈ 60\.9 MB.*Adadelta, 2× the weights.*batch 128/);
-    await page.locator('.tab', { hasText: 'Graph: digits-cnn.model' }).waitFor();
-    await shot(page, '01-graph-beside-the-file');
+      await runCommand(page, 'ModelSpec: Show Model Graph');
+      const graph = graphFrame(page);
+      // The input and the eight layers of digits_cnn.
+      await graph.locator('g.box').nth(8).waitFor({ timeout: 60_000 });
+      assert.equal(await graph.locator('g.box').count(), 9);
+      assert.match(
+        (await graph.locator('.memory').textContent()) ?? '',
+        /Training memory ≈ 60\.9 MB.*Adadelta, 2× the weights.*batch 128/,
+      );
+      await page.locator('.tab', { hasText: 'Graph: digits-cnn.model' }).waitFor();
+      await shot(page, '01-graph-beside-the-file');
 
-    // Click the first Dense layer's box: the cursor goes to its line (line 9 of the file).
-    await graph.locator('g.box', { hasText: 'Dense  dense' }).first().click();
-    await page.locator('#status\\.editor\\.selection', { hasText: 'Ln 9,' }).waitFor({ timeout: 10_000 });
-    assert.equal(await cursorLine(page), 9);
-    await shot(page, '02-click-a-layer');
+      // Click the first Dense layer's box: the cursor goes to its line (line 9 of the file).
+      await graph.locator('g.box', { hasText: 'Dense  dense' }).first().click();
+      await page.locator('#status\\.editor\\.selection', { hasText: 'Ln 9,' }).waitFor({ timeout: 10_000 });
+      assert.equal(await cursorLine(page), 9);
+      await shot(page, '02-click-a-layer');
 
-    // Put the cursor on the MaxPooling2D line: its box is highlighted.
-    await page.locator('.monaco-editor .view-line', { hasText: 'MaxPooling2D' }).first().click();
-    const current = graph.locator('g.box.current');
-    await current.first().waitFor({ timeout: 10_000 });
-    assert.match((await current.textContent()) ?? '', /MaxPooling2D/);
-    assert.equal(await current.count(), 1);
-    await shot(page, '03-cursor-highlights-its-layer');
+      // Put the cursor on the MaxPooling2D line: its box is highlighted.
+      await page.locator('.monaco-editor .view-line', { hasText: 'MaxPooling2D' }).first().click();
+      const current = graph.locator('g.box.current');
+      await current.first().waitFor({ timeout: 10_000 });
+      assert.match((await current.textContent()) ?? '', /MaxPooling2D/);
+      assert.equal(await current.count(), 1);
+      await shot(page, '03-cursor-highlights-its-layer');
 
-    // Break a layer while typing: a Conv2D after Flatten. The graph redraws it red with the message.
-    await page.locator('.monaco-editor .view-line', { hasText: "Dense(128, activation='relu')" }).first().click();
-    await page.keyboard.press('End');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.type('Conv2D(8, (3, 3))');
-    // Half-typed states (Conv2D(8 without its kernel size) are drawn red too; wait for the last.
-    const broken = graph.locator('g.box.error', { hasText: 'rank-3 input' });
-    await broken.first().waitFor({ timeout: 30_000 });
-    assert.equal(await graph.locator('g.box.error').count(), 1);
-    assert.match((await broken.locator('text').first().textContent()) ?? '', /^Conv2D/);
-    await shot(page, '04-live-error');
-  } catch (e) {
-    if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
-    if (server) console.log(server.log().slice(-3000));
-    throw e;
-  } finally {
-    await closeBrowser(browser, page);
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
-});
+      // Break a layer while typing: a Conv2D after Flatten. The graph redraws it red with the message.
+      await page.locator('.monaco-editor .view-line', { hasText: "Dense(128, activation='relu')" }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.type('Conv2D(8, (3, 3))');
+      // Half-typed states (Conv2D(8 without its kernel size) are drawn red too; wait for the last.
+      const broken = graph.locator('g.box.error', { hasText: 'rank-3 input' });
+      await broken.first().waitFor({ timeout: 30_000 });
+      assert.equal(await graph.locator('g.box.error').count(), 1);
+      assert.match((await broken.locator('text').first().textContent()) ?? '', /^Conv2D/);
+      await shot(page, '04-live-error');
+    } catch (e) {
+      if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
+      if (server) console.log(server.log().slice(-3000));
+      throw e;
+    } finally {
+      await closeBrowser(browser, page);
+      await server?.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  },
+);

@@ -25,10 +25,16 @@ before(() => {
   vsix = join(dir, 'modelspec.vsix');
   // What `npm run package` runs, minus the build: scripts/test.mjs has just built dist/, and
   // rebuilding it here could race with other tests that run the bundles.
-  const r = spawnSync(process.execPath, ['scripts/package-vsix.mjs', '--no-build', '--out', vsix], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['scripts/package-vsix.mjs', '--no-build', '--out', vsix], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const list = spawnSync(unzip!, ['-l', vsix], { encoding: 'utf8' });
-  entries = list.stdout.split('\n').map((l) => l.trim().split(/\s+/).slice(3).join(' ')).filter((n) => n.startsWith('extension/'));
+  entries = list.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).slice(3).join(' '))
+    .filter((n) => n.startsWith('extension/'));
   console.log(`# ${vsix}: ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB, ${entries.length} files`);
 });
 after(() => {
@@ -56,12 +62,17 @@ test('the .vsix holds the bundles, the panel, the grammar, the wasm binaries and
     'extension/media/dist/panel.css',
     'extension/python/modelspec_torch/__main__.py',
   ]) {
-    assert.ok(entries.some((e) => e.toLowerCase() === f.toLowerCase()), `${f} is missing`);
+    assert.ok(
+      entries.some((e) => e.toLowerCase() === f.toLowerCase()),
+      `${f} is missing`,
+    );
   }
 });
 
 test('the .vsix leaves out sources, tests, source maps and node_modules', { skip }, () => {
-  const unwanted = entries.filter((e) => /\.ts$|\.map$|\/node_modules\/|^extension\/(test|client|scripts|examples)\/|\/tests\//.test(e));
+  const unwanted = entries.filter((e) =>
+    /\.ts$|\.map$|\/node_modules\/|^extension\/(test|client|scripts|examples)\/|\/tests\//.test(e),
+  );
   assert.deepEqual(unwanted, []);
 });
 
@@ -74,15 +85,23 @@ function unpack(): string {
   return (unpacked = out);
 }
 
-test('unpacked alone, the packaged CLI trains digits on the packaged TensorFlow.js engine (wasm)', { skip, timeout: 120_000 }, () => {
-  const out = unpack();
-  copyFileSync(join(ROOT, 'examples', 'digits.model'), join(out, 'digits.model'));
-  const train = spawnSync(process.execPath, [join(out, 'extension', 'dist', 'cli.cjs'), 'train', 'digits.model', '--epochs', '1', '--backend', 'tfjs'], { cwd: out, encoding: 'utf8' });
-  assert.equal(train.status, 0, train.stdout + train.stderr);
-  assert.match(train.stdout, /Engine: tfjs \(wasm\)/);
-  assert.match(train.stdout, /Finished after 1 epochs?\b/);
-  assert.equal(readdirSync(join(out, 'runs', 'digits_mlp')).length, 1);
-});
+test(
+  'unpacked alone, the packaged CLI trains digits on the packaged TensorFlow.js engine (wasm)',
+  { skip, timeout: 120_000 },
+  () => {
+    const out = unpack();
+    copyFileSync(join(ROOT, 'examples', 'digits.model'), join(out, 'digits.model'));
+    const train = spawnSync(
+      process.execPath,
+      [join(out, 'extension', 'dist', 'cli.cjs'), 'train', 'digits.model', '--epochs', '1', '--backend', 'tfjs'],
+      { cwd: out, encoding: 'utf8' },
+    );
+    assert.equal(train.status, 0, train.stdout + train.stderr);
+    assert.match(train.stdout, /Engine: tfjs \(wasm\)/);
+    assert.match(train.stdout, /Finished after 1 epochs?\b/);
+    assert.equal(readdirSync(join(out, 'runs', 'digits_mlp')).length, 1);
+  },
+);
 
 interface PackagedManifest {
   icon?: string;
@@ -96,7 +115,13 @@ interface PackagedManifest {
   scripts?: Record<string, string>;
   devDependencies?: unknown;
   contributes: {
-    walkthroughs?: { id: string; steps: { id: string; media: { image?: string | { light: string; dark: string }; markdown?: string; svg?: string } }[] }[];
+    walkthroughs?: {
+      id: string;
+      steps: {
+        id: string;
+        media: { image?: string | { light: string; dark: string }; markdown?: string; svg?: string };
+      }[];
+    }[];
   };
 }
 
@@ -112,45 +137,67 @@ function packaged(): { root: string; manifest: PackagedManifest } {
   return { root, manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackagedManifest };
 }
 
-test('the packaged manifest has the Marketplace fields: icon, preview, repository, bugs, homepage, Formatters, gallery banner', { skip }, () => {
-  const { root, manifest } = packaged();
-  assert.equal(manifest.preview, true);
-  assert.match(manifest.repository?.url ?? '', /^https:\/\//);
-  assert.match(manifest.bugs?.url ?? '', /^https:\/\//);
-  assert.match(manifest.homepage ?? '', /^https:\/\//);
-  assert.ok(manifest.categories?.includes('Formatters'), `categories: ${manifest.categories}`);
-  assert.match(manifest.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
-  assert.ok(manifest.icon, 'an icon');
-  const icon = PNG.sync.read(readFileSync(join(root, manifest.icon)));
-  assert.deepEqual([icon.width, icon.height], [128, 128]);
-});
+test(
+  'the packaged manifest has the Marketplace fields: icon, preview, repository, bugs, homepage, Formatters, gallery banner',
+  { skip },
+  () => {
+    const { root, manifest } = packaged();
+    assert.equal(manifest.preview, true);
+    assert.match(manifest.repository?.url ?? '', /^https:\/\//);
+    assert.match(manifest.bugs?.url ?? '', /^https:\/\//);
+    assert.match(manifest.homepage ?? '', /^https:\/\//);
+    assert.ok(manifest.categories?.includes('Formatters'), `categories: ${manifest.categories}`);
+    assert.match(manifest.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
+    assert.ok(manifest.icon, 'an icon');
+    const icon = PNG.sync.read(readFileSync(join(root, manifest.icon)));
+    assert.deepEqual([icon.width, icon.height], [128, 128]);
+  },
+);
 
-test('the packaged manifest leaves out bin, scripts (postinstall) and devDependencies; the checkout keeps them', { skip }, () => {
-  const { manifest } = packaged();
-  assert.equal(manifest.bin, undefined);
-  assert.equal(manifest.scripts, undefined);
-  assert.equal(manifest.devDependencies, undefined);
-  const checkout = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackagedManifest;
-  assert.ok(checkout.bin && checkout.scripts?.postinstall && checkout.devDependencies);
-});
+test(
+  'the packaged manifest leaves out bin, scripts (postinstall) and devDependencies; the checkout keeps them',
+  { skip },
+  () => {
+    const { manifest } = packaged();
+    assert.equal(manifest.bin, undefined);
+    assert.equal(manifest.scripts, undefined);
+    assert.equal(manifest.devDependencies, undefined);
+    const checkout = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackagedManifest;
+    assert.ok(checkout.bin && checkout.scripts?.postinstall && checkout.devDependencies);
+  },
+);
 
-test("the package's README is the editor user's (docs/marketplace/README.md), and every link and image in it is in the package", { skip }, () => {
-  const { root } = packaged();
-  const readme = readFileSync(packagedFile(root, 'README.md'), 'utf8');
-  assert.equal(readme, readFileSync(join(ROOT, 'docs', 'marketplace', 'README.md'), 'utf8'));
-  assert.doesNotMatch(readme, /npm (install|test)|npx |ARCHITECTURE\.md|\.\.\//, 'no developer setup, no links out of the package');
-  const targets = [...readme.matchAll(/\]\(([^)\s#]+)\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/.test(t));
-  assert.ok(targets.includes('LANGUAGE.md'), targets.join(', '));
-  const images = targets.filter((t) => t.endsWith('.png'));
-  assert.ok(images.length >= 3, `screenshots of the hints, the squiggle and fix, and the panel: ${images.join(', ')}`);
-  for (const t of targets) assert.ok(existsSync(join(root, t)), `README links to ${t}, which is not in the package`);
-  for (const image of images) {
-    const png = PNG.sync.read(readFileSync(join(root, image)));
-    assert.ok(png.width <= 1600 && statSync(join(root, image)).size < 400_000, `${image}: ${png.width}x${png.height}, ${statSync(join(root, image)).size} bytes`);
-  }
-  assert.match(readFileSync(join(root, 'LANGUAGE.md'), 'utf8'), /^# The ModelSpec language/);
-  assert.match(readFileSync(packagedFile(root, 'CHANGELOG.md'), 'utf8'), /## \[0\.1\.0\]/);
-});
+test(
+  "the package's README is the editor user's (docs/marketplace/README.md), and every link and image in it is in the package",
+  { skip },
+  () => {
+    const { root } = packaged();
+    const readme = readFileSync(packagedFile(root, 'README.md'), 'utf8');
+    assert.equal(readme, readFileSync(join(ROOT, 'docs', 'marketplace', 'README.md'), 'utf8'));
+    assert.doesNotMatch(
+      readme,
+      /npm (install|test)|npx |ARCHITECTURE\.md|\.\.\//,
+      'no developer setup, no links out of the package',
+    );
+    const targets = [...readme.matchAll(/\]\(([^)\s#]+)\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/.test(t));
+    assert.ok(targets.includes('LANGUAGE.md'), targets.join(', '));
+    const images = targets.filter((t) => t.endsWith('.png'));
+    assert.ok(
+      images.length >= 3,
+      `screenshots of the hints, the squiggle and fix, and the panel: ${images.join(', ')}`,
+    );
+    for (const t of targets) assert.ok(existsSync(join(root, t)), `README links to ${t}, which is not in the package`);
+    for (const image of images) {
+      const png = PNG.sync.read(readFileSync(join(root, image)));
+      assert.ok(
+        png.width <= 1600 && statSync(join(root, image)).size < 400_000,
+        `${image}: ${png.width}x${png.height}, ${statSync(join(root, image)).size} bytes`,
+      );
+    }
+    assert.match(readFileSync(join(root, 'LANGUAGE.md'), 'utf8'), /^# The ModelSpec language/);
+    assert.match(readFileSync(packagedFile(root, 'CHANGELOG.md'), 'utf8'), /## \[0\.1\.0\]/);
+  },
+);
 
 test('the packaged bundles are minified and name no source map that is not shipped', { skip }, () => {
   const { root } = packaged();
@@ -177,17 +224,26 @@ test("the walkthrough's media are in the package", { skip }, () => {
   assert.equal(walkthroughs.length, 1);
   for (const s of walkthroughs[0]!.steps) {
     const media = s.media;
-    const files = [media.markdown, media.svg, ...(typeof media.image === 'string' ? [media.image] : media.image ? [media.image.light, media.image.dark] : [])].filter((f): f is string => !!f);
+    const files = [
+      media.markdown,
+      media.svg,
+      ...(typeof media.image === 'string' ? [media.image] : media.image ? [media.image.light, media.image.dark] : []),
+    ].filter((f): f is string => !!f);
     assert.ok(files.length, `step ${s.id} has a media file`);
-    for (const f of files) assert.ok(existsSync(join(root, posix.normalize(f))), `step ${s.id}: ${f} is not in the package`);
+    for (const f of files)
+      assert.ok(existsSync(join(root, posix.normalize(f))), `step ${s.id}: ${f} is not in the package`);
   }
 });
 
 const noVsCode = skip ?? missingPrerequisite();
-test('the packaged extension, unpacked alone, passes the integration suite in code-server', { skip: noVsCode, timeout: 240_000 }, async () => {
-  const bundle = spawnSync(process.execPath, ['scripts/build-vscode-tests.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(bundle.status, 0, bundle.stderr);
-  const { code, log } = await runIntegrationSuite(join(unpack(), 'extension'));
-  console.log(suiteSummary(log));
-  assert.equal(code, 0, `the suite failed against the packaged extension:\n${log}`);
-});
+test(
+  'the packaged extension, unpacked alone, passes the integration suite in code-server',
+  { skip: noVsCode, timeout: 240_000 },
+  async () => {
+    const bundle = spawnSync(process.execPath, ['scripts/build-vscode-tests.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(bundle.status, 0, bundle.stderr);
+    const { code, log } = await runIntegrationSuite(join(unpack(), 'extension'));
+    console.log(suiteSummary(log));
+    assert.equal(code, 0, `the suite failed against the packaged extension:\n${log}`);
+  },
+);

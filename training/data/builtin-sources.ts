@@ -58,7 +58,8 @@ function remoteSource(name: 'mnist' | 'fashion_mnist'): SourceLoader {
     async load(ref, split, ctx) {
       const files = await this.files(ref, split, ctx);
       ctx.onProgress?.(`Reading ${name} (${split})`);
-      const { images, labels } = files.length === 1 ? await fromNpz(files[0], split) : await fromIdx(files[0], files[1]);
+      const { images, labels } =
+        files.length === 1 ? await fromNpz(files[0], split) : await fromIdx(files[0], files[1]);
       return {
         x: { dtype: 'uint8', data: images.data, sampleShape: [images.dims[1], images.dims[2], 1] },
         count: images.dims[0],
@@ -86,17 +87,33 @@ async function fromNpz(path: string, split: SplitName): Promise<ImagesAndLabels>
   const npz = await readNpz(path);
   const [x, y] = [npz.get(`x_${split}`), npz.get(`y_${split}`)];
   if (!x?.bytes || !y?.bytes || x.descr !== '|u1' || y.descr !== '|u1') {
-    throw new DataError('data-format', `${path} lacks uint8 x_${split} and y_${split} arrays; delete it to download it again`);
+    throw new DataError(
+      'data-format',
+      `${path} lacks uint8 x_${split} and y_${split} arrays; delete it to download it again`,
+    );
   }
   const pair = { images: { dims: x.shape, data: x.bytes }, labels: { dims: y.shape, data: y.bytes } };
   checkPair(pair.images, pair.labels, `${path}'s x_${split} and y_${split} do not match`);
   return pair;
 }
 
-function checkPair(x: { dims: number[]; data: Uint8Array }, y: { dims: number[]; data: Uint8Array }, what: string): void {
+function checkPair(
+  x: { dims: number[]; data: Uint8Array },
+  y: { dims: number[]; data: Uint8Array },
+  what: string,
+): void {
   const count = x.dims[0];
-  if (x.dims.length !== 3 || y.dims.length !== 1 || y.dims[0] !== count || x.data.length < count * x.dims[1] * x.dims[2] || y.data.length < count) {
-    throw new DataError('data-format', `${what} (${x.dims.join('×')} images, ${y.dims.join('×')} labels); delete them to download them again`);
+  if (
+    x.dims.length !== 3 ||
+    y.dims.length !== 1 ||
+    y.dims[0] !== count ||
+    x.data.length < count * x.dims[1] * x.dims[2] ||
+    y.data.length < count
+  ) {
+    throw new DataError(
+      'data-format',
+      `${what} (${x.dims.join('×')} images, ${y.dims.join('×')} labels); delete them to download them again`,
+    );
   }
 }
 

@@ -27,7 +27,9 @@ export function lockEntries(cacheDir: string, entries: readonly string[]): void 
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, '');
       } catch (e) {
-        throw new Error(`Cannot write the cache lock ${path}: ${e instanceof Error ? e.message : String(e)}. Check that the cache folder is writable, or set MODELSPEC_CACHE to another folder`);
+        throw new Error(
+          `Cannot write the cache lock ${path}: ${e instanceof Error ? e.message : String(e)}. Check that the cache folder is writable, or set MODELSPEC_CACHE to another folder`,
+        );
       }
     }
     held.set(path, count + 1);

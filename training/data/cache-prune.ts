@@ -80,7 +80,8 @@ export async function prunePrepared(cacheDir: string, opts: PruneOptions): Promi
     if (name.endsWith('.tmp') || name.endsWith('.evicting')) {
       // An interrupted write or eviction; a young .tmp may be another run writing right now.
       const info = await stat(dir).catch(() => undefined);
-      if (info && (name.endsWith('.evicting') || now - info.mtimeMs > STALE_TMP_MS)) await rm(dir, { recursive: true, force: true }).catch(() => {});
+      if (info && (name.endsWith('.evicting') || now - info.mtimeMs > STALE_TMP_MS))
+        await rm(dir, { recursive: true, force: true }).catch(() => {});
       continue;
     }
     const entry = await describe(name, dir);
@@ -114,7 +115,9 @@ export async function dropOtherVersions(cacheDir: string, entry: string): Promis
   const source = sourceOf(entry);
   const root = join(cacheDir, 'prepared');
   const names = await readdir(root).catch(() => [] as string[]);
-  const others = names.filter((n) => n !== entry && !n.endsWith('.tmp') && !n.endsWith('.evicting') && sourceOf(n) === source);
+  const others = names.filter(
+    (n) => n !== entry && !n.endsWith('.tmp') && !n.endsWith('.evicting') && sourceOf(n) === source,
+  );
   if (!others.length) return [];
   const locked = lockedEntries(cacheDir);
   const removed: string[] = [];

@@ -49,7 +49,8 @@ export async function downloadCifar(name: 'cifar10' | 'cifar100', opts: CifarDow
     found.add(entry.name);
   }
   const missing = [...wanted].filter((n) => !found.has(n));
-  if (missing.length) throw new DataError('data-format', `${archive} lacks ${missing.join(', ')}; delete it to download it again`);
+  if (missing.length)
+    throw new DataError('data-format', `${archive} lacks ${missing.join(', ')}; delete it to download it again`);
   return DATASET_FILES[name].map((f) => join(target, f));
 }
 
@@ -60,7 +61,8 @@ function* tarEntries(tar: Buffer, path: string): Generator<{ name: string; data:
     if (header.every((b) => b === 0)) return; // end of archive
     const text = (from: number, to: number) => header.toString('latin1', from, to).replace(/\0.*$/s, '');
     const size = parseInt(text(124, 136).trim() || '0', 8);
-    if (!Number.isFinite(size) || at + 512 + size > tar.length) throw new DataError('data-format', `${path} is a damaged tar archive; delete it to download it again`);
+    if (!Number.isFinite(size) || at + 512 + size > tar.length)
+      throw new DataError('data-format', `${path} is a damaged tar archive; delete it to download it again`);
     const prefix = text(257, 263).startsWith('ustar') ? text(345, 500) : '';
     const name = prefix ? `${prefix}/${text(0, 100)}` : text(0, 100);
     const type = String.fromCharCode(header[156]);

@@ -27,7 +27,11 @@ export async function readCifarBatch(path: string, classCount: number, labelKey 
     if (e instanceof PickleError) throw new DataError('data-format', `${path} is not a CIFAR batch: ${e.message}`);
     throw e;
   }
-  const bad = (what: string) => new DataError('data-format', `${path} is not a CIFAR batch (${what}); delete it, or the folder, to download it again`);
+  const bad = (what: string) =>
+    new DataError(
+      'data-format',
+      `${path} is not a CIFAR batch (${what}); delete it, or the folder, to download it again`,
+    );
   if (!(root instanceof PyDict)) throw bad('not a dict');
   const data = root.get('data');
   const labels = root.get(labelKey);
@@ -40,7 +44,8 @@ export async function readCifarBatch(path: string, classCount: number, labelKey 
   if (!Array.isArray(labels) || labels.length !== count) throw bad(`'${labelKey}' is not a list of ${count} labels`);
   const y = new Int32Array(count);
   labels.forEach((l, i) => {
-    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= classCount) throw bad(`label ${i} is ${String(l)}, expected 0–${classCount - 1}`);
+    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= classCount)
+      throw bad(`label ${i} is ${String(l)}, expected 0–${classCount - 1}`);
     y[i] = l;
   });
   // (N, 3, 32, 32) → (N, 32, 32, 3), Keras's transpose(0, 2, 3, 1).
@@ -59,7 +64,11 @@ export async function readCifarBatch(path: string, classCount: number, labelKey 
 }
 
 /** Batches read in order and joined, as load_data() fills x_train from data_batch_1..5. */
-export async function readCifarBatches(paths: readonly string[], classCount: number, labelKey?: string): Promise<CifarBatch> {
+export async function readCifarBatches(
+  paths: readonly string[],
+  classCount: number,
+  labelKey?: string,
+): Promise<CifarBatch> {
   const batches: CifarBatch[] = [];
   for (const p of paths) batches.push(await readCifarBatch(p, classCount, labelKey));
   if (batches.length === 1) return batches[0];

@@ -37,7 +37,10 @@ export function digitsFilePath(env: NodeJS.ProcessEnv = process.env): string {
 
 export async function readDigits(split: 'train' | 'test', file = digitsFilePath()): Promise<DigitsSplit> {
   if (!existsSync(file)) {
-    throw new DataError('data-missing', `The digits dataset is missing (${file}); run \`npm run build\` in the extension folder to rebuild it`);
+    throw new DataError(
+      'data-missing',
+      `The digits dataset is missing (${file}); run \`npm run build\` in the extension folder to rebuild it`,
+    );
   }
   const bytes = await readFile(file);
   if (bytes.length < HEADER_BYTES || bytes.toString('ascii', 0, 8) !== MAGIC) {

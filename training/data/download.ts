@@ -131,10 +131,17 @@ async function downloadResuming(url: string, part: string, name: string, options
 class HttpStatusError extends Error {}
 
 /** One GET (with Range when resuming). Returns true when the whole file is in `part`. */
-async function fetchOnce(url: string, part: string, offset: number, name: string, options: DownloadOptions): Promise<boolean> {
+async function fetchOnce(
+  url: string,
+  part: string,
+  offset: number,
+  name: string,
+  options: DownloadOptions,
+): Promise<boolean> {
   const response = await request(url, offset > 0 ? { Range: `bytes=${offset}-` } : {}, options);
   let start = offset;
-  if (response.statusCode === 200) start = 0; // the server ignored Range: start over
+  if (response.statusCode === 200)
+    start = 0; // the server ignored Range: start over
   else if (response.statusCode === 416) {
     response.resume();
     await rm(part, { force: true }); // our partial file is longer than the remote one: start over
@@ -179,7 +186,12 @@ export function downloadProgress(name: string, done: number, total: number): str
   return `Downloading ${name} [${'#'.repeat(filled)}${'-'.repeat(20 - filled)}] ${percent}% ${mb(done)} / ${mb(total)} MB`;
 }
 
-function request(url: string, headers: Record<string, string>, options: DownloadOptions, redirects = 5): Promise<IncomingMessage> {
+function request(
+  url: string,
+  headers: Record<string, string>,
+  options: DownloadOptions,
+  redirects = 5,
+): Promise<IncomingMessage> {
   const get = url.startsWith('https:') ? httpsGet : url.startsWith('http:') ? httpGet : undefined;
   if (!get) return Promise.reject(new HttpStatusError(`unsupported URL (use http:// or https://)`));
   return new Promise((resolve, reject) => {
@@ -190,10 +202,14 @@ function request(url: string, headers: Record<string, string>, options: Download
         resolve(request(new URL(location, url).toString(), headers, options, redirects - 1));
         return;
       }
-      res.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () => res.destroy(new Error('no data received for a while')));
+      res.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () =>
+        res.destroy(new Error('no data received for a while')),
+      );
       resolve(res);
     });
-    req.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () => req.destroy(new Error('the server did not answer')));
+    req.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () =>
+      req.destroy(new Error('the server did not answer')),
+    );
     req.on('error', reject);
   });
 }

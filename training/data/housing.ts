@@ -27,7 +27,10 @@ export async function loadHousing(path: string, options: HousingOptions): Promis
   const x = npz.get('x');
   const y = npz.get('y');
   if (!x || !y || x.shape.length !== 2 || y.shape.length !== 1 || x.shape[0] !== y.shape[0]) {
-    throw new DataError('data-format', `${path} lacks matching 'x' (rows, features) and 'y' (rows,) arrays; delete it to download it again`);
+    throw new DataError(
+      'data-format',
+      `${path} lacks matching 'x' (rows, features) and 'y' (rows,) arrays; delete it to download it again`,
+    );
   }
   const features = x.shape[1];
   const n = Math.min(x.shape[0], options.limit ?? Infinity);
@@ -53,7 +56,10 @@ function floats(a: NpzArray, path: string): Float32Array {
   const count = a.shape.reduce((p, d) => p * d, 1);
   const bytes = a.bytes;
   const size = a.descr === '<f8' ? 8 : a.descr === '<f4' ? 4 : 0;
-  if (!bytes || !size || bytes.length < count * size) throw new DataError('data-format', `${path}: an array of dtype ${a.descr}, expected float64`);
+  if (!bytes || !size || bytes.length < count * size)
+    throw new DataError('data-format', `${path}: an array of dtype ${a.descr}, expected float64`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float32Array.from({ length: count }, (_, i) => (size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true)));
+  return Float32Array.from({ length: count }, (_, i) =>
+    size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true),
+  );
 }

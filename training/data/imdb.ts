@@ -22,7 +22,15 @@ export interface ImdbOptions {
   indexFrom: number;
 }
 
-export const IMDB_DEFAULTS: ImdbOptions = { numWords: null, skipTop: 0, maxlen: null, seed: 113, startChar: 1, oovChar: 2, indexFrom: 3 };
+export const IMDB_DEFAULTS: ImdbOptions = {
+  numWords: null,
+  skipTop: 0,
+  maxlen: null,
+  seed: 113,
+  startChar: 1,
+  oovChar: 2,
+  indexFrom: 3,
+};
 
 export interface ImdbSplits {
   train: { x: number[][]; y: number[] };
@@ -34,14 +42,19 @@ export async function loadImdb(path: string, options: ImdbOptions): Promise<Imdb
   const npz = await readNpz(path);
   const member = (key: string) => {
     const a = npz.get(key);
-    if (!a) throw new DataError('data-format', `${path} has no '${key}' array (an IMDB .npz has x_train, y_train, x_test, y_test); delete it to download it again`);
+    if (!a)
+      throw new DataError(
+        'data-format',
+        `${path} has no '${key}' array (an IMDB .npz has x_train, y_train, x_test, y_test); delete it to download it again`,
+      );
     return a;
   };
   const rng = new MT19937(options.seed);
   const split = (xKey: string, yKey: string) => {
     const xs = sequences(member(xKey), path);
     const ys = integers(member(yKey), path);
-    if (xs.length !== ys.length) throw new DataError('data-format', `${path}: ${xKey} has ${xs.length} reviews but ${yKey} ${ys.length} labels`);
+    if (xs.length !== ys.length)
+      throw new DataError('data-format', `${path}: ${xKey} has ${xs.length} reviews but ${yKey} ${ys.length} labels`);
     const order = shuffledIndices(rng, xs.length);
     return { x: Array.from(order, (i) => xs[i]), y: Array.from(order, (i) => ys[i]) };
   };
@@ -57,14 +70,26 @@ export interface ReutersOptions extends ImdbOptions {
 export async function loadReuters(path: string, options: ReutersOptions): Promise<ImdbSplits> {
   const npz = await readNpz(path);
   const [xa, ya] = [npz.get('x'), npz.get('y')];
-  if (!xa || !ya) throw new DataError('data-format', `${path} has no 'x' and 'y' arrays (a Reuters .npz has both); delete it to download it again`);
+  if (!xa || !ya)
+    throw new DataError(
+      'data-format',
+      `${path} has no 'x' and 'y' arrays (a Reuters .npz has both); delete it to download it again`,
+    );
   const xs = sequences(xa, path);
   const ys = integers(ya, path);
-  if (xs.length !== ys.length) throw new DataError('data-format', `${path}: x has ${xs.length} newswires but y ${ys.length} labels`);
+  if (xs.length !== ys.length)
+    throw new DataError('data-format', `${path}: x has ${xs.length} newswires but y ${ys.length} labels`);
   const order = shuffledIndices(new MT19937(options.seed), xs.length);
-  const [all] = transform([{ x: Array.from(order, (i) => xs[i]), y: Array.from(order, (i) => ys[i]) }], options, 'newswire');
+  const [all] = transform(
+    [{ x: Array.from(order, (i) => xs[i]), y: Array.from(order, (i) => ys[i]) }],
+    options,
+    'newswire',
+  );
   const idx = Math.trunc(all.x.length * (1 - options.testSplit)); // Python's int(len(xs) * (1 - test_split))
-  return { train: { x: all.x.slice(0, idx), y: all.y.slice(0, idx) }, test: { x: all.x.slice(idx), y: all.y.slice(idx) } };
+  return {
+    train: { x: all.x.slice(0, idx), y: all.y.slice(0, idx) },
+    test: { x: all.x.slice(idx), y: all.y.slice(idx) },
+  };
 }
 
 type Split = { x: number[][]; y: number[] };
@@ -72,7 +97,8 @@ type Split = { x: number[][]; y: number[] };
 /** start_char/index_from, the maxlen filter, then num_words/skip_top over all parts together, as Keras does. */
 function transform(parts: Split[], options: ImdbOptions, what: string): Split[] {
   const { startChar, indexFrom } = options;
-  const shift = (x: number[]) => (startChar !== null ? [startChar, ...x.map((w) => w + indexFrom)] : x.map((w) => w + indexFrom));
+  const shift = (x: number[]) =>
+    startChar !== null ? [startChar, ...x.map((w) => w + indexFrom)] : x.map((w) => w + indexFrom);
   parts = parts.map((p) => ({ x: p.x.map(shift), y: p.y }));
 
   if (options.maxlen) {
@@ -89,7 +115,11 @@ function transform(parts: Split[], options: ImdbOptions, what: string): Split[] 
       return { x, y };
     });
     if (parts.some((p) => !p.x.length)) {
-      throw new DataError('data-format', `maxlen=${maxlen} keeps no ${what} (Keras leaves out ${what}s of maxlen words or more); increase maxlen`, 'maxlen');
+      throw new DataError(
+        'data-format',
+        `maxlen=${maxlen} keeps no ${what} (Keras leaves out ${what}s of maxlen words or more); increase maxlen`,
+        'maxlen',
+      );
     }
   }
 
@@ -101,7 +131,9 @@ function transform(parts: Split[], options: ImdbOptions, what: string): Split[] 
   const limit = numWords;
   const { skipTop, oovChar } = options;
   const cut = (seq: number[]) =>
-    oovChar !== null ? seq.map((w) => (skipTop <= w && w < limit ? w : oovChar)) : seq.filter((w) => skipTop <= w && w < limit);
+    oovChar !== null
+      ? seq.map((w) => (skipTop <= w && w < limit ? w : oovChar))
+      : seq.filter((w) => skipTop <= w && w < limit);
   return parts.map((p) => ({ x: p.x.map(cut), y: p.y }));
 }
 
@@ -131,8 +163,15 @@ function integers(a: NpzArray, path: string): number[] {
   if (!bytes) throw new DataError('data-format', `${path}: the labels are not a numeric array`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = { '<i8': 8, '<i4': 4, '|u1': 1, '|i1': 1, '<u1': 1 }[a.descr];
-  if (!size || bytes.length < count * size) throw new DataError('data-format', `${path}: labels of dtype ${a.descr} are not supported`);
+  if (!size || bytes.length < count * size)
+    throw new DataError('data-format', `${path}: labels of dtype ${a.descr} are not supported`);
   return Array.from({ length: count }, (_, i) =>
-    size === 8 ? Number(view.getBigInt64(i * 8, true)) : size === 4 ? view.getInt32(i * 4, true) : a.descr === '|i1' ? view.getInt8(i) : bytes[i],
+    size === 8
+      ? Number(view.getBigInt64(i * 8, true))
+      : size === 4
+        ? view.getInt32(i * 4, true)
+        : a.descr === '|i1'
+          ? view.getInt8(i)
+          : bytes[i],
   );
 }

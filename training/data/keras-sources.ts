@@ -27,12 +27,20 @@ function cifarSource(name: 'cifar10' | 'cifar100'): SourceLoader {
       return found.paths;
     }
     try {
-      const paths = await downloadCifar(name, { pe, mirrors: mirrorsFor({ mirrors: CIFAR_MIRRORS }), onProgress: ctx.onProgress, signal: ctx.signal });
+      const paths = await downloadCifar(name, {
+        pe,
+        mirrors: mirrorsFor({ mirrors: CIFAR_MIRRORS }),
+        onProgress: ctx.onProgress,
+        signal: ctx.signal,
+      });
       ctx.onProgress?.(`${name}: downloaded into ${dirname(paths[0])} (Keras's cache), archive SHA-256 verified`);
       return paths;
     } catch (e) {
       if (!(e instanceof DownloadError)) throw e;
-      throw new DataError('data-missing', offlineMessage(name, { pe, kerasCall: `keras.datasets.${name}.load_data()` }, e.reason, []));
+      throw new DataError(
+        'data-missing',
+        offlineMessage(name, { pe, kerasCall: `keras.datasets.${name}.load_data()` }, e.reason, []),
+      );
     }
   });
   return {
@@ -47,7 +55,12 @@ function cifarSource(name: 'cifar10' | 'cifar100'): SourceLoader {
       const classes = builtinClasses(ref);
       const labelKey = name === 'cifar10' ? 'labels' : `${ref.args.label_mode === 'coarse' ? 'coarse' : 'fine'}_labels`;
       const batches = await readCifarBatches(paths, classes.length, labelKey);
-      return { x: { dtype: 'uint8', data: batches.x, sampleShape: [32, 32, 3] }, count: batches.count, y: { kind: 'classes', indices: batches.labels, classes }, isImage: true };
+      return {
+        x: { dtype: 'uint8', data: batches.x, sampleShape: [32, 32, 3] },
+        count: batches.count,
+        y: { kind: 'classes', indices: batches.labels, classes },
+        isImage: true,
+      };
     },
   };
 }
@@ -102,11 +115,18 @@ function sequenceSource(name: 'imdb' | 'reuters'): SourceLoader {
       const [length] = sequenceSampleShape(ref);
       ctx.onProgress?.(`Reading ${name} (${split})`);
       const options = sequenceOptions(ref);
-      const splits = name === 'imdb' ? await loadImdb(path, options) : await loadReuters(path, { ...options, testSplit: numberArg(ref, 'test_split', 0.2) ?? 0.2 });
+      const splits =
+        name === 'imdb'
+          ? await loadImdb(path, options)
+          : await loadReuters(path, { ...options, testSplit: numberArg(ref, 'test_split', 0.2) ?? 0.2 });
       const data = splits[split];
       const classes = BUILTIN_DATASETS[name].classes;
       const bad = data.y.findIndex((l) => !(l >= 0 && l < classes.length));
-      if (bad >= 0) throw new DataError('data-format', `${path}: label ${data.y[bad]} is not one of the ${classes.length} classes of ${name}; delete the file to download it again`);
+      if (bad >= 0)
+        throw new DataError(
+          'data-format',
+          `${path}: label ${data.y[bad]} is not one of the ${classes.length} classes of ${name}; delete the file to download it again`,
+        );
       return {
         x: { dtype: 'float32', data: padSequences(data.x, length), sampleShape: [length] },
         count: data.x.length,
@@ -134,11 +154,15 @@ function housingSource(name: 'boston_housing' | 'california_housing'): SourceLoa
           ...(name === 'california_housing' && ref.args.version === 'small' && { limit: 600 }),
         })
       )[split];
-      return { x: { dtype: 'float32', data: table.x, sampleShape: [table.features] }, count: table.count, y: { kind: 'numbers', values: table.y, shape: [] }, isImage: false };
+      return {
+        x: { dtype: 'float32', data: table.x, sampleShape: [table.features] },
+        count: table.count,
+        y: { kind: 'numbers', values: table.y, shape: [] },
+        isImage: false,
+      };
     },
   };
 }
 
 export const bostonHousingSource = housingSource('boston_housing');
 export const californiaHousingSource = housingSource('california_housing');
-

@@ -32,7 +32,8 @@ export function encodeLabels(
   knownClasses?: string[],
 ): EncodedLabels {
   if (encoding === 'raw') {
-    if (y.kind === 'numbers') return { dtype: 'float32', data: y.values, shape: [count, ...(y.shape.length ? y.shape : [1])] };
+    if (y.kind === 'numbers')
+      return { dtype: 'float32', data: y.values, shape: [count, ...(y.shape.length ? y.shape : [1])] };
     // Named classes as numeric targets (binary_crossentropy on 'yes'/'no'): their indices.
     const { indices, classes } = remap(y.indices, y.classes, knownClasses, source);
     return { dtype: 'float32', data: Float32Array.from(indices), shape: [count, 1], classes };
@@ -50,7 +51,10 @@ function remap(indices: Int32Array, classes: string[], knownClasses: string[] | 
   const table = classes.map((c) => {
     const i = position.get(c);
     if (i === undefined) {
-      throw new DataError('data-format', `${source} has class '${c}', which the training data does not have (it has ${knownClasses.join(', ')})`);
+      throw new DataError(
+        'data-format',
+        `${source} has class '${c}', which the training data does not have (it has ${knownClasses.join(', ')})`,
+      );
     }
     return i;
   });
@@ -62,7 +66,13 @@ function sameList(a: string[], b: string[]): boolean {
 }
 
 /** Numeric labels for a classification loss: a one-hot matrix (argmax) or integer class numbers. */
-function numbersAsClasses(values: Float32Array, shape: number[], count: number, source: string, knownClasses?: string[]): EncodedLabels {
+function numbersAsClasses(
+  values: Float32Array,
+  shape: number[],
+  count: number,
+  source: string,
+  knownClasses?: string[],
+): EncodedLabels {
   const width = shape.reduce((a, b) => a * b, 1);
   if (width > 1) {
     // One-hot (or probability) rows: the class is the largest entry.
@@ -99,7 +109,10 @@ function numbersAsClasses(values: Float32Array, shape: number[], count: number, 
   for (let n = 0; n < count; n++) {
     const i = position.get(String(values[n]));
     if (i === undefined) {
-      throw new DataError('data-format', `${source} has label ${values[n]}, which the training data does not have (it has ${classes.join(', ')})`);
+      throw new DataError(
+        'data-format',
+        `${source} has label ${values[n]}, which the training data does not have (it has ${classes.join(', ')})`,
+      );
     }
     indices[n] = i;
   }
@@ -111,16 +124,30 @@ function numbersAsClasses(values: Float32Array, shape: number[], count: number, 
  * fractional class numbers, more classes than outputs, binary labels outside 0..1. Runs on every
  * label before training, so neither engine sees them. `at(n)` says where label n is.
  */
-export function checkLabels(y: LoadedSplit['y'], count: number, target: LabelTarget, at: (n: number) => string, file: string): void {
+export function checkLabels(
+  y: LoadedSplit['y'],
+  count: number,
+  target: LabelTarget,
+  at: (n: number) => string,
+  file: string,
+): void {
   if (y.kind === 'classes') {
     if (isClassLoss(target.labels) && y.classes.length > target.units) {
       const n = y.indices.findIndex((i) => i >= target.units);
-      if (n >= 0) throw new DataError('data-format', tooManyClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
+      if (n >= 0)
+        throw new DataError(
+          'data-format',
+          tooManyClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)),
+        );
     }
     if (target.labels === 'binary' && y.classes.length > 2) {
       // Class indices become the 0/1 targets: a third class would be the target 2.
       const n = y.indices.findIndex((i) => i >= 2);
-      if (n >= 0) throw new DataError('data-format', binaryClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)));
+      if (n >= 0)
+        throw new DataError(
+          'data-format',
+          binaryClassesMessage(target, y.classes.length, `'${y.classes[y.indices[n]]}'`, at(n)),
+        );
     }
     return;
   }
@@ -129,12 +156,16 @@ export function checkLabels(y: LoadedSplit['y'], count: number, target: LabelTar
     // Vectors (one-hot rows, regression targets): only their values' finiteness is checked here.
     const bad = y.values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new DataError('data-format', nonFiniteLabelMessage(y.values[bad], at(Math.floor(bad / width))));
-    if (width > 1 && isClassLoss(target.labels) && width > target.units) throw new DataError('data-format', oneHotWidthMessage(target, width, file));
+    if (width > 1 && isClassLoss(target.labels) && width > target.units)
+      throw new DataError('data-format', oneHotWidthMessage(target, width, file));
     return;
   }
   if (width > 1 && target.labels === 'binary') {
     // Multi-label rows: every entry is its own 0/1 label.
-    const problem = labelValuesProblem(target, labelValuesOf(y.values, (i) => at(Math.floor(i / width)), Infinity));
+    const problem = labelValuesProblem(
+      target,
+      labelValuesOf(y.values, (i) => at(Math.floor(i / width)), Infinity),
+    );
     if (problem) throw new DataError('data-format', problem);
     return;
   }

@@ -70,15 +70,23 @@ export interface LocateResult {
 }
 
 /** The first copy whose files pass their published sums (found by name in `sums`; no sums: not checked here). */
-export async function locateDataset(name: LocalDataset, pe: PlaceEnv, sums?: readonly RemoteFile[]): Promise<LocateResult> {
+export async function locateDataset(
+  name: LocalDataset,
+  pe: PlaceEnv,
+  sums?: readonly RemoteFile[],
+): Promise<LocateResult> {
   const skipped: string[] = [];
   for (const candidate of candidatesFor(name, pe)) {
     if (!sums) return { found: { ...candidate, check: 'structure checked (no per-file sums are published)' }, skipped };
     const files = filesAt(name, candidate.place).map((f) => sums.find((s) => s.name === f));
-    const results = await Promise.all(candidate.paths.map((p, i) => (files[i] ? checkFile(p, files[i]) : Promise.resolve<FileCheck>('unknown'))));
+    const results = await Promise.all(
+      candidate.paths.map((p, i) => (files[i] ? checkFile(p, files[i]) : Promise.resolve<FileCheck>('unknown'))),
+    );
     const bad = results.indexOf('mismatch');
     if (bad >= 0) {
-      skipped.push(`${describePlace(candidate.place)}: ${candidate.paths[bad]} does not match the published SHA-256 (a damaged or different file); not used`);
+      skipped.push(
+        `${describePlace(candidate.place)}: ${candidate.paths[bad]} does not match the published SHA-256 (a damaged or different file); not used`,
+      );
       continue;
     }
     const check = results.every((r) => r === 'published')
@@ -128,9 +136,16 @@ export async function ensureDataset(name: LocalDataset, opts: EnsureOptions): Pr
 }
 
 /** What is missing, every place looked in, and where to put the files. */
-export function offlineMessage(name: LocalDataset, opts: Pick<EnsureOptions, 'pe' | 'kerasCall'>, reason: string, skipped: readonly string[]): string {
+export function offlineMessage(
+  name: LocalDataset,
+  opts: Pick<EnsureOptions, 'pe' | 'kerasCall'>,
+  reason: string,
+  skipped: readonly string[],
+): string {
   const target = downloadPlace(name, opts.pe);
-  const looked = placesFor(name, opts.pe).map((p) => `  ${describePlace(p)}${p.files ? `: ${p.files.join(', ')}` : ''}`);
+  const looked = placesFor(name, opts.pe).map(
+    (p) => `  ${describePlace(p)}${p.files ? `: ${p.files.join(', ')}` : ''}`,
+  );
   const targetFiles = filesAt(name, target);
   return [
     `${name} is not on this machine and could not be downloaded: ${reason}`,
@@ -141,4 +156,3 @@ export function offlineMessage(name: LocalDataset, opts: Pick<EnsureOptions, 'pe
       `or name a folder holding ${DATA_DIR_LAYOUT[name]}${DATA_DIR_LAYOUT[name].endsWith('/') ? '…' : ''} in MODELSPEC_DATA_DIRS, and run again.`,
   ].join('\n');
 }
-

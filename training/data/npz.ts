@@ -42,7 +42,10 @@ export async function readNpz(path: string): Promise<Map<string, NpzArray>> {
 }
 
 function fail(path: string, what: string): DataError {
-  return new DataError('data-format', `${path} is not a readable .npz archive (${what}); delete it to download it again`);
+  return new DataError(
+    'data-format',
+    `${path} is not a readable .npz archive (${what}); delete it to download it again`,
+  );
 }
 
 function centralDirectory(zip: Buffer, path: string): Entry[] {
@@ -60,9 +63,11 @@ function centralDirectory(zip: Buffer, path: string): Entry[] {
   if (at === 0xffffffff || count === 0xffff) {
     // zip64: the locator just before points at the zip64 end record.
     const locator = eocd - 20;
-    if (locator < 0 || zip.readUInt32LE(locator) !== 0x07064b50) throw fail(path, 'a zip64 archive without its locator');
+    if (locator < 0 || zip.readUInt32LE(locator) !== 0x07064b50)
+      throw fail(path, 'a zip64 archive without its locator');
     const end64 = Number(zip.readBigUInt64LE(locator + 8));
-    if (end64 + 56 > zip.length || zip.readUInt32LE(end64) !== 0x06064b50) throw fail(path, 'a damaged zip64 directory');
+    if (end64 + 56 > zip.length || zip.readUInt32LE(end64) !== 0x06064b50)
+      throw fail(path, 'a damaged zip64 directory');
     count = Number(zip.readBigUInt64LE(end64 + 32));
     at = Number(zip.readBigUInt64LE(end64 + 48));
   }
@@ -109,7 +114,8 @@ function readZip64Extra(extra: Buffer, entry: Entry): void {
 
 function memberBytes(zip: Buffer, entry: Entry, path: string): Buffer {
   const at = entry.offset;
-  if (at + 30 > zip.length || zip.readUInt32LE(at) !== 0x04034b50) throw fail(path, `a damaged entry for ${entry.name}`);
+  if (at + 30 > zip.length || zip.readUInt32LE(at) !== 0x04034b50)
+    throw fail(path, `a damaged entry for ${entry.name}`);
   const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
   if (start + entry.compressedSize > zip.length) throw fail(path, `${entry.name} is cut short`);
   const raw = zip.subarray(start, start + entry.compressedSize);
@@ -130,7 +136,11 @@ function parseNpyMember(bytes: Buffer, where: string): NpzArray {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || shapeText === undefined || fortran !== 'False') throw bad(`header ${text.trim()}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const body = bytes.subarray(start + length);
   if (descr !== '|O') return { descr, shape, bytes: new Uint8Array(body) };
   let value;

@@ -12,7 +12,8 @@ export class MT19937 {
   private index = N;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError('seed must be an integer in [0, 2**32 - 1]');
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError('seed must be an integer in [0, 2**32 - 1]');
     this.mt[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
       const prev = this.mt[i - 1] ^ (this.mt[i - 1] >>> 30);

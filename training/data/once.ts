@@ -11,4 +11,3 @@ export function oncePerPreparation<T>(find: (ctx: PrepareContext) => Promise<T>)
     return hit;
   };
 }
-

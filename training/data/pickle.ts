@@ -5,7 +5,19 @@
 // multiarray._reconstruct; any other global, or an opcode it does not know, is refused.
 // Python 2 strings (SHORT_BINSTRING/BINSTRING) come back as bytes, as `encoding='bytes'` does.
 
-export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | PyTuple | PyDict | NdArray | PyDtype | PyGlobal;
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PyValue[]
+  | PyTuple
+  | PyDict
+  | NdArray
+  | PyDtype
+  | PyGlobal;
 
 export class PyTuple {
   constructor(readonly items: PyValue[]) {}
@@ -275,7 +287,8 @@ export function readPickle(bytes: Uint8Array, offset = 0): PyValue {
         // STACK_GLOBAL
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError('a STACK_GLOBAL without names');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw new PickleError('a STACK_GLOBAL without names');
         stack.push(globalFor(module, name));
         break;
       }
@@ -293,14 +306,19 @@ export function readPickle(bytes: Uint8Array, offset = 0): PyValue {
         break;
       }
       default:
-        throw new PickleError(`pickle opcode 0x${op.toString(16)} at byte ${pos - 1} is not one a dataset file uses; refused`);
+        throw new PickleError(
+          `pickle opcode 0x${op.toString(16)} at byte ${pos - 1} is not one a dataset file uses; refused`,
+        );
     }
   }
 }
 
 function globalFor(module: string, name: string): PyGlobal {
   const allowed = ALLOWED_GLOBALS[`${module} ${name}`];
-  if (!allowed) throw new PickleError(`refusing ${module}.${name}: a dataset file only needs numpy's arrays (the file may be damaged or malicious)`);
+  if (!allowed)
+    throw new PickleError(
+      `refusing ${module}.${name}: a dataset file only needs numpy's arrays (the file may be damaged or malicious)`,
+    );
   return new PyGlobal(allowed);
 }
 
@@ -315,11 +333,13 @@ function dictAt(v: PyValue): PyDict {
 }
 
 function reduce(fn: PyValue, args: PyValue): PyValue {
-  if (!(fn instanceof PyGlobal) || !(args instanceof PyTuple)) throw new PickleError('REDUCE of something that is not a numpy constructor');
+  if (!(fn instanceof PyGlobal) || !(args instanceof PyTuple))
+    throw new PickleError('REDUCE of something that is not a numpy constructor');
   if (fn.name === '_reconstruct') return new NdArray();
   if (fn.name === 'dtype') {
     const code = args.items[0];
-    const text = typeof code === 'string' ? code : code instanceof Uint8Array ? Buffer.from(code).toString('latin1') : undefined;
+    const text =
+      typeof code === 'string' ? code : code instanceof Uint8Array ? Buffer.from(code).toString('latin1') : undefined;
     if (!text) throw new PickleError('numpy.dtype without a type code');
     return new PyDtype(text);
   }
@@ -332,12 +352,14 @@ function build(target: PyValue, state: PyValue): void {
   const s = state.items;
   if (target instanceof PyDtype) {
     const order = s[1];
-    target.byteOrder = typeof order === 'string' ? order : order instanceof Uint8Array ? Buffer.from(order).toString('latin1') : '|';
+    target.byteOrder =
+      typeof order === 'string' ? order : order instanceof Uint8Array ? Buffer.from(order).toString('latin1') : '|';
     return;
   }
   if (target instanceof NdArray) {
     const [shape, dtype, fortran, data] = s.length === 5 ? s.slice(1) : s;
-    if (!(shape instanceof PyTuple) || !(dtype instanceof PyDtype)) throw new PickleError('a numpy array without shape or dtype');
+    if (!(shape instanceof PyTuple) || !(dtype instanceof PyDtype))
+      throw new PickleError('a numpy array without shape or dtype');
     target.shape = shape.items.map((d) => {
       if (typeof d !== 'number' || d < 0) throw new PickleError('a numpy array with a bad shape');
       return d;
@@ -345,7 +367,8 @@ function build(target: PyValue, state: PyValue): void {
     target.dtype = dtype;
     target.fortranOrder = fortran === true || fortran === 1;
     if (data instanceof Uint8Array || Array.isArray(data)) target.data = data;
-    else if (typeof data === 'string') target.data = Buffer.from(data, 'latin1'); // Python 2 str decoded as latin1
+    else if (typeof data === 'string')
+      target.data = Buffer.from(data, 'latin1'); // Python 2 str decoded as latin1
     else throw new PickleError('a numpy array without data');
     return;
   }

@@ -47,10 +47,23 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
   let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
   try {
     train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked);
-    if (!settings.validation) checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
+    if (!settings.validation)
+      checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
     // Test and validation labels map onto the training classes, so index k means the same class everywhere.
-    validation = settings.validation && (await prepareSplit(settings.validation, 'validation', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
-    test = settings.test && (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
+    validation =
+      settings.validation &&
+      (await prepareSplit(
+        settings.validation,
+        'validation',
+        ctx,
+        opts.inputShape,
+        opts.labelTarget,
+        locked,
+        train.classes,
+      ));
+    test =
+      settings.test &&
+      (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
   } catch (e) {
     releaseEntries(ctx.cacheDir, locked);
     throw e;
@@ -97,7 +110,16 @@ async function prepareSplit(
   const files = await loader.files(ref, split, ctx);
   const key = await recipeKey(
     // The label target is part of the recipe: a cached split passed the label checks for it.
-    { name: ref.name, args: ref.args, baseDir: ctx.baseDir, split, inputShape, encoding: ctx.labelEncoding, knownClasses, target },
+    {
+      name: ref.name,
+      args: ref.args,
+      baseDir: ctx.baseDir,
+      split,
+      inputShape,
+      encoding: ctx.labelEncoding,
+      knownClasses,
+      target,
+    },
     files,
   );
   // Locked before the lookup, so no other run's pruning can evict it from here on.
@@ -115,7 +137,10 @@ async function prepareSplit(
   const sampleShape = fitToInput(loaded.x.sampleShape, inputShape, source);
   const at = (n: number, part: 'x' | 'y') => loaded.at?.(n, part) ?? `sample ${n} of ${source}`;
   if (loaded.count === 0) {
-    throw new DataError('data-format', `${source} has no samples, so the ${slot} data would be empty; add samples or point ${slot}: at other data`);
+    throw new DataError(
+      'data-format',
+      `${source} has no samples, so the ${slot} data would be empty; add samples or point ${slot}: at other data`,
+    );
   }
   checkFinite(loaded.x.data, loaded.count, (n) => at(n, 'x'));
   if (target) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
@@ -130,7 +155,10 @@ async function prepareSplit(
       classes: labels.classes,
       isImage: loaded.isImage,
       // The images' own shape, kept when x is reshaped for the model, so thumbnails still work.
-      ...(loaded.isImage && loaded.x.sampleShape.length >= 2 && { imageShape: [loaded.x.sampleShape[0]!, loaded.x.sampleShape[1]!, loaded.x.sampleShape[2] ?? 1] }),
+      ...(loaded.isImage &&
+        loaded.x.sampleShape.length >= 2 && {
+          imageShape: [loaded.x.sampleShape[0]!, loaded.x.sampleShape[1]!, loaded.x.sampleShape[2] ?? 1],
+        }),
       count: loaded.count,
     },
   );
@@ -146,7 +174,10 @@ function checkFinite(data: Uint8Array | Float32Array, count: number, at: (n: num
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const n = Math.floor(i / per);
-      throw new DataError('data-format', `${at(n)} has ${data[i]} (value ${i - n * per} of the sample); inputs must be finite numbers: fill in or drop the sample`);
+      throw new DataError(
+        'data-format',
+        `${at(n)} has ${data[i]} (value ${i - n * per} of the sample); inputs must be finite numbers: fill in or drop the sample`,
+      );
     }
   }
 }

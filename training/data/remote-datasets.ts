@@ -22,12 +22,24 @@ export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxData
     // Downloads are Keras's mnist.npz (see MNIST_NPZ); the IDX sums verify copies found on the machine.
     mirrors: [KERAS_ORIGIN],
     train: {
-      images: { name: 'train-images-idx3-ubyte.gz', sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
-      labels: { name: 'train-labels-idx1-ubyte.gz', sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
+      images: {
+        name: 'train-images-idx3-ubyte.gz',
+        sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
+      },
+      labels: {
+        name: 'train-labels-idx1-ubyte.gz',
+        sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c',
+      },
     },
     test: {
-      images: { name: 't10k-images-idx3-ubyte.gz', sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
-      labels: { name: 't10k-labels-idx1-ubyte.gz', sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
+      images: {
+        name: 't10k-images-idx3-ubyte.gz',
+        sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
+      },
+      labels: {
+        name: 't10k-labels-idx1-ubyte.gz',
+        sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
+      },
     },
   },
   fashion_mnist: {
@@ -61,14 +73,23 @@ export const REMOTE_DATASETS: Readonly<Record<'mnist' | 'fashion_mnist', IdxData
 };
 
 /** Keras's `file_hash` for mnist.npz (keras/src/datasets/mnist.py). */
-export const MNIST_NPZ: RemoteFile = { name: 'mnist.npz', sha256: '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1' };
+export const MNIST_NPZ: RemoteFile = {
+  name: 'mnist.npz',
+  sha256: '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1',
+};
 
 /** Keras's `file_hash` for each single-.npz dataset (keras/src/datasets/<name>.py). */
 export const NPZ_FILES = {
   imdb: { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' },
   reuters: { name: 'reuters.npz', sha256: 'd6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916' },
-  boston_housing: { name: 'boston_housing.npz', sha256: 'f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5' },
-  california_housing: { name: 'california_housing.npz', sha256: '1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f' },
+  boston_housing: {
+    name: 'boston_housing.npz',
+    sha256: 'f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5',
+  },
+  california_housing: {
+    name: 'california_housing.npz',
+    sha256: '1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f',
+  },
 } as const satisfies Record<string, RemoteFile>;
 
 /**
@@ -96,8 +117,13 @@ export function remoteFiles(dataset: IdxDataset): RemoteFile[] {
 }
 
 /** Mirrors to try: MODELSPEC_DATASET_MIRROR (comma-separated base URLs) replaces the built-in ones. */
-export function mirrorsFor(dataset: { mirrors: readonly string[] }, env: NodeJS.ProcessEnv = process.env): readonly string[] {
-  const override = env.MODELSPEC_DATASET_MIRROR?.split(',').map((s) => s.trim()).filter(Boolean);
+export function mirrorsFor(
+  dataset: { mirrors: readonly string[] },
+  env: NodeJS.ProcessEnv = process.env,
+): readonly string[] {
+  const override = env.MODELSPEC_DATASET_MIRROR?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return override?.length ? override : dataset.mirrors;
 }
 
@@ -112,5 +138,9 @@ export function expectedSums(files: readonly RemoteFile[], env: NodeJS.ProcessEn
       .map((pair) => pair.trim().split('='))
       .filter((kv): kv is [string, string] => kv.length === 2 && /^[0-9a-f]{64}$/.test(kv[1])),
   );
-  return files.map((f) => (overrides.has(f.name) ? { name: f.name, sha256: overrides.get(f.name)!, ...(f.remoteName && { remoteName: f.remoteName }) } : f));
+  return files.map((f) =>
+    overrides.has(f.name)
+      ? { name: f.name, sha256: overrides.get(f.name)!, ...(f.remoteName && { remoteName: f.remoteName }) }
+      : f,
+  );
 }

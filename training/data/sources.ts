@@ -1,7 +1,14 @@
 // Which loader reads which source.
 
 import { digitsSource, fashionMnistSource, mnistSource } from './builtin-sources';
-import { bostonHousingSource, californiaHousingSource, cifar100Source, cifar10Source, imdbSource, reutersSource } from './keras-sources';
+import {
+  bostonHousingSource,
+  californiaHousingSource,
+  cifar100Source,
+  cifar10Source,
+  imdbSource,
+  reutersSource,
+} from './keras-sources';
 import { csvSource } from '../../data/csv';
 import { idxSource } from '../../data/idx';
 import { imagesSource } from '../../data/images';

@@ -39,7 +39,13 @@ export interface EngineChoice {
 
 /** Interpreters to try, in order, without duplicates. */
 export function pythonCandidates(configured?: string): string[] {
-  const list = [configured, process.env.MODELSPEC_PYTHON, 'python3', '/usr/bin/python3', process.platform === 'win32' ? 'python' : undefined];
+  const list = [
+    configured,
+    process.env.MODELSPEC_PYTHON,
+    'python3',
+    '/usr/bin/python3',
+    process.platform === 'win32' ? 'python' : undefined,
+  ];
   return [...new Set(list.filter((p): p is string => !!p))];
 }
 
@@ -55,18 +61,28 @@ export function probeTorch(python: string): Promise<TorchProbe | string> {
     probe = new Promise((resolve) => {
       const { command, args, env } = pythonModuleCommand(python, 'modelspec_torch', ['--probe']);
       // The probe imports nothing from here, so it runs in the engine's folder.
-      execFile(command, args, { env, cwd: pythonPath(), encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`${python}: not found`);
-        if (error) return resolve(`${python}: ${lastLine(stderr) || error.message}`);
-        try {
-          const { executable, ...found } = JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'> & { executable?: unknown };
-          // Runs start the interpreter by its absolute path: a bare name would be searched on
-          // PATH from the run's working folder, where a 'python3' of the project's could sit.
-          resolve({ ...found, python: typeof executable === 'string' && isAbsolute(executable) ? executable : python });
-        } catch {
-          resolve(`${python}: unexpected probe output`);
-        }
-      });
+      execFile(
+        command,
+        args,
+        { env, cwd: pythonPath(), encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) => {
+          if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(`${python}: not found`);
+          if (error) return resolve(`${python}: ${lastLine(stderr) || error.message}`);
+          try {
+            const { executable, ...found } = JSON.parse(lastLine(stdout)) as Omit<TorchProbe, 'python'> & {
+              executable?: unknown;
+            };
+            // Runs start the interpreter by its absolute path: a bare name would be searched on
+            // PATH from the run's working folder, where a 'python3' of the project's could sit.
+            resolve({
+              ...found,
+              python: typeof executable === 'string' && isAbsolute(executable) ? executable : python,
+            });
+          } catch {
+            resolve(`${python}: unexpected probe output`);
+          }
+        },
+      );
     });
     probeCache.set(python, probe);
   }
@@ -109,14 +125,20 @@ export async function reportEngines(configuredPython?: string): Promise<EngineRe
         device: torch.probe.cuda ? 'cuda' : torch.probe.mps ? 'mps' : 'cpu',
         detail: `PyTorch ${torch.probe.torch} (${torch.probe.python}) on ${torch.probe.cuda ? `CUDA: ${torch.probe.cudaDevice}` : torch.probe.mps ? 'Apple MPS' : `CPU, ${torch.probe.threads} threads`}`,
       }
-    : { engine: 'torch', available: false, detail: `PyTorch not found (${torch.tried.join('; ') || 'no Python interpreter'})` };
+    : {
+        engine: 'torch',
+        available: false,
+        detail: `PyTorch not found (${torch.tried.join('; ') || 'no Python interpreter'})`,
+      };
   return [
     torchReport,
     {
       engine: 'tfjs',
       available: true,
       device: native ? 'tensorflow' : 'wasm',
-      detail: native ? `TensorFlow.js with ${native}` : 'TensorFlow.js on WebAssembly (install @tensorflow/tfjs-node for native speed)',
+      detail: native
+        ? `TensorFlow.js with ${native}`
+        : 'TensorFlow.js on WebAssembly (install @tensorflow/tfjs-node for native speed)',
     },
   ];
 }
@@ -139,11 +161,17 @@ export async function chooseEngine(backend: string, configuredPython?: string): 
     }
     return { engine: 'torch', python: torch.probe.python, reason: `backend '${backend}' asked for PyTorch` };
   }
-  if (torch.probe?.cuda) return { engine: 'torch', python: torch.probe.python, reason: `auto: CUDA GPU found (${torch.probe.cudaDevice})` };
+  if (torch.probe?.cuda)
+    return { engine: 'torch', python: torch.probe.python, reason: `auto: CUDA GPU found (${torch.probe.cudaDevice})` };
   if (torch.probe?.mps) return { engine: 'torch', python: torch.probe.python, reason: 'auto: Apple GPU (MPS) found' };
   const native = tfjsNativeAvailable();
   if (native?.endsWith('-gpu')) return { engine: 'tfjs', reason: `auto: ${native} found` };
-  if (torch.probe) return { engine: 'torch', python: torch.probe.python, reason: `auto: no GPU; PyTorch ${torch.probe.torch} is the fastest CPU engine here` };
+  if (torch.probe)
+    return {
+      engine: 'torch',
+      python: torch.probe.python,
+      reason: `auto: no GPU; PyTorch ${torch.probe.torch} is the fastest CPU engine here`,
+    };
   return { engine: 'tfjs', reason: `auto: no GPU and no PyTorch (${torch.tried.join('; ')}); using TensorFlow.js` };
 }
 

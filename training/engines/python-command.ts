@@ -41,7 +41,12 @@ const BOOTSTRAP = [
  * The command line that runs `python -m <module> <args>` with only the engine's folder and the
  * interpreter's own site-packages importable. `env` adds variables (MODELSPEC_*, ...).
  */
-export function pythonModuleCommand(python: string, module: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): PythonCommand {
+export function pythonModuleCommand(
+  python: string,
+  module: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): PythonCommand {
   return {
     command: python,
     args: ['-E', '-u', '-c', BOOTSTRAP, pythonPath(), module, ...args],

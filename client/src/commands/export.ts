@@ -10,11 +10,24 @@ import { analyzeDocument, modelDocument } from '../model-document';
 import { requireTrust } from '../settings';
 
 const TARGETS = [
-  { label: 'Keras', description: 'Keras 3 script', detail: 'keras.Sequential with the same layers, compile, data and fit', target: 'keras' as const },
-  { label: 'PyTorch', description: 'plain torch.nn script', detail: 'The same layers and parameter counts in PyTorch, with a training loop', target: 'pytorch' as const },
+  {
+    label: 'Keras',
+    description: 'Keras 3 script',
+    detail: 'keras.Sequential with the same layers, compile, data and fit',
+    target: 'keras' as const,
+  },
+  {
+    label: 'PyTorch',
+    description: 'plain torch.nn script',
+    detail: 'The same layers and parameter counts in PyTorch, with a training loop',
+    target: 'pytorch' as const,
+  },
 ];
 
-export async function exportModel(uri?: unknown, target?: 'keras' | 'pytorch'): Promise<vscode.TextDocument | undefined> {
+export async function exportModel(
+  uri?: unknown,
+  target?: 'keras' | 'pytorch',
+): Promise<vscode.TextDocument | undefined> {
   if (!requireTrust('Export')) return undefined;
   const doc = await modelDocument(uri);
   if (!doc) return undefined;
@@ -22,7 +35,9 @@ export async function exportModel(uri?: unknown, target?: 'keras' | 'pytorch'): 
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) {
     void vscode.commands.executeCommand('workbench.actions.view.problems');
-    void vscode.window.showErrorMessage(`ModelSpec: cannot export ${vscode.workspace.asRelativePath(doc.uri)}: the file has ${errors} error${errors === 1 ? '' : 's'}.`);
+    void vscode.window.showErrorMessage(
+      `ModelSpec: cannot export ${vscode.workspace.asRelativePath(doc.uri)}: the file has ${errors} error${errors === 1 ? '' : 's'}.`,
+    );
     return undefined;
   }
   const chosen = target ?? (await vscode.window.showQuickPick(TARGETS, { title: 'Export the model to' }))?.target;
@@ -30,7 +45,11 @@ export async function exportModel(uri?: unknown, target?: 'keras' | 'pytorch'): 
   const path = defaultScriptPath(doc.uri.fsPath, chosen);
   // The user may have edited an earlier export: replace it only when they say so.
   if (existsSync(path)) {
-    const replace = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(path)} exists. Replace it?`, { modal: true }, 'Replace');
+    const replace = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(path)} exists. Replace it?`,
+      { modal: true },
+      'Replace',
+    );
     if (replace !== 'Replace') return undefined;
   }
   let files: ScriptFiles;
@@ -40,7 +59,9 @@ export async function exportModel(uri?: unknown, target?: 'keras' | 'pytorch'): 
     for (const d of files.data) writeFileAtomic(d.path, d.bytes, 'export');
     writeFileAtomic(path, files.script, 'export');
   } catch (e) {
-    void vscode.window.showErrorMessage(`ModelSpec: cannot export to ${chosen === 'keras' ? 'Keras' : 'PyTorch'}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(
+      `ModelSpec: cannot export to ${chosen === 'keras' ? 'Keras' : 'PyTorch'}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return undefined;
   }
   const out = await vscode.workspace.openTextDocument(vscode.Uri.file(path));

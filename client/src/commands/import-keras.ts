@@ -10,7 +10,9 @@ import { PythonReadError } from '../../../interop/import/python';
 export async function newModelFromKeras(uri?: unknown): Promise<vscode.TextDocument | undefined> {
   const source = await kerasSource(uri);
   if (!source) {
-    void vscode.window.showInformationMessage('ModelSpec: copy Keras code (keras.Sequential([...]) or model.add(...)) to the clipboard, or open a .py file, then run "New .model from Keras code…" again.');
+    void vscode.window.showInformationMessage(
+      'ModelSpec: copy Keras code (keras.Sequential([...]) or model.add(...)) to the clipboard, or open a .py file, then run "New .model from Keras code…" again.',
+    );
     return undefined;
   }
   let result;
@@ -28,7 +30,9 @@ export async function newModelFromKeras(uri?: unknown): Promise<vscode.TextDocum
   if (result.warnings.length > 0) {
     const first = result.warnings[0];
     const more = result.warnings.length > 1 ? ` (and ${result.warnings.length - 1} more)` : '';
-    void vscode.window.showWarningMessage(`ModelSpec: translated ${source.from} with warnings: ${first.line > 0 ? `line ${first.line}: ` : ''}${first.message}${more}`);
+    void vscode.window.showWarningMessage(
+      `ModelSpec: translated ${source.from} with warnings: ${first.line > 0 ? `line ${first.line}: ` : ''}${first.message}${more}`,
+    );
   }
   return doc;
 }
@@ -36,12 +40,20 @@ export async function newModelFromKeras(uri?: unknown): Promise<vscode.TextDocum
 async function kerasSource(uri: unknown): Promise<{ text: string; name: string; from: string } | undefined> {
   if (uri instanceof vscode.Uri) {
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return { text: new TextDecoder().decode(bytes), name: baseName(uri.path), from: vscode.workspace.asRelativePath(uri) };
+    return {
+      text: new TextDecoder().decode(bytes),
+      name: baseName(uri.path),
+      from: vscode.workspace.asRelativePath(uri),
+    };
   }
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'python') {
     const selected = editor.selection.isEmpty ? undefined : editor.document.getText(editor.selection);
-    return { text: selected ?? editor.document.getText(), name: baseName(editor.document.uri.path), from: selected ? 'the selection' : vscode.workspace.asRelativePath(editor.document.uri) };
+    return {
+      text: selected ?? editor.document.getText(),
+      name: baseName(editor.document.uri.path),
+      from: selected ? 'the selection' : vscode.workspace.asRelativePath(editor.document.uri),
+    };
   }
   const clipboard = await vscode.env.clipboard.readText();
   return clipboard.trim() ? { text: clipboard, name: 'imported', from: 'the clipboard' } : undefined;

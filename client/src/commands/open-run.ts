@@ -11,7 +11,11 @@ import { runPickItem } from '../panel/run-pick-item';
 import { runsOfModel } from '../panel/runs-of-model';
 import { runsRootFor } from '../settings';
 
-export async function openRun(extensionUri: vscode.Uri, live: RunSession | undefined, uri?: unknown): Promise<string | undefined> {
+export async function openRun(
+  extensionUri: vscode.Uri,
+  live: RunSession | undefined,
+  uri?: unknown,
+): Promise<string | undefined> {
   const doc = await modelDocument(uri);
   if (!doc) return undefined;
   const model = findModelLine(doc.getText())?.name;
@@ -21,7 +25,9 @@ export async function openRun(extensionUri: vscode.Uri, live: RunSession | undef
   }
   const { runs } = runsOfModel(runsRootFor(doc.uri), model);
   if (!runs.length) {
-    void vscode.window.showInformationMessage(`ModelSpec: ${model} has no runs yet in ${runsRootFor(doc.uri)}. Train it first.`);
+    void vscode.window.showInformationMessage(
+      `ModelSpec: ${model} has no runs yet in ${runsRootFor(doc.uri)}. Train it first.`,
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

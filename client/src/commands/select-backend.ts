@@ -27,8 +27,9 @@ function probeEngines(extensionUri: vscode.Uri, python: string | undefined): Pro
 
 export async function selectBackend(extensionUri: vscode.Uri): Promise<string | undefined> {
   const { choices, notice } = await loadBackendChoices(vscode.workspace.isTrusted, () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelSpec: looking for training engines' }, () =>
-      probeEngines(extensionUri, pythonSetting()),
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'ModelSpec: looking for training engines' },
+      () => probeEngines(extensionUri, pythonSetting()),
     ),
   );
   if (notice) void vscode.window.showInformationMessage(`ModelSpec: ${notice}`);
@@ -39,15 +40,25 @@ export async function selectBackend(extensionUri: vscode.Uri): Promise<string | 
     detail: c.detail,
     choice: c,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'ModelSpec: Training Backend', placeHolder: `Now: ${current}${notice ? ' · Restricted Mode: engines not probed' : ''}`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'ModelSpec: Training Backend',
+    placeHolder: `Now: ${current}${notice ? ' · Restricted Mode: engines not probed' : ''}`,
+    matchOnDetail: true,
+  });
   if (!picked) return undefined;
   if (!picked.choice.available) {
-    void vscode.window.showWarningMessage(`ModelSpec: ${picked.choice.label} is not available here: ${picked.choice.detail}`);
+    void vscode.window.showWarningMessage(
+      `ModelSpec: ${picked.choice.label} is not available here: ${picked.choice.detail}`,
+    );
     return undefined;
   }
   const config = vscode.workspace.getConfiguration('modelspec');
   const target = backendTarget(config.inspect('backend'));
-  await config.update('backend', picked.choice.value, target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config.update(
+    'backend',
+    picked.choice.value,
+    target === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+  );
   const where = target === 'workspace' ? 'the workspace settings (they already set it)' : 'your user settings';
   void vscode.window.showInformationMessage(`ModelSpec: training backend set to ${picked.choice.value} in ${where}.`);
   return picked.choice.value;

@@ -43,7 +43,10 @@ export class SummaryView implements vscode.WebviewViewProvider {
   private render(): void {
     if (!this.view) return;
     this.view.description = this.shown?.title;
-    this.view.webview.html = summaryHtml(this.view.webview.cspSource, this.shown?.table ?? 'Run ModelSpec: Show Model Summary on a .model file.');
+    this.view.webview.html = summaryHtml(
+      this.view.webview.cspSource,
+      this.shown?.table ?? 'Run ModelSpec: Show Model Summary on a .model file.',
+    );
   }
 }
 

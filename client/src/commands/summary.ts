@@ -42,7 +42,11 @@ export class SummaryDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export async function showSummary(docs: SummaryDocuments, view: SummaryView, uri?: unknown): Promise<string | undefined> {
+export async function showSummary(
+  docs: SummaryDocuments,
+  view: SummaryView,
+  uri?: unknown,
+): Promise<string | undefined> {
   const doc = await modelDocument(uri);
   if (!doc) return undefined;
   const table = await docs.table(doc.uri.toString());
@@ -54,10 +58,17 @@ export async function showSummary(docs: SummaryDocuments, view: SummaryView, uri
     await view.show(doc.uri.toString(), basename(doc.uri.path), table);
     return table;
   }
-  const summaryUri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${basename(doc.uri.path, '.model')} summary.txt`, query: doc.uri.toString() });
+  const summaryUri = vscode.Uri.from({
+    scheme: SUMMARY_SCHEME,
+    path: `/${basename(doc.uri.path, '.model')} summary.txt`,
+    query: doc.uri.toString(),
+  });
   docs.refresh(summaryUri);
   const opened = await vscode.workspace.openTextDocument(summaryUri);
-  const shown = opened.languageId === SUMMARY_LANGUAGE ? opened : await vscode.languages.setTextDocumentLanguage(opened, SUMMARY_LANGUAGE);
+  const shown =
+    opened.languageId === SUMMARY_LANGUAGE
+      ? opened
+      : await vscode.languages.setTextDocumentLanguage(opened, SUMMARY_LANGUAGE);
   await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Active, preview: true });
   return table;
 }

@@ -51,8 +51,14 @@ export class Trainer {
     if (!requireTrust('Training')) return { started: false, reason: 'the workspace is not trusted' };
     if (this.starting) return { started: false, reason: 'a run is already starting' };
     if (this.current) {
-      TrainingPanel.show(this.extensionUri, { runDir: this.current.runId, model: this.current.model, session: this.current });
-      void vscode.window.showInformationMessage(`ModelSpec: ${this.current.model} is still training; stop it before starting another run.`);
+      TrainingPanel.show(this.extensionUri, {
+        runDir: this.current.runId,
+        model: this.current.model,
+        session: this.current,
+      });
+      void vscode.window.showInformationMessage(
+        `ModelSpec: ${this.current.model} is still training; stop it before starting another run.`,
+      );
       return { started: false, reason: 'a run is already in progress' };
     }
     const doc = await modelDocument(uri);
@@ -64,7 +70,8 @@ export class Trainer {
     const planned = planTraining(analysis, doc.uri.fsPath);
     if (!planned.plan) {
       const blocker = planned.blocker;
-      if (analysis.diagnostics.some((d) => d.severity === 'error')) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      if (analysis.diagnostics.some((d) => d.severity === 'error'))
+        void vscode.commands.executeCommand('workbench.actions.view.problems');
       void vscode.window.showErrorMessage(`ModelSpec: cannot train ${name}: ${blocker}.`);
       return { started: false, reason: blocker };
     }
@@ -76,45 +83,47 @@ export class Trainer {
     const result = new Promise<TrainResult>((resolve) => (answer = resolve));
     this.starting = true;
     void result.finally(() => (this.starting = false));
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Training ${plan.modelName}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let session: RunSession;
-        try {
-          progress.report({ message: 'preparing the data…' });
-          session = await startRunSession(plan, {
-            backend: backend === 'auto' ? undefined : backend,
-            runsDir: runsRootFor(doc.uri),
-            python: pythonSetting(doc.uri),
-            onProgress: (m) => {
-              progress.report({ message: m });
-              this.output.appendLine(m);
-            },
-            // The engine choice is said once, when the engine has started (progress/engine-line.ts).
-            onEngine: (spec) => this.output.appendLine(`Training ${spec.modelName} in ${spec.runDir}`),
-            log: (line) => this.output.appendLine(line),
-            signal: abort.signal,
-          });
-        } catch (e) {
-          if (e instanceof RunCancelled) return answer({ started: false, reason: 'cancelled' });
-          const message = e instanceof Error ? e.message : String(e);
-          if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`ModelSpec: ${message}`);
-          this.output.appendLine(`Could not start training: ${message}`);
-          return answer({ started: false, reason: message });
-        }
-        this.begin(session);
-        answer({ started: true, runDir: session.runId });
-        // The notification ends here: the run's progress lives in the status bar and the panel,
-        // so nothing covers the charts while it trains (progress/final-notice.ts says how it ended).
-      },
-    ).then(undefined, (e: unknown) => {
-      // Anything unexpected still answers the command (a second answer is ignored).
-      const message = e instanceof Error ? e.message : String(e);
-      this.output.appendLine(`Training failed to start: ${message}`);
-      answer({ started: false, reason: message });
-    });
+    void vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Training ${plan.modelName}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let session: RunSession;
+          try {
+            progress.report({ message: 'preparing the data…' });
+            session = await startRunSession(plan, {
+              backend: backend === 'auto' ? undefined : backend,
+              runsDir: runsRootFor(doc.uri),
+              python: pythonSetting(doc.uri),
+              onProgress: (m) => {
+                progress.report({ message: m });
+                this.output.appendLine(m);
+              },
+              // The engine choice is said once, when the engine has started (progress/engine-line.ts).
+              onEngine: (spec) => this.output.appendLine(`Training ${spec.modelName} in ${spec.runDir}`),
+              log: (line) => this.output.appendLine(line),
+              signal: abort.signal,
+            });
+          } catch (e) {
+            if (e instanceof RunCancelled) return answer({ started: false, reason: 'cancelled' });
+            const message = e instanceof Error ? e.message : String(e);
+            if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`ModelSpec: ${message}`);
+            this.output.appendLine(`Could not start training: ${message}`);
+            return answer({ started: false, reason: message });
+          }
+          this.begin(session);
+          answer({ started: true, runDir: session.runId });
+          // The notification ends here: the run's progress lives in the status bar and the panel,
+          // so nothing covers the charts while it trains (progress/final-notice.ts says how it ended).
+        },
+      )
+      .then(undefined, (e: unknown) => {
+        // Anything unexpected still answers the command (a second answer is ignored).
+        const message = e instanceof Error ? e.message : String(e);
+        this.output.appendLine(`Training failed to start: ${message}`);
+        answer({ started: false, reason: message });
+      });
     return result;
   }
 
@@ -135,7 +144,8 @@ export class Trainer {
     TrainingPanel.show(this.extensionUri, { runDir: session.runId, model: session.model, session });
     session.subscribe((e) => this.log(e));
     void session.done.then(() => {
-      if (session.reportError !== undefined) this.output.appendLine(`could not write the run's report: ${session.reportError}`);
+      if (session.reportError !== undefined)
+        this.output.appendLine(`could not write the run's report: ${session.reportError}`);
       if (this.session === session) void vscode.commands.executeCommand('setContext', 'modelspec.training', false);
       this.output.appendLine(outcome(session.events));
       this.output.appendLine(`Run folder: ${session.runId}`);
@@ -145,13 +155,16 @@ export class Trainer {
 
   /** Epoch-level lines for the output channel (batches would flood it). */
   private log(e: RunEvent): void {
-    const metrics = (loss: number, m: Record<string, number>) => [`loss ${loss.toFixed(4)}`, ...Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
+    const metrics = (loss: number, m: Record<string, number>) =>
+      [`loss ${loss.toFixed(4)}`, ...Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`)].join(' ');
     switch (e.type) {
       case 'started':
         this.output.appendLine(engineLine(e, this.session?.choice.reason));
         break;
       case 'epoch':
-        this.output.appendLine(`Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metrics(e.loss, e.metrics)}${e.valLoss !== undefined ? ` · val ${metrics(e.valLoss, e.valMetrics ?? {})}` : ''}`);
+        this.output.appendLine(
+          `Epoch ${e.epoch}/${e.epochs} · ${e.seconds.toFixed(1)} s · ${metrics(e.loss, e.metrics)}${e.valLoss !== undefined ? ` · val ${metrics(e.valLoss, e.valMetrics ?? {})}` : ''}`,
+        );
         break;
       case 'log':
         this.output.appendLine(`${e.level === 'warning' ? 'warning: ' : ''}${e.message}`);

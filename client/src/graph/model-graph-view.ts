@@ -9,7 +9,12 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { graphHtml } from '../../../media/graph/src/html';
-import { isGraphToHostMessage, type GraphToHostMessage, type HostToGraphMessage, type Precision } from '../../../media/graph/src/messages';
+import {
+  isGraphToHostMessage,
+  type GraphToHostMessage,
+  type HostToGraphMessage,
+  type Precision,
+} from '../../../media/graph/src/messages';
 import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from '../../../server/model-graph-request';
 import { writeFileAtomic } from '../../../training/files';
 import { modelDocument } from '../model-document';
@@ -35,11 +40,16 @@ export class ModelGraphViews implements vscode.Disposable {
       return open;
     }
     // Beside the active editor (the file, when run from its title button), keeping the focus there.
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `Graph: ${basename(doc.uri.path)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      GRAPH_VIEW_TYPE,
+      `Graph: ${basename(doc.uri.path)}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
+      },
+    );
     const view = new ModelGraphView(panel, doc, this.extensionUri, this.client, () => this.views.delete(key));
     this.views.set(key, view);
     return view;
@@ -106,7 +116,12 @@ export class ModelGraphView {
       const params: ModelGraphParams = { uri: this.doc.uri.toString(), precision: this.precision };
       const result = await client.sendRequest<ModelGraphResult | null>(MODEL_GRAPH_REQUEST, params);
       if (!result || mine !== this.asked) return;
-      const message: HostToGraphMessage = { type: 'graph', version: result.version, graph: result.graph, file: basename(this.doc.uri.path) };
+      const message: HostToGraphMessage = {
+        type: 'graph',
+        version: result.version,
+        graph: result.graph,
+        file: basename(this.doc.uri.path),
+      };
       const json = JSON.stringify(message);
       if (json === this.lastPosted) return;
       this.lastPosted = json;
@@ -150,7 +165,10 @@ export class ModelGraphView {
   private async reveal(line: number): Promise<void> {
     if (line >= this.doc.lineCount) return;
     const visible = this.editor();
-    const editor = await vscode.window.showTextDocument(this.doc, { viewColumn: visible?.viewColumn, preserveFocus: false });
+    const editor = await vscode.window.showTextDocument(this.doc, {
+      viewColumn: visible?.viewColumn,
+      preserveFocus: false,
+    });
     const at = new vscode.Position(line, this.doc.lineAt(line).firstNonWhitespaceCharacterIndex);
     editor.selection = new vscode.Selection(at, at);
     editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -159,16 +177,24 @@ export class ModelGraphView {
   /** Asks where to save (beside the model by default) and writes the file atomically. */
   private async save(ext: 'svg' | 'png', bytes: Buffer): Promise<void> {
     const name = `${basename(this.doc.uri.path, '.model')}.graph.${ext}`;
-    const defaultUri = this.doc.uri.scheme === 'file' ? vscode.Uri.file(join(dirname(this.doc.uri.fsPath), name)) : undefined;
-    const target = await vscode.window.showSaveDialog({ defaultUri, filters: ext === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] } });
+    const defaultUri =
+      this.doc.uri.scheme === 'file' ? vscode.Uri.file(join(dirname(this.doc.uri.fsPath), name)) : undefined;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri,
+      filters: ext === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
+    });
     if (!target) return;
     try {
       if (target.scheme === 'file') writeFileAtomic(target.fsPath, bytes, 'export');
       else await vscode.workspace.fs.writeFile(target, bytes);
-      void vscode.window.showInformationMessage(`ModelSpec: saved the model graph to ${target.scheme === 'file' ? target.fsPath : target.toString()}`);
+      void vscode.window.showInformationMessage(
+        `ModelSpec: saved the model graph to ${target.scheme === 'file' ? target.fsPath : target.toString()}`,
+      );
     } catch (e) {
       // writeFileAtomic's error names the path and the cause.
-      void vscode.window.showErrorMessage(`ModelSpec: ${e instanceof Error ? e.message : `could not save ${target.toString()}: ${String(e)}`}`);
+      void vscode.window.showErrorMessage(
+        `ModelSpec: ${e instanceof Error ? e.message : `could not save ${target.toString()}: ${String(e)}`}`,
+      );
     }
   }
 

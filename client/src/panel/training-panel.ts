@@ -7,7 +7,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { panelHtml } from '../../../media/panel/src/html';
-import { isPanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage } from '../../../media/panel/src/messages';
+import {
+  isPanelToHostMessage,
+  type HostToPanelMessage,
+  type PanelToHostMessage,
+} from '../../../media/panel/src/messages';
 import type { RunEvent } from '../../../training/protocol';
 import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
@@ -45,12 +49,22 @@ export class TrainingPanel {
       TrainingPanel.current.setRun(run);
       return TrainingPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Training: ${run.model}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      `Training: ${run.model}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
     return (TrainingPanel.current = new TrainingPanel(panel, extensionUri, run));
   }
 
   /** After a window reload: VS Code hands back the panel, with the state the webview saved. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, liveSession: (runDir: string) => RunSession | undefined): void {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    state: unknown,
+    liveSession: (runDir: string) => RunSession | undefined,
+  ): void {
     // The webview keeps the run folder as its run id; the host's own note is the fallback.
     const saved = typeof state === 'object' && state !== null ? (state as { runId?: unknown }).runId : undefined;
     const runDir = typeof saved === 'string' ? saved : TrainingPanel.memory.recall();
@@ -60,7 +74,11 @@ export class TrainingPanel {
       return;
     }
     TrainingPanel.current?.panel.dispose();
-    TrainingPanel.current = new TrainingPanel(panel, extensionUri, { runDir, model: modelOfRunDir(runDir), session: liveSession(runDir) });
+    TrainingPanel.current = new TrainingPanel(panel, extensionUri, {
+      runDir,
+      model: modelOfRunDir(runDir),
+      session: liveSession(runDir),
+    });
   }
 
   static get open(): TrainingPanel | undefined {
@@ -135,7 +153,9 @@ export class TrainingPanel {
         // Only folders this panel offered: the webview does not get to name arbitrary paths.
         const all = this.modelRuns().runs;
         const offered = new Map(all.filter((r) => !r.displayed).map((r) => [r.runDir, r.label]));
-        const runs = m.runDirs.filter((d) => offered.has(d)).map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
+        const runs = m.runDirs
+          .filter((d) => offered.has(d))
+          .map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
         this.post({ type: 'overlay', runs, displayed: all.find((r) => r.displayed)?.label });
         return;
       }
@@ -143,7 +163,11 @@ export class TrainingPanel {
         await this.save(`${this.run.model}-history.csv`, { CSV: ['csv'] }, Buffer.from(m.csv, 'utf8'));
         return;
       case 'exportPng':
-        await this.save(`${this.run.model}-curves.png`, { PNG: ['png'] }, Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+        await this.save(
+          `${this.run.model}-curves.png`,
+          { PNG: ['png'] },
+          Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'),
+        );
         return;
     }
   }
@@ -154,14 +178,19 @@ export class TrainingPanel {
   }
 
   private async save(name: string, filters: Record<string, string[]>, bytes: Buffer): Promise<void> {
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.run.runDir, name)), filters });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(join(this.run.runDir, name)),
+      filters,
+    });
     if (!target) return;
     try {
       if (target.scheme === 'file') writeFileSync(target.fsPath, bytes);
       else await vscode.workspace.fs.writeFile(target, bytes);
       void vscode.window.showInformationMessage(`Saved ${basename(target.fsPath)}`);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `Could not save ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 

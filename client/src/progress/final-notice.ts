@@ -12,7 +12,10 @@ export interface FinalNotice {
   actions: NoticeAction[];
 }
 
-function lastOf<T extends Event['type']>(events: readonly Event[], ...types: T[]): Extract<Event, { type: T }> | undefined {
+function lastOf<T extends Event['type']>(
+  events: readonly Event[],
+  ...types: T[]
+): Extract<Event, { type: T }> | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if ((types as string[]).includes(e.type)) return e as Extract<Event, { type: T }>;
@@ -44,18 +47,23 @@ export function finalNotice(model: string, events: readonly Event[]): FinalNotic
       severity: 'info',
       text: `ModelSpec: ${model} stopped at ${epochOf(events)} after ${elapsed}; ${saved}.`,
       // Evaluating needs the saved model and test data.
-      actions: end.modelPath && (lastOf(events, 'started')?.samples.test ?? 0) > 0 ? ['Evaluate', 'Reveal Run Folder'] : ['Reveal Run Folder'],
+      actions:
+        end.modelPath && (lastOf(events, 'started')?.samples.test ?? 0) > 0
+          ? ['Evaluate', 'Reveal Run Folder']
+          : ['Reveal Run Folder'],
     };
   }
   const evaluated = lastOf(events, 'evaluated');
   const lastEpoch = lastOf(events, 'epoch');
   let result = '';
   if (evaluated) result = `test ${results(evaluated.loss, evaluated.metrics)}`;
-  else if (lastEpoch && lastEpoch.valLoss !== undefined) result = `validation ${results(lastEpoch.valLoss, lastEpoch.valMetrics ?? {})}`;
+  else if (lastEpoch && lastEpoch.valLoss !== undefined)
+    result = `validation ${results(lastEpoch.valLoss, lastEpoch.valMetrics ?? {})}`;
   else if (lastEpoch) result = `training ${results(lastEpoch.loss, lastEpoch.metrics)}`;
   // Early: a callback (EarlyStopping) ended it before the planned epochs.
   const planned = lastEpoch ? lastEpoch.epochs : end.epochs;
-  const epochs = end.epochs < planned ? `${end.epochs} of ${planned} epochs` : `${end.epochs} epoch${end.epochs === 1 ? '' : 's'}`;
+  const epochs =
+    end.epochs < planned ? `${end.epochs} of ${planned} epochs` : `${end.epochs} epoch${end.epochs === 1 ? '' : 's'}`;
   return {
     severity: 'info',
     text: `ModelSpec: ${model} finished (${epochs}, ${elapsed})${result ? `: ${result}` : ''}.`,

@@ -25,7 +25,11 @@ export const LeakyReLU: LayerSpec = defineLayer({
   name: 'LeakyReLU',
   category: 'activation',
   doc: 'Leaky relu: x for x >= 0, negative_slope · x otherwise.',
-  args: [arg('negative_slope', float(0), 0.3, 'Slope for negative inputs (Keras 2 called it alpha).', { deprecatedAliases: ['alpha'] })],
+  args: [
+    arg('negative_slope', float(0), 0.3, 'Slope for negative inputs (Keras 2 called it alpha).', {
+      deprecatedAliases: ['alpha'],
+    }),
+  ],
   outputShape: (ctx) => ctx.input,
 });
 
@@ -38,12 +42,20 @@ export const PReLU: LayerSpec = defineLayer({
     initializerArg('alpha_initializer', 'zeros', 'slopes'),
     regularizerArg('alpha_regularizer', 'slopes'),
     constraintArg('alpha_constraint', 'slopes'),
-    arg('shared_axes', optional(union(int(1), listOf(int(1)))), null, 'Axes along which one alpha is shared, e.g. (1, 2) for one slope per channel of an image.'),
+    arg(
+      'shared_axes',
+      optional(union(int(1), listOf(int(1)))),
+      null,
+      'Axes along which one alpha is shared, e.g. (1, 2) for one slope per channel of an image.',
+    ),
   ],
   outputShape(ctx) {
     for (const a of argIntList(ctx.args, 'shared_axes') ?? []) {
       if (a > ctx.input.length) {
-        throw new ShapeError('shape-rank', `PReLU shared_axes ${a} is out of range for the input ${formatShape(ctx.input)}; use axes 1 to ${ctx.input.length}`);
+        throw new ShapeError(
+          'shape-rank',
+          `PReLU shared_axes ${a} is out of range for the input ${formatShape(ctx.input)}; use axes 1 to ${ctx.input.length}`,
+        );
       }
     }
     return ctx.input;

@@ -26,7 +26,13 @@ function vggCalls(convsPerBlock: readonly number[], args: Record<string, ArgValu
     for (let i = 1; i <= convs; i++) {
       calls.push({
         layer: 'Conv2D',
-        args: { filters: FILTERS[b], kernel_size: [3, 3], activation: 'relu', padding: 'same', name: `block${b + 1}_conv${i}` },
+        args: {
+          filters: FILTERS[b],
+          kernel_size: [3, 3],
+          activation: 'relu',
+          padding: 'same',
+          name: `block${b + 1}_conv${i}`,
+        },
       });
     }
     calls.push({ layer: 'MaxPooling2D', args: { pool_size: [2, 2], strides: [2, 2], name: `block${b + 1}_pool` } });
@@ -36,7 +42,10 @@ function vggCalls(convsPerBlock: readonly number[], args: Record<string, ArgValu
       { layer: 'Flatten', args: { name: 'flatten' } },
       { layer: 'Dense', args: { units: 4096, activation: 'relu', name: 'fc1' } },
       { layer: 'Dense', args: { units: 4096, activation: 'relu', name: 'fc2' } },
-      { layer: 'Dense', args: { units: args.classes ?? 1000, activation: args.classifier_activation ?? 'softmax', name: 'predictions' } },
+      {
+        layer: 'Dense',
+        args: { units: args.classes ?? 1000, activation: args.classifier_activation ?? 'softmax', name: 'predictions' },
+      },
     );
   } else if (args.pooling === 'avg') {
     calls.push({ layer: 'GlobalAveragePooling2D', args: {} });
@@ -51,7 +60,10 @@ function vggCalls(convsPerBlock: readonly number[], args: Record<string, ArgValu
 function fold(name: string, calls: Call[], ctx: LayerContext) {
   const [h, w] = ctx.input;
   if ((h !== null && h < MIN_SIZE) || (w !== null && w < MIN_SIZE)) {
-    throw new ShapeError('shape-nonpositive', `${name} needs at least ${MIN_SIZE}×${MIN_SIZE} input, but gets ${formatSizes([h, w])}; resize the images or use a smaller model`);
+    throw new ShapeError(
+      'shape-nonpositive',
+      `${name} needs at least ${MIN_SIZE}×${MIN_SIZE} input, but gets ${formatSizes([h, w])}; resize the images or use a smaller model`,
+    );
   }
   let shapeNow = ctx.input;
   const total: ParamCount = { trainable: 0, nonTrainable: 0 };
@@ -78,13 +90,35 @@ function vgg(name: 'VGG16' | 'VGG19', convsPerBlock: readonly number[]): LayerSp
     kerasName: name.toLowerCase(),
     args: [
       arg('include_top', bool, true, 'Include the three Dense layers at the top (classifier for `classes` classes).'),
-      arg('weights', optional(string), null, "None (random initialisation) or the path to a weights file. Keras's 'imagenet' download is not available."),
-      arg('input_shape', optional(shape), null, 'Input shape without the batch axis, at least 32×32 (default with include_top: (224, 224, 3)).'),
-      arg('pooling', optional(oneOf('avg', 'max')), null, "Without the top: None keeps (None, h, w, 512); 'avg' or 'max' pools to (None, 512)."),
+      arg(
+        'weights',
+        optional(string),
+        null,
+        "None (random initialisation) or the path to a weights file. Keras's 'imagenet' download is not available.",
+      ),
+      arg(
+        'input_shape',
+        optional(shape),
+        null,
+        'Input shape without the batch axis, at least 32×32 (default with include_top: (224, 224, 3)).',
+      ),
+      arg(
+        'pooling',
+        optional(oneOf('avg', 'max')),
+        null,
+        "Without the top: None keeps (None, h, w, 512); 'avg' or 'max' pools to (None, 512).",
+      ),
       arg('classes', int(1), 1000, 'Number of classes of the top classifier.'),
-      arg('classifier_activation', union(ref('activation'), { kind: 'none' }), 'softmax', 'Activation of the top layer.'),
+      arg(
+        'classifier_activation',
+        union(ref('activation'), { kind: 'none' }),
+        'softmax',
+        'Activation of the top layer.',
+      ),
       arg('name', optional(string), null, `The model's name (default ${name.toLowerCase()}).`, { keywordOnly: true }),
-      arg('trainable', bool, true, 'False freezes every layer (as base_model.trainable = False does).', { keywordOnly: true }),
+      arg('trainable', bool, true, 'False freezes every layer (as base_model.trainable = False does).', {
+        keywordOnly: true,
+      }),
     ],
     expand,
     outputShape: (ctx) => fold(name, expand(ctx.args), ctx).output,
@@ -96,7 +130,9 @@ function vgg(name: 'VGG16' | 'VGG19', convsPerBlock: readonly number[]): LayerSp
         config: {
           name: argOptionalString(ctx.args, 'name') ?? layerName,
           trainable: argBool(ctx.args, 'trainable'),
-          layers: layers.map(({ spec, ctx: c }) => spec.toKeras(c, typeof c.args.name === 'string' ? c.args.name : spec.kerasName)),
+          layers: layers.map(({ spec, ctx: c }) =>
+            spec.toKeras(c, typeof c.args.name === 'string' ? c.args.name : spec.kerasName),
+          ),
         },
       };
     },
@@ -118,11 +154,19 @@ export const PRETRAINED: LayerSpec = defineLayer({
   baseArgs: false,
   kerasName: 'pretrained',
   args: [
-    { name: 'path', type: string, required: true, doc: "Path of the saved model.json, e.g. 'runs/digits_cnn/best/model.json'." },
+    {
+      name: 'path',
+      type: string,
+      required: true,
+      doc: "Path of the saved model.json, e.g. 'runs/digits_cnn/best/model.json'.",
+    },
     arg('trainable', bool, true, 'False freezes every saved layer: only the layers after it learn.'),
   ],
   outputShape() {
-    throw new ShapeError('shape-unknown', 'Pretrained takes its layers from the saved model file; put it first in the model');
+    throw new ShapeError(
+      'shape-unknown',
+      'Pretrained takes its layers from the saved model file; put it first in the model',
+    );
   },
   toKeras() {
     throw new Error('Pretrained is lowered through the saved layers it expands to');

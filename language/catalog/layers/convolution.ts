@@ -6,7 +6,16 @@
 //   DepthwiseConv2D: depthwise kh·kw · C · depth_multiplier, bias C · depth_multiplier
 
 import { arg, int, intTuple, oneOfAnyCase, optional, required } from '../arg-types';
-import { activationArg, activityRegularizerArg, constraintArg, dataFormatArg, initializerArg, kernelBiasArgs, regularizerArg, useBiasArg } from '../common-args';
+import {
+  activationArg,
+  activityRegularizerArg,
+  constraintArg,
+  dataFormatArg,
+  initializerArg,
+  kernelBiasArgs,
+  regularizerArg,
+  useBiasArg,
+} from '../common-args';
 import { deconvOutputLength, type ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
 import { NO_PYTORCH_EXPORT } from '../support';
@@ -16,20 +25,30 @@ import { ShapeError, type ArgSpec, type LayerContext, type LayerSpec } from '../
 import { argBool, argNumber, argOptionalTuple, argString, argTuple } from '../values';
 import { slideWindow } from './windows';
 
-
 function kernelArg(rank: number): ArgSpec {
   return required('kernel_size', intTuple(rank), `Size of the convolution window: ${intOrTuplePhrase(rank)}.`);
 }
 function stridesArg(rank: number): ArgSpec {
-  return arg('strides', intTuple(rank), rank === 1 ? 1 : Array<number>(rank).fill(1), 'Step of the window along each spatial axis.');
+  return arg(
+    'strides',
+    intTuple(rank),
+    rank === 1 ? 1 : Array<number>(rank).fill(1),
+    'Step of the window along each spatial axis.',
+  );
 }
 function dilationArg(rank: number): ArgSpec {
-  return arg('dilation_rate', intTuple(rank), rank === 1 ? 1 : Array<number>(rank).fill(1), 'Spacing between kernel elements (atrous convolution).');
+  return arg(
+    'dilation_rate',
+    intTuple(rank),
+    rank === 1 ? 1 : Array<number>(rank).fill(1),
+    'Spacing between kernel elements (atrous convolution).',
+  );
 }
 function paddingArg(causal: boolean): ArgSpec {
   const values = causal ? ['valid', 'same', 'causal'] : ['valid', 'same'];
-  const doc = "'valid': no padding, the output shrinks; 'same': zero-pad so that the output is ceil(input / stride)"
-    + (causal ? "; 'causal': pad on the left only (for sequences)." : '.');
+  const doc =
+    "'valid': no padding, the output shrinks; 'same': zero-pad so that the output is ceil(input / stride)" +
+    (causal ? "; 'causal': pad on the left only (for sequences)." : '.');
   return arg('padding', oneOfAnyCase(...values), 'valid', doc);
 }
 const filtersArg = required('filters', int(1), 'Number of output channels (filters).');
@@ -61,7 +80,14 @@ function readWindow(layer: string, ctx: LayerContext, rank: number): Window {
 
 function convSpatial(layer: string, ctx: LayerContext, rank: number): (number | null)[] {
   const w = readWindow(layer, ctx, rank);
-  return slideWindow(ctx.input.slice(0, rank), { layer, windowName: 'kernel_size', window: w.kernel, strides: w.strides, padding: w.padding, dilation: w.dilation });
+  return slideWindow(ctx.input.slice(0, rank), {
+    layer,
+    windowName: 'kernel_size',
+    window: w.kernel,
+    strides: w.strides,
+    padding: w.padding,
+    dilation: w.dilation,
+  });
 }
 
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
@@ -73,7 +99,10 @@ function convLayer(rank: 1 | 2 | 3): LayerSpec {
     const groups = argNumber(ctx.args, 'groups');
     const filters = argNumber(ctx.args, 'filters');
     if (filters % groups !== 0) {
-      throw new ShapeError('shape-mismatch', `${name} with groups=${groups} needs filters divisible by ${groups}, but filters=${filters}; change filters or groups`);
+      throw new ShapeError(
+        'shape-mismatch',
+        `${name} with groups=${groups} needs filters divisible by ${groups}, but filters=${filters}; change filters or groups`,
+      );
     }
     if (channels !== null && channels % groups !== 0) {
       throw new ShapeError(
@@ -95,7 +124,12 @@ function convLayer(rank: 1 | 2 | 3): LayerSpec {
       paddingArg(rank === 1),
       dataFormatArg,
       dilationArg(rank),
-      arg('groups', int(1), 1, 'Number of channel groups convolved separately; input channels and filters must divide by it.'),
+      arg(
+        'groups',
+        int(1),
+        1,
+        'Number of channel groups convolved separately; input channels and filters must divide by it.',
+      ),
       activationArg(),
       useBiasArg,
       ...kernelBiasArgs(),
@@ -132,7 +166,12 @@ export const Conv2DTranspose: LayerSpec = defineLayer({
     kernelArg(2),
     stridesArg(2),
     paddingArg(false),
-    arg('output_padding', optional(intTuple(2, 0)), null, 'Extra rows/columns added to one side of the output; each must be less than its stride. None: inferred.'),
+    arg(
+      'output_padding',
+      optional(intTuple(2, 0)),
+      null,
+      'Extra rows/columns added to one side of the output; each must be less than its stride. None: inferred.',
+    ),
     dataFormatArg,
     dilationArg(2),
     activationArg(),
@@ -148,7 +187,9 @@ export const Conv2DTranspose: LayerSpec = defineLayer({
         `Conv2DTranspose output_padding ${formatTuple(outputPadding)} must be less than strides ${formatTuple(w.strides)} on each axis; lower output_padding`,
       );
     }
-    const spatial = [0, 1].map((i) => deconvOutputLength(ctx.input[i], w.kernel[i], w.padding, outputPadding?.[i] ?? null, w.strides[i], w.dilation[i]));
+    const spatial = [0, 1].map((i) =>
+      deconvOutputLength(ctx.input[i], w.kernel[i], w.padding, outputPadding?.[i] ?? null, w.strides[i], w.dilation[i]),
+    );
     return [...spatial, argNumber(ctx.args, 'filters')];
   },
   params(ctx) {
@@ -233,4 +274,11 @@ export const DepthwiseConv2D: LayerSpec = defineLayer({
   },
 });
 
-export const CONVOLUTION_LAYERS: readonly LayerSpec[] = [Conv1D, Conv2D, Conv3D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D];
+export const CONVOLUTION_LAYERS: readonly LayerSpec[] = [
+  Conv1D,
+  Conv2D,
+  Conv3D,
+  Conv2DTranspose,
+  SeparableConv2D,
+  DepthwiseConv2D,
+];

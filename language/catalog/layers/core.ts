@@ -1,14 +1,33 @@
 // Core layers: Input, Dense, Activation, Dropout, Embedding.
 
 import { arg, bool, fraction, int, oneOf, optional, ref, required, seed, shape, string } from '../arg-types';
-import { activationArg, activityRegularizerArg, constraintArg, initializerArg, kernelBiasArgs, regularizerArg, useBiasArg } from '../common-args';
+import {
+  activationArg,
+  activityRegularizerArg,
+  constraintArg,
+  initializerArg,
+  kernelBiasArgs,
+  regularizerArg,
+  useBiasArg,
+} from '../common-args';
 import { defineLayer } from '../define-layer';
 import { knownDim } from '../shapes';
 import { argBool, argNumber, toShape } from '../values';
 import type { LayerSpec } from '../types';
 
 /** The dtypes Keras's Input takes that a sample of numbers can carry (keras.backend's int and float names). */
-const INPUT_DTYPES = ['float32', 'float16', 'bfloat16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16'];
+const INPUT_DTYPES = [
+  'float32',
+  'float16',
+  'bfloat16',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+];
 
 export const Input: LayerSpec = defineLayer({
   name: 'Input',
@@ -27,7 +46,7 @@ export const Input: LayerSpec = defineLayer({
       "The input dtype (default float32), e.g. 'int64' for token ids as in keras.io's text examples. TensorFlow.js has no int64 or float64: it feeds integer inputs as int32 and float inputs as float32.",
     ),
     arg('sparse', optional(bool), null, 'Whether the input is a sparse tensor (not supported for training).'),
-    arg('name', optional(string), null, 'The input\'s name.'),
+    arg('name', optional(string), null, "The input's name."),
   ],
   outputShape: (ctx) => toShape(ctx.args.shape),
   toKeras: (ctx, name) => ({
@@ -63,8 +82,8 @@ export const Dense: LayerSpec = defineLayer({
 export const Activation: LayerSpec = defineLayer({
   name: 'Activation',
   category: 'core',
-  doc: 'Applies an activation function to its input: Activation(\'relu\').',
-  args: [required('activation', ref('activation'), 'The activation function, e.g. \'relu\' or \'softmax\'.')],
+  doc: "Applies an activation function to its input: Activation('relu').",
+  args: [required('activation', ref('activation'), "The activation function, e.g. 'relu' or 'softmax'.")],
   outputShape: (ctx) => ctx.input,
 });
 
@@ -74,7 +93,12 @@ export const Dropout: LayerSpec = defineLayer({
   doc: 'Sets a fraction `rate` of inputs to 0 during training and scales the rest by 1/(1 - rate); does nothing at inference.',
   args: [
     required('rate', fraction, 'Fraction of the inputs to drop, in [0, 1).'),
-    arg('noise_shape', optional(shape), null, 'Shape of the binary dropout mask (to share it across axes); None: the input\'s shape.'),
+    arg(
+      'noise_shape',
+      optional(shape),
+      null,
+      "Shape of the binary dropout mask (to share it across axes); None: the input's shape.",
+    ),
     arg('seed', seed, null, 'Random seed.'),
   ],
   outputShape: (ctx) => ctx.input,
@@ -93,14 +117,24 @@ export const Embedding: LayerSpec = defineLayer({
     arg('mask_zero', bool, false, 'Whether index 0 is padding to be masked out for later layers.'),
     { ...activityRegularizerArg, keywordOnly: true },
     // Keras 3's Embedding.__init__ pops input_length and warns "Argument `input_length` is deprecated. Just remove it."
-    arg('input_length', optional(int(1)), null, 'Keras 2 only: the sequence length. Keras 3 ignores it; give the input shape with Input(shape=(length,)).', {
-      keywordOnly: true,
-      ignoredByKeras3: 'give the sequence length as the model input instead, e.g. Input(shape=(LENGTH,)) as the first line',
-    }),
+    arg(
+      'input_length',
+      optional(int(1)),
+      null,
+      'Keras 2 only: the sequence length. Keras 3 ignores it; give the input shape with Input(shape=(length,)).',
+      {
+        keywordOnly: true,
+        ignoredByKeras3:
+          'give the sequence length as the model input instead, e.g. Input(shape=(LENGTH,)) as the first line',
+      },
+    ),
   ],
   configOmits: ['input_length'], // Keras 3 no longer writes it; the input shape carries it
   outputShape: (ctx) => [...ctx.input, argNumber(ctx.args, 'output_dim')],
-  params: (ctx) => ({ trainable: argNumber(ctx.args, 'input_dim') * argNumber(ctx.args, 'output_dim'), nonTrainable: 0 }),
+  params: (ctx) => ({
+    trainable: argNumber(ctx.args, 'input_dim') * argNumber(ctx.args, 'output_dim'),
+    nonTrainable: 0,
+  }),
 });
 
 export const CORE_LAYERS: readonly LayerSpec[] = [Input, Dense, Activation, Dropout, Embedding];

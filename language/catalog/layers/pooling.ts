@@ -27,9 +27,24 @@ function poolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
     doc: `${kind === 'Max' ? 'Max' : 'Average'} pooling over windows of pool_size along ${axesPhrase(rank)}; each channel separately.`,
     inputRanks: [rank + 1],
     args: [
-      arg('pool_size', intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Size of the pooling window: ${intOrTuplePhrase(rank)}.`),
-      arg('strides', optional(intTuple(rank)), null, 'Step of the window; None means pool_size (non-overlapping windows).'),
-      arg('padding', oneOfAnyCase('valid', 'same'), 'valid', "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides)."),
+      arg(
+        'pool_size',
+        intTuple(rank),
+        rank === 1 ? 2 : Array<number>(rank).fill(2),
+        `Size of the pooling window: ${intOrTuplePhrase(rank)}.`,
+      ),
+      arg(
+        'strides',
+        optional(intTuple(rank)),
+        null,
+        'Step of the window; None means pool_size (non-overlapping windows).',
+      ),
+      arg(
+        'padding',
+        oneOfAnyCase('valid', 'same'),
+        'valid',
+        "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides).",
+      ),
       dataFormatArg,
     ],
     outputShape(ctx) {
@@ -54,7 +69,10 @@ function globalPoolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
     unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `Global ${kind === 'Max' ? 'max' : 'average'} pooling: one value per channel over the whole of ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
-    args: [dataFormatArg, arg('keepdims', bool, false, 'Keep the spatial axes with length 1 instead of dropping them.')],
+    args: [
+      dataFormatArg,
+      arg('keepdims', bool, false, 'Keep the spatial axes with length 1 instead of dropping them.'),
+    ],
     outputShape: (ctx) => {
       const channels = ctx.input[rank];
       return argBool(ctx.args, 'keepdims') ? [...Array<number>(rank).fill(1), channels] : [channels];

@@ -38,8 +38,18 @@ function weightArgs(extra: ArgSpec[]): ArgSpec[] {
 }
 
 const sequenceArgs: ArgSpec[] = [
-  arg('return_sequences', bool, false, 'Return the output of every step (None, steps, units) instead of the last one (None, units).'),
-  arg('return_state', bool, false, 'Also return the final state; a Sequential model cannot pass several tensors on, so only False works here.'),
+  arg(
+    'return_sequences',
+    bool,
+    false,
+    'Return the output of every step (None, steps, units) instead of the last one (None, units).',
+  ),
+  arg(
+    'return_state',
+    bool,
+    false,
+    'Also return the final state; a Sequential model cannot pass several tensors on, so only False works here.',
+  ),
   arg('go_backwards', bool, false, 'Process the sequence backwards and return the reversed sequence.'),
   arg('stateful', bool, false, 'Carry the state from one batch to the next (needs a fixed batch_size).'),
   arg('unroll', bool, false, 'Unroll the loop: faster for short sequences, more memory.'),
@@ -70,7 +80,13 @@ export const SimpleRNN: LayerSpec = defineLayer({
   category: 'recurrent',
   doc: 'Fully-connected RNN: the output of each step is fed back as input to the next. Input (timesteps, features).',
   inputRanks: [2],
-  args: [unitsArg, activation('activation', 'tanh', 'Activation of the output (default tanh).'), ...weightArgs([]), ...sequenceArgs, arg('seed', seed, null, 'Random seed for dropout.')],
+  args: [
+    unitsArg,
+    activation('activation', 'tanh', 'Activation of the output (default tanh).'),
+    ...weightArgs([]),
+    ...sequenceArgs,
+    arg('seed', seed, null, 'Random seed for dropout.'),
+  ],
   outputShape: recurrentOutput('SimpleRNN'),
   params: (ctx) => gatedParams('SimpleRNN', ctx, 1, 1),
 });
@@ -84,7 +100,7 @@ export const LSTM: LayerSpec = defineLayer({
     unitsArg,
     activation('activation', 'tanh', 'Activation of the cell output (default tanh).'),
     activation('recurrent_activation', 'sigmoid', 'Activation of the gates (default sigmoid).'),
-    ...weightArgs([arg('unit_forget_bias', bool, true, 'Add 1 to the forget gate\'s bias at initialisation.')]),
+    ...weightArgs([arg('unit_forget_bias', bool, true, "Add 1 to the forget gate's bias at initialisation.")]),
     arg('seed', seed, null, 'Random seed for dropout.'),
     ...sequenceArgs,
   ],
@@ -97,7 +113,7 @@ export const GRU: LayerSpec = defineLayer({
   category: 'recurrent',
   // The PyTorch engine builds Keras 3's cuDNN variant only; modelspec_torch/layers_recurrent.py.
   argSupport: [{ arg: 'reset_after', only: true, targets: ['torch', 'onnx'] }],
-  doc: 'Gated Recurrent Unit (Cho et al. 2014): update and reset gates. Keras\'s default reset_after=True applies the reset gate after the matrix product (the cuDNN variant). Input (timesteps, features).',
+  doc: "Gated Recurrent Unit (Cho et al. 2014): update and reset gates. Keras's default reset_after=True applies the reset gate after the matrix product (the cuDNN variant). Input (timesteps, features).",
   inputRanks: [2],
   args: [
     unitsArg,
@@ -106,7 +122,12 @@ export const GRU: LayerSpec = defineLayer({
     ...weightArgs([]),
     arg('seed', seed, null, 'Random seed for dropout.'),
     ...sequenceArgs,
-    arg('reset_after', bool, true, 'Apply the reset gate after the matrix product (True, Keras\'s default, with a second bias per gate).'),
+    arg(
+      'reset_after',
+      bool,
+      true,
+      "Apply the reset gate after the matrix product (True, Keras's default, with a second bias per gate).",
+    ),
   ],
   outputShape: recurrentOutput('GRU'),
   params: (ctx) => gatedParams('GRU', ctx, 3, argBool(ctx.args, 'reset_after') ? 2 : 1),

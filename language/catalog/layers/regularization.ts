@@ -16,7 +16,11 @@ function spatialDropout(rank: 1 | 2 | 3): LayerSpec {
     unsupported: rank === 3 ? NO_PYTORCH_EXPORT : [],
     doc: `Like Dropout, but drops entire channels (feature maps) of a ${rank}D input instead of single elements.`,
     inputRanks: [rank + 1],
-    args: [required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).'), ...(rank === 1 ? [] : [dataFormatArg]), seedArg],
+    args: [
+      required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).'),
+      ...(rank === 1 ? [] : [dataFormatArg]),
+      seedArg,
+    ],
     outputShape: (ctx) => ctx.input,
   });
 }
@@ -42,4 +46,10 @@ export const GaussianDropout: LayerSpec = defineLayer({
   outputShape: (ctx) => ctx.input,
 });
 
-export const REGULARIZATION_LAYERS: readonly LayerSpec[] = [SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout];
+export const REGULARIZATION_LAYERS: readonly LayerSpec[] = [
+  SpatialDropout1D,
+  SpatialDropout2D,
+  SpatialDropout3D,
+  GaussianNoise,
+  GaussianDropout,
+];

@@ -22,16 +22,28 @@ export const Reshape: LayerSpec = defineLayer({
   name: 'Reshape',
   category: 'reshaping',
   doc: 'Reshapes each sample to target_shape (without the batch axis); one dimension may be -1 to be inferred.',
-  args: [required('target_shape', targetShape, 'The new shape without the batch axis, e.g. (28, 28, 1); one entry may be -1.')],
+  args: [
+    required(
+      'target_shape',
+      targetShape,
+      'The new shape without the batch axis, e.g. (28, 28, 1); one entry may be -1.',
+    ),
+  ],
   outputShape(ctx) {
     const target = toShape(ctx.args.target_shape, 'target_shape');
     const shown = `Reshape to ${formatTuple(target)}`;
     const inferred = target.filter((d) => d === -1).length;
     if (inferred > 1) {
-      throw new ShapeError('shape-mismatch', `${shown} has ${inferred} entries of -1, but only one can be inferred; give the others explicit sizes`);
+      throw new ShapeError(
+        'shape-mismatch',
+        `${shown} has ${inferred} entries of -1, but only one can be inferred; give the others explicit sizes`,
+      );
     }
     if (target.some((d) => d === null || (d !== -1 && d < 1))) {
-      throw new ShapeError('shape-nonpositive', `${shown} has a size that is not positive; every size must be at least 1, or -1 for one inferred size`);
+      throw new ShapeError(
+        'shape-nonpositive',
+        `${shown} has a size that is not positive; every size must be at least 1, or -1 for one inferred size`,
+      );
     }
     const sizes = target as number[];
     const known = sizes.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
@@ -66,10 +78,16 @@ export const Permute: LayerSpec = defineLayer({
     const rank = ctx.input.length;
     const wanted = Array.from({ length: rank }, (_, i) => i + 1);
     if (dims.length !== rank) {
-      throw new ShapeError('shape-rank', `Permute dims ${formatTuple(dims)} has ${dims.length} axes but the input ${formatShape(ctx.input)} has ${rank}; give a permutation of ${formatTuple(wanted)}`);
+      throw new ShapeError(
+        'shape-rank',
+        `Permute dims ${formatTuple(dims)} has ${dims.length} axes but the input ${formatShape(ctx.input)} has ${rank}; give a permutation of ${formatTuple(wanted)}`,
+      );
     }
     if ([...dims].sort((a, b) => a - b).some((d, i) => d !== i + 1)) {
-      throw new ShapeError('shape-mismatch', `Permute dims ${formatTuple(dims)} is not a permutation of ${formatTuple(wanted)}; use each axis exactly once`);
+      throw new ShapeError(
+        'shape-mismatch',
+        `Permute dims ${formatTuple(dims)} is not a permutation of ${formatTuple(wanted)}; use each axis exactly once`,
+      );
     }
     return dims.map((d) => ctx.input[d - 1]);
   },
@@ -89,9 +107,16 @@ const AXIS_NAMES: Record<Rank, string[]> = { 1: ['steps'], 2: ['height', 'width'
 
 function upSampling(rank: Rank): LayerSpec {
   const args = [
-    arg('size', rank === 1 ? int(1) : intTuple(rank), rank === 1 ? 2 : Array<number>(rank).fill(2), `Repetitions along ${axesPhrase(rank)}.`),
+    arg(
+      'size',
+      rank === 1 ? int(1) : intTuple(rank),
+      rank === 1 ? 2 : Array<number>(rank).fill(2),
+      `Repetitions along ${axesPhrase(rank)}.`,
+    ),
     ...(rank === 1 ? [] : [dataFormatArg]),
-    ...(rank === 2 ? [arg('interpolation', oneOf('nearest', 'bilinear'), 'nearest', 'How new pixels are filled in.')] : []),
+    ...(rank === 2
+      ? [arg('interpolation', oneOf('nearest', 'bilinear'), 'nearest', 'How new pixels are filled in.')]
+      : []),
   ];
   return defineLayer({
     name: `UpSampling${rank}D`,
@@ -120,13 +145,22 @@ function zeroPadding(rank: Rank): LayerSpec {
     doc: `Adds rows of zeros around each sample along ${axesPhrase(rank)}.`,
     inputRanks: [rank + 1],
     args: [
-      arg('padding', { kind: 'padding', dims: rank }, rank === 1 ? 1 : rank === 2 ? [1, 1] : pairsDefault(3, 1, 1),
-        rank === 1 ? 'Zeros added at the start and end: an int or (start, end).' : `An int, ${rank} ints (symmetric per axis), or ${rank} (before, after) pairs.`),
+      arg(
+        'padding',
+        { kind: 'padding', dims: rank },
+        rank === 1 ? 1 : rank === 2 ? [1, 1] : pairsDefault(3, 1, 1),
+        rank === 1
+          ? 'Zeros added at the start and end: an int or (start, end).'
+          : `An int, ${rank} ints (symmetric per axis), or ${rank} (before, after) pairs.`,
+      ),
       ...(rank === 1 ? [] : [dataFormatArg]),
     ],
     outputShape(ctx) {
       const pads = toPairs(ctx.args.padding, rank);
-      return [...ctx.input.slice(0, rank).map((d, i) => (d === null ? null : d + pads[i][0] + pads[i][1])), ctx.input[rank]];
+      return [
+        ...ctx.input.slice(0, rank).map((d, i) => (d === null ? null : d + pads[i][0] + pads[i][1])),
+        ctx.input[rank],
+      ];
     },
   });
 }
@@ -140,8 +174,14 @@ function cropping(rank: Rank): LayerSpec {
     doc: `Crops each sample along ${axesPhrase(rank)}, removing (before, after) entries per axis.`,
     inputRanks: [rank + 1],
     args: [
-      arg('cropping', { kind: 'padding', dims: rank }, rank === 1 ? [1, 1] : pairsDefault(rank, rank === 2 ? 0 : 1, rank === 2 ? 0 : 1),
-        rank === 1 ? 'Entries removed at the start and end: an int or (start, end).' : `An int, ${rank} ints (symmetric per axis), or ${rank} (before, after) pairs.`),
+      arg(
+        'cropping',
+        { kind: 'padding', dims: rank },
+        rank === 1 ? [1, 1] : pairsDefault(rank, rank === 2 ? 0 : 1, rank === 2 ? 0 : 1),
+        rank === 1
+          ? 'Entries removed at the start and end: an int or (start, end).'
+          : `An int, ${rank} ints (symmetric per axis), or ${rank} (before, after) pairs.`,
+      ),
       ...(rank === 1 ? [] : [dataFormatArg]),
     ],
     outputShape(ctx) {

@@ -85,7 +85,10 @@ function perStep<T>(ctx: LayerContext, inner: Inner, rule: (stepCtx: LayerContex
     return rule({ args: inner.args, input: ctx.input.slice(1) });
   } catch (e) {
     if (e instanceof ShapeError) {
-      throw new ShapeError(e.code, `TimeDistributed applies ${inner.spec.name} to each step of shape ${formatShape(ctx.input.slice(1))}: ${e.message}`);
+      throw new ShapeError(
+        e.code,
+        `TimeDistributed applies ${inner.spec.name} to each step of shape ${formatShape(ctx.input.slice(1))}: ${e.message}`,
+      );
     }
     throw e;
   }

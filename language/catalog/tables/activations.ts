@@ -34,7 +34,10 @@ export const ACTIVATIONS: readonly NamedEntry[] = [
   { name: 'mish', doc: 'x · tanh(softplus(x)).' },
   { name: 'exponential', doc: 'exp(x).' },
   // keras.activations.leaky_relu(x, negative_slope=0.2): the function's default, not the LeakyReLU layer's 0.3.
-  { name: 'leaky_relu', doc: 'Leaky relu with Keras\'s default negative_slope=0.2: x if x > 0 else 0.2·x. (The LeakyReLU layer defaults to 0.3.)' },
+  {
+    name: 'leaky_relu',
+    doc: "Leaky relu with Keras's default negative_slope=0.2: x if x > 0 else 0.2·x. (The LeakyReLU layer defaults to 0.3.)",
+  },
   // keras.activations.log_softmax(x, axis=-1).
   { name: 'log_softmax', doc: 'log(softmax(x)) over the last axis, computed stably as x - logsumexp(x).' },
 ];

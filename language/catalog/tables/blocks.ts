@@ -5,8 +5,18 @@ import type { ArgSpec } from '../types';
 
 /** compile { loss, optimizer, metrics } (Keras's model.compile). */
 export const COMPILE_SETTINGS: readonly ArgSpec[] = [
-  { name: 'loss', type: ref('loss'), required: true, doc: "The loss to minimise, e.g. 'categorical_crossentropy' or 'mse'." },
-  arg('optimizer', ref('optimizer'), 'rmsprop', "The optimizer: a name ('adam') or a call (Adam(learning_rate=1e-3)); Keras's default is 'rmsprop'."),
+  {
+    name: 'loss',
+    type: ref('loss'),
+    required: true,
+    doc: "The loss to minimise, e.g. 'categorical_crossentropy' or 'mse'.",
+  },
+  arg(
+    'optimizer',
+    ref('optimizer'),
+    'rmsprop',
+    "The optimizer: a name ('adam') or a call (Adam(learning_rate=1e-3)); Keras's default is 'rmsprop'.",
+  ),
   arg('metrics', listOf(ref('metric')), [], "Metrics reported during training, e.g. ['accuracy']."),
 ];
 
@@ -16,13 +26,33 @@ export const COMPILE_SETTINGS: readonly ArgSpec[] = [
  * (there is no RefTable for it, so its type is `any` and the analyzer checks the call itself).
  */
 export const DATA_SETTINGS: readonly ArgSpec[] = [
-  arg('train', optional(ref('dataset')), null, 'The training source, e.g. digits, mnist or csv(\'houses.csv\', label=\'price\').'),
-  arg('test', optional(ref('dataset')), null, 'A source evaluated after training, e.g. mnist(split=\'test\').'),
+  arg(
+    'train',
+    optional(ref('dataset')),
+    null,
+    "The training source, e.g. digits, mnist or csv('houses.csv', label='price').",
+  ),
+  arg('test', optional(ref('dataset')), null, "A source evaluated after training, e.g. mnist(split='test')."),
   arg('validation', optional(ref('dataset')), null, 'A separate validation source (instead of validation_split).'),
-  arg('validation_split', fraction, 0.0, 'Fraction of the training data held out for validation (the last part, as in Keras), in [0, 1).'),
+  arg(
+    'validation_split',
+    fraction,
+    0.0,
+    'Fraction of the training data held out for validation (the last part, as in Keras), in [0, 1).',
+  ),
   arg('shuffle', bool, true, 'Shuffle the training data before each epoch.'),
-  arg('rescale', optional(float(0, undefined, { minExclusive: true })), null, 'Multiply inputs by this, e.g. 1/255 (None: images are scaled to [0, 1], other data is left alone).'),
-  arg('augment', { kind: 'any' }, null, 'Random augmentation of training images: ImageDataGenerator(rotation_range=10, ...).'),
+  arg(
+    'rescale',
+    optional(float(0, undefined, { minExclusive: true })),
+    null,
+    'Multiply inputs by this, e.g. 1/255 (None: images are scaled to [0, 1], other data is left alone).',
+  ),
+  arg(
+    'augment',
+    { kind: 'any' },
+    null,
+    'Random augmentation of training images: ImageDataGenerator(rotation_range=10, ...).',
+  ),
 ];
 
 /** fit { epochs, batch_size, callbacks, seed, backend, verbose, mixed_precision, devices } (Keras's model.fit, policy, distribution). */
@@ -30,11 +60,36 @@ export const FIT_SETTINGS: readonly ArgSpec[] = [
   arg('epochs', int(1), 1, 'Number of passes over the training data.'),
   arg('batch_size', int(1), 32, 'Samples per gradient update.'),
   arg('callbacks', listOf(ref('callback')), [], 'Callbacks such as [EarlyStopping(patience=2)].'),
-  arg('seed', optional(int(0)), null, 'Seed for weight initialisation, shuffling and dropout (None: different each run).'),
-  arg('backend', oneOf('auto', 'tfjs', 'torch'), 'auto', "Training engine: 'tfjs' (TensorFlow.js, built in), 'torch' (PyTorch, needs Python) or 'auto'."),
-  arg('verbose', union(oneOf('auto'), int(0, 2)), 'auto', "Progress output in the terminal: 0 silent, 1 progress bar, 2 one line per epoch; 'auto' is 1."),
-  arg('mixed_precision', optional(oneOf('float32', 'mixed_float16', 'mixed_bfloat16')), null, "Keras's dtype policy: 'float32', 'mixed_float16' (float16 compute with loss scaling, CUDA GPUs) or 'mixed_bfloat16' (GPUs that support it, and CPUs). None: mixed precision on a CUDA GPU (bfloat16 where supported), float32 elsewhere."),
-  arg('devices', int(1), 1, "Devices trained data-parallel (GPUs, or processes on a CPU) by the torch engine; batch_size is the global batch, split across them (Keras's distribution strategies)."),
+  arg(
+    'seed',
+    optional(int(0)),
+    null,
+    'Seed for weight initialisation, shuffling and dropout (None: different each run).',
+  ),
+  arg(
+    'backend',
+    oneOf('auto', 'tfjs', 'torch'),
+    'auto',
+    "Training engine: 'tfjs' (TensorFlow.js, built in), 'torch' (PyTorch, needs Python) or 'auto'.",
+  ),
+  arg(
+    'verbose',
+    union(oneOf('auto'), int(0, 2)),
+    'auto',
+    "Progress output in the terminal: 0 silent, 1 progress bar, 2 one line per epoch; 'auto' is 1.",
+  ),
+  arg(
+    'mixed_precision',
+    optional(oneOf('float32', 'mixed_float16', 'mixed_bfloat16')),
+    null,
+    "Keras's dtype policy: 'float32', 'mixed_float16' (float16 compute with loss scaling, CUDA GPUs) or 'mixed_bfloat16' (GPUs that support it, and CPUs). None: mixed precision on a CUDA GPU (bfloat16 where supported), float32 elsewhere.",
+  ),
+  arg(
+    'devices',
+    int(1),
+    1,
+    "Devices trained data-parallel (GPUs, or processes on a CPU) by the torch engine; batch_size is the global batch, split across them (Keras's distribution strategies).",
+  ),
 ];
 
 export const BLOCK_SETTINGS = {

@@ -5,7 +5,12 @@ import type { ArgSpec, CallableSpec } from '../types';
 
 const monitor = arg('monitor', string, 'val_loss', "The quantity to watch, e.g. 'val_loss' or 'val_accuracy'.");
 const verbose = arg('verbose', int(0, 1), 0, '1 prints a message when the callback acts.');
-const mode: ArgSpec = arg('mode', oneOf('auto', 'min', 'max'), 'auto', "'min': the quantity should fall; 'max': rise; 'auto': infer from its name.");
+const mode: ArgSpec = arg(
+  'mode',
+  oneOf('auto', 'min', 'max'),
+  'auto',
+  "'min': the quantity should fall; 'max': rise; 'auto': infer from its name.",
+);
 
 export const CALLBACKS: readonly CallableSpec[] = [
   {
@@ -27,7 +32,12 @@ export const CALLBACKS: readonly CallableSpec[] = [
     doc: 'Multiplies the learning rate by `factor` when the monitored quantity has stopped improving for `patience` epochs.',
     args: [
       monitor,
-      arg('factor', float(0, 1, { minExclusive: true, maxExclusive: true }), 0.1, 'new_lr = lr · factor; must be below 1.'),
+      arg(
+        'factor',
+        float(0, 1, { minExclusive: true, maxExclusive: true }),
+        0.1,
+        'new_lr = lr · factor; must be below 1.',
+      ),
       arg('patience', int(0), 10, 'Epochs without improvement before reducing.'),
       verbose,
       mode,
@@ -40,19 +50,33 @@ export const CALLBACKS: readonly CallableSpec[] = [
     name: 'ModelCheckpoint',
     doc: 'Saves the model (or its weights) during training, e.g. only when the monitored quantity improves.',
     args: [
-      required('filepath', string, 'Where to save; may contain {epoch} and logged values, e.g. "best_{epoch:02d}.keras".'),
+      required(
+        'filepath',
+        string,
+        'Where to save; may contain {epoch} and logged values, e.g. "best_{epoch:02d}.keras".',
+      ),
       monitor,
       verbose,
       arg('save_best_only', bool, false, 'Only save when the monitored quantity improves.'),
       arg('save_weights_only', bool, false, 'Save only the weights, not the whole model.'),
       mode,
-      arg('save_freq', union(oneOf('epoch'), int(1)), 'epoch', "'epoch' saves after each epoch; an int saves every that many batches."),
-      arg('initial_value_threshold', optional(float()), null, 'Only save models that beat this value of the monitored quantity.'),
+      arg(
+        'save_freq',
+        union(oneOf('epoch'), int(1)),
+        'epoch',
+        "'epoch' saves after each epoch; an int saves every that many batches.",
+      ),
+      arg(
+        'initial_value_threshold',
+        optional(float()),
+        null,
+        'Only save models that beat this value of the monitored quantity.',
+      ),
     ],
   },
   {
     name: 'CSVLogger',
-    doc: 'Writes each epoch\'s results to a CSV file.',
+    doc: "Writes each epoch's results to a CSV file.",
     args: [
       required('filename', string, 'The CSV file to write, e.g. "training.csv".'),
       arg('separator', string, ',', 'Column separator.'),

@@ -3,7 +3,7 @@
 import { arg, float, int } from '../arg-types';
 import type { RefEntry } from '../types';
 
-const axisArg = arg('axis', int(), 0, 'Axis along which norms are computed (0 for a Dense kernel\'s input axis).');
+const axisArg = arg('axis', int(), 0, "Axis along which norms are computed (0 for a Dense kernel's input axis).");
 
 export const CONSTRAINTS: readonly RefEntry[] = [
   {

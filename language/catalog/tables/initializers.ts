@@ -7,7 +7,11 @@ const seedArg = arg('seed', seed, null, 'Seed for the random generator (None: a 
 const scaled = (name: string, className: string, doc: string): RefEntry => ({ name, className, doc, args: [seedArg] });
 
 export const INITIALIZERS: readonly RefEntry[] = [
-  scaled('glorot_uniform', 'GlorotUniform', 'Uniform in [-l, l] with l = sqrt(6 / (fan_in + fan_out)); the Keras default for kernels.'),
+  scaled(
+    'glorot_uniform',
+    'GlorotUniform',
+    'Uniform in [-l, l] with l = sqrt(6 / (fan_in + fan_out)); the Keras default for kernels.',
+  ),
   scaled('glorot_normal', 'GlorotNormal', 'Truncated normal with stddev sqrt(2 / (fan_in + fan_out)).'),
   scaled('he_normal', 'HeNormal', 'Truncated normal with stddev sqrt(2 / fan_in); suits relu.'),
   scaled('he_uniform', 'HeUniform', 'Uniform in [-l, l] with l = sqrt(6 / fan_in); suits relu.'),
@@ -20,7 +24,11 @@ export const INITIALIZERS: readonly RefEntry[] = [
     className: 'RandomNormal',
     aliases: ['normal'],
     doc: 'Normal distribution with the given mean and stddev.',
-    args: [arg('mean', float(), 0.0, 'Mean of the values.'), arg('stddev', float(0), 0.05, 'Standard deviation of the values.'), seedArg],
+    args: [
+      arg('mean', float(), 0.0, 'Mean of the values.'),
+      arg('stddev', float(0), 0.05, 'Standard deviation of the values.'),
+      seedArg,
+    ],
   },
   {
     name: 'random_uniform',
@@ -33,7 +41,11 @@ export const INITIALIZERS: readonly RefEntry[] = [
     name: 'truncated_normal',
     className: 'TruncatedNormal',
     doc: 'Normal distribution with values beyond two stddevs redrawn.',
-    args: [arg('mean', float(), 0.0, 'Mean of the values.'), arg('stddev', float(0), 0.05, 'Standard deviation before truncation.'), seedArg],
+    args: [
+      arg('mean', float(), 0.0, 'Mean of the values.'),
+      arg('stddev', float(0), 0.05, 'Standard deviation before truncation.'),
+      seedArg,
+    ],
   },
   {
     name: 'orthogonal',
@@ -54,7 +66,12 @@ export const INITIALIZERS: readonly RefEntry[] = [
     args: [
       arg('scale', float(0, undefined, { minExclusive: true }), 1.0, 'Scaling factor.'),
       arg('mode', oneOf('fan_in', 'fan_out', 'fan_avg'), 'fan_in', 'Which fan the variance divides by.'),
-      arg('distribution', oneOf('truncated_normal', 'untruncated_normal', 'uniform'), 'truncated_normal', 'Distribution to draw from.'),
+      arg(
+        'distribution',
+        oneOf('truncated_normal', 'untruncated_normal', 'uniform'),
+        'truncated_normal',
+        'Distribution to draw from.',
+      ),
       seedArg,
     ],
   },

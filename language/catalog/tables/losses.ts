@@ -5,8 +5,20 @@
 import type { LossEntry } from '../types';
 
 export const LOSSES: readonly LossEntry[] = [
-  { name: 'mean_squared_error', aliases: ['mse', 'MSE'], className: 'MeanSquaredError', labels: 'regression', doc: 'Mean of (y_true - y_pred)²; the usual regression loss.' },
-  { name: 'mean_absolute_error', aliases: ['mae', 'MAE'], className: 'MeanAbsoluteError', labels: 'regression', doc: 'Mean of |y_true - y_pred|; less sensitive to outliers than mse.' },
+  {
+    name: 'mean_squared_error',
+    aliases: ['mse', 'MSE'],
+    className: 'MeanSquaredError',
+    labels: 'regression',
+    doc: 'Mean of (y_true - y_pred)²; the usual regression loss.',
+  },
+  {
+    name: 'mean_absolute_error',
+    aliases: ['mae', 'MAE'],
+    className: 'MeanAbsoluteError',
+    labels: 'regression',
+    doc: 'Mean of |y_true - y_pred|; less sensitive to outliers than mse.',
+  },
   {
     name: 'mean_absolute_percentage_error',
     aliases: ['mape', 'MAPE'],
@@ -39,9 +51,24 @@ export const LOSSES: readonly LossEntry[] = [
     labels: 'binary',
     doc: 'Cross-entropy for yes/no labels (0 or 1) per output unit; pair with a sigmoid output.',
   },
-  { name: 'hinge', className: 'Hinge', labels: 'binary', doc: 'mean(max(1 - y_true · y_pred, 0)) for labels -1/1 (0/1 are converted).' },
-  { name: 'squared_hinge', className: 'SquaredHinge', labels: 'binary', doc: 'mean(max(1 - y_true · y_pred, 0)²) for labels -1/1.' },
-  { name: 'categorical_hinge', className: 'CategoricalHinge', labels: 'one-hot', doc: 'Hinge loss for one-of-N classes with one-hot labels.' },
+  {
+    name: 'hinge',
+    className: 'Hinge',
+    labels: 'binary',
+    doc: 'mean(max(1 - y_true · y_pred, 0)) for labels -1/1 (0/1 are converted).',
+  },
+  {
+    name: 'squared_hinge',
+    className: 'SquaredHinge',
+    labels: 'binary',
+    doc: 'mean(max(1 - y_true · y_pred, 0)²) for labels -1/1.',
+  },
+  {
+    name: 'categorical_hinge',
+    className: 'CategoricalHinge',
+    labels: 'one-hot',
+    doc: 'Hinge loss for one-of-N classes with one-hot labels.',
+  },
   {
     name: 'kl_divergence',
     aliases: ['kld', 'KLD', 'kullback_leibler_divergence'],
@@ -49,8 +76,30 @@ export const LOSSES: readonly LossEntry[] = [
     labels: 'one-hot',
     doc: 'Kullback-Leibler divergence between label and predicted distributions.',
   },
-  { name: 'poisson', className: 'Poisson', labels: 'regression', doc: 'mean(y_pred - y_true · log(y_pred)); for count targets.' },
-  { name: 'cosine_similarity', className: 'CosineSimilarity', labels: 'regression', doc: 'Negative cosine similarity between labels and predictions (-1 is best).' },
-  { name: 'huber', aliases: ['huber_loss'], className: 'Huber', labels: 'regression', doc: 'Squared error for small errors, absolute error beyond delta=1.0.' },
-  { name: 'log_cosh', aliases: ['logcosh'], className: 'LogCosh', labels: 'regression', doc: 'mean(log(cosh(y_pred - y_true))); like mse but robust to outliers.' },
+  {
+    name: 'poisson',
+    className: 'Poisson',
+    labels: 'regression',
+    doc: 'mean(y_pred - y_true · log(y_pred)); for count targets.',
+  },
+  {
+    name: 'cosine_similarity',
+    className: 'CosineSimilarity',
+    labels: 'regression',
+    doc: 'Negative cosine similarity between labels and predictions (-1 is best).',
+  },
+  {
+    name: 'huber',
+    aliases: ['huber_loss'],
+    className: 'Huber',
+    labels: 'regression',
+    doc: 'Squared error for small errors, absolute error beyond delta=1.0.',
+  },
+  {
+    name: 'log_cosh',
+    aliases: ['logcosh'],
+    className: 'LogCosh',
+    labels: 'regression',
+    doc: 'mean(log(cosh(y_pred - y_true))); like mse but robust to outliers.',
+  },
 ];

@@ -9,9 +9,21 @@ export const METRICS: readonly MetricEntry[] = [
     className: 'Accuracy',
     doc: 'Fraction of correct predictions; Keras picks binary, categorical or sparse accuracy to match the loss.',
   },
-  { name: 'binary_accuracy', className: 'BinaryAccuracy', doc: 'Fraction of outputs on the right side of 0.5 for 0/1 labels.' },
-  { name: 'categorical_accuracy', className: 'CategoricalAccuracy', doc: 'Fraction of samples whose largest output matches the one-hot label.' },
-  { name: 'sparse_categorical_accuracy', className: 'SparseCategoricalAccuracy', doc: 'Fraction of samples whose largest output matches the integer label.' },
+  {
+    name: 'binary_accuracy',
+    className: 'BinaryAccuracy',
+    doc: 'Fraction of outputs on the right side of 0.5 for 0/1 labels.',
+  },
+  {
+    name: 'categorical_accuracy',
+    className: 'CategoricalAccuracy',
+    doc: 'Fraction of samples whose largest output matches the one-hot label.',
+  },
+  {
+    name: 'sparse_categorical_accuracy',
+    className: 'SparseCategoricalAccuracy',
+    doc: 'Fraction of samples whose largest output matches the integer label.',
+  },
   {
     name: 'top_k_categorical_accuracy',
     className: 'TopKCategoricalAccuracy',
@@ -24,6 +36,14 @@ export const METRICS: readonly MetricEntry[] = [
   },
   { name: 'mean_squared_error', aliases: ['mse'], className: 'MeanSquaredError', doc: 'Mean of (y_true - y_pred)².' },
   { name: 'mean_absolute_error', aliases: ['mae'], className: 'MeanAbsoluteError', doc: 'Mean of |y_true - y_pred|.' },
-  { name: 'precision', className: 'Precision', doc: 'Of the samples predicted positive (output above 0.5), the fraction that are positive.' },
-  { name: 'recall', className: 'Recall', doc: 'Of the positive samples, the fraction predicted positive (output above 0.5).' },
+  {
+    name: 'precision',
+    className: 'Precision',
+    doc: 'Of the samples predicted positive (output above 0.5), the fraction that are positive.',
+  },
+  {
+    name: 'recall',
+    className: 'Recall',
+    doc: 'Of the positive samples, the fraction predicted positive (output above 0.5).',
+  },
 ];

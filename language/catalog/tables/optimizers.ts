@@ -8,8 +8,18 @@ const positive = float(0, undefined, { minExclusive: true });
 const learningRate = (value: number): ArgSpec =>
   arg('learning_rate', positive, value, 'Step size of each update.', { deprecatedAliases: ['lr'] });
 const epsilon = arg('epsilon', positive, 1e-7, 'Small constant for numerical stability.');
-const beta1 = arg('beta_1', float(0, 1, { maxExclusive: true }), 0.9, 'Decay rate of the first-moment (mean) estimates.');
-const beta2 = arg('beta_2', float(0, 1, { maxExclusive: true }), 0.999, 'Decay rate of the second-moment (variance) estimates.');
+const beta1 = arg(
+  'beta_1',
+  float(0, 1, { maxExclusive: true }),
+  0.9,
+  'Decay rate of the first-moment (mean) estimates.',
+);
+const beta2 = arg(
+  'beta_2',
+  float(0, 1, { maxExclusive: true }),
+  0.999,
+  'Decay rate of the second-moment (variance) estimates.',
+);
 
 export const OPTIMIZERS: readonly RefEntry[] = [
   {
@@ -55,7 +65,11 @@ export const OPTIMIZERS: readonly RefEntry[] = [
     className: 'Adagrad',
     aliases: ['adagrad'],
     doc: 'Per-weight step sizes that shrink with how often a weight is updated.',
-    args: [learningRate(0.001), arg('initial_accumulator_value', float(0), 0.1, 'Starting value of the accumulators.'), epsilon],
+    args: [
+      learningRate(0.001),
+      arg('initial_accumulator_value', float(0), 0.1, 'Starting value of the accumulators.'),
+      epsilon,
+    ],
   },
   {
     name: 'Adamax',

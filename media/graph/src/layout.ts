@@ -81,12 +81,15 @@ const ROOT_OPTIONS: Record<string, string> = {
 
 /** The text of a layer's box: class and name, arguments, shape and parameters, memory, error. */
 export function nodeLines(node: GraphNode): TextLine[] {
-  const lines: TextLine[] = [{ text: node.kind === 'input' ? node.className : `${node.className}  ${node.name}`, style: 'title' }];
+  const lines: TextLine[] = [
+    { text: node.kind === 'input' ? node.className : `${node.className}  ${node.name}`, style: 'title' },
+  ];
   if (node.args) lines.push({ text: node.args, style: 'body', tone: 'muted' });
   const facts = [node.output ?? '?', node.params === undefined ? '? params' : `${formatCount(node.params)} params`];
   lines.push({ text: facts.join('  ·  '), style: 'body' });
   if (node.memory) lines.push({ text: `memory ${formatBytes(node.memory.total)}`, style: 'body', tone: 'muted' });
-  if (node.error) for (const l of wrap(node.error, ERROR_CHARS, ERROR_LINES)) lines.push({ text: l, style: 'body', tone: 'error' });
+  if (node.error)
+    for (const l of wrap(node.error, ERROR_CHARS, ERROR_LINES)) lines.push({ text: l, style: 'body', tone: 'error' });
   return lines;
 }
 
@@ -96,8 +99,13 @@ function groupLines(group: GraphGroup, collapsed: boolean): TextLine[] {
   if (group.memory) facts.push(`memory ${formatBytes(group.memory.total)}`);
   const lines: TextLine[] = [{ text: title, style: 'title' }];
   if (collapsed) {
-    lines.push({ text: group.output ?? '?', style: 'body' }, { text: facts.join('  ·  '), style: 'body', tone: 'muted' });
-    if (group.error) for (const l of wrap(group.error, ERROR_CHARS, ERROR_LINES)) lines.push({ text: l, style: 'body', tone: 'error' });
+    lines.push(
+      { text: group.output ?? '?', style: 'body' },
+      { text: facts.join('  ·  '), style: 'body', tone: 'muted' },
+    );
+    if (group.error)
+      for (const l of wrap(group.error, ERROR_CHARS, ERROR_LINES))
+        lines.push({ text: l, style: 'body', tone: 'error' });
   } else {
     // Expanded, the header holds the count only (its memory is in the tooltip): a long header
     // would be wider than the group's layers.
@@ -153,7 +161,11 @@ async function runElk(graph: ElkNode): Promise<ElkNode> {
 }
 
 /** Lays out `graph` with the groups in `collapsed` drawn as one box each. */
-export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<string>, measure: Measure): Promise<Layout> {
+export async function layoutGraph(
+  graph: ModelGraph,
+  collapsed: ReadonlySet<string>,
+  measure: Measure,
+): Promise<Layout> {
   const info = new Map<string, Omit<Box, 'x' | 'y' | 'width' | 'height'>>();
   // Where each layer is drawn: itself, or its collapsed group's box.
   const shownAs = new Map<string, string>();
@@ -167,25 +179,54 @@ export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<stri
       shownAs.set(node.id, group.id);
       if (!info.has(group.id)) {
         const lines = groupLines(group, true);
-        info.set(group.id, { id: group.id, shape: 'collapsed', lines, kind: 'application', line: group.line, endLine: group.endLine, error: group.error !== undefined });
+        info.set(group.id, {
+          id: group.id,
+          shape: 'collapsed',
+          lines,
+          kind: 'application',
+          line: group.line,
+          endLine: group.endLine,
+          error: group.error !== undefined,
+        });
         children.push({ id: group.id, ...sizeOf(lines, measure) });
       }
       continue;
     }
     shownAs.set(node.id, node.id);
     const lines = nodeLines(node);
-    info.set(node.id, { id: node.id, shape: 'node', lines, kind: node.kind, line: node.line, endLine: node.endLine, error: node.error !== undefined, group: group?.id });
+    info.set(node.id, {
+      id: node.id,
+      shape: 'node',
+      lines,
+      kind: node.kind,
+      line: node.line,
+      endLine: node.endLine,
+      error: node.error !== undefined,
+      group: group?.id,
+    });
     const elkNode: ElkNode = { id: node.id, ...sizeOf(lines, measure) };
     if (group) {
       let parent = groupNodes.get(group.id);
       if (!parent) {
         const lines = groupLines(group, false);
-        info.set(group.id, { id: group.id, shape: 'group', lines, kind: 'application', line: group.line, endLine: group.endLine, error: group.error !== undefined });
+        info.set(group.id, {
+          id: group.id,
+          shape: 'group',
+          lines,
+          kind: 'application',
+          line: group.line,
+          endLine: group.endLine,
+          error: group.error !== undefined,
+        });
         const header = Math.ceil(measure(lines[0].text, 'title')) + 2 * PAD_X;
         parent = {
           id: group.id,
           children: [],
-          layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + 8},left=12,bottom=12,right=12]`, 'elk.nodeSize.minimum': `(${header}, 40)`, 'elk.nodeSize.constraints': 'MINIMUM_SIZE' },
+          layoutOptions: {
+            'elk.padding': `[top=${GROUP_HEADER + 8},left=12,bottom=12,right=12]`,
+            'elk.nodeSize.minimum': `(${header}, 40)`,
+            'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+          },
         };
         groupNodes.set(group.id, parent);
         children.push(parent);
@@ -203,7 +244,16 @@ export async function layoutGraph(graph: ModelGraph, collapsed: ReadonlySet<stri
     if (!from || !to || from === to) continue;
     if (e.label) labelText.set(e.id, e.label);
     // ELK places only labels with a text; a constant one keeps the real text out of the key.
-    const labels = e.label ? [{ id: `${e.id}-label`, text: 'shape', width: Math.ceil((measure(e.label, 'label') + 8) / 4) * 4, height: LINE_HEIGHT.label }] : [];
+    const labels = e.label
+      ? [
+          {
+            id: `${e.id}-label`,
+            text: 'shape',
+            width: Math.ceil((measure(e.label, 'label') + 8) / 4) * 4,
+            height: LINE_HEIGHT.label,
+          },
+        ]
+      : [];
     edges.push({ id: e.id, sources: [from], targets: [to], labels });
   }
 

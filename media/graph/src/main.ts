@@ -120,7 +120,10 @@ const measure: Measure = (text, style) => {
 
 function tooltip(box: Box): string {
   // The error's wrapped lines are left out: the full message follows.
-  const text = box.lines.filter((l) => l.tone !== 'error').map((l) => l.text).join('\n');
+  const text = box.lines
+    .filter((l) => l.tone !== 'error')
+    .map((l) => l.text)
+    .join('\n');
   const node = graph?.nodes.find((n) => n.id === box.id);
   const group = graph?.groups.find((g) => g.id === box.id);
   const error = node?.error ?? group?.error;
@@ -145,7 +148,9 @@ async function redraw(): Promise<void> {
   const drawn = renderSvg(next, {
     reveal: (line) => post({ type: 'reveal', line }),
     toggle: (id) => {
-      state.collapsed = state.collapsed.includes(id) ? state.collapsed.filter((c) => c !== id) : [...state.collapsed, id];
+      state.collapsed = state.collapsed.includes(id)
+        ? state.collapsed.filter((c) => c !== id)
+        : [...state.collapsed, id];
       api?.setState(state);
       void redraw();
     },
@@ -189,7 +194,8 @@ function highlight(scroll: boolean): void {
     const start = Number(g.dataset.line);
     const end = Number(g.dataset.endLine);
     // An application's layers share its line: highlight the application's box, not each layer.
-    const inGroup = g.classList.contains('node') && layout?.boxes.find((b) => b.id === g.dataset.id)?.group !== undefined;
+    const inGroup =
+      g.classList.contains('node') && layout?.boxes.find((b) => b.id === g.dataset.id)?.group !== undefined;
     const on = cursorLine !== undefined && cursorLine >= start && cursorLine <= end && !inGroup;
     g.classList.toggle('current', on);
     if (on) first ??= g;

@@ -53,7 +53,11 @@ export function isHostToGraphMessage(x: unknown): x is HostToGraphMessage {
   if (!isRecord(x) || typeof x.type !== 'string') return false;
   switch (x.type) {
     case 'graph':
-      return typeof x.version === 'number' && typeof x.file === 'string' && (x.graph === null || (isRecord(x.graph) && Array.isArray(x.graph.nodes) && Array.isArray(x.graph.edges)));
+      return (
+        typeof x.version === 'number' &&
+        typeof x.file === 'string' &&
+        (x.graph === null || (isRecord(x.graph) && Array.isArray(x.graph.nodes) && Array.isArray(x.graph.edges)))
+      );
     case 'cursor':
       return isLine(x.line);
     default:

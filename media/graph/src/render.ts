@@ -6,7 +6,11 @@ import { BOX_PADDING, GROUP_HEADER_HEIGHT, LINE_HEIGHT, type Box, type Layout } 
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   parent?.append(e);
@@ -23,9 +27,27 @@ export interface Handlers {
 }
 
 export function renderSvg(layout: Layout, handlers: Handlers): SVGSVGElement {
-  const svg = el('svg', { xmlns: SVG, width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}`, class: 'graph' });
+  const svg = el('svg', {
+    xmlns: SVG,
+    width: layout.width,
+    height: layout.height,
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    class: 'graph',
+  });
   const defs = el('defs', {}, svg);
-  const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
+  const marker = el(
+    'marker',
+    {
+      id: 'arrow',
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    },
+    defs,
+  );
   el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }, marker);
 
   // Groups first (behind), then edges, then the layers' boxes on top.
@@ -38,8 +60,21 @@ export function renderSvg(layout: Layout, handlers: Handlers): SVGSVGElement {
     const g = el('g', { class: 'edge', 'data-id': e.id }, edgeLayer);
     el('polyline', { points: e.points.map((p) => `${p.x},${p.y}`).join(' '), 'marker-end': 'url(#arrow)' }, g);
     if (e.label) {
-      el('rect', { x: e.label.x, y: e.label.y, width: e.label.width, height: e.label.height, rx: 3, class: 'edge-label-bg' }, g);
-      const t = el('text', { x: e.label.x + e.label.width / 2, y: e.label.y + e.label.height - 3.5, 'text-anchor': 'middle', class: 'edge-label' }, g);
+      el(
+        'rect',
+        { x: e.label.x, y: e.label.y, width: e.label.width, height: e.label.height, rx: 3, class: 'edge-label-bg' },
+        g,
+      );
+      const t = el(
+        'text',
+        {
+          x: e.label.x + e.label.width / 2,
+          y: e.label.y + e.label.height - 3.5,
+          'text-anchor': 'middle',
+          class: 'edge-label',
+        },
+        g,
+      );
       t.textContent = e.label.text;
     }
   }
@@ -48,7 +83,16 @@ export function renderSvg(layout: Layout, handlers: Handlers): SVGSVGElement {
 }
 
 function boxGroup(svg: SVGSVGElement, box: Box, handlers: Handlers): SVGGElement {
-  const g = el('g', { class: `box ${box.shape} kind-${box.kind}${box.error ? ' error' : ''}`, 'data-id': box.id, 'data-line': box.line, 'data-end-line': box.endLine }, svg);
+  const g = el(
+    'g',
+    {
+      class: `box ${box.shape} kind-${box.kind}${box.error ? ' error' : ''}`,
+      'data-id': box.id,
+      'data-line': box.line,
+      'data-end-line': box.endLine,
+    },
+    svg,
+  );
   el('title', {}, g).textContent = handlers.tooltip(box);
   g.addEventListener('click', (e) => {
     e.stopPropagation();
@@ -64,7 +108,11 @@ function drawBox(svg: SVGSVGElement, box: Box, handlers: Handlers): void {
   let y = box.y + BOX_PADDING.y;
   for (const [i, line] of box.lines.entries()) {
     y += LINE_HEIGHT[line.style];
-    const t = el('text', { x: box.x + BOX_PADDING.x, y: y - 4, class: `t-${line.style}${line.tone ? ` ${line.tone}` : ''}` }, g);
+    const t = el(
+      'text',
+      { x: box.x + BOX_PADDING.x, y: y - 4, class: `t-${line.style}${line.tone ? ` ${line.tone}` : ''}` },
+      g,
+    );
     t.textContent = line.text;
     if (box.shape === 'collapsed' && i === 0) toggleOn(t, box, handlers);
   }
@@ -88,7 +136,16 @@ function toggleOn(title: SVGTextElement, box: Box, handlers: Handlers): void {
   });
 }
 
-const PAINT = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-family', 'font-size', 'font-weight'] as const;
+const PAINT = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+] as const;
 
 /**
  * A self-contained copy of the drawn SVG: every element's computed colours and font as
@@ -107,7 +164,8 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
     copies[i].removeAttribute('class');
   });
   const bg = document.createElementNS(SVG, 'rect');
-  for (const [k, v] of Object.entries({ x: 0, y: 0, width: '100%', height: '100%', fill: background })) bg.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({ x: 0, y: 0, width: '100%', height: '100%', fill: background }))
+    bg.setAttribute(k, String(v));
   clone.insertBefore(bg, clone.firstChild);
   for (const t of clone.querySelectorAll('title')) t.remove();
   return new XMLSerializer().serializeToString(clone);

@@ -4,7 +4,14 @@
 
 import uPlot from 'uplot';
 import { chartData, type Overlay, type SeriesSpec } from './chartData';
-import { detectOverfitting, formatRate, learningRateChanges, overfittingAdvice, type LearningRateChange, type Overfitting } from './insights';
+import {
+  detectOverfitting,
+  formatRate,
+  learningRateChanges,
+  overfittingAdvice,
+  type LearningRateChange,
+  type Overfitting,
+} from './insights';
 import type { RunTraits } from './messages';
 import { epochValue, type RunModel } from './runModel';
 import { overlaySeriesOptions } from './overlayStyle';
@@ -108,7 +115,9 @@ export class ChartGrid {
     this.xMax = Math.max(1, Math.ceil(run.batchX.at(-1) ?? 0), lastEpoch, ...overlayEpochs);
     // The plan matters while the run goes; an ended run's axis is what it trained.
     this.planned = run.status === 'running' ? (run.started?.epochs ?? 0) : 0;
-    this.epochXs = [...new Set([...run.epochs.map((e) => e.epoch), ...overlays.flatMap((o) => o.run.epochs.map((e) => e.epoch))])].sort((a, b) => a - b);
+    this.epochXs = [
+      ...new Set([...run.epochs.map((e) => e.epoch), ...overlays.flatMap((o) => o.run.epochs.map((e) => e.epoch))]),
+    ].sort((a, b) => a - b);
 
     for (const quantity of run.quantities) {
       const data = chartData(run, overlays, quantity, settings.smoothing);
@@ -244,7 +253,13 @@ export class ChartGrid {
     const p = this.palette;
     const spec = (i: number) => series[i - 1];
     const colour = (s: SeriesSpec | undefined) =>
-      !s ? p.muted : s.role === 'validation' ? p.validation : s.role.startsWith('overlay') ? p.overlays[(s.overlay ?? 0) % p.overlays.length]! : p.train;
+      !s
+        ? p.muted
+        : s.role === 'validation'
+          ? p.validation
+          : s.role.startsWith('overlay')
+            ? p.overlays[(s.overlay ?? 0) % p.overlays.length]!
+            : p.train;
     return {
       width: (_u, i) => (spec(i)?.role === 'batch' ? 1 : 2),
       stroke: (_u, i) => colour(spec(i)),
@@ -255,7 +270,11 @@ export class ChartGrid {
       },
       dash: (_u, i) => {
         const role = spec(i)?.role;
-        return role === 'batch' || role === 'overlayTrain' ? 'dotted' : role === 'overlayValidation' ? 'dashed' : 'solid';
+        return role === 'batch' || role === 'overlayTrain'
+          ? 'dotted'
+          : role === 'overlayValidation'
+            ? 'dashed'
+            : 'solid';
       },
     };
   }
@@ -263,17 +282,40 @@ export class ChartGrid {
   private seriesOptions(s: SeriesSpec): uPlot.Series {
     const p = this.palette;
     // While nobody hovers (idx null), the legend shows the series' latest value.
-    const value = (u: uPlot, v: number | null, i: number, idx: number | null) => formatValue(idx === null ? latest(u.data[i]) : v);
+    const value = (u: uPlot, v: number | null, i: number, idx: number | null) =>
+      formatValue(idx === null ? latest(u.data[i]) : v);
     const noLine = () => null;
     switch (s.role) {
       case 'batch':
-        return { label: s.label, stroke: p.train, width: 1, alpha: 0.3, spanGaps: true, points: { show: false }, value };
+        return {
+          label: s.label,
+          stroke: p.train,
+          width: 1,
+          alpha: 0.3,
+          spanGaps: true,
+          points: { show: false },
+          value,
+        };
       case 'smoothed':
         return { label: s.label, stroke: p.train, width: 2, spanGaps: true, points: { show: false }, value };
       case 'train':
-        return { label: s.label, stroke: p.train, width: 0, paths: noLine, points: { show: true, size: 7, fill: p.background, width: 2 }, value };
+        return {
+          label: s.label,
+          stroke: p.train,
+          width: 0,
+          paths: noLine,
+          points: { show: true, size: 7, fill: p.background, width: 2 },
+          value,
+        };
       case 'validation':
-        return { label: s.label, stroke: p.validation, width: 2, spanGaps: true, points: { show: true, size: 7, fill: p.validation }, value };
+        return {
+          label: s.label,
+          stroke: p.validation,
+          width: 2,
+          spanGaps: true,
+          points: { show: true, size: 7, fill: p.validation },
+          value,
+        };
       case 'overlayTrain':
       case 'overlayValidation':
         return overlaySeriesOptions(s, p, value);

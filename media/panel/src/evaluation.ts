@@ -4,7 +4,11 @@ import { byId } from './layout';
 import type { Evaluated } from './runModel';
 import { quantityTitle } from './charts';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   if (className) e.className = className;
@@ -89,7 +93,11 @@ function renderSamples(samples: readonly Sample[]): void {
       fig.append(img);
     }
     const caption = el('figcaption');
-    caption.append(el('span', s.label, 'true-label'), el('span', mistake ? ' → ' : ' ✓ ', 'arrow'), el('span', s.predicted, 'predicted-label'));
+    caption.append(
+      el('span', s.label, 'true-label'),
+      el('span', mistake ? ' → ' : ' ✓ ', 'arrow'),
+      el('span', s.predicted, 'predicted-label'),
+    );
     caption.append(el('span', ` ${Math.round(s.confidence * 100)}%`, 'confidence'));
     caption.title = description;
     fig.append(caption);

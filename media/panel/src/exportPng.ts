@@ -11,7 +11,8 @@ export function chartsToPng(plots: Map<string, uPlot>, palette: Palette, title: 
   const canvases = [...plots].map(([quantity, plot]) => ({ quantity, plot, canvas: plot.ctx.canvas }));
   const width = Math.max(320 * dpr, ...canvases.map((c) => c.canvas.width)) + 2 * pad;
   const legendHeight = Math.round((palette.fontSize + 8) * dpr);
-  const height = titleHeight + pad + canvases.reduce((h, c) => h + titleHeight + c.canvas.height + legendHeight + pad, 0);
+  const height =
+    titleHeight + pad + canvases.reduce((h, c) => h + titleHeight + c.canvas.height + legendHeight + pad, 0);
 
   const out = document.createElement('canvas');
   out.width = width;
@@ -38,7 +39,14 @@ export function chartsToPng(plots: Map<string, uPlot>, palette: Palette, title: 
 }
 
 /** A swatch and label per series (the on-screen legend is HTML, not part of the canvas). */
-function drawLegend(ctx: CanvasRenderingContext2D, plot: uPlot, palette: Palette, x: number, y: number, dpr: number): void {
+function drawLegend(
+  ctx: CanvasRenderingContext2D,
+  plot: uPlot,
+  palette: Palette,
+  x: number,
+  y: number,
+  dpr: number,
+): void {
   ctx.font = `${Math.round((palette.fontSize - 1) * dpr)}px ${palette.font}`;
   plot.series.forEach((s, i) => {
     if (i === 0 || !s.label) return;

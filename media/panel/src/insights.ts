@@ -36,14 +36,24 @@ export function detectOverfitting(run: RunModel, consecutive = 2): Overfitting |
  */
 export function overfittingAdvice(traits: RunTraits | undefined): string {
   const remedies: string[] = [];
-  if (!traits?.earlyStopping) remedies.push('EarlyStopping(monitor="val_loss", restore_best_weights=True) in fit\'s callbacks');
+  if (!traits?.earlyStopping)
+    remedies.push('EarlyStopping(monitor="val_loss", restore_best_weights=True) in fit\'s callbacks');
   if (!traits?.dropout) remedies.push('Dropout layers');
   if (!traits || (traits.images && !traits.augmentation)) remedies.push('data augmentation');
   if (traits && !traits.regularizer) remedies.push('a kernel_regularizer such as L2(0.001)');
   if (traits?.dropout) remedies.push('a higher Dropout rate');
-  if (!remedies.length || (traits?.earlyStopping && traits.dropout)) remedies.push('more training data or a smaller model');
-  const already = traits ? [traits.earlyStopping && 'EarlyStopping', traits.dropout && 'Dropout', traits.augmentation && 'augmentation', traits.regularizer && 'a regularizer'].filter(Boolean) : [];
-  const list = (items: readonly unknown[], last: string) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} ${last} ${String(items.at(-1))}` : String(items[0]));
+  if (!remedies.length || (traits?.earlyStopping && traits.dropout))
+    remedies.push('more training data or a smaller model');
+  const already = traits
+    ? [
+        traits.earlyStopping && 'EarlyStopping',
+        traits.dropout && 'Dropout',
+        traits.augmentation && 'augmentation',
+        traits.regularizer && 'a regularizer',
+      ].filter(Boolean)
+    : [];
+  const list = (items: readonly unknown[], last: string) =>
+    items.length > 1 ? `${items.slice(0, -1).join(', ')} ${last} ${String(items.at(-1))}` : String(items[0]);
   const has = already.length ? `The file already has ${list(already, 'and')}; consider ` : 'Consider ';
   return `${has}${list(remedies, 'or')}.`;
 }

@@ -14,7 +14,8 @@ function latest(run: RunModel): string {
   for (const q of run.quantities) {
     for (const validation of [false, true]) {
       const v = epochValue(last, q, validation);
-      if (v !== null) parts.push(`${validation ? 'val ' : ''}${quantityTitle(q).toLowerCase()} ${Number(v.toPrecision(4))}`);
+      if (v !== null)
+        parts.push(`${validation ? 'val ' : ''}${quantityTitle(q).toLowerCase()} ${Number(v.toPrecision(4))}`);
     }
   }
   return `epoch ${last.epoch}: ${parts.join(' · ')}`;
@@ -41,12 +42,25 @@ function entry(swatches: string[], label: string, values: string, className: str
 }
 
 /** Hidden when nothing is overlaid; `displayed` names the run the charts show in full. */
-export function renderOverlayLegend(el: HTMLElement, run: RunModel, overlays: readonly Overlay[], palette: Palette, displayed: string | undefined): void {
+export function renderOverlayLegend(
+  el: HTMLElement,
+  run: RunModel,
+  overlays: readonly Overlay[],
+  palette: Palette,
+  displayed: string | undefined,
+): void {
   el.replaceChildren();
   el.hidden = overlays.length === 0;
   if (overlays.length === 0) return;
   const list = document.createElement('ul');
-  list.append(entry([palette.train, palette.validation], `Displayed: ${displayed ?? 'this run'}`, latest(run), 'legend-displayed'));
+  list.append(
+    entry(
+      [palette.train, palette.validation],
+      `Displayed: ${displayed ?? 'this run'}`,
+      latest(run),
+      'legend-displayed',
+    ),
+  );
   overlays.forEach((o, i) => list.append(entry([overlayColour(palette, i)], o.label, latest(o.run), 'legend-overlay')));
   el.append(list);
 }

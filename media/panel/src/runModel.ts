@@ -118,7 +118,8 @@ export function runFromEvents(events: readonly RunEvent[]): RunModel {
 
 /** The epoch-level value of a quantity, for training or validation. */
 export function epochValue(e: Epoch, quantity: string, validation: boolean): number | null {
-  const v = quantity === 'loss' ? (validation ? e.valLoss : e.loss) : (validation ? e.valMetrics : e.metrics)?.[quantity];
+  const v =
+    quantity === 'loss' ? (validation ? e.valLoss : e.loss) : (validation ? e.valMetrics : e.metrics)?.[quantity];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

@@ -15,7 +15,12 @@ function cell(tag: 'td' | 'th', text: string, title?: string): HTMLTableCellElem
   return c;
 }
 
-export function showRunPicker(runs: readonly RunSummary[], selected: readonly string[], onApply: (runDirs: string[]) => void, differing: readonly string[] = []): void {
+export function showRunPicker(
+  runs: readonly RunSummary[],
+  selected: readonly string[],
+  onApply: (runDirs: string[]) => void,
+  differing: readonly string[] = [],
+): void {
   const picker = byId('run-picker');
   const list = byId('run-list');
   list.replaceChildren();
@@ -27,7 +32,8 @@ export function showRunPicker(runs: readonly RunSummary[], selected: readonly st
   const table = document.createElement('table');
   table.className = 'runs-table';
   const head = document.createElement('tr');
-  for (const h of ['', 'run', 'status', 'engine', 'device', 'epochs', 'best', 'test', 'time', ...differing]) head.append(cell('th', h));
+  for (const h of ['', 'run', 'status', 'engine', 'device', 'epochs', 'best', 'test', 'time', ...differing])
+    head.append(cell('th', h));
   table.createTHead().append(head);
   const body = table.createTBody();
   runs.forEach((r, i) => {

@@ -45,7 +45,13 @@ export function readPalette(root: HTMLElement = document.body): Palette {
     marker: c('--ms-green', '#89d185'),
     // Distinct from train (blue) and validation (orange); styles.css mixes them towards the
     // foreground so each keeps at least 3:1 contrast on light and dark backgrounds.
-    overlays: [c('--ms-overlay-1', '#b180d7'), c('--ms-overlay-2', '#89d185'), c('--ms-overlay-3', '#cca700'), c('--ms-overlay-4', '#f14c4c'), c('--ms-overlay-5', '#999999')],
+    overlays: [
+      c('--ms-overlay-1', '#b180d7'),
+      c('--ms-overlay-2', '#89d185'),
+      c('--ms-overlay-3', '#cca700'),
+      c('--ms-overlay-4', '#f14c4c'),
+      c('--ms-overlay-5', '#999999'),
+    ],
     font: cssVar(s, '--ms-font-family', 'sans-serif'),
     fontSize,
   };

@@ -22,13 +22,23 @@ function model(layers: string, rest = COMPILE): string {
 
 /** The diagnostics with `code`, and the source text each one underlines. */
 function find(a: Analysis, code: string): { d: Diagnostic; text: string }[] {
-  return a.diagnostics.filter((d) => d.code === code).map((d) => ({ d, text: a.text.slice(d.range.start.offset, d.range.end.offset) }));
+  return a.diagnostics
+    .filter((d) => d.code === code)
+    .map((d) => ({ d, text: a.text.slice(d.range.start.offset, d.range.end.offset) }));
 }
 
 function one(text: string, code: string, options = {}): { d: Diagnostic; text: string; a: Analysis } {
   const a = analyze(text, options);
   const found = find(a, code);
-  assert.equal(found.length, 1, `expected one '${code}', got: ${JSON.stringify(a.diagnostics.map((d) => [d.code, d.message]), null, 1)}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one '${code}', got: ${JSON.stringify(
+      a.diagnostics.map((d) => [d.code, d.message]),
+      null,
+      1,
+    )}`,
+  );
   return { ...found[0], a };
 }
 
@@ -48,7 +58,10 @@ describe('syntax', () => {
   it('reports several syntax errors and still checks the rest', () => {
     const a = analyze(model(`Dense(10\nDense(5, activation='relu'\nDense(3, activaton='relu')`, ''));
     assert.ok(a.diagnostics.filter((d) => d.code === 'syntax-error').length >= 2);
-    assert.ok(a.diagnostics.some((d) => d.code === 'unknown-argument'), 'checking continues after syntax errors');
+    assert.ok(
+      a.diagnostics.some((d) => d.code === 'unknown-argument'),
+      'checking continues after syntax errors',
+    );
   });
   it('invalid character', () => {
     assert.ok(codes(model(`Input(shape=(4,))\nDense(10) $`, '')).includes('invalid-character'));
@@ -63,7 +76,10 @@ describe('structure', () => {
     one(COMPILE, 'missing-model');
   });
   it('two models', () => {
-    const { d } = one(`model a {\n Dense(1, input_shape=(3,))\n}\nmodel b {\n Dense(1, input_shape=(3,))\n}\n`, 'duplicate-model');
+    const { d } = one(
+      `model a {\n Dense(1, input_shape=(3,))\n}\nmodel b {\n Dense(1, input_shape=(3,))\n}\n`,
+      'duplicate-model',
+    );
     assert.equal(d.range.start.line, 3);
     assert.equal(d.related?.[0].range.start.line, 0);
   });
@@ -104,12 +120,21 @@ describe('unknown names, with did-you-mean and a fix', () => {
     assert.match(d.message, /'relu'/);
   });
   it('unknown loss', () => {
-    const { d } = one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'categorical_crossentropyy'\n}\n`), 'unknown-loss');
+    const { d } = one(
+      model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'categorical_crossentropyy'\n}\n`),
+      'unknown-loss',
+    );
     assert.match(d.message, /categorical_crossentropy/);
   });
   it('unknown optimizer, by name and as a call', () => {
-    one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: 'adamm'\n}\n`), 'unknown-optimizer');
-    const { d } = one(model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: Adamm(learning_rate=0.1)\n}\n`), 'unknown-optimizer');
+    one(
+      model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: 'adamm'\n}\n`),
+      'unknown-optimizer',
+    );
+    const { d } = one(
+      model(`Input(shape=(4,))\nDense(10)`, `compile {\n loss: 'mse'\n optimizer: Adamm(learning_rate=0.1)\n}\n`),
+      'unknown-optimizer',
+    );
     assert.match(d.message, /Adam/);
   });
   it('unknown metric', () => {
@@ -156,21 +181,37 @@ describe('arguments', () => {
     assert.match(d.message, /Did you mean 'same'/);
   });
   it('lr= is accepted with a hint to write learning_rate=', () => {
-    const { d, text, a } = one(model(`Input(shape=(4,))\nDense(1)`, `compile {\n loss: 'mse'\n optimizer: Adam(lr=0.01)\n}\n`), 'deprecated-argument');
+    const { d, text, a } = one(
+      model(`Input(shape=(4,))\nDense(1)`, `compile {\n loss: 'mse'\n optimizer: Adam(lr=0.01)\n}\n`),
+      'deprecated-argument',
+    );
     assert.equal(text, 'lr');
     assert.equal(d.severity, 'warning');
     assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, 'learning_rate');
-    assert.equal(a.compile?.values.optimizer && typeof a.compile.values.optimizer === 'object' && !Array.isArray(a.compile.values.optimizer) ? a.compile.values.optimizer.args.learning_rate : undefined, 0.01);
+    assert.equal(
+      a.compile?.values.optimizer &&
+        typeof a.compile.values.optimizer === 'object' &&
+        !Array.isArray(a.compile.values.optimizer)
+        ? a.compile.values.optimizer.args.learning_rate
+        : undefined,
+      0.01,
+    );
   });
   it("Embedding's input_length= (ignored by Keras 3) is a warning with a fix that removes it", () => {
-    const text = model(`Input(shape=(256,))\nEmbedding(1000, 16, input_length=256, mask_zero=True)\nGlobalAveragePooling1D()\nDense(1)`, '');
+    const text = model(
+      `Input(shape=(256,))\nEmbedding(1000, 16, input_length=256, mask_zero=True)\nGlobalAveragePooling1D()\nDense(1)`,
+      '',
+    );
     const { d, text: underlined, a } = one(text, 'deprecated-argument');
     assert.equal(underlined, 'input_length=256');
     assert.equal(d.severity, 'warning');
     assert.match(d.message, /Keras 3 ignores 'input_length'.*Input\(shape=\(256,\)\)/);
     const fix = d.fixes?.[0];
     assert.ok(fix?.kind === 'remove');
-    assert.equal(a.text.slice(0, fix.range.start.offset) + a.text.slice(fix.range.end.offset), text.replace(', input_length=256', ''));
+    assert.equal(
+      a.text.slice(0, fix.range.start.offset) + a.text.slice(fix.range.end.offset),
+      text.replace(', input_length=256', ''),
+    );
   });
 });
 
@@ -213,15 +254,29 @@ describe('shapes', () => {
     const found = find(a, 'out-of-range');
     assert.equal(found.length, 1, JSON.stringify(a.diagnostics));
     assert.equal(found[0].text, '1e308');
-    assert.match(found[0].d.message, /each dimension of shape must be at most 9,007,199,254,740,991 \(2\^53 − 1\), got 1e308/);
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ['out-of-range'], 'one diagnostic: no follow-on "no input shape"');
+    assert.match(
+      found[0].d.message,
+      /each dimension of shape must be at most 9,007,199,254,740,991 \(2\^53 − 1\), got 1e308/,
+    );
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ['out-of-range'],
+      'one diagnostic: no follow-on "no input shape"',
+    );
     assert.equal(a.model?.totals, undefined);
-    assert.doesNotMatch(JSON.stringify(a.model?.layers.map((l) => [l.output, l.params]) ?? []) + a.diagnostics.map((d) => d.message).join(), /Infinity|e\+/);
+    assert.doesNotMatch(
+      JSON.stringify(a.model?.layers.map((l) => [l.output, l.params]) ?? []) +
+        a.diagnostics.map((d) => d.message).join(),
+      /Infinity|e\+/,
+    );
   });
   it('an element count beyond 2^53 − 1 (each dimension exact)', () => {
     const { d, text } = one(model(`Input(shape=(100000000, 100000000, 100000000))\nDense(10)`, ''), 'shape-too-large');
     assert.match(text, /^Input/);
-    assert.match(d.message, /\(None, 100000000, 100000000, 100000000\) holds more than 9,007,199,254,740,991 \(2\^53 − 1\) values per sample/);
+    assert.match(
+      d.message,
+      /\(None, 100000000, 100000000, 100000000\) holds more than 9,007,199,254,740,991 \(2\^53 − 1\) values per sample/,
+    );
   });
   it('a parameter count beyond 2^53 − 1, and a layer whose output grows past it', () => {
     const a = analyze(model(`Input(shape=(4000000000,))\nDense(4000000000)`, ''));
@@ -229,7 +284,10 @@ describe('shapes', () => {
     assert.equal(text, 'Dense');
     assert.match(d.message, /dense: it has more than 9,007,199,254,740,991 \(2\^53 − 1\) parameters/);
     assert.equal(a.model?.layers[0].params, undefined, 'no rounded count for hover or the summary');
-    const up = one(model(`Input(shape=(4,))\nReshape((2, 2))\nUpSampling1D(size=9007199254740991)`, ''), 'shape-too-large');
+    const up = one(
+      model(`Input(shape=(4,))\nReshape((2, 2))\nUpSampling1D(size=9007199254740991)`, ''),
+      'shape-too-large',
+    );
     assert.equal(up.text, 'UpSampling1D');
     assert.match(up.d.message, /a dimension of its output is more than/);
   });
@@ -246,14 +304,20 @@ describe('shapes', () => {
 
 describe('model against labels and loss', () => {
   it('Dense(10) after Conv2D without Flatten: (None, 26, 26, 10) against (None, 10)', () => {
-    const { d } = one(model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`), 'output-shape-mismatch');
+    const { d } = one(
+      model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`),
+      'output-shape-mismatch',
+    );
     assert.match(d.message, /\(None, 26, 26, 10\)/);
     assert.match(d.message, /\(None, 10\)/);
     assert.match(d.message, /Flatten\(\)/);
     assert.equal(d.fixes?.[0].kind, 'insert-layer');
   });
   it('categorical_crossentropy with 8 units on 10 classes', () => {
-    const { d, text } = one(model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`), 'class-count-mismatch');
+    const { d, text } = one(
+      model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`),
+      'class-count-mismatch',
+    );
     assert.equal(text, '8');
     assert.match(d.message, /10 classes/);
     assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, '10');
@@ -264,7 +328,10 @@ describe('model against labels and loss', () => {
     assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, "'sigmoid'");
   });
   it('a loss that does not fit the last activation', () => {
-    const { d } = one(model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`), 'loss-activation-mismatch');
+    const { d } = one(
+      model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`),
+      'loss-activation-mismatch',
+    );
     assert.match(d.message, /softmax/);
   });
 });
@@ -280,31 +347,65 @@ describe('data against the model', () => {
     assert.deepEqual(codes(model(`Input(shape=(784,))\nDense(10, activation='softmax')`)), []);
   });
   it('a missing data file is a diagnostic on the path, not a crash', () => {
-    const { text } = one(model(`Input(shape=(4,))\nDense(1)`, `data {\n train: csv('nope.csv', label='y')\n}\n`), 'data-missing', { baseDir: tmpdir() });
+    const { text } = one(
+      model(`Input(shape=(4,))\nDense(1)`, `data {\n train: csv('nope.csv', label='y')\n}\n`),
+      'data-missing',
+      { baseDir: tmpdir() },
+    );
     assert.equal(text, "'nope.csv'");
   });
   it('a file that is not what its source says is data-format', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
     writeFileSync(join(dir, 'x.npy'), 'not a numpy file');
     writeFileSync(join(dir, 'y.npy'), 'not a numpy file');
-    one(model(`Input(shape=(4,))\nDense(1)`, `compile {\n loss: 'mse'\n}\ndata {\n train: npy(x='x.npy', y='y.npy')\n}\n`), 'data-format', { baseDir: dir });
+    one(
+      model(
+        `Input(shape=(4,))\nDense(1)`,
+        `compile {\n loss: 'mse'\n}\ndata {\n train: npy(x='x.npy', y='y.npy')\n}\n`,
+      ),
+      'data-format',
+      { baseDir: dir },
+    );
   });
   it('a CSV label column that does not exist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
     writeFileSync(join(dir, 'houses.csv'), 'rooms,area,price\n3,70,200\n4,90,250\n');
-    const { d, text } = one(model(`Input(shape=(2,))\nDense(1)`, `compile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv', label='prize')\n}\n`), 'data-column', { baseDir: dir });
+    const { d, text } = one(
+      model(
+        `Input(shape=(2,))\nDense(1)`,
+        `compile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv', label='prize')\n}\n`,
+      ),
+      'data-column',
+      { baseDir: dir },
+    );
     assert.equal(text, "'prize'");
     assert.match(d.message, /price/);
   });
   it('numeric labels of a small CSV out of range for the loss and the output (label-out-of-range)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-check-'));
-    const rows = (label: (i: number) => number, n = 30) => ['a,b,y', ...Array.from({ length: n }, (_, i) => `${i},${i + 1},${label(i)}`)].join('\n') + '\n';
-    writeFileSync(join(dir, 'fifteen.csv'), rows((i) => i % 15));
-    writeFileSync(join(dir, 'negative.csv'), rows((i) => (i === 4 ? -1 : i % 3)));
-    writeFileSync(join(dir, 'binary.csv'), rows((i) => (i === 6 ? 2 : i % 2)));
-    writeFileSync(join(dir, 'ten.csv'), rows((i) => i % 10));
+    const rows = (label: (i: number) => number, n = 30) =>
+      ['a,b,y', ...Array.from({ length: n }, (_, i) => `${i},${i + 1},${label(i)}`)].join('\n') + '\n';
+    writeFileSync(
+      join(dir, 'fifteen.csv'),
+      rows((i) => i % 15),
+    );
+    writeFileSync(
+      join(dir, 'negative.csv'),
+      rows((i) => (i === 4 ? -1 : i % 3)),
+    );
+    writeFileSync(
+      join(dir, 'binary.csv'),
+      rows((i) => (i === 6 ? 2 : i % 2)),
+    );
+    writeFileSync(
+      join(dir, 'ten.csv'),
+      rows((i) => i % 10),
+    );
     const file = (csv: string, units: number, loss = 'sparse_categorical_crossentropy', activation = 'softmax') =>
-      model(`Input(shape=(2,))\nDense(${units}, activation='${activation}')`, `compile {\n loss: '${loss}'\n}\ndata {\n train: csv('${csv}', label='y')\n}\n`);
+      model(
+        `Input(shape=(2,))\nDense(${units}, activation='${activation}')`,
+        `compile {\n loss: '${loss}'\n}\ndata {\n train: csv('${csv}', label='y')\n}\n`,
+      );
 
     const { d, text } = one(file('fifteen.csv', 10), 'label-out-of-range', { baseDir: dir });
     assert.equal(text, "csv('fifteen.csv', label='y')");
@@ -313,18 +414,36 @@ describe('data against the model', () => {
       d.message,
       'Dense(10) with sparse_categorical_crossentropy takes at most 10 different labels (one output per class), but the labels have 15; found 10 at row 12 of fifteen.csv: use Dense(15) or fix the labels',
     );
-    assert.match(one(file('negative.csv', 3), 'label-out-of-range', { baseDir: dir }).d.message, /found -1 at row 6 of negative\.csv/);
-    assert.match(one(file('binary.csv', 1, 'binary_crossentropy', 'sigmoid'), 'label-out-of-range', { baseDir: dir }).d.message, /takes labels from 0 to 1; found 2 at row 8/);
+    assert.match(
+      one(file('negative.csv', 3), 'label-out-of-range', { baseDir: dir }).d.message,
+      /found -1 at row 6 of negative\.csv/,
+    );
+    assert.match(
+      one(file('binary.csv', 1, 'binary_crossentropy', 'sigmoid'), 'label-out-of-range', { baseDir: dir }).d.message,
+      /takes labels from 0 to 1; found 2 at row 8/,
+    );
     // Labels that fit, and regression targets, are not flagged.
     assert.deepEqual(codes(file('ten.csv', 10), { baseDir: dir }), []);
     assert.deepEqual(codes(file('fifteen.csv', 1, 'mse', 'linear'), { baseDir: dir }), []);
   });
-  it("a read the editor stopped waiting for is a warning, and the input shape is not yet missing", () => {
+  it('a read the editor stopped waiting for is a warning, and the input shape is not yet missing', () => {
     // The language server's budgeted probe (lsp/probe-budget.ts) answers so; tested over stdio in test/lsp/safe-reads.test.ts.
-    const probe = () => ({ ok: false as const, code: 'data-slow' as const, message: 'Reading csv(...) has taken 1.5 s' });
-    const { d, a } = one(`model m {\n    Dense(1)\n}\ncompile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv')\n}\n`, 'data-slow', { probe });
+    const probe = () => ({
+      ok: false as const,
+      code: 'data-slow' as const,
+      message: 'Reading csv(...) has taken 1.5 s',
+    });
+    const { d, a } = one(
+      `model m {\n    Dense(1)\n}\ncompile {\n loss: 'mse'\n}\ndata {\n train: csv('houses.csv')\n}\n`,
+      'data-slow',
+      { probe },
+    );
     assert.equal(d.severity, 'warning');
-    assert.deepEqual(a.diagnostics.map((x) => x.code), ['data-slow'], 'no missing-input-shape: the data may give it');
+    assert.deepEqual(
+      a.diagnostics.map((x) => x.code),
+      ['data-slow'],
+      'no missing-input-shape: the data may give it',
+    );
   });
 });
 
@@ -335,10 +454,17 @@ describe('warnings for legal but suspicious code', () => {
     assert.equal(d.fixes?.[0].kind === 'insert-layer' && d.fixes[0].text, 'Flatten()');
   });
   it('Dense after an LSTM with return_sequences is not flagged', () => {
-    assert.ok(!codes(model(`Input(shape=(10, 8))\nLSTM(16, return_sequences=True)\nDense(4)`, '')).includes('dense-on-high-rank'));
+    assert.ok(
+      !codes(model(`Input(shape=(10, 8))\nLSTM(16, return_sequences=True)\nDense(4)`, '')).includes(
+        'dense-on-high-rank',
+      ),
+    );
   });
   it('Activation after a layer that already has one', () => {
-    const { d } = one(model(`Input(shape=(4,))\nDense(8, activation='relu')\nActivation('relu')\nDense(1)`, ''), 'redundant-activation');
+    const { d } = one(
+      model(`Input(shape=(4,))\nDense(8, activation='relu')\nActivation('relu')\nDense(1)`, ''),
+      'redundant-activation',
+    );
     assert.equal(d.severity, 'warning');
     assert.equal(d.fixes?.[0].kind, 'remove');
   });
@@ -358,10 +484,15 @@ describe('cost limits per keystroke', () => {
     const last = a.diagnostics[MAX_DIAGNOSTICS_PER_FILE];
     assert.equal(last.code, 'too-many-problems');
     assert.equal(last.severity, 'error', 'the hidden problems include errors, so the file still fails check');
-    const more = Number(/^([\d,]+) more problems not shown \(([\d,]+) errors/.exec(last.message)?.[1].replace(/,/g, ''));
+    const more = Number(
+      /^([\d,]+) more problems not shown \(([\d,]+) errors/.exec(last.message)?.[1].replace(/,/g, ''),
+    );
     assert.ok(more > 10_000, last.message);
     assert.match(last.message, /lists the first 200 per file/);
-    assert.ok(last.range.start.offset >= a.diagnostics[MAX_DIAGNOSTICS_PER_FILE - 1].range.start.offset, 'it points where the hidden ones start');
+    assert.ok(
+      last.range.start.offset >= a.diagnostics[MAX_DIAGNOSTICS_PER_FILE - 1].range.start.offset,
+      'it points where the hidden ones start',
+    );
   });
   it('a file with fewer problems than the cap lists them all', () => {
     const layers = Array.from({ length: MAX_DIAGNOSTICS_PER_FILE }, () => 'Dense(10, activaton=1)').join('\n');
@@ -381,48 +512,75 @@ describe('cost limits per keystroke', () => {
 });
 
 describe('pasted Keras code', () => {
-  it("a module prefix or model.add(...) is a warning on what to delete, and the layer checks as the bare call", () => {
-    const { d, text, a } = one(model(`Input(shape=(784,))\nDense(64, activation='relu')\ntf.keras.layers.Dense(10, activation='softmax')`), 'pasted-keras-prefix');
+  it('a module prefix or model.add(...) is a warning on what to delete, and the layer checks as the bare call', () => {
+    const { d, text, a } = one(
+      model(`Input(shape=(784,))\nDense(64, activation='relu')\ntf.keras.layers.Dense(10, activation='softmax')`),
+      'pasted-keras-prefix',
+    );
     assert.equal(text, 'tf.keras.layers.');
     assert.equal(d.severity, 'warning');
     assert.match(d.message, /'tf\.keras\.layers\.' is not needed.*write Dense\(\.\.\.\)/);
-    assert.deepEqual(d.fixes?.map((f) => f.title), ["Remove 'tf.keras.layers.'"]);
+    assert.deepEqual(
+      d.fixes?.map((f) => f.title),
+      ["Remove 'tf.keras.layers.'"],
+    );
     assert.equal(a.model?.totals?.total, 784 * 64 + 64 + 64 * 10 + 10);
     // keras.Input (as keras.io writes it inside Sequential) is the Input layer; with two pasted
     // calls each also offers the file-wide conversion.
     const two = analyze(model(`keras.Input(shape=(784,))\nlayers.Dense(10, activation='softmax')`));
-    assert.deepEqual(find(two, 'pasted-keras-prefix').map((x) => [x.text, x.d.fixes?.map((f) => f.title)]), [
-      ['keras.', ["Remove 'keras.'", 'Convert pasted Keras code']],
-      ['layers.', ["Remove 'layers.'", 'Convert pasted Keras code']],
-    ]);
+    assert.deepEqual(
+      find(two, 'pasted-keras-prefix').map((x) => [x.text, x.d.fixes?.map((f) => f.title)]),
+      [
+        ['keras.', ["Remove 'keras.'", 'Convert pasted Keras code']],
+        ['layers.', ["Remove 'layers.'", 'Convert pasted Keras code']],
+      ],
+    );
     assert.equal(two.model?.totals?.total, 7850);
-    const wrapped = one(model(`Input(shape=(784,))\nmodel.add(layers.Dense(10, activation='softmax'))`), 'pasted-keras-prefix');
+    const wrapped = one(
+      model(`Input(shape=(784,))\nmodel.add(layers.Dense(10, activation='softmax'))`),
+      'pasted-keras-prefix',
+    );
     assert.equal(wrapped.text, 'model.add(layers.');
     assert.match(wrapped.d.message, /'model\.add\(\.\.\.\)' and 'layers\.' are not needed/);
-    assert.deepEqual(wrapped.a.diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(
+      wrapped.a.diagnostics.filter((x) => x.severity === 'error'),
+      [],
+    );
   });
   it('a prefix that is no Keras module is an error with the same fix', () => {
     const { d, text } = one(model(`Input(shape=(784,))\nnp.Dense(10, activation='softmax')`), 'unknown-module');
     assert.equal(text, 'np.');
     assert.match(d.message, /'np' is not a Keras module/);
-    assert.deepEqual(d.fixes?.map((f) => f.title), ["Remove 'np.'"]);
+    assert.deepEqual(
+      d.fixes?.map((f) => f.title),
+      ["Remove 'np.'"],
+    );
   });
-  it("a functional-API line is one error that says the language describes Sequential models", () => {
-    const { d, text } = one(model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`), 'functional-api');
+  it('a functional-API line is one error that says the language describes Sequential models', () => {
+    const { d, text } = one(
+      model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`),
+      'functional-api',
+    );
     assert.equal(text, 'x = layers.Dense(64)(x)');
     assert.match(d.message, /describes Sequential models/);
-    assert.deepEqual(codes(model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`)), ['functional-api']);
+    assert.deepEqual(codes(model(`Input(shape=(784,))\nx = layers.Dense(64)(x)\nDense(10, activation='softmax')`)), [
+      'functional-api',
+    ]);
   });
 });
 
 describe('engine support', () => {
-  const gru = (backend: string) => model(`Input(shape=(5, 3))\nGRU(4, reset_after=False)\nDense(1)`, `fit {\n    backend: '${backend}'\n}\n`);
+  const gru = (backend: string) =>
+    model(`Input(shape=(5, 3))\nGRU(4, reset_after=False)\nDense(1)`, `fit {\n    backend: '${backend}'\n}\n`);
 
-  it("warns under a layer the chosen backend cannot run, leading with what to do", () => {
+  it('warns under a layer the chosen backend cannot run, leading with what to do', () => {
     const { d, text } = one(gru('torch'), 'unsupported-layer');
     assert.equal(text, 'GRU');
     assert.equal(d.severity, 'warning');
-    assert.equal(d.message, "GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow.js engine (backend: 'tfjs')");
+    assert.equal(
+      d.message,
+      "GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow.js engine (backend: 'tfjs')",
+    );
   });
 
   it('says nothing for an engine that runs it, for auto, or for the supported value', () => {
@@ -432,14 +590,20 @@ describe('engine support', () => {
   });
 
   it('checks the layer a wrapper holds', () => {
-    const text = model(`Input(shape=(5, 3))\nBidirectional(GRU(4, reset_after=False))\nDense(1)`, `fit {\n    backend: 'torch'\n}\n`);
+    const text = model(
+      `Input(shape=(5, 3))\nBidirectional(GRU(4, reset_after=False))\nDense(1)`,
+      `fit {\n    backend: 'torch'\n}\n`,
+    );
     assert.equal(one(text, 'unsupported-layer').text, 'Bidirectional');
   });
 });
 
 describe('training settings', () => {
   it("devices > 1 with backend 'tfjs' is an error on the devices value, with a fix to backend 'torch'", () => {
-    const text = model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    backend: 'tfjs'\n    devices: 2\n}\n`);
+    const text = model(
+      `Input(shape=(784,))\nDense(10, activation='softmax')`,
+      `${COMPILE}fit {\n    backend: 'tfjs'\n    devices: 2\n}\n`,
+    );
     const { d, text: underlined, a } = one(text, 'devices-need-torch');
     assert.equal(underlined, '2');
     assert.equal(d.severity, 'error');
@@ -448,12 +612,31 @@ describe('training settings', () => {
     assert.equal(a.fit?.values.devices, 2);
   });
   it("devices with backend 'torch' or 'auto', and devices: 1 with 'tfjs', are fine; mixed_precision takes Keras's policy names", () => {
-    for (const fit of [`backend: 'torch'\n    devices: 4`, `devices: 2`, `backend: 'tfjs'\n    devices: 1`, `mixed_precision: 'mixed_bfloat16'`]) {
-      const a = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    ${fit}\n}\n`));
-      assert.deepEqual(a.diagnostics.map((d) => d.code), [], fit);
+    for (const fit of [
+      `backend: 'torch'\n    devices: 4`,
+      `devices: 2`,
+      `backend: 'tfjs'\n    devices: 1`,
+      `mixed_precision: 'mixed_bfloat16'`,
+    ]) {
+      const a = analyze(
+        model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    ${fit}\n}\n`),
+      );
+      assert.deepEqual(
+        a.diagnostics.map((d) => d.code),
+        [],
+        fit,
+      );
     }
-    const bad = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `${COMPILE}fit {\n    mixed_precision: 'float16'\n}\n`));
-    assert.ok(bad.diagnostics.some((d) => d.severity === 'error'), 'float16 is not a policy name');
+    const bad = analyze(
+      model(
+        `Input(shape=(784,))\nDense(10, activation='softmax')`,
+        `${COMPILE}fit {\n    mixed_precision: 'float16'\n}\n`,
+      ),
+    );
+    assert.ok(
+      bad.diagnostics.some((d) => d.severity === 'error'),
+      'float16 is not a policy name',
+    );
   });
 });
 
@@ -468,7 +651,9 @@ describe('the code table', () => {
 
 describe('data sources', () => {
   it('a built-in set without split= takes the part its setting names', () => {
-    const a = analyze(model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `data {\n    train: mnist\n    test: mnist\n}\n`));
+    const a = analyze(
+      model(`Input(shape=(784,))\nDense(10, activation='softmax')`, `data {\n    train: mnist\n    test: mnist\n}\n`),
+    );
     const test = a.data?.sources.find((s) => s.key === 'test');
     assert.equal(test?.ref.args.split, 'test');
     assert.equal(test?.info.ok && test.info.samples, 10000);
@@ -482,7 +667,12 @@ describe('frozen layers', () => {
     assert.deepEqual(a.model?.totals, { total: 61, trainable: 11, nonTrainable: 50 });
   });
   it('a frozen VGG16 base: 14,714,688 non-trainable, the new head trainable', () => {
-    const a = analyze(model(`VGG16(include_top=False, input_shape=(32, 32, 3), trainable=False)\nFlatten()\nDense(10, activation='softmax')`, ''));
+    const a = analyze(
+      model(
+        `VGG16(include_top=False, input_shape=(32, 32, 3), trainable=False)\nFlatten()\nDense(10, activation='softmax')`,
+        '',
+      ),
+    );
     assert.deepEqual(a.model?.totals, { total: 14_714_688 + 5_130, trainable: 5_130, nonTrainable: 14_714_688 });
   });
 });
@@ -491,16 +681,66 @@ describe('frozen layers', () => {
 // short sentence, then the numbers that explain it (issue #13).
 describe('messages lead with the fix, then the numbers', () => {
   const cases: [string, string, string, RegExp][] = [
-    ['shape-rank', model(`Input(shape=(784,))\nDense(64)\nConv2D(32, (3, 3))`, ''), 'Add Reshape((8, 8, 1)) before Conv2D: ', /rank-3 input.*\(None, 64\) of rank 1$/],
-    ['shape-nonpositive', model(`Input(shape=(4, 4, 1))\nConv2D(8, (5, 5))`, ''), "Use padding='same' or a smaller kernel on Conv2D: ", /kernel_size \(5, 5\).*at least 5×5 input, but gets 4×4$/],
-    ['output-shape-mismatch', model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`), 'Insert Flatten() before dense: ', /outputs \(None, 26, 26, 10\).*needs \(None, 10\)$/],
-    ['class-count-mismatch', model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`), 'Use Dense(10, …), one output per class: ', /digits has 10 classes, but the model outputs 8 values per sample \(\(None, 8\)\)/],
-    ['loss-activation-mismatch', model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`), "Use activation='softmax' on the last layer: ", /categorical_crossentropy expects class probabilities.*activation 'relu'$/],
-    ['data-shape-mismatch', model(`Input(shape=(100,))\nDense(10, activation='softmax')`), 'Use Input(shape=(28, 28, 1)): ', /digits samples are \(28, 28, 1\) \(784 values\).*\(None, 100\) takes 100 per sample$/],
-    ['softmax-one-unit', model(`Input(shape=(4,))\nDense(1, activation='softmax')`, ''), "Use activation='sigmoid' with binary_crossentropy for two classes: ", /always outputs 1\.0/],
-    ['dense-on-high-rank', model(`Input(shape=(5, 8))\nDense(4)`, ''), 'Insert Flatten() before Dense to use the whole input: ', /on \(None, 5, 8\) it gives \(None, 5, 4\)$/],
-    ['redundant-activation', model(`Input(shape=(4,))\nDense(3, activation='relu')\nActivation('relu')\nDense(1)`, ''), "Remove this Activation('relu'), or set activation=None on Dense: ", /dense already applies 'relu'/],
-    ['missing-input-shape', `model m {\n    Dense(10)\n}\n`, "Add Input(shape=(...)) as the model's first line, or a training source in the data block: ", /no input shape/],
+    [
+      'shape-rank',
+      model(`Input(shape=(784,))\nDense(64)\nConv2D(32, (3, 3))`, ''),
+      'Add Reshape((8, 8, 1)) before Conv2D: ',
+      /rank-3 input.*\(None, 64\) of rank 1$/,
+    ],
+    [
+      'shape-nonpositive',
+      model(`Input(shape=(4, 4, 1))\nConv2D(8, (5, 5))`, ''),
+      "Use padding='same' or a smaller kernel on Conv2D: ",
+      /kernel_size \(5, 5\).*at least 5×5 input, but gets 4×4$/,
+    ],
+    [
+      'output-shape-mismatch',
+      model(`Input(shape=(28, 28, 1))\nConv2D(32, (3, 3), activation='relu')\nDense(10, activation='softmax')`),
+      'Insert Flatten() before dense: ',
+      /outputs \(None, 26, 26, 10\).*needs \(None, 10\)$/,
+    ],
+    [
+      'class-count-mismatch',
+      model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(8, activation='softmax')`),
+      'Use Dense(10, …), one output per class: ',
+      /digits has 10 classes, but the model outputs 8 values per sample \(\(None, 8\)\)/,
+    ],
+    [
+      'loss-activation-mismatch',
+      model(`Input(shape=(28, 28, 1))\nFlatten()\nDense(10, activation='relu')`),
+      "Use activation='softmax' on the last layer: ",
+      /categorical_crossentropy expects class probabilities.*activation 'relu'$/,
+    ],
+    [
+      'data-shape-mismatch',
+      model(`Input(shape=(100,))\nDense(10, activation='softmax')`),
+      'Use Input(shape=(28, 28, 1)): ',
+      /digits samples are \(28, 28, 1\) \(784 values\).*\(None, 100\) takes 100 per sample$/,
+    ],
+    [
+      'softmax-one-unit',
+      model(`Input(shape=(4,))\nDense(1, activation='softmax')`, ''),
+      "Use activation='sigmoid' with binary_crossentropy for two classes: ",
+      /always outputs 1\.0/,
+    ],
+    [
+      'dense-on-high-rank',
+      model(`Input(shape=(5, 8))\nDense(4)`, ''),
+      'Insert Flatten() before Dense to use the whole input: ',
+      /on \(None, 5, 8\) it gives \(None, 5, 4\)$/,
+    ],
+    [
+      'redundant-activation',
+      model(`Input(shape=(4,))\nDense(3, activation='relu')\nActivation('relu')\nDense(1)`, ''),
+      "Remove this Activation('relu'), or set activation=None on Dense: ",
+      /dense already applies 'relu'/,
+    ],
+    [
+      'missing-input-shape',
+      `model m {\n    Dense(10)\n}\n`,
+      "Add Input(shape=(...)) as the model's first line, or a training source in the data block: ",
+      /no input shape/,
+    ],
   ];
   for (const [code, text, lead, rest] of cases) {
     it(code, () => {

@@ -19,7 +19,8 @@ function plan(text: string, dir = tmpdir()): TrainingPlan {
 }
 
 /** The catalog's default of a compile/data/fit setting. */
-const settingDefault = (block: 'compile' | 'data' | 'fit', name: string) => blockSettings(block).find((a) => a.name === name)?.default;
+const settingDefault = (block: 'compile' | 'data' | 'fit', name: string) =>
+  blockSettings(block).find((a) => a.name === name)?.default;
 
 describe('TrainingPlan', () => {
   it('applies the catalog defaults of every compile, data and fit setting not written', () => {
@@ -41,29 +42,45 @@ describe('TrainingPlan', () => {
     assert.equal(p.compile.optimizer.written, false);
     assert.equal(p.compile.loss, 'categorical_crossentropy');
     assert.equal(p.compile.labelEncoding, 'onehot');
-    assert.deepEqual(p.compile.labelTarget, { loss: 'categorical_crossentropy', labels: 'one-hot', units: 10, layer: 'Dense' });
+    assert.deepEqual(p.compile.labelTarget, {
+      loss: 'categorical_crossentropy',
+      labels: 'one-hot',
+      units: 10,
+      layer: 'Dense',
+    });
   });
 
   it('keeps what the file writes, and says which arguments differ from the defaults', () => {
     const p = plan(
       `${MODEL}compile {\n    loss: 'sparse_categorical_crossentropy'\n    optimizer: SGD(learning_rate=0.1)\n}\n` +
         'data {\n    train: digits\n    validation_split: 0.25\n    shuffle: false\n    rescale: 0.5\n}\n' +
-        'fit {\n    epochs: 3\n    batch_size: 64\n    seed: 7\n    backend: \'torch\'\n    callbacks: [EarlyStopping(patience=2), ReduceLROnPlateau]\n}\n',
+        "fit {\n    epochs: 3\n    batch_size: 64\n    seed: 7\n    backend: 'torch'\n    callbacks: [EarlyStopping(patience=2), ReduceLROnPlateau]\n}\n",
     );
     assert.deepEqual([p.fit.epochs, p.fit.batchSize, p.fit.seed, p.fit.backend], [3, 64, 7, 'torch']);
     assert.deepEqual([p.data.validationSplit, p.data.shuffle, p.data.rescale], [0.25, false, 0.5]);
     assert.equal(p.compile.labelEncoding, 'index');
     const sgd = getOptimizer('SGD')!;
-    assert.deepEqual(p.compile.optimizer.args, { ...Object.fromEntries(sgd.args.map((a) => [a.name, a.default])), learning_rate: 0.1 });
+    assert.deepEqual(p.compile.optimizer.args, {
+      ...Object.fromEntries(sgd.args.map((a) => [a.name, a.default])),
+      learning_rate: 0.1,
+    });
     assert.deepEqual(p.compile.optimizer.changed, ['learning_rate']);
     assert.equal(p.compile.optimizer.written, true);
     // Callbacks with every argument; a bare name is the callback with Keras's defaults.
     const [early, reduce] = p.fit.callbacks;
-    assert.deepEqual(Object.keys(early.args).sort(), getCallback('EarlyStopping')!.args.map((a) => a.name).sort());
+    assert.deepEqual(
+      Object.keys(early.args).sort(),
+      getCallback('EarlyStopping')!
+        .args.map((a) => a.name)
+        .sort(),
+    );
     assert.equal(early.args.patience, 2);
     assert.deepEqual(early.changed, ['patience']);
     assert.equal(reduce.name, 'ReduceLROnPlateau');
-    assert.deepEqual(reduce.args, Object.fromEntries(getCallback('ReduceLROnPlateau')!.args.map((a) => [a.name, a.default])));
+    assert.deepEqual(
+      reduce.args,
+      Object.fromEntries(getCallback('ReduceLROnPlateau')!.args.map((a) => [a.name, a.default])),
+    );
   });
 
   it('gives every layer all of its arguments, the catalog defaults filled in', () => {
@@ -74,16 +91,26 @@ describe('TrainingPlan', () => {
     assert.equal(dense.args.units, 10);
     assert.equal(dense.args.activation, 'softmax');
     assert.equal(dense.args.use_bias, true);
-    assert.equal(dense.args.kernel_initializer, getLayer('Dense')!.args.find((a) => a.name === 'kernel_initializer')!.default);
+    assert.equal(
+      dense.args.kernel_initializer,
+      getLayer('Dense')!.args.find((a) => a.name === 'kernel_initializer')!.default,
+    );
   });
 
   it('resolves each source: a built-in set reads the part its slot names unless split= says; file paths are absolute', () => {
-    const builtin = plan(`${MODEL}compile { loss: 'categorical_crossentropy' }\ndata {\n    train: digits\n    test: digits\n    validation: digits\n}\n`);
-    assert.deepEqual([builtin.data.train.split, builtin.data.test?.split, builtin.data.validation?.split], ['train', 'test', 'test']);
+    const builtin = plan(
+      `${MODEL}compile { loss: 'categorical_crossentropy' }\ndata {\n    train: digits\n    test: digits\n    validation: digits\n}\n`,
+    );
+    assert.deepEqual(
+      [builtin.data.train.split, builtin.data.test?.split, builtin.data.validation?.split],
+      ['train', 'test', 'test'],
+    );
     assert.equal(builtin.data.train.kind, 'builtin');
     // A validation source replaces the split, as in Keras's fit.
     assert.equal(builtin.data.validationSplit, 0);
-    const written = plan(`${MODEL}compile { loss: 'categorical_crossentropy' }\ndata {\n    train: digits(split='test')\n    test: digits(split='train')\n}\n`);
+    const written = plan(
+      `${MODEL}compile { loss: 'categorical_crossentropy' }\ndata {\n    train: digits(split='test')\n    test: digits(split='train')\n}\n`,
+    );
     assert.deepEqual([written.data.train.split, written.data.test?.split], ['test', 'train']);
 
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-plan-'));
@@ -107,10 +134,16 @@ describe('TrainingPlan', () => {
 
   it('says why a file cannot train, in the order a user fixes them', () => {
     const blocker = (text: string) => planTraining(analyze(text), 'm.model').blocker;
-    assert.equal(blocker(`${MODEL}compile { loss: 'nope' }\ndata { train: digits }\n`), 'the file has 1 error; fix it first');
+    assert.equal(
+      blocker(`${MODEL}compile { loss: 'nope' }\ndata { train: digits }\n`),
+      'the file has 1 error; fix it first',
+    );
     assert.equal(blocker('compile { loss: "mse" }\n'), 'the file has 1 error; fix it first'); // missing-model is an error
     assert.match(blocker(`${MODEL}data { train: digits }\n`)!, /^training needs a compile block/);
-    assert.match(blocker(`${MODEL}compile { loss: 'categorical_crossentropy' }\n`)!, /^training needs a training source in the data block/);
+    assert.match(
+      blocker(`${MODEL}compile { loss: 'categorical_crossentropy' }\n`)!,
+      /^training needs a training source in the data block/,
+    );
     assert.equal(blocker(`${MODEL}compile { loss: 'categorical_crossentropy' }\ndata { train: digits }\n`), undefined);
   });
 

@@ -25,7 +25,10 @@ function savedRun(nested = false): string {
   mkdirSync(join(dir, 'best'));
   const topology = lowerModel(analyze(SAVED_CNN).model!);
   const modelTopology = nested ? { model_config: topology, keras_version: '2.15.0' } : topology;
-  writeFileSync(join(dir, 'best', 'model.json'), JSON.stringify({ modelTopology, format: 'layers-model', weightsManifest: [] }));
+  writeFileSync(
+    join(dir, 'best', 'model.json'),
+    JSON.stringify({ modelTopology, format: 'layers-model', weightsManifest: [] }),
+  );
   return dir;
 }
 
@@ -84,7 +87,9 @@ describe('Pretrained(path=...)', () => {
 
   it('must be the first line', () => {
     const dir = savedRun();
-    const a = analyze(`model m {\n    Input(shape=(28, 28, 1))\n    Pretrained(path='best/model.json')\n}\n`, { baseDir: dir });
+    const a = analyze(`model m {\n    Input(shape=(28, 28, 1))\n    Pretrained(path='best/model.json')\n}\n`, {
+      baseDir: dir,
+    });
     assert.ok(a.diagnostics.some((d) => d.code === 'input-not-first' && /Pretrained/.test(d.message)));
   });
 

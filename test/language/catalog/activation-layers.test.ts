@@ -15,7 +15,10 @@ test('PReLU: one alpha per element by default, shared along shared_axes', () => 
   assert.deepEqual(paramsOf('PReLU', {}, [26, 26, 32]), { trainable: 26 * 26 * 32, nonTrainable: 0 });
   assert.deepEqual(paramsOf('PReLU', { shared_axes: [1, 2] }, [26, 26, 32]), { trainable: 32, nonTrainable: 0 });
   assert.deepEqual(paramsOf('PReLU', {}, [64]), { trainable: 64, nonTrainable: 0 });
-  assert.throws(() => shapeOf('PReLU', { shared_axes: [4] }, [26, 26, 32]), (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank');
+  assert.throws(
+    () => shapeOf('PReLU', { shared_axes: [4] }, [26, 26, 32]),
+    (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank',
+  );
 });
 
 test('LeakyReLU: negative_slope defaults to 0.3 and Keras 2 alpha is its alias', () => {
@@ -26,6 +29,9 @@ test('LeakyReLU: negative_slope defaults to 0.3 and Keras 2 alpha is its alias',
 });
 
 test('Softmax axis must exist', () => {
-  assert.throws(() => shapeOf('Softmax', { axis: 2 }, [10]), (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank');
+  assert.throws(
+    () => shapeOf('Softmax', { axis: 2 }, [10]),
+    (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank',
+  );
   assert.deepEqual(shapeOf('Softmax', { axis: 1 }, [10]), [10]);
 });

@@ -21,7 +21,8 @@ test('VGG19 with top: 143,667,240 parameters', () => {
 });
 
 test('VGG classes changes only the predictions layer: 4096·classes + classes', () => {
-  const diff = paramsOf('VGG16', {}, [224, 224, 3]).trainable - paramsOf('VGG16', { classes: 10 }, [224, 224, 3]).trainable;
+  const diff =
+    paramsOf('VGG16', {}, [224, 224, 3]).trainable - paramsOf('VGG16', { classes: 10 }, [224, 224, 3]).trainable;
   assert.equal(diff, 4096 * 1000 + 1000 - (4096 * 10 + 10));
 });
 
@@ -31,14 +32,20 @@ test('VGG16 expansion matches the call: Keras layer names, same total', () => {
   assert.equal(calls.length, 13 + 5 + 4); // 13 convs, 5 pools, Flatten + 3 Dense
   assert.equal(calls[0].args.name, 'block1_conv1');
   assert.equal(calls[calls.length - 1].args.name, 'predictions');
-  const m = runModel([224, 224, 3], calls.map((c) => [c.layer, c.args]));
+  const m = runModel(
+    [224, 224, 3],
+    calls.map((c) => [c.layer, c.args]),
+  );
   assert.equal(m.total, 138357544);
   const frozen = spec.expand!(withDefaults(spec, { trainable: false }));
   assert.ok(frozen.every((c) => c.args.trainable === false));
 });
 
 test('VGG needs at least 32×32 input', () => {
-  assert.throws(() => shapeOf('VGG16', { include_top: false }, [28, 28, 3]), (e: unknown) => e instanceof ShapeError && e.code === 'shape-nonpositive' && /32×32/.test(e.message));
+  assert.throws(
+    () => shapeOf('VGG16', { include_top: false }, [28, 28, 3]),
+    (e: unknown) => e instanceof ShapeError && e.code === 'shape-nonpositive' && /32×32/.test(e.message),
+  );
   assert.deepEqual(shapeOf('VGG16', { include_top: false }, [32, 32, 3]), [1, 1, 512]);
 });
 

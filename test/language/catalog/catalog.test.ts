@@ -29,25 +29,73 @@ const FROM_FILE = new Set(['Pretrained']);
 // Layers LANGUAGE.md lists that the catalog does not have yet (issue #10, Keras coverage). The
 // test fails when one of them lands without leaving this list, so the list only shrinks.
 const NOT_YET = new Set([
-  'GroupNormalization', 'UnitNormalization', 'AlphaDropout', 'ActivityRegularization',
-  'Conv1DTranspose', 'Conv3DTranspose', 'SeparableConv1D', 'ConvLSTM2D', 'Masking',
-  'Rescaling', 'Normalization', 'Resizing', 'CenterCrop', 'RandomFlip', 'RandomRotation', 'RandomZoom',
-  'RandomTranslation', 'RandomContrast', 'RandomBrightness',
-  'ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'MobileNet', 'MobileNetV2', 'MobileNetV3Small',
-  'MobileNetV3Large', 'InceptionV3', 'InceptionResNetV2', 'DenseNet121', 'DenseNet169', 'DenseNet201',
-  'Xception', 'EfficientNetB0', 'EfficientNetB1', 'EfficientNetB2', 'EfficientNetB3', 'EfficientNetB4',
-  'EfficientNetB5', 'EfficientNetB6', 'EfficientNetB7', 'NASNetMobile', 'ConvNeXtTiny',
+  'GroupNormalization',
+  'UnitNormalization',
+  'AlphaDropout',
+  'ActivityRegularization',
+  'Conv1DTranspose',
+  'Conv3DTranspose',
+  'SeparableConv1D',
+  'ConvLSTM2D',
+  'Masking',
+  'Rescaling',
+  'Normalization',
+  'Resizing',
+  'CenterCrop',
+  'RandomFlip',
+  'RandomRotation',
+  'RandomZoom',
+  'RandomTranslation',
+  'RandomContrast',
+  'RandomBrightness',
+  'ResNet50',
+  'ResNet101',
+  'ResNet152',
+  'ResNet50V2',
+  'MobileNet',
+  'MobileNetV2',
+  'MobileNetV3Small',
+  'MobileNetV3Large',
+  'InceptionV3',
+  'InceptionResNetV2',
+  'DenseNet121',
+  'DenseNet169',
+  'DenseNet201',
+  'Xception',
+  'EfficientNetB0',
+  'EfficientNetB1',
+  'EfficientNetB2',
+  'EfficientNetB3',
+  'EfficientNetB4',
+  'EfficientNetB5',
+  'EfficientNetB6',
+  'EfficientNetB7',
+  'NASNetMobile',
+  'ConvNeXtTiny',
 ]);
 
 test('the catalog has every layer LANGUAGE.md lists (../shared/LANGUAGE.md)', () => {
   const listed = languageMdLayers();
   // The reader found the lists (a rewording of LANGUAGE.md must not make this test vacuous).
-  for (const n of ['Input', 'Dense', 'Conv3D', 'GlobalAveragePooling1D', 'TimeDistributed', 'Softmax', 'VGG19', 'Pretrained']) {
+  for (const n of [
+    'Input',
+    'Dense',
+    'Conv3D',
+    'GlobalAveragePooling1D',
+    'TimeDistributed',
+    'Softmax',
+    'VGG19',
+    'Pretrained',
+  ]) {
     assert.ok(listed.includes(n), `LANGUAGE.md's layer list as read has ${n}: ${listed.join(', ')}`);
   }
   const known = new Set(layerNames());
   const missing = listed.filter((n) => !known.has(n) && !NOT_YET.has(n));
-  assert.deepEqual(missing, [], `LANGUAGE.md lists layers the catalog lacks: ${missing.join(', ')} (add a record in language/catalog/layers/)`);
+  assert.deepEqual(
+    missing,
+    [],
+    `LANGUAGE.md lists layers the catalog lacks: ${missing.join(', ')} (add a record in language/catalog/layers/)`,
+  );
   const landed = [...NOT_YET].filter((n) => known.has(n));
   assert.deepEqual(landed, [], `now in the catalog, take them off NOT_YET in this test: ${landed.join(', ')}`);
   const unlisted = [...NOT_YET].filter((n) => !listed.includes(n));
@@ -58,7 +106,12 @@ test('the catalog has every layer LANGUAGE.md lists (../shared/LANGUAGE.md)', ()
 });
 
 test('every catalog layer has a sample', () => {
-  assert.deepEqual(layerNames().filter((n) => !FROM_FILE.has(n)).sort(), Object.keys(SAMPLES).sort());
+  assert.deepEqual(
+    layerNames()
+      .filter((n) => !FROM_FILE.has(n))
+      .sort(),
+    Object.keys(SAMPLES).sort(),
+  );
   assert.ok(layerNames().includes('Pretrained'));
 });
 
@@ -102,7 +155,10 @@ test('Dense config has the standard Keras keys', () => {
 });
 
 test('Conv2D config writes tuples as arrays and data_format as channels_last', () => {
-  const c = getLayer('Conv2D')!.toKeras(context('Conv2D', { filters: 4, kernel_size: 3, activation: 'relu' }, [8, 8, 1]), 'conv2d').config;
+  const c = getLayer('Conv2D')!.toKeras(
+    context('Conv2D', { filters: 4, kernel_size: 3, activation: 'relu' }, [8, 8, 1]),
+    'conv2d',
+  ).config;
   assert.deepEqual(c.kernel_size, [3, 3]);
   assert.deepEqual(c.strides, [1, 1]);
   assert.deepEqual(c.dilation_rate, [1, 1]);
@@ -132,7 +188,15 @@ function checkDefaults(owner: string, args: readonly ArgSpec[]) {
 
 test('every default passes its own ArgType (layers, tables, blocks)', () => {
   for (const spec of allLayers()) checkDefaults(spec.name, spec.args);
-  for (const entry of [...allOptimizers(), ...allInitializers(), ...allRegularizers(), ...allConstraints(), ...allCallbacks(), ...allDatasets(), ...allAugmentations()]) {
+  for (const entry of [
+    ...allOptimizers(),
+    ...allInitializers(),
+    ...allRegularizers(),
+    ...allConstraints(),
+    ...allCallbacks(),
+    ...allDatasets(),
+    ...allAugmentations(),
+  ]) {
     checkDefaults(entry.name, entry.args);
   }
   for (const block of ['compile', 'data', 'fit'] as const) checkDefaults(block, blockSettings(block));
@@ -145,12 +209,13 @@ test('every layer but Input and the applications takes the keyword-only base arg
     for (const b of base) {
       const a = spec.args.find((x) => x.name === b);
       assert.ok(a, `${spec.name} has ${b}`);
-      if (!(spec.name === 'Embedding' && b === 'input_dim')) assert.equal(a.keywordOnly, true, `${spec.name}.${b} is keyword-only`);
+      if (!(spec.name === 'Embedding' && b === 'input_dim'))
+        assert.equal(a.keywordOnly, true, `${spec.name}.${b} is keyword-only`);
     }
   }
 });
 
-test('auto-name prefixes are Keras\'s snake_case of the class name', () => {
+test("auto-name prefixes are Keras's snake_case of the class name", () => {
   assert.equal(toSnakeCase('Conv2D'), 'conv2d');
   assert.equal(toSnakeCase('MaxPooling2D'), 'max_pooling2d');
   assert.equal(toSnakeCase('BatchNormalization'), 'batch_normalization');

@@ -24,7 +24,10 @@ test('Dense on rank > 1 applies to the last axis, as Keras does', () => {
 });
 
 test('Dense cannot count weights when the last axis is None', () => {
-  assert.throws(() => paramsOf('Dense', { units: 4 }, [null]), (e: unknown) => e instanceof ShapeError && e.code === 'shape-unknown');
+  assert.throws(
+    () => paramsOf('Dense', { units: 4 }, [null]),
+    (e: unknown) => e instanceof ShapeError && e.code === 'shape-unknown',
+  );
   assert.deepEqual(shapeOf('Dense', { units: 4 }, [null, 8]), [null, 4]);
 });
 
@@ -46,7 +49,10 @@ test('Dropout rate is in [0, 1): 1.0 is out of range', () => {
 
 test('Embedding adds an axis of output_dim; input_dim·output_dim weights', () => {
   assert.deepEqual(shapeOf('Embedding', { input_dim: 1000, output_dim: 64 }, [10]), [10, 64]);
-  assert.deepEqual(paramsOf('Embedding', { input_dim: 1000, output_dim: 64 }, [10]), { trainable: 64000, nonTrainable: 0 });
+  assert.deepEqual(paramsOf('Embedding', { input_dim: 1000, output_dim: 64 }, [10]), {
+    trainable: 64000,
+    nonTrainable: 0,
+  });
 });
 
 test('Embedding keeps its own input_dim (the vocabulary), not the base-layer one', () => {
@@ -58,17 +64,23 @@ test('Embedding keeps its own input_dim (the vocabulary), not the base-layer one
 
 test('Keras mnist_mlp: 669,706 parameters', () => {
   // 784·512+512 = 401,920; 512·512+512 = 262,656; 512·10+10 = 5,130
-  const m = runModel([784], [
-    ['Dense', { units: 512, activation: 'relu' }],
-    ['Dropout', { rate: 0.2 }],
-    ['Dense', { units: 512, activation: 'relu' }],
-    ['Dropout', { rate: 0.2 }],
-    ['Dense', { units: 10, activation: 'softmax' }],
-  ]);
+  const m = runModel(
+    [784],
+    [
+      ['Dense', { units: 512, activation: 'relu' }],
+      ['Dropout', { rate: 0.2 }],
+      ['Dense', { units: 512, activation: 'relu' }],
+      ['Dropout', { rate: 0.2 }],
+      ['Dense', { units: 10, activation: 'softmax' }],
+    ],
+  );
   assert.equal(m.total, 669706);
   assert.deepEqual(m.output, [10]);
 });
 
 test('Dense rejects rank 0 input', () => {
-  assert.throws(() => getLayer('Dense')!.outputShape(context('Dense', { units: 3 }, [])), (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank');
+  assert.throws(
+    () => getLayer('Dense')!.outputShape(context('Dense', { units: 3 }, [])),
+    (e: unknown) => e instanceof ShapeError && e.code === 'shape-rank',
+  );
 });

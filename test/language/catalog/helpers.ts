@@ -1,7 +1,15 @@
 // Test helpers: run a stack of layer calls through the catalog the way the analyzer does
 // (bind defaults, fold outputShape and params), and build nested layer arguments.
 
-import { getLayer, withDefaults, type ArgValue, type CallArg, type LayerContext, type ParamCount, type Shape } from '../../../language/catalog';
+import {
+  getLayer,
+  withDefaults,
+  type ArgValue,
+  type CallArg,
+  type LayerContext,
+  type ParamCount,
+  type Shape,
+} from '../../../language/catalog';
 
 export type Call = [layer: string, args?: Record<string, ArgValue>];
 
@@ -21,7 +29,10 @@ export function paramsOf(layer: string, args: Record<string, ArgValue>, input: S
 }
 
 /** Folds a stack over an input shape: every output shape, and the total counts. */
-export function runModel(input: Shape, calls: Call[]): { shapes: Shape[]; output: Shape; trainable: number; nonTrainable: number; total: number } {
+export function runModel(
+  input: Shape,
+  calls: Call[],
+): { shapes: Shape[]; output: Shape; trainable: number; nonTrainable: number; total: number } {
   let shape = input;
   const shapes: Shape[] = [];
   let trainable = 0;

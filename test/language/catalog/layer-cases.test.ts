@@ -8,10 +8,19 @@ import { LAYER_CASES, SAMPLES, expected, loweredCase } from '../../fixtures/laye
 
 test('every catalog layer but Pretrained has cases, one of them its sample; case names are unique', () => {
   const withCases = new Set(LAYER_CASES.map((c) => c.layer));
-  assert.deepEqual(layerNames().filter((n) => n !== 'Pretrained' && !withCases.has(n)), []);
-  assert.deepEqual(layerNames().filter((n) => n !== 'Pretrained' && !(n in SAMPLES)), []);
+  assert.deepEqual(
+    layerNames().filter((n) => n !== 'Pretrained' && !withCases.has(n)),
+    [],
+  );
+  assert.deepEqual(
+    layerNames().filter((n) => n !== 'Pretrained' && !(n in SAMPLES)),
+    [],
+  );
   const names = LAYER_CASES.map((c) => c.name);
-  assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
+  assert.deepEqual(
+    names.filter((n, i) => names.indexOf(n) !== i),
+    [],
+  );
 });
 
 test("the catalog computes Keras's output shape and parameter counts for every case that states them", () => {
@@ -21,7 +30,8 @@ test("the catalog computes Keras's output shape and parameter counts for every c
     const e = expected(c);
     const want = { output: c.keras.output, total: c.keras.params, nonTrainable: c.keras.nonTrainable ?? 0 };
     const got = { output: e.output, total: e.total, nonTrainable: e.nonTrainable };
-    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${c.name}: catalog ${JSON.stringify(got)}, Keras ${JSON.stringify(want)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`${c.name}: catalog ${JSON.stringify(got)}, Keras ${JSON.stringify(want)}`);
   }
   assert.deepEqual(problems, []);
   assert.ok(LAYER_CASES.filter((c) => c.keras).length > 150, 'the hand-derived numbers are all still checked');
@@ -31,6 +41,10 @@ test('every case checks clean and lowers (what the engines are given)', () => {
   for (const c of LAYER_CASES) {
     if (c.layer === 'Input') continue;
     const model = loweredCase(c);
-    assert.equal(model.config.layers[0]!.class_name, c.layer === 'VGG16' || c.layer === 'VGG19' ? 'Conv2D' : c.layer, c.name);
+    assert.equal(
+      model.config.layers[0]!.class_name,
+      c.layer === 'VGG16' || c.layer === 'VGG19' ? 'Conv2D' : c.layer,
+      c.name,
+    );
   }
 });

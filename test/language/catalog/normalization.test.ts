@@ -15,7 +15,10 @@ test('BatchNormalization on 64 channels: 256 weights, 128 non-trainable', () => 
 
 test('BatchNormalization: center/scale off drop beta/gamma; axis picks the normalised axis', () => {
   assert.deepEqual(paramsOf('BatchNormalization', { center: false }, [10, 32]), { trainable: 32, nonTrainable: 64 });
-  assert.deepEqual(paramsOf('BatchNormalization', { center: false, scale: false }, [10, 32]), { trainable: 0, nonTrainable: 64 });
+  assert.deepEqual(paramsOf('BatchNormalization', { center: false, scale: false }, [10, 32]), {
+    trainable: 0,
+    nonTrainable: 64,
+  });
   assert.deepEqual(paramsOf('BatchNormalization', { axis: 1 }, [10, 32]), { trainable: 20, nonTrainable: 20 });
   assert.throws(() => shapeOf('BatchNormalization', { axis: 3 }, [10, 32]), isShapeError('shape-rank'));
   assert.throws(() => shapeOf('BatchNormalization', { axis: 0 }, [10, 32]), isShapeError('shape-rank')); // the batch axis
@@ -24,7 +27,10 @@ test('BatchNormalization: center/scale off drop beta/gamma; axis picks the norma
 
 test('LayerNormalization: 2·C on the last axis; products over several axes', () => {
   assert.deepEqual(paramsOf('LayerNormalization', {}, [10, 32]), { trainable: 64, nonTrainable: 0 });
-  assert.deepEqual(paramsOf('LayerNormalization', { axis: [1, 2, 3] }, [20, 30, 40]), { trainable: 2 * 20 * 30 * 40, nonTrainable: 0 });
+  assert.deepEqual(paramsOf('LayerNormalization', { axis: [1, 2, 3] }, [20, 30, 40]), {
+    trainable: 2 * 20 * 30 * 40,
+    nonTrainable: 0,
+  });
   assert.deepEqual(paramsOf('LayerNormalization', { center: false }, [10, 32]), { trainable: 32, nonTrainable: 0 });
   assert.deepEqual(paramsOf('LayerNormalization', { rms_scaling: true }, [10, 32]), { trainable: 32, nonTrainable: 0 }); // gamma only
   assert.deepEqual(shapeOf('LayerNormalization', {}, [10, 32]), [10, 32]);

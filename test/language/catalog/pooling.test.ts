@@ -23,7 +23,10 @@ test('MaxPooling2D same padding and explicit strides', () => {
 test('Pooling a window larger than the input is shape-nonpositive', () => {
   assert.throws(
     () => shapeOf('MaxPooling2D', {}, [1, 1, 64]),
-    isShapeError('shape-nonpositive', /^Use padding='same' or a smaller pool_size on MaxPooling2D: with pool_size \(2, 2\) and padding 'valid' it needs at least 2×2 input, but gets 1×1$/),
+    isShapeError(
+      'shape-nonpositive',
+      /^Use padding='same' or a smaller pool_size on MaxPooling2D: with pool_size \(2, 2\) and padding 'valid' it needs at least 2×2 input, but gets 1×1$/,
+    ),
   );
   assert.deepEqual(shapeOf('MaxPooling2D', { padding: 'same' }, [1, 1, 64]), [1, 1, 64]);
 });

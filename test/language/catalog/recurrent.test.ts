@@ -28,11 +28,17 @@ test('SimpleRNN: u(u + F + 1)', () => {
 });
 
 test('return_state cannot feed a Sequential model', () => {
-  assert.throws(() => shapeOf('LSTM', { units: 8, return_state: true }, [10, 4]), isShapeError('shape-mismatch', /^LSTM with return_state=True/));
+  assert.throws(
+    () => shapeOf('LSTM', { units: 8, return_state: true }, [10, 4]),
+    isShapeError('shape-mismatch', /^LSTM with return_state=True/),
+  );
 });
 
 test('Recurrent layers take (timesteps, features)', () => {
-  assert.throws(() => shapeOf('LSTM', { units: 8 }, [784]), isShapeError('shape-rank', /before LSTM: it expects a rank-2 input/));
+  assert.throws(
+    () => shapeOf('LSTM', { units: 8 }, [784]),
+    isShapeError('shape-rank', /before LSTM: it expects a rank-2 input/),
+  );
   assert.throws(() => shapeOf('GRU', { units: 8 }, [28, 28, 1]), isShapeError('shape-rank'));
   assert.throws(() => paramsOf('LSTM', { units: 8 }, [10, null]), isShapeError('shape-unknown'));
 });
@@ -41,18 +47,27 @@ test('Bidirectional(LSTM) concat: doubled last axis and twice the weights', () =
   const args = { layer: call('LSTM', { units: 64 }) };
   assert.deepEqual(shapeOf('Bidirectional', args, [100, 32]), [128]);
   assert.deepEqual(paramsOf('Bidirectional', args, [100, 32]), { trainable: 2 * 24832, nonTrainable: 0 });
-  assert.deepEqual(shapeOf('Bidirectional', { layer: call('LSTM', { units: 64, return_sequences: true }) }, [100, 32]), [100, 128]);
+  assert.deepEqual(
+    shapeOf('Bidirectional', { layer: call('LSTM', { units: 64, return_sequences: true }) }, [100, 32]),
+    [100, 128],
+  );
 });
 
 test('Bidirectional merge modes other than concat keep the size; None cannot be chained', () => {
   for (const mode of ['sum', 'mul', 'ave']) {
     assert.deepEqual(shapeOf('Bidirectional', { layer: call('GRU', { units: 16 }), merge_mode: mode }, [10, 4]), [16]);
   }
-  assert.throws(() => shapeOf('Bidirectional', { layer: call('GRU', { units: 16 }), merge_mode: null }, [10, 4]), isShapeError('shape-mismatch', /merge_mode=None/));
+  assert.throws(
+    () => shapeOf('Bidirectional', { layer: call('GRU', { units: 16 }), merge_mode: null }, [10, 4]),
+    isShapeError('shape-mismatch', /merge_mode=None/),
+  );
 });
 
 test('Bidirectional wraps only recurrent layers', () => {
-  assert.throws(() => shapeOf('Bidirectional', { layer: call('Dense', { units: 4 }) }, [10, 4]), isShapeError('shape-mismatch', /not Dense/));
+  assert.throws(
+    () => shapeOf('Bidirectional', { layer: call('Dense', { units: 4 }) }, [10, 4]),
+    isShapeError('shape-mismatch', /not Dense/),
+  );
 });
 
 test('Bidirectional uses ctx.inner when the analyzer supplies it', () => {
@@ -64,7 +79,10 @@ test('Bidirectional uses ctx.inner when the analyzer supplies it', () => {
 
 test('TimeDistributed(Dense): the inner layer on each step, its weights once', () => {
   assert.deepEqual(shapeOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [10, 16]), [10, 8]);
-  assert.deepEqual(paramsOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [10, 16]), { trainable: 16 * 8 + 8, nonTrainable: 0 });
+  assert.deepEqual(paramsOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [10, 16]), {
+    trainable: 16 * 8 + 8,
+    nonTrainable: 0,
+  });
 });
 
 test('TimeDistributed(Conv2D) on a sequence of images', () => {
@@ -74,10 +92,16 @@ test('TimeDistributed(Conv2D) on a sequence of images', () => {
 });
 
 test('TimeDistributed needs rank 2 or more and reports inner errors in context', () => {
-  assert.throws(() => shapeOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [16]), isShapeError('shape-rank'));
+  assert.throws(
+    () => shapeOf('TimeDistributed', { layer: call('Dense', { units: 8 }) }, [16]),
+    isShapeError('shape-rank'),
+  );
   assert.throws(
     () => shapeOf('TimeDistributed', { layer: call('Conv2D', { filters: 4, kernel_size: 3 }) }, [5, 784]),
-    isShapeError('shape-rank', /^TimeDistributed applies Conv2D to each step of shape \(None, 784\): Add Reshape\(\(28, 28, 1\)\) before Conv2D: it expects/),
+    isShapeError(
+      'shape-rank',
+      /^TimeDistributed applies Conv2D to each step of shape \(None, 784\): Add Reshape\(\(28, 28, 1\)\) before Conv2D: it expects/,
+    ),
   );
 });
 
@@ -86,13 +110,19 @@ test('Recurrent Keras configs: GRU reset_after, nested wrapper configs', () => {
   assert.equal(gru.reset_after, true);
   assert.equal(gru.recurrent_activation, 'sigmoid');
   assert.deepEqual(gru.recurrent_initializer, { class_name: 'Orthogonal', config: { gain: 1.0, seed: null } });
-  const bi = getLayer('Bidirectional')!.toKeras(context('Bidirectional', { layer: call('LSTM', { units: 8 }) }, [10, 4]), 'bidirectional');
+  const bi = getLayer('Bidirectional')!.toKeras(
+    context('Bidirectional', { layer: call('LSTM', { units: 8 }) }, [10, 4]),
+    'bidirectional',
+  );
   assert.equal(bi.class_name, 'Bidirectional');
   assert.equal(bi.config.merge_mode, 'concat');
   const inner = bi.config.layer as { class_name: string; config: Record<string, unknown> };
   assert.equal(inner.class_name, 'LSTM');
   assert.equal(inner.config.units, 8);
   assert.equal(inner.config.name, 'lstm');
-  const td = getLayer('TimeDistributed')!.toKeras(context('TimeDistributed', { layer: call('Dense', { units: 3 }) }, [10, 4]), 'time_distributed');
+  const td = getLayer('TimeDistributed')!.toKeras(
+    context('TimeDistributed', { layer: call('Dense', { units: 3 }) }, [10, 4]),
+    'time_distributed',
+  );
   assert.equal((td.config.layer as { class_name: string }).class_name, 'Dense');
 });

@@ -23,9 +23,15 @@ test('Reshape keeps the element count', () => {
 test('Reshape to a different element count is shape-mismatch naming both counts', () => {
   assert.throws(
     () => shapeOf('Reshape', { target_shape: [7, 7, 32] }, [26, 26, 1]),
-    isShapeError('shape-mismatch', /^Reshape to \(7, 7, 32\) needs 1568 elements but the input \(None, 26, 26, 1\) has 676; /),
+    isShapeError(
+      'shape-mismatch',
+      /^Reshape to \(7, 7, 32\) needs 1568 elements but the input \(None, 26, 26, 1\) has 676; /,
+    ),
   );
-  assert.throws(() => shapeOf('Reshape', { target_shape: [-1, 7] }, [26, 26, 1]), isShapeError('shape-mismatch', /multiple of 7.*676/));
+  assert.throws(
+    () => shapeOf('Reshape', { target_shape: [-1, 7] }, [26, 26, 1]),
+    isShapeError('shape-mismatch', /multiple of 7.*676/),
+  );
   assert.throws(() => shapeOf('Reshape', { target_shape: [-1, -1] }, [4, 4]), isShapeError('shape-mismatch', /-1/));
   assert.throws(() => shapeOf('Reshape', { target_shape: [0, 4] }, [4, 4]), isShapeError('shape-nonpositive'));
 });
@@ -58,14 +64,41 @@ test('ZeroPadding adds before + after on each axis', () => {
   assert.deepEqual(shapeOf('ZeroPadding1D', { padding: [2, 3] }, [10, 4]), [15, 4]);
   assert.deepEqual(shapeOf('ZeroPadding2D', {}, [28, 28, 1]), [30, 30, 1]);
   assert.deepEqual(shapeOf('ZeroPadding2D', { padding: [1, 2] }, [28, 28, 1]), [30, 32, 1]); // symmetric per axis
-  assert.deepEqual(shapeOf('ZeroPadding2D', { padding: [[1, 0], [2, 3]] }, [28, 28, 1]), [29, 33, 1]);
+  assert.deepEqual(
+    shapeOf(
+      'ZeroPadding2D',
+      {
+        padding: [
+          [1, 0],
+          [2, 3],
+        ],
+      },
+      [28, 28, 1],
+    ),
+    [29, 33, 1],
+  );
   assert.deepEqual(shapeOf('ZeroPadding3D', { padding: 2 }, [4, 4, 4, 1]), [8, 8, 8, 1]);
 });
 
 test('Cropping removes before + after, and cropping everything is shape-nonpositive', () => {
   assert.deepEqual(shapeOf('Cropping1D', {}, [10, 4]), [8, 4]); // default (1, 1)
   assert.deepEqual(shapeOf('Cropping2D', {}, [28, 28, 1]), [28, 28, 1]); // default ((0, 0), (0, 0))
-  assert.deepEqual(shapeOf('Cropping2D', { cropping: [[2, 2], [4, 4]] }, [28, 28, 1]), [24, 20, 1]);
+  assert.deepEqual(
+    shapeOf(
+      'Cropping2D',
+      {
+        cropping: [
+          [2, 2],
+          [4, 4],
+        ],
+      },
+      [28, 28, 1],
+    ),
+    [24, 20, 1],
+  );
   assert.deepEqual(shapeOf('Cropping3D', {}, [4, 5, 6, 1]), [2, 3, 4, 1]); // default 1 each side
-  assert.throws(() => shapeOf('Cropping2D', { cropping: 3 }, [6, 10, 1]), isShapeError('shape-nonpositive', /3 \+ 3 from height 6, leaving 0/));
+  assert.throws(
+    () => shapeOf('Cropping2D', { cropping: 3 }, [6, 10, 1]),
+    isShapeError('shape-nonpositive', /3 \+ 3 from height 6, leaving 0/),
+  );
 });

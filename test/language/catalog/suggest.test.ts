@@ -47,6 +47,8 @@ test('the work is bounded: a 100,000-character name gets no suggestion, fast', (
 
 test('a name at the length limit still finds a close candidate; candidates far in length are skipped', () => {
   const name = `${'a'.repeat(SUGGEST_MAX_NAME - 1)}b`;
-  assert.deepEqual(suggest(name, [`${'a'.repeat(SUGGEST_MAX_NAME - 1)}c`, 'a'.repeat(SUGGEST_MAX_NAME + 10)]), [`${'a'.repeat(SUGGEST_MAX_NAME - 1)}c`]);
+  assert.deepEqual(suggest(name, [`${'a'.repeat(SUGGEST_MAX_NAME - 1)}c`, 'a'.repeat(SUGGEST_MAX_NAME + 10)]), [
+    `${'a'.repeat(SUGGEST_MAX_NAME - 1)}c`,
+  ]);
   assert.deepEqual(suggest('Dense', ['Dense'.repeat(10_000)]), []);
 });

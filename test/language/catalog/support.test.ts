@@ -2,7 +2,13 @@
 // answers from the records (the engines' and exports' tests derive their lists from it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allLayers, layerClassesFor, layerSupport, SUPPORT_TARGETS, unsupportedMessage } from '../../../language/catalog';
+import {
+  allLayers,
+  layerClassesFor,
+  layerSupport,
+  SUPPORT_TARGETS,
+  unsupportedMessage,
+} from '../../../language/catalog';
 
 describe('layer support', () => {
   it('every layer record answers for every engine and export target', () => {
@@ -22,7 +28,8 @@ describe('layer support', () => {
   it('the engine class lists leave out Input and the applications, which expand into other layers', () => {
     for (const target of SUPPORT_TARGETS) {
       const classes = layerClassesFor(target);
-      for (const name of ['Input', 'VGG16', 'VGG19', 'Pretrained']) assert.ok(!classes.includes(name), `${target}: ${name}`);
+      for (const name of ['Input', 'VGG16', 'VGG19', 'Pretrained'])
+        assert.ok(!classes.includes(name), `${target}: ${name}`);
     }
     assert.ok(layerClassesFor('pytorch').includes('Dense'));
     assert.ok(!layerClassesFor('pytorch').includes('Conv3D'));

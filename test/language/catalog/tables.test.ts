@@ -25,7 +25,23 @@ import {
 
 test('activations: the LANGUAGE.md list', () => {
   const names = allActivations().map((a) => a.name);
-  for (const n of ['linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'softmax', 'softplus', 'softsign', 'tanh', 'elu', 'selu', 'swish', 'gelu', 'mish', 'exponential']) {
+  for (const n of [
+    'linear',
+    'relu',
+    'relu6',
+    'sigmoid',
+    'hard_sigmoid',
+    'softmax',
+    'softplus',
+    'softsign',
+    'tanh',
+    'elu',
+    'selu',
+    'swish',
+    'gelu',
+    'mish',
+    'exponential',
+  ]) {
     assert.ok(names.includes(n), n);
   }
   assert.equal(getActivation('silu')?.name, 'swish');
@@ -43,13 +59,22 @@ test('losses resolve aliases to the canonical name and say what labels they expe
   assert.equal(getLoss('binary_crossentropy')?.labels, 'binary');
   assert.equal(getLoss('mse')?.labels, 'regression');
   assert.equal(getLoss('CategoricalCrossentropy')?.name, 'categorical_crossentropy');
-  for (const n of ['hinge', 'squared_hinge', 'categorical_hinge', 'poisson', 'cosine_similarity', 'huber', 'log_cosh']) assert.ok(getLoss(n), n);
+  for (const n of ['hinge', 'squared_hinge', 'categorical_hinge', 'poisson', 'cosine_similarity', 'huber', 'log_cosh'])
+    assert.ok(getLoss(n), n);
 });
 
 test('metrics with aliases', () => {
   assert.equal(getMetric('acc')?.name, 'accuracy');
   assert.equal(getMetric('mse')?.name, 'mean_squared_error');
-  for (const n of ['binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'top_k_categorical_accuracy', 'mae', 'precision', 'recall']) {
+  for (const n of [
+    'binary_accuracy',
+    'categorical_accuracy',
+    'sparse_categorical_accuracy',
+    'top_k_categorical_accuracy',
+    'mae',
+    'precision',
+    'recall',
+  ]) {
     assert.ok(getMetric(n), n);
   }
 });
@@ -72,7 +97,18 @@ test('initializers, regularizers, constraints by name, alias or class', () => {
   assert.equal(getInitializer('glorot_uniform')?.className, 'GlorotUniform');
   assert.equal(getInitializer('HeNormal')?.name, 'he_normal');
   assert.equal(getInitializer('uniform')?.name, 'random_uniform');
-  for (const n of ['glorot_normal', 'he_uniform', 'lecun_normal', 'lecun_uniform', 'zeros', 'ones', 'random_normal', 'truncated_normal', 'orthogonal', 'constant']) {
+  for (const n of [
+    'glorot_normal',
+    'he_uniform',
+    'lecun_normal',
+    'lecun_uniform',
+    'zeros',
+    'ones',
+    'random_normal',
+    'truncated_normal',
+    'orthogonal',
+    'constant',
+  ]) {
     assert.ok(getInitializer(n), n);
   }
   assert.deepEqual(withDefaults(getRegularizer('l2')!, {}), { l2: 0.01 });
@@ -101,7 +137,11 @@ test('callbacks: Keras defaults and required file arguments', () => {
   assert.equal(matchesType(factor.type, 1.0), false); // Keras rejects factor >= 1
   assert.equal(getCallback('ModelCheckpoint')!.args[0].required, true);
   assert.equal(withDefaults(getCallback('ModelCheckpoint')!, { filepath: 'x' }).save_freq, 'epoch');
-  assert.deepEqual(withDefaults(getCallback('CSVLogger')!, { filename: 'log.csv' }), { filename: 'log.csv', separator: ',', append: false });
+  assert.deepEqual(withDefaults(getCallback('CSVLogger')!, { filename: 'log.csv' }), {
+    filename: 'log.csv',
+    separator: ',',
+    append: false,
+  });
 });
 
 test('ImageDataGenerator arguments default to no augmentation', () => {
@@ -121,7 +161,11 @@ test('datasets: built-in shapes, classes and sizes; file sources and their requi
   assert.deepEqual(getDataset('mnist')!.samples, { train: 60000, test: 10000 });
   assert.deepEqual(getDataset('digits')!.samples, { train: 8000, test: 2000 });
   assert.equal(withDefaults(getDataset('digits')!, {}).split, null, 'None: the split that matches the data setting');
-  assert.deepEqual(withDefaults(getDataset('images')!, { directory: 'd' }), { directory: 'd', size: [256, 256], color_mode: 'rgb' });
+  assert.deepEqual(withDefaults(getDataset('images')!, { directory: 'd' }), {
+    directory: 'd',
+    size: [256, 256],
+    color_mode: 'rgb',
+  });
   assert.equal(getDataset('csv')!.args[0].required, true);
   assert.ok(getDataset('idx')!.args.every((a) => a.required));
   assert.ok(getDataset('npy'));

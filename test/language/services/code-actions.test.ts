@@ -18,7 +18,7 @@ test('Dense after Conv2D without Flatten: insert Flatten() on its own line, inde
   const text = `model m {\n    Input(shape=(28, 28, 1))\n    Conv2D(8, 3)\n    Dense(10, activation='softmax')\n}\ncompile {\n    loss: 'categorical_crossentropy'\n}\ndata {\n    train: mnist\n}\n`;
   // The title names the layer and its line: the lightbulb menu shows titles only.
   const { text: after, action } = fixed(text, 'Insert Flatten() before Dense (line 4)');
-  assert.equal(after, text.replace("    Dense(10", "    Flatten()\n    Dense(10"));
+  assert.equal(after, text.replace('    Dense(10', '    Flatten()\n    Dense(10'));
   assert.equal(action.kind, 'quickfix');
   assert.equal(action.isPreferred, true);
   assert.equal(analyzed(after).diagnostics.filter((d) => d.severity === 'error').length, 0);
@@ -63,7 +63,12 @@ test('only diagnostics overlapping the requested range give actions', () => {
 
 test('pasted Keras code: one fix per line removes its prefix or model.add(...), and one converts the whole file', () => {
   const lines = (...l: string[]) => [...l, ''].join('\n');
-  const compile = (optimizer: string) => ['compile {', "    loss: 'categorical_crossentropy'", `    optimizer: ${optimizer}`, '}'];
+  const compile = (optimizer: string) => [
+    'compile {',
+    "    loss: 'categorical_crossentropy'",
+    `    optimizer: ${optimizer}`,
+    '}',
+  ];
   const text = lines(
     'model m {',
     '    keras.Input(shape=(28, 28, 1))',
@@ -83,18 +88,33 @@ test('pasted Keras code: one fix per line removes its prefix or model.add(...), 
     ...compile('Adam(learning_rate=1e-3)'),
   );
   // The pasted file checks as the plain one, less the warnings.
-  assert.deepEqual(analyzed(text).diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    analyzed(text).diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 
   const one = fixed(text, "Remove 'model.add(...)' and 'layers.' (line 3)");
-  assert.equal(one.text, text.replace('model.add(layers.Conv2D(32, kernel_size=(3, 3), activation="relu"))', 'Conv2D(32, kernel_size=(3, 3), activation="relu")'));
+  assert.equal(
+    one.text,
+    text.replace(
+      'model.add(layers.Conv2D(32, kernel_size=(3, 3), activation="relu"))',
+      'Conv2D(32, kernel_size=(3, 3), activation="relu")',
+    ),
+  );
   assert.equal(one.action.isPreferred, true);
 
   const actions = codeActions(analyzed(text), WHOLE).filter((a) => a.title === 'Convert pasted Keras code');
   assert.equal(actions.length, 5, 'offered on every pasted call');
-  assert.ok(actions.every((a) => JSON.stringify(a.edits) === JSON.stringify(actions[0].edits)), 'one edit set for the whole file');
+  assert.ok(
+    actions.every((a) => JSON.stringify(a.edits) === JSON.stringify(actions[0].edits)),
+    'one edit set for the whole file',
+  );
   const converted = applyEdits(text, actions[0].edits);
   assert.equal(converted, plain);
-  assert.deepEqual(analyzed(converted).diagnostics.map((d) => d.code), []);
+  assert.deepEqual(
+    analyzed(converted).diagnostics.map((d) => d.code),
+    [],
+  );
 });
 
 test('fix titles name the layer they change and its line: Flatten, Input, padding', () => {

@@ -19,7 +19,9 @@ function accept(marked: string, label: string): string {
   const item = find(items, label);
   assert.ok(item, `no completion '${label}' in ${items.map((i) => i.label).join(', ')}`);
   assert.ok(item.replace);
-  return text.slice(0, item.replace.start.offset) + (item.insertText ?? item.label) + text.slice(item.replace.end.offset);
+  return (
+    text.slice(0, item.replace.start.offset) + (item.insertText ?? item.label) + text.slice(item.replace.end.offset)
+  );
 }
 
 test('at a layer position: every layer, with a snippet of its required arguments and its signature', () => {
@@ -32,7 +34,8 @@ test('at a layer position: every layer, with a snippet of its required arguments
   assert.match(conv.detail ?? '', /^Conv2D\(filters, kernel_size, strides=\(1, 1\)/);
   assert.equal(find(items, 'Dense')?.insertText, 'Dense(${1:units})');
   assert.equal(find(items, 'Input')?.insertText, 'Input(shape=${1:(28, 28, 1)})');
-  for (const name of ['Flatten', 'LSTM', 'BatchNormalization', 'VGG16', 'MaxPooling2D']) assert.ok(find(items, name), name);
+  for (const name of ['Flatten', 'LSTM', 'BatchNormalization', 'VGG16', 'MaxPooling2D'])
+    assert.ok(find(items, name), name);
   assert.equal(conv.documentation, undefined, 'docs come lazily');
   assert.match(resolveCompletion(conv.data!) ?? '', /```python\nConv2D\(filters[\s\S]*2D convolution/);
 });
@@ -70,7 +73,7 @@ test('inside a call: an argument given by position is not offered again, nor pre
   for (const filled of ['filters=', 'kernel_size=', 'activation=']) assert.ok(!two.includes(filled), filled);
   assert.ok(two.includes('strides='));
   // Optimizers bind the same way: Adam(0.01, |) has its learning_rate.
-  const adam = labels("compile {\n    optimizer: Adam(0.01, |)\n}\n");
+  const adam = labels('compile {\n    optimizer: Adam(0.01, |)\n}\n');
   assert.ok(!adam.includes('learning_rate='));
   assert.ok(adam.includes('beta_1='));
   // The argument being written is still offered: Conv2D(fil| completes to filters=.
@@ -84,10 +87,16 @@ test('after name=: the values of that argument', () => {
   assert.deepEqual(labels('model m {\n    Dense(4, use_bias=|)\n}\n'), ['True', 'False']);
   assert.ok(labels('model m {\n    Dense(4, kernel_initializer=|)\n}\n').includes("'he_normal'"));
   // A quoted word being typed is replaced whole.
-  assert.equal(accept("model m {\n    Dense(4, activation='re|')\n}\n", "'relu'"), "model m {\n    Dense(4, activation='relu')\n}\n");
+  assert.equal(
+    accept("model m {\n    Dense(4, activation='re|')\n}\n", "'relu'"),
+    "model m {\n    Dense(4, activation='relu')\n}\n",
+  );
   // Quoted values match what is typed, with or without the opening quote.
   assert.equal(find(completions('model m {\n    Dense(4, activation=re|)\n}\n').items, "'relu'")?.filterText, 'relu');
-  assert.equal(find(completions("model m {\n    Dense(4, activation='re|)\n}\n").items, "'relu'")?.filterText, "'relu'");
+  assert.equal(
+    find(completions("model m {\n    Dense(4, activation='re|)\n}\n").items, "'relu'")?.filterText,
+    "'relu'",
+  );
   // A positional slot offers its values too: Activation's first argument.
   assert.ok(labels('model m {\n    Activation(|)\n}\n').includes("'relu'"));
 });
@@ -96,15 +105,24 @@ test("units of the last layer: the data's class count, preselected", () => {
   const text = 'model m {\n    Flatten()\n    Dense(|)\n}\ndata {\n    train: mnist\n}\n';
   const ten = find(completions(text).items, '10');
   assert.equal(ten?.preselect, true);
-  const keyword = find(completions('model m {\n    Flatten()\n    Dense(units=|)\n}\ndata {\n    train: digits\n}\n').items, '10');
+  const keyword = find(
+    completions('model m {\n    Flatten()\n    Dense(units=|)\n}\ndata {\n    train: digits\n}\n').items,
+    '10',
+  );
   assert.equal(keyword?.preselect, true);
   // Not for a layer that is not the last.
-  assert.equal(find(completions('model m {\n    Dense(|)\n    Dense(10)\n}\ndata {\n    train: mnist\n}\n').items, '10'), undefined);
+  assert.equal(
+    find(completions('model m {\n    Dense(|)\n    Dense(10)\n}\ndata {\n    train: mnist\n}\n').items, '10'),
+    undefined,
+  );
 });
 
 test('top level: the blocks not yet in the file, as snippets', () => {
   const { items } = completions('|');
-  assert.deepEqual(items.map((i) => i.label), ['model', 'compile', 'data', 'fit']);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ['model', 'compile', 'data', 'fit'],
+  );
   assert.equal(find(items, 'model')?.insertText, 'model ${1:name} {\n\t$0\n}');
   assert.match(find(items, 'compile')?.insertText ?? '', /loss: \$\{1:'categorical_crossentropy'\}/);
   assert.deepEqual(labels('model m {\n  Dense(1)\n}\nfi|'), ['compile', 'data', 'fit']);
@@ -112,7 +130,10 @@ test('top level: the blocks not yet in the file, as snippets', () => {
 
 test('inside compile/data/fit: the settings not yet written, as key: ', () => {
   const items = completions("compile {\n    loss: 'mse'\n    |\n}\n").items;
-  assert.deepEqual(items.map((i) => i.label), ['optimizer', 'metrics']);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ['optimizer', 'metrics'],
+  );
   assert.equal(items[0].insertText, 'optimizer: ');
   assert.equal(items[0].retrigger, true);
   assert.ok(labels('fit {\n    |\n}\n').includes('callbacks'));
@@ -121,7 +142,8 @@ test('inside compile/data/fit: the settings not yet written, as key: ', () => {
 
 test('after key: the values of that setting', () => {
   const losses = labels('compile {\n    loss: |\n}\n');
-  for (const l of ["'categorical_crossentropy'", "'sparse_categorical_crossentropy'", "'mse'", "'binary_crossentropy'"]) assert.ok(losses.includes(l), l);
+  for (const l of ["'categorical_crossentropy'", "'sparse_categorical_crossentropy'", "'mse'", "'binary_crossentropy'"])
+    assert.ok(losses.includes(l), l);
   const optimizers = completions('compile {\n    optimizer: |\n}\n').items;
   assert.ok(find(optimizers, "'adam'"));
   assert.equal(find(optimizers, 'Adam(…)')?.insertText, 'Adam(learning_rate=${1:0.001})');
@@ -140,8 +162,14 @@ test('after key: the values of that setting', () => {
 
 test('resolve fills in the documentation of values, calls and arguments', () => {
   assert.match(resolveCompletion({ kind: 'value', name: 'relu', owner: 'activation' }) ?? '', /Rectified linear unit/);
-  assert.match(resolveCompletion({ kind: 'function', name: 'Adam', owner: 'optimizer' }) ?? '', /```python\nAdam\(learning_rate=0\.001/);
-  assert.match(resolveCompletion({ kind: 'function', name: 'ImageDataGenerator', owner: 'augmentation' }) ?? '', /rotation_range=0/);
+  assert.match(
+    resolveCompletion({ kind: 'function', name: 'Adam', owner: 'optimizer' }) ?? '',
+    /```python\nAdam\(learning_rate=0\.001/,
+  );
+  assert.match(
+    resolveCompletion({ kind: 'function', name: 'ImageDataGenerator', owner: 'augmentation' }) ?? '',
+    /rotation_range=0/,
+  );
   assert.match(resolveCompletion({ kind: 'argument', name: 'padding', owner: 'Conv2D' }) ?? '', /`padding='valid'`/);
   assert.equal(resolveCompletion({ kind: 'value', name: 'relu', owner: 'no-such-table' }), undefined);
   assert.equal(resolveCompletion({ kind: 'layer', name: 'NoSuchLayer' }), undefined);
@@ -180,7 +208,10 @@ test('for a client without snippets or the retrigger command: plain, useful text
   assert.equal(find(at('fit {\n    callbacks: [|\n}\n'), 'EarlyStopping(…)')?.insertText, 'EarlyStopping()');
   const blocks = at('|');
   assert.equal(find(blocks, 'model')?.insertText, 'model ');
-  assert.equal(find(blocks, 'compile')?.insertText, "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}");
+  assert.equal(
+    find(blocks, 'compile')?.insertText,
+    "compile {\n    loss: 'categorical_crossentropy'\n    optimizer: 'adam'\n    metrics: ['accuracy']\n}",
+  );
   assert.equal(find(at('compile {\n    |\n}\n'), 'loss')?.insertText, 'loss: ', 'plain entries are unchanged');
   // Snippets but no retrigger command (an editor that is not VS Code): snippets stay.
   const { text, pos } = withCursor('model m {\n    |\n}\n');

@@ -31,14 +31,19 @@ test('the model name shows the totals first, then one compact table row per laye
   assert.match(h.contents, /\*\*model digits_cnn\*\*/);
   const lines = h.contents.split('\n');
   // Totals before the table, on one line, so a short hover box shows them without scrolling.
-  const totals = lines.findIndex((l) => l.startsWith('Total params: 1,199,882 (4.58 MB) · Trainable: 1,199,882 (4.58 MB) · Non-trainable: 0 (0.00 B)'));
+  const totals = lines.findIndex((l) =>
+    l.startsWith('Total params: 1,199,882 (4.58 MB) · Trainable: 1,199,882 (4.58 MB) · Non-trainable: 0 (0.00 B)'),
+  );
   const header = lines.indexOf('| Layer (type) | Output Shape | Param # |');
   assert.ok(totals >= 0 && header > totals, h.contents);
   assert.ok(lines.includes('| dense\\_1 (Dense) | (None, 10) | 1,290 |'), h.contents);
   // One row per layer, no padded rich-table rows or code block that would wrap in a narrow box.
   assert.equal(lines.filter((l) => l.startsWith('| ') && !l.startsWith('| Layer') && !l.startsWith('| :')).length, 8);
   assert.ok(!h.contents.includes('```') && !h.contents.includes('│'));
-  assert.ok(lines.every((l) => l.length <= 100), 'no line long enough to wrap');
+  assert.ok(
+    lines.every((l) => l.length <= 100),
+    'no line long enough to wrap',
+  );
 });
 
 test('a layer name cannot break the hover table', () => {
@@ -69,12 +74,18 @@ test('a pasted activation=tf.nn.relu shows the activation it means', () => {
 
 test('values show what they mean: activations, losses, optimizers, metrics, callbacks', () => {
   assert.match(hoverAt(DIGITS_CNN, "'relu'")?.contents ?? '', /\*\*relu\*\* \(activation\)\n\nRectified linear unit/);
-  assert.match(hoverAt(DIGITS_CNN, "'categorical_crossentropy'")?.contents ?? '', /\*\*categorical_crossentropy\*\* \(loss\)/);
+  assert.match(
+    hoverAt(DIGITS_CNN, "'categorical_crossentropy'")?.contents ?? '',
+    /\*\*categorical_crossentropy\*\* \(loss\)/,
+  );
   assert.match(hoverAt(DIGITS_CNN, 'Adadelta')?.contents ?? '', /```python\nAdadelta\(learning_rate=0\.001/);
   assert.match(hoverAt(DIGITS_CNN, "'accuracy'")?.contents ?? '', /\*\*accuracy\*\* \(metric\)/);
   assert.match(hoverAt(DIGITS_CNN, 'EarlyStopping')?.contents ?? '', /Stops training/);
   const mse = `model m {\n  Input(shape=(2,))\n  Dense(1)\n}\ncompile {\n  loss: mse\n}\n`;
-  assert.match(hoverAt(mse, 'mse', 0, 1)?.contents ?? '', /\*\*mean_squared_error\*\* \(loss\)[\s\S]*Also written: 'mse'/);
+  assert.match(
+    hoverAt(mse, 'mse', 0, 1)?.contents ?? '',
+    /\*\*mean_squared_error\*\* \(loss\)[\s\S]*Also written: 'mse'/,
+  );
 });
 
 test('a dataset shows its description: shape, classes, samples', () => {

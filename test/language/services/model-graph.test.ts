@@ -99,16 +99,27 @@ describe('model graph: optimizers, batch size, errors and applications', () => {
     assert.deepEqual(optimizerSlots({ call: 'Adam', args: { amsgrad: true } }), { name: 'Adam', slots: 3 });
     assert.deepEqual(optimizerSlots('sgd'), { name: 'SGD', slots: 0 });
     assert.deepEqual(optimizerSlots({ call: 'SGD', args: { momentum: 0.9 } }), { name: 'SGD', slots: 1 });
-    assert.deepEqual(optimizerSlots({ call: 'RMSprop', args: { momentum: 0.9, centered: true } }), { name: 'RMSprop', slots: 3 });
+    assert.deepEqual(optimizerSlots({ call: 'RMSprop', args: { momentum: 0.9, centered: true } }), {
+      name: 'RMSprop',
+      slots: 3,
+    });
     assert.deepEqual(optimizerSlots(undefined), { name: 'RMSprop', slots: 1 });
     assert.deepEqual(optimizerSlots('adagrad'), { name: 'Adagrad', slots: 1 });
   });
 
   it('uses Keras’s batch size 32 when fit sets none, and the optimizer the file names', () => {
-    const g = graphOf("model m {\n  Input(shape=(4,))\n  Dense(2)\n}\ncompile {\n  loss: 'mse'\n  optimizer: 'adam'\n}\n");
+    const g = graphOf(
+      "model m {\n  Input(shape=(4,))\n  Dense(2)\n}\ncompile {\n  loss: 'mse'\n  optimizer: 'adam'\n}\n",
+    );
     // Dense(2) on 4 inputs: 10 weights; Adam keeps 2 per weight.
     assert.equal(g.memory.batchSize, 32);
-    assert.deepEqual(g.memory.total, { parameters: 40, gradients: 40, optimizer: 80, activations: 32 * (4 + 2) * 4, total: 160 + 768 });
+    assert.deepEqual(g.memory.total, {
+      parameters: 40,
+      gradients: 40,
+      optimizer: 80,
+      activations: 32 * (4 + 2) * 4,
+      total: 160 + 768,
+    });
   });
 
   it('puts a shape error on the layer that breaks, with its message; later layers have no shape', () => {
@@ -138,7 +149,8 @@ describe('model graph: optimizers, batch size, errors and applications', () => {
   });
 
   it('groups the layers an application expands to, with their total parameters and last output', () => {
-    const text = "model t {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))\n  GlobalAveragePooling2D()\n  Dense(10, activation='softmax')\n}\n";
+    const text =
+      "model t {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))\n  GlobalAveragePooling2D()\n  Dense(10, activation='softmax')\n}\n";
     const a = analyzed(text);
     const g = modelGraph(a);
     assert.ok(g && a.model?.totals);
@@ -151,11 +163,17 @@ describe('model graph: optimizers, batch size, errors and applications', () => {
     assert.equal(vgg.params, 14_714_688);
     assert.equal(vgg.output, '(None, 1, 1, 512)');
     const members = g.nodes.filter((n) => n.group === vgg.id);
-    assert.deepEqual(members.map((n) => n.id), vgg.nodeIds);
+    assert.deepEqual(
+      members.map((n) => n.id),
+      vgg.nodeIds,
+    );
     assert.equal(members[0].className, 'Conv2D');
     assert.match(members[0].args, /^filters=64, kernel_size=\(3, 3\)/);
     // The whole model: the group, the pooling and the head add up to the checker's total.
-    assert.equal(g.nodes.reduce((s, n) => s + (n.params ?? 0), 0), a.model.totals.total);
+    assert.equal(
+      g.nodes.reduce((s, n) => s + (n.params ?? 0), 0),
+      a.model.totals.total,
+    );
   });
 
   it('has no graph for a file without a model block', () => {

@@ -25,7 +25,7 @@ test('the label is the Keras signature with a span per parameter', () => {
   assert.match(s.documentation, /convolution/i);
 });
 
-test("base-layer arguments (name=, trainable=, …) appear only when written or being typed", () => {
+test('base-layer arguments (name=, trainable=, …) appear only when written or being typed', () => {
   const plain = help('model m {\n  Dense(|)\n}\n');
   assert.ok(plain);
   assert.match(plain.label, /bias_constraint=None, …\)$/);
@@ -34,7 +34,10 @@ test("base-layer arguments (name=, trainable=, …) appear only when written or 
   assert.equal(active('model m {\n  Dense(4, trainable=|)\n}\n'), 'trainable=True');
   assert.equal(active('model m {\n  Dense(4, na|)\n}\n'), 'name=None');
   // Input's own name= and dtype= are not hidden.
-  assert.match(help('model m {\n  Input(|)\n}\n')?.label ?? '', /^Input\(shape, batch_size=None, dtype=None, sparse=None, name=None\)$/);
+  assert.match(
+    help('model m {\n  Input(|)\n}\n')?.label ?? '',
+    /^Input\(shape, batch_size=None, dtype=None, sparse=None, name=None\)$/,
+  );
 });
 
 test('the active parameter follows positional arguments', () => {
@@ -45,8 +48,8 @@ test('the active parameter follows positional arguments', () => {
 });
 
 test('a keyword argument, written or being typed, is the active one', () => {
-  assert.equal(active("model m {\n  Conv2D(32, 3, activation=|)\n}\n"), 'activation=None');
-  assert.equal(active("model m {\n  Conv2D(32, 3, padd|)\n}\n"), "padding='valid'");
+  assert.equal(active('model m {\n  Conv2D(32, 3, activation=|)\n}\n'), 'activation=None');
+  assert.equal(active('model m {\n  Conv2D(32, 3, padd|)\n}\n'), "padding='valid'");
   assert.equal(active("model m {\n  Dense(10, activation='re|lu')\n}\n"), 'activation=None');
 });
 
@@ -57,7 +60,10 @@ test('nested calls: optimizers, callbacks, sources, ImageDataGenerator, wrapped 
   assert.equal(active("data {\n  train: csv('a.csv', |)\n}\n"), 'label=None');
   assert.equal(active('data {\n  augment: ImageDataGenerator(rotation_range=|)\n}\n'), 'rotation_range=0');
   assert.match(help('model m {\n  Bidirectional(LSTM(|))\n}\n')?.label ?? '', /^LSTM\(units/);
-  assert.match(help('model m {\n  Dense(4, kernel_initializer=RandomNormal(|))\n}\n')?.label ?? '', /^RandomNormal\(mean=0, stddev=0.05/);
+  assert.match(
+    help('model m {\n  Dense(4, kernel_initializer=RandomNormal(|))\n}\n')?.label ?? '',
+    /^RandomNormal\(mean=0, stddev=0.05/,
+  );
 });
 
 test('outside any call there is no signature', () => {

@@ -6,7 +6,10 @@ import { LANGUAGE_EXAMPLE } from '../../helpers/language-example';
 
 // Keras's examples/vision/mnist_convnet-style mnist_cnn (the classic Keras 2 example).
 // Named `sequential`, as Keras names a Sequential built without a name.
-const MNIST_CNN = LANGUAGE_EXAMPLE.slice(LANGUAGE_EXAMPLE.indexOf('model '), LANGUAGE_EXAMPLE.indexOf('}\n') + 2).replace('model digits_cnn', 'model sequential');
+const MNIST_CNN = LANGUAGE_EXAMPLE.slice(
+  LANGUAGE_EXAMPLE.indexOf('model '),
+  LANGUAGE_EXAMPLE.indexOf('}\n') + 2,
+).replace('model digits_cnn', 'model sequential');
 
 // What Keras 3 prints for model.summary() of that model.
 const KERAS_SUMMARY = `Model: "sequential"
@@ -40,7 +43,9 @@ test('the summary table of mnist_cnn is Keras 3 model.summary() verbatim', () =>
 });
 
 test('a column widens for a long layer name instead of breaking the box', () => {
-  const model = analyzed(`model m {\n  Input(shape=(4,))\n  Dense(2, name='a_very_long_layer_name_for_the_table')\n}\n`).model;
+  const model = analyzed(
+    `model m {\n  Input(shape=(4,))\n  Dense(2, name='a_very_long_layer_name_for_the_table')\n}\n`,
+  ).model;
   assert.ok(model);
   const lines = summaryTable(model).split('\n').slice(1, -3);
   const widths = new Set(lines.map((l) => l.length));
@@ -62,7 +67,13 @@ test('summaryJson lists Keras-named rows without the Input, with batch axes as n
   const json = summaryJson(model);
   assert.deepEqual(json.input_shape, [null, 28, 28, 1]);
   assert.equal(json.layers.length, 8);
-  assert.deepEqual(json.layers[0], { name: 'conv2d', class_name: 'Conv2D', output_shape: [null, 26, 26, 32], params: 320, trainable_params: 320 });
+  assert.deepEqual(json.layers[0], {
+    name: 'conv2d',
+    class_name: 'Conv2D',
+    output_shape: [null, 26, 26, 32],
+    params: 320,
+    trainable_params: 320,
+  });
   assert.deepEqual(
     json.layers.map((l) => l.name),
     ['conv2d', 'conv2d_1', 'max_pooling2d', 'dropout', 'flatten', 'dense', 'dropout_1', 'dense_1'],

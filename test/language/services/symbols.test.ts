@@ -15,10 +15,13 @@ test('the outline holds the model with its Keras-named layers, then the settings
     ],
   );
   const layers = symbols[0].children;
-  assert.deepEqual(layers.slice(0, 2).map((l) => [l.name, l.detail, l.kind]), [
-    ['conv2d', 'Conv2D → (None, 26, 26, 32)', 'layer'],
-    ['conv2d_1', 'Conv2D → (None, 24, 24, 64)', 'layer'],
-  ]);
+  assert.deepEqual(
+    layers.slice(0, 2).map((l) => [l.name, l.detail, l.kind]),
+    [
+      ['conv2d', 'Conv2D → (None, 26, 26, 32)', 'layer'],
+      ['conv2d_1', 'Conv2D → (None, 24, 24, 64)', 'layer'],
+    ],
+  );
   assert.equal(layers[layers.length - 1].name, 'dense_1');
   assert.equal(layers.length, 8, 'Input is not a layer row');
   // The selection range is the layer's name in the source.
@@ -26,11 +29,14 @@ test('the outline holds the model with its Keras-named layers, then the settings
   assert.equal(DIGITS_CNN.slice(layers[0].selectionRange.start.offset, layers[0].selectionRange.end.offset), 'Conv2D');
 
   const compile = symbols[1].children;
-  assert.deepEqual(compile.map((c) => [c.name, c.detail]), [
-    ['loss', "'categorical_crossentropy'"],
-    ['optimizer', 'Adadelta(learning_rate=1.0)'],
-    ['metrics', "['accuracy']"],
-  ]);
+  assert.deepEqual(
+    compile.map((c) => [c.name, c.detail]),
+    [
+      ['loss', "'categorical_crossentropy'"],
+      ['optimizer', 'Adadelta(learning_rate=1.0)'],
+      ['metrics', "['accuracy']"],
+    ],
+  );
 });
 
 test('an incomplete model still has an outline (no totals, layer names as far as known)', () => {
@@ -40,9 +46,14 @@ test('an incomplete model still has an outline (no totals, layer names as far as
 });
 
 test('an application is one outline entry, detailed with the output of its last layer', () => {
-  const symbols = documentSymbols(analyzed(`model m {\n  VGG16(include_top=False, input_shape=(64, 64, 3))\n  Flatten()\n}\n`));
-  assert.deepEqual(symbols[0].children.map((c) => [c.name, c.detail]), [
-    ['VGG16', 'VGG16 → (None, 2, 2, 512)'],
-    ['flatten', 'Flatten → (None, 2048)'],
-  ]);
+  const symbols = documentSymbols(
+    analyzed(`model m {\n  VGG16(include_top=False, input_shape=(64, 64, 3))\n  Flatten()\n}\n`),
+  );
+  assert.deepEqual(
+    symbols[0].children.map((c) => [c.name, c.detail]),
+    [
+      ['VGG16', 'VGG16 → (None, 2, 2, 512)'],
+      ['flatten', 'Flatten → (None, 2048)'],
+    ],
+  );
 });

@@ -17,7 +17,9 @@ const FEATURES = 20; // 11,000 × 21 float32 columns ≈ 0.9 MB per prepared ent
 
 function writeCsv(path: string, seed: number): void {
   const header = [...Array.from({ length: FEATURES }, (_, i) => `f${i}`), 'y'].join(',');
-  const rows = Array.from({ length: ROWS }, (_, r) => [...Array.from({ length: FEATURES }, (_, c) => ((r * 31 + c * 7 + seed) % 97) / 10), (r + seed) % 5].join(','));
+  const rows = Array.from({ length: ROWS }, (_, r) =>
+    [...Array.from({ length: FEATURES }, (_, c) => ((r * 31 + c * 7 + seed) % 97) / 10), (r + seed) % 5].join(','),
+  );
   writeFileSync(path, `${header}\n${rows.join('\n')}\n`);
 }
 

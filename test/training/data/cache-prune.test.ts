@@ -66,7 +66,11 @@ test('never evicts the entries in use: kept keys and entries a live process hold
     const r = await prunePrepared(cache, { maxBytes: 0, keep: ['mine'], now: NOW });
     assert.deepEqual(r.removed, ['crashed', 'idle', 'just-used']);
     assert.deepEqual(keys(cache), ['held', 'mine']);
-    assert.deepEqual(readdirSync(join(cache, 'prepared-locks')), [`held@${other.pid}`], 'the dead process\'s lock is removed');
+    assert.deepEqual(
+      readdirSync(join(cache, 'prepared-locks')),
+      [`held@${other.pid}`],
+      "the dead process's lock is removed",
+    );
   } finally {
     other.kill();
     await once(other, 'exit');
@@ -129,7 +133,12 @@ test('prepareData prunes old entries over the budget but keeps the ones it retur
   writeFileSync(join(root, 'train.csv'), `a,b,label\n${rows}\n`);
   writeFileSync(join(root, 'test.csv'), `a,b,label\n${rows}\n`);
   const data = await prepareData(
-    { train: { name: 'csv', args: { path: 'train.csv', label: 'label' }, split: undefined }, test: { name: 'csv', args: { path: 'test.csv', label: 'label' }, split: undefined }, validationSplit: 0, shuffle: true },
+    {
+      train: { name: 'csv', args: { path: 'train.csv', label: 'label' }, split: undefined },
+      test: { name: 'csv', args: { path: 'test.csv', label: 'label' }, split: undefined },
+      validationSplit: 0,
+      shuffle: true,
+    },
     { baseDir: root, cacheDir: cache, inputShape: [2], labelEncoding: 'onehot', cacheMaxBytes: 1 },
   );
   const used = [data.train, data.test!].map((s) => basename(dirname(s.x.path))).sort();

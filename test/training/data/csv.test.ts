@@ -48,23 +48,29 @@ test('a missing value names the file, line and column', () => {
   });
   assert.throws(() => parseCsv('a,b\n1,NA\n', 'h.csv'), /h\.csv:2: column 'b' is empty/);
   // pandas writes a missing float as NaN: the message says what was seen.
-  assert.throws(() => parseCsv('a,b,y\n1,2,0\n3,NaN,1\n', 'n.csv'), { message: "n.csv:3: column 'b' is empty ('NaN' marks a missing value); fill it or drop the row" });
+  assert.throws(() => parseCsv('a,b,y\n1,2,0\n3,NaN,1\n', 'n.csv'), {
+    message: "n.csv:3: column 'b' is empty ('NaN' marks a missing value); fill it or drop the row",
+  });
 });
 
 test('a non-numeric feature names the line, the column and the value', () => {
   assert.throws(() => parseCsv('city,price\nParis,3\n', 'houses.csv', { label: 'price' }), {
-    message: "houses.csv:2: column 'city' has 'Paris', not a number; features must be numeric (encode the column as numbers or drop it)",
+    message:
+      "houses.csv:2: column 'city' has 'Paris', not a number; features must be numeric (encode the column as numbers or drop it)",
   });
 });
 
 test('a row with the wrong number of values, a missing label column, duplicates and empty files', () => {
   assert.throws(() => parseCsv('a,b,c\n1,2\n', 'r.csv'), /r\.csv:2: 2 values but the header has 3 columns/);
-  assert.throws(() => parseCsv('rooms,prices\n1,2\n', 'h.csv', { label: 'price' }), (e: Error & { code?: string; argName?: string }) => {
-    assert.equal(e.code, 'data-column');
-    assert.equal(e.argName, 'label');
-    assert.match(e.message, /h\.csv has no column 'price'; did you mean 'prices'\? Its columns are: rooms, prices/);
-    return true;
-  });
+  assert.throws(
+    () => parseCsv('rooms,prices\n1,2\n', 'h.csv', { label: 'price' }),
+    (e: Error & { code?: string; argName?: string }) => {
+      assert.equal(e.code, 'data-column');
+      assert.equal(e.argName, 'label');
+      assert.match(e.message, /h\.csv has no column 'price'; did you mean 'prices'\? Its columns are: rooms, prices/);
+      return true;
+    },
+  );
   assert.throws(() => parseCsv('a,a\n1,2\n', 'd.csv'), /column 'a' appears twice/);
   assert.throws(() => parseCsv('', 'e.csv'), /e\.csv is empty/);
   assert.throws(() => parseCsv('a,b\n', 'e.csv'), /no rows of data/);

@@ -58,7 +58,10 @@ test('every class is in both splits, stratified 80/20', async () => {
     assert.ok(total > 800, `class ${d} has ${total} samples`);
     assert.ok(Math.abs(te[d] - total * 0.2) <= 1, `class ${d}: ${te[d]} of ${total} in test`);
   }
-  assert.equal(tr.reduce((a, b) => a + b), 8000);
+  assert.equal(
+    tr.reduce((a, b) => a + b),
+    8000,
+  );
 });
 
 test('classes are interleaved, not in blocks', async () => {

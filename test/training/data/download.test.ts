@@ -12,7 +12,10 @@ import { REMOTE_DATASETS, mirrorsFor, remoteFiles } from '../../../training/data
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const bytesOf = (name: string) => readFileSync(join(FASHION, name));
-const fileOf = (name: string): RemoteFile => ({ name, sha256: createHash('sha256').update(bytesOf(name)).digest('hex') });
+const fileOf = (name: string): RemoteFile => ({
+  name,
+  sha256: createHash('sha256').update(bytesOf(name)).digest('hex'),
+});
 const LABELS = fileOf('t10k-labels-idx1-ubyte.gz');
 const TRAIN_LABELS = fileOf('train-labels-idx1-ubyte.gz');
 const IMAGES = fileOf('t10k-images-idx3-ubyte.gz');
@@ -45,7 +48,10 @@ async function serve(handler: Handler = sendRange) {
 function sendRange(req: IncomingMessage, res: ServerResponse, body: Buffer) {
   const from = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
   if (from > 0) {
-    res.writeHead(206, { 'Content-Length': body.length - from, 'Content-Range': `bytes ${from}-${body.length - 1}/${body.length}` });
+    res.writeHead(206, {
+      'Content-Length': body.length - from,
+      'Content-Range': `bytes ${from}-${body.length - 1}/${body.length}`,
+    });
     res.end(body.subarray(from));
   } else {
     res.writeHead(200, { 'Content-Length': body.length });
@@ -113,17 +119,23 @@ test('a bad checksum is an error: nothing is kept and the message says what to d
 test('offline: the message names every file and the folder to put them in', async () => {
   const dir = tempDir();
   const files = remoteFiles(REMOTE_DATASETS.mnist);
-  await assert.rejects(ensureFiles({ dir, files, mirrors: ['http://127.0.0.1:9/'], attempts: 1 }), (e: Error & { code?: string }) => {
-    assert.equal(e.code, 'data-missing');
-    assert.match(e.message, /^Could not download train-images-idx3-ubyte\.gz \(http:\/\/127\.0\.0\.1:9\/train-images-idx3-ubyte\.gz: /);
-    assert.ok(
-      e.message.endsWith(
-        `Put the files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz into ${dir} and run again.`,
-      ),
-      e.message,
-    );
-    return true;
-  });
+  await assert.rejects(
+    ensureFiles({ dir, files, mirrors: ['http://127.0.0.1:9/'], attempts: 1 }),
+    (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'data-missing');
+      assert.match(
+        e.message,
+        /^Could not download train-images-idx3-ubyte\.gz \(http:\/\/127\.0\.0\.1:9\/train-images-idx3-ubyte\.gz: /,
+      );
+      assert.ok(
+        e.message.endsWith(
+          `Put the files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz into ${dir} and run again.`,
+        ),
+        e.message,
+      );
+      return true;
+    },
+  );
 });
 
 test('mirrors are tried in order: a 404 on the first falls back to the second', async () => {
@@ -140,15 +152,28 @@ test('files already in the folder (put there by hand, even unpacked) are used wi
   const dir = tempDir();
   writeFileSync(join(dir, LABELS.name), bytesOf(LABELS.name));
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), Buffer.alloc(10));
-  const paths = await ensureFiles({ dir, files: [LABELS, TRAIN_LABELS], mirrors: ['http://127.0.0.1:9/'], attempts: 1 });
+  const paths = await ensureFiles({
+    dir,
+    files: [LABELS, TRAIN_LABELS],
+    mirrors: ['http://127.0.0.1:9/'],
+    attempts: 1,
+  });
   assert.deepEqual(paths, [join(dir, LABELS.name), join(dir, 'train-labels-idx1-ubyte')]);
 });
 
 test('MODELSPEC_DATASET_MIRROR replaces the built-in mirrors', () => {
   // MNIST downloads Keras's mnist.npz from Keras's own URL (issue #15); Fashion-MNIST tries Keras's copy first.
-  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), ['https://storage.googleapis.com/tensorflow/tf-keras-datasets/']);
-  assert.equal(mirrorsFor(REMOTE_DATASETS.fashion_mnist, {})[0], 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/');
-  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.fashion_mnist, { MODELSPEC_DATASET_MIRROR: 'http://a/, http://b/' }), ['http://a/', 'http://b/']);
+  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.mnist, {}), [
+    'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+  ]);
+  assert.equal(
+    mirrorsFor(REMOTE_DATASETS.fashion_mnist, {})[0],
+    'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+  );
+  assert.deepEqual(mirrorsFor(REMOTE_DATASETS.fashion_mnist, { MODELSPEC_DATASET_MIRROR: 'http://a/, http://b/' }), [
+    'http://a/',
+    'http://b/',
+  ]);
 });
 
 test('reports progress as one line with a bar, a percentage and sizes (what the CLI and the VS Code notification show)', async () => {
@@ -167,16 +192,26 @@ test('reports progress as one line with a bar, a percentage and sizes (what the 
   const messages: string[] = [];
   await ensureFiles({ dir: tempDir(), files: [IMAGES], mirrors: [url], onProgress: (m) => messages.push(m) });
   assert.ok(messages.length >= 1, 'at least one progress line during a 1 s download');
-  for (const m of messages) assert.match(m, /^Downloading t10k-images-idx3-ubyte\.gz \[#*-*\] +\d{1,3}% \d+\.\d \/ 4\.4 MB$/);
-  assert.ok(messages.some((m) => /\[#{5,15}-{5,15}\]/.test(m)), messages.join('\n'));
+  for (const m of messages)
+    assert.match(m, /^Downloading t10k-images-idx3-ubyte\.gz \[#*-*\] +\d{1,3}% \d+\.\d \/ 4\.4 MB$/);
+  assert.ok(
+    messages.some((m) => /\[#{5,15}-{5,15}\]/.test(m)),
+    messages.join('\n'),
+  );
 });
 
 test('a download folder that cannot be created is a clear error naming it and the fix', async () => {
   const blocker = join(tempDir(), 'a-file');
   writeFileSync(blocker, 'not a folder');
-  await assert.rejects(ensureFiles({ dir: join(blocker, 'datasets'), files: [LABELS], mirrors: ['http://127.0.0.1:9/'] }), (e: Error & { code?: string }) => {
-    assert.equal(e.code, 'data-missing');
-    assert.equal(e.message, `Could not create ${join(blocker, 'datasets')} to download ${LABELS.name} into (ENOTDIR); make it writable, or set KERAS_HOME (Keras's cache) or MODELSPEC_CACHE to a writable folder`);
-    return true;
-  });
+  await assert.rejects(
+    ensureFiles({ dir: join(blocker, 'datasets'), files: [LABELS], mirrors: ['http://127.0.0.1:9/'] }),
+    (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'data-missing');
+      assert.equal(
+        e.message,
+        `Could not create ${join(blocker, 'datasets')} to download ${LABELS.name} into (ENOTDIR); make it writable, or set KERAS_HOME (Keras's cache) or MODELSPEC_CACHE to a writable folder`,
+      );
+      return true;
+    },
+  );
 });

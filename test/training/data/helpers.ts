@@ -12,7 +12,12 @@ export function resolved(ref: SourceRef, slot: Slot = 'train'): ResolvedSource {
 }
 
 /** Writes what numpy.save writes: magic, version, padded header dict, little-endian data. */
-export function npyBytes(descr: string, shape: number[], data: Uint8Array, options: { version?: 1 | 2; fortran?: boolean } = {}): Buffer {
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  data: Uint8Array,
+  options: { version?: 1 | 2; fortran?: boolean } = {},
+): Buffer {
   const version = options.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
@@ -26,9 +31,13 @@ export function npyBytes(descr: string, shape: number[], data: Uint8Array, optio
   return Buffer.concat([head, Buffer.from(dict, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
-
 /** Writes a PNG of one solid RGBA color (or a per-pixel function). */
-export function writePng(path: string, width: number, height: number, color: (x: number, y: number) => [number, number, number, number]): void {
+export function writePng(
+  path: string,
+  width: number,
+  height: number,
+  color: (x: number, y: number) => [number, number, number, number],
+): void {
   const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) png.data.set(color(x, y), (y * width + x) * 4);
@@ -37,7 +46,12 @@ export function writePng(path: string, width: number, height: number, color: (x:
   writeFileSync(path, PNG.sync.write(png));
 }
 
-export function writeJpeg(path: string, width: number, height: number, color: (x: number, y: number) => [number, number, number]): void {
+export function writeJpeg(
+  path: string,
+  width: number,
+  height: number,
+  color: (x: number, y: number) => [number, number, number],
+): void {
   const data = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) data.set([...color(x, y), 255], (y * width + x) * 4);

@@ -65,6 +65,9 @@ test('rejects a wrong magic, a non-byte type and a truncated file with the file 
   writeFileSync(join(dir, 'floats'), idxBytes([1], [0, 0, 0, 0], 0x0d));
   await assert.rejects(readIdx(join(dir, 'floats')), /floats holds float values; only unsigned-byte/);
   writeFileSync(join(dir, 'short'), idxBytes([10, 2], [1, 2, 3]));
-  await assert.rejects(readIdx(join(dir, 'short')), /short is cut short: its header promises 10×2 = 20 bytes but it holds 3/);
+  await assert.rejects(
+    readIdx(join(dir, 'short')),
+    /short is cut short: its header promises 10×2 = 20 bytes but it holds 3/,
+  );
   assert.throws(() => readIdxHeaderSync(join(dir, 'bad-magic')), /not an IDX file/);
 });

@@ -61,10 +61,18 @@ test('samples are shuffled with a fixed seed: the same order every run, classes 
 });
 
 test('grayscale and rgba color modes; Keras defaults are 256×256 rgb', async () => {
-  const gray = await imagesSource.load({ name: 'images', args: { directory: 'pets', size: [3, 3], color_mode: 'grayscale' } }, 'train', ctx);
+  const gray = await imagesSource.load(
+    { name: 'images', args: { directory: 'pets', size: [3, 3], color_mode: 'grayscale' } },
+    'train',
+    ctx,
+  );
   assert.deepEqual(gray.x.sampleShape, [3, 3, 1]);
   assert.equal(gray.x.data.length, 5 * 9);
-  const rgba = await imagesSource.load({ name: 'images', args: { directory: 'pets', size: [3, 3], color_mode: 'rgba' } }, 'train', ctx);
+  const rgba = await imagesSource.load(
+    { name: 'images', args: { directory: 'pets', size: [3, 3], color_mode: 'rgba' } },
+    'train',
+    ctx,
+  );
   assert.deepEqual(rgba.x.sampleShape, [3, 3, 4]);
   const defaults = await imagesSource.load({ name: 'images', args: { directory: 'pets' } }, 'train', ctx);
   assert.deepEqual(defaults.x.sampleShape, [256, 256, 3]);
@@ -73,12 +81,24 @@ test('grayscale and rgba color modes; Keras defaults are 256×256 rgb', async ()
 test('errors: no class folders, a GIF, a broken image, a bad size', async () => {
   mkdirSync(join(root, 'flat'));
   writePng(join(root, 'flat', 'a.png'), 2, 2, () => [0, 0, 0, 255]);
-  await assert.rejects(imagesSource.load({ name: 'images', args: { directory: 'flat' } }, 'train', ctx), /flat has no sub-folders; put the images of each class in a folder of its own/);
+  await assert.rejects(
+    imagesSource.load({ name: 'images', args: { directory: 'flat' } }, 'train', ctx),
+    /flat has no sub-folders; put the images of each class in a folder of its own/,
+  );
   mkdirSync(join(root, 'gifs/a'), { recursive: true });
   writeFileSync(join(root, 'gifs/a/x.gif'), 'GIF89a');
-  await assert.rejects(imagesSource.load({ name: 'images', args: { directory: 'gifs' } }, 'train', ctx), /a\/x\.gif is a \.gif image; only PNG and JPEG are read/);
+  await assert.rejects(
+    imagesSource.load({ name: 'images', args: { directory: 'gifs' } }, 'train', ctx),
+    /a\/x\.gif is a \.gif image; only PNG and JPEG are read/,
+  );
   mkdirSync(join(root, 'broken/a'), { recursive: true });
   writeFileSync(join(root, 'broken/a/x.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
-  await assert.rejects(imagesSource.load({ name: 'images', args: { directory: 'broken' } }, 'train', ctx), /broken\/a\/x\.png cannot be decoded/);
-  await assert.rejects(imagesSource.load({ name: 'images', args: { directory: 'pets', size: 0 } }, 'train', ctx), /size=\(64, 64\)/);
+  await assert.rejects(
+    imagesSource.load({ name: 'images', args: { directory: 'broken' } }, 'train', ctx),
+    /broken\/a\/x\.png cannot be decoded/,
+  );
+  await assert.rejects(
+    imagesSource.load({ name: 'images', args: { directory: 'pets', size: 0 } }, 'train', ctx),
+    /size=\(64, 64\)/,
+  );
 });

@@ -16,7 +16,12 @@ import { probeSource } from '../../../language/data/probe';
 import { resolved, withEnv } from './helpers';
 
 const DEBIAN = '/usr/share/datasets';
-const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
 const DEAD_MIRROR = 'http://127.0.0.1:9/'; // nothing listens: any download fails at once
 const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
 
@@ -31,11 +36,21 @@ function isolated(overrides: Record<string, string | undefined> = {}) {
   };
 }
 
-const testSplit: DataSettings = { train: resolved({ name: 'fashion_mnist', args: { split: 'test' } }), validationSplit: 0, shuffle: false };
+const testSplit: DataSettings = {
+  train: resolved({ name: 'fashion_mnist', args: { split: 'test' } }),
+  validationSplit: 0,
+  shuffle: false,
+};
 
 async function prepareFashion(cacheDir = temp('cache')) {
   const messages: string[] = [];
-  const data = await prepareData(testSplit, { baseDir: tmpdir(), cacheDir, inputShape: [28, 28, 1], labelEncoding: 'index', onProgress: (m) => messages.push(m) });
+  const data = await prepareData(testSplit, {
+    baseDir: tmpdir(),
+    cacheDir,
+    inputShape: [28, 28, 1],
+    labelEncoding: 'index',
+    onProgress: (m) => messages.push(m),
+  });
   return { data, messages };
 }
 
@@ -51,7 +66,9 @@ test("fashion_mnist: Debian's dataset-fashion-mnist is used in place, offline, i
     const { data, messages } = await prepareFashion();
     checkFashionTest(data);
     assert.ok(
-      messages.includes(`fashion_mnist: ${DEBIAN}/fashion-mnist (Debian package), contents verified against the published SHA-256`),
+      messages.includes(
+        `fashion_mnist: ${DEBIAN}/fashion-mnist (Debian package), contents verified against the published SHA-256`,
+      ),
       messages.join('\n'),
     );
     assert.equal(messages.filter((m) => m.startsWith('fashion_mnist: ')).length, 1, 'the copy is named once');
@@ -66,7 +83,10 @@ test("fashion_mnist: Keras's cache ($KERAS_HOME/datasets/fashion-mnist) comes be
   await withEnv(isolated({ KERAS_HOME: kerasHome, MODELSPEC_DEBIAN_DATASETS: DEBIAN }), async () => {
     const { data, messages } = await prepareFashion();
     checkFashionTest(data);
-    assert.ok(messages.some((m) => m.startsWith(`fashion_mnist: ${dir} (Keras's cache)`)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith(`fashion_mnist: ${dir} (Keras's cache)`)),
+      messages.join('\n'),
+    );
     const probed = probeSource({ name: 'fashion_mnist', args: {} }, tmpdir());
     assert.ok(probed.ok && probed.description.endsWith(`found in ${dir} (Keras's cache)`), JSON.stringify(probed));
   });
@@ -76,11 +96,17 @@ test("fashion_mnist: torchvision's unpacked FashionMNIST/raw under MODELSPEC_DAT
   const root = temp('torchvision');
   const raw = join(root, 'FashionMNIST', 'raw');
   mkdirSync(raw, { recursive: true });
-  for (const f of FILES) writeFileSync(join(raw, f.replace(/\.gz$/, '')), gunzipSync(readFileSync(join(DEBIAN, 'fashion-mnist', f))));
+  for (const f of FILES)
+    writeFileSync(join(raw, f.replace(/\.gz$/, '')), gunzipSync(readFileSync(join(DEBIAN, 'fashion-mnist', f))));
   await withEnv(isolated({ MODELSPEC_DATA_DIRS: root }), async () => {
     const { data, messages } = await prepareFashion();
     checkFashionTest(data);
-    assert.ok(messages.some((m) => m === `fashion_mnist: ${raw} (MODELSPEC_DATA_DIRS), contents verified against the published SHA-256`), messages.join('\n'));
+    assert.ok(
+      messages.some(
+        (m) => m === `fashion_mnist: ${raw} (MODELSPEC_DATA_DIRS), contents verified against the published SHA-256`,
+      ),
+      messages.join('\n'),
+    );
   });
 });
 
@@ -98,7 +124,10 @@ test('fashion_mnist offline: a damaged copy is skipped (not deleted); the messag
   await withEnv(env, async () => {
     await assert.rejects(prepareFashion(cacheDir), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'data-missing');
-      assert.match(e.message, /^fashion_mnist is not on this machine and could not be downloaded: Could not download train-images-idx3-ubyte\.gz \(http:\/\/127\.0\.0\.1:9\//);
+      assert.match(
+        e.message,
+        /^fashion_mnist is not on this machine and could not be downloaded: Could not download train-images-idx3-ubyte\.gz \(http:\/\/127\.0\.0\.1:9\//,
+      );
       assert.ok(e.message.includes(`Looked for ${FILES.join(', ')} in:`), e.message);
       for (const place of [
         `${join(root, 'FashionMNIST', 'raw')} (MODELSPEC_DATA_DIRS)`,
@@ -108,7 +137,12 @@ test('fashion_mnist offline: a damaged copy is skipped (not deleted); the messag
       ]) {
         assert.ok(e.message.includes(`\n  ${place}`), `${place} in:\n${e.message}`);
       }
-      assert.ok(e.message.includes(`skipped ${dir} (Debian package): ${join(dir, 't10k-labels-idx1-ubyte.gz')} does not match the published SHA-256`), e.message);
+      assert.ok(
+        e.message.includes(
+          `skipped ${dir} (Debian package): ${join(dir, 't10k-labels-idx1-ubyte.gz')} does not match the published SHA-256`,
+        ),
+        e.message,
+      );
       assert.ok(
         e.message.endsWith(
           `Put the files into ${join(env.KERAS_HOME, 'datasets', 'fashion-mnist')} (where keras.datasets.fashion_mnist.load_data() keeps them), or name a folder holding FashionMNIST/raw/… in MODELSPEC_DATA_DIRS, and run again.`,
@@ -137,17 +171,23 @@ test("fashion_mnist download: lands in Keras's cache layout, verified, so Keras 
       checkFashionTest(data);
       const dir = join(env.KERAS_HOME, 'datasets', 'fashion-mnist');
       for (const f of FILES) assert.ok(existsSync(join(dir, f)), `${f} in Keras's cache`);
-      assert.ok(messages.includes(`fashion_mnist: downloaded into ${dir} (Keras's cache), SHA-256 verified`), messages.join('\n'));
+      assert.ok(
+        messages.includes(`fashion_mnist: downloaded into ${dir} (Keras's cache), SHA-256 verified`),
+        messages.join('\n'),
+      );
       // The next run finds the downloaded copy without the network.
       const again = await withEnv({ MODELSPEC_DATASET_MIRROR: DEAD_MIRROR }, () => prepareFashion());
-      assert.ok(again.messages.some((m) => m.startsWith(`fashion_mnist: ${dir} (Keras's cache)`)), again.messages.join('\n'));
+      assert.ok(
+        again.messages.some((m) => m.startsWith(`fashion_mnist: ${dir} (Keras's cache)`)),
+        again.messages.join('\n'),
+      );
     });
   } finally {
     server.close();
   }
 });
 
-test('mnist: IDX files re-gzipped into ModelSpec\'s cache (no published sums of their contents) are used, and said not to be checksum-verified', async () => {
+test("mnist: IDX files re-gzipped into ModelSpec's cache (no published sums of their contents) are used, and said not to be checksum-verified", async () => {
   const cacheDir = temp('cache');
   mkdirSync(join(cacheDir, 'mnist'));
   for (const f of FILES) copyFileSync(join(DEBIAN, 'fashion-mnist', f), join(cacheDir, 'mnist', f)); // stand-ins with MNIST's file names
@@ -159,7 +199,9 @@ test('mnist: IDX files re-gzipped into ModelSpec\'s cache (no published sums of 
     );
     assert.deepEqual(data.train.x.shape, [10000, 784]);
     assert.ok(
-      messages.includes(`mnist: ${join(cacheDir, 'mnist')} (ModelSpec's cache), not checksum-verified (re-packed or unpacked files have no published sum); headers checked`),
+      messages.includes(
+        `mnist: ${join(cacheDir, 'mnist')} (ModelSpec's cache), not checksum-verified (re-packed or unpacked files have no published sum); headers checked`,
+      ),
       messages.join('\n'),
     );
   });

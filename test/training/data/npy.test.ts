@@ -39,8 +39,14 @@ test('version 2 headers and the header-only probe', () => {
 });
 
 test('Fortran order, unsupported dtypes, bad magic and short data are clear errors', () => {
-  assert.throws(() => decodeNpy(npyBytes('<f4', [2, 2], bytes(new Float32Array(4)), { fortran: true }), 'x.npy'), /x\.npy is stored in Fortran \(column-major\) order; save it in C order: numpy\.save\('x\.npy', numpy\.ascontiguousarray\(a\)\)/);
-  assert.throws(() => decodeNpy(npyBytes('<c8', [1], new Uint8Array(8)), 'z.npy'), /z\.npy has dtype '<c8'; supported are float32, float64, uint8, int32, int64 and bool/);
+  assert.throws(
+    () => decodeNpy(npyBytes('<f4', [2, 2], bytes(new Float32Array(4)), { fortran: true }), 'x.npy'),
+    /x\.npy is stored in Fortran \(column-major\) order; save it in C order: numpy\.save\('x\.npy', numpy\.ascontiguousarray\(a\)\)/,
+  );
+  assert.throws(
+    () => decodeNpy(npyBytes('<c8', [1], new Uint8Array(8)), 'z.npy'),
+    /z\.npy has dtype '<c8'; supported are float32, float64, uint8, int32, int64 and bool/,
+  );
   assert.throws(() => decodeNpy(npyBytes('>f4', [1], new Uint8Array(4)), 'be.npy'), /little-endian/);
   assert.throws(() => decodeNpy(Buffer.from('hello world!'), 'h.npy'), /h\.npy is not a \.npy file/);
   assert.throws(() => decodeNpy(npyBytes('<f4', [10], new Uint8Array(8)), 's.npy'), /s\.npy is cut short/);

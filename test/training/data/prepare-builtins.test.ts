@@ -78,14 +78,22 @@ test('the test slot reads the test split when split= is not written; a bad split
   const data = await prepareData(planned('    train: digits\n    test: digits'), { ...base, inputShape: [784] });
   assert.deepEqual(data.test?.x.shape, [2000, 784]);
   // The plan resolves the split (plan.ts, slotSplit); a bad split= is the checker's error, on the argument.
-  const checked = analyze("model m {\n    Input(shape=(784,))\n    Dense(10)\n}\ndata { train: digits(split='validation') }\n");
+  const checked = analyze(
+    "model m {\n    Input(shape=(784,))\n    Dense(10)\n}\ndata { train: digits(split='validation') }\n",
+  );
   const bad = checked.diagnostics.find((d) => d.severity === 'error');
   assert.ok(bad && /'train' or 'test'/.test(bad.message), JSON.stringify(bad));
-  assert.equal(checked.lines[bad.range.start.line].slice(bad.range.start.character, bad.range.end.character), "'validation'");
+  assert.equal(
+    checked.lines[bad.range.start.line].slice(bad.range.start.character, bad.range.end.character),
+    "'validation'",
+  );
 });
 
 test('raw label encoding gives float32 targets; explicit rescale wins', async () => {
-  const data = await prepareData({ ...digits, rescale: 1 / 127.5 }, { ...base, inputShape: [784], labelEncoding: 'raw' });
+  const data = await prepareData(
+    { ...digits, rescale: 1 / 127.5 },
+    { ...base, inputShape: [784], labelEncoding: 'raw' },
+  );
   assert.equal(data.train.y.dtype, 'float32');
   assert.deepEqual(data.train.y.shape, [8000, 1]);
   assert.equal(data.rescale, 1 / 127.5);
@@ -95,7 +103,12 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 test('fashion_mnist: files put into the cache by hand are used without any network', async () => {
   const dir = join(cacheDir, 'fashion_mnist');
   mkdirSync(dir, { recursive: true });
-  for (const f of ['train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz']) {
+  for (const f of [
+    'train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz',
+    't10k-labels-idx1-ubyte.gz',
+    'train-images-idx3-ubyte.gz',
+  ]) {
     copyFileSync(join(FASHION, f), join(dir, f));
   }
   const saved = process.env.MODELSPEC_DATASET_MIRROR;

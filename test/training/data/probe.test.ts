@@ -35,7 +35,10 @@ test('built-in sets answer from the catalog: 28×28×1, 10 classes, sample count
 });
 
 test('csv: one input per feature column, the columns, rows and string classes', () => {
-  writeFileSync(join(root, 'iris.csv'), 'sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n6.3,3.3,6.0,virginica\n5.8,2.7,4.1,versicolor\n');
+  writeFileSync(
+    join(root, 'iris.csv'),
+    'sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n6.3,3.3,6.0,virginica\n5.8,2.7,4.1,versicolor\n',
+  );
   const info = ok(probeSource({ name: 'csv', args: { path: 'iris.csv', label: 'species', delimiter: ',' } }, root));
   assert.deepEqual(info.sampleShape, [3]);
   assert.deepEqual(info.columns, ['sepal_length', 'sepal_width', 'petal_length', 'species']);
@@ -116,7 +119,9 @@ test('images: shape from size and color_mode, classes from folders', () => {
   writePng(join(root, 'pets/cat/1.png'), 5, 5, () => [1, 2, 3, 255]);
   writeJpeg(join(root, 'pets/dog/1.jpg'), 5, 5, () => [1, 2, 3]);
   writeJpeg(join(root, 'pets/dog/2.jpg'), 5, 5, () => [1, 2, 3]);
-  const info = ok(probeSource({ name: 'images', args: { directory: 'pets', size: [32, 48], color_mode: 'grayscale' } }, root));
+  const info = ok(
+    probeSource({ name: 'images', args: { directory: 'pets', size: [32, 48], color_mode: 'grayscale' } }, root),
+  );
   assert.deepEqual(info.sampleShape, [32, 48, 1]);
   assert.deepEqual(info.classes, ['cat', 'dog']);
   assert.equal(info.samples, 3);
@@ -125,5 +130,9 @@ test('images: shape from size and color_mode, classes from folders', () => {
   const mode = fail(probeSource({ name: 'images', args: { directory: 'pets', color_mode: 'cmyk' } }, root));
   assert.equal(mode.argName, 'color_mode');
   writePng(join(root, 'pets/cat/2.png'), 5, 5, () => [1, 2, 3, 255]);
-  assert.equal(ok(probeSource({ name: 'images', args: { directory: 'pets' } }, root)).samples, 4, 'a new image is seen');
+  assert.equal(
+    ok(probeSource({ name: 'images', args: { directory: 'pets' } }, root)).samples,
+    4,
+    'a new image is seen',
+  );
 });

@@ -21,7 +21,10 @@ test('writes raw little-endian bytes and finds them again by key', async () => {
 test('a second write of the same key keeps the first files (an engine may be reading them)', async () => {
   const first = await writeStored(cache, 'k3', x, y, { isImage: false, count: 2 });
   const before = readFileSync(first.x.path);
-  const second = await writeStored(cache, 'k3', { ...x, data: Float32Array.from([9, 9, 9, 9]) }, y, { isImage: false, count: 2 });
+  const second = await writeStored(cache, 'k3', { ...x, data: Float32Array.from([9, 9, 9, 9]) }, y, {
+    isImage: false,
+    count: 2,
+  });
   assert.deepEqual(second, first);
   assert.deepEqual(readFileSync(first.x.path), before);
 });

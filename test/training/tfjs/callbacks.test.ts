@@ -8,7 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describeCallback } from '../../../training/callback-events';
 import type { RunEvent } from '../../../training/protocol';
-import { CSVLogger, EarlyStopping, ReduceLROnPlateau, type Callback, type TrainingContext } from '../../../training/engines/tfjs/callbacks';
+import {
+  CSVLogger,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  type Callback,
+  type TrainingContext,
+} from '../../../training/engines/tfjs/callbacks';
 import { createOptimizer } from '../../../training/engines/tfjs/optimizers';
 import { selectBackend } from '../../../training/engines/tfjs/backend';
 import { tempDir } from './helpers';
@@ -16,11 +22,25 @@ import { tempDir } from './helpers';
 function context(): TrainingContext & { events: RunEvent[] } {
   const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [1] })] });
   const events: RunEvent[] = [];
-  return { model, optimizer: createOptimizer('SGD', optimizerArgs('SGD', { learning_rate: 1 })), runDir: tempDir(), emit: (e) => events.push(e), save: async () => {}, stopTraining: false, events };
+  return {
+    model,
+    optimizer: createOptimizer('SGD', optimizerArgs('SGD', { learning_rate: 1 })),
+    runDir: tempDir(),
+    emit: (e) => events.push(e),
+    save: async () => {},
+    stopTraining: false,
+    events,
+  };
 }
 
 /** Feeds values of `monitor` epoch by epoch; returns the 0-based epoch at which training stopped, or -1. */
-async function feed(cb: Callback, monitor: string, values: number[], ctx = context(), beforeEach?: (epoch: number) => void): Promise<number> {
+async function feed(
+  cb: Callback,
+  monitor: string,
+  values: number[],
+  ctx = context(),
+  beforeEach?: (epoch: number) => void,
+): Promise<number> {
   for (let e = 0; e < values.length; e++) {
     beforeEach?.(e);
     await cb.onEpochEnd(e, { [monitor]: values[e]! }, ctx);
@@ -31,15 +51,33 @@ async function feed(cb: Callback, monitor: string, values: number[], ctx = conte
 
 test('EarlyStopping: patience, min_delta, mode, baseline, start_from_epoch', async () => {
   await selectBackend('tfjs:cpu');
-  assert.equal(await feed(new EarlyStopping({ monitor: 'val_loss', patience: 2 }), 'val_loss', [1, 0.9, 0.95, 0.97, 0.85]), 3);
-  assert.equal(await feed(new EarlyStopping({ monitor: 'val_loss', patience: 0, min_delta: 0.1 }), 'val_loss', [1, 0.95]), 1);
-  assert.equal(await feed(new EarlyStopping({ monitor: 'val_loss', patience: 0, min_delta: 0.01 }), 'val_loss', [1, 0.95, 0.9]), -1);
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'val_loss', patience: 2 }), 'val_loss', [1, 0.9, 0.95, 0.97, 0.85]),
+    3,
+  );
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'val_loss', patience: 0, min_delta: 0.1 }), 'val_loss', [1, 0.95]),
+    1,
+  );
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'val_loss', patience: 0, min_delta: 0.01 }), 'val_loss', [1, 0.95, 0.9]),
+    -1,
+  );
   // mode 'auto' maximises accuracies.
-  assert.equal(await feed(new EarlyStopping({ monitor: 'val_accuracy', patience: 0 }), 'val_accuracy', [0.5, 0.6, 0.7, 0.65]), 3);
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'val_accuracy', patience: 0 }), 'val_accuracy', [0.5, 0.6, 0.7, 0.65]),
+    3,
+  );
   // A baseline not beaten keeps counting even while the value improves.
-  assert.equal(await feed(new EarlyStopping({ monitor: 'loss', patience: 1, baseline: 0.5 }), 'loss', [0.9, 0.8, 0.7]), 1);
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'loss', patience: 1, baseline: 0.5 }), 'loss', [0.9, 0.8, 0.7]),
+    1,
+  );
   assert.equal(await feed(new EarlyStopping({ monitor: 'loss', patience: 0 }), 'loss', [5, 5, 5, 5]), 1);
-  assert.equal(await feed(new EarlyStopping({ monitor: 'loss', patience: 0, start_from_epoch: 2 }), 'loss', [5, 5, 5, 5]), 3);
+  assert.equal(
+    await feed(new EarlyStopping({ monitor: 'loss', patience: 0, start_from_epoch: 2 }), 'loss', [5, 5, 5, 5]),
+    3,
+  );
 });
 
 test('EarlyStopping(restore_best_weights) restores the best epoch weights when it stops', async () => {
@@ -75,7 +113,11 @@ test('a callback warns when its monitor is not in the logs', async () => {
   const ctx = context();
   await new EarlyStopping({ monitor: 'val_loss' }).onEpochEnd(0, { loss: 1 }, ctx);
   const log = ctx.events[0]!;
-  assert.ok(log.type === 'log' && log.level === 'warning' && /'val_loss' is not in the logs \(available: loss\)/.test(log.message));
+  assert.ok(
+    log.type === 'log' &&
+      log.level === 'warning' &&
+      /'val_loss' is not in the logs \(available: loss\)/.test(log.message),
+  );
 });
 
 test('CSVLogger writes epoch (0-based) and sorted keys, relative to the run folder', () => {

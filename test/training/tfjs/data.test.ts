@@ -16,7 +16,8 @@ before(async () => {
   await selectBackend('tfjs:wasm');
 });
 
-const lossOf = (name: string, y: number[][], p: number[][]) => tf.tidy(() => tf.mean(getLoss(name)(tf.tensor2d(y), tf.tensor2d(p))).dataSync()[0]!);
+const lossOf = (name: string, y: number[][], p: number[][]) =>
+  tf.tidy(() => tf.mean(getLoss(name)(tf.tensor2d(y), tf.tensor2d(p))).dataSync()[0]!);
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);
 
 test('losses follow Keras', () => {
@@ -28,7 +29,13 @@ test('losses follow Keras', () => {
   close(lossOf('mse', [[1, 2]], [[0, 0]]), 2.5);
   close(lossOf('kld', [[0.5, 0.5]], [[0.25, 0.75]]), 0.5 * Math.log(2) + 0.5 * Math.log(0.5 / 0.75));
   close(lossOf('log_cosh', [[0]], [[1]]), Math.log(Math.cosh(1)));
-  const sparse = tf.tidy(() => getLoss('sparse_categorical_crossentropy')(tf.tensor1d([1], 'int32'), tf.tensor2d([[0.2, 0.7, 0.1]])).dataSync()[0]!);
+  const sparse = tf.tidy(
+    () =>
+      getLoss('sparse_categorical_crossentropy')(
+        tf.tensor1d([1], 'int32'),
+        tf.tensor2d([[0.2, 0.7, 0.1]]),
+      ).dataSync()[0]!,
+  );
   close(sparse, -Math.log(0.7));
   close(lossOf('categorical_crossentropy', [[1, 0]], [[0, 1]]), -Math.log(1e-7), 1e-3); // clipped, not infinite
 });
@@ -38,13 +45,45 @@ test("'accuracy' resolves from the loss and labels, as in Keras 3", () => {
     (names: string[], loss: string, enc: string, y: tf.Tensor, p: tf.Tensor) =>
       tf.tidy(() => getMetrics(names, loss, enc, p.shape[1]!).map((m) => m.fn(y, p).map((t) => t.dataSync()[0]!))),
   ];
-  const p = tf.tensor2d([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]]);
-  assert.deepEqual(sumOf(['accuracy'], 'categorical_crossentropy', 'onehot', tf.tensor2d([[0, 1], [0, 1], [0, 1]]), p), [[2, 3]]);
-  assert.deepEqual(sumOf(['acc'], 'sparse_categorical_crossentropy', 'index', tf.tensor1d([1, 0, 0], 'int32'), p), [[2, 3]]);
+  const p = tf.tensor2d([
+    [0.1, 0.9],
+    [0.8, 0.2],
+    [0.4, 0.6],
+  ]);
+  assert.deepEqual(
+    sumOf(
+      ['accuracy'],
+      'categorical_crossentropy',
+      'onehot',
+      tf.tensor2d([
+        [0, 1],
+        [0, 1],
+        [0, 1],
+      ]),
+      p,
+    ),
+    [[2, 3]],
+  );
+  assert.deepEqual(sumOf(['acc'], 'sparse_categorical_crossentropy', 'index', tf.tensor1d([1, 0, 0], 'int32'), p), [
+    [2, 3],
+  ]);
   const pb = tf.tensor2d([[0.7], [0.2], [0.6]]);
-  assert.deepEqual(sumOf(['accuracy', 'precision', 'recall'], 'binary_crossentropy', 'raw', tf.tensor2d([[1], [0], [0]]), pb), [[2, 3], [1, 2], [1, 1]]);
-  const topk = tf.tensor2d([[0.1, 0.2, 0.3, 0.15, 0.05, 0.1, 0.1], [0.5, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05]]);
-  assert.deepEqual(sumOf(['top_k_categorical_accuracy'], 'categorical_crossentropy', 'index', tf.tensor1d([6, 0], 'int32'), topk), [[1, 2]]);
+  assert.deepEqual(
+    sumOf(['accuracy', 'precision', 'recall'], 'binary_crossentropy', 'raw', tf.tensor2d([[1], [0], [0]]), pb),
+    [
+      [2, 3],
+      [1, 2],
+      [1, 1],
+    ],
+  );
+  const topk = tf.tensor2d([
+    [0.1, 0.2, 0.3, 0.15, 0.05, 0.1, 0.1],
+    [0.5, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05],
+  ]);
+  assert.deepEqual(
+    sumOf(['top_k_categorical_accuracy'], 'categorical_crossentropy', 'index', tf.tensor1d([6, 0], 'int32'), topk),
+    [[1, 2]],
+  );
 });
 
 function prepared(dir: string, n: number, overrides: Partial<PreparedData> = {}): PreparedData {
@@ -70,8 +109,14 @@ test('validation_split takes the last fraction of train; batches are rescaled, r
   const x = data.batchX(data.validation!, data.validation!.rows);
   assert.deepEqual(x.shape, [3, 4]);
   close(x.dataSync()[0]!, 28 / 255);
-  assert.deepEqual(Array.from(data.batchY(data.validation!, data.validation!.rows).dataSync()), [0, 1, 0, 0, 0, 1, 1, 0, 0]);
-  assert.throws(() => new DataPipeline(prepared(tempDir(), 10), { input: [5], output: [3] }), /\(2, 2\) = 4 values, but the model's input \(5\) takes 5/);
+  assert.deepEqual(
+    Array.from(data.batchY(data.validation!, data.validation!.rows).dataSync()),
+    [0, 1, 0, 0, 0, 1, 1, 0, 0],
+  );
+  assert.throws(
+    () => new DataPipeline(prepared(tempDir(), 10), { input: [5], output: [3] }),
+    /\(2, 2\) = 4 values, but the model's input \(5\) takes 5/,
+  );
 });
 
 test('shuffling is seeded and covers every row once', () => {
@@ -80,7 +125,10 @@ test('shuffling is seeded and covers every row once', () => {
   const b = epochOrder(data.train, true, new Random(9));
   assert.deepEqual(a, b);
   assert.notDeepEqual(Array.from(a), Array.from(data.train.rows));
-  assert.deepEqual(Array.from(a).sort((p, q) => p - q), Array.from(data.train.rows));
+  assert.deepEqual(
+    Array.from(a).sort((p, q) => p - q),
+    Array.from(data.train.rows),
+  );
   assert.deepEqual(Array.from(epochOrder(data.train, false, new Random(9))), Array.from(data.train.rows));
 });
 
@@ -94,12 +142,26 @@ test('augmentation: flips mirror exactly, zero ranges change nothing, a seed rep
   for (let b = 0; b < 2; b++) {
     const row = Array.from(flipped.subarray(b * 12, b * 12 + 4));
     const orig = Array.from(img().subarray(b * 12, b * 12 + 4));
-    assert.ok(JSON.stringify(row) === JSON.stringify(orig) || JSON.stringify(row) === JSON.stringify([...orig].reverse()));
+    assert.ok(
+      JSON.stringify(row) === JSON.stringify(orig) || JSON.stringify(row) === JSON.stringify([...orig].reverse()),
+    );
   }
   const r1 = img();
   const r2 = img();
-  augmentBatch(r1, 2, [3, 4, 1], parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }), new Random(5));
-  augmentBatch(r2, 2, [3, 4, 1], parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }), new Random(5));
+  augmentBatch(
+    r1,
+    2,
+    [3, 4, 1],
+    parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }),
+    new Random(5),
+  );
+  augmentBatch(
+    r2,
+    2,
+    [3, 4, 1],
+    parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }),
+    new Random(5),
+  );
   assert.deepEqual(r1, r2);
   assert.notDeepEqual(r1, img());
   // A shift of one whole pixel (width_shift_range >= 1 means pixels) moves columns; edges repeat ('nearest').
@@ -115,7 +177,13 @@ test('augmentation: flips mirror exactly, zero ranges change nothing, a seed rep
 });
 
 test('featurewise_center and std_normalization standardise with the training statistics', () => {
-  const data = new DataPipeline(prepared(tempDir(), 20, { validationSplit: 0, augment: { featurewise_center: true, featurewise_std_normalization: true } }), { input: [2, 2, 1], output: [3] });
+  const data = new DataPipeline(
+    prepared(tempDir(), 20, {
+      validationSplit: 0,
+      augment: { featurewise_center: true, featurewise_std_normalization: true },
+    }),
+    { input: [2, 2, 1], output: [3] },
+  );
   const all = data.hostX(data.train, data.train.rows, false);
   const mean = all.reduce((a, b) => a + b, 0) / all.length;
   const std = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / all.length);

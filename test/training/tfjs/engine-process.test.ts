@@ -9,12 +9,18 @@ import { join } from 'node:path';
 import type { RunEvent } from '../../../training/protocol';
 import { makeSpec, tempDir } from './helpers';
 
-async function runProcess(how: 'stdin' | 'SIGINT'): Promise<{ lines: string[]; events: RunEvent[]; runDir: string; code: number | null }> {
+async function runProcess(
+  how: 'stdin' | 'SIGINT',
+): Promise<{ lines: string[]; events: RunEvent[]; runDir: string; code: number | null }> {
   const dir = tempDir();
-  const spec = makeSpec(dir, { fit: { epochs: 50, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false } });
+  const spec = makeSpec(dir, {
+    fit: { epochs: 50, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
+  });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let buffer = '';
   let sent = false;
@@ -52,15 +58,25 @@ for (const how of ['stdin', 'SIGINT'] as const) {
 
 test('the engine refuses devices > 1 with a failed event that points at the torch engine', async () => {
   const dir = tempDir();
-  const spec = makeSpec(dir, { fit: { epochs: 1, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false, devices: 2 } });
+  const spec = makeSpec(dir, {
+    fit: { epochs: 1, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false, devices: 2 },
+  });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const events = out.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-  assert.deepEqual(events.map((e) => e.type), ['failed']);
+  const events = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunEvent);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['failed'],
+  );
   const failed = events[0]!;
   assert.ok(failed.type === 'failed');
   assert.match(failed.message, /^devices: 2 needs the torch engine .*Use backend: 'torch'/);

@@ -13,7 +13,13 @@ export function tempDir(prefix = 'tfjs-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function writeTensor(dir: string, name: string, dtype: TensorFile['dtype'], shape: number[], data: Uint8Array | Int32Array | Float32Array): TensorFile {
+export function writeTensor(
+  dir: string,
+  name: string,
+  dtype: TensorFile['dtype'],
+  shape: number[],
+  data: Uint8Array | Int32Array | Float32Array,
+): TensorFile {
   const path = join(dir, name);
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return { path, dtype, shape };
@@ -45,17 +51,41 @@ export function mnist(n: number, offset = 0): { x: Uint8Array; y: Int32Array } {
 
 export function mnistFiles(dir: string, name: string, n: number, offset = 0) {
   const { x, y } = mnist(n, offset);
-  return { x: writeTensor(dir, `${name}-x.bin`, 'uint8', [n, 28, 28], x), y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y) };
+  return {
+    x: writeTensor(dir, `${name}-x.bin`, 'uint8', [n, 28, 28], x),
+    y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y),
+  };
 }
 
-export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => ({ class_name, config });
+export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => ({
+  class_name,
+  config,
+});
 
 export const MLP_LAYERS: KerasLayerConfig[] = [
   layer('InputLayer', { batch_shape: [null, 784], dtype: 'float32', name: 'input' }),
-  layer('Dense', { name: 'dense', units: 64, activation: 'relu', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} } }),
-  layer('Dense', { name: 'dense_1', units: 10, activation: 'softmax', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} } }),
+  layer('Dense', {
+    name: 'dense',
+    units: 64,
+    activation: 'relu',
+    use_bias: true,
+    kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+    bias_initializer: { class_name: 'Zeros', config: {} },
+  }),
+  layer('Dense', {
+    name: 'dense_1',
+    units: 10,
+    activation: 'softmax',
+    use_bias: true,
+    kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+    bias_initializer: { class_name: 'Zeros', config: {} },
+  }),
 ];
-export const MLP_PARAMS = { total: 784 * 64 + 64 + 64 * 10 + 10, trainable: 784 * 64 + 64 + 64 * 10 + 10, nonTrainable: 0 };
+export const MLP_PARAMS = {
+  total: 784 * 64 + 64 + 64 * 10 + 10,
+  trainable: 784 * 64 + 64 + 64 * 10 + 10,
+  nonTrainable: 0,
+};
 
 export function makeSpec(dir: string, overrides: Partial<RunSpec> & { layers?: KerasLayerConfig[] } = {}): RunSpec {
   const { layers = MLP_LAYERS, ...rest } = overrides;
@@ -63,7 +93,11 @@ export function makeSpec(dir: string, overrides: Partial<RunSpec> & { layers?: K
     model: { class_name: 'Sequential', config: { name: 'test_model', layers } },
     modelName: 'test_model',
     sourceFile: join(dir, 'test.model'),
-    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.001 }) }, metrics: ['accuracy'] },
+    compile: {
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.001 }) },
+      metrics: ['accuracy'],
+    },
     data: {
       source: 'digits',
       train: mnistFiles(dir, 'train', 1000),
@@ -83,7 +117,10 @@ export function makeSpec(dir: string, overrides: Partial<RunSpec> & { layers?: K
   return spec;
 }
 
-export async function runCollect(spec: RunSpec, options: { stop?: StopSignal; firstBatchLoss?: boolean; onEvent?: (e: RunEvent, stop: StopSignal) => void } = {}): Promise<RunEvent[]> {
+export async function runCollect(
+  spec: RunSpec,
+  options: { stop?: StopSignal; firstBatchLoss?: boolean; onEvent?: (e: RunEvent, stop: StopSignal) => void } = {},
+): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   const stop = options.stop ?? { requested: false };
   await train(spec, {

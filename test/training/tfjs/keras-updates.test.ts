@@ -18,7 +18,9 @@ before(async () => {
 
 /** The saved model's weights by name (model.json + weights.bin, all float32). */
 function savedWeights(runDir: string): Map<string, { shape: number[]; values: Float32Array }> {
-  const json = JSON.parse(readFileSync(join(runDir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[] };
+  const json = JSON.parse(readFileSync(join(runDir, 'model.json'), 'utf8')) as {
+    weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[];
+  };
   const bytes = readFileSync(join(runDir, 'weights.bin'));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
@@ -39,7 +41,12 @@ function smallSpec(dir: string, hidden: Record<string, unknown>[], out: Record<s
   const spec = makeSpec(dir, {
     layers: [
       layer('InputLayer', { batch_shape: [null, 784], dtype: 'float32', name: 'input' }),
-      ...hidden.map((h) => layer(String(h['class_name']), { ...(h['class_name'] === 'Dense' ? GLOROT : {}), ...(h['config'] as Record<string, unknown>) })),
+      ...hidden.map((h) =>
+        layer(String(h['class_name']), {
+          ...(h['class_name'] === 'Dense' ? GLOROT : {}),
+          ...(h['config'] as Record<string, unknown>),
+        }),
+      ),
       layer('Dense', { name: 'dense_1', units: 10, activation: 'softmax', ...GLOROT, ...out }),
     ],
   });
@@ -55,7 +62,17 @@ test('NonNeg and MaxNorm constraints hold after training (applied after every up
   const dir = tempDir();
   const spec = smallSpec(
     dir,
-    [{ class_name: 'Dense', config: { name: 'dense', units: 16, activation: 'relu', kernel_constraint: { class_name: 'NonNeg', config: {} } } }],
+    [
+      {
+        class_name: 'Dense',
+        config: {
+          name: 'dense',
+          units: 16,
+          activation: 'relu',
+          kernel_constraint: { class_name: 'NonNeg', config: {} },
+        },
+      },
+    ],
     { kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 0.5, axis: 0 } } },
   );
   spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 0.5 }) };
@@ -85,7 +102,10 @@ test('a seeded run with GaussianNoise and GaussianDropout repeats exactly', asyn
     spec.fit.seed = seed;
     const events = await runCollect(spec);
     assert.equal(only(events, 'finished').length, 1, JSON.stringify(only(events, 'failed')));
-    return { loss: only(events, 'epoch').map((e) => e.loss), weights: [...savedWeights(spec.runDir).values()].map((w) => Array.from(w.values)) };
+    return {
+      loss: only(events, 'epoch').map((e) => e.loss),
+      weights: [...savedWeights(spec.runDir).values()].map((w) => Array.from(w.values)),
+    };
   };
   const a = await run(7);
   const b = await run(7);
@@ -93,11 +113,22 @@ test('a seeded run with GaussianNoise and GaussianDropout repeats exactly', asyn
   assert.deepEqual(b.weights, a.weights);
 });
 
-test('GaussianNoise and GaussianDropout draw Keras\'s noise from the seeded generator, in training only', async () => {
-  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [
-    layer('GaussianNoise', { name: 'noise', stddev: 0.5, batch_input_shape: [null, 4000] }),
-    layer('GaussianDropout', { name: 'gdrop', rate: 0.2 }),
-  ] } } }, 1);
+test("GaussianNoise and GaussianDropout draw Keras's noise from the seeded generator, in training only", async () => {
+  const model = await buildModel(
+    {
+      model: {
+        class_name: 'Sequential',
+        config: {
+          name: 'm',
+          layers: [
+            layer('GaussianNoise', { name: 'noise', stddev: 0.5, batch_input_shape: [null, 4000] }),
+            layer('GaussianDropout', { name: 'gdrop', rate: 0.2 }),
+          ],
+        },
+      },
+    },
+    1,
+  );
   const x = tf.ones([2, 4000]);
   const draw = (seed: number) => {
     seedDropout(seed);
@@ -117,13 +148,37 @@ test('GaussianNoise and GaussianDropout draw Keras\'s noise from the seeded gene
 });
 
 test('BatchNormalization moves its variance toward the biased batch variance (Keras: momentum 0.99)', async () => {
-  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers: [
-    layer('BatchNormalization', { name: 'bn', axis: -1, momentum: 0.99, epsilon: 0.001, batch_input_shape: [null, 3] }),
-  ] } } }, 1);
-  const rows = [[1, 2, 0], [3, -1, 0.5], [0, 4, 2], [2, 0, -1]];
+  const model = await buildModel(
+    {
+      model: {
+        class_name: 'Sequential',
+        config: {
+          name: 'm',
+          layers: [
+            layer('BatchNormalization', {
+              name: 'bn',
+              axis: -1,
+              momentum: 0.99,
+              epsilon: 0.001,
+              batch_input_shape: [null, 3],
+            }),
+          ],
+        },
+      },
+    },
+    1,
+  );
+  const rows = [
+    [1, 2, 0],
+    [3, -1, 0.5],
+    [0, 4, 2],
+    [2, 0, -1],
+  ];
   const x = tf.tensor2d(rows);
   model.apply(x, { training: true });
-  const weights = Object.fromEntries(model.layers[0]!.weights.map((w) => [w.name.split('/').pop()!, w.read().dataSync()]));
+  const weights = Object.fromEntries(
+    model.layers[0]!.weights.map((w) => [w.name.split('/').pop()!, w.read().dataSync()]),
+  );
   for (let c = 0; c < 3; c++) {
     const col = rows.map((r) => r[c]!);
     const mean = col.reduce((a, b) => a + b, 0) / col.length;

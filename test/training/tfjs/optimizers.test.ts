@@ -30,19 +30,26 @@ const reference: Record<string, [Record<string, number | boolean>, Rule]> = {
   'SGD momentum nesterov': [
     { learning_rate: 0.1, momentum: 0.9, nesterov: true },
     (lr) => {
-      let w = W0, m = 0;
-      for (const g of GRADS) { m = 0.9 * m - lr * g; w += 0.9 * m - lr * g; }
+      let w = W0,
+        m = 0;
+      for (const g of GRADS) {
+        m = 0.9 * m - lr * g;
+        w += 0.9 * m - lr * g;
+      }
       return w;
     },
   ],
   'Adam defaults': [
     {},
     () => {
-      let w = W0, m = 0, v = 0;
+      let w = W0,
+        m = 0,
+        v = 0;
       GRADS.forEach((g, i) => {
         const t = i + 1;
-        m += (g - m) * 0.1; v += (g * g - v) * 0.001;
-        w -= (0.001 * Math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)) * m / (Math.sqrt(v) + 1e-7);
+        m += (g - m) * 0.1;
+        v += (g * g - v) * 0.001;
+        w -= (((0.001 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t)) * m) / (Math.sqrt(v) + 1e-7);
       });
       return w;
     },
@@ -50,13 +57,17 @@ const reference: Record<string, [Record<string, number | boolean>, Rule]> = {
   'Nadam defaults': [
     {},
     () => {
-      let w = W0, m = 0, v = 0, uProduct = 1;
+      let w = W0,
+        m = 0,
+        v = 0,
+        uProduct = 1;
       GRADS.forEach((g, i) => {
         const t = i + 1;
         const uT = 0.9 * (1 - 0.5 * 0.96 ** (t * 0.004));
         const uT1 = 0.9 * (1 - 0.5 * 0.96 ** ((t + 1) * 0.004));
         uProduct *= uT;
-        m += (g - m) * 0.1; v += (g * g - v) * 0.001;
+        m += (g - m) * 0.1;
+        v += (g * g - v) * 0.001;
         const mHat = (uT1 * m) / (1 - uProduct * uT1) + ((1 - uT) * g) / (1 - uProduct);
         const vHat = v / (1 - 0.999 ** t);
         w -= (0.001 * mHat) / (Math.sqrt(vHat) + 1e-7);
@@ -67,23 +78,33 @@ const reference: Record<string, [Record<string, number | boolean>, Rule]> = {
   'RMSprop defaults': [
     {},
     () => {
-      let w = W0, v = 0;
-      for (const g of GRADS) { v = 0.9 * v + 0.1 * g * g; w -= (0.001 * g) / Math.sqrt(v + 1e-7); }
+      let w = W0,
+        v = 0;
+      for (const g of GRADS) {
+        v = 0.9 * v + 0.1 * g * g;
+        w -= (0.001 * g) / Math.sqrt(v + 1e-7);
+      }
       return w;
     },
   ],
   'Adagrad defaults (initial accumulator 0.1)': [
     {},
     () => {
-      let w = W0, acc = 0.1;
-      for (const g of GRADS) { acc += g * g; w -= (0.001 * g) / Math.sqrt(acc + 1e-7); }
+      let w = W0,
+        acc = 0.1;
+      for (const g of GRADS) {
+        acc += g * g;
+        w -= (0.001 * g) / Math.sqrt(acc + 1e-7);
+      }
       return w;
     },
   ],
   'Adadelta learning_rate=1 (rho 0.95)': [
     { learning_rate: 1 },
     () => {
-      let w = W0, ag = 0, ad = 0;
+      let w = W0,
+        ag = 0,
+        ad = 0;
       for (const g of GRADS) {
         ag = 0.95 * ag + 0.05 * g * g;
         const delta = (-Math.sqrt(ad + 1e-7) / Math.sqrt(ag + 1e-7)) * g;
@@ -96,9 +117,12 @@ const reference: Record<string, [Record<string, number | boolean>, Rule]> = {
   'Adamax defaults': [
     {},
     () => {
-      let w = W0, m = 0, u = 0;
+      let w = W0,
+        m = 0,
+        u = 0;
       GRADS.forEach((g, i) => {
-        m += (g - m) * 0.1; u = Math.max(0.999 * u, Math.abs(g));
+        m += (g - m) * 0.1;
+        u = Math.max(0.999 * u, Math.abs(g));
         w -= (0.001 * m) / ((1 - 0.9 ** (i + 1)) * (u + 1e-7));
       });
       return w;

@@ -11,7 +11,10 @@ import type { KerasLayerConfig } from '../../../language/catalog/types';
 
 const input = layer('InputLayer', { batch_shape: [null, 28, 28, 1], dtype: 'float32', name: 'input' });
 const conv = layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3] });
-const head = [layer('Flatten', { name: 'flatten' }), layer('Dense', { name: 'dense', units: 10, activation: 'softmax' })];
+const head = [
+  layer('Flatten', { name: 'flatten' }),
+  layer('Dense', { name: 'dense', units: 10, activation: 'softmax' }),
+];
 const reason = async (layers: KerasLayerConfig[], samples = 10_000, threads = 2) => {
   await selectBackend('tfjs:wasm');
   const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'm', layers } } });
@@ -30,8 +33,16 @@ test('and these train on one thread, saying why', async () => {
   assert.equal(await reason([input, conv, ...head], 10_000, 1), 'one core');
   assert.equal(await reason([input, conv, ...head], 500), 'little data to train on');
   assert.equal(await reason(MLP_LAYERS), 'a dense-only model gains nothing from threads');
-  assert.match((await reason([input, conv, layer('BatchNormalization', { name: 'bn' }), ...head]))!, /BatchNormalization needs whole-batch statistics/);
-  const regularized = layer('Conv2D', { name: 'conv2d', filters: 4, kernel_size: [3, 3], activity_regularizer: { class_name: 'L2', config: { l2: 0.01 } } });
+  assert.match(
+    (await reason([input, conv, layer('BatchNormalization', { name: 'bn' }), ...head]))!,
+    /BatchNormalization needs whole-batch statistics/,
+  );
+  const regularized = layer('Conv2D', {
+    name: 'conv2d',
+    filters: 4,
+    kernel_size: [3, 3],
+    activity_regularizer: { class_name: 'L2', config: { l2: 0.01 } },
+  });
   assert.match((await reason([input, regularized, ...head]))!, /activity regularizers sum over the whole batch/);
 });
 

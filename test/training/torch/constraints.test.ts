@@ -11,7 +11,9 @@ test('NonNeg and MaxNorm kernel constraints hold on the trained weights', { skip
   spec.model.config.layers = [
     layer('InputLayer', { name: 'input', batch_shape: [null, 8] }),
     dense('dense', 16, 'relu', { kernel_constraint: { class_name: 'NonNeg', config: {} } }),
-    dense('dense_1', 3, 'softmax', { kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 0.5, axis: 0 } } }),
+    dense('dense_1', 3, 'softmax', {
+      kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 0.5, axis: 0 } },
+    }),
   ];
   spec.fit.epochs = 1;
   spec.fit.mixedPrecision = false;

@@ -27,7 +27,7 @@ function watch(child: ChildProcess) {
     if (cut < 0) return;
     events.push(...parseLines(buffer.slice(0, cut)));
     buffer = buffer.slice(cut + 1);
-    for (const w of waiters.splice(0)) (w.pred(events) ? w.resolve() : waiters.push(w));
+    for (const w of waiters.splice(0)) w.pred(events) ? w.resolve() : waiters.push(w);
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const until = (pred: (e: RunEvent[]) => boolean) =>
@@ -82,5 +82,6 @@ test('kill -9 mid-run leaves events.jsonl with complete JSON lines', { skip: SKI
   assert.ok(batches.length >= 3);
   // Thousands of batches a second, but batch events are throttled (the first comes at once).
   assert.equal(batches[0]!.batch, 1);
-  for (let i = 2; i < batches.length; i++) assert.ok(batches[i]!.time - batches[i - 1]!.time >= 0.2, 'at most ~4 events/s');
+  for (let i = 2; i < batches.length; i++)
+    assert.ok(batches[i]!.time - batches[i - 1]!.time >= 0.2, 'at most ~4 events/s');
 });

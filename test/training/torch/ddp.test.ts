@@ -19,7 +19,9 @@ const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 // 61 samples: the replicas then hold 31 and 30 samples, so their losses must be weighted by share.
 function digitsModel(dir: string, opts: { epochs: number; batch: number; validationSplit: number }): string {
   const file = join(dir, 'digits_ddp.model');
-  writeFileSync(file, `model digits_ddp {
+  writeFileSync(
+    file,
+    `model digits_ddp {
     Input(shape=(784,))
     Dense(128, activation='relu')
     Dense(128, activation='relu')
@@ -39,19 +41,27 @@ fit {
     batch_size: ${opts.batch}
     seed: 42
 }
-`);
+`,
+  );
   return file;
 }
 
 function events(text: string): RunEvent[] {
-  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent);
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
 }
 
 function train(file: string, out: string, devices: number) {
-  const r = spawnSync(process.execPath, [CLI, 'train', file, '--backend', 'torch', '--devices', String(devices), '--out', out, '--json'], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'train', file, '--backend', 'torch', '--devices', String(devices), '--out', out, '--json'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   const evs = events(r.stdout);
   const started = evs.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started');
   return { code: r.status, stderr: r.stderr, events: evs, runDir: started?.runDir ?? '' };
@@ -106,11 +116,17 @@ function rankOf(pid: number): number | undefined {
 }
 
 /** Starts a run that goes on for a while; resolves once the first batch event is out. */
-function startLongRun(dir: string): Promise<{ child: ChildProcess; lines: () => string; exit: Promise<number | null> }> {
+function startLongRun(
+  dir: string,
+): Promise<{ child: ChildProcess; lines: () => string; exit: Promise<number | null> }> {
   const file = digitsModel(dir, { epochs: 50, batch: 32, validationSplit: 0.1 });
-  const child = spawn(process.execPath, [CLI, 'train', file, '--backend', 'torch', '--devices', '2', '--out', join(dir, 'runs'), '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'train', file, '--backend', 'torch', '--devices', '2', '--out', join(dir, 'runs'), '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -126,7 +142,10 @@ function startLongRun(dir: string): Promise<{ child: ChildProcess; lines: () => 
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms).unref()),
+  ]);
 }
 
 describe('data-parallel training on the CPU (2 gloo processes)', { skip: SKIP }, () => {
@@ -149,7 +168,10 @@ describe('data-parallel training on the CPU (2 gloo processes)', { skip: SKIP },
     assert.ok(worst <= 1e-5, `weights after 40 steps differ by up to ${worst} (limit 1e-5)`);
 
     // The run folder's events are rank 0's alone: one started event, each batch reported once.
-    const written = readFileSync(join(two.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const written = readFileSync(join(two.runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     const started = written.filter((e) => e.type === 'started');
     assert.equal(started.length, 1);
     assert.ok(started[0]!.type === 'started');
@@ -157,18 +179,32 @@ describe('data-parallel training on the CPU (2 gloo processes)', { skip: SKIP },
     assert.equal(started[0]!.nodes, 1);
     assert.equal(started[0]!.devices?.length, 2);
     assert.equal(started[0]!.stepsPerEpoch, 40, 'steps count global batches');
-    const batches = written.filter((e): e is Extract<RunEvent, { type: 'batch' }> => e.type === 'batch').map((e) => e.batch);
-    assert.deepEqual(batches, [...new Set(batches)].sort((x, y) => x - y), 'each batch reported once, in order');
+    const batches = written
+      .filter((e): e is Extract<RunEvent, { type: 'batch' }> => e.type === 'batch')
+      .map((e) => e.batch);
+    assert.deepEqual(
+      batches,
+      [...new Set(batches)].sort((x, y) => x - y),
+      'each batch reported once, in order',
+    );
     assert.equal(written.filter((e) => e.type === 'epoch').length, 1);
     assert.equal(written.filter((e) => e.type === 'finished').length, 1);
-    assert.deepEqual(written.map((e) => e.type), two.events.map((e) => e.type), 'the CLI showed the same events');
+    assert.deepEqual(
+      written.map((e) => e.type),
+      two.events.map((e) => e.type),
+      'the CLI showed the same events',
+    );
 
     // The curves show the global loss and accuracy (all-reduced), not one replica's.
-    const epochOf = (evs: RunEvent[]) => evs.find((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch')!;
+    const epochOf = (evs: RunEvent[]) =>
+      evs.find((e): e is Extract<RunEvent, { type: 'epoch' }> => e.type === 'epoch')!;
     const e1 = epochOf(one.events);
     const e2 = epochOf(two.events);
     assert.ok(Math.abs(e1.loss - e2.loss) < 1e-5, `loss ${e2.loss} (2 processes) vs ${e1.loss} (1)`);
-    assert.ok(Math.abs(e1.metrics.accuracy! - e2.metrics.accuracy!) < 1e-9, `accuracy ${e2.metrics.accuracy} vs ${e1.metrics.accuracy}`);
+    assert.ok(
+      Math.abs(e1.metrics.accuracy! - e2.metrics.accuracy!) < 1e-9,
+      `accuracy ${e2.metrics.accuracy} vs ${e1.metrics.accuracy}`,
+    );
     assert.ok(Math.abs(e1.valLoss! - e2.valLoss!) < 1e-5);
   });
 
@@ -176,7 +212,9 @@ describe('data-parallel training on the CPU (2 gloo processes)', { skip: SKIP },
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-ddp-bn-'));
     const file = join(dir, 'bn.model');
     // 800 training samples in batches of 101: 8 steps, the last of 93 (47 + 46 per replica).
-    writeFileSync(file, `model bn_mlp {
+    writeFileSync(
+      file,
+      `model bn_mlp {
     Input(shape=(784,))
     Dense(64)
     BatchNormalization(synchronized=True)
@@ -197,7 +235,8 @@ fit {
     batch_size: 101
     seed: 7
 }
-`);
+`,
+    );
     const one = train(file, join(dir, 'one'), 1);
     assert.equal(one.code, 0, one.stderr);
     const two = train(file, join(dir, 'two'), 2);
@@ -224,7 +263,7 @@ fit {
     assert.equal(final.type, 'failed');
     assert.ok(final.type === 'failed');
     assert.match(final.message, /^rank 1 of 2 \(pid \d+\) was killed by SIGKILL/);
-    assert.match(final.message, /last output:\n.*data-parallel: 2 replicas/s, 'the rank\'s last output is quoted');
+    assert.match(final.message, /last output:\n.*data-parallel: 2 replicas/s, "the rank's last output is quoted");
     for (const p of procs) assert.ok(!alive(p), `process ${p} (rank ${rankOf(p)}) is still running`);
   });
 
@@ -238,9 +277,15 @@ fit {
     assert.equal(code, 0);
     const evs = events(run.lines());
     const started = evs.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started')!;
-    const written = readFileSync(join(started.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const written = readFileSync(join(started.runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     const finals = written.filter((e) => ['stopped', 'finished', 'failed'].includes(e.type));
-    assert.deepEqual(finals.map((e) => e.type), ['stopped']);
+    assert.deepEqual(
+      finals.map((e) => e.type),
+      ['stopped'],
+    );
     assert.ok(finals[0]!.type === 'stopped' && finals[0]!.modelPath, 'the stopped event names the saved model');
     assert.ok(existsSync(join(started.runDir, 'model.pt')));
     for (const p of procs) assert.ok(!alive(p), `process ${p} (rank ${rankOf(p)}) is still running`);
@@ -249,7 +294,11 @@ fit {
   it('refuses devices > 1 on the tfjs engine, pointing at the torch engine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-ddp-tfjs-'));
     const file = digitsModel(dir, { epochs: 1, batch: 32, validationSplit: 0.1 });
-    const r = spawnSync(process.execPath, [CLI, 'train', file, '--backend', 'tfjs', '--devices', '2', '--out', join(dir, 'runs')], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'train', file, '--backend', 'tfjs', '--devices', '2', '--out', join(dir, 'runs')],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(r.status, 1);
     assert.match(r.stderr, /devices: 2 needs the torch engine/);
     assert.match(r.stderr, /backend: 'torch'/);

@@ -17,9 +17,17 @@ export const PYTHON_DIR = resolve('python');
 /** The interpreter the product itself would use (MODELSPEC_PYTHON, python3, /usr/bin/python3). */
 export const PYTHON = (await findTorch()).probe?.python;
 /** For `test(name, { skip: SKIP }, ...)`: a visible reason when no torch is installed. */
-export const SKIP: string | false = PYTHON ? false : 'no Python interpreter with torch and numpy found (install python3-torch)';
+export const SKIP: string | false = PYTHON
+  ? false
+  : 'no Python interpreter with torch and numpy found (install python3-torch)';
 
-const ENV = { ...process.env, PYTHONPATH: PYTHON_DIR, MODELSPEC_TORCH_THREADS: '1', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+const ENV = {
+  ...process.env,
+  PYTHONPATH: PYTHON_DIR,
+  MODELSPEC_TORCH_THREADS: '1',
+  PYTHONUNBUFFERED: '1',
+  PYTHONDONTWRITEBYTECODE: '1',
+};
 
 /** The engine started as the product starts it (engines/python-command.ts). */
 function engine(args: string[]) {
@@ -30,21 +38,31 @@ export function tempDir(prefix = 'torch-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function writeTensor(dir: string, name: string, dtype: TensorFile['dtype'], shape: number[],
-  data: Uint8Array | Int32Array | Float32Array): TensorFile {
+export function writeTensor(
+  dir: string,
+  name: string,
+  dtype: TensorFile['dtype'],
+  shape: number[],
+  data: Uint8Array | Int32Array | Float32Array,
+): TensorFile {
   const path = join(dir, name);
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return { path, dtype, shape };
 }
 
 /** A layer config the engine accepts: the given Keras arguments over the catalog's defaults. */
-export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig => kerasLayer(class_name, config);
+export const layer = (class_name: string, config: Record<string, unknown>): KerasLayerConfig =>
+  kerasLayer(class_name, config);
 
 /** Runs the engine synchronously with arguments; returns stdout, stderr and the exit code. */
 export function runPython(args: string[], options: { input?: string; timeoutMs?: number } = {}) {
   const { command, args: argv, env } = engine(args);
   const r = spawnSync(command, argv, {
-    cwd: PYTHON_DIR, env, encoding: 'utf8', input: options.input ?? '', timeout: options.timeoutMs ?? 60_000,
+    cwd: PYTHON_DIR,
+    env,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    timeout: options.timeoutMs ?? 60_000,
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
@@ -63,13 +81,20 @@ export function writeSpec(dir: string, spec: RunSpec): string {
 }
 
 /** Runs a spec to the end and returns its events (from stdout) and the exit code. */
-export function train(dir: string, spec: RunSpec, timeoutMs = 60_000): { events: RunEvent[]; status: number | null; stderr: string } {
+export function train(
+  dir: string,
+  spec: RunSpec,
+  timeoutMs = 60_000,
+): { events: RunEvent[]; status: number | null; stderr: string } {
   const r = runPython([writeSpec(dir, spec)], { timeoutMs });
   return { events: parseLines(r.stdout), status: r.status, stderr: r.stderr };
 }
 
 export function parseLines(text: string): RunEvent[] {
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RunEvent);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RunEvent);
 }
 
 export function readEvents(runDir: string): RunEvent[] {
@@ -106,7 +131,10 @@ export function blobs(n: number, features: number, classes: number, seed = 1): {
 
 export function blobFiles(dir: string, name: string, n: number, features: number, classes: number, seed = 1) {
   const { x, y } = blobs(n, features, classes, seed);
-  return { x: writeTensor(dir, `${name}-x.bin`, 'float32', [n, features], x), y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y) };
+  return {
+    x: writeTensor(dir, `${name}-x.bin`, 'float32', [n, features], x),
+    y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y),
+  };
 }
 
 /** Small images (n, size, size, 1) uint8 where the class is which quadrant is bright. */
@@ -125,25 +153,41 @@ export function quadrantImages(dir: string, name: string, n: number, size = 8, s
       }
     }
   }
-  return { x: writeTensor(dir, `${name}-x.bin`, 'uint8', [n, size, size], x), y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y) };
+  return {
+    x: writeTensor(dir, `${name}-x.bin`, 'uint8', [n, size, size], x),
+    y: writeTensor(dir, `${name}-y.bin`, 'int32', [n], y),
+  };
 }
 
 export const dense = (name: string, units: number, activation: string, extra: Record<string, unknown> = {}) =>
   layer('Dense', { name, units, activation, ...extra });
 
 /** An MLP spec on blobs: features -> hidden (relu) -> classes (softmax). */
-export function mlpSpec(dir: string, opts: { n?: number; features?: number; classes?: number; hidden?: number } = {}): RunSpec {
+export function mlpSpec(
+  dir: string,
+  opts: { n?: number; features?: number; classes?: number; hidden?: number } = {},
+): RunSpec {
   const { n = 600, features = 8, classes = 3, hidden = 16 } = opts;
   const params = features * hidden + hidden + hidden * classes + classes;
   return {
-    model: { class_name: 'Sequential', config: { name: 'mlp', layers: [
-      layer('InputLayer', { name: 'input', batch_shape: [null, features] }),
-      dense('dense', hidden, 'relu'),
-      dense('dense_1', classes, 'softmax'),
-    ] } },
+    model: {
+      class_name: 'Sequential',
+      config: {
+        name: 'mlp',
+        layers: [
+          layer('InputLayer', { name: 'input', batch_shape: [null, features] }),
+          dense('dense', hidden, 'relu'),
+          dense('dense_1', classes, 'softmax'),
+        ],
+      },
+    },
     modelName: 'mlp',
     sourceFile: join(dir, 'mlp.model'),
-    compile: { loss: 'categorical_crossentropy', optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.01 }) }, metrics: ['accuracy'] },
+    compile: {
+      loss: 'categorical_crossentropy',
+      optimizer: { name: 'Adam', args: optimizerArgs('Adam', { learning_rate: 0.01 }) },
+      metrics: ['accuracy'],
+    },
     data: {
       source: 'blobs',
       train: blobFiles(dir, 'train', n, features, classes, 1),

@@ -25,12 +25,20 @@ function trappedFolder(): string {
   for (const name of ['torch', 'numpy', 'json', 'runpy']) writeFileSync(join(dir, `${name}.py`), trap(name));
   // An interpreter of the project's own, found if the engine were started by a bare name while
   // PATH has an empty entry (the working folder); it runs the real one so only the marker tells.
-  writeFileSync(join(dir, 'python3'), `#!/bin/sh\ntouch ${JSON.stringify(join(dir, 'marker-python3'))}\nexec ${JSON.stringify(PYTHON ?? '/usr/bin/python3')} "$@"\n`);
+  writeFileSync(
+    join(dir, 'python3'),
+    `#!/bin/sh\ntouch ${JSON.stringify(join(dir, 'marker-python3'))}\nexec ${JSON.stringify(PYTHON ?? '/usr/bin/python3')} "$@"\n`,
+  );
   chmodSync(join(dir, 'python3'), 0o755);
   mkdirSync(join(dir, 'modelspec_torch'));
   writeFileSync(join(dir, 'modelspec_torch', '__init__.py'), trap('modelspec_torch'));
   writeFileSync(join(dir, 'modelspec_torch', '__main__.py'), trap('modelspec_torch-main'));
-  writeFileSync(join(dir, 'tiny.csv'), 'a,b,c,d,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 3},${i % 7},${i % 2},${(i % 5) + (i % 3)}`).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'tiny.csv'),
+    'a,b,c,d,y\n' +
+      Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 3},${i % 7},${i % 2},${(i % 5) + (i % 3)}`).join('\n') +
+      '\n',
+  );
   writeFileSync(
     join(dir, 'tiny.model'),
     `model tiny {\n  Input(shape=(4,))\n  Dense(4, activation='relu')\n  Dense(1)\n}\ncompile {\n  loss: 'mse'\n  optimizer: 'adam'\n}\n` +
@@ -59,7 +67,12 @@ describe('the PyTorch engine ignores Python files in the working folder', { skip
 
   it('modelspec engines finds torch and imports nothing from the folder', () => {
     const dir = trappedFolder();
-    const r = spawnSync(process.execPath, [CLI, 'engines', '--json'], { cwd: dir, env: userEnv(dir), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [CLI, 'engines', '--json'], {
+      cwd: dir,
+      env: userEnv(dir),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(markers(dir), [], 'no booby-trapped module was imported');
     const torch = (JSON.parse(r.stdout) as EngineReport[]).find((e) => e.engine === 'torch');
@@ -77,11 +90,17 @@ describe('the PyTorch engine ignores Python files in the working folder', { skip
     });
     assert.deepEqual(markers(dir), [], 'no booby-trapped module was imported');
     assert.equal(r.status, 0, r.stderr + r.stdout.slice(-2000));
-    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent);
+    const events = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as RunEvent);
     const started = events.find((e) => e.type === 'started');
     assert.equal(started?.type === 'started' && started.engine, 'torch');
     assert.equal(events.filter((e) => e.type === 'epoch').length, 1);
     assert.equal(events[events.length - 1]?.type, 'finished');
-    assert.ok(started?.type === 'started' && existsSync(join(started.runDir, 'model.pt')), 'the torch engine saved its model');
+    assert.ok(
+      started?.type === 'started' && existsSync(join(started.runDir, 'model.pt')),
+      'the torch engine saved its model',
+    );
   });
 });

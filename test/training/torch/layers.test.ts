@@ -20,12 +20,24 @@ const RAW: { what: string; input: number[]; layer: KerasLayerConfig; shape: numb
 
 const rawModel = (c: (typeof RAW)[number]) => ({
   class_name: 'Sequential',
-  config: { name: 'm', layers: [L('InputLayer', { name: 'input', batch_shape: [null, ...c.input] }), { ...c.layer, config: { name: 'layer', ...c.layer.config } }] },
+  config: {
+    name: 'm',
+    layers: [
+      L('InputLayer', { name: 'input', batch_shape: [null, ...c.input] }),
+      { ...c.layer, config: { name: 'layer', ...c.layer.config } },
+    ],
+  },
 });
 
 interface Described {
   error?: string;
-  layers: { className: string; outputShape: (number | null)[]; params: number; trainable: number; nonTrainable: number }[];
+  layers: {
+    className: string;
+    outputShape: (number | null)[];
+    params: number;
+    trainable: number;
+    nonTrainable: number;
+  }[];
   total: number;
   trainable: number;
   nonTrainable: number;
@@ -43,12 +55,28 @@ test("every layer case builds with the catalog's output shapes and parameter cou
   CASES.forEach((c, i) => {
     const d = results[i]!;
     const want = expected(c);
-    const got = d.error ?? { shape: d.layers[0]!.outputShape, params: d.layers[0]!.params, nonTrainable: d.layers[0]!.nonTrainable, total: d.total };
-    const should = { shape: [null, ...want.output], params: want.total, nonTrainable: want.nonTrainable, total: want.total };
-    if (c.keras) assert.deepEqual([want.total, want.nonTrainable], [c.keras.params, c.keras.nonTrainable ?? 0], `${c.name}: Keras's own numbers`);
+    const got = d.error ?? {
+      shape: d.layers[0]!.outputShape,
+      params: d.layers[0]!.params,
+      nonTrainable: d.layers[0]!.nonTrainable,
+      total: d.total,
+    };
+    const should = {
+      shape: [null, ...want.output],
+      params: want.total,
+      nonTrainable: want.nonTrainable,
+      total: want.total,
+    };
+    if (c.keras)
+      assert.deepEqual(
+        [want.total, want.nonTrainable],
+        [c.keras.params, c.keras.nonTrainable ?? 0],
+        `${c.name}: Keras's own numbers`,
+      );
     if (JSON.stringify(got) !== JSON.stringify(should)) {
       if (!c.gaps?.torch) problems.push(`${c.name}: torch ${JSON.stringify(got)}, catalog ${JSON.stringify(should)}`);
-    } else if (c.gaps?.torch) problems.push(`${c.name} now builds right on torch: remove its gap in test/fixtures/layer-cases.ts`);
+    } else if (c.gaps?.torch)
+      problems.push(`${c.name} now builds right on torch: remove its gap in test/fixtures/layer-cases.ts`);
     if (!d.error) classes.add(d.layers[0]!.className);
   });
   assert.deepEqual(problems, []);
@@ -60,11 +88,16 @@ test("every layer case builds with the catalog's output shapes and parameter cou
   });
   // Each Keras class the catalog says the torch engine runs appears at least once above.
   const supported = layerClassesFor('torch');
-  assert.deepEqual(supported.filter((s) => !classes.has(s)), []);
+  assert.deepEqual(
+    supported.filter((s) => !classes.has(s)),
+    [],
+  );
 });
 
 test("the engine's layer table is the catalog's torch support, plus InputLayer", { skip: SKIP }, () => {
-  const engine = JSON.parse(pythonEval('import json\nfrom modelspec_torch.model import LAYERS\nprint(json.dumps(sorted(LAYERS)))')) as string[];
+  const engine = JSON.parse(
+    pythonEval('import json\nfrom modelspec_torch.model import LAYERS\nprint(json.dumps(sorted(LAYERS)))'),
+  ) as string[];
   assert.deepEqual(engine, ['InputLayer', ...layerClassesFor('torch')].sort());
 });
 
@@ -72,59 +105,108 @@ test("'same' padding with stride 2 gives TF's ceil(n / 2) on odd sizes, for conv
   const dir = tempDir();
   const file = join(dir, 'models.json');
   const cases: [KerasLayerConfig, number[], number[]][] = [];
-  for (const [h, w] of [[7, 9], [5, 5], [11, 4], [1, 3]] as const) {
+  for (const [h, w] of [
+    [7, 9],
+    [5, 5],
+    [11, 4],
+    [1, 3],
+  ] as const) {
     const out = [Math.ceil(h / 2), Math.ceil(w / 2)];
     cases.push([L('Conv2D', { filters: 2, kernel_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
     cases.push([L('Conv2D', { filters: 2, kernel_size: 4, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
     cases.push([L('MaxPooling2D', { pool_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
     cases.push([L('AveragePooling2D', { pool_size: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
   }
-  writeFileSync(file, JSON.stringify(cases.map(([lay, input]) => ({ class_name: 'Sequential', config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, ...input] }), lay] } }))));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      cases.map(([lay, input]) => ({
+        class_name: 'Sequential',
+        config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, ...input] }), lay] },
+      })),
+    ),
+  );
   const r = runPython(['--describe', file]);
   assert.equal(r.status, 0, r.stderr);
   const results = JSON.parse(r.stdout) as Described[];
   cases.forEach(([lay, input, expected], i) => {
-    assert.deepEqual(results[i]!.layers[1]!.outputShape, [null, ...expected], `${lay.class_name} ${JSON.stringify(lay.config)} on ${input}`);
+    assert.deepEqual(
+      results[i]!.layers[1]!.outputShape,
+      [null, ...expected],
+      `${lay.class_name} ${JSON.stringify(lay.config)} on ${input}`,
+    );
   });
 });
 
-test("keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas", { skip: SKIP }, () => {
-  const out = JSON.parse(pythonEval([
-    'import json, torch',
-    'from modelspec_torch.activations import get_activation',
-    'x = torch.tensor([[-2.0, 0.5, 3.0]])',
-    "print(json.dumps([get_activation('leaky_relu')(x).tolist()[0], get_activation('log_softmax')(x).tolist()[0]]))",
-  ].join('\n'))) as [number[], number[]];
-  const x = [-2, 0.5, 3];
-  const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
-  const logSumExp = Math.log(x.reduce((sum, v) => sum + Math.exp(v), 0));
-  out[0].forEach((v, i) => assert.ok(Math.abs(v - leaky[i]!) < 1e-6, `leaky_relu ${out[0]}`));
-  out[1].forEach((v, i) => assert.ok(Math.abs(v - (x[i]! - logSumExp)) < 1e-5, `log_softmax ${out[1]}`));
-});
+test(
+  "keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas",
+  { skip: SKIP },
+  () => {
+    const out = JSON.parse(
+      pythonEval(
+        [
+          'import json, torch',
+          'from modelspec_torch.activations import get_activation',
+          'x = torch.tensor([[-2.0, 0.5, 3.0]])',
+          "print(json.dumps([get_activation('leaky_relu')(x).tolist()[0], get_activation('log_softmax')(x).tolist()[0]]))",
+        ].join('\n'),
+      ),
+    ) as [number[], number[]];
+    const x = [-2, 0.5, 3];
+    const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
+    const logSumExp = Math.log(x.reduce((sum, v) => sum + Math.exp(v), 0));
+    out[0].forEach((v, i) => assert.ok(Math.abs(v - leaky[i]!) < 1e-6, `leaky_relu ${out[0]}`));
+    out[1].forEach((v, i) => assert.ok(Math.abs(v - (x[i]! - logSumExp)) < 1e-5, `log_softmax ${out[1]}`));
+  },
+);
 
 test('an unknown layer and an impossible shape are reported, not crashed on', { skip: SKIP }, () => {
   const dir = tempDir();
   const file = join(dir, 'models.json');
-  writeFileSync(file, JSON.stringify([
-    { class_name: 'Sequential', config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 4] }), L('Transformer', {})] } },
-    { class_name: 'Sequential', config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 2, 2, 1] }), L('Conv2D', { filters: 1, kernel_size: 3 })] } },
-  ]));
+  writeFileSync(
+    file,
+    JSON.stringify([
+      {
+        class_name: 'Sequential',
+        config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 4] }), L('Transformer', {})] },
+      },
+      {
+        class_name: 'Sequential',
+        config: {
+          name: 'm',
+          layers: [L('InputLayer', { batch_shape: [null, 2, 2, 1] }), L('Conv2D', { filters: 1, kernel_size: 3 })],
+        },
+      },
+    ]),
+  );
   const r = runPython(['--describe', file]);
   const [unknown, tooSmall] = JSON.parse(r.stdout) as Described[];
   assert.match(unknown!.error!, /layer 'Transformer' is not supported/);
   assert.match(tooSmall!.error!, /Conv2D/);
 });
 
-test('a layer argument missing from the spec is an error naming the layer and the argument, not a Keras default', { skip: SKIP }, () => {
-  // The engine holds no Keras default (the catalog's lowering writes every argument), so a
-  // config without `strides` must not silently run with strides 1.
-  const dir = tempDir();
-  const file = join(dir, 'models.json');
-  const conv = L('Conv2D', { name: 'conv', filters: 1, kernel_size: 3 });
-  delete conv.config['strides'];
-  writeFileSync(file, JSON.stringify([{ class_name: 'Sequential', config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 5, 5, 1] }), conv] } }]));
-  const r = runPython(['--describe', file]);
-  assert.equal(r.status, 0, r.stderr);
-  const [described] = JSON.parse(r.stdout) as Described[];
-  assert.match(described!.error ?? '', /Conv2D 'conv'.*has no 'strides' argument/);
-});
+test(
+  'a layer argument missing from the spec is an error naming the layer and the argument, not a Keras default',
+  { skip: SKIP },
+  () => {
+    // The engine holds no Keras default (the catalog's lowering writes every argument), so a
+    // config without `strides` must not silently run with strides 1.
+    const dir = tempDir();
+    const file = join(dir, 'models.json');
+    const conv = L('Conv2D', { name: 'conv', filters: 1, kernel_size: 3 });
+    delete conv.config['strides'];
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          class_name: 'Sequential',
+          config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 5, 5, 1] }), conv] },
+        },
+      ]),
+    );
+    const r = runPython(['--describe', file]);
+    assert.equal(r.status, 0, r.stderr);
+    const [described] = JSON.parse(r.stdout) as Described[];
+    assert.match(described!.error ?? '', /Conv2D 'conv'.*has no 'strides' argument/);
+  },
+);

@@ -13,8 +13,16 @@ test('python -m unittest discover passes', { skip: SKIP }, () => {
   const catalog = join(tempDir('torch-unit-'), 'catalog.json');
   writeFileSync(catalog, JSON.stringify(catalogDefaults()));
   const r = spawnSync(PYTHON!, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], {
-    cwd: PYTHON_DIR, encoding: 'utf8', timeout: 120_000,
-    env: { ...process.env, PYTHONPATH: PYTHON_DIR, MODELSPEC_TORCH_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1', MODELSPEC_TEST_CATALOG: catalog },
+    cwd: PYTHON_DIR,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      PYTHONPATH: PYTHON_DIR,
+      MODELSPEC_TORCH_THREADS: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+      MODELSPEC_TEST_CATALOG: catalog,
+    },
   });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const ran = /Ran (\d+) tests/.exec(r.stderr);

@@ -15,7 +15,11 @@ function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -61,22 +65,37 @@ export function registerExtensionTests(): void {
       assert.equal(doc.languageId, 'modelspec');
       // The server has analysed the file once hover answers; diagnostics are published before.
       await until('hover from the server', async () => {
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, 6));
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          doc.uri,
+          new vscode.Position(4, 6),
+        );
         return hovers.length ? hovers : undefined;
       });
       assert.deepEqual(vscode.languages.getDiagnostics(doc.uri), []);
     });
 
     test('hover on a layer gives its output shape and parameters', async () => {
-      const line = doc.getText().split('\n').findIndex((l) => l.includes("Dense(512, activation='relu')"));
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 6));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes("Dense(512, activation='relu')"));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(line, 6),
+      );
       const text = hoverText(hovers);
       assert.match(text, /\(None, 512\)/);
       assert.match(text, /401,920/);
     });
 
     test('inlay hints show each layer’s shape and parameter count', async () => {
-      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+        'vscode.executeInlayHintProvider',
+        doc.uri,
+        new vscode.Range(0, 0, doc.lineCount, 0),
+      );
       const labels = hints.map(hintText).join('\n');
       assert.match(labels, /\(None, 512\)/);
       assert.match(labels, /\(None, 10\)/);
@@ -85,9 +104,16 @@ export function registerExtensionTests(): void {
 
     test('completion keeps snippets and the retrigger command in a VS Code-based editor', async () => {
       // The server decides from the client's declared capabilities and name (code-server's is 'code-server').
-      const scratch = await vscode.workspace.openTextDocument({ language: 'modelspec', content: 'model m {\n    \n    Dense(10, )\n}\n' });
+      const scratch = await vscode.workspace.openTextDocument({
+        language: 'modelspec',
+        content: 'model m {\n    \n    Dense(10, )\n}\n',
+      });
       const complete = (line: number, character: number) =>
-        vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', scratch.uri, new vscode.Position(line, character));
+        vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          scratch.uri,
+          new vscode.Position(line, character),
+        );
       const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
       const conv = (await complete(1, 4)).items.find((i) => label(i) === 'Conv2D');
       assert.ok(conv?.insertText instanceof vscode.SnippetString, 'Conv2D inserts a snippet');
@@ -108,50 +134,82 @@ export function registerExtensionTests(): void {
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === shown);
       assert.ok(editor, 'the summary is visible');
       assert.equal(editor.viewColumn, vscode.ViewColumn.One, 'opened in the active group, not beside');
-      assert.equal(vscode.window.visibleTextEditors.filter((e) => e.viewColumn !== vscode.ViewColumn.One).length, 0, 'no second group');
+      assert.equal(
+        vscode.window.visibleTextEditors.filter((e) => e.viewColumn !== vscode.ViewColumn.One).length,
+        0,
+        'no second group',
+      );
       assert.equal(shown.languageId, 'modelspec-summary');
       assert.equal(vscode.workspace.getConfiguration('editor', shown).get('wordWrap'), 'off');
       await vscode.window.showTextDocument(doc);
     });
 
     test('Export writes a runnable Keras script and a PyTorch one', async () => {
-      const keras = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.export', doc.uri, 'keras');
+      const keras = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(
+        'modelspec.export',
+        doc.uri,
+        'keras',
+      );
       assert.ok(keras, 'export opened a document');
       assert.equal(keras.languageId, 'python');
       assert.match(keras.getText(), /model = keras\.Sequential\(/);
-      const torch = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.export', doc.uri, 'pytorch');
+      const torch = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(
+        'modelspec.export',
+        doc.uri,
+        'pytorch',
+      );
       assert.match(torch?.getText() ?? '', /model = nn\.Sequential\(/);
       await vscode.window.showTextDocument(doc);
     });
 
     test('New .model from Keras code translates a .py file and the clipboard into an untitled .model', async () => {
       const py = workspaceFile('pasted_mlp.py');
-      const script = "import keras\nfrom keras import layers\nmodel = keras.Sequential([\n    keras.Input(shape=(784,)),\n    layers.Dense(64, activation='relu'),\n    MyLayer(),\n    layers.Dense(10, activation='softmax'),\n])\nmodel.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])\n";
+      const script =
+        "import keras\nfrom keras import layers\nmodel = keras.Sequential([\n    keras.Input(shape=(784,)),\n    layers.Dense(64, activation='relu'),\n    MyLayer(),\n    layers.Dense(10, activation='softmax'),\n])\nmodel.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])\n";
       await vscode.workspace.fs.writeFile(py, new TextEncoder().encode(script));
-      const fromFile = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.newFromKeras', py);
+      const fromFile = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(
+        'modelspec.newFromKeras',
+        py,
+      );
       assert.ok(fromFile, 'the command opened a document');
       assert.equal(fromFile.languageId, 'modelspec');
       assert.equal(fromFile.isUntitled, true);
-      assert.match(fromFile.getText(), /^model pasted_mlp \{\n    Input\(shape=\(784,\)\)\n    Dense\(64, activation='relu'\)\n    Dense\(10, activation='softmax'\)\n\}/);
-      await vscode.env.clipboard.writeText("model = Sequential()\nmodel.add(Dense(8, input_shape=(4,)))\n");
+      assert.match(
+        fromFile.getText(),
+        /^model pasted_mlp \{\n    Input\(shape=\(784,\)\)\n    Dense\(64, activation='relu'\)\n    Dense\(10, activation='softmax'\)\n\}/,
+      );
+      await vscode.env.clipboard.writeText('model = Sequential()\nmodel.add(Dense(8, input_shape=(4,)))\n');
       await vscode.window.showTextDocument(doc);
-      const fromClipboard = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('modelspec.newFromKeras');
+      const fromClipboard = await vscode.commands.executeCommand<vscode.TextDocument | undefined>(
+        'modelspec.newFromKeras',
+      );
       assert.match(fromClipboard?.getText() ?? '', /Dense\(8, input_shape=\(4,\)\)/);
       await vscode.window.showTextDocument(doc);
     });
 
     test('Train runs the engine in its own process and opens the panel; Stop ends the run', async () => {
-      await vscode.workspace.getConfiguration('modelspec').update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
-      const result = await vscode.commands.executeCommand<{ started: boolean; runDir?: string; reason?: string }>('modelspec.train', doc.uri);
+      await vscode.workspace
+        .getConfiguration('modelspec')
+        .update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
+      const result = await vscode.commands.executeCommand<{ started: boolean; runDir?: string; reason?: string }>(
+        'modelspec.train',
+        doc.uri,
+      );
       assert.equal(result.started, true, result.reason);
       const runDir = result.runDir!;
       assert.equal(eventTypes(runDir)[0] ?? 'started', 'started');
       await until('the first batch', () => (eventTypes(runDir).includes('batch') ? true : undefined), 60_000);
-      const panelTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training: digits_mlp');
+      const panelTab = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training: digits_mlp');
       assert.ok(panelTab, 'the training panel is open');
 
       await vscode.commands.executeCommand('modelspec.stop');
-      const end = await until('the run to end', () => eventTypes(runDir).find((t) => t === 'stopped' || t === 'finished' || t === 'failed'), 60_000);
+      const end = await until(
+        'the run to end',
+        () => eventTypes(runDir).find((t) => t === 'stopped' || t === 'finished' || t === 'failed'),
+        60_000,
+      );
       assert.equal(end, 'stopped');
       // The run folder's report is written from events.jsonl once the engine has exited.
       await until('history.csv', () => (existsSync(join(runDir, 'history.csv')) ? true : undefined), 30_000);
@@ -159,7 +217,10 @@ export function registerExtensionTests(): void {
     });
 
     test('breaking a layer produces the shape diagnostic under it, and Train refuses the file', async () => {
-      const line = doc.getText().split('\n').findIndex((l) => l.includes('Dropout(0.2)'));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('Dropout(0.2)'));
       const edit = new vscode.WorkspaceEdit();
       edit.replace(doc.uri, doc.lineAt(line).range, '    Conv2D(32, (3, 3))');
       assert.ok(await vscode.workspace.applyEdit(edit));
@@ -173,7 +234,10 @@ export function registerExtensionTests(): void {
       assert.equal(diagnostics[0]!.range.start.line, line);
       assert.match(diagnostics[0]!.message, /before Conv2D: it expects a rank-3 input/);
 
-      const result = await vscode.commands.executeCommand<{ started: boolean; reason?: string }>('modelspec.train', doc.uri);
+      const result = await vscode.commands.executeCommand<{ started: boolean; reason?: string }>(
+        'modelspec.train',
+        doc.uri,
+      );
       assert.equal(result.started, false);
       assert.match(result.reason ?? '', /the file has 1 error/);
     });

@@ -27,7 +27,11 @@ export function hasActivityRegularizers(model: tfl.LayersModel): boolean {
 }
 
 /** The model's output, and the sum of its activity penalties for this batch (undefined: none). */
-export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean): { output: tf.Tensor; penalty?: tf.Scalar } {
+export function forward(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  training: boolean,
+): { output: tf.Tensor; penalty?: tf.Scalar } {
   const factors = byModel.get(model);
   if (!factors) return { output: model.apply(x, { training }) as tf.Tensor };
   const penalties: tf.Scalar[] = [];

@@ -35,7 +35,13 @@ function shift(range: number, size: number, random: Random): number {
   return range < 1 ? random.uniform(-range, range) * size : Math.round(random.uniform(-range, range));
 }
 
-export function augmentBatch(batch: Float32Array, n: number, [h, w, c]: [number, number, number], o: AugmentOptions, random: Random): void {
+export function augmentBatch(
+  batch: Float32Array,
+  n: number,
+  [h, w, c]: [number, number, number],
+  o: AugmentOptions,
+  random: Random,
+): void {
   const per = h * w * c;
   const src = new Float32Array(per);
   for (let b = 0; b < n; b++) {
@@ -58,7 +64,18 @@ export function augmentBatch(batch: Float32Array, n: number, [h, w, c]: [number,
 }
 
 /** out(o) = in(centre + R(Z(o - centre) + t)), as scipy's affine_transform in Keras. */
-function affine(src: Float32Array, dst: Float32Array, h: number, w: number, c: number, theta: number, tx: number, ty: number, zx: number, zy: number): void {
+function affine(
+  src: Float32Array,
+  dst: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  theta: number,
+  tx: number,
+  ty: number,
+  zx: number,
+  zy: number,
+): void {
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
   const cr = (h - 1) / 2;

@@ -114,7 +114,11 @@ export async function selectBackend(requested = 'auto'): Promise<BackendChoice> 
     }
   } else if (forced === 'node' || forced === 'tensorflow') {
     if (tryNative('@tensorflow/tfjs-node') && (await tf.setBackend('tensorflow'))) {
-      return { backend: 'tensorflow', device: `TensorFlow native, ${cpuDescription()}`, reason: `forced: ${requested}` };
+      return {
+        backend: 'tensorflow',
+        device: `TensorFlow native, ${cpuDescription()}`,
+        reason: `forced: ${requested}`,
+      };
     }
     throw new Error(`backend '${requested}' needs @tensorflow/tfjs-node, which is not installed`);
   }
@@ -125,10 +129,15 @@ export async function selectBackend(requested = 'auto'): Promise<BackendChoice> 
       return {
         backend: 'wasm',
         device: `WebAssembly${simd ? ' SIMD' : ''}, 1 thread, ${cpuDescription()}`,
-        reason: forced ? `forced: ${requested}` : 'auto: no native TensorFlow binding installed; WebAssembly is the fastest available',
+        reason: forced
+          ? `forced: ${requested}`
+          : 'auto: no native TensorFlow binding installed; WebAssembly is the fastest available',
       };
     }
-    if (forced) throw new Error(`backend '${requested}': the WebAssembly binaries were not found (looked in ${wasmDirCandidates().join(', ')})`);
+    if (forced)
+      throw new Error(
+        `backend '${requested}': the WebAssembly binaries were not found (looked in ${wasmDirCandidates().join(', ')})`,
+      );
   }
   if (want('cpu')) {
     await tf.setBackend('cpu');

@@ -81,7 +81,8 @@ export class EarlyStopping implements Callback {
 
   onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): void {
     const current = logs[this.monitor];
-    if (missing(this.monitor, logs, ctx, 'EarlyStopping') || current === undefined || epoch < this.startFromEpoch) return;
+    if (missing(this.monitor, logs, ctx, 'EarlyStopping') || current === undefined || epoch < this.startFromEpoch)
+      return;
     if (this.restoreBest && !this.bestWeights) this.keepWeights(ctx);
     this.wait += 1;
     if (this.improves(current, this.best)) {
@@ -206,7 +207,14 @@ export class ModelCheckpoint implements Callback {
     if (this.mode === 'min' ? current < this.best : current > this.best) {
       this.best = current;
       await ctx.save(dir);
-      ctx.emit({ type: 'checkpoint', epoch: epoch + 1, path: join(dir, 'model.json'), monitor: this.monitor, value: current, best: true });
+      ctx.emit({
+        type: 'checkpoint',
+        epoch: epoch + 1,
+        path: join(dir, 'model.json'),
+        monitor: this.monitor,
+        value: current,
+        best: true,
+      });
     }
   }
 }

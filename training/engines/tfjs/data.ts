@@ -127,7 +127,8 @@ export class DataPipeline {
       const o = b * per;
       for (let i = 0; i < per; i++) out[o + i] = src[base + i]! * scale;
     }
-    if (augment && this.augment && random && this.isImage) augmentBatch(out, rows.length, this.imageShape, this.augment, random);
+    if (augment && this.augment && random && this.isImage)
+      augmentBatch(out, rows.length, this.imageShape, this.augment, random);
     if (this.featureMean && this.featureStd) {
       const channels = this.featureMean.length;
       const center = this.augment?.featurewiseCenter ?? false;

@@ -39,7 +39,10 @@ export function evaluateSplit(
       const { output: p, penalty } = forward(model, x, false);
       // Keras averages each batch's loss (activity penalties included) weighted by its size.
       const batchLoss = tf.sum(lossFn(y, p));
-      const parts = [penalty ? tf.add(batchLoss, tf.mul(penalty, rows.length)) : batchLoss, ...metrics.flatMap((m) => m.fn(y, p))];
+      const parts = [
+        penalty ? tf.add(batchLoss, tf.mul(penalty, rows.length)) : batchLoss,
+        ...metrics.flatMap((m) => m.fn(y, p)),
+      ];
       const out = tf.stack(parts.map((t) => tf.reshape(tf.cast(t, 'float32'), []))).dataSync();
       if (classify) {
         const units = p.shape[p.shape.length - 1]!;
@@ -105,8 +108,17 @@ export function samplePng(data: DataPipeline, split: Split, row: number): string
 }
 
 /** The `evaluated` event for the test split. */
-export function testReport(result: SplitResult, data: DataPipeline, split: Split, sampleCount = 16): Extract<RunEvent, { type: 'evaluated' }> {
-  const event: Extract<RunEvent, { type: 'evaluated' }> = { type: 'evaluated', loss: result.loss, metrics: result.metrics };
+export function testReport(
+  result: SplitResult,
+  data: DataPipeline,
+  split: Split,
+  sampleCount = 16,
+): Extract<RunEvent, { type: 'evaluated' }> {
+  const event: Extract<RunEvent, { type: 'evaluated' }> = {
+    type: 'evaluated',
+    loss: result.loss,
+    metrics: result.metrics,
+  };
   if (!result.predictions) return event;
   const { predicted, confidence } = result.predictions;
   const k = Math.max(2, data.numClasses);
@@ -118,7 +130,9 @@ export function testReport(result: SplitResult, data: DataPipeline, split: Split
     const row = matrix[truth[i]!];
     if (row && predicted[i]! < k) row[predicted[i]!]! += 1;
   }
-  const order = Array.from(split.rows.keys()).sort((a, b) => Number(truth[a] === predicted[a]) - Number(truth[b] === predicted[b]) || a - b);
+  const order = Array.from(split.rows.keys()).sort(
+    (a, b) => Number(truth[a] === predicted[a]) - Number(truth[b] === predicted[b]) || a - b,
+  );
   event.confusionMatrix = matrix;
   event.classes = classes;
   event.samples = order.slice(0, sampleCount).map((i) => ({

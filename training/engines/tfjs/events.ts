@@ -26,7 +26,8 @@ export function eventWriter(runDir: string, out: (line: string) => void = stdout
   makeDirs(runDir);
   const file = join(runDir, 'events.jsonl');
   return (event) => {
-    const line = JSON.stringify(event, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n';
+    const line =
+      JSON.stringify(event, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n';
     let problem: unknown;
     try {
       appendLine(file, line);

@@ -15,7 +15,13 @@ export interface BatchGradients {
 }
 
 /** Call inside tf.tidy; the returned tensors are kept by it. */
-export function batchGradients(model: tfl.LayersModel, lossFn: LossFn, metrics: MetricSpec[], x: tf.Tensor, y: tf.Tensor): BatchGradients {
+export function batchGradients(
+  model: tfl.LayersModel,
+  lossFn: LossFn,
+  metrics: MetricSpec[],
+  x: tf.Tensor,
+  y: tf.Tensor,
+): BatchGradients {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let prediction: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
@@ -26,7 +32,9 @@ export function batchGradients(model: tfl.LayersModel, lossFn: LossFn, metrics: 
     return (regularization.length ? tf.addN([loss, ...regularization]) : loss) as tf.Scalar;
   }, variables);
   const batch = x.shape[0]!;
-  const sums = [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) => tf.reshape(tf.cast(t, 'float32'), []));
+  const sums = [tf.mul(value, batch), ...metrics.flatMap((m) => m.fn(y, prediction!))].map((t) =>
+    tf.reshape(tf.cast(t, 'float32'), []),
+  );
   prediction!.dispose(); // kept out of variableGrads' scope for the metrics only
   return { grads: variables.map((v) => grads[v.name]!), sums };
 }

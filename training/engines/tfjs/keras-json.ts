@@ -78,7 +78,8 @@ export function toTfjsTopology(model: RunSpec['model'], seed?: number): Json {
     const next = layers[0];
     if (!next) throw new Error('model: an Input with no layers after it');
     (next['config'] as Json)['batch_input_shape'] = inputConfig['batch_input_shape'];
-    if (inputConfig['dtype'] && !(next['config'] as Json)['dtype']) (next['config'] as Json)['dtype'] = inputConfig['dtype'];
+    if (inputConfig['dtype'] && !(next['config'] as Json)['dtype'])
+      (next['config'] as Json)['dtype'] = inputConfig['dtype'];
   }
   return { class_name: 'Sequential', config: { name: model.config.name, layers } };
 }

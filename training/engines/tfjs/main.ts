@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   stdin.on('line', (line) => {
     try {
       const message = JSON.parse(line) as { type?: string; reason?: unknown };
-      if (message.type === 'stop') request(typeof message.reason === 'string' && message.reason ? message.reason : 'stop requested');
+      if (message.type === 'stop')
+        request(typeof message.reason === 'string' && message.reason ? message.reason : 'stop requested');
     } catch {
       // Not JSON: ignore.
     }

@@ -21,7 +21,10 @@ const binaryAccuracy: MetricFn = (y, p) => {
 const topK =
   (k: number): MetricFn =>
   (y, p) => {
-    const labels = y.shape.length === p.shape.length && y.shape[y.shape.length - 1] === p.shape[p.shape.length - 1] ? argmax(y) : tf.reshape(y, [p.shape[0]!]);
+    const labels =
+      y.shape.length === p.shape.length && y.shape[y.shape.length - 1] === p.shape[p.shape.length - 1]
+        ? argmax(y)
+        : tf.reshape(y, [p.shape[0]!]);
     const top = tf.topk(p, Math.min(k, p.shape[p.shape.length - 1]!)).indices; // [batch, k]
     const hits = tf.equal(top, tf.reshape(tf.cast(labels, 'int32'), [-1, 1]));
     return [tf.sum(tf.cast(hits, 'float32')), count(p)];
@@ -36,7 +39,10 @@ const meanOf =
 const thresholded =
   (which: 'precision' | 'recall'): MetricFn =>
   (y, p) => {
-    const labels = p.shape[p.shape.length - 1]! > 1 && y.shape.length < p.shape.length ? tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), p.shape[p.shape.length - 1]!) : tf.reshape(y, p.shape);
+    const labels =
+      p.shape[p.shape.length - 1]! > 1 && y.shape.length < p.shape.length
+        ? tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), p.shape[p.shape.length - 1]!)
+        : tf.reshape(y, p.shape);
     const pred = tf.cast(tf.greater(p, 0.5), 'float32');
     const truth = tf.cast(tf.greater(labels, 0.5), 'float32');
     const tp = tf.sum(tf.mul(pred, truth));

@@ -15,7 +15,8 @@ export interface ParamCounts {
 }
 
 export function countParams(model: tfl.LayersModel): ParamCounts {
-  const size = (ws: tfl.LayerVariable[]) => ws.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
+  const size = (ws: tfl.LayerVariable[]) =>
+    ws.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
   const trainable = size(model.trainableWeights);
   const nonTrainable = size(model.nonTrainableWeights);
   return { total: trainable + nonTrainable, trainable, nonTrainable };
@@ -33,7 +34,12 @@ export async function buildModel(spec: Pick<RunSpec, 'model'>, seed?: number): P
 /** Throws a message naming each layer's count when TF.js's counts differ from Keras's. */
 export function checkParams(model: tfl.LayersModel, expected: ParamCounts): void {
   const got = countParams(model);
-  if (got.total === expected.total && got.trainable === expected.trainable && got.nonTrainable === expected.nonTrainable) return;
+  if (
+    got.total === expected.total &&
+    got.trainable === expected.trainable &&
+    got.nonTrainable === expected.nonTrainable
+  )
+    return;
   const perLayer = model.layers.map((l) => `${l.name} (${l.getClassName()}): ${l.countParams()}`).join('; ');
   throw new Error(
     `parameter counts differ from Keras: TF.js built ${got.total} (trainable ${got.trainable}, non-trainable ${got.nonTrainable}), ` +
@@ -60,13 +66,17 @@ export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeigh
   const source = initial.source ?? 'initialWeights';
   if (initial.tensors.length !== weights.length) {
     const what = initial.layers === undefined ? 'the model has' : `its first ${initial.layers} layers have`;
-    throw new Error(`cannot load the weights of ${source}: ${initial.tensors.length} tensors given, ${what} ${weights.length} weights`);
+    throw new Error(
+      `cannot load the weights of ${source}: ${initial.tensors.length} tensors given, ${what} ${weights.length} weights`,
+    );
   }
   const tensors = initial.tensors.map((f, i) => {
     const w = weights[i]!;
     const host = readTensorFile(f);
     if (host.shape.join(',') !== w.shape.join(',')) {
-      throw new Error(`cannot load the weights of ${source}: tensor ${i} has shape [${host.shape}], ${w.originalName} needs [${w.shape}]`);
+      throw new Error(
+        `cannot load the weights of ${source}: tensor ${i} has shape [${host.shape}], ${w.originalName} needs [${w.shape}]`,
+      );
     }
     return tf.tensor(host.data, host.shape, 'float32');
   });
@@ -76,7 +86,8 @@ export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeigh
 
 export function inputShapeOf(model: tfl.LayersModel): number[] {
   const s = model.inputs[0]!.shape.slice(1);
-  if (s.some((d) => d == null)) throw new Error(`model: the input shape (${s.join(', ')}) must be fully known to train`);
+  if (s.some((d) => d == null))
+    throw new Error(`model: the input shape (${s.join(', ')}) must be fully known to train`);
   return s as number[];
 }
 

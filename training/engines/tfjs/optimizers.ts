@@ -9,7 +9,10 @@ type Args = Record<string, number | boolean>;
 /** An argument the RunSpec must carry (Keras 2's `lr` is `learning_rate`); a missing one is a bug upstream, named here. */
 function need(optimizer: string, args: Args, key: string): number {
   const value = key === 'learning_rate' ? (args['learning_rate'] ?? args['lr']) : args[key];
-  if (value === undefined) throw new Error(`optimizer ${optimizer}: the run spec has no '${key}'; every optimizer argument comes from the catalog (optimizerArgs)`);
+  if (value === undefined)
+    throw new Error(
+      `optimizer ${optimizer}: the run spec has no '${key}'; every optimizer argument comes from the catalog (optimizerArgs)`,
+    );
   return Number(value);
 }
 
@@ -63,7 +66,6 @@ export abstract class KerasOptimizer {
     this.slots.clear();
   }
 }
-
 
 class SGD extends KerasOptimizer {
   private readonly momentum: number;
@@ -253,6 +255,7 @@ const OPTIMIZERS: Record<string, new (args: Args) => KerasOptimizer> = {
 /** Builds an optimizer from its Keras name ('adam', 'Adam', 'SGD') and Keras arguments. */
 export function createOptimizer(name: string, args: Args = {}): KerasOptimizer {
   const ctor = OPTIMIZERS[name.toLowerCase()];
-  if (!ctor) throw new Error(`unknown optimizer '${name}'; known: SGD, Adam, Adamax, Nadam, RMSprop, Adagrad, Adadelta`);
+  if (!ctor)
+    throw new Error(`unknown optimizer '${name}'; known: SGD, Adam, Adamax, Nadam, RMSprop, Adagrad, Adadelta`);
   return new ctor(args);
 }

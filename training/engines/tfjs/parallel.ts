@@ -67,11 +67,17 @@ export function trainingThreads(env: NodeJS.ProcessEnv = process.env): number {
 const WEIGHT_REUSING = /^(Conv|SeparableConv|DepthwiseConv|LSTM|GRU|SimpleRNN|Bidirectional|TimeDistributed)/;
 
 /** Why a model trains on one thread, or undefined when it can be split. */
-export function singleThreadReason(model: tfl.LayersModel, samplesToTrain: number, threads: number): string | undefined {
+export function singleThreadReason(
+  model: tfl.LayersModel,
+  samplesToTrain: number,
+  threads: number,
+): string | undefined {
   if (threads < 2) return 'one core';
   if (samplesToTrain < MIN_SAMPLES) return 'little data to train on';
-  if (!model.layers.some((l) => WEIGHT_REUSING.test(l.getClassName()))) return 'a dense-only model gains nothing from threads';
-  if (model.layers.some((l) => l.getClassName() === 'BatchNormalization')) return 'BatchNormalization needs whole-batch statistics';
+  if (!model.layers.some((l) => WEIGHT_REUSING.test(l.getClassName())))
+    return 'a dense-only model gains nothing from threads';
+  if (model.layers.some((l) => l.getClassName() === 'BatchNormalization'))
+    return 'BatchNormalization needs whole-batch statistics';
   if (hasActivityRegularizers(model)) return 'activity regularizers sum over the whole batch';
   return undefined;
 }
@@ -88,7 +94,11 @@ export class ShardPool {
   /** Starts `threads - 1` workers and waits until each has built the model. */
   static async start(spec: RunSpec, outputUnits: number, threads: number): Promise<ShardPool> {
     const script = join(packageRoot(), 'dist', 'engine-tfjs.cjs');
-    const workerData: ShardWorkerData = { role: 'shard', spec: { model: spec.model, compile: spec.compile, data: spec.data }, outputUnits };
+    const workerData: ShardWorkerData = {
+      role: 'shard',
+      spec: { model: spec.model, compile: spec.compile, data: spec.data },
+      outputUnits,
+    };
     const workers = Array.from({ length: threads - 1 }, () => new Worker(script, { workerData, stdout: true }));
     try {
       await Promise.all(workers.map((w) => reply(w)));
@@ -105,7 +115,13 @@ export class ShardPool {
   }
 
   /** Sends the current weights and a shard to each worker; resolves with their gradients. */
-  compute(model: tfl.LayersModel, xs: tf.Tensor[], ys: tf.Tensor[], sizes: number[], seed: () => number): Promise<ShardResult[]> {
+  compute(
+    model: tfl.LayersModel,
+    xs: tf.Tensor[],
+    ys: tf.Tensor[],
+    sizes: number[],
+    seed: () => number,
+  ): Promise<ShardResult[]> {
     // A worker's own weights are only initial values: send the current ones.
     const read = (ws: tfl.LayerVariable[]) => ws.map((w) => w.read().dataSync() as Float32Array);
     const trainable = read(model.trainableWeights);
@@ -118,10 +134,16 @@ export class ShardPool {
           trainable,
           frozen,
           x: { data: xs[k]!.dataSync() as Float32Array, shape: [sizes[k]!, ...xs[k]!.shape.slice(1)] },
-          y: { data: y.dataSync() as Float32Array | Int32Array, shape: y.shape, dtype: y.dtype === 'int32' ? 'int32' : 'float32' },
+          y: {
+            data: y.dataSync() as Float32Array | Int32Array,
+            shape: y.shape,
+            dtype: y.dtype === 'int32' ? 'int32' : 'float32',
+          },
           seed: seed(),
         };
-        const done = reply(worker).then((r) => (r.type === 'result' ? r.result : Promise.reject(new Error('a shard worker answered out of turn'))));
+        const done = reply(worker).then((r) =>
+          r.type === 'result' ? r.result : Promise.reject(new Error('a shard worker answered out of turn')),
+        );
         worker.postMessage(request);
         return done;
       }),
@@ -167,7 +189,12 @@ export async function runShardWorker(data: ShardWorkerData): Promise<void> {
     await selectBackend('tfjs:wasm');
     const model = await buildModel(data.spec);
     const lossFn = getLoss(data.spec.compile.loss);
-    const metrics = getMetrics(data.spec.compile.metrics, data.spec.compile.loss, data.spec.data.labelEncoding, data.outputUnits);
+    const metrics = getMetrics(
+      data.spec.compile.metrics,
+      data.spec.compile.loss,
+      data.spec.data.labelEncoding,
+      data.outputUnits,
+    );
     const write = (variables: tfl.LayerVariable[], values: Float32Array[]) =>
       variables.forEach((v, i) => v.write(tf.tensor(values[i]!, v.shape as number[])));
     port.on('message', (request: ShardRequest) => {
@@ -186,7 +213,9 @@ export async function runShardWorker(data: ShardWorkerData): Promise<void> {
         tf.dispose(tensors);
         const result: ShardResult = { grads: values.slice(0, -1), sums: Array.from(values[values.length - 1]!) };
         // Transfer the gradients' buffers rather than copy them, where each array owns its buffer.
-        const owned = result.grads.filter((g) => g.byteOffset === 0 && g.byteLength === g.buffer.byteLength).map((g) => g.buffer as ArrayBuffer);
+        const owned = result.grads
+          .filter((g) => g.byteOffset === 0 && g.byteLength === g.buffer.byteLength)
+          .map((g) => g.buffer as ArrayBuffer);
         port.postMessage({ type: 'result', result } satisfies Reply, owned.length === result.grads.length ? owned : []);
       } catch (e) {
         port.postMessage({ type: 'error', message: (e as Error).message ?? String(e) } satisfies Reply);

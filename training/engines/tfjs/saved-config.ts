@@ -23,7 +23,12 @@ export function withSavedDefaults<T>(topology: T): T {
     for (const [k, v] of Object.entries(value)) out[k] = walk(v);
     const config = out['config'];
     // TF.js writes configs snake_cased (reset_after); a hand-written one may be camelCased.
-    if (GRU_CLASSES.has(String(out['class_name'])) && isObject(config) && !('reset_after' in config) && !('resetAfter' in config)) {
+    if (
+      GRU_CLASSES.has(String(out['class_name'])) &&
+      isObject(config) &&
+      !('reset_after' in config) &&
+      !('resetAfter' in config)
+    ) {
       out['config'] = { ...config, reset_after: catalogResetAfter() };
     }
     return out;

@@ -18,7 +18,9 @@ export function readTensorFile(file: TensorFile): HostTensor {
     // One tensor inside a larger file (a weight in a saved model's weights.bin).
     const size = statSync(file.path).size;
     if (size < file.offset + count * bytesPer) {
-      throw new Error(`${file.path}: ${size} bytes, too short for ${file.dtype} [${file.shape}] at byte ${file.offset}`);
+      throw new Error(
+        `${file.path}: ${size} bytes, too short for ${file.dtype} [${file.shape}] at byte ${file.offset}`,
+      );
     }
     bytes = new Uint8Array(count * bytesPer);
     const fd = openSync(file.path, 'r');
@@ -33,9 +35,15 @@ export function readTensorFile(file: TensorFile): HostTensor {
     bytes.set(buf);
   }
   const data =
-    file.dtype === 'uint8' ? bytes : file.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    file.dtype === 'uint8'
+      ? bytes
+      : file.dtype === 'int32'
+        ? new Int32Array(bytes.buffer)
+        : new Float32Array(bytes.buffer);
   if (data.length !== count) {
-    throw new Error(`${file.path}: expected ${count} ${file.dtype} values for shape [${file.shape}], found ${data.length}`);
+    throw new Error(
+      `${file.path}: expected ${count} ${file.dtype} values for shape [${file.shape}], found ${data.length}`,
+    );
   }
   return { data, shape: file.shape };
 }

@@ -38,7 +38,14 @@ export interface TrainOptions {
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** One optimisation step; returns [loss sum over the batch, ...metric numerator/denominator sums]. */
-function trainStep(model: tfl.LayersModel, optimizer: KerasOptimizer, lossFn: LossFn, metrics: MetricSpec[], x: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
+function trainStep(
+  model: tfl.LayersModel,
+  optimizer: KerasOptimizer,
+  lossFn: LossFn,
+  metrics: MetricSpec[],
+  x: tf.Tensor,
+  y: tf.Tensor,
+): tf.Tensor[] {
   return tf.tidy(() => {
     const { grads, sums } = batchGradients(model, lossFn, metrics, x, y);
     applyUpdate(model, optimizer, grads);
@@ -71,11 +78,19 @@ async function parallelTrainStep(c: EpochContext, pool: ShardPool, x: tf.Tensor,
     return tf.tidy(() => {
       const n = x.shape[0]!;
       const grads = local.grads.map((g, i) =>
-        tf.addN([tf.mul(g, sizes[0]! / n), ...shards.map((s, k) => tf.mul(tf.tensor(s.grads[i]!, g.shape), sizes[k + 1]! / n))]),
+        tf.addN([
+          tf.mul(g, sizes[0]! / n),
+          ...shards.map((s, k) => tf.mul(tf.tensor(s.grads[i]!, g.shape), sizes[k + 1]! / n)),
+        ]),
       );
       applyUpdate(c.model, c.optimizer, grads);
       tf.dispose([...local.grads]);
-      const sums = local.sums.map((t, j) => tf.add(t, shards.reduce((a, s) => a + s.sums[j]!, 0)));
+      const sums = local.sums.map((t, j) =>
+        tf.add(
+          t,
+          shards.reduce((a, s) => a + s.sums[j]!, 0),
+        ),
+      );
       tf.dispose(local.sums);
       return sums;
     });
@@ -111,7 +126,10 @@ interface EpochContext {
  * Trains one epoch, emitting throttled batch events (the first at once). Returns the summed
  * loss and metric parts and the number of samples seen; stops early when a stop is requested.
  */
-async function trainEpoch(c: EpochContext, epoch: number): Promise<{ sums: Float32Array; seen: number; seconds: number }> {
+async function trainEpoch(
+  c: EpochContext,
+  epoch: number,
+): Promise<{ sums: Float32Array; seen: number; seconds: number }> {
   const { spec, data, metrics } = c;
   const train = data.train;
   const batchSize = spec.fit.batchSize;
@@ -133,7 +151,14 @@ async function trainEpoch(c: EpochContext, epoch: number): Promise<{ sums: Float
       tf.dispose(parts);
     } else {
       next = tf.tidy(() => {
-        const parts = trainStep(c.model, c.optimizer, c.lossFn, metrics, data.batchX(train, rows, true, c.random), data.batchY(train, rows));
+        const parts = trainStep(
+          c.model,
+          c.optimizer,
+          c.lossFn,
+          metrics,
+          data.batchX(train, rows, true, c.random),
+          data.batchY(train, rows),
+        );
         return tf.add(totals, tf.stack(parts));
       });
     }
@@ -146,11 +171,24 @@ async function trainEpoch(c: EpochContext, epoch: number): Promise<{ sums: Float
       const sums = totals.dataSync();
       const loss = sums[0]! / seen;
       if (!Number.isFinite(loss)) {
-        throw new RunError(`the loss became ${loss} at epoch ${epoch}, batch ${batch}: try a lower learning rate (now ${c.optimizer.learningRate})`, epoch, batch);
+        throw new RunError(
+          `the loss became ${loss} at epoch ${epoch}, batch ${batch}: try a lower learning rate (now ${c.optimizer.learningRate})`,
+          epoch,
+          batch,
+        );
       }
       if (eventDue) {
         lastEvent = t;
-        c.emit({ type: 'batch', epoch, batch, batches: steps, loss, metrics: ratioMetrics(metrics, sums), samplesPerSec: seen / ((t - epochStart) / 1000), time: (t - c.startTime) / 1000 });
+        c.emit({
+          type: 'batch',
+          epoch,
+          batch,
+          batches: steps,
+          loss,
+          metrics: ratioMetrics(metrics, sums),
+          samplesPerSec: seen / ((t - epochStart) / 1000),
+          time: (t - c.startTime) / 1000,
+        });
       }
     }
     // Lets SIGINT and stdin's stop line arrive between batches.
@@ -191,7 +229,9 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     // data-parallel threads (parallel.ts) split each batch inside one process.
     const replicas = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1);
     if (replicas > 1) {
-      throw new Error(`devices: ${replicas} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch', or devices: 1`);
+      throw new Error(
+        `devices: ${replicas} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch', or devices: 1`,
+      );
     }
     const requested = spec.fit.backend === 'tfjs' ? 'auto' : spec.fit.backend;
     const choice: BackendChoice = await selectBackend(requested);
@@ -220,7 +260,9 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
         try {
           pool = await ShardPool.start(spec, data.numClasses, threads);
           device = device.replace('1 thread', `${threads} threads`);
-          threadNotes.push(`data-parallel: each batch is split over ${threads} WebAssembly threads (MODELSPEC_TFJS_THREADS=1 trains on one)`);
+          threadNotes.push(
+            `data-parallel: each batch is split over ${threads} WebAssembly threads (MODELSPEC_TFJS_THREADS=1 trains on one)`,
+          );
         } catch (e) {
           threadNotes.push(`could not start the training threads (${(e as Error).message}); training on one thread`);
         }
@@ -235,7 +277,11 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       // Why this engine was chosen (by the launcher), then why this backend (here).
       reason: spec.fit.engineReason ? `${spec.fit.engineReason}; ${choice.reason}` : choice.reason,
       params: countParams(model),
-      samples: { train: train.rows.length, validation: data.validation?.rows.length ?? 0, test: data.test?.rows.length ?? 0 },
+      samples: {
+        train: train.rows.length,
+        validation: data.validation?.rows.length ?? 0,
+        test: data.test?.rows.length ?? 0,
+      },
       epochs: spec.fit.epochs,
       batchSize,
       stepsPerEpoch: steps,
@@ -245,22 +291,50 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
 
     for (const message of threadNotes) emit({ type: 'log', level: 'info', message });
     if (spec.fit.mixedPrecision) {
-      emit({ type: 'log', level: 'info', message: 'mixed precision is not available in TensorFlow.js; training in float32' });
+      emit({
+        type: 'log',
+        level: 'info',
+        message: 'mixed precision is not available in TensorFlow.js; training in float32',
+      });
     }
 
     if (spec.mode === 'evaluate') {
       // `modelspec evaluate`: the loaded weights on the test split; nothing trained or saved.
-      if (!data.test || !data.test.rows.length) throw new Error('there is no test data to evaluate on; add test: to the data block');
-      const r = evaluateSplit(model, data, data.test, lossFn, metrics, batchSize, isClassificationLoss(spec.compile.loss));
+      if (!data.test || !data.test.rows.length)
+        throw new Error('there is no test data to evaluate on; add test: to the data block');
+      const r = evaluateSplit(
+        model,
+        data,
+        data.test,
+        lossFn,
+        metrics,
+        batchSize,
+        isClassificationLoss(spec.compile.loss),
+      );
       emit(testReport(r, data, data.test));
-      emit({ type: 'finished', time: now(), epochs: 0, seconds: (performance.now() - startTime) / 1000, modelPath: '' });
+      emit({
+        type: 'finished',
+        time: now(),
+        epochs: 0,
+        seconds: (performance.now() - startTime) / 1000,
+        modelPath: '',
+      });
       return;
     }
 
     if (options.firstBatchLoss) {
       const first: Split = { ...train, rows: train.rows.subarray(0, batchSize) };
       const r = evaluateSplit(model, data, first, lossFn, metrics, batchSize);
-      emit({ type: 'batch', epoch: 1, batch: 1, batches: steps, loss: r.loss, metrics: r.metrics, samplesPerSec: 0, time: 0 });
+      emit({
+        type: 'batch',
+        epoch: 1,
+        batch: 1,
+        batches: steps,
+        loss: r.loss,
+        metrics: r.metrics,
+        samplesPerSec: 0,
+        time: 0,
+      });
       emit({ type: 'finished', time: now(), epochs: 0, seconds: (performance.now() - startTime) / 1000, modelPath });
       return;
     }
@@ -319,7 +393,13 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
 
     if (stop.requested) {
       await save(spec.runDir);
-      emit({ type: 'stopped', time: now(), reason: stop.reason ?? 'stop requested', epoch: Math.min(epoch, spec.fit.epochs), modelPath });
+      emit({
+        type: 'stopped',
+        time: now(),
+        reason: stop.reason ?? 'stop requested',
+        epoch: Math.min(epoch, spec.fit.epochs),
+        modelPath,
+      });
       return;
     }
     if (data.test?.rows.length) {
@@ -328,9 +408,20 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       emit(testReport(r, data, data.test));
     }
     await save(spec.runDir);
-    emit({ type: 'finished', time: now(), epochs: epochsDone, seconds: (performance.now() - startTime) / 1000, modelPath });
+    emit({
+      type: 'finished',
+      time: now(),
+      epochs: epochsDone,
+      seconds: (performance.now() - startTime) / 1000,
+      modelPath,
+    });
   } catch (e) {
-    const where = e instanceof RunError ? { epoch: e.epoch, batch: e.batch } : epoch > 0 ? { epoch: Math.min(epoch, spec.fit.epochs) } : {};
+    const where =
+      e instanceof RunError
+        ? { epoch: e.epoch, batch: e.batch }
+        : epoch > 0
+          ? { epoch: Math.min(epoch, spec.fit.epochs) }
+          : {};
     emit({ type: 'failed', time: now(), message: (e as Error).message ?? String(e), ...where });
   } finally {
     await pool?.close();

@@ -24,7 +24,11 @@ export function batchMatMulKernel(backendName: string, native: KernelConfig): Ke
       try {
         const a = transposeA ? swapLastTwo(call, args.inputs['a']!) : args.inputs['a']!;
         const b = transposeB ? swapLastTwo(call, args.inputs['b']!) : args.inputs['b']!;
-        return nativeFunc({ ...args, inputs: { a, b }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+        return nativeFunc({
+          ...args,
+          inputs: { a, b },
+          attrs: { ...args.attrs, transposeA: false, transposeB: false },
+        });
       } finally {
         call.dispose();
       }

@@ -7,7 +7,13 @@
 // x (batch and channels swapped) is the image and dy, dilated by the stride, the filter. Both
 // measured faster here than im2col + MatMul. dX for stride 1 is the convolution of the padded dy
 // with the filter rotated by 180 degrees and its channel axes swapped.
-import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { KernelCaller } from './kernel-calls';
 
 type Conv2DGradAttrs = {
@@ -41,7 +47,19 @@ export function conv2dBackpropFilterViaConv(
   const [kh, kw, ci, co] = filterShape;
   let xp = x;
   if (top || bottom || left || right) {
-    xp = call.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+    xp = call.run(
+      'PadV2',
+      { x },
+      {
+        paddings: [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
   }
   if (info.strideHeight === 1 && info.strideWidth === 1 && ci >= 8) {
     // Stride 1: use x as the filter and the padded dy as the image, which XNNPACK runs about
@@ -51,8 +69,17 @@ export function conv2dBackpropFilterViaConv(
     const dyt = call.run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] }); // [co, oh, ow, n]
     const xf = call.run('Transpose', { x: xp }, { perm: [1, 2, 0, 3] }); // [H, W, n, ci]
     // XNNPACK pads inside the convolution: no padded copy of dy.
-    const pad = [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]];
-    const r = call.run('Conv2D', { x: dyt, filter: xf }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' });
+    const pad = [
+      [0, 0],
+      [kh - 1, kh - 1],
+      [kw - 1, kw - 1],
+      [0, 0],
+    ];
+    const r = call.run(
+      'Conv2D',
+      { x: dyt, filter: xf },
+      { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' },
+    );
     const flipped = call.run('Reverse', { x: r }, { dims: [1, 2] });
     return call.run('Transpose', { x: flipped }, { perm: [1, 2, 3, 0] }, true);
   }
@@ -62,7 +89,13 @@ export function conv2dBackpropFilterViaConv(
   let r = call.run(
     'Conv2D',
     { x: xt, filter: dyt },
-    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth], dimRoundingMode: 'floor' },
+    {
+      strides: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+      dimRoundingMode: 'floor',
+    },
   ); // [ci, >=kh, >=kw, co]: rows beyond the filter are pixels 'valid' padding never reached
   if (r.shape[1] !== kh || r.shape[2] !== kw) {
     r = call.run('Slice', { x: r }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] });
@@ -100,15 +133,29 @@ export function conv2dBackpropInputViaConv(
   const flipped = call.run('Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = call.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, co, ci]
   // XNNPACK pads inside the convolution: no padded copy of dy.
-  const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
-  return call.run('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' }, true);
+  const pad = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+  return call.run(
+    'Conv2D',
+    { x: dy, filter: swapped },
+    { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' },
+    true,
+  );
 }
 
 /**
  * Kernel configs for `backendName`. `fallbackInput` is the backend's own Conv2DBackpropInput
  * (used for strides above 1); `fallbackFilter` computes dW where the trick does not apply.
  */
-export function conv2dGradKernels(backendName: string, fallbackInput?: KernelFunc, fallbackFilter?: KernelFunc): KernelConfig[] {
+export function conv2dGradKernels(
+  backendName: string,
+  fallbackInput?: KernelFunc,
+  fallbackFilter?: KernelFunc,
+): KernelConfig[] {
   return [
     {
       kernelName: 'Conv2DBackpropFilter',
@@ -117,7 +164,7 @@ export function conv2dGradKernels(backendName: string, fallbackInput?: KernelFun
         const x = args.inputs['x']!;
         const dy = args.inputs['dy']!;
         const attrs = args.attrs as unknown as Conv2DGradAttrs & { filterShape: [number, number, number, number] };
-        const call = new KernelCaller(args.backend as KernelBackend, backendName) // KernelFunc types its backend as {};
+        const call = new KernelCaller(args.backend as KernelBackend, backendName); // KernelFunc types its backend as {};
         try {
           const out = conv2dBackpropFilterViaConv(call, x, dy, attrs.filterShape, attrs);
           if (out) return out;
@@ -135,7 +182,7 @@ export function conv2dGradKernels(backendName: string, fallbackInput?: KernelFun
         const dy = args.inputs['dy']!;
         const filter = args.inputs['filter']!;
         const attrs = args.attrs as unknown as Conv2DGradAttrs & { inputShape: [number, number, number, number] };
-        const call = new KernelCaller(args.backend as KernelBackend, backendName) // KernelFunc types its backend as {};
+        const call = new KernelCaller(args.backend as KernelBackend, backendName); // KernelFunc types its backend as {};
         try {
           const out = conv2dBackpropInputViaConv(call, dy, filter, attrs.inputShape, attrs);
           if (out) return out;

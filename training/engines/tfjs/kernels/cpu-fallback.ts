@@ -1,7 +1,14 @@
 // Runs a kernel the target backend lacks on the JavaScript (cpu) backend, copying inputs over
 // and results back. Slow for big tensors but complete: every op with a gradient in TF.js has a
 // cpu kernel, so any layer can train. Hot kernels get a native implementation instead.
-import { findBackend, getKernel, type KernelConfig, type KernelBackend, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  findBackend,
+  getKernel,
+  type KernelConfig,
+  type KernelBackend,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 export function cpuFallbackKernel(kernelName: string, backendName: string): KernelConfig | undefined {
   const cpuKernel = getKernel(kernelName, 'cpu');

@@ -2,7 +2,13 @@
 // convolution, MatMul without its slow transpose path, pooling gradients in JavaScript over the
 // wasm heap, Sum over leading axes (bias gradients) in place, and a cpu fallback for every
 // other kernel wasm lacks (depthwise conv gradients, UnsortedSegmentSum for Embedding, ...). TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
-import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  getKernelsForBackend,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
 import { conv2dGradKernels } from './conv2d-grads';
 import { batchMatMulKernel } from './batch-matmul';
 import { cpuFallbackKernel } from './cpu-fallback';

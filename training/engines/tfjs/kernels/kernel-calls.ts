@@ -1,6 +1,12 @@
 // Calls another registered kernel of the same backend directly from inside a kernel. Going
 // through tf.* ops instead would create tensors in the engine's scopes and on the gradient tape.
-import { getKernel, type Attribute, type KernelBackend, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  type Attribute,
+  type KernelBackend,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 export class KernelCaller {
   private readonly temporaries: TensorInfo[] = [];
@@ -16,7 +22,10 @@ export class KernelCaller {
     if (!kernel) throw new Error(`kernel ${kernelName} is not registered for ${this.backendName}`);
     const t0 = process.env.TFJS_KERNEL_TRACE ? performance.now() : 0;
     const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend });
-    if (t0) process.stderr.write(`  ${kernelName} ${(performance.now() - t0).toFixed(1)}ms ${JSON.stringify(Object.values(inputs).map((t) => t?.shape))}\n`);
+    if (t0)
+      process.stderr.write(
+        `  ${kernelName} ${(performance.now() - t0).toFixed(1)}ms ${JSON.stringify(Object.values(inputs).map((t) => t?.shape))}\n`,
+      );
     // Every kernel used here returns a single TensorInfo.
     const info = out as TensorInfo;
     if (!keep) this.temporaries.push(info);

@@ -2,7 +2,13 @@
 // over the windows. tfjs-backend-wasm's own versions took ~200 ms for mnist_cnn's pooling
 // gradient per batch; this takes a few ms. Ties go to the first maximum in row-major window
 // order, as TF.js's cpu backend does.
-import { backend_util, type DataType, type KernelConfig, type TensorInfo, type TypedArray } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type DataType,
+  type KernelConfig,
+  type TensorInfo,
+  type TypedArray,
+} from '@tensorflow/tfjs-core';
 
 /** The parts of the wasm backend used here (its class is not exported as a type we can import cheaply). */
 interface HeapBackend {
@@ -105,7 +111,12 @@ export function poolGradKernels(backendName: string): KernelConfig[] {
         const heap = backend as HeapBackend; // the wasm backend instance
         const x = inputs['input']!;
         const out = heap.makeOutput(x.shape, 'float32');
-        maxPoolGrad(heap.typedArrayFromHeap(inputs['dy']!), heap.typedArrayFromHeap(x), heap.typedArrayFromHeap(out), poolInfo(x.shape, attrs as unknown as PoolAttrs));
+        maxPoolGrad(
+          heap.typedArrayFromHeap(inputs['dy']!),
+          heap.typedArrayFromHeap(x),
+          heap.typedArrayFromHeap(out),
+          poolInfo(x.shape, attrs as unknown as PoolAttrs),
+        );
         return out;
       },
     },
@@ -116,7 +127,11 @@ export function poolGradKernels(backendName: string): KernelConfig[] {
         const heap = backend as HeapBackend; // the wasm backend instance
         const x = inputs['input']!;
         const out = heap.makeOutput(x.shape, 'float32');
-        avgPoolGrad(heap.typedArrayFromHeap(inputs['dy']!), heap.typedArrayFromHeap(out), poolInfo(x.shape, attrs as unknown as PoolAttrs));
+        avgPoolGrad(
+          heap.typedArrayFromHeap(inputs['dy']!),
+          heap.typedArrayFromHeap(out),
+          poolInfo(x.shape, attrs as unknown as PoolAttrs),
+        );
         return out;
       },
     },

@@ -43,6 +43,8 @@ export class LeakyReluActivation extends KerasActivation {
 export function registerActivations(): void {
   for (const cls of [HardSigmoid, Exponential, Silu, LeakyReluActivation]) {
     // TF.js's registerClass overwrites an existing entry of the same name.
-    tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+    tf.serialization.registerClass(
+      cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+    );
   }
 }

@@ -8,7 +8,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 type Kwargs = Record<string, unknown>;
 interface BatchNormalizationClass {
-  new (args?: object): tfl.layers.Layer & { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] };
+  new (
+    args?: object,
+  ): tfl.layers.Layer & { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] };
 }
 // TF.js exports the layer only through its factory; its class is the instance's constructor.
 const TfjsBatchNormalization = tfl.layers.batchNormalization({}).constructor as BatchNormalizationClass;

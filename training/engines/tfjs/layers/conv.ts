@@ -28,9 +28,19 @@ export function dilateKernel(kernel: tf.Tensor, rates: readonly number[]): tf.Te
     const taps = k.shape[axis]!;
     // (…, taps, …) -> (…, taps, rate, …) with rate-1 zeros after each tap -> (…, taps·rate, …), cut to (taps-1)·rate+1.
     const expanded = tf.expandDims(k, axis + 1);
-    const spaced = tf.pad(expanded, expanded.shape.map((_, i): [number, number] => (i === axis + 1 ? [0, rate - 1] : [0, 0])));
-    const flat = tf.reshape(spaced, k.shape.map((d, i) => (i === axis ? taps * rate : d)));
-    return tf.slice(flat, k.shape.map(() => 0), k.shape.map((d, i) => (i === axis ? (taps - 1) * rate + 1 : d)));
+    const spaced = tf.pad(
+      expanded,
+      expanded.shape.map((_, i): [number, number] => (i === axis + 1 ? [0, rate - 1] : [0, 0])),
+    );
+    const flat = tf.reshape(
+      spaced,
+      k.shape.map((d, i) => (i === axis ? taps * rate : d)),
+    );
+    return tf.slice(
+      flat,
+      k.shape.map(() => 0),
+      k.shape.map((d, i) => (i === axis ? (taps - 1) * rate + 1 : d)),
+    );
   }, kernel);
 }
 
@@ -51,7 +61,12 @@ function kerasConv(Base: ConvClass, className: string, kernels: readonly string[
     /** Runs `fn` with the effective (dilated) kernel size, rate 1 and the padding given. */
     private swapped<T>(padding: string, dilated: Map<string, Readable> | undefined, fn: () => T): T {
       const f = this.fields;
-      const saved = { padding: f.padding, kernelSize: f.kernelSize, dilationRate: f.dilationRate, kernels: kernels.map((k) => f[k]) };
+      const saved = {
+        padding: f.padding,
+        kernelSize: f.kernelSize,
+        dilationRate: f.dilationRate,
+        kernels: kernels.map((k) => f[k]),
+      };
       const rates = this.rates();
       f.padding = padding;
       f.kernelSize = f.kernelSize.map((k, i) => (k - 1) * rates[i]! + 1);
@@ -84,7 +99,12 @@ function kerasConv(Base: ConvClass, className: string, kernels: readonly string[
         let x = Array.isArray(inputs) ? inputs[0]! : inputs;
         const rates = this.rates();
         const causal = this.fields.padding === 'causal';
-        if (causal) x = tf.pad(x, [[0, 0], [rates[0]! * (this.fields.kernelSize[0]! - 1), 0], [0, 0]]);
+        if (causal)
+          x = tf.pad(x, [
+            [0, 0],
+            [rates[0]! * (this.fields.kernelSize[0]! - 1), 0],
+            [0, 0],
+          ]);
         const dilated = new Map<string, Readable>();
         for (const name of kernels) {
           const kernel = dilateKernel((this.fields[name] as Readable).read(), rates);

@@ -32,7 +32,15 @@ interface CellFields {
   biasRegularizer: unknown;
   biasConstraint: unknown;
   built: boolean;
-  addWeight(name: string, shape: number[], dtype: null, init: unknown, reg: unknown, trainable: boolean, constraint: unknown): tfl.LayerVariable;
+  addWeight(
+    name: string,
+    shape: number[],
+    dtype: null,
+    init: unknown,
+    reg: unknown,
+    trainable: boolean,
+    constraint: unknown,
+  ): tfl.LayerVariable;
 }
 
 export class KerasGRUCell extends GRUCellBase {
@@ -43,7 +51,9 @@ export class KerasGRUCell extends GRUCellBase {
     super({ ...args, resetAfter: false });
     // The lowering writes reset_after, and saved configs get it at load (saved-config.ts).
     if (typeof args.resetAfter !== 'boolean') {
-      throw new Error(`GRU layer '${String(args['name'] ?? '')}': its config has no reset_after (a run spec carries every argument; a saved model.json gets the catalog's default when loaded)`);
+      throw new Error(
+        `GRU layer '${String(args['name'] ?? '')}': its config has no reset_after (a run spec carries every argument; a saved model.json gets the catalog's default when loaded)`,
+      );
     }
     this.resetAfter = args.resetAfter;
   }
@@ -54,10 +64,28 @@ export class KerasGRUCell extends GRUCellBase {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const inputDim = shape[shape.length - 1]!;
     const u = self.units;
-    self.kernel = self.addWeight('kernel', [inputDim, 3 * u], null, self.kernelInitializer, self.kernelRegularizer, true, self.kernelConstraint);
-    self.recurrentKernel = self.addWeight('recurrent_kernel', [u, 3 * u], null, self.recurrentInitializer, self.recurrentRegularizer, true, self.recurrentConstraint);
+    self.kernel = self.addWeight(
+      'kernel',
+      [inputDim, 3 * u],
+      null,
+      self.kernelInitializer,
+      self.kernelRegularizer,
+      true,
+      self.kernelConstraint,
+    );
+    self.recurrentKernel = self.addWeight(
+      'recurrent_kernel',
+      [u, 3 * u],
+      null,
+      self.recurrentInitializer,
+      self.recurrentRegularizer,
+      true,
+      self.recurrentConstraint,
+    );
     // Keras's (2, 3*units) bias: row 0 is added to the input projection, row 1 to the recurrent one.
-    self.bias = self.useBias ? self.addWeight('bias', [2, 3 * u], null, self.biasInitializer, self.biasRegularizer, true, self.biasConstraint) : null;
+    self.bias = self.useBias
+      ? self.addWeight('bias', [2, 3 * u], null, self.biasInitializer, self.biasRegularizer, true, self.biasConstraint)
+      : null;
     self.built = true;
   }
 

@@ -20,7 +20,18 @@ export function registerKerasLayers(): void {
   registered = true;
   polyfillTensorMethods();
   registerActivations();
-  const classes: unknown[] = [...RESHAPING_LAYERS, ...DROPOUT_LAYERS, ...NOISE_LAYERS, KerasGRU, KerasGRUCell, KerasReLU, KerasOrthogonal, KerasBatchNormalization, KerasLayerNormalization, ...CONV_LAYERS];
+  const classes: unknown[] = [
+    ...RESHAPING_LAYERS,
+    ...DROPOUT_LAYERS,
+    ...NOISE_LAYERS,
+    KerasGRU,
+    KerasGRUCell,
+    KerasReLU,
+    KerasOrthogonal,
+    KerasBatchNormalization,
+    KerasLayerNormalization,
+    ...CONV_LAYERS,
+  ];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   }

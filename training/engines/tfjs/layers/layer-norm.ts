@@ -12,7 +12,9 @@ interface LayerNormalizationFields {
   beta: tfl.LayerVariable | null;
 }
 interface LayerNormalizationClass {
-  new (args?: object): tfl.layers.Layer & { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] };
+  new (
+    args?: object,
+  ): tfl.layers.Layer & { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] };
 }
 // TF.js exports the layer only through its factory; its class is the instance's constructor.
 const TfjsLayerNormalization = tfl.layers.layerNormalization({}).constructor as LayerNormalizationClass;

@@ -20,7 +20,16 @@ export function normalNoise(shape: number[], mean: number, stddev: number, rando
   return tf.tensor(values, shape, 'float32');
 }
 
-type Args = { stddev?: number; rate?: number; seed?: number | null; name?: string; batchInputShape?: (number | null)[]; inputShape?: (number | null)[]; dtype?: string; trainable?: boolean };
+type Args = {
+  stddev?: number;
+  rate?: number;
+  seed?: number | null;
+  name?: string;
+  batchInputShape?: (number | null)[];
+  inputShape?: (number | null)[];
+  dtype?: string;
+  trainable?: boolean;
+};
 
 abstract class NoiseLayer extends tfl.layers.Layer {
   protected readonly seed: number | null;

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Random } from '../random';
 
-type InitializerClass = new (args: object) => { apply(shape: number[], dtype?: tf.DataType): tf.Tensor; getConfig(): tf.serialization.ConfigDict };
+type InitializerClass = new (
+  args: object,
+) => { apply(shape: number[], dtype?: tf.DataType): tf.Tensor; getConfig(): tf.serialization.ConfigDict };
 const InitializerBase = Object.getPrototypeOf(tfl.initializers.orthogonal({})).constructor as InitializerClass;
 
 function normal(random: Random): number {

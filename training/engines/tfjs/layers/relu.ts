@@ -3,7 +3,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { required } from './required';
 
-type Args = { maxValue?: number | null; negativeSlope?: number; threshold?: number; name?: string; batchInputShape?: (number | null)[]; inputShape?: (number | null)[]; dtype?: string };
+type Args = {
+  maxValue?: number | null;
+  negativeSlope?: number;
+  threshold?: number;
+  name?: string;
+  batchInputShape?: (number | null)[];
+  inputShape?: (number | null)[];
+  dtype?: string;
+};
 
 export class KerasReLU extends tfl.layers.Layer {
   static readonly className = 'ReLU';
@@ -12,7 +20,12 @@ export class KerasReLU extends tfl.layers.Layer {
   private readonly threshold: number;
 
   constructor(args: Args = {}) {
-    super({ name: args.name, batchInputShape: args.batchInputShape, inputShape: args.inputShape, dtype: args.dtype } as object);
+    super({
+      name: args.name,
+      batchInputShape: args.batchInputShape,
+      inputShape: args.inputShape,
+      dtype: args.dtype,
+    } as object);
     this.maxValue = args.maxValue ?? null;
     this.negativeSlope = required<number>('ReLU', args, 'negativeSlope');
     this.threshold = required<number>('ReLU', args, 'threshold');
@@ -36,6 +49,11 @@ export class KerasReLU extends tfl.layers.Layer {
   }
 
   override getConfig() {
-    return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
+    return {
+      ...super.getConfig(),
+      maxValue: this.maxValue,
+      negativeSlope: this.negativeSlope,
+      threshold: this.threshold,
+    };
   }
 }

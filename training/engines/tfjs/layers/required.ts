@@ -4,6 +4,7 @@
 
 export function required<T>(layer: string, args: Readonly<Record<string, unknown>>, key: string): T {
   const value = args[key];
-  if (value === undefined) throw new Error(`${layer}: the model config has no '${key}'; ModelSpec's lowering writes every argument (catalog)`);
+  if (value === undefined)
+    throw new Error(`${layer}: the model config has no '${key}'; ModelSpec's lowering writes every argument (catalog)`);
   return value as T;
 }

@@ -6,7 +6,13 @@ import { required } from './required';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 type Shape = (number | null)[];
-type Args = Record<string, unknown> & { name?: string; batchInputShape?: Shape; inputShape?: Shape; dtype?: string; trainable?: boolean };
+type Args = Record<string, unknown> & {
+  name?: string;
+  batchInputShape?: Shape;
+  inputShape?: Shape;
+  dtype?: string;
+  trainable?: boolean;
+};
 
 /** The common Layer arguments (name, input shape, dtype) to pass to the base constructor. */
 function baseArgs(args: Args): object {
@@ -119,7 +125,9 @@ class Cropping extends PadOrCrop {
   }
   protected apply1(x: tf.Tensor) {
     const begin = [0, ...this.amounts.map(([a]) => a), 0];
-    const size = x.shape.map((d, i) => (i >= 1 && i <= this.dims ? d - this.amounts[i - 1]![0] - this.amounts[i - 1]![1] : -1));
+    const size = x.shape.map((d, i) =>
+      i >= 1 && i <= this.dims ? d - this.amounts[i - 1]![0] - this.amounts[i - 1]![1] : -1,
+    );
     return tf.slice(x, begin, size);
   }
 }
@@ -191,7 +199,9 @@ export class KerasFlatten extends TfjsFlatten {
 }
 
 // TF.js exports Reshape only through its factory too.
-const TfjsReshape = tfl.layers.reshape({ targetShape: [1] }).constructor as new (args: object) => tfl.layers.Layer & {
+const TfjsReshape = tfl.layers.reshape({ targetShape: [1] }).constructor as new (
+  args: object,
+) => tfl.layers.Layer & {
   targetShape: Shape;
   fixUnknownDimension(inputShape: number[], outputShape: Shape): number[];
 };
@@ -215,4 +225,15 @@ export class KerasReshape extends TfjsReshape {
   }
 }
 
-export const RESHAPING_LAYERS = [KerasFlatten, KerasReshape, UpSampling1D, UpSampling3D, ZeroPadding1D, ZeroPadding3D, Cropping1D, Cropping3D, GlobalMaxPooling3D, GlobalAveragePooling3D];
+export const RESHAPING_LAYERS = [
+  KerasFlatten,
+  KerasReshape,
+  UpSampling1D,
+  UpSampling3D,
+  ZeroPadding1D,
+  ZeroPadding3D,
+  Cropping1D,
+  Cropping3D,
+  GlobalMaxPooling3D,
+  GlobalAveragePooling3D,
+];
