@@ -1,6 +1,9 @@
 """Thread policies of the engine on a busy machine, measured.
 
-    python3 -m modelspec_torch.contention [--model mlp|cnn|both] [--rounds 3] [--samples N]
+    node --import tsx test/bench/bench-models.ts /tmp/bench-models.json   # in the repository root
+    python3 -m modelspec_torch.contention --models /tmp/bench-models.json [--model mlp|cnn|both] [--rounds 3]
+
+The models come lowered from the examples through the catalog (the engine holds no Keras default).
 
 For each policy (torch's intra-op thread count, OpenMP's wait policy) a fresh process runs the
 engine's own training loop (bench.Runner) quiet, then next to a busy neighbour (a process that
@@ -40,13 +43,13 @@ def _engine_env(policy: Dict[str, str]) -> Dict[str, str]:
     return env
 
 
-def measure(kind: str, policy: Dict[str, str], samples: int, epochs: int, busy: bool) -> float:
+def measure(kind: str, policy: Dict[str, str], samples: int, epochs: int, busy: bool, models: str) -> float:
     """Median samples/s of `epochs` engine epochs in a fresh process (after one warm-up)."""
     neighbour = subprocess.Popen([sys.executable, '-c', SPIN]) if busy else None
     try:
         main = os.path.join(os.path.dirname(os.path.abspath(__file__)), '__main__.py')
         code = ('import sys; sys.argv = [sys.argv[0]]; '
-                'from modelspec_torch.contention import worker; worker(%r, %d, %d)' % (kind, samples, epochs))
+                'from modelspec_torch.contention import worker; worker(%r, %d, %d, %r)' % (kind, samples, epochs, models))
         r = subprocess.run([sys.executable, '-E', '-c', code], env={**_engine_env(policy), 'PYTHONPATH': ''},
                            cwd=os.path.dirname(os.path.dirname(main)), capture_output=True, text=True, timeout=1800)
         if r.returncode != 0:
@@ -58,19 +61,20 @@ def measure(kind: str, policy: Dict[str, str], samples: int, epochs: int, busy: 
             neighbour.wait()
 
 
-def worker(kind: str, samples: int, epochs: int) -> None:
-    from .bench import Runner, synthetic
+def worker(kind: str, samples: int, epochs: int, models_file: str) -> None:
+    from .bench import INPUTS, Runner, load_models, synthetic
     from .device import configure_allocator, configure_threads
     configure_threads()
     configure_allocator()
-    x, y = synthetic(samples)
-    runner = Runner(kind, x, y, 128, 'torch:cpu')
+    x, y = synthetic(samples, INPUTS[kind])
+    runner = Runner(kind, x, y, 128, 'torch:cpu', load_models(models_file))
     runner.epoch()  # warm-up
     print(statistics.median(runner.epoch() for _ in range(epochs)))
 
 
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--models', required=True, help='the models file test/bench/bench-models.ts writes')
     parser.add_argument('--model', default='both', choices=['mlp', 'cnn', 'both'])
     parser.add_argument('--rounds', type=int, default=3, help='measurements of each policy and condition, interleaved')
     parser.add_argument('--epochs', type=int, default=2, help='timed epochs per measurement')
@@ -83,8 +87,8 @@ def main(argv: List[str]) -> int:
         for r in range(args.rounds):
             names = list(POLICIES) if r % 2 == 0 else list(reversed(POLICIES))
             for name in names:
-                quiet[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=False))
-                busy[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=True))
+                quiet[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=False, models=args.models))
+                busy[name].append(measure(kind, POLICIES[name], n, args.epochs, busy=True, models=args.models))
                 sys.stderr.write(f'{kind} round {r + 1}: {name}: quiet {quiet[name][-1]:.0f}, busy {busy[name][-1]:.0f} samples/s\n')
         for name in POLICIES:
             q, b = statistics.median(quiet[name]), statistics.median(busy[name])

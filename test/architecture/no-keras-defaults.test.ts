@@ -10,7 +10,7 @@ import { allCallbacks, allLayers, allOptimizers } from '../../language/catalog';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The engines and the exports: what must take every Keras argument from the catalog. */
-const SCANNED = ['training/engines/tfjs', 'export', 'python/modelspec_torch', 'python/modelspec_export'];
+const SCANNED = ['training/engines/tfjs', 'interop/export', 'python/modelspec_torch', 'python/modelspec_export'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

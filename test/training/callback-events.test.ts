@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test } from 'node:test';
+import { optimizerArgs } from '../../language/catalog';
 import { describeCallback, type CallbackEvent } from '../../training/callback-events';
 import type { EngineChoice } from '../../training/engines/detect';
 import type { RunEvent, RunSpec } from '../../training/protocol';
@@ -15,7 +16,7 @@ import { mlpSpec, PYTHON, SKIP, tempDir } from './torch/helpers';
 function frozenSpec(backend: string): RunSpec {
   const dir = tempDir('callbacks-');
   const spec = mlpSpec(dir, { n: 200 });
-  spec.compile.optimizer = { name: 'SGD', args: { learning_rate: 1e-9 } };
+  spec.compile.optimizer = { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 1e-9 }) };
   spec.fit.epochs = 8;
   spec.fit.backend = backend;
   spec.fit.callbacks = [
