@@ -160,16 +160,24 @@ test(
       await page.keyboard.type('Input(shape=(28, 28))');
       await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
       // Hovering the squiggle: the message, which starts with the fix, and the Quick Fix link.
-      await page
+      // The editor shows a hover only after the pointer rests; a busy machine can miss the first
+      // rest (the hover is cancelled when the diagnostics arrive meanwhile), so rest again.
+      const denseName = page
         .locator('.monaco-editor .view-line', { hasText: "Dense(10, activation='softmax')" })
         .first()
         .locator('span', { hasText: /^Dense$/ })
-        .first()
-        .hover();
-      await page
-        .locator('.monaco-hover-content', { hasText: 'Insert Flatten() before' })
-        .first()
-        .waitFor({ timeout: 30_000 });
+        .first();
+      const fixHover = page.locator('.monaco-hover-content', { hasText: 'Insert Flatten() before' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(5, 500);
+        await denseName.hover();
+        try {
+          await fixHover.waitFor({ timeout: 10_000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+        }
+      }
       await shot(editorPart, 'squiggle-and-fix');
       await page.mouse.move(5, 500);
       await page.keyboard.press('Escape');
