@@ -3,51 +3,29 @@
 // stand-in acquireVsCodeApi() that records what the view posts.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { graphHtml } from '../../media/graph/src/html';
 import type { GraphToHostMessage, HostToGraphMessage } from '../../media/graph/src/messages';
-import { applyThemeScript, waitUntil, type ThemeName } from '../panel/fixtures/panelPage';
+import {
+  applyThemeScript,
+  buildWebview,
+  cspViolations,
+  DIST,
+  fakeVsCodeApi,
+  type ThemeName,
+  waitUntil,
+} from '../panel/fixtures/panelPage';
 
-export const DIST = 'media/dist';
+export { DIST };
 export const SCREENSHOTS = '.test-output/graph';
 const ORIGIN = 'https://graph.webview.test';
 
-/** Builds the view exactly as scripts/build.mjs does (only this bundle), replacing files atomically. */
-export async function buildGraphView(): Promise<void> {
-  const result = await build({
-    write: false,
-    bundle: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    minify: true,
-    logLevel: 'warning',
-    entryPoints: { graph: 'media/graph/src/main.ts' },
-    outdir: DIST,
-    loader: { '.css': 'css' },
-  });
-  mkdirSync(DIST, { recursive: true });
-  for (const file of result.outputFiles) {
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, file.contents);
-    renameSync(tmp, file.path);
-  }
-  mkdirSync(SCREENSHOTS, { recursive: true });
+/** Builds the view exactly as scripts/build.mjs does (only this bundle). */
+export function buildGraphView(): Promise<void> {
+  return buildWebview({ graph: 'media/graph/src/main.ts' }, SCREENSHOTS);
 }
-
-const fakeVsCodeApi = `(() => {
-  window.__posted = [];
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
-  });
-})()`;
 
 export interface Rect {
   id: string;
@@ -99,7 +77,7 @@ export async function openGraph(browser: Browser, theme: ThemeName = 'dark', wid
     }
     return route.fulfill({ status: 404 });
   });
-  await page.addInitScript(fakeVsCodeApi);
+  await page.addInitScript(fakeVsCodeApi(undefined));
   await page.addInitScript(applyThemeScript(theme));
   await page.goto(`${ORIGIN}/index.html`);
   await waitUntil(page, 'window.modelspecGraph !== undefined');
@@ -130,9 +108,7 @@ export async function openGraph(browser: Browser, theme: ThemeName = 'dark', wid
   };
 }
 
-export async function cspViolations(page: Page): Promise<string[]> {
-  return (await page.evaluate('window.__cspViolations')) as string[];
-}
+export { cspViolations };
 
 /** Edge labels that overlap a layer's box or another label (a group's frame may hold labels). */
 export function labelOverlaps(labels: readonly Rect[], boxes: readonly Rect[]): [string, string][] {
