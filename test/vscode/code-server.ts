@@ -209,6 +209,38 @@ export async function closeBrowser(browser: Browser | undefined, page: Page | un
 }
 
 /**
+ * The workbench harness: code-server on a fresh workspace (the examples plus `files`), Chromium
+ * at `viewport` on it, the workbench loaded, then `body`. On a failure: a screenshot in `shots`
+ * and the server's log; always: the browser, the server and the workspace are cleaned up.
+ */
+export async function withWorkbench(
+  opts: { files?: Record<string, string>; shots: string; viewport?: { width: number; height: number } },
+  body: (page: Page, server: CodeServer, workspace: string) => Promise<void>,
+): Promise<void> {
+  mkdirSync(opts.shots, { recursive: true });
+  const workspace = makeWorkspace(opts.files);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    server = await startCodeServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+    await page.goto(server.url(workspace));
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await body(page, server, workspace);
+  } catch (e) {
+    if (page) await page.screenshot({ path: join(opts.shots, `failure-${Date.now()}.png`) }).catch(() => undefined);
+    if (server) console.log(server.log().slice(-3000));
+    throw e;
+  } finally {
+    await closeBrowser(browser, page);
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/**
  * Runs the integration suite (out/test/vscode/index.cjs, built by
  * scripts/build-vscode-tests.mjs) in code-server's extension host against a fresh copy of the
  * examples, with the extension loaded from `extensionPath`. Resolves with the suite's exit code

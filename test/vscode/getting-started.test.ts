@@ -7,19 +7,16 @@
 // here (media/screenshots/).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  closeBrowser,
-  launchChromium,
-  makeWorkspace,
   missingPrerequisite,
   ROOT,
   sleep,
-  startCodeServer,
   type CodeServer,
+  withWorkbench as withCodeServerWorkbench,
 } from './code-server';
 
 const skip = missingPrerequisite();
@@ -104,32 +101,12 @@ function step(walkthrough: Locator, id: string): Locator {
   return walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
 }
 
-async function withWorkbench(
+/** The workbench in a laptop-sized window: the screenshots are the README's. */
+function withWorkbench(
   files: Record<string, string>,
   body: (page: Page, server: CodeServer, workspace: string) => Promise<void>,
 ): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const workspace = makeWorkspace(files);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  try {
-    server = await startCodeServer();
-    browser = await launchChromium();
-    // A laptop-sized window: the screenshots are the README's.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url(workspace));
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-    await body(page, server, workspace);
-  } catch (e) {
-    if (page) await page.screenshot({ path: join(SHOTS, `failure-${Date.now()}.png`) }).catch(() => undefined);
-    if (server) console.log(server.log().slice(-3000));
-    throw e;
-  } finally {
-    await closeBrowser(browser, page);
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  return withCodeServerWorkbench({ files, shots: SHOTS, viewport: { width: 1280, height: 800 } }, body);
 }
 
 test(

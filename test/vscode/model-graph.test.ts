@@ -7,17 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import {
-  closeBrowser,
-  launchChromium,
-  makeWorkspace,
-  missingPrerequisite,
-  ROOT,
-  sleep,
-  startCodeServer,
-  type CodeServer,
-} from './code-server';
+import type { FrameLocator, Page } from 'playwright-core';
+import { missingPrerequisite, ROOT, sleep, withWorkbench } from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the model graph test in the workbench: ${skip}`);
@@ -56,16 +47,7 @@ test(
   async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    const workspace = makeWorkspace();
-    let server: CodeServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page | undefined;
-    try {
-      server = await startCodeServer();
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      await page.goto(server.url(workspace));
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await withWorkbench({ shots: SHOTS }, async (page) => {
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits-cnn.model' }).first().click();
       // The server has analysed the file once its hints show.
       await page
@@ -110,14 +92,6 @@ test(
       assert.equal(await graph.locator('g.box.error').count(), 1);
       assert.match((await broken.locator('text').first().textContent()) ?? '', /^Conv2D/);
       await shot(page, '04-live-error');
-    } catch (e) {
-      if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
-      if (server) console.log(server.log().slice(-3000));
-      throw e;
-    } finally {
-      await closeBrowser(browser, page);
-      await server?.stop();
-      rmSync(workspace, { recursive: true, force: true });
-    }
+    });
   },
 );
