@@ -180,6 +180,8 @@ export interface RefEntry extends CallableSpec {
   /** Keras class name for the JSON config: `GlorotUniform`, `L2`, `MaxNorm`, `Adam`. */
   className: string;
   aliases?: readonly string[];
+  /** Optimizers: values Keras 3 keeps per trainable weight (its slot variables), given all the arguments. */
+  slots?: (args: Readonly<Record<string, ArgValue>>) => number;
 }
 
 /** What a loss expects as labels: decides one-hot vs integer encoding and checks against the model. */

@@ -4,7 +4,7 @@
 // training-memory estimate per layer and in total. Plain data: the webview only lays it out and
 // draws it, so everything it shows is computed (and unit-tested) here.
 
-import { blockSettings, findRef } from '../catalog';
+import { blockSettings, getOptimizer } from '../catalog';
 import { withDefaults } from '../catalog/bind';
 import type { ArgValue, CallArg, LayerCategory, Shape } from '../catalog/types';
 import { product } from '../catalog/shapes';
@@ -223,31 +223,16 @@ function sumMemory(parts: readonly MemoryBytes[]): MemoryBytes {
   return sum;
 }
 
-/**
- * How many values per trainable weight Keras 3's optimizer keeps (its slot variables): SGD none
- * (one with momentum), RMSprop one (plus momentum, plus the mean when centered), Adagrad one,
- * Adam/Adamax/Nadam/Adadelta two (Adam three with amsgrad). Unknown optimizers count two, like Adam.
- */
+/** The file's optimizer (the compile block's, else the catalog's default) and its slots per weight. */
 export function optimizerSlots(value: ArgValue | undefined): { name: string; slots: number } {
+  const given = value ?? (withDefaults({ args: blockSettings('compile') }, {}).optimizer as ArgValue);
   const call: CallArg | undefined =
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-  const written = typeof value === 'string' ? value : (call?.call ?? 'rmsprop');
-  const entry = findRef('optimizer', written);
-  const name = entry?.className ?? written;
-  const args = call?.args ?? {};
-  const positive = (key: string) => typeof args[key] === 'number' && (args[key] as number) > 0;
-  switch (name) {
-    case 'SGD':
-      return { name, slots: positive('momentum') ? 1 : 0 };
-    case 'RMSprop':
-      return { name, slots: 1 + (positive('momentum') ? 1 : 0) + (args.centered === true ? 1 : 0) };
-    case 'Adagrad':
-      return { name, slots: 1 };
-    case 'Adam':
-      return { name, slots: args.amsgrad === true ? 3 : 2 };
-    default:
-      return { name, slots: 2 };
-  }
+    typeof given === 'object' && given !== null && !Array.isArray(given) ? given : undefined;
+  const written = typeof given === 'string' ? given : (call?.call ?? '');
+  const entry = getOptimizer(written);
+  // An optimizer the catalog does not know: counted like Adam (two slots), the common case.
+  if (!entry?.slots) return { name: entry?.className ?? written, slots: 2 };
+  return { name: entry.className, slots: entry.slots(withDefaults(entry, call?.args ?? {})) };
 }
 
 /**

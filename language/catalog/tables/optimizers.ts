@@ -2,7 +2,9 @@
 // Written as a call (Adam(learning_rate=1e-3)) or as a name ('adam', any case).
 
 import { arg, bool, float } from '../arg-types';
-import type { ArgSpec, RefEntry } from '../types';
+import type { ArgSpec, ArgValue, RefEntry } from '../types';
+
+const on = (v: ArgValue | undefined): boolean => (typeof v === 'number' ? v > 0 : v === true);
 
 const positive = float(0, undefined, { minExclusive: true });
 const learningRate = (value: number): ArgSpec =>
@@ -25,6 +27,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'SGD',
     className: 'SGD',
+    slots: (a) => (on(a.momentum) ? 1 : 0),
     aliases: ['sgd'],
     doc: 'Stochastic gradient descent, with optional momentum and Nesterov momentum.',
     args: [
@@ -36,6 +39,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'RMSprop',
     className: 'RMSprop',
+    slots: (a) => 1 + (on(a.momentum) ? 1 : 0) + (on(a.centered) ? 1 : 0),
     aliases: ['rmsprop'],
     doc: 'Divides the gradient by a moving average of its recent magnitude.',
     args: [
@@ -49,6 +53,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'Adam',
     className: 'Adam',
+    slots: (a) => (on(a.amsgrad) ? 3 : 2),
     aliases: ['adam'],
     doc: 'Adaptive moment estimation: per-weight step sizes from running means of the gradient and its square.',
     args: [learningRate(0.001), beta1, beta2, epsilon, arg('amsgrad', bool, false, 'Use the AMSGrad variant.')],
@@ -56,6 +61,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'Adadelta',
     className: 'Adadelta',
+    slots: () => 2,
     aliases: ['adadelta'],
     doc: 'Adapts step sizes from a moving window of updates. Keras 3 defaults learning_rate to 0.001; the classic setting is 1.0.',
     args: [learningRate(0.001), arg('rho', float(0, 1), 0.95, 'Decay rate.'), epsilon],
@@ -63,6 +69,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'Adagrad',
     className: 'Adagrad',
+    slots: () => 1,
     aliases: ['adagrad'],
     doc: 'Per-weight step sizes that shrink with how often a weight is updated.',
     args: [
@@ -74,6 +81,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'Adamax',
     className: 'Adamax',
+    slots: () => 2,
     aliases: ['adamax'],
     doc: 'A variant of Adam based on the infinity norm.',
     args: [learningRate(0.001), beta1, beta2, epsilon],
@@ -81,6 +89,7 @@ export const OPTIMIZERS: readonly RefEntry[] = [
   {
     name: 'Nadam',
     className: 'Nadam',
+    slots: () => 2,
     aliases: ['nadam'],
     doc: 'Adam with Nesterov momentum.',
     args: [learningRate(0.001), beta1, beta2, epsilon],
