@@ -6,6 +6,7 @@
 // result is kept and `onSettled` re-checks the open documents with it.
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { readSamples, type SourceSamples } from '../data/samples';
 import { probeSource } from '../language/data/probe';
 import { readSavedModel, type SavedModel } from '../language/data/saved-model';
 import { describeSource } from '../language/data/source-args';
@@ -23,9 +24,10 @@ const MAX_STUCK_WORKERS = 4;
 /** What the main thread sends the worker. */
 type RequestBody =
   | { kind: 'source'; ref: SourceRef; baseDir: string }
-  | { kind: 'saved'; path: string; baseDir: string };
+  | { kind: 'saved'; path: string; baseDir: string }
+  | { kind: 'samples'; ref: SourceRef; baseDir: string };
 type Request = RequestBody & { id: number };
-type Result = SourceInfo | SavedModel;
+type Result = SourceInfo | SavedModel | SourceSamples;
 
 /** workerData that makes the server bundle run as a probe worker (see main.ts). */
 export const PROBE_WORKER_ROLE = 'modelspec-probe-worker';
@@ -33,6 +35,8 @@ export const PROBE_WORKER_ROLE = 'modelspec-probe-worker';
 export interface BudgetedProbes {
   probe(ref: SourceRef, baseDir: string): SourceInfo;
   readSavedModel(path: string, baseDir: string): SavedModel;
+  /** The hover's strip of samples (data/samples.ts), read in the worker like a probe. */
+  readSamples(ref: SourceRef, baseDir: string): SourceSamples;
   /** Starts the worker now, so the first check does not wait for it. */
   warm(): void;
   dispose(): void;
@@ -100,9 +104,7 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
   }
 
   function direct(request: RequestBody): Result {
-    return request.kind === 'source'
-      ? probeSource(request.ref, request.baseDir)
-      : readSavedModel(request.path, request.baseDir);
+    return answer(request);
   }
 
   function run(key: string, label: string, request: RequestBody): Result {
@@ -163,6 +165,13 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     readSavedModel(path, baseDir) {
       return run(JSON.stringify(['saved', path, baseDir]), path, { kind: 'saved', path, baseDir }) as SavedModel;
     },
+    readSamples(ref, baseDir) {
+      return run(JSON.stringify(['samples', ref, baseDir]), `samples of ${describeSource(ref)}`, {
+        kind: 'samples',
+        ref,
+        baseDir,
+      }) as SourceSamples;
+    },
     warm() {
       live ??= start();
     },
@@ -173,6 +182,18 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
   };
 }
 
+/** A request answered with the core's own (cached) readers. */
+function answer(request: RequestBody): Result {
+  switch (request.kind) {
+    case 'source':
+      return probeSource(request.ref, request.baseDir);
+    case 'saved':
+      return readSavedModel(request.path, request.baseDir);
+    case 'samples':
+      return readSamples(request.ref, request.baseDir);
+  }
+}
+
 /** The worker's side: answer each request with the core's own (cached) readers. */
 export function runProbeWorker(data: { port: MessagePort; flag: Int32Array }): void {
   // Tests only: a delay before each read stands in for a slow file system, which a test cannot mount.
@@ -181,7 +202,7 @@ export function runProbeWorker(data: { port: MessagePort; flag: Int32Array }): v
     if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
     let result: Result;
     try {
-      result = req.kind === 'source' ? probeSource(req.ref, req.baseDir) : readSavedModel(req.path, req.baseDir);
+      result = answer(req);
     } catch (e) {
       result = {
         ok: false,

@@ -33,6 +33,10 @@ import { complete, resolveCompletion } from '../language/services/completion';
 import { foldingRanges } from '../language/services/folding';
 import { formatModelFile } from '../language/services/format';
 import { hover } from '../language/services/hover';
+import { dataPreview, dataSourceAt } from '../language/services/data-preview';
+import { readSamples as readSamplesInPlace, type SourceSamples } from '../data/samples';
+import type { SourceRef } from '../language/data/types';
+import { dataPreviewMarkdown } from './data-preview-markdown';
 import { inlayHints } from '../language/services/inlay-hints';
 import { encodeSemanticTokens, semanticTokens } from '../language/services/semantic-tokens';
 import { signatureHelp } from '../language/services/signature-help';
@@ -56,6 +60,8 @@ interface Settings {
 export interface FileReaders {
   probe: NonNullable<AnalyzeOptions['probe']>;
   readSavedModel: NonNullable<AnalyzeOptions['readSavedModel']>;
+  /** A data source's samples for the hover's preview (data/samples.ts). */
+  readSamples?: (ref: SourceRef, baseDir: string) => SourceSamples;
 }
 
 export function startServer(connection: Connection, readers?: FileReaders): { recheck(): void } {
@@ -196,7 +202,16 @@ export function startServer(connection: Connection, readers?: FileReaders): { re
     guarded('hover', (params) =>
       withDocument(params.textDocument.uri, null, (_doc, analysis) => {
         const h = hover(analysis, params.position);
-        return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: lspRange(h.range) } : null;
+        if (!h) return null;
+        let value = h.contents;
+        // On a data source: its counts, classes and a strip of samples, read in the probe worker.
+        const target = dataSourceAt(analysis, params.position);
+        if (target) {
+          const read = readers?.readSamples ?? readSamplesInPlace;
+          const baseDir = baseDirOf(params.textDocument.uri) ?? process.cwd(); // as the checker resolves paths
+          value += `\n\n---\n\n${dataPreviewMarkdown(dataPreview(target, read(target.source.ref, baseDir)))}`;
+        }
+        return { contents: { kind: MarkupKind.Markdown, value }, range: lspRange(h.range) };
       }),
     ),
   );
