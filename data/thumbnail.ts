@@ -8,7 +8,7 @@ import { resizeBilinear } from './resize';
 import type { SampleImage } from './samples';
 
 export interface ThumbnailSize {
-  /** Enlarge until the longer side is at least this (whole factors only). */
+  /** Enlarge by the smallest whole factor that makes the longer side at least this. */
   minSide: number;
   /** Shrink until the longer side is at most this. */
   maxSide: number;
@@ -52,7 +52,7 @@ function scale(image: SampleImage, size: ThumbnailSize): SampleImage {
     resizeBilinear(image.pixels, image.height, image.width, image.channels, height, width, pixels);
     return { ...image, width, height, pixels };
   }
-  const factor = Math.floor(size.minSide / side);
+  const factor = Math.ceil(size.minSide / side);
   if (factor < 2) return image;
   const width = image.width * factor;
   const height = image.height * factor;
