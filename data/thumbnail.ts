@@ -17,7 +17,8 @@ export interface ThumbnailSize {
 /** The hover's strip. */
 export const STRIP_THUMBNAIL: ThumbnailSize = { minSide: 48, maxSide: 64 };
 /** The Preview Data grid. */
-export const GRID_THUMBNAIL: ThumbnailSize = { minSide: 64, maxSide: 96 };
+/** The Preview Data grid: at the size training sees (up to 96 px); the page enlarges them, pixelated. */
+export const GRID_THUMBNAIL: ThumbnailSize = { minSide: 0, maxSide: 96 };
 
 /** PNG bytes of the image, scaled to `size`. */
 export function thumbnailPng(image: SampleImage, size: ThumbnailSize = STRIP_THUMBNAIL): Uint8Array {
@@ -34,7 +35,8 @@ export function thumbnailPng(image: SampleImage, size: ThumbnailSize = STRIP_THU
   }
   // colorType 0 (grayscale) or 2 (RGB) keeps the file small; 6 only when there is alpha.
   const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
-  return new Uint8Array(PNG.sync.write(png, { colorType, inputHasAlpha: true }));
+  // No per-line filter search: thumbnails are tiny, and the preview encodes a hundred per redraw.
+  return new Uint8Array(PNG.sync.write(png, { colorType, inputHasAlpha: true, filterType: 0 }));
 }
 
 /** `data:image/png;base64,…` */
@@ -53,7 +55,7 @@ function scale(image: SampleImage, size: ThumbnailSize): SampleImage {
     return { ...image, width, height, pixels };
   }
   const factor = Math.ceil(size.minSide / side);
-  if (factor < 2) return image;
+  if (!(factor >= 2)) return image;
   const width = image.width * factor;
   const height = image.height * factor;
   const c = image.channels;

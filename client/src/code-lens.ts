@@ -1,7 +1,7 @@
-// "▶ Train · Summary · Export" above the `model NAME {` line.
+// "▶ Train · Summary · Export" above the `model NAME {` line, "Preview Data" above `data {`.
 
 import * as vscode from 'vscode';
-import { findModelLine } from './model-line';
+import { findDataLine, findModelLine } from './model-line';
 
 export class ModelCodeLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -15,8 +15,20 @@ export class ModelCodeLenses implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const dataLine = findDataLine(doc.getText());
+    const data =
+      dataLine === undefined
+        ? []
+        : [
+            new vscode.CodeLens(new vscode.Range(dataLine, 0, dataLine, 0), {
+              title: 'Preview Data',
+              command: 'modelspec.previewData',
+              arguments: [doc.uri],
+              tooltip: 'Training samples per class, and as training sees them after augmentation',
+            }),
+          ];
     const found = findModelLine(doc.getText());
-    if (!found) return [];
+    if (!found) return data;
     const range = new vscode.Range(found.line, 0, found.line, 0);
     const lenses: vscode.CodeLens[] = [];
     const trusted = vscode.workspace.isTrusted;
@@ -46,6 +58,6 @@ export class ModelCodeLenses implements vscode.CodeLensProvider {
           tooltip: 'Export to Keras or PyTorch code',
         }),
       );
-    return lenses;
+    return [...lenses, ...data];
   }
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
 import { ModelGraphViews } from './graph/model-graph-view';
+import { DataPreviews } from './preview/data-preview-view';
 import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
 import { selectBackend } from './commands/select-backend';
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const extensionUri = context.extensionUri;
   const lenses = new ModelCodeLenses(true);
   const graphs = new ModelGraphViews(extensionUri, () => client);
+  const previews = new DataPreviews(extensionUri);
   const storage = context.storageUri ?? context.globalStorageUri;
   TrainingPanel.memory = new PanelMemory(vscode.Uri.joinPath(storage, 'training-panel.json').fsPath);
 
@@ -45,6 +47,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     graphs,
     vscode.commands.registerCommand('modelspec.showModelGraph', async (uri?: unknown) => {
       await graphs.show(uri);
+    }),
+    previews,
+    vscode.commands.registerCommand('modelspec.previewData', async (uri?: unknown) => {
+      await previews.show(uri);
     }),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),

@@ -14,3 +14,10 @@ export function findModelLine(text: string): ModelLine | undefined {
   }
   return undefined;
 }
+
+/** The line that opens the `data {` block (the Preview Data lens goes there). */
+export function findDataLine(text: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  const i = lines.findIndex((l) => /^\s*data\s*\{/.test(l));
+  return i >= 0 ? i : undefined;
+}

@@ -270,6 +270,11 @@ function compilePlan(analysis: Analysis): CompilePlan | undefined {
   };
 }
 
+/** The fit block alone, every default applied (the data preview reads its seed). */
+export function planFit(analysis: Analysis): FitPlan {
+  return fitPlan(analysis.fit?.values ?? {});
+}
+
 function fitPlan(written: Record<string, ArgValue>): FitPlan {
   const values = settingsWithDefaults('fit', written);
   const backend = values.backend;
