@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ModelCodeLenses } from './code-lens';
 import { exportModel } from './commands/export';
-import { ModelGraphViews } from './graph/model-graph-view';
+import { GRAPH_VIEW_TYPE, ModelGraphViews } from './graph/model-graph-view';
 import { DataPreviews } from './preview/data-preview-view';
 import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
@@ -95,6 +95,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           trainer.current?.runId === runDir ? trainer.current : undefined,
         );
       },
+    }),
+    // The model graph comes back after a window reload, beside its file (its state names it).
+    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => graphs.revive(panel, state),
     }),
     { dispose: () => trainer.current?.stop() },
   );

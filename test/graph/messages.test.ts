@@ -46,3 +46,16 @@ test('the view accepts graphs and cursor lines, and ignores anything else posted
   assert.equal(isHostToGraphMessage({ type: 'cursor', line: -2 }), false);
   assert.equal(isHostToGraphMessage({ type: 'noop' }), false);
 });
+
+test('a reloaded window gives the serializer the view’s state: the document URI in it, or nothing', async () => {
+  const { restoredDocument } = await import('../../media/graph/src/messages');
+  assert.equal(
+    restoredDocument({ collapsed: [], precision: 'float32', uri: 'file:///w/digits.model' }),
+    'file:///w/digits.model',
+  );
+  for (const bad of [undefined, null, {}, { uri: 3 }, { uri: '' }, { uri: 'x'.repeat(5000) }, 'file:///w/a.model'])
+    assert.equal(restoredDocument(bad), undefined, JSON.stringify(bad)?.slice(0, 40));
+  // The graph message carries the URI the view keeps (optional for older hosts).
+  assert.equal(isHostToGraphMessage({ type: 'graph', version: 1, graph: null, file: 'a.model', uri: 'file:///a' }), true);
+  assert.equal(isHostToGraphMessage({ type: 'graph', version: 1, graph: null, file: 'a.model', uri: 7 }), false);
+});

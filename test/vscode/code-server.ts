@@ -226,7 +226,8 @@ export async function withWorkbench(
     server = await startCodeServer();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
-    await page.goto(server.url(workspace));
+    // A loaded machine (tests of other files running) can take a minute to serve the workbench.
+    await page.goto(server.url(workspace), { timeout: 120_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     await body(page, server, workspace);
   } catch (e) {

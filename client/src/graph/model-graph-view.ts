@@ -11,6 +11,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { graphHtml } from '../../../media/graph/src/html';
 import {
   isGraphToHostMessage,
+  restoredDocument,
   type GraphToHostMessage,
   type HostToGraphMessage,
   type Precision,
@@ -44,12 +45,41 @@ export class ModelGraphViews implements vscode.Disposable {
       GRAPH_VIEW_TYPE,
       `Graph: ${basename(doc.uri.path)}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
-      },
+      this.webviewOptions(),
     );
+    return this.attach(panel, doc);
+  }
+
+  /**
+   * A graph view VS Code restores after a window reload (the WebviewPanelSerializer): its state
+   * names the document; the view is attached to it again, or closed when the file is gone.
+   */
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const uri = restoredDocument(state);
+    let doc: vscode.TextDocument | undefined;
+    try {
+      doc = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri, true)) : undefined;
+    } catch {
+      doc = undefined; // deleted or moved since: nothing to show
+    }
+    if (!doc || this.views.has(doc.uri.toString())) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel, doc);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel, doc: vscode.TextDocument): ModelGraphView {
+    const key = doc.uri.toString();
     const view = new ModelGraphView(panel, doc, this.extensionUri, this.client, () => this.views.delete(key));
     this.views.set(key, view);
     return view;
@@ -121,6 +151,7 @@ export class ModelGraphView {
         version: result.version,
         graph: result.graph,
         file: basename(this.doc.uri.path),
+        uri: this.doc.uri.toString(),
       };
       const json = JSON.stringify(message);
       if (json === this.lastPosted) return;

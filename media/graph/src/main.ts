@@ -25,6 +25,8 @@ declare global {
 interface ViewState {
   collapsed: string[];
   precision: Precision;
+  /** The document shown: VS Code gives this state back to the host after a window reload. */
+  uri?: string;
 }
 
 interface GraphDebug {
@@ -48,6 +50,7 @@ const saved = (api?.getState() ?? {}) as Partial<ViewState>;
 const state: ViewState = {
   collapsed: Array.isArray(saved.collapsed) ? saved.collapsed.filter((c): c is string => typeof c === 'string') : [],
   precision: saved.precision === 'mixed_float16' ? 'mixed_float16' : 'float32',
+  ...(typeof saved.uri === 'string' && { uri: saved.uri }),
 };
 
 const app = document.getElementById('app') ?? document.body;
@@ -232,6 +235,10 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (m.version < version) return; // an answer for an older version, overtaken
   version = m.version;
   graph = m.graph;
+  if (m.uri !== undefined && m.uri !== state.uri) {
+    state.uri = m.uri;
+    api?.setState(state);
+  }
   showHeader(m.file);
   if (!graph && svg) {
     svg.remove();

@@ -6,13 +6,17 @@
 //   one; an older one arriving late is dropped) and `cursor` when the editor's cursor moves;
 // - the view posts `reveal` when a node is clicked, `precision` when the user switches the memory
 //   estimate between float32 and mixed precision, and `export` with the SVG or PNG to save.
+// - the view keeps the document's URI (sent with each graph) in its webview state, so that after
+//   a window reload VS Code hands the state to the host's serializer and the graph comes back
+//   for the same file (restoredDocument).
 
 import type { ModelGraph, Precision } from '../../../language/services/model-graph-types';
 
 export type { ModelGraph, Precision };
 
 export type HostToGraphMessage =
-  | { type: 'graph'; version: number; graph: ModelGraph | null; file: string }
+  /** `uri`: the .model document, kept in the view's state for the restore after a reload. */
+  | { type: 'graph'; version: number; graph: ModelGraph | null; file: string; uri?: string }
   | { type: 'cursor'; line: number };
 
 export type GraphToHostMessage =
@@ -56,6 +60,7 @@ export function isHostToGraphMessage(x: unknown): x is HostToGraphMessage {
       return (
         typeof x.version === 'number' &&
         typeof x.file === 'string' &&
+        (x.uri === undefined || typeof x.uri === 'string') &&
         (x.graph === null || (isRecord(x.graph) && Array.isArray(x.graph.nodes) && Array.isArray(x.graph.edges)))
       );
     case 'cursor':
@@ -63,4 +68,10 @@ export function isHostToGraphMessage(x: unknown): x is HostToGraphMessage {
     default:
       return false;
   }
+}
+
+/** What a reloaded window hands the serializer: the view's saved state. The document URI it names, if any. */
+export function restoredDocument(state: unknown): string | undefined {
+  if (!isRecord(state) || typeof state.uri !== 'string') return undefined;
+  return state.uri.length > 0 && state.uri.length <= 4096 ? state.uri : undefined;
 }
