@@ -1,7 +1,8 @@
 // "Show Model Graph" in a real VS Code (code-server) driven through Playwright: the graph opens
 // beside the file, a click on a layer moves the editor's cursor to its line, moving the cursor
-// highlights the layer, and breaking a layer redraws it red as you type. Screenshots of each step
-// go to .test-output/vscode-graph/.
+// highlights the layer, breaking a layer redraws it red as you type, and after a window reload the
+// graph is back beside the file (its WebviewPanelSerializer). Screenshots of each step go to
+// .test-output/vscode-graph/.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -42,8 +43,8 @@ async function cursorLine(page: Page): Promise<number> {
 }
 
 test(
-  'in the workbench: Show Model Graph, click a layer → its line, cursor → highlighted layer, live errors',
-  { skip, timeout: 240_000 },
+  'in the workbench: Show Model Graph, click a layer → its line, cursor → highlighted layer, live errors, restored after a reload',
+  { skip, timeout: 360_000 },
   async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
@@ -92,6 +93,17 @@ test(
       assert.equal(await graph.locator('g.box.error').count(), 1);
       assert.match((await broken.locator('text').first().textContent()) ?? '', /^Conv2D/);
       await shot(page, '04-live-error');
+
+      // Reload the window: VS Code restores the graph's tab, and the serializer draws it again
+      // for the same file (the edit above kept by hot exit: its red layer too).
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
+      await page.locator('.tab', { hasText: 'Graph: digits-cnn.model' }).waitFor({ timeout: 60_000 });
+      const restored = graphFrame(page);
+      await restored.locator('g.box.error', { hasText: 'rank-3 input' }).first().waitFor({ timeout: 90_000 });
+      assert.equal(await restored.locator('g.box').count(), 9);
+      await shot(page, '05-restored-after-reload');
     });
   },
 );

@@ -11,6 +11,7 @@ import {
   isPanelToHostMessage,
   type HostToPanelMessage,
   type PanelToHostMessage,
+  type RemedyId,
 } from '../../../media/panel/src/messages';
 import type { RunEvent } from '../../../training/protocol';
 import { readEvents, readRunSpec } from '../../../training/run-folder';
@@ -19,6 +20,7 @@ import type { RunSession } from '../run-session';
 import { EventBatcher } from './event-batcher';
 import { PanelMemory } from './panel-memory';
 import { runsOfModel } from './runs-of-model';
+import { remedyEdits, remedyOffers } from './remedy-offers';
 
 export const PANEL_VIEW_TYPE = 'modelspec.trainingPanel';
 
@@ -134,6 +136,52 @@ export class TrainingPanel {
     const traits = spec && runTraits(spec);
     this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir, traits });
     this.post({ type: 'events', runId: this.run.runDir, events });
+    void this.sendRemedies(spec?.sourceFile);
+  }
+
+  /** The .model file the shown run trained, when it still exists. */
+  private sourceFile(): string | undefined {
+    const file = (this.run.session?.spec ?? readRunSpec(this.run.runDir))?.sourceFile;
+    return file && existsSync(file) ? file : undefined;
+  }
+
+  /** The advice's buttons: the remedies the run's file can take now (its open editor's text, if any). */
+  private async sendRemedies(file = this.sourceFile(), applied?: string): Promise<void> {
+    if (!file || !existsSync(file)) return;
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      this.post({ type: 'remedies', remedies: remedyOffers(doc.getText(), file), ...(applied && { applied }) });
+    } catch {
+      // unreadable now: no buttons, the advice stays text
+    }
+  }
+
+  /** Applies a remedy's edits (the language service's) to the run's file and shows it; the user saves or undoes. */
+  private async applyRemedy(id: RemedyId): Promise<void> {
+    const file = this.sourceFile();
+    if (!file) {
+      void vscode.window.showWarningMessage(`ModelSpec: the .model file of this run is gone; cannot edit it.`);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const remedy = remedyEdits(doc.getText(), file, id);
+    if (!remedy) {
+      await this.sendRemedies(file); // the file has it by now
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of remedy.edits)
+      edit.replace(
+        doc.uri,
+        new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
+        e.newText,
+      );
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`ModelSpec: could not edit ${basename(file)}.`);
+      return;
+    }
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
+    await this.sendRemedies(file, `${remedy.title.replace(/^Add |^Insert /, (w) => (w === 'Add ' ? 'Added ' : 'Inserted '))} in ${basename(file)} (unsaved).`);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -148,6 +196,9 @@ export class TrainingPanel {
         return;
       case 'requestRuns':
         this.post({ type: 'runs', ...this.modelRuns() });
+        return;
+      case 'applyRemedy':
+        await this.applyRemedy(m.remedy);
         return;
       case 'pickOverlay': {
         // Only folders this panel offered: the webview does not get to name arbitrary paths.

@@ -12,7 +12,8 @@ import {
   type LearningRateChange,
   type Overfitting,
 } from './insights';
-import type { RunTraits } from './messages';
+import type { RemedyOffer, RunTraits } from './messages';
+import { appendRemedies } from './remedies';
 import { epochValue, type RunModel } from './runModel';
 import { overlaySeriesOptions } from './overlayStyle';
 import type { Palette } from './theme';
@@ -76,6 +77,7 @@ export class ChartGrid {
   /** The epochs with an epoch-end point: the hover snaps to them. */
   private epochXs: number[] = [];
   private traits: RunTraits | undefined;
+  private remedies: { offers: readonly RemedyOffer[]; applied?: string } = { offers: [] };
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -95,6 +97,11 @@ export class ChartGrid {
   /** What the run's file already does against overfitting (the advice leaves it out). */
   setTraits(traits: RunTraits | undefined): void {
     this.traits = traits;
+  }
+
+  /** The edits the advice offers as buttons (remedies.ts draws them), and what the last one did. */
+  setRemedies(offers: readonly RemedyOffer[], applied?: string): void {
+    this.remedies = { offers, applied };
   }
 
   /** The uPlot instance per quantity (for exporting and for tests). */
@@ -398,6 +405,7 @@ export class ChartGrid {
       view.note.textContent =
         `Possible overfitting from epoch ${over.sinceEpoch}: validation loss rose for 2 epochs in a row while training loss fell. ` +
         overfittingAdvice(this.traits);
+      appendRemedies(view.note, this.remedies.offers, this.remedies.applied);
     }
   }
 }

@@ -17,6 +17,7 @@ import { byId, renderLayout } from './layout';
 import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
 import { renderOverlayLegend } from './overlayLegend';
+import { clickedRemedy } from './remedies';
 import { showRunPicker } from './runPicker';
 import { createRenderScheduler } from './scheduler';
 import { readPalette, watchTheme } from './theme';
@@ -112,6 +113,9 @@ function handle(m: HostToPanelMessage): void {
     case 'theme':
       charts.setPalette(readPalette());
       break;
+    case 'remedies':
+      charts.setRemedies(m.remedies, m.applied);
+      break;
     case 'static':
       staticView = true;
       byId('compare').hidden = true;
@@ -122,6 +126,12 @@ function handle(m: HostToPanelMessage): void {
 
 window.addEventListener('message', (event: MessageEvent) => {
   if (isHostToPanelMessage(event.data)) handle(event.data);
+});
+
+// The overfitting advice's buttons (remedies.ts): the host applies the edit to the .model file.
+document.addEventListener('click', (event) => {
+  const remedy = clickedRemedy(event.target);
+  if (remedy) host.postMessage({ type: 'applyRemedy', remedy });
 });
 
 byId('stop').addEventListener('click', () => {

@@ -46,6 +46,9 @@ export type HostToPanelMessage =
   /** Start showing a (new) run: clears the charts. `traits`: what the file already does against
    *  overfitting (run-traits.ts), so the advice suggests only the rest. */
   | { type: 'reset'; runId: string; model: string; runDir: string; traits?: RunTraits }
+  /** The overfitting remedies the run's .model file can take now (language/services/remedies.ts):
+   *  the advice shows a button for each. `applied`: what the last button did, in words. */
+  | { type: 'remedies'; remedies: RemedyOffer[]; applied?: string }
   /** Events of the current run, in order, coalesced by the host. */
   | { type: 'events'; runId: string; events: RunEvent[] }
   /** Answer to `requestRuns`: every run of the model (the displayed one marked), and the
@@ -59,8 +62,19 @@ export type HostToPanelMessage =
   /** A read-only view (the saved report.html): no Stop button, no run picker. */
   | { type: 'static' };
 
+/** An edit of the .model file the overfitting advice offers (ids of language/services/remedies.ts). */
+export interface RemedyOffer {
+  id: RemedyId;
+  /** What the edit does: "Add EarlyStopping(…) to fit's callbacks". */
+  title: string;
+}
+export type RemedyId = 'early-stopping' | 'dropout';
+const REMEDY_IDS: readonly string[] = ['early-stopping', 'dropout'] satisfies RemedyId[];
+
 export type PanelToHostMessage =
   | { type: 'ready' }
+  /** Apply a remedy the host offered to the run's .model file. */
+  | { type: 'applyRemedy'; remedy: RemedyId }
   | { type: 'stop'; runId: string }
   | { type: 'requestRuns' }
   | { type: 'pickOverlay'; runDirs: string[] }
@@ -84,6 +98,8 @@ export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
       return Array.isArray(x.runDirs) && x.runDirs.every((d) => typeof d === 'string');
     case 'exportCsv':
       return typeof x.csv === 'string';
+    case 'applyRemedy':
+      return typeof x.remedy === 'string' && REMEDY_IDS.includes(x.remedy);
     case 'exportPng':
       return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
     default:
@@ -103,6 +119,12 @@ export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
       return Array.isArray(x.runs) && x.runs.every((r) => isRecord(r) && typeof r.runDir === 'string');
     case 'overlay':
       return Array.isArray(x.runs) && x.runs.every((r) => isRecord(r) && Array.isArray(r.events));
+    case 'remedies':
+      return (
+        Array.isArray(x.remedies) &&
+        x.remedies.every((r) => isRecord(r) && typeof r.id === 'string' && REMEDY_IDS.includes(r.id) && typeof r.title === 'string') &&
+        (x.applied === undefined || typeof x.applied === 'string')
+      );
     case 'theme':
     case 'static':
       return true;
