@@ -7,6 +7,8 @@ import { formatCount, formatShape } from '../language/analysis/format-values';
 import type { DataPreview } from '../language/services/data-preview';
 import { excerpt } from '../language/excerpt';
 
+/** A note (a read that failed or is slow) is a sentence: kept whole up to this. */
+const NOTE_CHARS = 600;
 /** Classes listed with their counts in the hover; the rest are counted. */
 const CLASSES_LISTED = 12;
 
@@ -33,7 +35,7 @@ export function dataPreviewMarkdown(preview: DataPreview): string {
     );
   }
   if (preview.table) parts.push(tableMarkdown(preview.table));
-  if (preview.note) parts.push(`_${text(preview.note)}_`);
+  if (preview.note) parts.push(`_${text(preview.note, NOTE_CHARS)}_`);
   return parts.join('\n\n');
 }
 
@@ -45,6 +47,6 @@ function tableMarkdown(table: NonNullable<DataPreview['table']>): string {
 }
 
 /** Printable, short, and inert as markdown: every markdown and HTML character is backslash-escaped. */
-function text(s: string): string {
-  return excerpt(s, 40).replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => `\\${c}`);
+function text(s: string, max = 40): string {
+  return excerpt(s, max).replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => `\\${c}`);
 }

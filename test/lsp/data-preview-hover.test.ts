@@ -183,3 +183,52 @@ data {
   assert.match(value, /nowhere\\\.csv does not exist/);
   assert.equal(images(value).length, 0);
 });
+
+test('a slow file system: the hover answers within the time budget, and shows the samples once read', async () => {
+  // The probe worker waits this long before each read (MODELSPEC_TEST_PROBE_DELAY_MS), standing in
+  // for a slow network drive: the hover must not wait for it.
+  const DELAY_MS = 3000;
+  const slowServer = startServer({ MODELSPEC_TEST_PROBE_DELAY_MS: String(DELAY_MS) });
+  try {
+    await slowServer.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: null,
+    });
+    writeFileSync(join(dir, 'slow.csv'), 'a,b,kind\n1,2,x\n3,4,y\n');
+    const uri = pathToFileURL(join(dir, 'slow.model')).href;
+    await slowServer.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: {
+        uri,
+        languageId: 'modelspec',
+        version: 1,
+        text: "model m {\n    Dense(2, activation='softmax')\n}\n\ndata {\n    train: csv('slow.csv')\n}\n",
+      },
+    });
+    await slowServer.diagnostics(uri, 1);
+    const hover = async () =>
+      (
+        (
+          await slowServer.connection.sendRequest(HoverRequest.type, {
+            textDocument: { uri },
+            position: { line: 5, character: 12 },
+          })
+        )?.contents as MarkupContent
+      ).value;
+    const asked = Date.now();
+    const first = await hover();
+    assert.ok(Date.now() - asked < DELAY_MS, `the hover waited ${Date.now() - asked} ms for the read`);
+    assert.match(first, /Reading samples of csv\\\('slow\\\.csv'\\\) has taken [\d\\.]+ s, longer than the editor waits/);
+    // The worker finishes in the background; a later hover has the rows.
+    let later = '';
+    for (let i = 0; i < 40 && !/\| 1 \| 2 \| x \|/.test(later); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      later = await hover();
+    }
+    assert.match(later, /\| a \| b \| \*\*kind\*\* \|/);
+    assert.match(later, /\| 1 \| 2 \| x \|/);
+  } finally {
+    slowServer.child.kill();
+  }
+});
