@@ -207,13 +207,20 @@ function npySamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
   const per = sample.reduce((a, b) => a * b, 1);
   // Labels: one class index per sample (1-D, or (N, 1)), or one-hot rows; read when the file is small.
   const oneHot = yh.shape.length === 2 && yh.shape[1] > 1;
-  const yBytes = statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES ? readHead(yArg.path, SMALL_FILE_BYTES, yArg.written) : undefined;
+  const yBytes =
+    statPath(yArg.path, yArg.written).size <= SMALL_FILE_BYTES
+      ? readHead(yArg.path, SMALL_FILE_BYTES, yArg.written)
+      : undefined;
   const yValues = yBytes && npyValues(yBytes, yh, yArg.written);
   let labels: number[] | undefined;
   if (yValues && oneHot) {
     const k = yh.shape[1];
     labels = Array.from({ length: total }, (_, n) => argmax(yValues, n * k, k));
-  } else if (yValues && yh.shape.slice(1).every((d) => d === 1) && yValues.every((v) => Number.isInteger(v) && v >= 0 && v < 1000)) {
+  } else if (
+    yValues &&
+    yh.shape.slice(1).every((d) => d === 1) &&
+    yValues.every((v) => Number.isInteger(v) && v >= 0 && v < 1000)
+  ) {
     labels = Array.from(yValues);
   }
   const classCount = oneHot ? yh.shape[1] : labels ? maxOf(labels) + 1 : 0;
@@ -223,7 +230,9 @@ function npySamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
     const readable = Math.min(total, Math.floor(HEAD_BYTES / (per * bytesPer)));
     const head = readHead(xArg.path, xh.dataOffset + readable * per * bytesPer, xArg.written);
     const values = npyValues(head, { ...xh, shape: [readable, ...sample] }, xArg.written);
-    const picked = labels ? pickPerClass(labels, readable, limits) : [...Array(Math.min(readable, limits.maxClasses)).keys()];
+    const picked = labels
+      ? pickPerClass(labels, readable, limits)
+      : [...Array(Math.min(readable, limits.maxClasses)).keys()];
     images = picked.map((n) => ({
       ...(labels && { classIndex: labels[n] }),
       width: imageShape[1],
@@ -253,7 +262,10 @@ function folderSamples(ref: SourceRef, baseDir: string, limits: SampleLimits): R
   const images = pickPerClass(classIndices, classIndices.length, limits).map((n): SampleImage => {
     const file = folder.files[n];
     const name = `${written}/${relative(dir, file.path)}`;
-    const image = decodeImage(Buffer.from(readCapped(file.path, IMAGE_FILE_MAX, 'an image of the preview', name)), name);
+    const image = decodeImage(
+      Buffer.from(readCapped(file.path, IMAGE_FILE_MAX, 'an image of the preview', name)),
+      name,
+    );
     // As training reads it (data/images.ts's loader): the color mode, then bilinear to size=.
     const pixels = new Uint8Array(height * width * channels);
     resizeBilinear(toChannels(image.rgba, channels), image.height, image.width, channels, height, width, pixels);
@@ -283,7 +295,8 @@ function csvSamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
       first = false;
       continue;
     }
-    if (rows.length < limits.rows) rows.push(fields.map((f) => (f.length > CELL_CHARS ? `${f.slice(0, CELL_CHARS - 1)}…` : f)));
+    if (rows.length < limits.rows)
+      rows.push(fields.map((f) => (f.length > CELL_CHARS ? `${f.slice(0, CELL_CHARS - 1)}…` : f)));
     labels.push(fields[labelColumn] ?? '');
   }
   // Text labels are classes (sorted, as training numbers them); numbers are targets or class numbers, as the loss decides.

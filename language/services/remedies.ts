@@ -26,9 +26,20 @@ export function overfittingRemedies(analysis: Analysis): Remedy[] {
   const remedies: Remedy[] = [];
   const early = earlyStoppingEdits(analysis);
   if (early)
-    remedies.push({ id: 'early-stopping', title: `Add ${EARLY_STOPPING} to fit's callbacks`, kind: 'quickfix', edits: early });
+    remedies.push({
+      id: 'early-stopping',
+      title: `Add ${EARLY_STOPPING} to fit's callbacks`,
+      kind: 'quickfix',
+      edits: early,
+    });
   const dropout = dropoutEdits(analysis);
-  if (dropout) remedies.push({ id: 'dropout', title: `Insert ${DROPOUT} before the output layer`, kind: 'quickfix', edits: dropout });
+  if (dropout)
+    remedies.push({
+      id: 'dropout',
+      title: `Insert ${DROPOUT} before the output layer`,
+      kind: 'quickfix',
+      edits: dropout,
+    });
   return remedies;
 }
 
@@ -44,13 +55,20 @@ function earlyStoppingEdits(analysis: Analysis): TextEdit[] | undefined {
   if (callbacks) {
     const list = callbacks.value;
     if (list.kind !== 'list') return undefined; // not a list: nothing to append to safely
-    if (list.items.some((c) => c.kind === 'call' && c.callee.name === 'EarlyStopping') ||
-        list.items.some((c) => c.kind === 'name' && c.name === 'EarlyStopping'))
+    if (
+      list.items.some((c) => c.kind === 'call' && c.callee.name === 'EarlyStopping') ||
+      list.items.some((c) => c.kind === 'name' && c.name === 'EarlyStopping')
+    )
       return undefined;
     const last = list.items.at(-1);
     return last
       ? [{ range: rangeAt(analysis, last.range.end.offset, last.range.end.offset), newText: `, ${EARLY_STOPPING}` }]
-      : [{ range: rangeAt(analysis, list.range.start.offset + 1, list.range.start.offset + 1), newText: EARLY_STOPPING }];
+      : [
+          {
+            range: rangeAt(analysis, list.range.start.offset + 1, list.range.start.offset + 1),
+            newText: EARLY_STOPPING,
+          },
+        ];
   }
   // A fit block without callbacks: a new line before its closing brace, indented as its settings.
   const close = fit.bodyRange.end.offset - 1;
@@ -62,7 +80,12 @@ function earlyStoppingEdits(analysis: Analysis): TextEdit[] | undefined {
     ? analysis.text.slice(lineIndexOf(analysis).lineStarts[first.range.start.line], first.range.start.offset)
     : '    ';
   return alone
-    ? [{ range: rangeAt(analysis, lineStart, lineStart), newText: `${/^[ \t]*$/.test(indent) ? indent : '    '}callbacks: [${EARLY_STOPPING}]\n` }]
+    ? [
+        {
+          range: rangeAt(analysis, lineStart, lineStart),
+          newText: `${/^[ \t]*$/.test(indent) ? indent : '    '}callbacks: [${EARLY_STOPPING}]\n`,
+        },
+      ]
     : [{ range: rangeAt(analysis, close, close), newText: `callbacks: [${EARLY_STOPPING}] ` }];
 }
 

@@ -104,7 +104,9 @@ test('rotation_range=90: each digit drawn again as the engine augments it, turne
 });
 
 test('the augmented pixels are what the engine computes for the same batch and seed', () => {
-  const c = content(digitsFile('ImageDataGenerator(rotation_range=30, horizontal_flip=True)', 'fit {\n    seed: 3\n}\n'));
+  const c = content(
+    digitsFile('ImageDataGenerator(rotation_range=30, horizontal_flip=True)', 'fit {\n    seed: 3\n}\n'),
+  );
   const read = readSamples({ name: 'digits', args: { split: 'train' } }, process.cwd(), GRID_LIMITS);
   assert.ok(read.ok);
   const per = 28 * 28;

@@ -41,7 +41,10 @@ test('pickPerClass: up to perClass of each class, class by class, within what wa
 test('idx (gzipped): each sample is the stored bytes, the classes counted over the labels', () => {
   // 30 images of 4×5 whose pixels all hold their own index; labels cycle 0, 1, 2.
   writeFileSync(join(dir, 'x.idx.gz'), gzipSync(idx([30, 4, 5], (i) => Math.floor(i / 20))));
-  writeFileSync(join(dir, 'y.idx'), idx([30], (i) => i % 3));
+  writeFileSync(
+    join(dir, 'y.idx'),
+    idx([30], (i) => i % 3),
+  );
   const s = readSamples({ name: 'idx', args: { images: 'x.idx.gz', labels: 'y.idx' } }, dir, GRID_LIMITS);
   assert.ok(s.ok, JSON.stringify(s));
   assert.equal(s.total, 30);
@@ -97,7 +100,10 @@ test('fashion_mnist from the IDX copy on this machine (Debian package): its clas
   }
   assert.equal(s.total, 10_000);
   assert.equal(s.classes?.[9].name, 'Ankle boot');
-  assert.equal(s.classes?.reduce((a, c) => a + (c.count ?? 0), 0), 10_000);
+  assert.equal(
+    s.classes?.reduce((a, c) => a + (c.count ?? 0), 0),
+    10_000,
+  );
   assert.equal(s.images.length, 10);
 });
 

@@ -56,6 +56,9 @@ test('a reloaded window gives the serializer the view’s state: the document UR
   for (const bad of [undefined, null, {}, { uri: 3 }, { uri: '' }, { uri: 'x'.repeat(5000) }, 'file:///w/a.model'])
     assert.equal(restoredDocument(bad), undefined, JSON.stringify(bad)?.slice(0, 40));
   // The graph message carries the URI the view keeps (optional for older hosts).
-  assert.equal(isHostToGraphMessage({ type: 'graph', version: 1, graph: null, file: 'a.model', uri: 'file:///a' }), true);
+  assert.equal(
+    isHostToGraphMessage({ type: 'graph', version: 1, graph: null, file: 'a.model', uri: 'file:///a' }),
+    true,
+  );
   assert.equal(isHostToGraphMessage({ type: 'graph', version: 1, graph: null, file: 'a.model', uri: 7 }), false);
 });

@@ -219,7 +219,10 @@ test('a slow file system: the hover answers within the time budget, and shows th
     const asked = Date.now();
     const first = await hover();
     assert.ok(Date.now() - asked < DELAY_MS, `the hover waited ${Date.now() - asked} ms for the read`);
-    assert.match(first, /Reading samples of csv\\\('slow\\\.csv'\\\) has taken [\d\\.]+ s, longer than the editor waits/);
+    assert.match(
+      first,
+      /Reading samples of csv\\\('slow\\\.csv'\\\) has taken [\d\\.]+ s, longer than the editor waits/,
+    );
     // The worker finishes in the background; a later hover has the rows.
     let later = '';
     for (let i = 0; i < 40 && !/\| 1 \| 2 \| x \|/.test(later); i++) {

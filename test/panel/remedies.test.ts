@@ -86,7 +86,10 @@ describe('overfitting advice with buttons that edit the .model file', () => {
     const now = remedyOffers(edited, FILE);
     await panel.send({ type: 'remedies', remedies: now, applied: 'Added EarlyStopping to mlp.model (unsaved).' });
     await panel.settle();
-    await waitUntil(panel.page, `document.querySelectorAll('section[data-quantity="loss"] button.remedy').length === 1`);
+    await waitUntil(
+      panel.page,
+      `document.querySelectorAll('section[data-quantity="loss"] button.remedy').length === 1`,
+    );
     assert.deepEqual(await buttons.allTextContents(), ['Add Dropout']);
     assert.match((await note.textContent()) ?? '', /Added EarlyStopping to mlp\.model \(unsaved\)\./);
     await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/remedy-applied.png` });
@@ -96,7 +99,8 @@ describe('overfitting advice with buttons that edit the .model file', () => {
 
   it('the host acts only on remedies it knows; the panel only on well-formed offers', () => {
     assert.equal(isPanelToHostMessage({ type: 'applyRemedy', remedy: 'dropout' }), true);
-    for (const bad of ['rm -rf', '', 3, undefined]) assert.equal(isPanelToHostMessage({ type: 'applyRemedy', remedy: bad }), false);
+    for (const bad of ['rm -rf', '', 3, undefined])
+      assert.equal(isPanelToHostMessage({ type: 'applyRemedy', remedy: bad }), false);
     assert.equal(isHostToPanelMessage({ type: 'remedies', remedies: [{ id: 'dropout', title: 'x' }] }), true);
     assert.equal(isHostToPanelMessage({ type: 'remedies', remedies: [{ id: 'format-disk', title: 'x' }] }), false);
   });

@@ -87,7 +87,10 @@ test(
       await view.locator('section.class').nth(9).waitFor({ timeout: 60_000 });
       assert.equal(await view.locator('section.class').count(), 10);
       assert.equal(await view.locator('img.augmented').count(), 80);
-      assert.match((await view.locator('.augment').textContent()) ?? '', /ImageDataGenerator\(rotation_range=90\) · seed 5/);
+      assert.match(
+        (await view.locator('.augment').textContent()) ?? '',
+        /ImageDataGenerator\(rotation_range=90\) · seed 5/,
+      );
       await shot(page, '02-preview-data-rotation-90');
 
       // Type other arguments: the same digits, re-drawn flipped.

@@ -15,7 +15,11 @@ export function remedyOffers(text: string, file: string): RemedyOffer[] {
 }
 
 /** One remedy's edits for the file's current text; undefined when the file has it already (or cannot take it). */
-export function remedyEdits(text: string, file: string, id: RemedyId): { title: string; edits: TextEdit[] } | undefined {
+export function remedyEdits(
+  text: string,
+  file: string,
+  id: RemedyId,
+): { title: string; edits: TextEdit[] } | undefined {
   const remedy = overfittingRemedies(analyze(text, { baseDir: dirname(file) })).find((r) => r.id === id);
   return remedy && { title: remedy.title, edits: remedy.edits };
 }

@@ -181,7 +181,10 @@ export class TrainingPanel {
       return;
     }
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: true });
-    await this.sendRemedies(file, `${remedy.title.replace(/^Add |^Insert /, (w) => (w === 'Add ' ? 'Added ' : 'Inserted '))} in ${basename(file)} (unsaved).`);
+    await this.sendRemedies(
+      file,
+      `${remedy.title.replace(/^Add |^Insert /, (w) => (w === 'Add ' ? 'Added ' : 'Inserted '))} in ${basename(file)} (unsaved).`,
+    );
   }
 
   private async onMessage(raw: unknown): Promise<void> {

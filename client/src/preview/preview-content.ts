@@ -37,7 +37,8 @@ export function previewMessage(analysis: Analysis, file: string, options: Previe
     return {
       type: 'problem',
       file: name,
-      message: 'The file has no training data to preview: add a data block with train: (digits, images(...), csv(...), …)',
+      message:
+        'The file has no training data to preview: add a data block with train: (digits, images(...), csv(...), …)',
     };
   }
   const ref = sourceRefOf(data);
@@ -86,7 +87,11 @@ function augmentCall(data: DataPlan): string {
  * augments rescaled floats; its transforms are affine with bilinear sampling and flips, which
  * commute with the scale, so the bytes are augmented as floats and rounded back.
  */
-export function augmentImages(images: SampleImage[], args: Record<string, number | boolean>, seed: number): Uint8Array[] {
+export function augmentImages(
+  images: SampleImage[],
+  args: Record<string, number | boolean>,
+  seed: number,
+): Uint8Array[] {
   const options = parseAugment(args);
   const random = new Random(seed);
   const out: Uint8Array[] = new Array(images.length);
@@ -102,13 +107,18 @@ export function augmentImages(images: SampleImage[], args: Record<string, number
     indices.forEach((i, b) => batch.set(images[i].pixels, b * per));
     augmentBatch(batch, indices.length, [height, width, channels], options, random);
     indices.forEach((i, b) => {
-      out[i] = Uint8Array.from(batch.subarray(b * per, (b + 1) * per), (v) => Math.min(255, Math.max(0, Math.round(v))));
+      out[i] = Uint8Array.from(batch.subarray(b * per, (b + 1) * per), (v) =>
+        Math.min(255, Math.max(0, Math.round(v))),
+      );
     });
   }
   return out;
 }
 
-function groupByClass(samples: Extract<SourceSamples, { ok: true }>, augmented: Uint8Array[] | undefined): PreviewContent['classes'] {
+function groupByClass(
+  samples: Extract<SourceSamples, { ok: true }>,
+  augmented: Uint8Array[] | undefined,
+): PreviewContent['classes'] {
   const classes: PreviewContent['classes'] = (samples.classes ?? []).map((c) => ({
     name: c.name,
     ...(c.count !== undefined && { count: c.count }),

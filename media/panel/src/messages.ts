@@ -122,7 +122,9 @@ export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
     case 'remedies':
       return (
         Array.isArray(x.remedies) &&
-        x.remedies.every((r) => isRecord(r) && typeof r.id === 'string' && REMEDY_IDS.includes(r.id) && typeof r.title === 'string') &&
+        x.remedies.every(
+          (r) => isRecord(r) && typeof r.id === 'string' && REMEDY_IDS.includes(r.id) && typeof r.title === 'string',
+        ) &&
         (x.applied === undefined || typeof x.applied === 'string')
       );
     case 'theme':

@@ -31,7 +31,11 @@ window.modelspecPreview = debug;
 
 const app = document.getElementById('app') ?? document.body;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -101,11 +105,13 @@ function render(message: HostToPreviewMessage): void {
       row.append(samples);
       grid.append(row);
     }
-    if (c.augment) frag.append(el('p', 'legend', 'Each sample as stored (top) and as training sees it after augmentation (below).'));
+    if (c.augment)
+      frag.append(el('p', 'legend', 'Each sample as stored (top) and as training sees it after augmentation (below).'));
     frag.append(grid);
   } else if (c.classes.length) {
     const list = el('ul', 'counts');
-    for (const k of c.classes) list.append(el('li', undefined, k.count !== undefined ? `${k.name}: ${count(k.count)}` : k.name));
+    for (const k of c.classes)
+      list.append(el('li', undefined, k.count !== undefined ? `${k.name}: ${count(k.count)}` : k.name));
     frag.append(list);
   }
   if (c.table) {
@@ -115,7 +121,9 @@ function render(message: HostToPreviewMessage): void {
     table.append(head);
     for (const r of c.table.rows) {
       const tr = el('tr');
-      c.table.columns.forEach((_, i) => tr.append(el('td', i === c.table!.labelColumn ? 'label' : undefined, r[i] ?? '')));
+      c.table.columns.forEach((_, i) =>
+        tr.append(el('td', i === c.table!.labelColumn ? 'label' : undefined, r[i] ?? '')),
+      );
       table.append(tr);
     }
     frag.append(table);

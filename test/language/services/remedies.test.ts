@@ -37,13 +37,21 @@ const callbacksOf = (text: string) => planFit(analyzed(text)).callbacks.map((c) 
 
 test('EarlyStopping: a new fit block when there is none', () => {
   const after = applied(MLP, 'early-stopping');
-  assert.ok(after.endsWith(`}\n\nfit {\n    callbacks: [EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=True)]\n}\n`), after);
+  assert.ok(
+    after.endsWith(
+      `}\n\nfit {\n    callbacks: [EarlyStopping(monitor='val_loss', patience=3, restore_best_weights=True)]\n}\n`,
+    ),
+    after,
+  );
   assert.deepEqual(callbacksOf(after), ['EarlyStopping:3']);
 });
 
 test('EarlyStopping: a callbacks line in a fit block without one, indented as its settings', () => {
   const after = applied(`${MLP}\nfit {\n  epochs: 5\n}\n`, 'early-stopping');
-  assert.match(after, /fit \{\n {2}epochs: 5\n {2}callbacks: \[EarlyStopping\(monitor='val_loss', patience=3, restore_best_weights=True\)\]\n\}/);
+  assert.match(
+    after,
+    /fit \{\n {2}epochs: 5\n {2}callbacks: \[EarlyStopping\(monitor='val_loss', patience=3, restore_best_weights=True\)\]\n\}/,
+  );
   assert.deepEqual(callbacksOf(after), ['EarlyStopping:3']);
   const oneLine = applied(`${MLP}\nfit { epochs: 5 }\n`, 'early-stopping');
   assert.deepEqual(callbacksOf(oneLine), ['EarlyStopping:3']);
@@ -58,7 +66,10 @@ test('EarlyStopping: appended to a callbacks list, empty or not', () => {
 
 test('Dropout: inserted before the output layer, on its own line with the layers’ indentation', () => {
   const after = applied(MLP, 'dropout');
-  assert.match(after, /    Dense\(512, activation='relu'\)\n    Dropout\(0\.5\)\n    Dense\(10, activation='softmax'\)/);
+  assert.match(
+    after,
+    /    Dense\(512, activation='relu'\)\n    Dropout\(0\.5\)\n    Dense\(10, activation='softmax'\)/,
+  );
   assert.deepEqual(
     analyzed(after).model?.layers.map((l) => l.call.callee.name),
     ['Dense', 'Dropout', 'Dense'],
