@@ -101,8 +101,9 @@ function whereBuiltin(ref: SourceRef): string {
   return ref.name === 'digits' ? '' : `; ${whereFound(ref.name as LocalDataset, defaultPlaceEnv())}`;
 }
 
-/** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache. */
-function stampOf(ref: SourceRef, baseDir: string): string {
+/** Size and mtime of everything the probe reads, so an edit to the data invalidates the cache
+ *  (also the data preview's, client/src/preview/). Throws a DataError for a missing path. */
+export function stampOf(ref: SourceRef, baseDir: string): string {
   const paths = pathArgsOf(ref).map((name) => pathArg(ref, name, baseDir));
   const parts: string[] = [];
   for (const { path: p, written } of paths) {

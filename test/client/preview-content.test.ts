@@ -4,6 +4,8 @@
 // samples read once while only augment's arguments change, and a file without data refused with
 // a sentence.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
@@ -141,4 +143,43 @@ test('a file without a data block: a sentence saying what to add', () => {
   const m = previewMessage(analyze('model m {\n    Dense(1)\n}\n'), FILE, { redraws: 0, cache: {} });
   assert.equal(m.type, 'problem');
   assert.match((m as { message: string }).message, /add a data block with train:/);
+});
+
+test('an images() folder: a row per class folder, and a new image in it is read on the next draw', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelspec-preview-'));
+  const write = (cls: string, name: string, value: number) => {
+    mkdirSync(join(dir, 'pets', cls), { recursive: true });
+    const png = new PNG({ width: 12, height: 10 });
+    png.data.fill(value);
+    writeFileSync(join(dir, 'pets', cls, name), PNG.sync.write(png));
+  };
+  write('cats', 'a.png', 40);
+  write('dogs', 'a.png', 220);
+  const file = join(dir, 'pets.model');
+  const text = `model m {\n    Flatten()\n    Dense(2, activation='softmax')\n}\n\ndata {\n    train: images('pets', size=(8, 8), color_mode='grayscale')\n    augment: ImageDataGenerator(horizontal_flip=True)\n}\n`;
+  const cache: SamplesCache = {};
+  const show = () => {
+    const m = previewMessage(analyze(text, { baseDir: dir }), file, { redraws: 0, cache });
+    assert.equal(m.type, 'preview', JSON.stringify(m));
+    return (m as Extract<typeof m, { type: 'preview' }>).content;
+  };
+  const first = show();
+  assert.deepEqual(
+    first.classes.map((k) => [k.name, k.count, k.samples.length]),
+    [
+      ['cats', 1, 1],
+      ['dogs', 1, 1],
+    ],
+  );
+  // Resized to size= in the color mode, as training reads them.
+  const cat = decode(first.classes[0].samples[0].original);
+  assert.deepEqual([cat.width, cat.height, cat.data[0]], [8, 8, 40]);
+  write('cats', 'b.png', 90);
+  assert.deepEqual(
+    show().classes.map((k) => [k.name, k.count, k.samples.length]),
+    [
+      ['cats', 2, 2],
+      ['dogs', 1, 1],
+    ],
+  );
 });

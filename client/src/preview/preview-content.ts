@@ -11,6 +11,7 @@ import { GRID_THUMBNAIL, pngDataUri, thumbnailPng } from '../../../data/thumbnai
 import type { Analysis } from '../../../language/analysis/analyze';
 import { formatArgValue } from '../../../language/analysis/format-values';
 import { planData, planFit, type DataPlan } from '../../../language/analysis/plan';
+import { stampOf } from '../../../language/data/probe';
 import type { SourceRef } from '../../../language/data/types';
 import type { HostToPreviewMessage, PreviewContent } from '../../../media/preview/src/messages';
 import { augmentBatch, parseAugment } from '../../../training/engines/tfjs/augment';
@@ -42,7 +43,8 @@ export function previewMessage(analysis: Analysis, file: string, options: Previe
     };
   }
   const ref = sourceRefOf(data);
-  const key = JSON.stringify([ref, dirname(file)]);
+  // The source as written and its files' sizes and times: an edit of the data reads them again.
+  const key = JSON.stringify([ref, dirname(file), stampOr(ref, dirname(file))]);
   if (options.cache.key !== key || !options.cache.samples) {
     options.cache.key = key;
     options.cache.samples = readSamples(ref, dirname(file), GRID_LIMITS);
@@ -67,6 +69,14 @@ export function previewMessage(analysis: Analysis, file: string, options: Previe
     }),
   };
   return { type: 'preview', content };
+}
+
+function stampOr(ref: SourceRef, baseDir: string): string {
+  try {
+    return stampOf(ref, baseDir);
+  } catch {
+    return 'unreadable'; // the reader says why
+  }
 }
 
 /** The training source as the reader takes it: a built-in set's split as its slot reads it. */
