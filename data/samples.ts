@@ -175,7 +175,8 @@ function idxFiles(images: PathArg, labels: PathArg, names: string[] | undefined,
   const labelValues = y.bytes.subarray(yh.dataOffset, yh.dataOffset + total);
   const readable = Math.min(Math.floor((x.bytes.length - xh.dataOffset) / per), labelValues.length);
   const classCount = maxOf(labelValues) + 1;
-  const shown = isImageShape([h, w, c]);
+  // (N, H, W) or (N, H, W, C) as training's idx loader takes images; (N, features) are not drawn.
+  const shown = (xh.dims.length === 3 || xh.dims.length === 4) && isImageShape([h, w, c]);
   return {
     total,
     sampleShape: xh.dims.length === 3 ? [h, w, 1] : xh.dims.slice(1),
@@ -203,7 +204,9 @@ function npySamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
   const yh = readNpyHeaderSync(yArg.path, yArg.written);
   const total = xh.shape[0] ?? 0;
   const sample = xh.shape.slice(1);
-  const imageShape = sample.length === 2 ? [...sample, 1] : sample;
+  // Images as training's npy loader sees them: uint8 (H, W) or (H, W, C); float arrays only with a
+  // channel axis (a float (N, T, F) is a sequence, not a picture).
+  const imageShape = sample.length === 2 && xh.descr === '|u1' ? [...sample, 1] : sample;
   const per = sample.reduce((a, b) => a * b, 1);
   // Labels: one class index per sample (1-D, or (N, 1)), or one-hot rows; read when the file is small.
   const oneHot = yh.shape.length === 2 && yh.shape[1] > 1;

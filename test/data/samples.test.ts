@@ -84,11 +84,28 @@ test('npy: uint8 images with one-hot labels, float images stretched to 0-255 for
   );
   const floats = Buffer.alloc(2 * 2 * 2 * 4);
   for (let i = 0; i < 8; i++) floats.writeFloatLE(i / 7 - 0.5, i * 4);
-  writeFileSync(join(dir, 'xf.npy'), npy('<f4', [2, 2, 2], floats));
+  writeFileSync(join(dir, 'xf.npy'), npy('<f4', [2, 2, 2, 1], floats));
   writeFileSync(join(dir, 'yf.npy'), npy('|u1', [2], Buffer.from([0, 1])));
   const f = readSamples({ name: 'npy', args: { x: 'xf.npy', y: 'yf.npy' } }, dir, STRIP_LIMITS);
   assert.ok(f.ok);
   assert.deepEqual([...f.images[0].pixels], [0, 85, 170, 255]);
+  // A float (N, T, F) array is a sequence: counted, not drawn.
+  writeFileSync(join(dir, 'xs.npy'), npy('<f4', [2, 2, 2], floats));
+  const seq = readSamples({ name: 'npy', args: { x: 'xs.npy', y: 'yf.npy' } }, dir, STRIP_LIMITS);
+  assert.ok(seq.ok);
+  assert.deepEqual([seq.images.length, seq.total, seq.sampleShape], [0, 2, [2, 2]]);
+  // IDX rows of features (N, F) are not drawn either.
+  writeFileSync(
+    join(dir, 'rows.idx'),
+    idx([3, 4], (i) => i),
+  );
+  writeFileSync(
+    join(dir, 'rows-y.idx'),
+    idx([3], (i) => i % 2),
+  );
+  const rows = readSamples({ name: 'idx', args: { images: 'rows.idx', labels: 'rows-y.idx' } }, dir, STRIP_LIMITS);
+  assert.ok(rows.ok);
+  assert.deepEqual([rows.images.length, rows.sampleShape], [0, [4]]);
 });
 
 test('fashion_mnist from the IDX copy on this machine (Debian package): its class names and counts', (t) => {
