@@ -53,6 +53,7 @@ const SERIAL = {
   'test/vscode/e2e.test.ts': 'code-server and Chromium, and out/test/vscode/',
   'test/vscode/model-graph.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
   'test/vscode/data-preview.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
+  'test/vscode/overfitting-remedy.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
   'test/vscode/getting-started.test.ts': 'code-server and Chromium',
   'test/vscode/package.test.ts': 'rebuilds out/test/vscode/index.cjs, which the other VS Code suites load',
 };
