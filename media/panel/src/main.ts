@@ -79,6 +79,7 @@ function handle(m: HostToPanelMessage): void {
       title = m.model;
       run = emptyRun();
       charts.setTraits(m.traits);
+      charts.setRemedies([]); // the host sends the new run's file's remedies after the reset
       stopRequested = false;
       charts.clear();
       resetEventLog();
