@@ -31,6 +31,7 @@ const SLOW = {
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',
   'test/training/evaluate-run.test.ts': 'trains, kills and evaluates runs through the CLI',
   'test/cli/predict.test.ts': 'trains small runs on both engines, then predicts through the CLI',
+  'test/cli/predict-image.test.ts': 'trains a small autoencoder, then predicts output images through the CLI',
   'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
