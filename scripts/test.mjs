@@ -33,6 +33,7 @@ const SLOW = {
   'test/cli/predict.test.ts': 'trains small runs on both engines, then predicts through the CLI',
   'test/cli/predict-image.test.ts': 'trains a small autoencoder, then predicts output images through the CLI',
   'test/cli/predict-best.test.ts': 'trains three small runs through the CLI, then predicts with the best',
+  'test/client/predict-host.test.ts': 'trains a digits run through the CLI, then predicts as the panel asks',
   'test/cli/predict-stopped-torch.test.ts': 'trains on the torch engine through the CLI and stops it with Ctrl+C',
   'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',

@@ -17,6 +17,7 @@ import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
 import type { RunSession } from '../run-session';
 import { EventBatcher } from './event-batcher';
+import { pathsOfUris, predictForPanel, type PanelPredictRequest } from './predict-host';
 import { PanelMemory } from './panel-memory';
 import { runsOfModel } from './runs-of-model';
 
@@ -162,6 +163,12 @@ export class TrainingPanel {
       case 'exportCsv':
         await this.save(`${this.run.model}-history.csv`, { CSV: ['csv'] }, Buffer.from(m.csv, 'utf8'));
         return;
+      case 'predictPick':
+        await vscode.commands.executeCommand('modelspec.predict', this.run.runDir);
+        return;
+      case 'predictDrop':
+        await this.predict({ dropped: m.files, paths: pathsOfUris(m.uris) });
+        return;
       case 'exportPng':
         await this.save(
           `${this.run.model}-curves.png`,
@@ -169,6 +176,18 @@ export class TrainingPanel {
           Buffer.from(m.dataUrl.slice('data:image/png;base64,'.length), 'base64'),
         );
         return;
+    }
+  }
+
+  /** Predicts `request`'s files with the shown run and shows the results (predict-host.ts). */
+  async predict(request: PanelPredictRequest): Promise<void> {
+    const runDir = this.run.runDir;
+    const count = (request.paths?.length ?? 0) + (request.dropped?.length ?? 0);
+    this.post({ type: 'predicting', runDir, count });
+    try {
+      this.post(await predictForPanel(runDir, request));
+    } catch (e) {
+      this.post({ type: 'predictions', runDir, items: [], error: e instanceof Error ? e.message : String(e) });
     }
   }
 
