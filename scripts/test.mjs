@@ -57,6 +57,7 @@ const SERIAL = {
   'test/vscode/e2e.test.ts': 'code-server and Chromium, and out/test/vscode/',
   'test/vscode/model-graph.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
   'test/vscode/getting-started.test.ts': 'code-server and Chromium',
+  'test/vscode/predict.test.ts': 'code-server and Chromium (trains a tiny run through the CLI first)',
   'test/vscode/package.test.ts': 'rebuilds out/test/vscode/index.cjs, which the other VS Code suites load',
 };
 

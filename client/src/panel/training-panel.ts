@@ -42,6 +42,9 @@ export class TrainingPanel {
   private readonly batcher: EventBatcher<RunEvent>;
   private unsubscribe: (() => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The last predictions shown, sent again when the webview (re)loads: a message posted
+   *  before a new webview has loaded its script would otherwise be lost. */
+  private lastPredictions: HostToPanelMessage | undefined;
 
   /** Shows `run` in the panel, creating the panel or reusing the open one. */
   static show(extensionUri: vscode.Uri, run: ShownRun): TrainingPanel {
@@ -135,6 +138,8 @@ export class TrainingPanel {
     const traits = spec && runTraits(spec);
     this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir, traits });
     this.post({ type: 'events', runId: this.run.runDir, events });
+    if (this.lastPredictions?.type === 'predictions' && this.lastPredictions.runDir === this.run.runDir)
+      this.post(this.lastPredictions);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -184,11 +189,14 @@ export class TrainingPanel {
     const runDir = this.run.runDir;
     const count = (request.paths?.length ?? 0) + (request.dropped?.length ?? 0);
     this.post({ type: 'predicting', runDir, count });
+    let answer: HostToPanelMessage;
     try {
-      this.post(await predictForPanel(runDir, request));
+      answer = await predictForPanel(runDir, request);
     } catch (e) {
-      this.post({ type: 'predictions', runDir, items: [], error: e instanceof Error ? e.message : String(e) });
+      answer = { type: 'predictions', runDir, items: [], error: e instanceof Error ? e.message : String(e) };
     }
+    this.lastPredictions = answer;
+    this.post(answer);
   }
 
   /** Every run of the shown model, the shown one marked, labelled by their differing hyperparameters. */

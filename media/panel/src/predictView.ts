@@ -1,7 +1,7 @@
 // The panel's Predict section: a Predict… button (the host asks for files), a drop zone (image
 // files dropped anywhere on the panel are predicted with the run it shows), and the results —
 // each input's image with its top classes and probabilities, its values, or its output image.
-// Its own section and stylesheet, added after the panel's layout.
+// Its own section and stylesheet, placed into the panel's layout above the charts.
 
 import './predict.css';
 import type { PanelToHostMessage } from './messages';
@@ -55,7 +55,8 @@ export function installPredictView(app: HTMLElement, post: (m: PanelToHostMessag
   results.setAttribute('role', 'list');
   results.setAttribute('aria-labelledby', 'predict-title');
   section.append(head, status, results);
-  app.append(section);
+  // Above the charts, so results show where the user dropped without scrolling.
+  app.insertBefore(section, app.querySelector('main'));
 
   const overlay = el('div', 'Drop images to predict with this run', 'drop-overlay');
   overlay.id = 'drop-overlay';
@@ -90,7 +91,6 @@ export function installPredictView(app: HTMLElement, post: (m: PanelToHostMessag
       status.textContent = m.error ?? (m.device ? `With ${m.device}` : '');
       status.classList.toggle('error', m.error !== undefined);
       results.replaceChildren(...m.items.map(card));
-      section.scrollIntoView?.({ block: 'nearest' });
     },
     setStatic() {
       enabled = false;
@@ -119,7 +119,10 @@ function card(item: PredictItem): HTMLElement {
   }
   if (images.childElementCount) fig.append(images);
   const caption = el('figcaption');
-  caption.append(el('div', item.input, 'prediction-input'));
+  // The file's name; its whole path (or the sample's, `…/x.npy [3]`) on hover.
+  const name = el('div', item.input.split(/[\\/]/).pop() || item.input, 'prediction-input');
+  name.title = item.input;
+  caption.append(name);
   if (item.top) {
     const list = el('ol', undefined, 'top-classes');
     for (const c of item.top) {
