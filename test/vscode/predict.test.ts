@@ -1,7 +1,8 @@
 // "ModelSpec: Predict…" in a real VS Code (code-server) driven through Playwright: with a .model
 // file open whose run was trained (through the CLI, before), the command asks for input files
 // (VS Code's open dialog: the path typed and accepted), opens the training panel on the run and
-// shows the image with the classes and probabilities `modelspec predict --json` gives for it.
+// shows the image with the classes and probabilities `modelspec predict --json` gives for it;
+// then the Predict… button on a run's row of Open Run… does the same with another image.
 // Screenshots in .test-output/vscode-predict/.
 
 import assert from 'node:assert/strict';
@@ -115,6 +116,32 @@ test(
       await panel.locator('#predict-results img').first().waitFor();
       await sleep(400);
       await page.screenshot({ path: join(SHOTS, 'predict-panel.png') });
+
+      // Open Run…: the button on a run's row predicts with that run (the same dialog, then the panel).
+      const second = writeDigitPng(digits.x, 1, join(workspace, 'second.png'));
+      const expectedSecond = JSON.parse(
+        cli(workspace, ['predict', `runs/tiny_digits/${latestRun(workspace)}`, second, '--top', '5', '--json']),
+      ) as typeof expected;
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.model' }).first().click();
+      await runCommand(page, 'ModelSpec: Open Run…');
+      const row = page.locator('.quick-input-list .monaco-list-row').first();
+      await row.hover();
+      await row
+        .locator('.action-label[aria-label="Predict with this run…"], .action-label[title="Predict with this run…"]')
+        .first()
+        .click();
+      await input.waitFor();
+      await sleep(300);
+      await input.fill(second);
+      await input.press('Enter');
+      const secondCard = panel.locator('#predict-results .prediction', { hasText: 'second.png' });
+      await secondCard.waitFor({ timeout: 60_000 });
+      assert.deepEqual(
+        await secondCard
+          .locator('.top-classes li')
+          .evaluateAll((lis) => lis.map((li) => li.getAttribute('aria-label'))),
+        expectedSecond.predictions[0]!.top.map((c) => `${c.class}: ${(c.probability * 100).toFixed(1)}%`),
+      );
     });
   },
 );
