@@ -33,11 +33,15 @@ Commands:
                              with the torch engine; --nnodes etc. across machines.
   evaluate RUN_DIR [--best] [--backend NAME] [--json]
                              Evaluate a run's saved model (best/ with --best) on its test data.
-  predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--json]
+  predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--out DIR] [--json]
+  predict --best MODEL_FILE_OR_RUNS_DIR INPUT... [...]
                              Run a trained model on PNG/JPEG images, .csv rows or .npy arrays
                              (prepared as in training); print the top K classes (default 3)
-                             or the regression values. ONNX Runtime on the run's model.onnx
-                             when there is one, else TensorFlow.js.
+                             or the regression values; an image-to-image model writes a PNG
+                             per input (<input>.predicted.png, or into --out DIR). --best
+                             picks the run with the best validation metric (as in runs).
+                             ONNX Runtime on the run's model.onnx when there is one, else
+                             TensorFlow.js.
   export FILE --to keras|pytorch [--out FILE.py]
                              Write a runnable Python script that builds and trains the model.
   export FILE --to slurm|torchrun [--devices N] [--nnodes M] [--out FILE]
@@ -209,14 +213,18 @@ async function predictCommand(args: string[]): Promise<number> {
   let top = 3;
   let engine = 'auto';
   let json = false;
+  let best = false;
+  let outDir: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') json = true;
-    else if (a === '--top' || a === '--engine') {
+    else if (a === '--best') best = true;
+    else if (a === '--top' || a === '--engine' || a === '--out') {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       if (a === '--engine') engine = v;
+      else if (a === '--out') outDir = v;
       else {
         top = Number(v);
         if (!Number.isInteger(top) || top < 1)
@@ -227,12 +235,31 @@ async function predictCommand(args: string[]): Promise<number> {
   }
   if (files.length < 2)
     throw new UsageError(
-      'predict takes a run folder (runs/<model>/<time>) and at least one input file (image, .csv or .npy)',
+      best
+        ? 'predict --best takes a .model file (or its runs folder, runs/<model>) and at least one input file (image, .csv or .npy)'
+        : 'predict takes a run folder (runs/<model>/<time>) and at least one input file (image, .csv or .npy)',
     );
   if (engine !== 'auto' && engine !== 'onnx' && engine !== 'tfjs')
     throw new UsageError(`--engine must be auto, onnx or tfjs, not '${engine}'`);
   for (const f of files.slice(1)) if (!existsSync(f)) throw new FileError(`${f}: no such file`);
-  return predict({ runDir: files[0]!, inputs: files.slice(1), top, engine, json });
+  if (outDir !== undefined && existsSync(outDir) && !statSync(outDir).isDirectory())
+    throw new FileError(`--out ${outDir} is a file; give a folder for the output images`);
+  let runDir = files[0]!;
+  if (best) {
+    if (!existsSync(runDir))
+      throw new FileError(`${runDir}: no such file or folder; give a .model file or its runs folder (runs/<model>)`);
+    if (!statSync(runDir).isDirectory()) {
+      const loaded = load(runDir);
+      if (!loaded.analysis.model) throw new FileError(`${printable(runDir)}: no model block, so no runs to pick from`);
+      const dir = runsDirOf(runDir, loaded.analysis.model.name);
+      if (!existsSync(dir))
+        throw new FileError(
+          `no runs of ${printable(loaded.analysis.model.name)} yet (${printable(dir)}): train it with modelspec train ${printable(runDir)}`,
+        );
+      runDir = dir;
+    }
+  }
+  return predict({ runDir, best, inputs: files.slice(1), top, engine, outDir, json });
 }
 
 async function exportCommand(args: string[]): Promise<number> {

@@ -26,13 +26,21 @@ type Ort = typeof import('onnxruntime-node');
 
 /** onnxruntime-node is optional: undefined when it is not installed or its native part does not load. */
 export function loadOnnxRuntime(): Ort | undefined {
-  try {
-    // Resolved at run time (external to the bundle): from the script, then the working directory.
-    const req = createRequire(process.argv[1] ?? join(process.cwd(), 'index.js'));
-    return req('onnxruntime-node') as Ort;
-  } catch {
-    return undefined;
+  // Resolved at run time (external to the bundle): from the bundle itself (the CLI's, or the
+  // extension's inside VS Code, whose argv[1] is VS Code's own), then the script, then the working directory.
+  const from = [
+    typeof __filename === 'string' ? __filename : undefined,
+    process.argv[1],
+    join(process.cwd(), 'index.js'),
+  ].filter((f): f is string => f !== undefined);
+  for (const base of from) {
+    try {
+      return createRequire(base)('onnxruntime-node') as Ort;
+    } catch {
+      // not found from here, or its native part does not load: try the next place
+    }
   }
+  return undefined;
 }
 
 /** 'auto': ONNX Runtime when the run has model.onnx and the package loads, else TF.js. */

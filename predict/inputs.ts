@@ -21,6 +21,13 @@ export interface PredictInputs {
   count: number;
   /** Each sample's name: the image's path, "rows.csv row 3", "x.npy [5]". */
   names: string[];
+  /** Each sample's file, and its row (CSV line) or index (.npy of several samples). */
+  sources: SampleSource[];
+}
+
+export interface SampleSource {
+  file: string;
+  index?: number;
 }
 
 const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -40,6 +47,7 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
   const per = product(run.inputShape);
   const parts: Float32Array[] = [];
   const names: string[] = [];
+  const sources: SampleSource[] = [];
   for (const file of files) {
     const kind = inputKind(file);
     if (!kind)
@@ -63,6 +71,7 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
         throw new Error(`internal: ${file} gave ${read.x.length} values for ${read.names.length} samples of ${per}`);
       parts.push(read.x);
       names.push(...read.names);
+      sources.push(...read.names.map((_, i) => ({ file, index: read.indices?.[i] })));
     } catch (e) {
       if (e instanceof DataError) throw new PredictError(e.message);
       throw e;
@@ -77,10 +86,10 @@ export function readInputs(files: string[], run: PredictRun): PredictInputs {
   // The engines multiply x by rescale before the model sees it (tfjs/data.ts hostX, the torch engine alike).
   const scale = run.spec.data.rescale ?? 1;
   if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] = x[i]! * scale;
-  return { x, count: names.length, names };
+  return { x, count: names.length, names, sources };
 }
 
-function imageSample(bytes: Uint8Array, file: string, run: PredictRun): { x: Float32Array; names: string[] } {
+function imageSample(bytes: Uint8Array, file: string, run: PredictRun): FileSamples {
   if (!run.imageShape) {
     throw new PredictError(
       `${file}: the model's input ${show(run.inputShape)} is not an image, so an image cannot be fed to it; give .csv rows or a .npy array`,
@@ -99,7 +108,14 @@ function imageSample(bytes: Uint8Array, file: string, run: PredictRun): { x: Flo
   return { x: Float32Array.from(pixels), names: [file] };
 }
 
-function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Float32Array; names: string[] } {
+/** One file's samples; `indices` number them (CSV lines, .npy positions) when a file holds several. */
+interface FileSamples {
+  x: Float32Array;
+  names: string[];
+  indices?: number[];
+}
+
+function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): FileSamples {
   const per = product(run.inputShape);
   const records = csvRecords(csvTextOf(bytes, file), run.csvDelimiter);
   const header = records.next();
@@ -129,6 +145,7 @@ function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
   }
   const values: number[] = [];
   const names: string[] = [];
+  const lines: number[] = [];
   for (const { fields, line } of records) {
     if (fields.length !== columns.length) {
       throw new PredictError(
@@ -145,14 +162,15 @@ function csvSamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
       values.push(v);
     }
     names.push(`${file} row ${line}`);
+    lines.push(line);
   }
   if (names.length === 0) throw new PredictError(`${file} has a header but no rows to predict`);
   if (run.inputShape.length !== 1 && picks.length !== per)
     throw new PredictError(`${file}: ${picks.length} features per row, but the model takes ${show(run.inputShape)}`);
-  return { x: Float32Array.from(values), names };
+  return { x: Float32Array.from(values), names, indices: lines };
 }
 
-function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Float32Array; names: string[] } {
+function npySamples(bytes: Uint8Array, file: string, run: PredictRun): FileSamples {
   const a = decodeNpy(bytes, file);
   const per = product(run.inputShape);
   // One sample with the input's number of values (a 28×28 digit for Input(shape=(784,))), or N samples on the first axis.
@@ -180,6 +198,7 @@ function npySamples(bytes: Uint8Array, file: string, run: PredictRun): { x: Floa
   return {
     x: Float32Array.from(a.data),
     names: Array.from({ length: count }, (_, i) => (single ? file : `${file} [${i}]`)),
+    indices: single ? undefined : Array.from({ length: count }, (_, i) => i),
   };
 }
 

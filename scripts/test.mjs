@@ -31,6 +31,10 @@ const SLOW = {
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',
   'test/training/evaluate-run.test.ts': 'trains, kills and evaluates runs through the CLI',
   'test/cli/predict.test.ts': 'trains small runs on both engines, then predicts through the CLI',
+  'test/cli/predict-image.test.ts': 'trains a small autoencoder, then predicts output images through the CLI',
+  'test/cli/predict-best.test.ts': 'trains three small runs through the CLI, then predicts with the best',
+  'test/client/predict-host.test.ts': 'trains a digits run through the CLI, then predicts as the panel asks',
+  'test/cli/predict-stopped-torch.test.ts': 'trains on the torch engine through the CLI and stops it with Ctrl+C',
   'test/training/torch/isolation.test.ts': 'a PyTorch engine run from a booby-trapped folder',
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
@@ -55,6 +59,7 @@ const SERIAL = {
   'test/vscode/data-preview.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
   'test/vscode/overfitting-remedy.test.ts': 'code-server and Chromium (heavy; alone, like e2e.test.ts)',
   'test/vscode/getting-started.test.ts': 'code-server and Chromium',
+  'test/vscode/predict.test.ts': 'code-server and Chromium (trains a tiny run through the CLI first)',
   'test/vscode/package.test.ts': 'rebuilds out/test/vscode/index.cjs, which the other VS Code suites load',
 };
 

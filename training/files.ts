@@ -42,8 +42,8 @@ function existingAncestor(path: string): string {
   return dir;
 }
 
-/** The command a message tells to write elsewhere with --out (train: a folder; export, import: a file). */
-export type WritingCommand = 'train' | 'export' | 'import';
+/** The command a message tells to write elsewhere with --out (train, predict: a folder; export, import: a file). */
+export type WritingCommand = 'train' | 'export' | 'import' | 'predict';
 
 /** "no space left on /x/runs: 0 bytes free", "/x/runs is on a read-only file system", … */
 export function ioCause(e: unknown, dir: string, command: WritingCommand = 'train'): string {

@@ -33,7 +33,7 @@ export interface RunRow {
 }
 
 /** Keras's rule for a monitor's direction (EarlyStopping mode 'auto'): accuracy-like metrics grow. */
-function higherIsBetter(metric: string): boolean {
+export function higherIsBetter(metric: string): boolean {
   return /acc|auc|precision|recall|f1/i.test(metric);
 }
 

@@ -9,6 +9,7 @@ import { GRAPH_VIEW_TYPE, ModelGraphViews } from './graph/model-graph-view';
 import { DataPreviews } from './preview/data-preview-view';
 import { newModelFromKeras } from './commands/import-keras';
 import { openRun } from './commands/open-run';
+import { predictCommand } from './commands/predict';
 import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
 import { SUMMARY_VIEW_ID, SummaryView } from './commands/summary-view';
@@ -53,6 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await previews.show(uri);
     }),
     vscode.commands.registerCommand('modelspec.openRun', (uri?: unknown) => openRun(extensionUri, trainer.last, uri)),
+    vscode.commands.registerCommand('modelspec.predict', (arg?: unknown) =>
+      predictCommand(extensionUri, trainer.last, arg),
+    ),
     vscode.commands.registerCommand('modelspec.selectBackend', () => selectBackend(extensionUri)),
     vscode.commands.registerCommand('modelspec.export', (uri?: unknown, target?: 'keras' | 'pytorch') =>
       exportModel(uri, target),

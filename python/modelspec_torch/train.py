@@ -500,17 +500,18 @@ class Trainer:
         self.sink.emit(event)
 
     def _stopped(self, epoch: int) -> int:
-        model_path = self._save_final(onnx=False) if self.replicas.is_main else ''
+        # A stopped run keeps what it learned in every format a finished one has (model.onnx
+        # included): stopping early is how many runs end, and predict prefers ONNX Runtime.
+        model_path = self._save_final() if self.replicas.is_main else ''
         self.sink.emit({'type': 'stopped', 'time': now_iso(), 'reason': self.stop.reason or 'stop requested',
                         'epoch': epoch, 'modelPath': model_path})
         return 0
 
-    def _save_final(self, onnx: bool = True) -> str:
+    def _save_final(self) -> str:
         path = save_model(self.model, self.run_dir)
-        if onnx:
-            problem = export_onnx(self.model, os.path.join(self.run_dir, 'model.onnx'))
-            if problem:
-                self.sink.log(f'ONNX export skipped: {problem}', 'warning')
+        problem = export_onnx(self.model, os.path.join(self.run_dir, 'model.onnx'))
+        if problem:
+            self.sink.log(f'ONNX export skipped: {problem}', 'warning')
         return path
 
     def _evaluate_test(self) -> None:

@@ -18,6 +18,7 @@ import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
 import type { RunSession } from '../run-session';
 import { EventBatcher } from './event-batcher';
+import { pathsOfUris, predictForPanel, type PanelPredictRequest } from './predict-host';
 import { PanelMemory } from './panel-memory';
 import { runsOfModel } from './runs-of-model';
 import { remedyEdits, remedyOffers } from './remedy-offers';
@@ -43,6 +44,9 @@ export class TrainingPanel {
   private readonly batcher: EventBatcher<RunEvent>;
   private unsubscribe: (() => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The last predictions shown, sent again when the webview (re)loads: a message posted
+   *  before a new webview has loaded its script would otherwise be lost. */
+  private lastPredictions: HostToPanelMessage | undefined;
 
   /** Shows `run` in the panel, creating the panel or reusing the open one. */
   static show(extensionUri: vscode.Uri, run: ShownRun): TrainingPanel {
@@ -136,6 +140,8 @@ export class TrainingPanel {
     const traits = spec && runTraits(spec);
     this.post({ type: 'reset', runId: this.run.runDir, model: this.run.model, runDir: this.run.runDir, traits });
     this.post({ type: 'events', runId: this.run.runDir, events });
+    if (this.lastPredictions?.type === 'predictions' && this.lastPredictions.runDir === this.run.runDir)
+      this.post(this.lastPredictions);
     void this.sendRemedies(spec?.sourceFile);
   }
 
@@ -216,6 +222,12 @@ export class TrainingPanel {
       case 'exportCsv':
         await this.save(`${this.run.model}-history.csv`, { CSV: ['csv'] }, Buffer.from(m.csv, 'utf8'));
         return;
+      case 'predictPick':
+        await vscode.commands.executeCommand('modelspec.predict', this.run.runDir);
+        return;
+      case 'predictDrop':
+        await this.predict({ dropped: m.files, paths: pathsOfUris(m.uris) });
+        return;
       case 'exportPng':
         await this.save(
           `${this.run.model}-curves.png`,
@@ -224,6 +236,21 @@ export class TrainingPanel {
         );
         return;
     }
+  }
+
+  /** Predicts `request`'s files with the shown run and shows the results (predict-host.ts). */
+  async predict(request: PanelPredictRequest): Promise<void> {
+    const runDir = this.run.runDir;
+    const count = (request.paths?.length ?? 0) + (request.dropped?.length ?? 0);
+    this.post({ type: 'predicting', runDir, count });
+    let answer: HostToPanelMessage;
+    try {
+      answer = await predictForPanel(runDir, request);
+    } catch (e) {
+      answer = { type: 'predictions', runDir, items: [], error: e instanceof Error ? e.message : String(e) };
+    }
+    this.lastPredictions = answer;
+    this.post(answer);
   }
 
   /** Every run of the shown model, the shown one marked, labelled by their differing hyperparameters. */

@@ -18,6 +18,7 @@ import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
 import { renderOverlayLegend } from './overlayLegend';
 import { clickedRemedy } from './remedies';
+import { installPredictView } from './predictView';
 import { showRunPicker } from './runPicker';
 import { createRenderScheduler } from './scheduler';
 import { readPalette, watchTheme } from './theme';
@@ -40,6 +41,7 @@ const host = connectToHost();
 const saved = host.getState();
 const app = document.getElementById('app') ?? document.body;
 renderLayout(app);
+const predictView = installPredictView(app, (m) => host.postMessage(m));
 
 let runId = saved.runId;
 let run = emptyRun();
@@ -120,7 +122,12 @@ function handle(m: HostToPanelMessage): void {
     case 'static':
       staticView = true;
       byId('compare').hidden = true;
+      predictView.setStatic();
       break;
+    case 'predicting':
+    case 'predictions':
+      predictView.show(m);
+      return;
   }
   scheduler.request();
 }

@@ -10,6 +10,12 @@
 // - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
 
 import type { RunEvent } from '../../../training/protocol';
+import {
+  isPredictHostMessage,
+  isPredictPanelMessage,
+  type PredictHostMessage,
+  type PredictPanelMessage,
+} from './predictMessages';
 import type { RunTraits } from '../../../training/run-traits';
 
 export type { RunEvent, RunTraits };
@@ -60,7 +66,9 @@ export type HostToPanelMessage =
   /** The colour theme changed (the panel also watches body classes itself). */
   | { type: 'theme' }
   /** A read-only view (the saved report.html): no Stop button, no run picker. */
-  | { type: 'static' };
+  | { type: 'static' }
+  /** Predictions for files the user picked or dropped (predictMessages.ts). */
+  | PredictHostMessage;
 
 /** An edit of the .model file the overfitting advice offers (ids of language/services/remedies.ts). */
 export interface RemedyOffer {
@@ -79,7 +87,9 @@ export type PanelToHostMessage =
   | { type: 'requestRuns' }
   | { type: 'pickOverlay'; runDirs: string[] }
   | { type: 'exportCsv'; csv: string }
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  /** Predict… and dropped files (predictMessages.ts). */
+  | PredictPanelMessage;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -102,6 +112,9 @@ export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
       return typeof x.remedy === 'string' && REMEDY_IDS.includes(x.remedy);
     case 'exportPng':
       return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
+    case 'predictPick':
+    case 'predictDrop':
+      return isPredictPanelMessage(x);
     default:
       return false;
   }
@@ -130,6 +143,9 @@ export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
     case 'theme':
     case 'static':
       return true;
+    case 'predicting':
+    case 'predictions':
+      return isPredictHostMessage(x);
     default:
       return false;
   }

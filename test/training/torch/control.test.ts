@@ -51,8 +51,10 @@ async function stopsWithinABatch(send: (child: ChildProcess) => void, reason: Re
   assert.match(stopped.reason, reason);
   assert.equal(stopped.epoch, 1, 'stopped inside the first epoch, not at its end');
   assert.equal(ofType(run.events, 'epoch').length, 0);
-  // An epoch takes over a minute here; saving the model takes well under that.
-  assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
+  // An epoch takes over a minute here; saving the model (model.pt, model.json and, as for a
+  // finished run, model.onnx: torch.onnx loads in a few seconds on a busy machine) takes well under that.
+  assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
+  assert.ok(existsSync(join(spec.runDir, 'model.onnx')), 'a stopped run has model.onnx too');
   assert.equal(stopped.modelPath, join(spec.runDir, 'model.pt'));
   assert.ok(existsSync(stopped.modelPath!));
   assert.deepEqual(parseLines(readFileSync(join(spec.runDir, 'events.jsonl'), 'utf8')), run.events);
