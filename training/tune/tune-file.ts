@@ -5,24 +5,9 @@
 
 import { dirname, resolve } from 'node:path';
 import { analyze } from '../../language/analysis/analyze';
-import { planTraining, type TrainingPlan } from '../../language/analysis/plan';
-import { searchParams, type SpaceLike } from './space';
+import { planTraining } from '../../language/analysis/plan';
+import { searchParams } from './space';
 import type { Assignment, PlanTrial, SearchParam, TuneSettings } from './types';
-
-/** The tune block as the language core plans it (language/analysis/search-space.ts, TunePlan). */
-interface TunePlanLike {
-  objective: string;
-  direction: 'min' | 'max';
-  maxTrials: number;
-  algorithm: TuneSettings['algorithm'];
-  executionsPerTrial: number;
-  pruning: boolean;
-  parallel: number;
-  seed?: number;
-}
-
-type SearchPlan = TrainingPlan & { search?: SpaceLike[]; tune?: TunePlanLike };
-type AnalyzeWithValues = NonNullable<Parameters<typeof analyze>[1]> & { hyperparameters?: Assignment };
 
 export interface TuneFile {
   modelName: string;
@@ -38,14 +23,12 @@ export interface TuneFile {
 export function tuneFile(text: string, file: string): { tune?: TuneFile; blocker?: string } {
   const path = resolve(file);
   const baseDir = dirname(path);
-  const analyzeWith = (hyperparameters?: Assignment) => {
-    const options: AnalyzeWithValues = { baseDir, ...(hyperparameters ? { hyperparameters } : {}) };
-    return analyze(text, options);
-  };
+  const analyzeWith = (hyperparameters?: Assignment) =>
+    analyze(text, { baseDir, ...(hyperparameters ? { hyperparameters } : {}) });
   const planned = planTraining(analyzeWith(), path);
   if (!planned.plan) return { blocker: planned.blocker };
-  const plan = planned.plan as SearchPlan;
-  const spaces = plan.search ?? [];
+  const plan = planned.plan;
+  const spaces = plan.search;
   if (spaces.length === 0)
     return {
       blocker:

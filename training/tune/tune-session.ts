@@ -304,6 +304,7 @@ export class TuneSession {
     const plan = planned.plan;
     const values: number[] = [];
     let pruned = false;
+    let prunedBecause: string | undefined;
     for (let execution = 1; execution <= settings.executionsPerTrial; execution++) {
       if (this.killRequested) return finish('failed', undefined, 'the search was stopped before this trial finished');
       let session: RunSession;
@@ -397,7 +398,7 @@ export class TuneSession {
     const objective = values.reduce((a, b) => a + b, 0) / values.length;
     if (!Number.isFinite(objective))
       return finish('failed', undefined, `${settings.objective} is NaN: the training diverged with these values`);
-    return finish(pruned ? 'pruned' : 'complete', objective);
+    return pruned ? finish('pruned', objective, prunedBecause) : finish('complete', objective);
   }
 
   /** TensorBoard's HParams experiment at the tune folder, once the first epoch names the metrics. */
