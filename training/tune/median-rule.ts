@@ -1,6 +1,7 @@
 // The median stopping rule as Optuna's MedianPruner applies it (optuna/pruners/_percentile.py,
 // percentile 50): after `startup` completed trials, a trial whose best value so far is worse than
-// the median of the completed trials' values at the same step is pruned; a NaN value always is.
+// the median of the completed trials' values at the same step is pruned; so is a trial whose
+// values so far are all NaN (Optuna takes the best with nanmin/nanmax).
 
 import type { Direction } from './types';
 
@@ -19,9 +20,10 @@ export function shouldPrune(
 ): boolean {
   const completed = trials.filter((t) => t.state === 'complete');
   if (completed.length < startup) return false;
-  const own = Object.values(trial.intermediate).map((v) => (v === null ? Number.NaN : v));
-  if (own.length === 0) return false;
-  if (own.some((v) => Number.isNaN(v))) return true;
+  const reported = Object.values(trial.intermediate);
+  if (reported.length === 0) return false;
+  const own = reported.filter((v): v is number => v !== null && !Number.isNaN(v));
+  if (own.length === 0) return true;
   const best = direction === 'minimize' ? Math.min(...own) : Math.max(...own);
   const atStep = completed
     .map((t) => t.intermediate[String(step)])
