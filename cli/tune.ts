@@ -258,8 +258,8 @@ class TrialsView {
     });
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => printable(r.cells[i]).length)));
     const columns = process.stderr.columns ?? 120;
-    const fit = (text: string) => (text.length >= columns ? text.slice(0, columns - 1) : text);
-    const out: string[] = [this.s.bold(fit(header.map((h, i) => h.padEnd(widths[i])).join('  ')))];
+    const cut = (text: string) => (text.length >= columns ? text.slice(0, columns - 1) : text);
+    const out: string[] = [this.s.bold(cut(header.map((h, i) => h.padEnd(widths[i])).join('  ')))];
     // The latest rows fit the terminal's height; the earlier ones scrolled above.
     const room = Math.max(3, (process.stderr.rows ?? 40) - 6);
     for (const r of rows.slice(-room)) {
@@ -269,7 +269,7 @@ class TrialsView {
       // terminal's width is left plain.
       const line =
         plain.length >= columns
-          ? fit(plain)
+          ? cut(plain)
           : cells.map((c, i) => (i === 1 ? this.stateText(r.trial) + c.slice(r.trial.state.length) : c)).join('  ');
       out.push(r.trial === best ? this.s.bold(line) : line);
     }
