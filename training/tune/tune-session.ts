@@ -350,6 +350,7 @@ export class TuneSession {
       if (this.killRequested) session.stop('the search was stopped');
       let best: number | undefined;
       let logged: string[] = [];
+      let stopAsked = false;
       let reports = Promise.resolve();
       const epochs = session.spec.fit.epochs;
       session.subscribe((event: RunEvent) => {
@@ -369,11 +370,10 @@ export class TuneSession {
           .then(async () => {
             const prune = await this.sampler.report(number, step, value);
             // Pruning after the last step would save nothing: the run has ended.
-            if (prune && more && !pruned && session.running) {
-              pruned = true;
-              session.stop(
-                `pruned: ${settings.objective} ${value.toPrecision(4)} at epoch ${event.epoch} is worse than the median of earlier trials`,
-              );
+            if (prune && more && !stopAsked && session.running) {
+              stopAsked = true;
+              prunedBecause = `${this.sampler.info.pruner} pruned it after epoch ${event.epoch} (${settings.objective} ${value.toPrecision(4)})`;
+              session.stop(`pruned: ${prunedBecause}`);
             }
           })
           .catch((e: unknown) => {
@@ -383,8 +383,12 @@ export class TuneSession {
       const final = await session.done;
       await reports;
       this.running.delete(session);
+      const trained = session.events.filter((e) => e.type === 'epoch').length;
+      // Pruned when the stop took effect before the last epoch; a run that had already trained
+      // every epoch when the pruner answered is complete.
+      pruned = final.type === 'stopped' && stopAsked && trained < epochs;
       if (final.type === 'failed') return finish('failed', undefined, final.message);
-      if (final.type === 'stopped' && !pruned)
+      if (final.type === 'stopped' && !stopAsked)
         return finish('failed', undefined, `stopped before it finished (${final.reason})`);
       if (best === undefined)
         return finish(
