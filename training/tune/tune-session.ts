@@ -15,12 +15,12 @@ import { timestamp } from '../run-spec';
 import { startRunSession, type RunSession } from '../run-session';
 import { writeHParamsExperiment } from '../tensorboard';
 import { better, loggedNames, objectiveValue } from './objective';
-import { openOptunaSampler } from './optuna-sampler';
+import { openOptunaSampler, STUDY_DB } from './optuna-sampler';
 import type { FinalState, Sampler, StudyConfig } from './sampler';
 import { gridSize } from './space';
 import { appendTuneEvent, bestTrial, finishedTrials, readTuneEvents, TUNE_EVENTS, writeTrialFiles } from './tune-files';
 import type { AskedTrial } from './sampler';
-import { openTypeScriptSampler } from './typescript-sampler';
+import { openTypeScriptSampler, STUDY_JSON } from './typescript-sampler';
 import type { PlanTrial, SearchParam, TrialRecord, TuneSettings } from './types';
 
 export interface TuneOptions {
@@ -62,6 +62,11 @@ export async function startTune(opts: TuneOptions): Promise<TuneSession> {
         join(opts.runsDir ? resolve(opts.runsDir) : join(opts.baseDir, 'runs'), opts.modelName),
         `tune-${timestamp()}`,
       );
+  const began = opts.resumeDir ? readTuneEvents(tuneDir).find((e) => e.type === 'tune_started') : undefined;
+  if (began && began.model !== opts.modelName)
+    throw new Error(
+      `${tuneDir} is a search of the model '${began.model}', not '${opts.modelName}': resume it with the file it searched`,
+    );
   if (opts.resumeDir && !existsSync(join(tuneDir, TUNE_EVENTS)))
     throw new Error(
       `${tuneDir} is not a tune folder (it has no ${TUNE_EVENTS}); give the runs/<model>/tune-<time> folder of the search to resume`,
@@ -77,15 +82,31 @@ export async function startTune(opts: TuneOptions): Promise<TuneSession> {
     steps: opts.epochs * settings.executionsPerTrial,
     maxTrials: opts.maxTrials ?? settings.maxTrials,
   };
-  let sampler: Sampler;
-  if (opts.sampler === 'typescript') sampler = openTypeScriptSampler(config, 'the TypeScript sampler was asked for');
-  else {
-    const optuna = await openOptunaSampler(config, opts.python);
-    sampler = optuna.sampler ?? openTypeScriptSampler(config, optuna.why ?? 'Optuna not found');
-  }
+  const sampler = await openSampler(config, opts);
   // Parallel trials on several GPUs: one each.
   const gpus = settings.parallel > 1 ? ((await findTorch(opts.python)).probe?.cudaCount ?? 0) : 0;
   return new TuneSession(tuneDir, opts, config, sampler, gpus);
+}
+
+/**
+ * Optuna where Python has it, else the TypeScript sampler. A resumed search keeps the sampler
+ * that began it: its study is study.db (Optuna's) or study.json (TypeScript's), never both.
+ */
+async function openSampler(config: StudyConfig, opts: TuneOptions): Promise<Sampler> {
+  const resumedTypeScript =
+    opts.resumeDir !== undefined &&
+    existsSync(join(config.tuneDir, STUDY_JSON)) &&
+    !existsSync(join(config.tuneDir, STUDY_DB));
+  if (opts.sampler === 'typescript') return openTypeScriptSampler(config, 'the TypeScript sampler was asked for');
+  if (resumedTypeScript)
+    return openTypeScriptSampler(config, 'the search began with the TypeScript sampler (study.json)');
+  const optuna = await openOptunaSampler(config, opts.python);
+  if (optuna.sampler) return optuna.sampler;
+  if (opts.resumeDir !== undefined && existsSync(join(config.tuneDir, STUDY_DB)))
+    throw new Error(
+      `${config.tuneDir} holds an Optuna study (${STUDY_DB}), and ${optuna.why}: resume it where Optuna is installed (set MODELSPEC_PYTHON to that Python)`,
+    );
+  return openTypeScriptSampler(config, optuna.why ?? 'Optuna not found');
 }
 
 export interface TuneSummary {

@@ -347,6 +347,18 @@ describe('modelspec tune', { skip: noOptuna }, () => {
     assert.match(started.samplerReason, /Optuna not found .*No module named 'optuna'/);
     assert.match(started.samplerReason, /'bayesian' needs Optuna, so random search is used/);
     checkSearch(started.tuneDir, events, { trials: 3, sampler: 'typescript' });
+
+    // Resumed where Optuna is found, the search keeps the sampler that began it.
+    const more = tuneSync([file, '--backend', 'tfjs', '--resume', started.tuneDir, '--trials', '4']).events;
+    const resumed = ofType(more, 'tune_started')[0]!;
+    assert.equal(resumed.sampler, 'typescript');
+    assert.match(resumed.samplerReason, /began with the TypeScript sampler/);
+    assert.deepEqual(
+      ofType(more, 'trial_started').map((e) => e.trial),
+      [3],
+    );
+    assert.ok(!existsSync(join(started.tuneDir, 'study.db')), 'no second, Optuna study was begun');
+    checkSearch(started.tuneDir, [...events, ...more], { trials: 4, sampler: 'typescript' });
   });
 
   it("writes TensorBoard's HParams experiment at the tune folder and a session per trial", { skip: noProtoc }, () => {
