@@ -248,7 +248,8 @@ export type TuneEvent =
       time: string;
       trial: number;
       hyperparameters: Record<string, number | string | boolean>;
-      /** The trial's (first execution's) run folder: <tune>/trial-<n>. */
+      /** The trial's (first execution's) run folder: <tune>/trial-<n>; '' when the trial could not
+       *  start a run (its values do not plan: trial_finished says why). */
       runDir: string;
     }
   | {

@@ -16,10 +16,9 @@ import { startRunSession, type RunSession } from '../run-session';
 import { writeHParamsExperiment } from '../tensorboard';
 import { better, loggedNames, objectiveValue } from './objective';
 import { openOptunaSampler, STUDY_DB } from './optuna-sampler';
-import type { FinalState, Sampler, StudyConfig } from './sampler';
+import type { AskedTrial, FinalState, Sampler, StudyConfig } from './sampler';
 import { gridSize } from './space';
 import { appendTuneEvent, bestTrial, finishedTrials, readTuneEvents, TUNE_EVENTS, writeTrialFiles } from './tune-files';
-import type { AskedTrial } from './sampler';
 import { openTypeScriptSampler, STUDY_JSON } from './typescript-sampler';
 import type { PlanTrial, SearchParam, TrialRecord, TuneSettings } from './types';
 
