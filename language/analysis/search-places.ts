@@ -18,7 +18,6 @@ import type { Argument, Block, CallValue, ModelFile, Range, Setting, Value } fro
 import { bindArguments } from './bind';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import type { LayerInfo } from './model';
-import { formatNumber } from './format-values';
 import {
   isSearchSpaceCall,
   readSpaceCall,
@@ -309,7 +308,7 @@ function literal(place: SpacePlace, value: HyperValue): Value {
   if (typeof value === 'boolean') return { kind: 'boolean', value, range };
   if (typeof value === 'string') return { kind: 'string', value, quote: "'", range };
   const isInteger = place.definition.kind === 'int';
-  const text = formatNumber(value);
+  const text = String(value); // the shortest form that reads back as the same number
   return { kind: 'number', value, text: isInteger || /[.e]/.test(text) ? text : `${text}.0`, isInteger, range };
 }
 

@@ -20,6 +20,7 @@ import {
   argumentTemplates,
   augmentationTemplates,
   layerTemplates,
+  searchSpaceTemplates,
   valueTemplates,
   type ItemTemplate,
 } from './completion-items';
@@ -81,9 +82,13 @@ function entriesAt(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
           })),
       );
     }
-    case 'settingValue':
+    case 'settingValue': {
       if (slot.setting.name === 'augment') return withRange(augmentationTemplates());
-      return withRange(slot.inList ? valueTemplates(itemTypeOf(slot.setting.type)) : valueTemplates(slot.setting.type));
+      const type = slot.inList ? itemTypeOf(slot.setting.type) : slot.setting.type;
+      // Any setting but the tune block's own may be searched.
+      const spaces = slot.block.kind === 'tune' ? [] : searchSpaceTemplates(type);
+      return withRange([...valueTemplates(type), ...spaces]);
+    }
     case 'listItem':
       return withRange(valueTemplates(slot.itemType));
     case 'none':
@@ -105,7 +110,9 @@ function argumentItems(analysis: Analysis, frame: CallFrame, context: CursorCont
 }
 
 function valueItems(analysis: Analysis, param: ArgSpec, frame: CallFrame): ItemTemplate[] {
-  const items = [...valueTemplates(param.type)];
+  // A search space's own arguments are plain values.
+  const spaces = frame.callable?.kind === 'search-space' ? [] : searchSpaceTemplates(param.type);
+  const items = [...valueTemplates(param.type), ...spaces];
   if (param.name === 'units' && isLastLayer(analysis, frame)) {
     const classes = classCount(analysis);
     if (classes !== undefined) {

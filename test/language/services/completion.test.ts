@@ -84,7 +84,8 @@ test('after name=: the values of that argument', () => {
   const activations = labels('model m {\n    Dense(10, activation=|');
   for (const a of ["'relu'", "'softmax'", "'sigmoid'", "'tanh'", "'gelu'"]) assert.ok(activations.includes(a), a);
   assert.deepEqual(labels('model m {\n    Conv2D(8, 3, padding=|)\n}\n').sort(), ["'same'", "'valid'"]);
-  assert.deepEqual(labels('model m {\n    Dense(4, use_bias=|)\n}\n'), ['True', 'False']);
+  // …and the search space of its type, after them (LANGUAGE.md, "Search spaces and the tune block").
+  assert.deepEqual(labels('model m {\n    Dense(4, use_bias=|)\n}\n'), ['True', 'False', 'Boolean()']);
   assert.ok(labels('model m {\n    Dense(4, kernel_initializer=|)\n}\n').includes("'he_normal'"));
   // A quoted word being typed is replaced whole.
   assert.equal(
