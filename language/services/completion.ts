@@ -186,6 +186,11 @@ const BLOCK_SNIPPETS: { kind: Block['kind']; insert: string; detail: string; pla
     insert: 'fit {\n\tepochs: ${1:10}\n\tbatch_size: ${2:32}\n}',
     detail: 'epochs, batch_size, callbacks, …',
   },
+  {
+    kind: 'tune',
+    insert: "tune {\n\tobjective: ${1:'val_loss'}\n\tmax_trials: ${2:10}\n\talgorithm: ${3:'bayesian'}\n}",
+    detail: 'objective, max_trials, algorithm, pruning, …',
+  },
 ];
 
 /** The blocks the file does not have yet (each may appear once). */

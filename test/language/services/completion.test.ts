@@ -122,11 +122,11 @@ test('top level: the blocks not yet in the file, as snippets', () => {
   const { items } = completions('|');
   assert.deepEqual(
     items.map((i) => i.label),
-    ['model', 'compile', 'data', 'fit'],
+    ['model', 'compile', 'data', 'fit', 'tune'],
   );
   assert.equal(find(items, 'model')?.insertText, 'model ${1:name} {\n\t$0\n}');
   assert.match(find(items, 'compile')?.insertText ?? '', /loss: \$\{1:'categorical_crossentropy'\}/);
-  assert.deepEqual(labels('model m {\n  Dense(1)\n}\nfi|'), ['compile', 'data', 'fit']);
+  assert.deepEqual(labels('model m {\n  Dense(1)\n}\nfi|'), ['compile', 'data', 'fit', 'tune']);
 });
 
 test('inside compile/data/fit: the settings not yet written, as key: ', () => {
