@@ -1,5 +1,5 @@
 // The outline: the model with one child per layer (named as Keras names them), and the compile,
-// data and fit blocks with their settings.
+// data, fit and tune blocks with their settings.
 
 import type { Analysis } from '../analysis/analyze';
 import { formatCount, formatShape } from '../analysis/format-values';
