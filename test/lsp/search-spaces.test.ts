@@ -69,10 +69,10 @@ test('diagnostics name the point of the space that breaks', async () => {
     JSON.stringify(published.diagnostics),
   );
   const classes = byCode['class-count-mismatch'];
-  assert.match(classes.message, /^units=Choice\(10, 16\): with 16, use Dense\(10, …\)/);
+  assert.match(String(classes.message), /^units=Choice\(10, 16\): with 16, use Dense\(10, …\)/);
   assert.deepEqual(classes.range, { start: { line: 4, character: 10 }, end: { line: 4, character: 24 } });
   assert.ok(classes.relatedInformation?.some((r) => r.message === "the search space 'dense_1.units' (here 16)"));
-  assert.match(byCode['search-space-argument'].message, /^Use Int\(…\): batch_size takes whole numbers/);
+  assert.match(String(byCode['search-space-argument'].message), /^Use Int\(…\): batch_size takes whole numbers/);
 });
 
 test('the Float-to-Int fix is a code action', async () => {
