@@ -3,6 +3,7 @@
 // blocks; inside compile/data/fit, the settings not yet written and, after `key:`, their values.
 
 import type { Analysis } from '../analysis/analyze';
+import { hasValidation, objectiveDirection, reportedQuantities } from '../analysis/tune';
 import {
   BASE_ARGS,
   blockSettings,
@@ -84,6 +85,7 @@ function entriesAt(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
     }
     case 'settingValue': {
       if (slot.setting.name === 'augment') return withRange(augmentationTemplates());
+      if (slot.block.kind === 'tune' && slot.setting.name === 'objective') return withRange(objectiveItems(analysis));
       const type = slot.inList ? itemTypeOf(slot.setting.type) : slot.setting.type;
       // Any setting but the tune block's own may be searched.
       const spaces = slot.block.kind === 'tune' ? [] : searchSpaceTemplates(type);
@@ -133,6 +135,18 @@ function valueItems(analysis: Analysis, param: ArgSpec, frame: CallFrame): ItemT
 
 function isNumeric(type: ArgType): boolean {
   return type.kind === 'int' || type.kind === 'float' || (type.kind === 'union' && type.of.some(isNumeric));
+}
+
+/** The tune objective: what training reports for this file (the loss, the compiled metrics, their val_ forms with validation data). */
+function objectiveItems(analysis: Analysis): ItemTemplate[] {
+  return reportedQuantities(analysis.compile, hasValidation(analysis.data)).map((q, i) => ({
+    label: `'${q}'`,
+    kind: 'value' as const,
+    detail: objectiveDirection(q) === 'max' ? 'maximised' : 'minimised',
+    insertText: `'${q}'`,
+    filterText: `'${q}'`,
+    sortText: String(i).padStart(2, '0'),
+  }));
 }
 
 /** True when the call is a layer line and the last layer of the model. */

@@ -11,6 +11,7 @@ import { checkedPoints, isPointOf, readSpaceCall } from '../../../language/analy
 import { getMetric, allMetrics } from '../../../language/catalog';
 import { applyHyperparametersEdits } from '../../../language/services/apply-hyperparameters';
 import { parse, type CallValue, type ModelBlock } from '../../../language/syntax';
+import { readLanguageMd } from '../../helpers/language-contract';
 
 /** The issue's search on the digits MLP (issue #11, "Tests and measurement"). */
 const SEARCH = `model digits {
@@ -520,5 +521,58 @@ describe('applyHyperparametersEdits', () => {
       edits.map((e) => e.newText),
       ["'tanh'", 'True', '1e-3'],
     );
+  });
+});
+
+describe('LANGUAGE.md', () => {
+  it('its tune block and the spaces its prose names check clean, with the names it gives', () => {
+    const md = readLanguageMd();
+    const section = md.slice(
+      md.indexOf('## Search spaces and the tune block'),
+      md.indexOf('## What the checker reports'),
+    );
+    const tune = /```\n(tune \{[\s\S]*?\})\n```/.exec(section)?.[1];
+    assert.ok(tune, 'the tune block example');
+    for (const space of [
+      'Choice(64, 128, 256)',
+      'Int(32, 256, step=32)',
+      "Float(1e-4, 1e-2, sampling='log')",
+      'Boolean()',
+    ])
+      assert.ok(section.includes(`\`${space}\``), space);
+    const text = `model m {
+    Input(shape=(784,))
+    Dense(Choice(64, 128, 256), activation='relu')
+    Dense(Int(32, 256, step=32), use_bias=Boolean())
+    Dense(10, activation='softmax')
+}
+compile {
+    loss: 'categorical_crossentropy'
+    optimizer: Adam(learning_rate=Float(1e-4, 1e-2, sampling='log'))
+}
+data {
+    train: digits
+    validation_split: 0.1
+}
+fit {
+    batch_size: Choice(32, 64)
+}
+${tune}
+`;
+    const a = checked(text);
+    assert.deepEqual(messages(a), []);
+    // The default names LANGUAGE.md gives as examples.
+    const names = a.searchSpaces.map((s) => s.name);
+    for (const n of ['dense_1.units', 'optimizer.learning_rate', 'fit.batch_size']) {
+      assert.ok(section.includes(`\`${n}\``), n);
+      assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    }
+    // "A file with search spaces trains its defaults (the first choice, the lower bound)".
+    const plan = planTraining(a, '/tmp/m.model').plan;
+    assert.deepEqual(
+      plan?.layers.map((l) => l.args.units),
+      [64, 32, 10],
+    );
+    assert.equal(plan?.tune?.direction, 'min', "'val_loss' goes down");
   });
 });

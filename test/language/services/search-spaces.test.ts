@@ -100,6 +100,13 @@ test('completion offers spaces where a value goes, after the plain values', () =
   for (const s of ['objective', 'max_trials', 'algorithm', 'executions_per_trial', 'pruning', 'parallel', 'seed'])
     assert.ok(tune.includes(s), s);
   assert.ok(labels('tune {\n    algorithm: |\n}\n').includes("'bayesian'"));
+  // The objective: what this file's training reports.
+  assert.deepEqual(labels(SEARCH.replace('fit {', 'tune {\n    objective: |\n}\nfit {')), [
+    "'loss'",
+    "'accuracy'",
+    "'val_loss'",
+    "'val_accuracy'",
+  ]);
   assert.ok(labels('|').includes('tune'), 'the block itself');
 });
 
