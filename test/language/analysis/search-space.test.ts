@@ -9,6 +9,7 @@ import { analyze, type Analysis } from '../../../language/analysis/analyze';
 import { planTraining } from '../../../language/analysis/plan';
 import { checkedPoints, isPointOf, readSpaceCall } from '../../../language/analysis/search-space';
 import { getMetric, allMetrics } from '../../../language/catalog';
+import { exportKeras } from '../../../interop/export/keras';
 import { applyHyperparametersEdits } from '../../../language/services/apply-hyperparameters';
 import { parse, type CallValue, type ModelBlock } from '../../../language/syntax';
 import { readLanguageMd } from '../../helpers/language-contract';
@@ -332,8 +333,12 @@ describe("a trial's values", () => {
     assert.equal(plan.fit.callbacks[0].args.patience, 1, 'not given: the default');
     assert.deepEqual(plan.hyperparameters, { ...values, 'early_stopping.patience': 1 });
     assert.equal(plan.totals.total, 101_770 + 0);
-    // The model the trial trains holds the values, so an export prints them.
-    assert.equal((plan.model.block.layers[2].args[0].value as { value?: number }).value, 128);
+    // The model the trial trains holds the values, so an export prints them, never a space.
+    const script = exportKeras(plan);
+    assert.match(script, /layers\.Dense\(128, activation='relu'\)/);
+    assert.match(script, /layers\.Dropout\(0\.25\)/);
+    assert.match(script, /Adam\(learning_rate=0\.0031234567891\)/);
+    assert.doesNotMatch(script, /Choice|Float\(/);
   });
 
   it("outside the file's spaces are errors (the file changed since the search started)", () => {
