@@ -17,6 +17,8 @@ import { checkedPoints, formatHyperValue, isPointOf, type HyperValue, type Searc
 const MAX_COMBINATIONS = 48;
 /** The checker runs at most this many times per file (one space varied at a time beyond it is cut). */
 const MAX_POINTS = 64;
+/** Layers checked over all points, at most: a deep model (an application, hundreds of layers) gets fewer points, never fewer than 8. */
+const LAYER_BUDGET = 3000;
 /** Problems of points other than the defaults, at most (each names its point). */
 const MAX_POINT_DIAGNOSTICS = 20;
 
@@ -57,9 +59,11 @@ export function checkEveryPoint(args: {
   );
   const runs: PointRun[] = [run(defaults, [], base)];
   const done = new Set([JSON.stringify(defaults)]);
+  const depth = Math.max(1, base.model?.layers.length ?? 1);
+  const maxPoints = Math.max(8, Math.min(MAX_POINTS, Math.floor(LAYER_BUDGET / depth)));
   const tryPoint = (point: Record<string, HyperValue>) => {
     const key = JSON.stringify(point);
-    if (done.has(key) || runs.length >= MAX_POINTS) return;
+    if (done.has(key) || runs.length >= maxPoints) return;
     done.add(key);
     const varied = spaces.filter((s) => point[s.name] !== s.default).map((s) => s.name);
     runs.push(run(point, varied, atPoint(point)));

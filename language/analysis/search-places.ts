@@ -12,13 +12,14 @@ import {
   getOptimizer,
   getConstraint,
   getRegularizer,
+  blockSettings,
   type ArgSpec,
+  type ArgType,
 } from '../catalog';
 import type { Argument, Block, CallValue, ModelFile, Range, Setting, Value } from '../syntax/ast';
 import { bindArguments } from './bind';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import type { LayerInfo } from './model';
-import { formatNumber } from './format-values';
 import {
   isSearchSpaceCall,
   readSpaceCall,
@@ -38,6 +39,8 @@ export interface SpacePlace {
   path: string[];
   /** The parameter it sets, for messages: 'units', 'learning_rate', 'batch_size'. */
   label: string;
+  /** The catalog type of the argument or setting it stands for, when known. */
+  type?: ArgType;
   /** Where it cannot stand (a model line, the tune block, inside another space): reported, then given its default. */
   misplaced?: boolean;
   /** Filled in by `nameSpaces`. */
@@ -48,14 +51,16 @@ export interface SpacePlace {
 export function findSpaces(file: ModelFile, out: Diagnostic[]): SpacePlace[] {
   const places: SpacePlace[] = [];
   const add = (call: CallValue, path: string[], extra: Partial<SpacePlace> = {}) => {
-    places.push({
+    const place: SpacePlace = {
       call,
       definition: readSpaceCall(call, out),
       path,
       label: path[path.length - 1] ?? call.callee.name,
       name: '',
       ...extra,
-    });
+    };
+    places.push(place);
+    checkKind(place, out);
     // A space inside a space's own arguments is reported by readSpaceCall (Choice) or here.
     for (const a of call.args) visitNested(a.value);
   };
@@ -74,10 +79,10 @@ export function findSpaces(file: ModelFile, out: Diagnostic[]): SpacePlace[] {
     if (v.kind === 'list' || v.kind === 'tuple') v.items.forEach(visitNested);
   };
 
-  const visit = (v: Value, path: string[], layerIndex: number | undefined) => {
+  const visit = (v: Value, path: string[], layerIndex: number | undefined, type?: ArgType) => {
     const space = spaceCall(v);
     if (space) {
-      add(space, path, layerIndex === undefined ? {} : { layerIndex });
+      add(space, path, { ...(layerIndex !== undefined && { layerIndex }), ...(type && { type }) });
       return;
     }
     if (v.kind === 'call') visitCall(v, path, layerIndex);
@@ -93,7 +98,7 @@ export function findSpaces(file: ModelFile, out: Diagnostic[]): SpacePlace[] {
   const visitCall = (call: CallValue, owner: string[], layerIndex: number | undefined) => {
     const params = argsOf(call.callee.name);
     bindArguments(call.args, params).forEach(({ arg, param }, i) =>
-      visit(arg.value, [...owner, param?.name ?? arg.name?.name ?? String(i)], layerIndex),
+      visit(arg.value, [...owner, param?.name ?? arg.name?.name ?? String(i)], layerIndex, param?.type),
     );
   };
 
@@ -137,11 +142,33 @@ export function findSpaces(file: ModelFile, out: Diagnostic[]): SpacePlace[] {
       return;
     }
     const space = spaceCall(v);
-    if (space) add(space, [block.kind, key]);
+    const spec = blockSettings(block.kind).find((a) => a.name === key);
+    if (space) add(space, [block.kind, key], spec ? { type: spec.type } : {});
     else if (v.kind === 'call') visitCall(v, [key], undefined);
     else if (v.kind === 'list' || v.kind === 'tuple')
       v.items.forEach((item, i) => visitItem(item, [block.kind, key, String(i)], undefined));
   }
+}
+
+/**
+ * A Float where only whole numbers go (units, filters, batch_size): its ends may be whole, but the
+ * values between are not, so the per-point check would miss it. Offer Int with the same bounds.
+ */
+function checkKind(place: SpacePlace, out: Diagnostic[]): void {
+  const accepts = (t: ArgType | undefined, kind: ArgType['kind']): boolean =>
+    !!t && (t.kind === kind || (t.kind === 'union' && t.of.some((x) => accepts(x, kind))));
+  if (place.definition.kind !== 'float' || !place.type) return;
+  if (accepts(place.type, 'float') || !accepts(place.type, 'int')) return;
+  out.push(
+    diagnostic(
+      'search-space-argument',
+      place.call.callee.range,
+      `Use Int(…): ${place.label} takes whole numbers, and Float(…) gives values between them`,
+      {
+        fixes: [{ kind: 'replace', range: place.call.callee.range, text: 'Int', title: 'Change Float to Int' }],
+      },
+    ),
+  );
 }
 
 /** The catalog's arguments of whatever `name` calls: a layer, optimizer, callback, source, initializer… */
@@ -309,7 +336,7 @@ function literal(place: SpacePlace, value: HyperValue): Value {
   if (typeof value === 'boolean') return { kind: 'boolean', value, range };
   if (typeof value === 'string') return { kind: 'string', value, quote: "'", range };
   const isInteger = place.definition.kind === 'int';
-  const text = formatNumber(value);
+  const text = String(value); // the shortest form that reads back as the same number
   return { kind: 'number', value, text: isInteger || /[.e]/.test(text) ? text : `${text}.0`, isInteger, range };
 }
 

@@ -409,3 +409,40 @@ export function checkedPoints(def: SpaceDefinition): HyperValue[] {
 }
 
 const MAX_RANGE_POINTS = 5;
+
+/** In words, for hovers and listings: "one of 32, 64, 128", "an integer from 32 to 256 in steps of 32". */
+export function describeSpace(
+  space: Pick<SearchSpace, 'kind' | 'values' | 'min' | 'max' | 'step' | 'sampling'>,
+): string {
+  const sampling =
+    space.sampling === 'log'
+      ? ', sampled in log scale'
+      : space.sampling === 'reverse_log'
+        ? ', sampled densely near the top'
+        : '';
+  const from = `from ${formatHyperValue(space.min ?? 0)} to ${formatHyperValue(space.max ?? 0)}`;
+  switch (space.kind) {
+    case 'boolean':
+      return 'True or False';
+    case 'choice':
+      return `one of ${(space.values ?? []).map(formatHyperValue).join(', ')}`;
+    case 'int': {
+      const steps =
+        space.step === undefined || (space.step === 1 && space.sampling === 'linear')
+          ? ''
+          : space.sampling === 'linear'
+            ? ` in steps of ${formatHyperValue(space.step)}`
+            : `, each ${formatHyperValue(space.step)} times the last`;
+      return `an integer ${from}${steps}${sampling}`;
+    }
+    case 'float': {
+      const steps =
+        space.step === undefined
+          ? ''
+          : space.sampling === 'linear'
+            ? ` in steps of ${formatHyperValue(space.step)}`
+            : `, each ${formatHyperValue(space.step)} times the last`;
+      return `a number ${from}${steps}${sampling}`;
+    }
+  }
+}

@@ -19,6 +19,13 @@ export function reportedQuantities(compile: SettingsAnalysis | undefined, valida
   return validation ? [...train, ...train.map((m) => `val_${m}`)] : train;
 }
 
+/** The objective as the run's history names it: a metric alias written as its canonical name ('val_mae' is 'val_mean_absolute_error'). */
+export function canonicalObjective(objective: string): string {
+  const prefix = objective.startsWith('val_') ? 'val_' : '';
+  const name = objective.slice(prefix.length);
+  return prefix + (name === 'loss' ? name : (getMetric(name)?.name ?? name));
+}
+
 /** KerasTuner's rule: a loss goes down, a metric the way the catalog says; undefined when unknown. */
 export function objectiveDirection(objective: string): 'min' | 'max' | undefined {
   const name = objective.startsWith('val_') ? objective.slice(4) : objective;
@@ -61,7 +68,7 @@ export function checkTune(
     const reported = reportedQuantities(compile, true);
     const metric = objective.startsWith('val_') ? objective.slice(4) : objective;
     const what = written ? `objective '${excerpt(objective)}'` : `The default objective '${objective}'`;
-    if (!reported.includes(objective)) {
+    if (!reported.includes(canonicalObjective(objective))) {
       const canonical = getMetric(metric)?.name;
       const guess = closest(objective, reportedQuantities(compile, validation));
       const fix =
@@ -113,7 +120,7 @@ export function checkTune(
 /** The tune block's settings with the catalog's defaults, and the objective's direction. */
 export function tunePlan(values: Record<string, ArgValue>): TunePlan {
   const v = withDefaults({ args: blockSettings('tune') }, values);
-  const objective = typeof v.objective === 'string' ? v.objective : 'val_loss';
+  const objective = typeof v.objective === 'string' ? canonicalObjective(v.objective) : 'val_loss';
   return {
     objective,
     direction: objectiveDirection(objective) ?? 'min',

@@ -32,23 +32,23 @@ describe('modelspec tune refuses', () => {
       ['--trials', '0'],
       ['--epochs', '1.5'],
     ]) {
-      const r = cli('examples/digits-tune.model', flag!, value!);
+      const r = cli('examples/digits-search.model', flag!, value!);
       assert.equal(r.status, 2);
       assert.match(
         r.stderr,
         new RegExp(`${flag} must be a whole number of at least 1, got '${value!.replace('.', '\\.')}'`),
       );
     }
-    assert.match(cli('examples/digits-tune.model', '--trials').stderr, /--trials needs a value/);
+    assert.match(cli('examples/digits-search.model', '--trials').stderr, /--trials needs a value/);
   });
 
   it('a --resume folder that does not exist, is not a tune folder, or searched another model', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelspec-tune-usage-'));
-    let r = cli('examples/digits-tune.model', '--resume', join(dir, 'nope'));
+    let r = cli('examples/digits-search.model', '--resume', join(dir, 'nope'));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /no such tune folder/);
 
-    r = cli('examples/digits-tune.model', '--resume', dir);
+    r = cli('examples/digits-search.model', '--resume', dir);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /is not a tune folder \(it has no tune\.jsonl\)/);
 
@@ -58,11 +58,11 @@ describe('modelspec tune refuses', () => {
       join(other, 'tune.jsonl'),
       `${JSON.stringify({ type: 'tune_started', time: '2026-01-01T00:00:00Z', tuneDir: other, model: 'cifar_cnn', sampler: 'typescript', samplerDetail: '', samplerReason: '', algorithm: 'random', objective: 'val_loss', direction: 'minimize', maxTrials: 2, parallel: 1, executionsPerTrial: 1, hyperparameters: [], previousTrials: 0 })}\n`,
     );
-    r = cli('examples/digits-tune.model', '--resume', other);
+    r = cli('examples/digits-search.model', '--resume', other);
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
-      /is a search of the model 'cifar_cnn', not 'digits_mlp': resume it with the file it searched/,
+      /is a search of the model 'cifar_cnn', not 'digits_search': resume it with the file it searched/,
     );
   });
 });
