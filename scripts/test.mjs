@@ -47,6 +47,8 @@ const SLOW = {
   'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
   'test/cli/runs.test.ts': 'trains two runs through the CLI, then compares them',
   'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
+  'test/training/tune/tune-cli.test.ts':
+    'hyperparameter searches through the CLI: 8-trial digits searches on both engines, resume',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 

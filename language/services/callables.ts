@@ -6,6 +6,7 @@ import {
   findRef,
   getAugmentation,
   getLayer,
+  getSearchSpace,
   type ArgSpec,
   type ArgType,
   type LayerSpec,
@@ -14,7 +15,7 @@ import {
 import { formatArgValue } from '../analysis/format-values';
 import { count } from '../catalog/phrases';
 
-export type CallableKind = 'layer' | RefTable | 'augmentation';
+export type CallableKind = 'layer' | RefTable | 'augmentation' | 'search-space';
 
 export interface Callable {
   name: string;
@@ -53,6 +54,9 @@ export function resolveCallable(
   expected: ArgType | undefined,
   inModelBody = false,
 ): Callable | undefined {
+  // Choice/Int/Float/Boolean stand for a value wherever one goes (never a layer line).
+  const space = inModelBody ? undefined : getSearchSpace(name);
+  if (space) return { name: space.name, kind: 'search-space', doc: space.doc, args: space.args };
   if (inModelBody || acceptsLayer(expected)) {
     const layer = getLayer(name);
     if (layer) return fromLayer(layer);

@@ -245,3 +245,66 @@ function dedupe(items: ItemTemplate[]): ItemTemplate[] {
   const seen = new Set<string>();
   return items.filter((i) => !seen.has(i.label) && (seen.add(i.label), true));
 }
+
+const spaceItems = new Map<ArgType, ItemTemplate[]>();
+
+/**
+ * Search spaces for a value of this type (LANGUAGE.md, "Search spaces and the tune block"):
+ * Int/Float/Choice for numbers, Boolean for True/False, Choice of two names for an activation,
+ * optimizer or initializer. Sorted after the plain values.
+ */
+export function searchSpaceTemplates(type: ArgType): ItemTemplate[] {
+  let items = spaceItems.get(type);
+  if (!items) {
+    items = computeSpaces(type);
+    spaceItems.set(type, items);
+  }
+  return items;
+}
+
+const SEARCHED_TABLES = new Set<RefTable>(['activation', 'optimizer', 'initializer']);
+
+function computeSpaces(type: ArgType): ItemTemplate[] {
+  const kinds = new Set<string>();
+  const strings: string[] = [];
+  const walk = (t: ArgType) => {
+    if (t.kind === 'union') t.of.forEach(walk);
+    else if (t.kind === 'int' || t.kind === 'float' || t.kind === 'bool') kinds.add(t.kind);
+    // Names worth trying against each other; an enum (padding, backend) is a decision, not a hyperparameter.
+    else if (t.kind === 'ref' && SEARCHED_TABLES.has(t.table)) strings.push(...refEntries(t.table).map((e) => e.name));
+  };
+  walk(type);
+  const item = (label: string, snippet: string, plain: string, detail: string): ItemTemplate => ({
+    label,
+    kind: 'function',
+    detail,
+    insertText: snippet,
+    snippet: true,
+    plainText: plain,
+    filterText: label,
+    sortText: `~${label}`,
+    data: { kind: 'function', name: label.slice(0, label.indexOf('(')) },
+  });
+  const items: ItemTemplate[] = [];
+  if (kinds.has('int')) {
+    items.push(item('Int(…)', 'Int(${1:32}, ${2:256}, step=${3:32})', 'Int(', 'search space: an integer range'));
+    items.push(item('Choice(…)', 'Choice(${1:32}, ${2:64}, ${3:128})', 'Choice(', 'search space: one of the values'));
+  } else if (kinds.has('float')) {
+    items.push(
+      item('Float(…)', "Float(${1:1e-4}, ${2:1e-2}, sampling='${3:log}')", 'Float(', 'search space: a number range'),
+    );
+    items.push(item('Choice(…)', 'Choice(${1:0.1}, ${2:0.2}, ${3:0.5})', 'Choice(', 'search space: one of the values'));
+  } else if (strings.length >= 2) {
+    const [a, b] = strings;
+    items.push(
+      item(
+        'Choice(…)',
+        `Choice('\${1:${escapeSnippet(a)}}', '\${2:${escapeSnippet(b)}}')`,
+        'Choice(',
+        'search space: one of the values',
+      ),
+    );
+  }
+  if (kinds.has('bool')) items.push(item('Boolean()', 'Boolean()', 'Boolean()', 'search space: True or False'));
+  return items;
+}

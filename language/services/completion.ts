@@ -3,6 +3,7 @@
 // blocks; inside compile/data/fit, the settings not yet written and, after `key:`, their values.
 
 import type { Analysis } from '../analysis/analyze';
+import { hasValidation, objectiveDirection, reportedQuantities } from '../analysis/tune';
 import {
   BASE_ARGS,
   blockSettings,
@@ -20,6 +21,7 @@ import {
   argumentTemplates,
   augmentationTemplates,
   layerTemplates,
+  searchSpaceTemplates,
   valueTemplates,
   type ItemTemplate,
 } from './completion-items';
@@ -81,9 +83,14 @@ function entriesAt(analysis: Analysis, pos: LineCharacter): CompletionEntry[] {
           })),
       );
     }
-    case 'settingValue':
+    case 'settingValue': {
       if (slot.setting.name === 'augment') return withRange(augmentationTemplates());
-      return withRange(slot.inList ? valueTemplates(itemTypeOf(slot.setting.type)) : valueTemplates(slot.setting.type));
+      if (slot.block.kind === 'tune' && slot.setting.name === 'objective') return withRange(objectiveItems(analysis));
+      const type = slot.inList ? itemTypeOf(slot.setting.type) : slot.setting.type;
+      // Any setting but the tune block's own may be searched.
+      const spaces = slot.block.kind === 'tune' ? [] : searchSpaceTemplates(type);
+      return withRange([...valueTemplates(type), ...spaces]);
+    }
     case 'listItem':
       return withRange(valueTemplates(slot.itemType));
     case 'none':
@@ -105,7 +112,9 @@ function argumentItems(analysis: Analysis, frame: CallFrame, context: CursorCont
 }
 
 function valueItems(analysis: Analysis, param: ArgSpec, frame: CallFrame): ItemTemplate[] {
-  const items = [...valueTemplates(param.type)];
+  // A search space's own arguments are plain values.
+  const spaces = frame.callable?.kind === 'search-space' ? [] : searchSpaceTemplates(param.type);
+  const items = [...valueTemplates(param.type), ...spaces];
   if (param.name === 'units' && isLastLayer(analysis, frame)) {
     const classes = classCount(analysis);
     if (classes !== undefined) {
@@ -126,6 +135,18 @@ function valueItems(analysis: Analysis, param: ArgSpec, frame: CallFrame): ItemT
 
 function isNumeric(type: ArgType): boolean {
   return type.kind === 'int' || type.kind === 'float' || (type.kind === 'union' && type.of.some(isNumeric));
+}
+
+/** The tune objective: what training reports for this file (the loss, the compiled metrics, their val_ forms with validation data). */
+function objectiveItems(analysis: Analysis): ItemTemplate[] {
+  return reportedQuantities(analysis.compile, hasValidation(analysis.data)).map((q, i) => ({
+    label: `'${q}'`,
+    kind: 'value' as const,
+    detail: objectiveDirection(q) === 'max' ? 'maximised' : 'minimised',
+    insertText: `'${q}'`,
+    filterText: `'${q}'`,
+    sortText: String(i).padStart(2, '0'),
+  }));
 }
 
 /** True when the call is a layer line and the last layer of the model. */
@@ -178,6 +199,11 @@ const BLOCK_SNIPPETS: { kind: Block['kind']; insert: string; detail: string; pla
     kind: 'fit',
     insert: 'fit {\n\tepochs: ${1:10}\n\tbatch_size: ${2:32}\n}',
     detail: 'epochs, batch_size, callbacks, …',
+  },
+  {
+    kind: 'tune',
+    insert: "tune {\n\tobjective: ${1:'val_loss'}\n\tmax_trials: ${2:10}\n\talgorithm: ${3:'bayesian'}\n}",
+    detail: 'objective, max_trials, algorithm, pruning, …',
   },
 ];
 

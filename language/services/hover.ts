@@ -5,6 +5,7 @@
 import type { Analysis } from '../analysis/analyze';
 import { formatArgValue, formatCount, formatShape } from '../analysis/format-values';
 import type { LayerInfo, ModelAnalysis } from '../analysis/model';
+import { describeSpace, formatHyperValue } from '../analysis/search-space';
 import { sourceLabel } from '../analysis/sources';
 import {
   blockSettings,
@@ -35,7 +36,7 @@ export function hover(analysis: Analysis, pos: LineCharacter): HoverResult | und
 function hoverInBlock(analysis: Analysis, block: Block, offset: number): HoverResult | undefined {
   if (touches(block.keyword, offset)) return { contents: BLOCK_DOCS[block.kind], range: block.keyword };
   if (block.kind === 'model') {
-    const model = analysis.model?.block === block ? analysis.model : undefined;
+    const model = sameNode(analysis.model?.block, block) ? analysis.model : undefined;
     if (block.name && touches(block.name.range, offset)) {
       const contents = model ? `**model ${model.name}**\n\n${summaryMarkdown(model)}` : `**model ${block.name.name}**`;
       return { contents, range: block.name.range };
@@ -75,7 +76,7 @@ function layerHover(call: CallValue, model: ModelAnalysis | undefined): HoverRes
   const callable = resolveCallable(call.callee.name, undefined, true);
   if (!callable) return undefined;
   const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label), callable.doc];
-  const infos = model?.layers.filter((l) => l.call === call) ?? [];
+  const infos = model?.layers.filter((l) => sameNode(l.call, call)) ?? [];
   if (callable.name === 'Input' && model?.inputShape) {
     parts.push(`Model input: \`${formatShape(model.inputShape)}\``);
   } else if (infos.length) {
@@ -157,6 +158,7 @@ function inValue(
       const callable = resolveCallable(value.callee.name, expected);
       if (touches(value.callee.range, offset)) {
         if (!callable) return undefined;
+        if (callable.kind === 'search-space') return spaceHover(analysis, value, callable);
         const extra = callable.kind === 'dataset' ? datasetFacts(analysis, callable.name) : undefined;
         const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label), callable.doc, extra].filter(
           (p): p is string => !!p,
@@ -185,6 +187,29 @@ function inValue(
     default:
       return undefined;
   }
+}
+
+/** A search space: its name (where trials.csv and best.json list it), its values and the default the file trains. */
+function spaceHover(analysis: Analysis, call: CallValue, callable: Callable): HoverResult {
+  const place = analysis.searchSpacePlaces.find((p) => sameNode(p, call));
+  const space = place && analysis.searchSpaces.find((s) => s.name === place.name);
+  const parts = [codeBlock(signatureOf(callable, { maxOptional: 4 }).label)];
+  if (space) {
+    const shared = analysis.searchSpacePlaces.filter((p) => p.name === space.name).length;
+    const current = analysis.hyperparameters[space.name];
+    parts.push(
+      [
+        `**${space.name}**: search space, ${describeSpace(space)}`,
+        `Default: \`${formatHyperValue(space.default)}\` (what the file trains when it is not searched)`,
+        ...(current !== undefined && current !== space.default
+          ? [`This analysis: \`${formatHyperValue(current)}\``]
+          : []),
+        ...(shared > 1 ? [`Shared by ${shared} calls (same name=)`] : []),
+      ].join('  \n'),
+    );
+  }
+  parts.push(callable.doc);
+  return { contents: parts.join('\n\n'), range: call.callee.range };
 }
 
 function namedValueHover(analysis: Analysis, name: string, tables: RefTable[], range: Range): HoverResult | undefined {
@@ -228,6 +253,15 @@ function listItemType(type: ArgType | undefined): ArgType | undefined {
   return type;
 }
 
+/**
+ * The checked model is built from the file at one point of its search space (each space replaced
+ * by a value, analysis/search-places.ts), so its nodes are copies where a space stands: a node is
+ * the same when it starts at the same place.
+ */
+function sameNode(a: { range: Range } | undefined, b: { range: Range }): boolean {
+  return a !== undefined && a.range.start.offset === b.range.start.offset && a.range.end.offset === b.range.end.offset;
+}
+
 function codeBlock(code: string): string {
   return '```python\n' + code + '\n```';
 }
@@ -237,4 +271,5 @@ const BLOCK_DOCS: Record<Block['kind'], string> = {
   compile: "**compile** { … }: Keras's `model.compile` settings: loss, optimizer, metrics.",
   data: '**data** { … }: where the training data comes from (train, test, validation, validation_split, rescale, augment).',
   fit: "**fit** { … }: Keras's `model.fit` settings: epochs, batch_size, callbacks, seed, backend.",
+  tune: '**tune** { … }: how the search spaces (Choice, Int, Float, Boolean) are searched: objective, max_trials, algorithm, executions_per_trial, pruning, parallel, seed.',
 };

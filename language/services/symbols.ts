@@ -1,5 +1,5 @@
 // The outline: the model with one child per layer (named as Keras names them), and the compile,
-// data and fit blocks with their settings.
+// data, fit and tune blocks with their settings.
 
 import type { Analysis } from '../analysis/analyze';
 import { formatCount, formatShape } from '../analysis/format-values';
@@ -11,7 +11,8 @@ export function documentSymbols(analysis: Analysis): SymbolEntry[] {
   const symbols: SymbolEntry[] = [];
   for (const block of analysis.parse.file.blocks) {
     if (block.kind === 'model') {
-      const model = analysis.model?.block === block ? analysis.model : undefined;
+      // Compared by place: the checked model's nodes are copies where a search space stands.
+      const model = analysis.model?.block.range.start.offset === block.range.start.offset ? analysis.model : undefined;
       const layers: SymbolEntry[] = groupByCall(model?.layers ?? []).map((group) => {
         // An application (VGG16) is one line in the source: one entry, under its own name.
         const first = group[0];

@@ -100,6 +100,13 @@ class ParamCounts(TypedDict):
     nonTrainable: int
 
 
+class TrialSpec(TypedDict):
+    number: int
+    execution: int
+    tuneDir: str
+    hyperparameters: Dict[str, Union[float, str, bool]]
+
+
 class RunSpec(TypedDict):
     model: ModelJson
     modelName: str
@@ -112,6 +119,7 @@ class RunSpec(TypedDict):
     mode: NotRequired[Literal['train', 'evaluate']]
     initialWeights: NotRequired[InitialWeights]
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
+    trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
 
 
 Metrics = Dict[str, float]

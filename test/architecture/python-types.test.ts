@@ -1,4 +1,4 @@
-// The PyTorch engine is type-checked with mypy (python/mypy.ini), so protocol.py's
+// The PyTorch engine and the tune sampler are type-checked with mypy (python/mypy.ini), so protocol.py's
 // TypedDicts are checked against every event the engine emits and every RunSpec field it reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ const MYPY = ['/usr/bin/mypy', 'mypy'].find((m) => spawnSync(m, ['--version'], {
 const SKIP = MYPY ? false : 'mypy not found (apt-get install mypy)';
 
 test(
-  'mypy finds no type errors in the PyTorch engine (python/modelspec_torch)',
+  'mypy finds no type errors in the PyTorch engine and the tune sampler (python/modelspec_torch, python/modelspec_tune)',
   { skip: SKIP, timeout: 300_000 },
   () => {
     // The first run builds .mypy_cache (about 2 min with torch's stubs); later runs take seconds.

@@ -75,7 +75,8 @@ test('model header: keyword and model name', () => {
 });
 
 test('settings block keywords', () => {
-  for (const kw of ['compile', 'data', 'fit']) assert.equal(scopeOf(`${kw} {`, kw), 'keyword.other.block.modelspec');
+  for (const kw of ['compile', 'data', 'fit', 'tune'])
+    assert.equal(scopeOf(`${kw} {`, kw), 'keyword.other.block.modelspec');
 });
 
 test('a layer call: class name, argument names, strings, numbers, punctuation', () => {

@@ -516,7 +516,9 @@ describe('error recovery', () => {
   test('an unknown top-level word is skipped with an error, up to the next block', () => {
     const text = 'modle x {\n    Dense(data=1)\n}\nmodel m { Dense(1) }';
     const result = parse(text);
-    assert.deepEqual(messages(result), ["Expected a block ('model', 'compile', 'data' or 'fit'), found 'modle'"]);
+    assert.deepEqual(messages(result), [
+      "Expected a block ('model', 'compile', 'data', 'fit' or 'tune'), found 'modle'",
+    ]);
     assert.equal(slice(text, result.errors[0].range), 'modle');
     assert.equal(result.file.blocks.length, 1);
     assert.equal(model(result).name?.name, 'm');

@@ -640,6 +640,49 @@ describe('training settings', () => {
   });
 });
 
+describe('search spaces and the tune block', () => {
+  // The codes once each; test/language/analysis/search-space.test.ts has the rest.
+  const TUNE = "data {\n    train: digits\n    validation_split: 0.1\n}\ntune {\n    objective: 'val_accuracy'\n}\n";
+  const layers = (dense: string) => `Input(shape=(784,))\n${dense}\nDense(10, activation='softmax')`;
+  it('checks the arguments and the places of spaces, and the values a trial gives', () => {
+    const arg = one(model(layers('Dense(Int(64, 32))'), COMPILE), 'search-space-argument');
+    assert.equal(arg.text, '32');
+    assert.match(arg.d.message, /max_value must be above min_value \(64\), got 32/);
+    assert.equal(one(model(layers('Choice(8, 16)'), COMPILE), 'search-space-misplaced').text, 'Choice(8, 16)');
+    const named = one(
+      model(layers("Dense(Choice(8, name='w'))\nDense(Choice(9, name='w'))"), COMPILE),
+      'search-space-name',
+    );
+    assert.equal(named.text, "Choice(9, name='w')");
+    const text = model(layers('Dense(Choice(8, 16))'), COMPILE);
+    assert.match(
+      one(text, 'hyperparameter-unknown', { hyperparameters: { width: 8 } }).d.message,
+      /'width' is not a search space/,
+    );
+    assert.equal(
+      one(text, 'hyperparameter-out-of-space', { hyperparameters: { 'dense.units': 12 } }).text,
+      'Choice(8, 16)',
+    );
+  });
+  it('checks the tune block', () => {
+    const compile = "compile {\n    loss: 'categorical_crossentropy'\n}\n";
+    const objective = one(model(layers('Dense(Choice(8, 16))'), compile + TUNE), 'tune-objective');
+    assert.equal(objective.text, "'val_accuracy'");
+    assert.match(objective.d.message, /^Add 'accuracy' to the compile block's metrics/);
+    const grid = one(
+      model(layers('Dropout(Float(0.1, 0.5))'), `${COMPILE}tune {\n    objective: 'loss'\n    algorithm: 'grid'\n}\n`),
+      'tune-grid-continuous',
+    );
+    assert.equal(grid.text, 'Float(0.1, 0.5)');
+    const empty = one(
+      model(layers('Dense(8)'), `${COMPILE}tune {\n    objective: 'loss'\n}\n`),
+      'tune-without-search-space',
+    );
+    assert.equal(empty.text, 'tune');
+    assert.equal(empty.d.severity, 'warning');
+  });
+});
+
 describe('the code table', () => {
   it('every code is exercised by this file', async () => {
     const { readFileSync } = await import('node:fs');

@@ -84,7 +84,8 @@ test('after name=: the values of that argument', () => {
   const activations = labels('model m {\n    Dense(10, activation=|');
   for (const a of ["'relu'", "'softmax'", "'sigmoid'", "'tanh'", "'gelu'"]) assert.ok(activations.includes(a), a);
   assert.deepEqual(labels('model m {\n    Conv2D(8, 3, padding=|)\n}\n').sort(), ["'same'", "'valid'"]);
-  assert.deepEqual(labels('model m {\n    Dense(4, use_bias=|)\n}\n'), ['True', 'False']);
+  // …and the search space of its type, after them (LANGUAGE.md, "Search spaces and the tune block").
+  assert.deepEqual(labels('model m {\n    Dense(4, use_bias=|)\n}\n'), ['True', 'False', 'Boolean()']);
   assert.ok(labels('model m {\n    Dense(4, kernel_initializer=|)\n}\n').includes("'he_normal'"));
   // A quoted word being typed is replaced whole.
   assert.equal(
@@ -121,11 +122,11 @@ test('top level: the blocks not yet in the file, as snippets', () => {
   const { items } = completions('|');
   assert.deepEqual(
     items.map((i) => i.label),
-    ['model', 'compile', 'data', 'fit'],
+    ['model', 'compile', 'data', 'fit', 'tune'],
   );
   assert.equal(find(items, 'model')?.insertText, 'model ${1:name} {\n\t$0\n}');
   assert.match(find(items, 'compile')?.insertText ?? '', /loss: \$\{1:'categorical_crossentropy'\}/);
-  assert.deepEqual(labels('model m {\n  Dense(1)\n}\nfi|'), ['compile', 'data', 'fit']);
+  assert.deepEqual(labels('model m {\n  Dense(1)\n}\nfi|'), ['compile', 'data', 'fit', 'tune']);
 });
 
 test('inside compile/data/fit: the settings not yet written, as key: ', () => {
