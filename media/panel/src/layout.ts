@@ -20,7 +20,7 @@ export function renderLayout(app: HTMLElement): void {
   </dl>
   <div id="progress" class="progress" role="progressbar" aria-label="Training progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="progress-fill"></div></div>
 </header>
-<section class="toolbar" aria-label="Chart controls">
+<section id="charts-toolbar" class="toolbar" aria-label="Chart controls">
   <label class="slider" for="smoothing">Smoothing
     <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6" aria-describedby="smoothing-value">
     <output id="smoothing-value" for="smoothing">0.60</output>
@@ -37,6 +37,15 @@ export function renderLayout(app: HTMLElement): void {
   <div class="row">
     <vscode-button id="apply-overlay">Show selected</vscode-button>
     <vscode-button id="close-picker" secondary>Cancel</vscode-button>
+  </div>
+</section>
+<section id="lr-finder" class="lr-finder" hidden aria-labelledby="lr-finder-title">
+  <h2 id="lr-finder-title">Learning-rate finder</h2>
+  <p class="hint">Loss while the learning rate grows exponentially from the model's initial weights; the test stops when the smoothed loss diverges.</p>
+  <div id="lr-plot" class="plot" role="img" aria-label="Loss against learning rate, log scale"></div>
+  <p id="lr-suggestion" class="lr-suggestion" role="status" aria-live="polite"></p>
+  <div class="row">
+    <vscode-button id="lr-apply" hidden>Use it in the optimizer</vscode-button>
   </div>
 </section>
 <main>

@@ -16,6 +16,7 @@ import { renderHeader } from './header';
 import { byId, renderLayout } from './layout';
 import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
+import { LrFinderView } from './lrPlot';
 import { renderOverlayLegend } from './overlayLegend';
 import { showRunPicker } from './runPicker';
 import { createRenderScheduler } from './scheduler';
@@ -25,6 +26,8 @@ import { connectToHost } from './vscodeApi';
 /** Read-only handle for tests and debugging in the webview's developer tools. */
 export interface PanelInspector {
   plots(): Map<string, uPlot>;
+  /** The learning-rate finder's chart, when the run is a range test. */
+  lrPlot(): uPlot | undefined;
   readonly renders: number;
   readonly pendingRender: boolean;
   run(): RunModel;
@@ -54,6 +57,9 @@ const settings: ChartSettings = { smoothing: saved.smoothing ?? 0.6, logLoss: sa
 
 const charts = new ChartGrid(byId('charts'), readPalette());
 const scheduler = createRenderScheduler(render);
+const lrFinder = new LrFinderView(readPalette(), (learningRate) => {
+  if (runId !== undefined) host.postMessage({ type: 'applyLearningRate', runId, learningRate });
+});
 
 function saveState(): void {
   host.setState({ runId, overlayRunDirs, smoothing: settings.smoothing, logLoss: settings.logLoss });
@@ -61,9 +67,13 @@ function saveState(): void {
 
 function render(): void {
   renderHeader(run, title, runId !== undefined && !staticView && !stopRequested, staticView);
+  // A range test (mode 'lr-find') has no epochs: the finder replaces the training curves.
+  const rangeTest = run.lrPoints.length > 0;
+  lrFinder.update(run, runId !== undefined && !staticView);
+  byId('charts-toolbar').hidden = rangeTest;
   charts.update(run, overlays, settings);
   renderOverlayLegend(byId('overlay-legend'), run, overlays, readPalette(), displayedLabel);
-  byId('empty').hidden = run.batchX.length > 0 || run.epochs.length > 0;
+  byId('empty').hidden = rangeTest || run.batchX.length > 0 || run.epochs.length > 0;
   if (run.evaluated !== shownEvaluation) {
     shownEvaluation = run.evaluated;
     renderEvaluation(run.evaluated);
@@ -80,6 +90,7 @@ function handle(m: HostToPanelMessage): void {
       charts.setTraits(m.traits);
       stopRequested = false;
       charts.clear();
+      lrFinder.clear();
       resetEventLog();
       saveState();
       break;
@@ -111,6 +122,7 @@ function handle(m: HostToPanelMessage): void {
       break;
     case 'theme':
       charts.setPalette(readPalette());
+      lrFinder.setPalette(readPalette());
       break;
     case 'static':
       staticView = true;
@@ -158,11 +170,13 @@ byId('export-png').addEventListener('click', () =>
 
 watchTheme(() => {
   charts.setPalette(readPalette());
+  lrFinder.setPalette(readPalette());
   scheduler.request();
 });
 
 window.modelspecPanel = {
   plots: () => charts.plots(),
+  lrPlot: () => lrFinder.chart,
   get renders() {
     return scheduler.renders;
   },

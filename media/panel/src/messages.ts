@@ -7,7 +7,8 @@
 // - while training, the host posts `events` in batches (coalesce: a few messages a second);
 // - `stop` asks the host to stop the run; `requestRuns` → `runs`; `pickOverlay` → `overlay`
 //   (also sent on reload when the panel had an overlay, so the host re-reads those runs);
-// - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
+// - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them;
+// - `applyLearningRate`: a range test's (mode 'lr-find') suggestion, to write into the optimizer.
 
 import type { RunEvent } from '../../../training/protocol';
 import type { RunTraits } from '../../../training/run-traits';
@@ -65,7 +66,9 @@ export type PanelToHostMessage =
   | { type: 'requestRuns' }
   | { type: 'pickOverlay'; runDirs: string[] }
   | { type: 'exportCsv'; csv: string }
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  /** The learning-rate finder's button: write this learning rate into the file's optimizer. */
+  | { type: 'applyLearningRate'; runId: string; learningRate: number };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -86,6 +89,13 @@ export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
       return typeof x.csv === 'string';
     case 'exportPng':
       return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
+    case 'applyLearningRate':
+      return (
+        typeof x.runId === 'string' &&
+        typeof x.learningRate === 'number' &&
+        Number.isFinite(x.learningRate) &&
+        x.learningRate > 0
+      );
     default:
       return false;
   }
