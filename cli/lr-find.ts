@@ -27,7 +27,9 @@ export interface LrFindArgs {
 export async function lrFind(args: LrFindArgs): Promise<number> {
   const planned = planTraining(args.analysis, args.file);
   if (!planned.plan) {
-    process.stderr.write(`modelspec: cannot run a range test on ${printable(args.file)}: ${printable(planned.blocker)}\n`);
+    process.stderr.write(
+      `modelspec: cannot run a range test on ${printable(args.file)}: ${printable(planned.blocker)}\n`,
+    );
     return 1;
   }
   const s = style(colourFor(process.stderr));

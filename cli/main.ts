@@ -213,7 +213,8 @@ async function lrFindCommand(args: string[]): Promise<number> {
   const number = (name: string): number | undefined => {
     if (options[name] === undefined) return undefined;
     const v = Number(options[name]);
-    if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a positive number, got '${options[name]}'`);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new UsageError(`--${name} must be a positive number, got '${options[name]}'`);
     return v;
   };
   const settings: Partial<LrFindSettings> = {};

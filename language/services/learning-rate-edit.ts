@@ -24,7 +24,7 @@ export function learningRateEdits(analysis: Analysis, text: string): LearningRat
     const entry = optimizerEntry(fallback);
     if (!entry) return { error: `the default optimizer '${fallback}' is not in the catalog` };
     const last = compile.settings[compile.settings.length - 1];
-    const line = last ? analysis.lines[last.range.start.line] ?? '' : '';
+    const line = last ? (analysis.lines[last.range.start.line] ?? '') : '';
     const indent = /^\s*/.exec(line)?.[0] || '    ';
     const at = last ? last.range.end : compile.bodyRange.start;
     const offsetAfterBrace = last ? 0 : 1;
@@ -75,12 +75,20 @@ function callEdit(call: CallValue, text: string): LearningRateEdit {
   const at = { ...close, character: close.character - 1, offset: close.offset - 1 };
   return {
     optimizer,
-    edits: [{ range: { start: at, end: at }, newText: call.args.length ? `, learning_rate=${text}` : `learning_rate=${text}` }],
+    edits: [
+      {
+        range: { start: at, end: at },
+        newText: call.args.length ? `, learning_rate=${text}` : `learning_rate=${text}`,
+      },
+    ],
   };
 }
 
 /** The text with the edits applied (the CLI's `lr-find --apply`; the editor applies the edits itself). */
-export function applyLearningRateEdit(analysis: Analysis, text: string): { text: string; optimizer: string } | { error: string } {
+export function applyLearningRateEdit(
+  analysis: Analysis,
+  text: string,
+): { text: string; optimizer: string } | { error: string } {
   const r = learningRateEdits(analysis, text);
   if ('error' in r) return r;
   let out = analysis.text;

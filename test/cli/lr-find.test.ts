@@ -41,54 +41,67 @@ function cli(args: string[]) {
 type LrFindLine = { type: 'lr_find'; suggestion: LrSuggestion; folder: string; engine: string; points: unknown[] };
 
 for (const engine of ['tfjs', 'torch'] as const) {
-  describe(`modelspec lr-find on the digits MLP with Adam (${engine})`, { skip: engine === 'torch' && !torchProbe ? 'no PyTorch here' : false }, () => {
-    before(() => ensureBuilt());
+  describe(
+    `modelspec lr-find on the digits MLP with Adam (${engine})`,
+    { skip: engine === 'torch' && !torchProbe ? 'no PyTorch here' : false },
+    () => {
+      before(() => ensureBuilt());
 
-    it('suggests a learning rate in 1e-4..1e-2; trained with it, the model reaches 95%', () => {
-      const dir = mkdtempSync(join(tmpdir(), `modelspec-lr-find-${engine}-`));
-      const file = digitsWithAdam(dir);
-      const r = cli(['lr-find', file, '--backend', engine, '--json', '--apply']);
-      assert.equal(r.code, 0, r.stderr);
-      const points = r.lines.filter((e): e is Extract<RunEvent, { type: 'lr_point' }> => e.type === 'lr_point');
-      assert.ok(points.length >= 50, `${points.length} batches recorded`);
-      assert.ok(points.length < 200, 'the loss diverged before the end of the range (1e-7 to 10), and the test stopped');
-      assert.equal(points[0]!.learningRate, 1e-7);
-      // Exponential: the ratio between consecutive learning rates is constant (10^(8/199)).
-      const ratio = 10 ** (8 / 199);
-      for (let i = 1; i < points.length; i++)
-        assert.ok(Math.abs(points[i]!.learningRate / points[i - 1]!.learningRate / ratio - 1) < 1e-9);
-      const started = r.lines.find((e) => e.type === 'started');
-      assert.ok(started?.type === 'started' && started.engine === engine);
-      const final = r.lines[r.lines.length - 1] as LrFindLine;
-      assert.equal(final.type, 'lr_find');
-      assert.equal(final.engine, engine);
-      const { suggested, rule } = final.suggestion;
-      assert.equal(rule, 'steepest');
-      assert.ok(suggested >= 1e-4 && suggested <= 1e-2, `suggested learning rate ${suggested} should be in 1e-4..1e-2`);
-      // The range test's folder holds its events and result, and is not listed as a run.
-      assert.ok(existsSync(join(final.folder, 'events.jsonl')));
-      const saved = JSON.parse(readFileSync(join(final.folder, 'lr-find.json'), 'utf8')) as LrFindLine;
-      assert.equal(saved.suggestion.suggested, suggested);
-      assert.equal(saved.points.length, points.length);
-      assert.ok(!existsSync(join(final.folder, 'model.json')), 'a range test saves no model');
-      assert.ok(readdirSync(join(dir, 'runs', 'digits_mlp')).some((n) => n.startsWith('lr-find-')));
-      assert.deepEqual(findRunFolders(join(dir, 'runs')), [], 'lists of runs leave range tests out');
+      it('suggests a learning rate in 1e-4..1e-2; trained with it, the model reaches 95%', () => {
+        const dir = mkdtempSync(join(tmpdir(), `modelspec-lr-find-${engine}-`));
+        const file = digitsWithAdam(dir);
+        const r = cli(['lr-find', file, '--backend', engine, '--json', '--apply']);
+        assert.equal(r.code, 0, r.stderr);
+        const points = r.lines.filter((e): e is Extract<RunEvent, { type: 'lr_point' }> => e.type === 'lr_point');
+        assert.ok(points.length >= 50, `${points.length} batches recorded`);
+        assert.ok(
+          points.length < 200,
+          'the loss diverged before the end of the range (1e-7 to 10), and the test stopped',
+        );
+        assert.equal(points[0]!.learningRate, 1e-7);
+        // Exponential: the ratio between consecutive learning rates is constant (10^(8/199)).
+        const ratio = 10 ** (8 / 199);
+        for (let i = 1; i < points.length; i++)
+          assert.ok(Math.abs(points[i]!.learningRate / points[i - 1]!.learningRate / ratio - 1) < 1e-9);
+        const started = r.lines.find((e) => e.type === 'started');
+        assert.ok(started?.type === 'started' && started.engine === engine);
+        const final = r.lines[r.lines.length - 1] as LrFindLine;
+        assert.equal(final.type, 'lr_find');
+        assert.equal(final.engine, engine);
+        const { suggested, rule } = final.suggestion;
+        assert.equal(rule, 'steepest');
+        assert.ok(
+          suggested >= 1e-4 && suggested <= 1e-2,
+          `suggested learning rate ${suggested} should be in 1e-4..1e-2`,
+        );
+        // The range test's folder holds its events and result, and is not listed as a run.
+        assert.ok(existsSync(join(final.folder, 'events.jsonl')));
+        const saved = JSON.parse(readFileSync(join(final.folder, 'lr-find.json'), 'utf8')) as LrFindLine;
+        assert.equal(saved.suggestion.suggested, suggested);
+        assert.equal(saved.points.length, points.length);
+        assert.ok(!existsSync(join(final.folder, 'model.json')), 'a range test saves no model');
+        assert.ok(readdirSync(join(dir, 'runs', 'digits_mlp')).some((n) => n.startsWith('lr-find-')));
+        assert.deepEqual(findRunFolders(join(dir, 'runs')), [], 'lists of runs leave range tests out');
 
-      // --apply wrote the call in place of the bare name.
-      const text = readFileSync(file, 'utf8');
-      const written = /optimizer: Adam\(learning_rate=([0-9.e-]+)\)/.exec(text);
-      assert.ok(written, `the optimizer line after --apply:\n${text}`);
-      assert.ok(Math.abs(Number(written[1]) / suggested - 1) < 0.05, `${written[1]} is the suggestion ${suggested}`);
+        // --apply wrote the call in place of the bare name.
+        const text = readFileSync(file, 'utf8');
+        const written = /optimizer: Adam\(learning_rate=([0-9.e-]+)\)/.exec(text);
+        assert.ok(written, `the optimizer line after --apply:\n${text}`);
+        assert.ok(Math.abs(Number(written[1]) / suggested - 1) < 0.05, `${written[1]} is the suggestion ${suggested}`);
 
-      const runs = mkdtempSync(join(tmpdir(), `modelspec-lr-train-${engine}-`));
-      const t = cli(['train', file, '--backend', engine, '--epochs', '5', '--out', runs, '--json']);
-      assert.equal(t.code, 0, t.stderr);
-      const epoch = t.lines.find((e) => e.type === 'epoch');
-      assert.ok(epoch?.type === 'epoch');
-      assert.ok(Math.abs(epoch.learningRate / Number(written[1]) - 1) < 1e-6, 'the run trained with the written rate');
-      const evaluated = t.lines.find((e) => e.type === 'evaluated');
-      assert.ok(evaluated?.type === 'evaluated');
-      assert.ok(evaluated.metrics.accuracy! >= 0.95, `test accuracy ${evaluated.metrics.accuracy} should be ≥ 0.95`);
-    });
-  });
+        const runs = mkdtempSync(join(tmpdir(), `modelspec-lr-train-${engine}-`));
+        const t = cli(['train', file, '--backend', engine, '--epochs', '5', '--out', runs, '--json']);
+        assert.equal(t.code, 0, t.stderr);
+        const epoch = t.lines.find((e) => e.type === 'epoch');
+        assert.ok(epoch?.type === 'epoch');
+        assert.ok(
+          Math.abs(epoch.learningRate / Number(written[1]) - 1) < 1e-6,
+          'the run trained with the written rate',
+        );
+        const evaluated = t.lines.find((e) => e.type === 'evaluated');
+        assert.ok(evaluated?.type === 'evaluated');
+        assert.ok(evaluated.metrics.accuracy! >= 0.95, `test accuracy ${evaluated.metrics.accuracy} should be ≥ 0.95`);
+      });
+    },
+  );
 }

@@ -10,7 +10,15 @@ import type { Browser } from 'playwright-core';
 import { formatLearningRate, lrPoints, suggestLearningRate } from '../../training/lr-find';
 import { parseEvent } from '../../training/run-folder';
 import type { RunEvent } from '../../training/protocol';
-import { buildPanel, cspViolations, launchBrowser, openPanel, SCREENSHOTS, waitUntil, type PanelPage } from './fixtures/panelPage';
+import {
+  buildPanel,
+  cspViolations,
+  launchBrowser,
+  openPanel,
+  SCREENSHOTS,
+  waitUntil,
+  type PanelPage,
+} from './fixtures/panelPage';
 
 const RUN_ID = '/runs/digits_mlp/lr-find-20261203-201709';
 const events = readFileSync('test/panel/fixtures/lr-find-digits.jsonl', 'utf8')
@@ -31,7 +39,8 @@ after(async () => {
 
 async function replay(panel: PanelPage, evs: RunEvent[]): Promise<void> {
   await panel.send({ type: 'reset', runId: RUN_ID, model: 'digits_mlp', runDir: RUN_ID });
-  for (let i = 0; i < evs.length; i += 40) await panel.send({ type: 'events', runId: RUN_ID, events: evs.slice(i, i + 40) });
+  for (let i = 0; i < evs.length; i += 40)
+    await panel.send({ type: 'events', runId: RUN_ID, events: evs.slice(i, i + 40) });
   await panel.settle();
 }
 
@@ -67,7 +76,10 @@ describe('learning-rate finder, a finished range test (dark theme)', () => {
     assert.equal(chart.xDistr, 3, 'a log scale');
     assert.deepEqual(chart.labels, ['loss (per batch)', 'loss (smoothed)']);
     assert.equal(chart.length, points.length);
-    assert.ok(chart.xScale[0] <= 1e-7 && chart.xScale[1] >= points[points.length - 1]!.learningRate, `x ${chart.xScale}`);
+    assert.ok(
+      chart.xScale[0] <= 1e-7 && chart.xScale[1] >= points[points.length - 1]!.learningRate,
+      `x ${chart.xScale}`,
+    );
     // y follows the smoothed loss from a little above its start (2.4) down to its minimum: the
     // diverging end (7.8 smoothed, far more raw) leaves the view.
     const smoothed = points.map((p) => p.smoothedLoss);
@@ -75,16 +87,27 @@ describe('learning-rate finder, a finished range test (dark theme)', () => {
     assert.ok(chart.yScale[0] <= Math.min(...smoothed), `y min ${chart.yScale}`);
     const labels = (await panel.page.evaluate(`window.modelspecPanel.lrPlot().axes[0]._values`)) as (string | null)[];
     assert.ok(labels.includes('1e-7') && labels.includes('1e-3') && labels.includes('0.01'), `x labels ${labels}`);
-    assert.ok(labels.every((l) => l === '' || /^(1e-\d|0\.\d*1|1)$/.test(l ?? '')), `x labels at decades only: ${labels}`);
+    assert.ok(
+      labels.every((l) => l === '' || /^(1e-\d|0\.\d*1|1)$/.test(l ?? '')),
+      `x labels at decades only: ${labels}`,
+    );
     assert.equal((await panel.page.evaluate('window.modelspecPanel.plots().size')) as number, 0, 'no epoch charts');
   });
 
   it('names the suggestion, how it was chosen, and minimum/10', async () => {
     const text = (await panel.page.locator('#lr-suggestion').textContent()) ?? '';
     assert.equal(expected.rule, 'steepest');
-    assert.match(text, new RegExp(`Suggested learning rate: ${formatLearningRate(expected.suggested).replace('.', '\\.')}, the steepest descent of the smoothed loss`));
+    assert.match(
+      text,
+      new RegExp(
+        `Suggested learning rate: ${formatLearningRate(expected.suggested).replace('.', '\\.')}, the steepest descent of the smoothed loss`,
+      ),
+    );
     assert.ok(text.includes(`minimum/10: ${formatLearningRate(expected.minimumOver10)}`), text);
-    assert.equal(await panel.page.locator('#lr-apply').textContent(), `Use ${formatLearningRate(expected.suggested)} in the optimizer`);
+    assert.equal(
+      await panel.page.locator('#lr-apply').textContent(),
+      `Use ${formatLearningRate(expected.suggested)} in the optimizer`,
+    );
   });
 
   it('marks the suggestion with a vertical line at its learning rate', async () => {
@@ -102,7 +125,11 @@ describe('learning-rate finder, a finished range test (dark theme)', () => {
   it('asks the host to write the suggestion into the optimizer', async () => {
     await panel.page.locator('#lr-apply').click();
     const posted = await panel.posted();
-    assert.deepEqual(posted[posted.length - 1], { type: 'applyLearningRate', runId: RUN_ID, learningRate: expected.suggested });
+    assert.deepEqual(posted[posted.length - 1], {
+      type: 'applyLearningRate',
+      runId: RUN_ID,
+      learningRate: expected.suggested,
+    });
     assert.deepEqual(await cspViolations(panel.page), []);
     assert.deepEqual(panel.consoleErrors, []);
   });

@@ -23,7 +23,13 @@ function simulate(settings: LrFindSettings, losses: number[]): { points: LrPoint
   const points: LrPoint[] = [];
   for (let step = 0; step < Math.min(settings.steps, losses.length); step++) {
     const smoothedLoss = tracker.add(losses[step]!);
-    points.push({ type: 'lr_point', step: step + 1, learningRate: learningRateAt(settings, step), loss: losses[step]!, smoothedLoss });
+    points.push({
+      type: 'lr_point',
+      step: step + 1,
+      learningRate: learningRateAt(settings, step),
+      loss: losses[step]!,
+      smoothedLoss,
+    });
     const why = tracker.divergence(smoothedLoss);
     if (why) return { points, stop: why };
   }
@@ -104,15 +110,21 @@ test('learning rates are written as people write them', () => {
 });
 
 test('settings are checked with what is wrong', () => {
-  assert.throws(() => lrFindSettings({ startLearningRate: 1, endLearningRate: 0.1 }), /must rise from a positive start/);
+  assert.throws(
+    () => lrFindSettings({ startLearningRate: 1, endLearningRate: 0.1 }),
+    /must rise from a positive start/,
+  );
   assert.throws(() => lrFindSettings({ steps: 3 }), /whole number from 10 to 100000: got 3/);
   assert.deepEqual(lrFindSettings({ steps: 50 }), { ...DEFAULT_LR_FIND, steps: 50 });
 });
 
-test('the PyTorch engine applies the same rule: same schedule, smoothed losses and stopping step', { skip: SKIP }, () => {
-  const settings = { ...DEFAULT_LR_FIND, steps: 150 };
-  const losses = syntheticLosses(settings);
-  const script = `
+test(
+  'the PyTorch engine applies the same rule: same schedule, smoothed losses and stopping step',
+  { skip: SKIP },
+  () => {
+    const settings = { ...DEFAULT_LR_FIND, steps: 150 };
+    const losses = syntheticLosses(settings);
+    const script = `
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from modelspec_torch.lr_find import simulate
@@ -120,20 +132,21 @@ args = json.loads(sys.stdin.read())
 points, why = simulate(args['settings'], args['losses'])
 print(json.dumps({'points': points, 'stopped': why is not None}))
 `;
-  const r = spawnSync(PYTHON!, ['-c', script, PYTHON_DIR], {
-    input: JSON.stringify({ settings, losses }),
-    encoding: 'utf8',
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const py = JSON.parse(r.stdout) as { points: Omit<LrPoint, 'type'>[]; stopped: boolean };
-  const ts = simulate(settings, losses);
-  assert.equal(py.stopped, ts.stop !== undefined);
-  assert.equal(py.points.length, ts.points.length, 'both stop after the same batch');
-  ts.points.forEach((p, i) => {
-    const q = py.points[i]!;
-    assert.equal(q.step, p.step);
-    assert.ok(Math.abs(q.learningRate / p.learningRate - 1) < 1e-12, `step ${p.step} learning rate`);
-    assert.ok(Math.abs(q.smoothedLoss - p.smoothedLoss) < 1e-9, `step ${p.step} smoothed loss`);
-  });
-});
+    const r = spawnSync(PYTHON!, ['-c', script, PYTHON_DIR], {
+      input: JSON.stringify({ settings, losses }),
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const py = JSON.parse(r.stdout) as { points: Omit<LrPoint, 'type'>[]; stopped: boolean };
+    const ts = simulate(settings, losses);
+    assert.equal(py.stopped, ts.stop !== undefined);
+    assert.equal(py.points.length, ts.points.length, 'both stop after the same batch');
+    ts.points.forEach((p, i) => {
+      const q = py.points[i]!;
+      assert.equal(q.step, p.step);
+      assert.ok(Math.abs(q.learningRate / p.learningRate - 1) < 1e-12, `step ${p.step} learning rate`);
+      assert.ok(Math.abs(q.smoothedLoss - p.smoothedLoss) < 1e-9, `step ${p.step} smoothed loss`);
+    });
+  },
+);

@@ -93,7 +93,13 @@ export class LrFinderView {
   private options(): uPlot.Options {
     const p = this.palette;
     const font = `${p.fontSize - 1}px ${p.font}`;
-    const axis = { stroke: p.muted, font, labelFont: font, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 } };
+    const axis = {
+      stroke: p.muted,
+      font,
+      labelFont: font,
+      grid: { stroke: p.grid, width: 1 },
+      ticks: { stroke: p.grid, width: 1 },
+    };
     const value = (_u: uPlot, v: number | null) => (v === null ? '–' : v.toFixed(4));
     return {
       width: this.width(),
@@ -107,7 +113,12 @@ export class LrFinderView {
           // Labels at the decades only; uPlot's log axis also ticks 2×, 3×… between them.
           values: (_u, splits) => splits.map((v) => (v > 0 && isDecade(v) ? formatLearningRate(v) : '')),
         },
-        { ...axis, label: 'loss', size: 56, values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(3)))) },
+        {
+          ...axis,
+          label: 'loss',
+          size: 56,
+          values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(3)))),
+        },
       ],
       legend: { live: true },
       cursor: { points: { size: 6 } },

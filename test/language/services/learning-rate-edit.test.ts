@@ -41,14 +41,26 @@ test("a bare name becomes the call: 'adam' → Adam(learning_rate=…)", () => {
     written("    loss: 'categorical_crossentropy'\n    optimizer: 'adam'"),
     "    loss: 'categorical_crossentropy'\n    optimizer: Adam(learning_rate=1.2e-3)",
   );
-  assert.equal(written("    optimizer: 'SGD'\n    loss: 'mse'"), "    optimizer: SGD(learning_rate=1.2e-3)\n    loss: 'mse'");
+  assert.equal(
+    written("    optimizer: 'SGD'\n    loss: 'mse'"),
+    "    optimizer: SGD(learning_rate=1.2e-3)\n    loss: 'mse'",
+  );
 });
 
 test('a call gets learning_rate replaced where it is written, or added', () => {
-  assert.equal(written("    loss: 'mse'\n    optimizer: Adam(learning_rate=0.1, beta_1=0.8)"), "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3, beta_1=0.8)");
+  assert.equal(
+    written("    loss: 'mse'\n    optimizer: Adam(learning_rate=0.1, beta_1=0.8)"),
+    "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3, beta_1=0.8)",
+  );
   assert.equal(written("    loss: 'mse'\n    optimizer: Adam(0.1)"), "    loss: 'mse'\n    optimizer: Adam(1.2e-3)");
-  assert.equal(written("    loss: 'mse'\n    optimizer: Adam(lr=0.1)"), "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3)");
-  assert.equal(written("    loss: 'mse'\n    optimizer: Adam()"), "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3)");
+  assert.equal(
+    written("    loss: 'mse'\n    optimizer: Adam(lr=0.1)"),
+    "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3)",
+  );
+  assert.equal(
+    written("    loss: 'mse'\n    optimizer: Adam()"),
+    "    loss: 'mse'\n    optimizer: Adam(learning_rate=1.2e-3)",
+  );
   assert.equal(
     written("    loss: 'mse'\n    optimizer: SGD(momentum=0.9)"),
     "    loss: 'mse'\n    optimizer: SGD(momentum=0.9, learning_rate=1.2e-3)",
@@ -71,7 +83,7 @@ test('the plan trains with the written rate', () => {
 });
 
 test('what cannot be edited says why', () => {
-  const noCompile = analyze("model m {\n    Input(shape=(4,))\n    Dense(1)\n}\n");
+  const noCompile = analyze('model m {\n    Input(shape=(4,))\n    Dense(1)\n}\n');
   assert.match((learningRateEdits(noCompile, '1e-3') as { error: string }).error, /no compile block/);
   const unknown = analyze(fileWith("    loss: 'mse'\n    optimizer: 'adamm'"));
   assert.match((learningRateEdits(unknown, '1e-3') as { error: string }).error, /'adamm' is not an optimizer/);

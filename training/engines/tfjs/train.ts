@@ -252,7 +252,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const steps = Math.ceil(train.rows.length / batchSize);
     let device = choice.device;
     const threadNotes: string[] = [];
-    if (choice.backend === 'wasm' && (spec.mode ?? 'train') === 'train' && !options.firstBatchLoss) {
+    if (choice.backend === 'wasm' && spec.mode !== 'evaluate' && spec.mode !== 'lr-find' && !options.firstBatchLoss) {
       const threads = trainingThreads();
       const why = singleThreadReason(model, train.rows.length * spec.fit.epochs, threads);
       if (why) {
