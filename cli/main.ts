@@ -13,6 +13,8 @@ import { countBySeverity, diagnosticsJson, formatDiagnostic, type FileDiagnostic
 import { colourFor, style } from './style';
 import { importCommand, type ImportArgs } from './import';
 import { train } from './train';
+import { tune } from './tune';
+import { tuneFile } from '../training/tune/tune-file';
 import { DISTRIBUTED_FLAGS, parseDistributedFlags } from '../training/distributed-flags';
 import { isLaunchFormat, LAUNCH_FORMATS, launchScript, type LaunchFormat } from '../interop/export/launch-scripts';
 import { evaluate } from './evaluate';
@@ -34,6 +36,12 @@ Commands:
                              Train the model; runs go to runs/<model>/<time>/ (or DIR).
                              --devices N trains data-parallel on N GPUs (or N CPU processes)
                              with the torch engine; --nnodes etc. across machines.
+  tune FILE [--trials N] [--epochs N] [--backend NAME] [--out DIR] [--resume DIR] [--json]
+                             Search the file's search spaces (Choice, Int, Float, Boolean) as its
+                             tune block says: one run per trial in runs/<model>/tune-<time>/
+                             (or under DIR), with trials.csv and best.json. Optuna samples where
+                             Python has it, else random/grid search in TypeScript. --resume
+                             continues a stopped search in its tune folder.
   lr-find FILE [--steps N] [--start LR] [--end LR] [--backend NAME] [--out DIR] [--apply] [--json]
                              The learning-rate range test: train from the initial weights while
                              the learning rate grows exponentially (1e-7 to 10 over 200 batches
@@ -192,6 +200,55 @@ async function trainCommand(args: string[]): Promise<number> {
     out: options.out,
     json,
     distributed,
+  });
+}
+
+async function tuneCommand(args: string[]): Promise<number> {
+  const options: Record<string, string> = {};
+  const files: string[] = [];
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') json = true;
+    else if (['--trials', '--epochs', '--backend', '--out', '--resume'].includes(a)) {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      options[a.slice(2)] = v;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError('tune takes exactly one .model file');
+  const whole = (name: string): number | undefined => {
+    const raw = options[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got '${raw}'`);
+    return n;
+  };
+  const trials = whole('trials');
+  const epochs = whole('epochs');
+  if (options.resume !== undefined && !(existsSync(options.resume) && statSync(options.resume).isDirectory()))
+    throw new FileError(`${options.resume}: no such tune folder (give the runs/<model>/tune-<time> folder to resume)`);
+  const loaded = load(files[0]!);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before tuning\n`);
+    return 1;
+  }
+  const searched = tuneFile(readFileSync(loaded.file, 'utf8'), loaded.file);
+  if (!searched.tune) {
+    process.stderr.write(`modelspec: cannot tune ${printable(loaded.file)}: ${printable(searched.blocker ?? '')}\n`);
+    return 1;
+  }
+  return tune({
+    file: loaded.file,
+    tune: searched.tune,
+    trials,
+    epochs,
+    backend: options.backend,
+    out: options.out,
+    resume: options.resume,
+    json,
   });
 }
 
@@ -488,6 +545,8 @@ async function main(argv: string[]): Promise<number> {
         return summary(rest);
       case 'train':
         return await trainCommand(rest);
+      case 'tune':
+        return await tuneCommand(rest);
       case 'lr-find':
         return await lrFindCommand(rest);
       case 'evaluate':

@@ -123,6 +123,20 @@ export interface RunSpec {
   lrFind?: LrFindSettings;
   /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
   initialWeights?: InitialWeights;
+  /** A tune trial's run: its place in the search, for TensorBoard's HParams session
+   *  (tensorboard.ts) and the runs view. Engines ignore it. */
+  trial?: TrialSpec;
+}
+
+export interface TrialSpec {
+  /** The trial's number in the study (0-based, as Optuna numbers them). */
+  number: number;
+  /** Which of the trial's executions this run is (1-based; executions_per_trial). */
+  execution: number;
+  /** The tune folder (runs/<model>/tune-<time>). */
+  tuneDir: string;
+  /** The trial's values, named as the file names its search spaces (dense_1.units). */
+  hyperparameters: Record<string, number | string | boolean>;
 }
 
 export interface Metrics {
@@ -215,6 +229,80 @@ export type RunEvent =
   | { type: 'failed'; time: string; message: string; epoch?: number; batch?: number };
 
 export type RunEventType = RunEvent['type'];
+
+/** The state of a tune trial (trials.csv's `state`). */
+export type TrialStateName = 'running' | 'complete' | 'pruned' | 'failed';
+
+/**
+ * A tune's own events (training/tune/tune-session.ts): one JSON object per line in
+ * <tune>/tune.jsonl, and on stdout with `modelspec tune --json`, where each trial's run events
+ * follow, tagged with `trial` and `execution` (TrialRunEvent). Documented in ARCHITECTURE.md.
+ */
+export type TuneEvent =
+  | {
+      type: 'tune_started';
+      time: string;
+      tuneDir: string;
+      model: string;
+      /** Which sampler searches: Optuna, or the TypeScript fallback where Optuna is absent. */
+      sampler: 'optuna' | 'typescript';
+      /** 'Optuna 3.1.0 (TPESampler, MedianPruner) in /usr/bin/python3'. */
+      samplerDetail: string;
+      /** Why that sampler: 'Optuna not found (python3: No module named optuna)'. */
+      samplerReason: string;
+      algorithm: 'random' | 'grid' | 'bayesian' | 'hyperband';
+      objective: string;
+      direction: 'minimize' | 'maximize';
+      /** Trials this search runs in all (a resumed search counts the earlier ones). */
+      maxTrials: number;
+      parallel: number;
+      executionsPerTrial: number;
+      /** The search's hyperparameters, named as in the file, in trials.csv's column order. */
+      hyperparameters: string[];
+      /** Trials the study held before this start (a resumed search); trial numbers continue after them. */
+      previousTrials: number;
+    }
+  | {
+      type: 'trial_started';
+      time: string;
+      trial: number;
+      hyperparameters: Record<string, number | string | boolean>;
+      /** The trial's (first execution's) run folder: <tune>/trial-<n>. */
+      runDir: string;
+    }
+  | {
+      type: 'trial_finished';
+      time: string;
+      trial: number;
+      state: Exclude<TrialStateName, 'running'>;
+      hyperparameters: Record<string, number | string | boolean>;
+      /** The mean over executions of each run's best epoch value (a pruned trial: what it reached). */
+      objective?: number;
+      /** Epochs trained, all executions together. */
+      epochs: number;
+      seconds: number;
+      runDir?: string;
+      /** Why the trial failed, or what pruned it. */
+      message?: string;
+    }
+  | {
+      type: 'tune_finished';
+      time: string;
+      seconds: number;
+      /** Trials by state, the earlier ones of a resumed search included. */
+      trials: { complete: number; pruned: number; failed: number };
+      /** Ctrl+C (or the editor's Stop) ended the search before max_trials. */
+      stopped: boolean;
+      best?: {
+        trial: number;
+        objective: number;
+        hyperparameters: Record<string, number | string | boolean>;
+        runDir: string;
+      };
+    };
+
+/** A trial's run event as `modelspec tune --json` streams it. */
+export type TrialRunEvent = RunEvent & { trial: number; execution: number };
 
 /**
  * Set in the environment of an engine started by the launcher (run-process.ts): its stdin is the

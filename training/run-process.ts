@@ -46,12 +46,13 @@ export function startRun(
   choice: EngineChoice,
   onEvent: (e: RunEvent) => void,
   onLog?: (line: string) => void,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): RunHandle {
   const specPath = join(spec.runDir, 'spec.json');
   writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   const { command, args, env } = engineCommand(choice, specPath);
   const child: ChildProcess = spawn(command, args, {
-    env: { ...env, [STOP_ON_EOF_ENV]: '1' },
+    env: { ...env, ...extraEnv, [STOP_ON_EOF_ENV]: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let final: RunEvent | undefined;

@@ -23,6 +23,10 @@ export interface SessionOptions extends RunOptions {
   log?: (line: string) => void;
   /** `--devices`, `--nnodes`, `--node-rank`, `--master`: they win over the file's `devices`. */
   distributed?: DistributedFlags;
+  /** Variables for the engine process: a tune's parallel trials share the cores through the
+   *  engines' thread settings (MODELSPEC_TORCH_THREADS, MODELSPEC_TFJS_THREADS) and the GPUs
+   *  through CUDA_VISIBLE_DEVICES. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
@@ -49,7 +53,7 @@ export async function startRunSession(
     // A data-parallel run needs the torch engine: 'auto' becomes torch, tfjs is refused with why.
     const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python);
     opts.onEngine?.(spec, choice);
-    return new RunSession(spec, choice, opts.log ?? (() => undefined), start);
+    return new RunSession(spec, choice, opts.log ?? (() => undefined), start, opts.env);
   } catch (e) {
     // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
     releasePrepared(spec.data);
@@ -78,6 +82,7 @@ export class RunSession {
     readonly choice: EngineChoice,
     log: (line: string) => void,
     start: typeof startRun = startRun,
+    env?: NodeJS.ProcessEnv,
   ) {
     this.handle = start(
       spec,
@@ -87,6 +92,7 @@ export class RunSession {
         for (const listener of [...this.listeners]) listener(event);
       },
       log,
+      env,
     );
     this.done = this.handle.done.then((final) => {
       this.ended = true;

@@ -11,7 +11,7 @@ import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
-import type { InitialWeights, LrFindSettings, PreparedData, RunSpec } from './protocol';
+import type { InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
 import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 
@@ -27,6 +27,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** A learning-rate range test instead of training (mode 'lr-find', in runs/<model>/lr-find-<time>/). */
   lrFind?: LrFindSettings;
+  /** The run folder's parent and name instead of runs/<model>/<time> (a tune trial: <tune>/trial-<n>);
+   *  made exclusively like any run folder. */
+  runFolder?: { parent: string; name: string };
+  /** Overrides fit.seed (a tune trial's later executions train from other initial weights). */
+  seed?: number;
+  /** A tune trial's place in the search, kept in spec.json. */
+  trial?: TrialSpec;
 }
 
 export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): Promise<RunSpec> {
@@ -53,10 +60,12 @@ export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): P
 function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): RunSpec {
   const { model, compile, fit } = plan;
   // A folder of its own even when another run of this model starts in the same second.
-  const runDir = createRunFolder(
-    join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName),
-    opts.lrFind ? `${LR_FIND_FOLDER_PREFIX}${timestamp()}` : timestamp(),
-  );
+  const runDir = opts.runFolder
+    ? createRunFolder(resolve(opts.runFolder.parent), opts.runFolder.name)
+    : createRunFolder(
+        join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName),
+        opts.lrFind ? `${LR_FIND_FOLDER_PREFIX}${timestamp()}` : timestamp(),
+      );
   return {
     model: lowerModel(model),
     modelName: plan.modelName,
@@ -70,7 +79,7 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
     fit: {
       epochs: opts.epochs ?? fit.epochs,
       batchSize: fit.batchSize,
-      seed: fit.seed,
+      seed: opts.seed ?? fit.seed,
       callbacks: fit.callbacks.map((c) => ({ name: c.name, args: c.args })),
       backend: opts.backend ?? fit.backend,
       // Keras's policy names; None leaves it to the engine (mixed on a CUDA GPU).
@@ -86,6 +95,7 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
     runDir,
     initialWeights: pretrainedWeights(plan, runDir),
     ...(opts.lrFind ? { mode: 'lr-find' as const, lrFind: opts.lrFind } : {}),
+    ...(opts.trial ? { trial: opts.trial } : {}),
   };
 }
 

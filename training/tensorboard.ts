@@ -7,7 +7,10 @@
 //                     the model's Keras JSON under tag `keras` (plugin graph_keras_model), step 0
 //   logs/validation/  evaluation_<name>_vs_iterations at step = global batch (Keras's on_test_end),
 //                     then epoch_loss, epoch_<metric> at step = epoch
-//   logs/             the HParams plugin's session_start_info and session_end_info
+//   logs/             the HParams plugin's session_start_info and session_end_info (a tune
+//                     trial's: its hyperparameters named as in the file, its group the trial)
+// and, at a tune folder, the HParams experiment (hparams_config: each hyperparameter's domain and
+// the metrics), so `tensorboard --logdir <tune>` shows the search in the HParams dashboard.
 // Scalars are what tf.summary.scalar writes in TF 2 (tensorboard/plugins/scalar/summary_v2.py
 // through tf.summary.write and tensorflow/core/summary/summary_file_writer.cc): a float32 tensor
 // of shape [] in tensor_content, with metadata plugin_name 'scalars' (empty content, version 0).
@@ -20,6 +23,7 @@ import CRC32C from 'crc-32/crc32c';
 import { Root, type IMapField, type Type } from 'protobufjs/light';
 import { appendBytes, makeDirs, writeFileAtomic } from './files';
 import type { RunEvent, RunSpec } from './protocol';
+import type { SearchParam } from './tune/types';
 import { runHyperparameters } from './run-hyperparameters';
 
 /** TFRecord's masked CRC32C (tensorflow/core/lib/hash/crc32c.h, Mask). */
@@ -87,9 +91,10 @@ const root = Root.fromJSON({
         hparams: {
           nested: {
             HParamsPluginData: {
-              oneofs: { data: { oneof: ['session_start_info', 'session_end_info'] } },
+              oneofs: { data: { oneof: ['experiment', 'session_start_info', 'session_end_info'] } },
               fields: {
                 version: { type: 'int32', id: 1 },
+                experiment: { type: 'Experiment', id: 2 },
                 session_start_info: { type: 'SessionStartInfo', id: 3 },
                 session_end_info: { type: 'SessionEndInfo', id: 4 },
               },
@@ -99,6 +104,36 @@ const root = Root.fromJSON({
             },
             // status is the Status enum of api.proto (STATUS_SUCCESS = 1, STATUS_FAILURE = 2).
             SessionEndInfo: { fields: { status: { type: 'int32', id: 1 }, end_time_secs: { type: 'double', id: 2 } } },
+            // api.proto: the experiment's hyperparameters and metrics (enums as int32 varints:
+            // DataType DATA_TYPE_STRING = 1, BOOL = 2, FLOAT64 = 3; DatasetType TRAINING = 1, VALIDATION = 2).
+            Experiment: {
+              fields: {
+                description: str(1),
+                time_created_secs: { type: 'double', id: 3 },
+                hparam_infos: { rule: 'repeated', type: 'HParamInfo', id: 4 },
+                metric_infos: { rule: 'repeated', type: 'MetricInfo', id: 5 },
+                name: str(6),
+              },
+            },
+            HParamInfo: {
+              oneofs: { domain: { oneof: ['domain_discrete', 'domain_interval'] } },
+              fields: {
+                name: str(1),
+                display_name: str(2),
+                type: { type: 'int32', id: 4 },
+                domain_discrete: { type: 'google.protobuf.ListValue', id: 5 },
+                domain_interval: { type: 'Interval', id: 6 },
+              },
+            },
+            Interval: { fields: { min_value: { type: 'double', id: 1 }, max_value: { type: 'double', id: 2 } } },
+            MetricName: { fields: { group: str(1), tag: str(2) } },
+            MetricInfo: {
+              fields: {
+                name: { type: 'MetricName', id: 1 },
+                display_name: str(3),
+                dataset_type: { type: 'int32', id: 5 },
+              },
+            },
           },
         },
       },
@@ -115,6 +150,7 @@ const root = Root.fromJSON({
                 bool_value: { type: 'bool', id: 4 },
               },
             },
+            ListValue: { fields: { values: { rule: 'repeated', type: 'Value', id: 1 } } },
           },
         },
       },
@@ -201,7 +237,7 @@ export interface TensorBoardLogs {
  */
 export function tensorBoardLogs(
   events: RunEvent[],
-  spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined,
+  spec: Pick<RunSpec, 'compile' | 'fit' | 'model' | 'trial'> | undefined,
 ): TensorBoardLogs | undefined {
   const started = events.find((e): e is Extract<RunEvent, { type: 'started' }> => e.type === 'started');
   if (!started) return undefined;
@@ -239,11 +275,15 @@ export function tensorBoardLogs(
     }
   }
   if (spec) {
-    const hparams = Object.fromEntries(Object.entries(runHyperparameters(spec)).map(([k, v]) => [k, hparamValue(v)]));
+    // A trial's search values, named as in the file, are what the tune's experiment lists; its
+    // executions share a group (TensorBoard averages a group's sessions).
+    const values = { ...runHyperparameters(spec), ...(spec.trial?.hyperparameters ?? {}) };
+    const hparams = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, hparamValue(v)]));
+    const group = spec.trial ? `trial-${spec.trial.number}` : '';
     logs.hparams.push(
       hparamsEvent(
         '_hparams_/session_start_info',
-        { session_start_info: { hparams, group_name: '', start_time_secs: start } },
+        { session_start_info: { hparams, group_name: group, start_time_secs: start } },
         start,
       ),
     );
@@ -293,7 +333,7 @@ function syncEventFile(file: string, records: Uint8Array[]): void {
 export function writeTensorBoard(
   runDir: string,
   events: RunEvent[],
-  spec: Pick<RunSpec, 'compile' | 'fit' | 'model'> | undefined,
+  spec: Pick<RunSpec, 'compile' | 'fit' | 'model' | 'trial'> | undefined,
 ): void {
   const logs = tensorBoardLogs(events, spec);
   if (!logs) return;
@@ -310,4 +350,60 @@ export function writeTensorBoard(
       tbEvents.map((e) => tfRecord(encodeEvent(e))),
     );
   });
+}
+
+const DATA_TYPE_STRING = 1;
+const DATA_TYPE_BOOL = 2;
+const DATA_TYPE_FLOAT64 = 3;
+const DATASET_TRAINING = 1;
+const DATASET_VALIDATION = 2;
+
+/** A hyperparameter's HParamInfo: its type and domain (a Choice's values, an Int/Float's interval). */
+function hparamInfo(p: SearchParam): Record<string, unknown> {
+  if (p.kind === 'int' || p.kind === 'float')
+    return { name: p.name, type: DATA_TYPE_FLOAT64, domain_interval: { min_value: p.min, max_value: p.max } };
+  const values = p.kind === 'choice' ? p.values : [false, true];
+  const type = values.every((v) => typeof v === 'number')
+    ? DATA_TYPE_FLOAT64
+    : values.every((v) => typeof v === 'boolean')
+      ? DATA_TYPE_BOOL
+      : DATA_TYPE_STRING;
+  return { name: p.name, type, domain_discrete: { values: values.map(hparamValue) } };
+}
+
+/**
+ * The HParams experiment summary (tensorboard/plugins/hparams/summary_v2.py, hparams_config_pb)
+ * in `tuneDir`'s own event file: every hyperparameter of the search and, for each metric a run
+ * logs ('loss', 'val_accuracy', …), Keras's epoch scalar in the trial's logs/train or
+ * logs/validation, which the dashboard reads relative to each session (<trial>/logs).
+ */
+export function writeHParamsExperiment(
+  tuneDir: string,
+  space: readonly SearchParam[],
+  metrics: readonly string[],
+  timeCreatedSecs: number,
+): void {
+  const metricInfos = metrics.map((m) => {
+    const validation = m.startsWith('val_');
+    const tag = `epoch_${validation ? m.slice(4) : m}`;
+    return {
+      name: { group: validation ? 'validation' : 'train', tag },
+      display_name: m,
+      dataset_type: validation ? DATASET_VALIDATION : DATASET_TRAINING,
+    };
+  });
+  const experiment = {
+    time_created_secs: timeCreatedSecs,
+    hparam_infos: space.map(hparamInfo),
+    metric_infos: metricInfos,
+  };
+  const records = [
+    { wall_time: timeCreatedSecs, file_version: 'brain.Event:2' },
+    hparamsEvent('_hparams_/experiment', { experiment }, timeCreatedSecs),
+  ];
+  makeDirs(tuneDir);
+  syncEventFile(
+    eventFile(tuneDir, Math.floor(timeCreatedSecs), 0),
+    records.map((e) => tfRecord(encodeEvent(e))),
+  );
 }

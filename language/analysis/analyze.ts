@@ -6,9 +6,17 @@ import { blockSettings } from '../catalog';
 import type { Shape } from '../catalog/types';
 import type { SourceInfo, SourceRef } from '../data/types';
 import { probeSource } from '../data/probe';
-import type { SavedModel } from '../data/saved-model';
+import { readSavedModel, type SavedModel } from '../data/saved-model';
 import { checkPastedKeras } from './pasted';
-import { parse, type Block, type ModelBlock, type ParseResult, type SettingsBlock } from '../syntax';
+import {
+  parse,
+  type Block,
+  type ModelBlock,
+  type ModelFile,
+  type ParseResult,
+  type Range,
+  type SettingsBlock,
+} from '../syntax';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
 import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
@@ -19,6 +27,10 @@ import { checkFitSettings } from './fit-checks';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
 import { checkBackendSupport } from './support';
 import { checkStackWarnings } from './warnings';
+import { checkEveryPoint, givenHyperparameters, type SpaceRanges } from './search-check';
+import { findSpaces, nameSpaces, substitute } from './search-places';
+import type { HyperValue, SearchSpace } from './search-space';
+import { checkTune } from './tune';
 
 export interface AnalyzeOptions {
   /** Folder that relative data paths are resolved against (the .model file's folder). */
@@ -28,6 +40,19 @@ export interface AnalyzeOptions {
   /** Reads a Pretrained(path=...) model.json. Defaults to the real reader; the language server
    * passes one with a time budget (lsp/probe-budget.ts). */
   readSavedModel?: (path: string, baseDir: string) => SavedModel;
+  /**
+   * A trial's values by search-space name: each space takes its value here, or its default. With
+   * them, only this point is checked (a name that is no space, or a value outside its space, is an error).
+   */
+  hyperparameters?: Readonly<Record<string, HyperValue>>;
+}
+
+/** A search-space call in the text, for edits that replace it (Apply best). */
+export interface SearchSpacePlace {
+  name: string;
+  range: Range;
+  /** Choice: each value with its source text (`1e-3` stays as written). */
+  literals?: { value: HyperValue; text: string }[];
 }
 
 export interface DataSourceAnalysis {
@@ -45,21 +70,87 @@ export interface Analysis {
   compile?: SettingsAnalysis;
   data?: SettingsAnalysis & { sources: DataSourceAnalysis[] };
   fit?: SettingsAnalysis;
+  /** The tune block's settings (how the search spaces are searched). */
+  tune?: SettingsAnalysis;
+  /** The file's search spaces (Choice, Int, Float, Boolean), one per name, in the order written. */
+  searchSpaces: SearchSpace[];
+  /** Every search-space call with the space it belongs to (calls that share a name= share a space). */
+  searchSpacePlaces: SearchSpacePlace[];
+  /** The value each search space has in this analysis: `options.hyperparameters` where given, else its default. */
+  hyperparameters: Record<string, HyperValue>;
+  /** Over every point of the space the checker tried: the range of each layer's output and count (inlay hints). */
+  spaceRanges?: SpaceRanges;
   diagnostics: Diagnostic[];
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text);
   const out: Diagnostic[] = parsed.errors.map((e) => diagnostic(e.code, e.range, e.message));
-  const ctx = catalogValueContext();
   checkPastedKeras(parsed.file, out);
+  const firsts = firstBlocks(parsed.file.blocks, out);
 
+  // Search spaces: the file is checked at a point of its space (each Choice/Int/Float/Boolean
+  // replaced by a value), first at the defaults, which also name the spaces after their layers.
+  const places = findSpaces(parsed.file, out);
+  const opts = places.length ? memoizedReads(options) : options;
+  const atPoint = (point: Record<string, HyperValue>) => checkFile(substitute(parsed.file, places, point), text, opts);
+  const base = atPoint({});
+  const modelBlock = firsts.get('model') as ModelBlock | undefined;
+  const searchSpaces = nameSpaces(places, modelBlock?.layers ?? [], base.model?.layers, out);
+  const hyperparameters: Record<string, HyperValue> = Object.fromEntries(searchSpaces.map((s) => [s.name, s.default]));
+
+  let result = base;
+  let spaceRanges: SpaceRanges | undefined;
+  if (options.hyperparameters) {
+    // One trial: its values, checked as given; the other points are not this analysis's business.
+    Object.assign(hyperparameters, givenHyperparameters(options.hyperparameters, searchSpaces, parsed.file, out));
+    if (searchSpaces.some((s) => hyperparameters[s.name] !== s.default)) result = atPoint(hyperparameters);
+    out.push(...result.diagnostics);
+  } else if (searchSpaces.length) {
+    const every = checkEveryPoint({ text, spaces: searchSpaces, places, base, atPoint });
+    out.push(...every.diagnostics);
+    spaceRanges = every.ranges;
+  } else out.push(...base.diagnostics);
+
+  if (result.tune) checkTune(result.tune, searchSpaces, places, result.compile, result.data, out);
+
+  out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+  return {
+    text,
+    lines: text.split(/\r\n|\r|\n/),
+    parse: parsed,
+    model: result.model,
+    compile: result.compile,
+    data: result.data,
+    fit: result.fit,
+    tune: result.tune,
+    searchSpaces,
+    searchSpacePlaces: places
+      .filter((p) => p.name !== '')
+      .map((p) => ({
+        name: p.name,
+        range: p.call.range,
+        ...(p.definition.valueNodes && {
+          literals: p.definition.valueNodes.map((n, i) => ({
+            value: (p.definition.values ?? [])[i],
+            text: text.slice(n.range.start.offset, n.range.end.offset),
+          })),
+        }),
+      })),
+    hyperparameters,
+    ...(spaceRanges && { spaceRanges }),
+    diagnostics: capped(dedupe(out)),
+  };
+}
+
+/** The first block of each kind; later ones are reported (one model and one block of each kind per file). */
+function firstBlocks(blocks: readonly Block[], out?: Diagnostic[]): Map<Block['kind'], Block> {
   const seen = new Map<Block['kind'], Block>();
-  for (const block of parsed.file.blocks) {
+  for (const block of blocks) {
     const first = seen.get(block.kind);
     if (first) {
       const what = block.kind === 'model' ? 'one model per file' : `one ${block.kind} block per file`;
-      out.push(
+      out?.push(
         diagnostic(
           block.kind === 'model' ? 'duplicate-model' : 'duplicate-block',
           block.keyword,
@@ -71,6 +162,24 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       );
     } else seen.set(block.kind, block);
   }
+  return seen;
+}
+
+/** What checking one point of the file gives: everything but the syntax and the search spaces themselves. */
+export interface FileCheck {
+  model?: ModelAnalysis;
+  compile?: SettingsAnalysis;
+  data?: SettingsAnalysis & { sources: DataSourceAnalysis[] };
+  fit?: SettingsAnalysis;
+  tune?: SettingsAnalysis;
+  diagnostics: Diagnostic[];
+}
+
+/** The checker proper, on a file whose search spaces are already values. */
+function checkFile(file: ModelFile, text: string, options: AnalyzeOptions): FileCheck {
+  const out: Diagnostic[] = [];
+  const ctx = catalogValueContext();
+  const seen = firstBlocks(file.blocks);
   const settingsOf = (kind: SettingsBlock['kind']) => {
     const block = seen.get(kind) as SettingsBlock | undefined;
     return block ? analyzeSettings(block, blockSettings(kind), ctx, out) : undefined;
@@ -78,6 +187,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const compile = settingsOf('compile');
   const fit = settingsOf('fit');
   checkFitSettings(fit, out);
+  const tune = settingsOf('tune');
   const dataSettings = settingsOf('data');
   const data = dataSettings ? { ...dataSettings, sources: probeSources(dataSettings, options, out) } : undefined;
 
@@ -108,28 +218,38 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     const outputMismatch = out.slice(before).some((d) => d.code === 'output-shape-mismatch');
     checkStackWarnings(model, out, { skipDenseRank: outputMismatch });
     checkBackendSupport(model, fit?.values.backend, fit?.written.backend?.value.range, out);
-  } else if (parsed.file.blocks.length > 0 || text.trim().length > 0) {
+  } else if (file.blocks.length > 0 || text.trim().length > 0) {
     out.push(
       diagnostic(
         'missing-model',
-        parsed.file.range.start.line === 0
-          ? { start: parsed.file.range.start, end: parsed.file.range.start }
-          : parsed.file.range,
+        file.range.start.line === 0 ? { start: file.range.start, end: file.range.start } : file.range,
         'This file has no model block; start one with `model NAME {` and a layer per line',
       ),
     );
   }
+  return { model, compile, data, fit, tune, diagnostics: out };
+}
 
-  out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+/** The file's reads (data headers, saved models) done once for all the points checked. */
+function memoizedReads(options: AnalyzeOptions): AnalyzeOptions {
+  const probe = options.probe ?? probeSource;
+  const read = options.readSavedModel ?? readSavedModel;
+  const probes = new Map<string, SourceInfo>();
+  const saved = new Map<string, SavedModel>();
   return {
-    text,
-    lines: text.split(/\r\n|\r|\n/),
-    parse: parsed,
-    model,
-    compile,
-    data,
-    fit,
-    diagnostics: capped(dedupe(out)),
+    ...options,
+    probe: (ref, baseDir) => {
+      const key = JSON.stringify([ref, baseDir]);
+      let info = probes.get(key);
+      if (!info) probes.set(key, (info = probe(ref, baseDir)));
+      return info;
+    },
+    readSavedModel: (path, baseDir) => {
+      const key = JSON.stringify([path, baseDir]);
+      let model = saved.get(key);
+      if (!model) saved.set(key, (model = read(path, baseDir)));
+      return model;
+    },
   };
 }
 

@@ -67,6 +67,15 @@ export const DIAGNOSTIC_CODES = {
   'unsupported-layer': 'warning',
   // Training settings
   'devices-need-torch': 'error',
+  // Search spaces and the tune block (LANGUAGE.md, "Search spaces and the tune block")
+  'search-space-argument': 'error',
+  'search-space-misplaced': 'error',
+  'search-space-name': 'error',
+  'hyperparameter-unknown': 'error',
+  'hyperparameter-out-of-space': 'error',
+  'tune-objective': 'error',
+  'tune-grid-continuous': 'error',
+  'tune-without-search-space': 'warning',
   // The per-file cap: stands for the diagnostics not shown (its severity is theirs, the worst one)
   'too-many-problems': 'information',
 } as const satisfies Record<string, Severity>;

@@ -19,7 +19,9 @@ import { isBuiltinSource, type SourceRef } from '../data/types';
 import type { Analysis, DataSourceAnalysis } from './analyze';
 import { labelTargetOf } from './checks';
 import type { ModelAnalysis } from './model';
+import type { HyperValue, SearchSpace, TunePlan } from './search-space';
 import { sourceRefOf } from './sources';
+import { tunePlan } from './tune';
 
 export type Slot = 'train' | 'test' | 'validation';
 export type SplitName = 'train' | 'test';
@@ -118,6 +120,12 @@ export interface ModelPlan {
   /** Present when the data block has a training source. */
   data?: DataPlan;
   fit: FitPlan;
+  /** The file's search spaces (empty without any): what `modelspec tune` searches. */
+  search: SearchSpace[];
+  /** The tune block's settings, explicit; present when the file has a tune block or a search space. */
+  tune?: TunePlan;
+  /** The value of each search space this plan was made with (a trial's, else the defaults). */
+  hyperparameters: Record<string, HyperValue>;
 }
 
 /** A ModelPlan that can train: the compile block and a training source are there. */
@@ -176,6 +184,9 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
     compile: compilePlan(analysis),
     data: planData(analysis, baseDir),
     fit: fitPlan(analysis.fit?.values ?? {}),
+    search: analysis.searchSpaces,
+    ...((analysis.tune || analysis.searchSpaces.length > 0) && { tune: tunePlan(analysis.tune?.values ?? {}) }),
+    hyperparameters: { ...analysis.hyperparameters },
   };
 }
 

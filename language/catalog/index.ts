@@ -14,6 +14,7 @@ import { LOSSES } from './tables/losses';
 import { METRICS } from './tables/metrics';
 import { OPTIMIZERS } from './tables/optimizers';
 import { REGULARIZERS } from './tables/regularizers';
+import { SEARCH_SPACES } from './tables/search-spaces';
 import { allNames, findEntry } from './tables/ref-lookup';
 import { matchesType as matchesTypeWith, toShape } from './values';
 import type {
@@ -175,7 +176,15 @@ export function allAugmentations(): readonly CallableSpec[] {
   return AUGMENTATIONS;
 }
 
-/** The settings a compile, data or fit block takes. */
+/** KerasTuner's search spaces (Choice, Int, Float, Boolean), by the name a call writes. */
+export function getSearchSpace(name: string): CallableSpec | undefined {
+  return SEARCH_SPACES.find((s) => s.name === name);
+}
+export function allSearchSpaces(): readonly CallableSpec[] {
+  return SEARCH_SPACES;
+}
+
+/** The settings a compile, data, fit or tune block takes. */
 export function blockSettings(block: BlockName): readonly ArgSpec[] {
   return BLOCK_SETTINGS[block];
 }

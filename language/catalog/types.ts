@@ -195,6 +195,8 @@ export interface LossEntry extends NamedEntry {
 
 export interface MetricEntry extends NamedEntry {
   className: string;
+  /** Which way is better, as KerasTuner infers a tuning objective's direction from the metric. */
+  direction: 'min' | 'max';
 }
 
 /** A built-in dataset or a file source for the data block. */

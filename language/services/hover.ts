@@ -237,4 +237,5 @@ const BLOCK_DOCS: Record<Block['kind'], string> = {
   compile: "**compile** { … }: Keras's `model.compile` settings: loss, optimizer, metrics.",
   data: '**data** { … }: where the training data comes from (train, test, validation, validation_split, rescale, augment).',
   fit: "**fit** { … }: Keras's `model.fit` settings: epochs, batch_size, callbacks, seed, backend.",
+  tune: '**tune** { … }: how the search spaces (Choice, Int, Float, Boolean) are searched: objective, max_trials, algorithm, executions_per_trial, pruning, parallel, seed.',
 };

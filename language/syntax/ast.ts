@@ -121,7 +121,7 @@ export interface ModelBlock extends NodeBase {
   bodyRange: Range;
 }
 
-export type SettingsBlockKind = 'compile' | 'data' | 'fit';
+export type SettingsBlockKind = 'compile' | 'data' | 'fit' | 'tune';
 
 export interface SettingsBlock extends NodeBase {
   kind: SettingsBlockKind;

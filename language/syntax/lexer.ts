@@ -1,7 +1,7 @@
 // Splits .model source text into tokens with chevrotain's Lexer. Whitespace is dropped, comments
 // go to their own group, and characters that start no token become 'invalid-character' errors
 // (chevrotain reports one error per run). Keywords are ordinary names: the parser decides where
-// `model`, `compile`, `data` and `fit` start a block.
+// `model`, `compile`, `data`, `fit` and `tune` start a block.
 //
 // chevrotain's tokens are adapted into the Token below: the parser (parser.ts, also chevrotain)
 // reads the same objects, and the layout facts the recovery needs (first token on its line, the

@@ -11,7 +11,7 @@
 // readable message (errorMessages below) and the parse still returns.
 //
 // Recovery rules, in short:
-//  - `}`, the end of the file, and `model|compile|data|fit {` end whatever is open.
+//  - `}`, the end of the file, and `model|compile|data|fit|tune {` end whatever is open.
 //  - Inside brackets, a missing `,` is reported and parsing goes on; a missing closer is reported
 //    as a zero-width error at the end of the previous token.
 //  - When a bracket is never closed (found by matching brackets up front), a line that starts
@@ -73,8 +73,8 @@ import {
   type TokenKind,
 } from './lexer';
 
-const BLOCK_KEYWORDS = new Set(['model', 'compile', 'data', 'fit']);
-const SETTINGS_KEYWORDS = new Set(['compile', 'data', 'fit']);
+const BLOCK_KEYWORDS = new Set(['model', 'compile', 'data', 'fit', 'tune']);
+const SETTINGS_KEYWORDS = new Set(['compile', 'data', 'fit', 'tune']);
 const LITERALS = new Set(['True', 'true', 'False', 'false', 'None']);
 const VALUE_START = new Set<TokenKind>(['number', 'string', 'badString', 'name', '(', '[', '-', '+']);
 const OPERATORS = new Set<TokenKind>(['+', '-', '*', '/']);
@@ -866,7 +866,7 @@ class ModelParser extends EmbeddedActionsParser {
     const first = this.CONSUME(AnyToken) as Token;
     let depth = 0;
     this.ACTION(() => {
-      this.error(first, `Expected a block ('model', 'compile', 'data' or 'fit'), found ${describe(first)}`);
+      this.error(first, `Expected a block ('model', 'compile', 'data', 'fit' or 'tune'), found ${describe(first)}`);
       depth = first.kind === '{' ? 1 : 0;
     });
     this.MANY({
@@ -949,7 +949,7 @@ class ModelParser extends EmbeddedActionsParser {
     return next.kind === '(' || next.firstOnLine || next.kind === ',' || next.kind === '}' || next.kind === 'eof';
   }
 
-  /** `model|compile|data|fit` followed by `{` (or `model NAME {`) always starts a new block. */
+  /** `model|compile|data|fit|tune` followed by `{` (or `model NAME {`) always starts a new block. */
   private isBlockStart(i: number): boolean {
     const t = this.tok(i);
     if (t.kind !== 'name' || !BLOCK_KEYWORDS.has(t.image)) return false;

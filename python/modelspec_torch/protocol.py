@@ -108,6 +108,13 @@ class LrFindSettings(TypedDict):
     divergeFactor: float
 
 
+class TrialSpec(TypedDict):
+    number: int
+    execution: int
+    tuneDir: str
+    hyperparameters: Dict[str, Union[float, str, bool]]
+
+
 class RunSpec(TypedDict):
     model: ModelJson
     modelName: str
@@ -121,6 +128,7 @@ class RunSpec(TypedDict):
     lrFind: NotRequired[LrFindSettings]  # mode 'lr-find': the learning-rate range test (lr_find.py)
     initialWeights: NotRequired[InitialWeights]
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
+    trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
 
 
 Metrics = Dict[str, float]

@@ -1,6 +1,6 @@
-// The settings of the compile, data and fit blocks, as argument specs (name: value).
+// The settings of the compile, data, fit and tune blocks, as argument specs (name: value).
 
-import { arg, bool, float, fraction, int, listOf, oneOf, optional, ref, union } from '../arg-types';
+import { arg, bool, float, fraction, int, listOf, oneOf, optional, ref, string, union } from '../arg-types';
 import type { ArgSpec } from '../types';
 
 /** compile { loss, optimizer, metrics } (Keras's model.compile). */
@@ -92,10 +92,51 @@ export const FIT_SETTINGS: readonly ArgSpec[] = [
   ),
 ];
 
+/**
+ * tune { objective, max_trials, algorithm, executions_per_trial, pruning, parallel, seed }: how the
+ * file's search spaces are searched (LANGUAGE.md, "Search spaces and the tune block"). KerasTuner's
+ * tuner arguments where it has them; Optuna's samplers and MedianPruner run them.
+ */
+export const TUNE_SETTINGS: readonly ArgSpec[] = [
+  arg(
+    'objective',
+    string,
+    'val_loss',
+    "The quantity to optimise, as training reports it: 'val_loss', 'val_accuracy', 'loss'… The direction follows the metric (losses and errors down, accuracies up), as KerasTuner infers it.",
+  ),
+  arg('max_trials', int(1), 10, 'Trials to run at most (a grid search stops earlier when the grid is smaller).'),
+  arg(
+    'algorithm',
+    oneOf('random', 'grid', 'bayesian', 'hyperband'),
+    'bayesian',
+    "How the next trial's values are chosen: 'random', 'grid' (every point in turn), 'bayesian' (Optuna's TPE) or 'hyperband' (many short trials, the best trained longer).",
+  ),
+  arg(
+    'executions_per_trial',
+    int(1),
+    1,
+    "Trainings per trial with the same values; the trial's objective is their mean (less noise, more time).",
+  ),
+  arg(
+    'pruning',
+    bool,
+    false,
+    'Stop a trial early when its objective after an epoch is worse than the median of earlier trials at that epoch.',
+  ),
+  arg(
+    'parallel',
+    int(1),
+    1,
+    'Trials trained at once (one per GPU where there are several; on a CPU they share the cores).',
+  ),
+  arg('seed', optional(int(0)), null, "Seed of the search's sampler (None: a different search each time)."),
+];
+
 export const BLOCK_SETTINGS = {
   compile: COMPILE_SETTINGS,
   data: DATA_SETTINGS,
   fit: FIT_SETTINGS,
+  tune: TUNE_SETTINGS,
 } as const;
 
 export type BlockName = keyof typeof BLOCK_SETTINGS;
