@@ -3,6 +3,26 @@
 
 export function renderLayout(app: HTMLElement): void {
   app.innerHTML = `
+<section id="tune-view" class="tune-view" hidden aria-labelledby="tune-title">
+  <div class="title-row">
+    <h1 id="tune-title">Tune</h1>
+    <span id="tune-status" class="badge status-waiting" role="status" aria-live="polite">waiting</span>
+    <span class="spacer"></span>
+    <vscode-button id="tune-stop" secondary aria-label="Stop the search after the running trials">Stop</vscode-button>
+    <vscode-button id="tune-apply-best" aria-label="Write the best trial's values into the file in place of the search spaces">Apply best</vscode-button>
+  </div>
+  <p id="tune-sampler" class="hint"></p>
+  <p id="tune-best" class="lr-suggestion" role="status" aria-live="polite"></p>
+  <h2 id="tune-table-title">Trials</h2>
+  <div class="tune-table-wrap"><table id="tune-table" class="tune-table" aria-labelledby="tune-table-title"></table></div>
+  <h2>Hyperparameters against the objective</h2>
+  <p id="tune-filter" class="hint"></p>
+  <div id="tune-parallel" class="tune-parallel"></div>
+  <div class="tune-charts">
+    <section class="chart"><h3>Objective over trials</h3><div id="tune-objective-plot" class="plot"></div></section>
+    <section class="chart"><h3>Objective per epoch, every trial</h3><div id="tune-curves-plot" class="plot"></div></section>
+  </div>
+</section>
 <header class="run-header">
   <div class="title-row">
     <h1 id="model-name">Training</h1>

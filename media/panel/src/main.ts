@@ -17,6 +17,8 @@ import { byId, renderLayout } from './layout';
 import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
 import { LrFinderView } from './lrPlot';
+import { TuneView } from './tuneView';
+import { applyTuneEvent, emptyTune, type TuneModel } from './tuneModel';
 import { renderOverlayLegend } from './overlayLegend';
 import { showRunPicker } from './runPicker';
 import { createRenderScheduler } from './scheduler';
@@ -28,6 +30,8 @@ export interface PanelInspector {
   plots(): Map<string, uPlot>;
   /** The learning-rate finder's chart, when the run is a range test. */
   lrPlot(): uPlot | undefined;
+  /** The tune view's plots and which trials its brushes let through. */
+  tune(): ReturnType<TuneView['inspect']> & { model: TuneModel };
   readonly renders: number;
   readonly pendingRender: boolean;
   run(): RunModel;
@@ -57,6 +61,18 @@ const settings: ChartSettings = { smoothing: saved.smoothing ?? 0.6, logLoss: sa
 
 const charts = new ChartGrid(byId('charts'), readPalette());
 const scheduler = createRenderScheduler(render);
+/** A hyperparameter search shown instead of a run (tuneReset). */
+let tuneId: string | undefined;
+let tune = emptyTune();
+let tuneRunning = false;
+const tuneView = new TuneView(readPalette(), {
+  applyBest: (trial) => {
+    if (tuneId !== undefined) host.postMessage({ type: 'applyBest', tuneId, trial });
+  },
+  stop: () => {
+    if (tuneId !== undefined) host.postMessage({ type: 'stopTune', tuneId });
+  },
+});
 const lrFinder = new LrFinderView(readPalette(), (learningRate) => {
   if (runId !== undefined) host.postMessage({ type: 'applyLearningRate', runId, learningRate });
 });
@@ -66,6 +82,12 @@ function saveState(): void {
 }
 
 function render(): void {
+  document.body.classList.toggle('tune-mode', tuneId !== undefined);
+  byId('tune-view').hidden = tuneId === undefined;
+  if (tuneId !== undefined) {
+    tuneView.render(tune, title, tuneRunning, !staticView);
+    return;
+  }
   renderHeader(run, title, runId !== undefined && !staticView && !stopRequested, staticView);
   // A range test (mode 'lr-find') has no epochs: the finder replaces the training curves.
   const rangeTest = run.lrPoints.length > 0;
@@ -83,7 +105,23 @@ function render(): void {
 
 function handle(m: HostToPanelMessage): void {
   switch (m.type) {
+    case 'tuneReset':
+      tuneId = m.tuneId;
+      title = m.model;
+      tune = emptyTune();
+      tuneRunning = m.running;
+      tuneView.reset();
+      break;
+    case 'tuneEvents':
+      if (m.tuneId !== tuneId) return;
+      for (const e of m.events) applyTuneEvent(tune, e);
+      break;
+    case 'tuneEnded':
+      if (m.tuneId !== tuneId) return;
+      tuneRunning = false;
+      break;
     case 'reset':
+      tuneId = undefined;
       runId = m.runId;
       title = m.model;
       run = emptyRun();
@@ -123,6 +161,7 @@ function handle(m: HostToPanelMessage): void {
     case 'theme':
       charts.setPalette(readPalette());
       lrFinder.setPalette(readPalette());
+      tuneView.setPalette(readPalette());
       break;
     case 'static':
       staticView = true;
@@ -171,12 +210,14 @@ byId('export-png').addEventListener('click', () =>
 watchTheme(() => {
   charts.setPalette(readPalette());
   lrFinder.setPalette(readPalette());
+  tuneView.setPalette(readPalette());
   scheduler.request();
 });
 
 window.modelspecPanel = {
   plots: () => charts.plots(),
   lrPlot: () => lrFinder.chart,
+  tune: () => ({ ...tuneView.inspect(), model: tune }),
   get renders() {
     return scheduler.renders;
   },

@@ -10,10 +10,10 @@
 // - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them;
 // - `applyLearningRate`: a range test's (mode 'lr-find') suggestion, to write into the optimizer.
 
-import type { RunEvent } from '../../../training/protocol';
+import type { RunEvent, TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import type { RunTraits } from '../../../training/run-traits';
 
-export type { RunEvent, RunTraits };
+export type { RunEvent, RunTraits, TrialRunEvent, TuneEvent };
 
 /** An earlier run of the same model that the user may overlay on the charts. */
 export interface RunSummary {
@@ -58,7 +58,14 @@ export type HostToPanelMessage =
   /** The colour theme changed (the panel also watches body classes itself). */
   | { type: 'theme' }
   /** A read-only view (the saved report.html): no Stop button, no run picker. */
-  | { type: 'static' };
+  | { type: 'static' }
+  /** Show a hyperparameter search (the tune view) instead of a run: clears it. */
+  | { type: 'tuneReset'; tuneId: string; model: string; running: boolean }
+  /** The search's events in order: the tune session's, and its trials' epoch events (tagged with
+   *  `trial` and `execution`). */
+  | { type: 'tuneEvents'; tuneId: string; events: (TuneEvent | TrialRunEvent)[] }
+  /** The search ended (or was stopped): no Stop button any more. */
+  | { type: 'tuneEnded'; tuneId: string };
 
 export type PanelToHostMessage =
   | { type: 'ready' }
@@ -67,6 +74,10 @@ export type PanelToHostMessage =
   | { type: 'pickOverlay'; runDirs: string[] }
   | { type: 'exportCsv'; csv: string }
   | { type: 'exportPng'; dataUrl: string }
+  /** The tune view: write the best trial's values into the file in place of the spaces. */
+  | { type: 'applyBest'; tuneId: string; trial: number }
+  /** The tune view: stop the search after the running trials. */
+  | { type: 'stopTune'; tuneId: string }
   /** The learning-rate finder's button: write this learning rate into the file's optimizer. */
   | { type: 'applyLearningRate'; runId: string; learningRate: number };
 
@@ -89,6 +100,10 @@ export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
       return typeof x.csv === 'string';
     case 'exportPng':
       return typeof x.dataUrl === 'string' && x.dataUrl.startsWith('data:image/png;base64,');
+    case 'applyBest':
+      return typeof x.tuneId === 'string' && Number.isSafeInteger(x.trial);
+    case 'stopTune':
+      return typeof x.tuneId === 'string';
     case 'applyLearningRate':
       return (
         typeof x.runId === 'string' &&
@@ -116,6 +131,12 @@ export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
     case 'theme':
     case 'static':
       return true;
+    case 'tuneReset':
+      return typeof x.tuneId === 'string' && typeof x.model === 'string' && typeof x.running === 'boolean';
+    case 'tuneEvents':
+      return typeof x.tuneId === 'string' && Array.isArray(x.events) && x.events.every(isRecord);
+    case 'tuneEnded':
+      return typeof x.tuneId === 'string';
     default:
       return false;
   }
