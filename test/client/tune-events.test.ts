@@ -72,7 +72,10 @@ test("a tune folder's events for the view: the tune's, then each trial's epochs 
   const dir = tuneFolder();
   const events = tuneViewEvents(dir);
   assert.equal(events.filter((e) => e.type === 'trial_finished').length, 3);
-  const epochs = events.filter((e) => e.type === 'epoch') as (RunEvent & { trial: number; execution: number })[];
+  const epochs = events.filter((e) => e.type === 'epoch') as (Extract<RunEvent, { type: 'epoch' }> & {
+    trial: number;
+    execution: number;
+  })[];
   assert.deepEqual(
     epochs.map((e) => [e.trial, e.execution, e.epoch]),
     [
