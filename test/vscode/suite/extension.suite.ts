@@ -255,7 +255,7 @@ export function registerExtensionTests(): void {
       const source = [
         'model digits_tune {',
         '    Input(shape=(784,))',
-        '    Dense(Choice(16, 32), activation=\'relu\')',
+        "    Dense(Choice(16, 32), activation='relu')",
         "    Dense(10, activation='softmax')",
         '}',
         'compile {',
@@ -283,18 +283,26 @@ export function registerExtensionTests(): void {
       const tuneDoc = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(tuneDoc);
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
-      assert.ok(lenses.some((l) => l.command?.command === 'modelspec.tune'), 'a Tune code lens');
+      assert.ok(
+        lenses.some((l) => l.command?.command === 'modelspec.tune'),
+        'a Tune code lens',
+      );
       const result = await vscode.commands.executeCommand<{
         started: boolean;
         reason?: string;
         tuneDir?: string;
-        done?: Promise<{ trials: { state: string }[]; best?: { number: number; hyperparameters: Record<string, unknown> } }>;
+        done?: Promise<{
+          trials: { state: string }[];
+          best?: { number: number; hyperparameters: Record<string, unknown> };
+        }>;
       }>('modelspec.tune', file);
       assert.equal(result.started, true, result.reason);
-      const tab = vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Tune: digits_tune');
-      assert.ok(tab, 'the tune view is open');
+      // The tab model reaches the extension host a moment after the panel is created.
+      await until('the tune view', () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Tune: digits_tune'),
+      );
       const summary = await result.done!;
       assert.equal(summary.trials.length, 3);
       assert.ok(summary.best, 'a best trial');
@@ -309,7 +317,10 @@ export function registerExtensionTests(): void {
       assert.equal(applied.trial, summary.best!.number);
       const text = tuneDoc.getText();
       assert.doesNotMatch(text, /Choice\(|Float\(/, 'the spaces are replaced');
-      assert.ok(text.includes(`Dense(${String(summary.best!.hyperparameters['dense.units'])}, activation='relu')`), text);
+      assert.ok(
+        text.includes(`Dense(${String(summary.best!.hyperparameters['dense.units'])}, activation='relu')`),
+        text,
+      );
       await vscode.commands.executeCommand('undo');
       assert.equal(tuneDoc.getText(), source, 'one undo restores every space');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
