@@ -222,7 +222,8 @@ async function tuneCommand(args: string[]): Promise<number> {
     const raw = options[name];
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got '${raw}'`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--${name} must be a whole number of at least 1, got '${raw}'`);
     return n;
   };
   const trials = whole('trials');

@@ -173,7 +173,8 @@ class TrialsView {
         break;
       case 'trial_finished':
         if (!this.tty) {
-          const value = e.objective !== undefined ? `${this.session.settings.objective} ${formatNumber(e.objective)}` : '';
+          const value =
+            e.objective !== undefined ? `${this.session.settings.objective} ${formatNumber(e.objective)}` : '';
           this.line(
             `Trial ${e.trial} ${e.state}${value ? `: ${value}` : ''} (${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, ${e.seconds.toFixed(1)} s)${e.message ? ` — ${e.message}` : ''}`,
           );
@@ -233,7 +234,8 @@ class TrialsView {
       .filter((t) => t.state === 'complete' && t.objective !== undefined)
       .reduce<TrialRecord | undefined>(
         (b, t) =>
-          !b || (this.session.settings.direction === 'minimize' ? t.objective! < b.objective! : t.objective! > b.objective!)
+          !b ||
+          (this.session.settings.direction === 'minimize' ? t.objective! < b.objective! : t.objective! > b.objective!)
             ? t
             : b,
         undefined,
