@@ -18,6 +18,9 @@ import { tuneFile } from '../training/tune/tune-file';
 import { DISTRIBUTED_FLAGS, parseDistributedFlags } from '../training/distributed-flags';
 import { isLaunchFormat, LAUNCH_FORMATS, launchScript, type LaunchFormat } from '../interop/export/launch-scripts';
 import { evaluate } from './evaluate';
+import { lrFind } from './lr-find';
+import { lrFindSettings } from '../training/lr-find-session';
+import type { LrFindSettings } from '../training/protocol';
 import { predict } from './predict';
 import { runs, runsDirOf } from './runs';
 import { reportEngines } from '../training/engines/detect';
@@ -39,6 +42,12 @@ Commands:
                              (or under DIR), with trials.csv and best.json. Optuna samples where
                              Python has it, else random/grid search in TypeScript. --resume
                              continues a stopped search in its tune folder.
+  lr-find FILE [--steps N] [--start LR] [--end LR] [--backend NAME] [--out DIR] [--apply] [--json]
+                             The learning-rate range test: train from the initial weights while
+                             the learning rate grows exponentially (1e-7 to 10 over 200 batches
+                             by default) until the smoothed loss diverges; print the suggested
+                             learning rate (steepest descent of the smoothed loss) and minimum/10.
+                             --apply writes the suggestion into the compile block's optimizer.
   evaluate RUN_DIR [--best] [--backend NAME] [--json]
                              Evaluate a run's saved model (best/ with --best) on its test data.
   predict RUN_DIR INPUT... [--top K] [--engine auto|onnx|tfjs] [--out DIR] [--json]
@@ -245,6 +254,57 @@ async function tuneCommand(args: string[]): Promise<number> {
     out: options.out,
     resume: options.resume,
     json,
+  });
+}
+
+async function lrFindCommand(args: string[]): Promise<number> {
+  const options: Record<string, string> = {};
+  const files: string[] = [];
+  const flags = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json' || a === '--apply') flags.add(a);
+    else if (['--steps', '--start', '--end', '--backend', '--out'].includes(a)) {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      options[a.slice(2)] = v;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError('lr-find takes exactly one .model file');
+  const number = (name: string): number | undefined => {
+    if (options[name] === undefined) return undefined;
+    const v = Number(options[name]);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new UsageError(`--${name} must be a positive number, got '${options[name]}'`);
+    return v;
+  };
+  const settings: Partial<LrFindSettings> = {};
+  const steps = number('steps');
+  if (steps !== undefined) settings.steps = steps;
+  const start = number('start');
+  if (start !== undefined) settings.startLearningRate = start;
+  const end = number('end');
+  if (end !== undefined) settings.endLearningRate = end;
+  try {
+    lrFindSettings(settings);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const loaded = load(files[0]);
+  if (countBySeverity(loaded.analysis.diagnostics).errors > 0) {
+    printDiagnostics([loaded], process.stderr);
+    process.stderr.write(`modelspec: ${printable(loaded.file)} has errors; fix them before the range test\n`);
+    return 1;
+  }
+  return lrFind({
+    file: loaded.file,
+    analysis: loaded.analysis,
+    backend: options.backend,
+    out: options.out,
+    json: flags.has('--json'),
+    apply: flags.has('--apply'),
+    settings,
   });
 }
 
@@ -515,6 +575,8 @@ async function main(argv: string[]): Promise<number> {
         return await trainCommand(rest);
       case 'tune':
         return await tuneCommand(rest);
+      case 'lr-find':
+        return await lrFindCommand(rest);
       case 'evaluate':
         return await evaluateCommand(rest);
       case 'predict':

@@ -40,6 +40,7 @@ const SLOW = {
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
   'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
+  'test/cli/lr-find.test.ts': 'a learning-rate range test on each engine, then 5 epochs with the suggestion',
   'test/training/tensorboard.test.ts':
     'trains a run on each engine, then reads its event files with protoc-compiled protos',
   'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',

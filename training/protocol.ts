@@ -64,6 +64,19 @@ export interface CallbackSpec {
   args: Record<string, unknown>;
 }
 
+/** The learning-rate range test's settings (mode 'lr-find'; training/lr-find.ts has the rule). */
+export interface LrFindSettings {
+  /** The learning rate of the first batch and of the last planned one; it grows exponentially between. */
+  startLearningRate: number;
+  endLearningRate: number;
+  /** Planned batches (the training data are cycled through as often as needed). */
+  steps: number;
+  /** The exponential moving average's factor for the smoothed loss (0.98: about 50 batches). */
+  smoothing: number;
+  /** Stop once the smoothed loss exceeds this many times the best smoothed loss so far. */
+  divergeFactor: number;
+}
+
 export interface RunSpec {
   /** The model in Keras's JSON format (`model.to_json()`), which TF.js's modelFromJSON also reads. */
   model: { class_name: 'Sequential'; config: { name: string; layers: KerasLayerConfig[] } };
@@ -102,8 +115,12 @@ export interface RunSpec {
   expectedParams: { total: number; trainable: number; nonTrainable: number };
   runDir: string;
   /** 'train' (default), or 'evaluate': build the model, load initialWeights, evaluate it on the
-   *  test split, emit `evaluated` and `finished` (epochs 0); nothing is trained or saved. */
-  mode?: 'train' | 'evaluate';
+   *  test split, emit `evaluated` and `finished` (epochs 0); nothing is trained or saved;
+   *  'lr-find': the learning-rate range test (lrFind). */
+  mode?: 'train' | 'evaluate' | 'lr-find';
+  /** Mode 'lr-find': the range test from the model's initial weights; one `lr_point` per batch,
+   *  then `finished` (epochs 0). Nothing is saved. */
+  lrFind?: LrFindSettings;
   /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
   initialWeights?: InitialWeights;
   /** A tune trial's run: its place in the search, for TensorBoard's HParams session
@@ -184,6 +201,8 @@ export type RunEvent =
       samples?: { index: number; label: string; predicted: string; confidence: number; image?: string }[];
     }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
+  /** One batch of the learning-rate range test (mode 'lr-find'), step 1-based. */
+  | { type: 'lr_point'; step: number; learningRate: number; loss: number; smoothedLoss: number }
   /** A callback acted: the facts only; training/callback-events.ts words them for
    *  the panel, the CLI and the Output channel, the same for both engines. */
   | {

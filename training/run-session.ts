@@ -96,6 +96,8 @@ export class RunSession {
     );
     this.done = this.handle.done.then((final) => {
       this.ended = true;
+      // A range test (mode 'lr-find') trains no model: no history, summary or report to write.
+      if (spec.mode === 'lr-find') return final;
       try {
         finalizeRunFolder(spec.runDir, spec.summaryTable ?? '', reportTitle(spec.modelName, spec.runDir));
       } catch (e) {

@@ -11,8 +11,9 @@ import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
-import type { InitialWeights, PreparedData, RunSpec, TrialSpec } from './protocol';
+import type { InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
+import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 
 export interface RunOptions {
   /** Overrides fit.epochs. */
@@ -24,6 +25,8 @@ export interface RunOptions {
   cacheDir?: string;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /** A learning-rate range test instead of training (mode 'lr-find', in runs/<model>/lr-find-<time>/). */
+  lrFind?: LrFindSettings;
   /** The run folder's parent and name instead of runs/<model>/<time> (a tune trial: <tune>/trial-<n>);
    *  made exclusively like any run folder. */
   runFolder?: { parent: string; name: string };
@@ -61,7 +64,7 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
     ? createRunFolder(resolve(opts.runFolder.parent), opts.runFolder.name)
     : createRunFolder(
         join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName),
-        timestamp(),
+        opts.lrFind ? `${LR_FIND_FOLDER_PREFIX}${timestamp()}` : timestamp(),
       );
   return {
     model: lowerModel(model),
@@ -84,12 +87,14 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
       ...(fit.mixedPrecision === 'mixed_float16' || fit.mixedPrecision === 'mixed_bfloat16'
         ? { precisionPolicy: fit.mixedPrecision }
         : {}),
-      ...(fit.devices > 1 ? { devices: fit.devices } : {}),
+      // The range test runs in one process: its curve is about the learning rate, not the devices.
+      ...(fit.devices > 1 && !opts.lrFind ? { devices: fit.devices } : {}),
     },
     expectedParams: plan.totals,
     summaryTable: summaryTable(model),
     runDir,
     initialWeights: pretrainedWeights(plan, runDir),
+    ...(opts.lrFind ? { mode: 'lr-find' as const, lrFind: opts.lrFind } : {}),
     ...(opts.trial ? { trial: opts.trial } : {}),
   };
 }

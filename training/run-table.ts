@@ -3,6 +3,7 @@
 // `modelspec runs` (cli/runs.ts) and the training panel's runs view.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 import { basename, join, relative } from 'node:path';
 import type { Metrics, RunEvent } from './protocol';
 import { readEvents, readRunSpec } from './run-folder';
@@ -96,7 +97,7 @@ export function findRunFolders(dir: string, depth = 3): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && !e.name.startsWith(LR_FIND_FOLDER_PREFIX))
       .map((e) => e.name);
   } catch {
     return [];

@@ -41,6 +41,17 @@ export class ModelCodeLenses implements vscode.CodeLensProvider {
           tooltip: `Train ${found.name}`,
         }),
       );
+    // A file with a tune block is searched: "Tune" next to Train (the checker says what is wrong
+    // with the block; the command refuses a file it cannot search, with why).
+    if (trusted && /^\s*tune\s*\{/m.test(doc.getText()))
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '⚙ Tune',
+          command: 'modelspec.tune',
+          arguments: [doc.uri],
+          tooltip: `Search ${found.name}'s hyperparameters as its tune block says`,
+        }),
+      );
     lenses.push(
       new vscode.CodeLens(range, {
         title: 'Summary',

@@ -14,6 +14,12 @@ import { selectBackend } from './commands/select-backend';
 import { showSummary, SummaryDocuments, SUMMARY_SCHEME } from './commands/summary';
 import { SUMMARY_VIEW_ID, SummaryView } from './commands/summary-view';
 import { Trainer } from './commands/train';
+import { applyLearningRate } from './commands/apply-learning-rate';
+import { LrFinder } from './commands/lr-find';
+import { LearningRateActions } from './lr-find-actions';
+import { Tuner } from './commands/tune';
+import { applyBestTrial } from './commands/apply-best';
+import { TuneActions } from './tune-actions';
 import { dataDirsEnv } from './data-dirs';
 import { createLanguageClient, type ModelSpecLanguageClient } from './language-client';
 import { PanelMemory } from './panel/panel-memory';
@@ -28,6 +34,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('ModelSpec');
   const statusBar = new RunStatusBar();
   const trainer = new Trainer(context.extensionUri, output, statusBar);
+  const lrFinder = new LrFinder(context.extensionUri, output, () => trainer.current);
+  const tuner = new Tuner(context.extensionUri, output);
   const summaries = new SummaryDocuments(() => client);
   const summaryView = new SummaryView();
   const extensionUri = context.extensionUri;
@@ -42,6 +50,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusBar,
     vscode.commands.registerCommand('modelspec.train', (uri?: unknown) => trainer.train(uri)),
     vscode.commands.registerCommand('modelspec.stop', () => trainer.stop()),
+    vscode.commands.registerCommand('modelspec.tune', (uri?: unknown, options?: { trials?: number; epochs?: number }) =>
+      tuner.tune(uri, options ?? {}),
+    ),
+    vscode.commands.registerCommand('modelspec.stopTune', () => tuner.stop()),
+    vscode.commands.registerCommand('modelspec.applyBestTrial', (uri?: unknown, tuneDir?: unknown) =>
+      applyBestTrial(uri, tuneDir),
+    ),
+    vscode.languages.registerCodeActionsProvider(MODEL_DOCUMENTS, new TuneActions(), {
+      providedCodeActionKinds: TuneActions.kinds,
+    }),
+    vscode.commands.registerCommand('modelspec.findLearningRate', (uri?: unknown) => lrFinder.find(uri)),
+    vscode.commands.registerCommand('modelspec.applyLearningRate', (uri?: unknown, learningRate?: unknown) =>
+      applyLearningRate(uri, learningRate),
+    ),
+    vscode.languages.registerCodeActionsProvider(MODEL_DOCUMENTS, new LearningRateActions(), {
+      providedCodeActionKinds: LearningRateActions.kinds,
+    }),
     vscode.commands.registerCommand('modelspec.showSummary', (uri?: unknown) =>
       showSummary(summaries, summaryView, uri),
     ),
@@ -105,6 +130,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       deserializeWebviewPanel: (panel, state) => graphs.revive(panel, state),
     }),
     { dispose: () => trainer.current?.stop() },
+    { dispose: () => lrFinder.current?.stop() },
+    { dispose: () => tuner.current?.stopNow() },
   );
 
   // modelspec.dataDirs → MODELSPEC_DATA_DIRS, read by data preparation here and inherited by the

@@ -4,6 +4,7 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { LR_FIND_FOLDER_PREFIX } from '../../training/lr-find';
 import type { RunSummary } from '../../media/panel/src/messages';
 
 /** The folder that holds `<model>/<timestamp>/` run folders. */
@@ -27,6 +28,7 @@ export function listRuns(root: string, model: string): RunSummary[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => {
+      if (name.startsWith(LR_FIND_FOLDER_PREFIX)) return false; // range tests, not runs
       const events = join(dir, name, 'events.jsonl');
       return existsSync(events) && statSync(events).isFile();
     })

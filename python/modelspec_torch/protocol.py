@@ -100,6 +100,14 @@ class ParamCounts(TypedDict):
     nonTrainable: int
 
 
+class LrFindSettings(TypedDict):
+    startLearningRate: float
+    endLearningRate: float
+    steps: int
+    smoothing: float
+    divergeFactor: float
+
+
 class TrialSpec(TypedDict):
     number: int
     execution: int
@@ -116,7 +124,8 @@ class RunSpec(TypedDict):
     fit: FitSpec
     expectedParams: ParamCounts
     runDir: str
-    mode: NotRequired[Literal['train', 'evaluate']]
+    mode: NotRequired[Literal['train', 'evaluate', 'lr-find']]
+    lrFind: NotRequired[LrFindSettings]  # mode 'lr-find': the learning-rate range test (lr_find.py)
     initialWeights: NotRequired[InitialWeights]
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
     trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
@@ -206,6 +215,15 @@ class LogEvent(TypedDict):
     message: str
 
 
+class LrPointEvent(TypedDict):
+    """One batch of the learning-rate range test (mode 'lr-find'), step 1-based."""
+    type: Literal['lr_point']
+    step: int
+    learningRate: float
+    loss: float
+    smoothedLoss: float
+
+
 class CallbackEvent(TypedDict):
     """A callback acted: facts only; training/callback-events.ts words them."""
     type: Literal['callback']
@@ -246,7 +264,7 @@ class FailedEvent(TypedDict):
 
 
 RunEvent = Union[StartedEvent, BatchEvent, EpochEvent, CheckpointEvent, EvaluatedEvent, LogEvent,
-                 CallbackEvent, FinishedEvent, StoppedEvent, FailedEvent]
+                 LrPointEvent, CallbackEvent, FinishedEvent, StoppedEvent, FailedEvent]
 
 EVENT_TYPES: Tuple[str, ...] = tuple(get_args(t.__annotations__['type'])[0] for t in get_args(RunEvent))
 

@@ -441,6 +441,9 @@ class Trainer:
         self.emit_started()
         if self.spec.get('mode') == 'evaluate':
             return self.evaluate_only()
+        if self.spec.get('mode') == 'lr-find':
+            from .lr_find import range_test
+            return range_test(self)
         for cb in self.callbacks:
             cb.on_train_begin(self)
         epochs_done = 0

@@ -270,8 +270,8 @@ export async function runIntegrationSuite(
     const timeout = new Promise<number>(
       (_, rej) =>
         (timer = setTimeout(
-          () => rej(new Error(`the suite did not finish within 180 s:\n${hostLog.join('\n')}`)),
-          180_000,
+          () => rej(new Error(`the suite did not finish within 600 s:\n${hostLog.join('\n')}`)),
+          600_000,
         )),
     );
     const code = await Promise.race([exitCode, timeout]);

@@ -14,6 +14,7 @@ import {
   type RemedyId,
 } from '../../../media/panel/src/messages';
 import type { RunEvent } from '../../../training/protocol';
+import { lrPoints, suggestLearningRate } from '../../../training/lr-find';
 import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
 import type { RunSession } from '../run-session';
@@ -217,6 +218,20 @@ export class TrainingPanel {
           .filter((d) => offered.has(d))
           .map((d) => ({ label: offered.get(d)!, events: readEvents(d) }));
         this.post({ type: 'overlay', runs, displayed: all.find((r) => r.displayed)?.label });
+        return;
+      }
+      case 'applyLearningRate': {
+        // Only the suggestion of the range test this panel shows, into the file it ran.
+        if (m.runId !== this.run.runDir) return;
+        const events = this.run.session ? this.run.session.events : readEvents(this.run.runDir);
+        const suggestion = suggestLearningRate(lrPoints(events)).suggestion;
+        const spec = this.run.session?.spec ?? readRunSpec(this.run.runDir);
+        if (!suggestion || suggestion.suggested !== m.learningRate || !spec?.sourceFile) return;
+        await vscode.commands.executeCommand(
+          'modelspec.applyLearningRate',
+          vscode.Uri.file(spec.sourceFile),
+          m.learningRate,
+        );
         return;
       }
       case 'exportCsv':

@@ -3,6 +3,26 @@
 
 export function renderLayout(app: HTMLElement): void {
   app.innerHTML = `
+<section id="tune-view" class="tune-view" hidden aria-labelledby="tune-title">
+  <div class="title-row">
+    <h1 id="tune-title">Tune</h1>
+    <span id="tune-status" class="badge status-waiting" role="status" aria-live="polite">waiting</span>
+    <span class="spacer"></span>
+    <vscode-button id="tune-stop" secondary aria-label="Stop the search after the running trials">Stop</vscode-button>
+    <vscode-button id="tune-apply-best" aria-label="Write the best trial's values into the file in place of the search spaces">Apply best</vscode-button>
+  </div>
+  <p id="tune-sampler" class="hint"></p>
+  <p id="tune-best" class="lr-suggestion" role="status" aria-live="polite"></p>
+  <h2 id="tune-table-title">Trials</h2>
+  <div class="tune-table-wrap"><table id="tune-table" class="tune-table" aria-labelledby="tune-table-title"></table></div>
+  <h2>Hyperparameters against the objective</h2>
+  <p id="tune-filter" class="hint"></p>
+  <div id="tune-parallel" class="tune-parallel"></div>
+  <div class="tune-charts">
+    <section class="chart"><h3>Objective over trials</h3><div id="tune-objective-plot" class="plot"></div></section>
+    <section class="chart"><h3>Objective per epoch, every trial</h3><div id="tune-curves-plot" class="plot"></div></section>
+  </div>
+</section>
 <header class="run-header">
   <div class="title-row">
     <h1 id="model-name">Training</h1>
@@ -20,7 +40,7 @@ export function renderLayout(app: HTMLElement): void {
   </dl>
   <div id="progress" class="progress" role="progressbar" aria-label="Training progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="progress-fill"></div></div>
 </header>
-<section class="toolbar" aria-label="Chart controls">
+<section id="charts-toolbar" class="toolbar" aria-label="Chart controls">
   <label class="slider" for="smoothing">Smoothing
     <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6" aria-describedby="smoothing-value">
     <output id="smoothing-value" for="smoothing">0.60</output>
@@ -37,6 +57,15 @@ export function renderLayout(app: HTMLElement): void {
   <div class="row">
     <vscode-button id="apply-overlay">Show selected</vscode-button>
     <vscode-button id="close-picker" secondary>Cancel</vscode-button>
+  </div>
+</section>
+<section id="lr-finder" class="lr-finder" hidden aria-labelledby="lr-finder-title">
+  <h2 id="lr-finder-title">Learning-rate finder</h2>
+  <p class="hint">Loss while the learning rate grows exponentially from the model's initial weights; the test stops when the smoothed loss diverges.</p>
+  <div id="lr-plot" class="plot" role="img" aria-label="Loss against learning rate, log scale"></div>
+  <p id="lr-suggestion" class="lr-suggestion" role="status" aria-live="polite"></p>
+  <div class="row">
+    <vscode-button id="lr-apply" hidden>Use it in the optimizer</vscode-button>
   </div>
 </section>
 <main>

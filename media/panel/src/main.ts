@@ -16,6 +16,9 @@ import { renderHeader } from './header';
 import { byId, renderLayout } from './layout';
 import { isHostToPanelMessage, type HostToPanelMessage } from './messages';
 import { applyEvent, emptyRun, runFromEvents, type Evaluated, type RunModel } from './runModel';
+import { LrFinderView } from './lrPlot';
+import { TuneView } from './tuneView';
+import { applyTuneEvent, emptyTune, type TuneModel } from './tuneModel';
 import { renderOverlayLegend } from './overlayLegend';
 import { clickedRemedy } from './remedies';
 import { installPredictView } from './predictView';
@@ -27,6 +30,10 @@ import { connectToHost } from './vscodeApi';
 /** Read-only handle for tests and debugging in the webview's developer tools. */
 export interface PanelInspector {
   plots(): Map<string, uPlot>;
+  /** The learning-rate finder's chart, when the run is a range test. */
+  lrPlot(): uPlot | undefined;
+  /** The tune view's plots and which trials its brushes let through. */
+  tune(): ReturnType<TuneView['inspect']> & { model: TuneModel };
   readonly renders: number;
   readonly pendingRender: boolean;
   run(): RunModel;
@@ -57,16 +64,41 @@ const settings: ChartSettings = { smoothing: saved.smoothing ?? 0.6, logLoss: sa
 
 const charts = new ChartGrid(byId('charts'), readPalette());
 const scheduler = createRenderScheduler(render);
+/** A hyperparameter search shown instead of a run (tuneReset). */
+let tuneId: string | undefined;
+let tune = emptyTune();
+let tuneRunning = false;
+const tuneView = new TuneView(readPalette(), {
+  applyBest: (trial) => {
+    if (tuneId !== undefined) host.postMessage({ type: 'applyBest', tuneId, trial });
+  },
+  stop: () => {
+    if (tuneId !== undefined) host.postMessage({ type: 'stopTune', tuneId });
+  },
+});
+const lrFinder = new LrFinderView(readPalette(), (learningRate) => {
+  if (runId !== undefined) host.postMessage({ type: 'applyLearningRate', runId, learningRate });
+});
 
 function saveState(): void {
   host.setState({ runId, overlayRunDirs, smoothing: settings.smoothing, logLoss: settings.logLoss });
 }
 
 function render(): void {
+  document.body.classList.toggle('tune-mode', tuneId !== undefined);
+  byId('tune-view').hidden = tuneId === undefined;
+  if (tuneId !== undefined) {
+    tuneView.render(tune, title, tuneRunning, !staticView);
+    return;
+  }
   renderHeader(run, title, runId !== undefined && !staticView && !stopRequested, staticView);
+  // A range test (mode 'lr-find') has no epochs: the finder replaces the training curves.
+  const rangeTest = run.lrPoints.length > 0;
+  lrFinder.update(run, runId !== undefined && !staticView);
+  byId('charts-toolbar').hidden = rangeTest;
   charts.update(run, overlays, settings);
   renderOverlayLegend(byId('overlay-legend'), run, overlays, readPalette(), displayedLabel);
-  byId('empty').hidden = run.batchX.length > 0 || run.epochs.length > 0;
+  byId('empty').hidden = rangeTest || run.batchX.length > 0 || run.epochs.length > 0;
   if (run.evaluated !== shownEvaluation) {
     shownEvaluation = run.evaluated;
     renderEvaluation(run.evaluated);
@@ -76,7 +108,23 @@ function render(): void {
 
 function handle(m: HostToPanelMessage): void {
   switch (m.type) {
+    case 'tuneReset':
+      tuneId = m.tuneId;
+      title = m.model;
+      tune = emptyTune();
+      tuneRunning = m.running;
+      tuneView.reset();
+      break;
+    case 'tuneEvents':
+      if (m.tuneId !== tuneId) return;
+      for (const e of m.events) applyTuneEvent(tune, e);
+      break;
+    case 'tuneEnded':
+      if (m.tuneId !== tuneId) return;
+      tuneRunning = false;
+      break;
     case 'reset':
+      tuneId = undefined;
       runId = m.runId;
       title = m.model;
       run = emptyRun();
@@ -84,6 +132,7 @@ function handle(m: HostToPanelMessage): void {
       charts.setRemedies([]); // the host sends the new run's file's remedies after the reset
       stopRequested = false;
       charts.clear();
+      lrFinder.clear();
       resetEventLog();
       saveState();
       break;
@@ -115,6 +164,8 @@ function handle(m: HostToPanelMessage): void {
       break;
     case 'theme':
       charts.setPalette(readPalette());
+      lrFinder.setPalette(readPalette());
+      tuneView.setPalette(readPalette());
       break;
     case 'remedies':
       charts.setRemedies(m.remedies, m.applied);
@@ -176,11 +227,15 @@ byId('export-png').addEventListener('click', () =>
 
 watchTheme(() => {
   charts.setPalette(readPalette());
+  lrFinder.setPalette(readPalette());
+  tuneView.setPalette(readPalette());
   scheduler.request();
 });
 
 window.modelspecPanel = {
   plots: () => charts.plots(),
+  lrPlot: () => lrFinder.chart,
+  tune: () => ({ ...tuneView.inspect(), model: tune }),
   get renders() {
     return scheduler.renders;
   },

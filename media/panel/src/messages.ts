@@ -7,9 +7,10 @@
 // - while training, the host posts `events` in batches (coalesce: a few messages a second);
 // - `stop` asks the host to stop the run; `requestRuns` → `runs`; `pickOverlay` → `overlay`
 //   (also sent on reload when the panel had an overlay, so the host re-reads those runs);
-// - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them.
+// - `exportCsv` / `exportPng` carry the file contents; the host asks where to save them;
+// - `applyLearningRate`: a range test's (mode 'lr-find') suggestion, to write into the optimizer.
 
-import type { RunEvent } from '../../../training/protocol';
+import type { RunEvent, TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import {
   isPredictHostMessage,
   isPredictPanelMessage,
@@ -18,7 +19,7 @@ import {
 } from './predictMessages';
 import type { RunTraits } from '../../../training/run-traits';
 
-export type { RunEvent, RunTraits };
+export type { RunEvent, RunTraits, TrialRunEvent, TuneEvent };
 
 /** An earlier run of the same model that the user may overlay on the charts. */
 export interface RunSummary {
@@ -68,7 +69,14 @@ export type HostToPanelMessage =
   /** A read-only view (the saved report.html): no Stop button, no run picker. */
   | { type: 'static' }
   /** Predictions for files the user picked or dropped (predictMessages.ts). */
-  | PredictHostMessage;
+  | PredictHostMessage
+  /** Show a hyperparameter search (the tune view) instead of a run: clears it. */
+  | { type: 'tuneReset'; tuneId: string; model: string; running: boolean }
+  /** The search's events in order: the tune session's, and its trials' epoch events (tagged with
+   *  `trial` and `execution`). */
+  | { type: 'tuneEvents'; tuneId: string; events: (TuneEvent | TrialRunEvent)[] }
+  /** The search ended (or was stopped): no Stop button any more. */
+  | { type: 'tuneEnded'; tuneId: string };
 
 /** An edit of the .model file the overfitting advice offers (ids of language/services/remedies.ts). */
 export interface RemedyOffer {
@@ -89,7 +97,13 @@ export type PanelToHostMessage =
   | { type: 'exportCsv'; csv: string }
   | { type: 'exportPng'; dataUrl: string }
   /** Predict… and dropped files (predictMessages.ts). */
-  | PredictPanelMessage;
+  | PredictPanelMessage
+  /** The tune view: write the best trial's values into the file in place of the spaces. */
+  | { type: 'applyBest'; tuneId: string; trial: number }
+  /** The tune view: stop the search after the running trials. */
+  | { type: 'stopTune'; tuneId: string }
+  /** The learning-rate finder's button: write this learning rate into the file's optimizer. */
+  | { type: 'applyLearningRate'; runId: string; learningRate: number };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -115,6 +129,17 @@ export function isPanelToHostMessage(x: unknown): x is PanelToHostMessage {
     case 'predictPick':
     case 'predictDrop':
       return isPredictPanelMessage(x);
+    case 'applyBest':
+      return typeof x.tuneId === 'string' && Number.isSafeInteger(x.trial);
+    case 'stopTune':
+      return typeof x.tuneId === 'string';
+    case 'applyLearningRate':
+      return (
+        typeof x.runId === 'string' &&
+        typeof x.learningRate === 'number' &&
+        Number.isFinite(x.learningRate) &&
+        x.learningRate > 0
+      );
     default:
       return false;
   }
@@ -146,6 +171,12 @@ export function isHostToPanelMessage(x: unknown): x is HostToPanelMessage {
     case 'predicting':
     case 'predictions':
       return isPredictHostMessage(x);
+    case 'tuneReset':
+      return typeof x.tuneId === 'string' && typeof x.model === 'string' && typeof x.running === 'boolean';
+    case 'tuneEvents':
+      return typeof x.tuneId === 'string' && Array.isArray(x.events) && x.events.every(isRecord);
+    case 'tuneEnded':
+      return typeof x.tuneId === 'string';
     default:
       return false;
   }

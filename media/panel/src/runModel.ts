@@ -11,6 +11,7 @@ export type Checkpoint = Extract<RunEvent, { type: 'checkpoint' }>;
 export type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
 export type LogEvent = Extract<RunEvent, { type: 'log' }>;
 export type CallbackNotice = Extract<RunEvent, { type: 'callback' }>;
+export type LrPoint = Extract<RunEvent, { type: 'lr_point' }>;
 
 export type RunStatus = 'waiting' | 'running' | 'finished' | 'stopped' | 'failed';
 
@@ -36,6 +37,8 @@ export interface RunModel {
   elapsed: number;
   /** The ETA and progress estimator the status bar and the notification use too. */
   tracker: ProgressTracker;
+  /** A learning-rate range test's batches (mode 'lr-find'): the panel shows the finder instead of the curves. */
+  lrPoints: LrPoint[];
 }
 
 export function emptyRun(): RunModel {
@@ -50,6 +53,7 @@ export function emptyRun(): RunModel {
     notices: [],
     elapsed: 0,
     tracker: new ProgressTracker(),
+    lrPoints: [],
   };
 }
 
@@ -94,6 +98,9 @@ export function applyEvent(run: RunModel, e: RunEvent): void {
       break;
     case 'evaluated':
       run.evaluated = e;
+      break;
+    case 'lr_point':
+      run.lrPoints.push(e);
       break;
     case 'finished':
       run.status = 'finished';

@@ -216,6 +216,117 @@ export function registerExtensionTests(): void {
       assert.ok(existsSync(join(runDir, 'report.html')));
     });
 
+    test('Find Learning Rate runs the range test into the panel; its suggestion is written into the optimizer', async function () {
+      this.timeout(180_000); // a 200-batch range test on tfjs
+      const file = workspaceFile('lr-digits.model');
+      const text = doc.getText().replace(/optimizer: [^\n]+/, "optimizer: 'adam'");
+      await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+      const lrDoc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(lrDoc);
+      const result = await vscode.commands.executeCommand<{
+        started: boolean;
+        reason?: string;
+        outcome?: Promise<{ suggestion?: { suggested: number; rule: string } }>;
+      }>('modelspec.findLearningRate', file);
+      assert.equal(result.started, true, result.reason);
+      const panelTab = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training: digits_mlp');
+      assert.ok(panelTab, 'the training panel shows the range test');
+      const outcome = await result.outcome!;
+      const suggested = outcome.suggestion?.suggested ?? 0;
+      assert.ok(suggested >= 1e-4 && suggested <= 1e-2, `suggested ${suggested}`);
+      const applied = await vscode.commands.executeCommand<{ applied: boolean; text?: string }>(
+        'modelspec.applyLearningRate',
+        file,
+        suggested,
+      );
+      assert.equal(applied.applied, true);
+      assert.match(lrDoc.getText(), /optimizer: Adam\(learning_rate=[0-9.e-]+\)/);
+      await vscode.commands.executeCommand('undo');
+      assert.match(lrDoc.getText(), /optimizer: 'adam'/, 'one undo takes the edit back');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.window.showTextDocument(doc);
+    });
+
+    test('Tune Model runs a 3-trial search into the tune view; Apply best writes the best values in one undo', async function () {
+      this.timeout(240_000); // three 1-epoch trials
+      const file = workspaceFile('tune-digits.model');
+      const source = [
+        'model digits_tune {',
+        '    Input(shape=(784,))',
+        "    Dense(Choice(16, 32), activation='relu')",
+        "    Dense(10, activation='softmax')",
+        '}',
+        'compile {',
+        "    loss: 'categorical_crossentropy'",
+        "    optimizer: Adam(learning_rate=Float(1e-3, 1e-2, sampling='log'))",
+        "    metrics: ['accuracy']",
+        '}',
+        'data {',
+        '    train: digits',
+        '    validation_split: 0.1',
+        '}',
+        'fit {',
+        '    epochs: 1',
+        '    batch_size: 128',
+        '}',
+        'tune {',
+        "    objective: 'val_loss'",
+        '    max_trials: 3',
+        "    algorithm: 'random'",
+        '    seed: 3',
+        '}',
+        '',
+      ].join('\n');
+      await vscode.workspace.fs.writeFile(file, Buffer.from(source));
+      const tuneDoc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(tuneDoc);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
+      assert.ok(
+        lenses.some((l) => l.command?.command === 'modelspec.tune'),
+        'a Tune code lens',
+      );
+      const result = await vscode.commands.executeCommand<{
+        started: boolean;
+        reason?: string;
+        tuneDir?: string;
+        done?: Promise<{
+          trials: { state: string }[];
+          best?: { number: number; hyperparameters: Record<string, unknown> };
+        }>;
+      }>('modelspec.tune', file);
+      assert.equal(result.started, true, result.reason);
+      // The tab model reaches the extension host a moment after the panel is created.
+      await until('the tune view', () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Tune: digits_tune'),
+      );
+      const summary = await result.done!;
+      assert.equal(summary.trials.length, 3);
+      assert.ok(summary.best, 'a best trial');
+      assert.ok(existsSync(join(result.tuneDir!, 'trials.csv')) && existsSync(join(result.tuneDir!, 'best.json')));
+      await vscode.window.showTextDocument(tuneDoc);
+      const applied = await vscode.commands.executeCommand<{ applied: boolean; trial?: number; reason?: string }>(
+        'modelspec.applyBestTrial',
+        file,
+        result.tuneDir,
+      );
+      assert.equal(applied.applied, true, applied.reason);
+      assert.equal(applied.trial, summary.best!.number);
+      const text = tuneDoc.getText();
+      assert.doesNotMatch(text, /Choice\(|Float\(/, 'the spaces are replaced');
+      assert.ok(
+        text.includes(`Dense(${String(summary.best!.hyperparameters['dense.units'])}, activation='relu')`),
+        text,
+      );
+      await vscode.commands.executeCommand('undo');
+      assert.equal(tuneDoc.getText(), source, 'one undo restores every space');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.window.showTextDocument(doc);
+    });
+
     test('breaking a layer produces the shape diagnostic under it, and Train refuses the file', async () => {
       const line = doc
         .getText()

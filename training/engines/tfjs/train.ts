@@ -19,6 +19,7 @@ import { Random } from './random';
 import { seedDropout } from './layers/dropout';
 import { applyConstraints } from './constraints';
 import { batchGradients } from './gradients';
+import { rangeTest } from './lr-find';
 import { ShardPool, singleThreadReason, trainingThreads } from './parallel';
 
 export interface StopSignal {
@@ -251,7 +252,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     const steps = Math.ceil(train.rows.length / batchSize);
     let device = choice.device;
     const threadNotes: string[] = [];
-    if (choice.backend === 'wasm' && spec.mode !== 'evaluate' && !options.firstBatchLoss) {
+    if (choice.backend === 'wasm' && spec.mode !== 'evaluate' && spec.mode !== 'lr-find' && !options.firstBatchLoss) {
       const threads = trainingThreads();
       const why = singleThreadReason(model, train.rows.length * spec.fit.epochs, threads);
       if (why) {
@@ -319,6 +320,11 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
         seconds: (performance.now() - startTime) / 1000,
         modelPath: '',
       });
+      return;
+    }
+
+    if (spec.mode === 'lr-find') {
+      await rangeTest({ spec, model, optimizer, data, lossFn, random, emit, stop, startTime });
       return;
     }
 
