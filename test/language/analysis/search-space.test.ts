@@ -354,6 +354,7 @@ describe("a trial's values", () => {
       unknown.diagnostics[0].message,
       /'dense_9\.units' is not a search space of this file \(it has dense\.units, /,
     );
+    assert.deepEqual(under(unknown, 'hyperparameter-unknown'), ['tune'], 'at the tune block');
     const outside = checked(SEARCH, { 'dense.units': 48 });
     assert.deepEqual(under(outside, 'hyperparameter-out-of-space'), ['Choice(32, 64, 128)']);
     assert.ok(planTraining(outside, '/tmp/x.model').blocker);
