@@ -207,7 +207,8 @@ export function givenHyperparameters(
   out: Diagnostic[],
 ): Record<string, HyperValue> {
   const values: Record<string, HyperValue> = {};
-  const at = { start: file.range.start, end: file.range.start };
+  // A name the file does not have points at the tune block (the search's settings), else the file's start.
+  const at = file.blocks.find((b) => b.kind === 'tune')?.keyword ?? { start: file.range.start, end: file.range.start };
   for (const [name, value] of Object.entries(given)) {
     const space = spaces.find((s) => s.name === name);
     if (!space) {

@@ -390,17 +390,20 @@ export function checkedPoints(def: SpaceDefinition): HyperValue[] {
     case 'float': {
       const min = def.min ?? 0;
       const last = lastOnGrid(def);
-      if (def.kind === 'int' && (def.sampling ?? 'linear') === 'linear' && def.step !== undefined) {
-        const n = Math.round((last - min) / def.step);
+      const step = def.step;
+      if (step !== undefined) {
+        // On the grid: min + k·step, or min·step^k with log sampling; thinned to its ends and a few between.
+        const log = (def.sampling ?? 'linear') !== 'linear';
+        const n = Math.round(log ? Math.log(last / min) / Math.log(step) : (last - min) / step);
         const ks =
           n + 1 <= MAX_RANGE_POINTS
             ? [...Array(n + 1).keys()]
             : [0, Math.round(n / 4), Math.round(n / 2), Math.round((3 * n) / 4), n];
-        points = ks.map((k) => min + k * (def.step as number));
-      } else if (def.kind === 'int') {
-        const mid = Math.round(Math.sqrt(min * last));
-        points = [min, mid, Math.round(last)];
-      } else points = [min, last];
+        points = ks
+          .map((k) => (log ? min * step ** k : min + k * step))
+          .map((v) => (def.kind === 'int' ? Math.round(v) : v));
+      } else if (def.kind === 'int') points = [min, Math.round(Math.sqrt(min * last)), Math.round(last)];
+      else points = [min, last];
       break;
     }
   }

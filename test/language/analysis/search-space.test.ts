@@ -306,6 +306,9 @@ describe('every point of the space', () => {
     assert.deepEqual(checkedPoints(def('Choice(8, 16, default=16)')), [16, 8]);
     assert.ok(isPointOf(def('Int(32, 256, step=32)'), 64));
     assert.ok(!isPointOf(def('Int(32, 256, step=32)'), 65));
+    assert.deepEqual(checkedPoints(def("Int(2, 64, step=2, sampling='log')")), [2, 4, 16, 32, 64]);
+    assert.deepEqual(checkedPoints(def("Int(1, 100, sampling='log')")), [1, 10, 100]);
+    assert.deepEqual(checkedPoints(def('Float(0.1, 0.5, step=0.2)')), [0.1, 0.30000000000000004, 0.5]);
     assert.ok(isPointOf(def("Int(2, 64, step=2, sampling='log')"), 16));
     assert.ok(!isPointOf(def("Int(2, 64, step=2, sampling='log')"), 12));
     assert.ok(isPointOf(def('Float(0.1, 0.5, step=0.1)'), 0.3));
@@ -351,6 +354,7 @@ describe("a trial's values", () => {
       unknown.diagnostics[0].message,
       /'dense_9\.units' is not a search space of this file \(it has dense\.units, /,
     );
+    assert.deepEqual(under(unknown, 'hyperparameter-unknown'), ['tune'], 'at the tune block');
     const outside = checked(SEARCH, { 'dense.units': 48 });
     assert.deepEqual(under(outside, 'hyperparameter-out-of-space'), ['Choice(32, 64, 128)']);
     assert.ok(planTraining(outside, '/tmp/x.model').blocker);
