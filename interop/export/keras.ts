@@ -10,7 +10,7 @@ import type { CallValue, Value } from '../../language/syntax/ast';
 import { pretrainedPart, savedLayerCall } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
 import { digitsFileName, pythonDataLoader } from './python-data';
-import { blackLayout } from './python-layout';
+import { BLACK_LINE_LENGTH, blackLayout } from './python-layout';
 import {
   pythonComment,
   pythonDocstring,
@@ -111,13 +111,19 @@ export function exportKeras(plan: ModelPlan): string {
     `batch_size=${batchSize}`,
     validation ? 'validation_data=(x_val, y_val)' : `validation_split=${pythonLiteral(data.validationSplitSetting)}`,
     `shuffle=${data.shuffle ? 'True' : 'False'}`,
-    `callbacks=[${callbacks.join(', ')}]`,
+    'callbacks=callbacks',
   ];
+  // The callbacks as a list of their own, one per line when they do not fit on one, as users write it.
+  const callbackList = [`callbacks = [${callbacks.join(', ')}]`];
+  if (callbackList[0]!.length > BLACK_LINE_LENGTH)
+    callbackList.splice(0, 1, 'callbacks = [', ...callbacks.map((c) => `    ${c},`), ']');
   if (augment) {
     const args = Object.entries(augment.args)
       .filter(([, v]) => v !== null && v !== false && v !== 0)
       .map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`);
     out.push(
+      '',
+      ...callbackList,
       '',
       '# Augmentation as Keras 2 applied it: random transforms of each training batch.',
       `augment = keras.preprocessing.image.ImageDataGenerator(${args.join(', ')})`,
@@ -128,7 +134,7 @@ export function exportKeras(plan: ModelPlan): string {
         .join(', ')}, validation_data=${validation ? '(x_val, y_val)' : '(x_train[split:], y_train[split:])'})`,
     );
   } else {
-    out.push('', `model.fit(x_train, y_train, ${fitArgs.join(', ')})`);
+    out.push('', ...callbackList, `model.fit(x_train, y_train, ${fitArgs.join(', ')})`);
   }
   if (test) out.push('print(dict(zip(model.metrics_names, np.atleast_1d(model.evaluate(x_test, y_test)))))');
   out.push(`model.save(${pythonLiteral(`${model.name}.keras`)})`);

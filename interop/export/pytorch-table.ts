@@ -15,7 +15,7 @@ interface LayerExport {
   module?: string;
   channels_first?: boolean;
   same_padding?: string;
-  activation?: boolean;
+  adds_activation?: boolean;
   weights?: string;
 }
 
@@ -127,7 +127,7 @@ export function layerModules(layer: LayerInfo): { modules: string[]; weights: st
     }
     modules.push(module);
   }
-  if (entry.activation) {
+  if (entry.adds_activation) {
     const name = typeof args.activation === 'string' ? args.activation : 'linear';
     const activation = lookup(table().activations, name);
     if (activation === undefined) throw new Error(`activation '${name}' has no PyTorch export yet`);

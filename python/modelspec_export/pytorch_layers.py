@@ -16,7 +16,7 @@ python-source.ts:
 A layer entry's fields (LayerExport): `module`, the PyTorch module; `channels_first`, when the
 module runs channels-first inside ChannelsFirst (tensors stay channels-last between layers, as
 in Keras); `same_padding`, the module that pads first when the layer's padding is 'same';
-`activation`, when the layer's `activation` argument follows as a module of its own (from
+`adds_activation`, when the layer's `activation` argument follows as a module of its own (from
 ACTIVATIONS); `weights`, where its saved weights go inside `module` (Pretrained). The helper
 classes the templates name (ChannelsFirst, SamePad, ...) are in pytorch_helpers.py.
 """
@@ -28,26 +28,26 @@ class LayerExport(TypedDict, total=False):
     module: str
     channels_first: bool
     same_padding: str
-    activation: bool
+    adds_activation: bool
     weights: str
 
 
 LAYERS: Dict[str, LayerExport] = {
     "Dense": {
         "module": "nn.Linear({in_features}, {units}, bias={use_bias})",
-        "activation": True,
+        "adds_activation": True,
     },
     "Conv1D": {
         "module": "nn.Conv1d({in_features}, {filters}, {kernel_size:tuple}, stride={strides:tuple}, dilation={dilation_rate:tuple}, groups={groups}, bias={use_bias})",
         "channels_first": True,
         "same_padding": "SamePad({kernel_size:tuple}, {strides:tuple}, {dilation_rate:tuple})",
-        "activation": True,
+        "adds_activation": True,
     },
     "Conv2D": {
         "module": "nn.Conv2d({in_features}, {filters}, {kernel_size:tuple}, stride={strides:tuple}, dilation={dilation_rate:tuple}, groups={groups}, bias={use_bias})",
         "channels_first": True,
         "same_padding": "SamePad({kernel_size:tuple}, {strides:tuple}, {dilation_rate:tuple})",
-        "activation": True,
+        "adds_activation": True,
     },
     "MaxPooling1D": {
         "module": "nn.MaxPool1d({pool_size:tuple}, stride={strides:tuple|pool_size})",
@@ -80,7 +80,7 @@ LAYERS: Dict[str, LayerExport] = {
     "Dropout": {"module": "nn.Dropout({rate})"},
     "SpatialDropout1D": {"module": "nn.Dropout1d({rate})", "channels_first": True},
     "SpatialDropout2D": {"module": "nn.Dropout2d({rate})", "channels_first": True},
-    "Activation": {"activation": True},
+    "Activation": {"adds_activation": True},
     "ReLU": {"module": "nn.ReLU()"},
     "LeakyReLU": {"module": "nn.LeakyReLU({negative_slope})"},
     "ELU": {"module": "nn.ELU({alpha})"},
