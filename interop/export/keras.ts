@@ -111,20 +111,20 @@ export function exportKeras(plan: ModelPlan): string {
     `batch_size=${batchSize}`,
     validation ? 'validation_data=(x_val, y_val)' : `validation_split=${pythonLiteral(data.validationSplitSetting)}`,
     `shuffle=${data.shuffle ? 'True' : 'False'}`,
-    'callbacks=callbacks',
   ];
-  // The callbacks as a list of their own, one per line when they do not fit on one, as users write it.
-  const callbackList = [`callbacks = [${callbacks.join(', ')}]`];
-  if (callbackList[0]!.length > BLACK_LINE_LENGTH)
-    callbackList.splice(0, 1, 'callbacks = [', ...callbacks.map((c) => `    ${c},`), ']');
+  // The callbacks inline when they fit on the fit call's line (black puts one argument per line);
+  // else a list of their own before the call, one per line, as users write a long one.
+  const inline = `callbacks=[${callbacks.join(', ')}]`;
+  const fitsInline = `    ${inline},`.length <= BLACK_LINE_LENGTH;
+  fitArgs.push(fitsInline ? inline : 'callbacks=callbacks');
+  const callbackList = fitsInline ? [] : ['callbacks = [', ...callbacks.map((c) => `    ${c},`), ']'];
   if (augment) {
     const args = Object.entries(augment.args)
       .filter(([, v]) => v !== null && v !== false && v !== 0)
       .map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`);
     out.push(
       '',
-      ...callbackList,
-      '',
+      ...(callbackList.length > 0 ? [...callbackList, ''] : []),
       '# Augmentation as Keras 2 applied it: random transforms of each training batch.',
       `augment = keras.preprocessing.image.ImageDataGenerator(${args.join(', ')})`,
       `split = int(len(x_train) * (1 - ${pythonLiteral(data.validationSplitSetting)}))`,
