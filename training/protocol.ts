@@ -9,6 +9,12 @@ import type { KerasLayerConfig } from '../language/catalog/types';
 export type EngineName = 'tfjs' | 'torch';
 
 /** A tensor stored as raw little-endian bytes in a file (row-major), read by both engines. */
+/**
+ * ImageDataGenerator's arguments, every one explicit (the plan applies the catalog's defaults):
+ * numbers, booleans, and lists of numbers (zoom_range=[0.9, 1.2]).
+ */
+export type AugmentArgs = Record<string, number | boolean | number[]>;
+
 export interface TensorFile {
   path: string;
   dtype: 'uint8' | 'float32' | 'int32';
@@ -49,7 +55,7 @@ export interface PreparedData {
   labelEncoding: 'onehot' | 'index' | 'raw';
   shuffle: boolean;
   /** Keras ImageDataGenerator arguments, applied per batch to training images only. */
-  augment?: Record<string, number | boolean>;
+  augment?: AugmentArgs;
   /** True when samples are images (x is N×H×W×C) so panels can show them. */
   isImage: boolean;
   /** A sample as an image [H, W, C] whenever the source holds images, also when the model reads

@@ -2,26 +2,16 @@
 // for the run (tensorboard.ts) and what `modelspec runs` compares between runs. One list, so
 // both show the same names and values.
 
+import { getLayer } from '../language/catalog';
 import type { RunSpec } from './protocol';
 
 export type HyperparameterValue = number | string | boolean;
 export type Hyperparameters = Record<string, HyperparameterValue>;
 
-/** Layer arguments a search varies (KerasTuner's usual spaces); other arguments are left out so
- *  the comparison stays readable. */
-const LAYER_ARGUMENTS = [
-  'units',
-  'filters',
-  'kernel_size',
-  'strides',
-  'pool_size',
-  'rate',
-  'activation',
-  'padding',
-  'dilation_rate',
-  'return_sequences',
-  'output_dim',
-];
+/** The arguments of a Keras layer class that the catalog marks as hyperparameters (ArgSpec.hyperparameter). */
+function hyperparameterArgs(className: string): string[] {
+  return (getLayer(className)?.args ?? []).filter((a) => a.hyperparameter).map((a) => a.name);
+}
 
 /** `(3, 3)` for a tuple, as the .model file and Keras write it; scalars as they are. */
 function scalar(value: unknown): HyperparameterValue | undefined {
@@ -43,7 +33,7 @@ export function runHyperparameters(spec: Pick<RunSpec, 'compile' | 'fit' | 'mode
   for (const layer of spec.model.config.layers) {
     const config = layer.config as Record<string, unknown>;
     const name = typeof config.name === 'string' ? config.name : layer.class_name;
-    for (const arg of LAYER_ARGUMENTS) {
+    for (const arg of hyperparameterArgs(layer.class_name)) {
       const value = scalar(config[arg]);
       if (value !== undefined) hp[`${name}.${arg}`] = value;
     }

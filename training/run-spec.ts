@@ -11,7 +11,7 @@ import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
-import type { InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
+import type { AugmentArgs, InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
 import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 
@@ -118,7 +118,7 @@ export function dataSettingsOf(data: DataPlan): DataSettings {
     validationSplit: data.validationSplit,
     shuffle: data.shuffle,
     rescale: data.rescale,
-    augment: data.augment && numericArgs(data.augment.args),
+    augment: data.augment && augmentArgs(data.augment.args),
   };
 }
 
@@ -131,5 +131,15 @@ export function timestamp(date = new Date()): string {
 function numericArgs(args: Record<string, ArgValue>): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(args)) if (typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  return out;
+}
+
+/** ImageDataGenerator's arguments as the engines take them: numbers, booleans and number lists (zoom_range). */
+function augmentArgs(args: Record<string, ArgValue>): AugmentArgs {
+  const out: AugmentArgs = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) out[k] = v as number[];
+  }
   return out;
 }

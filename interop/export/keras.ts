@@ -7,8 +7,10 @@ import type { CallPlan, ModelPlan } from '../../language/analysis/plan';
 import { getLayer } from '../../language/catalog';
 import { printValue } from '../../language/services/format';
 import type { CallValue, Value } from '../../language/syntax/ast';
-import { pretrainedPart, SAVED_WEIGHTS_READER, savedLayerCall } from './pretrained';
+import { pretrainedPart, savedLayerCall } from './pretrained';
+import { helpersFor } from './pytorch-helpers';
 import { digitsFileName, pythonDataLoader } from './python-data';
+import { BLACK_LINE_LENGTH, blackLayout } from './python-layout';
 import {
   pythonComment,
   pythonDocstring,
@@ -32,7 +34,8 @@ export function exportKeras(plan: ModelPlan): string {
   );
   out.push('import numpy as np', 'import keras', 'from keras import layers', '');
   const pretrained = pretrainedPart(model);
-  if (pretrained) out.push(SAVED_WEIGHTS_READER.trim(), '', '');
+  // The saved weights' reader (numpy only), the block the PyTorch script uses too.
+  if (pretrained) out.push(...helpersFor('', ['load_saved_weights']).sources, '', '');
 
   // Layers: Input as keras.Input, applications under keras.applications, the rest under layers.
   // Pretrained(...) stands for the saved model's layers: they are written out, weights loaded below.
@@ -56,7 +59,8 @@ export function exportKeras(plan: ModelPlan): string {
     out.push(
       '',
       `# The saved weights go into the first ${pythonNumber(n)} layers.`,
-      `saved = load_saved_weights(${pythonLiteral(pretrained.file)})  # change the path if you move the model`,
+      '# Change the path if you move the saved model.',
+      `saved = load_saved_weights(${pythonLiteral(pretrained.file)})`,
       `for layer, weights in zip(model.layers[:${pythonNumber(n)}], saved):`,
       '    layer.set_weights(list(weights.values()))',
     );
@@ -87,7 +91,7 @@ export function exportKeras(plan: ModelPlan): string {
   const data = plan.data;
   if (!compile || !data) {
     out.push('# Add a compile block and a data block with a training source to train this model.');
-    return out.join('\n') + '\n';
+    return blackLayout(out.join('\n') + '\n');
   }
   const oneHot = compile.labelEncoding === 'onehot';
   const { train, test, validation, rescale } = data;
@@ -107,14 +111,20 @@ export function exportKeras(plan: ModelPlan): string {
     `batch_size=${batchSize}`,
     validation ? 'validation_data=(x_val, y_val)' : `validation_split=${pythonLiteral(data.validationSplitSetting)}`,
     `shuffle=${data.shuffle ? 'True' : 'False'}`,
-    `callbacks=[${callbacks.join(', ')}]`,
   ];
+  // The callbacks inline when they fit on the fit call's line (black puts one argument per line);
+  // else a list of their own before the call, one per line, as users write a long one.
+  const inline = `callbacks=[${callbacks.join(', ')}]`;
+  const fitsInline = `    ${inline},`.length <= BLACK_LINE_LENGTH;
+  fitArgs.push(fitsInline ? inline : 'callbacks=callbacks');
+  const callbackList = fitsInline ? [] : ['callbacks = [', ...callbacks.map((c) => `    ${c},`), ']'];
   if (augment) {
     const args = Object.entries(augment.args)
       .filter(([, v]) => v !== null && v !== false && v !== 0)
       .map(([k, v]) => `${pythonIdentifier(k)}=${pythonLiteral(v)}`);
     out.push(
       '',
+      ...(callbackList.length > 0 ? [...callbackList, ''] : []),
       '# Augmentation as Keras 2 applied it: random transforms of each training batch.',
       `augment = keras.preprocessing.image.ImageDataGenerator(${args.join(', ')})`,
       `split = int(len(x_train) * (1 - ${pythonLiteral(data.validationSplitSetting)}))`,
@@ -124,14 +134,14 @@ export function exportKeras(plan: ModelPlan): string {
         .join(', ')}, validation_data=${validation ? '(x_val, y_val)' : '(x_train[split:], y_train[split:])'})`,
     );
   } else {
-    out.push('', `model.fit(x_train, y_train, ${fitArgs.join(', ')})`);
+    out.push('', ...callbackList, `model.fit(x_train, y_train, ${fitArgs.join(', ')})`);
   }
   if (test) out.push('print(dict(zip(model.metrics_names, np.atleast_1d(model.evaluate(x_test, y_test)))))');
   out.push(`model.save(${pythonLiteral(`${model.name}.keras`)})`);
   // The bundled digits are loaded from the .npz beside the script.
   if (out.some((l) => l.includes('Path(__file__)')))
     out.splice(out.indexOf('import numpy as np'), 0, 'from pathlib import Path', '');
-  return out.join('\n') + '\n';
+  return blackLayout(out.join('\n') + '\n');
 }
 
 function qualify(callee: string): string {

@@ -3,12 +3,16 @@
 import { arg, bool, oneOfAnyCase, optional, ref } from './arg-types';
 import type { ArgSpec } from './types';
 
+/** The flag of arguments a hyperparameter search varies (ArgSpec.hyperparameter). */
+export const HYPERPARAMETER = { hyperparameter: true } as const;
+
 export function activationArg(defaultValue: string | null = null): ArgSpec {
   return arg(
     'activation',
     optional(ref('activation')),
     defaultValue,
     'Activation function applied to the output (None: linear).',
+    HYPERPARAMETER,
   );
 }
 

@@ -76,6 +76,12 @@ export interface ArgSpec {
    * the checker warns, offers to remove it, and gives it no meaning. The text says what to do instead.
    */
   ignoredByKeras3?: string;
+  /**
+   * A hyperparameter a search varies (KerasTuner's usual spaces: units, filters, kernel_size,
+   * rate, activation, …): TensorBoard's HParams and `modelspec runs` compare it between runs
+   * (training/run-hyperparameters.ts); other arguments are left out so the comparison stays readable.
+   */
+  hyperparameter?: boolean;
 }
 
 /** Thrown by shape rules; the analyzer turns it into a diagnostic on the layer. */

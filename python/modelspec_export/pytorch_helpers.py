@@ -6,7 +6,11 @@ they need), without the markers, so an exported script reads like hand-written c
 this module (for its tests) gives every helper.
 """
 import csv
+import gzip
 import os
+import urllib.request
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -387,3 +391,32 @@ class CSVLogger:
 
 
 # --- end CSVLogger
+
+
+# --- begin load_mnist
+def load_mnist(name, split):
+    """MNIST or Fashion-MNIST from the canonical mirrors, cached where ModelSpec caches them."""
+    base = {
+        "mnist": "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        "fashion_mnist": "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    }[name]
+    cache = os.environ.get("MODELSPEC_CACHE", os.path.expanduser("~/.cache/modelspec"))
+    folder = os.path.join(cache, name)
+    os.makedirs(folder, exist_ok=True)
+    arrays = []
+    for kind in ("images-idx3-ubyte", "labels-idx1-ubyte"):
+        path = os.path.join(folder, f"{split}-{kind}.gz")
+        if not os.path.exists(path):
+            urllib.request.urlretrieve(base + f"{split}-{kind}.gz", path)
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+        dims = data[3]
+        shape = [
+            int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)
+        ]
+        pixels = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims)
+        arrays.append(pixels.reshape(shape))
+    return arrays[0], arrays[1].astype(np.int64)
+
+
+# --- end load_mnist

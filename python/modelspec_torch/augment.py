@@ -14,10 +14,22 @@ from typing import Any, Dict, Optional
 import torch
 import torch.nn.functional as F
 
+from .args import arg
+
 TRANSFORM_ARGS = ('rotation_range', 'width_shift_range', 'height_shift_range', 'zoom_range',
                   'horizontal_flip', 'vertical_flip')
 SUPPORTED = set(TRANSFORM_ARGS) | {'featurewise_center', 'featurewise_std_normalization', 'fill_mode',
                                    'rescale', 'interpolation_order'}
+
+
+OWNER = 'ImageDataGenerator'
+
+
+def _number(args: Dict[str, Any], key: str) -> float:
+    value = arg(args, key, OWNER)
+    if isinstance(value, (list, tuple)):
+        raise ValueError(f'ImageDataGenerator({key}={list(value)}): the PyTorch engine takes a single number here')
+    return float(value)
 
 
 class Augmenter:
@@ -27,13 +39,14 @@ class Augmenter:
         unknown = [k for k, v in args.items() if k not in SUPPORTED and v not in (0, False, None)]
         if unknown:
             raise ValueError(f"ImageDataGenerator argument(s) not supported by the PyTorch engine: {', '.join(unknown)}")
-        self.rotation = float(args.get('rotation_range', 0) or 0)
-        self.width_shift = float(args.get('width_shift_range', 0) or 0)
-        self.height_shift = float(args.get('height_shift_range', 0) or 0)
-        zoom = args.get('zoom_range', 0) or 0
-        self.zoom = (1 - zoom, 1 + zoom) if not isinstance(zoom, (list, tuple)) else (float(zoom[0]), float(zoom[1]))
-        self.hflip = bool(args.get('horizontal_flip', False))
-        self.vflip = bool(args.get('vertical_flip', False))
+        # Every argument is in the RunSpec (the catalog has the defaults): read strictly.
+        self.rotation = _number(args, 'rotation_range')
+        self.width_shift = _number(args, 'width_shift_range')
+        self.height_shift = _number(args, 'height_shift_range')
+        zoom = arg(args, 'zoom_range', OWNER)
+        self.zoom = (float(zoom[0]), float(zoom[1])) if isinstance(zoom, (list, tuple)) else (1 - zoom, 1 + zoom)
+        self.hflip = bool(arg(args, 'horizontal_flip', OWNER))
+        self.vflip = bool(arg(args, 'vertical_flip', OWNER))
 
     @property
     def active(self) -> bool:
@@ -80,8 +93,8 @@ class Standardizer:
     training images (after rescale), as ImageDataGenerator.fit computes them."""
 
     def __init__(self, args: Dict[str, Any]):
-        self.center = bool(args.get('featurewise_center', False))
-        self.scale = bool(args.get('featurewise_std_normalization', False))
+        self.center = bool(arg(args, 'featurewise_center', OWNER))
+        self.scale = bool(arg(args, 'featurewise_std_normalization', OWNER))
         self.mean: Optional[torch.Tensor] = None
         self.std: Optional[torch.Tensor] = None
 

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .args import arg
 from .augment import Augmenter, Standardizer
 from .protocol import PreparedData, TensorFile
 
@@ -85,7 +86,7 @@ class DeviceSplit:
         self.device = device
         self.input_shape = tuple(input_shape)
         self.output_shape = tuple(output_shape)
-        self.rescale = float(data.get('rescale', 1.0) or 1.0)
+        self.rescale = float(arg(data, 'rescale', 'the data block'))
         self.encoding = data.get('labelEncoding', 'raw')
         self.num_classes = int(output_shape[-1])
         self.standardizer = standardizer
@@ -160,11 +161,11 @@ def build_splits(data: PreparedData, device: torch.device, input_shape, output_s
     train, validation, test = load_splits(data)
     total = sum(s.x.nbytes + s.y.nbytes for s in (train, validation, test) if s is not None)
     on_device = fits_on_device(device, total)
-    augment = data.get('augment') or {}
-    standardizer = Standardizer(augment)
+    augment = data.get('augment')
+    standardizer = Standardizer(augment) if augment is not None else None
     splits = [DeviceSplit(s, device, input_shape, output_shape, data, on_device, standardizer) if s is not None else None
               for s in (train, validation, test)]
-    if standardizer.active:
+    if standardizer is not None and standardizer.active:
         # Statistics from the training images, applied to every split so that validation and
         # test see the inputs the model was trained on.
         fitted = splits[0]

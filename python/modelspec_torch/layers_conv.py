@@ -13,21 +13,13 @@ import torch
 import torch.nn.functional as F
 
 from .activations import get_activation
+from .keras_layouts import conv_weight_from_keras, conv_weight_to_keras
 from .layers_base import (KerasLayer, Shape, as_tuple, identity, spatial_padding, to_channels_first,
                           to_channels_last, torch_pad_arg)
 
 CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 MAX_POOL_FN = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 AVG_POOL_FN: Dict[int, Callable[..., torch.Tensor]] = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
-
-
-def _kernel_to_keras(n: int):
-    # torch (out, in, *k) -> Keras (*k, in, out)
-    return lambda w: w.permute(*range(2, n + 2), 1, 0)
-
-
-def _kernel_from_keras(n: int):
-    return lambda k: k.permute(n + 1, n, *range(n))
 
 
 def _check_channels_last(config):
@@ -63,8 +55,8 @@ class Conv(KerasLayer):
         self.padder = _Padder(spatial_padding(self.arg('padding'), input_shape[:-1], k,
                                               self.strides, self.dilation))
         self.weight = self.new_param(filters, cin // self.groups, *k)
-        self.add_weight('kernel', (*k, cin // self.groups, filters), self.weight, _kernel_to_keras(n),
-                        _kernel_from_keras(n), self.arg('kernel_initializer'))
+        self.add_weight('kernel', (*k, cin // self.groups, filters), self.weight, conv_weight_to_keras,
+                        conv_weight_from_keras, self.arg('kernel_initializer'))
         self.bias = None
         if self.arg('use_bias'):
             self.bias = self.new_param(filters)
@@ -123,8 +115,8 @@ class SeparableConv2D(DepthwiseConv2D):
         super().__init__(config, input_shape)
         filters, mid = int(config['filters']), self.out_channels
         self.pointwise = self.new_param(filters, mid, 1, 1)
-        self.add_weight('pointwise_kernel', (1, 1, mid, filters), self.pointwise, _kernel_to_keras(2),
-                        _kernel_from_keras(2), self.arg('pointwise_initializer'))
+        self.add_weight('pointwise_kernel', (1, 1, mid, filters), self.pointwise,
+                        conv_weight_to_keras, conv_weight_from_keras, self.arg('pointwise_initializer'))
         self.bias = None
         if self.arg('use_bias'):
             self.bias = self.new_param(filters)

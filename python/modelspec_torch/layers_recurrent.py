@@ -21,14 +21,11 @@ from torch import nn
 
 from . import initializers
 from .activations import get_activation
+from .keras_layouts import (recurrent_biases_from_keras, recurrent_weight_from_keras, recurrent_weight_to_keras,
+                            gates_from_keras)
 from .layers_base import KerasLayer, Shape
 
 GATES = {'LSTM': 4, 'GRU': 3, 'SimpleRNN': 1}
-
-
-def _swap_first_blocks(t: torch.Tensor, units: int) -> torch.Tensor:
-    """Keras z,r,h <-> torch r,z,n along axis 0 (an involution)."""
-    return torch.cat([t[units:2 * units], t[:units], t[2 * units:]], dim=0)
 
 
 def _dropout_mask(x: torch.Tensor, shape, rate: float) -> torch.Tensor:
@@ -71,33 +68,33 @@ class Recurrent(KerasLayer):
             defaults = act_name in ('tanh', 'relu')
         self.fast = defaults and self.recurrent_dropout == 0
 
-        reorder = (lambda t: _swap_first_blocks(t, units)) if kind == 'GRU' else (lambda t: t)
-        self.add_weight('kernel', (features, g * units), cast(torch.Tensor, self.rnn.weight_ih_l0), lambda w: reorder(w).t(),
-                        lambda k: reorder(k.t()), self.arg('kernel_initializer'))
-        self.add_weight('recurrent_kernel', (units, g * units), cast(torch.Tensor, self.rnn.weight_hh_l0), lambda w: reorder(w).t(),
-                        lambda k: reorder(k.t()), self.arg('recurrent_initializer'))
+        # Keras's layouts (keras_layouts.py, shared with the PyTorch export's weight loading).
+        self.add_weight('kernel', (features, g * units), cast(torch.Tensor, self.rnn.weight_ih_l0),
+                        lambda w: recurrent_weight_to_keras(w, kind), lambda k: recurrent_weight_from_keras(k, kind),
+                        self.arg('kernel_initializer'))
+        self.add_weight('recurrent_kernel', (units, g * units), cast(torch.Tensor, self.rnn.weight_hh_l0),
+                        lambda w: recurrent_weight_to_keras(w, kind), lambda k: recurrent_weight_from_keras(k, kind),
+                        self.arg('recurrent_initializer'))
         if use_bias:
-            self._add_bias(kind, units, g, reorder, config)
+            self._add_bias(kind, units, g)
 
-    def _add_bias(self, kind, units, g, reorder, config):
+    def _add_bias(self, kind, units, g):
         b_ih, b_hh = self.rnn.bias_ih_l0, self.rnn.bias_hh_l0
         init = self.arg('bias_initializer')
+
+        def set_(v):
+            ih, hh = recurrent_biases_from_keras(v, kind)
+            with torch.no_grad():
+                b_ih.copy_(ih), b_hh.copy_(hh)
         if kind == 'GRU':
             def get():
-                return torch.stack([reorder(b_ih), reorder(b_hh)])
-
-            def set_(v):
-                with torch.no_grad():
-                    b_ih.copy_(reorder(v[0])), b_hh.copy_(reorder(v[1]))
+                return torch.stack([gates_from_keras(b_ih, kind), gates_from_keras(b_hh, kind)])
             self.add_composite_weight('bias', (2, g * units), get, set_, init, trainable=True)
             for p in (b_ih, b_hh):
                 p.requires_grad_(self.trainable_layer)
             return
         # One Keras bias: torch's input bias; torch's recurrent bias stays zero and frozen.
-        def set_one(v):
-            with torch.no_grad():
-                b_ih.copy_(v), b_hh.zero_()
-        weight = self.add_composite_weight('bias', (g * units,), lambda: b_ih, set_one, None)
+        weight = self.add_composite_weight('bias', (g * units,), lambda: b_ih, set_, None)
         value = initializers.make(init, (g * units,))
         if kind == 'LSTM' and self.arg('unit_forget_bias'):
             value[units:2 * units] = 1.0  # Keras: forget-gate bias starts at one

@@ -48,7 +48,7 @@ class PreparedData(TypedDict):
     classes: NotRequired[List[str]]
     labelEncoding: Literal['onehot', 'index', 'raw']
     shuffle: bool
-    augment: NotRequired[Dict[str, Union[float, bool]]]
+    augment: NotRequired[Dict[str, Union[float, bool, List[float]]]]
     isImage: bool
     imageShape: NotRequired[List[int]]  # [H, W, C] of an image source, also when x is flattened
 

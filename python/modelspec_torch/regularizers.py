@@ -9,10 +9,14 @@ from typing import Any, Callable, List, Optional
 
 import torch
 
+from .args import arg
+
 Penalty = Callable[[], torch.Tensor]
 
-_DEFAULTS = {'L1': (0.01, 0.0), 'L2': (0.0, 0.01), 'L1L2': (0.0, 0.0)}
-_ALIASES = {'l1': 'L1', 'l2': 'L2', 'l1_l2': 'L1L2', 'l1l2': 'L1L2'}
+# The factors each regularizer has (a factor it lacks is zero); the values come from the config,
+# which the lowering writes in full (the catalog holds the defaults).
+_FACTORS = {'L1': ('l1',), 'L2': ('l2',), 'L1L2': ('l1', 'l2')}
+_ALIASES = {**{n.lower(): n for n in _FACTORS}, 'l1_l2': 'L1L2'}
 
 
 def make_regularizer(spec: Any) -> Optional[Callable[[torch.Tensor], torch.Tensor]]:
@@ -21,10 +25,11 @@ def make_regularizer(spec: Any) -> Optional[Callable[[torch.Tensor], torch.Tenso
         return None
     name, config = (spec, {}) if isinstance(spec, str) else (spec.get('class_name'), dict(spec.get('config') or {}))
     name = _ALIASES.get(str(name).lower(), str(name))
-    if name not in _DEFAULTS:
+    if name not in _FACTORS:
         raise ValueError(f"regularizer '{name}' is not supported by the PyTorch engine (supported: L1, L2, L1L2)")
-    l1 = float(config.get('l1', _DEFAULTS[name][0]))
-    l2 = float(config.get('l2', _DEFAULTS[name][1]))
+    owner = f'regularizer {name}'
+    l1 = float(arg(config, 'l1', owner)) if 'l1' in _FACTORS[name] else 0.0
+    l2 = float(arg(config, 'l2', owner)) if 'l2' in _FACTORS[name] else 0.0
 
     def penalty(w: torch.Tensor) -> torch.Tensor:
         total = w.new_zeros(())

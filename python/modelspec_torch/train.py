@@ -27,6 +27,7 @@ from .device import choose_device
 from .distributed import Forward, Placement, Replicas, synchronized_batch_norms
 from .export import export_onnx, save_model
 from .activations import get_activation
+from .args import arg
 from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
 from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
@@ -325,7 +326,7 @@ class Trainer:
         """One epoch; returns the train logs, or None when a stop was requested."""
         self.model.train()
         split = self.train_split
-        if self.spec['data'].get('shuffle', True):
+        if arg(self.spec['data'], 'shuffle', 'the data block'):
             order = torch.randperm(len(split), generator=self.shuffle_gen).to(split.index_device())
         else:
             order = torch.arange(len(split), device=split.index_device())

@@ -22,7 +22,7 @@ from modelspec_torch import bench
 from modelspec_torch.device import probe
 from modelspec_torch.protocol import EventSink
 from modelspec_torch.train import StopRequest, Trainer, first_batch_loss
-from tests.helpers import catalog, keras_layer, optimizer_args
+from tests.helpers import augment_args, catalog, keras_layer, optimizer_args
 
 
 def out(**kw):
@@ -55,7 +55,7 @@ def spec_for(kind, tmp, n, backend, epochs=2, mixed=True):
                  'test': {'x': files('x.bin', 'uint8', [n, 28, 28]), 'y': files('y.bin', 'int32', [n])},
                  'validationSplit': 0.1, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True,
                  'classes': [str(i) for i in range(10)],
-                 'augment': {'rotation_range': 10, 'width_shift_range': 0.1} if kind == 'cnn' else {}},
+                 **({'augment': augment_args(rotation_range=10, width_shift_range=0.1)} if kind == 'cnn' else {})},
         'fit': {'epochs': epochs, 'batchSize': 128, 'seed': 1, 'callbacks': [{'name': 'ReduceLROnPlateau', 'args': {**catalog()['callbacks']['ReduceLROnPlateau'], 'patience': 1}}],
                 'backend': backend, 'mixedPrecision': mixed},
         'runDir': os.path.join(tmp, 'run'),

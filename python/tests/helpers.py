@@ -47,6 +47,11 @@ def optimizer_args(name, **given):
     return {**catalog()['optimizers'][name], **given}
 
 
+def augment_args(**given):
+    """ImageDataGenerator's arguments as the RunSpec carries them: the catalog's, then `given`."""
+    return {**catalog()['augment'], **given}
+
+
 def initializer(class_name):
     """An initializer's Keras JSON with the catalog's arguments, as the lowering writes it."""
     return catalog()['initializers'][class_name]

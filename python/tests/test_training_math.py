@@ -11,7 +11,7 @@ from modelspec_torch.augment import Augmenter, Standardizer
 from modelspec_torch.callbacks import make_callbacks
 from modelspec_torch.optimizers import make_optimizer
 from modelspec_torch.png import encode_png
-from tests.helpers import initializer, optimizer_args
+from tests.helpers import augment_args, initializer, optimizer_args
 
 
 def keras_steps(name, args, grads, w0):
@@ -175,14 +175,14 @@ class AugmentTest(unittest.TestCase):
     def test_flips_only(self):
         torch.manual_seed(0)
         x = torch.rand(32, 6, 5, 1)
-        y = Augmenter({'horizontal_flip': True})(x)
+        y = Augmenter(augment_args(horizontal_flip=True))(x)
         flipped = x.flip(2)
         same = [(torch.allclose(y[i], x[i], atol=1e-5), torch.allclose(y[i], flipped[i], atol=1e-5)) for i in range(32)]
         self.assertTrue(all(a or b for a, b in same))
         self.assertTrue(any(a for a, _ in same) and any(b for _, b in same))
 
     def test_integer_pixel_shift_moves_the_image_with_nearest_fill(self):
-        aug = Augmenter({'width_shift_range': 2})  # >= 1: pixels
+        aug = Augmenter(augment_args(width_shift_range=2))  # >= 1: pixels
         x = torch.arange(8, dtype=torch.float32).reshape(1, 1, 8, 1).repeat(64, 1, 1, 1)
         torch.manual_seed(1)
         y = aug(x)
@@ -192,12 +192,12 @@ class AugmentTest(unittest.TestCase):
         self.assertTrue(bool((rows[:, 1:] >= rows[:, :-1] - 1e-5).all()))
         self.assertTrue(bool((rows >= 0).all() and (rows <= 7).all()))
         self.assertLessEqual(float((rows - x[:, 0, :, 0]).abs().max()), 2.0 + 1e-4)
-        self.assertFalse(Augmenter({'rotation_range': 0}).active)
+        self.assertFalse(Augmenter(augment_args(rotation_range=0)).active)
 
     def test_featurewise_statistics_are_per_channel(self):
         x = torch.stack([torch.full((4, 4), 10.0), torch.full((4, 4), 30.0)], dim=-1)  # channels 10 and 30
         x = torch.stack([x, x * 3])  # two images: channel means 20 and 60
-        std = Standardizer({'featurewise_center': True, 'featurewise_std_normalization': True})
+        std = Standardizer(augment_args(featurewise_center=True, featurewise_std_normalization=True))
         std.fit(x, rescale=0.5)
         np.testing.assert_allclose(std.mean.numpy(), [10, 30])
         np.testing.assert_allclose(std.std.numpy(), [5, 15])
@@ -205,7 +205,7 @@ class AugmentTest(unittest.TestCase):
 
     def test_unsupported_argument_is_named(self):
         with self.assertRaisesRegex(ValueError, 'shear_range'):
-            Augmenter({'shear_range': 0.2})
+            Augmenter(augment_args(shear_range=0.2))
 
 
 class PngTest(unittest.TestCase):

@@ -18,13 +18,14 @@ function exported(file: string, to: 'keras' | 'pytorch'): string {
 
 test("imdb-lstm: load_data() with the file's arguments, then pad_sequences to the sequence length", () => {
   const keras = exported('examples/imdb-lstm.model', 'keras');
+  // The call is laid out as black lays it out (one argument per line, a trailing comma: test/export/black-layout.test.ts).
   assert.match(
     keras,
-    /x_train, y_train = keras\.datasets\.imdb\.load_data\(num_words=20000, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3\)\[0\]\nx_train = keras\.utils\.pad_sequences\(x_train, maxlen=80\)/,
+    /x_train, y_train = keras\.datasets\.imdb\.load_data\(\s*num_words=20000,\s*skip_top=0,\s*maxlen=None,\s*seed=113,\s*start_char=1,\s*oov_char=2,\s*index_from=3,?\s*\)\[0\]\nx_train = keras\.utils\.pad_sequences\(x_train, maxlen=80\)/,
   );
   assert.match(
     keras,
-    /x_test, y_test = keras\.datasets\.imdb\.load_data\(.*\)\[1\]\nx_test = keras\.utils\.pad_sequences\(x_test, maxlen=80\)/,
+    /x_test, y_test = keras\.datasets\.imdb\.load_data\([^)]*\)\[1\]\nx_test = keras\.utils\.pad_sequences\(x_test, maxlen=80\)/,
   );
   assert.doesNotMatch(
     keras,

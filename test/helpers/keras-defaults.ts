@@ -6,6 +6,7 @@ import {
   BASE_ARGS,
   allCallbacks,
   allInitializers,
+  getAugmentation,
   allLayers,
   allOptimizers,
   getCallback,
@@ -45,11 +46,19 @@ export function callbackArgs(name: string, given: Record<string, ArgValue> = {})
   return withDefaults(spec, given);
 }
 
+/** ImageDataGenerator's arguments with the catalog's defaults, as the RunSpec carries them. */
+export function augmentArgs(given: Record<string, number | boolean> = {}): Record<string, number | boolean> {
+  const spec = getAugmentation('ImageDataGenerator');
+  if (!spec) throw new Error('no ImageDataGenerator in the catalog');
+  return withDefaults(spec, given) as Record<string, number | boolean>;
+}
+
 /** Every catalog default the Python unit tests need, as one JSON document (python/tests/helpers.py reads it). */
 export function catalogDefaults(): {
   layers: Record<string, Record<string, unknown>>;
   optimizers: Record<string, Record<string, unknown>>;
   callbacks: Record<string, Record<string, ArgValue>>;
+  augment: Record<string, number | boolean>;
   initializers: Record<string, KerasObject | null>;
 } {
   return {
@@ -59,5 +68,6 @@ export function catalogDefaults(): {
     layers: Object.fromEntries(allLayers().map((s) => [s.name, layerDefaults(s.name)])),
     optimizers: Object.fromEntries(allOptimizers().map((o) => [o.name, optimizerArgs(o.name)])),
     callbacks: Object.fromEntries(allCallbacks().map((c) => [c.name, callbackArgs(c.name)])),
+    augment: augmentArgs(),
   };
 }

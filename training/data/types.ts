@@ -4,6 +4,7 @@
 export type { SourceName, SourceRef, SourceInfo } from '../../language/data/types';
 export type { ResolvedSource } from '../../language/analysis/plan';
 import type { ResolvedSource } from '../../language/analysis/plan';
+import type { AugmentArgs } from '../protocol';
 export type { LoadedSplit, PrepareContext, SourceLoader, SplitName } from '../../data/types';
 
 /** The data block, evaluated (the TrainingPlan's data, run-spec.ts `dataSettingsOf`): sources plus Keras-style options. */
@@ -18,5 +19,5 @@ export interface DataSettings {
   /** Multiply x by this; images default to 1/255. */
   rescale?: number;
   /** ImageDataGenerator arguments. */
-  augment?: Record<string, number | boolean>;
+  augment?: AugmentArgs;
 }

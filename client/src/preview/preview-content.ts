@@ -16,6 +16,7 @@ import type { SourceRef } from '../../../language/data/types';
 import type { HostToPreviewMessage, PreviewContent } from '../../../media/preview/src/messages';
 import { augmentBatch, parseAugment } from '../../../training/engines/tfjs/augment';
 import { Random } from '../../../training/engines/tfjs/random';
+import type { AugmentArgs } from '../../../training/protocol';
 import { dataSettingsOf } from '../../../training/run-spec';
 
 /** The samples last read, kept while the source stays the same (typing in augment's arguments re-draws without reading again). */
@@ -99,7 +100,7 @@ function augmentCall(data: DataPlan): string {
  */
 export function augmentImages(
   images: SampleImage[],
-  args: Record<string, number | boolean>,
+  args: AugmentArgs,
   seed: number,
 ): Uint8Array[] {
   const options = parseAugment(args);

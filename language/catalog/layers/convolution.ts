@@ -11,6 +11,7 @@ import {
   activityRegularizerArg,
   constraintArg,
   dataFormatArg,
+  HYPERPARAMETER,
   initializerArg,
   kernelBiasArgs,
   regularizerArg,
@@ -26,7 +27,12 @@ import { argBool, argNumber, argOptionalTuple, argString, argTuple } from '../va
 import { slideWindow } from './windows';
 
 function kernelArg(rank: number): ArgSpec {
-  return required('kernel_size', intTuple(rank), `Size of the convolution window: ${intOrTuplePhrase(rank)}.`);
+  return required(
+    'kernel_size',
+    intTuple(rank),
+    `Size of the convolution window: ${intOrTuplePhrase(rank)}.`,
+    HYPERPARAMETER,
+  );
 }
 function stridesArg(rank: number): ArgSpec {
   return arg(
@@ -34,6 +40,7 @@ function stridesArg(rank: number): ArgSpec {
     intTuple(rank),
     rank === 1 ? 1 : Array<number>(rank).fill(1),
     'Step of the window along each spatial axis.',
+    HYPERPARAMETER,
   );
 }
 function dilationArg(rank: number): ArgSpec {
@@ -42,6 +49,7 @@ function dilationArg(rank: number): ArgSpec {
     intTuple(rank),
     rank === 1 ? 1 : Array<number>(rank).fill(1),
     'Spacing between kernel elements (atrous convolution).',
+    HYPERPARAMETER,
   );
 }
 function paddingArg(causal: boolean): ArgSpec {
@@ -49,9 +57,9 @@ function paddingArg(causal: boolean): ArgSpec {
   const doc =
     "'valid': no padding, the output shrinks; 'same': zero-pad so that the output is ceil(input / stride)" +
     (causal ? "; 'causal': pad on the left only (for sequences)." : '.');
-  return arg('padding', oneOfAnyCase(...values), 'valid', doc);
+  return arg('padding', oneOfAnyCase(...values), 'valid', doc, HYPERPARAMETER);
 }
-const filtersArg = required('filters', int(1), 'Number of output channels (filters).');
+const filtersArg = required('filters', int(1), 'Number of output channels (filters).', HYPERPARAMETER);
 const depthMultiplierArg = arg('depth_multiplier', int(1), 1, 'Number of depthwise output channels per input channel.');
 
 interface Window {

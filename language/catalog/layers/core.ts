@@ -5,6 +5,7 @@ import {
   activationArg,
   activityRegularizerArg,
   constraintArg,
+  HYPERPARAMETER,
   initializerArg,
   kernelBiasArgs,
   regularizerArg,
@@ -65,7 +66,7 @@ export const Dense: LayerSpec = defineLayer({
   category: 'core',
   doc: 'Densely-connected layer: output = activation(dot(input, kernel) + bias). On inputs of rank above 1 it applies to the last axis.',
   args: [
-    required('units', int(1), 'Dimensionality of the output space (number of neurons).'),
+    required('units', int(1), 'Dimensionality of the output space (number of neurons).', HYPERPARAMETER),
     activationArg(),
     useBiasArg,
     ...kernelBiasArgs(),
@@ -83,7 +84,9 @@ export const Activation: LayerSpec = defineLayer({
   name: 'Activation',
   category: 'core',
   doc: "Applies an activation function to its input: Activation('relu').",
-  args: [required('activation', ref('activation'), "The activation function, e.g. 'relu' or 'softmax'.")],
+  args: [
+    required('activation', ref('activation'), "The activation function, e.g. 'relu' or 'softmax'.", HYPERPARAMETER),
+  ],
   outputShape: (ctx) => ctx.input,
 });
 
@@ -92,7 +95,7 @@ export const Dropout: LayerSpec = defineLayer({
   category: 'regularization',
   doc: 'Sets a fraction `rate` of inputs to 0 during training and scales the rest by 1/(1 - rate); does nothing at inference.',
   args: [
-    required('rate', fraction, 'Fraction of the inputs to drop, in [0, 1).'),
+    required('rate', fraction, 'Fraction of the inputs to drop, in [0, 1).', HYPERPARAMETER),
     arg(
       'noise_shape',
       optional(shape),
@@ -110,7 +113,7 @@ export const Embedding: LayerSpec = defineLayer({
   doc: 'Turns integer indices in [0, input_dim) into dense vectors of size output_dim; the usual first layer for text.',
   args: [
     required('input_dim', int(1), 'Size of the vocabulary: the largest index plus one.'),
-    required('output_dim', int(1), 'Size of each embedding vector.'),
+    required('output_dim', int(1), 'Size of each embedding vector.', HYPERPARAMETER),
     initializerArg('embeddings_initializer', 'uniform', 'embeddings matrix'),
     regularizerArg('embeddings_regularizer', 'embeddings matrix'),
     constraintArg('embeddings_constraint', 'embeddings matrix'),

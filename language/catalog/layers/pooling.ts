@@ -2,7 +2,7 @@
 // GlobalMax/GlobalAveragePooling1D/2D/3D (reduce every spatial axis; keepdims keeps them as 1).
 
 import { arg, bool, intTuple, oneOfAnyCase, optional } from '../arg-types';
-import { dataFormatArg } from '../common-args';
+import { dataFormatArg, HYPERPARAMETER } from '../common-args';
 import type { ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
 import { NO_PYTORCH_EXPORT } from '../support';
@@ -32,18 +32,21 @@ function poolLayer(kind: 'Max' | 'Average', rank: Rank): LayerSpec {
         intTuple(rank),
         rank === 1 ? 2 : Array<number>(rank).fill(2),
         `Size of the pooling window: ${intOrTuplePhrase(rank)}.`,
+        HYPERPARAMETER,
       ),
       arg(
         'strides',
         optional(intTuple(rank)),
         null,
         'Step of the window; None means pool_size (non-overlapping windows).',
+        HYPERPARAMETER,
       ),
       arg(
         'padding',
         oneOfAnyCase('valid', 'same'),
         'valid',
         "'valid': no padding, partial windows are dropped; 'same': pad so that the output is ceil(input / strides).",
+        HYPERPARAMETER,
       ),
       dataFormatArg,
     ],

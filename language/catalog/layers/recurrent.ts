@@ -5,13 +5,25 @@
 //   GRU:       3 gates; with reset_after=True (Keras's default) two biases per gate = 3u(u + F + 2)
 
 import { arg, bool, fraction, int, ref, required, seed } from '../arg-types';
-import { activityRegularizerArg, constraintArg, initializerArg, regularizerArg, useBiasArg } from '../common-args';
+import {
+  activityRegularizerArg,
+  constraintArg,
+  HYPERPARAMETER,
+  initializerArg,
+  regularizerArg,
+  useBiasArg,
+} from '../common-args';
 import { defineLayer } from '../define-layer';
 import { knownDim } from '../shapes';
 import { ShapeError, type ArgSpec, type LayerContext, type LayerSpec, type ParamCount } from '../types';
 import { argBool, argNumber } from '../values';
 
-const unitsArg = required('units', int(1), 'Dimensionality of the output space (size of the hidden state).');
+const unitsArg = required(
+  'units',
+  int(1),
+  'Dimensionality of the output space (size of the hidden state).',
+  HYPERPARAMETER,
+);
 
 function activation(name: string, defaultValue: string, doc: string): ArgSpec {
   // Keras's recurrent activations may be None (linear); the union keeps that legal.
@@ -43,6 +55,7 @@ const sequenceArgs: ArgSpec[] = [
     bool,
     false,
     'Return the output of every step (None, steps, units) instead of the last one (None, units).',
+    HYPERPARAMETER,
   ),
   arg(
     'return_state',

@@ -2,7 +2,7 @@
 // GaussianNoise, GaussianDropout. Dropout itself lives with the core layers.
 
 import { arg, float, fraction, required, seed } from '../arg-types';
-import { dataFormatArg } from '../common-args';
+import { dataFormatArg, HYPERPARAMETER } from '../common-args';
 import { defineLayer } from '../define-layer';
 import { NO_PYTORCH_EXPORT } from '../support';
 import type { LayerSpec } from '../types';
@@ -17,7 +17,7 @@ function spatialDropout(rank: 1 | 2 | 3): LayerSpec {
     doc: `Like Dropout, but drops entire channels (feature maps) of a ${rank}D input instead of single elements.`,
     inputRanks: [rank + 1],
     args: [
-      required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).'),
+      required('rate', fraction, 'Fraction of the channels to drop, in [0, 1).', HYPERPARAMETER),
       ...(rank === 1 ? [] : [dataFormatArg]),
       seedArg,
     ],
@@ -42,7 +42,7 @@ export const GaussianDropout: LayerSpec = defineLayer({
   category: 'regularization',
   unsupported: NO_PYTORCH_EXPORT,
   doc: 'Multiplies inputs by 1-centred Gaussian noise with stddev sqrt(rate / (1 - rate)) during training.',
-  args: [required('rate', fraction, 'Drop probability, as for Dropout, in [0, 1).'), seedArg],
+  args: [required('rate', fraction, 'Drop probability, as for Dropout, in [0, 1).', HYPERPARAMETER), seedArg],
   outputShape: (ctx) => ctx.input,
 });
 

@@ -8,6 +8,7 @@ import { DataPipeline, epochOrder } from '../../../training/engines/tfjs/data';
 import { getLoss } from '../../../training/engines/tfjs/losses';
 import { getMetrics } from '../../../training/engines/tfjs/metrics';
 import { augmentBatch, parseAugment } from '../../../training/engines/tfjs/augment';
+import { augmentArgs } from '../../helpers/keras-defaults';
 import { Random } from '../../../training/engines/tfjs/random';
 import type { PreparedData } from '../../../training/protocol';
 import { tempDir, writeTensor } from './helpers';
@@ -135,10 +136,10 @@ test('shuffling is seeded and covers every row once', () => {
 test('augmentation: flips mirror exactly, zero ranges change nothing, a seed repeats', () => {
   const img = () => Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i); // 2 images 3x4x1... as [n=2,h=3,w=4,c=1]
   const none = img();
-  augmentBatch(none, 2, [3, 4, 1], parseAugment({}), new Random(1));
+  augmentBatch(none, 2, [3, 4, 1], parseAugment(augmentArgs()), new Random(1));
   assert.deepEqual(none, img());
   const flipped = img();
-  augmentBatch(flipped, 2, [3, 4, 1], parseAugment({ horizontal_flip: true }), new Random(3));
+  augmentBatch(flipped, 2, [3, 4, 1], parseAugment(augmentArgs({ horizontal_flip: true })), new Random(3));
   for (let b = 0; b < 2; b++) {
     const row = Array.from(flipped.subarray(b * 12, b * 12 + 4));
     const orig = Array.from(img().subarray(b * 12, b * 12 + 4));
@@ -152,21 +153,21 @@ test('augmentation: flips mirror exactly, zero ranges change nothing, a seed rep
     r1,
     2,
     [3, 4, 1],
-    parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }),
+    parseAugment(augmentArgs({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 })),
     new Random(5),
   );
   augmentBatch(
     r2,
     2,
     [3, 4, 1],
-    parseAugment({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 }),
+    parseAugment(augmentArgs({ rotation_range: 30, zoom_range: 0.2, width_shift_range: 0.2 })),
     new Random(5),
   );
   assert.deepEqual(r1, r2);
   assert.notDeepEqual(r1, img());
   // A shift of one whole pixel (width_shift_range >= 1 means pixels) moves columns; edges repeat ('nearest').
   const s = Float32Array.from([1, 2, 3, 4]);
-  const opts = parseAugment({ width_shift_range: 1 });
+  const opts = parseAugment(augmentArgs({ width_shift_range: 1 }));
   let shifted = s;
   for (let seed = 0; seed < 20; seed++) {
     shifted = Float32Array.from(s);
@@ -180,7 +181,7 @@ test('featurewise_center and std_normalization standardise with the training sta
   const data = new DataPipeline(
     prepared(tempDir(), 20, {
       validationSplit: 0,
-      augment: { featurewise_center: true, featurewise_std_normalization: true },
+      augment: augmentArgs({ featurewise_center: true, featurewise_std_normalization: true }),
     }),
     { input: [2, 2, 1], output: [3] },
   );

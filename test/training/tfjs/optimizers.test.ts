@@ -1,6 +1,6 @@
 // Each optimizer follows Keras 3's update rule and defaults: three steps on one weight with a
 // known gradient sequence, against the rule written out in plain JavaScript (float64).
-import { optimizerArgs } from '../../../language/catalog';
+import { allOptimizers, optimizerArgs } from '../../../language/catalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -153,4 +153,33 @@ test('the learning rate can change between steps (ReduceLROnPlateau)', async () 
 test('an argument missing from the run spec is an error naming it, not a default of the engine', () => {
   assert.throws(() => createOptimizer('adam', { learning_rate: 0.1 }), /optimizer Adam: the run spec has no 'beta_1'/);
   assert.throws(() => createOptimizer('sgd', {}), /optimizer SGD: the run spec has no 'learning_rate'/);
+});
+
+test("each optimizer keeps as many values per weight as the catalog's `slots` says Keras keeps", async () => {
+  await selectBackend('tfjs:wasm');
+  const cases: [string, Record<string, number | boolean>][] = [
+    ['SGD', {}],
+    ['SGD', { momentum: 0.9 }],
+    ['RMSprop', {}],
+    ['RMSprop', { momentum: 0.9 }],
+    ['RMSprop', { centered: true, momentum: 0.9 }],
+    ['Adam', {}],
+    ['Adamax', {}],
+    ['Nadam', {}],
+    ['Adagrad', {}],
+    ['Adadelta', {}],
+  ];
+  for (const [name, given] of cases) {
+    const args = optimizerArgs(name, given);
+    const expected = allOptimizers().find((o) => o.name === name)!.slots!(args);
+    const opt = createOptimizer(name, args);
+    const w = tf.variable(tf.ones([3]));
+    const before = tf.memory().numTensors;
+    const grad = tf.fill([3], 0.5);
+    opt.applyGradients([w], [grad]);
+    grad.dispose();
+    assert.equal(tf.memory().numTensors - before, expected, `${name} ${JSON.stringify(given)}`);
+    opt.dispose();
+    w.dispose();
+  }
 });

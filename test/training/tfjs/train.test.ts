@@ -11,6 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../training/engines/tfjs/model-io';
 import { eventWriter } from '../../../training/engines/tfjs/events';
 import { layer, MLP_LAYERS, makeSpec, mnist, mnistFiles, only, runCollect, tempDir, writeTensor } from './helpers';
+import { augmentArgs } from '../../helpers/keras-defaults';
 
 test('an MLP learns real MNIST digits well above chance, reports, saves and reloads', async () => {
   const dir = tempDir();
@@ -92,7 +93,7 @@ test('a seeded run repeats exactly (initializers, shuffling, augmentation, dropo
       layers,
       fit: { epochs: 1, batchSize: 50, seed: 11, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
     });
-    spec.data.augment = { rotation_range: 10, width_shift_range: 0.1 };
+    spec.data.augment = augmentArgs({ rotation_range: 10, width_shift_range: 0.1 });
     spec.data.train = mnistFiles(dir, 'train', 300);
     return only(await runCollect(spec), 'epoch')[0]!.loss;
   };
@@ -120,7 +121,7 @@ test('a CNN with augmentation trains on wasm', async () => {
     fit: { epochs: 2, batchSize: 32, seed: 2, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
   });
   spec.data.labelEncoding = 'index';
-  spec.data.augment = { rotation_range: 10, zoom_range: 0.1, horizontal_flip: false };
+  spec.data.augment = augmentArgs({ rotation_range: 10, zoom_range: 0.1, horizontal_flip: false });
   const events = await runCollect(spec);
   const epochs = only(events, 'epoch');
   assert.equal(epochs.length, 2, JSON.stringify(only(events, 'failed')));

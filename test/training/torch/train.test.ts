@@ -18,6 +18,7 @@ import {
   writeSpec,
   writeTensor,
 } from './helpers';
+import { augmentArgs } from '../../helpers/keras-defaults';
 
 test('probe prints torch version, CUDA, MPS and threads as one JSON line', { skip: SKIP }, () => {
   const r = runPython(['--probe']);
@@ -151,7 +152,7 @@ test(
       rescale: 1 / 255,
       classes: ['tl', 'tr', 'bl', 'br'],
       isImage: true,
-      augment: { rotation_range: 5, width_shift_range: 0.05, zoom_range: 0.05 },
+      augment: augmentArgs({ rotation_range: 5, width_shift_range: 0.05, zoom_range: 0.05 }),
     };
     spec.fit.epochs = 6;
     const { events, status, stderr } = train(dir, spec);

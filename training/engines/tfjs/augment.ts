@@ -1,6 +1,7 @@
 // Keras ImageDataGenerator's random transforms, applied in place to a batch of images
 // (N x H x W x C floats): rotation, shifts, zoom and flips as one affine map around the image
 // centre, sampled bilinearly with fill_mode='nearest' (edge pixels extend outwards).
+import type { AugmentArgs } from '../../protocol';
 import type { Random } from './random';
 
 export interface AugmentOptions {
@@ -14,18 +15,36 @@ export interface AugmentOptions {
   featurewiseStdNormalization: boolean;
 }
 
-export function parseAugment(args: Record<string, number | boolean>): AugmentOptions {
-  const num = (k: string) => Number(args[k] ?? 0);
-  const zoom = num('zoom_range');
+/**
+ * The RunSpec's ImageDataGenerator arguments, read strictly: the plan carries every one (the
+ * catalog has the defaults), so a missing one is an error that names it, never a guess.
+ */
+export function parseAugment(args: AugmentArgs): AugmentOptions {
+  const value = (k: string) => {
+    if (!Object.hasOwn(args, k))
+      throw new Error(`ImageDataGenerator has no '${k}' argument in the run spec; the spec carries every argument`);
+    return args[k]!;
+  };
+  const num = (k: string) => {
+    const v = value(k);
+    if (typeof v !== 'number')
+      throw new Error(`ImageDataGenerator(${k}=${JSON.stringify(v)}): the TF.js engine takes a single number here`);
+    return v;
+  };
+  const flag = (k: string) => value(k) === true;
+  const zoom = value('zoom_range');
+  // Keras: a float z zooms in [1 - z, 1 + z]; a pair is [lower, upper].
+  const zoomRange: [number, number] =
+    Array.isArray(zoom) && zoom.length === 2 ? [zoom[0]!, zoom[1]!] : [1 - num('zoom_range'), 1 + num('zoom_range')];
   return {
     rotationRange: num('rotation_range'),
     widthShiftRange: num('width_shift_range'),
     heightShiftRange: num('height_shift_range'),
-    zoomRange: [1 - zoom, 1 + zoom],
-    horizontalFlip: Boolean(args['horizontal_flip']),
-    verticalFlip: Boolean(args['vertical_flip']),
-    featurewiseCenter: Boolean(args['featurewise_center']),
-    featurewiseStdNormalization: Boolean(args['featurewise_std_normalization']),
+    zoomRange,
+    horizontalFlip: flag('horizontal_flip'),
+    verticalFlip: flag('vertical_flip'),
+    featurewiseCenter: flag('featurewise_center'),
+    featurewiseStdNormalization: flag('featurewise_std_normalization'),
   };
 }
 

@@ -131,8 +131,9 @@ export class DataPipeline {
       augmentBatch(out, rows.length, this.imageShape, this.augment, random);
     if (this.featureMean && this.featureStd) {
       const channels = this.featureMean.length;
-      const center = this.augment?.featurewiseCenter ?? false;
-      const normalise = this.augment?.featurewiseStdNormalization ?? false;
+      // No ImageDataGenerator: no featurewise statistics.
+      const center = this.augment?.featurewiseCenter === true;
+      const normalise = this.augment?.featurewiseStdNormalization === true;
       for (let i = 0; i < out.length; i++) {
         const c = i % channels;
         let v = out[i]!;

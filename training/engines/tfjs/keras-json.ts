@@ -8,16 +8,35 @@ import { Random } from './random';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A regularizer config's factor, read strictly: the lowering writes every argument (the catalog
+ * holds the defaults), so a missing one is an error that names it.
+ */
+function factor(c: Json, key: 'l1' | 'l2', owner: string): number {
+  const v = c[key];
+  if (typeof v !== 'number')
+    throw new Error(`${owner} has no numeric '${key}' in the model config; the lowering writes it`);
+  return v;
+}
+
+/** Each regularizer as TF.js's L1L2: the factors it has; a factor it lacks is zero. */
+function l1l2(name: string, factors: readonly ('l1' | 'l2')[]): (c: Json) => Json {
+  return (c) => ({
+    l1: factors.includes('l1') ? factor(c, 'l1', name) : 0,
+    l2: factors.includes('l2') ? factor(c, 'l2', name) : 0,
+  });
+}
+
 const REGULARIZERS: Record<string, (c: Json) => Json> = {
-  L1: (c) => ({ l1: c['l1'] ?? 0.01, l2: 0 }),
-  L2: (c) => ({ l1: 0, l2: c['l2'] ?? 0.01 }),
-  L1L2: (c) => ({ l1: c['l1'] ?? 0, l2: c['l2'] ?? 0 }),
+  L1: l1l2('L1', ['l1']),
+  L2: l1l2('L2', ['l2']),
+  L1L2: l1l2('L1L2', ['l1', 'l2']),
 };
 
 /** A regularizer's Keras JSON ({class_name: 'L2', config: {l2}}) as its L1 and L2 factors. */
 export function l1l2Of(value: unknown): { l1: number; l2: number } | undefined {
   if (!isObject(value) || typeof value['class_name'] !== 'string') return undefined;
-  const make = REGULARIZERS[value['class_name']];
+  const make = Object.hasOwn(REGULARIZERS, value['class_name']) ? REGULARIZERS[value['class_name']] : undefined;
   const c = make?.(isObject(value['config']) ? value['config'] : {});
   return c ? { l1: Number(c['l1']), l2: Number(c['l2']) } : undefined;
 }

@@ -3,6 +3,7 @@
 // RunSpec, filled from the catalog (`optimizerArgs`): no Keras default lives here.
 // `learningRate` is a plain number that ReduceLROnPlateau may change between steps.
 import * as tf from '@tensorflow/tfjs-core';
+import { getOptimizer } from '../../../language/catalog';
 
 type Args = Record<string, number | boolean>;
 
@@ -21,16 +22,19 @@ export abstract class KerasOptimizer {
   /** Steps taken so far (Keras's `iterations`). */
   iterations = 0;
   private readonly slots = new Map<string, tf.Variable[]>();
+  /** Per-variable slot tensors (momentum, velocity, ...), as many as Keras keeps: the catalog's `slots`. */
+  private readonly slotCount: number;
 
   constructor(
     readonly name: string,
     args: Args,
   ) {
     this.learningRate = need(name, args, 'learning_rate');
+    const slots = getOptimizer(name)?.slots;
+    if (!slots) throw new Error(`internal error: the catalog has no slot count for the optimizer ${name}`);
+    this.slotCount = slots(args);
   }
 
-  /** Number of per-variable slot tensors this optimizer keeps (momentum, velocity, ...). */
-  protected abstract slotCount(): number;
   /** Per-variable slots' initial value. */
   protected slotInit(_index: number): number {
     return 0;
@@ -42,7 +46,7 @@ export abstract class KerasOptimizer {
     let s = this.slots.get(w.name);
     if (!s) {
       s = [];
-      for (let i = 0; i < this.slotCount(); i++) s.push(tf.variable(tf.fill(w.shape, this.slotInit(i)), false));
+      for (let i = 0; i < this.slotCount; i++) s.push(tf.variable(tf.fill(w.shape, this.slotInit(i)), false));
       this.slots.set(w.name, s);
     }
     return s;
@@ -75,9 +79,6 @@ class SGD extends KerasOptimizer {
     this.momentum = need(this.name, args, 'momentum');
     this.nesterov = Boolean(need(this.name, args, 'nesterov'));
   }
-  protected slotCount() {
-    return this.momentum ? 1 : 0;
-  }
   protected update(w: tf.Variable, g: tf.Tensor, [m]: tf.Variable[], lr: tf.Scalar) {
     if (!m) return tf.sub(w, tf.mul(lr, g));
     const mNew = tf.sub(tf.mul(this.momentum, m), tf.mul(lr, g));
@@ -86,18 +87,22 @@ class SGD extends KerasOptimizer {
   }
 }
 
-class Adam extends KerasOptimizer {
-  private readonly b1: number;
-  private readonly b2: number;
-  private readonly eps: number;
+/** Adam, Adamax and Nadam: the same moment-estimate arguments, read once. */
+abstract class AdamFamily extends KerasOptimizer {
+  protected readonly b1: number;
+  protected readonly b2: number;
+  protected readonly eps: number;
+  constructor(name: string, args: Args) {
+    super(name, args);
+    this.b1 = need(name, args, 'beta_1');
+    this.b2 = need(name, args, 'beta_2');
+    this.eps = need(name, args, 'epsilon');
+  }
+}
+
+class Adam extends AdamFamily {
   constructor(args: Args) {
     super('Adam', args);
-    this.b1 = need(this.name, args, 'beta_1');
-    this.b2 = need(this.name, args, 'beta_2');
-    this.eps = need(this.name, args, 'epsilon');
-  }
-  protected slotCount() {
-    return 2;
   }
   protected update(w: tf.Variable, g: tf.Tensor, [m, v]: tf.Variable[], lr: tf.Scalar, t: number) {
     const alpha = tf.mul(lr, Math.sqrt(1 - this.b2 ** t) / (1 - this.b1 ** t));
@@ -109,18 +114,9 @@ class Adam extends KerasOptimizer {
   }
 }
 
-class Adamax extends KerasOptimizer {
-  private readonly b1: number;
-  private readonly b2: number;
-  private readonly eps: number;
+class Adamax extends AdamFamily {
   constructor(args: Args) {
     super('Adamax', args);
-    this.b1 = need(this.name, args, 'beta_1');
-    this.b2 = need(this.name, args, 'beta_2');
-    this.eps = need(this.name, args, 'epsilon');
-  }
-  protected slotCount() {
-    return 2;
   }
   protected update(w: tf.Variable, g: tf.Tensor, [m, u]: tf.Variable[], lr: tf.Scalar, t: number) {
     const mNew = tf.add(m!, tf.mul(tf.sub(g, m!), 1 - this.b1));
@@ -131,21 +127,12 @@ class Adamax extends KerasOptimizer {
   }
 }
 
-class Nadam extends KerasOptimizer {
-  private readonly b1: number;
-  private readonly b2: number;
-  private readonly eps: number;
+class Nadam extends AdamFamily {
   /** Keras's u_product: the running product of the momentum schedule. */
   private uProduct = 1;
   private uProductStep = 0;
   constructor(args: Args) {
     super('Nadam', args);
-    this.b1 = need(this.name, args, 'beta_1');
-    this.b2 = need(this.name, args, 'beta_2');
-    this.eps = need(this.name, args, 'epsilon');
-  }
-  protected slotCount() {
-    return 2;
   }
   protected update(w: tf.Variable, g: tf.Tensor, [m, v]: tf.Variable[], lr: tf.Scalar, t: number) {
     const uT = this.b1 * (1 - 0.5 * 0.96 ** (t * 0.004));
@@ -179,10 +166,11 @@ class RMSprop extends KerasOptimizer {
     this.eps = need(this.name, args, 'epsilon');
     this.centered = Boolean(need(this.name, args, 'centered'));
   }
-  protected slotCount() {
-    return 3; // velocity, average gradient (centered), momentum
-  }
-  protected update(w: tf.Variable, g: tf.Tensor, [vel, avg, mom]: tf.Variable[], lr: tf.Scalar) {
+  protected update(w: tf.Variable, g: tf.Tensor, slots: tf.Variable[], lr: tf.Scalar) {
+    // Keras's order: velocities, then average gradients (centered only), then momentums (momentum > 0 only).
+    const [vel, ...rest] = slots;
+    const avg = this.centered ? rest.shift() : undefined;
+    const mom = rest.shift();
     const velNew = tf.add(tf.mul(this.rho, vel!), tf.mul(1 - this.rho, tf.square(g)));
     vel!.assign(velNew);
     let denom = tf.add(velNew, this.eps);
@@ -209,9 +197,6 @@ class Adagrad extends KerasOptimizer {
     this.initial = need(this.name, args, 'initial_accumulator_value');
     this.eps = need(this.name, args, 'epsilon');
   }
-  protected slotCount() {
-    return 1;
-  }
   protected override slotInit() {
     return this.initial;
   }
@@ -229,9 +214,6 @@ class Adadelta extends KerasOptimizer {
     super('Adadelta', args);
     this.rho = need(this.name, args, 'rho');
     this.eps = need(this.name, args, 'epsilon');
-  }
-  protected slotCount() {
-    return 2; // accumulated gradient, accumulated delta
   }
   protected update(w: tf.Variable, g: tf.Tensor, [accG, accD]: tf.Variable[], lr: tf.Scalar) {
     const accGNew = tf.add(tf.mul(this.rho, accG!), tf.mul(1 - this.rho, tf.square(g)));
