@@ -98,11 +98,7 @@ function augmentCall(data: DataPlan): string {
  * augments rescaled floats; its transforms are affine with bilinear sampling and flips, which
  * commute with the scale, so the bytes are augmented as floats and rounded back.
  */
-export function augmentImages(
-  images: SampleImage[],
-  args: AugmentArgs,
-  seed: number,
-): Uint8Array[] {
+export function augmentImages(images: SampleImage[], args: AugmentArgs, seed: number): Uint8Array[] {
   const options = parseAugment(args);
   const random = new Random(seed);
   const out: Uint8Array[] = new Array(images.length);
