@@ -47,12 +47,19 @@ export async function startRunSession(
   try {
     if (opts.signal?.aborted) throw new RunCancelled();
     // A data-parallel run needs the torch engine: 'auto' becomes torch, tfjs is refused with why.
-    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python);
+    // 'auto' measures the engines on this run's model (cached per machine and model signature).
+    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python, {
+      spec,
+      cacheDir: opts.cacheDir,
+      onProgress: opts.onProgress,
+      timing: { signal: opts.signal },
+    });
     opts.onEngine?.(spec, choice);
     return new RunSession(spec, choice, opts.log ?? (() => undefined), start);
   } catch (e) {
     // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
     releasePrepared(spec.data);
+    if (opts.signal?.aborted) throw new RunCancelled(); // also when it came during the engine probe
     throw e;
   }
 }
