@@ -37,6 +37,8 @@ const SLOW = {
   'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
   'test/training/engine-probe.test.ts': "backend 'auto' measures both engines on the digits MLP (two engine starts)",
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
+  'test/training/torch/ddp-faults.test.ts':
+    'data-parallel runs through the CLI: a hung rank, a killed launcher, all killed',
   'test/training/tensorboard.test.ts':
     'trains a run on each engine, then reads its event files with protoc-compiled protos',
   'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',

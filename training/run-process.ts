@@ -11,6 +11,7 @@ import { packageRoot } from '../common/package-root';
 import type { EngineChoice } from './engines/detect';
 import { pythonModuleCommand } from './engines/python-command';
 import { releasePrepared } from './data/cache-lock';
+import { writeEnginePid } from './engine-pid';
 import { appendLine, writeFileAtomic } from './files';
 import { STOP_ON_EOF_ENV, type RunEvent, type RunSpec } from './protocol';
 import { parseEvent, readEvents, writeHistory } from './run-folder';
@@ -54,6 +55,13 @@ export function startRun(
     env: { ...env, [STOP_ON_EOF_ENV]: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) {
+    try {
+      writeEnginePid(spec.runDir, child.pid);
+    } catch (e) {
+      onLog?.(`${(e as Error).message} (modelspec runs will tell a killed run by its age instead)`);
+    }
+  }
   let final: RunEvent | undefined;
   let last: RunEvent | undefined;
   let stderrTail = '';

@@ -49,7 +49,7 @@ def _print(obj) -> None:
     sys.stdout.flush()
 
 
-def _listen_for_stop(stop) -> None:
+def _listen_for_stop(stop, on_eof=None) -> None:
     def handler(signum, frame):
         if signum == signal.SIGINT:
             stop.request('stopped by the user (SIGINT)')
@@ -73,6 +73,8 @@ def _listen_for_stop(stop) -> None:
         except (OSError, ValueError):
             pass
         if stop_on_eof:
+            if on_eof is not None:
+                on_eof()
             stop.request('stopped: the process that started the run ended (its pipe to the engine closed)')
     threading.Thread(target=read_stdin, name='stdin-stop', daemon=True).start()
 
@@ -104,7 +106,16 @@ def run(spec_path: str) -> int:
         sys.stderr.write(f'{e}\n')
         return 1
     set_sink(sink)
-    _listen_for_stop(stop)
+    # Rank 0 under modelspec's launcher: if the launcher dies, its events go to events.jsonl
+    # itself, so the run folder ends with the `stopped` event of the save that follows.
+    orphaned = None
+    if placement is not None and placement.is_main and placement.launcher == 'modelspec' and spec.get('runDir'):
+        orphaned = lambda: sink.write_file_too(spec['runDir'])  # noqa: E731
+    _listen_for_stop(stop, orphaned)
+    # A data-parallel worker tells its launcher it is alive from here on (launcher.py's hang
+    # detection). Not earlier: loading torch's libraries holds the interpreter for seconds.
+    from modelspec_torch.heartbeat import start_heartbeat
+    start_heartbeat()
     trainer = Trainer(spec, sink, stop, placement)
     try:
         return trainer.run()
