@@ -39,6 +39,7 @@ const SLOW = {
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
   'test/training/torch/ddp-faults.test.ts':
     'data-parallel runs through the CLI: a hung rank, a killed launcher, all killed',
+  'test/training/warm-engine.test.ts': 'six short runs (cold, warm, cold after a dead warm engine) on each engine',
   'test/training/tensorboard.test.ts':
     'trains a run on each engine, then reads its event files with protoc-compiled protos',
   'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',

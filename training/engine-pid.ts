@@ -16,10 +16,17 @@ export interface EnginePid {
   host: string;
   /** What the engine was started with (its spec.json), to tell it from a later process that got its pid. */
   specPath: string;
+  /** An argument its command line holds instead, for a warm engine (started with `--warm` before the run). */
+  marker?: string;
 }
 
-export function writeEnginePid(runDir: string, pid: number): void {
-  const record: EnginePid = { pid, host: hostname(), specPath: join(runDir, 'spec.json') };
+export function writeEnginePid(runDir: string, pid: number, warm = false): void {
+  const record: EnginePid = {
+    pid,
+    host: hostname(),
+    specPath: join(runDir, 'spec.json'),
+    ...(warm ? { marker: '--warm' } : {}),
+  };
   writeFileAtomic(join(runDir, ENGINE_PID_FILE), JSON.stringify(record) + '\n');
 }
 
@@ -54,7 +61,9 @@ export function engineAlive(runDir: string): boolean | undefined {
   try {
     const stat = readFileSync(`/proc/${record.pid}/stat`, 'utf8');
     if (/\) Z /.test(stat)) return false;
-    return readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0').includes(record.specPath);
+    return readFileSync(`/proc/${record.pid}/cmdline`, 'utf8')
+      .split('\0')
+      .includes(record.marker ?? record.specPath);
   } catch {
     return existsSync('/proc/self') ? false : true;
   }

@@ -11,6 +11,7 @@ import type { RunEvent, RunSpec } from './protocol';
 import { finalizeRunFolder, reportTitle } from './run-folder';
 import { startRun, type RunHandle } from './run-process';
 import { buildRunSpec, type RunOptions } from './run-spec';
+import { prestartEngine } from './warm-engine';
 
 export type RunListener = (event: RunEvent) => void;
 
@@ -23,6 +24,8 @@ export interface SessionOptions extends RunOptions {
   log?: (line: string) => void;
   /** `--devices`, `--nnodes`, `--node-rank`, `--master`: they win over the file's `devices`. */
   distributed?: DistributedFlags;
+  /** Once the run has ended, start a warm engine of the same kind for the next run (warm-engine.ts). */
+  keepWarm?: boolean;
 }
 
 /** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
@@ -55,7 +58,10 @@ export async function startRunSession(
       timing: { signal: opts.signal },
     });
     opts.onEngine?.(spec, choice);
-    return new RunSession(spec, choice, opts.log ?? (() => undefined), start);
+    const session = new RunSession(spec, choice, opts.log ?? (() => undefined), start);
+    // Started after the run, not beside it: its imports would take cores from the run's start.
+    if (opts.keepWarm) void session.done.then(() => prestartEngine(choice));
+    return session;
   } catch (e) {
     // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
     releasePrepared(spec.data);
@@ -113,6 +119,11 @@ export class RunSession {
 
   get model(): string {
     return this.spec.modelName;
+  }
+
+  /** Whether a warm engine took this run (warm-engine.ts) rather than a process started for it. */
+  get warm(): boolean {
+    return this.handle.warm;
   }
 
   /** The engine's process id while it runs (a second Ctrl+C kills it). */

@@ -1,6 +1,10 @@
 """Command line of the PyTorch engine.
 
     python3 -m modelspec_torch RUNSPEC.json             train; events on stdout + <runDir>/events.jsonl
+    python3 -m modelspec_torch --warm                   imports everything, then waits (MODELSPEC_WARM_IDLE
+                                                        seconds, default 300) for one RUNSPEC.json path
+                                                        on stdin and trains it as above: a run's first
+                                                        point without Python's and torch's start
     python3 -m modelspec_torch --probe                  one JSON line: torch version, CUDA, MPS, threads
     python3 -m modelspec_torch --describe SPEC.json     per-layer output shapes and parameter counts
                                                         (a JSON list of models gives a list)
@@ -178,7 +182,35 @@ def main(argv) -> int:
         return 0
     if argv[0] == '--export-onnx':
         return export_onnx_command(argv[1:])
+    if argv[0] == '--warm':
+        return warm()
     return run(argv[0])
+
+
+WARM_READY = 'modelspec-warm-ready'  # training/warm-engine.ts waits for this line on stderr
+
+
+def warm() -> int:
+    """A pre-started engine (training/warm-engine.ts): the imports a run needs are done now, then
+    the first stdin line names the RunSpec to train. One run per process, so every run has its own
+    state; the next run gets a new warm process. Exits when idle too long or when stdin ends."""
+    import modelspec_torch.train  # noqa: F401 - the run's imports, paid before it is asked for
+    import modelspec_torch.launcher  # noqa: F401
+    try:
+        idle = float(os.environ.get('MODELSPEC_WARM_IDLE') or 300)
+    except ValueError:
+        idle = 300.0
+    timer = threading.Timer(idle, lambda: os._exit(0))  # nothing started yet: nothing to clean up
+    timer.daemon = True
+    timer.start()
+    sys.stderr.write(WARM_READY + '\n')
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    timer.cancel()
+    spec_path = line.strip()
+    if not spec_path:
+        return 0  # the parent went away (or sent nothing) before a run
+    return run(spec_path)
 
 
 def export_onnx_command(args) -> int:

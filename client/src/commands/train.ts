@@ -96,6 +96,8 @@ export class Trainer {
               backend: backend === 'auto' ? undefined : backend,
               runsDir: runsRootFor(doc.uri),
               python: pythonSetting(doc.uri),
+              // The next Train starts on an engine already loaded (training/warm-engine.ts).
+              keepWarm: true,
               onProgress: (m) => {
                 progress.report({ message: m });
                 this.output.appendLine(m);
