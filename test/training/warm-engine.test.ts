@@ -97,6 +97,11 @@ describe('warm engines: the next run is taken by an engine already loaded', () =
         const fallback = await timedRun(dir, engine);
         assert.equal(fallback.session.warm, false, 'a dead warm engine is not used');
         assert.equal(fallback.first.loss, cold.first.loss);
+        // Taken at once, while it is still loading (the editor's next Train can come that soon):
+        // the run waits for it rather than losing its spec.
+        const early = await timedRun(dir, engine);
+        assert.equal(early.session.warm, true, 'a warm engine still loading is taken');
+        assert.equal(early.first.loss, cold.first.loss);
         // The first cold run also prepared the data; the fallback run is cold with the data prepared.
         const ms = (t: number) => `${Math.round(t)} ms`;
         console.log(

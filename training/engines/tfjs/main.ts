@@ -19,19 +19,23 @@ import { train, type StopSignal } from './train';
  * (default 300) or when stdin ends first.
  */
 async function warmSpecPath(stdin: ReturnType<typeof createInterface>): Promise<string | undefined> {
-  await selectBackend('auto');
-  process.stderr.write(`${WARM_READY}\n`);
-  const idle = Number(process.env.MODELSPEC_WARM_IDLE) > 0 ? Number(process.env.MODELSPEC_WARM_IDLE) : 300;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => process.exit(0), idle * 1000);
-    const onClose = () => process.exit(0);
+  // Listening first: the run may hand over its spec while the backend is still being set up,
+  // and readline drops a line that no listener takes.
+  const onClose = () => process.exit(0);
+  const first = new Promise<string | undefined>((resolve) => {
     stdin.once('close', onClose);
     stdin.once('line', (line) => {
-      clearTimeout(timer);
       stdin.off('close', onClose);
       resolve(line.trim() || undefined);
     });
   });
+  await selectBackend('auto');
+  process.stderr.write(`${WARM_READY}\n`);
+  const idle = Number(process.env.MODELSPEC_WARM_IDLE) > 0 ? Number(process.env.MODELSPEC_WARM_IDLE) : 300;
+  const timer = setTimeout(() => process.exit(0), idle * 1000);
+  const specPath = await first;
+  clearTimeout(timer);
+  return specPath;
 }
 
 async function main(): Promise<void> {
