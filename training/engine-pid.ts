@@ -65,6 +65,8 @@ export function engineAlive(runDir: string): boolean | undefined {
       .split('\0')
       .includes(record.marker ?? record.specPath);
   } catch {
-    return existsSync('/proc/self') ? false : true;
+    // No /proc here (macOS, Windows): the signal test above is all there is. With /proc, the
+    // process went between the two looks.
+    return !existsSync('/proc/self');
   }
 }
