@@ -39,8 +39,12 @@ const SLOW = {
   'test/training/data/cache-limit.test.ts': 'prepares data through repeated CLI runs',
   'test/export/launch-scripts.test.ts': 'runs the exported sbatch script: 2 nodes of data-parallel training',
   'test/training/torch/precision.test.ts': 'three PyTorch engine runs (mixed_precision policies on the CPU)',
+  'test/training/engine-probe.test.ts': "backend 'auto' measures both engines on the digits MLP (two engine starts)",
   'test/training/torch/ddp.test.ts': 'data-parallel runs of 2 gloo processes through the CLI (kill, Ctrl+C)',
   'test/cli/lr-find.test.ts': 'a learning-rate range test on each engine, then 5 epochs with the suggestion',
+  'test/training/torch/ddp-faults.test.ts':
+    'data-parallel runs through the CLI: a hung rank, a killed launcher, all killed',
+  'test/training/warm-engine.test.ts': 'six short runs (cold, warm, cold after a dead warm engine) on each engine',
   'test/training/tensorboard.test.ts':
     'trains a run on each engine, then reads its event files with protoc-compiled protos',
   'test/training/sample-images-cli.test.ts': 'trains digits on both engines through the CLI',

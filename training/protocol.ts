@@ -317,3 +317,6 @@ export type TrialRunEvent = RunEvent & { trial: number; execution: number };
  * as on Ctrl+C. Engines started by hand, or with stdin closed at once, keep training.
  */
 export const STOP_ON_EOF_ENV = 'MODELSPEC_STOP_ON_EOF';
+
+/** The line a warm engine (`--warm`, training/warm-engine.ts) prints on stderr once it is loaded. */
+export const WARM_READY = 'modelspec-warm-ready';

@@ -11,6 +11,8 @@ import { packageRoot } from '../common/package-root';
 import type { EngineChoice } from './engines/detect';
 import { pythonModuleCommand } from './engines/python-command';
 import { releasePrepared } from './data/cache-lock';
+import { writeEnginePid } from './engine-pid';
+import { takeWarmEngine } from './warm-engine';
 import { appendLine, writeFileAtomic } from './files';
 import { STOP_ON_EOF_ENV, type RunEvent, type RunSpec } from './protocol';
 import { parseEvent, readEvents, writeHistory } from './run-folder';
@@ -24,6 +26,8 @@ export interface RunHandle {
   /** Resolves with the final event (finished, stopped or failed). */
   done: Promise<RunEvent>;
   pid: number | undefined;
+  /** Whether a warm engine (warm-engine.ts) took the run, rather than a process started for it. */
+  warm: boolean;
 }
 
 const FINAL = new Set<RunEvent['type']>(['finished', 'stopped', 'failed']);
@@ -50,11 +54,30 @@ export function startRun(
 ): RunHandle {
   const specPath = join(spec.runDir, 'spec.json');
   writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
-  const { command, args, env } = engineCommand(choice, specPath);
-  const child: ChildProcess = spawn(command, args, {
-    env: { ...env, ...extraEnv, [STOP_ON_EOF_ENV]: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // A warm engine (one process per run, already loaded) when there is one for this choice; a
+  // data-parallel run starts its launcher cold (it starts its workers itself).
+  const parallel = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1) > 1;
+  // A tune trial's own engine variables (its share of the cores) need a fresh process.
+  const ownEnv = extraEnv !== undefined && Object.keys(extraEnv).length > 0;
+  const warm = parallel || ownEnv ? undefined : takeWarmEngine(choice);
+  let child: ChildProcess;
+  if (warm) {
+    child = warm;
+    child.stdin!.write(specPath + '\n');
+  } else {
+    const { command, args, env } = engineCommand(choice, specPath);
+    child = spawn(command, args, {
+      env: { ...env, ...extraEnv, [STOP_ON_EOF_ENV]: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  }
+  if (child.pid !== undefined) {
+    try {
+      writeEnginePid(spec.runDir, child.pid, warm !== undefined);
+    } catch (e) {
+      onLog?.(`${(e as Error).message} (modelspec runs will tell a killed run by its age instead)`);
+    }
+  }
   let final: RunEvent | undefined;
   let last: RunEvent | undefined;
   let stderrTail = '';
@@ -108,12 +131,15 @@ export function startRun(
     };
     child.on('error', (e) => finish(`could not start (${e.message})`));
     child.on('close', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    // A warm engine that ended in the instant between being taken and being handed the spec.
+    if (warm && (warm.exitCode !== null || warm.signalCode !== null)) finish('had ended before the run reached it');
   });
   // The run's prepared data may be evicted from the cache once its engine has ended.
   void done.then(() => releasePrepared(spec.data));
 
   return {
     pid: child.pid,
+    warm: warm !== undefined,
     done,
     stop(reason?: string) {
       if (child.exitCode !== null) return;

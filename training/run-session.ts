@@ -11,6 +11,7 @@ import type { RunEvent, RunSpec } from './protocol';
 import { finalizeRunFolder, reportTitle } from './run-folder';
 import { startRun, type RunHandle } from './run-process';
 import { buildRunSpec, type RunOptions } from './run-spec';
+import { prestartEngine } from './warm-engine';
 
 export type RunListener = (event: RunEvent) => void;
 
@@ -27,6 +28,8 @@ export interface SessionOptions extends RunOptions {
    *  engines' thread settings (MODELSPEC_TORCH_THREADS, MODELSPEC_TFJS_THREADS) and the GPUs
    *  through CUDA_VISIBLE_DEVICES. */
   env?: NodeJS.ProcessEnv;
+  /** Once the run has ended, start a warm engine of the same kind for the next run (warm-engine.ts). */
+  keepWarm?: boolean;
 }
 
 /** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
@@ -51,12 +54,22 @@ export async function startRunSession(
   try {
     if (opts.signal?.aborted) throw new RunCancelled();
     // A data-parallel run needs the torch engine: 'auto' becomes torch, tfjs is refused with why.
-    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python);
+    // 'auto' measures the engines on this run's model (cached per machine and model signature).
+    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python, {
+      spec,
+      cacheDir: opts.cacheDir,
+      onProgress: opts.onProgress,
+      timing: { signal: opts.signal },
+    });
     opts.onEngine?.(spec, choice);
-    return new RunSession(spec, choice, opts.log ?? (() => undefined), start, opts.env);
+    const session = new RunSession(spec, choice, opts.log ?? (() => undefined), start, opts.env);
+    // Started after the run, not beside it: its imports would take cores from the run's start.
+    if (opts.keepWarm) void session.done.then(() => prestartEngine(choice));
+    return session;
   } catch (e) {
     // No run will release the prepared data's cache locks (cache-lock.ts): release them here.
     releasePrepared(spec.data);
+    if (opts.signal?.aborted) throw new RunCancelled(); // also when it came during the engine probe
     throw e;
   }
 }
@@ -114,6 +127,11 @@ export class RunSession {
 
   get model(): string {
     return this.spec.modelName;
+  }
+
+  /** Whether a warm engine took this run (warm-engine.ts) rather than a process started for it. */
+  get warm(): boolean {
+    return this.handle.warm;
   }
 
   /** The engine's process id while it runs (a second Ctrl+C kills it). */

@@ -6,11 +6,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 import { basename, join, relative } from 'node:path';
 import type { Metrics, RunEvent } from './protocol';
+import { engineAlive } from './engine-pid';
 import { readEvents, readRunSpec } from './run-folder';
 import { runHyperparameters, type Hyperparameters, type HyperparameterValue } from './run-hyperparameters';
 
-/** finished/stopped/failed from the final event; no final event: `running` while events.jsonl
- *  keeps changing, `killed` once it has been still for longer than any epoch has taken. */
+/** finished/stopped/failed from the final event; no final event: `running` while the engine
+ *  named by engine.pid runs, `killed` once it does not (engine-pid.ts); without a pid file this
+ *  machine can read, `running` while events.jsonl keeps changing, `killed` once it has been still
+ *  for longer than any epoch has taken. */
 export type RunStatus = 'finished' | 'stopped' | 'failed' | 'running' | 'killed';
 
 export interface RunRow {
@@ -49,7 +52,12 @@ export function runRow(runDir: string, name = basename(runDir), now = Date.now()
   const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
   let status: RunStatus;
   if (end) status = end.type as RunStatus;
-  else status = now - statSync(join(runDir, 'events.jsonl')).mtimeMs < STILL_MS ? 'running' : 'killed';
+  else {
+    // The engine's pid file tells for sure on this machine; otherwise a still events.jsonl means killed.
+    const alive = engineAlive(runDir);
+    if (alive !== undefined) status = alive ? 'running' : 'killed';
+    else status = now - statSync(join(runDir, 'events.jsonl')).mtimeMs < STILL_MS ? 'running' : 'killed';
+  }
 
   const metric = spec?.compile.metrics[0] ?? Object.keys(epochs[0]?.metrics ?? {})[0];
   let best: RunRow['best'];

@@ -27,6 +27,7 @@ import { PANEL_VIEW_TYPE, TrainingPanel } from './panel/training-panel';
 import { RunStatusBar } from './status-bar';
 import { MODEL_DOCUMENTS } from './document-selector';
 import { openDigitsExample, watchForAFixedLayer } from './walkthrough';
+import { disposeWarmEngines } from '../../training/warm-engine';
 
 let client: ModelSpecLanguageClient | undefined;
 
@@ -158,6 +159,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
+  disposeWarmEngines();
   const stopping = client;
   client = undefined;
   await stopping?.stopForGood();

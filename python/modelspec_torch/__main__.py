@@ -1,6 +1,10 @@
 """Command line of the PyTorch engine.
 
     python3 -m modelspec_torch RUNSPEC.json             train; events on stdout + <runDir>/events.jsonl
+    python3 -m modelspec_torch --warm                   imports everything, then waits (MODELSPEC_WARM_IDLE
+                                                        seconds, default 300) for one RUNSPEC.json path
+                                                        on stdin and trains it as above: a run's first
+                                                        point without Python's and torch's start
     python3 -m modelspec_torch --probe                  one JSON line: torch version, CUDA, MPS, threads
     python3 -m modelspec_torch --describe SPEC.json     per-layer output shapes and parameter counts
                                                         (a JSON list of models gives a list)
@@ -49,7 +53,7 @@ def _print(obj) -> None:
     sys.stdout.flush()
 
 
-def _listen_for_stop(stop) -> None:
+def _listen_for_stop(stop, on_eof=None) -> None:
     def handler(signum, frame):
         if signum == signal.SIGINT:
             stop.request('stopped by the user (SIGINT)')
@@ -73,6 +77,8 @@ def _listen_for_stop(stop) -> None:
         except (OSError, ValueError):
             pass
         if stop_on_eof:
+            if on_eof is not None:
+                on_eof()
             stop.request('stopped: the process that started the run ended (its pipe to the engine closed)')
     threading.Thread(target=read_stdin, name='stdin-stop', daemon=True).start()
 
@@ -104,7 +110,16 @@ def run(spec_path: str) -> int:
         sys.stderr.write(f'{e}\n')
         return 1
     set_sink(sink)
-    _listen_for_stop(stop)
+    # Rank 0 under modelspec's launcher: if the launcher dies, its events go to events.jsonl
+    # itself, so the run folder ends with the `stopped` event of the save that follows.
+    orphaned = None
+    if placement is not None and placement.is_main and placement.launcher == 'modelspec' and spec.get('runDir'):
+        orphaned = lambda: sink.write_file_too(spec['runDir'])  # noqa: E731
+    _listen_for_stop(stop, orphaned)
+    # A data-parallel worker tells its launcher it is alive from here on (launcher.py's hang
+    # detection). Not earlier: loading torch's libraries holds the interpreter for seconds.
+    from modelspec_torch.heartbeat import start_heartbeat
+    start_heartbeat()
     trainer = Trainer(spec, sink, stop, placement)
     try:
         return trainer.run()
@@ -167,7 +182,35 @@ def main(argv) -> int:
         return 0
     if argv[0] == '--export-onnx':
         return export_onnx_command(argv[1:])
+    if argv[0] == '--warm':
+        return warm()
     return run(argv[0])
+
+
+WARM_READY = 'modelspec-warm-ready'  # training/warm-engine.ts waits for this line on stderr
+
+
+def warm() -> int:
+    """A pre-started engine (training/warm-engine.ts): the imports a run needs are done now, then
+    the first stdin line names the RunSpec to train. One run per process, so every run has its own
+    state; the next run gets a new warm process. Exits when idle too long or when stdin ends."""
+    import modelspec_torch.train  # noqa: F401 - the run's imports, paid before it is asked for
+    import modelspec_torch.launcher  # noqa: F401
+    try:
+        idle = float(os.environ.get('MODELSPEC_WARM_IDLE') or 300)
+    except ValueError:
+        idle = 300.0
+    timer = threading.Timer(idle, lambda: os._exit(0))  # nothing started yet: nothing to clean up
+    timer.daemon = True
+    timer.start()
+    sys.stderr.write(WARM_READY + '\n')
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    timer.cancel()
+    spec_path = line.strip()
+    if not spec_path:
+        return 0  # the parent went away (or sent nothing) before a run
+    return run(spec_path)
 
 
 def export_onnx_command(args) -> int:

@@ -8,6 +8,11 @@ rank. A worker that dies ends the run: the others are killed (no orphans) and on
 names the rank that ended first, how it ended and its last output. A stop request (a stop line
 on stdin, SIGINT, SIGTERM, SIGHUP, the end of stdin) is passed to every worker, and the workers
 agree on the batch to stop after (distributed.Replicas.agree), so rank 0 saves once.
+
+A worker that hangs without dying (stopped, frozen, deadlocked) would keep the others waiting in
+their next collective for torch's 300 s timeout. Each worker beats on a pipe of its own
+(heartbeat.py); one silent for the hang timeout (MODELSPEC_DDP_HANG_TIMEOUT seconds, default 30)
+ends the run the same way, named as the rank that stopped responding.
 """
 from __future__ import annotations
 
@@ -29,6 +34,25 @@ from .protocol import EventSink, FailedEvent, RunEvent, RunSpec, now_iso
 
 FINAL = ('finished', 'stopped', 'failed')
 TAIL_LINES = 8
+HANG_TIMEOUT_ENV = 'MODELSPEC_DDP_HANG_TIMEOUT'
+DEFAULT_HANG_TIMEOUT = 30.0
+# Until its first heartbeat a worker is starting (Python, torch's import, the process group);
+# that may take this long on a busy machine before it counts as hung.
+STARTUP_LIMIT = 180.0
+
+
+def hang_timeout(env: Optional[Mapping[str, str]] = None) -> float:
+    """Seconds without a heartbeat after which a worker counts as hung."""
+    text = (os.environ if env is None else env).get(HANG_TIMEOUT_ENV, '')
+    if not text:
+        return DEFAULT_HANG_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f'{HANG_TIMEOUT_ENV}={text!r} is not a number of seconds (e.g. 30)')
+    if value <= 0:
+        raise ValueError(f'{HANG_TIMEOUT_ENV}={text!r} must be more than 0 seconds')
+    return value
 
 
 def free_port() -> int:
@@ -47,6 +71,9 @@ class Worker:
     final_at: float = 0.0
     exited_at: float = 0.0
     killed_by_launcher: bool = False
+    started_at: float = 0.0  # time.monotonic() at its start
+    last_beat: float = 0.0  # time.monotonic() of its last heartbeat; 0 until the first
+    hung_for: float = 0.0  # seconds without a heartbeat when it was found hung
 
 
 def plan_from_spec(spec: RunSpec):
@@ -84,12 +111,15 @@ class Launcher:
         self.last_event: Optional[RunEvent] = None
         self.stop_sent = False
         self.disk_problem: Optional[str] = None
+        self.hang_timeout = DEFAULT_HANG_TIMEOUT
 
     def start(self) -> None:
         devices, nnodes, node_rank, host, port = plan_from_spec(self.spec)
+        self.hang_timeout = hang_timeout()
         world = devices * nnodes
         # The cores are shared between the local workers (each would otherwise take them all).
         threads = os.environ.get('MODELSPEC_TORCH_THREADS') or str(max(1, cpu_threads() // devices))
+        beat_every = min(1.0, self.hang_timeout / 5)  # several beats fit in the timeout
         for local in range(devices):
             rank = node_rank * devices + local
             env = dict(os.environ)
@@ -97,10 +127,17 @@ class Launcher:
                         'LOCAL_WORLD_SIZE': str(devices), 'GROUP_RANK': str(node_rank), 'NODE_RANK': str(node_rank),
                         'MASTER_ADDR': host, 'MASTER_PORT': str(port), 'MODELSPEC_DDP_CHILD': '1',
                         'MODELSPEC_STOP_ON_EOF': '1', 'MODELSPEC_TORCH_THREADS': threads})
-            process = subprocess.Popen(worker_command(self.spec_path), env=env, stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
-            worker = Worker(rank, local, process)
+            beat_read, beat_write = os.pipe()
+            env.update({'MODELSPEC_HEARTBEAT_FD': str(beat_write), 'MODELSPEC_HEARTBEAT_INTERVAL': str(beat_every)})
+            try:
+                process = subprocess.Popen(worker_command(self.spec_path), env=env, stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+                                           pass_fds=(beat_write,))
+            finally:
+                os.close(beat_write)  # the worker holds the only write end: its death closes the pipe
+            worker = Worker(rank, local, process, started_at=time.monotonic())
             self.workers.append(worker)
+            threading.Thread(target=self._read_beats, args=(worker, beat_read), daemon=True).start()
             threading.Thread(target=self._read_stdout, args=(worker,), daemon=True).start()
             threading.Thread(target=self._read_stderr, args=(worker,), daemon=True).start()
 
@@ -131,6 +168,15 @@ class Launcher:
                         self.sink.emit(event)
                     except DiskError as e:  # events.jsonl cannot be written: the run ends
                         self.disk_problem = str(e)
+
+    def _read_beats(self, worker: Worker, fd: int) -> None:
+        try:
+            while os.read(fd, 64):
+                worker.last_beat = time.monotonic()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     def _read_stderr(self, worker: Worker) -> None:
         assert worker.process.stderr is not None
@@ -178,10 +224,16 @@ class Launcher:
                 self.stop_sent = True
                 self._send_stop()
             running = 0
+            now = time.monotonic()
             for w in self.workers:
                 code = w.process.poll()
                 if code is None:
                     running += 1
+                    silent = now - (w.last_beat or w.started_at)
+                    limit = self.hang_timeout if w.last_beat else max(self.hang_timeout, STARTUP_LIMIT)
+                    if failure is None and silent > limit:
+                        w.hung_for = silent  # alive but not responding: the run cannot go on
+                        failure = w
                     continue
                 if not w.exited_at:
                     w.exited_at = time.monotonic()
@@ -213,9 +265,11 @@ class Launcher:
             return 1
 
     def _first_failure(self, noticed: Worker) -> Worker:
-        """The rank whose end set off the others. A rank that died without reporting a failure
-        (killed, crashed) is the cause: its peers then fail on a broken connection. Otherwise
-        the first rank to report a failure."""
+        """The rank whose end set off the others. A hung rank (no heartbeat) is the cause. A
+        rank that died without reporting a failure (killed, crashed) is the cause: its peers
+        then fail on a broken connection. Otherwise the first rank to report a failure."""
+        if noticed.hung_for:
+            return noticed
         silent = [w for w in self.workers if not w.killed_by_launcher and w.process.returncode not in (0, None)
                   and (w.final is None or w.final['type'] != 'failed')]
         if silent:
@@ -228,7 +282,11 @@ class Launcher:
     def _failed_event(self, w: Worker) -> FailedEvent:
         world = int(os.environ.get('WORLD_SIZE') or 0) or len(self.workers) * int(self.spec['fit'].get('nnodes') or 1)
         code = w.process.returncode
-        if w.final is not None and w.final['type'] == 'failed':
+        if w.hung_for:
+            how = (f'stopped responding: no heartbeat for {w.hung_for:.0f} s, though its process was alive '
+                   f'(hung; {HANG_TIMEOUT_ENV} sets the limit, now {self.hang_timeout:g} s)' if w.last_beat else
+                   f'did not start within {w.hung_for:.0f} s, though its process was alive (hung)')
+        elif w.final is not None and w.final['type'] == 'failed':
             how = f"failed: {w.final.get('message', '')}"
         elif code is not None and code < 0:
             how = f'was killed by {_signal_name(-code)}'

@@ -300,6 +300,7 @@ class EventSink:
         self._fd: Optional[int] = None
         self._path = ''
         self._stdout_ok = True
+        self._orphan = False  # writing the file because the launcher that did is gone
         if run_dir:
             make_dirs(run_dir)
             self._path = os.path.join(run_dir, 'events.jsonl')
@@ -308,12 +309,37 @@ class EventSink:
             except OSError as e:
                 raise disk_error(e, self._path) from e
 
+    def write_file_too(self, run_dir: str) -> None:
+        """From now on also append to <run_dir>/events.jsonl: rank 0 of a data-parallel run whose
+        launcher (which wrote its events there) died, so the run folder still gets its final
+        event. A final event is not appended when the file already ends with one (the process
+        that started the launcher records its death as `failed`)."""
+        with self._lock:
+            if self._fd is not None:
+                return
+            path = os.path.join(run_dir, 'events.jsonl')
+            try:
+                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                self._path = path
+                self._orphan = True
+            except OSError:
+                pass  # nowhere to record: the runs table then tells the run killed
+
+    def _file_has_final(self) -> bool:
+        try:
+            with open(self._path, 'rb') as f:
+                f.seek(max(0, os.fstat(f.fileno()).st_size - 65536))
+                tail = f.read().decode('utf-8', 'replace')
+        except OSError:
+            return False
+        return any(f'"type":"{t}"' in tail for t in FINAL_TYPES)
+
     def emit(self, event: RunEvent) -> None:
         assert event.get('type') in EVENT_TYPES, event.get('type')
         line = json.dumps(_clean(event), separators=(',', ':'), allow_nan=False) + '\n'
         problem: Optional[DiskError] = None
         with self._lock:
-            if self._fd is not None:
+            if self._fd is not None and not (self._orphan and event.get('type') in FINAL_TYPES and self._file_has_final()):
                 try:
                     # One write() per line: a kill -9 or a full disk cannot leave half a line.
                     append_line(self._fd, self._path, line.encode('utf-8'))

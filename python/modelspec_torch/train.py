@@ -30,6 +30,7 @@ from .activations import get_activation
 from .args import arg
 from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
+from .memory_format import apply_channels_last
 from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
 from .optimizers import make_optimizer
 from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, RunSpec, now_iso
@@ -162,6 +163,7 @@ class Trainer:
         if self.fit.get('engineReason'):
             self.reason = f"{self.fit['engineReason']}; {self.reason}"
         self.model = build_checked_model(spec).to(self.device)
+        self.memory_format_note = apply_channels_last(self.model, self.device.type)
         self.net: Optional[torch.nn.Module] = None  # the DistributedDataParallel forward
         if self.replicas.active:
             self.net = self.replicas.wrap(Forward(self.model))
@@ -272,6 +274,8 @@ class Trainer:
             synced = synchronized_batch_norms(self.model)
             if synced:
                 self.sink.log(f'{", ".join(synced)}: batch statistics over the global batch (synchronized=True)')
+        if self.memory_format_note:
+            self.sink.log(self.memory_format_note)
         if self.autocast_dtype is not None:
             self.sink.log(f'mixed precision: {str(self.autocast_dtype).replace("torch.", "")} autocast on {self.device.type.upper()}'
                           + (' with a loss scaler' if self.scaler is not None else ''))

@@ -10,7 +10,7 @@ import { missingPrerequisite, ROOT, runIntegrationSuite, suiteSummary } from './
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the tests in a real VS Code: ${skip}`);
 
-test('the integration suite passes inside code-server’s extension host', { skip, timeout: 660_000 }, async () => {
+test('the integration suite passes inside code-server’s extension host', { skip, timeout: 900_000 }, async () => {
   const bundle = spawnSync(process.execPath, ['scripts/build-vscode-tests.mjs'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(bundle.status, 0, bundle.stderr);
   const { code, log, hostLogs } = await runIntegrationSuite();

@@ -270,8 +270,8 @@ export async function runIntegrationSuite(
     const timeout = new Promise<number>(
       (_, rej) =>
         (timer = setTimeout(
-          () => rej(new Error(`the suite did not finish within 600 s:\n${hostLog.join('\n')}`)),
-          600_000,
+          () => rej(new Error(`the suite did not finish within 840 s:\n${hostLog.join('\n')}`)),
+          840_000,
         )),
     );
     const code = await Promise.race([exitCode, timeout]);
@@ -287,10 +287,10 @@ export async function runIntegrationSuite(
   }
 }
 
-/** The suite's verdict lines (✔ per test, "N passing") from the extension host's output. */
+/** The suite's verdict lines (✔ per test, "N passing") and measured times from the extension host's output. */
 export function suiteSummary(log: string): string {
   return log
     .split('\n')
-    .filter((l) => /passing|failing|pending|✔|\d+\) /.test(l))
+    .filter((l) => /passing|failing|pending|✔|\d+\) |first point/.test(l))
     .join('\n');
 }

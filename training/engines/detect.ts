@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { packageRoot } from '../../common/package-root';
 import type { EngineName } from '../protocol';
+import { chooseByMeasurement, machineDescription, type Candidate, type MeasureOptions } from './measured-choice';
 import { pythonModuleCommand, pythonPath } from './python-command';
 
 export { pythonPath };
@@ -143,12 +144,20 @@ export async function reportEngines(configuredPython?: string): Promise<EngineRe
   ];
 }
 
+/** Turns `backend: 'auto'`'s measurement off (fixed order): MODELSPEC_ENGINE_PROBE=off. */
+export const ENGINE_PROBE_ENV = 'MODELSPEC_ENGINE_PROBE';
+
 /**
- * `backend: 'auto'` takes a GPU first (PyTorch CUDA/MPS), then the fastest CPU engine present
- * (PyTorch's CPU kernels are many times faster than WebAssembly for convolutions); a named
- * engine ('tfjs', 'torch', or 'torch:cpu' style) is used as asked, or refused with the reason.
+ * A named engine ('tfjs', 'torch', or 'torch:cpu' style) is used as asked, or refused with the
+ * reason. `backend: 'auto'` with `measure` (the run's spec) and more than one engine present
+ * measures them on the run's model (measured-choice.ts, cached per machine and model) and takes
+ * the faster; without it, or when nothing could be measured, the fixed order of `fixedChoice`.
  */
-export async function chooseEngine(backend: string, configuredPython?: string): Promise<EngineChoice> {
+export async function chooseEngine(
+  backend: string,
+  configuredPython?: string,
+  measure?: MeasureOptions,
+): Promise<EngineChoice> {
   const [engine] = backend.split(':');
   if (engine === 'tfjs') return { engine: 'tfjs', reason: `backend '${backend}' asked for TensorFlow.js` };
   const torch = await findTorch(configuredPython);
@@ -161,6 +170,47 @@ export async function chooseEngine(backend: string, configuredPython?: string): 
     }
     return { engine: 'torch', python: torch.probe.python, reason: `backend '${backend}' asked for PyTorch` };
   }
+  const fixed = fixedChoice(torch);
+  if (!measure || !torch.probe || process.env[ENGINE_PROBE_ENV] === 'off') return fixed;
+  const measured = await chooseByMeasurement(candidates(torch.probe), {
+    ...measure,
+    machine: measure.machine ?? machineDescription(torch.probe.cudaDevice),
+  });
+  if ('choice' in measured) return measured.choice;
+  return { ...fixed, reason: `${fixed.reason} (measuring the engines failed: ${measured.problem})` };
+}
+
+/** The engines `auto` compares: PyTorch on the device it would use, and TensorFlow.js. */
+function candidates(probe: TorchProbe): Candidate[] {
+  const native = tfjsNativeAvailable();
+  return [
+    {
+      choice: { engine: 'torch', python: probe.python, reason: '' },
+      device: probe.cuda ? 'cuda' : probe.mps ? 'mps' : 'cpu',
+      version: `torch ${probe.torch}`,
+    },
+    {
+      choice: { engine: 'tfjs', reason: '' },
+      device: native ? (native.endsWith('-gpu') ? 'tensorflow-gpu' : 'tensorflow') : 'wasm',
+      version: `tfjs ${tfjsVersion()}`,
+    },
+  ];
+}
+
+function tfjsVersion(): string {
+  try {
+    const require = createRequire(join(packageRoot(), 'package.json'));
+    return (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * `auto` without a measurement: a GPU first (PyTorch CUDA/MPS), then the fastest CPU engine
+ * present (PyTorch's CPU kernels are many times faster than WebAssembly for convolutions).
+ */
+function fixedChoice(torch: { probe?: TorchProbe; tried: string[] }): EngineChoice {
   if (torch.probe?.cuda)
     return { engine: 'torch', python: torch.probe.python, reason: `auto: CUDA GPU found (${torch.probe.cudaDevice})` };
   if (torch.probe?.mps) return { engine: 'torch', python: torch.probe.python, reason: 'auto: Apple GPU (MPS) found' };

@@ -24,6 +24,8 @@ export interface TrainResult {
   started: boolean;
   reason?: string;
   runDir?: string;
+  /** Whether a warm engine (training/warm-engine.ts), kept after the last run, took the run. */
+  warm?: boolean;
 }
 
 export class Trainer {
@@ -96,6 +98,8 @@ export class Trainer {
               backend: backend === 'auto' ? undefined : backend,
               runsDir: runsRootFor(doc.uri),
               python: pythonSetting(doc.uri),
+              // The next Train starts on an engine already loaded (training/warm-engine.ts).
+              keepWarm: true,
               onProgress: (m) => {
                 progress.report({ message: m });
                 this.output.appendLine(m);
@@ -113,7 +117,7 @@ export class Trainer {
             return answer({ started: false, reason: message });
           }
           this.begin(session);
-          answer({ started: true, runDir: session.runId });
+          answer({ started: true, runDir: session.runId, warm: session.warm });
           // The notification ends here: the run's progress lives in the status bar and the panel,
           // so nothing covers the charts while it trains (progress/final-notice.ts says how it ended).
         },

@@ -327,6 +327,45 @@ export function registerExtensionTests(): void {
       await vscode.window.showTextDocument(doc);
     });
 
+    test('the next Train takes the engine kept warm after the last run, on both engines (times printed)', async function () {
+      this.timeout(300_000); // four runs, two of them with a cold engine start
+      type Result = { started: boolean; runDir?: string; reason?: string; warm?: boolean };
+      const config = vscode.workspace.getConfiguration('modelspec');
+      /** Train → the first batch in events.jsonl, then Stop and wait for the end (which keeps an engine warm). */
+      const timedTrain = async (): Promise<{ warm: boolean; ms: number }> => {
+        const t0 = Date.now();
+        const result = await vscode.commands.executeCommand<Result>('modelspec.train', doc.uri);
+        assert.equal(result.started, true, result.reason);
+        const runDir = result.runDir!;
+        await until('the first batch', () => (eventTypes(runDir).includes('batch') ? true : undefined), 120_000);
+        const ms = Date.now() - t0;
+        await vscode.commands.executeCommand('modelspec.stop');
+        await until(
+          'the run to end',
+          () => eventTypes(runDir).find((t) => t === 'stopped' || t === 'finished' || t === 'failed'),
+          120_000,
+        );
+        // The session has ended (and kept its engine warm) once the run folder's report is written.
+        await until('report.html', () => (existsSync(join(runDir, 'report.html')) ? true : undefined), 60_000);
+        return { warm: result.warm === true, ms };
+      };
+      const lines: string[] = [];
+      for (const engine of ['tfjs', 'torch']) {
+        await config.update('backend', engine, vscode.ConfigurationTarget.Workspace);
+        // tfjs: the previous test's run left a tfjs engine warm; torch: the first run starts cold.
+        const first = await timedTrain();
+        const second = await timedTrain();
+        assert.equal(second.warm, true, `the second ${engine} run takes the warm engine`);
+        if (engine === 'torch') assert.equal(first.warm, false, 'the first torch run starts its engine');
+        lines.push(
+          `${engine}: Train → first point ${first.ms} ms (${first.warm ? 'warm' : 'cold'}), then ${second.ms} ms (warm)`,
+        );
+      }
+      await config.update('backend', 'tfjs', vscode.ConfigurationTarget.Workspace);
+      // The suite's output reaches the test runner through the workbench's console.
+      console.log(lines.join('\n'));
+    });
+
     test('breaking a layer produces the shape diagnostic under it, and Train refuses the file', async () => {
       const line = doc
         .getText()
