@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { bundleTests } from './bundle-tests.mjs';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
 // train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
@@ -43,6 +44,7 @@ const SLOW = {
   'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
   'test/cli/runs.test.ts': 'trains two runs through the CLI, then compares them',
   'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
+  'test/language/analysis/diagnostics-slow.test.ts': 'analyzes a 10 MB random file (15 s alone)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
@@ -95,19 +97,23 @@ const files = unit && !only.length ? all.filter((f) => !(f in SLOW) && !f.starts
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+// The test files run as bundles that Node loads without tsx (scripts/bundle-tests.mjs says why);
+// --enable-source-maps points stack traces at the .ts sources.
+const bundles = await bundleTests(files);
+const bundleOf = new Map(files.map((f, i) => [f, bundles[i]]));
+
 function runFiles(list, n) {
   if (!list.length) return 0;
   const r = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      '--enable-source-maps',
       '--test',
       `--test-concurrency=${n}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
-      ...list,
+      ...list.map((f) => bundleOf.get(f)),
     ],
     { stdio: 'inherit' },
   );
