@@ -6,7 +6,8 @@
 // time, each in its own process; the SERIAL files below run afterwards, one at a time.
 // --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
@@ -102,6 +103,10 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const bundles = await bundleTests(files);
 const bundleOf = new Map(files.map((f, i) => [f, bundles[i]]));
 
+// A folder for this run, where test files share what one of them worked out (test/helpers/run-cache.ts).
+const runDir = mkdtempSync(join(tmpdir(), 'modelspec-test-run-'));
+const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir };
+
 function runFiles(list, n) {
   if (!list.length) return 0;
   const r = spawnSync(
@@ -115,7 +120,7 @@ function runFiles(list, n) {
       ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
       ...list.map((f) => bundleOf.get(f)),
     ],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env },
   );
   return r.status ?? 1;
 }
@@ -124,4 +129,5 @@ const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
 const first = runFiles(concurrent, concurrency);
 const second = runFiles(serial, 1);
+rmSync(runDir, { recursive: true, force: true });
 process.exit(first || second);
