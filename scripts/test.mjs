@@ -45,6 +45,8 @@ const SLOW = {
   'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
   'test/cli/runs.test.ts': 'trains two runs through the CLI, then compares them',
   'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
+  'test/training/torch/control.test.ts': 'three PyTorch engine runs, stopped mid-run (a Python + torch start each)',
+  'test/training/torch/constraints.test.ts': 'a PyTorch engine training run, then numpy reads its weights',
   'test/language/analysis/diagnostics-slow.test.ts': 'analyzes a 10 MB random file (15 s alone)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
