@@ -54,11 +54,17 @@ const sourceLocations = {
 // (out/ is inside the repository, so node_modules is found as from the sources). tsx lets a deep
 // import omit its extension ('vscode-languageserver/node', 'crc-32/crc32c') where Node's ESM does
 // not: for a package without an "exports" map, such a specifier becomes the file esbuild resolves.
+// Except chevrotain (the parser): its ES build is hundreds of small modules (with lodash-es),
+// and Node's ESM loader took half a second of CPU to resolve them in every process that parses.
+// Bundled in, as the product's own bundles (scripts/build.mjs) do.
+const INSIDE = /^(chevrotain|@chevrotain\/|lodash-es)/;
+
 const packagesOutside = {
   name: 'packages-outside',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'packages-outside' || args.path.startsWith('node:')) return undefined;
+      if (INSIDE.test(args.path)) return undefined; // bundled in, as below
       const parts = args.path.split('/');
       const name = parts.slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
       if (parts.length === name.split('/').length) return { path: args.path, external: true };
