@@ -1,4 +1,5 @@
-// Runs the tests with Node's test runner (TypeScript through tsx).
+// Runs the tests with Node's test runner, each file compiled once to a bundle that plain Node
+// runs (scripts/bundle-tests.mjs; a file alone still runs with `node --import tsx --test FILE`).
 //   node scripts/test.mjs            every test/**/*.test.ts (npm test)
 //   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
 //   node scripts/test.mjs FILE...    just these files
