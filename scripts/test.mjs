@@ -97,8 +97,8 @@ const all = (only.length ? only : find('test')).map((f) => f.split('\\').join('/
 const files = unit && !only.length ? all.filter((f) => !(f in SLOW) && !f.startsWith('test/vscode/')) : all;
 
 // Process-level tests run the bundles (CLI, language server, engines, panel): build them first,
-// once, rather than from many test files at the same time.
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+// once, rather than from many test files at the same time (and only those whose sources changed).
+const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-changed'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 // The test files run as bundles that Node loads without tsx (scripts/bundle-tests.mjs says why);
