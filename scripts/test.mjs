@@ -1,4 +1,5 @@
-// Runs the tests with Node's test runner (TypeScript through tsx).
+// Runs the tests with Node's test runner, each file compiled once to a bundle that plain Node
+// runs (scripts/bundle-tests.mjs; a file alone still runs with `node --import tsx --test FILE`).
 //   node scripts/test.mjs            every test/**/*.test.ts (npm test)
 //   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
 //   node scripts/test.mjs FILE...    just these files
@@ -6,9 +7,11 @@
 // time, each in its own process; the SERIAL files below run afterwards, one at a time.
 // --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { bundleTests } from './bundle-tests.mjs';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
 // train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
@@ -54,6 +57,9 @@ const SLOW = {
   'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
   'test/training/tune/tune-cli.test.ts':
     'hyperparameter searches through the CLI: 8-trial digits searches on both engines, resume',
+  'test/training/torch/control.test.ts': 'three PyTorch engine runs, stopped mid-run (a Python + torch start each)',
+  'test/training/torch/constraints.test.ts': 'a PyTorch engine training run, then numpy reads its weights',
+  'test/language/analysis/diagnostics-slow.test.ts': 'analyzes a 10 MB random file (15 s alone)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
@@ -105,25 +111,33 @@ const all = (only.length ? only : find('test')).map((f) => f.split('\\').join('/
 const files = unit && !only.length ? all.filter((f) => !(f in SLOW) && !f.startsWith('test/vscode/')) : all;
 
 // Process-level tests run the bundles (CLI, language server, engines, panel): build them first,
-// once, rather than from many test files at the same time.
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+// once, rather than from many test files at the same time (and only those whose sources changed).
+const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-changed'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+// The test files run as bundles that Node loads without tsx (scripts/bundle-tests.mjs says why);
+// --enable-source-maps points stack traces at the .ts sources.
+const bundles = await bundleTests(files);
+const bundleOf = new Map(files.map((f, i) => [f, bundles[i]]));
+
+// A folder for this run, where test files share what one of them worked out (test/helpers/run-cache.ts).
+const runDir = mkdtempSync(join(tmpdir(), 'modelspec-test-run-'));
+const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir };
 
 function runFiles(list, n) {
   if (!list.length) return 0;
   const r = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      '--enable-source-maps',
       '--test',
       `--test-concurrency=${n}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
-      ...list,
+      ...list.map((f) => bundleOf.get(f)),
     ],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env },
   );
   return r.status ?? 1;
 }
@@ -132,4 +146,5 @@ const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
 const first = runFiles(concurrent, concurrency);
 const second = runFiles(serial, 1);
+rmSync(runDir, { recursive: true, force: true });
 process.exit(first || second);

@@ -4,21 +4,12 @@
 // .test-output/vscode/ for review.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { runLabel } from '../../client/src/runs-folder';
-import {
-  closeBrowser,
-  launchChromium,
-  makeWorkspace,
-  missingPrerequisite,
-  ROOT,
-  sleep,
-  startCodeServer,
-  type CodeServer,
-} from './code-server';
+import { missingPrerequisite, ROOT, sleep, withWorkbench } from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the workbench end-to-end test: ${skip}`);
@@ -64,22 +55,13 @@ test(
   'in the workbench: hints, a squiggle, hover, Train from the palette, live curves, Stop',
   { skip, timeout: 300_000 },
   async () => {
+    // Each run's screenshots replace the last run's.
     rmSync(SHOTS, { recursive: true, force: true });
-    mkdirSync(SHOTS, { recursive: true });
-    const workspace = makeWorkspace({
+    const files = {
       'digits.model': shortDigits(),
       '.vscode/settings.json': JSON.stringify({ 'modelspec.backend': 'tfjs' }),
-    });
-    let server: CodeServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page | undefined;
-    try {
-      server = await startCodeServer();
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      await page.goto(server.url(workspace));
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-
+    };
+    await withWorkbench({ files, shots: SHOTS }, async (page, _server, workspace) => {
       // Open the file from the explorer; the server's inlay hints show each layer's shape.
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'digits.model' }).first().click();
       const editor = page.locator('.monaco-editor .view-lines').first();
@@ -259,14 +241,6 @@ test(
         .boundingBox())!;
       assert.ok(param.x + param.width <= editorBox.x + editorBox.width, 'the Param # column is not cut off');
       await shot(page, '09-summary');
-    } catch (e) {
-      if (page) await page.screenshot({ path: join(SHOTS, 'failure.png') }).catch(() => undefined);
-      if (server) console.log(server.log().slice(-3000));
-      throw e;
-    } finally {
-      await closeBrowser(browser, page);
-      await server?.stop();
-      rmSync(workspace, { recursive: true, force: true });
-    }
+    });
   },
 );

@@ -1,13 +1,24 @@
-// The engine as a process (node main.ts SPEC.json): stdout carries only event lines, the same
-// lines land in events.jsonl, and a {"type":"stop"} line on stdin or SIGINT ends the run within
-// a batch with the model saved.
+// The engine as a process, started as runs start it (dist/engine-tfjs.cjs SPEC.json, through
+// run-process.ts's engineCommand; not main.ts through tsx, which costs each start over a second of
+// CPU): stdout carries only event lines, the same lines land in events.jsonl, and a
+// {"type":"stop"} line on stdin or SIGINT ends the run within a batch with the model saved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../training/protocol';
+import { engineCommand } from '../../../training/run-process';
+import { ensureBuilt } from '../../helpers/build';
 import { makeSpec, tempDir } from './helpers';
+
+ensureBuilt();
+
+/** The TF.js engine on a spec, as a run starts it. */
+function startEngine(specPath: string, stdin: 'pipe' | 'ignore') {
+  const { command, args, env } = engineCommand({ engine: 'tfjs', reason: 'the test' }, specPath);
+  return spawn(command, args, { env, stdio: [stdin, 'pipe', 'pipe'] });
+}
 
 async function runProcess(
   how: 'stdin' | 'SIGINT',
@@ -18,13 +29,11 @@ async function runProcess(
   });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = startEngine(specPath, 'pipe');
   const lines: string[] = [];
   let buffer = '';
   let sent = false;
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -33,7 +42,7 @@ async function runProcess(
       lines.push(line);
       if (!sent && (JSON.parse(line) as RunEvent).type === 'batch') {
         sent = true;
-        if (how === 'stdin') child.stdin.write('{"type":"stop"}\n');
+        if (how === 'stdin') child.stdin!.write('{"type":"stop"}\n');
         else child.kill('SIGINT');
       }
     }
@@ -63,11 +72,9 @@ test('the engine refuses devices > 1 with a failed event that points at the torc
   });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'training/engines/tfjs/main.ts', specPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = startEngine(specPath, 'ignore');
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const events = out
     .trim()

@@ -11,11 +11,15 @@ import { pythonModuleCommand } from '../../../training/engines/python-command';
 import { Random } from '../../../training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
 import { kerasLayer } from '../../helpers/keras-defaults';
+import { oncePerRun } from '../../helpers/run-cache';
 
 export const PYTHON_DIR = resolve('python');
 
-/** The interpreter the product itself would use (MODELSPEC_PYTHON, python3, /usr/bin/python3). */
-export const PYTHON = (await findTorch()).probe?.python;
+/**
+ * The interpreter the product itself would use (MODELSPEC_PYTHON, python3, /usr/bin/python3),
+ * probed once per test run (test/helpers/run-cache.ts): each probe imports torch.
+ */
+export const PYTHON = await oncePerRun('torch-python', async () => (await findTorch()).probe?.python);
 /** For `test(name, { skip: SKIP }, ...)`: a visible reason when no torch is installed. */
 export const SKIP: string | false = PYTHON
   ? false

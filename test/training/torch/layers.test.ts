@@ -29,6 +29,34 @@ const rawModel = (c: (typeof RAW)[number]) => ({
   },
 });
 
+/**
+ * Every model list the tests below hand to `--describe`, built in one engine process: each start
+ * imports torch (seconds of CPU), and `--describe` answers each model on its own (an error is that
+ * model's `error`), so one run gives each test the same answers as a run of its own.
+ */
+const batches: Record<string, unknown[]> = {};
+let described: Record<string, Described[]> | undefined;
+let describeRun: { status: number | null; stderr: string } | undefined;
+
+/** The engine's descriptions of `models` (registered at load time under `name`), and the run's exit status. */
+function describeModels(name: string): { results: Described[]; status: number | null; stderr: string } {
+  if (!described) {
+    const file = join(tempDir(), 'models.json');
+    const names = Object.keys(batches);
+    writeFileSync(file, JSON.stringify(names.flatMap((n) => batches[n]!)));
+    const r = runPython(['--describe', file]);
+    describeRun = { status: r.status, stderr: r.stderr };
+    const all = r.status === 0 ? (JSON.parse(r.stdout) as Described[]) : [];
+    described = {};
+    let at = 0;
+    for (const n of names) {
+      described[n] = all.slice(at, at + batches[n]!.length);
+      at += batches[n]!.length;
+    }
+  }
+  return { results: described[name]!, ...describeRun! };
+}
+
 interface Described {
   error?: string;
   layers: {
@@ -43,13 +71,11 @@ interface Described {
   nonTrainable: number;
 }
 
+batches.cases = [...CASES.map(loweredCase), ...RAW.map(rawModel)];
+
 test("every layer case builds with the catalog's output shapes and parameter counts", { skip: SKIP }, () => {
-  const dir = tempDir();
-  const file = join(dir, 'models.json');
-  writeFileSync(file, JSON.stringify([...CASES.map(loweredCase), ...RAW.map(rawModel)]));
-  const r = runPython(['--describe', file]);
-  assert.equal(r.status, 0, r.stderr);
-  const results = JSON.parse(r.stdout) as Described[];
+  const { results, status, stderr } = describeModels('cases');
+  assert.equal(status, 0, stderr);
   const classes = new Set<string>();
   const problems: string[] = [];
   CASES.forEach((c, i) => {
@@ -94,42 +120,49 @@ test("every layer case builds with the catalog's output shapes and parameter cou
   );
 });
 
+/** What the tests below ask the engine's modules directly, in one Python process (one torch import). */
+let engineFacts: { layers: string[]; leakyRelu: number[]; logSoftmax: number[] } | undefined;
+function askEngine(): NonNullable<typeof engineFacts> {
+  engineFacts ??= JSON.parse(
+    pythonEval(
+      [
+        'import json, torch',
+        'from modelspec_torch.model import LAYERS',
+        'from modelspec_torch.activations import get_activation',
+        'x = torch.tensor([[-2.0, 0.5, 3.0]])',
+        "print(json.dumps({'layers': sorted(LAYERS), 'leakyRelu': get_activation('leaky_relu')(x).tolist()[0], 'logSoftmax': get_activation('log_softmax')(x).tolist()[0]}))",
+      ].join('\n'),
+    ),
+  ) as NonNullable<typeof engineFacts>;
+  return engineFacts;
+}
+
 test("the engine's layer table is the catalog's torch support, plus InputLayer", { skip: SKIP }, () => {
-  const engine = JSON.parse(
-    pythonEval('import json\nfrom modelspec_torch.model import LAYERS\nprint(json.dumps(sorted(LAYERS)))'),
-  ) as string[];
-  assert.deepEqual(engine, ['InputLayer', ...layerClassesFor('torch')].sort());
+  assert.deepEqual(askEngine().layers, ['InputLayer', ...layerClassesFor('torch')].sort());
 });
 
+const samePadding: [KerasLayerConfig, number[], number[]][] = [];
+for (const [h, w] of [
+  [7, 9],
+  [5, 5],
+  [11, 4],
+  [1, 3],
+] as const) {
+  const out = [Math.ceil(h / 2), Math.ceil(w / 2)];
+  samePadding.push([L('Conv2D', { filters: 2, kernel_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
+  samePadding.push([L('Conv2D', { filters: 2, kernel_size: 4, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
+  samePadding.push([L('MaxPooling2D', { pool_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
+  samePadding.push([L('AveragePooling2D', { pool_size: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
+}
+batches.samePadding = samePadding.map(([lay, input]) => ({
+  class_name: 'Sequential',
+  config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, ...input] }), lay] },
+}));
+
 test("'same' padding with stride 2 gives TF's ceil(n / 2) on odd sizes, for convs and pools", { skip: SKIP }, () => {
-  const dir = tempDir();
-  const file = join(dir, 'models.json');
-  const cases: [KerasLayerConfig, number[], number[]][] = [];
-  for (const [h, w] of [
-    [7, 9],
-    [5, 5],
-    [11, 4],
-    [1, 3],
-  ] as const) {
-    const out = [Math.ceil(h / 2), Math.ceil(w / 2)];
-    cases.push([L('Conv2D', { filters: 2, kernel_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
-    cases.push([L('Conv2D', { filters: 2, kernel_size: 4, strides: 2, padding: 'same' }), [h, w, 1], [...out, 2]]);
-    cases.push([L('MaxPooling2D', { pool_size: 3, strides: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
-    cases.push([L('AveragePooling2D', { pool_size: 2, padding: 'same' }), [h, w, 1], [...out, 1]]);
-  }
-  writeFileSync(
-    file,
-    JSON.stringify(
-      cases.map(([lay, input]) => ({
-        class_name: 'Sequential',
-        config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, ...input] }), lay] },
-      })),
-    ),
-  );
-  const r = runPython(['--describe', file]);
-  assert.equal(r.status, 0, r.stderr);
-  const results = JSON.parse(r.stdout) as Described[];
-  cases.forEach(([lay, input, expected], i) => {
+  const { results, status, stderr } = describeModels('samePadding');
+  assert.equal(status, 0, stderr);
+  samePadding.forEach(([lay, input, expected], i) => {
     assert.deepEqual(
       results[i]!.layers[1]!.outputShape,
       [null, ...expected],
@@ -142,71 +175,53 @@ test(
   "keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas",
   { skip: SKIP },
   () => {
-    const out = JSON.parse(
-      pythonEval(
-        [
-          'import json, torch',
-          'from modelspec_torch.activations import get_activation',
-          'x = torch.tensor([[-2.0, 0.5, 3.0]])',
-          "print(json.dumps([get_activation('leaky_relu')(x).tolist()[0], get_activation('log_softmax')(x).tolist()[0]]))",
-        ].join('\n'),
-      ),
-    ) as [number[], number[]];
+    const out = [askEngine().leakyRelu, askEngine().logSoftmax];
     const x = [-2, 0.5, 3];
     const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
     const logSumExp = Math.log(x.reduce((sum, v) => sum + Math.exp(v), 0));
-    out[0].forEach((v, i) => assert.ok(Math.abs(v - leaky[i]!) < 1e-6, `leaky_relu ${out[0]}`));
-    out[1].forEach((v, i) => assert.ok(Math.abs(v - (x[i]! - logSumExp)) < 1e-5, `log_softmax ${out[1]}`));
+    out[0]!.forEach((v, i) => assert.ok(Math.abs(v - leaky[i]!) < 1e-6, `leaky_relu ${out[0]}`));
+    out[1]!.forEach((v, i) => assert.ok(Math.abs(v - (x[i]! - logSumExp)) < 1e-5, `log_softmax ${out[1]}`));
   },
 );
 
+batches.reported = [
+  {
+    class_name: 'Sequential',
+    config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 4] }), L('Transformer', {})] },
+  },
+  {
+    class_name: 'Sequential',
+    config: {
+      name: 'm',
+      layers: [L('InputLayer', { batch_shape: [null, 2, 2, 1] }), L('Conv2D', { filters: 1, kernel_size: 3 })],
+    },
+  },
+];
+
 test('an unknown layer and an impossible shape are reported, not crashed on', { skip: SKIP }, () => {
-  const dir = tempDir();
-  const file = join(dir, 'models.json');
-  writeFileSync(
-    file,
-    JSON.stringify([
-      {
-        class_name: 'Sequential',
-        config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 4] }), L('Transformer', {})] },
-      },
-      {
-        class_name: 'Sequential',
-        config: {
-          name: 'm',
-          layers: [L('InputLayer', { batch_shape: [null, 2, 2, 1] }), L('Conv2D', { filters: 1, kernel_size: 3 })],
-        },
-      },
-    ]),
-  );
-  const r = runPython(['--describe', file]);
-  const [unknown, tooSmall] = JSON.parse(r.stdout) as Described[];
+  const [unknown, tooSmall] = describeModels('reported').results;
   assert.match(unknown!.error!, /layer 'Transformer' is not supported/);
   assert.match(tooSmall!.error!, /Conv2D/);
 });
+
+// The engine holds no Keras default (the catalog's lowering writes every argument), so a config
+// without `strides` must not silently run with strides 1.
+const noStrides = L('Conv2D', { name: 'conv', filters: 1, kernel_size: 3 });
+delete noStrides.config['strides'];
+batches.missingArgument = [
+  {
+    class_name: 'Sequential',
+    config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 5, 5, 1] }), noStrides] },
+  },
+];
 
 test(
   'a layer argument missing from the spec is an error naming the layer and the argument, not a Keras default',
   { skip: SKIP },
   () => {
-    // The engine holds no Keras default (the catalog's lowering writes every argument), so a
-    // config without `strides` must not silently run with strides 1.
-    const dir = tempDir();
-    const file = join(dir, 'models.json');
-    const conv = L('Conv2D', { name: 'conv', filters: 1, kernel_size: 3 });
-    delete conv.config['strides'];
-    writeFileSync(
-      file,
-      JSON.stringify([
-        {
-          class_name: 'Sequential',
-          config: { name: 'm', layers: [L('InputLayer', { batch_shape: [null, 5, 5, 1] }), conv] },
-        },
-      ]),
-    );
-    const r = runPython(['--describe', file]);
-    assert.equal(r.status, 0, r.stderr);
-    const [described] = JSON.parse(r.stdout) as Described[];
+    const { results, status, stderr } = describeModels('missingArgument');
+    assert.equal(status, 0, stderr);
+    const [described] = results;
     assert.match(described!.error ?? '', /Conv2D 'conv'.*has no 'strides' argument/);
   },
 );

@@ -1,0 +1,130 @@
+// Compiles test files once, with esbuild, into plain ES modules that Node runs without tsx.
+// Why: registering tsx costs every test process (and the runner's) about 0.7 s of CPU, for its
+// loader thread and hooks, whatever the file holds. Measured on test/language/catalog/core.test.ts:
+// 1.25 s of CPU under tsx, 1.2 s for its bundle still run with `--import tsx`, 0.5 s for the
+// bundle run by plain Node. Over the 100 unit test files that is over a minute of CPU.
+// Each file still runs in its own process, as before.
+//
+// Each test file becomes out/test-bundles/<its path>.js (the repository's package.json says
+// "type": "module"), with its own sources bundled in and packages left to Node. A module's
+// import.meta.url, .dirname and .filename are replaced by its own source location, so a test or a
+// source module finds its files (fixtures, python/, dist/) exactly as it does under tsx.
+// Stack traces map back to the .ts sources through the linked source maps (--enable-source-maps).
+// What a bundle cannot do: import a .ts file at run time by a computed name (predict/engines.ts
+// does so for its TF.js runner when run from sources); no test file reaches that code in process.
+// Running a file directly with `node --import tsx --test FILE` works as before.
+import { build } from 'esbuild';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const BUNDLE_DIR = 'out/test-bundles';
+
+/** The bundle a test file runs as. */
+export function bundlePath(file) {
+  return `${BUNDLE_DIR}/${file.replace(/\.ts$/, '.js')}`;
+}
+
+/** The test file a bundle was made from (for reports): the inverse of bundlePath. */
+export function sourceOfBundle(path) {
+  const rel = relative(process.cwd(), path).split('\\').join('/');
+  return rel.startsWith(`${BUNDLE_DIR}/`) ? rel.slice(BUNDLE_DIR.length + 1).replace(/\.js$/, '.ts') : rel;
+}
+
+// Replaces import.meta's location fields in each of our own modules by that module's source
+// location. (esbuild's own handling would give every module the bundle's location.)
+const sourceLocations = {
+  name: 'source-locations',
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+      let text = await readFile(args.path, 'utf8');
+      if (text.includes('import.meta')) {
+        text = text
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path));
+      }
+      return { contents: text, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
+    });
+  },
+};
+
+// Packages stay outside the bundles, loaded by Node's own ESM resolution from the bundle's place
+// (out/ is inside the repository, so node_modules is found as from the sources). tsx lets a deep
+// import omit its extension ('vscode-languageserver/node', 'crc-32/crc32c') where Node's ESM does
+// not: for a package without an "exports" map, such a specifier becomes the file esbuild resolves.
+// Except chevrotain (the parser): its ES build is hundreds of small modules (with lodash-es),
+// and Node's ESM loader took half a second of CPU to resolve them in every process that parses.
+// Bundled in, as the product's own bundles (scripts/build.mjs) do.
+const INSIDE = /^(chevrotain|@chevrotain\/|lodash-es)/;
+
+const packagesOutside = {
+  name: 'packages-outside',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'packages-outside' || args.path.startsWith('node:')) return undefined;
+      if (INSIDE.test(args.path)) return undefined; // bundled in, as below
+      const parts = args.path.split('/');
+      const name = parts.slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+      if (parts.length === name.split('/').length) return { path: args.path, external: true };
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'packages-outside',
+      });
+      const marker = `node_modules/${name}/`;
+      const file = found.path.split('\\').join('/');
+      const at = file.lastIndexOf(marker);
+      if (found.errors.length || at < 0) return { path: args.path, external: true };
+      const manifest = JSON.parse(await readFile(`${file.slice(0, at + marker.length)}package.json`, 'utf8'));
+      const path = manifest.exports === undefined ? `${name}/${file.slice(at + marker.length)}` : args.path;
+      return { path, external: true };
+    });
+  },
+};
+
+/** Whether a bundle is missing or older than one of the files it was made from. */
+function stale(bundle, inputs) {
+  if (!existsSync(bundle) || !inputs) return true;
+  const made = statSync(bundle).mtimeMs;
+  return inputs.some((f) => !existsSync(f) || statSync(f).mtimeMs > made);
+}
+
+const INPUTS = `${BUNDLE_DIR}/inputs.json`;
+
+/**
+ * Bundles the test files (paths relative to the repository root) that are not up to date with
+ * their sources; returns the bundles' paths. Each bundle's inputs (from esbuild's metafile) are
+ * kept in out/test-bundles/inputs.json, so a second run with no source changed builds nothing.
+ */
+export async function bundleTests(files) {
+  const known = existsSync(INPUTS) ? JSON.parse(readFileSync(INPUTS, 'utf8')) : {};
+  const todo = files.filter((f) => stale(bundlePath(f), known[f]));
+  if (todo.length) {
+    const result = await build({
+      entryPoints: todo.map((f) => resolve(f)),
+      outbase: '.',
+      outdir: BUNDLE_DIR,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'warning',
+      // As scripts/build.mjs: the walkthrough's example is imported as text.
+      loader: { '.model': 'text' },
+      plugins: [packagesOutside, sourceLocations],
+    });
+    for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+      if (!meta.entryPoint) continue;
+      // This script too: a change to how bundles are made remakes them all.
+      const inputs = Object.keys(meta.inputs).filter((f) => !f.startsWith('node_modules/'));
+      known[sourceOfBundle(out)] = [...inputs, 'scripts/bundle-tests.mjs'];
+    }
+    writeFileSync(INPUTS, JSON.stringify(known));
+  }
+  return files.map(bundlePath);
+}
