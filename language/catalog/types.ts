@@ -125,6 +125,7 @@ export type LayerCategory =
   | 'normalization'
   | 'regularization'
   | 'activation'
+  | 'preprocessing'
   | 'application';
 
 export interface LayerSpec {
