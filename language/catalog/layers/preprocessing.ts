@@ -106,6 +106,8 @@ export const Normalization: LayerSpec = defineLayer({
     ),
     arg('invert', bool, false, 'Undo a normalisation instead: x · sqrt(variance) + mean.'),
   ],
+  // The default config writes a None argument as its default; axis=None is a value of its own.
+  kerasConfig: (ctx) => (ctx.args.axis === null ? { axis: null } : {}),
   outputShape(ctx) {
     const axes = keptAxes(ctx);
     const hasMean = ctx.args.mean !== null && ctx.args.mean !== undefined;
