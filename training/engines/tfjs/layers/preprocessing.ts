@@ -227,7 +227,7 @@ abstract class AffineLayer extends RandomLayer {
       transforms,
       this.own.interpolation === 'nearest' ? 'nearest' : 'bilinear',
       this.own.fillMode as 'constant' | 'reflect' | 'wrap' | 'nearest',
-      Number(this.own.fillValue ?? 0),
+      Number(this.own.fillValue),
     );
   }
 }
