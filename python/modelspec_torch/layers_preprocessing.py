@@ -4,6 +4,7 @@ The Random* layers draw from torch's generator, which train.py seeds with fit.se
 in training mode; in eval mode (evaluation, prediction, ONNX export) they return the input.
 Geometric ones map each output pixel to an input point with TF's ImageProjectiveTransformV3
 rules (fill modes and bilinear/nearest sampling), as Keras's TensorFlow backend does.
+UnitNormalization, a formula without weights like these, lives here too.
 """
 from __future__ import annotations
 
@@ -278,7 +279,23 @@ class RandomBrightness(KerasLayer):
         return (x + delta).clamp(*self.value_range)
 
 
+class UnitNormalization(KerasLayer):
+    """Keras's ops.normalize(x, axis, order=2, epsilon=1e-12): x * rsqrt(max(sum(x^2), 1e-24))."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        axis = self.arg('axis')
+        axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        rank = len(input_shape) + 1
+        self.axes = [int(a) % rank for a in axes]
+
+    def forward(self, x):
+        square_sum = torch.sum(x * x, dim=self.axes, keepdim=True)
+        return x * torch.rsqrt(torch.clamp(square_sum, min=1e-24))
+
+
 LAYERS: Dict[str, Any] = {
+    'UnitNormalization': UnitNormalization,
     'Rescaling': Rescaling,
     'Normalization': Normalization,
     'Resizing': Resizing,

@@ -106,34 +106,45 @@ const ENGINES = [
 ];
 
 for (const engine of ENGINES) {
-  test(`${engine.name}: Rescaling and Normalization compute Keras's formulas`, { skip: engine.skip }, async () => {
-    const x = [1, 4, 9, 16, 2, 6, 12, 20];
-    const batch = new Batch();
-    batch.add(lowered([4], 'Rescaling(scale=0.5, offset=-1)'), x, [2, 4]);
-    batch.add(lowered([4], 'Normalization(mean=[1, 2, 3, 4], variance=[1, 4, 9, 16])'), x, [2, 4]);
-    batch.add(lowered([4], 'Normalization(mean=0.5, variance=0.25, invert=True)'), x, [2, 4]);
-    batch.add(lowered([4], 'Normalization()'), x, [2, 4]);
-    const [rescaled, norm, inverted, fresh] = await batch.run(engine.name);
-    close(
-      rescaled!.values,
-      x.map((v) => v * 0.5 - 1),
-      'Rescaling',
-    );
-    const mean = [1, 2, 3, 4];
-    const variance = [1, 4, 9, 16];
-    close(
-      norm!.values,
-      x.map((v, i) => (v - mean[i % 4]!) / Math.sqrt(variance[i % 4]!)),
-      'Normalization',
-    );
-    close(
-      inverted!.values,
-      x.map((v) => v * 0.5 + 0.5),
-      'Normalization(invert=True)',
-    );
-    // Not adapted yet: Keras's initial weights, mean 0 and variance 1.
-    close(fresh!.values, x, 'Normalization() before adapt');
-  });
+  test(
+    `${engine.name}: Rescaling, Normalization and UnitNormalization compute Keras's formulas`,
+    { skip: engine.skip },
+    async () => {
+      const x = [1, 4, 9, 16, 2, 6, 12, 20];
+      const batch = new Batch();
+      batch.add(lowered([4], 'Rescaling(scale=0.5, offset=-1)'), x, [2, 4]);
+      batch.add(lowered([4], 'Normalization(mean=[1, 2, 3, 4], variance=[1, 4, 9, 16])'), x, [2, 4]);
+      batch.add(lowered([4], 'Normalization(mean=0.5, variance=0.25, invert=True)'), x, [2, 4]);
+      batch.add(lowered([4], 'Normalization()'), x, [2, 4]);
+      batch.add(lowered([4], 'UnitNormalization()'), x, [2, 4]);
+      const [rescaled, norm, inverted, fresh, unit] = await batch.run(engine.name);
+      const norms = [0, 1].map((r) => Math.hypot(...x.slice(4 * r, 4 * r + 4)));
+      close(
+        unit!.values,
+        x.map((v, i) => v / norms[Math.floor(i / 4)]!),
+        'UnitNormalization',
+      );
+      close(
+        rescaled!.values,
+        x.map((v) => v * 0.5 - 1),
+        'Rescaling',
+      );
+      const mean = [1, 2, 3, 4];
+      const variance = [1, 4, 9, 16];
+      close(
+        norm!.values,
+        x.map((v, i) => (v - mean[i % 4]!) / Math.sqrt(variance[i % 4]!)),
+        'Normalization',
+      );
+      close(
+        inverted!.values,
+        x.map((v) => v * 0.5 + 0.5),
+        'Normalization(invert=True)',
+      );
+      // Not adapted yet: Keras's initial weights, mean 0 and variance 1.
+      close(fresh!.values, x, 'Normalization() before adapt');
+    },
+  );
 
   test(
     `${engine.name}: Resizing is tf.image.resize (half-pixel centres) and CenterCrop takes the centre`,

@@ -3,6 +3,7 @@
 // pixel, so both are replaced; Rescaling is TF.js's (the same formula, scale · x + offset).
 // The Random* layers draw from the dropout layers' seeded PRNG (fit.seed) and act only when
 // called with training=true; at inference and evaluation they return the input unchanged.
+// UnitNormalization, which TF.js lacks, lives here too: like these, a formula without weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { noiseSource } from './dropout';
@@ -326,7 +327,31 @@ export class RandomBrightness extends RandomLayer {
   }
 }
 
+/** Keras's ops.normalize(x, axis, order=2, epsilon=1e-12): x · rsqrt(max(sum(x²), 1e-24)). */
+export class UnitNormalization extends ConfigLayer {
+  static readonly className = 'UnitNormalization';
+
+  constructor(args: Config) {
+    super(args, ['axis']);
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    return inputShape as tfl.Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const axis = this.own.axis;
+      const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (Number(a) < 0 ? Number(a) + x.rank : Number(a)));
+      const squareSum = tf.sum(tf.square(x), axes, true);
+      return tf.mul(x, tf.rsqrt(tf.maximum(squareSum, 1e-24)));
+    });
+  }
+}
+
 export const PREPROCESSING_LAYERS = [
+  UnitNormalization,
   Resizing,
   CenterCrop,
   Normalization,
