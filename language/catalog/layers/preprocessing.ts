@@ -1,9 +1,10 @@
 // Preprocessing and augmentation layers (Keras 3, keras/src/layers/preprocessing/, read at
 // keras-team/keras 3422977a). None has trainable weights; Normalization without mean/variance
-// has three non-trainable ones (mean, variance, count: Normalization.build, the adapt branch),
-// which data preparation fills from the training data (`adapt`). Every image layer takes
-// (height, width, channels) and leaves the channels alone. The Random* layers are active in
-// training only (Keras's `training` argument): identity at inference and evaluation.
+// has three non-trainable ones (mean, variance, count: Normalization.build, the adapt branch);
+// filling them from the training data (Keras's `adapt`) is not wired into data preparation
+// yet. Every image layer takes (height, width, channels) and leaves the channels alone. The
+// Random* layers are active in training only (Keras's `training` argument): identity at
+// inference and evaluation.
 
 import { arg, bool, float, int, listOf, oneOf, optional, required, seed, union } from '../arg-types';
 import { dataFormatArg } from '../common-args';
@@ -84,7 +85,7 @@ export const Normalization: LayerSpec = defineLayer({
   name: 'Normalization',
   category: 'preprocessing',
   unsupported: NO_SCRIPT,
-  doc: '(x - mean) / sqrt(variance) per feature of `axis`. Without mean and variance they are computed once from the training data before training (Keras: layer.adapt(x_train)).',
+  doc: "(x - mean) / sqrt(variance) per feature of `axis`. Without mean and variance the layer has Keras's adapt weights (mean 0, variance 1 until adapted); give mean and variance of your training data (adapting on it during training is not supported yet).",
   args: [
     arg(
       'axis',
@@ -96,13 +97,13 @@ export const Normalization: LayerSpec = defineLayer({
       'mean',
       optional(union(float(), listOf(float()))),
       null,
-      'The mean per kept feature (or one for all); None: adapted on the training data.',
+      'The mean per kept feature (or one for all); None: the adapt weights (mean 0 until adapted).',
     ),
     arg(
       'variance',
       optional(union(float(0), listOf(float(0)))),
       null,
-      'The variance per kept feature (or one for all); None: adapted on the training data.',
+      'The variance per kept feature (or one for all); None: the adapt weights (variance 1 until adapted).',
     ),
     arg('invert', bool, false, 'Undo a normalisation instead: x · sqrt(variance) + mean.'),
   ],
@@ -115,7 +116,7 @@ export const Normalization: LayerSpec = defineLayer({
     if (hasMean !== hasVariance) {
       throw new ShapeError(
         'shape-mismatch',
-        'Normalization needs both mean and variance, or neither (then they are adapted on the training data); add the missing one or remove both',
+        'Normalization needs both mean and variance, or neither (then they are the adapt weights); add the missing one or remove both',
       );
     }
     for (const name of ['mean', 'variance']) {
