@@ -131,6 +131,7 @@ export type LayerCategory =
   | 'normalization'
   | 'regularization'
   | 'activation'
+  | 'preprocessing'
   | 'application';
 
 export interface LayerSpec {

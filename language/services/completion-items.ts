@@ -47,6 +47,7 @@ const CATEGORY_ORDER: Record<LayerCategory, number> = {
   recurrent: 7,
   activation: 8,
   application: 9,
+  preprocessing: 9,
 };
 
 /** `Name(${1:first}, other=${2:example})`: the call with its required arguments as placeholders. */

@@ -51,6 +51,7 @@ const KIND: Record<LayerCategory, GraphKind> = {
   regularization: 'regularization',
   reshaping: 'reshaping',
   application: 'application',
+  preprocessing: 'core',
 };
 
 /** Arguments not worth a place on a node: they are Keras's plumbing, not the layer's design. */

@@ -177,6 +177,25 @@ class GaussianDropout(KerasLayer):
         return x * (1 + torch.randn_like(x) * std)
 
 
+class AlphaDropout(KerasLayer):
+    """Keras's alpha_dropout.py: dropped values become alpha_p, then a * x + b (training only)."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.rate = float(self.arg('rate'))
+        if self.arg('noise_shape') is not None:
+            raise ValueError('AlphaDropout with a noise_shape is not supported')
+
+    def forward(self, x):
+        if not self.training or self.rate <= 0:
+            return x
+        alpha_p = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
+        kept = (torch.rand(x.shape, device=x.device) >= self.rate).to(x.dtype)
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        return a * (x * kept + alpha_p * (1 - kept)) + b
+
+
 class Flatten(KerasLayer):
     # Tensors are channels_last already, so this is Keras's flatten order.
     def forward(self, x):
@@ -307,6 +326,7 @@ LAYERS = {
     'SpatialDropout3D': SpatialDropout,
     'GaussianNoise': GaussianNoise,
     'GaussianDropout': GaussianDropout,
+    'AlphaDropout': AlphaDropout,
     'Flatten': Flatten,
     'Reshape': Reshape,
     'Permute': Permute,

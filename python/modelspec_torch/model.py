@@ -7,12 +7,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import layers_conv, layers_core, layers_recurrent
+from . import layers_conv, layers_core, layers_preprocessing, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
 from .regularizers import make_regularizer
 from .protocol import ModelJson, ParamCounts
 
-LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS}
+LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS,
+                          **layers_preprocessing.LAYERS}
 
 
 def build_layer(layer: Dict[str, Any], input_shape: Shape) -> KerasLayer:

@@ -99,4 +99,25 @@ export const LayerNormalization: LayerSpec = defineLayer({
   },
 });
 
-export const NORMALIZATION_LAYERS: readonly LayerSpec[] = [BatchNormalization, LayerNormalization];
+// keras/src/layers/normalization/unit_normalization.py: ops.normalize(x, axis, order=2,
+// epsilon=1e-12), i.e. x · rsqrt(max(sum(x²), 1e-24)); no weights.
+export const UnitNormalization: LayerSpec = defineLayer({
+  name: 'UnitNormalization',
+  category: 'normalization',
+  unsupported: ['pytorch'],
+  doc: 'Scales each sample to unit L2 norm over the given axes (the last by default).',
+  args: [
+    arg(
+      'axis',
+      union(int(), listOf(int())),
+      -1,
+      'Axis or axes to normalise over (counting the batch axis as 0; -1 is the last).',
+    ),
+  ],
+  outputShape(ctx) {
+    for (const a of argIntList(ctx.args, 'axis') ?? []) normalizeAxis('UnitNormalization', a, ctx.input);
+    return ctx.input;
+  },
+});
+
+export const NORMALIZATION_LAYERS: readonly LayerSpec[] = [BatchNormalization, LayerNormalization, UnitNormalization];

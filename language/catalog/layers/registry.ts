@@ -12,6 +12,7 @@ import { NORMALIZATION_LAYERS } from './normalization';
 import { REGULARIZATION_LAYERS } from './regularization';
 import { ACTIVATION_LAYERS } from './activation-layers';
 import { APPLICATIONS } from './applications';
+import { PREPROCESSING_LAYERS } from './preprocessing';
 
 let byName: Map<string, LayerSpec> | undefined;
 
@@ -27,6 +28,7 @@ function table(): Map<string, LayerSpec> {
       ...NORMALIZATION_LAYERS,
       ...REGULARIZATION_LAYERS,
       ...ACTIVATION_LAYERS,
+      ...PREPROCESSING_LAYERS,
       ...APPLICATIONS,
     ].map((spec) => [spec.name, spec]),
   );

@@ -1,7 +1,7 @@
 // Regularization layers that leave the shape alone: SpatialDropout1D/2D/3D (drop whole channels),
 // GaussianNoise, GaussianDropout. Dropout itself lives with the core layers.
 
-import { arg, float, fraction, required, seed } from '../arg-types';
+import { arg, float, fraction, int, listOf, optional, required, seed } from '../arg-types';
 import { dataFormatArg, HYPERPARAMETER } from '../common-args';
 import { defineLayer } from '../define-layer';
 import { NO_PYTORCH_EXPORT } from '../support';
@@ -46,7 +46,29 @@ export const GaussianDropout: LayerSpec = defineLayer({
   outputShape: (ctx) => ctx.input,
 });
 
+// keras/src/layers/regularization/alpha_dropout.py: in training, dropped values become
+// alpha_p = -alpha · scale (SELU's saturation), then a · x + b keeps the mean and variance.
+export const AlphaDropout: LayerSpec = defineLayer({
+  name: 'AlphaDropout',
+  category: 'regularization',
+  unsupported: NO_PYTORCH_EXPORT,
+  argSupport: [{ arg: 'noise_shape', only: null, targets: ['tfjs', 'torch', 'onnx'] }],
+  doc: "Dropout for SELU networks: in training, sets inputs to SELU's negative saturation with probability rate and rescales so that the mean and variance stay the same.",
+  args: [
+    required('rate', fraction, 'Drop probability, as for Dropout, in [0, 1).', HYPERPARAMETER),
+    arg(
+      'noise_shape',
+      optional(listOf(optional(int(1)))),
+      null,
+      'Shape of the binary mask (None: one value per input element).',
+    ),
+    seedArg,
+  ],
+  outputShape: (ctx) => ctx.input,
+});
+
 export const REGULARIZATION_LAYERS: readonly LayerSpec[] = [
+  AlphaDropout,
   SpatialDropout1D,
   SpatialDropout2D,
   SpatialDropout3D,

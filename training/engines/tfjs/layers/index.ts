@@ -8,6 +8,7 @@ import { KerasLayerNormalization } from './layer-norm';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { NOISE_LAYERS } from './noise';
+import { PREPROCESSING_LAYERS } from './preprocessing';
 import { KerasOrthogonal } from './orthogonal';
 import { KerasReLU } from './relu';
 import { RESHAPING_LAYERS } from './reshaping';
@@ -24,6 +25,7 @@ export function registerKerasLayers(): void {
     ...RESHAPING_LAYERS,
     ...DROPOUT_LAYERS,
     ...NOISE_LAYERS,
+    ...PREPROCESSING_LAYERS,
     KerasGRU,
     KerasGRUCell,
     KerasReLU,

@@ -93,4 +93,32 @@ export class GaussianDropout extends NoiseLayer {
   }
 }
 
-export const NOISE_LAYERS = [GaussianNoise, GaussianDropout];
+/** Keras's alpha_dropout.py: dropped values become alpha_p = -alpha · scale, then a · x + b. */
+export class AlphaDropout extends NoiseLayer {
+  static readonly className = 'AlphaDropout';
+  readonly rate: number;
+
+  constructor(args: Args) {
+    super(args);
+    this.rate = Number(args.rate);
+  }
+
+  protected noised(x: tf.Tensor): tf.Tensor | null {
+    if (!(this.rate > 0)) return null;
+    const alphaP = -1.6732632423543772 * 1.0507009873554805; // SELU alpha × scale, as doubles
+    const random = noiseSource();
+    const kept = tf.tensor(
+      Float32Array.from({ length: x.size }, () => (random.next() >= this.rate ? 1 : 0)),
+      x.shape,
+    );
+    const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5;
+    const b = -a * alphaP * this.rate;
+    return tf.add(tf.mul(tf.add(tf.mul(x, kept), tf.mul(tf.sub(1, kept), alphaP)), a), b);
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: this.seed };
+  }
+}
+
+export const NOISE_LAYERS = [GaussianNoise, GaussianDropout, AlphaDropout];
