@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 
 import torch
 
+from .args import arg
 from .constraints import apply_constraints
 from .protocol import LrFindSettings, now_iso
 
@@ -86,7 +87,7 @@ def range_test(trainer: 'Trainer') -> int:
     trainer.model.train()
 
     def new_order() -> torch.Tensor:
-        if trainer.spec['data'].get('shuffle', True):
+        if arg(trainer.spec['data'], 'shuffle', 'the data block'):
             return torch.randperm(len(split), generator=trainer.shuffle_gen).to(split.index_device())
         return torch.arange(len(split), device=split.index_device())
     order = new_order()
