@@ -15,6 +15,7 @@ import type { PreviewContent } from '../../media/preview/src/messages';
 import { augmentBatch, parseAugment } from '../../training/engines/tfjs/augment';
 import { Random } from '../../training/engines/tfjs/random';
 import { readSamples, GRID_LIMITS } from '../../data/samples';
+import { augmentArgs } from '../helpers/keras-defaults';
 
 const FILE = join(process.cwd(), 'preview-test.model');
 
@@ -114,7 +115,7 @@ test('the augmented pixels are what the engine computes for the same batch and s
   const per = 28 * 28;
   const batch = new Float32Array(read.images.length * per);
   read.images.forEach((im, i) => batch.set(im.pixels, i * per));
-  const args = { rotation_range: 30, horizontal_flip: true };
+  const args = augmentArgs({ rotation_range: 30, horizontal_flip: true });
   augmentBatch(batch, read.images.length, [28, 28, 1], parseAugment(args), new Random(3));
   const first = decode(c.classes[0].samples[0].augmented!);
   for (let p = 0; p < per; p++) {
