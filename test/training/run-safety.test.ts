@@ -393,9 +393,9 @@ describe('read-only and full disks', () => {
       `${engine}: a disk that fills while events are written leaves only whole lines in events.jsonl`,
       { skip: mountSkip || (engine === 'torch' ? torchSkip : false) },
       async () => {
-        // Three pages: spec.json takes two (it keeps the model's summary table), events.jsonl fills
-        // the third within the first epoch.
-        const mnt = mountTmpfs('12k')!;
+        // Four pages: spec.json takes two (it keeps the model's summary table), engine.pid one,
+        // events.jsonl fills the fourth within the first epoch.
+        const mnt = mountTmpfs('16k')!;
         try {
           const dir = mkdtempSync(join(work, `full-events-${engine}-`));
           const run = startCli([modelFile(dir, 20, 16), '--backend', engine, '--out', mnt]);
