@@ -18,6 +18,21 @@ export function webviewOptions(
   };
 }
 
+/** A new webview panel beside the active editor, keeping the focus there. */
+export function createWebviewBeside(
+  viewType: string,
+  title: string,
+  extensionUri: vscode.Uri,
+  retainContextWhenHidden = false,
+): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+    webviewOptions(extensionUri, retainContextWhenHidden),
+  );
+}
+
 /** The options of the page html.ts builds for the bundle named `bundle`, titled `title`. */
 export function webviewPage(
   webview: vscode.Webview,

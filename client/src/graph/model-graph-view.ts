@@ -18,7 +18,7 @@ import {
 import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from '../../../server/model-graph-request';
 import { writeFileAtomic } from '../../../training/files';
 import { modelDocument } from '../model-document';
-import { webviewOptions, webviewPage } from '../webview-page';
+import { createWebviewBeside, webviewOptions, webviewPage } from '../webview-page';
 
 export const GRAPH_VIEW_TYPE = 'modelspec.modelGraph';
 
@@ -41,12 +41,7 @@ export class ModelGraphViews implements vscode.Disposable {
       return open;
     }
     // Beside the active editor (the file, when run from its title button), keeping the focus there.
-    const panel = vscode.window.createWebviewPanel(
-      GRAPH_VIEW_TYPE,
-      `Graph: ${basename(doc.uri.path)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri),
-    );
+    const panel = createWebviewBeside(GRAPH_VIEW_TYPE, `Graph: ${basename(doc.uri.path)}`, this.extensionUri);
     return this.attach(panel, doc);
   }
 

@@ -17,7 +17,7 @@ import { lrPoints, suggestLearningRate } from '../../../training/lr-find';
 import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
 import type { RunSession } from '../run-session';
-import { webviewOptions, webviewPage } from '../webview-page';
+import { createWebviewBeside, webviewOptions, webviewPage } from '../webview-page';
 import { EventBatcher } from './event-batcher';
 import { pathsOfUris, predictForPanel, type PanelPredictRequest } from './predict-host';
 import { PanelMemory } from './panel-memory';
@@ -56,12 +56,7 @@ export class TrainingPanel {
       TrainingPanel.current.setRun(run);
       return TrainingPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PANEL_VIEW_TYPE,
-      `Training: ${run.model}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(extensionUri),
-    );
+    const panel = createWebviewBeside(PANEL_VIEW_TYPE, `Training: ${run.model}`, extensionUri);
     return (TrainingPanel.current = new TrainingPanel(panel, extensionUri, run));
   }
 

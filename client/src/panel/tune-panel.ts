@@ -9,7 +9,7 @@ import { isPanelToHostMessage, type HostToPanelMessage } from '../../../media/pa
 import type { TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import type { TuneSession } from '../../../training/tune/tune-session';
 import { applyTrial } from '../commands/apply-best';
-import { webviewOptions, webviewPage } from '../webview-page';
+import { createWebviewBeside, webviewPage } from '../webview-page';
 import { EventBatcher } from './event-batcher';
 import { recordedBest, tuneViewEvents } from './tune-events';
 
@@ -39,12 +39,7 @@ export class TunePanel {
 
   static show(extensionUri: vscode.Uri, tune: ShownTune): TunePanel {
     TunePanel.current?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(
-      TUNE_VIEW_TYPE,
-      `Tune: ${tune.model}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(extensionUri, true),
-    );
+    const panel = createWebviewBeside(TUNE_VIEW_TYPE, `Tune: ${tune.model}`, extensionUri, true);
     return (TunePanel.current = new TunePanel(panel, extensionUri, tune));
   }
 

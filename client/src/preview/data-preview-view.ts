@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { previewHtml } from '../../../media/preview/src/html';
 import { isPreviewToHostMessage, type HostToPreviewMessage } from '../../../media/preview/src/messages';
 import { analyzeDocument, modelDocument } from '../model-document';
-import { webviewOptions, webviewPage } from '../webview-page';
+import { createWebviewBeside, webviewPage } from '../webview-page';
 import { previewMessage, type SamplesCache } from './preview-content';
 
 export const PREVIEW_VIEW_TYPE = 'modelspec.dataPreview';
@@ -31,12 +31,7 @@ export class DataPreviews implements vscode.Disposable {
       open.panel.reveal(undefined, true);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PREVIEW_VIEW_TYPE,
-      `Data: ${basename(doc.uri.path)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri),
-    );
+    const panel = createWebviewBeside(PREVIEW_VIEW_TYPE, `Data: ${basename(doc.uri.path)}`, this.extensionUri);
     const view = new DataPreview(panel, doc, this.extensionUri, () => this.views.delete(key));
     this.views.set(key, view);
     return view;
