@@ -8,6 +8,7 @@ import { describeCallback } from '../training/callback-events';
 import type { RunEvent } from '../training/protocol';
 import { metricsLine, outcome, readEvents } from '../training/run-folder';
 import { startRunSession, type RunSession } from '../training/run-session';
+import { awaitWithSignals } from './signals';
 import { colourFor, style } from './style';
 import type { DistributedFlags } from '../training/distributed-flags';
 
@@ -74,17 +75,7 @@ export async function train(args: TrainArgs): Promise<number> {
     say(`\nStopping after this batch (${signal})...`);
     run.stop(`stopped (${signal})`);
   };
-  // With the terminal gone, writing to it fails (EIO/EPIPE): the run goes on and saves regardless.
-  const ignore = () => undefined;
-  process.stdout.on('error', ignore);
-  process.stderr.on('error', ignore);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  const final = await run.done;
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
+  const final = await awaitWithSignals(run.done, onSigint, onSignal);
   progress?.end();
 
   if (run.reportError !== undefined)

@@ -8,6 +8,7 @@ import type { TrialRunEvent, TuneEvent } from '../training/protocol';
 import { startTune, type TuneSession } from '../training/tune/tune-session';
 import type { TuneFile } from '../training/tune/tune-file';
 import type { HyperValue, TrialRecord } from '../training/tune/types';
+import { awaitWithSignals } from './signals';
 import { colourFor, style, type Styler } from './style';
 
 export interface TuneArgs {
@@ -67,16 +68,7 @@ export async function tune(args: TuneArgs): Promise<number> {
   };
   // A closing terminal or a job scheduler: the trials stop after their batch and save.
   const onSignal = () => session.stopNow();
-  const ignore = () => undefined;
-  process.stdout.on('error', ignore);
-  process.stderr.on('error', ignore);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  const summary = await session.done;
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
+  const summary = await awaitWithSignals(session.done, onSigint, onSignal);
   view?.end();
 
   if (summary.error) writeQuietly(process.stderr, `modelspec: the search failed: ${printable(summary.error)}\n`);

@@ -61,8 +61,16 @@ const nodeEntries = [
 
 const builds = nodeEntries.map((e) => build({ ...node, entryPoints: [e.in], outfile: e.out }));
 
-// The training panel runs in a webview (a browser): one self-contained script and stylesheet.
-if (existsSync('media/panel/src/main.ts')) {
+// Each webview runs in a browser: one self-contained script and stylesheet, media/dist/<name>.js/.css.
+const webviews = [
+  // The training panel (and the tune view, its tune mode).
+  { name: 'panel', entry: 'media/panel/src/main.ts' },
+  // The model graph view: ELK's layout bundled with the drawing code.
+  { name: 'graph', entry: 'media/graph/src/main.ts' },
+  // The data preview: draws the samples the host sends.
+  { name: 'preview', entry: 'media/preview/src/main.ts' },
+].filter((w) => existsSync(w.entry));
+for (const w of webviews) {
   builds.push(
     build({
       bundle: true,
@@ -72,41 +80,7 @@ if (existsSync('media/panel/src/main.ts')) {
       minify: true,
       sourcemap: false,
       logLevel: 'warning',
-      entryPoints: { panel: 'media/panel/src/main.ts' },
-      outdir: 'media/dist',
-      loader: { '.css': 'css' },
-    }),
-  );
-}
-// The model graph view (a webview too): ELK's layout bundled with the drawing code.
-if (existsSync('media/graph/src/main.ts')) {
-  builds.push(
-    build({
-      bundle: true,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      minify: true,
-      sourcemap: false,
-      logLevel: 'warning',
-      entryPoints: { graph: 'media/graph/src/main.ts' },
-      outdir: 'media/dist',
-      loader: { '.css': 'css' },
-    }),
-  );
-}
-// The data preview (a webview): draws the samples the host sends.
-if (existsSync('media/preview/src/main.ts')) {
-  builds.push(
-    build({
-      bundle: true,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      minify: true,
-      sourcemap: false,
-      logLevel: 'warning',
-      entryPoints: { preview: 'media/preview/src/main.ts' },
+      entryPoints: { [w.name]: w.entry },
       outdir: 'media/dist',
       loader: { '.css': 'css' },
     }),

@@ -12,20 +12,17 @@ import { PNG } from 'pngjs';
 import {
   DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializedNotification,
   InitializeRequest,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+import { ensureServerBuilt, startServer, type ServerSession, initialize, openDocument } from './lsp-client';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelspec-lsp-preview-'));
 let server: ServerSession;
 
 async function open(name: string, text: string): Promise<string> {
   const uri = pathToFileURL(join(dir, name)).href;
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'modelspec', version: 1, text },
-  });
+  await openDocument(server, uri, text);
   await server.diagnostics(uri, 1);
   return uri;
 }
@@ -49,13 +46,7 @@ function images(markdown: string): { alt: string; png: PNG }[] {
 before(async () => {
   ensureServerBuilt();
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  await server.connection.sendNotification(InitializedNotification.type, {});
+  await initialize(server);
 });
 
 after(() => {

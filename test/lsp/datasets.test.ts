@@ -8,15 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CompletionRequest,
-  DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
   type CompletionItem,
   type CompletionList,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+import { ensureServerBuilt, startServer, type ServerSession, initialize, openDocument } from './lsp-client';
 
 const URI = 'file:///tmp/modelspec-lsp-datasets/m.model';
 const TEXT = `model m {
@@ -44,16 +41,8 @@ before(async () => {
     MODELSPEC_DATA_DIRS: '',
   });
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  await server.connection.sendNotification(InitializedNotification.type, {});
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: TEXT },
-  });
+  await initialize(server);
+  await openDocument(server, URI, TEXT);
 });
 
 after(() => {
@@ -92,9 +81,7 @@ test('the checker knows CIFAR-10 and IMDB sample shapes', async () => {
   ]) {
     const uri = `file:///tmp/modelspec-lsp-datasets/${source.slice(0, 4)}.model`;
     const text = TEXT.replace('train: fashion_mnist', `train: ${source}`);
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'modelspec', version: 1, text },
-    });
+    await openDocument(server, uri, text);
     const mismatch = (await server.diagnostics(uri, 1)).diagnostics.find((d) => d.code === 'data-shape-mismatch');
     assert.ok(mismatch, source);
     // The fix leads (the Problems panel cuts the end), then the dataset's sample shape.

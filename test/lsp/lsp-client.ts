@@ -6,6 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
   PublishDiagnosticsNotification,
   StreamMessageReader,
   StreamMessageWriter,
@@ -89,4 +92,22 @@ export function startServer(env: Record<string, string> = {}): ServerSession {
       return new Promise((resolve) => waiting.push({ uri, version, resolve }));
     },
   };
+}
+
+/** The LSP handshake of a client without a workspace or capabilities: initialize, then initialized. */
+export async function initialize(server: ServerSession): Promise<void> {
+  await server.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
+  await server.connection.sendNotification(InitializedNotification.type, {});
+}
+
+/** Opens a .model document (didOpen) with `text` as its version 1. */
+export async function openDocument(server: ServerSession, uri: string, text: string): Promise<void> {
+  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'modelspec', version: 1, text },
+  });
 }

@@ -6,14 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification,
   ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
   ShutdownRequest,
 } from 'vscode-languageserver-protocol/node';
 import { MODEL_GRAPH_REQUEST, type ModelGraphResult } from '../../server/model-graph-request';
-import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+import { ensureServerBuilt, startServer, type ServerSession, initialize, openDocument } from './lsp-client';
 
 const URI = 'file:///tmp/modelspec-graph-test/cnn.model';
 const CNN = `model cnn {
@@ -39,16 +36,8 @@ let server: ServerSession;
 before(async () => {
   ensureServerBuilt();
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  await server.connection.sendNotification(InitializedNotification.type, {});
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: CNN },
-  });
+  await initialize(server);
+  await openDocument(server, URI, CNN);
   await server.diagnostics(URI, 1);
 });
 

@@ -10,14 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  DidOpenTextDocumentNotification,
-  HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  type MarkupContent,
-} from 'vscode-languageserver-protocol/node';
-import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { ensureServerBuilt, startServer, type ServerSession, initialize, openDocument } from './lsp-client';
 
 const POSIX = process.platform !== 'win32';
 /** A reply in time; a blocked server never replies. */
@@ -40,13 +34,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modelspec-lsp-safe-reads-'));
   if (POSIX) execFileSync('mkfifo', [join(dir, 'pipe')]);
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  await server.connection.sendNotification(InitializedNotification.type, {});
+  await initialize(server);
 });
 
 after(() => {
@@ -56,9 +44,7 @@ after(() => {
 test('a FIFO as training data: a diagnostic on the path, and hover still answers', { skip: !POSIX }, async () => {
   const uri = pathToFileURL(join(dir, 'fifo-data.model')).href;
   const text = `model m {\n    Input(shape=(4,))\n    Dense(3, activation='softmax')\n}\ncompile {\n    loss: 'sparse_categorical_crossentropy'\n    optimizer: 'adam'\n}\ndata {\n    train: csv('pipe')\n}\n`;
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'modelspec', version: 1, text },
-  });
+  await openDocument(server, uri, text);
   const published = await within('diagnostics', server.diagnostics(uri, 1));
   const d = published.diagnostics.find((x) => x.code === 'data-format');
   assert.ok(d, JSON.stringify(published.diagnostics));
@@ -78,9 +64,7 @@ test('Pretrained on a FIFO and on /dev/zero: diagnostics, the server alive', { s
   ]) {
     const uri = pathToFileURL(join(dir, name)).href;
     const text = `model m {\n    Pretrained(path='${path}')\n    Dense(10, activation='softmax')\n}\n`;
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'modelspec', version: 1, text },
-    });
+    await openDocument(server, uri, text);
     const published = await within('diagnostics', server.diagnostics(uri, 1));
     assert.ok(
       published.diagnostics.some((x) => x.code === 'data-format' && /not a regular file/.test(String(x.message))),
@@ -102,20 +86,12 @@ test('a read slower than the time budget: a data-slow warning at once, hover ans
   const DELAY_MS = 5000;
   const slowServer = startServer({ MODELSPEC_TEST_PROBE_DELAY_MS: String(DELAY_MS) });
   try {
-    await slowServer.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {},
-      workspaceFolders: null,
-    });
-    await slowServer.connection.sendNotification(InitializedNotification.type, {});
+    await initialize(slowServer);
     writeFileSync(join(dir, 'houses.csv'), 'a,b,c,d,price\n1,2,3,4,5\n6,7,8,9,10\n');
     const uri = pathToFileURL(join(dir, 'slow.model')).href;
     const text = `model m {\n    Dense(8, activation='relu')\n    Dense(1)\n}\ncompile {\n    loss: 'mse'\n    optimizer: 'adam'\n}\ndata {\n    train: csv('houses.csv')\n}\n`;
     const opened = Date.now();
-    await slowServer.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'modelspec', version: 1, text },
-    });
+    await openDocument(slowServer, uri, text);
     const first = await within('diagnostics', slowServer.diagnostics(uri, 1));
     assert.ok(
       Date.now() - opened < DELAY_MS,

@@ -5,14 +5,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CodeActionRequest,
-  DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
   InlayHintRequest,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { ensureServerBuilt, startServer, type ServerSession } from './lsp-client';
+import { ensureServerBuilt, startServer, type ServerSession, initialize, openDocument } from './lsp-client';
 
 const URI = 'file:///tmp/modelspec-lsp-test/search.model';
 const TEXT = `model digits {
@@ -44,16 +41,8 @@ let server: ServerSession;
 before(async () => {
   ensureServerBuilt();
   server = startServer();
-  await server.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  await server.connection.sendNotification(InitializedNotification.type, {});
-  await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri: URI, languageId: 'modelspec', version: 1, text: TEXT },
-  });
+  await initialize(server);
+  await openDocument(server, URI, TEXT);
 });
 
 after(() => {

@@ -5,18 +5,18 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureBuilt } from '../helpers/build';
+import { compileTensorBoardProtos } from '../helpers/tensorboard-protos';
 import { findTorch } from '../../training/engines/detect';
 import type { RunEvent, RunSpec } from '../../training/protocol';
 import { maskedCrc32c, tfRecord } from '../../training/tensorboard';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const PYTHON = '/usr/bin/python3';
-const PROTO_DIR = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'proto');
 const READER = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'read_events.py');
 
 /** Why the independent reader cannot run here, or undefined when it can. */
@@ -28,38 +28,6 @@ function readerMissing(): string | undefined {
 }
 const noReader = readerMissing();
 const torchProbe = (await findTorch()).probe;
-
-/** TensorBoard's protos compiled to Python by protoc; google/protobuf/struct.proto comes from the
- *  installed protobuf runtime's own descriptor (Debian ships no .proto files with it). */
-function compileReader(): string {
-  const gen = mkdtempSync(join(tmpdir(), 'modelspec-tb-proto-'));
-  const structSet = join(gen, 'struct.pb');
-  const dump = spawnSync(
-    PYTHON,
-    [
-      '-c',
-      'import sys\nfrom google.protobuf import descriptor_pb2, struct_pb2\ns = descriptor_pb2.FileDescriptorSet()\nstruct_pb2.DESCRIPTOR.CopyToProto(s.file.add())\nopen(sys.argv[1], "wb").write(s.SerializeToString())',
-      structSet,
-    ],
-    { encoding: 'utf8' },
-  );
-  assert.equal(dump.status, 0, dump.stderr);
-  const protos: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.proto')) protos.push(relative(PROTO_DIR, join(dir, e.name)));
-    }
-  };
-  walk(PROTO_DIR);
-  const r = spawnSync(
-    'protoc',
-    [`--descriptor_set_in=${structSet}`, '-I', PROTO_DIR, `--python_out=${gen}`, ...protos],
-    { encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return gen;
-}
 
 interface TbValue {
   tag: string;
@@ -241,7 +209,7 @@ describe(
     let gen = '';
     before(() => {
       ensureBuilt();
-      gen = compileReader();
+      gen = compileTensorBoardProtos();
     });
 
     it('a TensorFlow.js run (digits, 2 epochs): every value equals history.csv and events.jsonl', () => {

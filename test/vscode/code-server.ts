@@ -294,3 +294,23 @@ export function suiteSummary(log: string): string {
     .filter((l) => /passing|failing|pending|✔|\d+\) |first point/.test(l))
     .join('\n');
 }
+
+/** Runs a command from the palette; tries again while the workbench is still registering it. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 10_000 });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    await row.click();
+    return;
+  }
+}

@@ -14,6 +14,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   missingPrerequisite,
   ROOT,
+  runCommand,
   sleep,
   type CodeServer,
   withWorkbench as withCodeServerWorkbench,
@@ -35,26 +36,6 @@ function shortDigits(): string {
 async function shot(target: Page | Locator, name: string): Promise<void> {
   await sleep(400); // let notifications, hovers and menus finish animating
   await target.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-/** Runs a command from the palette; tries again while the workbench is still registering it. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 10_000 });
-    } catch (e) {
-      if (attempt === 3) throw e;
-      await page.keyboard.press('Escape');
-      continue;
-    }
-    await row.click();
-    return;
-  }
 }
 
 async function openWalkthrough(page: Page): Promise<Locator> {

@@ -10,10 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { CLI, writeDigitPng } from '../helpers/predict-cli';
 import { readDigits } from '../../training/data/digits';
-import { missingPrerequisite, ROOT, sleep, withWorkbench } from './code-server';
+import { missingPrerequisite, ROOT, runCommand, sleep, withWorkbench } from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping Predict… in a real VS Code: ${skip}`);
@@ -39,26 +38,6 @@ fit {
     backend: 'tfjs'
 }
 `;
-
-/** Runs a command from the palette; tries again while the workbench is still registering it. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 10_000 });
-    } catch (e) {
-      if (attempt === 3) throw e;
-      await page.keyboard.press('Escape');
-      continue;
-    }
-    await row.click();
-    return;
-  }
-}
 
 function cli(cwd: string, args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], {

@@ -4,33 +4,19 @@
 // hyperparameters, status, best and test metrics).
 
 import * as vscode from 'vscode';
-import { findModelLine } from '../model-line';
-import { modelDocument } from '../model-document';
 import { TrainingPanel } from '../panel/training-panel';
 import type { RunSession } from '../run-session';
+import { runsOfDocument } from './runs-of-document';
 import { runPickItem } from '../panel/run-pick-item';
-import { runsOfModel } from '../panel/runs-of-model';
-import { runsRootFor } from '../settings';
 
 export async function openRun(
   extensionUri: vscode.Uri,
   live: RunSession | undefined,
   uri?: unknown,
 ): Promise<string | undefined> {
-  const doc = await modelDocument(uri);
-  if (!doc) return undefined;
-  const model = findModelLine(doc.getText())?.name;
-  if (!model) {
-    void vscode.window.showInformationMessage('ModelSpec: this file has no model block.');
-    return undefined;
-  }
-  const { runs } = runsOfModel(runsRootFor(doc.uri), model);
-  if (!runs.length) {
-    void vscode.window.showInformationMessage(
-      `ModelSpec: ${model} has no runs yet in ${runsRootFor(doc.uri)}. Train it first.`,
-    );
-    return undefined;
-  }
+  const found = await runsOfDocument(uri, 'Train it first.');
+  if (!found) return undefined;
+  const { model, runs } = found;
   const picked = await pickRunOrPredict(
     runs.map((r) => ({
       ...runPickItem(r, live?.runId === r.runDir && live.running),

@@ -6,13 +6,10 @@
 
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { findModelLine } from '../model-line';
-import { modelDocument } from '../model-document';
 import { modelOfRunDir, TrainingPanel } from '../panel/training-panel';
 import { runPickItem } from '../panel/run-pick-item';
-import { runsOfModel } from '../panel/runs-of-model';
 import type { RunSession } from '../run-session';
-import { runsRootFor } from '../settings';
+import { runsOfDocument } from './runs-of-document';
 
 const INPUT_FILTERS = { 'Images, CSV rows, NumPy arrays': ['png', 'jpg', 'jpeg', 'csv', 'npy'] };
 
@@ -51,20 +48,9 @@ async function pickRun(live: RunSession | undefined, uri: unknown): Promise<stri
   const active = vscode.window.activeTextEditor?.document;
   if (!(uri instanceof vscode.Uri) && active?.languageId !== 'modelspec' && TrainingPanel.open)
     return TrainingPanel.open.shown.runDir;
-  const doc = await modelDocument(uri);
-  if (!doc) return undefined;
-  const model = findModelLine(doc.getText())?.name;
-  if (!model) {
-    void vscode.window.showInformationMessage('ModelSpec: this file has no model block.');
-    return undefined;
-  }
-  const { runs } = runsOfModel(runsRootFor(doc.uri), model);
-  if (!runs.length) {
-    void vscode.window.showInformationMessage(
-      `ModelSpec: ${model} has no runs yet in ${runsRootFor(doc.uri)}. Train it first, then predict with a run.`,
-    );
-    return undefined;
-  }
+  const found = await runsOfDocument(uri, 'Train it first, then predict with a run.');
+  if (!found) return undefined;
+  const { model, runs } = found;
   if (runs.length === 1) return runs[0]!.runDir;
   const picked = await vscode.window.showQuickPick(
     runs.map((r) => ({ ...runPickItem(r, live?.runId === r.runDir && live.running), runDir: r.runDir })),

@@ -4,7 +4,6 @@
 // after a slow data read), forwards it to the webview, moves the cursor to a clicked layer,
 // forwards the cursor's line for highlighting, and saves the SVG/PNG exports.
 
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -19,6 +18,7 @@ import {
 import { MODEL_GRAPH_REQUEST, type ModelGraphParams, type ModelGraphResult } from '../../../server/model-graph-request';
 import { writeFileAtomic } from '../../../training/files';
 import { modelDocument } from '../model-document';
+import { createWebviewBeside, webviewOptions, webviewPage } from '../webview-page';
 
 export const GRAPH_VIEW_TYPE = 'modelspec.modelGraph';
 
@@ -41,12 +41,7 @@ export class ModelGraphViews implements vscode.Disposable {
       return open;
     }
     // Beside the active editor (the file, when run from its title button), keeping the focus there.
-    const panel = vscode.window.createWebviewPanel(
-      GRAPH_VIEW_TYPE,
-      `Graph: ${basename(doc.uri.path)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      this.webviewOptions(),
-    );
+    const panel = createWebviewBeside(GRAPH_VIEW_TYPE, `Graph: ${basename(doc.uri.path)}`, this.extensionUri);
     return this.attach(panel, doc);
   }
 
@@ -66,16 +61,8 @@ export class ModelGraphViews implements vscode.Disposable {
       panel.dispose();
       return;
     }
-    panel.webview.options = this.webviewOptions();
+    panel.webview.options = webviewOptions(this.extensionUri);
     this.attach(panel, doc);
-  }
-
-  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
-    };
   }
 
   private attach(panel: vscode.WebviewPanel, doc: vscode.TextDocument): ModelGraphView {
@@ -106,14 +93,7 @@ export class ModelGraphView {
     onDispose: () => void,
   ) {
     const webview = panel.webview;
-    const media = vscode.Uri.joinPath(extensionUri, 'media', 'dist');
-    webview.html = graphHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.css')).toString(),
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: webview.cspSource,
-      title: `Graph: ${basename(doc.uri.path)}`,
-    });
+    webview.html = graphHtml(webviewPage(webview, extensionUri, 'graph', `Graph: ${basename(doc.uri.path)}`));
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       // The client sends the change to the server before this request, so the answer is the

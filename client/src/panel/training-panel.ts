@@ -2,7 +2,6 @@
 // folder replayed from its events.jsonl. The webview only draws; everything it asks for is
 // checked here (isPanelToHostMessage), and it can read only run folders of the model it shows.
 
-import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -18,6 +17,7 @@ import { lrPoints, suggestLearningRate } from '../../../training/lr-find';
 import { readEvents, readRunSpec } from '../../../training/run-folder';
 import { runTraits } from '../../../training/run-traits';
 import type { RunSession } from '../run-session';
+import { createWebviewBeside, webviewOptions, webviewPage } from '../webview-page';
 import { EventBatcher } from './event-batcher';
 import { pathsOfUris, predictForPanel, type PanelPredictRequest } from './predict-host';
 import { PanelMemory } from './panel-memory';
@@ -56,12 +56,7 @@ export class TrainingPanel {
       TrainingPanel.current.setRun(run);
       return TrainingPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PANEL_VIEW_TYPE,
-      `Training: ${run.model}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(extensionUri),
-    );
+    const panel = createWebviewBeside(PANEL_VIEW_TYPE, `Training: ${run.model}`, extensionUri);
     return (TrainingPanel.current = new TrainingPanel(panel, extensionUri, run));
   }
 
@@ -295,15 +290,7 @@ export class TrainingPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media', 'dist');
-    return panelHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: webview.cspSource,
-      title: this.run.model,
-    });
+    return panelHtml(webviewPage(this.panel.webview, this.extensionUri, 'panel', this.run.model));
   }
 
   private dispose(): void {
@@ -312,11 +299,4 @@ export class TrainingPanel {
     for (const d of this.disposables) d.dispose();
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'dist')],
-  };
 }

@@ -3,13 +3,13 @@
 // Messages from the webview are checked (isPanelToHostMessage) and acted on only for this search:
 // Apply best writes the trial the folder records as best, whatever number the webview sent.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { panelHtml } from '../../../media/panel/src/html';
 import { isPanelToHostMessage, type HostToPanelMessage } from '../../../media/panel/src/messages';
 import type { TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import type { TuneSession } from '../../../training/tune/tune-session';
 import { applyTrial } from '../commands/apply-best';
+import { createWebviewBeside, webviewPage } from '../webview-page';
 import { EventBatcher } from './event-batcher';
 import { recordedBest, tuneViewEvents } from './tune-events';
 
@@ -39,16 +39,7 @@ export class TunePanel {
 
   static show(extensionUri: vscode.Uri, tune: ShownTune): TunePanel {
     TunePanel.current?.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(
-      TUNE_VIEW_TYPE,
-      `Tune: ${tune.model}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'dist')],
-      },
-    );
+    const panel = createWebviewBeside(TUNE_VIEW_TYPE, `Tune: ${tune.model}`, extensionUri, true);
     return (TunePanel.current = new TunePanel(panel, extensionUri, tune));
   }
 
@@ -117,15 +108,7 @@ export class TunePanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media', 'dist');
-    return panelHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: webview.cspSource,
-      title: this.tune.model,
-    });
+    return panelHtml(webviewPage(this.panel.webview, this.extensionUri, 'panel', this.tune.model));
   }
 
   private dispose(): void {

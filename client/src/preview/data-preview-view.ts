@@ -4,12 +4,12 @@
 // It re-draws as the file changes (debounced), so a user typing rotation_range=90 sees a 6 turn
 // into a 9 before training on it.
 
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { previewHtml } from '../../../media/preview/src/html';
 import { isPreviewToHostMessage, type HostToPreviewMessage } from '../../../media/preview/src/messages';
 import { analyzeDocument, modelDocument } from '../model-document';
+import { createWebviewBeside, webviewPage } from '../webview-page';
 import { previewMessage, type SamplesCache } from './preview-content';
 
 export const PREVIEW_VIEW_TYPE = 'modelspec.dataPreview';
@@ -31,16 +31,7 @@ export class DataPreviews implements vscode.Disposable {
       open.panel.reveal(undefined, true);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PREVIEW_VIEW_TYPE,
-      `Data: ${basename(doc.uri.path)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media', 'dist')],
-      },
-    );
+    const panel = createWebviewBeside(PREVIEW_VIEW_TYPE, `Data: ${basename(doc.uri.path)}`, this.extensionUri);
     const view = new DataPreview(panel, doc, this.extensionUri, () => this.views.delete(key));
     this.views.set(key, view);
     return view;
@@ -64,14 +55,7 @@ export class DataPreview {
     onDispose: () => void,
   ) {
     const webview = panel.webview;
-    const media = vscode.Uri.joinPath(extensionUri, 'media', 'dist');
-    webview.html = previewHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
-      nonce: randomBytes(16).toString('base64'),
-      cspSource: webview.cspSource,
-      title: `Data: ${basename(doc.uri.path)}`,
-    });
+    webview.html = previewHtml(webviewPage(webview, extensionUri, 'preview', `Data: ${basename(doc.uri.path)}`));
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
         if (!isPreviewToHostMessage(m)) return; // anything else is ignored, never acted on

@@ -3,32 +3,8 @@
 // the training panel: our own script (by nonce) and stylesheet; images only as data: URLs (the
 // PNG export draws the SVG through one).
 
-import { escapeHtml, panelCsp } from '../../panel/src/html';
+import { type PanelHtmlOptions, webviewPageHtml } from '../../panel/src/html';
 
-export interface GraphHtmlOptions {
-  scriptUri: string;
-  styleUri: string;
-  nonce: string;
-  /** webview.cspSource */
-  cspSource: string;
-  title: string;
-}
-
-export function graphHtml(opts: GraphHtmlOptions): string {
-  const nonce = escapeHtml(opts.nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(panelCsp(opts.cspSource, opts.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(opts.styleUri)}" nonce="${nonce}">
-<title>${escapeHtml(opts.title)}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
-</body>
-</html>
-`;
+export function graphHtml(opts: PanelHtmlOptions): string {
+  return webviewPageHtml(opts);
 }

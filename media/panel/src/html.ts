@@ -30,8 +30,16 @@ export function panelCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function panelHtml(opts: PanelHtmlOptions): string {
+/**
+ * The page every ModelSpec webview loads (training panel, graph view, data preview): the CSP
+ * above, one bundled stylesheet and script (both by nonce) and an empty #app they draw into.
+ * `appAttributes` are extra data-* attributes of #app, escaped here.
+ */
+export function webviewPageHtml(opts: PanelHtmlOptions, appAttributes: Record<string, string> = {}): string {
   const nonce = escapeHtml(opts.nonce);
+  const attributes = Object.entries(appAttributes)
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,9 +50,14 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <title>${escapeHtml(opts.title)}</title>
 </head>
 <body>
-<div id="app" data-title="${escapeHtml(opts.title)}"></div>
+<div id="app"${attributes}></div>
 <script nonce="${nonce}" src="${escapeHtml(opts.scriptUri)}"></script>
 </body>
 </html>
 `;
+}
+
+/** The training panel's page: its #app carries the title (the panel shows it before any run). */
+export function panelHtml(opts: PanelHtmlOptions): string {
+  return webviewPageHtml(opts, { 'data-title': opts.title });
 }

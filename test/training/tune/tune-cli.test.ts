@@ -8,18 +8,18 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import '../../../scripts/build-digits.mjs';
 import { findTorch } from '../../../training/engines/detect';
 import type { RunEvent, RunSpec, TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import { ensureBuilt } from '../../helpers/build';
+import { compileTensorBoardProtos } from '../../helpers/tensorboard-protos';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const PYTHON = '/usr/bin/python3';
-const PROTO_DIR = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'proto');
 const READER = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'read_events.py');
 const HP = ['dense.units', 'optimizer.learning_rate'];
 
@@ -365,7 +365,7 @@ describe('modelspec tune', { skip: noOptuna }, () => {
     const { dir, file } = modelFile('hparams', "    max_trials: 2\n    algorithm: 'random'\n    seed: 4");
     const { events } = tuneSync([file, '--backend', 'tfjs', '--out', join(dir, 'runs')]);
     const tuneDir = ofType(events, 'tune_started')[0]!.tuneDir;
-    const gen = compileProtos();
+    const gen = compileTensorBoardProtos();
     const read = (d: string, ...extra: string[]) => {
       const r = spawnSync(PYTHON, [READER, gen, d, ...extra], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
@@ -402,36 +402,3 @@ describe('modelspec tune', { skip: noOptuna }, () => {
     for (const [k, v] of Object.entries(timings)) t.diagnostic(`${k}: ${v.toFixed(1)} s`);
   });
 });
-
-/** TensorBoard's protos compiled to Python by protoc (as test/training/tensorboard.test.ts does). */
-function compileProtos(): string {
-  const gen = mkdtempSync(join(tmpdir(), 'modelspec-tb-proto-'));
-  const structSet = join(gen, 'struct.pb');
-  const dump = spawnSync(
-    PYTHON,
-    [
-      '-c',
-      'import sys\nfrom google.protobuf import descriptor_pb2, struct_pb2\ns = descriptor_pb2.FileDescriptorSet()\nstruct_pb2.DESCRIPTOR.CopyToProto(s.file.add())\nopen(sys.argv[1], "wb").write(s.SerializeToString())',
-      structSet,
-    ],
-    { encoding: 'utf8' },
-  );
-  assert.equal(dump.status, 0, dump.stderr);
-  const protos: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.proto')) protos.push(relative(PROTO_DIR, join(d, e.name)));
-    }
-  };
-  walk(PROTO_DIR);
-  const r = spawnSync(
-    'protoc',
-    [`--descriptor_set_in=${structSet}`, '-I', PROTO_DIR, `--python_out=${gen}`, ...protos],
-    {
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return gen;
-}
