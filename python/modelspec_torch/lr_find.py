@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 import torch
 
 from .args import arg
-from .constraints import apply_constraints
 from .protocol import LrFindSettings, now_iso
 
 if TYPE_CHECKING:
@@ -106,16 +105,7 @@ def range_test(trainer: 'Trainer') -> int:
         if trainer.augmenter is not None:
             x = trainer.augmenter(x)
         _, loss = trainer._forward_loss(x, y)
-        trainer.optimizer.zero_grad(set_to_none=True)
-        if trainer.scaler is not None:
-            trainer.scaler.scale(loss).backward()
-            trainer.scaler.step(trainer.optimizer)
-            trainer.scaler.update()
-        else:
-            loss.backward()
-            trainer.optimizer.step()
-        if trainer.constrained:
-            apply_constraints(trainer.constrained)
+        trainer._apply_gradients(loss)
         value = float(loss.detach().item())  # one read per batch: the stop rule needs it now
         smoothed = tracker.add(value)
         sink.emit({'type': 'lr_point', 'step': step + 1, 'learningRate': lr, 'loss': value, 'smoothedLoss': smoothed})

@@ -303,6 +303,20 @@ class Trainer:
             return lambda y, z: torch.nn.functional.cross_entropy(z, y.reshape(z.shape[:-1]).long(), reduction='none')
         return lambda y, z: -(y * torch.log_softmax(z, dim=-1)).sum(dim=-1)
 
+    def _apply_gradients(self, loss: torch.Tensor) -> None:
+        """One optimizer step from a batch's loss (through the loss scaler under mixed_float16),
+        then the weight constraints, as Keras applies them after each step. Also the lr finder's step."""
+        self.optimizer.zero_grad(set_to_none=True)
+        if self.scaler is not None:
+            self.scaler.scale(loss).backward()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+        else:
+            loss.backward()
+            self.optimizer.step()
+        if self.constrained:
+            apply_constraints(self.constrained)
+
     def _forward_loss(self, x, y):
         # Training steps of a data-parallel run go through DDP (gradients averaged over the
         # replicas); evaluation runs the plain model on each rank, with no collectives.
@@ -363,16 +377,7 @@ class Trainer:
                 loss = loss * share
                 if empty:
                     p, y = p[:0], y[:0]
-            self.optimizer.zero_grad(set_to_none=True)
-            if self.scaler is not None:
-                self.scaler.scale(loss).backward()
-                self.scaler.step(self.optimizer)
-                self.scaler.update()
-            else:
-                loss.backward()
-                self.optimizer.step()
-            if self.constrained:
-                apply_constraints(self.constrained)
+            self._apply_gradients(loss)
             seen += global_n
             # A replica's weighted loss over the number of replicas sums to the global mean.
             batch_losses[b] = loss.detach() / self.replicas.world_size if self.replicas.active else loss.detach()
