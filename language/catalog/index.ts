@@ -80,7 +80,8 @@ export function declaredInputShape(spec: LayerSpec, args: Record<string, ArgValu
     return toShape(args.input_shape, 'input_shape');
   if (spec.name === 'Embedding') return undefined; // its input_dim is the vocabulary; Keras 3 ignores input_length
   if (typeof args.input_dim === 'number') return [args.input_dim];
-  if (spec.category === 'application' && args.include_top !== false) return [...VGG_DEFAULT_INPUT];
+  if (spec.category === 'application' && args.include_top !== false)
+    return [...(spec.defaultInput ?? VGG_DEFAULT_INPUT)];
   return undefined;
 }
 

@@ -2,6 +2,7 @@
 // metrics, datasets and callbacks, as data. Checking, completion, hover, signature help,
 // formatting and training all read these records; adding a layer means adding one record.
 
+import type { FoldedGraph } from './graph/layer-graph';
 import type { ArgSupport, LayerSupport } from './support';
 
 /** A shape without the batch axis; `null` is an unknown dimension (Keras's None). */
@@ -157,6 +158,13 @@ export interface LayerSpec {
   params(ctx: LayerContext): ParamCount;
   /** Keras/TF.js layer config(s) for training and export. Applications expand to many. */
   toKeras(ctx: LayerContext, name: string): KerasLayerConfig;
+  /**
+   * Applications that are layer graphs (ResNet50, …: `graph/define-application.ts`): the graph
+   * folded over this input, each node's shape and count. Throws ShapeError like outputShape.
+   */
+  graph?(ctx: LayerContext): FoldedGraph;
+  /** Applications: Keras's default input with the top, e.g. (224, 224, 3). */
+  defaultInput?: Shape;
   /** Applications (VGG16/VGG19): the calls they stand for; each is checked as a layer of its own. */
   expand?(args: Record<string, ArgValue>): { layer: string; args: Record<string, ArgValue> }[];
   /** Keras's prefix for auto names: `conv2d` for Conv2D, `dense` for Dense. */

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../language/analysis/analyze';
+import { getLayer } from '../../language/catalog';
 import { planModel, type ModelPlan } from '../../language/analysis/plan';
 import { exportKeras } from '../../interop/export/keras';
 import { exportPytorch } from '../../interop/export/pytorch';
@@ -27,7 +28,7 @@ function planOf(text: string): ModelPlan {
 test('the Keras script writes each case as its Keras call', () => {
   for (const c of CASES) {
     const script = exportKeras(planOf(caseSource(c)));
-    const prefix = c.layer === 'VGG16' || c.layer === 'VGG19' ? 'keras.applications.' : 'layers.';
+    const prefix = getLayer(c.layer)?.category === 'application' ? 'keras.applications.' : 'layers.';
     assert.ok(script.includes(`${prefix}${c.layer}(`), `${c.name}:\n${script}`);
   }
 });

@@ -13,6 +13,7 @@ import { REGULARIZATION_LAYERS } from './regularization';
 import { ACTIVATION_LAYERS } from './activation-layers';
 import { APPLICATIONS } from './applications';
 import { PREPROCESSING_LAYERS } from './preprocessing';
+import { GRAPH_APPLICATIONS } from '../applications';
 
 let byName: Map<string, LayerSpec> | undefined;
 
@@ -30,6 +31,7 @@ function table(): Map<string, LayerSpec> {
       ...ACTIVATION_LAYERS,
       ...PREPROCESSING_LAYERS,
       ...APPLICATIONS,
+      ...GRAPH_APPLICATIONS,
     ].map((spec) => [spec.name, spec]),
   );
   return byName;

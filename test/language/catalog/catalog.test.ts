@@ -36,10 +36,6 @@ const NOT_YET = new Set([
   'SeparableConv1D',
   'ConvLSTM2D',
   'Masking',
-  'ResNet50',
-  'ResNet101',
-  'ResNet152',
-  'ResNet50V2',
   'MobileNet',
   'MobileNetV2',
   'MobileNetV3Small',
@@ -109,7 +105,14 @@ test('toKeras gives a JSON-serialisable config with the Keras class name, name, 
     const ctx = context(spec.name, args, input);
     spec.outputShape(ctx); // the sample itself must be valid
     const k = spec.toKeras(ctx, 'layer_x');
-    const expected = spec.name === 'Input' ? 'InputLayer' : spec.category === 'application' ? 'Sequential' : spec.name;
+    const expected =
+      spec.name === 'Input'
+        ? 'InputLayer'
+        : spec.category === 'application'
+          ? spec.graph
+            ? 'Functional'
+            : 'Sequential'
+          : spec.name;
     assert.equal(k.class_name, expected, spec.name);
     assert.equal(k.config.name, 'layer_x', spec.name);
     assert.deepEqual(JSON.parse(JSON.stringify(k)), k, `${spec.name} survives JSON`);

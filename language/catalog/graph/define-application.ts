@@ -1,0 +1,142 @@
+// defineApplication: a Keras Application that is a layer graph (ResNet50, MobileNetV2, …) as one
+// catalog layer. The application's source (language/catalog/applications/) only builds its graph
+// from the arguments; this module adds Keras's common arguments, the minimum-size check, the
+// shape and count rules (folded over the graph) and the lowering to a nested Functional config.
+
+import { arg, bool, int, oneOf, optional, ref, shape, string, union } from '../arg-types';
+import { defineLayer } from '../define-layer';
+import { formatSizes } from '../shapes';
+import { SUPPORT_TARGETS, type SupportTarget } from '../support';
+import { ShapeError, type ArgSpec, type ArgValue, type LayerContext, type LayerSpec, type Shape } from '../types';
+import { argOptionalString } from '../values';
+import { foldGraph, functionalConfig, type FoldedGraph, type LayerGraph } from './layer-graph';
+
+/** Keras's common application arguments, by name (each application lists them in its own order). */
+export function applicationArg(
+  name: ApplicationArgName,
+  kerasName: string,
+  defaultInput: Shape,
+  minSize: number,
+): ArgSpec {
+  switch (name) {
+    case 'include_top':
+      return arg('include_top', bool, true, 'Include the classifier at the top (`classes` outputs).');
+    case 'weights':
+      return arg(
+        'weights',
+        optional(string),
+        null,
+        "None (random initialisation) or the path of a Keras weights file (.h5). Keras's 'imagenet' download is not available offline: download the file once and give its path.",
+      );
+    case 'input_shape':
+      return arg(
+        'input_shape',
+        optional(shape),
+        null,
+        `Input shape without the batch axis, at least ${minSize}×${minSize} (default with include_top: (${defaultInput.join(', ')})).`,
+      );
+    case 'pooling':
+      return arg(
+        'pooling',
+        optional(oneOf('avg', 'max')),
+        null,
+        "Without the top: None keeps the last feature map; 'avg' or 'max' pools it to (None, channels).",
+      );
+    case 'classes':
+      return arg('classes', int(1), 1000, 'Number of classes of the top classifier.');
+    case 'classifier_activation':
+      return arg(
+        'classifier_activation',
+        union(ref('activation'), { kind: 'none' }),
+        'softmax',
+        'Activation of the top layer.',
+      );
+    case 'name':
+      return arg('name', optional(string), null, `The model's name (default ${kerasName}).`, { keywordOnly: true });
+    case 'trainable':
+      return arg('trainable', bool, true, 'False freezes every layer (as base_model.trainable = False does).', {
+        keywordOnly: true,
+      });
+  }
+}
+
+export type ApplicationArgName =
+  | 'include_top'
+  | 'weights'
+  | 'input_shape'
+  | 'pooling'
+  | 'classes'
+  | 'classifier_activation'
+  | 'name'
+  | 'trainable';
+
+/** ResNet50's order, which most applications share (Keras's input_tensor has no counterpart here). */
+export const STANDARD_ORDER: readonly ApplicationArgName[] = [
+  'include_top',
+  'weights',
+  'input_shape',
+  'pooling',
+  'classes',
+  'classifier_activation',
+];
+
+export interface ApplicationDefinition {
+  /** Keras's function name: `ResNet50`. */
+  name: string;
+  /** Keras's model name: `resnet50`. */
+  kerasName: string;
+  doc: string;
+  /** Keras's default input with the top (`(224, 224, 3)`; InceptionV3 `(299, 299, 3)`). */
+  defaultInput: Shape;
+  /** Keras's smallest height and width (obtain_input_shape's min_size). */
+  minSize: number;
+  /**
+   * The arguments in Keras's positional order: common ones by name, the application's own
+   * (alpha, include_preprocessing, …) as ArgSpecs. Default: STANDARD_ORDER.
+   */
+  args?: readonly (ApplicationArgName | ArgSpec)[];
+  /** The graph for these arguments (defaults applied) and this input shape. */
+  build(args: Record<string, ArgValue>, input: Shape): LayerGraph;
+  unsupported?: readonly SupportTarget[];
+}
+
+/**
+ * What no layer-graph application runs on yet: the checker's unsupported-layer warning and the
+ * exports' refusal say so until each target builds nested Functional configs. The Keras script
+ * writes `keras.applications.ResNet50(...)`, so it runs them all.
+ */
+export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter((t) => t !== 'keras');
+
+export function defineApplication(def: ApplicationDefinition): LayerSpec {
+  const order = def.args ?? STANDARD_ORDER;
+  const args = [
+    ...order.map((a) => (typeof a === 'string' ? applicationArg(a, def.kerasName, def.defaultInput, def.minSize) : a)),
+    applicationArg('name', def.kerasName, def.defaultInput, def.minSize),
+    applicationArg('trainable', def.kerasName, def.defaultInput, def.minSize),
+  ];
+  const fold = (ctx: LayerContext): FoldedGraph => {
+    const [h, w] = ctx.input;
+    if ((h !== null && h < def.minSize) || (w !== null && w < def.minSize)) {
+      throw new ShapeError(
+        'shape-nonpositive',
+        `${def.name} needs at least ${def.minSize}×${def.minSize} input, but gets ${formatSizes([h, w])}; resize the images (Resizing(${def.minSize}, ${def.minSize})) or use a smaller model`,
+      );
+    }
+    return foldGraph(def.build(ctx.args, ctx.input), ctx.input, ctx.args.trainable !== false);
+  };
+  const spec = defineLayer({
+    name: def.name,
+    category: 'application',
+    doc: def.doc,
+    inputRanks: [3],
+    baseArgs: false,
+    kerasName: def.kerasName,
+    args,
+    unsupported: def.unsupported ?? GRAPH_APPLICATION_UNSUPPORTED,
+    outputShape: (ctx) => fold(ctx).output,
+    params: (ctx) => fold(ctx).params,
+    toKeras: (ctx, layerName) =>
+      functionalConfig(fold(ctx), argOptionalString(ctx.args, 'name') ?? layerName, ctx.args.trainable !== false),
+  });
+  return { ...spec, defaultInput: def.defaultInput, graph: fold };
+}
