@@ -165,6 +165,8 @@ export interface LayerSpec {
   graph?(ctx: LayerContext): FoldedGraph;
   /** Applications: Keras's default input with the top, e.g. (224, 224, 3). */
   defaultInput?: Shape;
+  /** Layer-graph applications: Keras's ImageNet weights file names (`weights='imagenet'` looks for them). */
+  weightsFiles?: { top: string; notop: string };
   /** Applications (VGG16/VGG19): the calls they stand for; each is checked as a layer of its own. */
   expand?(args: Record<string, ArgValue>): { layer: string; args: Record<string, ArgValue> }[];
   /** Keras's prefix for auto names: `conv2d` for Conv2D, `dense` for Dense. */

@@ -127,6 +127,10 @@ function application(name: string, blocksPerStack: readonly number[], preact: bo
     doc: `${name} (Keras Applications, ${paper}): a ${depth}-layer residual network${preact ? ' with pre-activation blocks' : ''}, as one nested layer (\`${kerasName} (Functional)\`). Weights only from a local file.`,
     defaultInput: [224, 224, 3],
     minSize: 32,
+    weightsFiles: {
+      top: `${kerasName}_weights_tf_dim_ordering_tf_kernels.h5`,
+      notop: `${kerasName}_weights_tf_dim_ordering_tf_kernels_notop.h5`,
+    },
     build: resnet(kerasName, blocksPerStack, preact),
   });
 }

@@ -95,6 +95,11 @@ export interface ApplicationDefinition {
    * (alpha, include_preprocessing, …) as ArgSpecs. Default: STANDARD_ORDER.
    */
   args?: readonly (ApplicationArgName | ArgSpec)[];
+  /**
+   * Keras's ImageNet weights file names (the `fname` keras.utils.get_file caches under
+   * ~/.keras/models), with and without the top: where `weights='imagenet'` looks offline.
+   */
+  weightsFiles?: { top: string; notop: string };
   /** The graph for these arguments (defaults applied) and this input shape. */
   build(args: Record<string, ArgValue>, input: Shape): LayerGraph;
   unsupported?: readonly SupportTarget[];
@@ -138,5 +143,5 @@ export function defineApplication(def: ApplicationDefinition): LayerSpec {
     toKeras: (ctx, layerName) =>
       functionalConfig(fold(ctx), argOptionalString(ctx.args, 'name') ?? layerName, ctx.args.trainable !== false),
   });
-  return { ...spec, defaultInput: def.defaultInput, graph: fold };
+  return { ...spec, defaultInput: def.defaultInput, graph: fold, weightsFiles: def.weightsFiles };
 }

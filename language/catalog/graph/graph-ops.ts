@@ -105,6 +105,37 @@ export const GRAPH_OPS: readonly GraphOp[] = [
     params: () => NONE,
     config: (args) => ({ axis: args.axis }),
   },
+  {
+    // keras/src/applications/inception_resnet_v2.py: inputs[0] + inputs[1] * scale.
+    name: 'CustomScaleLayer',
+    kerasName: 'custom_scale_layer',
+    doc: "InceptionResNetV2's residual: the shortcut plus the branch times `scale`.",
+    defaults: {},
+    outputShape: (inputs) => sameShape('CustomScaleLayer', inputs),
+    params: () => NONE,
+    config: (args) => ({ scale: args.scale }),
+  },
+  {
+    // keras/src/applications/convnext.py: x * gamma, gamma one trainable weight per channel.
+    name: 'LayerScale',
+    kerasName: 'layer_scale',
+    doc: "ConvNeXt's per-channel scale (a trainable gamma, initialised to `init_values`).",
+    defaults: {},
+    outputShape(inputs, args) {
+      if (inputs.length !== 1)
+        throw new ShapeError('shape-mismatch', `LayerScale takes one input, got ${inputs.length}`);
+      const channels = inputs[0][inputs[0].length - 1];
+      if (channels !== args.projection_dim) {
+        throw new ShapeError(
+          'shape-mismatch',
+          `LayerScale has ${args.projection_dim} scales but its input has ${channels} channels`,
+        );
+      }
+      return inputs[0];
+    },
+    params: (_inputs, args) => ({ trainable: args.projection_dim as number, nonTrainable: 0 }),
+    config: (args) => ({ init_values: args.init_values, projection_dim: args.projection_dim }),
+  },
 ];
 
 export function findGraphOp(name: string): GraphOp | undefined {

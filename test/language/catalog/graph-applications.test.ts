@@ -132,3 +132,19 @@ test('a model with ResNet50 as its base checks, and its summary counts the neste
   );
   assert.deepEqual(model.totals, { total: 23587712 + 20490, trainable: 20490, nonTrainable: 23587712 });
 });
+
+test("LayerScale and CustomScaleLayer: ConvNeXt's per-channel gamma, InceptionResNetV2's scaled residual", () => {
+  const g = new GraphBuilder('toy');
+  const a = g.layer('Conv2D', { filters: 8, kernel_size: 1, name: 'a' }, g.input);
+  const scaled = g.merge('LayerScale', [a], { init_values: 1e-6, projection_dim: 8, name: 'gamma' });
+  const out = g.merge('CustomScaleLayer', [a, scaled], { scale: 0.17, name: 'res' });
+  const folded = foldGraph(g.build(out), [4, 4, 3]);
+  assert.deepEqual(folded.params, { trainable: 32 + 8, nonTrainable: 0 });
+  assert.deepEqual(folded.output, [4, 4, 8]);
+  const bad = new GraphBuilder('toy');
+  const wrong = bad.merge('LayerScale', [bad.input], { init_values: 1e-6, projection_dim: 8, name: 'gamma' });
+  assert.throws(
+    () => foldGraph(bad.build(wrong), [4, 4, 3]),
+    /gamma: LayerScale has 8 scales but its input has 3 channels/,
+  );
+});
