@@ -155,5 +155,8 @@ test('the checker puts an application that gets too small an input under its cal
   const d = a.diagnostics.find((x) => x.code === 'shape-nonpositive');
   assert.ok(d, JSON.stringify(a.diagnostics));
   assert.equal(text.slice(d.range.start.offset, d.range.end.offset), 'ResNet50');
-  assert.match(d.message, /ResNet50 needs at least 32×32 input, but gets 28×28; resize the images \(Resizing\(32, 32\)\)/);
+  assert.match(
+    d.message,
+    /ResNet50 needs at least 32×32 input, but gets 28×28; resize the images \(Resizing\(32, 32\)\)/,
+  );
 });
