@@ -108,9 +108,13 @@ export interface ApplicationDefinition {
 /**
  * What no layer-graph application runs on yet: the checker's unsupported-layer warning and the
  * exports' refusal say so until each target builds nested Functional configs. The Keras script
- * writes `keras.applications.ResNet50(...)`, so it runs them all.
+ * writes `keras.applications.ResNet50(...)`, so it runs them all; both engines build the nested
+ * Functional config (TF.js's Functional class, the torch engine's layers_graph.py).
  */
-export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter((t) => t !== 'keras');
+const GRAPH_APPLICATION_TARGETS: readonly SupportTarget[] = ['keras', 'tfjs', 'torch'];
+export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter(
+  (t) => !GRAPH_APPLICATION_TARGETS.includes(t),
+);
 
 export function defineApplication(def: ApplicationDefinition): LayerSpec {
   const order = def.args ?? STANDARD_ORDER;

@@ -53,7 +53,16 @@ export function checkParams(model: tfl.LayersModel, expected: ParamCounts): void
  * all trainable weights first, which differs as soon as a layer has non-trainable ones.
  */
 export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[] {
-  return model.layers.flatMap((layer) => layer.weights);
+  return model.layers.flatMap(layerWeights);
+}
+
+/**
+ * One layer's weights in Keras's order. A nested model (a layer-graph application such as
+ * ResNet50) lists its layers' weights layer by layer, in its config's layer order: its own
+ * `weights` would put every trainable weight first, as the outer model's do.
+ */
+export function layerWeights(layer: tfl.layers.Layer): tfl.LayerVariable[] {
+  return layer instanceof tfl.LayersModel ? layer.layers.flatMap(layerWeights) : layer.weights;
 }
 
 /**
@@ -62,7 +71,7 @@ export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[]
  */
 export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeights): void {
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  const weights = (initial.layers === undefined ? layers : layers.slice(0, initial.layers)).flatMap((l) => l.weights);
+  const weights = (initial.layers === undefined ? layers : layers.slice(0, initial.layers)).flatMap(layerWeights);
   const source = initial.source ?? 'initialWeights';
   if (initial.tensors.length !== weights.length) {
     const what = initial.layers === undefined ? 'the model has' : `its first ${initial.layers} layers have`;
