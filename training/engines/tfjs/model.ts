@@ -2,7 +2,7 @@
 // checker's (Keras's) numbers, and loads optional initial weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { InitialWeights, RunSpec } from '../../protocol';
+import type { InitialWeights, LayerWeights, RunSpec } from '../../protocol';
 import { registerActivityRegularizers } from './activity';
 import { toTfjsTopology } from './keras-json';
 import { registerKerasLayers } from './layers';
@@ -91,6 +91,29 @@ export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeigh
   });
   weights.forEach((w, i) => w.write(tensors[i]!));
   tf.dispose(tensors);
+}
+
+/** spec.layerWeights: one layer's Keras-ordered tensors (an application's weights file), checked by shape. */
+export function loadLayerWeights(model: tfl.LayersModel, part: LayerWeights): void {
+  const layer = model.layers.find((l) => l.name === part.layer);
+  if (!layer) throw new Error(`cannot load ${part.source}: the model has no layer '${part.layer}'`);
+  const weights = layerWeights(layer);
+  if (part.tensors.length !== weights.length) {
+    throw new Error(
+      `cannot load ${part.source} into '${part.layer}': ${part.tensors.length} tensors given, the layer has ${weights.length} weights`,
+    );
+  }
+  weights.forEach((w, i) => {
+    const host = readTensorFile(part.tensors[i]!);
+    if (host.shape.join(',') !== w.shape.join(',')) {
+      throw new Error(
+        `cannot load ${part.source}: ${w.originalName} of '${part.layer}' has shape [${w.shape}], the file's has [${host.shape}]`,
+      );
+    }
+    const t = tf.tensor(host.data, host.shape, 'float32');
+    w.write(t);
+    t.dispose();
+  });
 }
 
 export function inputShapeOf(model: tfl.LayersModel): number[] {
