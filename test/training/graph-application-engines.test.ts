@@ -8,6 +8,7 @@
 // (graph-applications-slow.test.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { foldGraph, functionalConfig, GraphBuilder } from '../../language/catalog/graph/layer-graph';
 import { optimizerArgs } from '../../language/catalog';
@@ -16,6 +17,9 @@ import { selectBackend } from '../../training/engines/tfjs/backend';
 import { buildModel, countParams, kerasOrderedWeights } from '../../training/engines/tfjs/model';
 import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
 import { readSavedWeights } from '../../training/saved-weights';
+import { exportRun } from '../../interop/export/run-formats';
+import { loadOnnxRuntime } from '../../predict/engines';
+import { runTfjsModel } from '../../predict/tfjs-runner';
 import type { RunSpec, TensorFile } from '../../training/protocol';
 import { kerasLayer } from '../helpers/keras-defaults';
 import { runCollect, only } from './tfjs/helpers';
@@ -206,3 +210,38 @@ for (const engine of ['tfjs', 'torch'] as const) {
     );
   }
 }
+
+test(
+  'a trained run of the graph: TF.js predicts from its model.json, ONNX (torch.onnx.export) gives the same outputs, safetensors names the nested weights, the .keras archive refuses it',
+  { skip: SKIP },
+  async () => {
+    const dir = tempDir('graph-export-');
+    const s = spec(dir, true, 'tfjs:wasm');
+    const events = await runCollect(s);
+    assert.ok(events.some((e) => e.type === 'finished'));
+    writeFileSync(join(s.runDir, 'spec.json'), JSON.stringify(s));
+    const x = Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i * 0.37));
+    const tfjs = await runTfjsModel(s.runDir, INPUT, x, 2);
+    assert.equal(tfjs.values.length, 2 * CLASSES);
+
+    const onnx = await exportRun(s.runDir, 'onnx');
+    const ort = loadOnnxRuntime();
+    assert.ok(ort, 'onnxruntime-node (an optional dependency, installed here) loads');
+    {
+      const session = await ort.InferenceSession.create(readFileSync(onnx));
+      const out = await session.run({ input: new ort.Tensor('float32', x, [2, ...INPUT]) });
+      const values = out.output!.data as Float32Array;
+      assert.ok(maxDiff(values, tfjs.values) < 1e-5, `onnx ${Array.from(values)} vs tfjs ${Array.from(tfjs.values)}`);
+    }
+
+    const st = readFileSync(await exportRun(s.runDir, 'safetensors'));
+    const header = JSON.parse(st.subarray(8, 8 + Number(st.readBigUInt64LE(0))).toString('utf8')) as Record<
+      string,
+      { shape: number[] }
+    >;
+    assert.deepEqual(header['toy/a_conv/kernel']?.shape, [3, 3, 3, 4]);
+    assert.deepEqual(header['toy/scale/gamma']?.shape, [8]);
+
+    await assert.rejects(exportRun(s.runDir, 'keras-model'), /--to keras-model cannot write a layer-graph application yet \(layer toy/);
+  },
+);

@@ -109,9 +109,11 @@ export interface ApplicationDefinition {
  * What no layer-graph application runs on yet: the checker's unsupported-layer warning and the
  * exports' refusal say so until each target builds nested Functional configs. The Keras script
  * writes `keras.applications.ResNet50(...)`, so it runs them all; both engines build the nested
- * Functional config (TF.js's Functional class, the torch engine's layers_graph.py).
+ * Functional config (TF.js's Functional class, the torch engine's layers_graph.py); a trained
+ * run exports to ONNX (the torch engine's module) and safetensors (`resnet50/conv1_conv/kernel`).
+ * Not yet: the PyTorch script and the .keras archive (Keras 3's nested config and variable paths).
  */
-const GRAPH_APPLICATION_TARGETS: readonly SupportTarget[] = ['keras', 'tfjs', 'torch'];
+const GRAPH_APPLICATION_TARGETS: readonly SupportTarget[] = ['keras', 'tfjs', 'torch', 'onnx', 'safetensors'];
 export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter(
   (t) => !GRAPH_APPLICATION_TARGETS.includes(t),
 );
