@@ -51,7 +51,7 @@ def _keras3(group: Any, layers: Weights) -> None:
 
 
 def read(path: str) -> Tuple[str, Weights, Any]:
-    import h5py  # only this reader needs it; the message below says how to get it
+    import h5py  # type: ignore[import]  # only this reader needs it; main() says how to get it
 
     try:
         f = h5py.File(path, 'r')

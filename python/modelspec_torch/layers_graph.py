@@ -16,7 +16,7 @@ from .layers_base import KerasLayer, KerasWeight, Shape, identity
 class _Merge(KerasLayer):
     """A layer that takes a list of tensors."""
 
-    def forward(self, inputs):  # type: ignore[override]
+    def forward(self, inputs):
         if not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
         return self.merge(list(inputs))
@@ -133,7 +133,7 @@ class Functional(KerasLayer):
             first = shapes[reads[0]]
             if cls in GRAPH_OPS:
                 node: KerasLayer = GRAPH_OPS[cls](layer_cfg['config'], first)
-                node.class_name = str(cls)
+                node.class_name = cls  # as build_layer sets it
             else:
                 if len(reads) != 1:
                     raise ValueError(f"model '{self.layer_name}': layer '{name}' ({cls}) takes one input")

@@ -18,6 +18,7 @@ import { buildModel, countParams, kerasOrderedWeights } from '../../training/eng
 import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
 import { readSavedWeights } from '../../training/saved-weights';
 import { exportRun } from '../../interop/export/run-formats';
+import { buildEvaluateSpec } from '../../training/evaluate-run';
 import { loadOnnxRuntime } from '../../predict/engines';
 import { runTfjsModel } from '../../predict/tfjs-runner';
 import type { RunSpec, TensorFile } from '../../training/protocol';
@@ -82,6 +83,10 @@ function spec(dir: string, trainable: boolean, backend: string): RunSpec {
     data: {
       source: 'toy',
       train: {
+        x: writeTensor(dir, 'x.bin', 'float32', [n, ...INPUT], x),
+        y: writeTensor(dir, 'y.bin', 'int32', [n], y),
+      },
+      test: {
         x: writeTensor(dir, 'x.bin', 'float32', [n, ...INPUT], x),
         y: writeTensor(dir, 'y.bin', 'int32', [n], y),
       },
@@ -212,7 +217,7 @@ for (const engine of ['tfjs', 'torch'] as const) {
 }
 
 test(
-  'a trained run of the graph: TF.js predicts from its model.json, ONNX (torch.onnx.export) gives the same outputs, safetensors names the nested weights, the .keras archive refuses it',
+  'a trained run of the graph: TF.js predicts from its model.json, ONNX (torch.onnx.export) gives the same outputs, both engines evaluate it to one loss, safetensors names the nested weights, the .keras archive refuses it',
   { skip: SKIP },
   async () => {
     const dir = tempDir('graph-export-');
@@ -242,6 +247,22 @@ test(
     assert.deepEqual(header['toy/a_conv/kernel']?.shape, [3, 3, 3, 4]);
     assert.deepEqual(header['toy/scale/gamma']?.shape, [8]);
 
-    await assert.rejects(exportRun(s.runDir, 'keras-model'), /--to keras-model cannot write a layer-graph application yet \(layer toy/);
+    // modelspec evaluate: the saved nested weights, loaded by each engine, give one test loss.
+    const losses: number[] = [];
+    for (const backend of ['tfjs:wasm', 'torch:cpu']) {
+      const e = await buildEvaluateSpec(s.runDir, { backend });
+      const evaluated =
+        backend === 'tfjs:wasm'
+          ? only(await runCollect(e), 'evaluated')
+          : only(torchTrain(dir, e, 120_000).events, 'evaluated');
+      assert.equal(evaluated.length, 1, backend);
+      losses.push(evaluated[0]!.loss);
+    }
+    assert.ok(Math.abs(losses[0]! - losses[1]!) < 1e-4, `evaluate: tfjs ${losses[0]} vs torch ${losses[1]}`);
+
+    await assert.rejects(
+      exportRun(s.runDir, 'keras-model'),
+      /--to keras-model cannot write a layer-graph application yet \(layer toy/,
+    );
   },
 );
