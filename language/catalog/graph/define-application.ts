@@ -26,7 +26,7 @@ export function applicationArg(
         'weights',
         optional(string),
         null,
-        "None (random initialisation) or the path of a Keras weights file (.h5). Keras's 'imagenet' download is not available offline: download the file once and give its path.",
+        "None (random initialisation), the path of a Keras weights file (.h5, loaded by layer name), or 'imagenet': Keras's file, found in ~/.keras/models ($KERAS_HOME/models); ModelSpec does not download it.",
       );
     case 'input_shape':
       return arg(
