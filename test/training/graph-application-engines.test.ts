@@ -4,120 +4,18 @@
 // BatchNormalization inside. Both engines build it with the fold's counts, give the same
 // first-batch loss from the same weights, train it, and save it so that training/saved-weights.ts
 // reads its weights back by name; a frozen base (trainable=False) keeps every weight, its
-// BatchNormalization's moving statistics included. The ResNets themselves run in the slow tier
-// (graph-applications-slow.test.ts).
+// BatchNormalization's moving statistics included. The ResNets themselves, and a trained toy run's
+// evaluate, predict and exports, run in the slow tier (graph-applications-slow.test.ts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { foldGraph, functionalConfig, GraphBuilder } from '../../language/catalog/graph/layer-graph';
-import { optimizerArgs } from '../../language/catalog';
-import type { KerasLayerConfig } from '../../language/catalog/types';
 import { selectBackend } from '../../training/engines/tfjs/backend';
 import { buildModel, countParams, kerasOrderedWeights } from '../../training/engines/tfjs/model';
 import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
 import { readSavedWeights } from '../../training/saved-weights';
-import { exportRun } from '../../interop/export/run-formats';
-import { buildEvaluateSpec } from '../../training/evaluate-run';
-import { loadOnnxRuntime } from '../../predict/engines';
-import { runTfjsModel } from '../../predict/tfjs-runner';
-import type { RunSpec, TensorFile } from '../../training/protocol';
-import { kerasLayer } from '../helpers/keras-defaults';
 import { runCollect, only } from './tfjs/helpers';
-import { SKIP, runPython, tempDir, writeSpec, writeTensor, rng, train as torchTrain } from './torch/helpers';
-
-const INPUT = [8, 8, 3];
-const CLASSES = 4;
-
-/** Every graph op once: a residual Add, a squeeze-and-excitation Multiply, Concatenate, LayerScale, CustomScaleLayer. */
-function toyGraph() {
-  const g = new GraphBuilder('toy');
-  let a = g.layer('Conv2D', { filters: 4, kernel_size: 3, padding: 'same', name: 'a_conv' }, g.input);
-  a = g.layer('BatchNormalization', { axis: 3, epsilon: 1.001e-5, name: 'a_bn' }, a);
-  a = g.layer('Activation', { activation: 'relu', name: 'a_relu' }, a);
-  const b = g.layer('Conv2D', { filters: 4, kernel_size: 1, name: 'b_conv' }, g.input);
-  const sum = g.merge('Add', [a, b], { name: 'sum' });
-  let gate = g.layer('GlobalAveragePooling2D', { name: 'se_squeeze' }, sum);
-  gate = g.layer('Reshape', { target_shape: [1, 1, 4], name: 'se_reshape' }, gate);
-  gate = g.layer('Conv2D', { filters: 4, kernel_size: 1, activation: 'sigmoid', name: 'se_expand' }, gate);
-  const excited = g.merge('Multiply', [sum, gate], { name: 'se_excite' });
-  const joined = g.merge('Concatenate', [excited, b], { name: 'joined' });
-  const scaled = g.merge('LayerScale', [joined], { init_values: 0.5, projection_dim: 8, name: 'scale' });
-  return g.build(g.merge('CustomScaleLayer', [joined, scaled], { scale: 0.25, name: 'residual' }));
-}
-
-function toyModel(trainable: boolean) {
-  const folded = foldGraph(toyGraph(), INPUT, trainable);
-  const nested = functionalConfig(folded, 'toy', trainable);
-  // The lowering puts the model's input shape on its first layer.
-  nested.config = { ...nested.config, batch_input_shape: [null, ...INPUT] };
-  const layers: KerasLayerConfig[] = [
-    nested,
-    kerasLayer('GlobalAveragePooling2D', { name: 'gap' }),
-    kerasLayer('Dense', { name: 'dense', units: CLASSES, activation: 'softmax' }),
-  ];
-  const head = 8 * CLASSES + CLASSES;
-  const params = {
-    total: folded.params.trainable + folded.params.nonTrainable + head,
-    trainable: folded.params.trainable + head,
-    nonTrainable: folded.params.nonTrainable,
-  };
-  return { model: { class_name: 'Sequential' as const, config: { name: 'toy_model', layers } }, params, folded };
-}
-
-function spec(dir: string, trainable: boolean, backend: string): RunSpec {
-  const { model, params } = toyModel(trainable);
-  const n = 48;
-  const r = rng(5);
-  const x = Float32Array.from({ length: n * 8 * 8 * 3 }, () => r() * 2 - 1);
-  const y = Int32Array.from({ length: n }, (_, i) => i % CLASSES);
-  return {
-    model,
-    modelName: 'toy_model',
-    sourceFile: join(dir, 'toy.model'),
-    compile: {
-      loss: 'categorical_crossentropy',
-      optimizer: { name: 'SGD', args: optimizerArgs('SGD', { learning_rate: 0.1 }) },
-      metrics: ['accuracy'],
-    },
-    data: {
-      source: 'toy',
-      train: {
-        x: writeTensor(dir, 'x.bin', 'float32', [n, ...INPUT], x),
-        y: writeTensor(dir, 'y.bin', 'int32', [n], y),
-      },
-      test: {
-        x: writeTensor(dir, 'x.bin', 'float32', [n, ...INPUT], x),
-        y: writeTensor(dir, 'y.bin', 'int32', [n], y),
-      },
-      validationSplit: 0,
-      rescale: 1,
-      classes: Array.from({ length: CLASSES }, (_, i) => `c${i}`),
-      labelEncoding: 'onehot',
-      shuffle: false,
-      isImage: false,
-    },
-    fit: { epochs: 1, batchSize: 16, seed: 1, callbacks: [], backend, mixedPrecision: false },
-    expectedParams: params,
-    runDir: join(dir, 'run'),
-  } as RunSpec;
-}
-
-/** TF.js's initial weights of the model, in Keras order, as tensor files (what both engines load). */
-async function initialWeights(s: RunSpec, dir: string): Promise<{ tensors: TensorFile[]; values: Float32Array[] }> {
-  const model = await buildModel(s, 1);
-  const values: Float32Array[] = [];
-  const tensors = kerasOrderedWeights(model).map((w, i) => {
-    const v = Float32Array.from(w.read().dataSync() as Float32Array);
-    values.push(v);
-    return writeTensor(dir, `w${i}.bin`, 'float32', w.shape as number[], v);
-  });
-  model.dispose();
-  return { tensors, values };
-}
-
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
-  Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+import { SKIP, runPython, tempDir, writeSpec, train as torchTrain } from './torch/helpers';
+import { CLASSES, initialWeights, maxDiff, spec, toyModel } from './graph-toy';
 
 before(async () => {
   await selectBackend('tfjs:wasm');
@@ -215,54 +113,3 @@ for (const engine of ['tfjs', 'torch'] as const) {
     );
   }
 }
-
-test(
-  'a trained run of the graph: TF.js predicts from its model.json, ONNX (torch.onnx.export) gives the same outputs, both engines evaluate it to one loss, safetensors names the nested weights, the .keras archive refuses it',
-  { skip: SKIP },
-  async () => {
-    const dir = tempDir('graph-export-');
-    const s = spec(dir, true, 'tfjs:wasm');
-    const events = await runCollect(s);
-    assert.ok(events.some((e) => e.type === 'finished'));
-    writeFileSync(join(s.runDir, 'spec.json'), JSON.stringify(s));
-    const x = Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i * 0.37));
-    const tfjs = await runTfjsModel(s.runDir, INPUT, x, 2);
-    assert.equal(tfjs.values.length, 2 * CLASSES);
-
-    const onnx = await exportRun(s.runDir, 'onnx');
-    const ort = loadOnnxRuntime();
-    assert.ok(ort, 'onnxruntime-node (an optional dependency, installed here) loads');
-    {
-      const session = await ort.InferenceSession.create(readFileSync(onnx));
-      const out = await session.run({ input: new ort.Tensor('float32', x, [2, ...INPUT]) });
-      const values = out.output!.data as Float32Array;
-      assert.ok(maxDiff(values, tfjs.values) < 1e-5, `onnx ${Array.from(values)} vs tfjs ${Array.from(tfjs.values)}`);
-    }
-
-    const st = readFileSync(await exportRun(s.runDir, 'safetensors'));
-    const header = JSON.parse(st.subarray(8, 8 + Number(st.readBigUInt64LE(0))).toString('utf8')) as Record<
-      string,
-      { shape: number[] }
-    >;
-    assert.deepEqual(header['toy/a_conv/kernel']?.shape, [3, 3, 3, 4]);
-    assert.deepEqual(header['toy/scale/gamma']?.shape, [8]);
-
-    // modelspec evaluate: the saved nested weights, loaded by each engine, give one test loss.
-    const losses: number[] = [];
-    for (const backend of ['tfjs:wasm', 'torch:cpu']) {
-      const e = await buildEvaluateSpec(s.runDir, { backend });
-      const evaluated =
-        backend === 'tfjs:wasm'
-          ? only(await runCollect(e), 'evaluated')
-          : only(torchTrain(dir, e, 120_000).events, 'evaluated');
-      assert.equal(evaluated.length, 1, backend);
-      losses.push(evaluated[0]!.loss);
-    }
-    assert.ok(Math.abs(losses[0]! - losses[1]!) < 1e-4, `evaluate: tfjs ${losses[0]} vs torch ${losses[1]}`);
-
-    await assert.rejects(
-      exportRun(s.runDir, 'keras-model'),
-      /--to keras-model cannot write a layer-graph application yet \(layer toy/,
-    );
-  },
-);

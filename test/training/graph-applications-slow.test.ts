@@ -1,12 +1,14 @@
-// ResNet50 from a Keras weights file on both engines (issue #10 item 2): a Keras 2 HDF5 file in the
+// Layer-graph applications, slow tier. ResNet50 from a Keras weights file on both engines (issue
+// #10 item 2): a Keras 2 HDF5 file in the
 // layout of Keras's own application files (layer_names, weight_names, `conv1_conv/kernel:0`), written
 // here by h5py with every weight of ResNet50(include_top=True, classes=4) at 32×32, is loaded by
 // name through the plan (weights='resnet50.h5') into both engines, which give the same first-batch
 // loss; each then trains from it and saves a model whose weights read back by name. Slow: 23.5M
-// parameters, a 94 MB file, two engines.
+// parameters, a 94 MB file, two engines. And a trained run of the toy graph (graph-toy.ts):
+// predict, ONNX, evaluate on both engines, safetensors (five engine or Python starts).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../language/analysis/analyze';
@@ -19,9 +21,14 @@ import { readTensorFile } from '../../training/engines/tfjs/tensor-files';
 import { applicationLayerWeights } from '../../training/keras-weights-file';
 import type { RunSpec } from '../../training/protocol';
 import { readSavedWeights } from '../../training/saved-weights';
+import { exportRun } from '../../interop/export/run-formats';
+import { buildEvaluateSpec } from '../../training/evaluate-run';
+import { loadOnnxRuntime } from '../../predict/engines';
+import { runTfjsModel } from '../../predict/tfjs-runner';
+import { CLASSES, INPUT, maxDiff, spec } from './graph-toy';
 import { H5_SKIP, layersOfWeights, writeKerasH5 } from '../helpers/keras-h5';
 import { only, runCollect } from './tfjs/helpers';
-import { SKIP, rng, runPython, train as torchTrain, writeSpec, writeTensor } from './torch/helpers';
+import { SKIP, rng, runPython, tempDir, train as torchTrain, writeSpec, writeTensor } from './torch/helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'resnet-h5-'));
 const weightsFile = join(dir, 'resnet50.h5');
@@ -140,5 +147,56 @@ test(
       const diff = after.reduce((m, v, i) => Math.max(m, Math.abs(v - kernel[i]!)), 0);
       assert.ok(diff > 0 && diff < 0.05, `${engine}: conv1_conv/kernel moved ${diff} from the file's`);
     }
+  },
+);
+
+test(
+  'a trained run of the graph: TF.js predicts from its model.json, ONNX (torch.onnx.export) gives the same outputs, both engines evaluate it to one loss, safetensors names the nested weights, the .keras archive refuses it',
+  { skip: SKIP },
+  async () => {
+    const dir = tempDir('graph-export-');
+    const s = spec(dir, true, 'tfjs:wasm');
+    const events = await runCollect(s);
+    assert.ok(events.some((e) => e.type === 'finished'));
+    writeFileSync(join(s.runDir, 'spec.json'), JSON.stringify(s));
+    const x = Float32Array.from({ length: 2 * 8 * 8 * 3 }, (_, i) => Math.sin(i * 0.37));
+    const tfjs = await runTfjsModel(s.runDir, INPUT, x, 2);
+    assert.equal(tfjs.values.length, 2 * CLASSES);
+
+    const onnx = await exportRun(s.runDir, 'onnx');
+    const ort = loadOnnxRuntime();
+    assert.ok(ort, 'onnxruntime-node (an optional dependency, installed here) loads');
+    {
+      const session = await ort.InferenceSession.create(readFileSync(onnx));
+      const out = await session.run({ input: new ort.Tensor('float32', x, [2, ...INPUT]) });
+      const values = out.output!.data as Float32Array;
+      assert.ok(maxDiff(values, tfjs.values) < 1e-5, `onnx ${Array.from(values)} vs tfjs ${Array.from(tfjs.values)}`);
+    }
+
+    const st = readFileSync(await exportRun(s.runDir, 'safetensors'));
+    const header = JSON.parse(st.subarray(8, 8 + Number(st.readBigUInt64LE(0))).toString('utf8')) as Record<
+      string,
+      { shape: number[] }
+    >;
+    assert.deepEqual(header['toy/a_conv/kernel']?.shape, [3, 3, 3, 4]);
+    assert.deepEqual(header['toy/scale/gamma']?.shape, [8]);
+
+    // modelspec evaluate: the saved nested weights, loaded by each engine, give one test loss.
+    const losses: number[] = [];
+    for (const backend of ['tfjs:wasm', 'torch:cpu']) {
+      const e = await buildEvaluateSpec(s.runDir, { backend });
+      const evaluated =
+        backend === 'tfjs:wasm'
+          ? only(await runCollect(e), 'evaluated')
+          : only(torchTrain(dir, e, 120_000).events, 'evaluated');
+      assert.equal(evaluated.length, 1, backend);
+      losses.push(evaluated[0]!.loss);
+    }
+    assert.ok(Math.abs(losses[0]! - losses[1]!) < 1e-4, `evaluate: tfjs ${losses[0]} vs torch ${losses[1]}`);
+
+    await assert.rejects(
+      exportRun(s.runDir, 'keras-model'),
+      /--to keras-model cannot write a layer-graph application yet \(layer toy/,
+    );
   },
 );

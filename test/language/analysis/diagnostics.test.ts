@@ -664,7 +664,9 @@ describe('search spaces and the tune block', () => {
   });
   it("checks a layer-graph application's weights= (test/training/application-weights.test.ts has the rest)", () => {
     const missing = one(
-      model("Input(shape=(32, 32, 3))\nResNet50(include_top=False, weights='/nonexistent/r.h5')\nFlatten()\nDense(10, activation='softmax')"),
+      model(
+        "Input(shape=(32, 32, 3))\nResNet50(include_top=False, weights='/nonexistent/r.h5')\nFlatten()\nDense(10, activation='softmax')",
+      ),
       'application-weights',
     );
     assert.equal(missing.text, "'/nonexistent/r.h5'");
