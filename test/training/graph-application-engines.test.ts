@@ -48,7 +48,9 @@ test("TF.js builds the nested graph as one layer with the fold's counts and trai
       'a_bn/moving_mean',
       'a_bn/moving_variance',
     ]);
-    assert.ok(names.includes('scale/gamma'));
+    // LayerScale's gamma starts at init_values (Keras's Constant initializer).
+    const gamma = kerasOrderedWeights(model).find((w) => w.originalName === 'scale/gamma')!;
+    assert.deepEqual(Array.from(gamma.read().dataSync()), Array(8).fill(0.5));
   } finally {
     model.dispose();
   }
