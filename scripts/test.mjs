@@ -29,6 +29,8 @@ const SLOW = {
   'test/training/torch/callbacks.test.ts': 'eight PyTorch engine runs (a Python + torch start each)',
   'test/training/run-safety.test.ts': 'concurrent runs, signals and full disks on both engines (trains each time)',
   'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
+  'test/training/graph-applications-slow.test.ts':
+    'ResNet50 (23.5M parameters) from a 94 MB Keras weights file on both engines: parity, training, saving',
   'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',
   'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',

@@ -66,6 +66,8 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     fit: { ...run.fit, callbacks: [], backend: opts.backend ?? run.fit.backend, engineReason: undefined },
     runDir: outDir,
     initialWeights: { tensors, source: modelFile },
+    // The saved weights cover every layer, an application's weights file's included.
+    layerWeights: undefined,
   };
 }
 

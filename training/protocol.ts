@@ -33,6 +33,17 @@ export interface InitialWeights {
   source?: string;
 }
 
+/**
+ * A layer-graph application's weights from a Keras weights file (`ResNet50(weights='x.h5')`):
+ * the tensors of the top-level layer `layer`, in its Keras order (layer by layer inside it), read
+ * by name from `source` (training/keras-weights-file.ts). Loaded before initialWeights.
+ */
+export interface LayerWeights {
+  layer: string;
+  tensors: TensorFile[];
+  source: string;
+}
+
 /** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
 export interface PreparedSplit {
   x: TensorFile;
@@ -129,6 +140,8 @@ export interface RunSpec {
   lrFind?: LrFindSettings;
   /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
   initialWeights?: InitialWeights;
+  /** Weights of single layers from Keras weights files (an application's weights='x.h5'), before initialWeights. */
+  layerWeights?: LayerWeights[];
   /** A tune trial's run: its place in the search, for TensorBoard's HParams session
    *  (tensorboard.ts) and the runs view. Engines ignore it. */
   trial?: TrialSpec;

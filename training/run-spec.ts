@@ -13,6 +13,7 @@ import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
 import type { AugmentArgs, InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
+import { applicationLayerWeights } from './keras-weights-file';
 import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 
 export interface RunOptions {
@@ -59,6 +60,8 @@ export async function buildRunSpec(plan: TrainingPlan, opts: RunOptions = {}): P
 
 function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): RunSpec {
   const { model, compile, fit } = plan;
+  // Before the run folder exists: a weights file that does not fit leaves no empty run behind.
+  const layerWeights = applicationLayerWeights(plan, opts.cacheDir);
   // A folder of its own even when another run of this model starts in the same second.
   const runDir = opts.runFolder
     ? createRunFolder(resolve(opts.runFolder.parent), opts.runFolder.name)
@@ -94,6 +97,7 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
     summaryTable: summaryTable(model),
     runDir,
     initialWeights: pretrainedWeights(plan, runDir),
+    ...(layerWeights && { layerWeights }),
     ...(opts.lrFind ? { mode: 'lr-find' as const, lrFind: opts.lrFind } : {}),
     ...(opts.trial ? { trial: opts.trial } : {}),
   };

@@ -64,7 +64,11 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
       : fail('no Sequential layer list');
   const layers = layerList
     .filter((l): l is Json => isObject(l) && l.class_name !== 'InputLayer')
-    .map((l) => ({ className: String(l.class_name), name: isObject(l.config) ? String(l.config.name) : '' }));
+    .map((l) => ({
+      className: String(l.class_name),
+      name: isObject(l.config) ? String(l.config.name) : '',
+      inner: nestedLayerNames(l),
+    }));
 
   // Byte offsets run over every entry of a group, across the group's files in order.
   const located: { entry: ManifestEntry; tensor: TensorFile }[] = [];
@@ -117,25 +121,43 @@ export function readSavedWeights(modelJson: string, scratchDir?: string): SavedL
   // Entries are named `<layer>/<weight>`; TF.js lists all trainable weights first, so they are
   // gathered per layer by name (within a layer the manifest keeps Keras's order).
   const claimed = new Set<number>();
-  const result = layers.map((layer) => {
-    const tensors: TensorFile[] = [];
-    const weightNames: string[] = [];
+  const claim = (owner: string, tensors: TensorFile[], weightNames: string[], keep: string) => {
     located.forEach(({ entry, tensor }, i) => {
       // `<layer>/<weight>`, or `<scope>/<layer>/<weight>` as some converters write it.
-      const prefix = entry.name.startsWith(`${layer.name}/`) ? `${layer.name}/` : `/${layer.name}/`;
+      const prefix = entry.name.startsWith(`${owner}/`) ? `${owner}/` : `/${owner}/`;
       const at = entry.name.indexOf(prefix);
       if (!claimed.has(i) && at >= 0) {
         claimed.add(i);
         tensors.push(tensor);
-        weightNames.push(entry.name.slice(at + prefix.length));
+        weightNames.push(keep + entry.name.slice(at + prefix.length));
       }
     });
+  };
+  const result = layers.map(({ inner, ...layer }) => {
+    const tensors: TensorFile[] = [];
+    const weightNames: string[] = [];
+    // A nested model (a layer-graph application): TF.js and the torch engine name its weights
+    // by its own layers (`conv1_conv/kernel`), taken layer by layer in its config's order.
+    if (inner) for (const name of inner) claim(name, tensors, weightNames, `${name}/`);
+    else claim(layer.name, tensors, weightNames, '');
     return { ...layer, tensors, weightNames };
   });
   const stray = located.filter((_, i) => !claimed.has(i)).map(({ entry }) => entry.name);
   if (stray.length)
     fail(`weights ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ' …' : ''} belong to no layer of its topology`);
   return result;
+}
+
+/**
+ * The layer names of a nested Functional model's config (Keras's and TF.js's layer order), its
+ * InputLayer left out; undefined for any other layer.
+ */
+function nestedLayerNames(layer: Json): string[] | undefined {
+  if (layer.class_name !== 'Functional' && layer.class_name !== 'Model') return undefined;
+  const inner = isObject(layer.config) && Array.isArray(layer.config.layers) ? layer.config.layers : [];
+  return inner
+    .filter((l): l is Json => isObject(l) && l.class_name !== 'InputLayer')
+    .map((l) => String(l.name ?? (isObject(l.config) ? l.config.name : '')));
 }
 
 /** The first `bytes` bytes of the shards in order (what the manifest describes), in one file. */

@@ -156,6 +156,14 @@ async function kerasArchiveOf(run: SavedRun, tmp: string, scratch: string): Prom
   const config = keras3Config(model);
   // Keras's class names come from the run's own (lowered) model; TF.js may save its own variants.
   const lowered = model.config.layers.filter((l) => l.class_name !== 'InputLayer');
+  // Keras 3's nested Functional config and variable paths are not written yet (the catalog says
+  // so: GRAPH_APPLICATION_UNSUPPORTED): refused here rather than written wrong.
+  const nested = lowered.find((l) => l.class_name === 'Functional' || l.class_name === 'Model');
+  if (nested) {
+    throw new Error(
+      `--to keras-model cannot write a layer-graph application yet (layer ${String((nested.config as { name?: unknown }).name)}, a nested model); export the run --to onnx or --to safetensors`,
+    );
+  }
   if (lowered.length !== run.layers.length) {
     throw new Error(
       `${run.modelFile} has ${run.layers.length} layers but the run's spec.json has ${lowered.length}; the run folder is damaged`,

@@ -17,6 +17,7 @@ import {
   type Range,
   type SettingsBlock,
 } from '../syntax';
+import { checkApplicationWeights } from './application-weights';
 import { checkModelAgainstTraining, type TrainingFacts } from './checks';
 import { catalogValueContext } from './catalog-context';
 import { diagnostic, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic, type Severity } from './diagnostics';
@@ -212,6 +213,7 @@ function checkFile(file: ModelFile, text: string, options: AnalyzeOptions): File
       },
       out,
     );
+    checkApplicationWeights(model, options.baseDir, out);
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.

@@ -54,6 +54,8 @@ export const DIAGNOSTIC_CODES = {
   'softmax-one-unit': 'error',
   'loss-activation-mismatch': 'warning',
   'data-shape-mismatch': 'error',
+  // A layer-graph application's weights= (a missing or non-HDF5 file, 'imagenet' not downloaded)
+  'application-weights': 'error',
   'data-missing': 'error',
   'data-column': 'error',
   'data-format': 'error',

@@ -17,6 +17,7 @@ import type { ArgSpec, ArgValue, CallArg } from '../catalog/types';
 import type { LabelTarget } from '../data/label-rules';
 import { isBuiltinSource, type SourceRef } from '../data/types';
 import type { Analysis, DataSourceAnalysis } from './analyze';
+import { graphApplications, resolveApplicationWeights } from './application-weights';
 import { labelTargetOf } from './checks';
 import type { ModelAnalysis } from './model';
 import type { HyperValue, SearchSpace, TunePlan } from './search-space';
@@ -116,6 +117,11 @@ export interface ModelPlan {
   layers: LayerPlan[];
   /** Pretrained(path=...): the saved model.json whose weights the first `layers` layers start from. */
   initialWeights?: { file: string; layers: number };
+  /**
+   * Layer-graph applications with `weights=` a Keras weights file (a path, or 'imagenet' found in
+   * Keras's cache): the top-level layer (by index and name) and the .h5 file, absolute.
+   */
+  applicationWeights?: { index: number; layer: string; file: string }[];
   compile?: CompilePlan;
   /** Present when the data block has a training source. */
   data?: DataPlan;
@@ -167,6 +173,11 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
   const path = resolve(file);
   const baseDir = resolve(path, '..');
   const pretrained = model.inputSource?.kind === 'pretrained' ? model.inputSource.file : undefined;
+  // The checker reported any weights= problem as an error, so each is a file here.
+  const applicationWeights = graphApplications(model).flatMap(({ layer, index }) => {
+    const r = resolveApplicationWeights(layer.spec, layer.args, baseDir);
+    return r.kind === 'file' ? [{ index, layer: layer.name, file: r.file }] : [];
+  });
   return {
     file: path,
     baseDir,
@@ -181,6 +192,7 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
     ...(pretrained && {
       initialWeights: { file: pretrained, layers: model.layers.filter((l) => l.expandedFrom === 'Pretrained').length },
     }),
+    ...(applicationWeights.length > 0 && { applicationWeights }),
     compile: compilePlan(analysis),
     data: planData(analysis, baseDir),
     fit: fitPlan(analysis.fit?.values ?? {}),

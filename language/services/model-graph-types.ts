@@ -75,6 +75,8 @@ export interface GraphGroup {
   output?: string;
   memory?: MemoryBytes;
   error?: string;
+  /** Drawn as one box until opened: a layer-graph application (ResNet50's hundreds of layers). */
+  collapsed?: boolean;
 }
 
 export interface ModelGraph {

@@ -9,6 +9,7 @@ import { withDefaults } from '../catalog/bind';
 import type { ArgValue, CallArg, LayerCategory, Shape } from '../catalog/types';
 import { product } from '../catalog/shapes';
 import type { Analysis } from '../analysis/analyze';
+import type { FoldedGraph } from '../catalog/graph/layer-graph';
 import type { LayerInfo } from '../analysis/model';
 import { formatArgValue, formatShape } from '../analysis/format-values';
 import type { CallValue } from '../syntax/ast';
@@ -76,6 +77,10 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
 
   const nodes: GraphNode[] = [];
   const groups: GraphGroup[] = [];
+  /** Edges inside graph applications (their layers read named layers, not the one before). */
+  const links: Omit<GraphEdge, 'id'>[] = [];
+  /** A node whose successor reads another node: a graph application's last-listed layer → its output layer. */
+  const exitOf = new Map<string, GraphNode>();
   const firstCall = model.block.layers[0];
   const inputCall = firstCall && firstCall.callee.name === 'Input' ? firstCall : undefined;
   const input: GraphNode = {
@@ -121,6 +126,58 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
         endLine,
         error,
       });
+      continue;
+    }
+    const folded = graphOf(layers);
+    if (folded) {
+      // A layer-graph application (ResNet50): its own layers in a group, with their edges, drawn
+      // as one box until opened (a ResNet has hundreds of layers).
+      const layer = layers[0]!;
+      const groupId = `g${groups.length}`;
+      const entry = exitOf.get(nodes[nodes.length - 1]!.id) ?? nodes[nodes.length - 1]!;
+      const ids = new Map<string, GraphNode>();
+      const members: GraphNode[] = [];
+      for (const f of folded.nodes) {
+        const params = f.params.trainable + f.params.nonTrainable;
+        const node: GraphNode = {
+          id: `n${nodes.length}`,
+          name: printable(f.node.name),
+          className: f.node.layer,
+          kind: f.spec ? KIND[f.spec.category] : 'core',
+          args: '',
+          output: formatShape(f.output),
+          params,
+          trainableParams: f.params.trainable,
+          memory: memoryOf(f.output, f.params, batchSize, activationBytes, optimizer.slots),
+          line,
+          endLine,
+          group: groupId,
+        };
+        for (const input of f.node.inputs) {
+          const from = input === folded.graph.input ? entry : ids.get(input);
+          if (from) links.push({ from: from.id, to: node.id, label: from.output });
+        }
+        ids.set(f.node.name, node);
+        nodes.push(node);
+        members.push(node);
+      }
+      const known = members.every((n) => n.memory !== undefined);
+      groups.push({
+        id: groupId,
+        label: layer.spec.name,
+        kind: 'application',
+        nodeIds: members.map((n) => n.id),
+        line,
+        endLine,
+        params: layer.params ? layer.params.trainable + layer.params.nonTrainable : undefined,
+        output: layer.output ? formatShape(layer.output) : undefined,
+        memory: known ? sumMemory(members.map((n) => n.memory as MemoryBytes)) : undefined,
+        error,
+        collapsed: true,
+      });
+      // The next layer reads the graph's output node.
+      const out = ids.get(folded.graph.output)!;
+      if (out !== nodes[nodes.length - 1]) exitOf.set(nodes[nodes.length - 1]!.id, out);
       continue;
     }
     const grouped = layers.length > 1 || layers[0].expandedFrom !== undefined;
@@ -173,11 +230,18 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
     }
   }
 
+  // Each node reads the one before it, except a graph application's nodes, which read theirs
+  // (`links`); the layer after an application reads the application's output node.
   const edges: GraphEdge[] = [];
+  const linked = new Set(links.map((l) => l.to));
   for (let i = 1; i < nodes.length; i++) {
-    const from = nodes[i - 1];
-    edges.push({ id: `e${i}`, from: from.id, to: nodes[i].id, label: from.output });
+    if (linked.has(nodes[i].id)) continue;
+    const from = exitOf.get(nodes[i - 1].id) ?? nodes[i - 1];
+    edges.push({ id: '', from: from.id, to: nodes[i].id, label: from.output });
   }
+  edges.push(...links.map((l) => ({ id: '', ...l })));
+  edges.sort((a, b) => Number(a.to.slice(1)) - Number(b.to.slice(1)));
+  edges.forEach((e, i) => (e.id = `e${i + 1}`));
   const known = nodes.flatMap((n) => (n.memory ? [n.memory] : []));
   return {
     name: printable(model.name),
@@ -193,6 +257,17 @@ export function modelGraph(analysis: Analysis, options: ModelGraphOptions = {}):
       complete: known.length === nodes.length,
     },
   };
+}
+
+/** A call's layer-graph application folded (ResNet50), when it is one and its input is known. */
+function graphOf(layers: readonly LayerInfo[]): FoldedGraph | undefined {
+  const layer = layers.length === 1 ? layers[0] : undefined;
+  if (!layer?.spec.graph || !layer.input || !layer.output) return undefined;
+  try {
+    return layer.spec.graph({ args: withDefaults(layer.spec, layer.args), input: layer.input });
+  } catch {
+    return undefined; // the checker reports the error on the call
+  }
 }
 
 /** One layer's training memory: its weights, their gradients and optimizer slots, and its output for a batch. */

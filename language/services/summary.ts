@@ -53,7 +53,7 @@ export function summaryMarkdown(model: ModelAnalysis): string {
     `Non-trainable: ${countWithMemory(t?.nonTrainable)}`;
   const rows = model.layers.map(
     (layer) =>
-      `| ${markdownCell(printable(layer.name))} (${layer.spec.name}) | ${layer.output ? formatShape(layer.output) : '?'} | ${paramCell(layer)} |`,
+      `| ${markdownCell(printable(layer.name))} (${kerasClassName(layer)}) | ${layer.output ? formatShape(layer.output) : '?'} | ${paramCell(layer)} |`,
   );
   return [totals, '', '| Layer (type) | Output Shape | Param # |', '| :-- | :-- | --: |', ...rows].join('\n');
 }
@@ -84,7 +84,7 @@ export function summaryJson(model: ModelAnalysis): SummaryJson {
     input_shape: model.inputShape ? [null, ...model.inputShape] : null,
     layers: model.layers.map((l) => ({
       name: l.name,
-      class_name: l.spec.name,
+      class_name: kerasClassName(l),
       output_shape: l.output ? [null, ...l.output] : null,
       params: l.params ? l.params.trainable + l.params.nonTrainable : null,
       trainable_params: l.params ? l.params.trainable : null,
@@ -97,7 +97,15 @@ export function summaryJson(model: ModelAnalysis): SummaryJson {
 
 /** `conv2d (Conv2D)`: Keras's name (a newline or ESC in it escaped), then the class. */
 export function layerLabel(layer: LayerInfo): string {
-  return `${printable(layer.name)} (${layer.spec.name})`;
+  return `${printable(layer.name)} (${kerasClassName(layer)})`;
+}
+
+/**
+ * The class Keras's summary prints: a layer-graph application is a nested model, which Keras
+ * prints as `resnet50 (Functional)`; every other layer its own class.
+ */
+export function kerasClassName(layer: Pick<LayerInfo, 'spec'>): string {
+  return layer.spec.graph ? 'Functional' : layer.spec.name;
 }
 
 function paramCell(layer: LayerInfo): string {

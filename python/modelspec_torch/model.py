@@ -7,13 +7,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import layers_conv, layers_core, layers_preprocessing, layers_recurrent
+from . import layers_conv, layers_core, layers_graph, layers_preprocessing, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
 from .regularizers import make_regularizer
 from .protocol import ModelJson, ParamCounts
 
 LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS,
-                          **layers_preprocessing.LAYERS}
+                          **layers_preprocessing.LAYERS,
+                          # A nested Functional (a layer-graph application) builds its nodes with this table.
+                          'Functional': lambda config, shape: layers_graph.Functional(config, shape, build_layer)}
 
 
 def build_layer(layer: Dict[str, Any], input_shape: Shape) -> KerasLayer:
@@ -107,7 +109,15 @@ class KerasSequential(nn.Module):
 
 
 def all_keras_weights(module: KerasSequential) -> List[Tuple[KerasLayer, KerasWeight]]:
-    return [(layer, w) for layer in module.layer_list for w in layer.keras_weights]
+    """Every weight with the layer that holds it; a nested model's weights come with its inner
+    layers (`conv1_conv/kernel`, as TF.js and Keras name them), in the nested model's order."""
+    pairs: List[Tuple[KerasLayer, KerasWeight]] = []
+    for layer in module.layer_list:
+        if isinstance(layer, layers_graph.Functional):
+            pairs += layer.inner_weights
+        else:
+            pairs += [(layer, w) for w in layer.keras_weights]
+    return pairs
 
 
 def keras_weights(module: KerasSequential) -> List[np.ndarray]:

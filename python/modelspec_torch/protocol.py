@@ -33,6 +33,12 @@ class InitialWeights(TypedDict):
     source: NotRequired[str]
 
 
+class LayerWeights(TypedDict):
+    layer: str
+    tensors: List[TensorFile]
+    source: str
+
+
 class PreparedSplit(TypedDict):
     x: TensorFile
     y: TensorFile
@@ -127,6 +133,7 @@ class RunSpec(TypedDict):
     mode: NotRequired[Literal['train', 'evaluate', 'lr-find']]
     lrFind: NotRequired[LrFindSettings]  # mode 'lr-find': the learning-rate range test (lr_find.py)
     initialWeights: NotRequired[InitialWeights]
+    layerWeights: NotRequired[List[LayerWeights]]
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
     trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
 

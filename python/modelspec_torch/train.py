@@ -33,7 +33,7 @@ from .metrics import Metric, make_metrics, results
 from .memory_format import apply_channels_last
 from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
 from .optimizers import make_optimizer
-from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, RunSpec, now_iso
+from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, LayerWeights, RunSpec, now_iso
 
 READ_INTERVAL = 0.25  # seconds between host reads of the running loss/metrics
 
@@ -93,9 +93,29 @@ def build_checked_model(spec: RunSpec) -> KerasSequential:
             f"{counts['nonTrainable']:,} non-trainable) but the checker expects {int(expected['total']):,} "
             f"({int(expected['trainable']):,} trainable, {int(expected['nonTrainable']):,} non-trainable); "
             f"this is a bug in one of them")
+    for part in spec.get('layerWeights') or []:
+        load_layer_weights(model, part)
     if spec.get('initialWeights'):
         load_initial_weights(model, spec['initialWeights'])
     return model
+
+
+def load_layer_weights(model: KerasSequential, part: LayerWeights) -> None:
+    """spec.layerWeights: one layer's Keras-ordered tensors (an application's weights file)."""
+    from .data import read_tensor
+    layer = next((l for l in model.layer_list if l.layer_name == part['layer']), None)
+    if layer is None:
+        raise RunFailed(f"cannot load {part['source']}: the model has no layer '{part['layer']}'")
+    if len(part['tensors']) != len(layer.keras_weights):
+        raise RunFailed(f"cannot load {part['source']} into '{part['layer']}': {len(part['tensors'])} tensors "
+                        f"given, the layer has {len(layer.keras_weights)} weights")
+    pairs = layer.inner_weights if hasattr(layer, 'inner_weights') else [(layer, w) for w in layer.keras_weights]
+    for (owner, w), f in zip(pairs, part['tensors']):
+        value = np.asarray(read_tensor(f), dtype=np.float32)
+        if tuple(value.shape) != w.shape:
+            raise RunFailed(f"cannot load {part['source']}: {owner.layer_name}/{w.name} of '{part['layer']}' "
+                            f"has shape {w.shape}, the file's has {tuple(value.shape)}")
+        w.set(torch.from_numpy(value))
 
 
 class CompiledOrEager:

@@ -241,8 +241,33 @@ for (const theme of ['light', 'dark'] as const) {
       assert.equal(await view.page.locator('g.box.group').count(), 1);
     });
 
+    it('draws a layer-graph application (ResNet50) closed at first, and its graph when opened', async () => {
+      const graph = graphOfText(
+        "model r {\n    Input(shape=(32, 32, 3))\n    ResNet50(include_top=False)\n    GlobalAveragePooling2D()\n    Dense(10, activation='softmax')\n}\n",
+      );
+      const group = graph.groups[0]!;
+      assert.equal(group.collapsed, true);
+      await show(view, graph, 7, 'resnet.model');
+      let boxes = await view.boxes();
+      assert.deepEqual(
+        boxes.filter((b) => b.shape === 'collapsed').map((b) => b.id),
+        [group.id],
+      );
+      assert.equal(boxes.length, graph.nodes.length - group.nodeIds.length + 1);
+      assert.match(
+        (await view.page.locator('g.box.collapsed').textContent()) ?? '',
+        new RegExp(`ResNet50.*${group.nodeIds.length} layers.*\\(None, 1, 1, 2048\\).*23,587,712 params`, 's'),
+      );
+      await view.page.locator('g.box.collapsed text.toggle').click();
+      await view.settle();
+      boxes = await view.boxes();
+      assert.equal(await view.page.locator('g.box.group').count(), 1);
+      assert.equal(boxes.length, graph.nodes.length + 1);
+      assert.deepEqual(overlaps(boxes, memberOf(graph)), []);
+    });
+
     it('exports a standalone SVG and a PNG of the drawing', async () => {
-      await show(view, graphOfText(CNN), 7, 'cnn.model');
+      await show(view, graphOfText(CNN), 8, 'cnn.model');
       await view.page.getByRole('button', { name: 'Export SVG' }).click();
       await view.page.getByRole('button', { name: 'Export PNG' }).click();
       const deadline = Date.now() + 10_000;

@@ -26,7 +26,7 @@ export function applicationArg(
         'weights',
         optional(string),
         null,
-        "None (random initialisation) or the path of a Keras weights file (.h5). Keras's 'imagenet' download is not available offline: download the file once and give its path.",
+        "None (random initialisation), the path of a Keras weights file (.h5, loaded by layer name), or 'imagenet': Keras's file, found in ~/.keras/models ($KERAS_HOME/models); ModelSpec does not download it.",
       );
     case 'input_shape':
       return arg(
@@ -108,9 +108,15 @@ export interface ApplicationDefinition {
 /**
  * What no layer-graph application runs on yet: the checker's unsupported-layer warning and the
  * exports' refusal say so until each target builds nested Functional configs. The Keras script
- * writes `keras.applications.ResNet50(...)`, so it runs them all.
+ * writes `keras.applications.ResNet50(...)`, so it runs them all; both engines build the nested
+ * Functional config (TF.js's Functional class, the torch engine's layers_graph.py); a trained
+ * run exports to ONNX (the torch engine's module) and safetensors (`resnet50/conv1_conv/kernel`).
+ * Not yet: the PyTorch script and the .keras archive (Keras 3's nested config and variable paths).
  */
-export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter((t) => t !== 'keras');
+const GRAPH_APPLICATION_TARGETS: readonly SupportTarget[] = ['keras', 'tfjs', 'torch', 'onnx', 'safetensors'];
+export const GRAPH_APPLICATION_UNSUPPORTED: readonly SupportTarget[] = SUPPORT_TARGETS.filter(
+  (t) => !GRAPH_APPLICATION_TARGETS.includes(t),
+);
 
 export function defineApplication(def: ApplicationDefinition): LayerSpec {
   const order = def.args ?? STANDARD_ORDER;

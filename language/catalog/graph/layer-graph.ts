@@ -17,6 +17,7 @@ import {
   type Shape,
 } from '../types';
 import { findGraphOp, type GraphOp } from './graph-ops';
+import { kerasLayerOrder } from './keras-order';
 
 /** One node: a catalog layer or a merge op applied to earlier nodes. */
 export interface GraphNode {
@@ -133,7 +134,13 @@ export function functionalConfig(folded: FoldedGraph, name: string, trainable: b
       inbound_nodes: [],
     },
   ];
-  for (const f of folded.nodes) {
+  // Keras's layer order (keras-order.ts), so the config, TF.js and the torch engine list the
+  // weights as Keras's get_weights() does.
+  const ordered = kerasLayerOrder(
+    folded.nodes.map((f) => ({ name: f.node.name, inputs: f.node.inputs, f })),
+    graph.output,
+  ).map((o) => o.f);
+  for (const f of ordered) {
     const lowered: KerasLayerConfig = f.op
       ? {
           class_name: f.op.name,

@@ -145,7 +145,11 @@ async function redraw(): Promise<void> {
   }
   pending = true;
   const started = performance.now();
-  const next = await layoutGraph(graph, new Set(state.collapsed), measure);
+  // state.collapsed lists the groups the user toggled from how they start (a group marked
+  // `collapsed`, a layer-graph application, starts closed).
+  const toggled = new Set(state.collapsed);
+  const collapsed = new Set(graph.groups.filter((g) => (g.collapsed === true) !== toggled.has(g.id)).map((g) => g.id));
+  const next = await layoutGraph(graph, collapsed, measure);
   if (mine !== ticket) return; // a newer graph arrived while this one was laid out
   layoutMs = performance.now() - started;
   const drawn = renderSvg(next, {

@@ -662,6 +662,17 @@ describe('search spaces and the tune block', () => {
     assert.equal(empty.text, 'tune');
     assert.equal(empty.d.severity, 'warning');
   });
+  it("checks a layer-graph application's weights= (test/training/application-weights.test.ts has the rest)", () => {
+    const missing = one(
+      model(
+        "Input(shape=(32, 32, 3))\nResNet50(include_top=False, weights='/nonexistent/r.h5')\nFlatten()\nDense(10, activation='softmax')",
+      ),
+      'application-weights',
+    );
+    assert.equal(missing.text, "'/nonexistent/r.h5'");
+    assert.match(missing.d.message, /^The weights file \/nonexistent\/r\.h5 does not exist/);
+    assert.equal(missing.d.severity, 'error');
+  });
 });
 
 describe('the code table', () => {

@@ -180,3 +180,53 @@ describe('model graph: optimizers, batch size, errors and applications', () => {
     assert.equal(modelGraph(analyzed("compile {\n  loss: 'mse'\n}\n")), undefined);
   });
 });
+
+describe('a layer-graph application (ResNet50)', () => {
+  const text = [
+    'model r {',
+    '    Input(shape=(32, 32, 3))',
+    '    ResNet50(include_top=False, trainable=False)',
+    '    GlobalAveragePooling2D()',
+    "    Dense(10, activation='softmax')",
+    '}',
+  ].join('\n');
+  const graph = modelGraph(analyzed(text))!;
+  const group = graph.groups[0]!;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const named = (name: string) => graph.nodes.find((n) => n.name === name)!;
+  const into = (name: string) => graph.edges.filter((e) => e.to === named(name).id).map((e) => byId.get(e.from)!.name);
+
+  it('is one group of its own layers that starts closed, with the application totals', () => {
+    assert.equal(graph.groups.length, 1);
+    assert.deepEqual(
+      { label: group.label, collapsed: group.collapsed, params: group.params, output: group.output, line: group.line },
+      { label: 'ResNet50', collapsed: true, params: 23587712, output: '(None, 1, 1, 2048)', line: 2 },
+    );
+    const members = group.nodeIds.map((id) => byId.get(id)!);
+    assert.equal(
+      members.reduce((s, n) => s + n.params!, 0),
+      23587712,
+    );
+    assert.deepEqual(
+      [named('conv1_conv').className, named('conv2_block1_add').className, named('conv2_block1_add').kind],
+      ['Conv2D', 'Add', 'core'],
+    );
+  });
+
+  it("draws the graph's own edges: a residual Add reads both branches, the next layer reads the output", () => {
+    assert.deepEqual(into('conv1_pad'), ['input']);
+    assert.deepEqual(into('conv2_block1_add').sort(), ['conv2_block1_0_bn', 'conv2_block1_3_bn']);
+    assert.deepEqual(into('conv2_block2_add').sort(), ['conv2_block1_out', 'conv2_block2_3_bn']);
+    assert.deepEqual(into('global_average_pooling2d'), ['conv5_block3_out']);
+    assert.deepEqual(
+      graph.edges.find((e) => e.to === named('global_average_pooling2d').id)!.label,
+      '(None, 1, 1, 2048)',
+    );
+    // Every node but the input has at least one edge in; ids are unique.
+    assert.deepEqual(
+      graph.nodes.filter((n) => n.id !== 'input' && !graph.edges.some((e) => e.to === n.id)).map((n) => n.name),
+      [],
+    );
+    assert.equal(new Set(graph.edges.map((e) => e.id)).size, graph.edges.length);
+  });
+});

@@ -137,8 +137,9 @@ function askEngine(): NonNullable<typeof engineFacts> {
   return engineFacts;
 }
 
-test("the engine's layer table is the catalog's torch support, plus InputLayer", { skip: SKIP }, () => {
-  assert.deepEqual(askEngine().layers, ['InputLayer', ...layerClassesFor('torch')].sort());
+test("the engine's layer table is the catalog's torch support, plus InputLayer and Functional", { skip: SKIP }, () => {
+  // Functional: a layer-graph application's nested model (layers_graph.py), built from the same table.
+  assert.deepEqual(askEngine().layers, ['Functional', 'InputLayer', ...layerClassesFor('torch')].sort());
 });
 
 const samePadding: [KerasLayerConfig, number[], number[]][] = [];

@@ -71,10 +71,32 @@ function normaliseValue(key: string, value: unknown, random?: Random): unknown {
   return value;
 }
 
+/** Keras's nested model classes: a layer-graph application (ResNet50) is one such layer. */
+export const NESTED_MODEL_CLASSES: ReadonlySet<string> = new Set(['Functional', 'Model']);
+
+/**
+ * A nested Functional's config: each of its layers normalised as a top-level one (dtype policies,
+ * regularizers, seeded initializers), keeping its `name` and `inbound_nodes`, which TF.js's
+ * Functional.fromConfig reads in Keras 2's layout.
+ */
+function normaliseFunctional(config: Json, random?: Random): Json {
+  const layers = Array.isArray(config['layers']) ? config['layers'] : [];
+  return {
+    ...config,
+    layers: layers.map((l) => {
+      const entry = l as Json;
+      return { ...normaliseLayer(entry, random), name: entry['name'], inbound_nodes: entry['inbound_nodes'] };
+    }),
+  };
+}
+
 export function normaliseLayer(layer: Json, random?: Random): Json {
+  const className = String(layer['class_name']);
+  if (NESTED_MODEL_CLASSES.has(className) && isObject(layer['config'])) {
+    return { class_name: className, config: normaliseFunctional(layer['config'], random) };
+  }
   const config: Json = { ...(isObject(layer['config']) ? layer['config'] : {}) };
   for (const [k, v] of Object.entries(config)) config[k] = normaliseValue(k, v, random);
-  const className = String(layer['class_name']);
   if (className === 'LeakyReLU' && 'negative_slope' in config) {
     config['alpha'] = config['negative_slope'];
     delete config['negative_slope'];

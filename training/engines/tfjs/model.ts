@@ -2,7 +2,7 @@
 // checker's (Keras's) numbers, and loads optional initial weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { InitialWeights, RunSpec } from '../../protocol';
+import type { InitialWeights, LayerWeights, RunSpec } from '../../protocol';
 import { registerActivityRegularizers } from './activity';
 import { toTfjsTopology } from './keras-json';
 import { registerKerasLayers } from './layers';
@@ -53,7 +53,16 @@ export function checkParams(model: tfl.LayersModel, expected: ParamCounts): void
  * all trainable weights first, which differs as soon as a layer has non-trainable ones.
  */
 export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[] {
-  return model.layers.flatMap((layer) => layer.weights);
+  return model.layers.flatMap(layerWeights);
+}
+
+/**
+ * One layer's weights in Keras's order. A nested model (a layer-graph application such as
+ * ResNet50) lists its layers' weights layer by layer, in its config's layer order: its own
+ * `weights` would put every trainable weight first, as the outer model's do.
+ */
+export function layerWeights(layer: tfl.layers.Layer): tfl.LayerVariable[] {
+  return layer instanceof tfl.LayersModel ? layer.layers.flatMap(layerWeights) : layer.weights;
 }
 
 /**
@@ -62,7 +71,7 @@ export function kerasOrderedWeights(model: tfl.LayersModel): tfl.LayerVariable[]
  */
 export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeights): void {
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  const weights = (initial.layers === undefined ? layers : layers.slice(0, initial.layers)).flatMap((l) => l.weights);
+  const weights = (initial.layers === undefined ? layers : layers.slice(0, initial.layers)).flatMap(layerWeights);
   const source = initial.source ?? 'initialWeights';
   if (initial.tensors.length !== weights.length) {
     const what = initial.layers === undefined ? 'the model has' : `its first ${initial.layers} layers have`;
@@ -82,6 +91,29 @@ export function loadInitialWeights(model: tfl.LayersModel, initial: InitialWeigh
   });
   weights.forEach((w, i) => w.write(tensors[i]!));
   tf.dispose(tensors);
+}
+
+/** spec.layerWeights: one layer's Keras-ordered tensors (an application's weights file), checked by shape. */
+export function loadLayerWeights(model: tfl.LayersModel, part: LayerWeights): void {
+  const layer = model.layers.find((l) => l.name === part.layer);
+  if (!layer) throw new Error(`cannot load ${part.source}: the model has no layer '${part.layer}'`);
+  const weights = layerWeights(layer);
+  if (part.tensors.length !== weights.length) {
+    throw new Error(
+      `cannot load ${part.source} into '${part.layer}': ${part.tensors.length} tensors given, the layer has ${weights.length} weights`,
+    );
+  }
+  weights.forEach((w, i) => {
+    const host = readTensorFile(part.tensors[i]!);
+    if (host.shape.join(',') !== w.shape.join(',')) {
+      throw new Error(
+        `cannot load ${part.source}: ${w.originalName} of '${part.layer}' has shape [${w.shape}], the file's has [${host.shape}]`,
+      );
+    }
+    const t = tf.tensor(host.data, host.shape, 'float32');
+    w.write(t);
+    t.dispose();
+  });
 }
 
 export function inputShapeOf(model: tfl.LayersModel): number[] {

@@ -12,7 +12,15 @@ import { now, type Emit } from './events';
 import { evaluateSplit, testReport } from './evaluate';
 import { getLoss, isClassificationLoss, type LossFn } from './losses';
 import { getMetrics, type MetricSpec } from './metrics';
-import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf } from './model';
+import {
+  buildModel,
+  checkParams,
+  countParams,
+  inputShapeOf,
+  loadInitialWeights,
+  loadLayerWeights,
+  outputShapeOf,
+} from './model';
 import { fileIO } from './model-io';
 import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
@@ -241,6 +249,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     seedDropout(random.int());
     model = await buildModel(spec, seed);
     checkParams(model, spec.expectedParams);
+    for (const part of spec.layerWeights ?? []) loadLayerWeights(model, part);
     if (spec.initialWeights) loadInitialWeights(model, spec.initialWeights);
 
     const data = new DataPipeline(spec.data, { input: inputShapeOf(model), output: outputShapeOf(model) });

@@ -6,6 +6,7 @@ import { KerasBatchNormalization } from './batch-norm';
 import { CONV_LAYERS } from './conv';
 import { KerasLayerNormalization } from './layer-norm';
 import { DROPOUT_LAYERS } from './dropout';
+import { GRAPH_OP_LAYERS } from './graph-ops';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { NOISE_LAYERS } from './noise';
 import { PREPROCESSING_LAYERS } from './preprocessing';
@@ -33,6 +34,7 @@ export function registerKerasLayers(): void {
     KerasBatchNormalization,
     KerasLayerNormalization,
     ...CONV_LAYERS,
+    ...GRAPH_OP_LAYERS,
   ];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
