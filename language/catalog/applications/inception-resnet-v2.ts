@@ -33,7 +33,8 @@ function conv2dBn(
     { filters, kernel_size: kernel, strides, padding, use_bias: useBias, ...(name ? { name } : {}) },
     x,
   );
-  if (!useBias) x = g.layer('BatchNormalization', { axis: 3, scale: false, ...(name ? { name: `${name}_bn` } : {}) }, x);
+  if (!useBias)
+    x = g.layer('BatchNormalization', { axis: 3, scale: false, ...(name ? { name: `${name}_bn` } : {}) }, x);
   if (activation !== null) x = g.layer('Activation', { activation, ...(name ? { name: `${name}_ac` } : {}) }, x);
   return x;
 }

@@ -19,10 +19,18 @@ const BN = { axis: -1, momentum: 0.9997, epsilon: 1e-3 };
 const HE = { kernel_initializer: 'he_normal' };
 
 type G = ShapedGraphBuilder;
-const relu = (g: G, x: string, name?: string) => g.layer('Activation', { activation: 'relu', ...(name ? { name } : {}) }, x);
+const relu = (g: G, x: string, name?: string) =>
+  g.layer('Activation', { activation: 'relu', ...(name ? { name } : {}) }, x);
 
 /** _separable_conv_block: ReLU, SeparableConv2D (strided ones after correct_pad), BN, ReLU, SeparableConv2D, BN. */
-function separableConvBlock(g: G, ip: string, filters: number, kernel: number, strides: number, blockId: string): string {
+function separableConvBlock(
+  g: G,
+  ip: string,
+  filters: number,
+  kernel: number,
+  strides: number,
+  blockId: string,
+): string {
   let x = relu(g, ip);
   let padding = 'same';
   if (strides === 2) {
