@@ -12,7 +12,15 @@
 // with the top less its predictions Dense (channels × 1000 + 1000), the only layer the top adds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLayer, ShapeError, withDefaults, type ArgValue, type Shape } from '../../../language/catalog';
+import {
+  allLayers,
+  getLayer,
+  matchesType,
+  ShapeError,
+  withDefaults,
+  type ArgValue,
+  type Shape,
+} from '../../../language/catalog';
 import { analyze } from '../../../language/analysis/analyze';
 import { correctPad, ShapedGraphBuilder } from '../../../language/catalog/graph/shaped-builder';
 
@@ -351,5 +359,41 @@ test('ShapedGraphBuilder knows each shape as the graph is built, and a shape err
   assert.throws(
     () => g.merge('Add', [g.input, a], { name: 'bad_add' }),
     (e: unknown) => e instanceof ShapeError && e.message.startsWith('bad_add: Add needs inputs of one shape'),
+  );
+});
+
+test("every node of every layer-graph application passes its catalog layer's argument names and types", () => {
+  const apps = allLayers().filter((s) => s.graph);
+  assert.ok(apps.length >= 12, 'the graph applications are in the catalog');
+  const problems: string[] = [];
+  for (const spec of apps) {
+    const { graph } = fold(spec.name, { include_top: true });
+    const bare = fold(spec.name, { include_top: false, pooling: 'max' }, spec.defaultInput);
+    for (const f of [...graph.nodes, ...bare.graph.nodes]) {
+      if (!f.spec) continue; // a graph op (graph-ops.ts): its own rules
+      const known = new Map(f.spec.args.map((a) => [a.name, a]));
+      for (const [key, value] of Object.entries(f.node.args)) {
+        const a = known.get(key);
+        if (!a) problems.push(`${spec.name}/${f.node.name}: ${f.node.layer} has no argument ${key}`);
+        else if (!matchesType(a.type, value)) {
+          problems.push(
+            `${spec.name}/${f.node.name}: ${f.node.layer} ${key}=${JSON.stringify(value)} does not fit its type`,
+          );
+        }
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('NASNetMobile binds input_shape as its first positional argument, as Keras does', () => {
+  const a = analyze(['model m {', '    NASNetMobile((64, 64, 3), False, None, "avg")', '    Dense(2)', '}'].join('\n'));
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(
+    a.model!.layers.map((l) => l.output),
+    [[1056], [2]],
   );
 });
