@@ -8,7 +8,8 @@
 // Keras's model.summary() totals: 5,326,716 with the top (5,289,978 trainable, 36,738
 // non-trainable); without the top 4,269,716 (the 1056 × 1000 + 1000 predictions removed).
 
-import type { ArgValue, Shape } from '../types';
+import { formatShape } from '../shapes';
+import { ShapeError, type ArgValue, type Shape } from '../types';
 import { defineApplication } from '../graph/define-application';
 import type { LayerGraph } from '../graph/layer-graph';
 import { correctPad, ShapedGraphBuilder } from '../graph/shaped-builder';
@@ -245,6 +246,14 @@ const SKIP_REDUCTION = false;
 const FILTER_MULTIPLIER = 2;
 
 function nasnet(args: Record<string, ArgValue>, input: Shape): LayerGraph {
+  // Keras refuses None sizes only with ImageNet weights, but its cells compare widths while
+  // building: with None the previous cell is never reduced and the adds fail at run time.
+  if (input[0] === null || input[1] === null) {
+    throw new ShapeError(
+      'shape-unknown',
+      `NASNetMobile needs a fixed input height and width (its cells compare sizes while building), but gets ${formatShape(input)}; give the input shape fixed sizes, e.g. (224, 224, 3)`,
+    );
+  }
   const g = new ShapedGraphBuilder('nasnet_mobile', input);
   const filters = Math.floor(PENULTIMATE_FILTERS / 24);
   let x = g.layer(

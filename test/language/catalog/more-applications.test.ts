@@ -257,6 +257,19 @@ test('ConvNeXtTiny: layers named from the model name, LayerScale per block, no S
   ]);
 });
 
+test('NASNetMobile needs fixed sizes (its cells compare them while building); the others accept None', () => {
+  assert.throws(
+    () => fold('NASNetMobile', { include_top: false }, [null, null, 3]),
+    (e: unknown) =>
+      e instanceof ShapeError && e.code === 'shape-unknown' && e.message.includes('fixed input height and width'),
+  );
+  for (const name of ['DenseNet121', 'Xception', 'InceptionV3', 'InceptionResNetV2', 'ConvNeXtTiny']) {
+    const c = fold(name, { include_top: false, pooling: 'avg' }, [null, null, 3]);
+    assert.equal(c.output.length, 1, name);
+  }
+  assert.equal(fold('DenseNet121', { include_top: false }, [null, null, 3]).total, 7037504);
+});
+
 test("NASNetMobile follows Keras's correct_pad on odd and even sizes", () => {
   // 33×37: odd sizes pad (1, 1) before a stride-2 3×3 instead of (0, 1); every cell still lines up.
   const odd = fold('NASNetMobile', { include_top: false }, [33, 37, 3]);
