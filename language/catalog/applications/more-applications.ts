@@ -1,5 +1,5 @@
-// DenseNet, Xception, InceptionV3, InceptionResNetV2, ConvNeXt and NASNet, in the order
-// keras.io's applications table lists them; applications/index.ts adds them to the catalog.
+// Xception, InceptionV3, InceptionResNetV2, DenseNet121/169/201, NASNetMobile and ConvNeXtTiny, in the
+// order keras.io's applications table lists them; applications/index.ts adds them to the catalog.
 
 import type { LayerSpec } from '../types';
 import { CONVNEXT_APPLICATIONS } from './convnext';
