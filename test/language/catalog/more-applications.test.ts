@@ -17,6 +17,8 @@ import {
   getLayer,
   matchesType,
   ShapeError,
+  SUPPORT_TARGETS,
+  unsupportedUse,
   withDefaults,
   type ArgValue,
   type Shape,
@@ -409,4 +411,23 @@ test('NASNetMobile binds input_shape as its first positional argument, as Keras 
     a.model!.layers.map((l) => l.output),
     [[1056], [2]],
   );
+});
+
+test('a graph application runs on no target that one of its layers lacks', () => {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const spec of allLayers().filter((s) => s.graph)) {
+    const targets = SUPPORT_TARGETS.filter((t) => spec.support[t]);
+    const { graph } = fold(spec.name, { include_top: false, pooling: 'avg' });
+    for (const f of graph.nodes) {
+      if (!f.spec) continue;
+      for (const t of targets) {
+        checked++;
+        const why = unsupportedUse(f.spec, f.args, t, (v) => JSON.stringify(v));
+        if (why) problems.push(`${spec.name}/${f.node.name} on ${t}: ${why}`);
+      }
+    }
+  }
+  assert.ok(checked > 0);
+  assert.deepEqual(problems, []);
 });
