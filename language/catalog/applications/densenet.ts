@@ -10,7 +10,7 @@
 import type { ArgValue, Shape } from '../types';
 import { defineApplication } from '../graph/define-application';
 import type { LayerGraph } from '../graph/layer-graph';
-import { ShapedGraphBuilder } from '../graph/shaped-builder';
+import { shapedGraphBuilder, type ShapedGraphBuilder } from '../graph/shaped-builder';
 import { classifierTop } from './top';
 
 const BN = { axis: 3, epsilon: 1.001e-5 };
@@ -47,7 +47,7 @@ function transitionBlock(g: ShapedGraphBuilder, x: string, reduction: number, na
 
 function densenet(kerasName: string, blocks: readonly number[]) {
   return (args: Record<string, ArgValue>, input: Shape): LayerGraph => {
-    const g = new ShapedGraphBuilder(kerasName, input);
+    const g = shapedGraphBuilder(kerasName, input);
     let x = g.layer(
       'ZeroPadding2D',
       {

@@ -9,7 +9,7 @@
 import type { ArgValue, Shape } from '../types';
 import { defineApplication } from '../graph/define-application';
 import type { LayerGraph } from '../graph/layer-graph';
-import { ShapedGraphBuilder } from '../graph/shaped-builder';
+import { shapedGraphBuilder, type ShapedGraphBuilder } from '../graph/shaped-builder';
 import { classifierTop, unnamedPooling } from './top';
 
 interface ConvBnOptions {
@@ -79,7 +79,7 @@ function inceptionResnetBlock(
 }
 
 function inceptionResnetV2(args: Record<string, ArgValue>, input: Shape): LayerGraph {
-  const g = new ShapedGraphBuilder('inception_resnet_v2', input);
+  const g = shapedGraphBuilder('inception_resnet_v2', input);
   const valid = { padding: 'valid' } as const;
   const stride2 = { strides: 2, padding: 'valid' } as const;
   // Stem: 35×35×192

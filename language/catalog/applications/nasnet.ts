@@ -12,7 +12,7 @@ import { formatShape } from '../shapes';
 import { ShapeError, type ArgValue, type Shape } from '../types';
 import { defineApplication } from '../graph/define-application';
 import type { LayerGraph } from '../graph/layer-graph';
-import { correctPad, ShapedGraphBuilder } from '../graph/shaped-builder';
+import { correctPad, shapedGraphBuilder, type ShapedGraphBuilder } from '../graph/shaped-builder';
 import { unnamedPooling } from './top';
 
 /** NASNet's BatchNormalization everywhere: channels last, Keras's momentum and epsilon. */
@@ -254,7 +254,7 @@ function nasnet(args: Record<string, ArgValue>, input: Shape): LayerGraph {
       `NASNetMobile needs a fixed input height and width (its cells compare sizes while building), but gets ${formatShape(input)}; give the input shape fixed sizes, e.g. (224, 224, 3)`,
     );
   }
-  const g = new ShapedGraphBuilder('nasnet_mobile', input);
+  const g = shapedGraphBuilder('nasnet_mobile', input);
   const filters = Math.floor(PENULTIMATE_FILTERS / 24);
   let x = g.layer(
     'Conv2D',

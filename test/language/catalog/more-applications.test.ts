@@ -10,6 +10,8 @@
 // "convnext_tiny (Functional)  (None, 7, 7, 768)  27820128". Where no printed summary without the
 // top was found (DenseNet169/201, InceptionResNetV2, NASNetMobile), the figure is Keras's total
 // with the top less its predictions Dense (channels × 1000 + 1000), the only layer the top adds.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -24,7 +26,7 @@ import {
   type Shape,
 } from '../../../language/catalog';
 import { analyze } from '../../../language/analysis/analyze';
-import { correctPad, ShapedGraphBuilder } from '../../../language/catalog/graph/shaped-builder';
+import { correctPad, shapedGraphBuilder } from '../../../language/catalog/graph/shaped-builder';
 
 function fold(name: string, args: Record<string, ArgValue>, input?: Shape) {
   const spec = getLayer(name);
@@ -359,7 +361,7 @@ test('positional arguments bind in Keras order: ConvNeXtTiny(False, False, …) 
 });
 
 test('ShapedGraphBuilder knows each shape as the graph is built, and a shape error names the node', () => {
-  const g = new ShapedGraphBuilder('toy', [9, 10, 3]);
+  const g = shapedGraphBuilder('toy', [9, 10, 3]);
   const a = g.layer('Conv2D', { filters: 4, kernel_size: 3, strides: 2, name: 'a' }, g.input);
   assert.deepEqual(g.shape(a), [4, 4, 4]);
   const cat = g.merge('Concatenate', [a, a], { axis: -1 });
@@ -432,4 +434,24 @@ test('a graph application runs on no target that one of its layers lacks', () =>
   }
   assert.ok(checked > 0);
   assert.deepEqual(problems, []);
+});
+
+test('the graph modules load whichever is imported first (the catalog imports them in a cycle)', () => {
+  // layer-graph.ts reads the layer registry, which lists the applications, which build with
+  // shaped-builder.ts: a fresh process importing one of these first must still load them all.
+  // (define-application.ts first, or an application module that imports it first, fails on main
+  // already: its STANDARD_ORDER is read while the applications it is importing define themselves.)
+  for (const first of ['language/catalog/graph/layer-graph.ts', 'language/catalog/graph/shaped-builder.ts']) {
+    const code = `await import(${JSON.stringify(join(process.cwd(), first))});
+const { getLayer, withDefaults } = await import(${JSON.stringify(join(process.cwd(), 'language/catalog/index.ts'))});
+const s = getLayer('DenseNet121');
+const p = s.params({ args: withDefaults(s, { include_top: false }), input: [32, 32, 3] });
+console.log(p.trainable + p.nonTrainable);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, `importing ${first} first: ${r.stderr}`);
+    assert.equal(r.stdout.trim(), '7037504', first);
+  }
 });
