@@ -176,6 +176,32 @@ describe('modelspec summary', () => {
     assert.equal(s.total_params, s.trainable_params + s.non_trainable_params);
   });
 
+  it('counts a layer-graph application (a frozen Xception base) as Keras does, as one nested layer', () => {
+    const model = [
+      'model birds {',
+      '    Input(shape=(71, 71, 3))',
+      '    Xception(include_top=False, pooling="avg", trainable=False)',
+      '    Dense(200, activation="softmax")',
+      '}',
+    ].join('\n');
+    const r = run('summary', '--json', file(model));
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as {
+      layers: { name: string; output_shape: (number | null)[]; params: number; trainable_params: number }[];
+      total_params: number;
+      non_trainable_params: number;
+    };
+    // Keras's Xception without the top: 20,861,480 parameters.
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.output_shape, l.params, l.trainable_params]),
+      [
+        ['xception', [null, 2048], 20861480, 0],
+        ['dense', [null, 200], 2048 * 200 + 200, 2048 * 200 + 200],
+      ],
+    );
+    assert.equal(s.non_trainable_params, 20861480);
+  });
+
   it('refuses a file with errors, printing them, with exit code 1', () => {
     const r = run('summary', file(BROKEN));
     assert.equal(r.code, 1);

@@ -22,3 +22,13 @@ export function poolingTop(g: GraphBuilder, x: string, args: Record<string, ArgV
   if (args.pooling === 'max') return g.layer('GlobalMaxPooling2D', { name: 'max_pool' }, x);
   return x;
 }
+
+/**
+ * Without the top, Xception, InceptionV3, InceptionResNetV2, NASNet and ConvNeXt leave the
+ * pooling unnamed: Keras's auto names global_average_pooling2d / global_max_pooling2d.
+ */
+export function unnamedPooling(g: GraphBuilder, x: string, args: Record<string, ArgValue>): string {
+  if (args.pooling === 'avg') return g.layer('GlobalAveragePooling2D', {}, x);
+  if (args.pooling === 'max') return g.layer('GlobalMaxPooling2D', {}, x);
+  return x;
+}
