@@ -2,6 +2,7 @@
 // from Keras's own source (the layer names match, so Keras weights files load by name).
 
 import type { LayerSpec } from '../types';
+import { MOBILE_APPLICATIONS } from './mobile-applications';
 import { RESNET_APPLICATIONS } from './resnet';
 
-export const GRAPH_APPLICATIONS: readonly LayerSpec[] = [...RESNET_APPLICATIONS];
+export const GRAPH_APPLICATIONS: readonly LayerSpec[] = [...RESNET_APPLICATIONS, ...MOBILE_APPLICATIONS];

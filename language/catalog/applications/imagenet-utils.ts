@@ -1,0 +1,55 @@
+// Helpers the MobileNet and EfficientNet sources share with Keras (imagenet_utils.correct_pad,
+// mobilenet_v2._make_divisible / mobilenet_v3._depth / efficientnet.round_filters), written once.
+
+import { arg, float } from '../arg-types';
+import { foldGraph, type GraphBuilder } from '../graph/layer-graph';
+import type { ArgSpec, ArgValue, Shape } from '../types';
+
+/**
+ * imagenet_utils.correct_pad: the ZeroPadding2D before a stride-2 'valid' convolution, which
+ * pads one less at the top and left when that side is even (so the result matches TF's 'same').
+ * Keras reads the height and width of the tensor it pads; here the graph built so far is folded
+ * to read them (an unknown size pads as an even one, as Keras does).
+ */
+export function correctPad(g: GraphBuilder, x: string, input: Shape, kernel: number): [number, number][] {
+  const [h, w] = x === g.input ? input : foldGraph(g.build(x), input).output;
+  const adjust = (d: number | null) => (d === null ? 1 : 1 - (d % 2));
+  const correct = Math.floor(kernel / 2);
+  return [
+    [correct - adjust(h), correct],
+    [correct - adjust(w), correct],
+  ];
+}
+
+/**
+ * mobilenet_v2._make_divisible (mobilenet_v3._depth, efficientnet's round_filters after the width
+ * coefficient): the nearest multiple of `divisor`, never below it nor 10% below v.
+ */
+export function makeDivisible(v: number, divisor = 8): number {
+  let next = Math.max(divisor, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor);
+  if (next < 0.9 * v) next += divisor;
+  return next;
+}
+
+/** Keras's `alpha`, the width multiplier of the MobileNets. */
+export function alphaArg(doc: string): ArgSpec {
+  return arg('alpha', float(0, undefined, { minExclusive: true }), 1.0, doc);
+}
+
+/** A number argument of the already-bound (defaults applied) application arguments. */
+export function num(args: Record<string, ArgValue>, name: string): number {
+  const v = args[name];
+  if (typeof v !== 'number') throw new Error(`application argument ${name} is not a number: ${String(v)}`);
+  return v;
+}
+
+/**
+ * Without the top, MobileNet and MobileNetV2 leave the pooling unnamed (Keras's auto names
+ * global_average_pooling2d, global_max_pooling2d); MobileNetV3 and EfficientNet name it
+ * avg_pool/max_pool as top.ts's poolingTop does.
+ */
+export function unnamedPooling(g: GraphBuilder, x: string, args: Record<string, ArgValue>): string {
+  if (args.pooling === 'avg') return g.layer('GlobalAveragePooling2D', {}, x);
+  if (args.pooling === 'max') return g.layer('GlobalMaxPooling2D', {}, x);
+  return x;
+}
