@@ -53,3 +53,20 @@ export function unnamedPooling(g: GraphBuilder, x: string, args: Record<string, 
   if (args.pooling === 'max') return g.layer('GlobalMaxPooling2D', {}, x);
   return x;
 }
+
+/**
+ * MobileNet's and MobileNetV2's model name, `f"{prefix}_{alpha:0.2f}_{rows}"`: rows is the input
+ * height Keras settles on (input_shape's, 224 with the top and no input_shape, else None), and
+ * 224 when weights='imagenet' gets a size it has no weights for (Keras loads the 224 ones).
+ */
+export function mobileNetModelName(prefix: string, weightsSizes: readonly number[]) {
+  return (args: Record<string, ArgValue>): string => {
+    const alpha = typeof args.alpha === 'number' ? args.alpha : 1.0;
+    const shape = Array.isArray(args.input_shape) ? args.input_shape : undefined;
+    let rows = shape ? shape[0] : args.include_top !== false ? 224 : null;
+    const cols = shape ? shape[1] : rows;
+    if (args.weights === 'imagenet' && (rows !== cols || typeof rows !== 'number' || !weightsSizes.includes(rows)))
+      rows = 224;
+    return `${prefix}_${alpha.toFixed(2)}_${typeof rows === 'number' ? rows : 'None'}`;
+  };
+}

@@ -7,7 +7,7 @@
 import { defineApplication } from '../graph/define-application';
 import { GraphBuilder, type LayerGraph } from '../graph/layer-graph';
 import type { ArgValue, Shape } from '../types';
-import { alphaArg, correctPad, makeDivisible, num, unnamedPooling } from './imagenet-utils';
+import { alphaArg, correctPad, makeDivisible, mobileNetModelName, num, unnamedPooling } from './imagenet-utils';
 
 const BN = { axis: -1, epsilon: 1e-3, momentum: 0.999 };
 
@@ -131,5 +131,6 @@ export const MobileNetV2 = defineApplication({
     top: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5',
     notop: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5',
   },
+  modelName: mobileNetModelName('mobilenetv2', [96, 128, 160, 192, 224]),
   build: mobileNetV2,
 });

@@ -7,7 +7,7 @@ import { arg, float, int } from '../arg-types';
 import { defineApplication } from '../graph/define-application';
 import { GraphBuilder, type LayerGraph } from '../graph/layer-graph';
 import type { ArgValue, Shape } from '../types';
-import { alphaArg, num, unnamedPooling } from './imagenet-utils';
+import { alphaArg, mobileNetModelName, num, unnamedPooling } from './imagenet-utils';
 
 /** _depthwise_conv_block: 3×3 depthwise (padded ((0, 1), (0, 1)) when strided), then 1×1 pointwise. */
 function depthwiseConvBlock(
@@ -130,5 +130,6 @@ export const MobileNet = defineApplication({
   // Keras names the files after alpha and the input size (mobilenet_5_0_160_tf.h5); these are
   // the default's, alpha=1.0 at 224×224.
   weightsFiles: { top: 'mobilenet_1_0_224_tf.h5', notop: 'mobilenet_1_0_224_tf_no_top.h5' },
+  modelName: mobileNetModelName('mobilenet', [128, 160, 192, 224]),
   build: mobileNet,
 });

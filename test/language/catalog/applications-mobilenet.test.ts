@@ -9,7 +9,7 @@
 //   MobileNetV2(alpha=0.35, include_top=False, pooling='max')  410,208 = 396,128 + 14,080
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError } from '../../../language/catalog';
+import { getLayer, ShapeError, withDefaults } from '../../../language/catalog';
 import { analyze } from '../../../language/analysis/analyze';
 import { application, node, nodesOf, weightVariables } from '../../helpers/applications';
 
@@ -161,7 +161,7 @@ test("Keras's positional order: MobileNetV2(input_shape, alpha, include_top, …
   assert.deepEqual(
     a.model!.layers.map((l) => [l.name, l.output]),
     [
-      ['mobilenetv2_1.00_224', [1280]],
+      ['mobilenetv2_0.35_96', [1280]],
       ['dense', [5]],
     ],
   );
@@ -184,4 +184,42 @@ test("weights files: Keras's names for the default alpha and size", () => {
     top: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5',
     notop: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5',
   });
+});
+
+test("Keras's model names: mobilenet_{alpha:.2f}_{rows}, as the Sequential summary prints them", () => {
+  const names = (line: string) =>
+    analyze(['model m {', `    ${line}`, '    Dense(2)', '}'].join('\n')).model!.layers[0].name;
+  assert.equal(names('MobileNetV2()'), 'mobilenetv2_1.00_224');
+  assert.equal(names('MobileNet()'), 'mobilenet_1.00_224');
+  assert.equal(
+    names('MobileNet(input_shape=(160, 160, 3), alpha=0.5, include_top=False, pooling="avg")'),
+    'mobilenet_0.50_160',
+  );
+  assert.equal(
+    names('MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, include_top=False, pooling="avg")'),
+    'mobilenetv2_0.35_96',
+  );
+  // weights='imagenet' at a size Keras has no weights for loads the 224 ones, and says so in the name.
+  assert.equal(
+    names('MobileNetV2(input_shape=(100, 100, 3), include_top=False, pooling="avg", weights="imagenet")'),
+    'mobilenetv2_1.00_224',
+  );
+  // Without the top and without input_shape Keras builds (None, None, 3): rows is None.
+  const a = analyze(
+    [
+      'model m {',
+      '    Input(shape=(64, 64, 3))',
+      '    MobileNet(include_top=False, pooling="avg")',
+      '    Dense(2)',
+      '}',
+    ].join('\n'),
+  );
+  assert.equal(a.model!.layers[0].name, 'mobilenet_1.00_None');
+  // The nested Functional config carries the same name.
+  const spec = getLayer('MobileNetV2')!;
+  const args = withDefaults(spec, { alpha: 0.35, include_top: false });
+  assert.equal(
+    (spec.toKeras({ args, input: [96, 96, 3] }, 'mobilenetv2_0.35_96').config as { name: string }).name,
+    'mobilenetv2_0.35_96',
+  );
 });
