@@ -158,6 +158,10 @@ function efficientNet(kerasName: string, s: Scaling) {
     const g = new GraphBuilder(kerasName);
     let x = g.layer('Rescaling', { scale: 1.0 / 255.0 }, g.input);
     x = g.layer('Normalization', { axis: 3 }, x);
+    // Not yet here: with weights='imagenet' Keras adds Rescaling([1 / sqrt(0.229), 1 / sqrt(0.224),
+    // 1 / sqrt(0.225)]) (IMAGENET_STDDEV_RGB) after the Normalization. It has no weights (counts and
+    // weight names are unchanged) but needs a per-channel Rescaling scale, which the catalog and
+    // the engines take only as one number so far.
     x = g.layer('ZeroPadding2D', { padding: correctPad(g, x, input, 3), name: 'stem_conv_pad' }, x);
     x = g.layer(
       'Conv2D',
