@@ -2,7 +2,7 @@
 // mobilenet_v3.py builds them, with Keras's layer names (a Keras weights file loads by name).
 // Keras's raw tensor arithmetic becomes catalog layers: hard_sigmoid, written
 // `ReLU(6.0)(x + 3.0) * (1.0 / 6.0)`, is Activation('hard_sigmoid') (Keras 3's hard_sigmoid is
-// relu6(x + 3) / 6: activations.ts), and hard_swish (Keras 3's Activation('hard_swish'),
+// relu6(x + 3) / 6: keras/src/backend/tensorflow/nn.py, tables/activations.ts), and hard_swish (Keras 3's Activation('hard_swish'),
 // x · hard_sigmoid(x)) is that activation and a Multiply. Neither has weights, so the counts and
 // the weight names are Keras's. Keras's counts (model.summary()):
 //   MobileNetV3Small 2,554,968 with the top (2,542,856 trainable, 12,112 non-trainable),
