@@ -172,3 +172,33 @@ test("weights files: Keras's names (the no-top file is Keras's _v2)", () => {
     notop: 'weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5',
   });
 });
+
+test('the Functional config both engines build: hard_swish as Activation + Multiply with both inbound nodes', () => {
+  const spec = getLayer('MobileNetV3Small')!;
+  const m = application('MobileNetV3Small', { include_top: false }, [64, 64, 3]);
+  const config = spec.toKeras({ args: m.args, input: [64, 64, 3] }, 'MobileNetV3Small') as unknown as {
+    class_name: string;
+    config: {
+      name: string;
+      layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[] }[];
+      output_layers: unknown[];
+    };
+  };
+  assert.equal(config.class_name, 'Functional');
+  const layers = config.config.layers;
+  assert.deepEqual(
+    [layers[0].class_name, layers[1].class_name, layers[1].config.scale, layers[1].config.offset],
+    ['InputLayer', 'Rescaling', 1 / 127.5, -1],
+  );
+  const swish = layers.find((l) => l.class_name === 'Multiply' && !l.name.includes('squeeze_excite'))!;
+  const gate = layers.find((l) => l.name === (swish.inbound_nodes as [string, number, number, object][][])[0][1][0])!;
+  assert.deepEqual([gate.class_name, gate.config.activation], ['Activation', 'hard_sigmoid']);
+  assert.deepEqual(swish.inbound_nodes, [
+    [
+      ['conv_bn', 0, 0, {}],
+      [gate.name, 0, 0, {}],
+    ],
+  ]);
+  assert.deepEqual(config.config.output_layers, [[m.graph.graph.output, 0, 0]]);
+  assert.equal(layers.length, m.graph.nodes.length + 1);
+});
