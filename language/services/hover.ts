@@ -18,6 +18,7 @@ import {
 } from '../catalog';
 import type { Argument, Block, CallValue, Range, Value } from '../syntax';
 import { describeType, refTablesOf, resolveCallable, signatureOf, type Callable } from './callables';
+import { applicationSummary } from './application-summary';
 import { groupParams } from './layer-groups';
 import { summaryMarkdown } from './summary';
 import { isInDocument, offsetAt, touches } from './text-positions';
@@ -81,6 +82,8 @@ function layerHover(call: CallValue, model: ModelAnalysis | undefined): HoverRes
     parts.push(`Model input: \`${formatShape(model.inputShape)}\``);
   } else if (infos.length) {
     parts.push(layerFacts(infos, model));
+    const summary = infos.length === 1 ? applicationSummary(infos[0]) : undefined;
+    if (summary) parts.push(summary);
   }
   return { contents: parts.join('\n\n'), range: call.callee.range };
 }

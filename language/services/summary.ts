@@ -59,7 +59,7 @@ export function summaryMarkdown(model: ModelAnalysis): string {
 }
 
 /** Text that stays plain inside a Markdown table cell: `|` would end the cell, `*`, `_`… would format. */
-function markdownCell(text: string): string {
+export function markdownCell(text: string): string {
   return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 

@@ -148,3 +148,15 @@ test("LayerScale and CustomScaleLayer: ConvNeXt's per-channel gamma, InceptionRe
     /gamma: LayerScale has 8 scales but its input has 3 channels/,
   );
 });
+
+test('the checker puts an application that gets too small an input under its call, with the numbers and the fix', () => {
+  const text = 'model m {\n    Input(shape=(28, 28, 3))\n    ResNet50(include_top=False)\n    Flatten()\n}\n';
+  const a = analyze(text);
+  const d = a.diagnostics.find((x) => x.code === 'shape-nonpositive');
+  assert.ok(d, JSON.stringify(a.diagnostics));
+  assert.equal(text.slice(d.range.start.offset, d.range.end.offset), 'ResNet50');
+  assert.match(
+    d.message,
+    /ResNet50 needs at least 32×32 input, but gets 28×28; resize the images \(Resizing\(32, 32\)\)/,
+  );
+});

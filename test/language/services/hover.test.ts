@@ -105,3 +105,31 @@ test('whitespace, comments and bogus positions give no hover and never throw', (
   assert.equal(hover(analysis, { line: 500, character: 3 }), undefined);
   assert.equal(hover(analysis, { line: -1, character: -5 }), undefined);
 });
+
+test("a layer-graph application's hover lists its own summary: every layer, what it reads, Keras's totals", () => {
+  const text = 'model m {\n  ResNet50(include_top=False, input_shape=(64, 64, 3))\n  GlobalAveragePooling2D()\n}\n';
+  const h = hoverAt(text, 'ResNet50');
+  assert.ok(h);
+  assert.match(h.contents, /Keras name: `resnet50`/);
+  assert.match(h.contents, /Parameters: 23,587,712 \(23,534,592 trainable, 53,120 non-trainable\)/);
+  assert.match(
+    h.contents,
+    /\*\*Model "resnet50"\*\* \(174 layers\) · Total params: 23,587,712 · Trainable: 23,534,592/,
+  );
+  const lines = h.contents.split('\n');
+  assert.ok(lines.includes('| conv1\\_conv (Conv2D) | (None, 32, 32, 64) | 9,472 | conv1\\_pad |'), h.contents);
+  assert.ok(
+    lines.includes(
+      '| conv2\\_block1\\_add (Add) | (None, 16, 16, 256) | 0 | conv2\\_block1\\_0\\_bn, conv2\\_block1\\_3\\_bn |',
+    ),
+    h.contents,
+  );
+  assert.ok(lines.includes('| conv5\\_block3\\_out (Activation) | (None, 2, 2, 2048) | 0 | conv5\\_block3\\_add |'));
+});
+
+test('an application whose input is too small has no summary in its hover (the checker says why)', () => {
+  const text = 'model m {\n  ResNet50(include_top=False, input_shape=(16, 16, 3))\n}\n';
+  const h = hoverAt(text, 'ResNet50');
+  assert.ok(h);
+  assert.doesNotMatch(h.contents, /Connected to/);
+});
