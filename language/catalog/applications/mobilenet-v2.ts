@@ -57,6 +57,9 @@ function invertedResBlock(
   return { x, channels: pointwise };
 }
 
+/** Keras's name, mobilenetv2_{alpha:.2f}_{rows} (ImageNet weights exist for these sizes). */
+const modelName = mobileNetModelName('mobilenetv2', [96, 128, 160, 192, 224]);
+
 /** (filters, stride, expansion) of blocks 0–16, as MobileNetV2() lists them. */
 const BLOCKS: readonly [filters: number, stride: number, expansion: number][] = [
   [16, 1, 1],
@@ -80,7 +83,7 @@ const BLOCKS: readonly [filters: number, stride: number, expansion: number][] = 
 
 function mobileNetV2(args: Record<string, ArgValue>, input: Shape): LayerGraph {
   const alpha = num(args, 'alpha');
-  const g = new GraphBuilder('mobilenetv2');
+  const g = new GraphBuilder(modelName(args));
   const first = makeDivisible(32 * alpha, 8);
   let x = g.layer(
     'Conv2D',
@@ -131,6 +134,6 @@ export const MobileNetV2 = defineApplication({
     top: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5',
     notop: 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5',
   },
-  modelName: mobileNetModelName('mobilenetv2', [96, 128, 160, 192, 224]),
+  modelName,
   build: mobileNetV2,
 });

@@ -62,6 +62,9 @@ function depthwiseConvBlock(
   return g.layer('ReLU', { max_value: 6.0, name: `conv_pw_${id}_relu` }, x);
 }
 
+/** Keras's name, mobilenet_{alpha:.2f}_{rows} (ImageNet weights exist for these sizes). */
+const modelName = mobileNetModelName('mobilenet', [128, 160, 192, 224]);
+
 /** (pointwise filters, stride) of blocks 1–13, as MobileNet() lists them. */
 const BLOCKS: readonly [filters: number, stride: number][] = [
   [64, 1],
@@ -82,7 +85,7 @@ const BLOCKS: readonly [filters: number, stride: number][] = [
 function mobileNet(args: Record<string, ArgValue>, _input: Shape): LayerGraph {
   const alpha = num(args, 'alpha');
   const depthMultiplier = num(args, 'depth_multiplier');
-  const g = new GraphBuilder('mobilenet');
+  const g = new GraphBuilder(modelName(args));
   // _conv_block
   let x = g.layer(
     'Conv2D',
@@ -130,6 +133,6 @@ export const MobileNet = defineApplication({
   // Keras names the files after alpha and the input size (mobilenet_5_0_160_tf.h5); these are
   // the default's, alpha=1.0 at 224×224.
   weightsFiles: { top: 'mobilenet_1_0_224_tf.h5', notop: 'mobilenet_1_0_224_tf_no_top.h5' },
-  modelName: mobileNetModelName('mobilenet', [128, 160, 192, 224]),
+  modelName,
   build: mobileNet,
 });

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLayer, ShapeError, withDefaults } from '../../../language/catalog';
 import { analyze } from '../../../language/analysis/analyze';
+import { hover } from '../../../language/services/hover';
 import { application, node, nodesOf, weightVariables } from '../../helpers/applications';
 
 const AT_224 = [224, 224, 3];
@@ -215,11 +216,38 @@ test("Keras's model names: mobilenet_{alpha:.2f}_{rows}, as the Sequential summa
     ].join('\n'),
   );
   assert.equal(a.model!.layers[0].name, 'mobilenet_1.00_None');
-  // The nested Functional config carries the same name.
+  // The graph (the hover's "Model" line) and the nested Functional config carry the same name.
+  assert.equal(
+    application('MobileNetV2', { input_shape: [96, 96, 3], alpha: 0.35, include_top: false }, [96, 96, 3]).graph.graph
+      .name,
+    'mobilenetv2_0.35_96',
+  );
+  assert.equal(application('MobileNet', {}, AT_224).graph.graph.name, 'mobilenet_1.00_224');
   const spec = getLayer('MobileNetV2')!;
   const args = withDefaults(spec, { alpha: 0.35, include_top: false });
   assert.equal(
     (spec.toKeras({ args, input: [96, 96, 3] }, 'mobilenetv2_0.35_96').config as { name: string }).name,
     'mobilenetv2_0.35_96',
   );
+});
+
+test("the hover lists MobileNetV2's own summary under Keras's model name, with its residual adds' inputs", () => {
+  const text =
+    'model m {\n  MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, include_top=False, pooling="max")\n  Dense(2)\n}\n';
+  const a = analyze(text);
+  const h = hover(a, { line: 1, character: 4 });
+  assert.ok(h);
+  assert.match(h.contents, /Keras name: `mobilenetv2_0\.35_96`/);
+  assert.match(
+    h.contents,
+    /\*\*Model "mobilenetv2\\?_0\.35\\?_96"\*\* \(\d+ layers\) · Total params: 410,208 · Trainable: 396,128 · Non-trainable: 14,080/,
+  );
+  const lines = h.contents.split('\n');
+  assert.ok(
+    lines.includes(
+      '| block\\_2\\_add (Add) | (None, 24, 24, 8) | 0 | block\\_1\\_project\\_BN, block\\_2\\_project\\_BN |',
+    ),
+    h.contents,
+  );
+  assert.ok(lines.includes('| global\\_max\\_pooling2d (GlobalMaxPooling2D) | (None, 1280) | 0 | out\\_relu |'));
 });
