@@ -76,24 +76,30 @@ export function checkModelAgainstTraining(model: ModelAnalysis, facts: TrainingF
       return;
     }
     if (output[0] !== null && output[0] !== facts.classes) {
-      const units = last.spec.args.some((a) => a.name === 'units')
-        ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], 'units')
-        : undefined;
+      // The argument that sets the width: Dense's units, or an application's classes (with its top;
+      // its first positional argument is not the class count, so the message names it).
+      const sizeArg = last.spec.args.some((a) => a.name === 'units')
+        ? 'units'
+        : last.spec.args.some((a) => a.name === 'classes') && last.args.include_top !== false
+          ? 'classes'
+          : undefined;
+      const units = sizeArg ? argumentNode(last.call, last.spec.args as readonly ArgSpec[], sizeArg) : undefined;
       const fix: FixData[] = units
         ? [
             {
               kind: 'replace',
               range: units.value.range,
               text: String(facts.classes),
-              title: `Change units of ${last.spec.name} to ${facts.classes}`,
+              title: `Change ${sizeArg} of ${last.spec.name} to ${facts.classes}`,
             },
           ]
         : [];
+      const call = sizeArg === 'classes' ? `classes=${facts.classes}` : String(facts.classes);
       out.push(
         diagnostic(
           'class-count-mismatch',
           units?.value.range ?? last.call.callee.range,
-          `Use ${last.spec.name}(${facts.classes}, …), one output per class: ${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}), and ${loss.name} needs one per class`,
+          `Use ${last.spec.name}(${call}, …), one output per class: ${facts.dataset} has ${facts.classes} classes, but the model outputs ${output[0]} values per sample (${formatShape(output)}), and ${loss.name} needs one per class`,
           {
             fixes: fix,
             related: facts.datasetRange

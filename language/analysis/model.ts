@@ -76,16 +76,17 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     brokenAt ??= index;
   };
 
-  const autoName = (spec: LayerSpec, given: ArgValue | undefined): string => {
+  const autoName = (spec: LayerSpec, given: ArgValue | undefined, args: Record<string, ArgValue> = {}): string => {
     if (typeof given === 'string') {
       // A given name like dense_1 takes that number, so later auto-names do not repeat it.
       const m = /^(.*?)(?:_(\d+))?$/.exec(given);
       if (m) counters.set(m[1], Math.max(counters.get(m[1]) ?? 0, m[2] ? Number(m[2]) + 1 : 1));
       return given;
     }
-    const n = counters.get(spec.kerasName) ?? 0;
-    counters.set(spec.kerasName, n + 1);
-    return n === 0 ? spec.kerasName : `${spec.kerasName}_${n}`;
+    const base = spec.kerasNameFor?.(args) ?? spec.kerasName;
+    const n = counters.get(base) ?? 0;
+    counters.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
   };
 
   block.layers.forEach((call, index) => {
@@ -189,7 +190,7 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
     }
     const inner = innerLayer(bound.args.layer);
     if (!bound.ok) breakAt(layers.length);
-    layers.push({ call, spec, name: autoName(spec, bound.args.name), args: bound.args, inner });
+    layers.push({ call, spec, name: autoName(spec, bound.args.name, bound.args), args: bound.args, inner });
   });
 
   if (inputShape === undefined && ctx.dataSample && layers.length > 0) {

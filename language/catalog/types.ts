@@ -167,6 +167,8 @@ export interface LayerSpec {
   defaultInput?: Shape;
   /** Layer-graph applications: Keras's ImageNet weights file names (`weights='imagenet'` looks for them). */
   weightsFiles?: { top: string; notop: string };
+  /** Applications whose Keras model name depends on the arguments (MobileNet's `mobilenet_0.50_160`); else kerasName. */
+  kerasNameFor?(args: Record<string, ArgValue>): string;
   /** Applications (VGG16/VGG19): the calls they stand for; each is checked as a layer of its own. */
   expand?(args: Record<string, ArgValue>): { layer: string; args: Record<string, ArgValue> }[];
   /** Keras's prefix for auto names: `conv2d` for Conv2D, `dense` for Dense. */

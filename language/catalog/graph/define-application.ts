@@ -100,6 +100,8 @@ export interface ApplicationDefinition {
    * ~/.keras/models), with and without the top: where `weights='imagenet'` looks offline.
    */
   weightsFiles?: { top: string; notop: string };
+  /** Keras's model name when it depends on the arguments (MobileNet's `mobilenet_0.50_160`); default kerasName. */
+  modelName?(args: Record<string, ArgValue>): string;
   /** The graph for these arguments (defaults applied) and this input shape. */
   build(args: Record<string, ArgValue>, input: Shape): LayerGraph;
   unsupported?: readonly SupportTarget[];
@@ -149,5 +151,11 @@ export function defineApplication(def: ApplicationDefinition): LayerSpec {
     toKeras: (ctx, layerName) =>
       functionalConfig(fold(ctx), argOptionalString(ctx.args, 'name') ?? layerName, ctx.args.trainable !== false),
   });
-  return { ...spec, defaultInput: def.defaultInput, graph: fold, weightsFiles: def.weightsFiles };
+  return {
+    ...spec,
+    defaultInput: def.defaultInput,
+    graph: fold,
+    weightsFiles: def.weightsFiles,
+    ...(def.modelName ? { kerasNameFor: def.modelName } : {}),
+  };
 }

@@ -322,6 +322,22 @@ describe('model against labels and loss', () => {
     assert.match(d.message, /10 classes/);
     assert.equal(d.fixes?.[0].kind === 'replace' && d.fixes[0].text, '10');
   });
+  it("an application's classes: the message and the fix name classes=, not its first positional argument", () => {
+    const { d, text } = one(
+      model(`MobileNetV3Small(input_shape=(32, 32, 3), classes=5, weights=None)`),
+      'class-count-mismatch',
+    );
+    assert.equal(text, '5');
+    assert.match(d.message, /^Use MobileNetV3Small\(classes=10, …\), one output per class/);
+    assert.deepEqual(
+      d.fixes?.map((f) => f.kind === 'replace' && [f.text, f.title]),
+      [['10', 'Change classes of MobileNetV3Small to 10']],
+    );
+    // Without classes written there is nothing to replace, and the message still says classes=.
+    const unset = one(model(`MobileNetV2(input_shape=(32, 32, 3))`), 'class-count-mismatch');
+    assert.match(unset.d.message, /^Use MobileNetV2\(classes=10, …\)/);
+    assert.deepEqual(unset.d.fixes ?? [], []);
+  });
   it('softmax on one unit', () => {
     const { text, d } = one(model(`Input(shape=(4,))\nDense(1, activation='softmax')`, ''), 'softmax-one-unit');
     assert.equal(text, "'softmax'");
