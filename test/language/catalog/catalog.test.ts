@@ -31,9 +31,6 @@ const FROM_FILE = new Set(['Pretrained']);
 const NOT_YET = new Set([
   'GroupNormalization',
   'ActivityRegularization',
-  'Conv1DTranspose',
-  'Conv3DTranspose',
-  'SeparableConv1D',
   'ConvLSTM2D',
   'Masking',
   'ResNet50',
