@@ -1,6 +1,7 @@
 """Builds a torch module from Keras's Sequential JSON config, with Keras's weights and counts."""
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -130,7 +131,8 @@ def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray], la
                 raise ValueError(f"weight {layer.layer_name}/{w.name}: expected shape {w.shape}, "
                                  f"got {tuple(value.shape)}")
             value = value.reshape(w.shape)
-        device = next(iter(module.parameters())).device
+        # A model may hold only buffers (an adapted Normalization): its device is theirs.
+        device = next(itertools.chain(module.parameters(), module.buffers()), torch.zeros(0)).device
         w.set(torch.from_numpy(value).to(device))
 
 

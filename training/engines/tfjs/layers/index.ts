@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerActivations } from './activations';
 import { KerasBatchNormalization } from './batch-norm';
-import { CONV_LAYERS } from './conv';
+import { CONV_LAYERS, KerasSeparableConv1D } from './conv';
+import { CONV_TRANSPOSE_LAYERS, registerConv3DTransposeGradient } from './conv-transpose';
 import { KerasLayerNormalization } from './layer-norm';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
@@ -21,6 +22,7 @@ export function registerKerasLayers(): void {
   registered = true;
   polyfillTensorMethods();
   registerActivations();
+  registerConv3DTransposeGradient();
   const classes: unknown[] = [
     ...RESHAPING_LAYERS,
     ...DROPOUT_LAYERS,
@@ -33,6 +35,8 @@ export function registerKerasLayers(): void {
     KerasBatchNormalization,
     KerasLayerNormalization,
     ...CONV_LAYERS,
+    ...CONV_TRANSPOSE_LAYERS,
+    KerasSeparableConv1D,
   ];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
