@@ -311,6 +311,32 @@ class LayerNormalization(KerasLayer):
         return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)
 
 
+class GroupNormalization(KerasLayer):
+    """Keras's GroupNormalization: the channels of `axis` in `groups` (-1: one per channel), each
+    sample's group normalised over its channels and every other non-batch axis, as torch's
+    group_norm does on the channels moved to axis 1."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.axis = int(self.arg('axis')) % (len(input_shape) + 1)
+        channels = int(input_shape[self.axis - 1])
+        groups = int(self.arg('groups'))
+        self.groups = channels if groups == -1 else groups
+        if self.groups <= 0 or channels % self.groups:
+            raise ValueError(f'GroupNormalization groups={groups} does not divide the {channels} channels')
+        self.eps = float(self.arg('epsilon'))
+        self.gamma = self.new_param(channels) if self.arg('scale') else None
+        self.beta = self.new_param(channels) if self.arg('center') else None
+        if self.gamma is not None:
+            self.add_weight('gamma', (channels,), self.gamma, identity, identity, self.arg('gamma_initializer'))
+        if self.beta is not None:
+            self.add_weight('beta', (channels,), self.beta, identity, identity, self.arg('beta_initializer'))
+
+    def forward(self, x):
+        y = F.group_norm(x.movedim(self.axis, 1), self.groups, self.gamma, self.beta, self.eps)
+        return y.movedim(1, self.axis)
+
+
 LAYERS = {
     'InputLayer': InputLayer,
     'Dense': Dense,
@@ -334,4 +360,5 @@ LAYERS = {
     'Embedding': Embedding,
     'BatchNormalization': BatchNormalization,
     'LayerNormalization': LayerNormalization,
+    'GroupNormalization': GroupNormalization,
 }

@@ -5,6 +5,7 @@ import { registerActivations } from './activations';
 import { KerasBatchNormalization } from './batch-norm';
 import { CONV_LAYERS, KerasSeparableConv1D } from './conv';
 import { CONV_TRANSPOSE_LAYERS, registerConv3DTransposeGradient } from './conv-transpose';
+import { KerasGroupNormalization } from './group-norm';
 import { KerasLayerNormalization } from './layer-norm';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
@@ -34,6 +35,7 @@ export function registerKerasLayers(): void {
     KerasOrthogonal,
     KerasBatchNormalization,
     KerasLayerNormalization,
+    KerasGroupNormalization,
     ...CONV_LAYERS,
     ...CONV_TRANSPOSE_LAYERS,
     KerasSeparableConv1D,
