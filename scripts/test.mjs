@@ -29,6 +29,9 @@ const SLOW = {
   'test/training/torch/callbacks.test.ts': 'eight PyTorch engine runs (a Python + torch start each)',
   'test/training/run-safety.test.ts': 'concurrent runs, signals and full disks on both engines (trains each time)',
   'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
+  'test/training/layer-outputs.test.ts':
+    "every layer case on both engines from the same weights: outputs, loss and an SGD step (one torch process)",
+  'test/training/activity-regularization.test.ts': 'four first-batch losses, each an engine process (torch imports)',
   'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',
   'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',

@@ -59,6 +59,10 @@ class KerasLayer(nn.Module):
         self.trainable_layer = bool(self.arg('trainable')) if self.has_trainable else True
         self.keras_weights: List[KerasWeight] = []
 
+    def activity_regularizer(self) -> Any:
+        """The Keras JSON of the regularizer on this layer's output (None: none)."""
+        return self.config.get('activity_regularizer')
+
     def arg(self, key: str, config: Optional[Dict[str, Any]] = None) -> Any:
         """The Keras argument `key` of this layer's config (or of `config`), without a default."""
         # build_layer's error adds the Keras class and the input shape.

@@ -311,6 +311,17 @@ class LayerNormalization(KerasLayer):
         return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)
 
 
+class ActivityRegularization(KerasLayer):
+    """Keras's ActivityRegularization: the identity, with an L1L2(l1, l2) activity regularizer
+    (KerasSequential adds its penalty to the loss, as every activity regularizer's)."""
+
+    def activity_regularizer(self):
+        return {'class_name': 'L1L2', 'config': {'l1': self.arg('l1'), 'l2': self.arg('l2')}}
+
+    def forward(self, x):
+        return x
+
+
 class GroupNormalization(KerasLayer):
     """Keras's GroupNormalization: the channels of `axis` in `groups` (-1: one per channel), each
     sample's group normalised over its channels and every other non-batch axis, as torch's
@@ -361,4 +372,5 @@ LAYERS = {
     'BatchNormalization': BatchNormalization,
     'LayerNormalization': LayerNormalization,
     'GroupNormalization': GroupNormalization,
+    'ActivityRegularization': ActivityRegularization,
 }

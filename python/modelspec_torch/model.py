@@ -74,11 +74,11 @@ class KerasSequential(nn.Module):
             self.output_shapes.append(shape)
         self.output_shape: Shape = shape
         # Keras's activity regularizers: a penalty on a layer's output, added to the batch's loss
-        # (l1·Σ|y| + l2·Σy² over the batch, as Keras 3). forward() leaves this batch's sum in
-        # activity_penalty (None when the model has none).
+        # (l1·Σ|y| + l2·Σy² over the batch, divided by the batch size, as Keras ≥ 3.14's
+        # Layer.__call__). forward() leaves this batch's sum in activity_penalty (None: none).
         self.activity = {}
         for i, layer in enumerate(self.layer_list):
-            fn = make_regularizer(layer.config.get('activity_regularizer'))
+            fn = make_regularizer(layer.activity_regularizer())
             if fn is not None:
                 self.activity[i] = fn
         self.activity_penalty: Optional[torch.Tensor] = None
@@ -94,7 +94,8 @@ class KerasSequential(nn.Module):
             x = layer(x)
             fn = self.activity.get(i)
             if fn is not None:
-                total = fn(x.float()) if total is None else total + fn(x.float())
+                penalty = fn(x.float()) / x.shape[0]
+                total = penalty if total is None else total + penalty
         self.activity_penalty = total
         return x
 

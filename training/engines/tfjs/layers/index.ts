@@ -11,6 +11,7 @@ import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { NOISE_LAYERS } from './noise';
 import { PREPROCESSING_LAYERS } from './preprocessing';
+import { KerasActivityRegularization } from './regularization';
 import { KerasOrthogonal } from './orthogonal';
 import { KerasReLU } from './relu';
 import { RESHAPING_LAYERS } from './reshaping';
@@ -36,6 +37,7 @@ export function registerKerasLayers(): void {
     KerasBatchNormalization,
     KerasLayerNormalization,
     KerasGroupNormalization,
+    KerasActivityRegularization,
     ...CONV_LAYERS,
     ...CONV_TRANSPOSE_LAYERS,
     KerasSeparableConv1D,
