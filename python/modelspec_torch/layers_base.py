@@ -45,10 +45,28 @@ def regularizer_key(weight_name: str) -> str:
     return constraint_key(weight_name)[:-len('_constraint')] + '_regularizer'
 
 
+# The Keras classes whose layers let a mask through unchanged (Keras 3's supports_masking with
+# the default compute_mask); any other layer ends it, as Keras 3 drops the mask at a layer that
+# does not support masking. The TF.js engine's list (engines/tfjs/layers/masking.ts) is the same
+# (test/training/masking.test.ts compares them).
+MASK_PASSING = frozenset({
+    'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Dropout', 'SpatialDropout1D',
+    'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'BatchNormalization', 'LayerNormalization',
+    'GroupNormalization', 'UnitNormalization', 'ActivityRegularization', 'TimeDistributed',
+})
+
+
 class KerasLayer(nn.Module):
     """A Keras layer as a torch module. Subclasses fill self.keras_weights in Keras order."""
 
     has_trainable = True  # whether the layer's Keras config carries `trainable`
+    class_name = ''  # the Keras class, set by build_layer
+    # Whether forward takes the input's mask: forward(x, mask), mask a boolean (batch, steps) tensor.
+    uses_mask = False
+
+    def output_mask(self, x: torch.Tensor, mask: Optional[torch.Tensor]) -> Optional[torch.Tensor]:
+        """The mask of this layer's output, from its input `x` and the input's mask (None: none)."""
+        return mask if mask is not None and self.class_name in MASK_PASSING else None
 
     def __init__(self, config: Dict[str, Any], input_shape: Shape):
         super().__init__()

@@ -237,6 +237,10 @@ class Embedding(KerasLayer):
         self.add_weight('embeddings', (n, dim), self.embeddings, identity, identity,
                         self.arg('embeddings_initializer'))
 
+    def output_mask(self, x, mask):
+        # mask_zero=True: index 0 is padding, masked for the layers after (Keras's compute_mask).
+        return x != 0 if self.arg('mask_zero') else None
+
     def forward(self, x):
         return F.embedding(x.long(), self.embeddings)
 
@@ -311,6 +315,22 @@ class LayerNormalization(KerasLayer):
         return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)
 
 
+class Masking(KerasLayer):
+    """Keras's Masking: a step whose features all equal mask_value is masked (zeros out, and
+    a mask for the layers after it)."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.mask_value = float(self.arg('mask_value'))
+
+    def output_mask(self, x, mask):
+        return (x != self.mask_value).any(dim=-1)
+
+    def forward(self, x):
+        keep = (x != self.mask_value).any(dim=-1, keepdim=True)
+        return torch.where(keep, x, torch.zeros_like(x))
+
+
 class ActivityRegularization(KerasLayer):
     """Keras's ActivityRegularization: the identity, with an L1L2(l1, l2) activity regularizer
     (KerasSequential adds its penalty to the loss, as every activity regularizer's)."""
@@ -372,5 +392,6 @@ LAYERS = {
     'BatchNormalization': BatchNormalization,
     'LayerNormalization': LayerNormalization,
     'GroupNormalization': GroupNormalization,
+    'Masking': Masking,
     'ActivityRegularization': ActivityRegularization,
 }

@@ -102,18 +102,26 @@ class Recurrent(KerasLayer):
         b_ih.requires_grad_(self.trainable_layer)
         b_hh.requires_grad_(False)
 
-    def forward(self, x):
+    uses_mask = True
+
+    def output_mask(self, x, mask):
+        return mask if self.return_sequences else None
+
+    def forward(self, x, mask=None):
         if self.go_backwards:
             x = x.flip(1)
+            mask = None if mask is None else mask.flip(1)
         if self.training and self.dropout > 0:  # Keras 3: one input mask shared by all steps
             x = x * _dropout_mask(x, (x.shape[0], 1, x.shape[2]), self.dropout)
-        if self.fast:
+        if self.fast and mask is None:
             out, _ = self.rnn(x)
         else:
-            out = self._loop(x)
+            out = self._loop(x, mask)
         return out if self.return_sequences else out[:, -1]
 
-    def _loop(self, x):
+    def _loop(self, x, steps=None):
+        """The cell step by step; at a step `steps` (batch, time) masks, the state and the
+        output stay the previous step's (Keras's rnn with zero_output_for_mask=False)."""
         r = self.rnn
         b_ih = r.bias_ih_l0 if r.bias else None
         b_hh = r.bias_hh_l0 if r.bias else None
@@ -127,17 +135,23 @@ class Recurrent(KerasLayer):
         outs = []
         for t in range(x.shape[1]):
             hp = F.linear(h * mask if mask is not None else h, r.weight_hh_l0, b_hh)
+            c_new = c
             if self.kind == 'LSTM':
                 i, f, g, o = (xp[:, t] + hp).chunk(4, dim=-1)
-                c = ract(f) * c + ract(i) * act(g)
-                h = ract(o) * act(c)
+                c_new = ract(f) * c + ract(i) * act(g)
+                h_new = ract(o) * act(c_new)
             elif self.kind == 'GRU':
                 xr, xz, xn = xp[:, t].chunk(3, dim=-1)
                 hr, hz, hn = hp.chunk(3, dim=-1)
                 rr, z = ract(xr + hr), ract(xz + hz)
-                h = z * h + (1 - z) * act(xn + rr * hn)
+                h_new = z * h + (1 - z) * act(xn + rr * hn)
             else:
-                h = act(xp[:, t] + hp)
+                h_new = act(xp[:, t] + hp)
+            if steps is None:
+                h, c = h_new, c_new
+            else:
+                keep = steps[:, t].unsqueeze(-1)
+                h, c = torch.where(keep, h_new, h), torch.where(keep, c_new, c)
             outs.append(h)
         return torch.stack(outs, dim=1)
 
@@ -162,9 +176,14 @@ class Bidirectional(KerasLayer):
             raise ValueError(f"Bidirectional merge_mode '{self.merge_mode}' is not supported")
         self.keras_weights = self.forward_layer.keras_weights + self.backward_layer.keras_weights
 
-    def forward(self, x):
-        y_fwd = self.forward_layer(x)
-        y_bwd = self.backward_layer(x)
+    uses_mask = True
+
+    def output_mask(self, x, mask):
+        return mask if self.return_sequences else None
+
+    def forward(self, x, mask=None):
+        y_fwd = self.forward_layer(x, mask)
+        y_bwd = self.backward_layer(x, mask)
         if self.return_sequences:  # Keras re-aligns the backward sequence with the input's time
             y_bwd = y_bwd.flip(1)
         if self.merge_mode == 'concat':

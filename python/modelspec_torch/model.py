@@ -85,13 +85,14 @@ class KerasSequential(nn.Module):
         self.train()
 
     def _through(self, x, layers):
-        if not self.activity:
-            for layer in layers:
-                x = layer(x)
-            return x
+        # Keras's mask (Masking, Embedding(mask_zero=True)) goes along with the tensor: each
+        # layer gives its output's (KerasLayer.output_mask), the recurrent layers take it.
+        mask = None
         total = None
         for i, layer in enumerate(layers):
-            x = layer(x)
+            y = layer(x, mask) if layer.uses_mask and mask is not None else layer(x)
+            mask = layer.output_mask(x, mask)
+            x = y
             fn = self.activity.get(i)
             if fn is not None:
                 penalty = fn(x.float()) / x.shape[0]

@@ -42,9 +42,13 @@ export function forward(
   if (!factors) return { output: model.apply(x, { training }) as tf.Tensor };
   const penalties: tf.Scalar[] = [];
   let h = x;
+  // Keras's mask (Masking, Embedding(mask_zero=True)) goes along, as model.apply carries it.
+  let mask: tf.Tensor | null = null;
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
-    h = layer.apply(h, { training }) as tf.Tensor;
+    const input = h;
+    h = layer.apply(input, mask ? { training, mask } : { training }) as tf.Tensor;
+    mask = (layer.computeMask(input, mask ?? undefined) as tf.Tensor | null) ?? null;
     const f = factors.get(layer.name);
     if (f) {
       const batch = h.shape[0]!;

@@ -7,6 +7,7 @@ import { CONV_LAYERS, KerasSeparableConv1D } from './conv';
 import { CONV_TRANSPOSE_LAYERS, registerConv3DTransposeGradient } from './conv-transpose';
 import { KerasGroupNormalization } from './group-norm';
 import { KerasLayerNormalization } from './layer-norm';
+import { patchLayerMasks } from './masking';
 import { DROPOUT_LAYERS } from './dropout';
 import { KerasGRU, KerasGRUCell } from './gru';
 import { NOISE_LAYERS } from './noise';
@@ -25,6 +26,7 @@ export function registerKerasLayers(): void {
   polyfillTensorMethods();
   registerActivations();
   registerConv3DTransposeGradient();
+  patchLayerMasks();
   const classes: unknown[] = [
     ...RESHAPING_LAYERS,
     ...DROPOUT_LAYERS,
