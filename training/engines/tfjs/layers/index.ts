@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerActivations } from './activations';
 import { KerasBatchNormalization } from './batch-norm';
 import { CONV_LAYERS, KerasSeparableConv1D } from './conv';
+import { KerasConvLSTM2D } from './conv-lstm';
 import { CONV_TRANSPOSE_LAYERS, registerConv3DTransposeGradient } from './conv-transpose';
 import { KerasGroupNormalization } from './group-norm';
 import { KerasLayerNormalization } from './layer-norm';
@@ -43,6 +44,7 @@ export function registerKerasLayers(): void {
     ...CONV_LAYERS,
     ...CONV_TRANSPOSE_LAYERS,
     KerasSeparableConv1D,
+    KerasConvLSTM2D,
   ];
   for (const cls of classes) {
     tf.serialization.registerClass(cls as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
