@@ -30,7 +30,7 @@ const SLOW = {
   'test/training/run-safety.test.ts': 'concurrent runs, signals and full disks on both engines (trains each time)',
   'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
   'test/training/layer-outputs.test.ts':
-    "every layer case on both engines from the same weights: outputs, loss and an SGD step (one torch process)",
+    'every layer case on both engines from the same weights: outputs, loss and an SGD step (one torch process)',
   'test/training/activity-regularization.test.ts': 'four first-batch losses, each an engine process (torch imports)',
   'test/training/masking.test.ts': 'masked sequences on both engines, then two first-batch losses (engine processes)',
   'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',

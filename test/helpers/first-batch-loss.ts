@@ -55,7 +55,9 @@ export async function firstBatchLosses(
   }
   const specPath = join(spec.runDir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
-  const tf = spawnSync(process.execPath, ['dist/engine-tfjs.cjs', specPath, '--first-batch-loss'], { encoding: 'utf8' });
+  const tf = spawnSync(process.execPath, ['dist/engine-tfjs.cjs', specPath, '--first-batch-loss'], {
+    encoding: 'utf8',
+  });
   assert.equal(tf.status, 0, tf.stderr);
   const batch = tf.stdout
     .split('\n')

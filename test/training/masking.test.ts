@@ -79,13 +79,21 @@ before(async () => {
 
 test("both engines' lists of the layers a mask passes through are the same", { skip: SKIP }, () => {
   const python = JSON.parse(
-    pythonEval('import json\nfrom modelspec_torch.layers_base import MASK_PASSING\nprint(json.dumps(sorted(MASK_PASSING)))'),
+    pythonEval(
+      'import json\nfrom modelspec_torch.layers_base import MASK_PASSING\nprint(json.dumps(sorted(MASK_PASSING)))',
+    ),
   ) as string[];
   assert.deepEqual(python, [...MASK_PASSING].sort());
 });
 
 test('padded sequences after Masking give the unpadded outputs, on both engines', { skip: SKIP }, async () => {
-  const cases: { name: string; model: RunSpec['model']; weights: { shape: number[]; values: number[] }[]; inputs: number[][][][]; ids: boolean }[] = [];
+  const cases: {
+    name: string;
+    model: RunSpec['model'];
+    weights: { shape: number[]; values: number[] }[];
+    inputs: number[][][][];
+    ids: boolean;
+  }[] = [];
   const problems: string[] = [];
   const tfjsPadded: number[][][] = [];
   const unpadded: number[][] = [];
@@ -113,7 +121,10 @@ test('padded sequences after Masking give the unpadded outputs, on both engines'
       const y = Array.from((model.predict(xt) as tf.Tensor).dataSync());
       xt.dispose();
       outs.push(y);
-      if (!close(y, alone)) problems.push(`${m.name}, ${i ? 'post' : 'pre'}-padded, TF.js: ${y.slice(0, 4)}… vs unpadded ${alone.slice(0, 4)}…`);
+      if (!close(y, alone))
+        problems.push(
+          `${m.name}, ${i ? 'post' : 'pre'}-padded, TF.js: ${y.slice(0, 4)}… vs unpadded ${alone.slice(0, 4)}…`,
+        );
     }
     tfjsPadded.push(outs);
     cases.push({
@@ -149,22 +160,28 @@ test('padded sequences after Masking give the unpadded outputs, on both engines'
   MODELS.forEach((m, i) => {
     torchOut[i]!.forEach((y, j) => {
       if (!close(y, unpadded[i]!))
-        problems.push(`${m.name}, ${j ? 'post' : 'pre'}-padded, torch: ${y.slice(0, 4)}… vs unpadded ${unpadded[i]!.slice(0, 4)}…`);
+        problems.push(
+          `${m.name}, ${j ? 'post' : 'pre'}-padded, torch: ${y.slice(0, 4)}… vs unpadded ${unpadded[i]!.slice(0, 4)}…`,
+        );
     });
   });
   assert.deepEqual(problems, []);
 });
 
-test('Masking, LSTM: the same first-batch loss on both engines from the same weights (a training step reads the mask)', { skip: NO_TORCH }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'masking-train-'));
-  // Each row: STEPS·FEATURES values (the sequence, post-padded with zeros) and a label.
-  const rows = padded('post', false, 0).map((sq, s) => [...sq.flat(), s % 2]);
-  const header = [...Array.from({ length: STEPS * FEATURES }, (_, i) => `x${i}`), 'y'].join(',');
-  writeFileSync(join(dir, 'seq.csv'), `${header}\n${rows.map((r) => r.join(',')).join('\n')}\n`);
-  const text =
-    `model m {\n  Input(shape=(${STEPS * FEATURES},))\n  Reshape((${STEPS}, ${FEATURES}))\n  Masking()\n  LSTM(4)\n  Dense(1, activation='sigmoid')\n}\n` +
-    "compile {\n  loss: 'binary_crossentropy'\n  optimizer: 'adam'\n}\ndata {\n  train: csv('seq.csv', label='y')\n}\n" +
-    `fit {\n  epochs: 1\n  batch_size: ${LENGTHS.length}\n}\n`;
-  const losses = await firstBatchLosses(join(dir, 'm.model'), text, { sameWeights: true });
-  assert.ok(Math.abs(losses.tfjs - losses.torch) < 1e-5, JSON.stringify(losses));
-});
+test(
+  'Masking, LSTM: the same first-batch loss on both engines from the same weights (a training step reads the mask)',
+  { skip: NO_TORCH },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'masking-train-'));
+    // Each row: STEPS·FEATURES values (the sequence, post-padded with zeros) and a label.
+    const rows = padded('post', false, 0).map((sq, s) => [...sq.flat(), s % 2]);
+    const header = [...Array.from({ length: STEPS * FEATURES }, (_, i) => `x${i}`), 'y'].join(',');
+    writeFileSync(join(dir, 'seq.csv'), `${header}\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const text =
+      `model m {\n  Input(shape=(${STEPS * FEATURES},))\n  Reshape((${STEPS}, ${FEATURES}))\n  Masking()\n  LSTM(4)\n  Dense(1, activation='sigmoid')\n}\n` +
+      "compile {\n  loss: 'binary_crossentropy'\n  optimizer: 'adam'\n}\ndata {\n  train: csv('seq.csv', label='y')\n}\n" +
+      `fit {\n  epochs: 1\n  batch_size: ${LENGTHS.length}\n}\n`;
+    const losses = await firstBatchLosses(join(dir, 'm.model'), text, { sameWeights: true });
+    assert.ok(Math.abs(losses.tfjs - losses.torch) < 1e-5, JSON.stringify(losses));
+  },
+);

@@ -211,7 +211,10 @@ function convTransposeLayer(rank: 1 | 2 | 3): LayerSpec {
       const channels = knownDim(name, ctx.input, -1, 'channel axis');
       const filters = argNumber(ctx.args, 'filters');
       const kernel = product(argTuple(ctx.args, 'kernel_size', rank));
-      return { trainable: kernel * filters * channels + (argBool(ctx.args, 'use_bias') ? filters : 0), nonTrainable: 0 };
+      return {
+        trainable: kernel * filters * channels + (argBool(ctx.args, 'use_bias') ? filters : 0),
+        nonTrainable: 0,
+      };
     },
   });
 }

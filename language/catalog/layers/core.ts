@@ -150,11 +150,9 @@ export const Masking: LayerSpec = defineLayer({
   category: 'core',
   // The PyTorch script has no masks: its recurrent layers would read the padding.
   unsupported: ['pytorch'],
-  doc: "Masks the timesteps whose features all equal mask_value (e.g. zero padding): they become zeros, and the recurrent layers after it skip them, keeping their state and output from the previous step. Input (timesteps, features).",
+  doc: 'Masks the timesteps whose features all equal mask_value (e.g. zero padding): they become zeros, and the recurrent layers after it skip them, keeping their state and output from the previous step. Input (timesteps, features).',
   minInputRank: 2,
-  args: [
-    arg('mask_value', float(), 0.0, 'The value that marks a padded timestep (all its features equal it).'),
-  ],
+  args: [arg('mask_value', float(), 0.0, 'The value that marks a padded timestep (all its features equal it).')],
   outputShape: (ctx) => ctx.input,
 });
 

@@ -166,7 +166,12 @@ export const ConvLSTM2D: LayerSpec = defineLayer({
   inputRanks: [4],
   args: [
     required('filters', int(1), 'Number of output channels (filters) of each convolution.', HYPERPARAMETER),
-    required('kernel_size', intTuple(2), 'Size of the convolution window: an integer or a tuple of 2 integers.', HYPERPARAMETER),
+    required(
+      'kernel_size',
+      intTuple(2),
+      'Size of the convolution window: an integer or a tuple of 2 integers.',
+      HYPERPARAMETER,
+    ),
     arg('strides', intTuple(2), [1, 1], 'Step of the input convolution along rows and cols.'),
     arg(
       'padding',

@@ -78,7 +78,13 @@ export const ActivityRegularization: LayerSpec = defineLayer({
   unsupported: NO_PYTORCH_EXPORT,
   doc: 'Passes its input through unchanged and adds l1·Σ|x| + l2·Σx² of it (over the batch) to the training loss.',
   args: [
-    arg('l1', float(0), 0.0, 'L1 factor: l1 times the sum of the absolute values is added to the loss.', HYPERPARAMETER),
+    arg(
+      'l1',
+      float(0),
+      0.0,
+      'L1 factor: l1 times the sum of the absolute values is added to the loss.',
+      HYPERPARAMETER,
+    ),
     arg('l2', float(0), 0.0, 'L2 factor: l2 times the sum of the squares is added to the loss.', HYPERPARAMETER),
   ],
   outputShape: (ctx) => ctx.input,

@@ -21,7 +21,10 @@ export function registerActivityRegularizers(model: tfl.LayersModel, config: Run
     // Keras's ActivityRegularization layer is the identity with an L1L2(l1, l2) activity regularizer.
     const f =
       layer.class_name === 'ActivityRegularization'
-        ? { l1: Number(required('ActivityRegularization', c, 'l1')), l2: Number(required('ActivityRegularization', c, 'l2')) }
+        ? {
+            l1: Number(required('ActivityRegularization', c, 'l1')),
+            l2: Number(required('ActivityRegularization', c, 'l2')),
+          }
         : l1l2Of(c['activity_regularizer']);
     if (f && (f.l1 || f.l2)) factors.set(String(c['name']), f);
   }

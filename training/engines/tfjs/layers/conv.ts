@@ -142,7 +142,9 @@ type SeparableBase = new (rank: number, args: object) => ConvLayer;
 // (depthwise (k, C, multiplier), pointwise (1, C·multiplier, filters), bias) but throws
 // NotImplementedError when rank 1 is called. Keras's SeparableConv1D is the 2D one on a height-1
 // image; the depthwise kernel is dilated into rate-1 taps, as above, for the gradients.
-const SeparableConv = Object.getPrototypeOf(classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 }))) as SeparableBase;
+const SeparableConv = Object.getPrototypeOf(
+  classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })),
+) as SeparableBase;
 
 export class KerasSeparableConv1D extends SeparableConv {
   static readonly className = 'SeparableConv1D';
