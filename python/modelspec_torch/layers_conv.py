@@ -7,7 +7,7 @@ cases pad explicitly first.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -138,7 +138,8 @@ class SeparableConv(DepthwiseConv2D):
 CONV_TRANSPOSE_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 
-def deconv_output_length(size: int, kernel: int, padding: str, output_padding, stride: int, dilation: int) -> int:
+def deconv_output_length(size: int, kernel: int, padding: str, output_padding: Optional[int], stride: int,
+                         dilation: int) -> int:
     """Keras's conv_utils.deconv_output_length (language/catalog/conv-utils.ts mirrors it)."""
     eff = (kernel - 1) * dilation + 1
     if output_padding is None:
@@ -163,7 +164,7 @@ class ConvTranspose(KerasLayer):
         self.strides = as_tuple(self.arg('strides'), n)
         self.dilation = as_tuple(self.arg('dilation_rate'), n)
         output_padding = self.arg('output_padding')
-        ops = [None] * n if output_padding is None else list(as_tuple(output_padding, n))
+        ops: List[Optional[int]] = [None] * n if output_padding is None else list(as_tuple(output_padding, n))
         cin, filters = int(input_shape[-1]), int(config['filters'])
         padding = str(self.arg('padding')).lower()
         self.crops: List[Tuple[int, int]] = []  # per axis: (start, target length)
