@@ -153,11 +153,12 @@ function groupsOf(ctx: LayerContext, channels: number | null): number {
 export const GroupNormalization: LayerSpec = defineLayer({
   name: 'GroupNormalization',
   category: 'normalization',
-  unsupported: ['pytorch'],
-  // TF.js's LayerNormalization, whose weights the TF.js layer builds, keeps no constraints.
+  // TF.js's LayerNormalization, whose weights the TF.js layer builds, keeps no constraints; the
+  // PyTorch script's GroupNorm (pytorch_helpers.py) normalises the last axis only.
   argSupport: [
     { arg: 'beta_constraint', only: null, targets: ['tfjs'] },
     { arg: 'gamma_constraint', only: null, targets: ['tfjs'] },
+    { arg: 'axis', only: -1, targets: ['pytorch'] },
   ],
   doc: "Splits the channels into `groups` and normalises each sample's group to zero mean and unit variance (over the group's channels and every other axis), then scales by gamma and shifts by beta per channel. groups=1 is close to LayerNormalization; groups=-1 is InstanceNormalization.",
   args: [
