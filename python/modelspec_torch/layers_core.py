@@ -342,6 +342,9 @@ class ActivityRegularization(KerasLayer):
         return x
 
 
+CHANNEL_AXIS = 1  # torch's channel axis (channels_first)
+
+
 class GroupNormalization(KerasLayer):
     """Keras's GroupNormalization: the channels of `axis` in `groups` (-1: one per channel), each
     sample's group normalised over its channels and every other non-batch axis, as torch's
@@ -364,8 +367,9 @@ class GroupNormalization(KerasLayer):
             self.add_weight('beta', (channels,), self.beta, identity, identity, self.arg('beta_initializer'))
 
     def forward(self, x):
-        y = F.group_norm(x.movedim(self.axis, 1), self.groups, self.gamma, self.beta, self.eps)
-        return y.movedim(1, self.axis)
+        # torch's group_norm wants the channels on axis 1; the other axes' order does not matter.
+        y = F.group_norm(x.transpose(self.axis, CHANNEL_AXIS), self.groups, self.gamma, self.beta, self.eps)
+        return y.transpose(self.axis, CHANNEL_AXIS)
 
 
 LAYERS = {

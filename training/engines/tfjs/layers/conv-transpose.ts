@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { deconvOutputLength, type ConvPadding } from '../../../../language/catalog/conv-utils';
 import { dilateKernel } from './conv';
+import { required } from './required';
 
 type Kwargs = Record<string, unknown>;
 interface ConvFields {
@@ -52,7 +53,7 @@ function kerasConvTranspose(Base: ConvClass, className: string, rank: 1 | 2 | 3)
       super({ ...args, dilationRate: 1 });
       const op = args['outputPadding'];
       this.outputPadding = op == null ? null : perAxis(op, rank);
-      this.rates = perAxis(args['dilationRate'] ?? 1, rank);
+      this.rates = perAxis(required(className, args, 'dilationRate'), rank);
     }
 
     private get f(): ConvFields {
