@@ -31,6 +31,10 @@ const SLOW = {
   'test/training/layer-agreement.test.ts': 'builds every catalog layer on every accepted rank in both engines',
   'test/training/graph-applications-slow.test.ts':
     'ResNet50 (23.5M parameters) from a 94 MB Keras weights file on both engines: parity, training, saving',
+  'test/training/layer-outputs.test.ts':
+    'every layer case on both engines from the same weights: outputs, loss and an SGD step (one torch process)',
+  'test/training/activity-regularization.test.ts': 'four first-batch losses, each an engine process (torch imports)',
+  'test/training/masking.test.ts': 'masked sequences on both engines, then two first-batch losses (engine processes)',
   'test/training/keras-datasets-cli.test.ts': 'trains Fashion-MNIST, CIFAR-10 and IMDB through the CLI',
   'test/export/run-formats.test.ts': 'trains runs on both engines, then ONNX Runtime, h5py and numpy read the exports',
   'test/cli/printable-output.test.ts': 'trains and evaluates through the CLI',

@@ -6,7 +6,8 @@
 
 import { basename } from 'node:path';
 import type { CallPlan, ModelPlan } from '../../language/analysis/plan';
-import { unsupportedMessage } from '../../language/catalog';
+import { unsupportedUse } from '../../language/catalog';
+import { formatArgValue } from '../../language/analysis/format-values';
 import { pretrainedPart } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
 import { layerModules, savedWeightLoader, torchLoss, torchOptimizer } from './pytorch-table';
@@ -24,8 +25,10 @@ export function exportPytorch(plan: ModelPlan): string {
   const firstModule: number[] = []; // each layer's first module, its index in nn.Sequential
   const weightPaths: string[] = []; // where each layer's weights are inside its first module
   for (const l of model.layers) {
-    // The catalog says whether the export has the layer; the table (pytorch_layers.py) says how.
-    if (!l.spec.support.pytorch) throw new Error(unsupportedMessage(l.spec.name, 'pytorch'));
+    // The catalog says whether the export has the layer (and each argument value); the table
+    // (pytorch_layers.py) says how.
+    const refused = unsupportedUse(l.spec, l.args, 'pytorch', formatArgValue);
+    if (refused) throw new Error(refused);
     const { modules: own, weights } = layerModules(l);
     firstModule.push(modules.length);
     weightPaths.push(weights);

@@ -399,6 +399,25 @@ function reportUnknownLayer(call: CallValue, out: Diagnostic[]): void {
 
 /** Quick fixes for shape errors that have one obvious repair. */
 function shapeFixes(e: ShapeError, layer: LayerInfo, input: Shape) {
+  if (e.setArg) {
+    const { name, value } = e.setArg;
+    // Written by name, or in its positional slot (GroupNormalization(3)).
+    const positional = layer.call.args.filter((a) => !a.name);
+    const written =
+      layer.call.args.find((a) => a.name?.name === name) ??
+      positional[layer.spec.args.findIndex((a) => a.name === name)];
+    const title = `Set ${name}=${value} on ${layer.spec.name}`;
+    return [
+      written
+        ? { kind: 'replace' as const, range: written.value.range, text: value, title }
+        : {
+            kind: 'replace' as const,
+            range: endOfArgs(layer.call),
+            text: `${layer.call.args.length ? ', ' : ''}${name}=${value}`,
+            title,
+          },
+    ];
+  }
   if (e.code === 'shape-rank' && input.length > 1 && layer.spec.inputRanks?.every((r) => r < input.length)) {
     return [
       {

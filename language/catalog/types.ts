@@ -90,6 +90,8 @@ export class ShapeError extends Error {
   constructor(
     readonly code: ShapeErrorCode,
     message: string,
+    /** The argument value that fixes it, when one does (the checker offers it as a quick fix). */
+    readonly setArg?: { name: string; value: string },
   ) {
     super(message);
   }

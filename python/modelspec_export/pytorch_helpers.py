@@ -140,6 +140,22 @@ class Recurrent(nn.Module):
 # --- end Recurrent
 
 
+# --- begin GroupNorm
+class GroupNorm(nn.GroupNorm):
+    """Keras GroupNormalization on channels-first tensors: groups=-1 is one group per channel;
+    gamma (scale) and beta (center) each optional, where PyTorch's affine has both or neither
+    (the one Keras lacks stays at its identity value, frozen)."""
+
+    def __init__(self, groups, channels, eps, center, scale):
+        super().__init__(channels if groups == -1 else groups, channels, eps=eps, affine=center or scale)
+        if self.affine:
+            self.weight.requires_grad_(scale)
+            self.bias.requires_grad_(center)
+
+
+# --- end GroupNorm
+
+
 # --- begin ZeroPad2d
 class ZeroPad2d(nn.Module):
     """Keras ZeroPadding2D on channels-last tensors; padding as Keras takes it."""

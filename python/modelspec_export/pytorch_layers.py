@@ -90,6 +90,10 @@ LAYERS: Dict[str, LayerExport] = {
         "channels_first": True,
     },
     "LayerNormalization": {"module": "nn.LayerNorm({in_features}, eps={epsilon})"},
+    "GroupNormalization": {
+        "module": "GroupNorm({groups}, {in_features}, eps={epsilon}, center={center}, scale={scale})",
+        "channels_first": True,
+    },
     "Embedding": {"module": "Embedding({input_dim}, {output_dim})"},
     "SimpleRNN": {
         "module": "Recurrent(nn.RNN({in_features}, {units}, batch_first=True, bias={use_bias}), return_sequences={return_sequences})",

@@ -45,10 +45,28 @@ def regularizer_key(weight_name: str) -> str:
     return constraint_key(weight_name)[:-len('_constraint')] + '_regularizer'
 
 
+# The Keras classes whose layers let a mask through unchanged (Keras 3's supports_masking with
+# the default compute_mask); any other layer ends it, as Keras 3 drops the mask at a layer that
+# does not support masking. The TF.js engine's list (engines/tfjs/layers/masking.ts) is the same
+# (test/training/masking.test.ts compares them).
+MASK_PASSING = frozenset({
+    'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Dropout', 'SpatialDropout1D',
+    'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'BatchNormalization', 'LayerNormalization',
+    'GroupNormalization', 'UnitNormalization', 'ActivityRegularization', 'TimeDistributed',
+})
+
+
 class KerasLayer(nn.Module):
     """A Keras layer as a torch module. Subclasses fill self.keras_weights in Keras order."""
 
     has_trainable = True  # whether the layer's Keras config carries `trainable`
+    class_name = ''  # the Keras class, set by build_layer
+    # Whether forward takes the input's mask: forward(x, mask), mask a boolean (batch, steps) tensor.
+    uses_mask = False
+
+    def output_mask(self, x: torch.Tensor, mask: Optional[torch.Tensor]) -> Optional[torch.Tensor]:
+        """The mask of this layer's output, from its input `x` and the input's mask (None: none)."""
+        return mask if mask is not None and self.class_name in MASK_PASSING else None
 
     def __init__(self, config: Dict[str, Any], input_shape: Shape):
         super().__init__()
@@ -58,6 +76,10 @@ class KerasLayer(nn.Module):
         # Keras's InputLayer config has no trainable key (and no weights to freeze).
         self.trainable_layer = bool(self.arg('trainable')) if self.has_trainable else True
         self.keras_weights: List[KerasWeight] = []
+
+    def activity_regularizer(self) -> Any:
+        """The Keras JSON of the regularizer on this layer's output (None: none)."""
+        return self.config.get('activity_regularizer')
 
     def arg(self, key: str, config: Optional[Dict[str, Any]] = None) -> Any:
         """The Keras argument `key` of this layer's config (or of `config`), without a default."""

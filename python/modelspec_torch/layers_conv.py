@@ -7,7 +7,7 @@ cases pad explicitly first.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -70,30 +70,34 @@ class Conv(KerasLayer):
 
 
 class DepthwiseConv2D(KerasLayer):
-    """Keras depthwise kernel (kh, kw, in, multiplier); torch groups=in with out = in*multiplier,
-    output channel c*multiplier + m in both."""
+    """Keras depthwise kernel (k1..kN, in, multiplier); torch groups=in with out = in*multiplier,
+    output channel c*multiplier + m in both. N is 2 (DepthwiseConv2D, SeparableConv2D) or 1
+    (SeparableConv1D)."""
 
     def __init__(self, config, input_shape: Shape, depthwise_key='depthwise_initializer'):
         super().__init__(config, input_shape)
         _check_channels_last(config)
-        k = as_tuple(config['kernel_size'], 2)
-        self.strides = as_tuple(self.arg('strides'), 2)
-        self.dilation = as_tuple(self.arg('dilation_rate'), 2)
+        n = len(input_shape) - 1
+        self.n = n
+        k = as_tuple(config['kernel_size'], n)
+        self.strides = as_tuple(self.arg('strides'), n)
+        self.dilation = as_tuple(self.arg('dilation_rate'), n)
         cin, dm = int(input_shape[-1]), int(self.arg('depth_multiplier'))
         self.cin = cin
         self.padder = _Padder(spatial_padding(self.arg('padding'), input_shape[:-1], k,
                                               self.strides, self.dilation))
         self.depthwise = self.new_param(cin * dm, 1, *k)
+        spatial = tuple(range(2, 2 + n))
         self.add_weight(
             'depthwise_kernel', (*k, cin, dm), self.depthwise,
-            lambda w: w.reshape(cin, dm, *k).permute(2, 3, 0, 1),
-            lambda t: t.permute(2, 3, 0, 1).reshape(cin * dm, 1, *k),
+            lambda w: w.reshape(cin, dm, *k).permute(*spatial, 0, 1),
+            lambda t: t.permute(n, n + 1, *range(n)).reshape(cin * dm, 1, *k),
             self.arg(depthwise_key))
         self.out_channels = cin * dm
 
     def depthwise_cf(self, x_cf, bias=None):
-        return F.conv2d(self.padder(x_cf), self.depthwise, bias, self.strides, self.padder.op_padding,
-                        self.dilation, self.cin)
+        return CONV_FN[self.n](self.padder(x_cf), self.depthwise, bias, self.strides, self.padder.op_padding,
+                               self.dilation, self.cin)
 
 
 class DepthwiseConv2DLayer(DepthwiseConv2D):
@@ -110,12 +114,15 @@ class DepthwiseConv2DLayer(DepthwiseConv2D):
         return self.activation(to_channels_last(self.depthwise_cf(to_channels_first(x), self.bias)))
 
 
-class SeparableConv2D(DepthwiseConv2D):
+class SeparableConv(DepthwiseConv2D):
+    """SeparableConv1D/2D: the depthwise convolution, then a pointwise (kernel 1) one."""
+
     def __init__(self, config, input_shape: Shape):
         super().__init__(config, input_shape)
         filters, mid = int(config['filters']), self.out_channels
-        self.pointwise = self.new_param(filters, mid, 1, 1)
-        self.add_weight('pointwise_kernel', (1, 1, mid, filters), self.pointwise,
+        ones = (1,) * self.n
+        self.pointwise = self.new_param(filters, mid, *ones)
+        self.add_weight('pointwise_kernel', (*ones, mid, filters), self.pointwise,
                         conv_weight_to_keras, conv_weight_from_keras, self.arg('pointwise_initializer'))
         self.bias = None
         if self.arg('use_bias'):
@@ -124,35 +131,52 @@ class SeparableConv2D(DepthwiseConv2D):
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
-        y = F.conv2d(self.depthwise_cf(to_channels_first(x)), self.pointwise, self.bias)
+        y = CONV_FN[self.n](self.depthwise_cf(to_channels_first(x)), self.pointwise, self.bias)
         return self.activation(to_channels_last(y))
 
 
-class Conv2DTranspose(KerasLayer):
-    """Keras kernel (kh, kw, filters, in). torch computes the full transposed convolution; TF's
-    output size (in*stride for 'same') is then a crop of it, or zero-extended at the end
-    when the kernel is smaller than the stride."""
+CONV_TRANSPOSE_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def deconv_output_length(size: int, kernel: int, padding: str, output_padding: Optional[int], stride: int,
+                         dilation: int) -> int:
+    """Keras's conv_utils.deconv_output_length (language/catalog/conv-utils.ts mirrors it)."""
+    eff = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        return size * stride + max(eff - stride, 0) if padding == 'valid' else size * stride
+    pad = eff // 2 if padding == 'same' else 0
+    return (size - 1) * stride + eff - 2 * pad + int(output_padding)
+
+
+class ConvTranspose(KerasLayer):
+    """Conv1D/2D/3DTranspose. Keras kernel (k1..kN, filters, in). torch computes the full
+    transposed convolution ((in-1)*stride + dilated kernel long); TF's output (Keras's
+    deconv_output_length, with output_padding) is a crop of it starting at TF's 'same' padding
+    before, or zero-extended at the end where longer (output_padding, a kernel shorter than the
+    stride)."""
 
     def __init__(self, config, input_shape: Shape):
         super().__init__(config, input_shape)
         _check_channels_last(config)
-        if config.get('output_padding') is not None:
-            raise ValueError('Conv2DTranspose output_padding is not supported')
-        k = as_tuple(config['kernel_size'], 2)
-        self.strides = as_tuple(self.arg('strides'), 2)
-        self.dilation = as_tuple(self.arg('dilation_rate'), 2)
+        n = len(input_shape) - 1
+        self.n = n
+        k = as_tuple(config['kernel_size'], n)
+        self.strides = as_tuple(self.arg('strides'), n)
+        self.dilation = as_tuple(self.arg('dilation_rate'), n)
+        output_padding = self.arg('output_padding')
+        ops: List[Optional[int]] = [None] * n if output_padding is None else list(as_tuple(output_padding, n))
         cin, filters = int(input_shape[-1]), int(config['filters'])
         padding = str(self.arg('padding')).lower()
         self.crops: List[Tuple[int, int]] = []  # per axis: (start, target length)
-        for size, kk, s, d in zip(input_shape[:-1], k, self.strides, self.dilation):
-            eff = (kk - 1) * d + 1
-            target = size * s if padding == 'same' else size * s + max(eff - s, 0)
-            full = (size - 1) * s + eff
+        for size, kk, st, d, op in zip(input_shape[:-1], k, self.strides, self.dilation, ops):
+            target = deconv_output_length(size, kk, padding, op, st, d)
+            full = (size - 1) * st + (kk - 1) * d + 1
             start = max(full - target, 0) // 2 if padding == 'same' else 0
             self.crops.append((start, target))
         self.weight = self.new_param(cin, filters, *k)
-        self.add_weight('kernel', (*k, filters, cin), self.weight, lambda w: w.permute(2, 3, 1, 0),
-                        lambda t: t.permute(3, 2, 0, 1), self.arg('kernel_initializer'))
+        spatial = tuple(range(2, 2 + n))
+        self.add_weight('kernel', (*k, filters, cin), self.weight, lambda w: w.permute(*spatial, 1, 0),
+                        lambda t: t.permute(n + 1, n, *range(n)), self.arg('kernel_initializer'))
         self.bias = None
         if self.arg('use_bias'):
             self.bias = self.new_param(filters)
@@ -160,14 +184,14 @@ class Conv2DTranspose(KerasLayer):
         self.activation = get_activation(config.get('activation'))
 
     def forward(self, x):
-        y = F.conv_transpose2d(to_channels_first(x), self.weight, None, self.strides, 0, 0, 1, self.dilation)
+        y = CONV_TRANSPOSE_FN[self.n](to_channels_first(x), self.weight, None, self.strides, 0, 0, 1, self.dilation)
         for axis, (start, target) in enumerate(self.crops, start=2):
             y = y.narrow(axis, start, min(target, y.shape[axis] - start))
-            if y.shape[axis] < target:  # kernel smaller than stride: TF's output is zero there
+            if y.shape[axis] < target:  # output_padding, or a kernel smaller than the stride: TF's output is zero there
                 pad = [0, 0] * (y.dim() - axis - 1) + [0, target - y.shape[axis]]
                 y = F.pad(y, pad)
         if self.bias is not None:
-            y = y + self.bias.view(1, -1, 1, 1)
+            y = y + self.bias.view(1, -1, *([1] * self.n))
         return self.activation(to_channels_last(y))
 
 
@@ -282,8 +306,8 @@ def _kind(kind, cls):
 
 LAYERS = {
     'Conv1D': Conv, 'Conv2D': Conv, 'Conv3D': Conv,
-    'Conv2DTranspose': Conv2DTranspose,
-    'SeparableConv2D': SeparableConv2D,
+    'Conv1DTranspose': ConvTranspose, 'Conv2DTranspose': ConvTranspose, 'Conv3DTranspose': ConvTranspose,
+    'SeparableConv1D': SeparableConv, 'SeparableConv2D': SeparableConv,
     'DepthwiseConv2D': DepthwiseConv2DLayer,
     'UpSampling1D': UpSampling, 'UpSampling2D': UpSampling, 'UpSampling3D': UpSampling,
     'ZeroPadding1D': ZeroPadding, 'ZeroPadding2D': ZeroPadding, 'ZeroPadding3D': ZeroPadding,

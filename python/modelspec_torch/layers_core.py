@@ -237,6 +237,10 @@ class Embedding(KerasLayer):
         self.add_weight('embeddings', (n, dim), self.embeddings, identity, identity,
                         self.arg('embeddings_initializer'))
 
+    def output_mask(self, x, mask):
+        # mask_zero=True: index 0 is padding, masked for the layers after (Keras's compute_mask).
+        return x != 0 if self.arg('mask_zero') else None
+
     def forward(self, x):
         return F.embedding(x.long(), self.embeddings)
 
@@ -311,6 +315,63 @@ class LayerNormalization(KerasLayer):
         return F.layer_norm(x, self.norm_shape, self.gamma, self.beta, self.eps)
 
 
+class Masking(KerasLayer):
+    """Keras's Masking: a step whose features all equal mask_value is masked (zeros out, and
+    a mask for the layers after it)."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.mask_value = float(self.arg('mask_value'))
+
+    def output_mask(self, x, mask):
+        return (x != self.mask_value).any(dim=-1)
+
+    def forward(self, x):
+        keep = (x != self.mask_value).any(dim=-1, keepdim=True)
+        return torch.where(keep, x, torch.zeros_like(x))
+
+
+class ActivityRegularization(KerasLayer):
+    """Keras's ActivityRegularization: the identity, with an L1L2(l1, l2) activity regularizer
+    (KerasSequential adds its penalty to the loss, as every activity regularizer's)."""
+
+    def activity_regularizer(self):
+        return {'class_name': 'L1L2', 'config': {'l1': self.arg('l1'), 'l2': self.arg('l2')}}
+
+    def forward(self, x):
+        return x
+
+
+CHANNEL_AXIS = 1  # torch's channel axis (channels_first)
+
+
+class GroupNormalization(KerasLayer):
+    """Keras's GroupNormalization: the channels of `axis` in `groups` (-1: one per channel), each
+    sample's group normalised over its channels and every other non-batch axis, as torch's
+    group_norm does on the channels moved to axis 1."""
+
+    def __init__(self, config, input_shape):
+        super().__init__(config, input_shape)
+        self.axis = int(self.arg('axis')) % (len(input_shape) + 1)
+        channels = int(input_shape[self.axis - 1])
+        groups = int(self.arg('groups'))
+        self.groups = channels if groups == -1 else groups
+        if self.groups <= 0 or channels % self.groups:
+            raise ValueError(f'GroupNormalization groups={groups} does not divide the {channels} channels')
+        self.eps = float(self.arg('epsilon'))
+        self.gamma = self.new_param(channels) if self.arg('scale') else None
+        self.beta = self.new_param(channels) if self.arg('center') else None
+        if self.gamma is not None:
+            self.add_weight('gamma', (channels,), self.gamma, identity, identity, self.arg('gamma_initializer'))
+        if self.beta is not None:
+            self.add_weight('beta', (channels,), self.beta, identity, identity, self.arg('beta_initializer'))
+
+    def forward(self, x):
+        # torch's group_norm wants the channels on axis 1; the other axes' order does not matter.
+        y = F.group_norm(x.transpose(self.axis, CHANNEL_AXIS), self.groups, self.gamma, self.beta, self.eps)
+        return y.transpose(self.axis, CHANNEL_AXIS)
+
+
 LAYERS = {
     'InputLayer': InputLayer,
     'Dense': Dense,
@@ -334,4 +395,7 @@ LAYERS = {
     'Embedding': Embedding,
     'BatchNormalization': BatchNormalization,
     'LayerNormalization': LayerNormalization,
+    'GroupNormalization': GroupNormalization,
+    'Masking': Masking,
+    'ActivityRegularization': ActivityRegularization,
 }

@@ -21,9 +21,11 @@ from torch import nn
 
 from . import initializers
 from .activations import get_activation
-from .keras_layouts import (recurrent_biases_from_keras, recurrent_weight_from_keras, recurrent_weight_to_keras,
+from .keras_layouts import (conv_weight_from_keras, conv_weight_to_keras, recurrent_biases_from_keras,
+                            recurrent_weight_from_keras, recurrent_weight_to_keras,
                             gates_from_keras)
-from .layers_base import KerasLayer, Shape
+from .layers_base import KerasLayer, Shape, as_tuple, spatial_padding, torch_pad_arg
+from .layers_conv import _check_channels_last
 
 GATES = {'LSTM': 4, 'GRU': 3, 'SimpleRNN': 1}
 
@@ -102,18 +104,26 @@ class Recurrent(KerasLayer):
         b_ih.requires_grad_(self.trainable_layer)
         b_hh.requires_grad_(False)
 
-    def forward(self, x):
+    uses_mask = True
+
+    def output_mask(self, x, mask):
+        return mask if self.return_sequences else None
+
+    def forward(self, x, mask=None):
         if self.go_backwards:
             x = x.flip(1)
+            mask = None if mask is None else mask.flip(1)
         if self.training and self.dropout > 0:  # Keras 3: one input mask shared by all steps
             x = x * _dropout_mask(x, (x.shape[0], 1, x.shape[2]), self.dropout)
-        if self.fast:
+        if self.fast and mask is None:
             out, _ = self.rnn(x)
         else:
-            out = self._loop(x)
+            out = self._loop(x, mask)
         return out if self.return_sequences else out[:, -1]
 
-    def _loop(self, x):
+    def _loop(self, x, steps=None):
+        """The cell step by step; at a step `steps` (batch, time) masks, the state and the
+        output stay the previous step's (Keras's rnn with zero_output_for_mask=False)."""
         r = self.rnn
         b_ih = r.bias_ih_l0 if r.bias else None
         b_hh = r.bias_hh_l0 if r.bias else None
@@ -127,19 +137,99 @@ class Recurrent(KerasLayer):
         outs = []
         for t in range(x.shape[1]):
             hp = F.linear(h * mask if mask is not None else h, r.weight_hh_l0, b_hh)
+            c_new = c
             if self.kind == 'LSTM':
                 i, f, g, o = (xp[:, t] + hp).chunk(4, dim=-1)
-                c = ract(f) * c + ract(i) * act(g)
-                h = ract(o) * act(c)
+                c_new = ract(f) * c + ract(i) * act(g)
+                h_new = ract(o) * act(c_new)
             elif self.kind == 'GRU':
                 xr, xz, xn = xp[:, t].chunk(3, dim=-1)
                 hr, hz, hn = hp.chunk(3, dim=-1)
                 rr, z = ract(xr + hr), ract(xz + hz)
-                h = z * h + (1 - z) * act(xn + rr * hn)
+                h_new = z * h + (1 - z) * act(xn + rr * hn)
             else:
-                h = act(xp[:, t] + hp)
+                h_new = act(xp[:, t] + hp)
+            if steps is None:
+                h, c = h_new, c_new
+            else:
+                keep = steps[:, t].unsqueeze(-1)
+                h, c = torch.where(keep, h_new, h), torch.where(keep, c_new, c)
             outs.append(h)
         return torch.stack(outs, dim=1)
+
+
+class ConvLSTM2D(KerasLayer):
+    """Keras's ConvLSTM2D (keras/src/layers/rnn/conv_lstm.py): an LSTM cell whose products are
+    convolutions. Input (batch, time, rows, cols, channels). The input convolution has the
+    layer's strides, padding and dilation; the recurrent one stride 1 and TF's 'same' padding.
+    Keras's kernel (kh, kw, C, 4f) and recurrent kernel (kh, kw, f, 4f) hold the gates i, f, c, o
+    along the last axis: torch's conv weights (4f, C, kh, kw) with the same channel order."""
+
+    def __init__(self, config, input_shape: Shape):
+        super().__init__(config, input_shape)
+        _check_channels_last(config)
+        if config.get('stateful') or config.get('return_state'):
+            raise ValueError('ConvLSTM2D: stateful and return_state are not supported in a Sequential model')
+        if len(input_shape) != 4:
+            raise ValueError(f'ConvLSTM2D expects (timesteps, rows, cols, channels) input, got {tuple(input_shape)}')
+        k = as_tuple(config['kernel_size'], 2)
+        self.strides = as_tuple(self.arg('strides'), 2)
+        self.dilation = as_tuple(self.arg('dilation_rate'), 2)
+        cin, f = int(input_shape[-1]), int(config['filters'])
+        self.filters = f
+        pads = spatial_padding(str(self.arg('padding')), input_shape[1:3], k, self.strides, self.dilation)
+        self.input_pad = torch_pad_arg(pads)
+        rows, cols = [
+            (n + b + a - ((kk - 1) * d + 1)) // s + 1
+            for n, (b, a), kk, s, d in zip(input_shape[1:3], pads, k, self.strides, self.dilation)]
+        self.state_shape = (f, rows, cols)
+        self.recurrent_pad = torch_pad_arg(spatial_padding('same', (rows, cols), k, (1, 1), (1, 1)))
+        self.activation = get_activation(str(self.arg('activation') or 'linear'))
+        self.recurrent_activation = get_activation(str(self.arg('recurrent_activation') or 'linear'))
+        self.return_sequences = bool(self.arg('return_sequences'))
+        self.go_backwards = bool(self.arg('go_backwards'))
+        self.dropout = float(self.arg('dropout') or 0.0)
+        self.recurrent_dropout = float(self.arg('recurrent_dropout') or 0.0)
+        self.kernel = self.new_param(4 * f, cin, *k)
+        self.add_weight('kernel', (*k, cin, 4 * f), self.kernel, conv_weight_to_keras, conv_weight_from_keras,
+                        self.arg('kernel_initializer'))
+        self.recurrent_kernel = self.new_param(4 * f, f, *k)
+        self.add_weight('recurrent_kernel', (*k, f, 4 * f), self.recurrent_kernel, conv_weight_to_keras,
+                        conv_weight_from_keras, self.arg('recurrent_initializer'))
+        self.bias = None
+        if self.arg('use_bias'):
+            self.bias = self.new_param(4 * f)
+            self.add_weight('bias', (4 * f,), self.bias, lambda b: b, lambda b: b, None)
+            value = initializers.make(self.arg('bias_initializer'), (4 * f,))
+            if self.arg('unit_forget_bias'):
+                value[f:2 * f] = 1.0  # Keras: the forget gate's bias starts at one
+            self.keras_weights[-1].set(value)
+
+    def forward(self, x):
+        if self.go_backwards:
+            x = x.flip(1)
+        b, steps = x.shape[0], x.shape[1]
+        xs = x.movedim(x.dim() - 1, 2)  # (batch, time, C, rows, cols)
+        if self.training and self.dropout > 0:  # one input mask for every step, as the LSTM's
+            xs = xs * _dropout_mask(xs, (b, 1) + tuple(xs.shape[2:]), self.dropout)
+        h = xs.new_zeros((b,) + self.state_shape)
+        c = h
+        rec_mask = None
+        if self.training and self.recurrent_dropout > 0:
+            rec_mask = _dropout_mask(xs, h.shape, self.recurrent_dropout)
+        act, ract = self.activation, self.recurrent_activation
+        outs = []
+        for t in range(steps):
+            xp = F.conv2d(F.pad(xs[:, t], self.input_pad), self.kernel, self.bias, self.strides, 0, self.dilation)
+            hp = F.conv2d(F.pad(h * rec_mask if rec_mask is not None else h, self.recurrent_pad),
+                          self.recurrent_kernel)
+            i, f, g, o = (xp + hp).chunk(4, dim=1)
+            c = ract(f) * c + ract(i) * act(g)
+            h = ract(o) * act(c)
+            outs.append(h)
+        if self.return_sequences:
+            return torch.stack(outs, dim=1).movedim(2, 4)
+        return h.movedim(1, 3)
 
 
 class Bidirectional(KerasLayer):
@@ -162,9 +252,14 @@ class Bidirectional(KerasLayer):
             raise ValueError(f"Bidirectional merge_mode '{self.merge_mode}' is not supported")
         self.keras_weights = self.forward_layer.keras_weights + self.backward_layer.keras_weights
 
-    def forward(self, x):
-        y_fwd = self.forward_layer(x)
-        y_bwd = self.backward_layer(x)
+    uses_mask = True
+
+    def output_mask(self, x, mask):
+        return mask if self.return_sequences else None
+
+    def forward(self, x, mask=None):
+        y_fwd = self.forward_layer(x, mask)
+        y_bwd = self.backward_layer(x, mask)
         if self.return_sequences:  # Keras re-aligns the backward sequence with the input's time
             y_bwd = y_bwd.flip(1)
         if self.merge_mode == 'concat':
@@ -195,6 +290,7 @@ LAYERS = {
     'LSTM': lambda c, s: Recurrent(c, s, 'LSTM'),
     'GRU': lambda c, s: Recurrent(c, s, 'GRU'),
     'SimpleRNN': lambda c, s: Recurrent(c, s, 'SimpleRNN'),
+    'ConvLSTM2D': ConvLSTM2D,
     'Bidirectional': Bidirectional,
     'TimeDistributed': TimeDistributed,
 }

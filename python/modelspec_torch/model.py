@@ -1,6 +1,7 @@
 """Builds a torch module from Keras's Sequential JSON config, with Keras's weights and counts."""
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -75,27 +76,29 @@ class KerasSequential(nn.Module):
             self.output_shapes.append(shape)
         self.output_shape: Shape = shape
         # Keras's activity regularizers: a penalty on a layer's output, added to the batch's loss
-        # (l1·Σ|y| + l2·Σy² over the batch, as Keras 3). forward() leaves this batch's sum in
-        # activity_penalty (None when the model has none).
+        # (l1·Σ|y| + l2·Σy² over the batch, divided by the batch size, as Keras ≥ 3.14's
+        # Layer.__call__). forward() leaves this batch's sum in activity_penalty (None: none).
         self.activity = {}
         for i, layer in enumerate(self.layer_list):
-            fn = make_regularizer(layer.config.get('activity_regularizer'))
+            fn = make_regularizer(layer.activity_regularizer())
             if fn is not None:
                 self.activity[i] = fn
         self.activity_penalty: Optional[torch.Tensor] = None
         self.train()
 
     def _through(self, x, layers):
-        if not self.activity:
-            for layer in layers:
-                x = layer(x)
-            return x
+        # Keras's mask (Masking, Embedding(mask_zero=True)) goes along with the tensor: each
+        # layer gives its output's (KerasLayer.output_mask), the recurrent layers take it.
+        mask = None
         total = None
         for i, layer in enumerate(layers):
-            x = layer(x)
+            y = layer(x, mask) if layer.uses_mask and mask is not None else layer(x)
+            mask = layer.output_mask(x, mask)
+            x = y
             fn = self.activity.get(i)
             if fn is not None:
-                total = fn(x.float()) if total is None else total + fn(x.float())
+                penalty = fn(x.float()) / x.shape[0]
+                total = penalty if total is None else total + penalty
         self.activity_penalty = total
         return x
 
@@ -140,7 +143,8 @@ def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray], la
                 raise ValueError(f"weight {layer.layer_name}/{w.name}: expected shape {w.shape}, "
                                  f"got {tuple(value.shape)}")
             value = value.reshape(w.shape)
-        device = next(iter(module.parameters())).device
+        # A model may hold only buffers (an adapted Normalization): its device is theirs.
+        device = next(itertools.chain(module.parameters(), module.buffers()), torch.zeros(0)).device
         w.set(torch.from_numpy(value).to(device))
 
 

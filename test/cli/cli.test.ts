@@ -41,13 +41,13 @@ describe('modelspec check', () => {
 
   it('warns, with the fix first, under a layer the backend chosen in the fit block cannot run', () => {
     const path = file(
-      "model m {\n    Input(shape=(8, 8, 2))\n    Conv2DTranspose(4, 3, strides=2, output_padding=1)\n    Flatten()\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n",
+      "model m {\n    Input(shape=(8, 2))\n    GRU(4, reset_after=False)\n    Flatten()\n    Dense(1)\n}\nfit {\n    backend: 'torch'\n}\n",
     );
     const r = run('check', path);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(
       r.stdout,
-      /:3:5: warning unsupported-layer: Conv2DTranspose with output_padding=\(1, 1\) does not run on the PyTorch engine yet; use output_padding=None, or train it with the TensorFlow\.js engine \(backend: 'tfjs'\)\n/,
+      /:3:5: warning unsupported-layer: GRU with reset_after=False does not run on the PyTorch engine yet; use reset_after=True, or train it with the TensorFlow\.js engine \(backend: 'tfjs'\)\n/,
     );
     assert.match(r.stdout, /note: backend: 'torch' is chosen here \([^)]*m\.model:8:14\)/);
     assert.match(r.stdout, /1 file checked: 0 errors, 1 warning/);

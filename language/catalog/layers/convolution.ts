@@ -1,8 +1,8 @@
-// Convolutions: Conv1D/2D/3D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D (channels_last).
+// Convolutions: Conv1D/2D/3D, Conv1D/2D/3DTranspose, SeparableConv1D/2D, DepthwiseConv2D (channels_last).
 // Weights, as Keras builds them:
 //   ConvND:          kernel k1·…·kN · (C / groups) · filters, bias filters
-//   Conv2DTranspose: kernel kh·kw · filters · C, bias filters
-//   SeparableConv2D: depthwise kh·kw · C · depth_multiplier, pointwise C · depth_multiplier · filters, bias filters
+//   ConvNDTranspose: kernel k1·…·kN · filters · C, bias filters
+//   SeparableConvND: depthwise k1·…·kN · C · depth_multiplier, pointwise C · depth_multiplier · filters, bias filters
 //   DepthwiseConv2D: depthwise kh·kw · C · depth_multiplier, bias C · depth_multiplier
 
 import { arg, int, intTuple, oneOfAnyCase, optional, required } from '../arg-types';
@@ -161,90 +161,117 @@ export const Conv1D = convLayer(1);
 export const Conv2D = convLayer(2);
 export const Conv3D = convLayer(3);
 
-export const Conv2DTranspose: LayerSpec = defineLayer({
-  name: 'Conv2DTranspose',
-  category: 'convolution',
-  // The PyTorch engine (and so ONNX, which it writes) infers the output size; modelspec_torch/layers_conv.py.
-  argSupport: [{ arg: 'output_padding', only: null, targets: ['torch', 'onnx'] }],
-  unsupported: NO_PYTORCH_EXPORT,
-  doc: 'Transposed 2D convolution ("deconvolution"): goes the opposite way of Conv2D, e.g. upsampling by its strides.',
-  inputRanks: [3],
-  args: [
-    filtersArg,
-    kernelArg(2),
-    stridesArg(2),
-    paddingArg(false),
-    arg(
-      'output_padding',
-      optional(intTuple(2, 0)),
-      null,
-      'Extra rows/columns added to one side of the output; each must be less than its stride. None: inferred.',
-    ),
-    dataFormatArg,
-    dilationArg(2),
-    activationArg(),
-    useBiasArg,
-    ...kernelBiasArgs(),
-  ],
-  outputShape(ctx) {
-    const w = readWindow('Conv2DTranspose', ctx, 2);
-    const outputPadding = argOptionalTuple(ctx.args, 'output_padding', 2);
-    if (outputPadding?.some((p, i) => p >= w.strides[i])) {
-      throw new ShapeError(
-        'shape-mismatch',
-        `Conv2DTranspose output_padding ${formatTuple(outputPadding)} must be less than strides ${formatTuple(w.strides)} on each axis; lower output_padding`,
+/**
+ * Conv1DTranspose, Conv2DTranspose, Conv3DTranspose (keras/src/layers/convolutional/
+ * base_conv_transpose.py): kernel k1·…·kN · filters · C, bias filters; each spatial axis is
+ * Keras's deconv_output_length, with output_padding when given.
+ */
+function convTransposeLayer(rank: 1 | 2 | 3): LayerSpec {
+  const name = `Conv${rank}DTranspose`;
+  return defineLayer({
+    name,
+    category: 'convolution',
+    unsupported: NO_PYTORCH_EXPORT,
+    doc:
+      `Transposed ${rank}D convolution ("deconvolution"): goes the opposite way of Conv${rank}D, e.g. upsampling ` +
+      `by its strides; input (${rank === 1 ? 'steps' : rank === 2 ? 'height, width' : 'depth, height, width'}, channels).`,
+    inputRanks: [rank + 1],
+    args: [
+      filtersArg,
+      kernelArg(rank),
+      stridesArg(rank),
+      paddingArg(false),
+      arg(
+        'output_padding',
+        optional(intTuple(rank, 0)),
+        null,
+        'Extra steps added to one side of the output along each axis; each must be less than its stride. None: inferred.',
+      ),
+      dataFormatArg,
+      dilationArg(rank),
+      activationArg(),
+      useBiasArg,
+      ...kernelBiasArgs(),
+    ],
+    outputShape(ctx) {
+      const w = readWindow(name, ctx, rank);
+      const outputPadding = argOptionalTuple(ctx.args, 'output_padding', rank);
+      if (outputPadding?.some((p, i) => p >= w.strides[i])) {
+        throw new ShapeError(
+          'shape-mismatch',
+          `${name} output_padding ${formatTuple(outputPadding)} must be less than strides ${formatTuple(w.strides)} on each axis; lower output_padding`,
+        );
+      }
+      const spatial = w.kernel.map((k, i) =>
+        deconvOutputLength(ctx.input[i], k, w.padding, outputPadding?.[i] ?? null, w.strides[i], w.dilation[i]),
       );
-    }
-    const spatial = [0, 1].map((i) =>
-      deconvOutputLength(ctx.input[i], w.kernel[i], w.padding, outputPadding?.[i] ?? null, w.strides[i], w.dilation[i]),
-    );
-    return [...spatial, argNumber(ctx.args, 'filters')];
-  },
-  params(ctx) {
-    const channels = knownDim('Conv2DTranspose', ctx.input, -1, 'channel axis');
-    const filters = argNumber(ctx.args, 'filters');
-    const kernel = product(argTuple(ctx.args, 'kernel_size', 2));
-    return { trainable: kernel * filters * channels + (argBool(ctx.args, 'use_bias') ? filters : 0), nonTrainable: 0 };
-  },
-});
+      return [...spatial, argNumber(ctx.args, 'filters')];
+    },
+    params(ctx) {
+      const channels = knownDim(name, ctx.input, -1, 'channel axis');
+      const filters = argNumber(ctx.args, 'filters');
+      const kernel = product(argTuple(ctx.args, 'kernel_size', rank));
+      return {
+        trainable: kernel * filters * channels + (argBool(ctx.args, 'use_bias') ? filters : 0),
+        nonTrainable: 0,
+      };
+    },
+  });
+}
 
-export const SeparableConv2D: LayerSpec = defineLayer({
-  name: 'SeparableConv2D',
-  category: 'convolution',
-  unsupported: NO_PYTORCH_EXPORT,
-  doc: 'Depthwise separable 2D convolution: a depthwise convolution per channel, then a 1×1 pointwise convolution mixing channels into `filters`.',
-  inputRanks: [3],
-  args: [
-    filtersArg,
-    kernelArg(2),
-    stridesArg(2),
-    paddingArg(false),
-    dataFormatArg,
-    dilationArg(2),
-    depthMultiplierArg,
-    activationArg(),
-    useBiasArg,
-    initializerArg('depthwise_initializer', 'glorot_uniform', 'depthwise kernel'),
-    initializerArg('pointwise_initializer', 'glorot_uniform', 'pointwise kernel'),
-    initializerArg('bias_initializer', 'zeros', 'bias vector'),
-    regularizerArg('depthwise_regularizer', 'depthwise kernel'),
-    regularizerArg('pointwise_regularizer', 'pointwise kernel'),
-    regularizerArg('bias_regularizer', 'bias vector'),
-    activityRegularizerArg,
-    constraintArg('depthwise_constraint', 'depthwise kernel'),
-    constraintArg('pointwise_constraint', 'pointwise kernel'),
-    constraintArg('bias_constraint', 'bias vector'),
-  ],
-  outputShape: (ctx) => [...convSpatial('SeparableConv2D', ctx, 2), argNumber(ctx.args, 'filters')],
-  params(ctx) {
-    const channels = knownDim('SeparableConv2D', ctx.input, -1, 'channel axis');
-    const filters = argNumber(ctx.args, 'filters');
-    const multiplier = argNumber(ctx.args, 'depth_multiplier');
-    const depthwise = product(argTuple(ctx.args, 'kernel_size', 2)) * channels * multiplier;
-    const pointwise = channels * multiplier * filters;
-    return { trainable: depthwise + pointwise + (argBool(ctx.args, 'use_bias') ? filters : 0), nonTrainable: 0 };
-  },
-});
+export const Conv1DTranspose = convTransposeLayer(1);
+export const Conv2DTranspose = convTransposeLayer(2);
+export const Conv3DTranspose = convTransposeLayer(3);
+
+/**
+ * SeparableConv1D and SeparableConv2D (keras/src/layers/convolutional/base_separable_conv.py):
+ * depthwise k1·…·kN · C · depth_multiplier, pointwise C · depth_multiplier · filters, bias filters.
+ */
+function separableLayer(rank: 1 | 2): LayerSpec {
+  const name = `SeparableConv${rank}D`;
+  return defineLayer({
+    name,
+    category: 'convolution',
+    unsupported: NO_PYTORCH_EXPORT,
+    doc:
+      `Depthwise separable ${rank}D convolution: a depthwise convolution per channel, then a pointwise ` +
+      `(kernel 1) convolution mixing channels into \`filters\`; input (${rank === 1 ? 'steps' : 'height, width'}, channels).`,
+    inputRanks: [rank + 1],
+    args: [
+      filtersArg,
+      kernelArg(rank),
+      stridesArg(rank),
+      paddingArg(false),
+      dataFormatArg,
+      dilationArg(rank),
+      depthMultiplierArg,
+      activationArg(),
+      useBiasArg,
+      initializerArg('depthwise_initializer', 'glorot_uniform', 'depthwise kernel'),
+      initializerArg('pointwise_initializer', 'glorot_uniform', 'pointwise kernel'),
+      initializerArg('bias_initializer', 'zeros', 'bias vector'),
+      regularizerArg('depthwise_regularizer', 'depthwise kernel'),
+      regularizerArg('pointwise_regularizer', 'pointwise kernel'),
+      regularizerArg('bias_regularizer', 'bias vector'),
+      activityRegularizerArg,
+      constraintArg('depthwise_constraint', 'depthwise kernel'),
+      constraintArg('pointwise_constraint', 'pointwise kernel'),
+      constraintArg('bias_constraint', 'bias vector'),
+    ],
+    outputShape: (ctx) => [...convSpatial(name, ctx, rank), argNumber(ctx.args, 'filters')],
+    params(ctx) {
+      const channels = knownDim(name, ctx.input, -1, 'channel axis');
+      const filters = argNumber(ctx.args, 'filters');
+      const multiplier = argNumber(ctx.args, 'depth_multiplier');
+      const depthwise = product(argTuple(ctx.args, 'kernel_size', rank)) * channels * multiplier;
+      const pointwise = channels * multiplier * filters;
+      return { trainable: depthwise + pointwise + (argBool(ctx.args, 'use_bias') ? filters : 0), nonTrainable: 0 };
+    },
+  });
+}
+
+export const SeparableConv1D = separableLayer(1);
+export const SeparableConv2D = separableLayer(2);
 
 export const DepthwiseConv2D: LayerSpec = defineLayer({
   name: 'DepthwiseConv2D',
@@ -286,7 +313,10 @@ export const CONVOLUTION_LAYERS: readonly LayerSpec[] = [
   Conv1D,
   Conv2D,
   Conv3D,
+  Conv1DTranspose,
   Conv2DTranspose,
+  Conv3DTranspose,
+  SeparableConv1D,
   SeparableConv2D,
   DepthwiseConv2D,
 ];

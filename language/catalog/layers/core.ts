@@ -1,6 +1,6 @@
-// Core layers: Input, Dense, Activation, Dropout, Embedding.
+// Core layers: Input, Dense, Activation, Dropout, Embedding, Masking.
 
-import { arg, bool, fraction, int, oneOf, optional, ref, required, seed, shape, string } from '../arg-types';
+import { arg, bool, float, fraction, int, oneOf, optional, ref, required, seed, shape, string } from '../arg-types';
 import {
   activationArg,
   activityRegularizerArg,
@@ -140,4 +140,20 @@ export const Embedding: LayerSpec = defineLayer({
   }),
 });
 
-export const CORE_LAYERS: readonly LayerSpec[] = [Input, Dense, Activation, Dropout, Embedding];
+// keras/src/layers/core/masking.py: a timestep (a position along every axis but the last) whose
+// values all equal mask_value is masked: its output is zeros, and the recurrent layers after it
+// skip it (their state and output stay those of the previous step). Both engines carry the mask
+// through the layers Keras lets it through (Dense, activations, dropout, noise, LayerNormalization,
+// GroupNormalization, ActivityRegularization) to SimpleRNN, LSTM, GRU and Bidirectional.
+export const Masking: LayerSpec = defineLayer({
+  name: 'Masking',
+  category: 'core',
+  // The PyTorch script has no masks: its recurrent layers would read the padding.
+  unsupported: ['pytorch'],
+  doc: 'Masks the timesteps whose features all equal mask_value (e.g. zero padding): they become zeros, and the recurrent layers after it skip them, keeping their state and output from the previous step. Input (timesteps, features).',
+  minInputRank: 2,
+  args: [arg('mask_value', float(), 0.0, 'The value that marks a padded timestep (all its features equal it).')],
+  outputShape: (ctx) => ctx.input,
+});
+
+export const CORE_LAYERS: readonly LayerSpec[] = [Input, Dense, Activation, Dropout, Embedding, Masking];

@@ -1,22 +1,26 @@
-// Recurrent layers on (timesteps, features) inputs: SimpleRNN, LSTM, GRU.
+// Recurrent layers on (timesteps, features) inputs: SimpleRNN, LSTM, GRU; and ConvLSTM2D on
+// sequences of images.
 // Weights per layer, with F input features and u units (Keras's kernel, recurrent kernel, bias):
 //   SimpleRNN: u·F + u·u + u        = u(u + F + 1)
 //   LSTM:      4 gates of the same   = 4u(u + F + 1)
 //   GRU:       3 gates; with reset_after=True (Keras's default) two biases per gate = 3u(u + F + 2)
 
-import { arg, bool, fraction, int, ref, required, seed } from '../arg-types';
+import { arg, bool, fraction, int, intTuple, oneOfAnyCase, ref, required, seed } from '../arg-types';
 import {
   activityRegularizerArg,
   constraintArg,
+  dataFormatArg,
   HYPERPARAMETER,
   initializerArg,
   regularizerArg,
   useBiasArg,
 } from '../common-args';
+import type { ConvPadding } from '../conv-utils';
 import { defineLayer } from '../define-layer';
 import { knownDim } from '../shapes';
 import { ShapeError, type ArgSpec, type LayerContext, type LayerSpec, type ParamCount } from '../types';
-import { argBool, argNumber } from '../values';
+import { argBool, argNumber, argString, argTuple } from '../values';
+import { slideWindow } from './windows';
 
 const unitsArg = required(
   'units',
@@ -146,4 +150,68 @@ export const GRU: LayerSpec = defineLayer({
   params: (ctx) => gatedParams('GRU', ctx, 3, argBool(ctx.args, 'reset_after') ? 2 : 1),
 });
 
-export const RECURRENT_LAYERS: readonly LayerSpec[] = [SimpleRNN, LSTM, GRU];
+/**
+ * ConvLSTM2D (keras/src/layers/rnn/conv_lstm.py, conv_lstm2d.py): an LSTM whose input and
+ * recurrent transformations are convolutions. Input (timesteps, rows, cols, channels); each step's
+ * input convolution has the layer's strides, padding and dilation, the recurrent one stride 1 and
+ * 'same'. Weights: kernel kh·kw·C·4f, recurrent kernel kh·kw·f·4f, bias 4f (gates i, f, c, o):
+ * 4·(kh·kw·C·f + kh·kw·f·f + f).
+ */
+export const ConvLSTM2D: LayerSpec = defineLayer({
+  name: 'ConvLSTM2D',
+  category: 'recurrent',
+  // The PyTorch script has no ConvLSTM module.
+  unsupported: ['pytorch'],
+  doc: 'Convolutional LSTM: an LSTM whose input and recurrent transformations are 2D convolutions, over a sequence of images. Input (timesteps, rows, cols, channels); output (rows, cols, filters), or every step with return_sequences.',
+  inputRanks: [4],
+  args: [
+    required('filters', int(1), 'Number of output channels (filters) of each convolution.', HYPERPARAMETER),
+    required(
+      'kernel_size',
+      intTuple(2),
+      'Size of the convolution window: an integer or a tuple of 2 integers.',
+      HYPERPARAMETER,
+    ),
+    arg('strides', intTuple(2), [1, 1], 'Step of the input convolution along rows and cols.'),
+    arg(
+      'padding',
+      oneOfAnyCase('valid', 'same'),
+      'valid',
+      "Of the input convolution: 'valid' (no padding) or 'same' (output ceil(input / stride)); the recurrent one is always 'same'.",
+    ),
+    dataFormatArg,
+    arg('dilation_rate', intTuple(2), [1, 1], 'Spacing between the kernel elements of the input convolution.'),
+    activation('activation', 'tanh', 'Activation of the cell output (default tanh).'),
+    activation('recurrent_activation', 'sigmoid', 'Activation of the gates (default sigmoid).'),
+    ...weightArgs([arg('unit_forget_bias', bool, true, "Add 1 to the forget gate's bias at initialisation.")]),
+    arg('seed', seed, null, 'Random seed for dropout.'),
+    ...sequenceArgs.filter((a) => a.name !== 'unroll'),
+  ],
+  outputShape(ctx) {
+    if (ctx.args.return_state === true) {
+      throw new ShapeError(
+        'shape-mismatch',
+        'ConvLSTM2D with return_state=True returns its output and its states, which a Sequential model cannot pass on; remove return_state',
+      );
+    }
+    const spatial = slideWindow(ctx.input.slice(1, 3), {
+      layer: 'ConvLSTM2D',
+      windowName: 'kernel_size',
+      window: argTuple(ctx.args, 'kernel_size', 2),
+      strides: argTuple(ctx.args, 'strides', 2),
+      padding: argString(ctx.args, 'padding').toLowerCase() as ConvPadding,
+      dilation: argTuple(ctx.args, 'dilation_rate', 2),
+    });
+    const out = [...spatial, argNumber(ctx.args, 'filters')];
+    return argBool(ctx.args, 'return_sequences') ? [ctx.input[0], ...out] : out;
+  },
+  params(ctx) {
+    const channels = knownDim('ConvLSTM2D', ctx.input, -1, 'channel axis');
+    const f = argNumber(ctx.args, 'filters');
+    const k = argTuple(ctx.args, 'kernel_size', 2).reduce((a, b) => a * b, 1);
+    const bias = argBool(ctx.args, 'use_bias') ? f : 0;
+    return { trainable: 4 * (k * channels * f + k * f * f + bias), nonTrainable: 0 };
+  },
+});
+
+export const RECURRENT_LAYERS: readonly LayerSpec[] = [SimpleRNN, LSTM, GRU, ConvLSTM2D];

@@ -1,5 +1,6 @@
 // Regularization layers that leave the shape alone: SpatialDropout1D/2D/3D (drop whole channels),
-// GaussianNoise, GaussianDropout. Dropout itself lives with the core layers.
+// GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization. Dropout itself lives with
+// the core layers.
 
 import { arg, float, fraction, int, listOf, optional, required, seed } from '../arg-types';
 import { dataFormatArg, HYPERPARAMETER } from '../common-args';
@@ -67,7 +68,30 @@ export const AlphaDropout: LayerSpec = defineLayer({
   outputShape: (ctx) => ctx.input,
 });
 
+// keras/src/layers/regularization/activity_regularization.py: the identity, with an
+// L1L2(l1, l2) activity regularizer, so l1·Σ|x| + l2·Σx² over the batch joins the loss (in
+// training and evaluation, as every activity regularizer). Its config has l1 and l2 only.
+export const ActivityRegularization: LayerSpec = defineLayer({
+  name: 'ActivityRegularization',
+  category: 'regularization',
+  // The PyTorch script has no activity regularizers: it would train without the penalty.
+  unsupported: NO_PYTORCH_EXPORT,
+  doc: 'Passes its input through unchanged and adds l1·Σ|x| + l2·Σx² of it (over the batch) to the training loss.',
+  args: [
+    arg(
+      'l1',
+      float(0),
+      0.0,
+      'L1 factor: l1 times the sum of the absolute values is added to the loss.',
+      HYPERPARAMETER,
+    ),
+    arg('l2', float(0), 0.0, 'L2 factor: l2 times the sum of the squares is added to the loss.', HYPERPARAMETER),
+  ],
+  outputShape: (ctx) => ctx.input,
+});
+
 export const REGULARIZATION_LAYERS: readonly LayerSpec[] = [
+  ActivityRegularization,
   AlphaDropout,
   SpatialDropout1D,
   SpatialDropout2D,

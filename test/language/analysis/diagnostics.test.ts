@@ -240,6 +240,27 @@ describe('shapes', () => {
     assert.match(d.message, /5/);
     assert.ok(d.fixes?.some((f) => f.title.includes("padding='same'")));
   });
+  it('GroupNormalization groups that do not divide the channels: the numbers, and a fix that sets a divisor', () => {
+    // Keras's build() refuses it (group_normalization_test.py, test_groups_not_a_multiple_of_dim_error).
+    for (const [call, written, fixed] of [
+      ['GroupNormalization()', '', 'GroupNormalization(groups=20)'], // Keras's default 32 > 20 channels
+      ['GroupNormalization(groups=8)', '8', 'GroupNormalization(groups=5)'],
+      ['GroupNormalization(3, epsilon=0.01)', '3', 'GroupNormalization(2, epsilon=0.01)'],
+    ] as const) {
+      const text = model(`Input(shape=(8, 8, 20))\nConv2D(${call.includes('(3') ? 4 : 20}, 3)\n${call}`, '');
+      const { d, text: underlined } = one(text, 'shape-mismatch');
+      assert.equal(underlined, 'GroupNormalization', call);
+      const channels = call.includes('(3') ? 4 : 20;
+      assert.match(d.message, new RegExp(`divisor of ${channels} \\(`), d.message);
+      assert.match(d.message, new RegExp(`does not divide the ${channels} channels`), d.message);
+      const fix = d.fixes?.[0];
+      assert.ok(fix?.kind === 'replace', JSON.stringify(d.fixes));
+      assert.equal(text.slice(fix.range.start.offset, fix.range.end.offset), written, call);
+      const edited = text.slice(0, fix.range.start.offset) + fix.text + text.slice(fix.range.end.offset);
+      assert.ok(edited.includes(fixed), edited);
+      assert.deepEqual(analyze(edited).diagnostics, [], `${fixed} checks clean`);
+    }
+  });
   it('a Reshape whose element count differs', () => {
     const { d } = one(model(`Input(shape=(784,))\nReshape((7, 7, 32))`, ''), 'shape-mismatch');
     assert.match(d.message, /1568/);

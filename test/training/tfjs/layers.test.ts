@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileIO } from '../../../training/engines/tfjs/model-io';
 import { layer, tempDir } from './helpers';
+import { kerasLayer } from '../../helpers/keras-defaults';
 import { layerClassesFor, optimizerArgs } from '../../../language/catalog';
 import type { RunSpec } from '../../../training/protocol';
 import { engineCases, expected, loweredCase } from '../../fixtures/layer-cases';
@@ -280,6 +281,30 @@ test('a model with custom layers saves and reloads with tf.loadLayersModel, pred
   const a = (model.predict(x) as tf.Tensor).dataSync();
   const b = (reloaded.predict(x) as tf.Tensor).dataSync();
   assert.deepEqual(Array.from(b), Array.from(a));
+  model.dispose();
+  reloaded.dispose();
+});
+
+test("a Conv2DTranspose saved by TF.js's own layer (no dilation_rate) loads with the catalog default, predicting the same", async () => {
+  const layers = [
+    layer('InputLayer', { batch_shape: [null, 4, 4, 2] }),
+    kerasLayer('Conv2DTranspose', { name: 'up', filters: 3, kernel_size: [3, 3], strides: [2, 2] }),
+  ];
+  const model = await buildModel({ model: { class_name: 'Sequential', config: { name: 'old_up', layers } } }, 4);
+  const dir = join(tempDir(), 'saved');
+  await model.save(fileIO(dir));
+  // TF.js's Conv2DTranspose deleted dilation_rate from the config it saved.
+  const file = join(dir, 'model.json');
+  const text = readFileSync(file, 'utf8');
+  const stripped = text.replace(/,?"dilation_rate":\[[^\]]*\]/g, '');
+  assert.notEqual(stripped, text);
+  writeFileSync(file, stripped);
+  const reloaded = await tfl.loadLayersModel(fileIO(dir));
+  const x = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 2);
+  assert.deepEqual(
+    Array.from((reloaded.predict(x) as tf.Tensor).dataSync()),
+    Array.from((model.predict(x) as tf.Tensor).dataSync()),
+  );
   model.dispose();
   reloaded.dispose();
 });

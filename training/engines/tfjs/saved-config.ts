@@ -1,5 +1,6 @@
 // Saved TF.js models (model.json) read back for prediction: a GRU or GRUCell config written
-// before reset_after was saved lacks it. The layers read every argument strictly, so the
+// before reset_after was saved lacks it, and a Conv2DTranspose config saved by TF.js's own layer
+// (before conv-transpose.ts) lacks dilation_rate. The layers read every argument strictly, so the
 // catalog's default fills it here, where saved configs enter, and nowhere else.
 import { getLayer } from '../../../language/catalog';
 
@@ -14,7 +15,18 @@ function catalogResetAfter(): boolean {
   return value;
 }
 
-/** A copy of a saved topology with each GRU/GRUCell config's missing reset_after taken from the catalog. */
+function catalogDefault(layer: string, arg: string): unknown {
+  const spec = getLayer(layer)?.args.find((a) => a.name === arg);
+  if (!spec) throw new Error(`the catalog has no ${layer} ${arg}`);
+  return spec.default;
+}
+
+/** Saved configs that may lack an argument: class, the argument (snake_case), its catalog layer. */
+const MAY_LACK: readonly { classes: ReadonlySet<string>; arg: string; camel: string; layer: string }[] = [
+  { classes: new Set(['Conv2DTranspose']), arg: 'dilation_rate', camel: 'dilationRate', layer: 'Conv2DTranspose' },
+];
+
+/** A copy of a saved topology with each GRU/GRUCell config's missing reset_after (and the arguments MAY_LACK names) taken from the catalog. */
 export function withSavedDefaults<T>(topology: T): T {
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
@@ -30,6 +42,11 @@ export function withSavedDefaults<T>(topology: T): T {
       !('resetAfter' in config)
     ) {
       out['config'] = { ...config, reset_after: catalogResetAfter() };
+    }
+    for (const m of MAY_LACK) {
+      const c = out['config'];
+      if (m.classes.has(String(out['class_name'])) && isObject(c) && !(m.arg in c) && !(m.camel in c))
+        out['config'] = { ...c, [m.arg]: catalogDefault(m.layer, m.arg) };
     }
     return out;
   };

@@ -49,4 +49,16 @@ export function registerWasmGradientKernels(): void {
   for (const k of poolGradKernels(BACKEND)) replace(k);
   const sum = getKernel('Sum', BACKEND);
   if (sum) replace(sumKernel(BACKEND, sum));
+  // tfjs-backend-wasm 4.22's Conv3DBackpropInputV2 (Conv3D's input gradient, conv3dTranspose)
+  // returns zeros for strides > 1 and reads uninitialised memory (NaN) for some kernel shapes,
+  // and its Conv3DBackpropFilterV2 gives wrong filter gradients: the cpu kernels compute both
+  // right (test/training/layer-outputs.test.ts compares Conv3D/Conv3DTranspose with PyTorch).
+  // Its MaxPool3D starts each window's maximum at FLT_MIN (1.2e-38) instead of -inf, so a window
+  // of negative values gives 1.2e-38; the cpu kernels (and their gradient) are Keras's max.
+  for (const name of ['Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2', 'MaxPool3D', 'MaxPool3DGrad']) {
+    const fallback = cpuFallbackKernel(name, BACKEND);
+    if (!fallback) continue;
+    replace(fallback);
+    if (!cpuFallbackKernels.includes(name)) cpuFallbackKernels.push(name);
+  }
 }

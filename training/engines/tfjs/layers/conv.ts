@@ -123,7 +123,47 @@ export const CONV_LAYERS = [
   kerasConv(classOf(tfl.layers.conv1d({ filters: 1, kernelSize: 1 })), 'Conv1D', ['kernel']),
   kerasConv(classOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })), 'Conv2D', ['kernel']),
   kerasConv(classOf(tfl.layers.conv3d({ filters: 1, kernelSize: 1 })), 'Conv3D', ['kernel']),
-  kerasConv(classOf(tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 1 })), 'Conv2DTranspose', ['kernel']),
   kerasConv(classOf(tfl.layers.depthwiseConv2d({ kernelSize: 1 })), 'DepthwiseConv2D', ['depthwiseKernel']),
   kerasConv(classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })), 'SeparableConv2D', ['depthwiseKernel']),
 ];
+
+interface SeparableFields {
+  kernelSize: number[];
+  strides: number[];
+  dilationRate: number[] | number;
+  padding: 'same' | 'valid';
+  depthwiseKernel: tfl.LayerVariable;
+  pointwiseKernel: tfl.LayerVariable;
+  bias: tfl.LayerVariable | null;
+  activation: { apply(x: tf.Tensor): tf.Tensor } | null;
+}
+type SeparableBase = new (rank: number, args: object) => ConvLayer;
+// TF.js's SeparableConv (SeparableConv2D's parent) builds Keras's weights for any rank
+// (depthwise (k, C, multiplier), pointwise (1, C·multiplier, filters), bias) but throws
+// NotImplementedError when rank 1 is called. Keras's SeparableConv1D is the 2D one on a height-1
+// image; the depthwise kernel is dilated into rate-1 taps, as above, for the gradients.
+const SeparableConv = Object.getPrototypeOf(
+  classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })),
+) as SeparableBase;
+
+export class KerasSeparableConv1D extends SeparableConv {
+  static readonly className = 'SeparableConv1D';
+  constructor(args: object) {
+    super(1, args);
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const f = this as unknown as SeparableFields;
+      const x = tf.expandDims(Array.isArray(inputs) ? inputs[0]! : inputs, 1) as tf.Tensor4D;
+      const rate = Array.isArray(f.dilationRate) ? f.dilationRate[0]! : f.dilationRate;
+      const depthwise = tf.expandDims(dilateKernel(f.depthwiseKernel.read(), [rate]), 0) as tf.Tensor4D;
+      const pointwise = tf.expandDims(f.pointwiseKernel.read(), 0) as tf.Tensor4D;
+      let y: tf.Tensor = tf.squeeze(
+        tf.separableConv2d(x, depthwise, pointwise, [1, f.strides[0]!], f.padding, 1, 'NHWC'),
+        [1],
+      );
+      if (f.bias) y = tf.add(y, f.bias.read());
+      return f.activation ? f.activation.apply(y) : y;
+    });
+  }
+}
