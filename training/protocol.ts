@@ -33,6 +33,17 @@ export interface InitialWeights {
   source?: string;
 }
 
+/** A Normalization layer's adapt weights (Keras 3: mean, variance, count), by the layer's name. */
+export interface AdaptedWeights {
+  layer: string;
+  /** The kept axes' sizes: the shape of mean and variance ([] for axis=None). */
+  shape: number[];
+  /** Row-major, float64 as computed; the engines store them as float32. */
+  mean: number[];
+  variance: number[];
+  count: number;
+}
+
 /** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
 export interface PreparedSplit {
   x: TensorFile;
@@ -129,6 +140,9 @@ export interface RunSpec {
   lrFind?: LrFindSettings;
   /** Weights to start from: a Pretrained model's first layers, a run to evaluate, parity tests. */
   initialWeights?: InitialWeights;
+  /** Each Normalization without mean and variance, adapted on the training data before training
+   *  (training/data/adapt.ts); the engines set these weights after initialWeights. */
+  adapted?: AdaptedWeights[];
   /** A tune trial's run: its place in the search, for TensorBoard's HParams session
    *  (tensorboard.ts) and the runs view. Engines ignore it. */
   trial?: TrialSpec;

@@ -33,6 +33,14 @@ class InitialWeights(TypedDict):
     source: NotRequired[str]
 
 
+class AdaptedWeights(TypedDict):
+    layer: str
+    shape: List[int]
+    mean: List[float]
+    variance: List[float]
+    count: float
+
+
 class PreparedSplit(TypedDict):
     x: TensorFile
     y: TensorFile
@@ -127,6 +135,7 @@ class RunSpec(TypedDict):
     mode: NotRequired[Literal['train', 'evaluate', 'lr-find']]
     lrFind: NotRequired[LrFindSettings]  # mode 'lr-find': the learning-rate range test (lr_find.py)
     initialWeights: NotRequired[InitialWeights]
+    adapted: NotRequired[List[AdaptedWeights]]  # Normalization adapted on the training data, set after initialWeights
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
     trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
 

@@ -31,7 +31,7 @@ from .args import arg
 from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
 from .memory_format import apply_channels_last
-from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
+from .model import KerasSequential, load_adapted_weights, load_keras_weights, param_counts, trainable_parameters
 from .optimizers import make_optimizer
 from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, RunSpec, now_iso
 
@@ -95,6 +95,11 @@ def build_checked_model(spec: RunSpec) -> KerasSequential:
             f"this is a bug in one of them")
     if spec.get('initialWeights'):
         load_initial_weights(model, spec['initialWeights'])
+    if spec.get('adapted'):
+        try:
+            load_adapted_weights(model, spec['adapted'])
+        except ValueError as e:
+            raise RunFailed(str(e)) from e
     return model
 
 

@@ -12,7 +12,15 @@ import { now, type Emit } from './events';
 import { evaluateSplit, testReport } from './evaluate';
 import { getLoss, isClassificationLoss, type LossFn } from './losses';
 import { getMetrics, type MetricSpec } from './metrics';
-import { buildModel, checkParams, countParams, inputShapeOf, loadInitialWeights, outputShapeOf } from './model';
+import {
+  buildModel,
+  checkParams,
+  countParams,
+  inputShapeOf,
+  loadAdaptedWeights,
+  loadInitialWeights,
+  outputShapeOf,
+} from './model';
 import { fileIO } from './model-io';
 import { createOptimizer, type KerasOptimizer } from './optimizers';
 import { Random } from './random';
@@ -242,6 +250,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     model = await buildModel(spec, seed);
     checkParams(model, spec.expectedParams);
     if (spec.initialWeights) loadInitialWeights(model, spec.initialWeights);
+    if (spec.adapted) loadAdaptedWeights(model, spec.adapted);
 
     const data = new DataPipeline(spec.data, { input: inputShapeOf(model), output: outputShapeOf(model) });
     const lossFn = getLoss(spec.compile.loss);
