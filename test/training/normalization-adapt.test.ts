@@ -3,7 +3,7 @@
 // the training split (validation_split's part left out), computed once by the run and carried to
 // both engines in the RunSpec. The expected numbers come from numpy in /usr/bin/python3 reading the
 // same CSV; the engines' saved model.json must hold them as the layer's weights mean, variance and
-// count (Keras 3 never assigns count: 0), and both engines must give the same first-batch loss.
+// count (Keras 3 never assigns count: 0), as does the .keras archive exported from the run, and both engines must give the same first-batch loss.
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -170,6 +170,30 @@ describe('Normalization adapted on the training data', () => {
         close(mean!, want.mean, 'saved mean', 1e-6);
         close(variance!, want.variance, 'saved variance', 1e-6);
         assert.deepEqual(count, [0]);
+
+        // The .keras archive made from the run holds them where Keras 3's saving_lib puts them.
+        const archive = join(dir, `scales-${engine}.keras`);
+        const e = spawnSync(
+          process.execPath,
+          [CLI, 'export', started.runDir, '--to', 'keras-model', '--out', archive],
+          {
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(e.status, 0, e.stderr);
+        const read = [
+          'import io, json, sys, zipfile, h5py',
+          `z = zipfile.ZipFile(${JSON.stringify(archive)})`,
+          "h5 = h5py.File(io.BytesIO(z.read('model.weights.h5')), 'r')",
+          "g = h5['layers/normalization/vars']",
+          "print(json.dumps([g[k][()].tolist() for k in ('0', '1', '2')]))",
+        ].join('\n');
+        const h = spawnSync(NUMPY, ['-c', read], { encoding: 'utf8' });
+        assert.equal(h.status, 0, h.stderr);
+        const [kerasMean, kerasVariance, kerasCount] = JSON.parse(h.stdout) as [number[], number[], number];
+        close(kerasMean, want.mean, '.keras mean', 1e-6);
+        close(kerasVariance, want.variance, '.keras variance', 1e-6);
+        assert.equal(kerasCount, 0);
       },
     );
   }
