@@ -50,15 +50,14 @@ function resized(ctx: LayerContext) {
   return [argNumber(ctx.args, 'height'), argNumber(ctx.args, 'width'), ctx.input[2]!];
 }
 
-/** Keras's factor check: a pair must be (low, high) with low <= high. */
+/** Keras 3's factor check: one number, or a pair of two (which Keras 3 sorts: (0.2, -0.1) is (-0.1, 0.2)). */
 function checkFactor(layer: string, ctx: LayerContext, name: string): void {
   const value = ctx.args[name] as ArgValue | undefined;
   if (!Array.isArray(value)) return;
-  const [low, high] = value as number[];
-  if (value.length !== 2 || low === undefined || high === undefined || low > high) {
+  if (value.length !== 2) {
     throw new ShapeError(
       'shape-mismatch',
-      `${layer} ${name} must be one number f (for [-f, f]) or a pair (low, high) with low <= high; got ${JSON.stringify(value)}`,
+      `${layer} ${name} must be one number f (for [-f, f]) or a pair (low, high); got ${value.length} numbers ${JSON.stringify(value)}`,
     );
   }
 }
@@ -228,10 +227,11 @@ export const RandomRotation: LayerSpec = defineLayer({
   name: 'RandomRotation',
   category: 'preprocessing',
   unsupported: NO_SCRIPT,
-  doc: 'In training, rotates each image by a random angle of factor · 2π (factor=0.1: up to ±36°) about its centre; identity at inference.',
+  doc: 'In training, rotates each image by a random angle of factor · 360° (factor=0.1: up to ±36°) about its centre; identity at inference.',
   inputRanks: [3],
   args: [
-    factorArg('factor', 'Fraction of a full turn: f for [-f, f], or (low, high).'),
+    // Keras 3's _FACTOR_BOUNDS (-1, 1).
+    factorArg('factor', 'Fraction of a full turn: f for [-f, f], or (low, high); each in [-1, 1].', -1, 1),
     fillModeArg,
     interpolationArg,
     seedArg,
