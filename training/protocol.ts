@@ -117,11 +117,11 @@ export interface RunSpec {
     mixedPrecision: boolean;
     /** A Keras mixed-precision policy asked for by name (fit.mixed_precision); absent: the engine's choice. */
     precisionPolicy?: 'mixed_float16' | 'mixed_bfloat16';
-    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); absent: 1. The torch engine only. */
-    devices?: number;
-    /** Machines of a data-parallel run (--nnodes), this machine's place (--node-rank) and the
-     *  rendezvous of node rank 0 (--master HOST:PORT). */
-    nnodes?: number;
+    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); more than 1: the torch engine only. */
+    devices: number;
+    /** Machines of a data-parallel run (--nnodes; 1 otherwise), this machine's place (--node-rank)
+     *  and the rendezvous of node rank 0 (--master HOST:PORT), both only for several machines. */
+    nnodes: number;
     nodeRank?: number;
     master?: string;
   };

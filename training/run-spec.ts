@@ -93,7 +93,9 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
         ? { precisionPolicy: fit.mixedPrecision }
         : {}),
       // The range test runs in one process: its curve is about the learning rate, not the devices.
-      ...(fit.devices > 1 && !opts.lrFind ? { devices: fit.devices } : {}),
+      devices: opts.lrFind ? 1 : fit.devices,
+      // One machine; `--nnodes` (distributed-flags.ts) says otherwise.
+      nnodes: 1,
     },
     expectedParams: plan.totals,
     summaryTable: summaryTable(model),

@@ -96,8 +96,8 @@ class FitSpec(TypedDict):
     engineReason: NotRequired[str]
     mixedPrecision: bool
     precisionPolicy: NotRequired[Literal['mixed_float16', 'mixed_bfloat16']]
-    devices: NotRequired[int]
-    nnodes: NotRequired[int]
+    devices: int
+    nnodes: int
     nodeRank: NotRequired[int]
     master: NotRequired[str]
 

@@ -236,7 +236,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     makeDirs(spec.runDir);
     // Data-parallel replicas are the torch engine's (DistributedDataParallel); this engine's own
     // data-parallel threads (parallel.ts) split each batch inside one process.
-    const replicas = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1);
+    const replicas = spec.fit.devices * spec.fit.nnodes;
     if (replicas > 1) {
       throw new Error(
         `devices: ${replicas} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch', or devices: 1`,
