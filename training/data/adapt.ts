@@ -40,9 +40,12 @@ export function adaptNormalization(
   const rows = !data.validation && data.validationSplit > 0 ? Math.floor(total * (1 - data.validationSplit)) : total;
   const size = sampleShape.reduce((a, b) => a * b, 1);
   return targets.map(({ layer, i }) => {
-    const passes = layers.slice(0, i).map((before) => passageOf(before, layer));
-    const value = (v: number) => passes.reduce((acc, pass) => pass(acc), v * data.rescale);
-    return statistics(layer, x.data, rows, size, sampleShape, value);
+    // The data block's rescale, then each layer before it: together one a · x + b.
+    const affine = layers
+      .slice(0, i)
+      .map((before) => passageOf(before, layer))
+      .reduce(([a, b], [scale, offset]) => [a * scale, b * scale + offset], [data.rescale, 0]);
+    return statistics(layer, x.data, rows, size, sampleShape, affine);
   });
 }
 
@@ -51,15 +54,11 @@ function layerNumber(layers: readonly LoweredLayer[], i: number): number {
   return layers.slice(0, i).filter((l) => l.class_name !== 'InputLayer').length;
 }
 
-/** What a layer before the Normalization does to one value at inference. */
-function passageOf(before: LoweredLayer, norm: LoweredLayer): (v: number) => number {
+/** What a layer before the Normalization does to each value at inference, as (scale, offset). */
+function passageOf(before: LoweredLayer, norm: LoweredLayer): [number, number] {
   const passage = adaptPassage(before.class_name);
-  if (passage === 'identity') return (v) => v;
-  if (passage === 'rescaling') {
-    const scale = Number(before.config.scale);
-    const offset = Number(before.config.offset);
-    return (v) => v * scale + offset;
-  }
+  if (passage === 'identity') return [1, 0];
+  if (passage === 'rescaling') return [Number(before.config.scale), Number(before.config.offset)];
   // The checker reports this (normalization-not-adaptable); a RunSpec built around it is a bug.
   throw new Error(
     `${String(norm.config.name)}: cannot adapt it on the training data through ${String(before.config.name)} (${before.class_name}); give it mean= and variance=`,
@@ -73,8 +72,9 @@ function statistics(
   rows: number,
   size: number,
   sampleShape: number[],
-  value: (v: number) => number,
+  [a, b]: [number, number],
 ): AdaptedWeights {
+  const value = (v: number) => a * v + b;
   const rank = sampleShape.length + 1; // with the batch axis
   const axis = layer.config.axis;
   const axes = axis === null || axis === undefined ? [] : Array.isArray(axis) ? axis : [axis];
