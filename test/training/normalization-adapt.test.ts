@@ -26,6 +26,11 @@ import { ensureBuilt } from '../helpers/build';
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
 const torch = (await findTorch()).probe;
 const NUMPY = '/usr/bin/python3';
+/** onnxruntime-node is an optional dependency: without it the ONNX check is left out. */
+const ORT = await import('onnxruntime-node').then(
+  () => true,
+  () => false,
+);
 
 /** 40 rows: a in thousandths, b in thousands, c around 1; y a mix of them. The last 10 validate. */
 function writeData(dir: string): string {
@@ -194,6 +199,39 @@ describe('Normalization adapted on the training data', () => {
         close(kerasMean, want.mean, '.keras mean', 1e-6);
         close(kerasVariance, want.variance, '.keras variance', 1e-6);
         assert.equal(kerasCount, 0);
+
+        if (engine !== 'tfjs' || !torch || !ORT) return;
+        // The ONNX model (written through the PyTorch engine from this TF.js run's model.json)
+        // predicts what the adapted layer and the saved Dense weights give, computed here with
+        // numpy's statistics: ((x - mean) / sqrt(variance)) → Dense(4, relu) → Dense(1).
+        const o = spawnSync(process.execPath, [CLI, 'export', started.runDir, '--to', 'onnx'], { encoding: 'utf8' });
+        assert.equal(o.status, 0, o.stderr);
+        const rows = [
+          [0.004, 1500, 0.5],
+          [0.02, 4900, 1.9],
+        ];
+        const input = join(dir, 'rows.csv');
+        writeFileSync(input, `a,b,c\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+        const p = spawnSync(process.execPath, [CLI, 'predict', started.runDir, input, '--engine', 'onnx', '--json'], {
+          encoding: 'utf8',
+        });
+        assert.equal(p.status, 0, p.stderr);
+        const predicted = (JSON.parse(p.stdout) as { predictions: { values: number[] }[] }).predictions.map(
+          (q) => q.values[0]!,
+        );
+        const weights = readSavedWeights(join(started.runDir, 'model.json'));
+        const dense = (name: string) => {
+          const layer = weights.find((l) => l.name === name)!;
+          return layer.tensors.map((t) => Array.from(readTensorFile(t).data));
+        };
+        const [k1, b1] = dense('dense');
+        const [k2, b2] = dense('dense_1');
+        const expected = rows.map((r) => {
+          const z = r.map((v, i) => (v - want.mean[i]!) / Math.sqrt(want.variance[i]!));
+          const h = b1!.map((b, j) => Math.max(0, b + z.reduce((acc, v, i) => acc + v * k1![i * 4 + j]!, 0)));
+          return b2![0]! + h.reduce((acc, v, j) => acc + v * k2![j]!, 0);
+        });
+        close(predicted, expected, 'ONNX predictions', 1e-4);
       },
     );
   }
