@@ -65,6 +65,8 @@ const SLOW = {
     'hyperparameter searches through the CLI: 8-trial digits searches on both engines, resume',
   'test/training/torch/control.test.ts': 'three PyTorch engine runs, stopped mid-run (a Python + torch start each)',
   'test/training/torch/constraints.test.ts': 'a PyTorch engine training run, then numpy reads its weights',
+  'test/training/normalization-adapt.test.ts':
+    'a run on each engine through the CLI and a first-batch loss on each, with an adapted Normalization',
   'test/language/analysis/diagnostics-slow.test.ts': 'analyzes a 10 MB random file (15 s alone)',
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.

@@ -58,7 +58,7 @@ export function withDistributedFlags(fit: RunSpec['fit'], flags: DistributedFlag
 
 /** Replicas in all: devices per machine times machines. */
 export function worldSize(fit: RunSpec['fit']): number {
-  return (fit.devices ?? 1) * (fit.nnodes ?? 1);
+  return fit.devices * fit.nnodes;
 }
 
 /**
@@ -70,7 +70,7 @@ export function backendForReplicas(fit: RunSpec['fit']): string {
   if (fit.backend === 'auto') return 'torch';
   if (fit.backend.startsWith('tfjs')) {
     throw new Error(
-      `devices: ${fit.devices ?? 1}${(fit.nnodes ?? 1) > 1 ? ` on ${fit.nnodes} machines` : ''} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch' (or --backend torch), or devices: 1`,
+      `devices: ${fit.devices}${fit.nnodes > 1 ? ` on ${fit.nnodes} machines` : ''} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch' (or --backend torch), or devices: 1`,
     );
   }
   return fit.backend;

@@ -63,7 +63,16 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
     ...run,
     mode: 'evaluate',
     data,
-    fit: { ...run.fit, callbacks: [], backend: opts.backend ?? run.fit.backend, engineReason: undefined },
+    // Evaluation runs in one process, also for a data-parallel run (and a spec.json from before
+    // RunSpec carried devices and nnodes has neither).
+    fit: {
+      ...run.fit,
+      callbacks: [],
+      backend: opts.backend ?? run.fit.backend,
+      engineReason: undefined,
+      devices: 1,
+      nnodes: 1,
+    },
     runDir: outDir,
     initialWeights: { tensors, source: modelFile },
     // The saved weights cover every layer, an application's weights file's included.

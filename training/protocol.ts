@@ -44,6 +44,17 @@ export interface LayerWeights {
   source: string;
 }
 
+/** A Normalization layer's adapt weights (Keras 3: mean, variance, count), by the layer's name. */
+export interface AdaptedWeights {
+  layer: string;
+  /** The kept axes' sizes: the shape of mean and variance ([] for axis=None). */
+  shape: number[];
+  /** Row-major, float64 as computed; the engines store them as float32. */
+  mean: number[];
+  variance: number[];
+  count: number;
+}
+
 /** One split of a prepared dataset. Labels are class indices (int32) or targets (float32). */
 export interface PreparedSplit {
   x: TensorFile;
@@ -117,11 +128,11 @@ export interface RunSpec {
     mixedPrecision: boolean;
     /** A Keras mixed-precision policy asked for by name (fit.mixed_precision); absent: the engine's choice. */
     precisionPolicy?: 'mixed_float16' | 'mixed_bfloat16';
-    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); absent: 1. The torch engine only. */
-    devices?: number;
-    /** Machines of a data-parallel run (--nnodes), this machine's place (--node-rank) and the
-     *  rendezvous of node rank 0 (--master HOST:PORT). */
-    nnodes?: number;
+    /** Data-parallel replicas per machine (GPUs, or processes on a CPU); more than 1: the torch engine only. */
+    devices: number;
+    /** Machines of a data-parallel run (--nnodes; 1 otherwise), this machine's place (--node-rank)
+     *  and the rendezvous of node rank 0 (--master HOST:PORT), both only for several machines. */
+    nnodes: number;
     nodeRank?: number;
     master?: string;
   };
@@ -142,6 +153,9 @@ export interface RunSpec {
   initialWeights?: InitialWeights;
   /** Weights of single layers from Keras weights files (an application's weights='x.h5'), before initialWeights. */
   layerWeights?: LayerWeights[];
+  /** Each Normalization without mean and variance, adapted on the training data before training
+   *  (training/data/adapt.ts); the engines set these weights after initialWeights. */
+  adapted?: AdaptedWeights[];
   /** A tune trial's run: its place in the search, for TensorBoard's HParams session
    *  (tensorboard.ts) and the runs view. Engines ignore it. */
   trial?: TrialSpec;

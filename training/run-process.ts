@@ -56,7 +56,7 @@ export function startRun(
   writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   // A warm engine (one process per run, already loaded) when there is one for this choice; a
   // data-parallel run starts its launcher cold (it starts its workers itself).
-  const parallel = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1) > 1;
+  const parallel = spec.fit.devices * spec.fit.nnodes > 1;
   // A tune trial's own engine variables (its share of the cores) need a fresh process.
   const ownEnv = extraEnv !== undefined && Object.keys(extraEnv).length > 0;
   const warm = parallel || ownEnv ? undefined : takeWarmEngine(choice);

@@ -11,6 +11,7 @@ import { summaryTable } from '../language/services/summary';
 import { prepareData } from './data/prepare';
 import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
+import { adaptNormalization } from './data/adapt';
 import type { AugmentArgs, InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
 import { applicationLayerWeights } from './keras-weights-file';
@@ -69,8 +70,12 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
         join(opts.runsDir ? resolve(opts.runsDir) : join(plan.baseDir, 'runs'), plan.modelName),
         opts.lrFind ? `${LR_FIND_FOLDER_PREFIX}${timestamp()}` : timestamp(),
       );
+  const lowered = lowerModel(model);
+  const initialWeights = pretrainedWeights(plan, runDir);
+  // Keras's Normalization.adapt on the training split, once, for both engines (data/adapt.ts).
+  const adapted = adaptNormalization(lowered, prepared, plan.initialWeights?.layers ?? 0);
   return {
-    model: lowerModel(model),
+    model: lowered,
     modelName: plan.modelName,
     sourceFile: plan.file,
     compile: {
@@ -91,13 +96,16 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
         ? { precisionPolicy: fit.mixedPrecision }
         : {}),
       // The range test runs in one process: its curve is about the learning rate, not the devices.
-      ...(fit.devices > 1 && !opts.lrFind ? { devices: fit.devices } : {}),
+      devices: opts.lrFind ? 1 : fit.devices,
+      // One machine; `--nnodes` (distributed-flags.ts) says otherwise.
+      nnodes: 1,
     },
     expectedParams: plan.totals,
     summaryTable: summaryTable(model),
     runDir,
-    initialWeights: pretrainedWeights(plan, runDir),
+    initialWeights,
     ...(layerWeights && { layerWeights }),
+    ...(adapted.length > 0 ? { adapted } : {}),
     ...(opts.lrFind ? { mode: 'lr-find' as const, lrFind: opts.lrFind } : {}),
     ...(opts.trial ? { trial: opts.trial } : {}),
   };

@@ -4,7 +4,7 @@
 
 import { basename } from 'node:path';
 import type { CallPlan, ModelPlan } from '../../language/analysis/plan';
-import { getLayer } from '../../language/catalog';
+import { getLayer, isAdapted } from '../../language/catalog';
 import { printValue } from '../../language/services/format';
 import type { CallValue, Value } from '../../language/syntax/ast';
 import { pretrainedPart, savedLayerCall } from './pretrained';
@@ -103,6 +103,7 @@ export function exportKeras(plan: ModelPlan): string {
   const fit = plan.fit;
   const callbacks = fit.callbacks.map((c) => callSource('keras.callbacks', c));
   if (validation) out.push(...pythonDataLoader(validation, 'val', inputShape, oneHot, rescale, 'keras', digits));
+  out.push(...adaptLines(model, data.validationSplit));
   if (fit.seed !== undefined) out.push(`keras.utils.set_random_seed(${pythonNumber(fit.seed)})`);
   const augment = data.augment;
   const batchSize = pythonNumber(fit.batchSize);
@@ -142,6 +143,29 @@ export function exportKeras(plan: ModelPlan): string {
   if (out.some((l) => l.includes('Path(__file__)')))
     out.splice(out.indexOf('import numpy as np'), 0, 'from pathlib import Path', '');
   return blackLayout(out.join('\n') + '\n');
+}
+
+/**
+ * Keras's `layer.adapt(...)` for each Normalization without mean and variance, on the training
+ * split as the layers before it output it at inference (the checker allows only Rescaling and
+ * Random* layers there): the numbers a ModelSpec run adapts to (training/data/adapt.ts).
+ */
+function adaptLines(model: ModelPlan['model'], validationSplit: number): string[] {
+  const adapted = model.layers.filter((l) => !l.expandedFrom && isAdapted(l.spec.name, l.args));
+  if (adapted.length === 0) return [];
+  const part =
+    validationSplit > 0 ? `x_train[: int(len(x_train) * (1 - ${pythonLiteral(validationSplit)}))]` : 'x_train';
+  return [
+    '',
+    '# Normalization() without mean and variance: adapted on the training split, as a run does.',
+    ...adapted.flatMap((l) => [
+      `norm = model.get_layer(${pythonLiteral(l.name)})`,
+      `x_adapt = ${part}`,
+      'for layer in model.layers[: model.layers.index(norm)]:',
+      '    x_adapt = layer(x_adapt)',
+      'norm.adapt(x_adapt)',
+    ]),
+  ];
 }
 
 function qualify(callee: string): string {

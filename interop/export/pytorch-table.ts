@@ -17,6 +17,7 @@ interface LayerExport {
   same_padding?: string;
   adds_activation?: boolean;
   weights?: string;
+  frozen_inference?: boolean;
 }
 
 let tables:
@@ -137,6 +138,11 @@ export function layerModules(layer: LayerInfo): { modules: string[]; weights: st
 }
 
 /** The loss as a Python expression of the output `p` and the labels `y`, or undefined. */
+/** Whether Keras runs the layer in inference mode once frozen (the table's `frozen_inference`: BatchNormalization). */
+export function frozenRunsInInference(className: string): boolean {
+  return lookup(table().layers, className)?.frozen_inference === true;
+}
+
 export function torchLoss(loss: string): string | undefined {
   return lookup(table().losses, loss);
 }

@@ -10,7 +10,7 @@ import { unsupportedUse } from '../../language/catalog';
 import { formatArgValue } from '../../language/analysis/format-values';
 import { pretrainedPart } from './pretrained';
 import { helpersFor } from './pytorch-helpers';
-import { layerModules, savedWeightLoader, torchLoss, torchOptimizer } from './pytorch-table';
+import { frozenRunsInInference, layerModules, savedWeightLoader, torchLoss, torchOptimizer } from './pytorch-table';
 import { digitsFileName, pythonDataLoader } from './python-data';
 import { blackLayout } from './python-layout';
 import { pythonComment, pythonDocstring, pythonLiteral, pythonNumber } from './python-source';
@@ -65,14 +65,14 @@ export function exportPytorch(plan: ModelPlan): string {
   }
   // Frozen layers (trainable=False), as runs of modules: model[a:b].requires_grad_(False).
   const runs: [number, number][] = [];
-  const frozenBatchNorm: string[] = [];
+  const frozenInference: string[] = [];
   model.layers.forEach((l, i) => {
     if (l.args.trainable !== false) return;
     const end = i + 1 < firstModule.length ? firstModule[i + 1] : modules.length;
     const last = runs[runs.length - 1];
     if (last && last[1] === firstModule[i]) last[1] = end;
     else runs.push([firstModule[i], end]);
-    if (l.spec.name === 'BatchNormalization') frozenBatchNorm.push(`model[${firstModule[i]}]${weightPaths[i]}`);
+    if (frozenRunsInInference(l.spec.name)) frozenInference.push(`model[${firstModule[i]}]${weightPaths[i]}`);
   });
   if (runs.length > 0) {
     if (loading.length === 0) loading.push('');
@@ -81,21 +81,25 @@ export function exportPytorch(plan: ModelPlan): string {
       ...runs.map(([a, b]) => `model[${a || ''}:${b}].requires_grad_(False)`),
     );
   }
-  if (frozenBatchNorm.length > 0) {
+  if (frozenInference.length > 0) {
     loading.push(
-      '# Keras runs a frozen BatchNormalization in inference mode (its moving statistics, never updated); so does this script.',
-      `frozen_batchnorm = [${frozenBatchNorm.join(', ')}]`,
+      '# Keras runs these frozen layers in inference mode (BatchNormalization: its moving statistics, never updated); so does this script.',
+      `frozen_inference = [${frozenInference.join(', ')}]`,
     );
   }
   const trainable = model.totals.trainable.toLocaleString('en-US');
-  // seed: None is a new seed per run in Keras; the script fixes 0 so that it reproduces itself.
-  const seed = pythonNumber(plan.fit.seed ?? 0);
+  // seed: None is a new seed per run, as in Keras (the Keras script calls set_random_seed only then too).
+  const seed = plan.fit.seed === undefined ? undefined : pythonNumber(plan.fit.seed);
   const anyFrozen = runs.length > 0;
   out.push(
     '',
-    `torch.manual_seed(${seed})  # the initial weights and dropout`,
-    `np.random.seed(${seed})  # the order of the batches`,
-    '',
+    ...(seed === undefined
+      ? []
+      : [
+          `torch.manual_seed(${seed})  # the initial weights and dropout`,
+          `np.random.seed(${seed})  # the order of the batches`,
+          '',
+        ]),
     `model = nn.Sequential(`,
     ...modules.map((m) => `    ${m}`),
     ')',
@@ -179,7 +183,7 @@ export function exportPytorch(plan: ModelPlan): string {
     'for epoch in range(epochs):',
     '    model.train()',
     '    losses = []',
-    ...(frozenBatchNorm.length > 0 ? ['    for bn in frozen_batchnorm:', '        bn.eval()'] : []),
+    ...(frozenInference.length > 0 ? ['    for module in frozen_inference:', '        module.eval()'] : []),
     !data.shuffle
       ? '    order = np.arange(len(x_fit))  # shuffle: false'
       : '    order = np.random.permutation(len(x_fit))',
@@ -262,14 +266,19 @@ function torchCallbacks(calls: CallPlan[]): { created: string[]; skipped: string
       continue;
     }
     const args: string[] = known.owner ? [known.owner] : [];
-    // Only what differs from Keras's defaults (the plan says which): the classes default the same way.
+    // A Keras argument the classes do not take is reported when it differs from Keras's default.
     for (const k of call.changed) {
+      if (k !== 'verbose' && !known.args.includes(k))
+        skipped.push(`${call.name}(${k}=${String(pythonLiteral(call.args[k]))})`);
+    }
+    // Every argument the class takes, from the plan (every Keras default filled in): the classes
+    // in pytorch_helpers.py have no defaults of their own.
+    for (const k of known.args) {
       const v = call.args[k];
-      if (k === 'verbose') continue;
-      if (!known.args.includes(k)) {
-        skipped.push(`${call.name}(${k}=${String(pythonLiteral(v))})`);
-        continue;
-      }
+      if (v === undefined)
+        throw new Error(
+          `internal error: ${call.name} reached the PyTorch export without '${k}' (the plan fills every argument)`,
+        );
       // A checkpoint holds a PyTorch state_dict, not a Keras file.
       const keep = k === 'filepath' && typeof v === 'string' ? v.replace(/(\.weights)?\.(keras|h5)$/, '.pt') : v;
       args.push(`${k}=${pythonLiteral(keep)}`);

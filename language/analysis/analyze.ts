@@ -28,6 +28,7 @@ import { checkFitSettings } from './fit-checks';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
 import { checkBackendSupport } from './support';
 import { checkStackWarnings } from './warnings';
+import { checkAdaptedNormalization } from './adapt-check';
 import { checkEveryPoint, givenHyperparameters, type SpaceRanges } from './search-check';
 import { findSpaces, nameSpaces, substitute } from './search-places';
 import type { HyperValue, SearchSpace } from './search-space';
@@ -219,6 +220,7 @@ function checkFile(file: ModelFile, text: string, options: AnalyzeOptions): File
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.
     const outputMismatch = out.slice(before).some((d) => d.code === 'output-shape-mismatch');
     checkStackWarnings(model, out, { skipDenseRank: outputMismatch });
+    checkAdaptedNormalization(model, out);
     checkBackendSupport(model, fit?.values.backend, fit?.written.backend?.value.range, out);
   } else if (file.blocks.length > 0 || text.trim().length > 0) {
     out.push(

@@ -65,6 +65,8 @@ export const DIAGNOSTIC_CODES = {
   'dense-on-high-rank': 'warning',
   'redundant-activation': 'warning',
   'dropout-last': 'warning',
+  // A Normalization to adapt on the training data that the data cannot reach unchanged
+  'normalization-not-adaptable': 'error',
   // The chosen engine cannot run a layer (catalog support records)
   'unsupported-layer': 'warning',
   // Training settings

@@ -38,6 +38,7 @@ export { withDefaults } from './bind';
 export { suggest, editDistance } from './suggest';
 export { formatShape, formatTuple } from './shapes';
 export { convOutputLength, deconvOutputLength } from './conv-utils';
+export { adaptPassage, isAdapted } from './layers/preprocessing';
 export { BASE_ARGS } from './define-layer';
 export type { BlockName } from './tables/blocks';
 export { SUPPORT_TARGETS, unsupportedMessage, unsupportedUse } from './support';

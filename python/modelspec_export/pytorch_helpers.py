@@ -247,12 +247,12 @@ class EarlyStopping:
     def __init__(
         self,
         model,
-        monitor="val_loss",
-        min_delta=0.0,
-        patience=0,
-        mode="auto",
-        restore_best_weights=False,
-        start_from_epoch=0,
+        monitor,
+        min_delta,
+        patience,
+        mode,
+        restore_best_weights,
+        start_from_epoch,
     ):
         self.model, self.patience, self.start_from_epoch = (
             model,
@@ -295,15 +295,7 @@ class ReduceLROnPlateau:
     """keras.callbacks.ReduceLROnPlateau: multiplies the learning rate by `factor` on a plateau."""
 
     def __init__(
-        self,
-        optimizer,
-        monitor="val_loss",
-        factor=0.1,
-        patience=10,
-        mode="auto",
-        min_delta=1e-4,
-        cooldown=0,
-        min_lr=0.0,
+        self, optimizer, monitor, factor, patience, mode, min_delta, cooldown, min_lr
     ):
         self.optimizer, self.monitor, self.factor, self.patience = (
             optimizer,
@@ -350,9 +342,7 @@ class ReduceLROnPlateau:
 class ModelCheckpoint:
     """keras.callbacks.ModelCheckpoint: saves the state_dict every epoch, or only the best."""
 
-    def __init__(
-        self, model, filepath, monitor="val_loss", save_best_only=False, mode="auto"
-    ):
+    def __init__(self, model, filepath, monitor, save_best_only, mode):
         self.model, self.filepath, self.monitor, self.save_best_only = (
             model,
             filepath,
@@ -386,7 +376,7 @@ class ModelCheckpoint:
 class CSVLogger:
     """keras.callbacks.CSVLogger: one row per epoch, the epoch (from 0) then the logs by name."""
 
-    def __init__(self, filename, separator=",", append=False):
+    def __init__(self, filename, separator, append):
         self.filename, self.separator, self.keys = filename, separator, None
         self.write_header = not (
             append and os.path.exists(filename) and os.path.getsize(filename) > 0

@@ -17,7 +17,10 @@ A layer entry's fields (LayerExport): `module`, the PyTorch module; `channels_fi
 module runs channels-first inside ChannelsFirst (tensors stay channels-last between layers, as
 in Keras); `same_padding`, the module that pads first when the layer's padding is 'same';
 `adds_activation`, when the layer's `activation` argument follows as a module of its own (from
-ACTIVATIONS); `weights`, where its saved weights go inside `module` (Pretrained). The helper
+ACTIVATIONS); `weights`, where its saved weights go inside `module` (Pretrained);
+`frozen_inference`, when Keras runs the layer in inference mode once it is frozen
+(trainable=False): BatchNormalization then normalises with its moving statistics and never
+updates them, so the script keeps that module in eval mode while it trains. The helper
 classes the templates name (ChannelsFirst, SamePad, ...) are in pytorch_helpers.py.
 """
 
@@ -30,6 +33,7 @@ class LayerExport(TypedDict, total=False):
     same_padding: str
     adds_activation: bool
     weights: str
+    frozen_inference: bool
 
 
 LAYERS: Dict[str, LayerExport] = {
@@ -88,6 +92,7 @@ LAYERS: Dict[str, LayerExport] = {
     "BatchNormalization": {
         "module": "nn.BatchNorm{norm_dims}d({in_features}, eps={epsilon}, momentum={momentum:complement})",
         "channels_first": True,
+        "frozen_inference": True,
     },
     "LayerNormalization": {"module": "nn.LayerNorm({in_features}, eps={epsilon})"},
     "GroupNormalization": {

@@ -135,7 +135,7 @@ class Runner:
                 'data': {'source': 'synthetic', 'train': {'x': {'path': os.path.join(tmp, 'x.bin'), 'dtype': 'uint8', 'shape': list(x.shape)},
                                                           'y': {'path': os.path.join(tmp, 'y.bin'), 'dtype': 'int32', 'shape': [len(y)]}},
                          'validationSplit': 0, 'rescale': 1 / 255, 'labelEncoding': 'onehot', 'shuffle': True, 'isImage': True},
-                'fit': {'epochs': 1000, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True},
+                'fit': {'epochs': 1000, 'batchSize': batch, 'seed': 1, 'callbacks': [], 'backend': backend, 'mixedPrecision': True, 'devices': 1, 'nnodes': 1},
                 'runDir': os.path.join(tmp, 'run'),
             }
             self.events: List[Dict[str, Any]] = []

@@ -64,7 +64,7 @@ def load_splits(data: PreparedData) -> Tuple[RawSplit, Optional[RawSplit], Optio
     validation = None
     if data.get('validation'):
         validation = RawSplit(read_tensor(data['validation']['x']), read_tensor(data['validation']['y']))
-    elif float(data.get('validationSplit') or 0) > 0:
+    elif float(data['validationSplit']) > 0:
         split_at = int(math.floor(len(train) * (1.0 - float(data['validationSplit']))))
         validation = RawSplit(train.x[split_at:], train.y[split_at:])
         train = RawSplit(train.x[:split_at], train.y[:split_at])

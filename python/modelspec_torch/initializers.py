@@ -29,7 +29,7 @@ def _fans(shape: Sequence[int]) -> Tuple[float, float]:
     return float(shape[-2] * receptive), float(shape[-1] * receptive)
 
 
-def _variance_scaling(shape, scale=1.0, mode='fan_in', distribution='truncated_normal') -> torch.Tensor:
+def _variance_scaling(shape, scale, mode, distribution) -> torch.Tensor:
     fan_in, fan_out = _fans(shape)
     n = {'fan_in': fan_in, 'fan_out': fan_out, 'fan_avg': (fan_in + fan_out) / 2}[mode]
     scale = scale / max(1.0, n)

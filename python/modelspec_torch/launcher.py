@@ -80,8 +80,8 @@ def plan_from_spec(spec: RunSpec):
     """(devices per machine, machines, this machine's rank, master host, master port) from the
     spec's fit settings; the port is a free one when one machine trains alone."""
     fit = spec['fit']
-    devices = int(fit.get('devices') or 1)
-    nnodes = int(fit.get('nnodes') or 1)
+    devices = int(fit['devices'])
+    nnodes = int(fit['nnodes'])
     node_rank = int(fit.get('nodeRank') or 0)
     master = str(fit.get('master') or '')
     if nnodes > 1 and not master:
@@ -351,12 +351,12 @@ def needs_launcher(spec: RunSpec, env: Optional[Dict[str, str]] = None) -> bool:
     workers' environment."""
     from .distributed import placement_from_env
     fit = spec['fit']
-    wanted = int(fit.get('devices') or 1) * int(fit.get('nnodes') or 1) > 1
+    wanted = int(fit['devices']) * int(fit['nnodes']) > 1
     if not wanted or spec.get('mode') == 'evaluate':  # `modelspec evaluate` of a data-parallel run: one process
         return False
     variables: Mapping[str, str] = os.environ if env is None else env
     if variables.get('WORLD_SIZE') and variables.get('RANK') is not None:
         return False  # a worker: of torchrun, or of this launcher
-    if fit.get('nnodes'):
+    if int(fit['nnodes']) > 1:
         return True  # `train --nnodes`: one launcher per machine, even inside an srun task
     return placement_from_env(variables) is None

@@ -18,9 +18,10 @@ from .layers_base import KerasLayer, identity, to_channels_first, to_channels_la
 
 
 def _range(factor: Any) -> Tuple[float, float]:
-    """A Keras factor: f is [-f, f], a pair (low, high) itself."""
+    """A Keras 3 factor: f is [-|f|, |f|], a pair (low, high) itself, sorted (Keras 3 sorts it)."""
     if isinstance(factor, (list, tuple)):
-        return float(factor[0]), float(factor[1])
+        low, high = sorted((float(factor[0]), float(factor[1])))
+        return low, high
     return -abs(float(factor)), abs(float(factor))
 
 
@@ -131,19 +132,21 @@ class RandomFlip(KerasLayer):
     def forward(self, x):
         if not self.training:
             return x
-        view = (-1, 1, 1, 1)
-        if 'horizontal' in self.mode:
-            flip = (torch.rand(x.shape[0], device=x.device) < 0.5).reshape(view)
-            x = torch.where(flip, x.flip(2), x)
-        if 'vertical' in self.mode:
-            flip = (torch.rand(x.shape[0], device=x.device) < 0.5).reshape(view)
-            x = torch.where(flip, x.flip(1), x)
-        return x
+        # Keras 3 (random_flip.py): one draw per image, uniform <= 0.5, flips it in every
+        # direction of the mode: 'horizontal_and_vertical' flips both axes together or neither.
+        flip = (torch.rand(x.shape[0], device=x.device) <= 0.5).reshape(-1, 1, 1, 1)
+        flipped = x
+        if self.mode in ('horizontal', 'horizontal_and_vertical'):
+            flipped = flipped.flip(2)
+        if self.mode in ('vertical', 'horizontal_and_vertical'):
+            flipped = flipped.flip(1)
+        return torch.where(flip, flipped, x)
 
 
 def _map_coordinate(c: torch.Tensor, size: int, mode: str) -> torch.Tensor:
-    """TF's map_coord for one axis: where a point outside [0, size - 1] reads from."""
+    """TF's MapCoordinate (image_ops.h) for one axis: where a point outside [0, size - 1] reads from."""
     if mode == 'reflect':
+        # Reflect [abcd] to [dcba|abcd|dcba]: the same point as the kernel's two branches.
         if size == 1:
             return torch.zeros_like(c)
         period = 2.0 * size
@@ -151,12 +154,22 @@ def _map_coordinate(c: torch.Tensor, size: int, mode: str) -> torch.Tensor:
         c = torch.where(c >= size, period - c - 1, c)
         return c.clamp(0, size - 1)
     if mode == 'wrap':
+        # The kernel's own arithmetic: it divides by size - 1 but steps by size, so points past
+        # the edge land where TF puts them (not always where a modulo would).
         if size == 1:
             return torch.zeros_like(c)
-        return torch.remainder(c, float(size)).clamp(0, size - 1)
+        below = c + size * (torch.trunc(-c / (size - 1)) + 1)
+        above = c - size * torch.trunc(c / (size - 1))
+        c = torch.where(c < 0, below, torch.where(c > size - 1, above, c))
+        return c.clamp(0, size - 1)
     if mode == 'nearest':
         return c.clamp(0, size - 1)
     return c  # constant: outside points read fill_value
+
+
+def _round_half_away(v: torch.Tensor) -> torch.Tensor:
+    """std::round, as the kernel's nearest sampling: halves away from zero (torch.round: to even)."""
+    return torch.sign(v) * torch.floor(torch.abs(v) + 0.5)
 
 
 def _projective(x: torch.Tensor, matrices: torch.Tensor, interpolation: str, fill_mode: str,
@@ -177,7 +190,7 @@ def _projective(x: torch.Tensor, matrices: torch.Tensor, interpolation: str, fil
         return torch.where(inside.unsqueeze(-1), values, torch.full_like(values, fill_value))
 
     if interpolation == 'nearest':
-        return read(torch.round(src_y), torch.round(src_x))
+        return read(_round_half_away(src_y), _round_half_away(src_x))
     y0, x0 = torch.floor(src_y), torch.floor(src_x)
     wy, wx = (src_y - y0).unsqueeze(-1), (src_x - x0).unsqueeze(-1)
     top = read(y0, x0) * (1 - wx) + read(y0, x0 + 1) * wx
@@ -208,11 +221,12 @@ class RandomRotation(_Affine):
 
     def matrices(self, x):
         h, w = x.shape[1], x.shape[2]
-        angle = _per_sample(x, self.low * 2 * math.pi, self.high * 2 * math.pi)
+        # Keras 3 draws the angle in degrees, factor * 360, and turns it into radians; the matrix
+        # is _compute_affine_matrix's rotation about (0.5 (w - 1), 0.5 (h - 1)).
+        angle = _per_sample(x, self.low * 360.0, self.high * 360.0) * (math.pi / 180.0)
         cos, sin = torch.cos(angle), torch.sin(angle)
-        dx = (w - 1 - (cos * (w - 1) - sin * (h - 1))) / 2
-        dy = (h - 1 - (sin * (w - 1) + cos * (h - 1))) / 2
-        return torch.stack([cos, -sin, dx, sin, cos, dy], dim=1)
+        cx, cy = 0.5 * (w - 1), 0.5 * (h - 1)
+        return torch.stack([cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos], dim=1)
 
 
 class RandomZoom(_Affine):

@@ -11,7 +11,7 @@ from torch import nn
 from . import layers_conv, layers_core, layers_graph, layers_preprocessing, layers_recurrent
 from .layers_base import KerasLayer, KerasWeight, Shape
 from .regularizers import make_regularizer
-from .protocol import ModelJson, ParamCounts
+from .protocol import AdaptedWeights, ModelJson, ParamCounts
 
 LAYERS: Dict[str, Any] = {**layers_core.LAYERS, **layers_conv.LAYERS, **layers_recurrent.LAYERS,
                           **layers_preprocessing.LAYERS,
@@ -146,6 +146,21 @@ def load_keras_weights(module: KerasSequential, arrays: Sequence[np.ndarray], la
         # A model may hold only buffers (an adapted Normalization): its device is theirs.
         device = next(itertools.chain(module.parameters(), module.buffers()), torch.zeros(0)).device
         w.set(torch.from_numpy(value).to(device))
+
+
+def load_adapted_weights(module: KerasSequential, adapted: Sequence[AdaptedWeights]) -> None:
+    """spec.adapted: each Normalization's mean, variance and count, computed from the training
+    data by the run (training/data/adapt.ts), set by the layer's name."""
+    for entry in adapted:
+        layer = next((l for l in module.layer_list if l.layer_name == entry['layer']), None)
+        weights = {w.name: w for w in layer.keras_weights} if layer is not None else {}
+        if list(weights) != ['mean', 'variance', 'count']:
+            raise ValueError(f"cannot set the adapted statistics of {entry['layer']}: the model has no "
+                             f"Normalization of that name with adapt weights")
+        shape = tuple(int(d) for d in entry['shape'])
+        weights['mean'].set(torch.tensor(entry['mean'], dtype=torch.float64).reshape(shape))
+        weights['variance'].set(torch.tensor(entry['variance'], dtype=torch.float64).reshape(shape))
+        weights['count'].set(torch.tensor(float(entry['count'])))
 
 
 def param_counts(module: KerasSequential) -> ParamCounts:

@@ -39,6 +39,14 @@ class LayerWeights(TypedDict):
     source: str
 
 
+class AdaptedWeights(TypedDict):
+    layer: str
+    shape: List[int]
+    mean: List[float]
+    variance: List[float]
+    count: float
+
+
 class PreparedSplit(TypedDict):
     x: TensorFile
     y: TensorFile
@@ -94,8 +102,8 @@ class FitSpec(TypedDict):
     engineReason: NotRequired[str]
     mixedPrecision: bool
     precisionPolicy: NotRequired[Literal['mixed_float16', 'mixed_bfloat16']]
-    devices: NotRequired[int]
-    nnodes: NotRequired[int]
+    devices: int
+    nnodes: int
     nodeRank: NotRequired[int]
     master: NotRequired[str]
 
@@ -134,6 +142,7 @@ class RunSpec(TypedDict):
     lrFind: NotRequired[LrFindSettings]  # mode 'lr-find': the learning-rate range test (lr_find.py)
     initialWeights: NotRequired[InitialWeights]
     layerWeights: NotRequired[List[LayerWeights]]
+    adapted: NotRequired[List[AdaptedWeights]]  # Normalization adapted on the training data, set after initialWeights
     summaryTable: NotRequired[str]  # the checker's summary table, for a run folder rebuilt later
     trial: NotRequired[TrialSpec]  # a tune trial's place in the search (TensorBoard's HParams); unused here
 

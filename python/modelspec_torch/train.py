@@ -31,7 +31,7 @@ from .args import arg
 from .losses import canonical_name, get_loss
 from .metrics import Metric, make_metrics, results
 from .memory_format import apply_channels_last
-from .model import KerasSequential, load_keras_weights, param_counts, trainable_parameters
+from .model import KerasSequential, load_adapted_weights, load_keras_weights, param_counts, trainable_parameters
 from .optimizers import make_optimizer
 from .protocol import EpochEvent, EvaluatedEvent, EventSink, InitialWeights, LayerWeights, RunSpec, now_iso
 
@@ -97,6 +97,11 @@ def build_checked_model(spec: RunSpec) -> KerasSequential:
         load_layer_weights(model, part)
     if spec.get('initialWeights'):
         load_initial_weights(model, spec['initialWeights'])
+    if spec.get('adapted'):
+        try:
+            load_adapted_weights(model, spec['adapted'])
+        except ValueError as e:
+            raise RunFailed(str(e)) from e
     return model
 
 
@@ -172,7 +177,7 @@ class Trainer:
 
     def setup(self) -> None:
         spec = self.spec
-        self.device, self.device_name, self.reason = choose_device(str(self.fit.get('backend', 'auto')))
+        self.device, self.device_name, self.reason = choose_device(str(self.fit['backend']))
         self.device = self.replicas.start(self.device)
         # Every rank needs the same seed (same initial weights, same shuffled order): rank 0's.
         seed = self.fit.get('seed')
@@ -196,14 +201,14 @@ class Trainer:
         self.loss_fn = get_loss(self.loss_name)
         units = int(self.model.output_shape[-1])
         sparse = data.get('labelEncoding') == 'index'
-        self.metric_names = list(compile_.get('metrics') or [])
+        self.metric_names = list(compile_['metrics'])
         self.make_metrics = lambda: make_metrics(self.metric_names, self.loss_name, units, sparse)
         self.fused_loss = self._fused_softmax_crossentropy()
         opt = compile_['optimizer']
         self.optimizer = make_optimizer(opt['name'], dict(opt.get('args') or {}), trainable_parameters(self.model))
         self.constrained = constrained_weights(self.model)  # applied after each step, as Keras does
         self.penalties = weight_penalties(self.model)  # added to the loss, as Keras adds model.losses
-        self.callbacks = callbacks_mod.make_callbacks(self.fit.get('callbacks') or [])
+        self.callbacks = callbacks_mod.make_callbacks(self.fit['callbacks'])
         if not self.replicas.is_main:  # files are written by rank 0 only
             self.callbacks = [cb for cb in self.callbacks if not isinstance(cb, (callbacks_mod.ModelCheckpoint, callbacks_mod.CSVLogger))]
         self.batch_size = int(self.fit['batchSize'])
@@ -235,7 +240,7 @@ class Trainer:
             if self.device.type not in ('cuda', 'cpu'):
                 raise RunFailed(f"mixed_precision 'mixed_bfloat16' runs on CUDA GPUs and the CPU, not on {self.device_name}; use 'float32'")
             self.autocast_dtype = torch.bfloat16
-        elif cuda and policy is None and self.fit.get('mixedPrecision', True) is not False:
+        elif cuda and policy is None and self.fit['mixedPrecision']:
             if torch.cuda.is_bf16_supported():
                 self.autocast_dtype = torch.bfloat16  # no loss scaling needed
             else:

@@ -57,7 +57,7 @@ def spec_for(kind, tmp, n, backend, epochs=2, mixed=True):
                  'classes': [str(i) for i in range(10)],
                  **({'augment': augment_args(rotation_range=10, width_shift_range=0.1)} if kind == 'cnn' else {})},
         'fit': {'epochs': epochs, 'batchSize': 128, 'seed': 1, 'callbacks': [{'name': 'ReduceLROnPlateau', 'args': {**catalog()['callbacks']['ReduceLROnPlateau'], 'patience': 1}}],
-                'backend': backend, 'mixedPrecision': mixed},
+                'backend': backend, 'mixedPrecision': mixed, 'devices': 1, 'nnodes': 1},
         'runDir': os.path.join(tmp, 'run'),
     }
 

@@ -1,7 +1,9 @@
 // The catalog is the only place that knows a Keras default: the engines and the exports receive
 // every argument explicitly (lowering, optimizerArgs) and read it without a fallback. This scans
 // their sources for a literal default of a catalog argument: `config.get('strides', 1)`,
-// `args['momentum'] ?? 0`, `num(a.learning_rate, 0.001)`, `'epsilon': 1e-7` in a defaults table.
+// `args['momentum'] ?? 0`, `num(a.learning_rate, 0.001)`, `'epsilon': 1e-7` in a defaults table,
+// `def __init__(self, patience=0)` in the exported scripts' helper classes, and the fit/compile
+// settings the RunSpec carries (`fit.get('backend', 'auto')`, `spec.fit.devices ?? 1`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -35,16 +37,22 @@ function files(dir: string): string[] {
 
 /**
  * Every catalog argument that has a Keras default: layers, optimizers, callbacks, regularizers
- * (the TF.js engine's Keras JSON), ImageDataGenerator (augment.py) and the data block's
- * settings (rescale in data.py, shuffle in train.py).
+ * (the TF.js engine's Keras JSON), ImageDataGenerator (augment.py) and the data, compile and
+ * fit blocks' settings (rescale in data.py, shuffle in train.py, fit.backend and fit.devices in
+ * both engines: the RunSpec carries each, the engines read it without a fallback).
  */
 function defaultedArgs(): Set<string> {
   const names = new Set<string>();
   const specs = [...allLayers(), ...allOptimizers(), ...allCallbacks(), ...allRegularizers(), ...allAugmentations()];
-  const settings = blockSettings('data');
+  // The settings blocks: the data block's (rescale in data.py, shuffle in train.py) and, as the
+  // RunSpec carries them, compile's and fit's (backend, devices, batch_size, mixed_precision, …).
+  const settings = [...blockSettings('data'), ...blockSettings('compile'), ...blockSettings('fit')];
+  const fitAndCompile = new Set([...blockSettings('compile'), ...blockSettings('fit')].map((a) => a.name));
   for (const spec of [...specs, { args: settings }]) {
     for (const a of spec.args) {
-      if (a.default === undefined || a.default === null) continue;
+      // A fit/compile setting whose default is None still reaches the engines as a value the
+      // plan decided (mixed_precision: None becomes RunSpec.fit.mixedPrecision), so it is scanned too.
+      if (a.default === undefined || (a.default === null && !fitAndCompile.has(a.name))) continue;
       names.add(a.name);
       names.add(a.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())); // TF.js's spelling: negativeSlope
     }
@@ -59,10 +67,13 @@ function patterns(name: string): RegExp[] {
   const key = `['"]${name}['"]`;
   return [
     new RegExp(String.raw`\.get\(\s*${key}\s*,\s*${LITERAL}\s*\)`), // Python: config.get('strides', 1)
+    new RegExp(String.raw`\.get\(\s*${key}\s*\)\s*or\s*(?:${LITERAL}|\[\]|\{\})`), // Python: fit.get('devices') or 1
     new RegExp(String.raw`(?:\.${name}\b|\[\s*${key}\s*\])\s*\?\?\s*${LITERAL}`), // TS: args.momentum ?? 0, args['nesterov'] ?? false
     new RegExp(String.raw`\(\s*\w+\s*,\s*${key}\s*,\s*${LITERAL}\s*\)`), // TS/Python helper: num(args, 'beta_1', 0.9)
     new RegExp(String.raw`\(\s*\w+\.${name}\s*,\s*${LITERAL}\s*\)`), // TS helper: num(a.learning_rate, 0.001)
     new RegExp(String.raw`${key}\s*:\s*${LITERAL}\s*[,}]`), // a defaults table: {'epsilon': 1e-7}
+    new RegExp(String.raw`(?:\bdef\s+\w+\(|^\s*self\s*,).*\b${name}\s*=\s*${LITERAL}`), // Python: def __init__(self, patience=0), or its parameters on a line of their own
+    new RegExp(String.raw`^\s*${name}\s*=\s*${LITERAL}\s*,\s*$`), // a signature over lines: `    monitor="val_loss",`
   ];
 }
 
@@ -70,7 +81,11 @@ function patterns(name: string): RegExp[] {
  * Lines that name a catalog argument's name for something else: a tensor file's byte offset is
  * not Rescaling's offset.
  */
-const NOT_ARGUMENTS = [/\bt\.offset \?\? 0\b/];
+const NOT_ARGUMENTS = [
+  /\bt\.offset \?\? 0\b/,
+  /\btf\.get\('offset'\) or 0\b/, // the same byte offset, read by the torch engine (absent: 0, protocol.ts)
+  /'type': 'finished'/, // a finished event's epoch count, not fit.epochs
+];
 
 test('no engine or export restates a Keras default of a catalog argument', () => {
   const names = [...defaultedArgs()];

@@ -331,7 +331,7 @@ describe(
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
-        /\n\n# trainable=False: [^\n]+\nmodel\[:3\]\.requires_grad_\(False\)\n#[^\n]+\nfrozen_batchnorm = \[model\[2\]\.inner\]\n/,
+        /\n\n# trainable=False: [^\n]+\nmodel\[:3\]\.requires_grad_\(False\)\n#[^\n]+\nfrozen_inference = \[model\[2\]\.inner\]\n/,
       );
       assert.match(r.stdout, /print\('trainable parameters:', .*\)  # Keras: 5\n/);
     });
@@ -480,7 +480,15 @@ describe('exported scripts read as hand-written', () => {
     );
     assert.match(
       torchScript.script,
-      /EarlyStopping\(model, patience=3, restore_best_weights=True\),\n    ReduceLROnPlateau\(optimizer, patience=1, factor=0\.5\),\n    ModelCheckpoint\(model, filepath='best\.pt', save_best_only=True\),\n    CSVLogger\(filename='log\.csv'\),/,
+      // Every argument the classes take, Keras's defaults included: the classes have none of their own.
+      new RegExp(
+        [
+          "EarlyStopping\\(\\s*model,\\s*monitor='val_loss',\\s*min_delta=0,\\s*patience=3,\\s*mode='auto',\\s*restore_best_weights=True,\\s*start_from_epoch=0,?\\s*\\),",
+          "\\s*ReduceLROnPlateau\\(\\s*optimizer,\\s*monitor='val_loss',\\s*factor=0\\.5,\\s*patience=1,\\s*mode='auto',\\s*min_delta=0\\.0001,\\s*cooldown=0,\\s*min_lr=0,?\\s*\\),",
+          "\\s*ModelCheckpoint\\(\\s*model,\\s*filepath='best\\.pt',\\s*monitor='val_loss',\\s*save_best_only=True,\\s*mode='auto',?\\s*\\),",
+          "\\s*CSVLogger\\(filename='log\\.csv', separator=',', append=False\\),",
+        ].join(''),
+      ),
     );
     if (!torch) return;
     const run = spawnSync(python(), ['r_pytorch.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
@@ -594,7 +602,8 @@ assert tuple(h.Permute((2, 1))(torch.randn(2, 3, 4)).shape) == (2, 4, 3)
 # EarlyStopping(patience=2, restore_best_weights=True): val_loss 1.0, 0.5, 0.7, 0.9 stops at
 # the 4th epoch and puts back the weights of the 2nd.
 model = nn.Linear(1, 1)
-stop = h.EarlyStopping(model, patience=2, restore_best_weights=True)
+# The classes take every argument (the export passes each, Keras's defaults filled in by the plan).
+stop = h.EarlyStopping(model, monitor='val_loss', min_delta=0, patience=2, mode='auto', restore_best_weights=True, start_from_epoch=0)
 stopped = []
 for epoch, loss in enumerate([1.0, 0.5, 0.7, 0.9]):
     with torch.no_grad():
@@ -603,7 +612,7 @@ for epoch, loss in enumerate([1.0, 0.5, 0.7, 0.9]):
 assert stopped == [False, False, False, True], stopped
 assert model.weight.item() == 1.0, model.weight.item()
 # mode 'auto' maximizes accuracy.
-acc = h.EarlyStopping(model, monitor='val_accuracy', patience=1)
+acc = h.EarlyStopping(model, monitor='val_accuracy', min_delta=0, patience=1, mode='auto', restore_best_weights=False, start_from_epoch=0)
 assert [acc.on_epoch_end(e, {'val_accuracy': v}) for e, v in enumerate([0.5, 0.6, 0.55])] == [False, False, True]
 print('ok')
 `;

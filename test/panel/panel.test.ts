@@ -277,6 +277,8 @@ describe('training panel, overfitting advice for a file that already has EarlySt
         callbacks: [{ name: 'EarlyStopping', args: { monitor: 'val_loss', patience: 3 } }],
         backend: 'auto',
         mixedPrecision: false,
+        devices: 1,
+        nnodes: 1,
       },
       data: {
         source: 'digits',

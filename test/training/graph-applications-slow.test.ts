@@ -91,7 +91,7 @@ function specFor(backend: string): RunSpec {
       shuffle: false,
       isImage: false,
     },
-    fit: { epochs: 1, batchSize: 8, seed: 1, callbacks: [], backend, mixedPrecision: false },
+    fit: { epochs: 1, batchSize: 8, seed: 1, callbacks: [], backend, mixedPrecision: false, devices: 1, nnodes: 1 },
     expectedParams: a.model!.totals!,
     runDir: join(runDir, 'run'),
     layerWeights: applicationLayerWeights(plan, join(dir, 'cache')),

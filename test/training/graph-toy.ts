@@ -82,7 +82,7 @@ export function spec(dir: string, trainable: boolean, backend: string): RunSpec 
       shuffle: false,
       isImage: false,
     },
-    fit: { epochs: 1, batchSize: 16, seed: 1, callbacks: [], backend, mixedPrecision: false },
+    fit: { epochs: 1, batchSize: 16, seed: 1, callbacks: [], backend, mixedPrecision: false, devices: 1, nnodes: 1 },
     expectedParams: params,
     runDir: join(dir, 'run'),
   } as RunSpec;

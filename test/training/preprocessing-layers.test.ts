@@ -4,6 +4,7 @@
 // in training, and repeat exactly under the same seed. Each model is a .model file lowered as
 // the checker lowers it, so the engines get every Keras default from the catalog.
 import { test, before } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/analysis/analyze';
@@ -215,3 +216,162 @@ for (const engine of ENGINES) {
     },
   );
 }
+
+// Keras 3's geometric layers with their factor pinned ((a, a) draws exactly a): the expected
+// pixels come from numpy (np.rot90, np.pad's symmetric/wrap/edge/constant modes, np.interp),
+// not from the engines' transform, so both engines must agree with numpy and so with each other.
+// Keras 3 (TF backend) samples with ImageProjectiveTransformV3; its 'reflect' is numpy's
+// 'symmetric', and its nearest sampling rounds halves away from zero.
+
+/** Runs Python code with numpy; its last line of output is JSON. */
+function numpy(code: string): number[][] {
+  const r = spawnSync('/usr/bin/python3', ['-c', `import json, numpy as np\n${code}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as number[][];
+}
+
+const IMAGE_5 = 'img = np.arange(25, dtype=np.float64).reshape(5, 5, 1)';
+const IMAGE_46 = 'img = np.arange(48, dtype=np.float64).reshape(4, 6, 2)';
+const FIXED: { call: string; shape: number[]; image: string; expected: string }[] = [
+  // +90° (factor 0.25 of a turn) about the centre: counterclockwise as displayed, numpy's rot90.
+  { call: 'RandomRotation(factor=(0.25, 0.25))', shape: [5, 5, 1], image: IMAGE_5, expected: 'np.rot90(img, 1)' },
+  { call: 'RandomRotation(factor=(-0.25, -0.25))', shape: [5, 5, 1], image: IMAGE_5, expected: 'np.rot90(img, -1)' },
+  // Half a turn of a 4×6 image: the centre is (2.5, 1.5), so the image maps onto itself.
+  { call: 'RandomRotation(factor=(0.5, 0.5))', shape: [4, 6, 2], image: IMAGE_46, expected: 'np.rot90(img, 2)' },
+  // Down 0.2 · 5 = 1 row, left 0.4 · 5 = 2 columns: output (y, x) reads input (y - 1, x + 2).
+  ...(
+    [
+      ['reflect', "'symmetric'"],
+      ['wrap', "'wrap'"],
+      ['nearest', "'edge'"],
+      ['constant', "'constant', constant_values=-1"],
+    ] as const
+  ).map(([mode, pad]) => ({
+    call: `RandomTranslation(height_factor=(0.2, 0.2), width_factor=(-0.4, -0.4), fill_mode='${mode}', fill_value=-1)`,
+    shape: [5, 5, 1],
+    image: IMAGE_5,
+    expected: `np.pad(img, ((1, 0), (0, 2), (0, 0)), mode=${pad})[0:5, 2:7]`,
+  })),
+  // Zoom in 2× vertically (height factor -0.5) and out 1.5× horizontally (width factor 0.5):
+  // output (y, x) reads input (0.5 y + 1, 1.5 x - 1), bilinear, 0 outside (np.interp on a padded image).
+  {
+    call: "RandomZoom(height_factor=(-0.5, -0.5), width_factor=(0.5, 0.5), fill_mode='constant')",
+    shape: [5, 5, 1],
+    image: IMAGE_5,
+    expected: [
+      'p = np.pad(img[:, :, 0], 2)',
+      'ys, xs = 0.5 * np.arange(5) + 1 + 2, 1.5 * np.arange(5) - 1 + 2',
+      'cols = np.stack([np.interp(ys, np.arange(9), p[:, j]) for j in range(9)], axis=1)',
+      'np.stack([np.interp(xs, np.arange(9), cols[i]) for i in range(5)])[:, :, None]',
+    ].join('\n'),
+  },
+  // Nearest sampling at the same points, edge fill: halves round away from zero (1.5 → 2, 2.5 → 3, 3.5 → 4).
+  {
+    call: "RandomZoom(height_factor=(-0.5, -0.5), width_factor=(0.5, 0.5), fill_mode='nearest', interpolation='nearest')",
+    shape: [5, 5, 1],
+    image: IMAGE_5,
+    expected: [
+      'r = lambda c: np.floor(np.clip(c, 0, 4) + 0.5).astype(int)',
+      'img[r(0.5 * np.arange(5) + 1)][:, r(1.5 * np.arange(5) - 1)]',
+    ].join('\n'),
+  },
+];
+
+/** Each FIXED case's image and expected output (of the image, then of it doubled): one numpy process. */
+let computed: { image: number[]; want: number[] }[] | undefined;
+function fixedCases(): { image: number[]; want: number[] }[] {
+  computed ??= numpy(
+    [
+      'cases = []',
+      ...FIXED.flatMap((c) => {
+        // The expression's last line is the expected image; lines before it prepare it.
+        const lines = c.expected.split('\n');
+        const expected = (scale: number) => [
+          c.image,
+          `img = ${scale} * img`,
+          ...lines.slice(0, -1),
+          `outs.append(${lines.at(-1)})`,
+        ];
+        return ['outs = []', ...expected(1), ...expected(2), c.image, 'cases.append([img, outs])'];
+      }),
+      'print(json.dumps([[img.flatten().tolist(), np.concatenate([o.flatten() for o in outs]).tolist()] for img, outs in cases]))',
+    ].join('\n'),
+  ).map((pair) => ({ image: pair[0] as unknown as number[], want: pair[1] as unknown as number[] }));
+  return computed;
+}
+
+for (const engine of ENGINES) {
+  test(
+    `${engine.name}: RandomRotation, RandomTranslation and RandomZoom with a pinned factor give numpy's pixels (Keras 3)`,
+    { skip: engine.skip },
+    async () => {
+      const batch = new Batch();
+      const cases = fixedCases();
+      FIXED.forEach((c, i) => {
+        // Two images in one batch (the second doubled), each transformed on its own.
+        const { image } = cases[i]!;
+        batch.add(lowered(c.shape, c.call), [...image, ...image.map((v) => 2 * v)], [2, ...c.shape], true, 5);
+      });
+      const out = await batch.run(engine.name);
+      FIXED.forEach((c, i) => close(out[i]!.values, cases[i]!.want, c.call, 1e-4));
+    },
+  );
+
+  test(
+    `${engine.name}: RandomFlip('horizontal_and_vertical') flips both axes together or neither (one draw per image, Keras 3)`,
+    { skip: engine.skip },
+    async () => {
+      const image = Array.from({ length: 12 }, (_, i) => i);
+      const both = [...image].reverse(); // 3×4×1 flipped up-down and left-right
+      const n = 32;
+      const batch = new Batch();
+      batch.add(
+        lowered([3, 4, 1], 'RandomFlip()'),
+        Array.from({ length: n }, () => image).flat(),
+        [n, 3, 4, 1],
+        true,
+        9,
+      );
+      const [out] = await batch.run(engine.name);
+      const kinds = Array.from({ length: n }, (_, k) => {
+        const got = out!.values.slice(12 * k, 12 * k + 12);
+        if (got.every((v, j) => v === image[j])) return 'same';
+        if (got.every((v, j) => v === both[j])) return 'both';
+        return `one axis only: ${got}`;
+      });
+      assert.deepEqual(
+        kinds.filter((k) => k !== 'same' && k !== 'both'),
+        [],
+      );
+      assert.ok(kinds.includes('same') && kinds.includes('both'), `${kinds}`);
+    },
+  );
+}
+
+test(
+  "tfjs and torch sample the same pixels where TF's fill modes are quirky (wrap past the edge, reflect, nearest halves)",
+  { skip: TORCH_SKIP },
+  async () => {
+    // Points between len - 1 and len, and far outside: TF's wrap lands them where a modulo would
+    // not; both engines must follow the kernel, so they must agree on every pixel.
+    const shape = [7, 9, 2];
+    const image = Array.from({ length: 7 * 9 * 2 }, (_, i) => (i * 29) % 97);
+    const calls = [
+      "RandomZoom(height_factor=(0.35, 0.35), width_factor=(0.9, 0.9), fill_mode='wrap')",
+      "RandomZoom(height_factor=(0.8, 0.8), fill_mode='wrap', interpolation='nearest')",
+      "RandomRotation(factor=(0.1, 0.1), fill_mode='wrap')",
+      "RandomRotation(factor=(-0.37, -0.37), fill_mode='reflect', interpolation='nearest')",
+      "RandomTranslation(height_factor=(0.55, 0.55), width_factor=(-0.75, -0.75), fill_mode='reflect')",
+    ];
+    const batch = new Batch();
+    for (const call of calls) batch.add(lowered(shape, call), image, [1, ...shape], true, 3);
+    const [tfjs, torch] = [await batch.run('tfjs'), await batch.run('torch')];
+    calls.forEach((call, i) => {
+      assert.ok(
+        tfjs[i]!.values.some((v, j) => v !== image[j]),
+        `${call} changes the image`,
+      );
+      close(tfjs[i]!.values, torch[i]!.values, call, 1e-3);
+    });
+  },
+);

@@ -31,7 +31,8 @@ export const DEFAULT_CAP_MS = 15_000;
 /** The RunSpec the probe trains: the run's model, optimizer, loss, batch size and training data. */
 export function probeSpec(spec: RunSpec, scratchDir: string): RunSpec {
   const { validation: _validation, test: _test, ...data } = spec.data;
-  const { devices: _devices, nnodes: _nnodes, nodeRank: _nodeRank, master: _master, ...fit } = spec.fit;
+  // One process on this machine: the probe measures an engine, not a data-parallel launch.
+  const { nodeRank: _nodeRank, master: _master, ...fit } = { ...spec.fit, devices: 1, nnodes: 1 };
   return {
     ...spec,
     runDir: scratchDir,

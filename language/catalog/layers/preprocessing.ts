@@ -1,8 +1,8 @@
 // Preprocessing and augmentation layers (Keras 3, keras/src/layers/preprocessing/, read at
 // keras-team/keras 3422977a). None has trainable weights; Normalization without mean/variance
-// has three non-trainable ones (mean, variance, count: Normalization.build, the adapt branch);
-// filling them from the training data (Keras's `adapt`) is not wired into data preparation
-// yet. Every image layer takes (height, width, channels) and leaves the channels alone. The
+// has three non-trainable ones (mean, variance, count: Normalization.build, the adapt branch),
+// which a run fills from the training data as Keras's `adapt` does (training/data/adapt.ts,
+// with `adaptPassage` below for the layers the data passes on its way). Every image layer takes (height, width, channels) and leaves the channels alone. The
 // Random* layers are active in training only (Keras's `training` argument): identity at
 // inference and evaluation.
 
@@ -50,15 +50,14 @@ function resized(ctx: LayerContext) {
   return [argNumber(ctx.args, 'height'), argNumber(ctx.args, 'width'), ctx.input[2]!];
 }
 
-/** Keras's factor check: a pair must be (low, high) with low <= high. */
+/** Keras 3's factor check: one number, or a pair of two (which Keras 3 sorts: (0.2, -0.1) is (-0.1, 0.2)). */
 function checkFactor(layer: string, ctx: LayerContext, name: string): void {
   const value = ctx.args[name] as ArgValue | undefined;
   if (!Array.isArray(value)) return;
-  const [low, high] = value as number[];
-  if (value.length !== 2 || low === undefined || high === undefined || low > high) {
+  if (value.length !== 2) {
     throw new ShapeError(
       'shape-mismatch',
-      `${layer} ${name} must be one number f (for [-f, f]) or a pair (low, high) with low <= high; got ${JSON.stringify(value)}`,
+      `${layer} ${name} must be one number f (for [-f, f]) or a pair (low, high); got ${value.length} numbers ${JSON.stringify(value)}`,
     );
   }
 }
@@ -85,7 +84,7 @@ export const Normalization: LayerSpec = defineLayer({
   name: 'Normalization',
   category: 'preprocessing',
   unsupported: NO_SCRIPT,
-  doc: "(x - mean) / sqrt(variance) per feature of `axis`. Without mean and variance the layer has Keras's adapt weights (mean 0, variance 1 until adapted); give mean and variance of your training data (adapting on it during training is not supported yet).",
+  doc: "(x - mean) / sqrt(variance) per feature of `axis`. Without mean and variance the layer is adapted on the training data before training (Keras's `layer.adapt(x_train)`: the mean and population variance over every axis but `axis`), and the saved model keeps them as the weights mean, variance and count.",
   args: [
     arg(
       'axis',
@@ -97,13 +96,13 @@ export const Normalization: LayerSpec = defineLayer({
       'mean',
       optional(union(float(), listOf(float()))),
       null,
-      'The mean per kept feature (or one for all); None: the adapt weights (mean 0 until adapted).',
+      'The mean per kept feature (or one for all); None: adapted on the training data.',
     ),
     arg(
       'variance',
       optional(union(float(0), listOf(float(0)))),
       null,
-      'The variance per kept feature (or one for all); None: the adapt weights (variance 1 until adapted).',
+      'The variance per kept feature (or one for all); None: adapted on the training data.',
     ),
     arg('invert', bool, false, 'Undo a normalisation instead: x · sqrt(variance) + mean.'),
   ],
@@ -138,6 +137,34 @@ export const Normalization: LayerSpec = defineLayer({
     return { trainable: 0, nonTrainable: 2 * size + 1 }; // mean, variance, count (a scalar)
   },
 });
+
+/** A Normalization without mean and variance: Keras's adapt weights, which a run fills from the training data. */
+export function isAdapted(className: string, args: Record<string, unknown>): boolean {
+  return className === 'Normalization' && (args.mean === null || args.mean === undefined);
+}
+
+/** The Random* layers: they change the data in training only (Keras's `training` argument). */
+const TRAINING_ONLY = new Set([
+  'RandomFlip',
+  'RandomRotation',
+  'RandomZoom',
+  'RandomTranslation',
+  'RandomContrast',
+  'RandomBrightness',
+]);
+
+/**
+ * How the training data reaches an adapted Normalization through a layer before it. Keras adapts
+ * on the data the user passes, which for `Sequential([..., norm])` is what the layers before it
+ * output at inference: the Random* layers are the identity there, and Rescaling is a formula
+ * data preparation computes. Any other layer (one with weights, a resize) would need the model
+ * itself to run before training: undefined, and the checker asks for mean and variance instead.
+ */
+export function adaptPassage(className: string): 'identity' | 'rescaling' | undefined {
+  if (className === 'InputLayer' || TRAINING_ONLY.has(className)) return 'identity';
+  if (className === 'Rescaling') return 'rescaling';
+  return undefined;
+}
 
 export const Resizing: LayerSpec = defineLayer({
   name: 'Resizing',
@@ -200,10 +227,11 @@ export const RandomRotation: LayerSpec = defineLayer({
   name: 'RandomRotation',
   category: 'preprocessing',
   unsupported: NO_SCRIPT,
-  doc: 'In training, rotates each image by a random angle of factor · 2π (factor=0.1: up to ±36°) about its centre; identity at inference.',
+  doc: 'In training, rotates each image by a random angle of factor · 360° (factor=0.1: up to ±36°) about its centre; identity at inference.',
   inputRanks: [3],
   args: [
-    factorArg('factor', 'Fraction of a full turn: f for [-f, f], or (low, high).'),
+    // Keras 3's _FACTOR_BOUNDS (-1, 1).
+    factorArg('factor', 'Fraction of a full turn: f for [-f, f], or (low, high); each in [-1, 1].', -1, 1),
     fillModeArg,
     interpolationArg,
     seedArg,

@@ -510,6 +510,29 @@ describe('warnings for legal but suspicious code', () => {
   });
 });
 
+describe('Normalization adapted on the training data', () => {
+  it('after a layer with weights: an error on the Normalization, pointing at that layer', () => {
+    const { d, text } = one(
+      model(`Input(shape=(4,))\nDense(8)\nNormalization()\nDense(1)`, ''),
+      'normalization-not-adaptable',
+    );
+    assert.equal(text, 'Normalization');
+    assert.equal(d.severity, 'error');
+    assert.match(d.message, /^Give normalization mean= and variance=, or move it before dense:/);
+    assert.equal(d.related?.length, 1);
+  });
+  it('at the input, after Rescaling and Random* layers, or with mean and variance: no error', () => {
+    for (const layers of [
+      'Input(shape=(4,))\nNormalization()\nDense(1)',
+      'Input(shape=(8, 8, 3))\nRescaling(1/255)\nRandomFlip()\nRandomRotation(0.1)\nNormalization()\nFlatten()\nDense(1)',
+      'Input(shape=(4,))\nDense(8)\nNormalization(mean=0.5, variance=2.0)\nDense(1)',
+    ]) {
+      const a = analyze(model(layers, ''));
+      assert.deepEqual(find(a, 'normalization-not-adaptable'), [], layers);
+    }
+  });
+});
+
 describe('cost limits per keystroke', () => {
   // The 10 MB random file (15 s of analysis) is in diagnostics-slow.test.ts.
   it('a file with fewer problems than the cap lists them all', () => {

@@ -25,7 +25,16 @@ async function runProcess(
 ): Promise<{ lines: string[]; events: RunEvent[]; runDir: string; code: number | null }> {
   const dir = tempDir();
   const spec = makeSpec(dir, {
-    fit: { epochs: 50, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
+    fit: {
+      epochs: 50,
+      batchSize: 10,
+      seed: 1,
+      callbacks: [],
+      backend: 'tfjs:wasm',
+      mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
+    },
   });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
@@ -68,7 +77,16 @@ for (const how of ['stdin', 'SIGINT'] as const) {
 test('the engine refuses devices > 1 with a failed event that points at the torch engine', async () => {
   const dir = tempDir();
   const spec = makeSpec(dir, {
-    fit: { epochs: 1, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false, devices: 2 },
+    fit: {
+      epochs: 1,
+      batchSize: 10,
+      seed: 1,
+      callbacks: [],
+      backend: 'tfjs:wasm',
+      mixedPrecision: false,
+      devices: 2,
+      nnodes: 1,
+    },
   });
   const specPath = join(dir, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));

@@ -24,6 +24,8 @@ test('an MLP learns real MNIST digits well above chance, reports, saves and relo
       backend: 'tfjs:wasm',
       engineReason: 'auto: no GPU',
       mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
     },
   });
   spec.data.train = mnistFiles(dir, 'train', 2000);
@@ -91,7 +93,16 @@ test('a seeded run repeats exactly (initializers, shuffling, augmentation, dropo
   const run = async () => {
     const spec = makeSpec(dir, {
       layers,
-      fit: { epochs: 1, batchSize: 50, seed: 11, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
+      fit: {
+        epochs: 1,
+        batchSize: 50,
+        seed: 11,
+        callbacks: [],
+        backend: 'tfjs:wasm',
+        mixedPrecision: false,
+        devices: 1,
+        nnodes: 1,
+      },
     });
     spec.data.augment = augmentArgs({ rotation_range: 10, width_shift_range: 0.1 });
     spec.data.train = mnistFiles(dir, 'train', 300);
@@ -118,7 +129,16 @@ test('a CNN with augmentation trains on wasm', async () => {
       optimizer: { name: 'adam', args: optimizerArgs('adam') },
       metrics: ['accuracy'],
     },
-    fit: { epochs: 2, batchSize: 32, seed: 2, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
+    fit: {
+      epochs: 2,
+      batchSize: 32,
+      seed: 2,
+      callbacks: [],
+      backend: 'tfjs:wasm',
+      mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
+    },
   });
   spec.data.labelEncoding = 'index';
   spec.data.augment = augmentArgs({ rotation_range: 10, zoom_range: 0.1, horizontal_flip: false });
@@ -167,6 +187,8 @@ test('EarlyStopping ends the run and a stop signal ends it within a batch', asyn
       seed: 1,
       backend: 'tfjs:wasm',
       mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
       callbacks: [{ name: 'EarlyStopping', args: { monitor: 'loss', patience: 0, min_delta: 100 } }],
     },
   });
@@ -175,7 +197,16 @@ test('EarlyStopping ends the run and a stop signal ends it within a batch', asyn
   assert.equal(events[events.length - 1]!.type, 'finished');
 
   const spec2 = makeSpec(tempDir(), {
-    fit: { epochs: 10, batchSize: 10, seed: 1, callbacks: [], backend: 'tfjs:wasm', mixedPrecision: false },
+    fit: {
+      epochs: 10,
+      batchSize: 10,
+      seed: 1,
+      callbacks: [],
+      backend: 'tfjs:wasm',
+      mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
+    },
   });
   const events2 = await runCollect(spec2, {
     onEvent: (e, stop) => {
@@ -198,6 +229,8 @@ test('ModelCheckpoint(save_best_only) saves into best/ and CSVLogger writes Kera
       seed: 3,
       backend: 'tfjs:wasm',
       mixedPrecision: false,
+      devices: 1,
+      nnodes: 1,
       callbacks: [
         { name: 'ModelCheckpoint', args: { filepath: 'best.keras', monitor: 'val_loss', save_best_only: true } },
         { name: 'CSVLogger', args: { filename: 'log.csv' } },

@@ -203,7 +203,16 @@ export function mlpSpec(
       shuffle: true,
       isImage: false,
     },
-    fit: { epochs: 5, batchSize: 32, seed: 1, callbacks: [], backend: 'torch:cpu', mixedPrecision: true },
+    fit: {
+      epochs: 5,
+      batchSize: 32,
+      seed: 1,
+      callbacks: [],
+      backend: 'torch:cpu',
+      mixedPrecision: true,
+      devices: 1,
+      nnodes: 1,
+    },
     expectedParams: { total: params, trainable: params, nonTrainable: 0 },
     runDir: join(dir, 'run'),
   };

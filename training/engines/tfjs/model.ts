@@ -2,7 +2,7 @@
 // checker's (Keras's) numbers, and loads optional initial weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { InitialWeights, LayerWeights, RunSpec } from '../../protocol';
+import type { AdaptedWeights, InitialWeights, LayerWeights, RunSpec } from '../../protocol';
 import { registerActivityRegularizers } from './activity';
 import { toTfjsTopology } from './keras-json';
 import { registerKerasLayers } from './layers';
@@ -114,6 +114,29 @@ export function loadLayerWeights(model: tfl.LayersModel, part: LayerWeights): vo
     w.write(t);
     t.dispose();
   });
+}
+
+/**
+ * Sets each adapted Normalization's weights (mean, variance, count: Keras 3's order), computed
+ * from the training data by the run (training/data/adapt.ts).
+ */
+export function loadAdaptedWeights(model: tfl.LayersModel, adapted: readonly AdaptedWeights[]): void {
+  for (const a of adapted) {
+    const layer = model.layers.find((l) => l.name === a.layer);
+    const weights = layer?.weights.map((w) => w.originalName.split('/').pop());
+    if (!layer || weights?.join(',') !== 'mean,variance,count') {
+      throw new Error(
+        `cannot set the adapted statistics of ${a.layer}: the model has no Normalization of that name with adapt weights (it has ${weights?.join(', ') ?? 'no such layer'})`,
+      );
+    }
+    const tensors = [
+      tf.tensor(a.mean, a.shape, 'float32'),
+      tf.tensor(a.variance, a.shape, 'float32'),
+      tf.scalar(a.count),
+    ];
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
 }
 
 export function inputShapeOf(model: tfl.LayersModel): number[] {

@@ -19,6 +19,7 @@ import {
   inputShapeOf,
   loadInitialWeights,
   loadLayerWeights,
+  loadAdaptedWeights,
   outputShapeOf,
 } from './model';
 import { fileIO } from './model-io';
@@ -236,7 +237,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     makeDirs(spec.runDir);
     // Data-parallel replicas are the torch engine's (DistributedDataParallel); this engine's own
     // data-parallel threads (parallel.ts) split each batch inside one process.
-    const replicas = (spec.fit.devices ?? 1) * (spec.fit.nnodes ?? 1);
+    const replicas = spec.fit.devices * spec.fit.nnodes;
     if (replicas > 1) {
       throw new Error(
         `devices: ${replicas} needs the torch engine (PyTorch DistributedDataParallel); the tfjs engine trains on one device. Use backend: 'torch', or devices: 1`,
@@ -251,6 +252,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
     checkParams(model, spec.expectedParams);
     for (const part of spec.layerWeights ?? []) loadLayerWeights(model, part);
     if (spec.initialWeights) loadInitialWeights(model, spec.initialWeights);
+    if (spec.adapted) loadAdaptedWeights(model, spec.adapted);
 
     const data = new DataPipeline(spec.data, { input: inputShapeOf(model), output: outputShapeOf(model) });
     const lossFn = getLoss(spec.compile.loss);

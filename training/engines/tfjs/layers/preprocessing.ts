@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { noiseSource } from './dropout';
+import { type FillMode, type Interpolation, projectiveTransform } from './projective';
 
 type Base = {
   name?: string;
@@ -24,9 +25,12 @@ function baseArgs(args: Config): Base {
 
 const single = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
 
-/** A Keras factor: f means [-f, f] (or [1 - f, 1 + f] for contrast, by the caller), a pair (low, high) itself. */
+/** A Keras 3 factor: f means [-|f|, |f|], a pair (low, high) itself, sorted (Keras 3 sorts it). */
 function range(factor: unknown): [number, number] {
-  if (Array.isArray(factor)) return [Number(factor[0]), Number(factor[1])];
+  if (Array.isArray(factor)) {
+    const [a, b] = [Number(factor[0]), Number(factor[1])];
+    return a <= b ? [a, b] : [b, a];
+  }
   const f = Number(factor);
   return [-Math.abs(f), Math.abs(f)];
 }
@@ -200,40 +204,54 @@ export class RandomFlip extends RandomLayer {
 
   protected augment(x: tf.Tensor4D): tf.Tensor {
     const n = x.shape[0];
-    const mode = String(this.own.mode);
-    let y: tf.Tensor4D = x;
-    // Keras flips each image with probability 1/2 per direction.
-    const pick = (flipped: tf.Tensor4D, current: tf.Tensor4D) => {
-      const mask = tf.tensor4d(
-        perSample(n, 0, 1).map((u) => (u < 0.5 ? 1 : 0)),
+    // TF.js camelCases the config's string values too: 'horizontal_and_vertical' arrives as
+    // 'horizontalAndVertical'.
+    const mode = String(this.own.mode).toLowerCase();
+    // Keras 3 (random_flip.py): one draw per image, uniform <= 0.5, flips it in every direction
+    // of the mode: 'horizontal_and_vertical' flips both axes together or neither.
+    const flips = tf.cast(
+      tf.tensor4d(
+        perSample(n, 0, 1).map((u) => (u <= 0.5 ? 1 : 0)),
         [n, 1, 1, 1],
-      );
-      return tf.where(tf.cast(mask, 'bool'), flipped, current) as tf.Tensor4D;
-    };
-    if (mode.includes('horizontal')) y = pick(tf.reverse(y, 2), y);
-    if (mode.includes('vertical')) y = pick(tf.reverse(y, 1), y);
-    return y;
+      ),
+      'bool',
+    );
+    let flipped: tf.Tensor4D = x;
+    if (mode.includes('horizontal')) flipped = tf.reverse(flipped, 2);
+    if (mode.includes('vertical')) flipped = tf.reverse(flipped, 1);
+    return tf.where(flips, flipped, x);
   }
 }
 
-/** Rotation, zoom and translation: an affine map of output to input pixels (tf.image.transform, TF's ImageProjectiveTransformV3). */
+/** Rotation, zoom and translation: Keras 3's affine matrices, applied as TF's ImageProjectiveTransformV3 (projective.ts). */
 abstract class AffineLayer extends RandomLayer {
   protected abstract matrices(n: number, height: number, width: number): number[][];
 
   protected augment(x: tf.Tensor4D): tf.Tensor {
     const [n, h, w] = x.shape;
-    const transforms = tf.tensor2d(this.matrices(n, h, w));
-    return tf.image.transform(
+    return projectiveTransform(
       x,
-      transforms,
-      this.own.interpolation === 'nearest' ? 'nearest' : 'bilinear',
-      this.own.fillMode as 'constant' | 'reflect' | 'wrap' | 'nearest',
+      this.matrices(n, h, w),
+      this.own.interpolation as Interpolation,
+      this.own.fillMode as FillMode,
       Number(this.own.fillValue),
     );
   }
 }
 
 const AFFINE_KEYS = ['fillMode', 'interpolation', 'seed', 'fillValue'];
+
+/**
+ * Keras 3's _compute_affine_matrix with no shear, translation or scale: a rotation by `angle`
+ * about the centre (cx, cy) = (0.5 (w - 1), 0.5 (h - 1)) (base_image_preprocessing_layer.py).
+ */
+export function rotationMatrix(angle: number, h: number, w: number): number[] {
+  const cx = 0.5 * (w - 1);
+  const cy = 0.5 * (h - 1);
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  return [cos, -sin, cx - cx * cos + cy * sin, sin, cos, cy - cx * sin - cy * cos, 0, 0];
+}
 
 export class RandomRotation extends AffineLayer {
   static readonly className = 'RandomRotation';
@@ -244,14 +262,8 @@ export class RandomRotation extends AffineLayer {
 
   protected matrices(n: number, h: number, w: number): number[][] {
     const [low, high] = range(this.own.factor);
-    return perSample(n, low * 2 * Math.PI, high * 2 * Math.PI).map((angle) => {
-      const cos = Math.cos(angle);
-      const sin = Math.sin(angle);
-      // Rotation about the image centre ((w - 1) / 2, (h - 1) / 2).
-      const dx = (w - 1 - (cos * (w - 1) - sin * (h - 1))) / 2;
-      const dy = (h - 1 - (sin * (w - 1) + cos * (h - 1))) / 2;
-      return [cos, -sin, dx, sin, cos, dy, 0, 0];
-    });
+    // Keras 3 draws the angle in degrees, factor · 360, and turns it into radians.
+    return perSample(n, low * 360, high * 360).map((degrees) => rotationMatrix((degrees * Math.PI) / 180, h, w));
   }
 }
 
