@@ -119,6 +119,7 @@ export function dataSettingsOf(data: DataPlan): DataSettings {
     shuffle: data.shuffle,
     rescale: data.rescale,
     augment: data.augment && augmentArgs(data.augment.args),
+    ...(data.classMode && { classMode: data.classMode }),
   };
 }
 

@@ -13,7 +13,7 @@ import { cacheDir as defaultCacheDir } from './cache';
 import { lockEntries, releaseEntries } from './cache-lock';
 import { cacheBudget, dropOtherVersions, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
-import { checkLabels, encodeLabels } from './labels';
+import { checkLabels, encodeLabels, type EncodedLabels } from './labels';
 import { loaderFor } from './sources';
 import { readStored, recipeKey, writeStored, type StoredSplit } from './tensor-store';
 import type { DataSettings, PrepareContext, ResolvedSource } from './types';
@@ -44,9 +44,11 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
   // Each split's entry stays locked for this process until the run ends (cache-lock.ts:
   // run-process.ts releases it), or until now if preparing fails.
   const locked: string[] = [];
+  // class_mode 'input': the targets are the inputs, rescaled as the engines rescale x.
+  const targets = settings.classMode === 'input' ? { rescale: settings.rescale } : undefined;
   let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
   try {
-    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked);
+    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked, undefined, targets);
     if (!settings.validation)
       checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
     // Test and validation labels map onto the training classes, so index k means the same class everywhere.
@@ -60,10 +62,20 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
         opts.labelTarget,
         locked,
         train.classes,
+        targets,
       ));
     test =
       settings.test &&
-      (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
+      (await prepareSplit(
+        settings.test,
+        'test',
+        ctx,
+        opts.inputShape,
+        opts.labelTarget,
+        locked,
+        train.classes,
+        targets,
+      ));
   } catch (e) {
     releaseEntries(ctx.cacheDir, locked);
     throw e;
@@ -81,8 +93,9 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     validationSplit: settings.validation ? 0 : settings.validationSplit,
     // uint8 pixels default to [0, 1], as Keras users write rescale=1./255.
     rescale: settings.rescale ?? (train.x.dtype === 'uint8' ? 1 / 255 : 1),
-    ...(train.classes && { classes: train.classes }),
-    labelEncoding: opts.labelEncoding,
+    ...(train.classes && !targets && { classes: train.classes }),
+    labelEncoding: targets ? 'raw' : opts.labelEncoding,
+    ...(targets && { classMode: 'input' as const }),
     shuffle: settings.shuffle,
     ...(settings.augment && { augment: settings.augment }),
     isImage: train.isImage && train.x.shape.length === 4,
@@ -102,6 +115,8 @@ async function prepareSplit(
   target: LabelTarget | undefined,
   locked: string[],
   knownClasses?: string[],
+  /** class_mode 'input': y is x times the rescale (its default as for x), not the source's labels. */
+  inputTargets?: { rescale?: number },
 ): Promise<StoredSplit> {
   const loader = loaderFor(ref);
   // The plan resolved which part of a built-in set this slot reads (plan.ts, slotSplit).
@@ -119,6 +134,7 @@ async function prepareSplit(
       encoding: ctx.labelEncoding,
       knownClasses,
       target,
+      ...(inputTargets && { inputTargets: { rescale: inputTargets.rescale ?? null } }),
     },
     files,
   );
@@ -143,8 +159,10 @@ async function prepareSplit(
     );
   }
   checkFinite(loaded.x.data, loaded.count, (n) => at(n, 'x'));
-  if (target) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
-  const labels = encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
+  if (target && !inputTargets) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
+  const labels = inputTargets
+    ? inputsAsTargets(loaded.x.data, [loaded.count, ...sampleShape], inputTargets.rescale)
+    : encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
   ctx.signal?.throwIfAborted();
   const stored = await writeStored(
     ctx.cacheDir,
@@ -165,6 +183,23 @@ async function prepareSplit(
   // This version of the files replaces the older ones' entries (unless a live run holds them).
   await dropOtherVersions(ctx.cacheDir, key);
   return stored;
+}
+
+/**
+ * class_mode 'input' (Keras's name for autoencoders): the targets are the inputs, scaled as the
+ * engines scale x (rescale, else 1/255 for uint8 pixels), so validation and test compare the
+ * output with the input the model saw. Training batches take their targets from the (augmented)
+ * inputs in the engines.
+ */
+function inputsAsTargets(
+  x: Uint8Array | Float32Array,
+  shape: number[],
+  rescale: number | undefined,
+): EncodedLabels {
+  const scale = rescale ?? (x instanceof Uint8Array ? 1 / 255 : 1);
+  const data = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) data[i] = x[i]! * scale;
+  return { dtype: 'float32', data, shape };
 }
 
 /** NaN or infinite inputs make every weight NaN after one step; refuse them with the sample that has one. */
