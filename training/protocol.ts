@@ -62,6 +62,9 @@ export interface PreparedData {
    *  inputs in the model's output shape (for validation, test and evaluation); the engines take
    *  each training batch's targets from its inputs after augmentation, so both match. */
   classMode?: 'input';
+  /** csv(text=…): the vocabulary the token ids index (0 padding '', 1 '[UNK]'), as Keras's
+   *  TextVectorization.get_vocabulary() lists it, for turning new text into ids (predict). */
+  vocabulary?: string[];
   /** How labels are fed to the loss: one-hot vectors or integer indices (sparse losses) or raw targets. */
   labelEncoding: 'onehot' | 'index' | 'raw';
   shuffle: boolean;

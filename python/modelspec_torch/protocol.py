@@ -48,6 +48,7 @@ class PreparedData(TypedDict):
     classes: NotRequired[List[str]]  # class names; multi-label csv: the label columns
     task: NotRequired[Literal['binary', 'multiclass', 'multilabel', 'regression', 'image-to-image']]
     classMode: NotRequired[Literal['input']]  # targets are the inputs (autoencoders)
+    vocabulary: NotRequired[List[str]]  # csv(text=...): the token ids' vocabulary (0 padding, 1 '[UNK]')
     labelEncoding: Literal['onehot', 'index', 'raw']
     shuffle: bool
     augment: NotRequired[Dict[str, Union[float, bool, List[float]]]]

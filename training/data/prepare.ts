@@ -17,6 +17,7 @@ import { checkLabels, encodeLabels, type EncodedLabels } from './labels';
 import { loaderFor } from './sources';
 import { readStored, recipeKey, writeStored, type StoredSplit } from './tensor-store';
 import type { DataSettings, PrepareContext, ResolvedSource } from './types';
+import type { TextVocabulary } from '../../data/types';
 
 export interface PrepareOptions {
   baseDir: string;
@@ -48,7 +49,20 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
   const targets = settings.classMode === 'input' ? { rescale: settings.rescale } : undefined;
   let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
   try {
-    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked, undefined, targets);
+    train = await prepareSplit(
+      settings.train,
+      'train',
+      ctx,
+      opts.inputShape,
+      opts.labelTarget,
+      locked,
+      undefined,
+      targets,
+      {
+        validationSplit: settings.validation ? 0 : settings.validationSplit,
+      },
+    );
+    const text = { vocabulary: train.text };
     if (!settings.validation)
       checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
     // Test and validation labels map onto the training classes, so index k means the same class everywhere.
@@ -63,6 +77,7 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
         locked,
         train.classes,
         targets,
+        text,
       ));
     test =
       settings.test &&
@@ -75,6 +90,7 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
         locked,
         train.classes,
         targets,
+        text,
       ));
   } catch (e) {
     releaseEntries(ctx.cacheDir, locked);
@@ -96,6 +112,7 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     ...(train.classes && !targets && { classes: train.classes }),
     labelEncoding: targets ? 'raw' : opts.labelEncoding,
     ...(targets && { classMode: 'input' as const }),
+    ...(train.text && { vocabulary: train.text.vocabulary }),
     shuffle: settings.shuffle,
     ...(settings.augment && { augment: settings.augment }),
     isImage: train.isImage && train.x.shape.length === 4,
@@ -117,7 +134,10 @@ async function prepareSplit(
   knownClasses?: string[],
   /** class_mode 'input': y is x times the rescale (its default as for x), not the source's labels. */
   inputTargets?: { rescale?: number },
+  /** The training split's text vocabulary (validation, test), or the train source's validation_split. */
+  text?: { vocabulary?: TextVocabulary; validationSplit?: number },
 ): Promise<StoredSplit> {
+  if (text) ctx = { ...ctx, text: text.vocabulary, validationSplit: text.validationSplit };
   const loader = loaderFor(ref);
   // The plan resolved which part of a built-in set this slot reads (plan.ts, slotSplit).
   const split = ref.split ?? 'train';
@@ -135,6 +155,7 @@ async function prepareSplit(
       knownClasses,
       target,
       ...(inputTargets && { inputTargets: { rescale: inputTargets.rescale ?? null } }),
+      ...(typeof ref.args.text === 'string' && { text: ctx.text ?? { validationSplit: ctx.validationSplit ?? 0 } }),
     },
     files,
   );
@@ -170,7 +191,8 @@ async function prepareSplit(
     { dtype: loaded.x.dtype, shape: [loaded.count, ...sampleShape], data: loaded.x.data },
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
     {
-      classes: labels.classes,
+      classes: labels.classes ?? loaded.labelNames,
+      ...(loaded.text && { text: loaded.text }),
       isImage: loaded.isImage,
       // The images' own shape, kept when x is reshaped for the model, so thumbnails still work.
       ...(loaded.isImage &&
@@ -191,11 +213,7 @@ async function prepareSplit(
  * output with the input the model saw. Training batches take their targets from the (augmented)
  * inputs in the engines.
  */
-function inputsAsTargets(
-  x: Uint8Array | Float32Array,
-  shape: number[],
-  rescale: number | undefined,
-): EncodedLabels {
+function inputsAsTargets(x: Uint8Array | Float32Array, shape: number[], rescale: number | undefined): EncodedLabels {
   const scale = rescale ?? (x instanceof Uint8Array ? 1 / 255 : 1);
   const data = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) data[i] = x[i]! * scale;
