@@ -205,9 +205,9 @@ function textColumnIndex(columns: string[], column: string, labels: number[], fi
   return index;
 }
 
-/** A multi-label column's value that is not 0 or 1, as a message: `at` is "data/x.csv:7". */
-export function multiLabelValueMessage(column: string, value: string, at: string): string {
-  return `${at}: label column '${excerpt(column)}' has '${excerpt(value)}'; multi-label columns hold 0 or 1 (one column per label): fix the value, or leave the column out of label=[…]`;
+/** A value of a label=[…] column that is not a number: `at` is "data/x.csv:7". */
+export function labelNumberMessage(column: string, value: string, at: string): string {
+  return `${at}: label column '${excerpt(column)}' has '${excerpt(value)}', not a number; the columns of label=[…] hold numbers (0 or 1 for multi-label targets)`;
 }
 
 /** At most the first 20 column names, each a short excerpt: a message never carries a whole header. */
@@ -297,12 +297,16 @@ export function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
     info.samples = rows.length;
     info.description = `${written}: ${thousands(rows.length)} rows, ${info.description.slice(written.length + 2)}`;
     if (multi) {
-      // Every multi-label value must be 0 or 1: the first other one, with its line.
+      // Label columns hold numbers; the first that is not 0 or 1 is kept for the checker, which
+      // refuses it for binary_crossentropy (multi-label) and takes it for mse (vector regression).
       for (const { fields, line } of rows)
         for (const i of labelIndices) {
           const v = fields[i] ?? '';
-          if (v !== '0' && v !== '1' && parseCsvNumber(v) !== 0 && parseCsvNumber(v) !== 1)
-            throw new DataError('data-format', multiLabelValueMessage(columns[i]!, v, `${written}:${line}`), 'label');
+          const value = parseCsvNumber(v);
+          if (value === undefined)
+            throw new DataError('data-format', labelNumberMessage(columns[i]!, v, `${written}:${line}`), 'label');
+          if (value !== 0 && value !== 1 && !info.labelOutlier)
+            info.labelOutlier = { column: columns[i]!, value: v, at: `${written}:${line}` };
         }
       return info;
     }
@@ -335,7 +339,7 @@ export interface CsvTable {
   labels:
     | { kind: 'strings'; values: string[] }
     | { kind: 'numbers'; values: Float32Array }
-    /** label=[…]: rows × columns.length multi-hot targets, each 0 or 1. */
+    /** label=[…]: rows × columns.length targets: multi-hot (0/1) for multi-label, any numbers for vector regression. */
     | { kind: 'multi'; values: Float32Array; columns: string[] };
   /** text=: each row's text, the input instead of the feature columns. */
   texts?: string[];
@@ -406,8 +410,8 @@ export function parseCsv(
     if (multi) {
       for (const i of labelIndices) {
         const value = parseCsvNumber(fields[i]!);
-        if (value !== 0 && value !== 1)
-          throw new DataError('data-format', multiLabelValueMessage(columns[i]!, fields[i]!, `${file}:${line}`));
+        if (value === undefined)
+          throw new DataError('data-format', labelNumberMessage(columns[i]!, fields[i]!, `${file}:${line}`));
         multiHot.push(value);
       }
     }

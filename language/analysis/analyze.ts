@@ -302,6 +302,7 @@ function taskFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']
     classMode: typeof data?.values.class_mode === 'string' ? data.values.class_mode : undefined,
     classModeRange: data?.written.class_mode?.value.range,
     labelColumns: info?.labelColumns,
+    labelOutlier: info?.labelOutlier,
     targetShape: info?.targetShape,
     vocabularySize: info?.vocabularySize,
   };

@@ -4,6 +4,7 @@
 // column gives. Each message leads with the fix and gives the numbers.
 
 import { getLoss } from '../catalog';
+import { multiLabelValueMessage } from '../data/label-rules';
 import type { ArgSpec, Shape } from '../catalog/types';
 import type { Range } from '../syntax';
 import { argumentNode } from './bind';
@@ -20,8 +21,10 @@ export interface TaskFacts {
   /** data { class_mode: 'input' }. */
   classMode?: string;
   classModeRange?: Range;
-  /** csv(label=[…]): the multi-label columns. */
+  /** csv(label=[…]): the label columns (multi-label, or vector regression under a loss like mse). */
   labelColumns?: string[];
+  /** A small file's first label=[…] value that is not 0 or 1. */
+  labelOutlier?: { column: string; value: string; at: string };
   /** npy: one target's shape. */
   targetShape?: number[];
   /** csv(text=…): token ids are below this. */
@@ -67,20 +70,25 @@ function checkAutoencoder(model: ModelAnalysis, facts: TaskFacts, out: Diagnosti
   }
 }
 
-/** csv(label=[…]): k independent 0/1 labels need k sigmoid outputs and binary_crossentropy. */
+/**
+ * csv(label=[…]): k label columns are k targets per sample: independent 0/1 labels under
+ * binary_crossentropy (multi-label: k sigmoid outputs), real values under a loss like mse.
+ */
 function checkMultiLabel(model: ModelAnalysis, columns: string[], facts: TaskFacts, out: Diagnostic[]): void {
   const k = columns.length;
   const output = model.outputShape;
   const last = model.layers[model.layers.length - 1];
   const names = columns.length <= 6 ? columns.join(', ') : `${columns.slice(0, 5).join(', ')}, …`;
-  const source = `${facts.dataset ?? 'the data'} has ${k} label column${k === 1 ? '' : 's'} (${names}), each 0 or 1`;
   const loss = facts.loss ? getLoss(facts.loss) : undefined;
-  if (loss && facts.lossRange && loss.labels !== 'binary') {
+  const binary = loss?.labels === 'binary';
+  const plural = k === 1 ? '' : 's';
+  const source = `${facts.dataset ?? 'the data'} has ${k} label column${plural} (${names})${binary ? ', each 0 or 1' : ''}`;
+  if (loss && facts.lossRange && (loss.labels === 'one-hot' || loss.labels === 'integer')) {
     out.push(
       diagnostic(
         'multilabel-loss',
         facts.lossRange,
-        `Use loss 'binary_crossentropy' with activation='sigmoid': ${source}, so a sample can have several labels, but ${loss.name} ${loss.labels === 'regression' ? 'treats them as real values' : 'makes the outputs compete for one class per sample'}`,
+        `Use loss 'binary_crossentropy' with activation='sigmoid' (0/1 labels, several per sample) or 'mse' (real-valued targets): ${source}, one target per column, but ${loss.name} makes the outputs compete for one class per sample`,
         {
           fixes: [
             {
@@ -94,6 +102,10 @@ function checkMultiLabel(model: ModelAnalysis, columns: string[], facts: TaskFac
       ),
     );
   }
+  if (binary && facts.labelOutlier && facts.datasetRange) {
+    const { column, value, at } = facts.labelOutlier;
+    out.push(diagnostic('label-out-of-range', facts.datasetRange, multiLabelValueMessage(column, value, at)));
+  }
   if (!output || !last) return;
   if (output.length === 1 && output[0] !== null && output[0] !== k) {
     const fix = widthFix(last, k);
@@ -101,7 +113,7 @@ function checkMultiLabel(model: ModelAnalysis, columns: string[], facts: TaskFac
       diagnostic(
         'class-count-mismatch',
         fix[0]?.kind === 'replace' ? fix[0].range : last.call.callee.range,
-        `Use ${last.spec.name}(${k}, activation='sigmoid'), one output per label: ${source}, but the model outputs ${output[0]} values per sample (${formatShape(output)})`,
+        `Use ${last.spec.name}(${k}${binary ? ", activation='sigmoid'" : ''}), one output per label column: ${source}, but the model outputs ${output[0]} values per sample (${formatShape(output)})`,
         {
           fixes: fix,
           related: facts.datasetRange ? [{ range: facts.datasetRange, message: `${names}: ${k} labels` }] : undefined,
@@ -113,12 +125,12 @@ function checkMultiLabel(model: ModelAnalysis, columns: string[], facts: TaskFac
       diagnostic(
         'output-shape-mismatch',
         last.call.callee.range,
-        `End the model with Flatten() and Dense(${k}, activation='sigmoid'): ${source}, so the labels are ${formatShape([k])}, but the model outputs ${formatShape(output)}`,
+        `End the model with Flatten() and Dense(${k}${binary ? ", activation='sigmoid'" : ''}): ${source}, so the targets are ${formatShape([k])}, but the model outputs ${formatShape(output)}`,
       ),
     );
   }
   const final = finalSoftmax(model);
-  if (final && (!loss || loss.labels === 'binary')) {
+  if (final && binary) {
     const node = argumentNode(final.call, final.spec.args as readonly ArgSpec[], 'activation');
     out.push(
       diagnostic(

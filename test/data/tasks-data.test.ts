@@ -54,14 +54,13 @@ describe('multi-label csv: label=[…]', () => {
     assert.deepEqual(t.labels.kind === 'multi' && [...t.labels.values], [1, 0, 1, 0, 1, 0, 1, 1, 0]);
   });
 
-  test('the probe names the label columns and the features; a value other than 0/1 or a missing column is an error on label', () => {
+  test('the probe names the label columns and the features; a missing column is an error on label, the first value other than 0/1 is kept for the checker', () => {
     const info = probeCsv({ name: 'csv', args: { path: 'tags.csv', label: ['cat', 'dog', 'bird'] } }, root);
     assert.ok(info.ok);
     assert.deepEqual(info.sampleShape, [2]);
     assert.deepEqual(info.labelColumns, ['cat', 'dog', 'bird']);
-    assert.throws(() => probeCsv({ name: 'csv', args: { path: 'bad-tags.csv', label: ['cat', 'dog'] } }, root), {
-      message: /bad-tags\.csv:3: label column 'cat' has '2'; multi-label columns hold 0 or 1/,
-    });
+    const bad = probeCsv({ name: 'csv', args: { path: 'bad-tags.csv', label: ['cat', 'dog'] } }, root);
+    assert.deepEqual(bad.ok && bad.labelOutlier, { column: 'cat', value: '2', at: 'bad-tags.csv:3' });
     assert.throws(() => probeCsv({ name: 'csv', args: { path: 'tags.csv', label: ['cat', 'dgo'] } }, root), {
       message: /tags\.csv has no column 'dgo'; did you mean 'dog'\?/,
     });

@@ -799,7 +799,7 @@ describe('the model against its task (task-checks.ts)', () => {
     assert.equal(text, '5');
     assert.match(
       d.message,
-      /^Use Dense\(3, activation='sigmoid'\), one output per label: csv\('tags\.csv'\) has 3 label columns \(cat, dog, bird\), each 0 or 1, but the model outputs 5 values/,
+      /^Use Dense\(3, activation='sigmoid'\), one output per label column: csv\('tags\.csv'\) has 3 label columns \(cat, dog, bird\), each 0 or 1, but the model outputs 5 values/,
     );
     assert.equal(d.fixes?.[0]?.kind === 'replace' && d.fixes[0].text, '3');
   });
@@ -815,7 +815,7 @@ describe('the model against its task (task-checks.ts)', () => {
     assert.equal(loss.text, "'categorical_crossentropy'");
     assert.match(
       loss.d.message,
-      /^Use loss 'binary_crossentropy' with activation='sigmoid': .* makes the outputs compete/,
+      /^Use loss 'binary_crossentropy' with activation='sigmoid' .* or 'mse' .* categorical_crossentropy makes the outputs compete/,
     );
     const a = analyze(tagged("Input(shape=(2,))\nDense(3, activation='softmax')"), { baseDir: dir });
     const softmax = find(a, 'multilabel-loss');
@@ -826,7 +826,7 @@ describe('the model against its task (task-checks.ts)', () => {
     assert.equal(find(a, 'loss-activation-mismatch').length, 0);
   });
 
-  it('multi-label: a missing label column or a value other than 0/1 is an error on the label argument', () => {
+  it('multi-label: a missing label column is an error on the label argument; a value other than 0/1 under binary_crossentropy is label-out-of-range', () => {
     const missing = one(
       tagged("Input(shape=(2,))\nDense(2, activation='sigmoid')", 'binary_crossentropy', "['cat', 'dgo']"),
       'data-column',
@@ -841,10 +841,15 @@ describe('the model against its task (task-checks.ts)', () => {
         "['cat', 'dog']",
         'bad-tags.csv',
       ),
-      'data-format',
+      'label-out-of-range',
       { baseDir: dir },
     );
     assert.match(bad.d.message, /bad-tags\.csv:3: label column 'cat' has '2'; multi-label columns hold 0 or 1/);
+    // The same columns as real-valued targets (vector regression) are fine under mse.
+    assert.deepEqual(
+      codes(tagged('Input(shape=(2,))\nDense(2)', 'mse', "['cat', 'dog']", 'bad-tags.csv'), { baseDir: dir }),
+      [],
+    );
   });
 
   it("class_mode 'input': the output must be the input's shape ('autoencoder-shape', with the numbers and a filters fix)", () => {
