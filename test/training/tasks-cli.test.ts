@@ -6,6 +6,7 @@
 // column turned into token ids beats chance at sentiment.
 
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -164,4 +165,31 @@ fit { epochs: 12  batch_size: 32  seed: 2 }
       },
     );
   }
+
+  it(
+    'the PyTorch export of a text column and of multi-label columns trains in Python',
+    { skip: ENGINES[1]!.skip },
+    () => {
+      for (const name of ['text-classification', 'multilabel-csv']) {
+        const script = join(work, `${name}.py`);
+        const cli = join(process.cwd(), 'bin', 'modelspec.cjs');
+        const exported = spawnSync(
+          process.execPath,
+          [cli, 'export', resolve('examples', `${name}.model`), '--to', 'pytorch', '--out', script],
+          {
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(exported.status, 0, exported.stderr);
+        // The example reads data/…: the script runs where that folder is.
+        const r = spawnSync(torch!.python, [script], { cwd: resolve('examples'), encoding: 'utf8', timeout: 300_000 });
+        assert.equal(r.status, 0, r.stderr);
+        const losses = [...r.stdout.matchAll(/val_loss ([\d.]+)/g)].map((m) => Number(m[1]));
+        assert.ok(
+          losses.length > 0 && losses.at(-1)! < 0.7 * losses[0]!,
+          `${name}: val_loss ${losses[0]} -> ${losses.at(-1)}`,
+        );
+      }
+    },
+  );
 });
