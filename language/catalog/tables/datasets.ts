@@ -375,7 +375,7 @@ export const DATASETS: readonly DatasetSpec[] = [
         'label',
         optional(union(string, listOf(string))),
         null,
-        "Name of the label column, or a list of 0/1 label columns for multi-label targets, e.g. ['a', 'b', 'c'] (None: the last column).",
+        "Name of the label column, or a list of label columns (each 0 or 1 for multi-label targets), e.g. ['a', 'b', 'c'] (None: the last column).",
       ),
       arg('delimiter', string, ',', 'Column separator.'),
       arg(
