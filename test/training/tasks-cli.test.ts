@@ -7,13 +7,14 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { findTorch } from '../../training/engines/detect';
 import { ensureBuilt } from '../helpers/build';
 import { epochsOf, trainCli } from '../helpers/train-cli';
+import type { RunSpec } from '../../training/protocol';
 import { npyBytes } from './data/helpers';
 
 const torch = (await findTorch()).probe;
@@ -88,6 +89,10 @@ fit { epochs: 30  batch_size: 16  seed: 3 }
       assert.equal(run.code, 0, run.stderr);
       const started = run.events.find((e) => e.type === 'started');
       assert.ok(started?.type === 'started' && started.engine === engine);
+      // The run's spec says what is learned, for the evaluation: the task and the labels' names.
+      const spec = JSON.parse(readFileSync(join(started.runDir, 'spec.json'), 'utf8')) as RunSpec;
+      assert.equal(spec.data.task, 'multilabel');
+      assert.deepEqual(spec.data.classes, ['outdoor', 'people', 'night']);
       const last = epochsOf(run).at(-1);
       // 'accuracy' with binary_crossentropy is binary_accuracy: the share of the 3 × N labels right.
       assert.ok(last?.valMetrics && last.valMetrics.accuracy! >= 0.9, `val accuracy ${last?.valMetrics?.accuracy}`);
@@ -100,6 +105,11 @@ fit { epochs: 30  batch_size: 16  seed: 3 }
       () => {
         const run = trainCli(model('ae', AUTOENCODER('')), ['--backend', engine]);
         assert.equal(run.code, 0, run.stderr);
+        const started = run.events.find((e) => e.type === 'started');
+        assert.ok(started?.type === 'started');
+        const spec = JSON.parse(readFileSync(join(started.runDir, 'spec.json'), 'utf8')) as RunSpec;
+        assert.equal(spec.data.task, 'image-to-image');
+        assert.equal(spec.data.classMode, 'input');
         const epochs = epochsOf(run);
         const [first, last] = [epochs[0]!, epochs.at(-1)!];
         assert.ok(last.loss < 0.7 * first.loss, `loss ${first.loss} -> ${last.loss}`);
