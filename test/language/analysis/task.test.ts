@@ -1,6 +1,7 @@
 // The plan's task (language/analysis/task.ts): what kind of learning a file describes, read by the
 // evaluation, the CLI and the panel. Derived from the loss, the output and the data block.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -42,5 +43,19 @@ describe('TrainingPlan.task', () => {
       plan(file(ae, 'binary_crossentropy', "train: digits\n    class_mode: 'input'")).data.classMode,
       'input',
     );
+  });
+
+  it('is multilabel for k sigmoid outputs on label=[…] columns, regression for the same columns under mse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-task-'));
+    writeFileSync(join(dir, 'tags.csv'), 'x1,x2,a,b\n1,2,1,0\n3,4,0,1\n');
+    const text = (loss: string) =>
+      `model m {\n    Input(shape=(2,))\n    Dense(2, activation='sigmoid')\n}\ncompile { loss: '${loss}' }\ndata { train: csv('tags.csv', label=['a', 'b']) }\n`;
+    const planOf = (loss: string) => {
+      const result = planTraining(analyze(text(loss), { baseDir: dir }), join(dir, 'm.model'));
+      assert.ok(result.plan, result.blocker);
+      return result.plan;
+    };
+    assert.equal(planOf('binary_crossentropy').task, 'multilabel');
+    assert.equal(planOf('mse').task, 'regression');
   });
 });
