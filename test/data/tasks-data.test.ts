@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseCsv, probeCsv } from '../../data/csv';
 import { probeNpy } from '../../data/npy';
+import { readSamples } from '../../data/samples';
 import { adaptVocabulary, standardizeText, tokensOf, vectorizeTexts } from '../../data/text';
 import { prepareData, type PrepareOptions } from '../../training/data/prepare';
 import type { DataSettings, SourceRef } from '../../training/data/types';
@@ -166,5 +167,17 @@ describe('npy targets of any shape and class_mode input', () => {
     assert.equal(data.classMode, 'input');
     assert.deepEqual(data.train.y.shape, [4, 3, 3, 1]);
     assert.deepEqual(new Set(read(data.train.y)), new Set([Math.fround(200 / 255)]));
+  });
+});
+
+describe('the data preview of the new csv forms', () => {
+  test('label=[…] leaves every label column out of the sample, text=… is output_sequence_length ids', () => {
+    const tags = readSamples({ name: 'csv', args: { path: 'tags.csv', label: ['cat', 'dog', 'bird'] } }, root);
+    assert.deepEqual(tags.ok && tags.sampleShape, [2]);
+    const reviews = readSamples(
+      { name: 'csv', args: { path: 'reviews.csv', label: 'sentiment', text: 'review', output_sequence_length: 7 } },
+      root,
+    );
+    assert.deepEqual(reviews.ok && reviews.sampleShape, [7]);
   });
 });
