@@ -13,7 +13,15 @@ import { csvDelimiter, pathArg } from '../language/data/source-args';
 import type { SourceInfo, SourceRef } from '../language/data/types';
 import { excerpt } from '../language/excerpt';
 import { thousands, withArg } from './common';
-import type { SourceLoader } from './types';
+import {
+  adaptVocabulary,
+  longestText,
+  type Split as TextSplit,
+  type Standardize,
+  type TextSettings,
+  vectorizeTexts,
+} from './text';
+import type { LoadedSplit, PrepareContext, SourceLoader } from './types';
 
 export interface CsvRecord {
   fields: string[];
@@ -112,24 +120,94 @@ function isUtf16(bytes: Uint8Array): boolean {
   return n >= 4 && nuls >= n / 4;
 }
 
-/** Choosing the label column: by name (label='price'), else the last column. */
+/** Choosing the label column: by name (label='price'), else the last column; the first of a list (label=['a', 'b']). */
 export function labelColumnIndex(columns: string[], label: unknown, file: string): number {
-  if (label === undefined || label === null) return columns.length - 1;
-  if (typeof label !== 'string') {
+  return labelColumnIndices(columns, label, file)[0]!;
+}
+
+/**
+ * The label columns: label='price' (one), label=['a', 'b', 'c'] (multi-label: each a 0/1 column,
+ * in target order), else the last column.
+ */
+export function labelColumnIndices(columns: string[], label: unknown, file: string): number[] {
+  if (label === undefined || label === null) return [columns.length - 1];
+  if (Array.isArray(label)) {
+    if (label.length === 0)
+      throw new DataError(
+        'data-format',
+        `csv(label=[]) names no column; list the 0/1 label columns, like label=['${excerpt(columns[columns.length - 1] ?? 'label')}']`,
+        'label',
+      );
+    const indices = label.map((l) => columnIndex(columns, l, file, 'label'));
+    const twice = label.find((l, i) => label.indexOf(l) !== i);
+    if (twice !== undefined)
+      throw new DataError(
+        'data-format',
+        `csv(label=[…]) lists '${excerpt(String(twice))}' twice; list each label column once`,
+        'label',
+      );
+    if (indices.length >= columns.length)
+      throw new DataError(
+        'data-format',
+        `csv(label=[…]) takes every column of ${file} as a label, which leaves no feature column; leave the feature columns out of the list`,
+        'label',
+      );
+    return indices;
+  }
+  return [columnIndex(columns, label, file, 'label')];
+}
+
+/** A column chosen by name (label=, text=): its index, or what the file has instead. */
+function columnIndex(columns: string[], name: unknown, file: string, argName: string): number {
+  if (typeof name !== 'string') {
     throw new DataError(
       'data-format',
-      `csv(label=…) must be a column name in quotes, like label='${excerpt(columns[columns.length - 1] ?? 'label')}'`,
-      'label',
+      `csv(${argName}=…) must be a column name in quotes, like ${argName}='${excerpt(columns[columns.length - 1] ?? 'label')}'`,
+      argName,
     );
   }
-  const index = columns.indexOf(label);
+  const index = columns.indexOf(name);
   if (index >= 0) return index;
-  const guess = suggest(label, columns, 1)[0];
+  const guess = suggest(name, columns, 1)[0];
   throw new DataError(
     'data-column',
-    `${file} has no column '${excerpt(label)}'${guess ? `; did you mean '${excerpt(guess)}'?` : ''} Its columns are: ${listColumns(columns)}`,
-    'label',
+    `${file} has no column '${excerpt(name)}'${guess ? `; did you mean '${excerpt(guess)}'?` : ''} Its columns are: ${listColumns(columns)}`,
+    argName,
   );
+}
+
+/** csv(text=…)'s TextVectorization settings, or undefined for numeric features. */
+export function textSettingsOf(ref: SourceRef): (TextSettings & { column: string }) | undefined {
+  const { text, max_tokens, output_sequence_length, standardize, split } = ref.args;
+  if (typeof text !== 'string') return undefined;
+  return {
+    column: text,
+    standardize: (typeof standardize === 'string'
+      ? standardize
+      : standardize === null
+        ? null
+        : 'lower_and_strip_punctuation') as Standardize,
+    split: (typeof split === 'string' ? split : split === null ? null : 'whitespace') as TextSplit,
+    ...(typeof max_tokens === 'number' && { maxTokens: max_tokens }),
+    ...(typeof output_sequence_length === 'number' && { sequenceLength: output_sequence_length }),
+  };
+}
+
+/** The text column's index: a column of the header that is not a label. */
+function textColumnIndex(columns: string[], column: string, labels: number[], file: string): number {
+  const index = columnIndex(columns, column, file, 'text');
+  if (labels.includes(index))
+    throw new DataError(
+      'data-format',
+      `csv(text='${excerpt(column)}') is also the label column; the text is the input, the label another column (label='…')`,
+      'text',
+    );
+  return index;
+}
+
+/** A value of a label=[…] column that is not a number: `at` is "data/x.csv:7". */
+export function labelNumberMessage(column: string, value: string, at: string): string {
+  return `${at}: label column '${excerpt(column)}' has '${excerpt(value)}', not a number; the columns of label=[…] hold numbers (0 or 1 for multi-label targets)`;
 }
 
 /** At most the first 20 column names, each a short excerpt: a message never carries a whole header. */
@@ -174,28 +252,66 @@ export function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
   );
   if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // header only, never a cut line
   const columns = checkHeader(csvHeader(text, delimiter), written, delimiter, 1);
-  const labelIndex = labelColumnIndex(columns, ref.args.label, written);
-  const label = columns[labelIndex];
-  const info: SourceInfo = {
+  const labelIndices = labelColumnIndices(columns, ref.args.label, written);
+  const multi = Array.isArray(ref.args.label);
+  const textSettings = textSettingsOf(ref);
+  const textIndex = textSettings && textColumnIndex(columns, textSettings.column, labelIndices, written);
+  const labelNames = labelIndices.map((i) => columns[i]!);
+  const label = multi
+    ? `labels ${labelNames.map((l) => `'${excerpt(l)}'`).join(', ')}`
+    : `label '${excerpt(labelNames[0]!)}'`;
+  const features = textSettings
+    ? `text column '${excerpt(textSettings.column)}'`
+    : `${columns.length - labelIndices.length} feature columns`;
+  const info: SourceInfo & { ok: true } = {
     ok: true,
-    sampleShape: [columns.length - 1],
+    sampleShape: [columns.length - labelIndices.length],
     columns,
-    description: `${written}: ${columns.length - 1} feature columns, label '${excerpt(label)}'`,
+    ...(multi && { labelColumns: labelNames }),
+    description: `${written}: ${features}, ${label}`,
   };
+  const rows: { fields: string[]; line: number }[] = [];
   if (whole) {
-    // Small file: count rows; string labels are classes (numeric ones may be classes or targets, as the loss decides).
-    const labels: string[] = [];
-    const lines: number[] = [];
     let first = true;
-    for (const { fields, line } of csvRecords(text, delimiter)) {
+    for (const record of csvRecords(text, delimiter)) {
       if (first) first = false;
-      else {
-        labels.push(fields[labelIndex] ?? '');
-        lines.push(line);
-      }
+      else rows.push(record);
     }
-    info.samples = labels.length;
-    info.description = `${written}: ${thousands(labels.length)} rows, ${columns.length - 1} feature columns, label '${excerpt(label)}'`;
+  }
+  if (textSettings && textIndex !== undefined) {
+    const texts = rows.map((r) => r.fields[textIndex] ?? '');
+    const length = textSettings.sequenceLength ?? (whole ? longestText(texts, textSettings) : undefined);
+    if (length === undefined)
+      throw new DataError(
+        'data-format',
+        `${written} is too large to find its longest text while you type; write output_sequence_length=N (every text padded or cut to N tokens)`,
+        'text',
+      );
+    info.sampleShape = [length];
+    // The ids the source can give: max_tokens, else (a small file) its whole vocabulary.
+    const tokens = textSettings.maxTokens ?? (whole ? adaptVocabulary(texts, textSettings).length : undefined);
+    if (tokens !== undefined) info.vocabularySize = tokens;
+    info.description += `, ${length} token ids per text${tokens !== undefined ? ` from a vocabulary of ${thousands(tokens)}` : ''}`;
+  }
+  if (whole) {
+    info.samples = rows.length;
+    info.description = `${written}: ${thousands(rows.length)} rows, ${info.description.slice(written.length + 2)}`;
+    if (multi) {
+      // Label columns hold numbers; the first that is not 0 or 1 is kept for the checker, which
+      // refuses it for binary_crossentropy (multi-label) and takes it for mse (vector regression).
+      for (const { fields, line } of rows)
+        for (const i of labelIndices) {
+          const v = fields[i] ?? '';
+          const value = parseCsvNumber(v);
+          if (value === undefined)
+            throw new DataError('data-format', labelNumberMessage(columns[i]!, v, `${written}:${line}`), 'label');
+          if (value !== 0 && value !== 1 && !info.labelOutlier)
+            info.labelOutlier = { column: columns[i]!, value: v, at: `${written}:${line}` };
+        }
+      return info;
+    }
+    // Small file: string labels are classes (numeric ones may be classes or targets, as the loss decides).
+    const labels = rows.map((r) => r.fields[labelIndices[0]!] ?? '');
     const values = labels.filter((l) => l !== '');
     if (values.length > 0 && values.some((v) => parseCsvNumber(v) === undefined)) {
       info.classes = [...new Set(values)].sort();
@@ -203,7 +319,7 @@ export function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
       info.description += ` (${info.classCount} classes)`;
     } else if (values.length === labels.length) {
       // Numeric labels: their values, for the checker's label-range check against the loss and output.
-      info.labelValues = labelValuesOf(labels.map(Number), (i) => `row ${lines[i]} of ${written}`);
+      info.labelValues = labelValuesOf(labels.map(Number), (i) => `row ${rows[i]!.line} of ${written}`);
     }
   }
   return info;
@@ -211,21 +327,34 @@ export function probeCsv(ref: SourceRef, baseDir: string): SourceInfo {
 
 export interface CsvTable {
   columns: string[];
+  /** The numeric feature columns; empty when a text column is the input. */
   featureColumns: string[];
+  /** The (first) label column. */
   labelColumn: string;
   rows: number;
   /** Each row's 1-based line in the file (as an editor shows it), for messages. */
   lines: number[];
   /** rows × featureColumns.length, row-major. */
   features: Float32Array;
-  labels: { kind: 'strings'; values: string[] } | { kind: 'numbers'; values: Float32Array };
+  labels:
+    | { kind: 'strings'; values: string[] }
+    | { kind: 'numbers'; values: Float32Array }
+    /** label=[…]: rows × columns.length targets: multi-hot (0/1) for multi-label, any numbers for vector regression. */
+    | { kind: 'multi'; values: Float32Array; columns: string[] };
+  /** text=: each row's text, the input instead of the feature columns. */
+  texts?: string[];
 }
 
 /**
  * Parses CSV text. `file` is the name used in messages (as written in the .model file);
- * `label` the label column's name (default: the last column).
+ * `label` the label column's name (default: the last column) or a list of 0/1 label columns;
+ * `text` a text column that is the input (the other non-label columns are then not read).
  */
-export function parseCsv(text: string, file: string, options: { label?: unknown; delimiter?: string } = {}): CsvTable {
+export function parseCsv(
+  text: string,
+  file: string,
+  options: { label?: unknown; delimiter?: string; text?: string } = {},
+): CsvTable {
   const { label, delimiter = ',' } = options;
   const records = csvRecords(text, delimiter);
   const header = records.next();
@@ -235,11 +364,15 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
     delimiter,
     header.done ? 1 : header.value.line,
   );
-  const labelIndex = labelColumnIndex(columns, label, file);
-  const featureColumns = columns.filter((_, i) => i !== labelIndex);
+  const labelIndices = labelColumnIndices(columns, label, file);
+  const multi = Array.isArray(label);
+  const textIndex = options.text === undefined ? undefined : textColumnIndex(columns, options.text, labelIndices, file);
+  const featureColumns = textIndex === undefined ? columns.filter((_, i) => !labelIndices.includes(i)) : [];
 
   const features: number[] = [];
   const labelTexts: string[] = [];
+  const multiHot: number[] = [];
+  const texts: string[] = [];
   const lines: number[] = [];
   for (const { fields, line } of records) {
     lines.push(line);
@@ -249,7 +382,10 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
         `${file}:${line}: ${fields.length} values but the header has ${columns.length} columns; check for a missing or extra '${delimiter}'`,
       );
     }
+    if (textIndex !== undefined) texts.push(fields[textIndex]!);
     fields.forEach((field, i) => {
+      const isLabel = labelIndices.includes(i);
+      if (textIndex !== undefined && !isLabel) return; // the text is the input: other columns are not read
       if (isMissingCsvValue(field)) {
         // 'NaN', 'NA', '?' are how pandas, R and others write a missing value: say which one was seen.
         const seen = field === '' ? '' : ` ('${field}' marks a missing value)`;
@@ -258,8 +394,8 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
           `${file}:${line}: column '${columns[i]}' is empty${seen}; fill it or drop the row`,
         );
       }
-      if (i === labelIndex) {
-        labelTexts.push(field);
+      if (isLabel) {
+        if (!multi) labelTexts.push(field);
         return;
       }
       const value = parseCsvNumber(field);
@@ -271,25 +407,36 @@ export function parseCsv(text: string, file: string, options: { label?: unknown;
       }
       features.push(value);
     });
+    if (multi) {
+      for (const i of labelIndices) {
+        const value = parseCsvNumber(fields[i]!);
+        if (value === undefined)
+          throw new DataError('data-format', labelNumberMessage(columns[i]!, fields[i]!, `${file}:${line}`));
+        multiHot.push(value);
+      }
+    }
   }
-  if (labelTexts.length === 0)
+  if (lines.length === 0)
     throw new DataError(
       'data-format',
       `${file} has a header but no rows of data; add rows, or point the data block at another file`,
     );
 
   const numbers = labelTexts.map(parseCsvNumber);
-  const labels: CsvTable['labels'] = numbers.every((n) => n !== undefined)
-    ? { kind: 'numbers', values: Float32Array.from(numbers as number[]) }
-    : { kind: 'strings', values: labelTexts };
+  const labels: CsvTable['labels'] = multi
+    ? { kind: 'multi', values: Float32Array.from(multiHot), columns: labelIndices.map((i) => columns[i]!) }
+    : numbers.every((n) => n !== undefined)
+      ? { kind: 'numbers', values: Float32Array.from(numbers as number[]) }
+      : { kind: 'strings', values: labelTexts };
   return {
     columns,
     featureColumns,
-    labelColumn: columns[labelIndex],
-    rows: labelTexts.length,
+    labelColumn: columns[labelIndices[0]!]!,
+    rows: lines.length,
     lines,
     features: Float32Array.from(features),
     labels,
+    ...(textIndex !== undefined && { texts }),
   };
 }
 
@@ -307,19 +454,56 @@ export const csvSource: SourceLoader = {
   },
   async load(ref, _split, ctx) {
     const { written, path } = pathArg(ref, 'path', ctx.baseDir);
+    const textSettings = textSettingsOf(ref);
     const table = parseCsv(csvTextOf(await readFile(path), written), written, {
       label: ref.args.label,
       delimiter: csvDelimiter(ref),
+      ...(textSettings && { text: textSettings.column }),
     });
+    const y: LoadedSplit['y'] =
+      table.labels.kind === 'numbers'
+        ? { kind: 'numbers', values: table.labels.values, shape: [] }
+        : table.labels.kind === 'multi'
+          ? { kind: 'numbers', values: table.labels.values, shape: [table.labels.columns.length] }
+          : { kind: 'classes', ...stringClasses(table.labels.values) };
+    const at = (n: number) => `row ${table.lines[n]} of ${written}`;
+    const labelNames = table.labels.kind === 'multi' ? { labelNames: table.labels.columns } : {};
+    if (table.texts && textSettings) {
+      const text = vectorizedText(table.texts, textSettings, ctx);
+      return {
+        x: { dtype: 'float32', data: text.ids, sampleShape: [text.sequenceLength] },
+        count: table.rows,
+        y,
+        isImage: false,
+        at,
+        text: { vocabulary: text.vocabulary, sequenceLength: text.sequenceLength },
+        ...labelNames,
+      };
+    }
     return {
       x: { dtype: 'float32', data: table.features, sampleShape: [table.featureColumns.length] },
       count: table.rows,
-      y:
-        table.labels.kind === 'numbers'
-          ? { kind: 'numbers', values: table.labels.values, shape: [] }
-          : { kind: 'classes', ...stringClasses(table.labels.values) },
+      y,
       isImage: false,
-      at: (n) => `row ${table.lines[n]} of ${written}`,
+      at,
+      ...labelNames,
     };
   },
 };
+
+/**
+ * The texts as token ids. The training source adapts the vocabulary on its rows before the
+ * validation_split tail (Keras's adapt on the training data) and pads to its longest text when
+ * output_sequence_length is None (the probe's rule, so the checked shape holds); validation and
+ * test sources take the training source's vocabulary and length (ctx.text).
+ */
+function vectorizedText(
+  texts: string[],
+  settings: TextSettings,
+  ctx: PrepareContext,
+): { ids: Float32Array; vocabulary: string[]; sequenceLength: number } {
+  const trainRows = Math.floor(texts.length * (1 - (ctx.validationSplit ?? 0)));
+  const vocabulary = ctx.text?.vocabulary ?? adaptVocabulary(texts.slice(0, trainRows), settings);
+  const sequenceLength = ctx.text?.sequenceLength ?? settings.sequenceLength ?? longestText(texts, settings);
+  return { ids: vectorizeTexts(texts, vocabulary, settings, sequenceLength), vocabulary, sequenceLength };
+}

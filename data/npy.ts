@@ -187,6 +187,7 @@ export function probeNpy(ref: SourceRef, baseDir: string): SourceInfo {
     ...(labels && { labelValues: labelValuesOf(labels, (i) => `index ${i} of ${yArg.written}`) }),
     ok: true,
     sampleShape: sampleShapeOf(x.descr, x.shape),
+    targetShape: y.shape.slice(1),
     samples: x.shape[0],
     // A 2-D y is one-hot: its width is the number of classes.
     ...(y.shape.length === 2 && y.shape[1] > 1 && { classCount: y.shape[1] }),

@@ -290,6 +290,9 @@ function csvSamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
   if (!whole) text = text.slice(0, text.lastIndexOf('\n') + 1); // never a cut line
   const columns = csvHeader(text, delimiter);
   const labelColumn = labelColumnIndex(columns, ref.args.label, written);
+  // label=[…]: several label columns; text=…: one text column read as output_sequence_length ids.
+  const labelCount = Array.isArray(ref.args.label) ? ref.args.label.length : 1;
+  const textLength = typeof ref.args.text === 'string' ? ref.args.output_sequence_length : undefined;
   const rows: string[][] = [];
   const labels: string[] = [];
   let first = true;
@@ -307,7 +310,7 @@ function csvSamples(ref: SourceRef, baseDir: string, limits: SampleLimits): Read
   const names = textLabels ? [...new Set(labels)].sort() : [];
   return {
     ...(whole && { total: labels.length }),
-    sampleShape: [columns.length - 1],
+    sampleShape: typeof textLength === 'number' ? [textLength] : [columns.length - labelCount],
     ...(textLabels && {
       classes: names.map((name) => ({ name, count: labels.filter((l) => l === name).length })),
       ...(!whole && { countedOf: labels.length }),

@@ -12,6 +12,16 @@ export interface PrepareContext {
   labelEncoding: 'onehot' | 'index' | 'raw';
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /** The training source's validation_split: a text vocabulary is adapted on the rows before it. */
+  validationSplit?: number;
+  /** Validation and test sources: the training source's text vocabulary and sequence length. */
+  text?: TextVocabulary;
+}
+
+/** csv(text=…): the vocabulary (index 0 padding, 1 '[UNK]') and the ids per text. */
+export interface TextVocabulary {
+  vocabulary: string[];
+  sequenceLength: number;
 }
 
 /** Which split of a built-in dataset; other sources ignore it. */
@@ -36,6 +46,10 @@ export interface LoadedSplit {
    * "index 5 of y.npy", an image's path. `part` says whether the input or the label is meant.
    */
   at?: (n: number, part: 'x' | 'y') => string;
+  /** Multi-label targets: the label columns, in target order. */
+  labelNames?: string[];
+  /** csv(text=…): the vocabulary the ids index and their length per text. */
+  text?: TextVocabulary;
 }
 
 /** A source kind: which files it reads (for the cache key) and how to load them. */

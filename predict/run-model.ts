@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../language/analysis/analyze';
-import { labelColumnIndex } from '../data/csv';
+import { labelColumnIndices } from '../data/csv';
 import { probeSource } from '../language/data/probe';
 import { csvDelimiter } from '../language/data/source-args';
 import type { SourceRef } from '../language/data/types';
@@ -122,6 +122,7 @@ function imageShapeOf(
 function csvColumnsOf(ref: SourceRef, baseDir: string): string[] | undefined {
   const info = probeSource(ref, baseDir);
   if (!info.ok || !info.columns) return undefined;
-  const label = labelColumnIndex(info.columns, ref.args.label, String(ref.args.path));
-  return info.columns.filter((_, i) => i !== label);
+  // label=[…] (multi-label, vector targets): every label column is left out of the features.
+  const labels = labelColumnIndices(info.columns, ref.args.label, String(ref.args.path));
+  return info.columns.filter((_, i) => !labels.includes(i));
 }

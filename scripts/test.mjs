@@ -19,6 +19,9 @@ import { bundleTests } from './bundle-tests.mjs';
 // The one place a file's tier is decided: a file not named here is a unit test.
 const SLOW = {
   'test/training/train-cli.test.ts': 'trains examples/digits.model on both engines through the CLI',
+  'test/cli/examples.test.ts': 'checks every example and trains each one with local data for an epoch through the CLI',
+  'test/training/tasks-cli.test.ts':
+    'multi-label, autoencoder, npy image targets and text classification learning on both engines through the CLI',
   'test/training/tfjs/train.test.ts': 'TF.js engine learning runs on digits (threads, resume, callbacks)',
   'test/training/torch/train.test.ts': 'PyTorch engine learning runs on digits',
   'test/training/parity.test.ts': 'trains the same model on both engines and compares the curves',

@@ -4,7 +4,10 @@
 // (TensorFlow.js in Node, PyTorch in Python) produce them. Keep this file and
 // python/modelspec_torch/protocol.py in step.
 
+import type { Task } from '../language/analysis/task';
 import type { KerasLayerConfig } from '../language/catalog/types';
+
+export type { Task } from '../language/analysis/task';
 
 export type EngineName = 'tfjs' | 'torch';
 
@@ -71,8 +74,19 @@ export interface PreparedData {
   validationSplit: number;
   /** Multiply x by this (rescale=1/255; uint8 images default to 1/255). */
   rescale: number;
-  /** Class names in index order for classification; absent for regression. */
+  /** Class names in index order for classification; for multi-label csv data, the label columns
+   *  in target order; absent for regression. */
   classes?: string[];
+  /** What is learned: 'binary' | 'multiclass' | 'multilabel' | 'regression' | 'image-to-image'
+   *  (language/analysis/task.ts). Absent in runs made before it existed. */
+  task?: Task;
+  /** 'input': the targets are the inputs (Keras's class_mode for autoencoders). y holds the rescaled
+   *  inputs in the model's output shape (for validation, test and evaluation); the engines take
+   *  each training batch's targets from its inputs after augmentation, so both match. */
+  classMode?: 'input';
+  /** csv(text=…): the vocabulary the token ids index (0 padding '', 1 '[UNK]'), as Keras's
+   *  TextVectorization.get_vocabulary() lists it, for turning new text into ids (predict). */
+  vocabulary?: string[];
   /** How labels are fed to the loss: one-hot vectors or integer indices (sparse losses) or raw targets. */
   labelEncoding: 'onehot' | 'index' | 'raw';
   shuffle: boolean;

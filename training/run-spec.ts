@@ -83,7 +83,7 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
       optimizer: { name: compile.optimizer.className, args: numericArgs(compile.optimizer.args) },
       metrics: compile.metrics.filter((m): m is string => typeof m === 'string'),
     },
-    data: prepared,
+    data: { ...prepared, task: plan.task },
     fit: {
       epochs: opts.epochs ?? fit.epochs,
       batchSize: fit.batchSize,
@@ -131,6 +131,7 @@ export function dataSettingsOf(data: DataPlan): DataSettings {
     shuffle: data.shuffle,
     rescale: data.rescale,
     augment: data.augment && augmentArgs(data.augment.args),
+    ...(data.classMode && { classMode: data.classMode }),
   };
 }
 

@@ -97,12 +97,13 @@ export function exportKeras(plan: ModelPlan): string {
   const { train, test, validation, rescale } = data;
   const inputShape = model.inputShape ?? [];
   const digits = digitsFileName(file);
-  out.push(...pythonDataLoader(train, 'train', inputShape, oneHot, rescale, 'keras', digits));
-  if (test) out.push(...pythonDataLoader(test, 'test', inputShape, oneHot, rescale, 'keras', digits));
+  const task = { classMode: data.classMode };
+  out.push(...pythonDataLoader(train, 'train', inputShape, oneHot, rescale, 'keras', digits, task));
+  if (test) out.push(...pythonDataLoader(test, 'test', inputShape, oneHot, rescale, 'keras', digits, task));
 
   const fit = plan.fit;
   const callbacks = fit.callbacks.map((c) => callSource('keras.callbacks', c));
-  if (validation) out.push(...pythonDataLoader(validation, 'val', inputShape, oneHot, rescale, 'keras', digits));
+  if (validation) out.push(...pythonDataLoader(validation, 'val', inputShape, oneHot, rescale, 'keras', digits, task));
   out.push(...adaptLines(model, data.validationSplit));
   if (fit.seed !== undefined) out.push(`keras.utils.set_random_seed(${pythonNumber(fit.seed)})`);
   const augment = data.augment;

@@ -37,6 +37,7 @@ export function pythonDataLoader(
   rescale: number | undefined,
   builtin: BuiltinLoader = 'keras',
   digitsFile?: string,
+  options: { classMode?: 'input' } = {},
 ): string[] {
   const x = `x_${name}`;
   const y = `y_${name}`;
@@ -102,22 +103,35 @@ export function pythonDataLoader(
       break;
     }
     case 'csv': {
+      const labels = Array.isArray(ref.args.label) ? ref.args.label : undefined;
       const label = typeof ref.args.label === 'string' ? ref.args.label : null;
       const delimiter = typeof ref.args.delimiter === 'string' ? ref.args.delimiter : ',';
       lines.push(
         'import csv',
         `with open(${pythonLiteral(ref.args.path)}, newline='') as f:`,
         `    rows = list(csv.DictReader(f, delimiter=${pythonLiteral(delimiter)}))`,
-        `label = ${label === null ? 'list(rows[0])[-1]' : pythonLiteral(label)}`,
-        'features = [c for c in rows[0] if c != label]',
-        `${x} = np.array([[float(r[c]) for c in features] for r in rows], dtype='float32')`,
-        `labels = [r[label] for r in rows]`,
-        'try:',
-        `    ${y} = np.array([float(v) for v in labels], dtype='float32')`,
-        'except ValueError:  # string labels are classes, in sorted order',
-        '    classes = sorted(set(labels))',
-        `    ${y} = np.array([classes.index(v) for v in labels])`,
       );
+      if (labels) {
+        // label=[…]: one target per column (multi-hot for multi-label, values for vector regression).
+        lines.push(
+          `label_columns = ${pythonLiteral(labels)}`,
+          'features = [c for c in rows[0] if c not in label_columns]',
+          `${y} = np.array([[float(r[c]) for c in label_columns] for r in rows], dtype='float32')`,
+        );
+      } else {
+        lines.push(
+          `label = ${label === null ? 'list(rows[0])[-1]' : pythonLiteral(label)}`,
+          'features = [c for c in rows[0] if c != label]',
+          `labels = [r[label] for r in rows]`,
+          'try:',
+          `    ${y} = np.array([float(v) for v in labels], dtype='float32')`,
+          'except ValueError:  # string labels are classes, in sorted order',
+          '    classes = sorted(set(labels))',
+          `    ${y} = np.array([classes.index(v) for v in labels])`,
+        );
+      }
+      if (typeof ref.args.text === 'string') lines.push(...textLines(ref, x, name));
+      else lines.push(`${x} = np.array([[float(r[c]) for c in features] for r in rows], dtype='float32')`);
       break;
     }
     case 'npy':
@@ -150,6 +164,51 @@ export function pythonDataLoader(
   }
   const shape = pythonList(inputShape.map((d) => d ?? -1) as number[]).slice(1, -1);
   lines.push(`${x} = ${x}.reshape((-1, ${shape})).astype('float32')${scale !== undefined ? scaling(scale) : ''}`);
-  if (oneHot) lines.push(`${y} = keras.utils.to_categorical(${y}, num_classes=model.output_shape[-1])`);
+  // class_mode 'input' (autoencoders): the targets are the inputs, scaled as the inputs are.
+  if (options.classMode === 'input') lines.push(`${y} = ${x}.copy()  # class_mode 'input': the targets are the inputs`);
+  else if (oneHot) lines.push(`${y} = keras.utils.to_categorical(${y}, num_classes=model.output_shape[-1])`);
+  return lines;
+}
+
+/**
+ * csv(text=…) as Keras's TextVectorization(output_mode='int') makes it, in plain Python (the
+ * PyTorch script has no Keras): standardize, split, a vocabulary by count (ties in descending
+ * order, as Keras's IndexLookup sorts), 0 padding and 1 '[UNK]'. The training source adapts it
+ * (on the whole file: the script's validation_split is applied later); the others reuse it.
+ */
+function textLines(ref: ResolvedSource, x: string, name: 'train' | 'test' | 'val'): string[] {
+  const { text, max_tokens, output_sequence_length, standardize, split } = ref.args;
+  const lower = standardize === 'lower_and_strip_punctuation' || standardize === 'lower';
+  const strip = standardize === 'lower_and_strip_punctuation' || standardize === 'strip_punctuation';
+  const lines = [
+    'import string',
+    'def tokens(text):  # TextVectorization: standardize, then split',
+    ...(lower ? ['    text = text.lower()'] : []),
+    ...(strip ? ["    text = text.translate(str.maketrans('', '', string.punctuation))"] : []),
+    split === 'whitespace'
+      ? '    return text.split()'
+      : split === 'character'
+        ? '    return list(text)'
+        : '    return [text] if text else []',
+    `texts = [tokens(r[${pythonLiteral(text)}]) for r in rows]`,
+  ];
+  if (name === 'train') {
+    lines.push(
+      'counts = {}',
+      'for words in texts:',
+      '    for w in words:',
+      '        counts[w] = counts.get(w, 0) + 1',
+      'ranked = sorted(counts, key=lambda w: (counts[w], w.encode()), reverse=True)',
+      `vocabulary = ['', '[UNK]'] + ranked${typeof max_tokens === 'number' ? `[:${pythonNumber(max_tokens - 2)}]` : ''}`,
+      `sequence_length = ${typeof output_sequence_length === 'number' ? pythonNumber(output_sequence_length) : 'max(1, max(len(t) for t in texts))'}`,
+    );
+  }
+  lines.push(
+    'index = {w: i for i, w in enumerate(vocabulary)}',
+    `${x} = np.zeros((len(texts), sequence_length), dtype='float32')`,
+    'for n, words in enumerate(texts):',
+    '    ids = [index.get(w, 1) for w in words[:sequence_length]]',
+    `    ${x}[n, : len(ids)] = ids`,
+  );
   return lines;
 }

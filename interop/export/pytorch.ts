@@ -136,9 +136,10 @@ export function exportPytorch(plan: ModelPlan): string {
   }
   const oneHot = compile.labelEncoding === 'onehot';
   const digits = digitsFileName(file);
-  const loaders = pythonDataLoader(train, 'train', model.inputShape ?? [], false, rescale, 'load_mnist', digits);
-  if (test)
-    loaders.push(...pythonDataLoader(test, 'test', model.inputShape ?? [], false, rescale, 'load_mnist', digits));
+  const task = { classMode: data.classMode };
+  const input = model.inputShape ?? [];
+  const loaders = pythonDataLoader(train, 'train', input, false, rescale, 'load_mnist', digits, task);
+  if (test) loaders.push(...pythonDataLoader(test, 'test', input, false, rescale, 'load_mnist', digits, task));
   if (loaders.some((l) => l.includes('Path(__file__)'))) imports.add('from pathlib import Path');
   // cifar10, imdb, … load through keras.datasets, as the .model file's source does: the same arrays.
   if (loaders.some((l) => /\bkeras\./.test(l)))

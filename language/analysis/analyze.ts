@@ -26,6 +26,7 @@ import { slotSplit } from './plan';
 import { analyzeSettings, type SettingsAnalysis } from './settings';
 import { checkFitSettings } from './fit-checks';
 import { sourceArgNode, sourceLabel, sourceRefOf } from './sources';
+import { checkModelAgainstTask, type TaskFacts } from './task-checks';
 import { checkBackendSupport } from './support';
 import { checkStackWarnings } from './warnings';
 import { checkAdaptedNormalization } from './adapt-check';
@@ -217,6 +218,7 @@ function checkFile(file: ModelFile, text: string, options: AnalyzeOptions): File
     checkApplicationWeights(model, options.baseDir, out);
     const before = out.length;
     checkModelAgainstTraining(model, trainingFacts(compile, data), out);
+    checkModelAgainstTask(model, taskFacts(compile, data), out);
     // An output-shape error already says "add Flatten()"; the same advice as a warning is noise.
     const outputMismatch = out.slice(before).some((d) => d.code === 'output-shape-mismatch');
     checkStackWarnings(model, out, { skipDenseRank: outputMismatch });
@@ -292,7 +294,7 @@ function withSlotSplit(ref: SourceRef | undefined, key: 'train' | 'test' | 'vali
   return { ...ref, args: { ...ref.args, split: slotSplit(ref, key) ?? null } };
 }
 
-function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']): TrainingFacts {
+function taskFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']): TaskFacts {
   const train = data?.sources.find((s) => s.key === 'train');
   const info = train?.info.ok ? train.info : undefined;
   const loss = compile?.values.loss;
@@ -301,9 +303,30 @@ function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['da
     lossRange: compile?.written.loss?.value.range,
     dataset: train ? sourceLabel(train.ref) : undefined,
     datasetRange: data?.written.train?.value.range,
+    classMode: typeof data?.values.class_mode === 'string' ? data.values.class_mode : undefined,
+    classModeRange: data?.written.class_mode?.value.range,
+    labelColumns: info?.labelColumns,
+    labelOutlier: info?.labelOutlier,
+    targetShape: info?.targetShape,
+    vocabularySize: info?.vocabularySize,
+  };
+}
+
+function trainingFacts(compile: SettingsAnalysis | undefined, data: Analysis['data']): TrainingFacts {
+  const train = data?.sources.find((s) => s.key === 'train');
+  // class_mode 'input' and multi-label columns: the labels are not classes, so no class checks.
+  const info =
+    train?.info.ok && data?.values.class_mode !== 'input' && !train.info.labelColumns ? train.info : undefined;
+  const loss = compile?.values.loss;
+  return {
+    loss: typeof loss === 'string' ? loss : undefined,
+    lossRange: compile?.written.loss?.value.range,
+    dataset: train ? sourceLabel(train.ref) : undefined,
+    datasetRange: data?.written.train?.value.range,
     classes: info?.classes?.length ?? info?.classCount,
     labelValues: info?.labelValues,
-    sampleShape: info?.sampleShape,
+    sampleShape: train?.info.ok ? train.info.sampleShape : undefined,
+    multiLabel: train?.info.ok === true && train.info.labelColumns !== undefined,
   };
 }
 

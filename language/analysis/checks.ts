@@ -21,6 +21,8 @@ export interface TrainingFacts {
   /** The training file's numeric labels, when it was small enough to scan. */
   labelValues?: LabelValues;
   sampleShape?: number[];
+  /** csv(label=[…]): task-checks.ts reports softmax on multi-label data, with its fix. */
+  multiLabel?: boolean;
 }
 
 /** Layers that pass shapes through unchanged; the activation before them still decides the output. */
@@ -158,7 +160,7 @@ function checkLossAgainstActivation(
         { related, fixes },
       ),
     );
-  } else if (labels === 'binary' && activation === 'softmax' && units !== null && units > 1) {
+  } else if (labels === 'binary' && activation === 'softmax' && units !== null && units > 1 && !facts.multiLabel) {
     out.push(
       diagnostic(
         'loss-activation-mismatch',

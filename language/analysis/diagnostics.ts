@@ -60,6 +60,12 @@ export const DIAGNOSTIC_CODES = {
   'data-column': 'error',
   'data-format': 'error',
   'label-out-of-range': 'error',
+  // The model against its task (task-checks.ts)
+  'autoencoder-shape': 'error',
+  'autoencoder-loss': 'error',
+  'multilabel-loss': 'error',
+  'target-shape-mismatch': 'error',
+  'embedding-vocabulary': 'error',
   'data-slow': 'warning',
   // Suspicious but legal
   'dense-on-high-rank': 'warning',

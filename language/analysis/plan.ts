@@ -22,7 +22,10 @@ import { labelTargetOf } from './checks';
 import type { ModelAnalysis } from './model';
 import type { HyperValue, SearchSpace, TunePlan } from './search-space';
 import { sourceRefOf } from './sources';
+import { taskOf, type Task } from './task';
 import { tunePlan } from './tune';
+
+export type { Task } from './task';
 
 export type Slot = 'train' | 'test' | 'validation';
 export type SplitName = 'train' | 'test';
@@ -56,6 +59,8 @@ export interface DataPlan {
   rescale?: number;
   /** ImageDataGenerator(...) with every argument explicit. */
   augment?: CallPlan;
+  /** class_mode: 'input': the targets are the inputs (autoencoders); undefined: the source's labels. */
+  classMode?: 'input';
 }
 
 /** A call (optimizer, callback, augmentation) with every argument explicit. */
@@ -141,6 +146,8 @@ export interface TrainingPlan extends ModelPlan {
   /** The model's shapes and counts all computed. */
   inputShape: NonNullable<ModelAnalysis['inputShape']>;
   totals: NonNullable<ModelAnalysis['totals']>;
+  /** What is learned (task.ts): what the evaluation shows and how targets are prepared. */
+  task: Task;
 }
 
 export type PlanResult = { plan: TrainingPlan; blocker?: undefined } | { plan?: undefined; blocker: string };
@@ -163,7 +170,14 @@ export function planTraining(analysis: Analysis, file: string): PlanResult {
     return { blocker: 'training needs a training source in the data block, e.g. data { train: digits }' };
   const { totals, inputShape } = analysis.model;
   if (!totals || !inputShape || !plan.compile) return { blocker: "the model's shapes could not be computed" };
-  return { plan: { ...plan, compile: plan.compile, data: plan.data, totals, inputShape } };
+  const train = analysis.data?.sources.find((s) => s.key === 'train');
+  const task = taskOf({
+    labels: getLoss(plan.compile.loss)?.labels,
+    output: analysis.model.outputShape,
+    classMode: plan.data.classMode,
+    imageInputs: train?.info.ok === true && train.info.sampleShape.length === 3,
+  });
+  return { plan: { ...plan, compile: plan.compile, data: plan.data, totals, inputShape, task } };
 }
 
 /** The plan of a checked model (what the exports read); undefined when the file has errors or no model. */
@@ -230,6 +244,7 @@ export function planData(analysis: Analysis, baseDir: string): DataPlan | undefi
     shuffle: values.shuffle !== false,
     rescale: typeof values.rescale === 'number' ? values.rescale : undefined,
     augment: augment && callPlan(augment, getAugmentation(augment.call)),
+    ...(values.class_mode === 'input' && { classMode: 'input' as const }),
   };
 }
 

@@ -124,3 +124,8 @@ export function labelValuesProblem(t: LabelTarget, labels: LabelValues): string 
   }
   return undefined;
 }
+
+/** A multi-label (label=[…] with binary_crossentropy) value that is not 0 or 1: `at` is "data/x.csv:7". */
+export function multiLabelValueMessage(column: string, value: string, at: string): string {
+  return `${at}: label column '${column}' has '${value}'; multi-label columns hold 0 or 1 (one column per label): fix the value, leave the column out of label=[…], or for real-valued targets use a loss like 'mse'`;
+}

@@ -42,6 +42,14 @@ export type SourceInfo =
       classCount?: number;
       /** CSV only: every column of the header, label included. */
       columns?: string[];
+      /** csv(label=[…]): the 0/1 label columns of multi-label targets, in target order. */
+      labelColumns?: string[];
+      /** csv(label=[…]) of a small file: the first label value that is not 0 or 1 (not multi-hot). */
+      labelOutlier?: { column: string; value: string; at: string };
+      /** csv(text=…): the token ids the source gives are below this (max_tokens, else a small file's vocabulary size). */
+      vocabularySize?: number;
+      /** npy: one target's shape (y's shape without the first axis), e.g. [] or [3] or [28, 28, 1]. */
+      targetShape?: number[];
       /** Numeric labels of a file small enough to scan (label-rules.ts), for the label-range check. */
       labelValues?: LabelValues;
       /** Number of samples, when known cheaply. */

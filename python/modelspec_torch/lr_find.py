@@ -104,6 +104,8 @@ def range_test(trainer: 'Trainer') -> int:
         x, y = split.batch(index)
         if trainer.augmenter is not None:
             x = trainer.augmenter(x)
+        if trainer.targets_are_inputs:  # class_mode 'input': the targets are the (augmented) inputs
+            y = x.reshape(y.shape)
         _, loss = trainer._forward_loss(x, y)
         trainer._apply_gradients(loss)
         value = float(loss.detach().item())  # one read per batch: the stop rule needs it now

@@ -59,7 +59,10 @@ class PreparedData(TypedDict):
     test: NotRequired[PreparedSplit]
     validationSplit: float
     rescale: float
-    classes: NotRequired[List[str]]
+    classes: NotRequired[List[str]]  # class names; multi-label csv: the label columns
+    task: NotRequired[Literal['binary', 'multiclass', 'multilabel', 'regression', 'image-to-image']]
+    classMode: NotRequired[Literal['input']]  # targets are the inputs (autoencoders)
+    vocabulary: NotRequired[List[str]]  # csv(text=...): the token ids' vocabulary (0 padding, 1 '[UNK]')
     labelEncoding: Literal['onehot', 'index', 'raw']
     shuffle: bool
     augment: NotRequired[Dict[str, Union[float, bool, List[float]]]]

@@ -196,6 +196,7 @@ class Trainer:
         data = spec['data']
         self.train_split, self.val_split, self.test_split, self.augmenter = build_splits(
             data, self.device, self.model.input_shape, self.model.output_shape)
+        self.targets_are_inputs = data.get('classMode') == 'input'
         compile_ = spec['compile']
         self.loss_name = compile_['loss']
         self.loss_fn = get_loss(self.loss_name)
@@ -397,6 +398,8 @@ class Trainer:
             x, y = split.batch(index)
             if self.augmenter is not None:
                 x = self.augmenter(x)
+            if self.targets_are_inputs:  # class_mode 'input': the targets are the (augmented) inputs
+                y = x.reshape(y.shape)
             p, loss = self._forward_loss(x, y)
             if self.replicas.active:
                 loss = loss * share

@@ -13,10 +13,11 @@ import { cacheDir as defaultCacheDir } from './cache';
 import { lockEntries, releaseEntries } from './cache-lock';
 import { cacheBudget, dropOtherVersions, prunePrepared } from './cache-prune';
 import { fitToInput } from './fit-shape';
-import { checkLabels, encodeLabels } from './labels';
+import { checkLabels, encodeLabels, type EncodedLabels } from './labels';
 import { loaderFor } from './sources';
 import { readStored, recipeKey, writeStored, type StoredSplit } from './tensor-store';
 import type { DataSettings, PrepareContext, ResolvedSource } from './types';
+import type { TextVocabulary } from '../../data/types';
 
 export interface PrepareOptions {
   baseDir: string;
@@ -44,9 +45,24 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
   // Each split's entry stays locked for this process until the run ends (cache-lock.ts:
   // run-process.ts releases it), or until now if preparing fails.
   const locked: string[] = [];
+  // class_mode 'input': the targets are the inputs, rescaled as the engines rescale x.
+  const targets = settings.classMode === 'input' ? { rescale: settings.rescale } : undefined;
   let train: StoredSplit, validation: StoredSplit | undefined, test: StoredSplit | undefined;
   try {
-    train = await prepareSplit(settings.train, 'train', ctx, opts.inputShape, opts.labelTarget, locked);
+    train = await prepareSplit(
+      settings.train,
+      'train',
+      ctx,
+      opts.inputShape,
+      opts.labelTarget,
+      locked,
+      undefined,
+      targets,
+      {
+        validationSplit: settings.validation ? 0 : settings.validationSplit,
+      },
+    );
+    const text = { vocabulary: train.text };
     if (!settings.validation)
       checkValidationSplit(train.count, settings.validationSplit, describeSource(settings.train));
     // Test and validation labels map onto the training classes, so index k means the same class everywhere.
@@ -60,10 +76,22 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
         opts.labelTarget,
         locked,
         train.classes,
+        targets,
+        text,
       ));
     test =
       settings.test &&
-      (await prepareSplit(settings.test, 'test', ctx, opts.inputShape, opts.labelTarget, locked, train.classes));
+      (await prepareSplit(
+        settings.test,
+        'test',
+        ctx,
+        opts.inputShape,
+        opts.labelTarget,
+        locked,
+        train.classes,
+        targets,
+        text,
+      ));
   } catch (e) {
     releaseEntries(ctx.cacheDir, locked);
     throw e;
@@ -81,8 +109,10 @@ export async function prepareData(settings: DataSettings, opts: PrepareOptions):
     validationSplit: settings.validation ? 0 : settings.validationSplit,
     // uint8 pixels default to [0, 1], as Keras users write rescale=1./255.
     rescale: settings.rescale ?? (train.x.dtype === 'uint8' ? 1 / 255 : 1),
-    ...(train.classes && { classes: train.classes }),
-    labelEncoding: opts.labelEncoding,
+    ...(train.classes && !targets && { classes: train.classes }),
+    labelEncoding: targets ? 'raw' : opts.labelEncoding,
+    ...(targets && { classMode: 'input' as const }),
+    ...(train.text && { vocabulary: train.text.vocabulary }),
     shuffle: settings.shuffle,
     ...(settings.augment && { augment: settings.augment }),
     isImage: train.isImage && train.x.shape.length === 4,
@@ -102,7 +132,12 @@ async function prepareSplit(
   target: LabelTarget | undefined,
   locked: string[],
   knownClasses?: string[],
+  /** class_mode 'input': y is x times the rescale (its default as for x), not the source's labels. */
+  inputTargets?: { rescale?: number },
+  /** The training split's text vocabulary (validation, test), or the train source's validation_split. */
+  text?: { vocabulary?: TextVocabulary; validationSplit?: number },
 ): Promise<StoredSplit> {
+  if (text) ctx = { ...ctx, text: text.vocabulary, validationSplit: text.validationSplit };
   const loader = loaderFor(ref);
   // The plan resolved which part of a built-in set this slot reads (plan.ts, slotSplit).
   const split = ref.split ?? 'train';
@@ -119,6 +154,8 @@ async function prepareSplit(
       encoding: ctx.labelEncoding,
       knownClasses,
       target,
+      ...(inputTargets && { inputTargets: { rescale: inputTargets.rescale ?? null } }),
+      ...(typeof ref.args.text === 'string' && { text: ctx.text ?? { validationSplit: ctx.validationSplit ?? 0 } }),
     },
     files,
   );
@@ -143,8 +180,10 @@ async function prepareSplit(
     );
   }
   checkFinite(loaded.x.data, loaded.count, (n) => at(n, 'x'));
-  if (target) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
-  const labels = encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
+  if (target && !inputTargets) checkLabels(loaded.y, loaded.count, target, (n) => at(n, 'y'), source);
+  const labels = inputTargets
+    ? inputsAsTargets(loaded.x.data, [loaded.count, ...sampleShape], inputTargets.rescale)
+    : encodeLabels(loaded.y, loaded.count, ctx.labelEncoding, source, knownClasses);
   ctx.signal?.throwIfAborted();
   const stored = await writeStored(
     ctx.cacheDir,
@@ -152,7 +191,8 @@ async function prepareSplit(
     { dtype: loaded.x.dtype, shape: [loaded.count, ...sampleShape], data: loaded.x.data },
     { dtype: labels.dtype, shape: labels.shape, data: labels.data },
     {
-      classes: labels.classes,
+      classes: labels.classes ?? loaded.labelNames,
+      ...(loaded.text && { text: loaded.text }),
       isImage: loaded.isImage,
       // The images' own shape, kept when x is reshaped for the model, so thumbnails still work.
       ...(loaded.isImage &&
@@ -165,6 +205,19 @@ async function prepareSplit(
   // This version of the files replaces the older ones' entries (unless a live run holds them).
   await dropOtherVersions(ctx.cacheDir, key);
   return stored;
+}
+
+/**
+ * class_mode 'input' (Keras's name for autoencoders): the targets are the inputs, scaled as the
+ * engines scale x (rescale, else 1/255 for uint8 pixels), so validation and test compare the
+ * output with the input the model saw. Training batches take their targets from the (augmented)
+ * inputs in the engines.
+ */
+function inputsAsTargets(x: Uint8Array | Float32Array, shape: number[], rescale: number | undefined): EncodedLabels {
+  const scale = rescale ?? (x instanceof Uint8Array ? 1 / 255 : 1);
+  const data = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) data[i] = x[i]! * scale;
+  return { dtype: 'float32', data, shape };
 }
 
 /** NaN or infinite inputs make every weight NaN after one step; refuse them with the sample that has one. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TextVocabulary } from '../../data/types';
 import type { TensorFile } from '../protocol';
 
 /** Bump when the layout of prepared files changes, so old caches are not reused. */
@@ -23,6 +24,8 @@ export interface StoredSplit {
   /** [H, W, C] of the source's images, whatever shape x was stored in (entries before it lack it). */
   imageShape?: number[];
   count: number;
+  /** csv(text=…): the vocabulary the ids index and their length per text. */
+  text?: TextVocabulary;
 }
 
 export async function recipeKey(recipe: unknown, files: string[]): Promise<string> {
@@ -70,7 +73,7 @@ export async function writeStored(
   key: string,
   x: TensorToWrite,
   y: TensorToWrite,
-  info: { classes?: string[]; isImage: boolean; imageShape?: number[]; count: number },
+  info: { classes?: string[]; isImage: boolean; imageShape?: number[]; count: number; text?: TextVocabulary },
 ): Promise<StoredSplit> {
   const finalDir = join(cacheDir, 'prepared', key);
   const tmpDir = `${finalDir}.${process.pid}.${Date.now()}.tmp`;

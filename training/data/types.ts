@@ -20,4 +20,6 @@ export interface DataSettings {
   rescale?: number;
   /** ImageDataGenerator arguments. */
   augment?: AugmentArgs;
+  /** 'input': the targets are the inputs (autoencoders), stored rescaled as float32 targets. */
+  classMode?: 'input';
 }

@@ -21,7 +21,7 @@ export const COMPILE_SETTINGS: readonly ArgSpec[] = [
 ];
 
 /**
- * data { train, test, validation, validation_split, shuffle, rescale, augment }.
+ * data { train, test, validation, validation_split, shuffle, rescale, augment, class_mode }.
  * `augment` holds an ImageDataGenerator(...) call: the catalog lists it under `augmentations`
  * (there is no RefTable for it, so its type is `any` and the analyzer checks the call itself).
  */
@@ -52,6 +52,12 @@ export const DATA_SETTINGS: readonly ArgSpec[] = [
     { kind: 'any' },
     null,
     'Random augmentation of training images: ImageDataGenerator(rotation_range=10, ...).',
+  ),
+  arg(
+    'class_mode',
+    optional(oneOf('input')),
+    null,
+    "Keras's class_mode: 'input' makes the targets the inputs (after rescale), for autoencoders (None: the source's labels).",
   ),
 ];
 

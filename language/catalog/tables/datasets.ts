@@ -1,7 +1,7 @@
 // Data sources for the data block: built-in sets (with their known shapes and classes) and
 // file sources. Built-in sets take split='train'|'test'.
 
-import { arg, fraction, int, intTuple, oneOf, optional, required, string } from '../arg-types';
+import { arg, fraction, int, intTuple, listOf, oneOf, optional, required, string, union } from '../arg-types';
 import type { DatasetSpec } from '../types';
 
 const split = arg(
@@ -364,11 +364,50 @@ export const DATASETS: readonly DatasetSpec[] = [
   },
   {
     name: 'csv',
-    doc: 'A CSV file with a header row: every column but the label is a feature.',
+    doc:
+      'A CSV file with a header row: every column but the label is a feature. ' +
+      "label=['a', 'b', 'c'] makes several 0/1 label columns one multi-hot target (multi-label). " +
+      "text='review' reads that column's text as token ids instead, as Keras's TextVectorization does " +
+      "(standardize, split, a vocabulary of the max_tokens most frequent training tokens: 0 padding, 1 out-of-vocabulary '[UNK]').",
     args: [
       required('path', string, 'Path of the CSV file.'),
-      arg('label', optional(string), null, 'Name of the label column (None: the last column).'),
+      arg(
+        'label',
+        optional(union(string, listOf(string))),
+        null,
+        "Name of the label column, or a list of label columns (each 0 or 1 for multi-label targets), e.g. ['a', 'b', 'c'] (None: the last column).",
+      ),
       arg('delimiter', string, ',', 'Column separator.'),
+      arg(
+        'text',
+        optional(string),
+        null,
+        "A text column to read as token ids (TextVectorization); the sample is that column's tokens, the other feature columns are not used (None: numeric features).",
+      ),
+      arg(
+        'max_tokens',
+        optional(int(3)),
+        null,
+        "TextVectorization's max_tokens: the vocabulary's size, padding (0) and '[UNK]' (1) included; the most frequent training tokens are kept (None: every token).",
+      ),
+      arg(
+        'output_sequence_length',
+        optional(int(1)),
+        null,
+        "TextVectorization's output_sequence_length: every text is padded with 0 or cut to this many tokens (None: the longest training text's length).",
+      ),
+      arg(
+        'standardize',
+        optional(oneOf('lower_and_strip_punctuation', 'lower', 'strip_punctuation')),
+        'lower_and_strip_punctuation',
+        "TextVectorization's standardize: lowercase and/or strip punctuation before splitting (None: the text as written).",
+      ),
+      arg(
+        'split',
+        optional(oneOf('whitespace', 'character')),
+        'whitespace',
+        "TextVectorization's split: tokens are words between whitespace, or single characters (None: the whole text is one token).",
+      ),
     ],
   },
   {

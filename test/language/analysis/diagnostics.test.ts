@@ -845,3 +845,153 @@ describe('messages lead with the fix, then the numbers', () => {
     });
   }
 });
+
+describe('the model against its task (task-checks.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelspec-task-checks-'));
+  writeFileSync(join(dir, 'tags.csv'), 'x1,x2,cat,dog,bird\n1,2,1,0,1\n3,4,0,1,0\n');
+  writeFileSync(join(dir, 'bad-tags.csv'), 'x1,x2,cat,dog\n1,2,1,0\n3,4,2,1\n');
+  writeFileSync(join(dir, 'reviews.csv'), 'review,sentiment\nGreat film,pos\nDull dull film,neg\n');
+  const tagged = (layers: string, loss = 'binary_crossentropy', label = "['cat', 'dog', 'bird']", file = 'tags.csv') =>
+    model(layers, `compile { loss: '${loss}' }\ndata {\n    train: csv('${file}', label=${label})\n}\n`);
+  const autoencoder = (layers: string, loss = 'binary_crossentropy') =>
+    model(
+      `Input(shape=(28, 28, 1))\n${layers}`,
+      `compile { loss: '${loss}' }\ndata {\n    train: digits\n    class_mode: 'input'\n}\n`,
+    );
+
+  it('multi-label data checks clean with k sigmoid outputs and binary_crossentropy', () => {
+    assert.deepEqual(codes(tagged("Input(shape=(2,))\nDense(3, activation='sigmoid')"), { baseDir: dir }), []);
+  });
+
+  it("multi-label: a wrong output width is 'class-count-mismatch' on units, with the label count and its fix", () => {
+    const { d, text } = one(tagged("Input(shape=(2,))\nDense(5, activation='sigmoid')"), 'class-count-mismatch', {
+      baseDir: dir,
+    });
+    assert.equal(text, '5');
+    assert.match(
+      d.message,
+      /^Use Dense\(3, activation='sigmoid'\), one output per label column: csv\('tags\.csv'\) has 3 label columns \(cat, dog, bird\), each 0 or 1, but the model outputs 5 values/,
+    );
+    assert.equal(d.fixes?.[0]?.kind === 'replace' && d.fixes[0].text, '3');
+  });
+
+  it("multi-label: categorical_crossentropy or softmax is 'multilabel-loss' with the fix", () => {
+    const loss = one(
+      tagged("Input(shape=(2,))\nDense(3, activation='softmax')", 'categorical_crossentropy'),
+      'multilabel-loss',
+      {
+        baseDir: dir,
+      },
+    );
+    assert.equal(loss.text, "'categorical_crossentropy'");
+    assert.match(
+      loss.d.message,
+      /^Use loss 'binary_crossentropy' with activation='sigmoid' .* or 'mse' .* categorical_crossentropy makes the outputs compete/,
+    );
+    const a = analyze(tagged("Input(shape=(2,))\nDense(3, activation='softmax')"), { baseDir: dir });
+    const softmax = find(a, 'multilabel-loss');
+    assert.equal(softmax.length, 1);
+    assert.equal(softmax[0]!.text, "'softmax'");
+    assert.match(softmax[0]!.d.message, /softmax makes the 3 outputs sum to 1/);
+    // The generic softmax-with-binary warning would say the same thing again.
+    assert.equal(find(a, 'loss-activation-mismatch').length, 0);
+  });
+
+  it('multi-label: a missing label column is an error on the label argument; a value other than 0/1 under binary_crossentropy is label-out-of-range', () => {
+    const missing = one(
+      tagged("Input(shape=(2,))\nDense(2, activation='sigmoid')", 'binary_crossentropy', "['cat', 'dgo']"),
+      'data-column',
+      { baseDir: dir },
+    );
+    assert.equal(missing.text, "['cat', 'dgo']");
+    assert.match(missing.d.message, /no column 'dgo'; did you mean 'dog'\?/);
+    const bad = one(
+      tagged(
+        "Input(shape=(2,))\nDense(2, activation='sigmoid')",
+        'binary_crossentropy',
+        "['cat', 'dog']",
+        'bad-tags.csv',
+      ),
+      'label-out-of-range',
+      { baseDir: dir },
+    );
+    assert.match(bad.d.message, /bad-tags\.csv:3: label column 'cat' has '2'; multi-label columns hold 0 or 1/);
+    // The same columns as real-valued targets (vector regression) are fine under mse.
+    assert.deepEqual(
+      codes(tagged('Input(shape=(2,))\nDense(2)', 'mse', "['cat', 'dog']", 'bad-tags.csv'), { baseDir: dir }),
+      [],
+    );
+  });
+
+  it("class_mode 'input': the output must be the input's shape ('autoencoder-shape', with the numbers and a filters fix)", () => {
+    assert.deepEqual(codes(autoencoder("Conv2D(1, (3, 3), padding='same', activation='sigmoid')")), []);
+    const { d, text } = one(
+      autoencoder("Conv2D(3, (3, 3), padding='same', activation='sigmoid')"),
+      'autoencoder-shape',
+    );
+    assert.equal(text, '3');
+    assert.match(
+      d.message,
+      /^Make the model output \(None, 28, 28, 1\), the shape of its input: class_mode 'input' .* \(784 values\), but it outputs \(None, 28, 28, 3\) \(2352 values\)/,
+    );
+    assert.equal(d.fixes?.[0]?.kind === 'replace' && d.fixes[0].text, '1');
+    // digits' 10 classes are not the targets here: no class checks.
+    assert.ok(
+      !codes(autoencoder("Conv2D(3, (3, 3), padding='same', activation='sigmoid')")).includes('class-count-mismatch'),
+    );
+  });
+
+  it("class_mode 'input' with a classification loss is 'autoencoder-loss', fixed to 'mse'", () => {
+    const { d, text } = one(
+      autoencoder("Conv2D(1, (3, 3), padding='same')", 'sparse_categorical_crossentropy'),
+      'autoencoder-loss',
+    );
+    assert.equal(text, "'sparse_categorical_crossentropy'");
+    assert.match(d.message, /^Use loss 'mse' .* expects class indices/);
+  });
+
+  it("npy targets of any shape: the output against y's sample shape ('target-shape-mismatch')", () => {
+    const npy = (shape: number[], descr = '<f4') => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+      const header = dict.padEnd(Math.ceil((10 + dict.length + 1) / 64) * 64 - 11, ' ') + '\n';
+      const head = Buffer.alloc(10);
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+      head.writeUInt16LE(header.length, 8);
+      return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.alloc(n * 4)]);
+    };
+    writeFileSync(join(dir, 'x.npy'), npy([4, 8, 8, 1]));
+    writeFileSync(join(dir, 'y.npy'), npy([4, 8, 8, 1]));
+    const file = (layers: string) =>
+      model(
+        `Input(shape=(8, 8, 1))\n${layers}`,
+        `compile { loss: 'mse' }\ndata {\n    train: npy(x='x.npy', y='y.npy')\n}\n`,
+      );
+    assert.deepEqual(codes(file("Conv2D(1, (3, 3), padding='same')"), { baseDir: dir }), []);
+    const { d } = one(file('Flatten()\nDense(10)'), 'target-shape-mismatch', { baseDir: dir });
+    assert.match(
+      d.message,
+      /^Make the model output \(None, 8, 8, 1\): the targets of npy\('x\.npy'\) are \(None, 8, 8, 1\) \(64 values per sample\), but the model outputs \(None, 10\) \(10\)/,
+    );
+  });
+
+  it("text csv: Embedding's input_dim below the vocabulary is 'embedding-vocabulary', fixed to max_tokens", () => {
+    const file = (inputDim: number) =>
+      model(
+        `Input(shape=(20,))\nEmbedding(${inputDim}, 8)\nGlobalAveragePooling1D()\nDense(1, activation='sigmoid')`,
+        `compile { loss: 'binary_crossentropy' }\ndata {\n    train: csv('reviews.csv', text='review', label='sentiment', max_tokens=1000, output_sequence_length=20)\n}\n`,
+      );
+    assert.deepEqual(codes(file(1000), { baseDir: dir }), []);
+    const { d, text } = one(file(500), 'embedding-vocabulary', { baseDir: dir });
+    assert.equal(text, '500');
+    assert.match(
+      d.message,
+      /^Use Embedding\(1000, …\): csv\('reviews\.csv'\) gives token ids 0 to 999 .* Embedding\(input_dim=500\)/,
+    );
+    assert.equal(d.fixes?.[0]?.kind === 'replace' && d.fixes[0].text, '1000');
+    // The sample shape is the sequence length: a wrong Input is the usual data-shape error.
+    assert.ok(
+      codes(file(1000).replace('shape=(20,)', 'shape=(30,)'), { baseDir: dir }).includes('data-shape-mismatch'),
+    );
+  });
+});

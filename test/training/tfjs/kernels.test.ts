@@ -113,10 +113,20 @@ test('MatMul with transposes', () =>
     [5, 4],
     [3, 5],
   ]));
-test('Embedding gather gradient (UnsortedSegmentSum through the cpu fallback)', async () => {
-  assert.ok(cpuFallbackKernels.includes('UnsortedSegmentSum'));
+test('Embedding gather gradient (UnsortedSegmentSum on the wasm heap)', async () => {
+  assert.ok(!cpuFallbackKernels.includes('UnsortedSegmentSum'));
   const ids = tf.tensor1d([1, 3, 1, 0], 'int32');
   await assertSameGradients('gather', (table) => tf.gather(table, ids), [[5, 3]]);
+  // An Embedding's batch of sequences: ids of rank 2, rows repeated.
+  const batch = tf.tensor2d(
+    [
+      [2, 0, 0, 7],
+      [7, 7, 1, 0],
+    ],
+    [2, 4],
+    'int32',
+  );
+  await assertSameGradients('gather 2-D ids', (table) => tf.gather(table, batch), [[8, 5]]);
 });
 test('Bias gradients (Sum over leading axes, in place on wasm)', () =>
   assertSameGradients('bias add', (x, b) => tf.add(x, b), [[4, 9, 8, 16], [16]]));

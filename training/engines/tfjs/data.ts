@@ -149,6 +149,16 @@ export class DataPipeline {
     return tf.tensor(this.hostX(split, rows, augment, random), [rows.length, ...this.shapes.input], 'float32');
   }
 
+  /**
+   * A training batch: the (augmented) inputs and their targets. With class_mode 'input' the
+   * targets are those same inputs, so an augmented image is reconstructed as augmented.
+   */
+  trainBatch(split: Split, rows: ArrayLike<number>, random: Random): [tf.Tensor, tf.Tensor] {
+    const x = this.batchX(split, rows, true, random);
+    if (this.spec.classMode === 'input') return [x, tf.reshape(x, [rows.length, ...this.shapes.output])];
+    return [x, this.batchY(split, rows)];
+  }
+
   get numClasses(): number {
     return this.shapes.output[this.shapes.output.length - 1] ?? 1;
   }

@@ -37,8 +37,10 @@ export function evaluateSplit(
       const x = data.batchX(split, rows);
       const y = data.batchY(split, rows);
       const { output: p, penalty } = forward(model, x, false);
-      // Keras averages each batch's loss (activity penalties included) weighted by its size.
-      const batchLoss = tf.sum(lossFn(y, p));
+      // Keras averages each batch's loss (activity penalties included) weighted by its size. The
+      // mean over every element, as in training: an image target's loss is per pixel (B, H, W),
+      // and summing it made val_loss H×W times too large (784× for digits autoencoders).
+      const batchLoss = tf.mul(tf.mean(lossFn(y, p)), rows.length);
       const parts = [
         penalty ? tf.add(batchLoss, tf.mul(penalty, rows.length)) : batchLoss,
         ...metrics.flatMap((m) => m.fn(y, p)),

@@ -50,13 +50,7 @@ export async function rangeTest(c: RangeTestContext): Promise<void> {
     c.optimizer.learningRate = lr;
     const rows = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
     const lossSum = tf.tidy(() => {
-      const { grads, sums } = batchGradients(
-        c.model,
-        c.lossFn,
-        [],
-        c.data.batchX(train, rows, true, c.random),
-        c.data.batchY(train, rows),
-      );
+      const { grads, sums } = batchGradients(c.model, c.lossFn, [], ...c.data.trainBatch(train, rows, c.random));
       const variables = c.model.trainableWeights.map((w) => w.read() as tf.Variable);
       c.optimizer.applyGradients(variables, grads);
       applyConstraints(c.model);

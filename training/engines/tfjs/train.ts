@@ -153,22 +153,14 @@ async function trainEpoch(
     const rows = order.subarray((batch - 1) * batchSize, Math.min(order.length, batch * batchSize));
     let next: tf.Tensor;
     if (c.pool && rows.length >= 2 * c.pool.size) {
-      const x = data.batchX(train, rows, true, c.random);
-      const y = data.batchY(train, rows);
+      const [x, y] = data.trainBatch(train, rows, c.random);
       const parts = await parallelTrainStep(c, c.pool, x, y);
       tf.dispose([x, y]);
       next = tf.tidy(() => tf.add(totals, tf.stack(parts)));
       tf.dispose(parts);
     } else {
       next = tf.tidy(() => {
-        const parts = trainStep(
-          c.model,
-          c.optimizer,
-          c.lossFn,
-          metrics,
-          data.batchX(train, rows, true, c.random),
-          data.batchY(train, rows),
-        );
+        const parts = trainStep(c.model, c.optimizer, c.lossFn, metrics, ...data.trainBatch(train, rows, c.random));
         return tf.add(totals, tf.stack(parts));
       });
     }

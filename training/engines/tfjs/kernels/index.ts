@@ -1,7 +1,8 @@
 // Completes the WebAssembly backend for training: Conv2D gradients built on XNNPACK's forward
 // convolution, MatMul without its slow transpose path, pooling gradients in JavaScript over the
 // wasm heap, Sum over leading axes (bias gradients) in place, and a cpu fallback for every
-// other kernel wasm lacks (depthwise conv gradients, UnsortedSegmentSum for Embedding, ...). TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
+// other kernel wasm lacks (depthwise conv gradients, ...); UnsortedSegmentSum (Embedding's
+// gradient) in JavaScript over the wasm heap. TFJS_KERNEL_TRACE=1 prints the inner kernel timings.
 import {
   getKernel,
   getKernelsForBackend,
@@ -13,6 +14,7 @@ import { conv2dGradKernels } from './conv2d-grads';
 import { batchMatMulKernel } from './batch-matmul';
 import { cpuFallbackKernel } from './cpu-fallback';
 import { poolGradKernels } from './pool-grads';
+import { segmentSumKernel } from './segment-sum';
 import { sumKernel } from './reduce';
 
 const BACKEND = 'wasm';
@@ -30,7 +32,7 @@ export function registerWasmGradientKernels(): void {
   registered = true;
   const wasmNames = new Set(getKernelsForBackend(BACKEND).map((k) => k.kernelName));
   for (const k of getKernelsForBackend('cpu')) {
-    if (wasmNames.has(k.kernelName)) continue;
+    if (wasmNames.has(k.kernelName) || k.kernelName === 'UnsortedSegmentSum') continue;
     const fallback = cpuFallbackKernel(k.kernelName, BACKEND);
     if (fallback) {
       registerKernel(fallback);
@@ -47,6 +49,7 @@ export function registerWasmGradientKernels(): void {
   const matmul = getKernel('BatchMatMul', BACKEND);
   if (matmul) replace(batchMatMulKernel(BACKEND, matmul));
   for (const k of poolGradKernels(BACKEND)) replace(k);
+  replace(segmentSumKernel(BACKEND));
   const sum = getKernel('Sum', BACKEND);
   if (sum) replace(sumKernel(BACKEND, sum));
   // tfjs-backend-wasm 4.22's Conv3DBackpropInputV2 (Conv3D's input gradient, conv3dTranspose)
