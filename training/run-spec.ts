@@ -13,6 +13,7 @@ import type { DataSettings } from './data/types';
 import { releasePrepared } from './data/cache-lock';
 import type { AugmentArgs, InitialWeights, LrFindSettings, PreparedData, RunSpec, TrialSpec } from './protocol';
 import { readSavedWeights } from './saved-weights';
+import { taskOfPlan } from './run-task';
 import { LR_FIND_FOLDER_PREFIX } from './lr-find';
 
 export interface RunOptions {
@@ -75,7 +76,8 @@ function specOf(plan: TrainingPlan, prepared: PreparedData, opts: RunOptions): R
       optimizer: { name: compile.optimizer.className, args: numericArgs(compile.optimizer.args) },
       metrics: compile.metrics.filter((m): m is string => typeof m === 'string'),
     },
-    data: prepared,
+    // The plan's own task once it has one (tasks-data): `task: plan.task`.
+    data: { ...prepared, task: taskOfPlan(plan) },
     fit: {
       epochs: opts.epochs ?? fit.epochs,
       batchSize: fit.batchSize,
