@@ -565,8 +565,11 @@ class Trainer:
             elif task == 'regression':
                 event['regression'] = evaluate_mod.regression_report(y, p)
             elif len(out_shape) == 3:
+                input_of = image_of
+                if input_of is None and len(split.input_shape) == 3:  # images from npy: (H, W, C) inputs
+                    input_of = lambda i: split.prepare_x(split.x[i:i + 1])[0].float().cpu().numpy()  # noqa: E731
                 event['images'] = evaluate_mod.image_report(y.reshape((count,) + out_shape),
-                                                            p.reshape((count,) + out_shape), image_of)
+                                                            p.reshape((count,) + out_shape), input_of)
         self.sink.emit(event)
 
 

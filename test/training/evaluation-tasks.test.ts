@@ -191,7 +191,10 @@ describe('the test evaluation of each task, in both engines', () => {
         close(l.recall, e.recall, `${engine} ${l.name} recall`);
         close(l.f1, e.f1, `${engine} ${l.name} f1`);
       });
-      assert.ok(expected.some((e) => e.precision > 0 && e.precision < 1), 'the case is not trivial');
+      assert.ok(
+        expected.some((e) => e.precision > 0 && e.precision < 1),
+        'the case is not trivial',
+      );
     }
   });
 
@@ -331,7 +334,8 @@ describe('the test evaluation of each task, in both engines', () => {
           assert.ok(Math.abs(output.gray[i * half + j]! - byte(p[at]!)) <= 1, `${engine} output pixel`);
         }
         let sampleSq = 0;
-        for (let i = 0; i < side * side; i++) sampleSq += (p[t.index * side * side + i]! - c.x[t.index * side * side + i]!) ** 2;
+        for (let i = 0; i < side * side; i++)
+          sampleSq += (p[t.index * side * side + i]! - c.x[t.index * side * side + i]!) ** 2;
         close(t.mse, sampleSq / (side * side), `${engine} sample ${t.index} MSE`);
       }
     }

@@ -203,9 +203,11 @@ export function evaluateTest(
   return event;
 }
 
-/** A sample's input as an image triple shows it (its own range), when the input is an image. */
+/** A sample's input as an image triple shows it (its own range), when the input is an image: the
+ *  source's images, or a model input of rank 3 (H, W, C), such as images from npy. */
 function inputPng(data: DataPipeline, split: Split, row: number): string | undefined {
-  const shape = data.isImage ? data.imageShape : data.spec.imageShape;
+  const rank3 = data.shapes.input.length === 3 ? data.shapes.input : undefined;
+  const shape = data.isImage ? data.imageShape : (data.spec.imageShape ?? rank3);
   if (!shape || shape.length < 2) return undefined;
   const values = data.hostX(split, [row], false);
   const [lo, span] = ownRange(values);
