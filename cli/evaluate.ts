@@ -80,7 +80,8 @@ export function writeImageTriples(e: Evaluated, evaluationDir: string): string |
   return dir;
 }
 
-const fixed = (v: number) => v.toFixed(4);
+/** 4 decimals; a diverged run's NaN arrives as null (JSON has no NaN). */
+const fixed = (v: number | null) => (typeof v === 'number' ? v.toFixed(4) : 'NaN');
 
 /** Test metrics, then the task's report: a confusion matrix small enough to read and per-class
  *  accuracy (classes), a per-label table (multi-label), the regression errors, or the image errors
@@ -144,8 +145,14 @@ function regressionLines(r: NonNullable<Evaluated['regression']>): string[] {
 }
 
 function imageLines(r: NonNullable<Evaluated['images']>, imagesDir: string | undefined): string[] {
-  const psnr = r.psnr === undefined ? 'PSNR not defined (outputs equal the targets)' : `PSNR ${r.psnr.toFixed(2)} dB`;
-  const lines = [`Reconstruction: MSE ${r.mse.toPrecision(4)}, ${psnr} (peak ${r.peak})`];
+  const psnr =
+    typeof r.psnr === 'number'
+      ? `PSNR ${r.psnr.toFixed(2)} dB`
+      : r.mse === 0
+        ? 'PSNR not defined (outputs equal the targets)'
+        : 'PSNR not defined';
+  const mse = typeof r.mse === 'number' ? r.mse.toPrecision(4) : 'NaN';
+  const lines = [`Reconstruction: MSE ${mse}, ${psnr} (peak ${r.peak})`];
   if (imagesDir) lines.push(`Wrote ${r.triples.length} input/target/output image triples to ${printable(imagesDir)}`);
   return lines;
 }

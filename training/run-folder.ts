@@ -143,10 +143,9 @@ export function readRunSpec(runDir: string): RunSpec | undefined {
 
 /** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */
 export function metricsLine(loss: number, metrics: Metrics, prefix = ''): string[] {
-  return [
-    `${prefix}loss ${loss.toFixed(4)}`,
-    ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${v.toFixed(4)}`),
-  ];
+  // A diverged run's NaN arrives as null (the engines write JSON, which has no NaN).
+  const fixed = (v: number | null) => (typeof v === 'number' ? v.toFixed(4) : 'NaN');
+  return [`${prefix}loss ${fixed(loss)}`, ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${fixed(v)}`)];
 }
 
 /** A few lines on how the run ended and what it measured. */

@@ -11,7 +11,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-/** A number with 4 significant digits, trailing zeros dropped (0.9312, 12.5). */
-export function formatMetric(v: number): string {
-  return Number(v.toPrecision(4)).toString();
+/** A number with 4 significant digits, trailing zeros dropped (0.9312, 12.5). A diverged run's
+ *  NaN reaches the panel as null (JSON has no NaN): shown as NaN. */
+export function formatMetric(v: number | null): string {
+  return typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v ?? NaN);
 }

@@ -7,7 +7,8 @@ import type { Evaluated } from './runModel';
 type Report = NonNullable<Evaluated['images']>;
 
 export function imagesSummary(r: Report): string {
-  const psnr = r.psnr === undefined ? 'outputs equal the targets' : `PSNR ${r.psnr.toFixed(2)} dB`;
+  const psnr =
+    typeof r.psnr === 'number' ? `PSNR ${r.psnr.toFixed(2)} dB` : r.mse === 0 ? 'outputs equal the targets' : 'no PSNR';
   return `Reconstruction MSE ${formatMetric(r.mse)} · ${psnr} (peak ${formatMetric(r.peak)})`;
 }
 
