@@ -130,6 +130,17 @@ fit { epochs: 1  batch_size: 16  seed: 1 }
       text.stdout,
     );
     assert.match(text.stdout, /Predicted vs true: 80 of 80 test samples of output 1 of 2/);
+    // summary.txt (written when training ended) says the training run's test regression in one line.
+    const trained = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent)
+      .find((e): e is Extract<RunEvent, { type: 'evaluated' }> => e.type === 'evaluated')!.regression!;
+    assert.ok(
+      readFileSync(join(runDir, 'summary.txt'), 'utf8').includes(
+        `Test regression (2 outputs): MAE ${trained.mae.toFixed(4)}, RMSE ${trained.rmse.toFixed(4)}, R² ${trained.r2.toFixed(4)}`,
+      ),
+    );
   });
 
   it('image to image: MSE and PSNR, and the triples written as PNGs into the evaluation folder', () => {

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { evaluationText } from '../../cli/evaluate';
 import type { RunEvent } from '../../training/protocol';
+import { taskLine } from '../../training/run-folder';
 
 type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
 
@@ -64,5 +65,22 @@ describe('evaluationText', () => {
       evaluationText(e, 3),
       /Reconstruction: MSE 0\.000, PSNR not defined \(outputs equal the targets\) \(peak 1\)/,
     );
+  });
+
+  it("summary.txt's one line per task report (taskLine)", () => {
+    const labels = [
+      { name: 'a', precision: 1, recall: 1, f1: 1, support: 2 },
+      { name: 'b', precision: 0.5, recall: 0.5, f1: 0.5, support: 2 },
+    ];
+    const base = { type: 'evaluated' as const, loss: 0.1, metrics: {} };
+    assert.equal(
+      taskLine({ ...base, multiLabel: { threshold: 0.5, exactMatch: 0.5, labelCount: 2, labels } }),
+      'Test per label (2 labels, above 0.5): exact match 0.5000, mean F1 0.7500',
+    );
+    assert.equal(
+      taskLine({ ...base, images: { mse: 0.01, psnr: 20, peak: 1, triples: [] } }),
+      'Test reconstruction: MSE 0.0100, PSNR 20.00 dB',
+    );
+    assert.equal(taskLine({ ...base, confusionMatrix: [[1]] }), undefined);
   });
 });
