@@ -10,7 +10,7 @@ import { kerasLayer } from '../helpers/keras-defaults';
 import { optimizerArgs } from '../../language/catalog';
 import { EVALUATION_LIMITS, type RunEvent, type RunSpec, type Task } from '../../training/protocol';
 import { runCollect, tempDir, writeTensor } from './tfjs/helpers';
-import { ofType, SKIP, train as trainTorch } from './torch/helpers';
+import { ofType, pythonEval, SKIP, train as trainTorch } from './torch/helpers';
 import { spreadPositions } from '../../training/engines/tfjs/task-report';
 
 type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
@@ -132,6 +132,13 @@ function pixels(base64: string): { width: number; height: number; gray: number[]
 }
 
 describe('the test evaluation of each task, in both engines', () => {
+  it("bounds the reports alike: protocol.py's EVALUATION_LIMITS are protocol.ts's", { skip: SKIP }, () => {
+    const py = JSON.parse(
+      pythonEval('import json; from modelspec_torch import protocol; print(json.dumps(protocol.EVALUATION_LIMITS))'),
+    );
+    assert.deepEqual(py, { ...EVALUATION_LIMITS });
+  });
+
   it('multi-label: per-label precision, recall, F1 and support at 0.5, and the exact-match ratio', async () => {
     const n = 300;
     const k = 3;
