@@ -63,6 +63,8 @@ const SLOW = {
   'test/training/callback-events.test.ts': 'runs both engines with each callback',
   'test/cli/train-plan.test.ts': 'trains through the CLI (bare callback names, validation of a built-in set)',
   'test/cli/runs.test.ts': 'trains two runs through the CLI, then compares them',
+  'test/cli/evaluate-tasks.test.ts':
+    'trains a multi-label, a regression and an image run through the CLI, then evaluates each',
   'test/architecture/python-types.test.ts': 'mypy over the PyTorch engine (minutes with a cold cache, as in CI)',
   'test/training/tune/tune-cli.test.ts':
     'hyperparameter searches through the CLI: 8-trial digits searches on both engines, resume',

@@ -15,6 +15,7 @@ import type { PreparedData, RunSpec, TensorFile } from './protocol';
 import { dataSettingsOf, timestamp } from './run-spec';
 import { missingModelReason, refreshRunFolder } from './run-folder';
 import { readSavedWeights } from './saved-weights';
+import { taskOfSpec } from './run-task';
 
 export interface EvaluateOptions {
   /** Evaluate best/model.json (ModelCheckpoint's) instead of the final model. */
@@ -62,7 +63,8 @@ export async function buildEvaluateSpec(folder: string, opts: EvaluateOptions = 
   return {
     ...run,
     mode: 'evaluate',
-    data,
+    // A run made before data.task existed gets the task its loss and targets make.
+    data: { ...data, task: taskOfSpec(run) },
     // Evaluation runs in one process, also for a data-parallel run (and a spec.json from before
     // RunSpec carried devices and nnodes has neither).
     fit: {

@@ -190,6 +190,77 @@ export interface Metrics {
   [name: string]: number;
 }
 
+/** Bounds on what an `evaluated` event carries, the same in both engines (evaluate.ts, evaluate.py). */
+export const EVALUATION_LIMITS = {
+  /** Labels listed in a multi-label report (the first ones; labelCount says how many there are). */
+  labels: 256,
+  /** (true, predicted) pairs in a regression report, evenly spaced over the test split. */
+  points: 500,
+  /** Input/target/output triples in an image report, evenly spaced over the test split. */
+  images: 8,
+  /** Longest side of an image in a triple; larger images are subsampled (every k-th pixel). */
+  imageSide: 64,
+} as const;
+
+/** One label of a multi-label evaluation; a label never predicted has precision 0 (sklearn's zero_division=0). */
+export interface LabelScore {
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Test samples whose true label is 1. */
+  support: number;
+}
+
+export interface MultiLabelReport {
+  /** A label counts as predicted when its output is above this (Keras's Precision/Recall default). */
+  threshold: number;
+  /** The share of test samples whose every label is right. */
+  exactMatch: number;
+  /** How many labels the output has; `labels` lists at most EVALUATION_LIMITS.labels of them. */
+  labelCount: number;
+  labels: LabelScore[];
+}
+
+export interface RegressionReport {
+  /** Over every output value of every test sample. */
+  mae: number;
+  rmse: number;
+  /** The coefficient of determination, averaged over the outputs (Keras R2Score's 'uniform_average';
+   *  an output whose targets are constant counts 1 if predicted exactly, else 0). */
+  r2: number;
+  /** Values each sample's output has (a vector regression: more than 1). */
+  outputs: number;
+  /** Which output the points are of (0: the first; the others are left out of the sample). */
+  output: number;
+  /** Test samples in all; the points are at most EVALUATION_LIMITS.points of them. */
+  count: number;
+  /** The sample: trueValues[i] and predicted[i] belong to the same test sample. */
+  trueValues: number[];
+  predicted: number[];
+}
+
+export interface ImageTriple {
+  /** The test sample's row. */
+  index: number;
+  /** PNG base64. The input is absent when the model's input is not an image. */
+  input?: string;
+  target: string;
+  output: string;
+  /** This sample's mean squared error. */
+  mse: number;
+}
+
+export interface ImageReport {
+  /** Mean squared error over every value of every test sample. */
+  mse: number;
+  /** 10·log10(peak² / mse) in dB; absent when mse is 0. */
+  psnr?: number;
+  /** The value range PSNR is measured against: 1 for targets in [0, 1], else the targets' max - min. */
+  peak: number;
+  triples: ImageTriple[];
+}
+
 export type RunEvent =
   | {
       type: 'started';
@@ -246,6 +317,14 @@ export type RunEvent =
       classes?: string[];
       /** A few predictions, mistakes first; image holds the sample as PNG base64 when the data are images. */
       samples?: { index: number; label: string; predicted: string; confidence: number; image?: string }[];
+      /** The run's task (data.task), which says which of the reports below there is. */
+      task?: Task;
+      /** 'multilabel': each label's precision, recall, F1 and support at the threshold. */
+      multiLabel?: MultiLabelReport;
+      /** 'regression': error measures and a bounded sample of (true, predicted) pairs. */
+      regression?: RegressionReport;
+      /** 'image-to-image': reconstruction error and a few input/target/output triples. */
+      images?: ImageReport;
     }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   /** One batch of the learning-rate range test (mode 'lr-find'), step 1-based. */

@@ -143,10 +143,28 @@ export function readRunSpec(runDir: string): RunSpec | undefined {
 
 /** `loss 0.1234, accuracy 0.9630`: a loss and its metrics as the CLI and summary.txt print them. */
 export function metricsLine(loss: number, metrics: Metrics, prefix = ''): string[] {
-  return [
-    `${prefix}loss ${loss.toFixed(4)}`,
-    ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${v.toFixed(4)}`),
-  ];
+  // A diverged run's NaN arrives as null (the engines write JSON, which has no NaN).
+  const fixed = (v: number | null) => (typeof v === 'number' ? v.toFixed(4) : 'NaN');
+  return [`${prefix}loss ${fixed(loss)}`, ...Object.entries(metrics).map(([k, v]) => `${prefix}${k} ${fixed(v)}`)];
+}
+
+/** The test evaluation's task report in one line (report.html shows it whole). */
+export function taskLine(e: Extract<RunEvent, { type: 'evaluated' }>): string | undefined {
+  const fixed = (v: number | null) => (typeof v === 'number' ? v.toFixed(4) : 'NaN');
+  if (e.multiLabel) {
+    const m = e.multiLabel;
+    const meanF1 = m.labels.reduce((a, l) => a + l.f1, 0) / Math.max(1, m.labels.length);
+    return `Test per label (${m.labelCount} labels, above ${m.threshold}): exact match ${fixed(m.exactMatch)}, mean F1 ${fixed(meanF1)}`;
+  }
+  if (e.regression) {
+    const r = e.regression;
+    return `Test regression${r.outputs > 1 ? ` (${r.outputs} outputs)` : ''}: MAE ${fixed(r.mae)}, RMSE ${fixed(r.rmse)}, R² ${fixed(r.r2)}`;
+  }
+  if (e.images) {
+    const psnr = typeof e.images.psnr === 'number' ? `, PSNR ${e.images.psnr.toFixed(2)} dB` : '';
+    return `Test reconstruction: MSE ${fixed(e.images.mse)}${psnr}`;
+  }
+  return undefined;
 }
 
 /** A few lines on how the run ended and what it measured. */
@@ -165,6 +183,8 @@ export function outcome(events: RunEvent[]): string {
   const evaluated = events.find((e) => e.type === 'evaluated');
   if (evaluated?.type === 'evaluated') {
     lines.push(`Test: ${metricsLine(evaluated.loss, evaluated.metrics).join(', ')}`);
+    const task = taskLine(evaluated);
+    if (task) lines.push(task);
   }
   const end = events.find((e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed');
   if (end?.type === 'finished')

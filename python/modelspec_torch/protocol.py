@@ -20,6 +20,12 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, Tuple, Typed
 from .files import DiskError, append_line, disk_error, make_dirs
 
 
+Task = Literal['binary', 'multiclass', 'multilabel', 'regression', 'image-to-image']
+
+# Bounds on an `evaluated` event, as EVALUATION_LIMITS in protocol.ts (evaluate.py applies them).
+EVALUATION_LIMITS: Dict[str, int] = {'labels': 256, 'points': 500, 'images': 8, 'imageSide': 64}
+
+
 class TensorFile(TypedDict):
     path: str
     dtype: Literal['uint8', 'float32', 'int32']
@@ -60,7 +66,7 @@ class PreparedData(TypedDict):
     validationSplit: float
     rescale: float
     classes: NotRequired[List[str]]  # class names; multi-label csv: the label columns
-    task: NotRequired[Literal['binary', 'multiclass', 'multilabel', 'regression', 'image-to-image']]
+    task: NotRequired[Task]
     classMode: NotRequired[Literal['input']]  # targets are the inputs (autoencoders)
     vocabulary: NotRequired[List[str]]  # csv(text=...): the token ids' vocabulary (0 padding, 1 '[UNK]')
     labelEncoding: Literal['onehot', 'index', 'raw']
@@ -219,6 +225,47 @@ class PredictionSample(TypedDict):
     image: NotRequired[str]
 
 
+class LabelScore(TypedDict):
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class MultiLabelReport(TypedDict):
+    threshold: float
+    exactMatch: float
+    labelCount: int
+    labels: List[LabelScore]
+
+
+class RegressionReport(TypedDict):
+    mae: float
+    rmse: float
+    r2: float
+    outputs: int
+    output: int
+    count: int
+    trueValues: List[float]
+    predicted: List[float]
+
+
+class ImageTriple(TypedDict):
+    index: int
+    input: NotRequired[str]
+    target: str
+    output: str
+    mse: float
+
+
+class ImageReport(TypedDict):
+    mse: float
+    psnr: NotRequired[float]
+    peak: float
+    triples: List[ImageTriple]
+
+
 class EvaluatedEvent(TypedDict):
     type: Literal['evaluated']
     loss: float
@@ -226,6 +273,10 @@ class EvaluatedEvent(TypedDict):
     confusionMatrix: NotRequired[List[List[int]]]
     classes: NotRequired[List[str]]
     samples: NotRequired[List[PredictionSample]]
+    task: NotRequired[Task]
+    multiLabel: NotRequired[MultiLabelReport]
+    regression: NotRequired[RegressionReport]
+    images: NotRequired[ImageReport]
 
 
 class LogEvent(TypedDict):

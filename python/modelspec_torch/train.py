@@ -556,11 +556,23 @@ class Trainer:
         return path
 
     def _evaluate_test(self) -> None:
+        """The test split's `evaluated` event for the run's task (data.task; absent: loss and metrics only)."""
         logs, preds, trues = self.evaluate_split(self.test_split, collect=True)
         event: EvaluatedEvent = {'type': 'evaluated', 'loss': logs.pop('loss'), 'metrics': logs}
         data = self.spec['data']
+        task = data.get('task')
+        if task is not None:
+            event['task'] = task
         units = int(self.model.output_shape[-1])
-        if evaluate_mod.is_classification(data, units) and preds.dim() == 2:
+        split = self.test_split
+        image_of = None
+        if data.get('isImage') or data.get('imageShape'):
+            # The input as the model sees it (rescaled), drawn as an image even when the model
+            # reads it flattened (imageShape).
+            shape = tuple(data['imageShape']) if data.get('imageShape') else tuple(split.input_shape)
+            if len(shape) >= 2:
+                image_of = lambda i: split.prepare_x(split.x[i:i + 1]).reshape(shape).float().cpu().numpy()  # noqa: E731
+        if task in ('binary', 'multiclass') and preds.dim() == 2:
             classes = data.get('classes')
             n = max(units, 2)
             true_idx = evaluate_mod.true_class_indices(trues, data.get('labelEncoding', 'raw')).cpu().numpy()
@@ -570,14 +582,22 @@ class Trainer:
             event['confusionMatrix'] = evaluate_mod.confusion_matrix(true_idx, pred_idx, n)
             if classes:
                 event['classes'] = list(classes)
-            image_of = None
-            images = self.test_split.x
-            if data.get('isImage'):
-                image_of = lambda i: images[i].cpu().numpy()  # noqa: E731 - one sample at a time
-            elif data.get('imageShape'):  # images the model reads flattened: thumbnails as images
-                shape = tuple(data['imageShape'])
-                image_of = lambda i: images[i].reshape(shape).cpu().numpy()  # noqa: E731
             event['samples'] = evaluate_mod.pick_samples(true_idx, pred_idx, conf, classes, image_of)
+        elif task in ('multilabel', 'regression', 'image-to-image'):
+            count = int(preds.shape[0])
+            p = preds.double().cpu().numpy().reshape(count, -1)
+            y = trues.double().cpu().numpy().reshape(count, -1)
+            out_shape = tuple(int(d) for d in self.model.output_shape)
+            if task == 'multilabel':
+                event['multiLabel'] = evaluate_mod.multilabel_report(y, p, data.get('classes'))
+            elif task == 'regression':
+                event['regression'] = evaluate_mod.regression_report(y, p)
+            elif len(out_shape) == 3:
+                input_of = image_of
+                if input_of is None and len(split.input_shape) == 3:  # images from npy: (H, W, C) inputs
+                    input_of = lambda i: split.prepare_x(split.x[i:i + 1])[0].float().cpu().numpy()  # noqa: E731
+                event['images'] = evaluate_mod.image_report(y.reshape((count,) + out_shape),
+                                                            p.reshape((count,) + out_shape), input_of)
         self.sink.emit(event)
 
 

@@ -1,23 +1,15 @@
-// After `evaluated`: test metrics, the confusion matrix and sample predictions.
+// After `evaluated`: test metrics, then the view the run's task calls for: the confusion matrix
+// and sample predictions (classes), the per-label table (multi-label), the predicted-vs-true
+// scatter (regression) or the input/target/output images (image to image). Each section is
+// shown only when the event carries its report.
 
 import { byId } from './layout';
 import type { Evaluated } from './runModel';
 import { quantityTitle } from './charts';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (className) e.className = className;
-  return e;
-}
-
-function formatMetric(v: number): string {
-  return Number(v.toPrecision(4)).toString();
-}
+import { el, formatMetric } from './dom';
+import { renderImageTriples } from './imageTriples';
+import { renderLabelTable } from './labelTable';
+import { renderScatter } from './scatterPlot';
 
 function renderMetrics(ev: Evaluated): void {
   const dl = byId('test-metrics');
@@ -116,4 +108,10 @@ export function renderEvaluation(ev: Evaluated | undefined): void {
   const hasSamples = !!ev.samples?.length;
   byId('samples-section').hidden = !hasSamples;
   if (hasSamples) renderSamples(ev.samples!);
+  byId('labels-section').hidden = !ev.multiLabel;
+  if (ev.multiLabel) renderLabelTable(ev.multiLabel);
+  byId('regression-section').hidden = !ev.regression;
+  if (ev.regression) renderScatter(ev.regression);
+  byId('images-section').hidden = !ev.images;
+  if (ev.images) renderImageTriples(ev.images);
 }

@@ -86,6 +86,19 @@ export function renderLayout(app: HTMLElement): void {
       <h3 id="samples-title">Sample predictions <span class="hint">(mistakes first)</span></h3>
       <div id="samples" class="samples" role="list" aria-labelledby="samples-title"></div>
     </div>
+    <div id="labels-section" hidden>
+      <h3 id="labels-title">Per label</h3>
+      <div id="labels" class="labels"></div>
+    </div>
+    <div id="regression-section" hidden>
+      <h3 id="regression-title">Predicted vs true</h3>
+      <div id="regression"></div>
+    </div>
+    <div id="images-section" hidden>
+      <h3 id="images-title">Test images <span class="hint">(input · target · output)</span></h3>
+      <p id="images-summary" class="images-summary"></p>
+      <div id="image-triples" class="image-triples" role="list" aria-labelledby="images-title"></div>
+    </div>
   </div>
 </section>
 <section id="events-section" class="events" hidden aria-labelledby="events-title">

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
 import type { KerasLayerConfig } from '../../../language/catalog/types';
 import { train, type StopSignal } from '../../../training/engines/tfjs/train';
+import { taskOfSpec } from '../../../training/run-task';
 
 export function tempDir(prefix = 'tfjs-engine-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -132,6 +133,8 @@ export async function runCollect(
 ): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   const stop = options.stop ?? { requested: false };
+  // As run-spec.ts does: the task the spec's loss and targets make, unless the test gives one.
+  spec.data.task ??= taskOfSpec(spec);
   await train(spec, {
     stop,
     firstBatchLoss: options.firstBatchLoss,

@@ -10,6 +10,7 @@ import { findTorch } from '../../../training/engines/detect';
 import { pythonModuleCommand } from '../../../training/engines/python-command';
 import { Random } from '../../../training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
+import { taskOfSpec } from '../../../training/run-task';
 import { kerasLayer } from '../../helpers/keras-defaults';
 import { oncePerRun } from '../../helpers/run-cache';
 
@@ -80,7 +81,8 @@ export function startRun(specPath: string): ChildProcess {
 /** A RunSpec written to `<dir>/spec.json`; returns the spec and its path. */
 export function writeSpec(dir: string, spec: RunSpec): string {
   const path = join(dir, 'spec.json');
-  writeFileSync(path, JSON.stringify(spec));
+  // As run-spec.ts does: the task the spec's loss and targets make, unless the test gives one.
+  writeFileSync(path, JSON.stringify({ ...spec, data: { ...spec.data, task: spec.data.task ?? taskOfSpec(spec) } }));
   return path;
 }
 

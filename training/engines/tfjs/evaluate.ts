@@ -1,14 +1,23 @@
-// Loss and metrics over a whole split in inference mode, and the test report: confusion matrix
-// and a few sample predictions (mistakes first) with a small PNG of each image.
+// Loss and metrics over a whole split in inference mode, and the test report for the run's task:
+// a confusion matrix and a few sample predictions (mistakes first, a small PNG of each image) for
+// classes; per-label scores, regression errors or image triples from task-report.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { PNG } from 'pngjs';
-import type { Metrics, RunEvent } from '../../protocol';
+import type { Metrics, RunEvent, Task } from '../../protocol';
 import type { DataPipeline, Split } from './data';
 import type { LossFn } from './losses';
 import type { MetricSpec } from './metrics';
 import { regularizationLosses } from './model';
 import { forward } from './activity';
+import {
+  ImageAccumulator,
+  imagePng,
+  MultiLabelAccumulator,
+  ownRange,
+  RegressionAccumulator,
+  type TaskAccumulator,
+} from './task-report';
 
 export interface SplitResult {
   loss: number;
@@ -25,6 +34,8 @@ export function evaluateSplit(
   metrics: MetricSpec[],
   batchSize: number,
   classify = false,
+  /** Given every batch's targets and predictions (the task's report). */
+  collect?: TaskAccumulator,
 ): SplitResult {
   const n = split.rows.length;
   let lossSum = 0;
@@ -46,6 +57,11 @@ export function evaluateSplit(
         ...metrics.flatMap((m) => m.fn(y, p)),
       ];
       const out = tf.stack(parts.map((t) => tf.reshape(tf.cast(t, 'float32'), []))).dataSync();
+      if (collect) {
+        const flatY = tf.reshape(y, [rows.length, -1]).dataSync();
+        const flatP = tf.reshape(p, [rows.length, -1]).dataSync();
+        collect.add({ y: flatY, p: flatP, start, rows: rows.length });
+      }
       if (classify) {
         const units = p.shape[p.shape.length - 1]!;
         const flat = tf.reshape(p, [rows.length, -1]);
@@ -145,4 +161,57 @@ export function testReport(
     image: samplePng(data, split, split.rows[i]!),
   }));
   return event;
+}
+
+type Evaluated = Extract<RunEvent, { type: 'evaluated' }>;
+
+/** The test split's `evaluated` event for the run's task (data.task; absent: loss and metrics only). */
+export function evaluateTest(
+  model: tfl.LayersModel,
+  data: DataPipeline,
+  split: Split,
+  lossFn: LossFn,
+  metrics: MetricSpec[],
+  batchSize: number,
+  task: Task | undefined,
+): Evaluated {
+  const n = split.rows.length;
+  const output = data.shapes.output;
+  const per = output.reduce((a, b) => a * b, 1);
+  const multiLabel = task === 'multilabel' ? new MultiLabelAccumulator(per) : undefined;
+  const regression = task === 'regression' ? new RegressionAccumulator(per, n) : undefined;
+  const images = task === 'image-to-image' && output.length === 3 ? new ImageAccumulator(output, n) : undefined;
+  const classify = task === 'binary' || task === 'multiclass';
+  const result = evaluateSplit(
+    model,
+    data,
+    split,
+    lossFn,
+    metrics,
+    batchSize,
+    classify,
+    multiLabel ?? regression ?? images,
+  );
+  const event = testReport(result, data, split);
+  if (task) event.task = task;
+  if (multiLabel) event.multiLabel = multiLabel.report(data.spec.classes);
+  if (regression) event.regression = regression.report();
+  if (images) {
+    event.images = images.report(
+      (position) => split.rows[position]!,
+      (position) => inputPng(data, split, split.rows[position]!),
+    );
+  }
+  return event;
+}
+
+/** A sample's input as an image triple shows it (its own range), when the input is an image: the
+ *  source's images, or a model input of rank 3 (H, W, C), such as images from npy. */
+function inputPng(data: DataPipeline, split: Split, row: number): string | undefined {
+  const rank3 = data.shapes.input.length === 3 ? data.shapes.input : undefined;
+  const shape = data.isImage ? data.imageShape : (data.spec.imageShape ?? rank3);
+  if (!shape || shape.length < 2) return undefined;
+  const values = data.hostX(split, [row], false);
+  const [lo, span] = ownRange(values);
+  return imagePng(values, shape, lo, span);
 }

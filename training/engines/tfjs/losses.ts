@@ -80,14 +80,3 @@ export function getLoss(name: string): LossFn {
   if (!fn) throw new Error(`unknown loss '${name}'; known: ${Object.keys(LOSSES).join(', ')}`);
   return fn;
 }
-
-/** True when a loss's labels are classes (the run reports accuracy and a confusion matrix). */
-export function isClassificationLoss(name: string): boolean {
-  return [
-    'categorical_crossentropy',
-    'sparse_categorical_crossentropy',
-    'binary_crossentropy',
-    'categorical_hinge',
-    'kl_divergence',
-  ].includes(canonicalLoss(name));
-}

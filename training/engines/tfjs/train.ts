@@ -9,8 +9,8 @@ import { selectBackend, type BackendChoice } from './backend';
 import { createCallbacks, EarlyStopping, type Logs, type TrainingContext } from './callbacks';
 import { DataPipeline, epochOrder, type Split } from './data';
 import { now, type Emit } from './events';
-import { evaluateSplit, testReport } from './evaluate';
-import { getLoss, isClassificationLoss, type LossFn } from './losses';
+import { evaluateSplit, evaluateTest } from './evaluate';
+import { getLoss, type LossFn } from './losses';
 import { getMetrics, type MetricSpec } from './metrics';
 import {
   buildModel,
@@ -306,16 +306,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       // `modelspec evaluate`: the loaded weights on the test split; nothing trained or saved.
       if (!data.test || !data.test.rows.length)
         throw new Error('there is no test data to evaluate on; add test: to the data block');
-      const r = evaluateSplit(
-        model,
-        data,
-        data.test,
-        lossFn,
-        metrics,
-        batchSize,
-        isClassificationLoss(spec.compile.loss),
-      );
-      emit(testReport(r, data, data.test));
+      emit(evaluateTest(model, data, data.test, lossFn, metrics, batchSize, spec.data.task));
       emit({
         type: 'finished',
         time: now(),
@@ -412,9 +403,7 @@ export async function train(spec: RunSpec, options: TrainOptions): Promise<void>
       return;
     }
     if (data.test?.rows.length) {
-      const classify = isClassificationLoss(spec.compile.loss);
-      const r = evaluateSplit(model, data, data.test, lossFn, metrics, batchSize, classify);
-      emit(testReport(r, data, data.test));
+      emit(evaluateTest(model, data, data.test, lossFn, metrics, batchSize, spec.data.task));
     }
     await save(spec.runDir);
     emit({
