@@ -3,16 +3,28 @@
 //   node scripts/test.mjs            every test/**/*.test.ts (npm test)
 //   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
 //   node scripts/test.mjs FILE...    just these files
-// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): test files run N at a
-// time, each in its own process; the SERIAL files below run afterwards, one at a time.
+// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): N processes at a time;
+// the SERIAL files below run afterwards, one at a time, each in its own process.
+// Unit files run several to a process (OWN_PROCESS below says which do not): --groups N splits
+// them into N processes (default 2 per concurrent slot, and the webview files into as many as
+// the concurrency, sharing a Chromium each); --isolate runs every file in its own process.
 // --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
-import { balance, clearGroupEntries, writeGroupEntry } from './test-groups.mjs';
+import { balance, removeGroupEntries, writeGroupEntry } from './test-groups.mjs';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
 // train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
@@ -107,13 +119,19 @@ let concurrency = Number(process.env.MODELSPEC_TEST_CONCURRENCY || 2);
 let unit = false;
 let durations = false;
 let isolate = false;
+let groups;
 const only = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--unit') unit = true;
   else if (args[i] === '--durations') durations = true;
   else if (args[i] === '--isolate') isolate = true;
+  else if (args[i] === '--groups') groups = Number(args[++i]);
   else if (args[i] === '--concurrency') concurrency = Number(args[++i]);
   else only.push(args[i]);
+}
+if (groups !== undefined && !(Number.isInteger(groups) && groups >= 1)) {
+  console.error('--groups takes a whole number of shared processes, 1 or more.');
+  process.exit(2);
 }
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error('--concurrency (or MODELSPEC_TEST_CONCURRENCY) takes a whole number of files at a time, 1 or more.');
@@ -157,9 +175,9 @@ function processes(list, n, grouped) {
   const browser = shared.filter((f) => packagesOf.get(f).includes('playwright-core'));
   const rest = shared.filter((f) => !browser.includes(f));
   const runs = [
-    ...balance(browser, n, timings).map((g, i) => ({ ...g, name: `browser-${i + 1}` })),
-    ...balance(rest, GROUPS_PER_SLOT * n, timings).map((g, i) => ({ ...g, name: `shared-${i + 1}` })),
-  ].map((g) => ({ path: writeGroupEntry(g.name, g.files), estimate: g.estimate }));
+    ...balance(browser, groups ?? n, timings).map((g, i) => ({ ...g, name: `browser-${i + 1}` })),
+    ...balance(rest, groups ?? GROUPS_PER_SLOT * n, timings).map((g, i) => ({ ...g, name: `shared-${i + 1}` })),
+  ].map((g) => ({ path: writeGroupEntry(process.pid, g.name, g.files), estimate: g.estimate }));
   for (const f of own) runs.push({ path: bundleOf.get(f), estimate: timings[f] ?? 2 });
   return runs.sort((a, b) => b.estimate - a.estimate).map((r) => r.path);
 }
@@ -184,15 +202,16 @@ function runFiles(list, n, grouped) {
   );
   if (existsSync(measured)) {
     Object.assign(timings, JSON.parse(readFileSync(measured, 'utf8') || '{}'));
-    writeFileSync(TIMINGS, JSON.stringify(timings, null, 1));
+    writeFileSync(`${TIMINGS}.${process.pid}`, JSON.stringify(timings, null, 1));
+    renameSync(`${TIMINGS}.${process.pid}`, TIMINGS); // whole, for a run starting meanwhile
   }
   return r.status ?? 1;
 }
 
-clearGroupEntries();
 const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
 const first = runFiles(concurrent, concurrency, true);
 const second = runFiles(serial, 1, false);
 rmSync(runDir, { recursive: true, force: true });
+removeGroupEntries(process.pid);
 process.exit(first || second);
