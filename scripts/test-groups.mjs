@@ -10,7 +10,9 @@
 // file keeps its own bundle, and with it its own copy of every module: no module-level variable
 // is shared between files. What they do share is the process: globals, process.env, the current
 // folder, packages that hold process-wide state (TF.js's backend registry). scripts/test.mjs
-// keeps a file that changes those in a process of its own.
+// keeps a file that changes those in a process of its own. Node builds every describe() when the
+// entry loads, so every file's module-level code runs before the first test: a file may change
+// process.env or the current folder only inside a test or hook, and put it back there.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BUNDLE_DIR, bundlePath, sourceOfBundle } from './bundle-tests.mjs';

@@ -1,20 +1,15 @@
-// oncePerRun: a fact is computed once per test run, even when several ask at the same time
+// oncePerRun (onceIn with the run's folder): a fact is computed once per test run, even when several ask at the same time
 // (files run concurrently and in shared processes, and each asks as it loads).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { oncePerRun } from './run-cache';
+import { onceIn } from './run-cache';
 
+// Its own folder, given explicitly: process.env is the process's, which other files may share.
 const dir = mkdtempSync(join(tmpdir(), 'modelspec-run-cache-'));
-const saved = process.env.MODELSPEC_TEST_RUN_DIR;
-process.env.MODELSPEC_TEST_RUN_DIR = dir;
-after(() => {
-  if (saved === undefined) delete process.env.MODELSPEC_TEST_RUN_DIR;
-  else process.env.MODELSPEC_TEST_RUN_DIR = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('askers that come while the first computes wait for its value instead of computing it again', async () => {
   let computed = 0;
@@ -23,20 +18,20 @@ test('askers that come while the first computes wait for its value instead of co
     await new Promise((r) => setTimeout(r, 300));
     return { python: '/usr/bin/python3', n: computed };
   };
-  const values = await Promise.all([oncePerRun('fact', slow), oncePerRun('fact', slow), oncePerRun('fact', slow)]);
+  const values = await Promise.all([onceIn(dir, 'fact', slow), onceIn(dir, 'fact', slow), onceIn(dir, 'fact', slow)]);
   assert.equal(computed, 1);
   assert.deepEqual(values, Array(3).fill({ python: '/usr/bin/python3', n: 1 }));
-  assert.deepEqual(await oncePerRun('fact', slow), { python: '/usr/bin/python3', n: 1 }, 'later askers read it');
+  assert.deepEqual(await onceIn(dir, 'fact', slow), { python: '/usr/bin/python3', n: 1 }, 'later askers read it');
   assert.equal(computed, 1);
   assert.equal(existsSync(join(dir, 'fact.lock')), false, 'the lock is gone');
 });
 
 test('a failed computation leaves no lock: the next asker computes it', async () => {
   await assert.rejects(
-    oncePerRun('broken', async () => {
+    onceIn(dir, 'broken', async () => {
       throw new Error('no torch');
     }),
     /no torch/,
   );
-  assert.equal(await oncePerRun('broken', async () => 7), 7);
+  assert.equal(await onceIn(dir, 'broken', async () => 7), 7);
 });

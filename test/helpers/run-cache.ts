@@ -15,9 +15,14 @@ const WAIT_MS = 120_000;
  * (created exclusively) and computes; one asking meanwhile waits for the value rather than
  * computing it too (with files running concurrently, several ask in the same second).
  */
-export async function oncePerRun<T>(key: string, compute: () => Promise<T>): Promise<T> {
+export function oncePerRun<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const dir = process.env.MODELSPEC_TEST_RUN_DIR;
   if (!dir || !existsSync(dir)) return compute();
+  return onceIn(dir, key, compute);
+}
+
+/** oncePerRun with the run's folder given (its test passes one of its own). */
+export async function onceIn<T>(dir: string, key: string, compute: () => Promise<T>): Promise<T> {
   const file = join(dir, `${key}.json`);
   const lock = join(dir, `${key}.lock`);
   const read = () => (JSON.parse(readFileSync(file, 'utf8')) as { value: T }).value;
