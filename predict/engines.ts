@@ -3,7 +3,6 @@
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { PredictRun } from './run-model';
 import { PredictError } from './run-model';
@@ -128,18 +127,9 @@ async function loadTfjsRunner(): Promise<TfjsRunner> {
       throw new PredictError(`${bundled} is missing; run \`npm run build\` in the extension folder to rebuild it`);
     return createRequire(bundled)(bundled) as TfjsRunner;
   }
-  // A computed specifier, so that esbuild leaves it out of the CLI bundle.
-  const source = new URL('./tfjs-runner.ts', import.meta.url).href;
-  try {
-    return (await import(source)) as TfjsRunner;
-  } catch (e) {
-    // ESM without a TypeScript loader (the test bundles): the built runner beside the package's other bundles.
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
-    const bundled = fileURLToPath(new URL('../dist/predict-tfjs.cjs', import.meta.url));
-    if (!existsSync(bundled))
-      throw new PredictError(`${bundled} is missing; run \`npm run build\` in the extension folder to rebuild it`);
-    return createRequire(bundled)(bundled) as TfjsRunner;
-  }
+  // A computed specifier, so that esbuild leaves it out of the CLI bundle. (The test bundles
+  // bundle it in: scripts/bundle-tests.mjs turns this exact form into a plain import.)
+  return (await import(new URL('./tfjs-runner.ts', import.meta.url).href)) as TfjsRunner;
 }
 
 function concat(chunks: Float32Array[]): Float32Array {

@@ -10,8 +10,8 @@
 // import.meta.url, .dirname and .filename are replaced by its own source location, so a test or a
 // source module finds its files (fixtures, python/, dist/) exactly as it does under tsx.
 // Stack traces map back to the .ts sources through the linked source maps (--enable-source-maps).
-// What a bundle cannot do: import a .ts file at run time by a computed name (predict/engines.ts
-// does so for its TF.js runner when run from sources); no test file reaches that code in process.
+// A module's run-time import of a sibling by its source URL (predict/engines.ts's TF.js runner)
+// is bundled in (SOURCE_URL_IMPORT below); other computed imports of .ts files would fail.
 // Running a file directly with `node --import tsx --test FILE` works as before.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,12 @@ export function sourceOfBundle(path) {
   return rel.startsWith(`${BUNDLE_DIR}/`) ? rel.slice(BUNDLE_DIR.length + 1).replace(/\.js$/, '.ts') : rel;
 }
 
+// A module that imports a sibling by its source URL at run time, which the product's bundles
+// leave out on purpose (predict/engines.ts: the TF.js runner is a bundle of its own there):
+// plain Node cannot import a .ts file, so in a test bundle it becomes a plain import, which
+// esbuild bundles in, to be loaded when first asked for, as tsx would load the source.
+const SOURCE_URL_IMPORT = /import\(\s*new URL\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*,\s*import\.meta\.url\s*\)\.href\s*\)/g;
+
 // Replaces import.meta's location fields in each of our own modules by that module's source
 // location. (esbuild's own handling would give every module the bundle's location.)
 const sourceLocations = {
@@ -41,6 +47,7 @@ const sourceLocations = {
       let text = await readFile(args.path, 'utf8');
       if (text.includes('import.meta')) {
         text = text
+          .replace(SOURCE_URL_IMPORT, (_, quote, specifier) => `import(${quote}${specifier}${quote})`)
           .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
           .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
           .replaceAll('import.meta.filename', JSON.stringify(args.path));
@@ -96,12 +103,13 @@ const INPUTS = `${BUNDLE_DIR}/inputs.json`;
 
 /**
  * Bundles the test files (paths relative to the repository root) that are not up to date with
- * their sources; returns the bundles' paths. Each bundle's inputs (from esbuild's metafile) are
+ * their sources; returns each one's bundle path and the packages it imports (which Node loads
+ * once per process: scripts/test.mjs keeps a file that imports TF.js in a process of its own). Each bundle's inputs (from esbuild's metafile) are
  * kept in out/test-bundles/inputs.json, so a second run with no source changed builds nothing.
  */
 export async function bundleTests(files) {
   const known = existsSync(INPUTS) ? JSON.parse(readFileSync(INPUTS, 'utf8')) : {};
-  const todo = files.filter((f) => stale(bundlePath(f), known[f]));
+  const todo = files.filter((f) => stale(bundlePath(f), known[f]?.inputs));
   if (todo.length) {
     const result = await build({
       entryPoints: todo.map((f) => resolve(f)),
@@ -122,9 +130,10 @@ export async function bundleTests(files) {
       if (!meta.entryPoint) continue;
       // This script too: a change to how bundles are made remakes them all.
       const inputs = Object.keys(meta.inputs).filter((f) => !f.startsWith('node_modules/'));
-      known[sourceOfBundle(out)] = [...inputs, 'scripts/bundle-tests.mjs'];
+      const packages = [...new Set(meta.imports.filter((i) => i.external).map((i) => i.path))].sort();
+      known[sourceOfBundle(out)] = { inputs: [...inputs, 'scripts/bundle-tests.mjs'], packages };
     }
     writeFileSync(INPUTS, JSON.stringify(known));
   }
-  return files.map(bundlePath);
+  return files.map((f) => ({ bundle: bundlePath(f), packages: known[f].packages }));
 }

@@ -3,16 +3,26 @@
 // first to its last result as seen here, slowest first. Module loading is in neither: a file that
 // loads slowly shows as a late first result, so the report also gives each file's first result
 // time from the start of the run.
-import { sourceOfBundle } from './bundle-tests.mjs';
+// Files that share a process (scripts/test-groups.mjs) report under their group's entry, where
+// each top-level result is a whole file, named after it; the results nested in it come first.
+import { fileOfResult, isGroupEntry } from './test-groups.mjs';
 
 export default async function* durations(source) {
   const start = Date.now();
   const files = new Map();
+  const groupFirst = new Map(); // group entry -> time of the first result of the file running there
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const file = event.data.file ? sourceOfBundle(event.data.file) : '(unknown)'; // the .ts, not its bundle
     const now = Date.now() - start;
-    const f = files.get(file) ?? { tests: 0, first: now, last: now, fail: 0 };
+    const grouped = event.data.file !== undefined && isGroupEntry(event.data.file);
+    if (grouped && event.data.nesting > 0) {
+      if (!groupFirst.has(event.data.file)) groupFirst.set(event.data.file, now);
+      continue;
+    }
+    const file = fileOfResult(event.data); // the .ts, not its bundle
+    const first = grouped ? (groupFirst.get(event.data.file) ?? now) : now;
+    if (grouped) groupFirst.delete(event.data.file);
+    const f = files.get(file) ?? { tests: 0, first, last: now, fail: 0 };
     f.last = now;
     // A file's own top-level results (nesting 0); describe() blocks sum their children already.
     if (event.data.nesting === 0) f.tests += event.data.details?.duration_ms ?? 0;

@@ -3,15 +3,28 @@
 //   node scripts/test.mjs            every test/**/*.test.ts (npm test)
 //   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
 //   node scripts/test.mjs FILE...    just these files
-// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): test files run N at a
-// time, each in its own process; the SERIAL files below run afterwards, one at a time.
+// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): N processes at a time;
+// the SERIAL files below run afterwards, one at a time, each in its own process.
+// Unit files run several to a process (OWN_PROCESS below says which do not): --groups N splits
+// them into N processes (default 2 per concurrent slot, and the webview files into as many as
+// the concurrency, sharing a Chromium each); --isolate runs every file in its own process.
 // --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
+import { balance, removeGroupEntries, writeGroupEntry } from './test-groups.mjs';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
 // train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
@@ -76,6 +89,16 @@ const SLOW = {
 };
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
+// Unit files run several to a process (scripts/test-groups.mjs: a process costs 0.35 s of CPU
+// before the first test, a Chromium launch 1.5 s), one after another, each in its own bundle, so
+// no module is shared between them; the process is. These keep a process of their own, as do
+// the SLOW and SERIAL files and every file that imports TF.js (its backend registry is
+// process-wide).
+const OWN_PROCESS = {};
+// How many groups per file at a time: processes that wait on the programs they start (the CLI,
+// Python, a language server) leave a core free, and smaller groups even out better.
+const GROUPS_PER_SLOT = 2;
+
 // Files that share state with other files and so run alone, after the concurrent ones.
 // (Per-test temp dirs are the rule; these share something a temp dir cannot separate.)
 const SERIAL = {
@@ -108,12 +131,20 @@ const args = process.argv.slice(2);
 let concurrency = Number(process.env.MODELSPEC_TEST_CONCURRENCY || 2);
 let unit = false;
 let durations = false;
+let isolate = false;
+let groups;
 const only = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--unit') unit = true;
   else if (args[i] === '--durations') durations = true;
+  else if (args[i] === '--isolate') isolate = true;
+  else if (args[i] === '--groups') groups = Number(args[++i]);
   else if (args[i] === '--concurrency') concurrency = Number(args[++i]);
   else only.push(args[i]);
+}
+if (groups !== undefined && !(Number.isInteger(groups) && groups >= 1)) {
+  console.error('--groups takes a whole number of shared processes, 1 or more.');
+  process.exit(2);
 }
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error('--concurrency (or MODELSPEC_TEST_CONCURRENCY) takes a whole number of files at a time, 1 or more.');
@@ -131,14 +162,42 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // The test files run as bundles that Node loads without tsx (scripts/bundle-tests.mjs says why);
 // --enable-source-maps points stack traces at the .ts sources.
 const bundles = await bundleTests(files);
-const bundleOf = new Map(files.map((f, i) => [f, bundles[i]]));
+const bundleOf = new Map(files.map((f, i) => [f, bundles[i].bundle]));
+const packagesOf = new Map(files.map((f, i) => [f, bundles[i].packages]));
 
 // A folder for this run, where test files share what one of them worked out (test/helpers/run-cache.ts).
 const runDir = mkdtempSync(join(tmpdir(), 'modelspec-test-run-'));
 const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir };
 
-function runFiles(list, n) {
+// Each file's time in earlier runs (scripts/test-timings.mjs), to split the groups evenly.
+const TIMINGS = 'out/test-bundles/timings.json';
+const timings = existsSync(TIMINGS) ? JSON.parse(readFileSync(TIMINGS, 'utf8')) : {};
+
+/**
+ * What runs as one process each: a shared-process group's entry (scripts/test-groups.mjs) or a
+ * file's own bundle, longest first (the runner starts them in this order), with --isolate every
+ * file alone.
+ */
+function processes(list, n, grouped) {
+  if (isolate || !grouped) return list.map((f) => bundleOf.get(f));
+  const own = list.filter(
+    (f) => f in SLOW || f in OWN_PROCESS || packagesOf.get(f).some((p) => p.startsWith('@tensorflow/')),
+  );
+  const shared = list.filter((f) => !own.includes(f));
+  // The webview files share a Chromium per process, so they are grouped apart from the rest.
+  const browser = shared.filter((f) => packagesOf.get(f).includes('playwright-core'));
+  const rest = shared.filter((f) => !browser.includes(f));
+  const runs = [
+    ...balance(browser, groups ?? n, timings).map((g, i) => ({ ...g, name: `browser-${i + 1}` })),
+    ...balance(rest, groups ?? GROUPS_PER_SLOT * n, timings).map((g, i) => ({ ...g, name: `shared-${i + 1}` })),
+  ].map((g) => ({ path: writeGroupEntry(process.pid, g.name, g.files), estimate: g.estimate }));
+  for (const f of own) runs.push({ path: bundleOf.get(f), estimate: timings[f] ?? 2 });
+  return runs.sort((a, b) => b.estimate - a.estimate).map((r) => r.path);
+}
+
+function runFiles(list, n, grouped) {
   if (!list.length) return 0;
+  const measured = join(runDir, 'timings.json');
   const r = spawnSync(
     process.execPath,
     [
@@ -148,16 +207,24 @@ function runFiles(list, n) {
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       ...(durations ? ['--test-reporter=./scripts/test-durations.mjs', '--test-reporter-destination=stderr'] : []),
-      ...list.map((f) => bundleOf.get(f)),
+      '--test-reporter=./scripts/test-timings.mjs',
+      `--test-reporter-destination=${measured}`,
+      ...processes(list, n, grouped),
     ],
     { stdio: 'inherit', env },
   );
+  if (existsSync(measured)) {
+    Object.assign(timings, JSON.parse(readFileSync(measured, 'utf8') || '{}'));
+    writeFileSync(`${TIMINGS}.${process.pid}`, JSON.stringify(timings, null, 1));
+    renameSync(`${TIMINGS}.${process.pid}`, TIMINGS); // whole, for a run starting meanwhile
+  }
   return r.status ?? 1;
 }
 
 const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
-const first = runFiles(concurrent, concurrency);
-const second = runFiles(serial, 1);
+const first = runFiles(concurrent, concurrency, true);
+const second = runFiles(serial, 1, false);
 rmSync(runDir, { recursive: true, force: true });
+removeGroupEntries(process.pid);
 process.exit(first || second);

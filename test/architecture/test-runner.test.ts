@@ -1,0 +1,53 @@
+// scripts/test.mjs as a process: unit files share a process (scripts/test-groups.mjs), each
+// still reported under its own name, a failure (or a file that cannot load) fails the run and
+// the others still run; --isolate gives each file its own process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const FILES = ['first', 'second', 'broken'].map((f) => `test/fixtures/runner/${f}.test.ts`);
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function run(...options: string[]) {
+  const out = mkdtempSync(join(tmpdir(), 'modelspec-runner-'));
+  dirs.push(out);
+  // Without NODE_TEST_CONTEXT, which this file's own runner sets: with it, the runner inside
+  // would report to this one instead of printing.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...options, ...FILES], {
+    encoding: 'utf8',
+    env: { ...env, RUNNER_FIXTURE_OUT: out, MODELSPEC_TEST_CONCURRENCY: '1' },
+    timeout: 120_000,
+  });
+  const pids = new Map(
+    readFileSync(join(out, 'pids'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
+  return { ...r, pids };
+}
+
+test('files share a process, each reported under its name; failures fail the run', () => {
+  const r = run('--groups', '1');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.equal(r.pids.get('first'), r.pids.get('second'), 'one process ran both');
+  assert.notEqual(r.pids.get('first'), undefined);
+  assert.match(r.stdout, /✔ test\/fixtures\/runner\/first\.test\.ts/);
+  assert.match(r.stdout, /✖ test\/fixtures\/runner\/second\.test\.ts/);
+  assert.match(r.stdout, /✖ test\/fixtures\/runner\/broken\.test\.ts[\s\S]*broken\.test\.ts cannot load/);
+  assert.match(r.stdout, /ℹ pass 2\n/);
+});
+
+test('--isolate: a process per file', () => {
+  const r = run('--isolate');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.notEqual(r.pids.get('first'), r.pids.get('second'));
+  assert.match(r.stdout, /ℹ pass 2\n/);
+});
