@@ -39,8 +39,14 @@ export function exportKeras(plan: ModelPlan): string {
 
   // Layers: Input as keras.Input, applications under keras.applications, the rest under layers.
   // Pretrained(...) stands for the saved model's layers: they are written out, weights loaded below.
+  const bases: string[] = [];
   const calls = model.block.layers.flatMap((call) => {
     const saved = pretrained?.layers.filter((l) => l.call === call) ?? [];
+    const application = applicationBase(call, model, bases.length);
+    if (application) {
+      bases.push(...application.lines);
+      return [application.variable];
+    }
     if (saved.length === 0) return [layerSource(call)];
     return [
       `# ${pythonComment(printValue(call as Value, false, undefined, pythonString))}: the saved layers`,
@@ -50,6 +56,8 @@ export function exportKeras(plan: ModelPlan): string {
   if (model.inputShape && model.inputSource?.kind !== 'Input') {
     calls.unshift(`keras.Input(shape=${pythonLiteral(model.inputShape)})`);
   }
+  // Applications are built first: Keras's functions take no trainable= and default to weights='imagenet'.
+  if (bases.length > 0) out.push(...bases, '');
   out.push('model = keras.Sequential(', '    [');
   for (const c of calls) out.push(c.startsWith('#') ? `        ${c}` : `        ${c},`);
   out.push('    ],', `    name=${pythonLiteral(model.name)},`, ')');
@@ -175,6 +183,38 @@ function qualify(callee: string): string {
   if (!spec) return name;
   if (spec.category === 'application') return `keras.applications.${name}`;
   return name === 'Input' ? 'keras.Input' : `layers.${name}`;
+}
+
+/**
+ * A Keras Application as a variable built before the model: `keras.applications.ResNet50(...)`
+ * with the file's own arguments, `weights=None` unless the file gives weights (ModelSpec's default;
+ * Keras's is 'imagenet', a download), and `.trainable = False` as a statement (Keras's application
+ * functions take no trainable=). Undefined for other layers.
+ */
+function applicationBase(
+  call: CallValue,
+  model: ModelPlan['model'],
+  index: number,
+): { variable: string; lines: string[] } | undefined {
+  const spec = getLayer(call.callee.name);
+  if (!spec || spec.category !== 'application' || spec.name === 'Pretrained') return undefined;
+  const print = (v: Value) =>
+    printValue(v, false, qualify, pythonString, (name) => pythonString(name.slice(name.lastIndexOf('.') + 1)));
+  const positional = spec.args.filter((a) => !a.keywordOnly).map((a) => a.name);
+  const given = call.args.map((a, i) => a.name?.name ?? positional[i]);
+  const args = call.args
+    .filter((a) => a.name?.name !== 'trainable')
+    .map((a) => (a.name ? `${a.name.name}=${print(a.value)}` : print(a.value)));
+  if (!given.includes('weights')) args.push('weights=None');
+  const variable = pythonIdentifier(`${spec.name.toLowerCase()}${index > 0 ? `_${index}` : ''}`);
+  const frozen = model.layers.some((l) => l.call === call && l.args.trainable === false);
+  return {
+    variable,
+    lines: [
+      `${variable} = ${qualify(spec.name)}(${args.join(', ')})`,
+      ...(frozen ? [`${variable}.trainable = False`] : []),
+    ],
+  };
 }
 
 /**
