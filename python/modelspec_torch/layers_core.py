@@ -127,10 +127,19 @@ class Dropout(KerasLayer):
     def __init__(self, config, input_shape):
         super().__init__(config, input_shape)
         self.rate = float(self.arg('rate'))
+        # Keras's noise_shape (batch axis included; None takes the input's size): one mask value
+        # shared over the axes of size 1, as EfficientNet's drop-connect (None, 1, 1, 1) does.
+        self.noise_shape = self.arg('noise_shape')
 
     def forward(self, x):
         if not self.training or self.rate <= 0:
             return x
+        if self.noise_shape is not None:
+            if len(self.noise_shape) != x.dim():
+                raise ValueError(f'Dropout noise_shape {tuple(self.noise_shape)} does not match the input rank {x.dim()}')
+            shape = [x.shape[i] if d is None else int(d) for i, d in enumerate(self.noise_shape)]
+            keep = torch.rand(shape, device=x.device) >= self.rate
+            return x * keep.to(x.dtype).mul_(1.0 / (1.0 - self.rate))
         if x.device.type == 'cpu' and self.rate < 1:
             # F.dropout's rule (keep with probability 1 - rate, scale kept values by
             # 1 / (1 - rate)) with the mask from uniform draws: on the CPU, torch's

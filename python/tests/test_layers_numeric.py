@@ -176,3 +176,20 @@ class WeightsTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class DropoutNoiseShapeTest(unittest.TestCase):
+    def test_noise_shape_shares_one_mask_value_per_sample(self):
+        # EfficientNet's drop-connect: Dropout(rate, noise_shape=(None, 1, 1, 1)) keeps or drops a
+        # whole sample, scaling the kept ones by 1 / (1 - rate), in training only.
+        m = model_of('Dropout', {'rate': 0.5, 'noise_shape': [None, 1, 1, 1]}, (3, 3, 2))
+        m.train()
+        torch.manual_seed(0)
+        x = torch.ones(64, 3, 3, 2)
+        y = m(x).detach().numpy()
+        per_sample = y.reshape(64, -1)
+        self.assertTrue(np.all((per_sample == 0).all(axis=1) | (per_sample == 2).all(axis=1)), per_sample)
+        kept = (per_sample[:, 0] == 2).sum()
+        self.assertTrue(10 < kept < 54, kept)  # both outcomes happen
+        m.eval()
+        np.testing.assert_array_equal(m(x).detach().numpy(), x.numpy())
