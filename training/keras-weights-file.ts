@@ -108,6 +108,35 @@ function convert(file: string, dir: string): void {
 }
 
 /**
+ * One layer's tensors from the file by its Keras name, checked against the model's count.
+ * `owner` places the layer in messages (` of resnet50` for a node of a layer-graph application).
+ */
+function layerTensors(
+  inFile: ReturnType<typeof readKerasWeightsFile>,
+  file: string,
+  layer: { name: string; owner: string; className: string },
+  application: string,
+  params: { trainable: number; nonTrainable: number },
+): TensorFile[] {
+  const { name, owner, className } = layer;
+  const count = params.trainable + params.nonTrainable;
+  const weights = inFile[name];
+  if (!weights) {
+    throw new Error(
+      `${file} has no weights for layer '${name}'${owner} (${className}); is it the file of ${application}?`,
+    );
+  }
+  const size = weights.tensors.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+  if (size !== count) {
+    const shapes = weights.tensors.map((w, i) => `${weights.names[i]} [${w.shape.join(', ')}]`).join(', ');
+    throw new Error(
+      `${file}: layer '${name}'${owner} holds ${size.toLocaleString('en')} weights (${shapes}), the model's has ${count.toLocaleString('en')}; the file is for another configuration (include_top, classes, input channels)`,
+    );
+  }
+  return weights.tensors;
+}
+
+/**
  * The RunSpec's layerWeights for the plan's applications with a weights file: each application's
  * layers that hold weights, in Keras's order, from the file by name. Errors name the file and the layer.
  */
@@ -115,6 +144,13 @@ export function applicationLayerWeights(plan: ModelPlan, cacheDir?: string): Lay
   if (!plan.applicationWeights?.length) return undefined;
   return plan.applicationWeights.map(({ index, layer, file }) => {
     const info = plan.model.layers[index];
+    if (info && !info.spec.graph && info.expandedFrom && info.params) {
+      // A layer VGG16/VGG19 expands to: its own weights, by its Keras name.
+      const application = `${info.expandedFrom}${info.applicationArgs?.include_top === false ? ' without the top' : ''}`;
+      const at = { name: layer, owner: '', className: info.spec.name };
+      const tensors = layerTensors(readKerasWeightsFile(file, cacheDir), file, at, application, info.params);
+      return { layer, tensors, source: file };
+    }
     if (!info?.spec.graph || !info.input) throw new Error(`${layer}: not a layer-graph application with a known input`);
     const folded = info.spec.graph({ args: withDefaults(info.spec, info.args), input: info.input });
     const inFile = readKerasWeightsFile(file, cacheDir);
@@ -123,23 +159,12 @@ export function applicationLayerWeights(plan: ModelPlan, cacheDir?: string): Lay
       folded.graph.output,
     );
     const tensors: TensorFile[] = [];
+    const application = `${info.spec.name}${info.args.include_top === false ? ' without the top' : ''}`;
     for (const { name, f } of ordered) {
-      const count = f.params.trainable + f.params.nonTrainable;
-      if (count === 0) continue;
-      const weights = inFile[name];
-      if (!weights) {
-        throw new Error(
-          `${file} has no weights for layer '${name}' of ${layer} (${f.node.layer}); is it the file of ${info.spec.name}${info.args.include_top === false ? ' without the top' : ''}?`,
-        );
-      }
-      const size = weights.tensors.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-      if (size !== count) {
-        const shapes = weights.tensors.map((w, i) => `${weights.names[i]} [${w.shape.join(', ')}]`).join(', ');
-        throw new Error(
-          `${file}: layer '${name}' of ${layer} holds ${size.toLocaleString('en')} weights (${shapes}), the model's has ${count.toLocaleString('en')}; the file is for another configuration (include_top, classes, input channels)`,
-        );
-      }
-      tensors.push(...weights.tensors);
+      if (f.params.trainable + f.params.nonTrainable === 0) continue;
+      tensors.push(
+        ...layerTensors(inFile, file, { name, owner: ` of ${layer}`, className: f.node.layer }, application, f.params),
+      );
     }
     return { layer, tensors, source: file };
   });

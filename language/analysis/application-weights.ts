@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { withDefaults } from '../catalog';
+import { getLayer, withDefaults } from '../catalog';
 import type { LayerSpec } from '../catalog/types';
 import { readHead } from '../data/read-file';
 import { argumentNode } from './bind';
@@ -136,13 +136,42 @@ export function graphApplications(model: ModelAnalysis): { layer: LayerInfo; ind
   return model.layers.flatMap((layer, index) => (layer.spec.graph ? [{ layer, index }] : []));
 }
 
+/**
+ * Every application call that may name a weights file, with the model's layers that hold its
+ * weights: a layer-graph application is one layer (its weights are inside it); VGG16/VGG19 expand
+ * to their layers, which keep Keras's names (block1_conv1 … predictions), so the file's layers
+ * load into them one by one.
+ */
+export function weightedApplications(
+  model: ModelAnalysis,
+): {
+  call: LayerInfo['call'];
+  spec: LayerSpec;
+  args: Record<string, unknown>;
+  layers: { layer: LayerInfo; index: number }[];
+}[] {
+  const out: ReturnType<typeof weightedApplications> = [];
+  model.layers.forEach((layer, index) => {
+    if (layer.spec.graph) {
+      out.push({ call: layer.call, spec: layer.spec, args: layer.args, layers: [{ layer, index }] });
+      return;
+    }
+    const spec = layer.expandedFrom && layer.applicationArgs ? getLayer(layer.expandedFrom) : undefined;
+    if (!spec || !layer.applicationArgs) return;
+    const last = out[out.length - 1];
+    if (last?.call === layer.call) last.layers.push({ layer, index });
+    else out.push({ call: layer.call, spec, args: layer.applicationArgs, layers: [{ layer, index }] });
+  });
+  return out;
+}
+
 /** Reports each application's `weights=` problem on the argument, with a fix to weights=None where that helps. */
 export function checkApplicationWeights(model: ModelAnalysis, baseDir: string | undefined, out: Diagnostic[]): void {
-  for (const { layer } of graphApplications(model)) {
-    const r = resolveApplicationWeights(layer.spec, layer.args, baseDir);
+  for (const app of weightedApplications(model)) {
+    const r = resolveApplicationWeights(app.spec, app.args, baseDir);
     if (r.kind !== 'problem') continue;
-    const node = argumentNode(layer.call, layer.spec.args, 'weights');
-    const range = node ? node.value.range : layer.call.range;
+    const node = argumentNode(app.call, app.spec.args, 'weights');
+    const range = node ? node.value.range : app.call.range;
     const fixes: FixData[] =
       r.fixNone && node ? [{ kind: 'replace', range: node.value.range, text: 'None', title: 'Use weights=None' }] : [];
     out.push(diagnostic('application-weights', range, r.message, { fixes }));

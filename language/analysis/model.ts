@@ -28,6 +28,8 @@ export interface LayerInfo {
   params?: ParamCount;
   /** Set on the layers an application (VGG16) expands to. */
   expandedFrom?: string;
+  /** On those layers: the application call's own arguments, bound (its weights=, include_top). */
+  applicationArgs?: Record<string, ArgValue>;
 }
 
 export type InputSource =
@@ -184,7 +186,14 @@ export function analyzeModel(block: ModelBlock, ctx: ModelContext, out: Diagnost
         const partSpec = getLayer(part.layer);
         if (!partSpec) continue; // the catalog's own expansions always name catalog layers
         const args = { ...defaultsOf(partSpec), ...part.args };
-        layers.push({ call, spec: partSpec, name: autoName(partSpec, args.name), args, expandedFrom: spec.name });
+        layers.push({
+          call,
+          spec: partSpec,
+          name: autoName(partSpec, args.name),
+          args,
+          expandedFrom: spec.name,
+          applicationArgs: bound.args,
+        });
       }
       return;
     }

@@ -17,7 +17,7 @@ import type { ArgSpec, ArgValue, CallArg } from '../catalog/types';
 import type { LabelTarget } from '../data/label-rules';
 import { isBuiltinSource, type SourceRef } from '../data/types';
 import type { Analysis, DataSourceAnalysis } from './analyze';
-import { graphApplications, resolveApplicationWeights } from './application-weights';
+import { weightedApplications, resolveApplicationWeights } from './application-weights';
 import { labelTargetOf } from './checks';
 import type { ModelAnalysis } from './model';
 import type { HyperValue, SearchSpace, TunePlan } from './search-space';
@@ -188,9 +188,14 @@ export function planModel(analysis: Analysis, file: string): ModelPlan | undefin
   const baseDir = resolve(path, '..');
   const pretrained = model.inputSource?.kind === 'pretrained' ? model.inputSource.file : undefined;
   // The checker reported any weights= problem as an error, so each is a file here.
-  const applicationWeights = graphApplications(model).flatMap(({ layer, index }) => {
-    const r = resolveApplicationWeights(layer.spec, layer.args, baseDir);
-    return r.kind === 'file' ? [{ index, layer: layer.name, file: r.file }] : [];
+  const applicationWeights = weightedApplications(model).flatMap((app) => {
+    const r = resolveApplicationWeights(app.spec, app.args, baseDir);
+    if (r.kind !== 'file') return [];
+    // An expanded application's (VGG16's) layers each load their own weights; a weightless one has none.
+    const holders = app.layers.filter(
+      ({ layer }) => layer.spec.graph || (layer.params && layer.params.trainable + layer.params.nonTrainable > 0),
+    );
+    return holders.map(({ layer, index }) => ({ index, layer: layer.name, file: r.file }));
   });
   return {
     file: path,

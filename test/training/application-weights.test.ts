@@ -144,3 +144,61 @@ test('a file h5py cannot open as HDF5 is refused at the run with the file named'
     (e: Error) => e.message.startsWith(`${path}: not an HDF5 file h5py can open`),
   );
 });
+
+test("VGG16's weights= loads into the layers it expands to, one by one, by Keras's names", { skip: H5_SKIP }, () => {
+  // VGG16 without the top at 32×32: 13 convolutions, 14,714,688 weights (a 59 MB file).
+  const filters = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
+  const names = [
+    ...[1, 2].map((i) => `block1_conv${i}`),
+    ...[1, 2].map((i) => `block2_conv${i}`),
+    ...[3, 4, 5].flatMap((b) => [1, 2, 3].map((i) => `block${b}_conv${i}`)),
+  ];
+  const layers = names.map((name, i) => ({
+    name,
+    weights: [
+      { name: 'kernel', shape: [3, 3, i === 0 ? 3 : filters[i - 1]!, filters[i]!] },
+      { name: 'bias', shape: [filters[i]!] },
+    ],
+  }));
+  const path = join(dir, 'vgg16_notop.h5');
+  writeKerasH5(path, layers);
+  const text = `model m {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights='${path}', trainable=False)\n  Flatten()\n  Dense(10, activation='softmax')\n}\n`;
+  const a = analyze(text, { baseDir: dir });
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  const plan = planModel(a, join(dir, 'm.model'))!;
+  // The pooling layers hold no weights and get no entry.
+  assert.deepEqual(
+    plan.applicationWeights?.map((w) => [w.layer, w.file]),
+    names.map((n) => [n, path]),
+  );
+  const loaded = applicationLayerWeights(plan, join(dir, 'cache'))!;
+  assert.deepEqual(
+    loaded.map((l) => [l.layer, l.tensors.map((t) => t.shape)]),
+    layers.map((l) => [l.name, l.weights.map((w) => w.shape)]),
+  );
+  // A VGG19 file for a VGG16 call: the layer it lacks is named.
+  const missing = analyze(text.replace('VGG16(include_top=False', 'VGG19(include_top=False'), { baseDir: dir });
+  assert.throws(
+    () => applicationLayerWeights(planModel(missing, join(dir, 'm.model'))!, join(dir, 'cache')),
+    (e: Error) =>
+      e.message ===
+      `${path} has no weights for layer 'block3_conv4' (Conv2D); is it the file of VGG19 without the top?`,
+  );
+});
+
+test("VGG16(weights='imagenet') not in Keras's cache: the vgg16 file, where to put it and where to get it", () => {
+  const a = analyze("model m {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights='imagenet')\n}\n", {
+    baseDir: dir,
+  });
+  const errors = a.diagnostics.filter((d) => d.code === 'application-weights');
+  const file = 'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5';
+  assert.deepEqual(
+    errors.map((d) => d.message),
+    [
+      `Put Keras's ${file} in ${join(kerasHome, 'models')} (download it once from https://storage.googleapis.com/tensorflow/keras-applications/vgg16/${file}), or train from scratch with weights=None: ModelSpec does not download weights`,
+    ],
+  );
+});

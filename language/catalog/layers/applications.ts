@@ -94,7 +94,7 @@ function vgg(name: 'VGG16' | 'VGG19', convsPerBlock: readonly number[]): LayerSp
         'weights',
         optional(string),
         null,
-        "None (random initialisation) or the path to a weights file. Keras's 'imagenet' download is not available.",
+        "None (random initialisation) or the path of a Keras weights file (.h5), loaded by layer name. Keras's 'imagenet' download is not available offline: download the file once and give its path.",
       ),
       arg(
         'input_shape',
@@ -139,8 +139,13 @@ function vgg(name: 'VGG16' | 'VGG19', convsPerBlock: readonly number[]): LayerSp
   });
 }
 
-export const VGG16 = vgg('VGG16', [2, 2, 3, 3, 3]);
-export const VGG19 = vgg('VGG19', [2, 2, 4, 4, 4]);
+/** Keras's ImageNet files (keras/src/applications/vgg16.py's WEIGHTS_PATH names), as get_file caches them. */
+const vggFiles = (name: string) => ({
+  top: `${name}_weights_tf_dim_ordering_tf_kernels.h5`,
+  notop: `${name}_weights_tf_dim_ordering_tf_kernels_notop.h5`,
+});
+export const VGG16: LayerSpec = { ...vgg('VGG16', [2, 2, 3, 3, 3]), weightsFiles: vggFiles('vgg16') };
+export const VGG19: LayerSpec = { ...vgg('VGG19', [2, 2, 4, 4, 4]), weightsFiles: vggFiles('vgg19') };
 
 /**
  * Transfer learning: `Pretrained(path='runs/digits_cnn/best/model.json')` as the first call stands
