@@ -142,9 +142,7 @@ export function graphApplications(model: ModelAnalysis): { layer: LayerInfo; ind
  * to their layers, which keep Keras's names (block1_conv1 … predictions), so the file's layers
  * load into them one by one.
  */
-export function weightedApplications(
-  model: ModelAnalysis,
-): {
+export function weightedApplications(model: ModelAnalysis): {
   call: LayerInfo['call'];
   spec: LayerSpec;
   args: Record<string, unknown>;
