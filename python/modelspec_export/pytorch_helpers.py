@@ -147,7 +147,12 @@ class GroupNorm(nn.GroupNorm):
     (the one Keras lacks stays at its identity value, frozen)."""
 
     def __init__(self, groups, channels, eps, center, scale):
-        super().__init__(channels if groups == -1 else groups, channels, eps=eps, affine=center or scale)
+        super().__init__(
+            channels if groups == -1 else groups,
+            channels,
+            eps=eps,
+            affine=center or scale,
+        )
         if self.affine:
             self.weight.requires_grad_(scale)
             self.bias.requires_grad_(center)
