@@ -60,6 +60,8 @@ ${tune}
 `;
 }
 
+const CACHE = mkdtempSync(join(tmpdir(), 'modelspec-tune-cache-'));
+
 function modelFile(name: string, tune: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), `modelspec-tune-${name}-`));
   const file = join(dir, 'digits-tune.model');
@@ -81,7 +83,8 @@ function tuneSync(args: string[], env: NodeJS.ProcessEnv = {}): { events: Stream
   const r = spawnSync(process.execPath, [CLI, 'tune', ...args, '--json'], {
     encoding: 'utf8',
     timeout: 900_000,
-    env: { ...process.env, ...env },
+    // A data cache of this file's own: other test files prepare and prune theirs at the same time.
+    env: { ...process.env, MODELSPEC_CACHE: CACHE, ...env },
   });
   assert.equal(r.status, 0, `modelspec tune failed:\n${r.stderr}`);
   return { events: jsonLines(r.stdout), seconds: (Date.now() - t0) / 1000 };
@@ -130,6 +133,14 @@ function checkSearch(
   expect: { trials: number; sampler: 'optuna' | 'typescript' },
 ) {
   const rows = readTrialsCsv(tuneDir);
+  // A failed trial says why in its trial_finished event: show it rather than a missing file later.
+  const failures = tuneEvents(events)
+    .filter((e) => e.type === 'trial_finished' && e.state === 'failed')
+    .map((e) => (e.type === 'trial_finished' ? `trial ${e.trial}: ${e.message}` : ''));
+  assert.ok(
+    rows.every((r) => r.state !== 'failed' || existsSync(join(tuneDir, `trial-${r.number}`, 'spec.json'))),
+    `failed trials without a run folder: ${failures.join('; ')}`,
+  );
   assert.deepEqual(
     rows.map((r) => r.number),
     Array.from({ length: expect.trials }, (_, i) => i),

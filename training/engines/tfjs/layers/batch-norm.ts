@@ -3,6 +3,8 @@
 // never updates them. TF.js's layer updates them whenever it is called in training.
 // TF.js's batchNorm kernels stop at rank 4; Keras normalizes any rank: a larger input is
 // normalized as rows of channels (channel axis moved last, the rest folded), then unfolded.
+// TF.js's training path reads gamma and beta even when scale=False or center=False (InceptionV3's
+// conv2d_bn has no gamma): a missing one is the identity (ones, zeros) for that call, no weight.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -15,10 +17,32 @@ interface BatchNormalizationClass {
 // TF.js exports the layer only through its factory; its class is the instance's constructor.
 const TfjsBatchNormalization = tfl.layers.batchNormalization({}).constructor as BatchNormalizationClass;
 
+/** What TF.js's call reads of gamma and beta. */
+interface Identity {
+  read(): tf.Tensor;
+}
+
 export class KerasBatchNormalization extends TfjsBatchNormalization {
   static readonly className = 'BatchNormalization';
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const self = this as unknown as { gamma?: Identity | null; beta?: Identity | null; axis: number };
+    if (self.gamma != null && self.beta != null) return this.callKeras(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const axis = self.axis < 0 ? self.axis + x.rank : self.axis;
+    const channels = x.shape[axis]!;
+    const [gamma, beta] = [self.gamma, self.beta];
+    self.gamma ??= { read: () => tf.ones([channels]) };
+    self.beta ??= { read: () => tf.zeros([channels]) };
+    try {
+      return this.callKeras(inputs, kwargs);
+    } finally {
+      self.gamma = gamma;
+      self.beta = beta;
+    }
+  }
+
+  private callKeras(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const args = this.trainable ? kwargs : { ...kwargs, training: false };
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (x.rank <= 4) return super.call(inputs, args);

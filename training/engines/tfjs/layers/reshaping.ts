@@ -157,33 +157,66 @@ export class Cropping3D extends Cropping {
   }
 }
 
-abstract class GlobalPooling3D extends SimpleLayer {
+/**
+ * Global pooling over the spatial axes with Keras's keepdims (TF.js lacks the 3D layers and
+ * ignores keepdims on the 2D ones, which MobileNetV3's squeeze-and-excitation needs).
+ */
+abstract class GlobalPooling extends SimpleLayer {
   protected abstract reduce(x: tf.Tensor, axes: number[], keep: boolean): tf.Tensor;
+  constructor(
+    args: Args,
+    private readonly dims: 2 | 3,
+  ) {
+    super(args);
+  }
   private get keepdims() {
     return this.keras['keepdims'] === true;
   }
   protected mapShape(s: Shape): Shape {
-    return this.keepdims ? [s[0]!, 1, 1, 1, s[4]!] : [s[0]!, s[4]!];
+    return this.keepdims ? [s[0]!, ...Array<number>(this.dims).fill(1), s[this.dims + 1]!] : [s[0]!, s[this.dims + 1]!];
   }
   protected apply1(x: tf.Tensor) {
-    return this.reduce(x, [1, 2, 3], this.keepdims);
+    return this.reduce(
+      x,
+      Array.from({ length: this.dims }, (_, i) => i + 1),
+      this.keepdims,
+    );
   }
   override getConfig() {
     return { ...super.getConfig(), keepdims: this.keepdims };
   }
 }
 
-export class GlobalMaxPooling3D extends GlobalPooling3D {
-  static readonly className = 'GlobalMaxPooling3D';
-  protected reduce(x: tf.Tensor, axes: number[], keep: boolean) {
-    return tf.max(x, axes, keep);
+const maxOver = (x: tf.Tensor, axes: number[], keep: boolean) => tf.max(x, axes, keep);
+const meanOver = (x: tf.Tensor, axes: number[], keep: boolean) => tf.mean(x, axes, keep);
+
+export class GlobalMaxPooling2D extends GlobalPooling {
+  static readonly className = 'GlobalMaxPooling2D';
+  constructor(args: Args) {
+    super(args, 2);
   }
+  protected reduce = maxOver;
 }
-export class GlobalAveragePooling3D extends GlobalPooling3D {
-  static readonly className = 'GlobalAveragePooling3D';
-  protected reduce(x: tf.Tensor, axes: number[], keep: boolean) {
-    return tf.mean(x, axes, keep);
+export class GlobalAveragePooling2D extends GlobalPooling {
+  static readonly className = 'GlobalAveragePooling2D';
+  constructor(args: Args) {
+    super(args, 2);
   }
+  protected reduce = meanOver;
+}
+export class GlobalMaxPooling3D extends GlobalPooling {
+  static readonly className = 'GlobalMaxPooling3D';
+  constructor(args: Args) {
+    super(args, 3);
+  }
+  protected reduce = maxOver;
+}
+export class GlobalAveragePooling3D extends GlobalPooling {
+  static readonly className = 'GlobalAveragePooling3D';
+  constructor(args: Args) {
+    super(args, 3);
+  }
+  protected reduce = meanOver;
 }
 
 // TF.js exports Flatten only through its factory; its class is the instance's constructor.
@@ -234,6 +267,8 @@ export const RESHAPING_LAYERS = [
   ZeroPadding3D,
   Cropping1D,
   Cropping3D,
+  GlobalMaxPooling2D,
+  GlobalAveragePooling2D,
   GlobalMaxPooling3D,
   GlobalAveragePooling3D,
 ];
