@@ -94,7 +94,7 @@ function accepted(): { cases: Accepted[]; refused: string[] } {
 
 const { cases } = accepted();
 const label = (c: Accepted) => `${c.name} on (None, ${c.input.join(', ')})`;
-/** The cases an engine runs: the catalog says which layers each lacks (ConvNeXtTiny on TF.js). */
+/** The cases an engine runs: the catalog says which layers each lacks. */
 const runsOn = (engine: EngineTarget) => cases.filter((c) => getLayer(c.layer)!.support[engine]);
 
 describe('every layer on every input rank the checker accepts builds in both engines', () => {

@@ -16,7 +16,7 @@
 
 import { arg, bool } from '../arg-types';
 import type { ArgValue, Shape } from '../types';
-import { defineApplication, GRAPH_APPLICATION_UNSUPPORTED } from '../graph/define-application';
+import { defineApplication } from '../graph/define-application';
 import { GraphBuilder, type LayerGraph } from '../graph/layer-graph';
 import { unnamedPooling } from './top';
 
@@ -108,10 +108,6 @@ export const CONVNEXT_APPLICATIONS = [
       'classifier_activation',
     ],
     weightsFiles: { top: 'convnext_tiny.h5', notop: 'convnext_tiny_notop.h5' },
-    // The blocks' depthwise convolutions are Conv2D(groups=channels), which the TF.js engine
-    // builds as full convolutions (test/fixtures/layer-cases.ts's Conv2D groups gap): 186,001,536
-    // parameters instead of 27,820,128 without the top.
-    unsupported: [...new Set([...GRAPH_APPLICATION_UNSUPPORTED, 'tfjs' as const])],
     build: convnext,
   }),
 ];

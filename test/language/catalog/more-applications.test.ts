@@ -250,8 +250,8 @@ test('ConvNeXtTiny: layers named from the model name, LayerScale per block, no S
   assert.deepEqual([norm.node.layer, norm.params.trainable + norm.params.nonTrainable], ['Normalization', 0]);
   assert.equal(fold('ConvNeXtTiny', { include_preprocessing: false }).names[0], 'convnext_tiny_stem_conv');
   assert.equal(fold('ConvNeXtTiny', { include_top: false }, [64, 64, 1]).names[0], 'convnext_tiny_stem_conv');
-  // Its grouped convolutions are full ones on the TF.js engine: the catalog says it does not run there.
-  assert.equal(getLayer('ConvNeXtTiny')!.support.tfjs, false);
+  // Its grouped convolutions run on both engines (the TF.js engine's KerasConv2D has groups).
+  assert.equal(getLayer('ConvNeXtTiny')!.support.tfjs, true);
   // name= renames every layer, as Keras's name argument does.
   const renamed = fold('ConvNeXtTiny', { name: 'backbone' });
   assert.ok(renamed.names.includes('backbone_stage_0_block_0_layer_scale'));

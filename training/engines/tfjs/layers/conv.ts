@@ -5,6 +5,7 @@
 //   with ops that have gradients) with rate 1.
 // - Conv1D padding='causal' (pad dilation·(kernel-1) steps on the left, then 'valid'): TF.js
 //   accepts the setting, computes a 'valid' output shape and throws NotImplementedError on call.
+// - Conv2D groups: TF.js ignores it and builds a full convolution (KerasConv2D below).
 // The layer's fields are swapped for the duration of TF.js's own computeOutputShape and call,
 // so the weights, their names and the saved model stay TF.js's own.
 import * as tf from '@tensorflow/tfjs-core';
@@ -119,9 +120,76 @@ function kerasConv(Base: ConvClass, className: string, kernels: readonly string[
 // TF.js exports these layers only through their factories; each class is an instance's constructor.
 const classOf = (layer: tfl.layers.Layer) => layer.constructor as ConvClass;
 
+interface GroupedFields {
+  kernel: Readable;
+  bias: Readable | null;
+  strides: number[];
+  padding: 'same' | 'valid';
+  kernelSize: number[];
+  dilationRate: number[] | number;
+  activation: { apply(x: tf.Tensor): tf.Tensor } | null;
+}
+
+const Conv2DBase = kerasConv(classOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })), 'Conv2D', ['kernel']);
+
+/**
+ * Keras's Conv2D `groups`, which TF.js lacks (ConvNeXt's 7×7 Conv2D(groups=channels)). The kernel
+ * is Keras's (kh, kw, C/groups, filters): group i convolves its C/groups channels with its
+ * filters/groups filters, and the outputs are concatenated in group order. One channel per group
+ * runs as one depthwise convolution (its output channels come in the same order).
+ */
+export class KerasConv2D extends Conv2DBase {
+  static override readonly className = 'Conv2D';
+  private readonly groups: number;
+
+  constructor(args: object & { groups?: number }) {
+    super(args);
+    this.groups = Number(args.groups ?? 1);
+  }
+
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    if (this.groups === 1) return super.build(inputShape);
+    const shape = inputShape as number[];
+    const channels = shape[shape.length - 1]!;
+    // TF.js sizes the kernel by the input's channels: build it for one group's, then take the whole input.
+    super.build([...shape.slice(0, -1), channels / this.groups]);
+    this.inputSpec = [{ ndim: 4, axes: { [-1]: channels } }];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    if (this.groups === 1) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
+      const f = this as unknown as GroupedFields;
+      const d = f.dilationRate;
+      const kernel = dilateKernel(f.kernel.read(), Array.isArray(d) ? d : f.kernelSize.map(() => d)) as tf.Tensor4D;
+      const [kh, kw, perGroup, filters] = kernel.shape;
+      const strides = f.strides as [number, number];
+      let y: tf.Tensor;
+      if (perGroup === 1) {
+        const depthwise = tf.reshape(kernel, [kh, kw, this.groups, filters / this.groups]) as tf.Tensor4D;
+        y = tf.depthwiseConv2d(x, depthwise, strides, f.padding);
+      } else {
+        const xs = tf.split(x, this.groups, 3) as tf.Tensor4D[];
+        const ks = tf.split(kernel, this.groups, 3) as tf.Tensor4D[];
+        y = tf.concat(
+          xs.map((xi, i) => tf.conv2d(xi, ks[i]!, strides, f.padding)),
+          3,
+        );
+      }
+      if (f.bias) y = tf.add(y, f.bias.read());
+      return f.activation ? f.activation.apply(y) : y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), groups: this.groups };
+  }
+}
+
 export const CONV_LAYERS = [
   kerasConv(classOf(tfl.layers.conv1d({ filters: 1, kernelSize: 1 })), 'Conv1D', ['kernel']),
-  kerasConv(classOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })), 'Conv2D', ['kernel']),
+  KerasConv2D,
   kerasConv(classOf(tfl.layers.conv3d({ filters: 1, kernelSize: 1 })), 'Conv3D', ['kernel']),
   kerasConv(classOf(tfl.layers.depthwiseConv2d({ kernelSize: 1 })), 'DepthwiseConv2D', ['depthwiseKernel']),
   kerasConv(classOf(tfl.layers.separableConv2d({ filters: 1, kernelSize: 1 })), 'SeparableConv2D', ['depthwiseKernel']),
