@@ -140,15 +140,16 @@ const Conv2DBase = kerasConv(classOf(tfl.layers.conv2d({ filters: 1, kernelSize:
  */
 export class KerasConv2D extends Conv2DBase {
   static override readonly className = 'Conv2D';
-  private readonly groups: number;
+  /** Keras's groups when above one; undefined for an ungrouped convolution (also a config TF.js saved, which has no groups). */
+  private readonly groups: number | undefined;
 
   constructor(args: object & { groups?: number }) {
     super(args);
-    this.groups = Number(args.groups ?? 1);
+    this.groups = typeof args.groups === 'number' && args.groups > 1 ? args.groups : undefined;
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    if (this.groups === 1) return super.build(inputShape);
+    if (this.groups === undefined) return super.build(inputShape);
     const shape = inputShape as number[];
     const channels = shape[shape.length - 1]!;
     // TF.js sizes the kernel by the input's channels: build it for one group's, then take the whole input.
@@ -157,7 +158,8 @@ export class KerasConv2D extends Conv2DBase {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    if (this.groups === 1) return super.call(inputs, kwargs);
+    const groups = this.groups;
+    if (groups === undefined) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       const f = this as unknown as GroupedFields;
@@ -167,11 +169,11 @@ export class KerasConv2D extends Conv2DBase {
       const strides = f.strides as [number, number];
       let y: tf.Tensor;
       if (perGroup === 1) {
-        const depthwise = tf.reshape(kernel, [kh, kw, this.groups, filters / this.groups]) as tf.Tensor4D;
+        const depthwise = tf.reshape(kernel, [kh, kw, groups, filters / groups]) as tf.Tensor4D;
         y = tf.depthwiseConv2d(x, depthwise, strides, f.padding);
       } else {
-        const xs = tf.split(x, this.groups, 3) as tf.Tensor4D[];
-        const ks = tf.split(kernel, this.groups, 3) as tf.Tensor4D[];
+        const xs = tf.split(x, groups, 3) as tf.Tensor4D[];
+        const ks = tf.split(kernel, groups, 3) as tf.Tensor4D[];
         y = tf.concat(
           xs.map((xi, i) => tf.conv2d(xi, ks[i]!, strides, f.padding)),
           3,
@@ -183,7 +185,7 @@ export class KerasConv2D extends Conv2DBase {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), groups: this.groups };
+    return this.groups === undefined ? super.getConfig() : { ...super.getConfig(), groups: this.groups };
   }
 }
 
