@@ -167,7 +167,10 @@ const packagesOf = new Map(files.map((f, i) => [f, bundles[i].packages]));
 
 // A folder for this run, where test files share what one of them worked out (test/helpers/run-cache.ts).
 const runDir = mkdtempSync(join(tmpdir(), 'modelspec-test-run-'));
-const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir };
+// The webview tests' screenshots for review (test/helpers/review-screenshots.ts) are taken by the
+// whole run and skipped by --unit (their CPU is the inner loop's), unless MODELSPEC_SCREENSHOTS says.
+const screenshots = process.env.MODELSPEC_SCREENSHOTS ?? (unit ? '0' : '1');
+const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir, MODELSPEC_SCREENSHOTS: screenshots };
 
 // Each file's time in earlier runs (scripts/test-timings.mjs), to split the groups evenly.
 const TIMINGS = 'out/test-bundles/timings.json';

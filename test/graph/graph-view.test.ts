@@ -5,6 +5,7 @@
 // SVG and PNG exports are complete files, and light and dark themes draw. Screenshots under
 // .test-output/graph/.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -101,7 +102,7 @@ describe('model graph view: layout of every example and of a 200-layer model', (
         `# ${file}: ${graph.nodes.length} layers laid out in ${ms.toFixed(1)} ms, on screen in ${drawn.toFixed(1)} ms`,
       );
       assert.match((await view.page.locator('.timing').textContent()) ?? '', /laid out in \d+ ms/);
-      await view.page.screenshot({ path: `${SCREENSHOTS}/${basename(file, '.model')}.png`, fullPage: true });
+      await reviewScreenshot(view.page, { path: `${SCREENSHOTS}/${basename(file, '.model')}.png`, fullPage: true });
     });
   }
 
@@ -116,7 +117,7 @@ describe('model graph view: layout of every example and of a 200-layer model', (
     const ms = await view.layoutMs();
     console.log(`# 200-layer model laid out in ${ms.toFixed(1)} ms`);
     assert.ok(ms > 0 && ms < 5000, `layout took ${ms} ms`);
-    await view.page.screenshot({ path: `${SCREENSHOTS}/200-layers.png` });
+    await reviewScreenshot(view.page, { path: `${SCREENSHOTS}/200-layers.png` });
   });
 
   it('loads under the Content Security Policy without errors', async () => {
@@ -183,7 +184,7 @@ for (const theme of ['light', 'dark'] as const) {
       await view.send({ type: 'graph', version: 1, graph: graphOfText(CNN), file: 'cnn.model' });
       await view.settle();
       assert.equal(await view.page.locator('g.box.error').count(), 1);
-      await view.page.screenshot({ path: `${SCREENSHOTS}/error-${theme}.png`, fullPage: true });
+      await reviewScreenshot(view.page, { path: `${SCREENSHOTS}/error-${theme}.png`, fullPage: true });
     });
 
     it('redraws an edit that changes no box size with the new text, without running ELK again', async () => {
@@ -210,7 +211,7 @@ for (const theme of ['light', 'dark'] as const) {
       await view.send({ type: 'cursor', line: 5 });
       await waitUntil(view.page, `document.querySelector('g.box.current')?.dataset.id === 'n4'`);
       assert.deepEqual(await currentIds(view), ['n4']);
-      await view.page.screenshot({ path: `${SCREENSHOTS}/cursor-${theme}.png`, fullPage: true });
+      await reviewScreenshot(view.page, { path: `${SCREENSHOTS}/cursor-${theme}.png`, fullPage: true });
     });
 
     it('collapses and expands an application’s group', async () => {
@@ -235,7 +236,7 @@ for (const theme of ['light', 'dark'] as const) {
         (await view.page.locator('g.box.collapsed').textContent()) ?? '',
         /VGG16.*18 layers.*\(None, 1, 1, 512\).*14,714,688 params/s,
       );
-      await view.page.screenshot({ path: `${SCREENSHOTS}/collapsed-${theme}.png`, fullPage: true });
+      await reviewScreenshot(view.page, { path: `${SCREENSHOTS}/collapsed-${theme}.png`, fullPage: true });
       await view.page.locator('g.box.collapsed text.toggle').click();
       await view.settle();
       assert.equal(await view.page.locator('g.box.group').count(), 1);

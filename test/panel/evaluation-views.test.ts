@@ -3,6 +3,7 @@
 // with the y = x line and a caption with R², the grid of input/target/output images; each shown
 // only for its task. report.html (the panel inlined) shows the same.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -184,7 +185,7 @@ describe('evaluation views, one per task', () => {
         (await panel.page.locator('.label-table caption').textContent()) ?? '',
         /^Exact match \(every label right\): 0\.62 · a label counts as predicted above 0\.5$/,
       );
-      await panel.page.screenshot({ path: `${SCREENSHOTS}/evaluation-multilabel-dark.png`, fullPage: true });
+      await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/evaluation-multilabel-dark.png`, fullPage: true });
 
       await panel.page.locator('button.sort[data-column="recall"]').click();
       assert.deepEqual(await labelOrder(panel), ['dog', 'bird', 'cat', '<b>fish</b>'], 'recall, highest first');
@@ -237,9 +238,9 @@ describe('evaluation views, one per task', () => {
         .nth(i)
         .evaluate((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))])) as [number, number];
       assert.ok(hy < y1 + ((hx - x1) / (x2 - x1)) * (y2 - y1), 'an over-prediction is drawn above the line');
-      await panel.page
-        .locator('#regression-section')
-        .screenshot({ path: `${SCREENSHOTS}/evaluation-regression-light.png` });
+      await reviewScreenshot(panel.page.locator('#regression-section'), {
+        path: `${SCREENSHOTS}/evaluation-regression-light.png`,
+      });
       await clean(panel);
     } finally {
       await panel.page.close();
@@ -273,7 +274,7 @@ describe('evaluation views, one per task', () => {
         JSON.stringify(sizes),
       );
       assert.equal(await figures.nth(1).locator('figcaption').textContent(), 'sample 6 · MSE 0.016');
-      await panel.page.screenshot({ path: `${SCREENSHOTS}/evaluation-images-dark.png`, fullPage: true });
+      await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/evaluation-images-dark.png`, fullPage: true });
       await clean(panel);
     } finally {
       await panel.page.close();

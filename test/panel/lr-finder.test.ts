@@ -3,6 +3,7 @@
 // with Adam: fixtures/lr-find-digits.jsonl). Asserts on the chart, the marked suggestion, the
 // words, and the message the button posts; screenshots go to .test-output/panel/.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -62,7 +63,7 @@ describe('learning-rate finder, a finished range test (dark theme)', () => {
   before(async () => {
     panel = await openPanel(browser, 'dark');
     await replay(panel, events);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/lr-finder-dark.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/lr-finder-dark.png`, fullPage: true });
   });
   after(async () => {
     await panel.page.close();
@@ -144,7 +145,7 @@ describe('learning-rate finder while the test runs, and in the light theme', () 
     assert.equal(await panel.page.locator('#lr-apply').isVisible(), false);
     await replay(panel, events);
     await waitUntil(panel.page, `document.getElementById('lr-apply').hidden === false`);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/lr-finder-light.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/lr-finder-light.png`, fullPage: true });
     assert.deepEqual(panel.consoleErrors, []);
     await panel.page.close();
   });

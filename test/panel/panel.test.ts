@@ -1,6 +1,7 @@
 // The training panel in headless Chromium, loaded as VS Code loads it (panelHtml, CSP, nonce),
 // fed a recorded MNIST-like run. Asserts on what the charts hold and what the page shows.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
@@ -56,7 +57,7 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
   before(async () => {
     panel = await openPanel(browser, 'dark');
     await replay(panel, events);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/finished-dark.png`, fullPage: true }); // for review
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/finished-dark.png`, fullPage: true }); // for review
   });
   after(async () => {
     await panel.page.close();
@@ -201,7 +202,7 @@ describe('training panel, a finished MNIST-like run (dark theme)', () => {
     assert.ok(e6?.type === 'epoch');
     assert.equal(acc[4], String(Number(e6.valMetrics!.accuracy!.toPrecision(4))), 'validation accuracy of epoch 6');
     assert.equal(values[4], String(Number(e6.valLoss!.toPrecision(4))), 'validation loss of epoch 6');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/hover-synced.png`, fullPage: true }); // for review
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/hover-synced.png`, fullPage: true }); // for review
     await panel.page.mouse.move(0, 0);
   });
 
@@ -302,9 +303,9 @@ describe('training panel, overfitting advice for a file that already has EarlySt
     assert.doesNotMatch(note, /Dropout layers/, 'no Dropout advice to a file that has it');
     assert.match(note, /data augmentation/, 'the digits are images and the file does not augment them');
     assert.match(note, /kernel_regularizer/);
-    await panel.page
-      .locator('section[data-quantity="loss"]')
-      .screenshot({ path: `${SCREENSHOTS}/overfitting-advice.png` }); // for review
+    await reviewScreenshot(panel.page.locator('section[data-quantity="loss"]'), {
+      path: `${SCREENSHOTS}/overfitting-advice.png`,
+    }); // for review
     await panel.page.close();
   });
 });
@@ -343,7 +344,7 @@ describe('training panel, a run EarlyStopping ended at epoch 9 of 12', () => {
       ),
       items.join(' | '),
     );
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/early-stopped.png`, fullPage: true }); // for review
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/early-stopped.png`, fullPage: true }); // for review
     await panel.page.close();
   });
 });
@@ -377,7 +378,7 @@ describe('training panel, a run in progress', () => {
     assert.deepEqual(loss.counts, [250, 250, 5, 5]);
     // The x axis fits the data so far (5 epochs), not the 12 planned, which are drawn faintly.
     assert.deepEqual(loss.xScale, [0, 5], 'the x axis fits the data so far');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/in-progress.png`, fullPage: true }); // for review
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/in-progress.png`, fullPage: true }); // for review
   });
 
   it('keeps the run id in the webview state', async () => {
@@ -422,7 +423,7 @@ describe('training panel, a run in progress', () => {
     assert.equal(chart(after, 'accuracy').yDistr, 1);
     assert.deepEqual(chart(after, 'loss').counts, [250, 250, 5, 5], 'data survive the rebuild');
     assert.equal(((await panel.page.evaluate('window.__state')) as { logLoss: boolean }).logLoss, true);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/running-dark-log.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/running-dark-log.png`, fullPage: true });
   });
 
   it('asks for earlier runs when "Compare runs…" is pressed from the keyboard', async () => {
@@ -527,7 +528,7 @@ describe('training panel, light theme and theme switches', () => {
     const loss = chart(await panel.inspect(), 'loss');
     assert.equal(loss.strokes[1], 'rgb(26, 133, 255)', 'train: --vscode-charts-blue');
     assert.equal(loss.strokes[3], 'rgb(209, 134, 22)', 'validation: --vscode-charts-orange');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/finished-light.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/finished-light.png`, fullPage: true });
   });
 
   it('redraws in the new colours when VS Code switches to a dark theme', async () => {
@@ -541,7 +542,7 @@ describe('training panel, light theme and theme switches', () => {
   it('resizes the charts to a narrow panel', async () => {
     await panel.page.setViewportSize({ width: 520, height: 900 });
     await waitUntil(panel.page, `[...window.modelspecPanel.plots().values()].every((u) => u.width <= 480)`);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/narrow-dark.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/narrow-dark.png`, fullPage: true });
   });
 });
 
@@ -559,7 +560,7 @@ describe('training panel, high contrast theme', () => {
       `getComputedStyle(document.querySelector('section.chart')).borderTopColor`,
     );
     assert.equal(border, 'rgb(111, 195, 223)');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/failed-high-contrast.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/failed-high-contrast.png`, fullPage: true });
     await panel.page.close();
   });
 });
@@ -615,7 +616,7 @@ describe('training panel, overlays and exports', () => {
     assert.deepEqual(loss.labels.slice(4), ['run 2 train', 'run 2 validation']);
     assert.deepEqual(loss.counts, [600, 600, 12, 12, 15, 15]);
     assert.deepEqual(loss.xScale, [0, 15], 'x covers the longer overlaid run');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/overlay-dark.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/overlay-dark.png`, fullPage: true });
   });
 
   it('exports every batch and epoch value as CSV', async () => {

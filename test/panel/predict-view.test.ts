@@ -4,6 +4,7 @@
 // its top classes and probabilities, an image-to-image model's output beside its input, or the
 // error; the saved report (static) has no Predict section. Screenshots under .test-output/panel/.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -164,7 +165,7 @@ describe('training panel: predicting with the shown run', () => {
     );
     assert.equal(await cards.nth(0).locator('img').getAttribute('src'), dataUrl(digitPngs[0]!));
     assert.equal(await panel.page.locator('#predict-status').innerText(), 'With ONNX Runtime, CPU');
-    await panel.page.locator('#predict').screenshot({ path: `${SCREENSHOTS}/predict-dark.png` });
+    await reviewScreenshot(panel.page.locator('#predict'), { path: `${SCREENSHOTS}/predict-dark.png` });
     assert.deepEqual(await cspViolations(panel.page), []);
     assert.deepEqual(panel.consoleErrors, []);
   });

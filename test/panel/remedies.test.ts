@@ -3,6 +3,7 @@
 // edits of the file's text), the panel's advice shows a button for each in headless Chromium,
 // a click posts applyRemedy, the host's edit makes the file plan EarlyStopping, and the panel
 // then offers only Dropout and says what was added. Screenshots under .test-output/panel/.
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -67,7 +68,9 @@ describe('overfitting advice with buttons that edit the .model file', () => {
     const buttons = note.locator('button.remedy');
     assert.deepEqual(await buttons.allTextContents(), ['Add EarlyStopping', 'Add Dropout']);
     assert.match((await buttons.first().getAttribute('title')) ?? '', /EarlyStopping\(monitor='val_loss'/);
-    await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/remedy-buttons.png` });
+    await reviewScreenshot(panel.page.locator('section[data-quantity="loss"]'), {
+      path: `${SCREENSHOTS}/remedy-buttons.png`,
+    });
 
     await buttons.first().click();
     const posted = await panel.posted();
@@ -92,7 +95,9 @@ describe('overfitting advice with buttons that edit the .model file', () => {
     );
     assert.deepEqual(await buttons.allTextContents(), ['Add Dropout']);
     assert.match((await note.textContent()) ?? '', /Added EarlyStopping to mlp\.model \(unsaved\)\./);
-    await panel.page.locator('section[data-quantity="loss"]').screenshot({ path: `${SCREENSHOTS}/remedy-applied.png` });
+    await reviewScreenshot(panel.page.locator('section[data-quantity="loss"]'), {
+      path: `${SCREENSHOTS}/remedy-applied.png`,
+    });
     assert.deepEqual(panel.consoleErrors, []);
     await panel.page.close();
   });

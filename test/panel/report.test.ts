@@ -1,5 +1,6 @@
 // report.html: the panel, inlined with the run's events, opened offline from a file.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +117,6 @@ describe('report.html', () => {
   it('embeds event text safely: a "</script>" in a message stays text', async () => {
     assert.equal(await page.evaluate('window.__pwned === true'), false);
     assert.equal(await page.locator('#events li.warning').textContent(), hostile);
-    await page.screenshot({ path: `${SCREENSHOTS}/report.png`, fullPage: true });
+    await reviewScreenshot(page, { path: `${SCREENSHOTS}/report.png`, fullPage: true });
   });
 });

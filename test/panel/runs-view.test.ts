@@ -3,6 +3,7 @@
 // overlaid in distinct colours that stay readable in light and dark themes, and a legend that
 // names runs by their differing hyperparameters and shows each one's latest values.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -179,7 +180,7 @@ for (const theme of ['dark', 'light'] as const) {
         0,
         'the displayed run is not offered for overlay',
       );
-      await panel.page.screenshot({ path: `${SCREENSHOTS}/runs-view-table-${theme}.png`, fullPage: true });
+      await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/runs-view-table-${theme}.png`, fullPage: true });
     });
 
     it('posts the runs ticked for overlay', async () => {
@@ -247,7 +248,7 @@ for (const theme of ['dark', 'light'] as const) {
         [b1, a1].map((s) => rgb(s).map(Math.round).join()),
         'the legend swatches are the lines’ colours',
       );
-      await panel.page.screenshot({ path: `${SCREENSHOTS}/runs-view-overlay-${theme}.png`, fullPage: true });
+      await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/runs-view-overlay-${theme}.png`, fullPage: true });
       assert.deepEqual(await cspViolations(panel.page), []);
       assert.deepEqual(panel.consoleErrors, []);
     });

@@ -3,6 +3,7 @@
 // Adam(learning_rate=Float(1e-4, 1e-1, sampling='log')), 3 epochs, 8 random trials with the median
 // rule: 3 complete, 5 pruned) in fixtures/tune-digits.jsonl. Screenshots go to .test-output/panel/.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -55,7 +56,7 @@ describe('tune view, a finished search (dark theme)', () => {
   before(async () => {
     panel = await openPanel(browser, 'dark');
     await show(panel, events, false);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/tune-dark.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/tune-dark.png`, fullPage: true });
   });
   after(async () => {
     await panel.page.close();
@@ -176,7 +177,7 @@ describe('tune view, a finished search (dark theme)', () => {
       `window.modelspecPanel.tune().curvesPlot.series.length - 1`,
     )) as number;
     assert.equal(curveCount, 2);
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/tune-brushed-dark.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/tune-brushed-dark.png`, fullPage: true });
     // A click on the axis clears its brush.
     const again = (await hit.boundingBox())!;
     await panel.page.mouse.click(again.x + again.width / 2, again.y + again.height / 2);
@@ -217,7 +218,7 @@ describe('tune view, a search in progress (light theme)', () => {
     await panel.send({ type: 'tuneEnded', tuneId: TUNE_ID });
     await panel.settle();
     assert.equal(await panel.page.locator('#tune-status').textContent(), 'finished');
-    await panel.page.screenshot({ path: `${SCREENSHOTS}/tune-light.png`, fullPage: true });
+    await reviewScreenshot(panel.page, { path: `${SCREENSHOTS}/tune-light.png`, fullPage: true });
     assert.deepEqual(panel.consoleErrors, []);
     await panel.page.close();
   });

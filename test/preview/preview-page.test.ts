@@ -5,6 +5,7 @@
 // differs from the stored one; a change of the arguments re-draws; "Draw again" asks the host.
 // Screenshots under .test-output/preview/.
 
+import { reviewScreenshot } from '../helpers/review-screenshots';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -116,7 +117,7 @@ test('the page asks for the preview, then draws a row per class with each digit 
   const header = (await page.evaluate(`document.querySelector('header').textContent`)) as string;
   assert.match(header, /8,000 samples · shape \(28, 28, 1\) · 10 classes/);
   assert.match(header, /ImageDataGenerator\(rotation_range=90\) · seed 11/);
-  await page.screenshot({ path: join(SCREENSHOTS, 'digits-rotation-90.png'), fullPage: true });
+  await reviewScreenshot(page, { path: join(SCREENSHOTS, 'digits-rotation-90.png'), fullPage: true });
 
   // On screen, the 6s' augmented twins are not the stored 6s: most are turned visibly (a random
   // angle in ±90° may also be small).
@@ -130,7 +131,7 @@ test('the page asks for the preview, then draws a row per class with each digit 
     differences.push(Math.round(diff / (stored.width * stored.height)));
   }
   assert.ok(differences.filter((d) => d > 15).length >= 4, `mean differences per 6: ${differences.join(', ')}`);
-  await page.locator('section[data-class="6"]').screenshot({ path: join(SCREENSHOTS, 'six-rotated.png') });
+  await reviewScreenshot(page.locator('section[data-class="6"]'), { path: join(SCREENSHOTS, 'six-rotated.png') });
   assert.deepEqual(await cspViolations(page), []);
   assert.deepEqual(errors, []);
 });
@@ -143,7 +144,7 @@ test('other arguments re-draw the same samples; Draw again asks the host for the
     (await page.evaluate(`document.querySelector('.augment code').textContent`)) as string,
     /horizontal_flip=True, vertical_flip=True/,
   );
-  await page.screenshot({ path: join(SCREENSHOTS, 'digits-flips.png'), fullPage: true });
+  await reviewScreenshot(page, { path: join(SCREENSHOTS, 'digits-flips.png'), fullPage: true });
   await page.click('text=Draw again');
   const posted = (await page.evaluate('window.__posted')) as unknown[];
   assert.deepEqual(posted.at(-1), { type: 'redraw' });
