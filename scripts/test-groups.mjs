@@ -13,6 +13,7 @@
 // keeps a file that changes those in a process of its own. Node builds every describe() when the
 // entry loads, so every file's module-level code runs before the first test: a file may change
 // process.env or the current folder only inside a test or hook, and put it back there.
+// The entry checks that after each file, failing the file that did not.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BUNDLE_DIR, bundlePath, sourceOfBundle } from './bundle-tests.mjs';
@@ -36,9 +37,21 @@ export function writeGroupEntry(run, name, files) {
     'after(async () => {',
     '  for (const close of shared.closers) await close();',
     '});',
+    '// The files share the environment and the current folder: one that changes either and does',
+    '// not put it back fails here, by name, instead of failing a later file that reads it.',
+    'const env = { ...process.env };',
+    'const cwd = process.cwd();',
+    'function sameProcessState(file) {',
+    '  const keys = new Set([...Object.keys(env), ...Object.keys(process.env)]);',
+    '  const changed = [...keys].filter((k) => env[k] !== process.env[k]);',
+    '  if (changed.length) throw new Error(`process.env changed and not put back (${changed.join(", ")}): change it inside a test or hook of ${file} and restore it there, or give it to the program the test starts`);',
+    '  if (process.cwd() !== cwd) throw new Error(`the current folder changed (${process.cwd()}) and was not put back by ${file}`);',
+    '}',
     ...files.map((f) => {
       const spec = `./${relative(dir, bundlePath(f)).split('\\').join('/')}`;
-      return `describe(${JSON.stringify(f)}, async () => {\n  await import(${JSON.stringify(spec)});\n});`;
+      const name = JSON.stringify(f);
+      // After the import, so that it runs after the file's own after() hooks.
+      return `describe(${name}, async () => {\n  await import(${JSON.stringify(spec)});\n  after(() => sameProcessState(${name}));\n});`;
     }),
   ];
   writeFileSync(entry, `${lines.join('\n')}\n`);

@@ -1,6 +1,7 @@
 // scripts/test.mjs as a process: unit files share a process (scripts/test-groups.mjs), each
 // still reported under its own name, a failure (or a file that cannot load) fails the run and
-// the others still run; --isolate gives each file its own process.
+// the others still run; a file that leaves the shared environment changed fails under its own
+// name; --isolate gives each file its own process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,13 +15,13 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function run(...options: string[]) {
+function run(options: string[], files = FILES) {
   const out = mkdtempSync(join(tmpdir(), 'modelspec-runner-'));
   dirs.push(out);
   // Without NODE_TEST_CONTEXT, which this file's own runner sets: with it, the runner inside
   // would report to this one instead of printing.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...options, ...FILES], {
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...options, ...files], {
     encoding: 'utf8',
     env: { ...env, RUNNER_FIXTURE_OUT: out, MODELSPEC_TEST_CONCURRENCY: '1' },
     timeout: 120_000,
@@ -35,7 +36,7 @@ function run(...options: string[]) {
 }
 
 test('files share a process, each reported under its name; failures fail the run', () => {
-  const r = run('--groups', '1');
+  const r = run(['--groups', '1']);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.equal(r.pids.get('first'), r.pids.get('second'), 'one process ran both');
   assert.notEqual(r.pids.get('first'), undefined);
@@ -46,8 +47,19 @@ test('files share a process, each reported under its name; failures fail the run
 });
 
 test('--isolate: a process per file', () => {
-  const r = run('--isolate');
+  const r = run(['--isolate']);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.notEqual(r.pids.get('first'), r.pids.get('second'));
   assert.match(r.stdout, /ℹ pass 2\n/);
+});
+
+test('a file that leaves process.env changed fails by name, and the next file still runs', () => {
+  const files = ['test/fixtures/runner/leaky.test.ts', 'test/fixtures/runner/first.test.ts'];
+  const r = run(['--groups', '1'], files);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(
+    r.stdout,
+    /✖ test\/fixtures\/runner\/leaky\.test\.ts[\s\S]*process\.env changed and not put back \(RUNNER_FIXTURE_LEAK\)/,
+  );
+  assert.match(r.stdout, /✔ test\/fixtures\/runner\/first\.test\.ts/);
 });

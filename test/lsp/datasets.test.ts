@@ -34,13 +34,13 @@ const kerasHome = mkdtempSync(join(tmpdir(), 'modelspec-keras-home-'));
 
 before(async () => {
   ensureServerBuilt();
-  // The server inherits these: Debian's real package, an empty Keras home, no extra data dirs.
-  Object.assign(process.env, {
+  // The server's environment: Debian's real package, an empty Keras home, no extra data dirs.
+  // (Given to the server only: test files share a process, and its environment is theirs too.)
+  server = startServer({
     MODELSPEC_DEBIAN_DATASETS: '/usr/share/datasets',
     KERAS_HOME: kerasHome,
     MODELSPEC_DATA_DIRS: '',
   });
-  server = startServer();
   await initialize(server);
   await openDocument(server, URI, TEXT);
 });

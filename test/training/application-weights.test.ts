@@ -3,7 +3,7 @@
 // file, and the reading of Keras weights files by layer name with errors that name the file and
 // the layer (language/analysis/application-weights.ts, training/keras-weights-file.ts). The
 // engines loading a whole ResNet50 file and agreeing on it: graph-applications-slow.test.ts.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,16 @@ import { H5_SKIP, writeKerasH5 } from '../helpers/keras-h5';
 
 const dir = mkdtempSync(join(tmpdir(), 'app-weights-'));
 const kerasHome = join(dir, 'keras-home');
-process.env.KERAS_HOME = kerasHome;
+// Keras's cache for this file's tests, set and put back in hooks: test files share a process
+// (scripts/test-groups.mjs), and every file's module-level code runs before the first test.
+const keptKerasHome = process.env.KERAS_HOME;
+before(() => {
+  process.env.KERAS_HOME = kerasHome;
+});
+after(() => {
+  if (keptKerasHome === undefined) delete process.env.KERAS_HOME;
+  else process.env.KERAS_HOME = keptKerasHome;
+});
 const NOTOP = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
 
 const source = (args: string) =>
