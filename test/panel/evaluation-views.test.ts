@@ -307,24 +307,26 @@ describe('evaluation views, one per task', () => {
   });
 
   it('report.html shows the same views, offline', async () => {
-    for (const [name, ev, selector, count] of [
-      ['multilabel', MULTI_LABEL, '.label-table tbody tr', 4],
-      ['regression', regression(), '.scatter .points circle', 300],
-      ['images', IMAGES, '.image-triples img', 24],
-    ] as const) {
-      const file = resolve(SCREENSHOTS, `report-${name}.html`);
-      writeFileSync(file, renderReport(runEvents(ev), { title: `m — ${name}` }));
-      const context = await browser.newContext({ offline: true });
-      try {
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
+    // One offline tab loads the three reports in turn (a tab each would cost a renderer process).
+    const context = await browser.newContext({ offline: true });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      for (const [name, ev, selector, count] of [
+        ['multilabel', MULTI_LABEL, '.label-table tbody tr', 4],
+        ['regression', regression(), '.scatter .points circle', 300],
+        ['images', IMAGES, '.image-triples img', 24],
+      ] as const) {
+        const file = resolve(SCREENSHOTS, `report-${name}.html`);
+        writeFileSync(file, renderReport(runEvents(ev), { title: `m — ${name}` }));
+        errors.length = 0;
         await page.goto(`file://${file}`);
         await waitUntil(page, `document.querySelectorAll(${JSON.stringify(selector)}).length === ${count}`);
         assert.deepEqual(errors, [], name);
-      } finally {
-        await context.close();
       }
+    } finally {
+      await context.close();
     }
   });
 });
