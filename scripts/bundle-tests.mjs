@@ -13,7 +13,6 @@
 // A module's run-time import of a sibling by its source URL (predict/engines.ts's TF.js runner)
 // is bundled in (SOURCE_URL_IMPORT below); other computed imports of .ts files would fail.
 // Running a file directly with `node --import tsx --test FILE` works as before.
-import { build } from 'esbuild';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -141,6 +140,8 @@ export async function bundleTests(files) {
   const known = existsSync(INPUTS) ? JSON.parse(readFileSync(INPUTS, 'utf8')) : {};
   const todo = files.filter((f) => stale(bundlePath(f), known[f]?.inputs));
   if (todo.length) {
+    // Loaded only when a bundle is out of date (every test run asks; most find nothing to do).
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: todo.map((f) => resolve(f)),
       outbase: '.',
