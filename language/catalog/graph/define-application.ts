@@ -176,8 +176,9 @@ function memoizeRecent<A, R>(compute: (a: A) => R, keyOf: (a: A) => string): (a:
   return (a) => {
     const key = keyOf(a);
     let entry = recent.get(key);
-    if (entry) recent.delete(key); // re-inserted below as the most recent
-    else {
+    if (entry) {
+      recent.delete(key); // re-inserted below as the most recent
+    } else {
       try {
         entry = { value: compute(a) };
       } catch (error) {
