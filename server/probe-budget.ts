@@ -5,6 +5,7 @@
 // reports 'data-slow' and goes on. The worker is left to finish: when its answer comes, the
 // result is kept and `onSettled` re-checks the open documents with it.
 
+import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readSamples, type SourceSamples } from '../data/samples';
 import { probeSource } from '../language/data/probe';
@@ -135,7 +136,7 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     const reply = receiveMessageOnPort(port) as { message: { id: number; result: Result } } | undefined;
     if (reply && reply.message.id === id) return reply.message.result;
 
-    // Over budget: hand this worker over to finish in the background; the next read starts a fresh one.
+    // Over budget: hand this worker over to finish in the background; a fresh one takes the next read.
     const abandoned = live;
     live = undefined;
     stuck++;
@@ -153,6 +154,9 @@ export function budgetedProbes(workerFile: string, onSettled: () => void, budget
     };
     abandoned.port.once('message', (m: { id: number; result: Result }) => settle(m.result));
     abandoned.worker.once('exit', () => settle(undefined)); // died without answering: read again next time
+    // The next read's worker starts now, as the first one does (warm()), rather than when that
+    // read comes: the editor's next check or hover then waits only for the read itself.
+    if (stuck < MAX_STUCK_WORKERS) live = start();
     return slow(label, started);
   }
 
@@ -196,10 +200,13 @@ function answer(request: RequestBody): Result {
 
 /** The worker's side: answer each request with the core's own (cached) readers. */
 export function runProbeWorker(data: { port: MessagePort; flag: Int32Array }): void {
-  // Tests only: a delay before each read stands in for a slow file system, which a test cannot mount.
-  const delay = Number(process.env.MODELSPEC_TEST_PROBE_DELAY_MS ?? 0);
+  // Tests only: a slow file system, which a test cannot mount. While the file named by
+  // MODELSPEC_TEST_PROBE_GATE is absent, each read waits for it (checked every 10 ms), so a test
+  // holds reads for exactly as long as it needs them held, with no fixed delay to sit out.
+  const gate = process.env.MODELSPEC_TEST_PROBE_GATE;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
   data.port.on('message', (req: Request) => {
-    if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+    if (gate) while (!existsSync(gate)) Atomics.wait(sleeper, 0, 0, 10);
     let result: Result;
     try {
       result = answer(req);

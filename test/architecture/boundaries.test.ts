@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { importSites, type ImportSite } from '../helpers/import-sites';
 
 const root = resolve(import.meta.dirname, '../..');
 const core = join(root, 'language');
@@ -13,38 +13,6 @@ const core = join(root, 'language');
 /** Package names and repository folders the core may not reach. */
 const forbiddenPackages = [/^vscode$/, /^vscode-languageserver/, /^vscode-languageclient$/, /^vscode-jsonrpc$/];
 const forbiddenFolders = ['server', 'cli', 'training', 'interop', 'predict', 'client'];
-
-export interface ImportSite {
-  file: string;
-  line: number;
-  specifier: string;
-}
-
-/** Every module specifier a source file names: import/export-from, import(), require(). */
-export function importsOf(file: string, text: string): ImportSite[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const sites: ImportSite[] = [];
-  const add = (node: ts.Node, lit: ts.Expression | undefined) => {
-    if (lit && ts.isStringLiteralLike(lit)) {
-      sites.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, specifier: lit.text });
-    }
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      add(node, node.moduleReference.expression);
-    } else if (ts.isCallExpression(node)) {
-      const isDynamic = node.expression.kind === ts.SyntaxKind.ImportKeyword;
-      const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
-      if (isDynamic || isRequire) add(node, node.arguments[0]);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      add(node, node.argument.literal);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return sites;
-}
 
 /** Why an import breaks the boundary, or undefined when it is allowed. */
 export function violation(site: ImportSite): string | undefined {
@@ -65,7 +33,7 @@ export function violations(
   check: (site: ImportSite) => string | undefined = violation,
 ): string[] {
   return files.flatMap(({ path, text }) =>
-    importsOf(path, text).flatMap((site) => {
+    importSites(path, text).flatMap((site) => {
       const why = check(site);
       return why ? [`${relative(root, site.file)}:${site.line}: '${site.specifier}' ${why}`] : [];
     }),
@@ -144,7 +112,7 @@ test('the data formats (data/) import nothing from LSP, VS Code, the CLI, traini
 test('the language core reaches the data formats only through data/, not training/data', () => {
   const files = sources(core).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   const usesData = files.filter(({ path, text }) =>
-    importsOf(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`data${sep}`)),
+    importSites(path, text).some((s) => relative(root, resolve(dirname(path), s.specifier)).startsWith(`data${sep}`)),
   );
   assert.ok(
     usesData.some((f) => f.path.endsWith(join('data', 'probe.ts'))),

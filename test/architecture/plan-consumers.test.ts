@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { importSites } from '../helpers/import-sites';
 
 const root = resolve(import.meta.dirname, '../..');
 const CONSUMERS = ['training', 'interop/export', 'cli', 'predict', 'client/src'];
@@ -22,31 +22,14 @@ function files(dir: string): string[] {
 
 /** Relative module specifiers a file names (import/export-from, import(), require(), import types), resolved from the repository root. */
 function importTargets(file: string, text: string): { line: number; target: string }[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const found: { line: number; target: string }[] = [];
-  const add = (node: ts.Node, lit: ts.Node | undefined) => {
-    if (lit && ts.isStringLiteralLike(lit) && lit.text.startsWith('.')) {
-      found.push({
-        line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1,
-        target: relative(root, resolve(dirname(file), lit.text))
-          .split(sep)
-          .join('/'),
-      });
-    }
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (
-      ts.isCallExpression(node) &&
-      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
-    )
-      add(node, node.arguments[0]);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return found;
+  return importSites(file, text)
+    .filter((site) => site.specifier.startsWith('.'))
+    .map((site) => ({
+      line: site.line,
+      target: relative(root, resolve(dirname(file), site.specifier))
+        .split(sep)
+        .join('/'),
+    }));
 }
 
 const consumerFiles = CONSUMERS.flatMap((d) => files(join(root, d))).map((path) => ({

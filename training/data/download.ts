@@ -5,13 +5,13 @@
 
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type ReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { DataError } from '../../language/data/errors';
 
 export interface RemoteFile {
@@ -214,11 +214,26 @@ function request(
   });
 }
 
+// Files are hashed in 1 MiB pieces, read and unpacked: with the streams' defaults (64 KiB reads,
+// 16 KiB inflate chunks) half the CPU of hashing Fashion-MNIST's training images (47 MB
+// unpacked) went to stream bookkeeping, 0.45 s against 0.24 s.
+const HASH_CHUNK_BYTES = 1 << 20;
+
+/** A file's bytes for hashing, in large pieces. */
+export function readForHash(path: string): ReadStream {
+  return createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES });
+}
+
+/** A gunzip stream for hashing, in large pieces. */
+export function gunzipForHash(): Gunzip {
+  return createGunzip({ chunkSize: HASH_CHUNK_BYTES });
+}
+
 /** SHA-256 of a gzipped file's unpacked contents; '' when it is not gzip. */
 async function gunzippedSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) hash.update(chunk as Buffer);
+    for await (const chunk of readForHash(path).pipe(gunzipForHash())) hash.update(chunk as Buffer);
   } catch {
     return '';
   }
@@ -227,6 +242,6 @@ async function gunzippedSha256(path: string): Promise<string> {
 
 export async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of readForHash(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -6,8 +6,7 @@
 // the loader checks the files' structure and sizes instead.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { statSync } from 'node:fs';
 import {
   DATASET_FILES,
   DATA_DIR_LAYOUT,
@@ -21,7 +20,7 @@ import {
   type PlaceEnv,
 } from '../../language/data/dataset-places';
 import { DataError } from '../../language/data/errors';
-import { DownloadError, ensureFiles, sha256Of, type RemoteFile } from './download';
+import { DownloadError, ensureFiles, gunzipForHash, readForHash, sha256Of, type RemoteFile } from './download';
 
 export interface FoundCopy {
   place: Place;
@@ -54,7 +53,7 @@ export async function checkFile(path: string, file: RemoteFile): Promise<FileChe
 /** SHA-256 of a file's contents, unpacked when it is gzipped. */
 async function contentSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
-  const stream = path.endsWith('.gz') ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
+  const stream = path.endsWith('.gz') ? readForHash(path).pipe(gunzipForHash()) : readForHash(path);
   try {
     for await (const chunk of stream) hash.update(chunk as Buffer);
   } catch {

@@ -127,7 +127,7 @@ export function defineApplication(def: ApplicationDefinition): LayerSpec {
     applicationArg('name', def.kerasName, def.defaultInput, def.minSize),
     applicationArg('trainable', def.kerasName, def.defaultInput, def.minSize),
   ];
-  const fold = (ctx: LayerContext): FoldedGraph => {
+  const foldNow = (ctx: LayerContext): FoldedGraph => {
     const [h, w] = ctx.input;
     if ((h !== null && h < def.minSize) || (w !== null && w < def.minSize)) {
       throw new ShapeError(
@@ -137,6 +137,10 @@ export function defineApplication(def: ApplicationDefinition): LayerSpec {
     }
     return foldGraph(def.build(ctx.args, ctx.input), ctx.input, ctx.args.trainable !== false);
   };
+  // One analysis asks for the output shape, the counts and the lowering, the graph view and the
+  // weights file for the graph again: each a build and fold of hundreds of nodes (NASNetLarge's
+  // over a thousand) for the same arguments and input. The recent folds are kept, by both.
+  const fold = memoizeRecent(foldNow, (ctx) => stableKey([ctx.args, ctx.input]));
   const spec = defineLayer({
     name: def.name,
     category: 'application',
@@ -158,4 +162,37 @@ export function defineApplication(def: ApplicationDefinition): LayerSpec {
     weightsFiles: def.weightsFiles,
     ...(def.modelName ? { kerasNameFor: def.modelName } : {}),
   };
+}
+
+/** How many recent folds each application keeps (an editor goes back and forth between a few). */
+const RECENT_FOLDS = 8;
+
+/**
+ * `compute` remembering its last RECENT_FOLDS answers by `keyOf`, errors included (a shape error
+ * is as deterministic as a result). The answers are shared between callers, which only read them.
+ */
+function memoizeRecent<A, R>(compute: (a: A) => R, keyOf: (a: A) => string): (a: A) => R {
+  const recent = new Map<string, { value: R } | { error: unknown }>();
+  return (a) => {
+    const key = keyOf(a);
+    let entry = recent.get(key);
+    if (entry) {
+      recent.delete(key); // re-inserted below as the most recent
+    } else {
+      try {
+        entry = { value: compute(a) };
+      } catch (error) {
+        entry = { error };
+      }
+    }
+    recent.set(key, entry);
+    if (recent.size > RECENT_FOLDS) recent.delete(recent.keys().next().value as string);
+    if ('error' in entry) throw entry.error;
+    return entry.value;
+  };
+}
+
+/** A key for argument values and shapes (JSON, with the numbers JSON cannot write kept apart). */
+function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `number:${v}` : v));
 }

@@ -160,3 +160,25 @@ test('the checker puts an application that gets too small an input under its cal
     /ResNet50 needs at least 32×32 input, but gets 28×28; resize the images \(Resizing\(32, 32\)\)/,
   );
 });
+
+test('an application folds its graph once for the same arguments and input, and keeps only its last 8 folds', () => {
+  const spec = getLayer('ResNet50')!;
+  const ctx = (side: number) => ({ args: withDefaults(spec, { include_top: false }), input: [side, side, 3] });
+  const first = spec.graph!(ctx(64));
+  // Equal arguments in new objects (as every analysis binds them) find the same fold.
+  assert.equal(spec.graph!(ctx(64)), first);
+  assert.deepEqual(spec.outputShape(ctx(64)), first.output);
+  // Another input is another fold, with its own shapes.
+  const other = spec.graph!(ctx(96));
+  assert.notEqual(other, first);
+  assert.deepEqual(other.output, [3, 3, 2048]);
+  // Eight more inputs push the first out: it is folded again, to equal values.
+  for (let side = 100; side < 108; side++) spec.graph!(ctx(side));
+  const again = spec.graph!(ctx(64));
+  assert.notEqual(again, first);
+  assert.deepEqual(again.output, first.output);
+  assert.deepEqual(again.params, first.params);
+  // A shape error is remembered too, and thrown again.
+  assert.throws(() => spec.graph!(ctx(16)), ShapeError);
+  assert.throws(() => spec.graph!(ctx(16)), ShapeError);
+});
