@@ -81,6 +81,9 @@ def run_child(request, threads, out_path, err_path, in_path):
         if threads is not None:
             sys.modules['torch'].set_num_threads(threads)
         sys.argv = ['-c', *request.get('args', [])]
+        # `python -c` puts '' (the working folder) first on sys.path, where this process has its
+        # own folder.
+        sys.path[0] = ''
         main = types.ModuleType('__main__')
         main.__dict__['__builtins__'] = __builtins__
         sys.modules['__main__'] = main

@@ -4,7 +4,9 @@
 // closing the worker ends its process. Each result is compared with a real `python3 -c` run.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PythonWorker, type SnippetResult } from './python-worker';
 
@@ -39,9 +41,20 @@ describe('the warm Python worker for test snippets', { skip: SKIP }, () => {
     { what: 'a syntax error', code: 'print(' },
     { what: 'sys.exit with a status', code: 'import sys\nprint("x")\nsys.exit(3)' },
     { what: 'sys.exit with a message', code: 'import sys\nsys.exit("bad input")' },
-    { what: '__name__, sys.argv and stdin', code: 'import sys\nprint(__name__, sys.argv, sys.stdin.read())', input: 'fed', args: ['a', 'b c'] },
-    { what: 'output written below Python (os.write)', code: 'import os\nos.write(1, b"raw\\n")\nos.write(2, b"raw err\\n")' },
-    { what: 'numpy, imported by the worker beforehand', code: 'import numpy as np\nprint(np.arange(6).reshape(2, 3).sum(0).tolist())' },
+    {
+      what: '__name__, sys.argv and stdin',
+      code: 'import sys\nprint(__name__, sys.argv, sys.stdin.read(), sys.path)',
+      input: 'fed',
+      args: ['a', 'b c'],
+    },
+    {
+      what: 'output written below Python (os.write)',
+      code: 'import os\nos.write(1, b"raw\\n")\nos.write(2, b"raw err\\n")',
+    },
+    {
+      what: 'numpy, imported by the worker beforehand',
+      code: 'import numpy as np\nprint(np.arange(6).reshape(2, 3).sum(0).tolist())',
+    },
   ];
   for (const s of SNIPPETS) {
     it(`gives what python3 -c gives: ${s.what}`, async () => {
@@ -50,6 +63,18 @@ describe('the warm Python worker for test snippets', { skip: SKIP }, () => {
       assert.equal(got.timedOut, false);
     });
   }
+
+  it('runs a script as python3 SCRIPT ARGS would: sys.argv, __file__, sys.path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'python-worker-'));
+    const script = join(dir, 'script.py');
+    writeFileSync(script, 'import sys\nprint(__name__, __file__, sys.argv, sys.path)\nsys.exit(len(sys.argv))\n');
+    const got = await worker.runScript(script, ['x', 'y z']);
+    const r = spawnSync(PYTHON, [script, 'x', 'y z'], { env: ENV, encoding: 'utf8' });
+    assert.deepEqual(
+      { stdout: got.stdout, stderr: got.stderr, status: got.status },
+      { stdout: r.stdout, stderr: r.stderr, status: r.status },
+    );
+  });
 
   it('runs each snippet on its own: nothing one leaves reaches the next', async () => {
     const first = await worker.run('import json, numpy\nleft = 1\njson.left = 2\nnumpy.left = 3\nprint("set")');
@@ -81,7 +106,9 @@ describe('the warm Python worker for test snippets', { skip: SKIP }, () => {
     const running = own.run('import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)');
     await new Promise((r) => setTimeout(r, 300));
     const childPid = Number(
-      spawnSync('pgrep', ['-P', String(workerPid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0],
+      spawnSync('pgrep', ['-P', String(workerPid)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')[0],
     );
     assert.ok(childPid > 0 && alive(childPid), 'the snippet runs in a child of the worker');
     await own.close();

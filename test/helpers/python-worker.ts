@@ -13,6 +13,13 @@ import { createInterface } from 'node:readline';
 import { sharedProcess } from './shared-process';
 
 const WORKER_SCRIPT = resolve(import.meta.dirname, 'python-worker.py');
+/** `python3 script args` inside a snippet: sys.argv and sys.path[0] as Python gives them to a script. */
+const RUN_SCRIPT = [
+  'import os, runpy, sys',
+  'sys.argv = sys.argv[1:]',
+  'sys.path[0] = os.path.dirname(os.path.realpath(sys.argv[0]))',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+].join('\n');
 /** How long a worker may take to import its modules before its first snippet. */
 const START_TIMEOUT_MS = 120_000;
 
@@ -111,6 +118,14 @@ export class PythonWorker {
     const result = this.queue.then(() => this.send(code, options));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Runs the script at `path` as `python3 path args...` would (sys.argv, __file__, sys.path[0]
+   * the script's folder), in a child of the warm worker.
+   */
+  runScript(path: string, args: string[] = [], options: Omit<SnippetOptions, 'args'> = {}): Promise<SnippetResult> {
+    return this.run(RUN_SCRIPT, { ...options, args: [path, ...args] });
   }
 
   private async send(code: string, options: SnippetOptions): Promise<SnippetResult> {
