@@ -18,6 +18,7 @@ exists when it forks; each child sets torch's thread count to what a fresh proce
 """
 
 import ctypes
+import gc
 import io
 import json
 import os
@@ -148,6 +149,9 @@ def serve(requests, request, threads, answer):
             open(path, 'wb').close()
         with open(paths[2], 'wb') as f:
             f.write(request.get('input', '').encode('utf-8'))
+        # Objects the parent made so far are left out of the child's garbage collections, which
+        # would otherwise write to every one of them and so copy their pages (copy-on-write).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             run_child(request, threads, *paths)
