@@ -48,7 +48,7 @@ test("the PyTorch export refuses, with the catalog's message, each case whose la
 test(
   "each PyTorch script builds the case with the catalog's output shape and trainable parameters",
   { skip: SKIP },
-  (t) => {
+  async (t) => {
     const exported = CASES.filter((c) => unsupportedOn(c, 'pytorch') === undefined);
     const dir = mkdtempSync(join(tmpdir(), 'layer-cases-export-'));
     const file = join(dir, 'scripts.json');
@@ -62,7 +62,7 @@ test(
         })),
       ),
     );
-    const out = pythonEval(
+    const out = await pythonEval(
       [
         'import contextlib, io, json, sys, torch',
         `cases = json.load(open(${JSON.stringify(file)}))`,

@@ -2,9 +2,12 @@
 // layout of the official application files (attribute layer_names; a group per layer with the
 // attribute weight_names, datasets `conv1_conv/kernel:0`) or Keras 3's `.weights.h5`
 // (`layers/<layer>/vars/<i>`). Values are seeded random numbers (moving variances positive).
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { findH5Python } from '../../training/keras-weights-file';
+import { pythonWorker } from './python-worker';
+
+/** The environment as this module loaded (what a spawned writer inherited). */
+const ENV = { ...process.env };
 
 export interface H5Layer {
   name: string;
@@ -39,12 +42,16 @@ with h5py.File(sys.argv[2], 'w') as f:
                 v.create_dataset(str(i), data=value(w['name'], w['shape']))
 `;
 
-/** Writes `layers` to `path` in Keras's layout; throws when no Python with h5py is found. */
-export function writeKerasH5(
+/**
+ * Writes `layers` to `path` in Keras's layout; rejects when no Python with h5py is found. The
+ * writer runs in the test process's warm Python (test/helpers/python-worker.ts: h5py and numpy
+ * imported once for all the files it writes).
+ */
+export async function writeKerasH5(
   path: string,
   layers: H5Layer[],
   options: { layout?: 'keras2' | 'keras3'; seed?: number; scale?: number } = {},
-): void {
+): Promise<void> {
   const python = findH5Python();
   if (!python) throw new Error('no Python with h5py and numpy');
   const specPath = `${path}.json`;
@@ -57,7 +64,8 @@ export function writeKerasH5(
       scale: options.scale ?? 0.05,
     }),
   );
-  const r = spawnSync(python, ['-c', WRITER, specPath, path], { encoding: 'utf8', timeout: 300_000 });
+  const worker = pythonWorker({ python, preload: ['h5py', 'numpy'], cwd: process.cwd(), env: ENV });
+  const r = await worker.run(WRITER, { args: [specPath, path], timeoutMs: 300_000 });
   if (r.status !== 0) throw new Error(`writing ${path} failed: ${r.stderr}`);
 }
 

@@ -101,21 +101,26 @@ function planFor(weightsFile: string) {
   return planModel(a, file)!;
 }
 
-test('a layer the file lacks: an error that names the file, the layer and the application', { skip: H5_SKIP }, () => {
-  const path = join(dir, 'partial.h5');
-  writeKerasH5(path, [CONV1]);
-  assert.throws(
-    () => applicationLayerWeights(planFor(path), join(dir, 'cache')),
-    (e: Error) => e.message.startsWith(`${path} has no weights for layer 'conv1_bn' of resnet50 (BatchNormalization)`),
-  );
-});
+test(
+  'a layer the file lacks: an error that names the file, the layer and the application',
+  { skip: H5_SKIP },
+  async () => {
+    const path = join(dir, 'partial.h5');
+    await writeKerasH5(path, [CONV1]);
+    assert.throws(
+      () => applicationLayerWeights(planFor(path), join(dir, 'cache')),
+      (e: Error) =>
+        e.message.startsWith(`${path} has no weights for layer 'conv1_bn' of resnet50 (BatchNormalization)`),
+    );
+  },
+);
 
 test(
   'a layer whose weights do not fit: an error with both counts and the shapes in the file',
   { skip: H5_SKIP },
-  () => {
+  async () => {
     const path = join(dir, 'gray.h5');
-    writeKerasH5(path, [{ ...CONV1, weights: [{ name: 'kernel', shape: [7, 7, 1, 64] }, CONV1.weights[1]!] }]);
+    await writeKerasH5(path, [{ ...CONV1, weights: [{ name: 'kernel', shape: [7, 7, 1, 64] }, CONV1.weights[1]!] }]);
     assert.throws(
       () => applicationLayerWeights(planFor(path), join(dir, 'cache')),
       (e: Error) =>
@@ -125,9 +130,9 @@ test(
   },
 );
 
-test("Keras 3's .weights.h5 layout is read too (layers/<name>/vars/<i>)", { skip: H5_SKIP }, () => {
+test("Keras 3's .weights.h5 layout is read too (layers/<name>/vars/<i>)", { skip: H5_SKIP }, async () => {
   const path = join(dir, 'k3.weights.h5');
-  writeKerasH5(
+  await writeKerasH5(
     path,
     [CONV1, { name: 'conv1_bn', weights: [4, 4, 4, 4].map((n, i) => ({ name: `w${i}`, shape: [n] })) }],
     {
@@ -154,49 +159,53 @@ test('a file h5py cannot open as HDF5 is refused at the run with the file named'
   );
 });
 
-test("VGG16's weights= loads into the layers it expands to, one by one, by Keras's names", { skip: H5_SKIP }, () => {
-  // VGG16 without the top at 32×32: 13 convolutions, 14,714,688 weights (a 59 MB file).
-  const filters = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
-  const names = [
-    ...[1, 2].map((i) => `block1_conv${i}`),
-    ...[1, 2].map((i) => `block2_conv${i}`),
-    ...[3, 4, 5].flatMap((b) => [1, 2, 3].map((i) => `block${b}_conv${i}`)),
-  ];
-  const layers = names.map((name, i) => ({
-    name,
-    weights: [
-      { name: 'kernel', shape: [3, 3, i === 0 ? 3 : filters[i - 1]!, filters[i]!] },
-      { name: 'bias', shape: [filters[i]!] },
-    ],
-  }));
-  const path = join(dir, 'vgg16_notop.h5');
-  writeKerasH5(path, layers);
-  const text = `model m {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights='${path}', trainable=False)\n  Flatten()\n  Dense(10, activation='softmax')\n}\n`;
-  const a = analyze(text, { baseDir: dir });
-  assert.deepEqual(
-    a.diagnostics.filter((d) => d.severity === 'error'),
-    [],
-  );
-  const plan = planModel(a, join(dir, 'm.model'))!;
-  // The pooling layers hold no weights and get no entry.
-  assert.deepEqual(
-    plan.applicationWeights?.map((w) => [w.layer, w.file]),
-    names.map((n) => [n, path]),
-  );
-  const loaded = applicationLayerWeights(plan, join(dir, 'cache'))!;
-  assert.deepEqual(
-    loaded.map((l) => [l.layer, l.tensors.map((t) => t.shape)]),
-    layers.map((l) => [l.name, l.weights.map((w) => w.shape)]),
-  );
-  // A VGG19 file for a VGG16 call: the layer it lacks is named.
-  const missing = analyze(text.replace('VGG16(include_top=False', 'VGG19(include_top=False'), { baseDir: dir });
-  assert.throws(
-    () => applicationLayerWeights(planModel(missing, join(dir, 'm.model'))!, join(dir, 'cache')),
-    (e: Error) =>
-      e.message ===
-      `${path} has no weights for layer 'block3_conv4' (Conv2D); is it the file of VGG19 without the top?`,
-  );
-});
+test(
+  "VGG16's weights= loads into the layers it expands to, one by one, by Keras's names",
+  { skip: H5_SKIP },
+  async () => {
+    // VGG16 without the top at 32×32: 13 convolutions, 14,714,688 weights (a 59 MB file).
+    const filters = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512];
+    const names = [
+      ...[1, 2].map((i) => `block1_conv${i}`),
+      ...[1, 2].map((i) => `block2_conv${i}`),
+      ...[3, 4, 5].flatMap((b) => [1, 2, 3].map((i) => `block${b}_conv${i}`)),
+    ];
+    const layers = names.map((name, i) => ({
+      name,
+      weights: [
+        { name: 'kernel', shape: [3, 3, i === 0 ? 3 : filters[i - 1]!, filters[i]!] },
+        { name: 'bias', shape: [filters[i]!] },
+      ],
+    }));
+    const path = join(dir, 'vgg16_notop.h5');
+    await writeKerasH5(path, layers);
+    const text = `model m {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights='${path}', trainable=False)\n  Flatten()\n  Dense(10, activation='softmax')\n}\n`;
+    const a = analyze(text, { baseDir: dir });
+    assert.deepEqual(
+      a.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    const plan = planModel(a, join(dir, 'm.model'))!;
+    // The pooling layers hold no weights and get no entry.
+    assert.deepEqual(
+      plan.applicationWeights?.map((w) => [w.layer, w.file]),
+      names.map((n) => [n, path]),
+    );
+    const loaded = applicationLayerWeights(plan, join(dir, 'cache'))!;
+    assert.deepEqual(
+      loaded.map((l) => [l.layer, l.tensors.map((t) => t.shape)]),
+      layers.map((l) => [l.name, l.weights.map((w) => w.shape)]),
+    );
+    // A VGG19 file for a VGG16 call: the layer it lacks is named.
+    const missing = analyze(text.replace('VGG16(include_top=False', 'VGG19(include_top=False'), { baseDir: dir });
+    assert.throws(
+      () => applicationLayerWeights(planModel(missing, join(dir, 'm.model'))!, join(dir, 'cache')),
+      (e: Error) =>
+        e.message ===
+        `${path} has no weights for layer 'block3_conv4' (Conv2D); is it the file of VGG19 without the top?`,
+    );
+  },
+);
 
 test("VGG16(weights='imagenet') not in Keras's cache: the vgg16 file, where to put it and where to get it", () => {
   const a = analyze("model m {\n  Input(shape=(32, 32, 3))\n  VGG16(include_top=False, weights='imagenet')\n}\n", {

@@ -132,9 +132,11 @@ function pixels(base64: string): { width: number; height: number; gray: number[]
 }
 
 describe('the test evaluation of each task, in both engines', () => {
-  it("bounds the reports alike: protocol.py's EVALUATION_LIMITS are protocol.ts's", { skip: SKIP }, () => {
+  it("bounds the reports alike: protocol.py's EVALUATION_LIMITS are protocol.ts's", { skip: SKIP }, async () => {
     const py = JSON.parse(
-      pythonEval('import json; from modelspec_torch import protocol; print(json.dumps(protocol.EVALUATION_LIMITS))'),
+      await pythonEval(
+        'import json; from modelspec_torch import protocol; print(json.dumps(protocol.EVALUATION_LIMITS))',
+      ),
     );
     assert.deepEqual(py, { ...EVALUATION_LIMITS });
   });

@@ -44,7 +44,7 @@ async function writeWeightsFile(): Promise<void> {
   const model = await buildModel({ model: lowerModel(a.model!) as RunSpec['model'] }, 1);
   const weights = kerasOrderedWeights(model).map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
   model.dispose();
-  writeKerasH5(weightsFile, layersOfWeights(weights), { seed: 3, scale: 0.03 });
+  await writeKerasH5(weightsFile, layersOfWeights(weights), { seed: 3, scale: 0.03 });
 }
 
 function specFor(backend: string): RunSpec {

@@ -107,7 +107,7 @@ test(
     }
     const file = join(mkdtempSync(join(tmpdir(), 'layer-outputs-')), 'cases.json');
     writeFileSync(file, JSON.stringify(computed.map(({ tfjs: _, ...rest }) => rest)));
-    pythonEval(
+    await pythonEval(
       [
         'import json, numpy as np, torch',
         'from modelspec_torch.model import KerasSequential, load_keras_weights',

@@ -4,7 +4,6 @@
 // test/cli/lr-find.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   DEFAULT_LR_FIND,
   formatLearningRate,
@@ -15,7 +14,7 @@ import {
 } from '../../training/lr-find';
 import { lrFindSettings } from '../../training/lr-find-session';
 import type { LrFindSettings } from '../../training/protocol';
-import { PYTHON, PYTHON_DIR, SKIP } from './torch/helpers';
+import { PYTHON_DIR, SKIP, pythonEval } from './torch/helpers';
 
 /** What an engine's loop emits for these raw losses (the TS rule), and why it stopped. */
 function simulate(settings: LrFindSettings, losses: number[]): { points: LrPoint[]; stop?: string } {
@@ -121,7 +120,7 @@ test('settings are checked with what is wrong', () => {
 test(
   'the PyTorch engine applies the same rule: same schedule, smoothed losses and stopping step',
   { skip: SKIP },
-  () => {
+  async () => {
     const settings = { ...DEFAULT_LR_FIND, steps: 150 };
     const losses = syntheticLosses(settings);
     const script = `
@@ -132,13 +131,9 @@ args = json.loads(sys.stdin.read())
 points, why = simulate(args['settings'], args['losses'])
 print(json.dumps({'points': points, 'stopped': why is not None}))
 `;
-    const r = spawnSync(PYTHON!, ['-c', script, PYTHON_DIR], {
-      input: JSON.stringify({ settings, losses }),
-      encoding: 'utf8',
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-    });
-    assert.equal(r.status, 0, r.stderr);
-    const py = JSON.parse(r.stdout) as { points: Omit<LrPoint, 'type'>[]; stopped: boolean };
+    // Fails with the snippet's traceback where it fails (pythonEval: the engine's test Python).
+    const out = await pythonEval(script, { input: JSON.stringify({ settings, losses }), args: [PYTHON_DIR] });
+    const py = JSON.parse(out) as { points: Omit<LrPoint, 'type'>[]; stopped: boolean };
     const ts = simulate(settings, losses);
     assert.equal(py.stopped, ts.stop !== undefined);
     assert.equal(py.points.length, ts.points.length, 'both stop after the same batch');

@@ -77,9 +77,9 @@ before(async () => {
   await selectBackend('tfjs:wasm');
 });
 
-test("both engines' lists of the layers a mask passes through are the same", { skip: SKIP }, () => {
+test("both engines' lists of the layers a mask passes through are the same", { skip: SKIP }, async () => {
   const python = JSON.parse(
-    pythonEval(
+    await pythonEval(
       'import json\nfrom modelspec_torch.layers_base import MASK_PASSING\nprint(json.dumps(sorted(MASK_PASSING)))',
     ),
   ) as string[];
@@ -138,7 +138,7 @@ test('padded sequences after Masking give the unpadded outputs, on both engines'
   }
   const file = join(mkdtempSync(join(tmpdir(), 'masking-')), 'cases.json');
   writeFileSync(file, JSON.stringify(cases));
-  pythonEval(
+  await pythonEval(
     [
       'import json, numpy as np, torch',
       'from modelspec_torch.model import KerasSequential, load_keras_weights',

@@ -55,7 +55,7 @@ interface Job {
 type Output = { shape: number[]; values: number[] };
 
 /** Every job in one Python process (torch's import takes seconds): each model's layers built as the engine builds them. */
-function torchRunAll(jobs: Job[]): Output[] {
+async function torchRunAll(jobs: Job[]): Promise<Output[]> {
   const code = [
     'import json, sys, torch',
     'from modelspec_torch.model import build_layer',
@@ -76,7 +76,7 @@ function torchRunAll(jobs: Job[]): Output[] {
     '    out.append({"shape": list(x.shape), "values": x.flatten().tolist()})',
     'print(json.dumps(out))',
   ].join('\n');
-  return JSON.parse(pythonEval(code)) as Output[];
+  return JSON.parse(await pythonEval(code)) as Output[];
 }
 
 /** Runs jobs in an engine: collects them, then runs them all at once (torch: one process). */

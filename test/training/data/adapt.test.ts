@@ -5,7 +5,6 @@
 // computes the expected numbers from the same bytes: np.mean / np.var over the reduced axes.
 
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,10 @@ import { analyze } from '../../../language/analysis/analyze';
 import { lowerModel } from '../../../language/lowering';
 import { adaptNormalization } from '../../../training/data/adapt';
 import type { PreparedData } from '../../../training/protocol';
+import { pythonWorker } from '../../helpers/python-worker';
+
+/** The environment as the file loaded (what a spawned python3 inherited). */
+const ENV = { ...process.env };
 
 const N = 12;
 const SHAPE = [4, 3, 2];
@@ -44,7 +47,7 @@ function model(layers: string) {
 }
 
 /** numpy's mean and variance of the first `rows` samples, x · 1/255 · scale + offset, over `axis` (the reduced axes). */
-function numpyStats(rows: number, scale: number, offset: number, axis: string) {
+async function numpyStats(rows: number, scale: number, offset: number, axis: string) {
   const code = [
     'import json, sys, numpy as np',
     `x = np.fromfile(${JSON.stringify(xPath)}, dtype=np.uint8).reshape(${N}, 4, 3, 2)[:${rows}].astype(np.float64)`,
@@ -52,7 +55,9 @@ function numpyStats(rows: number, scale: number, offset: number, axis: string) {
     `m, v = np.mean(x, axis=${axis}), np.var(x, axis=${axis})`,
     'print(json.dumps({"mean": np.ravel(m).tolist(), "variance": np.ravel(v).tolist(), "shape": list(np.shape(m))}))',
   ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8' });
+  // numpy imported once for the test process's snippets (test/helpers/python-worker.ts).
+  const worker = pythonWorker({ python: '/usr/bin/python3', preload: ['numpy'], cwd: process.cwd(), env: ENV });
+  const r = await worker.run(code);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { mean: number[]; variance: number[]; shape: number[] };
 }
@@ -64,29 +69,29 @@ function close(got: number[], want: number[], what: string) {
   );
 }
 
-test('axis=-1: one mean and variance per channel, over samples, rows and columns', () => {
+test('axis=-1: one mean and variance per channel, over samples, rows and columns', async () => {
   const [a] = adaptNormalization(model('  Normalization()'), data(0));
-  const want = numpyStats(N, 1, 0, '(0, 1, 2)');
+  const want = await numpyStats(N, 1, 0, '(0, 1, 2)');
   assert.deepEqual(a!.shape, [2]);
   close(a!.mean, want.mean, 'mean');
   close(a!.variance, want.variance, 'variance');
 });
 
-test('axis=(1, 2): one per pixel position, row-major; validation_split leaves out the last quarter', () => {
+test('axis=(1, 2): one per pixel position, row-major; validation_split leaves out the last quarter', async () => {
   const [a] = adaptNormalization(model('  Normalization(axis=(1, 2))'), data(0.25));
-  const want = numpyStats(9, 1, 0, '(0, 3)');
+  const want = await numpyStats(9, 1, 0, '(0, 3)');
   assert.deepEqual(a!.shape, [4, 3]);
   assert.deepEqual(want.shape, [4, 3]);
   close(a!.mean, want.mean, 'mean');
   close(a!.variance, want.variance, 'variance');
 });
 
-test('axis=None after Rescaling and RandomFlip: one mean and variance of the rescaled images', () => {
+test('axis=None after Rescaling and RandomFlip: one mean and variance of the rescaled images', async () => {
   const [a] = adaptNormalization(
     model('  Rescaling(2.0, offset=-1)\n  RandomFlip()\n  Normalization(axis=None)'),
     data(0),
   );
-  const want = numpyStats(N, 2, -1, 'None');
+  const want = await numpyStats(N, 2, -1, 'None');
   assert.deepEqual(a!.shape, []);
   close(a!.mean, want.mean, 'mean');
   close(a!.variance, want.variance, 'variance');

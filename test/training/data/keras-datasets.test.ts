@@ -16,10 +16,23 @@ import { readPickle } from '../../../training/data/pickle';
 import type { SourceRef } from '../../../training/data/types';
 import { probeSource } from '../../../language/data/probe';
 import { resolved, withEnv } from './helpers';
+import { pythonWorker } from '../../helpers/python-worker';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'keras_datasets.py');
 const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
-const python = (...args: string[]) => execFileSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8' });
+/** The process environment as the test file loaded (tests change it inside withEnv only). */
+const ENV = { ...process.env };
+/**
+ * Runs python/keras_datasets.py with these arguments (numpy imported once for the test process:
+ * test/helpers/python-worker.ts); resolves with its stdout, rejects with its traceback.
+ */
+async function python(...args: string[]): Promise<string> {
+  const worker = pythonWorker({ python: '/usr/bin/python3', preload: ['numpy'], cwd: process.cwd(), env: ENV });
+  const r = await worker.runScript(SCRIPT, args);
+  if (r.status !== 0)
+    throw new Error(`keras_datasets.py ${args.join(' ')} failed (${r.signal ?? r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const isolated = (kerasHome: string, extra: Record<string, string | undefined> = {}) => ({
   KERAS_HOME: kerasHome,
@@ -42,9 +55,9 @@ async function prepare(train: SourceRef, test: SourceRef | undefined, inputShape
 const int32s = (path: string) => Array.from(new Int32Array(new Uint8Array(readFileSync(path)).buffer));
 
 /** A fake Keras home whose CIFAR-10 is where Keras 3 extracts it; returns it and Keras's arrays. */
-function kerasHomeWithCifar() {
+async function kerasHomeWithCifar() {
   const work = temp('cifar-src');
-  python('cifar', work);
+  await python('cifar', work);
   const home = temp('keras-home');
   const target = join(home, 'datasets', 'cifar-10-batches-py-target');
   mkdirSync(target, { recursive: true });
@@ -83,7 +96,7 @@ function checkCifar(
 }
 
 test("cifar10: read from Keras 3's cache layout exactly as keras.datasets.cifar10.load_data() returns it, offline", async () => {
-  const { home, work, expected } = kerasHomeWithCifar();
+  const { home, work, expected } = await kerasHomeWithCifar();
   await withEnv(isolated(home), async () => {
     const { data, messages } = await prepare(
       { name: 'cifar10', args: {} },
@@ -134,7 +147,7 @@ test('cifar10 offline with nothing on the machine: the message lists the files, 
 
 test("cifar10 download: the archive from a local server, verified, kept and extracted in Keras's layout", async () => {
   const work = temp('cifar-src');
-  python('cifar', work);
+  await python('cifar', work);
   const archive = join(work, 'cifar-10-python.tar.gz');
   const requests: string[] = [];
   const server = createServer((req, res) => {
@@ -183,7 +196,7 @@ const IMDB_CASES: ({ length: number } & Record<string, number | null>)[] = [
 
 test("imdb: load_data()'s shuffle (numpy's RandomState(113)), start/oov/index_from, maxlen and num_words, then pad_sequences", async () => {
   const work = temp('imdb-src');
-  python('imdb', work, JSON.stringify(IMDB_CASES));
+  await python('imdb', work, JSON.stringify(IMDB_CASES));
   const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as {
     raw_train: number[][];
     train: number[][];
@@ -234,7 +247,7 @@ test("imdb: load_data()'s shuffle (numpy's RandomState(113)), start/oov/index_fr
 
 test("imdb: a copy that does not match Keras's published SHA-256 is not used; without a length the checker says what to write", async () => {
   const work = temp('imdb-src');
-  python('imdb', work, '[]');
+  await python('imdb', work, '[]');
   const home = temp('keras-home');
   mkdirSync(join(home, 'datasets'), { recursive: true });
   writeFileSync(join(home, 'datasets', 'imdb.npz'), readFileSync(join(work, 'imdb.npz')));
@@ -268,7 +281,7 @@ test("the pickle reader refuses any global but numpy's array constructors, as Ke
 
 test("mnist: Keras's mnist.npz (savez_compressed) in Keras's cache is read as load_data() gives it; offline, the message names it", async () => {
   const work = temp('mnist-src');
-  python('mnist', work);
+  await python('mnist', work);
   const home = temp('keras-home');
   mkdirSync(join(home, 'datasets'), { recursive: true });
   writeFileSync(join(home, 'datasets', 'mnist.npz'), readFileSync(join(work, 'mnist.npz')));
@@ -317,7 +330,7 @@ test("mnist: Keras's mnist.npz (savez_compressed) in Keras's cache is read as lo
 
 test("cifar100: label_mode='fine' and 'coarse' as keras.datasets.cifar100.load_data() gives them, from torchvision's folder under MODELSPEC_DATA_DIRS", async () => {
   const work = temp('cifar100-src');
-  python('cifar100', work);
+  await python('cifar100', work);
   const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as Record<string, number[]>;
   await withEnv(isolated(temp('keras-home'), { MODELSPEC_DATA_DIRS: work }), async () => {
     for (const mode of ['fine', 'coarse']) {
@@ -358,7 +371,7 @@ test('reuters: one shuffle of all newswires (seed 113), the last test_split for 
     { length: 8, num_words: 12, skip_top: 3, maxlen: 10, test_split: 0.3, seed: 4 },
   ];
   const work = temp('reuters-src');
-  python('reuters', work, JSON.stringify(cases));
+  await python('reuters', work, JSON.stringify(cases));
   const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as {
     train: number[][];
     y_train: number[];
@@ -394,7 +407,7 @@ test('reuters: one shuffle of all newswires (seed 113), the last test_split for 
 
 test("boston_housing and california_housing (version='small'): the same rows, split and targets as load_data()", async () => {
   const work = temp('housing-src');
-  python('housing', work);
+  await python('housing', work);
   const expected = JSON.parse(readFileSync(join(work, 'expected.json'), 'utf8')) as Record<
     string,
     Record<'x_train' | 'y_train' | 'x_test' | 'y_test', number[]>
@@ -453,8 +466,8 @@ test("boston_housing and california_housing (version='small'): the same rows, sp
 
 test('damaged files never crash the readers: every single-byte change and every cut of a CIFAR pickle and an IMDB .npz is a clear error or a value', async () => {
   const work = temp('fuzz-src');
-  python('cifar', work);
-  python('imdb', work, '[]');
+  await python('cifar', work);
+  await python('imdb', work, '[]');
   const { readCifarBatch } = await import('../../../training/data/cifar');
   const { readNpz } = await import('../../../training/data/npz');
   const cases: [string, (path: string) => Promise<unknown>][] = [

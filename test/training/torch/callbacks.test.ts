@@ -115,7 +115,7 @@ test('ModelCheckpoint(save_best_only) saves exactly the improving epochs to best
 test(
   'EarlyStopping(restore_best_weights) leaves the best epoch weights, the ones ModelCheckpoint saved',
   { skip: SKIP },
-  () => {
+  async () => {
     const dir = tempDir();
     const spec = mlpSpec(dir);
     spec.fit.epochs = 8;
@@ -137,7 +137,7 @@ test(
       ofType(events, 'checkpoint').map((c) => c.epoch),
       [1],
     );
-    const same = pythonEval(`
+    const same = await pythonEval(`
 import numpy as np
 a = np.load(${JSON.stringify(join(spec.runDir, 'keras_weights.npz'))})
 b = np.load(${JSON.stringify(join(spec.runDir, 'best', 'keras_weights.npz'))})

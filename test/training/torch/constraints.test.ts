@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { SKIP, dense, layer, mlpSpec, pythonEval, tempDir, train } from './helpers';
 
-test('NonNeg and MaxNorm kernel constraints hold on the trained weights', { skip: SKIP }, () => {
+test('NonNeg and MaxNorm kernel constraints hold on the trained weights', { skip: SKIP }, async () => {
   const dir = tempDir();
   const spec = mlpSpec(dir, { n: 200 });
   spec.model.config.layers = [
@@ -19,7 +19,7 @@ test('NonNeg and MaxNorm kernel constraints hold on the trained weights', { skip
   spec.fit.mixedPrecision = false;
   const { status, stderr } = train(dir, spec);
   assert.equal(status, 0, stderr);
-  const out = pythonEval(`
+  const out = await pythonEval(`
 import numpy as np
 a = np.load(${JSON.stringify(join(spec.runDir, 'keras_weights.npz'))})
 k0, k1 = a['arr_0'], a['arr_2']

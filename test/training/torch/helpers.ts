@@ -12,6 +12,7 @@ import { Random } from '../../../training/engines/tfjs/random';
 import type { RunEvent, RunSpec, TensorFile } from '../../../training/protocol';
 import { taskOfSpec } from '../../../training/run-task';
 import { kerasLayer } from '../../helpers/keras-defaults';
+import { pythonWorker, type SnippetOptions } from '../../helpers/python-worker';
 import { oncePerRun } from '../../helpers/run-cache';
 
 export const PYTHON_DIR = resolve('python');
@@ -220,9 +221,20 @@ export function mlpSpec(
   };
 }
 
-/** Runs a Python snippet with the engine importable; returns its stdout (throws on failure). */
-export function pythonEval(code: string): string {
-  const r = spawnSync(PYTHON!, ['-c', code], { cwd: PYTHON_DIR, env: ENV, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+/**
+ * Runs a Python snippet with the engine importable; resolves with its stdout (rejects with its
+ * traceback). The snippets run in this test process's warm Python (test/helpers/python-worker.ts:
+ * torch imported once, a forked child per snippet) rather than a `python3 -c` each.
+ */
+export async function pythonEval(code: string, options: SnippetOptions = {}): Promise<string> {
+  const r = await pythonWorker({ python: PYTHON!, preload: ['torch', 'numpy'], cwd: PYTHON_DIR, env: ENV }).run(
+    code,
+    options,
+  );
+  if (r.status !== 0) {
+    throw new Error(
+      `python failed${r.timedOut ? ` (timed out after ${(options.timeoutMs ?? 60_000) / 1000} s)` : ''}: ${r.stderr}`,
+    );
+  }
   return r.stdout;
 }

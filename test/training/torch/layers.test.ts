@@ -122,9 +122,9 @@ test("every layer case builds with the catalog's output shapes and parameter cou
 
 /** What the tests below ask the engine's modules directly, in one Python process (one torch import). */
 let engineFacts: { layers: string[]; leakyRelu: number[]; logSoftmax: number[] } | undefined;
-function askEngine(): NonNullable<typeof engineFacts> {
+async function askEngine(): Promise<NonNullable<typeof engineFacts>> {
   engineFacts ??= JSON.parse(
-    pythonEval(
+    await pythonEval(
       [
         'import json, torch',
         'from modelspec_torch.model import LAYERS',
@@ -137,10 +137,14 @@ function askEngine(): NonNullable<typeof engineFacts> {
   return engineFacts;
 }
 
-test("the engine's layer table is the catalog's torch support, plus InputLayer and Functional", { skip: SKIP }, () => {
-  // Functional: a layer-graph application's nested model (layers_graph.py), built from the same table.
-  assert.deepEqual(askEngine().layers, ['Functional', 'InputLayer', ...layerClassesFor('torch')].sort());
-});
+test(
+  "the engine's layer table is the catalog's torch support, plus InputLayer and Functional",
+  { skip: SKIP },
+  async () => {
+    // Functional: a layer-graph application's nested model (layers_graph.py), built from the same table.
+    assert.deepEqual((await askEngine()).layers, ['Functional', 'InputLayer', ...layerClassesFor('torch')].sort());
+  },
+);
 
 const samePadding: [KerasLayerConfig, number[], number[]][] = [];
 for (const [h, w] of [
@@ -175,8 +179,9 @@ test("'same' padding with stride 2 gives TF's ceil(n / 2) on odd sizes, for conv
 test(
   "keras.activations.leaky_relu (negative_slope 0.2) and log_softmax (axis -1) compute Keras's formulas",
   { skip: SKIP },
-  () => {
-    const out = [askEngine().leakyRelu, askEngine().logSoftmax];
+  async () => {
+    const facts = await askEngine();
+    const out = [facts.leakyRelu, facts.logSoftmax];
     const x = [-2, 0.5, 3];
     const leaky = x.map((v) => (v > 0 ? v : 0.2 * v));
     const logSumExp = Math.log(x.reduce((sum, v) => sum + Math.exp(v), 0));
