@@ -170,7 +170,14 @@ const runDir = mkdtempSync(join(tmpdir(), 'modelspec-test-run-'));
 // The webview tests' screenshots for review (test/helpers/review-screenshots.ts) are taken by the
 // whole run and skipped by --unit (their CPU is the inner loop's), unless MODELSPEC_SCREENSHOTS says.
 const screenshots = process.env.MODELSPEC_SCREENSHOTS ?? (unit ? '0' : '1');
-const env = { ...process.env, MODELSPEC_TEST_RUN_DIR: runDir, MODELSPEC_SCREENSHOTS: screenshots };
+// MODELSPEC_TEST_BUILT: the bundles (dist/, media/dist/) are current, built above; a test file
+// run on its own builds what it needs itself.
+const env = {
+  ...process.env,
+  MODELSPEC_TEST_RUN_DIR: runDir,
+  MODELSPEC_SCREENSHOTS: screenshots,
+  MODELSPEC_TEST_BUILT: '1',
+};
 
 // Each file's time in earlier runs (scripts/test-timings.mjs), to split the groups evenly.
 const TIMINGS = 'out/test-bundles/timings.json';
