@@ -6,8 +6,8 @@
 // itself when idle for MODELSPEC_WARM_IDLE seconds (default 300) or when this process goes.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import type { EngineChoice } from './engines/detect';
+import { setChildRef } from '../common/child-ref';
 import { engineCommand } from './run-process';
 import { STOP_ON_EOF_ENV, WARM_READY } from './protocol';
 
@@ -28,19 +28,6 @@ function keyOf(choice: EngineChoice): string {
 
 function running(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null && !child.killed;
-}
-
-type Unrefable = { unref?: () => void; ref?: () => void };
-
-/** Whether the streams and the process keep this process's event loop alive. */
-function setRef(child: ChildProcess, ref: boolean): void {
-  for (const s of [child.stdin, child.stdout, child.stderr] as (Writable | Readable | null)[]) {
-    const handle = s as unknown as Unrefable | null;
-    if (ref) handle?.ref?.();
-    else handle?.unref?.();
-  }
-  if (ref) child.ref();
-  else child.unref();
 }
 
 /**
@@ -79,7 +66,7 @@ export function prestartEngine(choice: EngineChoice, idleSeconds?: number): void
     if (pool.get(key)?.child === child) pool.delete(key);
   });
   child.stdin?.on('error', () => undefined);
-  setRef(child, false);
+  setChildRef(child, false);
   pool.set(key, { child, ready });
 }
 
@@ -99,7 +86,7 @@ export function takeWarmEngine(choice: EngineChoice): ChildProcess | undefined {
   const child = pool.get(key)?.child;
   pool.delete(key);
   if (!child || !running(child) || !child.stdin?.writable) return undefined;
-  setRef(child, true);
+  setChildRef(child, true);
   return child;
 }
 

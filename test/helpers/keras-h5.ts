@@ -6,9 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { findH5Python } from '../../training/keras-weights-file';
 import { pythonWorker } from './python-worker';
 
-/** The environment as this module loaded (what a spawned writer inherited). */
-const ENV = { ...process.env };
-
 export interface H5Layer {
   name: string;
   weights: { name: string; shape: number[] }[];
@@ -64,7 +61,7 @@ export async function writeKerasH5(
       scale: options.scale ?? 0.05,
     }),
   );
-  const worker = pythonWorker({ python, preload: ['h5py', 'numpy'], cwd: process.cwd(), env: ENV });
+  const worker = pythonWorker({ python, preload: ['h5py', 'numpy'] });
   const r = await worker.run(WRITER, { args: [specPath, path], timeoutMs: 300_000 });
   if (r.status !== 0) throw new Error(`writing ${path} failed: ${r.stderr}`);
 }

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setChildRef } from '../../common/child-ref';
 import { sharedProcess } from './shared-process';
 
 const WORKER_SCRIPT = resolve(import.meta.dirname, 'python-worker.py');
@@ -97,7 +98,7 @@ export class PythonWorker {
       );
       failed(this.ended);
       process.off('exit', this.onExit);
-      this.setRef(false);
+      setChildRef(this.child, false);
     };
     this.child.on('error', (e) => end(`could not start: ${e.message}`));
     this.child.on('exit', (code, signal) => end(`ended (${signal ?? `status ${code}`})`));
@@ -110,7 +111,7 @@ export class PythonWorker {
       () => clearTimeout(startTimer),
     );
     // An idle worker does not keep the test process alive; a snippet in flight does (run()).
-    this.setRef(false);
+    setChildRef(this.child, false);
   }
 
   /** Runs `code` as `python3 -c code` would; resolves with its result (a failure is a result too). */
@@ -129,7 +130,7 @@ export class PythonWorker {
   }
 
   private async send(code: string, options: SnippetOptions): Promise<SnippetResult> {
-    this.setRef(true);
+    setChildRef(this.child, true);
     try {
       await this.ready;
       if (this.ended) throw this.ended;
@@ -157,7 +158,7 @@ export class PythonWorker {
       const { id: _, ...result } = await answer;
       return result;
     } finally {
-      this.setRef(false);
+      setChildRef(this.child, false);
     }
   }
 
@@ -170,25 +171,18 @@ export class PythonWorker {
     await gone;
     clearTimeout(kill);
   }
-
-  /** Whether the worker's process and pipes keep this process's event loop alive. */
-  private setRef(ref: boolean): void {
-    type Unrefable = { ref?: () => void; unref?: () => void };
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) {
-      const handle = s as unknown as Unrefable | null;
-      if (ref) handle?.ref?.();
-      else handle?.unref?.();
-    }
-    if (ref) this.child.ref();
-    else this.child.unref();
-  }
 }
+
+/** The environment as the test file loaded: tests change it only inside a test (withEnv). */
+const LOADED_ENV = { ...process.env };
 
 /**
  * The worker for these options in this test process: shared by the files of a group (closed by
- * its last hook), else this file's own (ended when the process exits).
+ * its last hook), else this file's own (ended when the process exits). By default Debian's
+ * /usr/bin/python3, in the current folder, with the environment the test file loaded with.
  */
-export function pythonWorker(options: PythonWorkerOptions): PythonWorker {
+export function pythonWorker(given: Pick<PythonWorkerOptions, 'preload'> & Partial<PythonWorkerOptions>): PythonWorker {
+  const options: PythonWorkerOptions = { python: '/usr/bin/python3', cwd: process.cwd(), env: LOADED_ENV, ...given };
   const shared = sharedProcess();
   const key = `python-worker ${JSON.stringify(options)}`;
   const existing = shared?.resources.get(key) ?? local.get(key);

@@ -15,9 +15,6 @@ import { adaptNormalization } from '../../../training/data/adapt';
 import type { PreparedData } from '../../../training/protocol';
 import { pythonWorker } from '../../helpers/python-worker';
 
-/** The environment as the file loaded (what a spawned python3 inherited). */
-const ENV = { ...process.env };
-
 const N = 12;
 const SHAPE = [4, 3, 2];
 const dir = mkdtempSync(join(tmpdir(), 'adapt-'));
@@ -56,7 +53,7 @@ async function numpyStats(rows: number, scale: number, offset: number, axis: str
     'print(json.dumps({"mean": np.ravel(m).tolist(), "variance": np.ravel(v).tolist(), "shape": list(np.shape(m))}))',
   ].join('\n');
   // numpy imported once for the test process's snippets (test/helpers/python-worker.ts).
-  const worker = pythonWorker({ python: '/usr/bin/python3', preload: ['numpy'], cwd: process.cwd(), env: ENV });
+  const worker = pythonWorker({ preload: ['numpy'] });
   const r = await worker.run(code);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { mean: number[]; variance: number[]; shape: number[] };

@@ -20,14 +20,12 @@ import { pythonWorker } from '../../helpers/python-worker';
 
 const SCRIPT = join(import.meta.dirname, 'python', 'keras_datasets.py');
 const temp = (what: string) => mkdtempSync(join(tmpdir(), `modelspec-${what}-`));
-/** The process environment as the test file loaded (tests change it inside withEnv only). */
-const ENV = { ...process.env };
 /**
  * Runs python/keras_datasets.py with these arguments (numpy imported once for the test process:
  * test/helpers/python-worker.ts); resolves with its stdout, rejects with its traceback.
  */
 async function python(...args: string[]): Promise<string> {
-  const worker = pythonWorker({ python: '/usr/bin/python3', preload: ['numpy'], cwd: process.cwd(), env: ENV });
+  const worker = pythonWorker({ preload: ['numpy'] });
   const r = await worker.runScript(SCRIPT, args);
   if (r.status !== 0)
     throw new Error(`keras_datasets.py ${args.join(' ')} failed (${r.signal ?? r.status}):\n${r.stderr}`);
