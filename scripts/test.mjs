@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
 import { balance, removeGroupEntries, writeGroupEntry } from './test-groups.mjs';
 
@@ -179,6 +179,35 @@ const env = {
   MODELSPEC_TEST_BUILT: '1',
 };
 
+// One PyTorch engine server for the run (test/helpers/torch-server-process.ts): the engine
+// commands the tests start are forks of one Python that imported torch once (as `modelspec
+// tune`'s trials are) rather than a Python each. MODELSPEC_TEST_TORCH_SERVER=0 runs them cold.
+const torchServer = process.env.MODELSPEC_TEST_TORCH_SERVER === '0' ? undefined : await startTorchServer();
+if (torchServer?.socket) env.MODELSPEC_TORCH_SERVER = torchServer.socket;
+
+async function startTorchServer() {
+  const [{ bundle }] = await bundleTests(['test/helpers/torch-server-process.ts']);
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.on('error', () => undefined);
+  const socket = await new Promise((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(''), 120_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      resolve(out.split('\n')[0].trim());
+    });
+    child.once('exit', () => resolve(''));
+  });
+  // Nothing more is read from it; its stdin ending (end of the run, or this process dying) ends it.
+  child.stdout.destroy();
+  return { socket, child };
+}
+
 // Each file's time in earlier runs (scripts/test-timings.mjs), to split the groups evenly.
 const TIMINGS = 'out/test-bundles/timings.json';
 const timings = existsSync(TIMINGS) ? JSON.parse(readFileSync(TIMINGS, 'utf8')) : {};
@@ -235,6 +264,13 @@ const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
 const first = runFiles(concurrent, concurrency, true);
 const second = runFiles(serial, 1, false);
+if (torchServer) {
+  torchServer.child.stdin.end();
+  await new Promise((resolve) => {
+    if (torchServer.child.exitCode !== null) resolve();
+    torchServer.child.once('exit', resolve);
+  });
+}
 rmSync(runDir, { recursive: true, force: true });
 removeGroupEntries(process.pid);
 process.exit(first || second);

@@ -8,7 +8,8 @@
 //   -u  unbuffered stdout (events stream line by line; -E ignores PYTHONUNBUFFERED),
 //   -c  a bootstrap that drops the working-directory entry ('') from sys.path before importing
 //       anything that is not built in, puts the engine's own folder first and runs the module
-//       as `python -m` would.
+//       as `python -m` would (python/modelspec_start.py; with MODELSPEC_TORCH_SERVER set, an
+//       engine command runs in a child of that fork server instead: engines/torch-server.ts).
 // This works on every Python 3 (unlike -P, 3.11+). Not -I/-s: they also drop the user's
 // site-packages, where `pip install --user torch` puts torch; that folder is the user's own,
 // not the project's. The working directory itself is left as the caller's, since run specs and
@@ -33,8 +34,8 @@ const BOOTSTRAP = [
   'import sys',
   "sys.path[:] = [p for p in sys.path if p != '']",
   'sys.path.insert(0, sys.argv.pop(1))',
-  'import runpy',
-  "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)",
+  'import modelspec_start',
+  'modelspec_start.main()',
 ].join('; ');
 
 /**

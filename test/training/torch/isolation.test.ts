@@ -58,6 +58,8 @@ function markers(dir: string): string[] {
 function userEnv(dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: dir, MODELSPEC_CACHE: join(dir, '.cache') };
   delete env.MODELSPEC_PYTHON;
+  // Nor an engine server (the test run has one): this is about how a cold engine starts.
+  delete env.MODELSPEC_TORCH_SERVER;
   if (process.platform !== 'win32') env.PATH = `:${dirname(PYTHON!)}:${process.env.PATH ?? ''}`;
   return env;
 }
