@@ -24,9 +24,6 @@ export interface TuneArgs {
 
 export async function tune(args: TuneArgs): Promise<number> {
   const s = style(colourFor(process.stderr));
-  const say = (line: string, styled: (t: string) => string = (t) => t) => {
-    if (!args.json) writeQuietly(process.stderr, styled(printable(line)) + '\n');
-  };
   let session: TuneSession;
   try {
     session = await startTune({
@@ -39,7 +36,8 @@ export async function tune(args: TuneArgs): Promise<number> {
       backend: args.backend,
       sampler: process.env.MODELSPEC_TUNE_SAMPLER === 'typescript' ? 'typescript' : 'auto',
       log: (line) => {
-        if (!args.json && process.env.MODELSPEC_DEBUG) say(line, s.dim);
+        // On stderr even with --json (stdout is the JSON stream).
+        if (process.env.MODELSPEC_DEBUG) writeQuietly(process.stderr, s.dim(printable(line)) + '\n');
       },
     });
   } catch (e) {

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findTorch } from '../engines/detect';
+import { findTorch, type EngineChoice } from '../engines/detect';
+import { startTorchServer, TORCH_SERVER_ENV, type TorchServer } from '../engines/torch-server';
 import { createRunFolder } from '../files';
 import type { RunEvent, TrialRunEvent, TuneEvent } from '../protocol';
 import { timestamp } from '../run-spec';
@@ -124,6 +125,12 @@ export class TuneSession {
   readonly done: Promise<TuneSummary>;
   private readonly listeners = new Set<TuneListener>();
   private readonly running = new Set<RunSession>();
+  /**
+   * The PyTorch engine's fork server for the trials after the first torch one (engines/
+   * torch-server.ts): each trial is an engine start, and torch is then imported once per
+   * search instead of once per trial. Undefined until a trial runs on torch.
+   */
+  private torchServer: Promise<TorchServer | undefined> | undefined;
   private readonly names: string[];
   private stopRequested = false;
   private killRequested = false;
@@ -230,6 +237,7 @@ export class TuneSession {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, settings.parallel) }, (_, slot) => worker(slot)));
+    await (await this.torchServer)?.close();
     try {
       await this.sampler.close();
     } catch (e) {
@@ -283,6 +291,14 @@ export class TuneSession {
     };
     if (this.gpus > 1) env.CUDA_VISIBLE_DEVICES = String(slot % this.gpus);
     return env;
+  }
+
+  private startTorchServer(choice: EngineChoice): void {
+    if (this.torchServer || choice.engine !== 'torch' || !choice.python || process.env[TORCH_SERVER_ENV]) return;
+    this.torchServer = startTorchServer(choice.python, { why: (m) => this.opts.log?.(m) });
+    void this.torchServer.then(
+      (server) => server && this.opts.log?.('the next trials start in a PyTorch engine server (torch loaded once)'),
+    );
   }
 
   private async runTrial(asked: AskedTrial, slot: number): Promise<void> {
@@ -342,7 +358,8 @@ export class TuneSession {
           // Later executions start from other initial weights: the mean says more than one run.
           seed: execution > 1 && plan.fit.seed !== undefined ? plan.fit.seed + execution - 1 : undefined,
           trial: { number, execution, tuneDir: this.tuneDir, hyperparameters },
-          env: this.slotEnv(slot),
+          env: { ...this.slotEnv(slot), ...(await this.torchServer)?.env },
+          onEngine: (_spec, choice) => this.startTorchServer(choice),
           log: this.opts.log,
         });
       } catch (e) {

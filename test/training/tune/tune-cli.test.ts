@@ -78,7 +78,10 @@ function jsonLines(stdout: string): Streamed[] {
     .map((l) => JSON.parse(l) as Streamed);
 }
 
-function tuneSync(args: string[], env: NodeJS.ProcessEnv = {}): { events: Streamed[]; seconds: number } {
+function tuneSync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { events: Streamed[]; seconds: number; stderr: string } {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [CLI, 'tune', ...args, '--json'], {
     encoding: 'utf8',
@@ -87,7 +90,7 @@ function tuneSync(args: string[], env: NodeJS.ProcessEnv = {}): { events: Stream
     env: { ...process.env, MODELSPEC_CACHE: CACHE, ...env },
   });
   assert.equal(r.status, 0, `modelspec tune failed:\n${r.stderr}`);
-  return { events: jsonLines(r.stdout), seconds: (Date.now() - t0) / 1000 };
+  return { events: jsonLines(r.stdout), seconds: (Date.now() - t0) / 1000, stderr: r.stderr };
 }
 
 const tuneEvents = (events: Streamed[]) => events.filter((e): e is TuneEvent => !('execution' in e));
@@ -264,8 +267,13 @@ describe('modelspec tune', { skip: noOptuna }, () => {
       'torch',
       "    max_trials: 8\n    algorithm: 'bayesian'\n    pruning: True\n    seed: 3",
     );
-    const { events, seconds } = tuneSync([file, '--backend', 'torch', '--out', join(dir, 'runs')]);
+    // Without the test run's engine server: the search starts its own for the trials after the first.
+    const { events, seconds, stderr } = tuneSync([file, '--backend', 'torch', '--out', join(dir, 'runs')], {
+      MODELSPEC_TORCH_SERVER: '',
+      MODELSPEC_DEBUG: '1',
+    });
     timings['torch bayesian, parallel 1'] = seconds;
+    assert.match(stderr, /the next trials start in a PyTorch engine server \(torch loaded once\)/);
     const started = ofType(events, 'tune_started')[0]!;
     assert.match(started.samplerDetail, /\(TPESampler, MedianPruner\)/);
     const rows = checkSearch(started.tuneDir, events, { trials: 8, sampler: 'optuna' });
