@@ -179,33 +179,34 @@ const env = {
   MODELSPEC_TEST_BUILT: '1',
 };
 
-// One PyTorch engine server for the run (test/helpers/torch-server-process.ts): the engine
-// commands the tests start are forks of one Python that imported torch once (as `modelspec
-// tune`'s trials are) rather than a Python each. MODELSPEC_TEST_TORCH_SERVER=0 runs them cold.
-const torchServer = process.env.MODELSPEC_TEST_TORCH_SERVER === '0' ? undefined : await startTorchServer();
-if (torchServer?.socket) env.MODELSPEC_TORCH_SERVER = torchServer.socket;
+// What the run's test processes share (test/helpers/run-services.ts): the PyTorch engine server
+// (engine commands are forks of one Python that imported torch once, as `modelspec tune`'s trials
+// are) and the Python worker for test snippets. MODELSPEC_TEST_SHARED_PYTHON=0 leaves them out:
+// every engine command and test worker then starts its own Python.
+const services = process.env.MODELSPEC_TEST_SHARED_PYTHON === '0' ? undefined : await startServices();
+if (services) Object.assign(env, services.env);
 
-async function startTorchServer() {
-  const [{ bundle }] = await bundleTests(['test/helpers/torch-server-process.ts']);
+async function startServices() {
+  const [{ bundle }] = await bundleTests(['test/helpers/run-services.ts']);
   const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   child.on('error', () => undefined);
-  const socket = await new Promise((resolve) => {
+  const line = await new Promise((resolve) => {
     let out = '';
     const timer = setTimeout(() => resolve(''), 120_000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
       if (!out.includes('\n')) return;
       clearTimeout(timer);
-      resolve(out.split('\n')[0].trim());
+      resolve(out.split('\n')[0]);
     });
     child.once('exit', () => resolve(''));
   });
   // Nothing more is read from it; its stdin ending (end of the run, or this process dying) ends it.
   child.stdout.destroy();
-  return { socket, child };
+  return { env: line ? JSON.parse(line) : {}, child };
 }
 
 // Each file's time in earlier runs (scripts/test-timings.mjs), to split the groups evenly.
@@ -264,11 +265,11 @@ const concurrent = files.filter((f) => !(f in SERIAL));
 const serial = files.filter((f) => f in SERIAL);
 const first = runFiles(concurrent, concurrency, true);
 const second = runFiles(serial, 1, false);
-if (torchServer) {
-  torchServer.child.stdin.end();
+if (services) {
+  services.child.stdin.end();
   await new Promise((resolve) => {
-    if (torchServer.child.exitCode !== null) resolve();
-    torchServer.child.once('exit', resolve);
+    if (services.child.exitCode !== null) resolve();
+    services.child.once('exit', resolve);
   });
 }
 rmSync(runDir, { recursive: true, force: true });

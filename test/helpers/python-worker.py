@@ -1,6 +1,13 @@
 """A warm Python for test snippets (test/helpers/python-worker.ts starts it).
 
     python3 python-worker.py MODULE...
+    python3 python-worker.py --listen SOCKET MODULE...
+
+The second form is the test run's shared worker (scripts/test.mjs starts it once): it imports what
+of MODULE... is installed, prints {"ready", "loaded"} and then serves each connection to the Unix
+socket SOCKET as the first form serves its stdin and stdout, in a child forked for that connection
+(so the test processes share the imports, not a process). A connection first sends one line
+{"cwd", "env"}: its snippets' working folder and environment. The server ends when its stdin ends.
 
 Imports MODULE... once (torch costs about 1.5 s of CPU per import), then reads requests, one JSON
 object a line on stdin: {"id", "code", "input", "args", "timeout"}. Each snippet runs in a child
@@ -24,6 +31,7 @@ import json
 import os
 import select
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -120,14 +128,15 @@ def exit_code(e):
 
 
 class Requests:
-    """Request lines read straight from fd 0 (unbuffered, so a forked child inherits none)."""
+    """Request lines read straight from a descriptor (unbuffered, so a forked child inherits none)."""
 
-    def __init__(self):
+    def __init__(self, fd=0):
+        self.fd = fd
         self.pending = b''
         self.ended = False
 
     def read_some(self):
-        chunk = os.read(0, 1 << 16)
+        chunk = os.read(self.fd, 1 << 16)
         if not chunk:
             self.ended = True
         self.pending += chunk
@@ -160,13 +169,13 @@ def serve(requests, request, threads, answer):
         deadline = time.monotonic() + request.get('timeout', 60.0)
         try:
             while True:
-                watched = [pidfd] if requests.ended else [pidfd, 0]
+                watched = [pidfd] if requests.ended else [pidfd, requests.fd]
                 ready, _, _ = select.select(
                     watched, [], [], max(0.0, deadline - time.monotonic())
                 )
                 if pidfd in ready:
                     break
-                if 0 in ready:
+                if requests.fd in ready:
                     requests.read_some()
                     if requests.ended:  # the test process is gone: so is the snippet
                         os.kill(pid, signal.SIGKILL)
@@ -200,7 +209,19 @@ def serve(requests, request, threads, answer):
     return True
 
 
+def serve_requests(requests, threads, answer):
+    """Answers requests until their stream ends."""
+    while True:
+        line = requests.next_line()
+        if line is None:
+            return 0
+        if line.strip() and not serve(requests, json.loads(line), threads, answer):
+            return 0
+
+
 def main():
+    if sys.argv[1:2] == ['--listen']:
+        return listen(sys.argv[2], sys.argv[3:])
     die_with_parent()
     # Answers go out through a descriptor of their own; fd 1 is never written by this process.
     answers = os.fdopen(os.dup(1), 'w', encoding='utf-8')
@@ -211,13 +232,61 @@ def main():
         answers.flush()
 
     answer({'ready': True})
-    requests = Requests()
+    return serve_requests(Requests(), threads, answer)
+
+
+def listen(path, names):
+    """The shared worker: one forked child per connection, each a worker as main()'s."""
+    die_with_parent()
+    loaded = []
+    for name in names:
+        try:
+            __import__(name)
+            loaded.append(name)
+        except ImportError:
+            pass
+    threads = preload(loaded)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # connection children are reaped by the kernel
+    print(json.dumps({'ready': True, 'loaded': loaded}), flush=True)
     while True:
-        line = requests.next_line()
-        if line is None:
+        ready, _, _ = select.select([server, 0], [], [])
+        if 0 in ready and not os.read(0, 4096):
+            server.close()
+            os.unlink(path)
             return 0
-        if line.strip() and not serve(requests, json.loads(line), threads, answer):
-            return 0
+        if server in ready:
+            conn, _ = server.accept()
+            if os.fork() == 0:
+                server.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os._exit(serve_connection(conn, threads))
+            conn.close()
+
+
+def serve_connection(conn, threads):
+    """In a connection's child: its {"cwd", "env"} line, then its requests, until it closes."""
+    fd = conn.fileno()
+    requests = Requests(fd)
+    hello = requests.next_line()
+    if hello is None:
+        return 0
+    setup = json.loads(hello)
+    os.chdir(setup['cwd'])
+    os.environ.clear()
+    os.environ.update(setup['env'])
+    # The child's end of the connection dies with it; the test process closing it ends this child.
+
+    def answer(message):
+        conn.sendall((json.dumps(message) + '\n').encode('utf-8'))
+
+    answer({'ready': True})
+    try:
+        return serve_requests(requests, threads, answer)
+    except (BrokenPipeError, ConnectionResetError):
+        return 0
 
 
 if __name__ == '__main__':

@@ -6,9 +6,14 @@
 // Test files that share a process (scripts/test-groups.mjs) share the worker
 // (test/helpers/shared-process.ts), which the group's closer ends; a file run alone ends its own
 // when the process exits (and the worker ends itself when its stdin closes, whatever the cause).
+// Where the test run has a shared worker (MODELSPEC_TEST_PYTHON_WORKER, started by scripts/test.mjs
+// with the torch, numpy and h5py imports done), a worker for /usr/bin/python3 is a connection to
+// it instead of a process: the snippets run just the same, in children forked for this connection.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { setChildRef } from '../../common/child-ref';
 import { sharedProcess } from './shared-process';
@@ -33,6 +38,8 @@ export interface PythonWorkerOptions {
   cwd: string;
   /** The snippets' environment (the worker's own). */
   env: NodeJS.ProcessEnv;
+  /** A process of its own even where the test run has a shared worker (its own tests). */
+  own?: boolean;
 }
 
 export interface SnippetOptions {
@@ -57,61 +64,132 @@ interface Answer extends SnippetResult {
   id: number;
 }
 
+/** The run's shared worker: its socket, interpreter and what it has imported (scripts/test.mjs). */
+interface SharedWorker {
+  socket: string;
+  python: string;
+  loaded: string[];
+}
+
+function sharedWorker(): SharedWorker | undefined {
+  const given = process.env.MODELSPEC_TEST_PYTHON_WORKER;
+  return given ? (JSON.parse(given) as SharedWorker) : undefined;
+}
+
+/** How a PythonWorker talks to its worker: a process of its own, or a connection to the shared one. */
+interface Channel {
+  input: Writable;
+  output: Readable;
+  /** Resolves with why it ended (the process exited, the connection closed). */
+  ended: Promise<string>;
+  describe: string;
+  kill(): void;
+  hold(held: boolean): void;
+  isEnded(): boolean;
+}
+
+function processChannel(options: PythonWorkerOptions, onStderr: (text: string) => void): Channel {
+  const child = spawn(options.python, [WORKER_SCRIPT, ...options.preload], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => onStderr(chunk.toString('utf8')));
+  const ended = new Promise<string>((res) => {
+    child.on('error', (e) => res(`could not start: ${e.message}`));
+    child.on('exit', (code, signal) => res(`ended (${signal ?? `status ${code}`})`));
+  });
+  return {
+    input: child.stdin!,
+    output: child.stdout!,
+    ended,
+    describe: `${options.python} ${WORKER_SCRIPT} ${options.preload.join(' ')}`,
+    kill: () => child.kill('SIGKILL'),
+    hold: (held) => setChildRef(child, held),
+    isEnded: () => child.exitCode !== null || child.signalCode !== null,
+  };
+}
+
+function connectionChannel(shared: SharedWorker, options: PythonWorkerOptions): Channel {
+  const socket = createConnection(shared.socket);
+  let closed = false;
+  const ended = new Promise<string>((res) => {
+    socket.on('error', (e) => res(`connection failed: ${e.message}`));
+    socket.on('close', () => {
+      closed = true;
+      res('ended (its connection closed)');
+    });
+  });
+  // The connection's first line: where and with what environment its snippets run.
+  socket.write(`${JSON.stringify({ cwd: options.cwd, env: options.env })}\n`);
+  return {
+    input: socket,
+    output: socket,
+    ended,
+    describe: `the test run's shared Python worker (${shared.socket})`,
+    kill: () => socket.destroy(),
+    hold: (held) => (held ? socket.ref() : socket.unref()),
+    isEnded: () => closed,
+  };
+}
+
 /** One warm Python; snippets run one after another, each in its own forked child. */
 export class PythonWorker {
-  private readonly child: ChildProcess;
+  private readonly channel: Channel;
   private readonly ready: Promise<void>;
-  private readonly waiting = new Map<number, (answer: Answer) => void>();
+  private readonly waiting = new Map<number, (answer: Answer | undefined) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private stderr = '';
   private ended: Error | undefined;
-  private readonly onExit = () => this.child.kill('SIGKILL');
+  private readonly onExit = () => this.channel.kill();
 
   constructor(readonly options: PythonWorkerOptions) {
-    this.child = spawn(options.python, [WORKER_SCRIPT, ...options.preload], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const shared = sharedWorker();
+    this.channel =
+      shared &&
+      !options.own &&
+      shared.python === options.python &&
+      options.preload.every((m) => shared.loaded.includes(m))
+        ? connectionChannel(shared, options)
+        : processChannel(options, (text) => {
+            this.stderr = (this.stderr + text).slice(-8192);
+          });
     // A worker left running by a test that failed or a process that exits early dies with it.
     process.once('exit', this.onExit);
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8192);
-    });
     let started: () => void;
     let failed: (e: Error) => void;
     this.ready = new Promise<void>((res, rej) => {
       started = res;
       failed = rej;
     });
-    const lines = createInterface({ input: this.child.stdout! });
+    const lines = createInterface({ input: this.channel.output });
     lines.on('line', (line) => {
       const message = JSON.parse(line) as Answer | { ready: true };
       if ('ready' in message) return started();
       this.waiting.get(message.id)?.(message);
       this.waiting.delete(message.id);
     });
-    const end = (why: string) => {
+    void this.channel.ended.then((why) => {
+      this.ended ??= new Error(`the test Python worker (${this.channel.describe}) ${why}; its stderr:\n${this.stderr}`);
+      failed(this.ended);
+      for (const settle of this.waiting.values()) settle(undefined);
+      process.off('exit', this.onExit);
+      this.channel.hold(false);
+    });
+    const startTimer = setTimeout(() => {
       this.ended ??= new Error(
-        `the test Python worker (${options.python} ${WORKER_SCRIPT} ${options.preload.join(' ')}) ${why}; its stderr:\n${this.stderr}`,
+        `the test Python worker (${this.channel.describe}) did not import ${options.preload.join(', ')} within ${START_TIMEOUT_MS / 1000} s`,
       );
       failed(this.ended);
-      process.off('exit', this.onExit);
-      setChildRef(this.child, false);
-    };
-    this.child.on('error', (e) => end(`could not start: ${e.message}`));
-    this.child.on('exit', (code, signal) => end(`ended (${signal ?? `status ${code}`})`));
-    const startTimer = setTimeout(() => {
-      end(`did not import ${options.preload.join(', ')} within ${START_TIMEOUT_MS / 1000} s`);
-      this.child.kill('SIGKILL');
+      this.channel.kill();
     }, START_TIMEOUT_MS);
     void this.ready.then(
       () => clearTimeout(startTimer),
       () => clearTimeout(startTimer),
     );
     // An idle worker does not keep the test process alive; a snippet in flight does (run()).
-    setChildRef(this.child, false);
+    this.channel.hold(false);
   }
 
   /** Runs `code` as `python3 -c code` would; resolves with its result (a failure is a result too). */
@@ -130,7 +208,7 @@ export class PythonWorker {
   }
 
   private async send(code: string, options: SnippetOptions): Promise<SnippetResult> {
-    setChildRef(this.child, true);
+    this.channel.hold(true);
     try {
       await this.ready;
       if (this.ended) throw this.ended;
@@ -139,36 +217,30 @@ export class PythonWorker {
       const answer = new Promise<Answer>((res, rej) => {
         // The worker kills a snippet past its timeout itself; this is for a worker that hangs.
         const backstop = setTimeout(() => {
-          this.child.kill('SIGKILL');
+          this.channel.kill();
           rej(new Error(`the test Python worker did not answer within ${timeoutMs / 1000 + 30} s`));
         }, timeoutMs + 30_000);
-        const onExit = () => {
-          clearTimeout(backstop);
-          rej(this.ended);
-        };
-        this.child.once('exit', onExit);
         this.waiting.set(id, (a) => {
           clearTimeout(backstop);
-          this.child.off('exit', onExit);
-          res(a);
+          if (a) res(a);
+          else rej(this.ended);
         });
       });
       const request = { id, code, input: options.input ?? '', args: options.args ?? [], timeout: timeoutMs / 1000 };
-      this.child.stdin!.write(`${JSON.stringify(request)}\n`);
+      this.channel.input.write(`${JSON.stringify(request)}\n`);
       const { id: _, ...result } = await answer;
       return result;
     } finally {
-      setChildRef(this.child, false);
+      this.channel.hold(false);
     }
   }
 
   /** Ends the worker (and a snippet it is running) and waits for it to go. */
   async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const gone = new Promise<void>((res) => this.child.once('exit', () => res()));
-    this.child.stdin!.end(); // the worker exits when its stdin ends
-    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await gone;
+    if (this.channel.isEnded()) return;
+    this.channel.input.end(); // the worker exits when its stdin (or connection) ends
+    const kill = setTimeout(() => this.channel.kill(), 5_000);
+    await this.channel.ended;
     clearTimeout(kill);
   }
 }

@@ -1,0 +1,60 @@
+// What scripts/test.mjs starts once for a test run, before the test processes, so that they
+// share imports instead of each paying for them (torch alone is over a second of CPU):
+// - the PyTorch engine server (training/engines/torch-server.ts): every engine command of the
+//   run (trainings, probes, evaluations) is a fork of one Python that imported torch, as
+//   `modelspec tune`'s trials are;
+// - the shared Python worker for test snippets (test/helpers/python-worker.py --listen), which
+//   the test processes connect to instead of starting a worker each.
+// Prints one JSON line, the environment to give the test processes (a service that could not
+// start is left out: the tests then start their own Pythons), and ends both when its stdin ends.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { findTorch } from '../../training/engines/detect';
+import { startTorchServer } from '../../training/engines/torch-server';
+import { oncePerRun } from './run-cache';
+
+const why = (m: string) => process.stderr.write(`test/helpers/run-services.ts: ${m}\n`);
+
+// The interpreter the tests' engines use (test/training/torch/helpers.ts asks the same key).
+const torchPython = await oncePerRun('torch-python', async () => (await findTorch()).probe?.python);
+const server = torchPython ? await startTorchServer(torchPython, { why }) : undefined;
+
+/** The shared snippet worker, for the interpreter pythonWorker() uses by default. */
+async function startSharedWorker(): Promise<{ env: string; close: () => void } | undefined> {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'modelspec-python-worker-'));
+  const socket = join(dir, 'worker.sock');
+  const script = resolve(import.meta.dirname, 'python-worker.py');
+  const child = spawn(python, [script, '--listen', socket, 'torch', 'numpy', 'h5py'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const line = await new Promise<string | undefined>((res) => {
+    createInterface({ input: child.stdout! }).once('line', res);
+    child.once('exit', () => res(undefined));
+    child.once('error', () => res(undefined));
+  });
+  if (!line) {
+    why('the shared Python worker did not start; each test process starts its own');
+    return undefined;
+  }
+  const { loaded } = JSON.parse(line) as { loaded: string[] };
+  return { env: JSON.stringify({ socket, python, loaded }), close: () => child.stdin!.end() };
+}
+
+const worker = await startSharedWorker();
+const env: Record<string, string> = {
+  ...server?.env,
+  ...(worker ? { MODELSPEC_TEST_PYTHON_WORKER: worker.env } : {}),
+};
+process.stdout.write(`${JSON.stringify(env)}\n`);
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  worker?.close();
+  await server?.close();
+  process.exit(0);
+});
