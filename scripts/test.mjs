@@ -182,8 +182,13 @@ const env = {
 // What the run's test processes share (test/helpers/run-services.ts): the PyTorch engine server
 // (engine commands are forks of one Python that imported torch once, as `modelspec tune`'s trials
 // are) and the Python worker for test snippets. MODELSPEC_TEST_SHARED_PYTHON=0 leaves them out:
-// every engine command and test worker then starts its own Python.
-const services = process.env.MODELSPEC_TEST_SHARED_PYTHON === '0' ? undefined : await startServices();
+// every engine command and test worker then starts its own Python. A run inside a test run
+// (test/architecture/test-runner.test.ts) uses the outer run's.
+const services =
+  process.env.MODELSPEC_TEST_SHARED_PYTHON === '0' ||
+  (process.env.MODELSPEC_TORCH_SERVER && process.env.MODELSPEC_TEST_PYTHON_WORKER)
+    ? undefined
+    : await startServices();
 if (services) Object.assign(env, services.env);
 
 async function startServices() {

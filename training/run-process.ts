@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../common/package-root';
 import type { EngineChoice } from './engines/detect';
 import { pythonModuleCommand } from './engines/python-command';
+import { TORCH_SERVER_ENV } from './engines/torch-server';
 import { releasePrepared } from './data/cache-lock';
 import { writeEnginePid } from './engine-pid';
 import { takeWarmEngine } from './warm-engine';
@@ -55,7 +56,8 @@ export function startRun(
   const specPath = join(spec.runDir, 'spec.json');
   writeFileAtomic(specPath, JSON.stringify({ ...spec, fit: { ...spec.fit, engineReason: choice.reason } }, null, 2));
   // A warm engine (one process per run, already loaded) when there is one for this choice; a
-  // data-parallel run starts its launcher cold (it starts its workers itself).
+  // data-parallel run starts its launcher cold, not in an engine server either (it starts its
+  // workers itself, below its own process).
   const parallel = spec.fit.devices * spec.fit.nnodes > 1;
   // A tune trial's own engine variables (its share of the cores) need a fresh process.
   const ownEnv = extraEnv !== undefined && Object.keys(extraEnv).length > 0;
@@ -66,6 +68,7 @@ export function startRun(
     child.stdin!.write(specPath + '\n');
   } else {
     const { command, args, env } = engineCommand(choice, specPath);
+    if (parallel) delete env[TORCH_SERVER_ENV];
     child = spawn(command, args, {
       env: { ...env, ...extraEnv, [STOP_ON_EOF_ENV]: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
