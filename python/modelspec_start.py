@@ -58,6 +58,8 @@ def run_on_server(path: str, module: str, argv: List[str]) -> Optional[int]:
     conn = _connect(path)
     if conn is None:
         return None
+    umask = os.umask(0o022)  # read it (the only way), then put it back
+    os.umask(umask)
     header = json.dumps(
         {
             'executable': sys.executable,
@@ -65,6 +67,7 @@ def run_on_server(path: str, module: str, argv: List[str]) -> Optional[int]:
             'argv': argv,
             'cwd': os.getcwd(),
             'env': dict(os.environ),
+            'umask': umask,
         }
     ).encode('utf-8')
     child: List[int] = []

@@ -35,11 +35,13 @@ import sys
 import threading
 from typing import Dict, List, Optional, Tuple
 
-# Variables that torch, OpenMP, BLAS or the dynamic loader read when they load (not later): a
-# child of this server has loaded them already, under the server's values. CUDA reads its
-# variables when CUDA starts, which the server never does, so CUDA_VISIBLE_DEVICES (a tune trial's
-# GPU) may differ.
-IMPORT_ENV_PREFIXES = ('OMP_', 'KMP_', 'GOMP_', 'MKL_', 'OPENBLAS_', 'GOTO', 'LD_', 'PYTORCH_', 'TORCH_', 'MALLOC_')
+# Variables read when Python, torch, OpenMP, BLAS or the dynamic loader start (not later): a child
+# of this server has started under the server's values (the locale: Python's stdio encoding).
+# CUDA reads its variables when CUDA starts, which the server never does, so CUDA_VISIBLE_DEVICES
+# (a tune trial's GPU) may differ.
+IMPORT_ENV_PREFIXES = (
+    'OMP_', 'KMP_', 'GOMP_', 'MKL_', 'OPENBLAS_', 'GOTO', 'LD_', 'PYTORCH_', 'TORCH_', 'MALLOC_', 'LC_', 'LANG',
+)
 
 READY = 'modelspec-server-ready'  # engines/torch-server.ts waits for this line on stderr
 MAX_REQUEST = 4 * 1024 * 1024  # the environment and arguments of one command
@@ -60,6 +62,8 @@ class Request:
         argv = header.get('argv')
         self.argv = [str(a) for a in argv] if isinstance(argv, list) else []
         self.cwd = str(header.get('cwd', ''))
+        umask = header.get('umask')
+        self.umask = umask if isinstance(umask, int) else None
         env = header.get('env')
         self.env = {str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {}
         self.fds = fds
@@ -267,6 +271,8 @@ def become(request: Request) -> int:
         if fd > 2:
             os.close(fd)
     os.chdir(request.cwd)
+    if request.umask is not None:
+        os.umask(request.umask)
     os.environ.clear()
     os.environ.update(request.env)
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
