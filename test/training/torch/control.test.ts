@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { RunEvent, RunSpec } from '../../../training/protocol';
-import { SKIP, mlpSpec, ofType, parseLines, startRun, tempDir, writeSpec } from './helpers';
+import type { RunSpec } from '../../../training/protocol';
+import { SKIP, mlpSpec, ofType, parseLines, startRun, tempDir, watchRun, writeSpec } from './helpers';
 
 /** A long run: one-sample batches, many of them. */
 function longSpec(dir: string): RunSpec {
@@ -16,34 +16,15 @@ function longSpec(dir: string): RunSpec {
   return spec;
 }
 
-/** Collects stdout events; resolves `until` when a predicate first holds. */
-function watch(child: ChildProcess) {
-  const events: RunEvent[] = [];
-  let buffer = '';
-  const waiters: { pred: (e: RunEvent[]) => boolean; resolve: () => void }[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const cut = buffer.lastIndexOf('\n');
-    if (cut < 0) return;
-    events.push(...parseLines(buffer.slice(0, cut)));
-    buffer = buffer.slice(cut + 1);
-    for (const w of waiters.splice(0)) w.pred(events) ? w.resolve() : waiters.push(w);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = (pred: (e: RunEvent[]) => boolean) =>
-    new Promise<void>((resolve) => (pred(events) ? resolve() : waiters.push({ pred, resolve })));
-  return { events, until, exited };
-}
-
 async function stopsWithinABatch(send: (child: ChildProcess) => void, reason: RegExp) {
   const dir = tempDir();
   const spec = longSpec(dir);
   const child = startRun(writeSpec(dir, spec));
-  const run = watch(child);
+  const run = watchRun(child);
   await run.until((e) => ofType(e, 'batch').length >= 2);
   const sentAt = Date.now();
   send(child);
-  const code = await run.exited;
+  const { code } = await run.exited;
   const elapsed = Date.now() - sentAt;
   assert.equal(code, 0);
   const stopped = ofType(run.events, 'stopped')[0]!;
@@ -72,7 +53,7 @@ test('kill -9 mid-run leaves events.jsonl with complete JSON lines', { skip: SKI
   const dir = tempDir();
   const spec = longSpec(dir);
   const child = startRun(writeSpec(dir, spec));
-  const run = watch(child);
+  const run = watchRun(child);
   await run.until((e) => ofType(e, 'batch').length >= 3);
   child.kill('SIGKILL');
   await run.exited;

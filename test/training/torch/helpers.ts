@@ -73,6 +73,30 @@ export function runPython(args: string[], options: { input?: string; timeoutMs?:
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+/**
+ * Follows a run started in the background: its stdout events as they come, `until` a predicate
+ * on them first holds, and how the process ended.
+ */
+export function watchRun(child: ChildProcess) {
+  const events: RunEvent[] = [];
+  let buffer = '';
+  const waiters: { pred: (e: RunEvent[]) => boolean; resolve: () => void }[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const cut = buffer.lastIndexOf('\n');
+    if (cut < 0) return;
+    events.push(...parseLines(buffer.slice(0, cut)));
+    buffer = buffer.slice(cut + 1);
+    for (const w of waiters.splice(0)) w.pred(events) ? w.resolve() : waiters.push(w);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const until = (pred: (e: RunEvent[]) => boolean) =>
+    new Promise<void>((resolve) => (pred(events) ? resolve() : waiters.push({ pred, resolve })));
+  return { events, until, exited };
+}
+
 /** Starts a run in the background (for stop and kill tests). */
 export function startRun(specPath: string): ChildProcess {
   const { command, args, env } = engine([specPath]);

@@ -9,8 +9,7 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pythonModuleCommand } from '../../../training/engines/python-command';
 import { startTorchServer, type TorchServer } from '../../../training/engines/torch-server';
-import type { RunEvent } from '../../../training/protocol';
-import { PYTHON, PYTHON_DIR, SKIP, mlpSpec, ofType, parseLines, tempDir, writeSpec } from './helpers';
+import { PYTHON, PYTHON_DIR, SKIP, mlpSpec, ofType, parseLines, tempDir, watchRun, writeSpec } from './helpers';
 
 let server: TorchServer | undefined;
 before(async () => {
@@ -58,24 +57,11 @@ function longRun(env: NodeJS.ProcessEnv) {
   spec.fit.epochs = 50;
   const c = command([writeSpec(dir, spec)], env);
   const child = spawn(c.command, c.args, { cwd: PYTHON_DIR, env: c.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: RunEvent[] = [];
-  let buffer = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const batches = new Promise<void>((resolve) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const cut = buffer.lastIndexOf('\n');
-      if (cut < 0) return;
-      events.push(...parseLines(buffer.slice(0, cut)));
-      buffer = buffer.slice(cut + 1);
-      if (ofType(events, 'batch').length >= 2) resolve();
-    });
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, events, batches, exited, spec, stderr: () => stderr };
+  const run = watchRun(child);
+  const batches = run.until((e) => ofType(e, 'batch').length >= 2);
+  return { child, events: run.events, batches, exited: run.exited, spec, stderr: () => stderr };
 }
 
 describe('the PyTorch engine fork server', { skip: SKIP }, () => {
