@@ -323,7 +323,9 @@ def main(argv: List[str]) -> int:
         return 2
     request = serve(argv[0])
     if request is None:
-        return 0
+        # Nothing to flush or close: skip tearing down torch's modules (0.4 s of CPU).
+        sys.stderr.flush()
+        os._exit(0)
     end_child(become(request))
     return 0  # not reached: end_child ends the process
 
