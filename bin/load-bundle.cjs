@@ -15,7 +15,10 @@ const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
  */
 function loadBundle(file) {
   // Node maps stack traces only for modules its own loader compiled: with source maps on, load normally.
-  if (process.sourceMapsEnabled || process.execArgv.includes('--enable-source-maps')) {
+  // import() in the bundle (built-ins loaded at first use) needs Node's loader, which vm offers only
+  // in newer Node releases (vm.constants); older ones load the bundle without the cache.
+  const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (!importModuleDynamically || process.sourceMapsEnabled || process.execArgv.includes('--enable-source-maps')) {
     require(file);
     return false;
   }
@@ -26,7 +29,7 @@ function loadBundle(file) {
   } catch {
     // No cache (not built, or removed): a normal compile.
   }
-  const fn = vm.compileFunction(source, PARAMS, { filename: file, cachedData });
+  const fn = vm.compileFunction(source, PARAMS, { filename: file, cachedData, importModuleDynamically });
   const used = cachedData !== undefined && fn.cachedDataRejected === false;
   if (process.env.MODELSPEC_DEBUG_CODE_CACHE === '1') {
     process.stderr.write(`modelspec: code cache ${used ? 'used' : 'not used'} for ${file}\n`);
