@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../dist/cli.cjs');
+require('./load-bundle.cjs').loadBundle(require('node:path').join(__dirname, '../dist/cli.cjs'));

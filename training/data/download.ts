@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, type ReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { get as httpGet, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import type { get as httpGet, IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
@@ -192,7 +192,14 @@ function request(
   options: DownloadOptions,
   redirects = 5,
 ): Promise<IncomingMessage> {
-  const get = url.startsWith('https:') ? httpsGet : url.startsWith('http:') ? httpGet : undefined;
+  // Loaded at the first download, not at every CLI and language server start (http, https and tls
+  // cost ~15 ms of CPU to load); require(), since import() would need the bundle loaded by Node's loader.
+  const load = createRequire(import.meta.url);
+  const get: typeof httpGet | undefined = url.startsWith('https:')
+    ? load('node:https').get
+    : url.startsWith('http:')
+      ? load('node:http').get
+      : undefined;
   if (!get) return Promise.reject(new HttpStatusError(`unsupported URL (use http:// or https://)`));
   return new Promise((resolve, reject) => {
     const req = get(url, { headers: { 'User-Agent': 'modelspec', ...headers }, signal: options.signal }, (res) => {
