@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 import runpy
+import select
 import signal
 import socket
 import struct
 import sys
+import time
 from typing import List, Optional
 
 SERVER_ENV = 'MODELSPEC_TORCH_SERVER'
@@ -50,6 +52,23 @@ def _lines(conn: socket.socket):
             buffer += chunk
         line, buffer = buffer.split(b'\n', 1)
         yield line.decode('utf-8', 'replace')
+
+
+def _wait_for(pid: int) -> None:
+    """Waits for a process that is not this one's child to end."""
+    try:
+        fd = os.pidfd_open(pid)  # Linux 5.3+: readable once the process has ended
+    except (AttributeError, OSError):
+        while True:  # elsewhere: poll
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+    try:
+        select.select([fd], [], [])
+    finally:
+        os.close(fd)
 
 
 def run_on_server(path: str, module: str, argv: List[str]) -> Optional[int]:
@@ -104,7 +123,10 @@ def run_on_server(path: str, module: str, argv: List[str]) -> Optional[int]:
                 return -int(rest)
         if not child:
             return None  # the server ended before taking the command
-        sys.stderr.write('modelspec: the engine server ended while it ran this command\n')
+        # The server went (killed) while its child runs on: end after it, so that whoever started
+        # this process still reads all of its output before seeing it end.
+        _wait_for(child[0])
+        sys.stderr.write('modelspec: the engine server ended while it ran this command (its exit status is lost)\n')
         return 1
     finally:
         conn.close()

@@ -146,6 +146,11 @@ def serve(path: str) -> Optional[Request]:
     os.set_blocking(wake_r, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    # Ctrl+C in a terminal reaches the whole process group, this server included: it is for the
+    # runs (each stops and saves); the server ends when its starter does (stdin), after them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, 'SIGHUP'):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     children: Dict[int, socket.socket] = {}  # child pid -> the waiting process's connection
     pending: List[socket.socket] = []  # connections whose request has not come yet
     stdin_open = True
@@ -216,6 +221,9 @@ def _start(conn, own_env, children, server_sockets, wake_r, wake_w) -> Optional[
         # The child: none of the server's sockets, signal handlers or wake-up pipe.
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hasattr(signal, 'SIGHUP'):
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
         for s in [conn, *server_sockets]:
             s.close()
         os.close(wake_r)

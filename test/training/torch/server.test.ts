@@ -127,6 +127,30 @@ describe('the PyTorch engine fork server', { skip: SKIP }, () => {
     assert.deepEqual([served.status, served.stderr], [2, gone.stderr]);
   });
 
+  it('ignores Ctrl+C (a terminal sends it to the whole process group): the runs stop, it serves on', () => {
+    process.kill(server!.pid!, 'SIGINT');
+    const served = run(['--probe'], server!.env);
+    assert.equal(served.status, 0, served.stderr);
+    const state = readFileSync(`/proc/${server!.pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    assert.ok(state && state !== 'Z', `the server is still running (state ${state})`);
+  });
+
+  it('killed during a run: the started process ends after its run, with all of its output', async () => {
+    const doomed = await startTorchServer(PYTHON!);
+    assert.ok(doomed);
+    const r = longRun(doomed.env);
+    await r.batches;
+    process.kill(doomed.pid!, 'SIGKILL');
+    await new Promise((res) => setTimeout(res, 200));
+    r.child.kill('SIGINT'); // passed on to the run, which stops and saves
+    const ended = await r.exited;
+    assert.deepEqual(ended, { code: 1, signal: null }, r.stderr());
+    assert.match(r.stderr(), /the engine server ended while it ran this command/);
+    const stopped = ofType(r.events, 'stopped')[0];
+    assert.ok(stopped, 'the stopped event came before the process ended');
+    assert.ok(existsSync(stopped.modelPath!));
+  });
+
   it('ends when its starter closes it, removing its socket', async () => {
     const socket = server!.env.MODELSPEC_TORCH_SERVER;
     assert.ok(existsSync(socket));
