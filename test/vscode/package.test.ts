@@ -60,7 +60,10 @@ test('the .vsix holds the bundles, the panel, the grammar, the wasm binaries and
     'extension/dist/data/digits.bin',
     'extension/media/dist/panel.js',
     'extension/media/dist/panel.css',
+    'extension/python/modelspec_start.py',
     'extension/python/modelspec_torch/__main__.py',
+    'extension/python/modelspec_tune/__main__.py',
+    'extension/python/modelspec_keras_archive.py',
   ]) {
     assert.ok(
       entries.some((e) => e.toLowerCase() === f.toLowerCase()),
