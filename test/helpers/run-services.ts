@@ -18,12 +18,14 @@ import { oncePerRun } from './run-cache';
 
 const why = (m: string) => process.stderr.write(`test/helpers/run-services.ts: ${m}\n`);
 
-// The interpreter the tests' engines use (test/training/torch/helpers.ts asks the same key).
-const torchPython = await oncePerRun('torch-python', async () => (await findTorch()).probe?.python);
-const server = torchPython ? await startTorchServer(torchPython, { why }) : undefined;
+/** The engine server, for the interpreter the tests' engines use (torch/helpers.ts asks the same key). */
+async function startEngineServer() {
+  const torchPython = await oncePerRun('torch-python', async () => (await findTorch()).probe?.python);
+  return torchPython ? await startTorchServer(torchPython, { why }) : undefined;
+}
 
 /** The shared snippet worker, for the interpreter pythonWorker() uses by default. */
-async function startSharedWorker(): Promise<{ env: string; close: () => void } | undefined> {
+async function startSharedWorker(): Promise<{ env: string; close: () => Promise<void> } | undefined> {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'modelspec-python-worker-'));
@@ -32,7 +34,12 @@ async function startSharedWorker(): Promise<{ env: string; close: () => void } |
   const child = spawn(python, [script, '--listen', socket, 'torch', 'numpy', 'h5py'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const exited = new Promise<void>((res) =>
+    child.once('exit', () => {
+      rmSync(dir, { recursive: true, force: true });
+      res();
+    }),
+  );
   const line = await new Promise<string | undefined>((res) => {
     createInterface({ input: child.stdout! }).once('line', res);
     child.once('exit', () => res(undefined));
@@ -43,10 +50,17 @@ async function startSharedWorker(): Promise<{ env: string; close: () => void } |
     return undefined;
   }
   const { loaded } = JSON.parse(line) as { loaded: string[] };
-  return { env: JSON.stringify({ socket, python, loaded }), close: () => child.stdin!.end() };
+  return {
+    env: JSON.stringify({ socket, python, loaded }),
+    close: () => {
+      child.stdin!.end(); // it ends when its stdin does; its folder goes once it has
+      return exited;
+    },
+  };
 }
 
-const worker = await startSharedWorker();
+// Both at once: each is a second or more of importing torch.
+const [server, worker] = await Promise.all([startEngineServer(), startSharedWorker()]);
 const env: Record<string, string> = {
   ...server?.env,
   ...(worker ? { MODELSPEC_TEST_PYTHON_WORKER: worker.env } : {}),
@@ -54,7 +68,6 @@ const env: Record<string, string> = {
 process.stdout.write(`${JSON.stringify(env)}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {
-  worker?.close();
-  await server?.close();
+  await Promise.all([worker?.close(), server?.close()]);
   process.exit(0);
 });
