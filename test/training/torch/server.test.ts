@@ -149,6 +149,7 @@ describe('the PyTorch engine fork server', { skip: SKIP }, () => {
     const stopped = ofType(r.events, 'stopped')[0];
     assert.ok(stopped, 'the stopped event came before the process ended');
     assert.ok(existsSync(stopped.modelPath!));
+    await doomed.close(); // waits for the killed server's end, which removes its socket folder
   });
 
   it('ends when its starter closes it, removing its socket', async () => {
