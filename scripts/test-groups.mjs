@@ -6,11 +6,13 @@
 //
 // A group is a generated entry module, out/test-bundles/groups/<name>.js, that imports each
 // file's bundle inside a describe() named after the file, one file after another, so every
-// result is reported under its file and a file that fails to load fails its own entry. Each
-// file keeps its own bundle, and with it its own copy of every module: no module-level variable
-// is shared between files. What they do share is the process: globals, process.env, the current
-// folder, packages that hold process-wide state (TF.js's backend registry). scripts/test.mjs
-// keeps a file that changes those in a process of its own. Node builds every describe() when the
+// result is reported under its file and a file that fails to load fails its own entry. The
+// files' bundles share chunks (scripts/bundle-tests.mjs), so a source module that several files
+// import is loaded once per process, and its module-level variables are shared by them: a module
+// may keep a cache of what it computed (the catalog's tables, a built webview), not state that
+// changes what another file's test sees. The files also share the process: globals, process.env,
+// the current folder, packages that hold process-wide state (TF.js's backend registry).
+// scripts/test.mjs keeps a file that changes those in a process of its own. Node builds every describe() when the
 // entry loads, so every file's module-level code runs before the first test: a file may change
 // process.env or the current folder only inside a test or hook, and put it back there.
 // The entry checks that after each file, failing the file that did not.

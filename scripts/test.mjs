@@ -90,8 +90,8 @@ const SLOW = {
 // test/vscode/ (the extension in a real VS Code, code-server) is left out of --unit as a folder.
 
 // Unit files run several to a process (scripts/test-groups.mjs: a process costs 0.35 s of CPU
-// before the first test, a Chromium launch 1.5 s), one after another, each in its own bundle, so
-// no module is shared between them; the process is. These keep a process of their own, as do
+// before the first test, a Chromium launch 1.5 s), one after another, sharing the process and the
+// modules their bundles share (scripts/bundle-tests.mjs). These keep a process of their own, as do
 // the SLOW and SERIAL files and every file that imports TF.js (its backend registry is
 // process-wide).
 const OWN_PROCESS = {};

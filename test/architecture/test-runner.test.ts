@@ -1,10 +1,11 @@
 // scripts/test.mjs as a process: unit files share a process (scripts/test-groups.mjs), each
 // still reported under its own name, a failure (or a file that cannot load) fails the run and
-// the others still run; a file that leaves the shared environment changed fails under its own
-// name; --isolate gives each file its own process.
+// the others still run; a module two files import is loaded once for both (their bundles share
+// chunks: scripts/bundle-tests.mjs); a file that leaves the shared environment changed fails under
+// its own name; --isolate gives each file its own process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -32,7 +33,9 @@ function run(options: string[], files = FILES) {
       .split('\n')
       .map((l) => l.split(' ') as [string, string]),
   );
-  return { ...r, pids };
+  const loadsFile = join(out, 'loads');
+  const loads = existsSync(loadsFile) ? readFileSync(loadsFile, 'utf8').trim().split('\n') : [];
+  return { ...r, pids, loads };
 }
 
 test('files share a process, each reported under its name; failures fail the run', () => {
@@ -44,6 +47,7 @@ test('files share a process, each reported under its name; failures fail the run
   assert.match(r.stdout, /✖ test\/fixtures\/runner\/second\.test\.ts/);
   assert.match(r.stdout, /✖ test\/fixtures\/runner\/broken\.test\.ts[\s\S]*broken\.test\.ts cannot load/);
   assert.match(r.stdout, /ℹ pass 2\n/);
+  assert.deepEqual(r.loads, [`shared-module ${r.pids.get('first')}`], 'the module both files import loaded once');
 });
 
 test('--isolate: a process per file', () => {
@@ -51,6 +55,7 @@ test('--isolate: a process per file', () => {
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.notEqual(r.pids.get('first'), r.pids.get('second'));
   assert.match(r.stdout, /ℹ pass 2\n/);
+  assert.equal(r.loads.length, 2, 'each process loads the module itself');
 });
 
 test('a file that leaves process.env changed fails by name, and the next file still runs', () => {

@@ -1,7 +1,7 @@
 // What test files that run in one process share (scripts/test-groups.mjs writes the entry that
-// imports them, one after another). Each test file is its own bundle with its own copy of every
-// module, so module-level variables cannot carry anything between them: the group's entry puts
-// this record on globalThis, and its last hook runs `closers` once every file is done.
+// imports them, one after another). The group's entry puts this record on globalThis, and its last
+// hook runs `closers` once every file is done. (The files' bundles share chunks, so modules they
+// both import are shared too; this record is what the entry owns and closes.)
 // A file run on its own (`node --import tsx --test FILE`, or alone in its own process) sees
 // no record, and makes and closes its resources itself.
 
