@@ -16,7 +16,17 @@
 // A module's run-time import of a sibling by its source URL (predict/engines.ts's TF.js runner)
 // is bundled in (SOURCE_URL_IMPORT below); other computed imports of .ts files would fail.
 // Running a file directly with `node --import tsx --test FILE` works as before.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -146,20 +156,25 @@ function withChunks(outputs, out, seen = new Set()) {
 
 /**
  * Bundles the test files (paths relative to the repository root); returns each one's bundle path
- * and the packages it imports (which Node loads once per process: scripts/test.mjs keeps a file
- * that imports TF.js in a process of its own). When one of them is out of date with its sources,
- * all of them are bundled again, together, so that their shared chunks are one set. Each bundle's
- * inputs and chunks (from esbuild's metafile) are kept in out/test-bundles/inputs.json, so a
- * second run with no source changed builds nothing.
+ * and the packages it imports (scripts/test.mjs groups the files that import TF.js apart). When
+ * one of them is out of date with its sources, every test file bundled before is bundled again
+ * with them, in one build: each module is then in exactly one output, so two files in one process
+ * never load two copies of it (TF.js's registrations, made once per process, depend on that).
+ * Outputs are written whole (temp + rename) and only when they changed, so a test run reading
+ * them meanwhile sees the old file or the new one. Each bundle's inputs and chunks (from
+ * esbuild's metafile) are kept in out/test-bundles/inputs.json, so a second run with no source
+ * changed builds nothing.
  */
 export async function bundleTests(files) {
   const known = existsSync(INPUTS) ? JSON.parse(readFileSync(INPUTS, 'utf8')) : {};
   const missingChunk = (f) => (known[f]?.chunks ?? []).some((c) => !existsSync(c));
   if (files.some((f) => stale(bundlePath(f), known[f]?.inputs) || missingChunk(f))) {
+    const all = [...new Set([...Object.keys(known).filter((f) => existsSync(f)), ...files])].sort();
     // Loaded only when a bundle is out of date (every test run asks; most find nothing to do).
     const { build } = await import('esbuild');
     const result = await build({
-      entryPoints: files.map((f) => resolve(f)),
+      entryPoints: all.map((f) => resolve(f)),
+      write: false,
       outbase: '.',
       outdir: BUNDLE_DIR,
       chunkNames: 'chunks/[name]-[hash]',
@@ -177,6 +192,7 @@ export async function bundleTests(files) {
       banner: { js: REQUIRE_BANNER },
       plugins: [packagesRequired, packagesOutside, sourceLocations],
     });
+    for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
     const { outputs } = result.metafile;
     for (const [out, meta] of Object.entries(outputs)) {
       if (!meta.entryPoint) continue;
@@ -198,6 +214,19 @@ export async function bundleTests(files) {
     removeOldChunks(known);
   }
   return files.map((f) => ({ bundle: bundlePath(f), packages: known[f].packages }));
+}
+
+/** Writes `contents` to `path` whole, unless it holds them already (then only its time is renewed). */
+function writeIfChanged(path, contents) {
+  if (existsSync(path) && Buffer.from(contents).equals(readFileSync(path))) {
+    const now = new Date();
+    utimesSync(path, now, now); // newer than its inputs: not stale
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
 }
 
 /**

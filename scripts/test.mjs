@@ -7,7 +7,8 @@
 // the SERIAL files below run afterwards, one at a time, each in its own process.
 // Unit files run several to a process (OWN_PROCESS below says which do not): --groups N splits
 // them into N processes (default 2 per concurrent slot, and the webview files into as many as
-// the concurrency, sharing a Chromium each); --isolate runs every file in its own process.
+// the concurrency, sharing a Chromium each, and the TF.js files likewise, so that only their
+// processes load TF.js); --isolate runs every file in its own process.
 // --durations: after the results, each file's time, slowest first (scripts/test-durations.mjs).
 // Node 20's --test does not expand globs, so the files are found here.
 import {
@@ -92,8 +93,9 @@ const SLOW = {
 // Unit files run several to a process (scripts/test-groups.mjs: a process costs 0.35 s of CPU
 // before the first test, a Chromium launch 1.5 s), one after another, sharing the process and the
 // modules their bundles share (scripts/bundle-tests.mjs). These keep a process of their own, as do
-// the SLOW and SERIAL files and every file that imports TF.js (its backend registry is
-// process-wide).
+// the SLOW and SERIAL files. (The files that import TF.js share processes among themselves: its
+// registries are process-wide, and the engine registers into them once per process, as each
+// module is loaded once.)
 const OWN_PROCESS = {};
 // How many groups per file at a time: processes that wait on the programs they start (the CLI,
 // Python, a language server) leave a core free, and smaller groups even out better.
@@ -225,15 +227,18 @@ const timings = existsSync(TIMINGS) ? JSON.parse(readFileSync(TIMINGS, 'utf8')) 
  */
 function processes(list, n, grouped) {
   if (isolate || !grouped) return list.map((f) => bundleOf.get(f));
-  const own = list.filter(
-    (f) => f in SLOW || f in OWN_PROCESS || packagesOf.get(f).some((p) => p.startsWith('@tensorflow/')),
-  );
+  const own = list.filter((f) => f in SLOW || f in OWN_PROCESS);
   const shared = list.filter((f) => !own.includes(f));
-  // The webview files share a Chromium per process, so they are grouped apart from the rest.
+  // The webview files share a Chromium per process, so they are grouped apart from the rest; the
+  // TF.js files too, so that only their processes load it.
   const browser = shared.filter((f) => packagesOf.get(f).includes('playwright-core'));
-  const rest = shared.filter((f) => !browser.includes(f));
+  const tfjs = shared.filter(
+    (f) => !browser.includes(f) && packagesOf.get(f).some((p) => p.startsWith('@tensorflow/')),
+  );
+  const rest = shared.filter((f) => !browser.includes(f) && !tfjs.includes(f));
   const runs = [
     ...balance(browser, groups ?? n, timings).map((g, i) => ({ ...g, name: `browser-${i + 1}` })),
+    ...balance(tfjs, groups ?? n, timings).map((g, i) => ({ ...g, name: `tfjs-${i + 1}` })),
     ...balance(rest, groups ?? GROUPS_PER_SLOT * n, timings).map((g, i) => ({ ...g, name: `shared-${i + 1}` })),
   ].map((g) => ({ path: writeGroupEntry(process.pid, g.name, g.files), estimate: g.estimate }));
   for (const f of own) runs.push({ path: bundleOf.get(f), estimate: timings[f] ?? 2 });
