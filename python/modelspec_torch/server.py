@@ -33,6 +33,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from typing import Dict, List, Optional, Tuple
 
 # Variables read when Python, torch, OpenMP, BLAS or the dynamic loader start (not later): a child
@@ -45,6 +46,7 @@ IMPORT_ENV_PREFIXES = (
 
 READY = 'modelspec-server-ready'  # engines/torch-server.ts waits for this line on stderr
 MAX_REQUEST = 4 * 1024 * 1024  # the environment and arguments of one command
+REQUEST_SECONDS = 10.0  # a request not whole by then is dropped (modelspec_start.py sends it at once)
 
 
 def import_env(env: Dict[str, str]) -> Dict[str, str]:
@@ -69,33 +71,60 @@ class Request:
         self.fds = fds
 
 
-def _read_request(conn: socket.socket) -> Optional[Request]:
-    """A 4-byte length, then that much JSON; the three descriptors come with the first bytes."""
-    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
-    if len(data) < 4 or len(fds) != 3:
-        for fd in fds:
+class Incoming:
+    """A connection whose request is still arriving: a 4-byte length, then that much JSON; the three
+    descriptors come with the first bytes. Read as it arrives, in the server's loop, so a client
+    that sends part of its request and stalls holds up no one (it is dropped after
+    MODELSPEC_SERVER_REQUEST_SECONDS, default REQUEST_SECONDS)."""
+
+    def __init__(self, conn: socket.socket, seconds: float) -> None:
+        conn.setblocking(False)
+        self.conn = conn
+        self.data = bytearray()
+        self.fds: List[int] = []
+        self.deadline = time.monotonic() + seconds
+
+    def receive(self) -> Optional[bool]:
+        """Reads what has arrived: True once the request is whole, False while more is to come,
+        None for a connection to drop (closed, no descriptors, too long)."""
+        try:
+            if self.data:
+                data = self.conn.recv(65536)
+            else:
+                data, fds, _flags, _addr = socket.recv_fds(self.conn, 65536, 3)
+                self.fds = list(fds)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return None
+        if not data or len(self.fds) != 3:
+            return None
+        self.data += data
+        if len(self.data) < 4:
+            return False
+        (length,) = struct.unpack('>I', self.data[:4])
+        if length > MAX_REQUEST:
+            return None
+        return len(self.data) >= 4 + length
+
+    def request(self) -> Optional[Request]:
+        """The whole request (after receive() said True), or None if it is not a JSON object."""
+        (length,) = struct.unpack('>I', self.data[:4])
+        try:
+            header = json.loads(bytes(self.data[4 : 4 + length]).decode('utf-8'))
+        except ValueError:
+            return None
+        if not isinstance(header, dict):
+            return None
+        self.conn.setblocking(True)
+        fds, self.fds = self.fds, []
+        return Request(header, fds)
+
+    def drop(self) -> None:
+        for fd in self.fds:
             os.close(fd)
-        return None
-    (length,) = struct.unpack('>I', data[:4])
-    if length > MAX_REQUEST:
-        for fd in fds:
-            os.close(fd)
-        return None
-    body = bytearray(data[4:])
-    while len(body) < length:
-        chunk = conn.recv(min(65536, length - len(body)))
-        if not chunk:
-            break
-        body += chunk
-    try:
-        header = json.loads(bytes(body[:length]).decode('utf-8'))
-    except ValueError:
-        header = None
-    if not isinstance(header, dict):
-        for fd in fds:
-            os.close(fd)
-        return None
-    return Request(header, list(fds))
+        self.fds = []
+        self.conn.close()
 
 
 def _refusal(request: Request, own_env: Dict[str, str]) -> Optional[str]:
@@ -132,10 +161,8 @@ def serve(path: str) -> Optional[Request]:
     # do not touch (and so copy) the pages it lies in.
     gc.freeze()
     own_env = import_env(dict(os.environ))
-    try:
-        idle = float(os.environ.get('MODELSPEC_SERVER_IDLE') or 600)
-    except ValueError:
-        idle = 600.0
+    idle = _seconds('MODELSPEC_SERVER_IDLE', 600.0)
+    request_seconds = _seconds('MODELSPEC_SERVER_REQUEST_SECONDS', REQUEST_SECONDS)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
@@ -152,17 +179,17 @@ def serve(path: str) -> Optional[Request]:
     if hasattr(signal, 'SIGHUP'):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     children: Dict[int, socket.socket] = {}  # child pid -> the waiting process's connection
-    pending: List[socket.socket] = []  # connections whose request has not come yet
+    pending: List[Incoming] = []  # connections whose request has not come whole yet
     stdin_open = True
     sys.stderr.write(READY + '\n')
     sys.stderr.flush()
     try:
         while stdin_open or children:
-            watched: List[object] = [wake_r, *children.values(), *pending]
+            watched: List[object] = [wake_r, *children.values(), *(p.conn for p in pending)]
             if stdin_open:
                 watched += [listener, 0]
-            ready, _, _ = select.select(watched, [], [], idle if not children else 1.0)
-            if not ready and not children:
+            ready, _, _ = select.select(watched, [], [], idle if not (children or pending) else 1.0)
+            if not ready and not children and not pending:
                 break  # idle
             if 0 in ready:
                 if not os.read(0, 4096):
@@ -184,12 +211,23 @@ def serve(path: str) -> Optional[Request]:
             if listener in ready and stdin_open:
                 try:
                     conn, _ = listener.accept()
-                    pending.append(conn)
+                    pending.append(Incoming(conn, request_seconds))
                 except OSError:
                     pass
-            for conn in [c for c in pending if c in ready]:
-                pending.remove(conn)
-                forked = _start(conn, own_env, children, [listener, *pending, *children.values()], wake_r, wake_w)
+            now = time.monotonic()
+            for incoming in list(pending):
+                whole = incoming.receive() if incoming.conn in ready else (False if now < incoming.deadline else None)
+                if whole is False:
+                    continue
+                pending.remove(incoming)
+                request = incoming.request() if whole else None
+                if request is None:
+                    incoming.drop()
+                    continue
+                others = [listener, *(p.conn for p in pending), *children.values()]
+                # A child keeps none of them, nor the descriptors of requests still arriving.
+                other_fds = [wake_r, wake_w, *(fd for p in pending for fd in p.fds)]
+                forked = _start(incoming.conn, request, own_env, children, others, other_fds)
                 if forked is not None:
                     return forked  # in the child
     finally:
@@ -201,14 +239,21 @@ def serve(path: str) -> Optional[Request]:
     return None
 
 
-def _start(conn, own_env, children, server_sockets, wake_r, wake_w) -> Optional[Request]:
+def _seconds(name: str, default: float) -> float:
     try:
-        request = _read_request(conn)
-    except OSError:
-        request = None
-    if request is None:
-        conn.close()
-        return None
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+def _start(
+    conn: socket.socket,
+    request: Request,
+    own_env: Dict[str, str],
+    children: Dict[int, socket.socket],
+    server_sockets: List[socket.socket],
+    other_fds: List[int],
+) -> Optional[Request]:
     refusal = _refusal(request, own_env)
     if refusal is not None:
         _send(conn, 'refused ' + refusal)
@@ -226,8 +271,8 @@ def _start(conn, own_env, children, server_sockets, wake_r, wake_w) -> Optional[
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
         for s in [conn, *server_sockets]:
             s.close()
-        os.close(wake_r)
-        os.close(wake_w)
+        for fd in other_fds:
+            os.close(fd)
         return request
     for fd in request.fds:
         os.close(fd)

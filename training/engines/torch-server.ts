@@ -32,7 +32,7 @@ export interface TorchServer {
  */
 export function startTorchServer(
   python: string,
-  options: { idleSeconds?: number; why?: (message: string) => void } = {},
+  options: { idleSeconds?: number; requestSeconds?: number; why?: (message: string) => void } = {},
 ): Promise<TorchServer | undefined> {
   // mkdtemp makes the folder 0700: only this user can reach the socket, which runs what it is sent.
   const dir = mkdtempSync(join(tmpdir(), 'modelspec-engine-'));
@@ -40,6 +40,8 @@ export function startTorchServer(
   const { command, args, env } = pythonModuleCommand(python, 'modelspec_torch.server', [socket]);
   delete env[TORCH_SERVER_ENV]; // the server itself starts cold
   if (options.idleSeconds !== undefined) env.MODELSPEC_SERVER_IDLE = String(options.idleSeconds);
+  // How long a connection may take to send its whole request before it is dropped.
+  if (options.requestSeconds !== undefined) env.MODELSPEC_SERVER_REQUEST_SECONDS = String(options.requestSeconds);
   const child = spawn(command, args, { env, stdio: ['pipe', 'ignore', 'pipe'] });
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   child.once('exit', cleanup);

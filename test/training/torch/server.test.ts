@@ -13,7 +13,8 @@ import { PYTHON, PYTHON_DIR, SKIP, mlpSpec, ofType, parseLines, tempDir, watchRu
 
 let server: TorchServer | undefined;
 before(async () => {
-  if (!SKIP) server = await startTorchServer(PYTHON!, { why: (m) => assert.fail(m) });
+  // A request must arrive whole within 2 s (10 s by default): the stalled client below is dropped sooner.
+  if (!SKIP) server = await startTorchServer(PYTHON!, { requestSeconds: 2, why: (m) => assert.fail(m) });
 });
 after(async () => {
   await server?.close(); // the last test closes it; this is for one that failed first
@@ -79,6 +80,36 @@ describe('the PyTorch engine fork server', { skip: SKIP }, () => {
       failed.stderr,
       /FileNotFoundError: \[Errno 2\] No such file or directory: '\/nonexistent\/spec\.json'\n$/,
     );
+  });
+
+  it('a client that sends part of its request and stalls holds up no one, and is dropped', async () => {
+    // Its descriptors and the first bytes of a 1,000-byte request, then nothing.
+    const stalled = spawn(
+      PYTHON!,
+      [
+        '-c',
+        [
+          'import socket, struct, sys',
+          's = socket.socket(socket.AF_UNIX)',
+          's.connect(sys.argv[1])',
+          "socket.send_fds(s, [struct.pack('>I', 1000) + b'{\"module\"'], [0, 1, 2])",
+          "print('sent', flush=True)",
+          's.settimeout(30)',
+          "print('dropped' if s.recv(100) == b'' else 'answered', flush=True)",
+        ].join('\n'),
+        server!.env.MODELSPEC_TORCH_SERVER,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let said = '';
+    stalled.stdout!.on('data', (chunk: Buffer) => (said += chunk));
+    const ended = new Promise((resolve) => stalled.once('exit', resolve));
+    while (!said.includes('sent') && stalled.exitCode === null) await new Promise((res) => setTimeout(res, 20));
+    const served = run(['--probe'], server!.env);
+    assert.equal(served.status, 0, served.stderr);
+    assert.equal(said, 'sent\n', 'served while the stalled client still waited');
+    await ended;
+    assert.equal(said, 'sent\ndropped\n');
   });
 
   it("a run streams its events through the starter's own pipes; SIGINT reaches it and it stops and saves", async () => {
