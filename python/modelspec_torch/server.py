@@ -151,6 +151,30 @@ def _send(conn: socket.socket, line: str) -> None:
 def serve(path: str) -> Optional[Request]:
     """Serves until stdin ends or the server is idle too long (returns None), or returns the
     request a forked child is to run (in that child)."""
+    # Listening before the imports below, and saying so: a command sent meanwhile waits in the
+    # queue for them (a second or two), where without the socket it would import torch itself.
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    server_pid = os.getpid()
+    # Ctrl+C in a terminal reaches the whole process group, this server included: it is for the
+    # runs (each stops and saves); the server ends when its starter does (stdin), after them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, 'SIGHUP'):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    sys.stderr.write(READY + '\n')
+    sys.stderr.flush()
+    try:
+        return _serve(listener)
+    finally:
+        if os.getpid() == server_pid:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def _serve(listener: socket.socket) -> Optional[Request]:
     # What a run imports, paid once here (modelspec_torch/__main__ sets OMP_WAIT_POLICY first).
     import modelspec_torch.__main__  # noqa: F401
     import modelspec_torch.train  # noqa: F401
@@ -163,79 +187,61 @@ def serve(path: str) -> Optional[Request]:
     own_env = import_env(dict(os.environ))
     idle = _seconds('MODELSPEC_SERVER_IDLE', 600.0)
     request_seconds = _seconds('MODELSPEC_SERVER_REQUEST_SECONDS', REQUEST_SECONDS)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(64)
-    server_pid = os.getpid()
     # SIGCHLD wakes the select below through this pipe (a child ended: report it at once).
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     os.set_blocking(wake_r, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    # Ctrl+C in a terminal reaches the whole process group, this server included: it is for the
-    # runs (each stops and saves); the server ends when its starter does (stdin), after them.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, 'SIGHUP'):
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     children: Dict[int, socket.socket] = {}  # child pid -> the waiting process's connection
     pending: List[Incoming] = []  # connections whose request has not come whole yet
     stdin_open = True
-    sys.stderr.write(READY + '\n')
-    sys.stderr.flush()
-    try:
-        while stdin_open or children:
-            watched: List[object] = [wake_r, *children.values(), *(p.conn for p in pending)]
-            if stdin_open:
-                watched += [listener, 0]
-            ready, _, _ = select.select(watched, [], [], idle if not (children or pending) else 1.0)
-            if not ready and not children and not pending:
-                break  # idle
-            if 0 in ready:
-                if not os.read(0, 4096):
-                    stdin_open = False  # the starter went away: finish the running children, then end
-                    listener.close()
-            if wake_r in ready:
-                try:
-                    while os.read(wake_r, 512):
-                        pass
-                except BlockingIOError:
-                    pass
-            _reap(children)
-            for conn in [c for c in children.values() if c in ready]:
-                # The waiting process ended (or wrote, which it never does): its child goes too.
-                if not _peek_alive(conn):
-                    for pid, c in list(children.items()):
-                        if c is conn:
-                            _kill(pid)
-            if listener in ready and stdin_open:
-                try:
-                    conn, _ = listener.accept()
-                    pending.append(Incoming(conn, request_seconds))
-                except OSError:
-                    pass
-            now = time.monotonic()
-            for incoming in list(pending):
-                whole = incoming.receive() if incoming.conn in ready else (False if now < incoming.deadline else None)
-                if whole is False:
-                    continue
-                pending.remove(incoming)
-                request = incoming.request() if whole else None
-                if request is None:
-                    incoming.drop()
-                    continue
-                others = [listener, *(p.conn for p in pending), *children.values()]
-                # A child keeps none of them, nor the descriptors of requests still arriving.
-                other_fds = [wake_r, wake_w, *(fd for p in pending for fd in p.fds)]
-                forked = _start(incoming.conn, request, own_env, children, others, other_fds)
-                if forked is not None:
-                    return forked  # in the child
-    finally:
-        if os.getpid() == server_pid:
+    while stdin_open or children:
+        watched: List[object] = [wake_r, *children.values(), *(p.conn for p in pending)]
+        if stdin_open:
+            watched += [listener, 0]
+        ready, _, _ = select.select(watched, [], [], idle if not (children or pending) else 1.0)
+        if not ready and not children and not pending:
+            break  # idle
+        if 0 in ready:
+            if not os.read(0, 4096):
+                stdin_open = False  # the starter went away: finish the running children, then end
+                listener.close()
+        if wake_r in ready:
             try:
-                os.unlink(path)
+                while os.read(wake_r, 512):
+                    pass
+            except BlockingIOError:
+                pass
+        _reap(children)
+        for conn in [c for c in children.values() if c in ready]:
+            # The waiting process ended (or wrote, which it never does): its child goes too.
+            if not _peek_alive(conn):
+                for pid, c in list(children.items()):
+                    if c is conn:
+                        _kill(pid)
+        if listener in ready and stdin_open:
+            try:
+                conn, _ = listener.accept()
+                pending.append(Incoming(conn, request_seconds))
             except OSError:
                 pass
+        now = time.monotonic()
+        for incoming in list(pending):
+            whole = incoming.receive() if incoming.conn in ready else (False if now < incoming.deadline else None)
+            if whole is False:
+                continue
+            pending.remove(incoming)
+            request = incoming.request() if whole else None
+            if request is None:
+                incoming.drop()
+                continue
+            others = [listener, *(p.conn for p in pending), *children.values()]
+            # A child keeps none of them, nor the descriptors of requests still arriving.
+            other_fds = [wake_r, wake_w, *(fd for p in pending for fd in p.fds)]
+            forked = _start(incoming.conn, request, own_env, children, others, other_fds)
+            if forked is not None:
+                return forked  # in the child
     return None
 
 

@@ -3,8 +3,9 @@
     python3 python-worker.py MODULE...
     python3 python-worker.py --listen SOCKET MODULE...
 
-The second form is the test run's shared worker (scripts/test.mjs starts it once): it imports what
-of MODULE... is installed, prints {"ready", "loaded"} and then serves each connection to the Unix
+The second form is the test run's shared worker (scripts/test.mjs starts it once): it listens,
+prints {"ready", "loaded"} (what of MODULE... is installed), imports those, and then serves each
+connection (those made meanwhile waited in the socket's queue) to the Unix
 socket SOCKET as the first form serves its stdin and stdout, in a child forked for that connection
 (so the test processes share the imports, not a process). A connection first sends one line
 {"cwd", "env"}: its snippets' working folder and environment. The server ends when its stdin ends.
@@ -238,19 +239,22 @@ def main():
 def listen(path, names):
     """The shared worker: one forked child per connection, each a worker as main()'s."""
     die_with_parent()
-    loaded = []
-    for name in names:
-        try:
-            __import__(name)
-            loaded.append(name)
-        except ImportError:
-            pass
-    threads = preload(loaded)
+    # Which of them are installed, found without importing them, and the socket listening: said
+    # before the imports, so the test processes start (their connections queue) while torch loads.
+    import importlib.util
+
+    loaded = [name for name in names if importlib.util.find_spec(name) is not None]
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(64)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # connection children are reaped by the kernel
     print(json.dumps({'ready': True, 'loaded': loaded}), flush=True)
+    for name in loaded:
+        try:
+            __import__(name)
+        except ImportError:
+            pass  # a snippet that imports it fails as in a fresh Python
+    threads = preload([name for name in loaded if name in sys.modules])
     while True:
         ready, _, _ = select.select([server, 0], [], [])
         if 0 in ready and not os.read(0, 4096):

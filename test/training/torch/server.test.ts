@@ -30,7 +30,7 @@ function run(args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(c.command, c.args, { cwd: PYTHON_DIR, env: c.env, encoding: 'utf8', timeout: 60_000 });
 }
 
-/** Whether process `pid` has torch's library loaded (a served command's own process never does). */
+/** Whether process `pid` has torch's library loaded (a served command's own process never does; a server, once it has imported it). */
 function loadsTorch(pid: number): boolean {
   return readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libtorch');
 }
@@ -169,8 +169,11 @@ describe('the PyTorch engine fork server', { skip: SKIP }, () => {
   it('killed during a run: the started process ends after its run, with all of its output', async () => {
     const doomed = await startTorchServer(PYTHON!);
     assert.ok(doomed);
+    // It listens, and says so, before importing torch: this run's request waits in its queue.
+    assert.equal(loadsTorch(doomed.pid!), false, 'ready before torch is imported');
     const r = longRun(doomed.env);
     await r.batches;
+    assert.equal(childrenOf(doomed.pid!).length, 1, 'the run sent while torch was importing is served');
     process.kill(doomed.pid!, 'SIGKILL');
     await new Promise((res) => setTimeout(res, 200));
     r.child.kill('SIGINT'); // passed on to the run, which stops and saves
