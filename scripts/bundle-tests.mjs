@@ -5,8 +5,8 @@
 // bundle run by plain Node. Over the 100 unit test files that is over a minute of CPU.
 //
 // Each test file becomes out/test-bundles/<its path>.js (the repository's package.json says
-// "type": "module"), with packages left to Node. The files of one call are bundled together with
-// code splitting: a source module that several test files import lives in a shared chunk
+// "type": "module"), with packages left to Node. All test files are bundled together, with code
+// splitting (bundleTests below): a source module that several test files import lives in a shared chunk
 // (out/test-bundles/chunks/), so where test files share a process (scripts/test-groups.mjs) it
 // is compiled, run and source-mapped once, not once per file. Measured on the 47 language files
 // in one process: 12.5 s of CPU with a bundle per file, 8.0 s with shared chunks.
@@ -169,7 +169,9 @@ export async function bundleTests(files) {
   const known = existsSync(INPUTS) ? JSON.parse(readFileSync(INPUTS, 'utf8')) : {};
   const missingChunk = (f) => (known[f]?.chunks ?? []).some((c) => !existsSync(c));
   if (files.some((f) => stale(bundlePath(f), known[f]?.inputs) || missingChunk(f))) {
-    const all = [...new Set([...Object.keys(known).filter((f) => existsSync(f)), ...files])].sort();
+    // A test file deleted since is forgotten, and its chunks with it (removeOldChunks).
+    for (const f of Object.keys(known)) if (!existsSync(f)) delete known[f];
+    const all = [...new Set([...Object.keys(known), ...files])].sort();
     // Loaded only when a bundle is out of date (every test run asks; most find nothing to do).
     const { build } = await import('esbuild');
     const result = await build({
@@ -196,17 +198,17 @@ export async function bundleTests(files) {
     const { outputs } = result.metafile;
     for (const [out, meta] of Object.entries(outputs)) {
       if (!meta.entryPoint) continue;
-      const parts = [...withChunks(outputs, out)].map((o) => outputs[o]);
-      const all = parts.flatMap((m) => Object.keys(m.inputs));
+      const [, ...chunks] = withChunks(outputs, out); // the entry first, then what it imports
+      const parts = [meta, ...chunks.map((c) => outputs[c])];
+      const sources = parts.flatMap((m) => Object.keys(m.inputs));
       // This script too: a change to how bundles are made remakes them all.
-      const inputs = [...new Set(all.filter((f) => !f.startsWith('node_modules/')))];
+      const inputs = [...new Set(sources.filter((f) => !f.startsWith('node_modules/')))];
       // The packages it loads: Node's imports, and those loaded with require() (packagesRequired).
-      const required = all
+      const required = sources
         .filter((f) => f.startsWith(`${REQUIRED_NAMESPACE}:`))
         .map((f) => f.slice(REQUIRED_NAMESPACE.length + 1));
       const imported = parts.flatMap((m) => m.imports.filter((i) => i.external).map((i) => i.path));
       const packages = [...new Set([...imported, ...required])].sort();
-      const chunks = [...withChunks(outputs, out)].filter((o) => o !== out);
       known[sourceOfBundle(out)] = { inputs: [...inputs, 'scripts/bundle-tests.mjs'], packages, chunks };
     }
     writeFileSync(`${INPUTS}.${process.pid}`, JSON.stringify(known));
