@@ -86,7 +86,7 @@ class StudyServer:
             load_if_exists=True,
         )
         for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING)):
-            study.tell(t.number, state=TrialState.FAIL)
+            self._tell(study, t.number, state=TrialState.FAIL)
         self.study = study
         return {
             'ok': True,
@@ -104,10 +104,20 @@ class StudyServer:
 
     def tell(self, study: optuna.Study, number: int, state: str, value: Optional[float]) -> Response:
         if state == 'complete' and value is not None and math.isfinite(value):
-            study.tell(number, value)
+            self._tell(study, number, values=value)
         elif state == 'pruned':
-            study.tell(number, state=TrialState.PRUNED)
+            self._tell(study, number, state=TrialState.PRUNED)
         else:
-            study.tell(number, state=TrialState.FAIL)
+            self._tell(study, number, state=TrialState.FAIL)
         self.trials.pop(number, None)
         return {'ok': True}
+
+    def _tell(self, study: optuna.Study, number: int, **outcome: Any) -> None:
+        try:
+            study.tell(number, **outcome)
+        except RuntimeError as e:
+            # Once the grid is covered, GridSampler.after_trial calls study.stop(), which Optuna
+            # refuses outside optimize(). The trial's state is stored before that (a `finally`),
+            # and the grid's size caps the trials on the TypeScript side: nothing is lost.
+            if not (self.grid and 'Study.stop' in str(e)):
+                raise

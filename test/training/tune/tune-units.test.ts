@@ -218,6 +218,39 @@ describe('the Optuna study', { skip: noOptuna }, () => {
     assert.equal(states.stdout.trim(), 'COMPLETE FAIL COMPLETE', states.stderr);
   });
 
+  it('covers a whole grid: every point once, each trial told, with no error after the last', async () => {
+    // Optuna's GridSampler stops its study once the grid is covered, which Optuna refuses outside
+    // optimize(): the last tell of every grid search failed with the search.
+    const dir = tmp('optuna-grid');
+    const space: SearchParam[] = [{ name: 'dense.units', kind: 'choice', values: [32, 64, 128] }];
+    const grid = (await openOptunaSampler(config(dir, { algorithm: 'grid', space }), PYTHON)).sampler!;
+    assert.match(grid.info.description, /GridSampler/);
+    const seen: unknown[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const t = (await grid.ask())!;
+        seen.push(t.hyperparameters['dense.units']);
+        await grid.tell(t.number, i === 1 ? 'pruned' : 'complete', 0.5 - i / 10);
+      }
+    } finally {
+      await grid.close();
+    }
+    assert.deepEqual(
+      seen.sort((a, b) => (a as number) - (b as number)),
+      [32, 64, 128],
+    );
+    const states = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        "import optuna,sys; s=optuna.load_study(study_name='modelspec', storage='sqlite:///'+sys.argv[1]); print(' '.join(t.state.name for t in s.trials))",
+        join(dir, 'study.db'),
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(states.stdout.trim(), 'COMPLETE PRUNED COMPLETE', states.stderr);
+  });
+
   it('falls back with the reason when the interpreter has no Optuna', async () => {
     const venv = tmp('venv');
     assert.equal(spawnSync(PYTHON, ['-m', 'venv', '--without-pip', venv]).status, 0);
