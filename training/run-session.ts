@@ -30,6 +30,11 @@ export interface SessionOptions extends RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Once the run has ended, start a warm engine of the same kind for the next run (warm-engine.ts). */
   keepWarm?: boolean;
+  /**
+   * Chooses the engine in the caller's stead, given the backend asked for and the usual choice:
+   * a search hands every trial one memo, so its trials run on the engine its first trial chose.
+   */
+  chooseEngine?: (backend: string, choose: () => Promise<EngineChoice>) => Promise<EngineChoice>;
 }
 
 /** The run was cancelled (the signal aborted) after its data were prepared and before the engine started. */
@@ -55,12 +60,15 @@ export async function startRunSession(
     if (opts.signal?.aborted) throw new RunCancelled();
     // A data-parallel run needs the torch engine: 'auto' becomes torch, tfjs is refused with why.
     // 'auto' measures the engines on this run's model (cached per machine and model signature).
-    const choice = await chooseEngine(backendForReplicas(spec.fit), opts.python, {
-      spec,
-      cacheDir: opts.cacheDir,
-      onProgress: opts.onProgress,
-      timing: { signal: opts.signal },
-    });
+    const backend = backendForReplicas(spec.fit);
+    const choose = () =>
+      chooseEngine(backend, opts.python, {
+        spec,
+        cacheDir: opts.cacheDir,
+        onProgress: opts.onProgress,
+        timing: { signal: opts.signal },
+      });
+    const choice = await (opts.chooseEngine ? opts.chooseEngine(backend, choose) : choose());
     opts.onEngine?.(spec, choice);
     const session = new RunSession(spec, choice, opts.log ?? (() => undefined), start, opts.env);
     // Started after the run, not beside it: its imports would take cores from the run's start.

@@ -380,6 +380,43 @@ describe('modelspec tune', { skip: noOptuna }, () => {
     checkSearch(started.tuneDir, [...events, ...more], { trials: 4, sampler: 'typescript' });
   });
 
+  it("measures the engines once, on the first trial's model, and runs every trial on that engine", () => {
+    // backend 'auto' and three different models (a grid over the Dense layer's units): before,
+    // each trial measured both engines on its own model (seconds a trial), and trials could
+    // land on different engines.
+    const { dir, file } = modelFile('auto-engine', "    max_trials: 3\n    algorithm: 'grid'");
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "Adam(learning_rate=Float(1e-4, 1e-1, sampling='log'))",
+        'Adam(learning_rate=0.001)',
+      ),
+    );
+    const cache = mkdtempSync(join(tmpdir(), 'modelspec-tune-auto-cache-'));
+    const { events } = tuneSync([file, '--epochs', '1', '--out', join(dir, 'runs')], { MODELSPEC_CACHE: cache });
+    const tuneDir = ofType(events, 'tune_started')[0]!.tuneDir;
+    const started = [0, 1, 2].map((n) => {
+      const spec = JSON.parse(readFileSync(join(tuneDir, `trial-${n}`, 'spec.json'), 'utf8')) as RunSpec;
+      const start = runEventsOf(join(tuneDir, `trial-${n}`)).find((e) => e.type === 'started');
+      assert.ok(start?.type === 'started', `trial ${n} started`);
+      return { units: (spec.model.config.layers[0]!.config as { units?: number }).units, start, spec };
+    });
+    assert.deepEqual(
+      started.map((s) => s.units).sort((a, b) => a! - b!),
+      [32, 64, 128],
+      "three models (in the grid sampler's order)",
+    );
+    assert.equal(new Set(started.map((s) => `${s.start.engine} ${s.start.backend}`)).size, 1, 'one engine');
+    assert.match(started[0]!.spec.fit.engineReason!, /^auto: /);
+    for (const s of started.slice(1))
+      assert.equal(
+        s.spec.fit.engineReason,
+        `${started[0]!.spec.fit.engineReason} (the search's engine, chosen for its first trial)`,
+      );
+    const measured = JSON.parse(readFileSync(join(cache, 'engine-throughput.json'), 'utf8')) as { entries: unknown[] };
+    assert.equal(measured.entries.length, 1, "only the first trial's model was measured");
+  });
+
   it("writes TensorBoard's HParams experiment at the tune folder and a session per trial", { skip: noProtoc }, () => {
     const { dir, file } = modelFile('hparams', "    max_trials: 2\n    algorithm: 'random'\n    seed: 4");
     const { events } = tuneSync([file, '--backend', 'tfjs', '--out', join(dir, 'runs')]);
