@@ -4,7 +4,7 @@
 // signature, a probe that measures nothing falls back to the fixed order saying why, and an
 // aborted probe ends its engine process.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import '../../scripts/build-digits.mjs'; // makes sure dist/data/digits.bin exis
 import { analyze } from '../../language/analysis/analyze';
 import { planTraining } from '../../language/analysis/plan';
 import { releasePrepared } from '../../training/data/cache-lock';
-import { chooseEngine } from '../../training/engines/detect';
+import { chooseEngine, tfjsNativeAvailable } from '../../training/engines/detect';
 import { throughputCachePath, type CachedMeasurement } from '../../training/engines/throughput-cache';
 import { buildRunSpec } from '../../training/run-spec';
 
@@ -104,3 +104,48 @@ test('a probe that measures nothing falls back to the fixed order and says why; 
     releasePrepared(spec.data);
   }
 });
+
+test(
+  'auto takes a CUDA GPU without measuring it against TensorFlow.js on WebAssembly',
+  { skip: tfjsNativeAvailable() ? 'the native TensorFlow binding is installed: it is measured' : false },
+  async () => {
+    // An interpreter whose probe reports a CUDA GPU (this machine has none): before, auto started
+    // both engines to measure them, about 15 s on a GPU machine before each new model's first run.
+    const dir = mkdtempSync(join(tmpdir(), 'modelspec-probe-test-'));
+    const python = join(dir, 'python-with-gpu');
+    const probe = {
+      executable: python,
+      torch: '2.11.0',
+      cuda: true,
+      cudaDevice: 'Test GPU',
+      cudaCount: 1,
+      mps: false,
+      threads: 2,
+    };
+    writeFileSync(
+      python,
+      `#!/bin/sh\ncase "$*" in *--probe*) echo '${JSON.stringify(probe)}'; exit 0;; esac\nexit 1\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const spec = await digitsSpec(dir);
+    const messages: string[] = [];
+    try {
+      const choice = await chooseEngine('auto', python, {
+        spec,
+        cacheDir: join(dir, 'cache'),
+        onProgress: (m) => messages.push(m),
+      });
+      assert.deepEqual(choice, {
+        engine: 'torch',
+        python,
+        reason: 'auto: CUDA GPU found (Test GPU); TensorFlow.js here runs on WebAssembly: not measured',
+      });
+      assert.deepEqual(messages, [], 'no measurement was announced');
+      assert.ok(!existsSync(throughputCachePath(join(dir, 'cache'))), 'nothing was measured');
+    } finally {
+      releasePrepared(spec.data);
+    }
+  },
+);

@@ -172,6 +172,11 @@ export async function chooseEngine(
   }
   const fixed = fixedChoice(torch);
   if (!measure || !torch.probe || process.env[ENGINE_PROBE_ENV] === 'off') return fixed;
+  // A CUDA GPU against TensorFlow.js on WebAssembly is no contest (measured on an H200: 6× on
+  // the digits MLP, 27× on its CNN), and measuring it cost about 15 s before each new model's
+  // first run (two engine starts, CUDA's among them). TensorFlow's native binding is measured.
+  if (torch.probe.cuda && !tfjsNativeAvailable())
+    return { ...fixed, reason: `${fixed.reason}; TensorFlow.js here runs on WebAssembly: not measured` };
   const measured = await chooseByMeasurement(candidates(torch.probe), {
     ...measure,
     machine: measure.machine ?? machineDescription(torch.probe.cudaDevice),
