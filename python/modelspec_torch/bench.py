@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .device import choose_device, configure_allocator, configure_threads
+from .device import choose_device, configure_allocator, configure_threads, cuda_grad_scaler
 from .protocol import EventSink, RunSpec
 from .train import StopRequest, Trainer
 
@@ -85,8 +85,9 @@ class Reference:
         if tuned and device.type == 'cuda':
             bf16 = torch.cuda.is_bf16_supported()
             self.autocast = torch.bfloat16 if bf16 else torch.float16
-            self.scaler = None if bf16 else torch.cuda.amp.GradScaler()
-            self.model = self.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # torch's stub lacks memory_format
+            self.scaler = None if bf16 else cuda_grad_scaler()
+            if kind != 'mlp':  # channels_last is a layout of images (4-D tensors)
+                self.model = self.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # torch's stub lacks memory_format
             if hasattr(torch, 'compile'):
                 self.model = torch.compile(self.model)
         self.xt = torch.from_numpy(x).to(device)
@@ -105,7 +106,9 @@ class Reference:
             xb = xb.permute(0, 3, 1, 2) if self.nhwc else xb.reshape(shape)
             if self.autocast is not None:
                 with torch.autocast('cuda', dtype=self.autocast):
-                    loss = loss_fn(model(xb.contiguous(memory_format=torch.channels_last)), yt[idx])
+                    if xb.dim() == 4:
+                        xb = xb.contiguous(memory_format=torch.channels_last)
+                    loss = loss_fn(model(xb), yt[idx])
             else:
                 loss = loss_fn(model(xb), yt[idx])
             opt.zero_grad(set_to_none=True)

@@ -84,3 +84,9 @@ def choose_device(backend: str) -> Tuple[torch.device, str, str]:
     threads = torch.get_num_threads()
     reason = 'requested torch:cpu' if requested == 'cpu' else 'auto: no GPU found, using the CPU'
     return torch.device('cpu'), f'CPU ({threads} thread{"s" if threads != 1 else ""})', reason
+
+
+def cuda_grad_scaler() -> Any:
+    """float16's loss scaler on CUDA: torch.amp's (torch 2.3+; torch.cuda.amp's warns there), else the old one."""
+    amp: Any = getattr(torch, 'amp', None)
+    return amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()

@@ -23,7 +23,7 @@ from . import evaluate as evaluate_mod
 from .constraints import apply_constraints, constrained_weights
 from .regularizers import total_penalty, weight_penalties
 from .data import DeviceSplit, build_splits
-from .device import choose_device
+from .device import choose_device, cuda_grad_scaler
 from .distributed import Forward, Placement, Replicas, synchronized_batch_norms
 from .export import export_onnx, save_model
 from .activations import get_activation
@@ -254,8 +254,7 @@ class Trainer:
 
     def _float16_with_scaler(self) -> None:
         self.autocast_dtype = torch.float16
-        amp: Any = getattr(torch, 'amp', None)
-        self.scaler = amp.GradScaler('cuda') if hasattr(amp, 'GradScaler') else torch.cuda.amp.GradScaler()
+        self.scaler = cuda_grad_scaler()
 
     def _autocast(self):
         if self.autocast_dtype is None:
