@@ -190,6 +190,21 @@ describe('the median rule', { skip: noOptuna }, () => {
   });
 });
 
+/** The states of the trials in a tune folder's study.db, as Optuna itself reads them. */
+function studyStates(dir: string): string {
+  const r = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      "import optuna,sys; s=optuna.load_study(study_name='modelspec', storage='sqlite:///'+sys.argv[1]); print(' '.join(t.state.name for t in s.trials))",
+      join(dir, 'study.db'),
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
 describe('the Optuna study', { skip: noOptuna }, () => {
   it('is kept in study.db: reopened, it continues the trial numbers and fails the trials left running', async () => {
     const dir = tmp('optuna-resume');
@@ -206,16 +221,8 @@ describe('the Optuna study', { skip: noOptuna }, () => {
     assert.ok([32, 64, 128].includes(c.hyperparameters['dense.units'] as number));
     await second.tell(c.number, 'complete', 0.2);
     await second.close();
-    const states = spawnSync(
-      PYTHON,
-      [
-        '-c',
-        "import optuna,sys; s=optuna.load_study(study_name='modelspec', storage='sqlite:///'+sys.argv[1]); print(' '.join(t.state.name for t in s.trials))",
-        join(dir, 'study.db'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(states.stdout.trim(), 'COMPLETE FAIL COMPLETE', states.stderr);
+    const states = studyStates(dir);
+    assert.equal(states, 'COMPLETE FAIL COMPLETE');
   });
 
   it('covers a whole grid: every point once, each trial told, with no error after the last', async () => {
@@ -239,16 +246,8 @@ describe('the Optuna study', { skip: noOptuna }, () => {
       seen.sort((a, b) => (a as number) - (b as number)),
       [32, 64, 128],
     );
-    const states = spawnSync(
-      PYTHON,
-      [
-        '-c',
-        "import optuna,sys; s=optuna.load_study(study_name='modelspec', storage='sqlite:///'+sys.argv[1]); print(' '.join(t.state.name for t in s.trials))",
-        join(dir, 'study.db'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(states.stdout.trim(), 'COMPLETE PRUNED COMPLETE', states.stderr);
+    const states = studyStates(dir);
+    assert.equal(states, 'COMPLETE PRUNED COMPLETE');
   });
 
   it('falls back with the reason when the interpreter has no Optuna', async () => {
