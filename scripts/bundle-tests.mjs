@@ -215,7 +215,7 @@ export async function bundleTests(files) {
     renameSync(`${INPUTS}.${process.pid}`, INPUTS); // whole, for a run reading it meanwhile
     removeOldChunks(known);
   }
-  return files.map((f) => ({ bundle: bundlePath(f), packages: known[f].packages }));
+  return files.map((f) => ({ bundle: bundlePath(f), packages: known[f].packages, inputs: known[f].inputs }));
 }
 
 /** Writes `contents` to `path` whole, unless it holds them already (then only its time is renewed). */

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
 import { balance, removeGroupEntries, writeGroupEntry } from './test-groups.mjs';
+import { servicesFor } from './test-services.mjs';
 
 // Slow files: the engines' learning runs on real data, engine parity, Python scripts that
 // train. `npm run test:unit` leaves them out; `npm test` runs them. Chosen by measurement
@@ -186,7 +187,10 @@ const env = {
 // are) and the Python worker for test snippets. MODELSPEC_TEST_SHARED_PYTHON=0 leaves them out:
 // every engine command and test worker then starts its own Python. A run inside a test run
 // (test/architecture/test-runner.test.ts) uses the outer run's.
+// Only those its files may use are started (scripts/test-services.mjs).
+const wanted = servicesFor(bundles);
 const services =
+  !(wanted.engineServer || wanted.worker) ||
   process.env.MODELSPEC_TEST_SHARED_PYTHON === '0' ||
   (process.env.MODELSPEC_TORCH_SERVER && process.env.MODELSPEC_TEST_PYTHON_WORKER)
     ? undefined
@@ -195,7 +199,8 @@ if (services) Object.assign(env, services.env);
 
 async function startServices() {
   const [{ bundle }] = await bundleTests(['test/helpers/run-services.ts']);
-  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+  const which = [...(wanted.engineServer ? ['--engine-server'] : []), ...(wanted.worker ? ['--worker'] : [])];
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle, ...which], {
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

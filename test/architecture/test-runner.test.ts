@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { bundleTests } from '../../scripts/bundle-tests.mjs';
+import { ENGINE_USERS, servicesFor, WORKER_USERS } from '../../scripts/test-services.mjs';
 
 const FILES = ['first', 'second', 'broken'].map((f) => `test/fixtures/runner/${f}.test.ts`);
 const dirs: string[] = [];
@@ -67,4 +69,22 @@ test('a file that leaves process.env changed fails by name, and the next file st
     /✖ test\/fixtures\/runner\/leaky\.test\.ts[\s\S]*process\.env changed and not put back \(RUNNER_FIXTURE_LEAK\)/,
   );
   assert.match(r.stdout, /✔ test\/fixtures\/runner\/first\.test\.ts/);
+});
+
+test("the run's shared Pythons: each starts only for files that may use it", async () => {
+  for (const f of [...ENGINE_USERS, ...WORKER_USERS])
+    assert.ok(existsSync(f), `${f} (scripts/test-services.mjs) exists`);
+  const services = async (file: string) => servicesFor(await bundleTests([file]));
+  const none = { engineServer: false, worker: false };
+  assert.deepEqual(await services('test/language/catalog/catalog.test.ts'), none, 'a language test');
+  assert.deepEqual(await services('test/lsp/lsp.test.ts'), none, 'the language server as a process');
+  const engine = { engineServer: true, worker: false };
+  assert.deepEqual(await services('test/cli/cli.test.ts'), engine, 'the CLI as a process');
+  assert.deepEqual(await services('test/training/tune/tune-units.test.ts'), engine, 'Optuna');
+  assert.deepEqual(await services('test/helpers/python-worker.test.ts'), { engineServer: false, worker: true });
+  assert.deepEqual(
+    await services('test/training/torch/server.test.ts'),
+    { engineServer: true, worker: true },
+    'the engine, and snippets that check its outputs',
+  );
 });

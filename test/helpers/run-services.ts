@@ -5,8 +5,9 @@
 //   `modelspec tune`'s trials are;
 // - the shared Python worker for test snippets (test/helpers/python-worker.py --listen), which
 //   the test processes connect to instead of starting a worker each.
-// Prints one JSON line, the environment to give the test processes (a service that could not
-// start is left out: the tests then start their own Pythons), and ends both when its stdin ends.
+// Prints one JSON line, the environment to give the test processes (a service not asked for, or
+// that could not start, is left out: the tests then start their own Pythons), and ends both when
+// its stdin ends.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,8 +60,12 @@ async function startSharedWorker(): Promise<{ env: string; close: () => Promise<
   };
 }
 
-// Both at once: each is a second or more of importing torch.
-const [server, worker] = await Promise.all([startEngineServer(), startSharedWorker()]);
+// Those named (--engine-server, --worker: scripts/test-services.mjs says which a run uses), both
+// at once: each is a second or more of importing torch.
+const [server, worker] = await Promise.all([
+  process.argv.includes('--engine-server') ? startEngineServer() : undefined,
+  process.argv.includes('--worker') ? startSharedWorker() : undefined,
+]);
 const env: Record<string, string> = {
   ...server?.env,
   ...(worker ? { MODELSPEC_TEST_PYTHON_WORKER: worker.env } : {}),
