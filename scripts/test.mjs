@@ -3,7 +3,8 @@
 //   node scripts/test.mjs            every test/**/*.test.ts (npm test)
 //   node scripts/test.mjs --unit     all but the slow files and test/vscode/ (npm run test:unit)
 //   node scripts/test.mjs FILE...    just these files
-// Options: --concurrency N (default 2, or MODELSPEC_TEST_CONCURRENCY): N processes at a time;
+// Options: --concurrency N (or MODELSPEC_TEST_CONCURRENCY): N processes at a time (default 2;
+// with --unit one more than the cores, see UNIT_CONCURRENCY);
 // the SERIAL files below run afterwards, one at a time, each in its own process.
 // Unit files run several to a process (OWN_PROCESS below says which do not): --groups N splits
 // them into N processes (default 2 per concurrent slot, and the webview files into as many as
@@ -21,7 +22,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { bundleTests } from './bundle-tests.mjs';
@@ -131,7 +132,7 @@ function find(dir) {
 }
 
 const args = process.argv.slice(2);
-let concurrency = Number(process.env.MODELSPEC_TEST_CONCURRENCY || 2);
+let concurrency;
 let unit = false;
 let durations = false;
 let isolate = false;
@@ -145,6 +146,13 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--concurrency') concurrency = Number(args[++i]);
   else only.push(args[i]);
 }
+// The unit files spend a third of their time waiting, on the programs they start (the CLI,
+// Python, a language server) and on time budgets they test, so one process more than the cores
+// keeps them busy: measured alternately here (2 cores, 3 rounds), 3 processes took 48-58 s where
+// 2 took 53-63 s, 4-5 s less each round, for about 5% more CPU; 4 gained nothing more. The slow
+// files train, on every core each: there 2 stays.
+const UNIT_CONCURRENCY = availableParallelism() + 1;
+concurrency ??= Number(process.env.MODELSPEC_TEST_CONCURRENCY || (unit ? UNIT_CONCURRENCY : 2));
 if (groups !== undefined && !(Number.isInteger(groups) && groups >= 1)) {
   console.error('--groups takes a whole number of shared processes, 1 or more.');
   process.exit(2);

@@ -8,21 +8,34 @@
 // Prints one JSON line, the environment to give the test processes (a service not asked for, or
 // that could not start, is left out: the tests then start their own Pythons), and ends both when
 // its stdin ends.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findTorch } from '../../training/engines/detect';
+import { pythonCandidates } from '../../training/engines/detect';
 import { startTorchServer } from '../../training/engines/torch-server';
-import { oncePerRun } from './run-cache';
 
 const why = (m: string) => process.stderr.write(`test/helpers/run-services.ts: ${m}\n`);
 
-/** The engine server, for the interpreter the tests' engines use (torch/helpers.ts asks the same key). */
+/**
+ * The engine server, for the interpreter the tests' engines use: the first the product tries
+ * (detect.ts's order) that finds torch. The tests then find it as the engines do (torch/helpers.ts),
+ * the probe a fork of this server. Probing here first would import torch in a Python of its own
+ * (1.4 s of CPU) and hold back the first test until it had.
+ */
 async function startEngineServer() {
-  const torchPython = await oncePerRun('torch-python', async () => (await findTorch()).probe?.python);
-  return torchPython ? await startTorchServer(torchPython, { why }) : undefined;
+  for (const python of pythonCandidates()) {
+    if (await findsTorch(python)) return await startTorchServer(python, { why });
+  }
+  why(`no engine server: none of ${pythonCandidates().join(', ')} finds torch`);
+  return undefined;
+}
+
+/** Whether `python` finds torch, without importing it (the server says READY before it imports). */
+function findsTorch(python: string): Promise<boolean> {
+  const code = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)";
+  return new Promise((res) => execFile(python, ['-c', code], (error) => res(!error)));
 }
 
 /** The shared snippet worker, for the interpreter pythonWorker() uses by default. */
