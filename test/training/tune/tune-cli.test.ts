@@ -17,16 +17,12 @@ import { findTorch } from '../../../training/engines/detect';
 import type { RunEvent, RunSpec, TrialRunEvent, TuneEvent } from '../../../training/protocol';
 import { ensureBuilt } from '../../helpers/build';
 import { compileTensorBoardProtos } from '../../helpers/tensorboard-protos';
+import { noOptuna, PYTHON } from './optuna';
 
 const CLI = join(process.cwd(), 'bin', 'modelspec.cjs');
-const PYTHON = '/usr/bin/python3';
 const READER = join(process.cwd(), 'test', 'fixtures', 'tensorboard', 'read_events.py');
 const HP = ['dense.units', 'optimizer.learning_rate'];
 
-const noOptuna =
-  spawnSync(PYTHON, ['-c', 'import optuna'], { encoding: 'utf8' }).status === 0
-    ? false
-    : `no Optuna for ${PYTHON} (apt-get install python3-optuna)`;
 const noTorch = (await findTorch()).probe ? false : 'no Python interpreter with torch here';
 const noProtoc =
   spawnSync('protoc', ['--version']).status === 0 && spawnSync(PYTHON, ['-c', 'import google.protobuf']).status === 0

@@ -16,12 +16,7 @@ import { trialsCsv, writeTrialFiles } from '../../../training/tune/tune-files';
 import { openTypeScriptSampler } from '../../../training/tune/typescript-sampler';
 import type { SearchParam, TrialRecord } from '../../../training/tune/types';
 import type { RunEvent } from '../../../training/protocol';
-
-const PYTHON = '/usr/bin/python3';
-const noOptuna =
-  spawnSync(PYTHON, ['-c', 'import optuna'], { encoding: 'utf8' }).status === 0
-    ? false
-    : `no Optuna for ${PYTHON} (apt-get install python3-optuna)`;
+import { noOptuna, PYTHON } from './optuna';
 
 const SPACE: SearchParam[] = [
   { name: 'dense.units', kind: 'choice', values: [32, 64, 128] },
