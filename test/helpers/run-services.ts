@@ -8,13 +8,14 @@
 // Prints one JSON line, the environment to give the test processes (a service not asked for, or
 // that could not start, is left out: the tests then start their own Pythons), and ends both when
 // its stdin ends.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pythonCandidates } from '../../training/engines/detect';
 import { startTorchServer } from '../../training/engines/torch-server';
+import { pythonFinds } from './python-finds';
 
 const why = (m: string) => process.stderr.write(`test/helpers/run-services.ts: ${m}\n`);
 
@@ -25,17 +26,12 @@ const why = (m: string) => process.stderr.write(`test/helpers/run-services.ts: $
  * (1.4 s of CPU) and hold back the first test until it had.
  */
 async function startEngineServer() {
-  for (const python of pythonCandidates()) {
-    if (await findsTorch(python)) return await startTorchServer(python, { why });
-  }
-  why(`no engine server: none of ${pythonCandidates().join(', ')} finds torch`);
+  const candidates = pythonCandidates();
+  // Found, not imported: the server says READY before it imports torch.
+  const python = candidates.find((p) => pythonFinds(p, 'torch'));
+  if (python) return await startTorchServer(python, { why });
+  why(`no engine server: none of ${candidates.join(', ')} finds torch`);
   return undefined;
-}
-
-/** Whether `python` finds torch, without importing it (the server says READY before it imports). */
-function findsTorch(python: string): Promise<boolean> {
-  const code = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)";
-  return new Promise((res) => execFile(python, ['-c', code], (error) => res(!error)));
 }
 
 /** The shared snippet worker, for the interpreter pythonWorker() uses by default. */

@@ -1,5 +1,5 @@
 // Where the tune tests find Optuna: Debian's, for the system Python.
-import { spawnSync } from 'node:child_process';
+import { pythonFinds } from '../../helpers/python-finds';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -8,8 +8,6 @@ export const PYTHON = '/usr/bin/python3';
  * Found, not imported: importing Optuna takes a Python 0.3 s of CPU and this runs as the file
  * loads; an Optuna that is found but broken fails the tests that use it, as it should.
  */
-export const noOptuna: string | false =
-  spawnSync(PYTHON, ['-c', "import importlib.util, sys; sys.exit(importlib.util.find_spec('optuna') is None)"])
-    .status === 0
-    ? false
-    : `no Optuna for ${PYTHON} (apt-get install python3-optuna)`;
+export const noOptuna: string | false = pythonFinds(PYTHON, 'optuna')
+  ? false
+  : `no Optuna for ${PYTHON} (apt-get install python3-optuna)`;
