@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CODE_SERVER =
@@ -313,4 +313,35 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     await row.click();
     return;
   }
+}
+
+/**
+ * Developer: Reload Window, as a user runs it; resolves once the reloaded workbench shows its
+ * status bar. In a browser, VS Code vetoes the unload through a beforeunload dialog while the
+ * hot-exit backup of an edit is still being written. Playwright accepts such a dialog when
+ * nothing listens, and the reload then drops the edit (CI lost a just-typed layer that way).
+ * Here the veto is honoured as a user would: the dialog is dismissed and the reload tried again.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    let vetoed: () => void = () => undefined;
+    const veto = new Promise<'vetoed'>((resolve) => (vetoed = () => resolve('vetoed')));
+    // With a listener, Playwright leaves every dialog open: this one closes them all.
+    const onDialog = (dialog: Dialog) => {
+      if (dialog.type() === 'beforeunload') vetoed();
+      void dialog.dismiss().catch(() => undefined);
+    };
+    page.on('dialog', onDialog);
+    try {
+      const loaded = page.waitForEvent('load', { timeout: 60_000 }).then(() => 'loaded' as const);
+      loaded.catch(() => undefined); // a vetoed reload never loads: its timeout is not an error
+      await runCommand(page, 'Developer: Reload Window');
+      if ((await Promise.race([loaded, veto])) === 'loaded') break;
+    } finally {
+      page.off('dialog', onDialog);
+    }
+    if (attempt === 10) throw new Error('VS Code vetoed 10 reloads in a row: a hot-exit backup never finished');
+    await sleep(1000);
+  }
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
 }

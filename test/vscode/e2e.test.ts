@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { runLabel } from '../../client/src/runs-folder';
-import { missingPrerequisite, ROOT, sleep, withWorkbench } from './code-server';
+import { missingPrerequisite, ROOT, reloadWindow, runCommand, sleep, withWorkbench } from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the workbench end-to-end test: ${skip}`);
@@ -30,16 +30,6 @@ function shortDigits(): string {
 async function shot(page: Page, name: string): Promise<void> {
   await sleep(400); // let notifications and hovers finish animating
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor();
-  await row.click();
 }
 
 function panelFrame(page: Page): FrameLocator {
@@ -190,8 +180,7 @@ test(
       // Reload the window as a user does (Developer: Reload Window, which saves the workbench's
       // state before it reloads; a bare page reload can lose it): the panel comes back (its
       // serializer) and replays the run folder.
-      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      await reloadWindow(page);
       const restored = panelFrame(page);
       await restored.locator('#charts canvas').first().waitFor({ timeout: 60_000 });
       await restored.locator('#empty').waitFor({ state: 'hidden', timeout: 60_000 });

@@ -14,6 +14,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   missingPrerequisite,
   ROOT,
+  reloadWindow,
   runCommand,
   sleep,
   type CodeServer,
@@ -191,8 +192,7 @@ test(
       // VS Code logged "provider FAILED … Starting server failed" for each.
       await page.locator('.tab', { hasText: 'digits.model' }).first().click();
       await page.locator('.monaco-editor .view-line', { hasText: 'Dropout(0.2)' }).first().click();
-      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+      await reloadWindow(page);
       await sleep(3000);
       await shot(page, '08-after-closing-the-window');
       const logs = server.extensionHostLogs();

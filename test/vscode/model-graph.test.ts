@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { missingPrerequisite, ROOT, sleep, withWorkbench } from './code-server';
+import { missingPrerequisite, ROOT, reloadWindow, runCommand, sleep, withWorkbench } from './code-server';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the model graph test in the workbench: ${skip}`);
@@ -19,16 +19,6 @@ const SHOTS = join(ROOT, '.test-output', 'vscode-graph');
 async function shot(page: Page, name: string): Promise<void> {
   await sleep(300);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor();
-  await row.click();
 }
 
 function graphFrame(page: Page): FrameLocator {
@@ -106,8 +96,7 @@ test(
       // Reload the window: VS Code restores the graph's tab, and the serializer draws it again
       // for the same file (the edit above kept by hot exit: its red layer too).
       await page.keyboard.press('Escape');
-      await runCommand(page, 'Developer: Reload Window');
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 120_000 });
+      await reloadWindow(page);
       await page.locator('.tab', { hasText: 'Graph: digits-cnn.model' }).waitFor({ timeout: 60_000 });
       const restored = graphFrame(page);
       await restored.locator('g.box.error', { hasText: 'rank-3 input' }).first().waitFor({ timeout: 90_000 });
