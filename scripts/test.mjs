@@ -149,8 +149,8 @@ for (let i = 0; i < args.length; i++) {
 // The unit files' processes spend about a quarter of their time waiting (27% in one measured
 // run), on the programs they start (the CLI, Python, a language server) and on time budgets
 // they test, so one process more than the cores keeps them busy: measured alternately here
-// (2 cores, 3 rounds), 3 processes took 48-58 s where 2 took 53-63 s, 4-5 s less each round, for
-// about 5% more CPU; 4 gained nothing more. The slow files train, on every core each: there 2 stays.
+// (2 cores, 3 rounds), 3 processes took 48-58 s where 2 took 53-63 s, 4-5 s less each round; 4
+// gained nothing more. The slow files train, on every core each: there 2 stays.
 const UNIT_CONCURRENCY = availableParallelism() + 1;
 concurrency ??= Number(process.env.MODELSPEC_TEST_CONCURRENCY || (unit ? UNIT_CONCURRENCY : 2));
 if (groups !== undefined && !(Number.isInteger(groups) && groups >= 1)) {

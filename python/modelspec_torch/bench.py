@@ -82,11 +82,13 @@ class Reference:
         # torch.compile where the installed torch has it.
         self.autocast: Any = None
         self.scaler: Any = None
+        # channels_last is a layout of images (4-D tensors): not the MLP's flat batches.
+        self.channels_last = tuned and device.type == 'cuda' and kind != 'mlp'
         if tuned and device.type == 'cuda':
             bf16 = torch.cuda.is_bf16_supported()
             self.autocast = torch.bfloat16 if bf16 else torch.float16
             self.scaler = None if bf16 else cuda_grad_scaler()
-            if kind != 'mlp':  # channels_last is a layout of images (4-D tensors)
+            if self.channels_last:
                 self.model = self.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # torch's stub lacks memory_format
             if hasattr(torch, 'compile'):
                 self.model = torch.compile(self.model)
@@ -104,10 +106,10 @@ class Reference:
             idx = perm[s:s + batch]
             xb = (xt[idx].float() / 255)
             xb = xb.permute(0, 3, 1, 2) if self.nhwc else xb.reshape(shape)
+            if self.channels_last:
+                xb = xb.contiguous(memory_format=torch.channels_last)
             if self.autocast is not None:
                 with torch.autocast('cuda', dtype=self.autocast):
-                    if xb.dim() == 4:
-                        xb = xb.contiguous(memory_format=torch.channels_last)
                     loss = loss_fn(model(xb), yt[idx])
             else:
                 loss = loss_fn(model(xb), yt[idx])

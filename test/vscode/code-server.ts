@@ -324,13 +324,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  */
 export async function reloadWindow(page: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    let vetoed: () => void = () => undefined;
-    const veto = new Promise<'vetoed'>((resolve) => (vetoed = () => resolve('vetoed')));
     // With a listener, Playwright leaves every dialog open: this one closes them all.
-    const onDialog = (dialog: Dialog) => {
-      if (dialog.type() === 'beforeunload') vetoed();
-      void dialog.dismiss().catch(() => undefined);
-    };
+    let onDialog!: (dialog: Dialog) => void;
+    const veto = new Promise<'vetoed'>((resolve) => {
+      onDialog = (dialog) => {
+        if (dialog.type() === 'beforeunload') resolve('vetoed');
+        void dialog.dismiss().catch(() => undefined);
+      };
+    });
     page.on('dialog', onDialog);
     try {
       const loaded = page.waitForEvent('load', { timeout: 60_000 }).then(() => 'loaded' as const);
